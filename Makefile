@@ -1,0 +1,74 @@
+# The daily commands. GNU make; needs only python3 (with venv) and make on the machine.
+#
+#   make run      the app on http://localhost:8501, with the demo warehouse built if missing
+#   make test     the whole test suite (PostgreSQL and browser tests skip when unavailable)
+#   make lint     ruff (lint and format check) and mypy
+#   make demo     rebuild the demo warehouse from scratch
+#   make migrate  create or upgrade the warehouse schema (DASHBOARD_DB_URL or the default)
+#   make clean    remove the virtual environment, caches and test artifacts
+
+PYTHON ?= python3
+PORT ?= 8501
+# pytest arguments. Two xdist workers; each builds its own demo warehouse and, for the
+# browser tests, its own app server. --dist loadfile keeps one test file on one worker.
+PYTEST_ARGS ?= -n 2 --dist loadfile
+# Appended to PYTEST_ARGS, e.g. make test PYTEST_EXTRA="-k overview" or "--junitxml=...".
+PYTEST_EXTRA ?=
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# Stamps live inside the venv: deleting the venv forgets them too.
+STAMP_RUNTIME := $(VENV)/.stamp-runtime
+STAMP_DEV := $(VENV)/.stamp-dev
+PIP := $(PY) -m pip --disable-pip-version-check
+
+.PHONY: run demo test lint migrate clean
+
+run: $(STAMP_RUNTIME)
+	$(PY) -m demo --if-missing
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+demo: $(STAMP_RUNTIME)
+	$(PY) -m demo --replace
+
+migrate: $(STAMP_RUNTIME)
+	$(PY) -m data_access.migrate
+
+test: $(STAMP_DEV)
+	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_postgres.sh
+	$(PY) -m pytest $(PYTEST_ARGS) $(PYTEST_EXTRA)
+
+lint: $(STAMP_DEV)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache artifacts
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# On Debian, `python3 -m venv` needs the python3-venv package (ensurepip). Install it when
+# we are root and it is missing; otherwise say what to install.
+$(PY):
+	@$(PYTHON) -m venv $(VENV) || { \
+	  rm -rf $(VENV); \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "python3 -m venv failed; installing python3-venv with apt-get"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv && \
+	    $(PYTHON) -m venv $(VENV); \
+	  else \
+	    echo "could not create $(VENV): install python3-venv (sudo apt-get install python3-venv)" >&2; \
+	    exit 1; \
+	  fi; \
+	}
+
+$(STAMP_RUNTIME): requirements.txt | $(PY)
+	$(PIP) install -q -r requirements.txt
+	@touch $@
+
+$(STAMP_DEV): requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install -q -r requirements-dev.txt
+	@touch $@ $(STAMP_RUNTIME)

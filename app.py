@@ -1,0 +1,33 @@
+"""Entry point: page config, the shared frame (language, filters), and routing."""
+
+import streamlit as st
+
+from app_pages import _ui
+from i18n import t
+
+st.set_page_config(
+    page_title="TP.HCM – Bảng điều hành",
+    page_icon=":material/monitoring:",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
+_ui.inject_style()
+_ui.read_url_once()
+lang = _ui.language_switch()
+filters = _ui.sidebar_filters(lang)
+
+pages = {
+    t("nav_section_dashboards", lang): [
+        st.Page(
+            "app_pages/overview.py",
+            title=t("page_overview", lang),
+            icon=":material/dashboard:",
+            url_path="overview",
+            default=True,
+        ),
+    ],
+}
+page = st.navigation(pages, position="sidebar")
+_ui.warehouse_gate(lang)
+_ui.url_warning(lang)
+page.run()

@@ -1,0 +1,302 @@
+"""Shared page pieces: the frame (language, filters, warehouse gate) and small widgets.
+
+Every filter lives in the session and in the URL query (as codes, not labels), so a view
+can be shared as a link and survives a page switch; values typed by hand that are not
+valid are ignored, dropped from the URL, and named in a warning on the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from data_access import cached
+from data_access.engine import WarehouseState
+from data_access.queries import UnitFilter
+from data_access.writes import FORMER_PROVINCES
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, t
+from metrics.export import to_csv_bytes, to_xlsx_bytes
+from metrics.freshness import Freshness, FreshnessCheck, city_today, last_complete_month
+from metrics.registry import Indicator
+
+FIRST_YEAR = 2020
+UNIT_TYPES: tuple[str, ...] = ("ward", "commune", "special_zone", "department", "investor")
+_LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+_STYLE = """
+<style>
+.st-key-tiles > div { flex: 1 1 340px; min-width: 0; }
+.st-key-review > div { flex: 1 1 240px; min-width: 0; }
+[data-testid="stMetricValue"] { font-size: 2.1rem; }
+@media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.8rem; } }
+</style>
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What the sidebar has chosen."""
+
+    lang: str
+    year: int
+    unit_filter: UnitFilter
+
+
+def inject_style() -> None:
+    """Layout rules Streamlit has no parameter for (tiles wrap by width). No data inside."""
+    st.html(_STYLE)
+
+
+def current_language() -> str:
+    """The language chosen in the frame (Vietnamese until one is chosen)."""
+    lang = st.session_state.get("lang") or DEFAULT_LANGUAGE
+    return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def default_year(today: dt.date | None = None) -> int:
+    """The year of the last complete month: in January, last year is still being closed."""
+    return last_complete_month(today or city_today()).year
+
+
+def _year_options() -> list[int]:
+    return list(range(city_today().year, FIRST_YEAR - 1, -1))
+
+
+def _url_choices() -> dict[str, tuple[object, ...]]:
+    return {
+        "lang": LANGUAGES,
+        "year": tuple(str(year) for year in _year_options()),
+        "province": tuple(FORMER_PROVINCES),
+        "type": UNIT_TYPES,
+    }
+
+
+def read_url_once() -> None:
+    """Seed the filters from the URL on a session's first run; note what was not understood.
+
+    The URL holds codes (``?lang=en&year=2025&province=binh_duong&type=ward``), never
+    translated labels, so a link works whatever language it is opened in.
+    """
+    if st.session_state.get("_url_read"):
+        return
+    st.session_state["_url_read"] = True
+    rejected: list[str] = []
+    for key, choices in _url_choices().items():
+        values = st.query_params.get_all(key)
+        accepted = [value for value in values if value in choices]
+        rejected += [f"{key}={value}" for value in values if value not in choices]
+        if not accepted:
+            continue
+        if key == "year":
+            st.session_state[key] = int(accepted[-1])
+        elif key == "lang":
+            st.session_state[key] = accepted[-1]
+        else:
+            st.session_state[key] = list(dict.fromkeys(accepted))
+    st.session_state["_url_rejected"] = rejected
+    st.session_state.setdefault("lang", DEFAULT_LANGUAGE)
+    st.session_state.setdefault("year", default_year())
+    st.session_state.setdefault("province", [])
+    st.session_state.setdefault("type", [])
+
+
+def write_url() -> None:
+    """Put the filters back in the URL (only those that differ from the defaults)."""
+    wanted: dict[str, str | list[str]] = {}
+    if current_language() != DEFAULT_LANGUAGE:
+        wanted["lang"] = current_language()
+    if st.session_state.get("year") != default_year():
+        wanted["year"] = str(st.session_state.get("year"))
+    for key in ("province", "type"):
+        if st.session_state.get(key):
+            wanted[key] = list(st.session_state[key])
+    if {k: st.query_params.get_all(k) for k in wanted} != {
+        k: v if isinstance(v, list) else [v] for k, v in wanted.items()
+    } or set(st.query_params) != set(wanted):
+        st.query_params.from_dict(wanted)
+
+
+def url_warning(lang: str) -> None:
+    """Say which parts of a typed link were ignored, and why."""
+    rejected = st.session_state.get("_url_rejected") or []
+    if rejected:
+        st.warning(
+            t("url_rejected", lang, values=", ".join(rejected)), icon=":material/link_off:"
+        )
+
+
+def language_switch() -> str:
+    """The language toggle, top right of every page."""
+    with st.container(horizontal=True, horizontal_alignment="right", key="language-bar"):
+        st.segmented_control(
+            "Ngôn ngữ / Language",
+            LANGUAGES,
+            format_func=_LANGUAGE_NAMES.__getitem__,
+            key="lang",
+            required=True,
+            label_visibility="collapsed",
+        )
+    return current_language()
+
+
+def sidebar_filters(lang: str) -> Filters:
+    """Year, former province and unit type, in the sidebar and in the URL."""
+    years = _year_options()
+    if st.session_state.get("year") not in years:
+        st.session_state["year"] = default_year()
+    with st.sidebar:
+        st.subheader(t("filters_title", lang))
+        year = st.selectbox(t("filter_year", lang), years, key="year")
+        provinces = st.multiselect(
+            t("filter_former_province", lang),
+            list(FORMER_PROVINCES),
+            format_func=lambda code: FORMER_PROVINCES[code][0 if lang == "vi" else 1],
+            key="province",
+            placeholder=t("filter_all", lang),
+        )
+        unit_types = st.multiselect(
+            t("filter_unit_type", lang),
+            UNIT_TYPES,
+            format_func=lambda code: t(f"unit_type_{code}", lang),
+            key="type",
+            placeholder=t("filter_all", lang),
+        )
+        st.caption(t("filters_help", lang))
+    write_url()
+    return Filters(
+        lang=lang,
+        year=int(year if year is not None else default_year()),
+        unit_filter=UnitFilter(tuple(provinces), tuple(unit_types)),
+    )
+
+
+def current_filters() -> Filters:
+    """The filters as the frame left them, for a page to read."""
+    lang = current_language()
+    year = st.session_state.get("year") or default_year()
+    return Filters(
+        lang=lang,
+        year=int(year),
+        unit_filter=UnitFilter(
+            tuple(st.session_state.get("province") or ()),
+            tuple(st.session_state.get("type") or ()),
+        ),
+    )
+
+
+def warehouse_gate(lang: str) -> None:
+    """Stop with a clear message when the warehouse cannot be read; say so when stale."""
+    state, detail, url = cached.warehouse_state()
+    if state is WarehouseState.READY:
+        return
+    messages = {
+        WarehouseState.MISSING_FILE: "warehouse_missing_file",
+        WarehouseState.UNREACHABLE: "warehouse_unreachable",
+        WarehouseState.NOT_MIGRATED: "warehouse_not_migrated",
+        WarehouseState.EMPTY: "warehouse_empty",
+    }
+    st.title(t("app_title", lang))
+    st.error(t(messages[state], lang, url=url, detail=detail), icon=":material/database_off:")
+    st.caption(t("warehouse_retry", lang))
+    st.stop()
+
+
+def stale_banner(fetched: list[cached.Fetched], lang: str) -> None:
+    """A banner when any figure on the page comes from the last good fetch."""
+    stale = [f for f in fetched if f.is_stale]
+    if stale:
+        oldest = min(f.fetched_at for f in stale)
+        st.warning(
+            t("stale_banner", lang, time=_local_time(oldest, lang)),
+            icon=":material/cloud_off:",
+        )
+
+
+def _local_time(moment_utc: dt.datetime, lang: str) -> str:
+    local = pd.Timestamp(moment_utc, tz="UTC").tz_convert("Asia/Ho_Chi_Minh")
+    return f"{local:%H:%M} {fmt_date(local.date(), lang)}"
+
+
+def demo_banner(lang: str) -> None:
+    """The label every page with demo figures carries."""
+    st.info(t("demo_banner", lang), icon=":material/science:")
+
+
+def freshness_badge(check: FreshnessCheck, lang: str) -> None:
+    """On time, late (by how many periods), or no data — as a badge."""
+    if check.state is Freshness.ON_TIME:
+        st.badge(t("freshness_on_time", lang), icon=":material/schedule:", color="blue")
+    elif check.state is Freshness.LATE:
+        st.badge(
+            t("freshness_late", lang, count=check.periods_behind),
+            icon=":material/hourglass_bottom:",
+            color="orange",
+        )
+    else:
+        st.badge(t("freshness_no_data", lang), icon=":material/block:", color="gray")
+
+
+def indicator_info(indicator: Indicator, lang: str, published: pd.DataFrame) -> None:
+    """The info drawer: definition, formula, unit, source, owner, legal basis, freshness."""
+    with st.popover(t("info_button", lang), icon=":material/info:", type="tertiary"):
+        st.markdown(f"**{indicator.name(lang)}**")
+        st.markdown(indicator.text("definition", lang))
+        rows = [
+            ("info_formula", indicator.text("formula", lang)),
+            ("info_unit", t(f"unit_name_{indicator.unit}", lang)),
+            ("info_direction", t(f"direction_{indicator.direction}", lang)),
+            ("info_basis", indicator.text("basis", lang)),
+            ("info_source_system", indicator.text("source_system", lang)),
+            ("info_owner", indicator.text("owner", lang)),
+            ("info_legal_basis", indicator.text("legal_basis", lang)),
+            ("info_freshness", indicator.text("freshness", lang)),
+        ]
+        for key, value in rows:
+            st.markdown(f"**{t(key, lang)}:** {value}")
+        targets = [
+            f"{target.year}: {target.comparator} {target.value:g}% — [{target.source_vi if lang == 'vi' else target.source_en}]({target.source_url})"
+            for target in indicator.targets
+        ]
+        if targets:
+            st.markdown(f"**{t('info_targets', lang)}:**")
+            st.markdown("\n".join(f"- {line}" for line in targets))
+        if not published.empty:
+            st.markdown(f"**{t('info_published', lang)}:**")
+            st.markdown(
+                "\n".join(
+                    f"- {row.value:g} ({row.period_start:%d/%m/%Y}–{row.period_end:%d/%m/%Y}, "
+                    f"{row.basis}) — [{t('source', lang)}]({row.source_url})"
+                    for row in published.itertuples()
+                )
+            )
+
+
+def download_buttons(frame: pd.DataFrame, file_stem: str, lang: str, key: str) -> None:
+    """CSV and XLSX downloads of exactly the table shown."""
+    with st.container(horizontal=True, key=f"downloads-{key}"):
+        st.download_button(
+            t("download_csv", lang),
+            to_csv_bytes(frame),
+            file_name=f"{file_stem}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"csv-{key}",
+        )
+        st.download_button(
+            t("download_xlsx", lang),
+            to_xlsx_bytes(frame),
+            file_name=f"{file_stem}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/table_view:",
+            on_click="ignore",
+            key=f"xlsx-{key}",
+        )
+
+
+def empty_state(lang: str, what: str) -> None:
+    """"No data yet", what is missing, and what to do."""
+    st.info(t("empty_state", lang, what=what), icon=":material/inbox:")

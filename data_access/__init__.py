@@ -1,0 +1,1 @@
+"""The one gateway to the warehouse: engine, schema, queries and cached wrappers."""

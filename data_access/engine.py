@@ -1,0 +1,102 @@
+"""The engine factory and the database URL.
+
+The warehouse URL comes, in order, from the ``DASHBOARD_DB_URL`` environment variable,
+from ``[warehouse] url`` in ``.streamlit/secrets.toml`` (read by the caller and passed in),
+or defaults to the embedded SQLite file ``var/warehouse.sqlite`` under the project.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from enum import StrEnum
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "warehouse.sqlite"
+URL_ENVIRONMENT_VARIABLE = "DASHBOARD_DB_URL"
+STATEMENT_TIMEOUT_MS = 30_000
+
+
+def default_url() -> str:
+    """The embedded demo warehouse: a SQLite file under the project."""
+    return f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+
+def database_url(secrets_url: str | None = None) -> str:
+    """The warehouse URL: environment variable, then secrets, then the embedded default."""
+    return os.environ.get(URL_ENVIRONMENT_VARIABLE) or secrets_url or default_url()
+
+
+def describe_url(url: str) -> str:
+    """The URL with any password hidden, for messages on screen."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def make_engine(url: str) -> Engine:
+    """One engine per URL, configured for the warehouse's dialect.
+
+    SQLite gets foreign keys enforced and a busy timeout (the loader and the app can
+    write at the same time); PostgreSQL gets a statement time limit and pre-ping so a
+    restarted server is reconnected to by itself.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    connect_args: dict[str, object] = {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args = {
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            "connect_timeout": 5,
+        }
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+class WarehouseState(StrEnum):
+    """Whether the app can read the warehouse, and if not, why."""
+
+    READY = "ready"
+    MISSING_FILE = "missing_file"
+    UNREACHABLE = "unreachable"
+    NOT_MIGRATED = "not_migrated"
+    EMPTY = "empty"
+
+
+def inspect_warehouse(url: str, engine: Engine | None = None) -> tuple[WarehouseState, str]:
+    """Check the warehouse at ``url`` without changing it; returns the state and a detail.
+
+    An SQLite file that does not exist is reported, not created (connecting would create
+    an empty file).
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not Path(database).exists():
+            return WarehouseState.MISSING_FILE, database
+    engine = engine or make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("observations"):
+                return WarehouseState.NOT_MIGRATED, "observations"
+            count = conn.execute(text("SELECT COUNT(*) FROM observations")).scalar_one()
+    except SQLAlchemyError as error:
+        return WarehouseState.UNREACHABLE, str(error.__cause__ or error).splitlines()[0][:300]
+    if not count:
+        return WarehouseState.EMPTY, ""
+    return WarehouseState.READY, ""

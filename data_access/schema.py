@@ -1,0 +1,199 @@
+"""The warehouse schema as SQLAlchemy Core tables.
+
+The Alembic migrations in ``migrations/`` create and upgrade the database; this module
+describes the result for the queries. ``tests/contract/test_migrations.py`` checks that
+the two agree (an autogenerate diff against a freshly migrated database is empty).
+
+Naming follows the project style: keys ``<entity>_id``, booleans ``is_``/``has_``,
+timestamps ``<event>_at`` (UTC, stored without a zone), dates ``<event>_date`` or
+``period_*``, units in names.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+metadata = MetaData()
+
+# BigInteger keys on PostgreSQL; SQLite only auto-increments a plain INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+units = Table(
+    "units",
+    metadata,
+    Column("unit_id", String(40), primary_key=True),
+    Column("unit_code", String(10), nullable=True, comment="official five-digit code"),
+    Column("name_vi", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    Column(
+        "unit_type",
+        String(20),
+        nullable=False,
+        comment="city, former_province, ward, commune, special_zone, department, investor",
+    ),
+    Column("parent_unit_id", String(40), ForeignKey("units.unit_id"), nullable=True),
+    Column("former_province", String(30), nullable=True),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
+    Column("coord_source", String(30), nullable=True),
+    Column("boundary_geojson", Text, nullable=True, comment="a polygon, when one is supplied"),
+    Column("is_demo", Boolean, nullable=False, server_default=text("false")),
+    Index("ix_units_unit_type", "unit_type"),
+    Index("ix_units_former_province", "former_province"),
+)
+
+indicators = Table(
+    "indicators",
+    metadata,
+    Column("indicator_id", String(60), primary_key=True),
+    Column("name_vi", String(300), nullable=False),
+    Column("name_en", String(300), nullable=False),
+    Column("unit", String(20), nullable=False),
+    Column("direction", String(10), nullable=False),
+    Column("frequency", String(12), nullable=False),
+    Column("time_rollup", String(12), nullable=True),
+    Column("is_rate", Boolean, nullable=False),
+    Column("is_headline", Boolean, nullable=False),
+)
+
+targets = Table(
+    "targets",
+    metadata,
+    Column("target_id", BigId, primary_key=True, autoincrement=True),
+    Column("indicator_id", String(60), ForeignKey("indicators.indicator_id"), nullable=False),
+    Column("unit_id", String(40), ForeignKey("units.unit_id"), nullable=False),
+    Column("target_year", Integer, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("comparator", String(2), nullable=False),
+    Column("target_value", Float, nullable=False),
+    Column("is_year_end", Boolean, nullable=False),
+    Column("source_document", Text, nullable=False),
+    Column("source_url", Text, nullable=True),
+    Index("ix_targets_indicator_year", "indicator_id", "target_year"),
+)
+
+load_batches = Table(
+    "load_batches",
+    metadata,
+    Column("batch_id", BigId, primary_key=True, autoincrement=True),
+    Column(
+        "submission_key",
+        String(200),
+        nullable=False,
+        comment="what the batch submits; a re-sent submission with the same key replaces it",
+    ),
+    Column("source_name", String(300), nullable=False),
+    Column("submitted_by", String(200), nullable=False),
+    Column("loaded_at", DateTime, nullable=False),
+    Column("row_count", Integer, nullable=False),
+    Column("rows_replaced", Integer, nullable=False, server_default=text("0")),
+    Column("status", String(12), nullable=False, comment="loaded or undone"),
+    Column("checksum_sha256", String(64), nullable=True),
+    Column("is_demo", Boolean, nullable=False, server_default=text("false")),
+    Column("note", Text, nullable=True),
+    Index("ix_load_batches_submission_key", "submission_key"),
+)
+
+observations = Table(
+    "observations",
+    metadata,
+    Column("observation_id", BigId, primary_key=True, autoincrement=True),
+    Column("indicator_id", String(60), ForeignKey("indicators.indicator_id"), nullable=False),
+    Column("unit_id", String(40), ForeignKey("units.unit_id"), nullable=False),
+    Column(
+        "period_year",
+        Integer,
+        nullable=False,
+        comment="the year the figure counts towards: the calendar year, except a "
+        "disbursement extension month (January), which counts towards the plan year before",
+    ),
+    Column("period_month", Date, nullable=False, comment="first day of the month observed"),
+    Column("value", Float, nullable=True),
+    Column("numerator", Float, nullable=True),
+    Column("denominator", Float, nullable=True),
+    Column("batch_id", BigId, ForeignKey("load_batches.batch_id"), nullable=False),
+    Column("loaded_at", DateTime, nullable=False),
+    Column("superseded_at", DateTime, nullable=True, comment="null while current"),
+    Column(
+        "superseded_by_batch_id",
+        BigId,
+        ForeignKey("load_batches.batch_id"),
+        nullable=True,
+    ),
+    Index(
+        "ux_observations_current",
+        "indicator_id",
+        "unit_id",
+        "period_year",
+        "period_month",
+        unique=True,
+        sqlite_where=text("superseded_at IS NULL"),
+        postgresql_where=text("superseded_at IS NULL"),
+    ),
+    Index("ix_observations_indicator_month", "indicator_id", "period_month", "unit_id"),
+    Index("ix_observations_batch", "batch_id"),
+    Index("ix_observations_superseded_by_batch", "superseded_by_batch_id"),
+)
+
+published_figures = Table(
+    "published_figures",
+    metadata,
+    Column("published_figure_id", BigId, primary_key=True, autoincrement=True),
+    Column("indicator_code", String(60), nullable=False),
+    Column("period_kind", String(24), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("value", Float, nullable=False),
+    Column("qualifier", String(12), nullable=False),
+    Column("unit", String(40), nullable=False),
+    Column("territory", String(12), nullable=False),
+    Column("basis", String(200), nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("plan_billion_vnd", Float, nullable=True),
+    Column("source_url", Text, nullable=False),
+    Column("published_on", String(10), nullable=False, comment="as precise as the source"),
+    Column("note", Text, nullable=True),
+    Index("ix_published_figures_indicator", "indicator_code", "period_end"),
+)
+
+scenarios = Table(
+    "scenarios",
+    metadata,
+    Column("scenario_id", BigId, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("is_official", Boolean, nullable=False, server_default=text("false")),
+    Column("seed", BigInteger, nullable=False),
+    Column("levers_json", Text, nullable=False),
+    Column("results_summary_json", Text, nullable=True),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("audit_id", BigId, primary_key=True, autoincrement=True),
+    Column("occurred_at", DateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("object_type", String(60), nullable=False),
+    Column("object_id", String(200), nullable=True),
+    Column("detail_json", Text, nullable=True),
+    Index("ix_audit_log_occurred_at", "occurred_at"),
+)

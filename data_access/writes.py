@@ -1,0 +1,365 @@
+"""Writes to the warehouse: reference data, the registry, and observation batches.
+
+Every write runs inside the caller's transaction (``with engine.begin() as conn``), so a
+batch either lands whole or not at all. Observations are never updated in place: a new
+version supersedes the old one (``superseded_at``), so any past state can be rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+
+from data_access.engine import PROJECT_ROOT
+from data_access.schema import (
+    audit_log,
+    indicators,
+    load_batches,
+    observations,
+    published_figures,
+    targets,
+    units,
+)
+from metrics.registry import INDICATORS
+
+REFERENCE_DIR = PROJECT_ROOT / "reference_data"
+UNITS_FILE = REFERENCE_DIR / "hcmc_units_2025.csv"
+PUBLISHED_FILE = REFERENCE_DIR / "hcmc_published_indicators.csv"
+CITY_UNIT_ID = "city"
+
+FORMER_PROVINCES: dict[str, tuple[str, str]] = {
+    "ho_chi_minh_old": ("TP.HCM (cũ)", "Former HCMC"),
+    "binh_duong": ("Tỉnh Bình Dương (cũ)", "Former Bình Dương province"),
+    "ba_ria_vung_tau": ("Tỉnh Bà Rịa – Vũng Tàu (cũ)", "Former Bà Rịa–Vũng Tàu province"),
+}
+OBSERVATION_KEY = ("indicator_id", "unit_id", "period_year", "period_month")
+
+
+def utc_now() -> dt.datetime:
+    """Now, in UTC, without a zone (how the warehouse stores timestamps)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def read_reference_units(path: Path = UNITS_FILE) -> pd.DataFrame:
+    """The 168 commune-level units of the reference file, as ``units`` rows."""
+    raw = pd.read_csv(path, dtype={"code": str})
+    vietnamese_type = {"ward": "Phường", "commune": "Xã", "special_zone": "Đặc khu"}
+    english_type = {"ward": "Ward", "commune": "Commune", "special_zone": "Special Zone"}
+    pairs = list(zip(raw["unit_type"], raw["name_vi"], strict=True))
+    return pd.DataFrame(
+        {
+            "unit_id": raw["code"],
+            "unit_code": raw["code"],
+            "name_vi": [f"{vietnamese_type[t]} {n}" for t, n in pairs],
+            "name_en": [f"{n} {english_type[t]}" for t, n in pairs],
+            "unit_type": raw["unit_type"],
+            "parent_unit_id": raw["former_province"],
+            "former_province": raw["former_province"],
+            "slug": raw["slug"],
+            "latitude": raw["lat"],
+            "longitude": raw["lon"],
+            "coord_source": raw["coord_source"],
+            "is_demo": False,
+        }
+    )
+
+
+def reference_unit_rows() -> pd.DataFrame:
+    """The city, the three former provinces and the 168 units, ready for ``units``."""
+    top = [
+        {
+            "unit_id": CITY_UNIT_ID,
+            "unit_code": "79",
+            "name_vi": "Thành phố Hồ Chí Minh",
+            "name_en": "Ho Chi Minh City",
+            "unit_type": "city",
+            "parent_unit_id": None,
+            "former_province": None,
+            "slug": "tp-ho-chi-minh",
+            "is_demo": False,
+        }
+    ] + [
+        {
+            "unit_id": code,
+            "unit_code": None,
+            "name_vi": name_vi,
+            "name_en": name_en,
+            "unit_type": "former_province",
+            "parent_unit_id": CITY_UNIT_ID,
+            "former_province": code,
+            "slug": "former-" + code.replace("_", "-"),
+            "is_demo": False,
+        }
+        for code, (name_vi, name_en) in FORMER_PROVINCES.items()
+    ]
+    return pd.concat([pd.DataFrame(top), read_reference_units()], ignore_index=True)
+
+
+def insert_units(conn: Connection, frame: pd.DataFrame) -> int:
+    """Insert unit rows (parents before children). Returns the number inserted."""
+    records = _records(frame)
+    if records:
+        conn.execute(insert(units), records)
+    return len(records)
+
+
+def sync_registry(conn: Connection) -> None:
+    """Make the ``indicators`` and city ``targets`` tables match the registry."""
+    conn.execute(delete(targets))
+    conn.execute(delete(indicators).where(indicators.c.indicator_id.not_in([i.code for i in INDICATORS])))
+    existing = set(conn.execute(select(indicators.c.indicator_id)).scalars())
+    for indicator in INDICATORS:
+        row = {
+            "name_vi": indicator.name_vi,
+            "name_en": indicator.name_en,
+            "unit": indicator.unit,
+            "direction": indicator.direction,
+            "frequency": str(indicator.frequency),
+            "time_rollup": str(indicator.time_rollup) if indicator.time_rollup else None,
+            "is_rate": indicator.is_rate,
+            "is_headline": indicator.is_headline,
+        }
+        if indicator.code in existing:
+            conn.execute(
+                update(indicators).where(indicators.c.indicator_id == indicator.code).values(**row)
+            )
+        else:
+            conn.execute(insert(indicators).values(indicator_id=indicator.code, **row))
+    target_rows = [
+        {
+            "indicator_id": indicator.code,
+            "unit_id": CITY_UNIT_ID,
+            "target_year": target.year,
+            "due_date": target.due_date,
+            "comparator": target.comparator,
+            "target_value": target.value,
+            "is_year_end": target.is_year_end,
+            "source_document": target.source_vi,
+            "source_url": target.source_url,
+        }
+        for indicator in INDICATORS
+        for target in indicator.targets
+    ]
+    if target_rows:
+        conn.execute(insert(targets), target_rows)
+
+
+def read_published_figures(path: Path = PUBLISHED_FILE) -> pd.DataFrame:
+    """The published reference file, typed, with the warehouse's column names."""
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return pd.DataFrame(
+        {
+            "indicator_code": raw["indicator"],
+            "period_kind": raw["period_kind"],
+            "period_start": pd.to_datetime(raw["period_start"]).dt.date,
+            "period_end": pd.to_datetime(raw["period_end"]).dt.date,
+            "value": pd.to_numeric(raw["value"]),
+            "qualifier": raw["qualifier"],
+            "unit": raw["unit"],
+            "territory": raw["territory"],
+            "basis": raw["basis"],
+            "kind": raw["kind"],
+            "plan_billion_vnd": pd.to_numeric(raw["plan_billion_vnd"].replace("", None)),
+            "source_url": raw["source_url"],
+            "published_on": raw["published_on"],
+            "note": raw["note"].replace("", None),
+        }
+    )
+
+
+def replace_published_figures(conn: Connection, frame: pd.DataFrame | None = None) -> int:
+    """Replace the ``published_figures`` table with the reference file's rows."""
+    frame = read_published_figures() if frame is None else frame
+    conn.execute(delete(published_figures))
+    records = _records(frame)
+    conn.execute(insert(published_figures), records)
+    return len(records)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What a batch load did."""
+
+    batch_id: int
+    rows_loaded: int
+    rows_replaced: int
+    loaded_at: dt.datetime
+
+
+def load_observation_batch(
+    conn: Connection,
+    frame: pd.DataFrame,
+    *,
+    submission_key: str,
+    source_name: str,
+    submitted_by: str,
+    is_demo: bool = False,
+    note: str | None = None,
+    loaded_at: dt.datetime | None = None,
+) -> BatchResult:
+    """Load one submission of observations as a new batch, replacing its earlier version.
+
+    Parameters
+    ----------
+    conn
+        A connection inside a transaction; the load lands whole or not at all.
+    frame
+        One row per indicator × unit × period: ``indicator_id``, ``unit_id``,
+        ``period_year``, ``period_month`` (a date, first of the month), ``value``,
+        ``numerator``, ``denominator``. Validated by the caller.
+    submission_key
+        What the batch submits (e.g. ``"online_dossier_share|26734|2026-10"``). Rows of
+        an earlier batch with the same key, and any current row with the same
+        observation key, are superseded: a re-sent submission replaces, never doubles.
+
+    Returns
+    -------
+    BatchResult
+
+    Notes
+    -----
+    Earlier versions stay in the table with ``superseded_at`` set, so a page can show
+    the figures as they stood at any past time.
+    """
+    loaded_at = loaded_at or utc_now()
+    checksum = hashlib.sha256(
+        frame.to_csv(index=False).encode("utf-8"), usedforsecurity=False
+    ).hexdigest()
+    batch_id = conn.execute(
+        insert(load_batches)
+        .values(
+            submission_key=submission_key,
+            source_name=source_name,
+            submitted_by=submitted_by,
+            loaded_at=loaded_at,
+            row_count=len(frame),
+            rows_replaced=0,
+            status="loaded",
+            checksum_sha256=checksum,
+            is_demo=is_demo,
+            note=note,
+        )
+        .returning(load_batches.c.batch_id)
+    ).scalar_one()
+
+    frame = frame.assign(period_month=pd.to_datetime(frame["period_month"]).dt.date)
+    replaced = _supersede(conn, frame, submission_key, batch_id, loaded_at)
+    records = _records(
+        frame[list(OBSERVATION_KEY) + ["value", "numerator", "denominator"]].assign(
+            batch_id=batch_id, loaded_at=loaded_at
+        )
+    )
+    if records:
+        conn.execute(insert(observations), records)
+    conn.execute(
+        update(load_batches)
+        .where(load_batches.c.batch_id == batch_id)
+        .values(rows_replaced=replaced)
+    )
+    record_audit(
+        conn,
+        actor=submitted_by,
+        action="load_batch",
+        object_type="load_batch",
+        object_id=str(batch_id),
+        detail={"submission_key": submission_key, "rows": len(records), "replaced": replaced},
+        occurred_at=loaded_at,
+    )
+    return BatchResult(int(batch_id), len(records), replaced, loaded_at)
+
+
+def _supersede(
+    conn: Connection,
+    frame: pd.DataFrame,
+    submission_key: str,
+    batch_id: int,
+    at: dt.datetime,
+) -> int:
+    """Mark as superseded the rows the new batch replaces; returns how many."""
+    earlier_batches = select(load_batches.c.batch_id).where(
+        load_batches.c.submission_key == submission_key,
+        load_batches.c.batch_id != batch_id,
+        load_batches.c.status == "loaded",
+    )
+    replaced = conn.execute(
+        update(observations)
+        .where(observations.c.superseded_at.is_(None), observations.c.batch_id.in_(earlier_batches))
+        .values(superseded_at=at, superseded_by_batch_id=batch_id)
+    ).rowcount
+    indicator_ids = sorted(frame["indicator_id"].unique())
+    months = sorted(frame["period_month"].unique())
+    if not indicator_ids:
+        return replaced
+    clash_count = conn.execute(
+        select(func.count())
+        .select_from(observations)
+        .where(
+            observations.c.superseded_at.is_(None),
+            observations.c.indicator_id.in_(indicator_ids),
+            observations.c.period_month.in_(months),
+        )
+    ).scalar_one()
+    if clash_count:
+        statement = (
+            update(observations)
+            .where(
+                and_(
+                    observations.c.superseded_at.is_(None),
+                    *(observations.c[c] == bindparam(f"key_{c}") for c in OBSERVATION_KEY),
+                )
+            )
+            .values(superseded_at=at, superseded_by_batch_id=batch_id)
+        )
+        keys = [
+            {f"key_{c}": row[c] for c in OBSERVATION_KEY}
+            for row in _records(frame[list(OBSERVATION_KEY)])
+        ]
+        result = conn.execute(statement, keys)
+        replaced += max(result.rowcount, 0)
+    return replaced
+
+
+def record_audit(
+    conn: Connection,
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | None,
+    detail: dict[str, object] | None = None,
+    occurred_at: dt.datetime | None = None,
+) -> None:
+    """Append one line to the audit log."""
+    conn.execute(
+        insert(audit_log).values(
+            occurred_at=occurred_at or utc_now(),
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            detail_json=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
+        )
+    )
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as dicts of plain Python values (None for missing), for executemany."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return [
+        {key: _plain(value) for key, value in row.items()}
+        for row in clean.to_dict(orient="records")
+    ]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalar
+    return value

@@ -1,0 +1,220 @@
+"""Build the demo warehouse: migrations, units, registry, published figures, demo batches.
+
+``build_demo_warehouse(url)`` is what ``python -m demo`` and the test fixtures call. The
+schema is brought up to date first; then everything else lands in one transaction, so a
+failed build leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Connection, delete, func, inspect, or_, select
+
+from data_access.engine import describe_url, make_engine
+from data_access.migrate import upgrade
+from data_access.schema import load_batches, observations, units
+from data_access.writes import (
+    insert_units,
+    load_observation_batch,
+    record_audit,
+    reference_unit_rows,
+    replace_published_figures,
+    sync_registry,
+    utc_now,
+)
+from demo.calibration import FIRST_MONTH
+from demo.generator import SIZES, SOURCE_NAME, SUBMITTED_BY, generate_demo, last_complete_month
+
+BUILD_ACTION = "build_demo_warehouse"
+"""The audit-log action of a build; its ``occurred_at`` is the build time."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build did."""
+
+    url: str
+    """The warehouse, with any password hidden."""
+    last_month: dt.date
+    seed: int
+    size: str
+    units_inserted: int
+    batches_loaded: int
+    observations_current: int
+    observations_superseded: int
+    built_at: dt.datetime
+    """Naive UTC; no batch is loaded after it."""
+    elapsed_seconds: float
+
+    def summary(self) -> str:
+        """One line for the command line."""
+        return (
+            f"demo warehouse built at {self.url}: {self.observations_current:,} observations "
+            f"(+{self.observations_superseded} superseded) in {self.batches_loaded} batches, "
+            f"January 2020 to {self.last_month:%B %Y}, seed {self.seed}, size {self.size}, "
+            f"in {self.elapsed_seconds:.1f} s"
+        )
+
+
+def default_last_month(now: dt.datetime | None = None) -> dt.date:
+    """The last complete month in Asia/Ho_Chi_Minh (first day), for ``now`` (naive UTC)."""
+    return last_complete_month(now or utc_now())
+
+
+def validate_options(last_month: dt.date, seed: int, size: str, now: dt.datetime) -> None:
+    """Raise ``ValueError`` saying how to fix a bad option."""
+    if size not in SIZES:
+        raise ValueError(f"size {size!r} is not implemented; use one of: {', '.join(SIZES)}")
+    if seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed}")
+    if last_month.day != 1:
+        raise ValueError(f"last_month must be the first day of a month; got {last_month}")
+    latest = last_complete_month(now)
+    if not FIRST_MONTH <= last_month <= latest:
+        raise ValueError(
+            f"last month {last_month:%Y-%m} is outside {FIRST_MONTH:%Y-%m}..{latest:%Y-%m}; "
+            "the demo covers complete months from January 2020"
+        )
+
+
+def count_observations(url: str) -> int:
+    """Observations (every version) in the warehouse at ``url``; 0 without the table."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table(observations.name):
+                return 0
+            return int(conn.execute(select(func.count()).select_from(observations)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def build_demo_warehouse(
+    url: str,
+    *,
+    last_month: dt.date | None = None,
+    seed: int = 20251,
+    size: str = "S",
+    replace: bool = False,
+) -> BuildReport:
+    """Build the demo warehouse at ``url``.
+
+    Parameters
+    ----------
+    url
+        A SQLAlchemy URL (SQLite or PostgreSQL).
+    last_month
+        First day of the last month generated; default the last complete month in
+        Asia/Ho_Chi_Minh.
+    seed
+        Seed of the generator; the same seed gives the same observations.
+    size
+        ``"S"``: the demo. Larger tiers belong to the benchmark.
+    replace
+        Empty the observations, batches and demo units of a warehouse that already has
+        observations, and build afresh. Without it such a warehouse is refused.
+
+    Returns
+    -------
+    BuildReport
+
+    Raises
+    ------
+    ValueError
+        For a bad option, or a warehouse that already has observations and no ``replace``.
+    """
+    started = time.perf_counter()
+    built_at = utc_now()
+    last_month = last_month or default_last_month(built_at)
+    validate_options(last_month, seed, size, built_at)
+    reference = reference_unit_rows()
+    demo = generate_demo(reference, last_month=last_month, seed=seed, size=size, now=built_at)
+
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            existing = conn.execute(select(func.count()).select_from(observations)).scalar_one()
+            if existing and not replace:
+                raise ValueError(
+                    f"the warehouse at {describe_url(url)} already has {existing:,} observations; "
+                    "pass replace=True (python -m demo --replace) to rebuild it, or "
+                    "--if-missing to keep it"
+                )
+            if replace:
+                _empty(conn, built_at)
+            present = set(conn.execute(select(units.c.unit_id)).scalars())
+            new_units = pd.concat([reference, demo.units], ignore_index=True)
+            inserted = insert_units(conn, new_units[~new_units["unit_id"].isin(present)])
+            sync_registry(conn)
+            replace_published_figures(conn)
+            for batch in demo.batches:
+                load_observation_batch(
+                    conn,
+                    batch.frame,
+                    submission_key=batch.submission_key,
+                    source_name=SOURCE_NAME,
+                    submitted_by=SUBMITTED_BY,
+                    is_demo=True,
+                    note=batch.note,
+                    loaded_at=batch.loaded_at,
+                )
+            current, superseded = conn.execute(
+                select(
+                    func.count().filter(observations.c.superseded_at.is_(None)),
+                    func.count().filter(observations.c.superseded_at.is_not(None)),
+                )
+            ).one()
+            record_audit(
+                conn,
+                actor=SUBMITTED_BY,
+                action=BUILD_ACTION,
+                object_type="warehouse",
+                object_id=None,
+                detail={
+                    "last_month": last_month.isoformat(),
+                    "seed": seed,
+                    "size": size,
+                    "batches": len(demo.batches),
+                    "observations": current,
+                },
+                occurred_at=built_at,
+            )
+    finally:
+        engine.dispose()
+    return BuildReport(
+        url=describe_url(url),
+        last_month=last_month,
+        seed=seed,
+        size=size,
+        units_inserted=inserted,
+        batches_loaded=len(demo.batches),
+        observations_current=int(current),
+        observations_superseded=int(superseded),
+        built_at=built_at,
+        elapsed_seconds=time.perf_counter() - started,
+    )
+
+
+def _empty(conn: Connection, at: dt.datetime) -> None:
+    """Remove observations, load batches and the demo's own units (the audit log stays)."""
+    removed = conn.execute(delete(observations)).rowcount
+    batches = conn.execute(delete(load_batches)).rowcount
+    conn.execute(
+        delete(units).where(
+            or_(units.c.is_demo.is_(True), units.c.unit_type.in_(["department", "investor"]))
+        )
+    )
+    record_audit(
+        conn,
+        actor=SUBMITTED_BY,
+        action="empty_demo_warehouse",
+        object_type="warehouse",
+        object_id=None,
+        detail={"observations": removed, "batches": batches},
+        occurred_at=at,
+    )

@@ -1,0 +1,126 @@
+"""Words and numbers on screen, in Vietnamese (default) and English.
+
+Strings live in ``i18n/vi.json`` and ``i18n/en.json`` (same keys; a test checks it), with
+the terms of the project glossary. Numbers and dates are formatted with Babel, never by
+hand: ``1.234,5`` / ``52,3%`` / ``23/11/2026`` / ``tháng 10/2026`` in Vietnamese,
+``1,234.5`` / ``52.3%`` / ``23 Nov 2026`` / ``Oct 2026`` in English.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import math
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal, format_percent
+
+LANGUAGES: tuple[str, ...] = ("vi", "en")
+DEFAULT_LANGUAGE = "vi"
+_CATALOGUE_DIR = Path(__file__).resolve().parent
+_ROMAN = ("I", "II", "III", "IV")
+_MINUS = "−"  # U+2212, the typographic minus
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """All strings of one language, NFC-normalised."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    raw = json.loads((_CATALOGUE_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    return {key: unicodedata.normalize("NFC", value) for key, value in raw.items()}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The string ``key`` in ``lang``, with ``{placeholders}`` filled in.
+
+    A missing key raises ``KeyError`` naming it: a test checks every key used exists.
+    """
+    text = catalogue(lang)[key]
+    return text.format(**values) if values else text
+
+
+def _locale(lang: str) -> str:
+    return "vi_VN" if lang == "vi" else "en_GB"
+
+
+def _pattern(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def fmt_number(value: float | None, lang: str, decimals: int = 0) -> str:
+    """``1.234.567,8`` (vi) or ``1,234,567.8`` (en); an em dash for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP  # 2,25 → 2,3 as readers expect
+        text = format_decimal(value, format=_pattern(decimals), locale=_locale(lang))
+    return text.replace("-", _MINUS)
+
+
+def fmt_percent(value_pct: float | None, lang: str, decimals: int = 1) -> str:
+    """A percentage given in percent (52.34 → ``52,3%`` / ``52.3%``)."""
+    if value_pct is None or (isinstance(value_pct, float) and math.isnan(value_pct)):
+        return "—"
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        text = format_percent(
+            decimal.Decimal(str(value_pct)) / 100, format=_pattern(decimals) + "%", locale=_locale(lang)
+        )
+    return text.replace("-", _MINUS)
+
+
+def fmt_signed(value: float | None, lang: str, decimals: int = 1) -> str:
+    """A signed number: ``+2,3`` or ``−2,3``."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    rounded = round(value, decimals)
+    body = fmt_number(abs(rounded), lang, decimals)
+    if rounded > 0:
+        return "+" + body
+    if rounded < 0:
+        return _MINUS + body
+    return body
+
+
+def fmt_pp(value: float | None, lang: str, decimals: int = 1) -> str:
+    """A difference in percentage points: ``+2,3 điểm phần trăm`` / ``+2.3 pp``."""
+    return t("unit_pp", lang, value=fmt_signed(value, lang, decimals))
+
+
+def fmt_date(value: dt.date | None, lang: str) -> str:
+    """``23/11/2026`` or ``23 Nov 2026``."""
+    if value is None:
+        return "—"
+    pattern = "dd/MM/yyyy" if lang == "vi" else "d MMM yyyy"
+    return babel_format_date(value, pattern, locale=_locale(lang))
+
+
+def fmt_month(value: dt.date | None, lang: str) -> str:
+    """``tháng 10/2026`` or ``Oct 2026`` (no leading zero in Vietnamese)."""
+    if value is None:
+        return "—"
+    if lang == "vi":
+        return f"tháng {value.month}/{value.year}"
+    return babel_format_date(value, "MMM yyyy", locale=_locale(lang))
+
+
+def fmt_quarter(year: int, quarter: int, lang: str) -> str:
+    """``Quý III/2025`` or ``Q3 2025``."""
+    if lang == "vi":
+        return f"Quý {_ROMAN[quarter - 1]}/{year}"
+    return f"Q{quarter} {year}"
+
+
+def fmt_value(value: float | None, unit: str, lang: str, decimals: int = 1) -> str:
+    """A value in an indicator's unit, with the unit written out."""
+    if unit == "percent":
+        return fmt_percent(value, lang, decimals)
+    number = fmt_number(value, lang, decimals)
+    if value is None or number == "—":
+        return number
+    return t(f"unit_value_{unit}", lang, value=number)

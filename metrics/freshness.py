@@ -1,0 +1,123 @@
+"""Freshness: which period should be in the warehouse by now, and is it.
+
+All dates are in Asia/Ho_Chi_Minh.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from metrics.registry import Frequency, Indicator
+
+CITY_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class Freshness(StrEnum):
+    """Whether the latest expected period has arrived."""
+
+    ON_TIME = "on_time"
+    LATE = "late"
+    NO_DATA = "no_data"
+
+
+@dataclass(frozen=True, slots=True)
+class FreshnessCheck:
+    """The freshness of one indicator's series."""
+
+    state: Freshness
+    expected_period: dt.date
+    latest_period: dt.date | None
+    periods_behind: int
+
+
+def city_today(now: dt.datetime | None = None) -> dt.date:
+    """Today's date in Ho Chi Minh City."""
+    moment = now or dt.datetime.now(dt.UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(CITY_TIMEZONE).date()
+
+
+def last_complete_month(today: dt.date) -> dt.date:
+    """First day of the last month that has ended by ``today``.
+
+    Examples
+    --------
+    >>> last_complete_month(dt.date(2026, 11, 23))
+    datetime.date(2026, 10, 1)
+    >>> last_complete_month(dt.date(2026, 1, 1))
+    datetime.date(2025, 12, 1)
+    """
+    first = today.replace(day=1)
+    return (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def month_end(month: dt.date) -> dt.date:
+    """The last day of ``month``'s month.
+
+    Examples
+    --------
+    >>> month_end(dt.date(2024, 2, 1))
+    datetime.date(2024, 2, 29)
+    """
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _add_months(month: dt.date, count: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + count
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def expected_latest_period(indicator: Indicator, today: dt.date) -> dt.date:
+    """The latest period whose data the freshness promise says must be in by ``today``.
+
+    Monthly: last month once the due day of this month has passed, else the month
+    before. Quarterly estimates (annual indicators): the last ended quarter's last month
+    once the due day of the month after it has passed. Periods are first days of months;
+    a quarter is named by its last month.
+
+    Examples
+    --------
+    >>> from metrics.registry import get_indicator
+    >>> expected_latest_period(get_indicator("online_dossier_share"), dt.date(2026, 11, 23))
+    datetime.date(2026, 10, 1)
+    >>> expected_latest_period(get_indicator("online_dossier_share"), dt.date(2026, 11, 3))
+    datetime.date(2026, 9, 1)
+    """
+    if indicator.frequency is Frequency.MONTHLY:
+        lag = 1 if today.day > indicator.freshness_due_day else 2
+        return _add_months(today.replace(day=1), -lag)
+    quarter_end_month = ((today.month - 1) // 3) * 3  # last month of the previous quarter
+    candidate = _add_months(dt.date(today.year, 1, 1), quarter_end_month - 1)
+    due = _add_months(candidate, 1).replace(day=min(indicator.freshness_due_day, 28))
+    if today <= due:
+        candidate = _add_months(candidate, -3)
+    return candidate
+
+
+def check_freshness(
+    indicator: Indicator, latest_period: dt.date | None, today: dt.date
+) -> FreshnessCheck:
+    """Compare the latest period in the warehouse with the one expected by ``today``.
+
+    Examples
+    --------
+    >>> from metrics.registry import get_indicator
+    >>> check_freshness(get_indicator("online_dossier_share"), dt.date(2026, 9, 1),
+    ...                 dt.date(2026, 11, 23)).state
+    <Freshness.LATE: 'late'>
+    """
+    expected = expected_latest_period(indicator, today)
+    if latest_period is None:
+        return FreshnessCheck(Freshness.NO_DATA, expected, None, 0)
+    step = 1 if indicator.frequency is Frequency.MONTHLY else 3
+    behind = max(
+        0,
+        ((expected.year - latest_period.year) * 12 + expected.month - latest_period.month) // step,
+    )
+    state = Freshness.ON_TIME if behind == 0 else Freshness.LATE
+    return FreshnessCheck(state, expected, latest_period, behind)

@@ -1,0 +1,73 @@
+"""The Overview's attention list: units and departments ranked across indicators."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+ATTENTION_COLUMNS: tuple[str, ...] = (
+    "indicator_code",
+    "unit_id",
+    "name_vi",
+    "name_en",
+    "unit_type",
+    "value",
+    "benchmark",
+    "gap_pp",
+    "impact_pp",
+    "unit_status",
+    "is_newly_red",
+    "is_small_denominator",
+)
+
+
+def combine_attention(rankings: dict[str, pd.DataFrame], top: int = 15) -> pd.DataFrame:
+    """The ``top`` items holding the city back, across indicators.
+
+    Parameters
+    ----------
+    rankings
+        Per indicator code, the output of :func:`metrics.attention.rank_attention`.
+    top
+        How many rows to keep.
+
+    Returns
+    -------
+    DataFrame
+        ``ATTENTION_COLUMNS``; the ``top`` units short of their benchmark (``gap_pp > 0``)
+        with the largest impact (points of the scope's figure), shown newly red first,
+        then by impact.
+
+    Notes
+    -----
+    Impacts of different indicators are all in percentage points of their own scope
+    figure, so they rank on one scale: "how much would the city's figure rise if this
+    unit reached the target". The ``top`` are chosen by impact first and only then put
+    newly red first: when a milestone steps up, dozens of tiny units turn red at once, and
+    they must not push the few units that really hold the city back off the list.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"unit_id": ["1"], "name_vi": ["A"], "name_en": ["A"],
+    ...     "unit_type": ["ward"], "value": [40.0], "benchmark": [50.0], "gap_pp": [10.0],
+    ...     "impact_pp": [0.5], "unit_status": ["off_track"], "is_newly_red": [False],
+    ...     "is_small_denominator": [False]})
+    >>> combine_attention({"x": a, "y": a.assign(impact_pp=0.2, is_newly_red=True)})[
+    ...     ["indicator_code", "impact_pp"]].values.tolist()
+    [['y', 0.2], ['x', 0.5]]
+    """
+    frames = [
+        frame.assign(indicator_code=code)
+        for code, frame in rankings.items()
+        if not frame.empty
+    ]
+    if not frames:
+        return pd.DataFrame(columns=list(ATTENTION_COLUMNS))
+    combined = pd.concat(frames, ignore_index=True)
+    behind = combined[combined["gap_pp"].fillna(0) > 0]
+    largest = behind.sort_values(
+        ["impact_pp", "name_vi"], ascending=[False, True], kind="stable"
+    ).head(top)
+    ordered = largest.sort_values(
+        ["is_newly_red", "impact_pp", "name_vi"], ascending=[False, False, True], kind="stable"
+    )
+    return ordered.loc[:, list(ATTENTION_COLUMNS)].reset_index(drop=True)

@@ -1,0 +1,162 @@
+"""The Overview rendered by Streamlit's AppTest, in both languages, against the demo warehouse.
+
+The headline numbers on screen must equal what the metrics compute from the warehouse
+(independently of the page), formatted for the reader's language.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access import queries
+from data_access.engine import PROJECT_ROOT, make_engine
+from data_access.queries import UnitFilter
+from i18n import fmt_date, fmt_pp, fmt_value
+from metrics.freshness import month_end
+from metrics.registry import headline_indicators
+from metrics.tiles import build_tile
+
+YEAR = 2026
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def _run(monkeypatch, url: str, **params: str | list[str]) -> AppTest:
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    app = AppTest.from_file(APP, default_timeout=180)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _expected_tiles(url: str, unit_filter: UnitFilter = UnitFilter()):
+    engine = make_engine(url)
+    tiles = {}
+    with engine.connect() as conn:
+        for indicator in headline_indicators():
+            series = queries.scope_series(conn, indicator.code, unit_filter)
+            in_year = series[series["period_year"] == YEAR]
+            tiles[indicator.code] = build_tile(
+                series, indicator, YEAR, as_of_month=in_year["period_month"].max()
+            )
+    engine.dispose()
+    return tiles
+
+
+@pytest.fixture(scope="module")
+def expected(demo_warehouse_url):
+    return _expected_tiles(demo_warehouse_url)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_headline_numbers_equal_the_metrics(monkeypatch, demo_warehouse_url, expected, lang):
+    app = _run(monkeypatch, demo_warehouse_url, year=str(YEAR), lang=lang)
+    metrics = {m.label: m for m in app.metric}
+    assert len(app.metric) == 4
+    for indicator, metric in zip(headline_indicators(), app.metric, strict=True):
+        tile = expected[indicator.code]
+        assert metric.value == fmt_value(tile.latest_value, indicator.unit, lang, indicator.decimals)
+        assert metric.delta == fmt_pp(tile.gap, lang).replace("−", "-")
+    text = "\n".join(m.value for m in app.markdown)
+    for indicator in headline_indicators():
+        tile = expected[indicator.code]
+        projection = tile.projection
+        if projection.central is not None:
+            assert fmt_value(projection.central, "percent", lang) in text
+            assert fmt_value(projection.lower_80, "percent", lang) in text
+            assert fmt_value(projection.upper_80, "percent", lang) in text
+    assert metrics  # labels are unique per tile
+    captions = "\n".join(c.value for c in app.caption)
+    as_of = fmt_date(month_end(expected["online_dossier_share"].as_of_month.date()), lang)
+    assert as_of in captions
+
+
+def test_vietnamese_is_the_default_and_english_switches_every_label(
+    monkeypatch, demo_warehouse_url
+):
+    vi = _run(monkeypatch, demo_warehouse_url, year=str(YEAR))
+    en = _run(monkeypatch, demo_warehouse_url, year=str(YEAR), lang="en")
+    assert vi.title[0].value == "Tổng quan"
+    assert en.title[0].value == "Overview"
+    assert vi.metric[0].label == "Kết quả thực hiện tháng 10/2026"
+    assert en.metric[0].label == "Result, Oct 2026"
+    assert "," in vi.metric[0].value and "." in en.metric[0].value
+    badges = "\n".join(m.value for m in vi.markdown)
+    assert "Dữ liệu minh họa" in badges
+    assert "Demo data" in "\n".join(m.value for m in en.markdown)
+
+
+def test_status_words_match_the_metrics(monkeypatch, demo_warehouse_url, expected):
+    app = _run(monkeypatch, demo_warehouse_url, year=str(YEAR), lang="en")
+    text = "\n".join(m.value for m in app.markdown)
+    words = {
+        "on_track": "On track",
+        "at_risk": "At risk",
+        "off_track": "Off track",
+        "not_assessable": "Not yet assessable",
+    }
+    for tile in expected.values():
+        assert words[tile.status.value] in text
+
+
+def test_filters_from_the_url_change_the_figures(monkeypatch, demo_warehouse_url):
+    unit_filter = UnitFilter(former_provinces=("binh_duong",), unit_types=("ward",))
+    expected = _expected_tiles(demo_warehouse_url, unit_filter)
+    app = _run(
+        monkeypatch,
+        demo_warehouse_url,
+        year=str(YEAR),
+        province="binh_duong",
+        type="ward",
+    )
+    online = expected["online_dossier_share"]
+    assert app.metric[0].value == fmt_value(online.latest_value, "percent", "vi")
+    assert app.session_state["province"] == ["binh_duong"]
+
+
+def test_a_typed_link_with_bad_values_says_so_and_keeps_working(monkeypatch, demo_warehouse_url):
+    app = _run(monkeypatch, demo_warehouse_url, year="20x6", province="hanoi", lang="fr")
+    warnings = "\n".join(w.value for w in app.warning)
+    assert "year=20x6" in warnings
+    assert "province=hanoi" in warnings
+    assert "lang=fr" in warnings
+    assert len(app.metric) == 4
+    assert app.title[0].value == "Tổng quan"
+
+
+def test_an_earlier_year_shows_its_complete_result(monkeypatch, demo_warehouse_url):
+    app = _run(monkeypatch, demo_warehouse_url, year="2025", lang="en")
+    assert len(app.metric) == 4
+    assert app.metric[0].label == "Result, Dec 2025"
+
+
+def test_a_year_without_data_shows_an_empty_state(monkeypatch, demo_warehouse_url):
+    app = _run(monkeypatch, demo_warehouse_url, year="2019")
+    # 2019 is before the first year offered: the filter falls back to the default year.
+    assert len(app.metric) == 4
+
+
+def test_missing_warehouse_gives_a_clear_message(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'absent' / 'warehouse.sqlite'}"
+    app = _run(monkeypatch, url)
+    errors = "\n".join(e.value for e in app.error)
+    assert "make run" in errors
+    assert not (tmp_path / "absent" / "warehouse.sqlite").exists()
+    assert not app.metric
+
+
+def test_unreachable_warehouse_gives_a_clear_message(monkeypatch):
+    app = _run(monkeypatch, "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    errors = "\n".join(e.value for e in app.error)
+    assert "cannot be reached" in errors or "Không kết nối được" in errors
+    assert "DASHBOARD_DB_URL" in errors
+    assert not app.metric
+
+
+def test_downloads_hold_the_tiles_shown(monkeypatch, demo_warehouse_url, expected):
+    app = _run(monkeypatch, demo_warehouse_url, year=str(YEAR), lang="en")
+    frames = [pd.DataFrame(d.value) if not isinstance(d.value, pd.DataFrame) else d.value for d in app.dataframe]
+    assert frames, "the attention list is shown as a table"

@@ -1,0 +1,118 @@
+"""The Overview page in a real browser: headless Chromium on a tablet-sized screen.
+
+The real app (``streamlit run app.py``) serves the demo warehouse; Playwright drives the
+Debian Chromium (never a downloaded one). Each language gets a screenshot under
+``artifacts/screenshots/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from data_access.engine import PROJECT_ROOT
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT_DIR = PROJECT_ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HEADLINE_TILES = [
+    "online_dossier_share",
+    "satisfaction_rate",
+    "public_investment_disbursement",
+    "digital_economy_share_grdp",
+]
+SETTLE_TIMEOUT_MS = 60_000
+
+# True once the script has finished and nothing shows it running (Streamlit's own test ids).
+APP_IS_IDLE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return false;
+    const state = app.getAttribute("data-test-script-state");
+    if (state === "running" || state === "rerunRequested") return false;
+    return !document.querySelector(
+        '[data-testid="stStatusWidget"], [data-testid="stStatusWidgetRunningIcon"]'
+    );
+}"""
+
+# An error ends the wait early, so a broken page fails in seconds with its message.
+TILES_OR_ERROR_DRAWN = """(codes) => {
+    const error = '[data-testid="stException"], [data-testid="stAlertContentError"]';
+    if (document.querySelector(error)) return true;
+    return codes.every((code) => document.querySelector(`.st-key-tile-${code}`));
+}"""
+
+HORIZONTAL_EXTENTS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]') || document.documentElement;
+    return {
+        document: document.documentElement.scrollWidth,
+        window: window.innerWidth,
+        main: main.scrollWidth,
+        main_visible: main.clientWidth,
+    };
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: Path) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def tablet_page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, device_scale_factor=1)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_settled(page: Page, url: str) -> None:
+    """Open ``url``; wait until the tiles (or an error) are drawn and the script has stopped."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stApp"]', timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(TILES_OR_ERROR_DRAWN, arg=HEADLINE_TILES, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_overview_draws_four_headline_tiles_on_a_tablet(
+    app_server: str, tablet_page: Page, lang: str
+) -> None:
+    page = tablet_page
+    open_settled(page, f"{app_server}/?lang={lang}")
+
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT_DIR / f"overview-{lang}-820x1180.png"), full_page=True)
+
+    errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    assert errors.count() == 0, f"the page shows an error: {errors.all_inner_texts()}"
+    assert "Traceback" not in page.locator("body").inner_text()
+
+    for code in HEADLINE_TILES:
+        tile = page.locator(f".st-key-tile-{code}")
+        assert tile.count() == 1, f"expected one tile {code}, found {tile.count()}"
+        assert tile.is_visible(), f"tile {code} is not visible"
+        assert tile.inner_text().strip(), f"tile {code} is empty"
+
+    # Streamlit's main area scrolls by itself (overflow: auto), so a too-wide element widens
+    # it rather than the document: check both.
+    widths = page.evaluate(HORIZONTAL_EXTENTS)
+    assert widths["document"] <= widths["window"] + 1, f"the page scrolls sideways: {widths}"
+    assert widths["main"] <= widths["main_visible"] + 1, f"the main area scrolls sideways: {widths}"

@@ -1,0 +1,402 @@
+"""Data contracts of the demo warehouse (built once per session by ``demo_warehouse_url``).
+
+Keys, relationships, ranges, units and departments, versions and load times, determinism,
+and the command line's promises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+
+from demo.__main__ import main
+from demo.build import BUILD_ACTION, build_demo_warehouse
+from tests.conftest import DEMO_LAST_MONTH
+
+DOSSIER_INDICATORS = (
+    "dossiers_received",
+    "online_dossier_share",
+    "satisfaction_rate",
+    "on_time_rate",
+    "e_result_rate",
+)
+RATE_INDICATORS = (
+    "online_dossier_share",
+    "satisfaction_rate",
+    "on_time_rate",
+    "e_result_rate",
+    "public_investment_disbursement",
+    "digital_economy_share_grdp",
+    "digital_economy_share_grdp_statistics",
+)
+KEY = ["indicator_id", "unit_id", "period_year", "period_month"]
+
+
+@pytest.fixture(scope="module")
+def engine(demo_warehouse_url: str) -> Iterator[Engine]:
+    engine = create_engine(demo_warehouse_url)
+    yield engine
+    engine.dispose()
+
+
+def query(engine: Engine, sql: str, **params: object) -> pd.DataFrame:
+    with engine.connect() as conn:
+        return pd.read_sql_query(text(sql), conn, params=params)
+
+
+def scalar(engine: Engine, sql: str, **params: object) -> object:
+    with engine.connect() as conn:
+        return conn.execute(text(sql), params).scalar_one()
+
+
+@pytest.fixture(scope="module")
+def current(engine: Engine) -> pd.DataFrame:
+    frame = query(
+        engine,
+        "SELECT o.*, u.unit_type, u.former_province FROM observations o "
+        "JOIN units u ON u.unit_id = o.unit_id WHERE o.superseded_at IS NULL",
+    )
+    frame["period_month"] = pd.to_datetime(frame["period_month"]).dt.date
+    return frame
+
+
+@pytest.fixture(scope="module")
+def built_at(engine: Engine) -> dt.datetime:
+    value = scalar(
+        engine,
+        "SELECT MAX(occurred_at) FROM audit_log WHERE action = :action",
+        action=BUILD_ACTION,
+    )
+    return pd.Timestamp(value).to_pydatetime()
+
+
+# --- keys and relationships -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "columns"),
+    [
+        ("units", ["unit_id", "slug", "name_vi", "name_en", "unit_type"]),
+        ("observations", [*KEY, "batch_id", "loaded_at"]),
+        ("load_batches", ["submission_key", "loaded_at", "source_name"]),
+        ("published_figures", ["indicator_code", "period_start", "period_end", "value"]),
+    ],
+)
+def test_keys_are_not_null(engine: Engine, table: str, columns: list[str]) -> None:
+    for column in columns:
+        assert scalar(engine, f"SELECT COUNT(*) FROM {table} WHERE {column} IS NULL") == 0, column
+
+
+@pytest.mark.parametrize("column", ["unit_id", "slug"])
+def test_unit_keys_are_unique(engine: Engine, column: str) -> None:
+    assert scalar(engine, f"SELECT COUNT(*) - COUNT(DISTINCT {column}) FROM units") == 0
+
+
+def test_exactly_one_current_row_per_observation_key(current: pd.DataFrame) -> None:
+    counts = current.groupby(KEY).size()
+    assert counts.max() == 1, counts[counts > 1].head()
+
+
+@pytest.mark.parametrize(
+    ("column", "table"), [("unit_id", "units"), ("indicator_id", "indicators")]
+)
+def test_every_observation_refers_to_a_known_row(engine: Engine, column: str, table: str) -> None:
+    orphans = scalar(
+        engine,
+        f"SELECT COUNT(*) FROM observations o LEFT JOIN {table} t ON t.{column} = o.{column} "
+        f"WHERE t.{column} IS NULL",
+    )
+    assert orphans == 0
+
+
+def test_every_published_figure_is_loaded(engine: Engine) -> None:
+    from data_access.writes import read_published_figures
+
+    assert scalar(engine, "SELECT COUNT(*) FROM published_figures") == len(read_published_figures())
+
+
+# --- ranges and units -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("indicator", RATE_INDICATORS)
+def test_rates_are_percentages_of_their_parts(current: pd.DataFrame, indicator: str) -> None:
+    rows = current[current["indicator_id"] == indicator]
+    assert len(rows) > 0
+    assert rows["value"].between(0, 100).all()
+    assert (rows["numerator"] >= 0).all()
+    assert (rows["numerator"] <= rows["denominator"]).all()
+    expected = 100 * rows["numerator"] / rows["denominator"]
+    assert (rows["value"] - expected).abs().max() < 1e-6
+
+
+@pytest.mark.parametrize("indicator", DOSSIER_INDICATORS)
+def test_dossier_counts_are_whole_numbers(current: pd.DataFrame, indicator: str) -> None:
+    rows = current[current["indicator_id"] == indicator]
+    assert (rows["numerator"] == rows["numerator"].round()).all()
+    if indicator == "dossiers_received":
+        assert rows["denominator"].isna().all()
+        assert (rows["value"] == rows["numerator"]).all()
+        assert (rows["numerator"] >= 1).all()
+    else:
+        assert (rows["denominator"] == rows["denominator"].round()).all()
+
+
+def test_online_and_received_agree(current: pd.DataFrame) -> None:
+    received = current[current["indicator_id"] == "dossiers_received"].set_index(KEY[1:])
+    online = current[current["indicator_id"] == "online_dossier_share"].set_index(KEY[1:])
+    joined = online.join(received["numerator"].rename("received"), how="inner")
+    assert len(joined) == len(online)
+    assert (joined["denominator"] == joined["received"]).all()
+
+
+def test_cumulative_disbursement_never_falls_within_a_plan_year(current: pd.DataFrame) -> None:
+    rows = current[current["indicator_id"] == "public_investment_disbursement"].sort_values(
+        ["unit_id", "period_year", "period_month"]
+    )
+    steps = rows.groupby(["unit_id", "period_year"])["numerator"].diff().dropna()
+    assert (steps >= 0).all(), steps[steps < 0].head()
+
+
+def test_plan_year_runs_to_the_extension_january(current: pd.DataFrame) -> None:
+    rows = current[current["indicator_id"] == "public_investment_disbursement"]
+    months = rows.groupby("period_year")["period_month"].agg(["min", "max", "nunique"])
+    assert months.loc[2024, "nunique"] == 13
+    assert months.loc[2024, "max"] == dt.date(2025, 1, 1)
+    january_2026 = rows[rows["period_month"] == dt.date(2026, 1, 1)]
+    assert set(january_2026["period_year"]) == {2025, 2026}
+
+
+def test_the_2025_plan_changes_with_the_merger(current: pd.DataFrame) -> None:
+    rows = current[
+        (current["indicator_id"] == "public_investment_disbursement")
+        & (current["period_year"] == 2025)
+    ]
+    plans = rows.groupby("period_month")["denominator"].sum()
+    old_city = (
+        rows[rows["former_province"] == "ho_chi_minh_old"]
+        .groupby("period_month")["denominator"]
+        .sum()
+    )
+    assert old_city[dt.date(2025, 6, 1)] == pytest.approx(84_149)
+    assert plans[dt.date(2025, 7, 1)] == pytest.approx(120_353)
+    assert plans[dt.date(2026, 1, 1)] == pytest.approx(120_353)
+
+
+def test_year_end_disbursement_is_below_the_plan(current: pd.DataFrame) -> None:
+    rows = current[
+        (current["indicator_id"] == "public_investment_disbursement")
+        & (current["period_month"].map(lambda m: m.month) == 12)
+    ]
+    totals = rows.groupby("period_year")[["numerator", "denominator"]].sum()
+    assert (totals["numerator"] < totals["denominator"]).all()
+
+
+def test_quarterly_city_rows_fall_on_the_quarters_last_month(current: pd.DataFrame) -> None:
+    rows = current[current["indicator_id"].str.contains("grdp")]
+    assert set(rows["unit_id"]) == {"city"}
+    assert {m.month for m in rows["period_month"]} == {3, 6, 9, 12}
+    assert rows[rows["indicator_id"] == "grdp_current_prices"]["denominator"].isna().all()
+
+
+@pytest.mark.parametrize(
+    ("unit_type", "count"),
+    [
+        ("city", 1),
+        ("former_province", 3),
+        ("ward", 113),
+        ("commune", 54),
+        ("special_zone", 1),
+        ("department", 15),
+        ("investor", 8),
+    ],
+)
+def test_unit_counts(engine: Engine, unit_type: str, count: int) -> None:
+    assert scalar(engine, "SELECT COUNT(*) FROM units WHERE unit_type = :t", t=unit_type) == count
+
+
+def test_departments_and_boards_hang_under_the_city(engine: Engine) -> None:
+    rows = query(
+        engine,
+        "SELECT unit_id, parent_unit_id, former_province, is_demo FROM units "
+        "WHERE unit_type IN ('department', 'investor')",
+    )
+    assert (rows["parent_unit_id"] == "city").all()
+    assert rows["former_province"].isin(["ho_chi_minh_old", "binh_duong", "ba_ria_vung_tau"]).all()
+    departments = rows[rows["unit_id"].str.startswith("dept-")]
+    assert not departments["is_demo"].astype(bool).any()
+
+
+@pytest.mark.parametrize(
+    ("indicator", "units"),
+    [
+        *((i, 168 + 15) for i in DOSSIER_INDICATORS),
+        ("public_investment_disbursement", 168 + 15 + 8),
+    ],
+)
+def test_units_reporting_each_indicator(current: pd.DataFrame, indicator: str, units: int) -> None:
+    rows = current[current["indicator_id"] == indicator]
+    assert rows["unit_id"].nunique() == units
+    per_month = (
+        rows[rows["period_month"] <= dt.date(2026, 1, 1)]
+        .groupby(["period_year", "period_month"])["unit_id"]
+        .nunique()
+    )
+    assert (per_month == units).all(), "a calibrated month is incomplete"
+
+
+def test_a_few_submissions_are_still_missing_in_the_last_months(current: pd.DataFrame) -> None:
+    rows = current[current["indicator_id"] == "online_dossier_share"]
+    per_month = rows.groupby("period_month")["unit_id"].nunique()
+    last_three = [per_month[DEMO_LAST_MONTH.replace(month=m)] for m in (8, 9, 10)]
+    assert last_three == sorted(last_three, reverse=True)
+    assert 183 - last_three[-1] >= 3
+
+
+# --- batches, versions and load times -------------------------------------------------------
+
+
+def test_every_batch_is_demo(engine: Engine) -> None:
+    batches = query(engine, "SELECT is_demo, source_name, submitted_by FROM load_batches")
+    assert batches["is_demo"].astype(bool).all()
+    assert set(batches["source_name"]) == {"demo generator"}
+
+
+def test_revisions_keep_the_earlier_version(engine: Engine) -> None:
+    old = query(
+        engine,
+        "SELECT o.loaded_at, o.superseded_at, b.submission_key AS old_key, "
+        "n.submission_key AS new_key, n.loaded_at AS new_loaded_at "
+        "FROM observations o JOIN load_batches b ON b.batch_id = o.batch_id "
+        "JOIN load_batches n ON n.batch_id = o.superseded_by_batch_id "
+        "WHERE o.superseded_at IS NOT NULL",
+    )
+    assert len(old) > 0
+    assert old["old_key"].nunique() >= 4
+    assert (old["old_key"] == old["new_key"]).all()
+    assert (pd.to_datetime(old["new_loaded_at"]) > pd.to_datetime(old["loaded_at"])).all()
+    assert (pd.to_datetime(old["superseded_at"]) == pd.to_datetime(old["new_loaded_at"])).all()
+    unmatched = scalar(
+        engine,
+        "SELECT COUNT(*) FROM observations WHERE superseded_at IS NOT NULL "
+        "AND superseded_by_batch_id IS NULL",
+    )
+    assert unmatched == 0
+
+
+def test_load_times_are_before_the_build(engine: Engine, built_at: dt.datetime) -> None:
+    for table in ("load_batches", "observations"):
+        latest = pd.Timestamp(scalar(engine, f"SELECT MAX(loaded_at) FROM {table}"))
+        assert latest.to_pydatetime() <= built_at, table
+
+
+def test_most_submissions_arrive_by_the_fifth_and_some_late(engine: Engine) -> None:
+    batches = query(
+        engine,
+        "SELECT submission_key, loaded_at FROM load_batches WHERE submission_key NOT LIKE '%-Q%'",
+    )
+    month = pd.to_datetime(batches["submission_key"].str.extract(r"\|(\d{4}-\d{2})$")[0] + "-01")
+    local = pd.to_datetime(batches["loaded_at"]) + pd.Timedelta(hours=7)
+    days_after = (local - (month + pd.offsets.MonthBegin(1))).dt.days + 1
+    late_units = batches[batches["submission_key"].str.startswith("demo|unit-")]
+    regular = days_after.drop(late_units.index)
+    assert (days_after >= 1).all()
+    assert (regular <= 5).mean() > 0.7
+    assert (regular >= 10).any()
+    assert late_units["submission_key"].str.extract(r"unit-(\w+)\|")[0].nunique() in (2, 3)
+    assert (days_after[late_units.index] >= 10).all()
+
+
+# --- determinism, refusal and replace -------------------------------------------------------
+
+
+def _current_sorted(url: str) -> pd.DataFrame:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            frame = pd.read_sql_query(
+                text(
+                    "SELECT indicator_id, unit_id, period_year, period_month, value, numerator, "
+                    "denominator FROM observations WHERE superseded_at IS NULL"
+                ),
+                conn,
+            )
+    finally:
+        engine.dispose()
+    return frame.sort_values(KEY).reset_index(drop=True)
+
+
+def _private_copy(url: str, directory: Path) -> str:
+    """A copy of the session's SQLite warehouse that a test may write to."""
+    target = directory / "copy.sqlite"
+    with sqlite3.connect(str(make_url(url).database)) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return f"sqlite:///{target}"
+
+
+def test_the_same_seed_builds_the_same_warehouse_and_replace_rebuilds(
+    demo_warehouse_url: str, tmp_path: Path
+) -> None:
+    url = _private_copy(demo_warehouse_url, tmp_path)
+    with pytest.raises(ValueError, match="already has"):
+        build_demo_warehouse(url, last_month=DEMO_LAST_MONTH)
+    report = build_demo_warehouse(url, last_month=DEMO_LAST_MONTH, replace=True)
+    assert report.observations_current == len(_current_sorted(demo_warehouse_url))
+    pd.testing.assert_frame_equal(_current_sorted(url), _current_sorted(demo_warehouse_url))
+
+
+# --- the command line -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "says"),
+    [
+        (["--last-month", "2026/10"], "--last-month must look like 2026-10"),
+        (["--last-month", "2026-13"], "--last-month must look like 2026-10"),
+        (["--last-month", "2019-12"], "outside 2020-01"),
+        (["--last-month", "2099-01"], "outside 2020-01"),
+        (["--seed", "-4"], "--seed must be a non-negative whole number"),
+        (["--size", "XL"], "invalid choice"),
+        (["--if-missing", "--replace"], "not allowed with"),
+        (["--url", "not a url"], "is not a database URL"),
+        (["--colour"], "unrecognized arguments"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(
+    argv: list[str], says: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    if "--url" not in argv:
+        argv = [*argv, "--url", f"sqlite:///{tmp_path / 'never.sqlite'}"]
+    try:
+        code = main(argv)
+    except SystemExit as exit_:
+        code = exit_.code
+    captured = capsys.readouterr()
+    assert code == 2
+    assert says in captured.err
+    assert len(captured.err.strip().splitlines()) == 1
+    assert "Traceback" not in captured.err
+    assert not (tmp_path / "never.sqlite").exists()
+
+
+def test_if_missing_leaves_a_built_warehouse_alone(
+    demo_warehouse_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--url", demo_warehouse_url, "--if-missing"]) == 0
+    assert "already has data; nothing to do" in capsys.readouterr().out
+
+
+def test_building_over_data_without_replace_fails_cleanly(
+    demo_warehouse_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    url = _private_copy(demo_warehouse_url, tmp_path)
+    before = _current_sorted(url)
+    assert main(["--url", url, "--last-month", "2026-10"]) == 1
+    err = capsys.readouterr().err
+    assert "--replace" in err and len(err.strip().splitlines()) == 1
+    pd.testing.assert_frame_equal(_current_sorted(url), before)

@@ -1,0 +1,174 @@
+"""Queries on a small hand-built warehouse, on SQLite and on PostgreSQL.
+
+Given/expect: every expected number is worked out by hand in the comments, so the
+aggregation in SQL (ratio of sums, filters, versions, cumulative picks) is checked
+against arithmetic, not against another implementation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from data_access import queries, writes
+from data_access.engine import make_engine
+from data_access.migrate import upgrade
+from data_access.queries import UnitFilter
+
+WARD_OLD = "26737"  # Tân Định, ho_chi_minh_old
+WARD_BD = "25747"  # Thủ Dầu Một, binh_duong
+COMMUNE_OLD = "27673"  # An Thới Đông, ho_chi_minh_old
+OCT, SEP = dt.date(2026, 10, 1), dt.date(2026, 9, 1)
+
+
+def _rows(indicator: str, period_year: int, month: dt.date, data: dict[str, tuple[float, float]]):
+    return pd.DataFrame(
+        [
+            {
+                "indicator_id": indicator,
+                "unit_id": unit,
+                "period_year": period_year,
+                "period_month": month,
+                "value": 100 * num / den,
+                "numerator": num,
+                "denominator": den,
+            }
+            for unit, (num, den) in data.items()
+        ]
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def small_warehouse(request, tmp_path):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'small.sqlite'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    upgrade(url)
+    engine = make_engine(url)
+    first = dt.datetime(2026, 10, 5, 8, 0)
+    second = dt.datetime(2026, 11, 5, 8, 0)
+    with engine.begin() as conn:
+        writes.insert_units(conn, writes.reference_unit_rows())
+        writes.sync_registry(conn)
+        # September: ward 90/100, BD ward 1/10, commune 10/90 → city 101/200 = 50.5 %
+        # (the mean of the three ratios would be (90 + 10 + 11.1) / 3 = 37.0 %).
+        writes.load_observation_batch(
+            conn,
+            _rows("online_dossier_share", 2026, SEP,
+                  {WARD_OLD: (90, 100), WARD_BD: (1, 10), COMMUNE_OLD: (10, 90)}),
+            submission_key="sep", source_name="t", submitted_by="t", loaded_at=first,
+        )
+        # October, first version: ward 50/100, BD ward 5/10.
+        writes.load_observation_batch(
+            conn,
+            _rows("online_dossier_share", 2026, OCT, {WARD_OLD: (50, 100), WARD_BD: (5, 10)}),
+            submission_key="oct", source_name="t", submitted_by="t", loaded_at=first,
+        )
+        # October, re-sent a month later: ward 60/100, BD ward 6/10 (replaces, never doubles).
+        writes.load_observation_batch(
+            conn,
+            _rows("online_dossier_share", 2026, OCT, {WARD_OLD: (60, 100), WARD_BD: (6, 10)}),
+            submission_key="oct", source_name="t", submitted_by="t", loaded_at=second,
+        )
+        # Disbursement is cumulative: September 30 of plan 100, October 45 of plan 120.
+        for month, num, den in ((SEP, 30, 100), (OCT, 45, 120)):
+            writes.load_observation_batch(
+                conn,
+                _rows("public_investment_disbursement", 2026, month, {WARD_OLD: (num, den)}),
+                submission_key=f"disb-{month}", source_name="t", submitted_by="t",
+                loaded_at=first,
+            )
+    yield engine
+    engine.dispose()
+
+
+def _by_month(frame: pd.DataFrame) -> dict[dt.date, pd.Series]:
+    return {row.period_month.date(): row for _, row in frame.iterrows()}
+
+
+def test_city_value_is_the_ratio_of_sums(small_warehouse):
+    with small_warehouse.connect() as conn:
+        series = _by_month(queries.scope_series(conn, "online_dossier_share"))
+    assert series[SEP].numerator == 101
+    assert series[SEP].denominator == 200
+    assert series[SEP].value == pytest.approx(50.5)
+    assert series[SEP].n_units == 3
+
+
+def test_a_resent_submission_replaces_and_is_not_doubled(small_warehouse):
+    with small_warehouse.connect() as conn:
+        series = _by_month(queries.scope_series(conn, "online_dossier_share"))
+    # 60 + 6 of 100 + 10, not 50 + 5 + 60 + 6 of 220.
+    assert series[OCT].numerator == 66
+    assert series[OCT].denominator == 110
+    assert series[OCT].value == pytest.approx(60.0)
+
+
+def test_as_of_shows_the_figures_as_they_stood(small_warehouse):
+    before_resend = dt.datetime(2026, 10, 20)
+    with small_warehouse.connect() as conn:
+        series = _by_month(
+            queries.scope_series(conn, "online_dossier_share", as_of=before_resend)
+        )
+        earliest = queries.scope_series(
+            conn, "online_dossier_share", as_of=dt.datetime(2026, 10, 1)
+        )
+    assert series[OCT].numerator == 55
+    assert series[OCT].value == pytest.approx(50.0)
+    assert earliest.empty
+
+
+@pytest.mark.parametrize(
+    ("unit_filter", "sep_value"),
+    [
+        (UnitFilter(former_provinces=("ho_chi_minh_old",)), 100 * 100 / 190),  # 90+10 / 100+90
+        (UnitFilter(former_provinces=("binh_duong",)), 10.0),
+        (UnitFilter(unit_types=("ward",)), 100 * 91 / 110),
+        (UnitFilter(("ho_chi_minh_old",), ("commune",)), 100 * 10 / 90),
+    ],
+)
+def test_filters(small_warehouse, unit_filter, sep_value):
+    with small_warehouse.connect() as conn:
+        series = _by_month(queries.scope_series(conn, "online_dossier_share", unit_filter))
+    assert series[SEP].value == pytest.approx(sep_value)
+
+
+def test_unit_standing_sums_flows_to_date(small_warehouse):
+    with small_warehouse.connect() as conn:
+        frame = queries.unit_standing(conn, "online_dossier_share", 2026, OCT).set_index("unit_id")
+    # Tân Định: (90 + 60) / (100 + 100) = 75 %, previous month 90 %.
+    assert frame.loc[WARD_OLD, "value"] == pytest.approx(75.0)
+    assert frame.loc[WARD_OLD, "value_previous"] == pytest.approx(90.0)
+    assert frame.loc[WARD_OLD, "name_vi"] == "Phường Tân Định"
+    # An Thới Đông reported in September only.
+    assert frame.loc[COMMUNE_OLD, "value"] == pytest.approx(100 * 10 / 90)
+
+
+def test_unit_standing_takes_the_month_for_a_cumulative_indicator(small_warehouse):
+    with small_warehouse.connect() as conn:
+        frame = queries.unit_standing(conn, "public_investment_disbursement", 2026, OCT)
+    row = frame.set_index("unit_id").loc[WARD_OLD]
+    assert row["numerator"] == 45
+    assert row["denominator"] == 120
+    assert row["value"] == pytest.approx(37.5)
+    assert row["value_previous"] == pytest.approx(30.0)
+
+
+def test_empty_results_keep_their_columns(small_warehouse):
+    with small_warehouse.connect() as conn:
+        series = queries.scope_series(conn, "satisfaction_rate")
+        standing = queries.unit_standing(conn, "satisfaction_rate", 2026, OCT)
+    assert series.empty and "value" in series.columns
+    assert standing.empty and "value_previous" in standing.columns
+
+
+def test_versions_are_kept(small_warehouse):
+    with small_warehouse.connect() as conn:
+        counts = conn.exec_driver_sql(
+            "SELECT COUNT(*), SUM(CASE WHEN superseded_at IS NULL THEN 1 ELSE 0 END) "
+            "FROM observations WHERE indicator_id = 'online_dossier_share'"
+        ).one()
+    assert tuple(counts) == (7, 5)

@@ -1,0 +1,89 @@
+"""Catalogues and formats: the same keys in both languages, Babel formats per language."""
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from i18n import (
+    catalogue,
+    fmt_date,
+    fmt_month,
+    fmt_number,
+    fmt_percent,
+    fmt_pp,
+    fmt_quarter,
+    fmt_signed,
+    fmt_value,
+    t,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_both_catalogues_have_the_same_keys_and_no_empty_text():
+    vi, en = catalogue("vi"), catalogue("en")
+    assert set(vi) == set(en)
+    assert all(v.strip() for v in vi.values())
+    assert all(v.strip() for v in en.values())
+
+
+def test_placeholders_agree_between_languages():
+    vi, en = catalogue("vi"), catalogue("en")
+    for key in vi:
+        assert set(re.findall(r"{(\w+)}", vi[key])) == set(re.findall(r"{(\w+)}", en[key])), key
+
+
+def test_vietnamese_is_nfc_on_disk():
+    raw = (ROOT / "i18n" / "vi.json").read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", raw)
+
+
+def test_every_key_used_in_code_exists():
+    used = set()
+    for path in [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py")]:
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
+    assert used, "no translated strings found: the scan is broken"
+    missing = used - set(catalogue("vi"))
+    assert not missing, f"keys used but not in the catalogue: {sorted(missing)}"
+
+
+def test_unknown_language_is_refused():
+    with pytest.raises(ValueError, match="use one of vi, en"):
+        catalogue("fr")
+
+
+CASES = [
+    ("number", lambda lang: fmt_number(1234567.85, lang, 1), "1.234.567,9", "1,234,567.9"),
+    ("missing", lambda lang: fmt_number(None, lang, 1), "—", "—"),
+    ("negative", lambda lang: fmt_number(-2.5, lang, 1), "−2,5", "−2.5"),
+    ("percent", lambda lang: fmt_percent(52.34, lang), "52,3%", "52.3%"),
+    ("percent-nan", lambda lang: fmt_percent(float("nan"), lang), "—", "—"),
+    ("signed+", lambda lang: fmt_signed(2.34, lang), "+2,3", "+2.3"),
+    ("signed-", lambda lang: fmt_signed(-2.34, lang), "−2,3", "−2.3"),
+    ("signed0", lambda lang: fmt_signed(0.01, lang), "0,0", "0.0"),
+    ("pp", lambda lang: fmt_pp(-2.34, lang), "−2,3 điểm phần trăm", "−2.3 pp"),
+    ("date", lambda lang: fmt_date(dt.date(2026, 11, 23), lang), "23/11/2026", "23 Nov 2026"),
+    ("month1", lambda lang: fmt_month(dt.date(2026, 1, 1), lang), "tháng 1/2026", "Jan 2026"),
+    ("month10", lambda lang: fmt_month(dt.date(2026, 10, 1), lang), "tháng 10/2026", "Oct 2026"),
+    ("quarter", lambda lang: fmt_quarter(2025, 3, lang), "Quý III/2025", "Q3 2025"),
+    (
+        "billion",
+        lambda lang: fmt_value(1234.5, "billion_vnd", lang),
+        "1.234,5 tỷ đồng",
+        "1,234.5 billion VND",
+    ),
+    ("value%", lambda lang: fmt_value(91.4, "percent", lang), "91,4%", "91.4%"),
+]
+
+
+@pytest.mark.parametrize(("name", "render", "vi", "en"), CASES, ids=[c[0] for c in CASES])
+def test_formats(name, render, vi, en):
+    assert render("vi") == vi
+    assert render("en") == en
+
+
+def test_placeholders_are_filled():
+    assert t("unit_pp", "vi", value="+1,0") == "+1,0 điểm phần trăm"

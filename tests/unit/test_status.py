@@ -1,0 +1,175 @@
+"""Status and trend rules at every boundary (metrics/status.py)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from metrics.registry import StatusRule, get_indicator, headline_indicators
+from metrics.status import (
+    Status,
+    Trend,
+    status_from_probability,
+    status_from_result,
+    trend_from_series,
+    trend_year_on_year,
+)
+
+DEFAULT = StatusRule()
+STRICT = StatusRule(on_track_min_probability=0.8, off_track_below_probability=0.3, min_points=4)
+
+
+@pytest.mark.parametrize(
+    ("probability", "n_points", "expected"),
+    [
+        (1.0, 6, Status.ON_TRACK),
+        (0.75, 6, Status.ON_TRACK),  # exactly the on-track bound: inclusive
+        (0.7499999, 6, Status.AT_RISK),  # just below
+        (0.5, 6, Status.AT_RISK),
+        (0.25, 6, Status.AT_RISK),  # exactly the off-track bound: still at risk
+        (0.2499999, 6, Status.OFF_TRACK),  # just below
+        (0.0, 6, Status.OFF_TRACK),
+        (None, 6, Status.NOT_ASSESSABLE),
+        (math.nan, 6, Status.NOT_ASSESSABLE),
+        (0.9, 5, Status.NOT_ASSESSABLE),  # one point short of min_points
+        (0.9, 6, Status.ON_TRACK),  # exactly min_points
+        (0.1, 0, Status.NOT_ASSESSABLE),
+        (np.float64(0.75), 6, Status.ON_TRACK),
+    ],
+)
+def test_status_from_probability_default_rule(
+    probability: float | None, n_points: int, expected: Status
+) -> None:
+    assert status_from_probability(probability, DEFAULT, n_points) is expected
+
+
+@pytest.mark.parametrize(
+    ("probability", "n_points", "expected"),
+    [
+        (0.8, 4, Status.ON_TRACK),
+        (0.79, 4, Status.AT_RISK),
+        (0.75, 4, Status.AT_RISK),  # on track under the default rule, not under this one
+        (0.3, 4, Status.AT_RISK),
+        (0.29, 4, Status.OFF_TRACK),
+        (0.9, 3, Status.NOT_ASSESSABLE),
+        (0.9, 4, Status.ON_TRACK),
+    ],
+)
+def test_status_from_probability_follows_the_rule_it_is_given(
+    probability: float, n_points: int, expected: Status
+) -> None:
+    assert status_from_probability(probability, STRICT, n_points) is expected
+
+
+@pytest.mark.parametrize("probability", [-0.01, 1.01, 75.0])
+def test_status_rejects_a_probability_outside_0_1(probability: float) -> None:
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        status_from_probability(probability, DEFAULT, 12)
+
+
+def test_digital_economy_needs_only_four_points() -> None:
+    rule = get_indicator("digital_economy_share_grdp").status_rule
+    assert status_from_probability(0.9, rule, 4) is Status.ON_TRACK
+    assert status_from_probability(0.9, rule, 3) is Status.NOT_ASSESSABLE
+
+
+def test_every_headline_indicator_has_a_consistent_rule() -> None:
+    for indicator in headline_indicators():
+        rule = indicator.status_rule
+        assert 0 < rule.off_track_below_probability < rule.on_track_min_probability <= 1
+        assert rule.min_points >= 1
+        assert rule.stable_band > 0
+
+
+@pytest.mark.parametrize(
+    ("is_met", "expected"),
+    [(True, Status.ON_TRACK), (False, Status.OFF_TRACK), (None, Status.NOT_ASSESSABLE)],
+)
+def test_status_from_result(is_met: bool | None, expected: Status) -> None:
+    assert status_from_result(is_met) is expected
+
+
+BASE = [10.0, 10.0, 10.0]
+
+
+@pytest.mark.parametrize(
+    ("values", "direction", "band", "expected"),
+    [
+        (BASE + [10.5] * 3, "higher", 0.5, Trend.IMPROVING),  # Δ exactly the band
+        (BASE + [10.25] * 3, "higher", 0.5, Trend.STABLE),  # inside the band
+        (BASE + [9.5] * 3, "higher", 0.5, Trend.WORSENING),  # Δ exactly −band
+        (BASE + [9.75] * 3, "higher", 0.5, Trend.STABLE),
+        (BASE + [10.5] * 3, "lower", 0.5, Trend.WORSENING),  # lower is better: a rise worsens
+        (BASE + [9.5] * 3, "lower", 0.5, Trend.IMPROVING),
+        (BASE + [10.0] * 3, "higher", 0.5, Trend.STABLE),
+        (BASE + [11.0] * 3, "higher", 1.0, Trend.IMPROVING),  # disbursement's band
+        (BASE + [10.75] * 3, "higher", 1.0, Trend.STABLE),
+        ([10.0, 10.0, 11.0, 11.0, 11.0], "higher", 0.5, Trend.NOT_ASSESSABLE),  # 5 points
+        ([], "higher", 0.5, Trend.NOT_ASSESSABLE),
+        ([1.0, 1.0] + BASE + [11.0] * 3, "higher", 0.5, Trend.IMPROVING),  # only the last 6
+        ([20.0, 20.0, 20.0, 10.0, 10.0, 10.0], "higher", 0.5, Trend.WORSENING),
+        ([*BASE, math.nan, 11.0, 11.0, 11.0], "higher", 0.5, Trend.IMPROVING),  # NaN skipped
+        ([*BASE[:2], math.nan, 11.0, 11.0, 11.0], "higher", 0.5, Trend.NOT_ASSESSABLE),
+    ],
+)
+def test_trend_from_series(
+    values: list[float], direction: str, band: float, expected: Trend
+) -> None:
+    assert trend_from_series(values, direction, band) is expected  # type: ignore[arg-type]
+
+
+def test_trend_weights_make_each_window_a_ratio_of_sums() -> None:
+    # Previous window: 10 %, 10 %, 10 %; last window: 10 % of 1,000 dossiers and 40 % of
+    # 10 dossiers twice. Mean of ratios: +10 pp (improving); ratio of sums: +0.6 pp.
+    values = [10.0, 10.0, 10.0, 10.0, 40.0, 40.0]
+    weights = [100.0, 100.0, 100.0, 1000.0, 10.0, 10.0]
+    assert trend_from_series(values, "higher", 1.0) is Trend.IMPROVING
+    assert trend_from_series(values, "higher", 1.0, weights=weights) is Trend.STABLE
+
+
+def test_trend_skips_periods_without_weight() -> None:
+    values = [10.0, 10.0, 10.0, 10.0, 11.0, 11.0, 11.0]
+    weights = [100.0, 100.0, 100.0, 0.0, 100.0, 100.0, 100.0]
+    # The zero-weight month drops out; the previous window is then 10, 10, 10.
+    assert trend_from_series(values, "higher", 0.5, weights=weights) is Trend.IMPROVING
+
+
+def test_trend_rejects_mismatched_weights_and_bad_direction() -> None:
+    with pytest.raises(ValueError, match="weights must match values"):
+        trend_from_series([1.0] * 6, "higher", 0.5, weights=[1.0] * 5)
+    with pytest.raises(ValueError, match="'higher' or 'lower'"):
+        trend_from_series([1.0] * 6, "up", 0.5)  # type: ignore[arg-type]
+
+
+def test_trend_does_not_touch_its_input() -> None:
+    values = np.array([10.0, 10.0, math.nan, 10.0, 11.0, 11.0, 11.0])
+    before = values.copy()
+    trend_from_series(values, "higher", 0.5)
+    np.testing.assert_array_equal(values, before)
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "direction", "band", "expected"),
+    [
+        (41.0, 40.0, "higher", 1.0, Trend.IMPROVING),  # exactly the band
+        (40.999, 40.0, "higher", 1.0, Trend.STABLE),
+        (39.0, 40.0, "higher", 1.0, Trend.WORSENING),
+        (39.001, 40.0, "higher", 1.0, Trend.STABLE),
+        (39.0, 40.0, "lower", 1.0, Trend.IMPROVING),
+        (None, 40.0, "higher", 1.0, Trend.NOT_ASSESSABLE),
+        (40.0, None, "higher", 1.0, Trend.NOT_ASSESSABLE),
+        (40.0, math.nan, "higher", 1.0, Trend.NOT_ASSESSABLE),
+    ],
+)
+def test_trend_year_on_year(
+    current: float | None, previous: float | None, direction: str, band: float, expected: Trend
+) -> None:
+    assert trend_year_on_year(current, previous, direction, band) is expected  # type: ignore[arg-type]
+
+
+def test_enums_are_plain_strings_for_pages_and_catalogues() -> None:
+    assert [s.value for s in Status] == ["on_track", "at_risk", "off_track", "not_assessable"]
+    assert [t.value for t in Trend] == ["improving", "stable", "worsening", "not_assessable"]
+    assert Status.AT_RISK == "at_risk"
