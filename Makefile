@@ -15,6 +15,11 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 # Appended to PYTEST_ARGS, e.g. make test PYTEST_EXTRA="-k overview" or "--junitxml=...".
 PYTEST_EXTRA ?=
 
+# One BLAS thread per process: the ETS fits are small, and on 2 cores OpenBLAS's own
+# threads made each projection 5-10 times slower and erratic under load.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python

@@ -8,7 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _ui
-from i18n import fmt_date, fmt_month, fmt_percent, fmt_pp, fmt_quarter, fmt_value, t
+from i18n import (
+    fmt_date,
+    fmt_month,
+    fmt_percent,
+    fmt_pp,
+    fmt_quarter,
+    fmt_value,
+    published_line,
+    t,
+)
 from metrics.freshness import FreshnessCheck, month_end
 from metrics.palette import STATUS_STYLES, TREND_ICONS
 from metrics.registry import Indicator
@@ -63,7 +72,9 @@ def projection_text(tile: Tile, indicator: Indicator, lang: str) -> str:
     if projection.central is None:
         return t("tile_no_projection", lang)
     if projection.method == "complete":
-        return t("tile_projection_complete", lang, value=_value(projection.central, indicator, lang))
+        return t(
+            "tile_projection_complete", lang, value=_value(projection.central, indicator, lang)
+        )
     return t(
         "tile_projection_value",
         lang,
@@ -185,8 +196,9 @@ def render_tile(
             _ui.freshness_badge(freshness, lang)
             if is_demo:
                 st.badge(t("demo_badge", lang), icon=":material/science:", color="violet")
-        st.caption(as_of_text(tile, indicator, lang))
-        _ui.indicator_info(indicator, lang, published)
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            st.caption(as_of_text(tile, indicator, lang))
+            _ui.indicator_info(indicator, lang, published)
 
 
 def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:
@@ -199,7 +211,9 @@ def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:
     return text
 
 
-def render_review_card(result: YearResult, indicator: Indicator, lang: str, published: pd.DataFrame) -> None:
+def render_review_card(
+    result: YearResult, indicator: Indicator, lang: str, published: pd.DataFrame
+) -> None:
     """One indicator's year result: met or missed, by how much, with the published figure."""
     with st.container(border=True, key=f"review-{indicator.code}"):
         st.markdown(f"**{indicator.short(lang)}**")
@@ -207,10 +221,14 @@ def render_review_card(result: YearResult, indicator: Indicator, lang: str, publ
             st.badge(t("review_not_final", lang), icon=":material/help:", color="gray")
         elif result.is_met:
             st.badge(
-                t("review_met", lang, year=result.year), icon=":material/check_circle:", color="blue"
+                t("review_met", lang, year=result.year),
+                icon=":material/check_circle:",
+                color="blue",
             )
         else:
-            st.badge(t("review_missed", lang, year=result.year), icon=":material/error:", color="red")
+            st.badge(
+                t("review_missed", lang, year=result.year), icon=":material/error:", color="red"
+            )
         comparator = (result.comparator or ">=").replace(">=", "≥").replace("<=", "≤")
         st.markdown(
             t(
@@ -233,12 +251,7 @@ def render_review_card(result: YearResult, indicator: Indicator, lang: str, publ
             )
         for row in published.itertuples():
             st.caption(
-                t(
-                    "review_published",
-                    lang,
-                    value=_value(row.value, indicator, lang),
-                    date=fmt_date(row.period_end.date(), lang),
-                    kind=t(f"published_kind_{row.kind}", lang),
-                    url=row.source_url,
-                )
+                t("info_published", lang)
+                + ": "
+                + published_line(row, indicator.unit, lang, indicator.decimals)
             )

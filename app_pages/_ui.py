@@ -17,7 +17,7 @@ from data_access import cached
 from data_access.engine import WarehouseState
 from data_access.queries import UnitFilter
 from data_access.writes import FORMER_PROVINCES
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, t
+from i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, fmt_value, published_line, t
 from metrics.export import to_csv_bytes, to_xlsx_bytes
 from metrics.freshness import Freshness, FreshnessCheck, city_today, last_complete_month
 from metrics.registry import Indicator
@@ -123,9 +123,7 @@ def url_warning(lang: str) -> None:
     """Say which parts of a typed link were ignored, and why."""
     rejected = st.session_state.get("_url_rejected") or []
     if rejected:
-        st.warning(
-            t("url_rejected", lang, values=", ".join(rejected)), icon=":material/link_off:"
-        )
+        st.warning(t("url_rejected", lang, values=", ".join(rejected)), icon=":material/link_off:")
 
 
 def language_switch() -> str:
@@ -192,6 +190,9 @@ def warehouse_gate(lang: str) -> None:
     state, detail, url = cached.warehouse_state()
     if state is WarehouseState.READY:
         return
+    if state is WarehouseState.UNREACHABLE and cached.has_last_good():
+        # The pages fall back to their last good results and say so (stale_banner).
+        return
     messages = {
         WarehouseState.MISSING_FILE: "warehouse_missing_file",
         WarehouseState.UNREACHABLE: "warehouse_unreachable",
@@ -256,20 +257,35 @@ def indicator_info(indicator: Indicator, lang: str, published: pd.DataFrame) -> 
         ]
         for key, value in rows:
             st.markdown(f"**{t(key, lang)}:** {value}")
-        targets = [
-            f"{target.year}: {target.comparator} {target.value:g}% — [{target.source_vi if lang == 'vi' else target.source_en}]({target.source_url})"
-            for target in indicator.targets
-        ]
-        if targets:
+        if indicator.targets:
             st.markdown(f"**{t('info_targets', lang)}:**")
-            st.markdown("\n".join(f"- {line}" for line in targets))
-        if not published.empty:
+            st.markdown(
+                "\n".join(
+                    "- "
+                    + t(
+                        "info_target_line",
+                        lang,
+                        year=target.year,
+                        comparator=target.comparator.replace(">=", "≥").replace("<=", "≤"),
+                        value=fmt_value(target.value, indicator.unit, lang, indicator.decimals),
+                        source=target.source_vi if lang == "vi" else target.source_en,
+                        url=target.source_url,
+                    )
+                    + (
+                        f" ({target.label_vi if lang == 'vi' else target.label_en})"
+                        if target.label_vi
+                        else ""
+                    )
+                    for target in indicator.targets
+                )
+            )
+        actual = published[published["kind"] != "target"]
+        if not actual.empty:
             st.markdown(f"**{t('info_published', lang)}:**")
             st.markdown(
                 "\n".join(
-                    f"- {row.value:g} ({row.period_start:%d/%m/%Y}–{row.period_end:%d/%m/%Y}, "
-                    f"{row.basis}) — [{t('source', lang)}]({row.source_url})"
-                    for row in published.itertuples()
+                    "- " + published_line(row, indicator.unit, lang, indicator.decimals)
+                    for row in actual.itertuples()
                 )
             )
 
@@ -298,5 +314,5 @@ def download_buttons(frame: pd.DataFrame, file_stem: str, lang: str, key: str) -
 
 
 def empty_state(lang: str, what: str) -> None:
-    """"No data yet", what is missing, and what to do."""
+    """ "No data yet", what is missing, and what to do."""
     st.info(t("empty_state", lang, what=what), icon=":material/inbox:")

@@ -3,18 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from app_pages import _tiles, _ui
+from app_pages import _tables, _tiles, _ui
 from data_access import cached
-from i18n import fmt_date, fmt_percent, fmt_pp, t
+from i18n import fmt_date, t
 from metrics.attention import expected_to_date, rank_attention
 from metrics.freshness import check_freshness, city_today, month_end
 from metrics.overview import combine_attention
-from metrics.palette import STATUS_STYLES
-from metrics.registry import Grain, get_indicator, headline_indicators
-from metrics.status import Status
+from metrics.registry import Grain, headline_indicators
 
 REVIEW_YEAR = 2025
-ATTENTION_TOP = 15
+ATTENTION_TOP = 10
 
 filters = _ui.current_filters()
 lang, year = filters.lang, filters.year
@@ -31,7 +29,7 @@ for indicator in headline_indicators():
     tiles[indicator.code] = cached.headline_tile(result.frame, indicator.code, year)
 published = cached.published()
 fetched.append(published)
-_ui.stale_banner(fetched, lang)
+stale_slot = st.container()  # filled at the end, once every fetch is known
 
 shown = [tile for tile in tiles.values() if tile is not None]
 is_demo = any(bool(f.frame["is_demo"].any()) for f in fetched[:-1] if not f.frame.empty)
@@ -68,27 +66,8 @@ with st.container(horizontal=True, key="tiles", gap="medium"):
         )
 
 if shown:
-    table = pd.DataFrame(
-        [
-            {
-                t("col_indicator", lang): get_indicator(tile.indicator_code).short(lang),
-                t("col_result", lang): _tiles.latest_label(tile, lang),
-                t("col_value", lang): tile.latest_value,
-                t("col_target", lang): tile.target_value,
-                t("col_gap_pp", lang): tile.gap,
-                t("col_status", lang): t(f"status_{tile.status.value}", lang),
-                t("col_trend", lang): t(f"trend_{tile.trend.value}", lang),
-                t("col_projection", lang): tile.projection.central,
-                t("col_projection_low", lang): tile.projection.lower_80,
-                t("col_projection_high", lang): tile.projection.upper_80,
-                t("col_probability", lang): tile.projection.probability,
-                t("col_pace", lang): _tiles.pace_text(tile, get_indicator(tile.indicator_code), lang),
-                t("col_as_of", lang): fmt_date(month_end(tile.as_of_month.date()), lang),
-            }
-            for tile in shown
-        ]
-    )
-    _ui.download_buttons(table, f"tong-quan-{year}", lang, key="tiles")
+    st.caption(t("tiles_download_caption", lang))
+    _ui.download_buttons(_tables.tiles_table(shown, lang), f"tong-quan-{year}", lang, key="tiles")
 
 st.subheader(t("review_title", lang, year=REVIEW_YEAR))
 with st.container(horizontal=True, key="review", gap="medium"):
@@ -132,30 +111,12 @@ attention = combine_attention(rankings, ATTENTION_TOP)
 if attention.empty:
     _ui.empty_state(lang, t("attention_empty", lang))
 else:
-    name_column = "name_vi" if lang == "vi" else "name_en"
-    shown_attention = pd.DataFrame(
-        {
-            t("col_unit", lang): attention[name_column],
-            t("col_unit_type", lang): [t(f"unit_type_{u}", lang) for u in attention["unit_type"]],
-            t("col_indicator", lang): [get_indicator(c).short(lang) for c in attention["indicator_code"]],
-            t("col_value", lang): [fmt_percent(v, lang) for v in attention["value"]],
-            t("col_benchmark", lang): [fmt_percent(v, lang) for v in attention["benchmark"]],
-            t("col_gap_pp", lang): [fmt_pp(-v, lang) for v in attention["gap_pp"]],
-            t("col_impact_pp", lang): [fmt_pp(v, lang, 2).lstrip("+") for v in attention["impact_pp"]],
-            t("col_status", lang): [
-                f"{STATUS_STYLES[Status(s)].symbol} {t(f'status_{s}', lang)}"
-                + (f" · {t('newly_red', lang)}" if new else "")
-                + (f" · {t('small_denominator', lang)}" if small else "")
-                for s, new, small in zip(
-                    attention["unit_status"],
-                    attention["is_newly_red"],
-                    attention["is_small_denominator"],
-                    strict=True,
-                )
-            ],
-        }
-    )
-    st.dataframe(shown_attention, hide_index=True, width="stretch")
+    lines = _tables.attention_lines(attention, lang)
+    st.markdown("\n".join(f"{rank}. {line}" for rank, line in enumerate(lines, start=1)))
+    shown_attention = _tables.attention_table(attention, lang)
+    with st.expander(t("attention_as_table", lang), icon=":material/table_view:"):
+        st.dataframe(shown_attention, hide_index=True, width="stretch")
     _ui.download_buttons(shown_attention, f"can-chu-y-{year}", lang, key="attention")
-_ui.stale_banner(fetched[len(headline_indicators()) + 1 :], lang)
+with stale_slot:
+    _ui.stale_banner(fetched, lang)
 st.caption(t("credits_units", lang))

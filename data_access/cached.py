@@ -184,3 +184,10 @@ def headline_tile(series: pd.DataFrame, indicator_code: str, year: int) -> Tile 
 def year_review(series: pd.DataFrame, indicator_code: str, year: int) -> YearResult | None:
     """:func:`metrics.review.year_result`, cached on the series' content."""
     return year_result(series, get_indicator(indicator_code), year)
+
+
+def has_last_good() -> bool:
+    """Whether this process holds earlier results from the configured warehouse."""
+    url = warehouse_url()
+    with _last_good_lock:
+        return any(key[1] == url for key in _last_good)

@@ -8,9 +8,8 @@ or defaults to the embedded SQLite file ``var/warehouse.sqlite`` under the proje
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url

@@ -71,7 +71,9 @@ def _unit_conditions(indicator_code: str, unit_filter: UnitFilter) -> list[Colum
     return conditions
 
 
-def _ratio(numerator: ColumnElement[float], denominator: ColumnElement[float]) -> ColumnElement[float]:
+def _ratio(
+    numerator: ColumnElement[float], denominator: ColumnElement[float]
+) -> ColumnElement[float]:
     return case(
         (denominator > 0, 100.0 * cast(numerator, Float) / cast(denominator, Float)),
         else_=None,
@@ -175,9 +177,11 @@ def unit_standing(
     month = observations.c.period_month
     previous_month = (pd.Timestamp(through_month) - pd.DateOffset(months=1)).date()
     if indicator.time_rollup is TimeRollup.CUMULATIVE:
+
         def pick(column: ColumnElement[float], last: dt.date) -> ColumnElement[float]:
             return func.max(case((month == last, column), else_=None))
     else:
+
         def pick(column: ColumnElement[float], last: dt.date) -> ColumnElement[float]:
             return func.sum(case((month <= last, column), else_=None))
 
@@ -269,8 +273,8 @@ def unit_list(conn: Connection) -> pd.DataFrame:
 
 def observation_count(conn: Connection) -> int:
     """How many current observations the warehouse holds (0 for an empty warehouse)."""
-    statement = select(func.count()).select_from(observations).where(
-        observations.c.superseded_at.is_(None)
+    statement = (
+        select(func.count()).select_from(observations).where(observations.c.superseded_at.is_(None))
     )
     return int(conn.execute(statement).scalar_one())
 

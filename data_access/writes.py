@@ -112,7 +112,9 @@ def insert_units(conn: Connection, frame: pd.DataFrame) -> int:
 def sync_registry(conn: Connection) -> None:
     """Make the ``indicators`` and city ``targets`` tables match the registry."""
     conn.execute(delete(targets))
-    conn.execute(delete(indicators).where(indicators.c.indicator_id.not_in([i.code for i in INDICATORS])))
+    conn.execute(
+        delete(indicators).where(indicators.c.indicator_id.not_in([i.code for i in INDICATORS]))
+    )
     existing = set(conn.execute(select(indicators.c.indicator_id)).scalars())
     for indicator in INDICATORS:
         row = {
@@ -251,7 +253,7 @@ def load_observation_batch(
     frame = frame.assign(period_month=pd.to_datetime(frame["period_month"]).dt.date)
     replaced = _supersede(conn, frame, submission_key, batch_id, loaded_at)
     records = _records(
-        frame[list(OBSERVATION_KEY) + ["value", "numerator", "denominator"]].assign(
+        frame[[*OBSERVATION_KEY, "value", "numerator", "denominator"]].assign(
             batch_id=batch_id, loaded_at=loaded_at
         )
     )
@@ -350,16 +352,15 @@ def record_audit(
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
     """Rows as dicts of plain Python values (None for missing), for executemany."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    return [
-        {key: _plain(value) for key, value in row.items()}
-        for row in clean.to_dict(orient="records")
-    ]
+    columns = [_plain_column(frame[name]) for name in frame.columns]
+    names = list(frame.columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if hasattr(value, "item"):
-        return value.item()  # numpy scalar
-    return value
+def _plain_column(column: pd.Series) -> list[object]:
+    """One column as Python objects: numpy scalars unwrapped, timestamps as datetimes."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        values: list[object] = [None if pd.isna(v) else v.to_pydatetime() for v in column]
+        return values
+    missing = column.isna().to_numpy()
+    return [None if gone else value for value, gone in zip(column.tolist(), missing, strict=True)]

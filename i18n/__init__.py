@@ -69,7 +69,9 @@ def fmt_percent(value_pct: float | None, lang: str, decimals: int = 1) -> str:
     with decimal.localcontext() as context:
         context.rounding = decimal.ROUND_HALF_UP
         text = format_percent(
-            decimal.Decimal(str(value_pct)) / 100, format=_pattern(decimals) + "%", locale=_locale(lang)
+            decimal.Decimal(str(value_pct)) / 100,
+            format=_pattern(decimals) + "%",
+            locale=_locale(lang),
         )
     return text.replace("-", _MINUS)
 
@@ -124,3 +126,36 @@ def fmt_value(value: float | None, unit: str, lang: str, decimals: int = 1) -> s
     if value is None or number == "—":
         return number
     return t(f"unit_value_{unit}", lang, value=number)
+
+
+def basis_text(basis: str, lang: str) -> str:
+    """A published figure's basis in the reader's language (the file's words if unknown)."""
+    return catalogue(lang).get(f"published_basis::{basis}", basis)
+
+
+def published_line(row: object, unit: str, lang: str, decimals: int = 1) -> str:
+    """One published figure: value (with its qualifier), days covered, basis, kind, source.
+
+    ``row`` is a row of the published-figures table (attribute access: ``value``,
+    ``qualifier``, ``period_start``, ``period_end``, ``basis``, ``kind``, ``source_url``).
+    """
+    qualifier = getattr(row, "qualifier", "exact")
+    prefix = t(f"qualifier_{qualifier}", lang) if qualifier != "exact" else ""
+    start, end = row.period_start, row.period_end
+    start_date = start.date() if hasattr(start, "date") else start
+    end_date = end.date() if hasattr(end, "date") else end
+    period = (
+        fmt_date(end_date, lang)
+        if start_date == end_date
+        else t("period_range", lang, start=fmt_date(start_date, lang), end=fmt_date(end_date, lang))
+    )
+    return t(
+        "info_published_line",
+        lang,
+        qualifier=prefix,
+        value=fmt_value(float(row.value), unit, lang, decimals),
+        period=period,
+        basis=basis_text(str(row.basis), lang),
+        kind=t(f"published_kind_{row.kind}", lang),
+        url=row.source_url,
+    )

@@ -22,6 +22,7 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     1     ok  2
     2    '-x  3
     """
+
     def clean(value: object) -> object:
         if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
             return "'" + value

@@ -56,9 +56,7 @@ def combine_attention(rankings: dict[str, pd.DataFrame], top: int = 15) -> pd.Da
     [['y', 0.2], ['x', 0.5]]
     """
     frames = [
-        frame.assign(indicator_code=code)
-        for code, frame in rankings.items()
-        if not frame.empty
+        frame.assign(indicator_code=code) for code, frame in rankings.items() if not frame.empty
     ]
     if not frames:
         return pd.DataFrame(columns=list(ATTENTION_COLUMNS))

@@ -211,7 +211,9 @@ _PROGRAMME_URL = (
 _DE_URL = "https://vneconomy.vn/quy-mo-kinh-te-so-tp-hcm-nam-2021-dat-gan-8-3-ty-usd.htm"
 _MILESTONE_VI = "Mốc giải ngân theo quý năm 2025 của UBND TP.HCM"
 _MILESTONE_EN = "HCMC quarterly disbursement milestones for 2025"
-_MILESTONE_URL = "https://news.laodong.vn/xa-hoi/tphcm-siet-ky-luat-giai-ngan-dat-muc-tieu-but-pha-1487730.ldo"
+_MILESTONE_URL = (
+    "https://news.laodong.vn/xa-hoi/tphcm-siet-ky-luat-giai-ngan-dat-muc-tieu-but-pha-1487730.ldo"
+)
 _DOSSIER_SYSTEM_VI = "Hệ thống thông tin giải quyết thủ tục hành chính TP.HCM"
 _DOSSIER_SYSTEM_EN = "HCMC administrative-procedure information system"
 _DOSSIER_OWNER_VI = "Văn phòng UBND Thành phố"

@@ -3,6 +3,7 @@
 from logging.config import fileConfig
 
 from alembic import context
+
 from data_access.engine import make_engine
 from data_access.schema import metadata
 

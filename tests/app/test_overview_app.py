@@ -32,7 +32,8 @@ def _run(monkeypatch, url: str, **params: str | list[str]) -> AppTest:
     return app
 
 
-def _expected_tiles(url: str, unit_filter: UnitFilter = UnitFilter()):
+def _expected_tiles(url: str, unit_filter: UnitFilter | None = None):
+    unit_filter = unit_filter or UnitFilter()
     engine = make_engine(url)
     tiles = {}
     with engine.connect() as conn:
@@ -58,7 +59,9 @@ def test_headline_numbers_equal_the_metrics(monkeypatch, demo_warehouse_url, exp
     assert len(app.metric) == 4
     for indicator, metric in zip(headline_indicators(), app.metric, strict=True):
         tile = expected[indicator.code]
-        assert metric.value == fmt_value(tile.latest_value, indicator.unit, lang, indicator.decimals)
+        assert metric.value == fmt_value(
+            tile.latest_value, indicator.unit, lang, indicator.decimals
+        )
         assert metric.delta == fmt_pp(tile.gap, lang).replace("−", "-")
     text = "\n".join(m.value for m in app.markdown)
     for indicator in headline_indicators():
@@ -158,5 +161,8 @@ def test_unreachable_warehouse_gives_a_clear_message(monkeypatch):
 
 def test_downloads_hold_the_tiles_shown(monkeypatch, demo_warehouse_url, expected):
     app = _run(monkeypatch, demo_warehouse_url, year=str(YEAR), lang="en")
-    frames = [pd.DataFrame(d.value) if not isinstance(d.value, pd.DataFrame) else d.value for d in app.dataframe]
+    frames = [
+        pd.DataFrame(d.value) if not isinstance(d.value, pd.DataFrame) else d.value
+        for d in app.dataframe
+    ]
     assert frames, "the attention list is shown as a table"

@@ -36,14 +36,16 @@ HEADLINE_TILES = [
 ]
 SETTLE_TIMEOUT_MS = 60_000
 
-# True once the script has finished and nothing shows it running (Streamlit's own test ids).
+# True once the script has finished and nothing shows it running or still to be drawn
+# (Streamlit's own test ids).
 APP_IS_IDLE = """() => {
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app) return false;
     const state = app.getAttribute("data-test-script-state");
     if (state === "running" || state === "rerunRequested") return false;
     return !document.querySelector(
-        '[data-testid="stStatusWidget"], [data-testid="stStatusWidgetRunningIcon"]'
+        '[data-testid="stStatusWidget"], [data-testid="stStatusWidgetRunningIcon"], ' +
+        '[data-testid="stSkeleton"]'
     );
 }"""
 
@@ -89,6 +91,10 @@ def open_settled(page: Page, url: str) -> None:
     page.wait_for_selector('[data-testid="stApp"]', timeout=SETTLE_TIMEOUT_MS)
     page.wait_for_function(TILES_OR_ERROR_DRAWN, arg=HEADLINE_TILES, timeout=SETTLE_TIMEOUT_MS)
     page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+    # Widgets and charts load their code on first use; wait for it, then for a frame.
+    page.wait_for_load_state("networkidle", timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -57,28 +57,43 @@ def small_warehouse(request, tmp_path):
         # (the mean of the three ratios would be (90 + 10 + 11.1) / 3 = 37.0 %).
         writes.load_observation_batch(
             conn,
-            _rows("online_dossier_share", 2026, SEP,
-                  {WARD_OLD: (90, 100), WARD_BD: (1, 10), COMMUNE_OLD: (10, 90)}),
-            submission_key="sep", source_name="t", submitted_by="t", loaded_at=first,
+            _rows(
+                "online_dossier_share",
+                2026,
+                SEP,
+                {WARD_OLD: (90, 100), WARD_BD: (1, 10), COMMUNE_OLD: (10, 90)},
+            ),
+            submission_key="sep",
+            source_name="t",
+            submitted_by="t",
+            loaded_at=first,
         )
         # October, first version: ward 50/100, BD ward 5/10.
         writes.load_observation_batch(
             conn,
             _rows("online_dossier_share", 2026, OCT, {WARD_OLD: (50, 100), WARD_BD: (5, 10)}),
-            submission_key="oct", source_name="t", submitted_by="t", loaded_at=first,
+            submission_key="oct",
+            source_name="t",
+            submitted_by="t",
+            loaded_at=first,
         )
         # October, re-sent a month later: ward 60/100, BD ward 6/10 (replaces, never doubles).
         writes.load_observation_batch(
             conn,
             _rows("online_dossier_share", 2026, OCT, {WARD_OLD: (60, 100), WARD_BD: (6, 10)}),
-            submission_key="oct", source_name="t", submitted_by="t", loaded_at=second,
+            submission_key="oct",
+            source_name="t",
+            submitted_by="t",
+            loaded_at=second,
         )
         # Disbursement is cumulative: September 30 of plan 100, October 45 of plan 120.
         for month, num, den in ((SEP, 30, 100), (OCT, 45, 120)):
             writes.load_observation_batch(
                 conn,
                 _rows("public_investment_disbursement", 2026, month, {WARD_OLD: (num, den)}),
-                submission_key=f"disb-{month}", source_name="t", submitted_by="t",
+                submission_key=f"disb-{month}",
+                source_name="t",
+                submitted_by="t",
                 loaded_at=first,
             )
     yield engine
@@ -110,9 +125,7 @@ def test_a_resent_submission_replaces_and_is_not_doubled(small_warehouse):
 def test_as_of_shows_the_figures_as_they_stood(small_warehouse):
     before_resend = dt.datetime(2026, 10, 20)
     with small_warehouse.connect() as conn:
-        series = _by_month(
-            queries.scope_series(conn, "online_dossier_share", as_of=before_resend)
-        )
+        series = _by_month(queries.scope_series(conn, "online_dossier_share", as_of=before_resend))
         earliest = queries.scope_series(
             conn, "online_dossier_share", as_of=dt.datetime(2026, 10, 1)
         )

@@ -44,7 +44,9 @@ def test_vietnamese_is_nfc_on_disk():
 def test_every_key_used_in_code_exists():
     used = set()
     for path in [ROOT / "app.py", *(ROOT / "app_pages").glob("*.py")]:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8")))
+        used |= set(
+            re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", path.read_text(encoding="utf-8"))
+        )
     assert used, "no translated strings found: the scan is broken"
     missing = used - set(catalogue("vi"))
     assert not missing, f"keys used but not in the catalogue: {sorted(missing)}"

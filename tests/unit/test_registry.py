@@ -59,7 +59,7 @@ def test_codes_are_unique_and_four_headlines():
 
 
 def test_unknown_code_names_the_known_ones():
-    with pytest.raises(KeyError, match="known codes: .*online_dossier_share"):
+    with pytest.raises(KeyError, match=r"known codes: .*online_dossier_share"):
         get_indicator("online_share")
 
 

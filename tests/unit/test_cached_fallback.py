@@ -1,0 +1,46 @@
+"""The last-good fallback: an outage shows the last figures, stale; recovery is automatic."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from data_access import cached
+
+
+def _failing():
+    raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+
+def test_outage_returns_the_last_good_result_marked_stale():
+    key = ("test", "sqlite:///x", "a")
+    first = pd.DataFrame({"value": [1.0]})
+    at = dt.datetime(2026, 11, 1, 8, 0)
+    fresh = cached._fetch(key, lambda: (first, at))
+    assert not fresh.is_stale
+    stale = cached._fetch(key, _failing)
+    assert stale.is_stale
+    assert stale.fetched_at == at
+    assert stale.frame.equals(first)
+    recovered = cached._fetch(key, lambda: (pd.DataFrame({"value": [2.0]}), at))
+    assert not recovered.is_stale
+    assert recovered.frame["value"].iloc[0] == 2.0
+
+
+def test_outage_without_an_earlier_result_raises_a_clear_error():
+    with pytest.raises(cached.WarehouseUnavailableError, match="did not answer"):
+        cached._fetch(("test", "postgresql://u:secret@h/db", "never"), _failing)
+
+
+def test_the_error_hides_the_password():
+    try:
+        cached._fetch(("test", "postgresql://u:secret@h/db", "pw"), _failing)
+    except cached.WarehouseUnavailableError as error:
+        assert "secret" not in str(error)
+
+
+def test_the_remembered_results_are_bounded():
+    for index in range(cached._LAST_GOOD_LIMIT + 10):
+        cached._fetch(("bound", "u", index), lambda: (pd.DataFrame(), dt.datetime(2026, 1, 1)))
+    assert len(cached._last_good) <= cached._LAST_GOOD_LIMIT
