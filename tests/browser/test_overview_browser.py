@@ -122,3 +122,41 @@ def test_overview_draws_four_headline_tiles_on_a_tablet(
     widths = page.evaluate(HORIZONTAL_EXTENTS)
     assert widths["document"] <= widths["window"] + 1, f"the page scrolls sideways: {widths}"
     assert widths["main"] <= widths["main_visible"] + 1, f"the main area scrolls sideways: {widths}"
+
+    heading = page.locator("h1").first.inner_text()
+    assert heading == {"vi": "Tổng quan", "en": "Overview"}[lang]
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1366, 1024), (1920, 1080)], ids=str)
+def test_overview_fits_phone_tablet_and_desktop(
+    app_server: str, browser: Browser, size: tuple[int, int]
+) -> None:
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        open_settled(page, f"{app_server}/")
+        page.screenshot(path=str(SCREENSHOT_DIR / f"overview-vi-{width}x{height}.png"))
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert page.locator(".st-key-tile-online_dossier_share").is_visible()
+        widths = page.evaluate(HORIZONTAL_EXTENTS)
+        assert widths["document"] <= widths["window"] + 1, f"sideways scroll: {widths}"
+        assert widths["main"] <= widths["main_visible"] + 1, f"main scrolls sideways: {widths}"
+    finally:
+        context.close()
+
+
+def test_switching_language_changes_the_page_and_the_link(
+    app_server: str, tablet_page: Page
+) -> None:
+    page = tablet_page
+    open_settled(page, f"{app_server}/")
+    assert page.locator("h1").first.inner_text() == "Tổng quan"
+    page.locator(".st-key-language-bar").get_by_text("English", exact=True).click()
+    page.wait_for_function("() => document.querySelector('h1')?.innerText === 'Overview'")
+    page.wait_for_function("() => window.location.search.includes('lang=en')")
+    shared_link = page.url
+    other = page.context.new_page()
+    open_settled(other, shared_link)
+    assert other.locator("h1").first.inner_text() == "Overview"
+    other.close()
