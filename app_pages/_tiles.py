@@ -1,4 +1,10 @@
-"""Drawing a headline tile and a year-in-review card (shared by the Overview and meeting mode)."""
+"""Drawing a headline tile and a year-in-review card (shared by the Overview and meeting mode).
+
+A tile of a year still running shows the latest value, the target and gap, status, trend,
+projection, probability and required pace. A tile of a closed year shows the year's result
+against its target instead (met or missed), with no forecast: there is nothing left to
+forecast.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ from i18n import (
 )
 from metrics.freshness import FreshnessCheck, month_end
 from metrics.palette import STATUS_STYLES, TREND_ICONS
-from metrics.registry import Indicator
+from metrics.registry import Frequency, Indicator
 from metrics.review import YearResult
 from metrics.status import Status
 from metrics.tiles import Tile
@@ -30,10 +36,39 @@ def _value(value: float | None, indicator: Indicator, lang: str) -> str:
     return fmt_value(value, indicator.unit, lang, indicator.decimals)
 
 
+def _target_value(value: float, indicator: Indicator, lang: str) -> str:
+    """A target as published: ``≥ 50%``, ``≥ 7,5%`` (no trailing ``,0``)."""
+    decimals = 0 if float(value).is_integer() else indicator.decimals
+    return fmt_value(value, indicator.unit, lang, decimals)
+
+
+def _comparator(symbol: str | None) -> str:
+    return (symbol or ">=").replace(">=", "≥").replace("<=", "≤")
+
+
+def is_closed(tile: Tile) -> bool:
+    """Whether the tile's year is over (its last month or quarter is in)."""
+    return tile.year_result is not None and tile.year_result.is_met is not None
+
+
 def status_badge(status: Status, lang: str) -> None:
     """Colour, icon and word — never colour alone."""
     style = STATUS_STYLES[status]
     st.badge(t(f"status_{status.value}", lang), icon=style.icon, color=style.badge_color)
+
+
+def result_badge(result: YearResult, lang: str) -> None:
+    """``Đạt chỉ tiêu năm 2025`` / ``Không đạt chỉ tiêu năm 2025``, as the glossary says."""
+    if result.is_met is None:
+        st.badge(t("review_not_final", lang), icon=":material/help:", color="gray")
+    elif result.is_met:
+        style = STATUS_STYLES[Status.ON_TRACK]
+        st.badge(t("review_met", lang, year=result.year), icon=style.icon, color=style.badge_color)
+    else:
+        style = STATUS_STYLES[Status.OFF_TRACK]
+        st.badge(
+            t("review_missed", lang, year=result.year), icon=style.icon, color=style.badge_color
+        )
 
 
 def latest_label(tile: Tile, lang: str) -> str:
@@ -48,33 +83,24 @@ def latest_label(tile: Tile, lang: str) -> str:
     return t("tile_result_year", lang, year=period.year)
 
 
-def target_text(tile: Tile, indicator: Indicator, lang: str) -> str:
-    """``≥ 50,0%`` with the year, and whether it is carried forward."""
+def target_line(tile: Tile, indicator: Indicator, lang: str) -> tuple[str, str]:
+    """(label, value): ``Chỉ tiêu năm 2026`` and ``≥ 50% (chỉ tiêu năm 2025 tiếp tục áp dụng)``."""
+    label = t("tile_target_label", lang, year=tile.year)
     in_force = tile.target_in_force
     if in_force is None:
-        return t("tile_no_target", lang)
+        return label, t("tile_no_target", lang)
     target = in_force.target
-    text = t(
-        "tile_target",
-        lang,
-        year=tile.year,
-        comparator=target.comparator.replace(">=", "≥").replace("<=", "≤"),
-        value=_value(target.value, indicator, lang),
-    )
+    text = f"{_comparator(target.comparator)} {_target_value(target.value, indicator, lang)}"
     if in_force.is_carried_forward:
-        text += " · " + t("tile_target_carried", lang, year=target.year)
-    return text
+        text += " " + t("tile_target_carried", lang, year=target.year)
+    return label, text
 
 
 def projection_text(tile: Tile, indicator: Indicator, lang: str) -> str:
-    """``86,9% (85,2–88,1%)`` or why there is none."""
+    """``86,9% (85,2% – 88,1%)`` or why there is none."""
     projection = tile.projection
     if projection.central is None:
         return t("tile_no_projection", lang)
-    if projection.method == "complete":
-        return t(
-            "tile_projection_complete", lang, value=_value(projection.central, indicator, lang)
-        )
     return t(
         "tile_projection_value",
         lang,
@@ -85,7 +111,7 @@ def projection_text(tile: Tile, indicator: Indicator, lang: str) -> str:
 
 
 def probability_text(tile: Tile, lang: str) -> str:
-    """``97%``; ``>99%``/``<1%`` at the ends, where simulations cannot say more."""
+    """``97%``; ``> 99%`` / ``< 1%`` at the ends, where simulations cannot say more."""
     probability = tile.projection.probability
     if probability is None or math.isnan(probability):
         return "—"
@@ -96,15 +122,17 @@ def probability_text(tile: Tile, lang: str) -> str:
     return fmt_percent(probability * 100, lang, 0)
 
 
-def pace_text(tile: Tile, indicator: Indicator, lang: str) -> str:
-    """The required pace, in the indicator's own terms, with the recent pace beside it."""
+def pace_line(tile: Tile, lang: str) -> tuple[str, str]:
+    """(label, value): the required pace in the indicator's own terms, the recent one beside."""
     pace = tile.pace
+    per_year = pace.unit == "pp_per_year"
+    label = t("tile_pace_label_year" if per_year else "tile_pace_label_month", lang)
     if pace.is_already_secured:
-        return t("pace_secured", lang)
+        return label, t("pace_secured", lang)
     if pace.required is None:
-        return "—"
+        return label, "—"
     if pace.unit == "percent_per_month":
-        text = t("pace_rate_per_month", lang, value=fmt_percent(pace.required, lang))
+        text = fmt_percent(pace.required, lang)
         recent = fmt_percent(pace.recent, lang) if pace.recent is not None else None
     elif pace.unit == "pp_of_plan_per_month":
         text = t(
@@ -115,13 +143,85 @@ def pace_text(tile: Tile, indicator: Indicator, lang: str) -> str:
         )
         recent = fmt_pp(pace.recent, lang).lstrip("+") if pace.recent is not None else None
     else:
-        text = t("pace_per_year", lang, value=fmt_pp(pace.required, lang))
+        text = fmt_pp(pace.required, lang)
         recent = fmt_pp(pace.recent, lang) if pace.recent is not None else None
     if pace.is_out_of_reach:
         text += " · " + t("pace_out_of_reach", lang)
     if recent is not None:
         text += " · " + t("pace_recent", lang, value=recent)
-    return text
+    return label, text
+
+
+def _delta(gap: float | None, lang: str) -> tuple[str | None, str]:
+    """The gap chip's text and arrow; a zero gap has no arrow."""
+    if gap is None or math.isnan(gap):
+        return None, "off"
+    rounded = round(gap, 1)
+    return fmt_pp(gap, lang), "up" if rounded > 0 else "down" if rounded < 0 else "off"
+
+
+def _extension_end(year: int, lang: str) -> str:
+    """The last day of a plan year's extension month: 31 January of the next year."""
+    return fmt_date(pd.Timestamp(year + 1, 1, 31).date(), lang)
+
+
+def _facts(tile: Tile, indicator: Indicator, lang: str) -> list[tuple[str, str]]:
+    lines = [target_line(tile, indicator, lang)]
+    if is_closed(tile):
+        result = tile.year_result
+        assert result is not None
+        if result.value_with_extension is not None:
+            lines.append(
+                (
+                    t(
+                        "tile_extension_label",
+                        lang,
+                        date=fmt_date(pd.Timestamp(tile.year + 1, 1, 31).date(), lang),
+                    ),
+                    _value(result.value_with_extension, indicator, lang),
+                )
+            )
+        return lines
+    if tile.ytd_value is not None and tile.latest_kind == "month":
+        lines.append(
+            (
+                t("tile_ytd_label", lang, year=tile.year),
+                f"{_value(tile.ytd_value, indicator, lang)} ({fmt_pp(tile.gap, lang)})",
+            )
+        )
+    if tile.expected_to_date is not None and tile.ytd_through is not None:
+        lines.append(
+            (
+                t(
+                    "tile_expected_label",
+                    lang,
+                    date=fmt_date(month_end(tile.ytd_through.date()), lang),
+                ),
+                _value(tile.expected_to_date, indicator, lang)
+                + f" ({fmt_pp(tile.gap_to_expected, lang)})",
+            )
+        )
+    lines += [
+        (t("tile_projection_label", lang), projection_text(tile, indicator, lang)),
+        (t("tile_probability_label", lang), probability_text(tile, lang)),
+        pace_line(tile, lang),
+    ]
+    milestone = tile.next_milestone
+    if milestone is not None:
+        key = "tile_year_end_label" if milestone.is_year_end else "tile_next_milestone_label"
+        lines.append(
+            (
+                t(key, lang, date=fmt_date(milestone.due_date, lang)),
+                t(
+                    "tile_next_milestone",
+                    lang,
+                    value=f"{_comparator(milestone.comparator)} "
+                    f"{_target_value(milestone.value, indicator, lang)}",
+                    projected=_value(tile.next_milestone_projected, indicator, lang),
+                ),
+            )
+        )
+    return lines
 
 
 def render_tile(
@@ -129,83 +229,74 @@ def render_tile(
     indicator: Indicator,
     lang: str,
     *,
-    freshness: FreshnessCheck,
+    freshness: FreshnessCheck | None,
     is_demo: bool,
     published: pd.DataFrame,
+    is_filtered: bool,
 ) -> None:
     """One headline tile, in a bordered card keyed ``tile-<code>`` for tests and CSS."""
+    closed = is_closed(tile)
+    result = tile.year_result
+    status = tile.status
     with st.container(border=True, key=f"tile-{indicator.code}"):
-        with st.container(horizontal=True, vertical_alignment="center"):
+        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.markdown(f"**{indicator.short(lang)}**")
-            status_badge(tile.status, lang)
-        delta, delta_description = None, None
-        if tile.gap is not None and not math.isnan(tile.gap):
-            # Streamlit reads the sign from an ASCII minus to pick the arrow and colour.
-            delta = fmt_pp(tile.gap, lang).replace("−", "-")
-            scope = "tile_gap_scope_ytd" if tile.latest_kind != "year" else "tile_gap_scope_year"
-            delta_description = t(scope, lang, year=tile.year)
-        sparkline = tile.sparkline["value"].round(2).tolist() if not tile.sparkline.empty else None
+            if closed and result is not None:
+                result_badge(result, lang)
+            else:
+                status_badge(status, lang)
+        if closed and result is not None:
+            label = t("tile_result_year", lang, year=tile.year)
+            value, gap = result.value, result.margin
+        else:
+            label, value, gap = latest_label(tile, lang), tile.latest_value, tile.latest_gap
+        delta, arrow = _delta(gap, lang)
+        sparkline = tile.sparkline["value"].round(1).tolist() if not tile.sparkline.empty else None
         st.metric(
-            latest_label(tile, lang),
-            _value(tile.latest_value, indicator, lang),
+            label,
+            _value(value, indicator, lang),
             delta=delta,
-            delta_color="normal" if indicator.direction == "higher" else "inverse",
-            delta_description=delta_description,
+            delta_color=STATUS_STYLES[status].badge_color,
+            delta_arrow=arrow,
+            delta_description=t("tile_gap_description", lang) if delta else None,
             chart_data=sparkline,
             chart_type="line",
-            help=t("tile_gap_help", lang),
         )
-        lines = [
-            (t("tile_target_label", lang), target_text(tile, indicator, lang)),
-        ]
-        if tile.ytd_value is not None and tile.latest_kind == "month":
-            lines.append(
-                (t("tile_ytd_label", lang, year=tile.year), _value(tile.ytd_value, indicator, lang))
-            )
-        if tile.expected_to_date is not None:
-            lines.append(
-                (
-                    t("tile_expected_label", lang),
-                    _value(tile.expected_to_date, indicator, lang)
-                    + f" ({fmt_pp(tile.gap_to_expected, lang)})",
+        if indicator.frequency is Frequency.ANNUAL and not published.empty:
+            latest_year = tile.latest_period.year if tile.latest_period is not None else None
+            same_year = published[published["period_end"].dt.year == latest_year]
+            for row in same_year.itertuples():
+                st.caption(
+                    t("published_figure", lang)
+                    + ": "
+                    + published_line(row, indicator.unit, lang, indicator.decimals)
                 )
-            )
-        lines += [
-            (t("tile_projection_label", lang), projection_text(tile, indicator, lang)),
-            (t("tile_probability_label", lang), probability_text(tile, lang)),
-            (t(f"tile_pace_label_{tile.pace.unit}", lang), pace_text(tile, indicator, lang)),
-        ]
-        if tile.next_milestone is not None:
-            milestone = tile.next_milestone
-            lines.append(
-                (
-                    t("tile_next_milestone_label", lang),
-                    t(
-                        "tile_next_milestone",
-                        lang,
-                        value=_value(milestone.value, indicator, lang),
-                        date=fmt_date(milestone.due_date, lang),
-                        projected=_value(tile.next_milestone_projected, indicator, lang),
-                    ),
-                )
-            )
-        st.markdown("  \n".join(f"{label}: **{value}**" for label, value in lines))
-        trend_word = t(f"trend_{tile.trend.value}", lang)
+        st.markdown(
+            "  \n".join(f"{label}: **{value}**" for label, value in _facts(tile, indicator, lang))
+        )
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            st.badge(trend_word, icon=TREND_ICONS[tile.trend], color="gray")
-            _ui.freshness_badge(freshness, lang)
+            if not closed:
+                st.badge(
+                    t(f"trend_{tile.trend.value}", lang),
+                    icon=TREND_ICONS[tile.trend],
+                    color="gray",
+                )
+            if freshness is not None:
+                _ui.freshness_badge(freshness, lang, indicator)
             if is_demo:
                 st.badge(t("demo_badge", lang), icon=":material/science:", color="violet")
+        if is_filtered and indicator.grain.value == "city":
+            st.caption(t("city_level_only", lang))
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.caption(as_of_text(tile, indicator, lang))
             _ui.indicator_info(indicator, lang, published)
 
 
 def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:
-    """``Số liệu tính đến ngày 31/10/2026`` (a quarter's end for quarterly estimates)."""
+    """``Số liệu tính đến ngày 31/10/2026`` (for quarterly estimates, the quarter too)."""
     as_of = month_end(tile.as_of_month.date())
     text = t("as_of", lang, date=fmt_date(as_of, lang))
-    if indicator.frequency.value == "annual":
+    if indicator.frequency is Frequency.ANNUAL:
         quarter = (as_of.month - 1) // 3 + 1
         text += " · " + t("as_of_quarter", lang, quarter=fmt_quarter(as_of.year, quarter, lang))
     return text
@@ -214,29 +305,21 @@ def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:
 def render_review_card(
     result: YearResult, indicator: Indicator, lang: str, published: pd.DataFrame
 ) -> None:
-    """One indicator's year result: met or missed, by how much, with the published figure."""
+    """One indicator's year result: met or missed, by how much, with the published figures."""
     with st.container(border=True, key=f"review-{indicator.code}"):
         st.markdown(f"**{indicator.short(lang)}**")
-        if result.is_met is None:
-            st.badge(t("review_not_final", lang), icon=":material/help:", color="gray")
-        elif result.is_met:
-            st.badge(
-                t("review_met", lang, year=result.year),
-                icon=":material/check_circle:",
-                color="blue",
-            )
-        else:
-            st.badge(
-                t("review_missed", lang, year=result.year), icon=":material/error:", color="red"
-            )
-        comparator = (result.comparator or ">=").replace(">=", "≥").replace("<=", "≤")
+        result_badge(result, lang)
+        target = (
+            f"{_comparator(result.comparator)} {_target_value(result.target, indicator, lang)}"
+            if result.target is not None
+            else t("tile_no_target", lang)
+        )
         st.markdown(
             t(
                 "review_value",
                 lang,
                 value=_value(result.value, indicator, lang),
-                comparator=comparator,
-                target=_value(result.target, indicator, lang),
+                target=target,
                 margin=fmt_pp(result.margin, lang),
             )
         )
@@ -246,12 +329,12 @@ def render_review_card(
                     "review_extension",
                     lang,
                     value=_value(result.value_with_extension, indicator, lang),
-                    date=fmt_date(pd.Timestamp(result.year + 1, 1, 31).date(), lang),
+                    date=_extension_end(result.year, lang),
                 )
             )
         for row in published.itertuples():
             st.caption(
-                t("info_published", lang)
+                t("published_figure", lang)
                 + ": "
                 + published_line(row, indicator.unit, lang, indicator.decimals)
             )

@@ -28,10 +28,13 @@ _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 _STYLE = """
 <style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 .st-key-tiles > div { flex: 1 1 340px; min-width: 0; }
-.st-key-review > div { flex: 1 1 240px; min-width: 0; }
+.st-key-review > div { flex: 1 1 200px; min-width: 0; }
 [data-testid="stMetricValue"] { font-size: 2.1rem; }
+@media (min-width: 1600px) { [data-testid="stMetricValue"] { font-size: 2.6rem; } }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.8rem; } }
+.st-key-attention-table [data-testid="stElementToolbar"] { display: none; }
 </style>
 """
 
@@ -226,18 +229,43 @@ def demo_banner(lang: str) -> None:
     st.info(t("demo_banner", lang), icon=":material/science:")
 
 
-def freshness_badge(check: FreshnessCheck, lang: str) -> None:
-    """On time, late (by how many periods), or no data — as a badge."""
+def freshness_badge(check: FreshnessCheck, lang: str, indicator: Indicator) -> None:
+    """On time, late (by how many months or quarters), or no data — as a badge."""
     if check.state is Freshness.ON_TIME:
-        st.badge(t("freshness_on_time", lang), icon=":material/schedule:", color="blue")
+        st.badge(t("freshness_on_time", lang), icon=":material/schedule:", color="gray")
     elif check.state is Freshness.LATE:
+        word = (
+            "period_month_word" if indicator.frequency.value == "monthly" else "period_quarter_word"
+        )
         st.badge(
-            t("freshness_late", lang, count=check.periods_behind),
+            t("freshness_late", lang, count=check.periods_behind, period=t(word, lang)),
             icon=":material/hourglass_bottom:",
             color="orange",
         )
     else:
         st.badge(t("freshness_no_data", lang), icon=":material/block:", color="gray")
+
+
+def scope_text(unit_filter: UnitFilter, lang: str) -> str:
+    """``toàn Thành phố``, or the chosen former provinces and unit types."""
+    if unit_filter.is_whole_city:
+        return t("scope_whole_city", lang)
+    parts = [
+        FORMER_PROVINCES[code][0 if lang == "vi" else 1] for code in unit_filter.former_provinces
+    ]
+    parts += [t(f"unit_type_{code}", lang) for code in unit_filter.unit_types]
+    return ", ".join(parts)
+
+
+def page_header(title_key: str, filters: Filters, subtitle_key: str | None = None) -> None:
+    """Title, a subtitle naming the year and scope, and any note about the link."""
+    lang = filters.lang
+    st.title(t(title_key, lang))
+    if subtitle_key:
+        st.caption(
+            t(subtitle_key, lang, year=filters.year, scope=scope_text(filters.unit_filter, lang))
+        )
+    url_warning(lang)
 
 
 def indicator_info(indicator: Indicator, lang: str, published: pd.DataFrame) -> None:

@@ -8,7 +8,7 @@ from data_access import cached
 from i18n import fmt_date, t
 from metrics.attention import expected_to_date, rank_attention
 from metrics.freshness import check_freshness, city_today, month_end
-from metrics.overview import combine_attention
+from metrics.overview import combine_attention, published_for_year
 from metrics.registry import Grain, headline_indicators
 
 REVIEW_YEAR = 2025
@@ -17,9 +17,8 @@ ATTENTION_TOP = 10
 filters = _ui.current_filters()
 lang, year = filters.lang, filters.year
 today = city_today()
-
-st.title(t("page_overview", lang))
-st.caption(t("overview_subtitle", lang, year=year))
+is_filtered = not filters.unit_filter.is_whole_city
+_ui.page_header("page_overview", filters, "overview_subtitle")
 
 fetched, tiles, series_by_code = [], {}, {}
 for indicator in headline_indicators():
@@ -32,61 +31,56 @@ fetched.append(published)
 stale_slot = st.container()  # filled at the end, once every fetch is known
 
 shown = [tile for tile in tiles.values() if tile is not None]
-is_demo = any(bool(f.frame["is_demo"].any()) for f in fetched[:-1] if not f.frame.empty)
-if is_demo:
+if any(bool(f.frame["is_demo"].any()) for f in fetched[:-1] if not f.frame.empty):
     _ui.demo_banner(lang)
-if not filters.unit_filter.is_whole_city:
-    st.caption(t("overview_filtered", lang), help=t("overview_filtered_help", lang))
-
 if shown:
     latest_as_of = max(month_end(tile.as_of_month.date()) for tile in shown)
     st.markdown(t("as_of_page", lang, date=fmt_date(latest_as_of, lang)))
 
-with st.container(horizontal=True, key="tiles", gap="medium"):
+with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment="distribute"):
     for indicator in headline_indicators():
-        tile = tiles[indicator.code]
-        series = series_by_code[indicator.code]
-        mine = published.frame[published.frame["indicator_code"] == indicator.code]
+        tile, series = tiles[indicator.code], series_by_code[indicator.code]
         if tile is None:
             with st.container(border=True, key=f"tile-{indicator.code}"):
                 st.markdown(f"**{indicator.short(lang)}**")
                 _ui.empty_state(lang, t("empty_indicator_year", lang, year=year))
             continue
         in_year = series[series["period_year"] == year]
-        freshness = check_freshness(
-            indicator, in_year["period_month"].max().date() if not in_year.empty else None, today
-        )
+        freshness = None
+        if not _tiles.is_closed(tile):
+            freshness = check_freshness(indicator, in_year["period_month"].max().date(), today)
+        city_figures = indicator.grain is Grain.CITY or not is_filtered
         _tiles.render_tile(
             tile,
             indicator,
             lang,
             freshness=freshness,
             is_demo=bool(in_year["is_demo"].any()),
-            published=mine,
+            published=published_for_year(published.frame, indicator, None)
+            if city_figures
+            else published.frame.iloc[0:0],
+            is_filtered=is_filtered,
         )
 
 if shown:
     st.caption(t("tiles_download_caption", lang))
     _ui.download_buttons(_tables.tiles_table(shown, lang), f"tong-quan-{year}", lang, key="tiles")
 
-st.subheader(t("review_title", lang, year=REVIEW_YEAR))
-with st.container(horizontal=True, key="review", gap="medium"):
-    for indicator in headline_indicators():
-        result = cached.year_review(series_by_code[indicator.code], indicator.code, REVIEW_YEAR)
-        mine = published.frame[
-            (published.frame["indicator_code"] == indicator.code)
-            & (published.frame["period_start"].dt.year == REVIEW_YEAR)
-            & (published.frame["kind"] != "target")
-            & published.frame["period_kind"].isin(["year", "year_end_cumulative"])
-        ]
-        if indicator.published_basis_prefix:
-            mine = mine[mine["basis"].str.startswith(indicator.published_basis_prefix)]
-        if result is None:
-            with st.container(border=True):
-                st.markdown(f"**{indicator.short(lang)}**")
-                _ui.empty_state(lang, t("empty_indicator_year", lang, year=REVIEW_YEAR))
-            continue
-        _tiles.render_review_card(result, indicator, lang, mine)
+if year != REVIEW_YEAR:  # when 2025 is chosen, the tiles above are the review
+    st.subheader(t("review_title", lang, year=REVIEW_YEAR))
+    with st.container(horizontal=True, key="review", gap="medium", vertical_alignment="distribute"):
+        for indicator in headline_indicators():
+            review = cached.year_review(series_by_code[indicator.code], indicator.code, REVIEW_YEAR)
+            if review is None:
+                with st.container(border=True):
+                    st.markdown(f"**{indicator.short(lang)}**")
+                    _ui.empty_state(lang, t("empty_indicator_year", lang, year=REVIEW_YEAR))
+                continue
+            city_figures = indicator.grain is Grain.CITY or not is_filtered
+            mine = published_for_year(published.frame, indicator, REVIEW_YEAR)
+            _tiles.render_review_card(
+                review, indicator, lang, mine if city_figures else mine.iloc[0:0]
+            )
 
 st.subheader(t("attention_title", lang))
 st.caption(t("attention_help", lang))
@@ -98,14 +92,12 @@ for indicator in headline_indicators():
     through = tile.as_of_month.date()
     standing = cached.unit_standing(indicator.code, year, through, filters.unit_filter)
     fetched.append(standing)
-    expected = expected_to_date(indicator, year, month_end(through))
-    previous_month_end = through - pd.Timedelta(days=1)
     rankings[indicator.code] = rank_attention(
         standing.frame,
         indicator,
         tile.target_value,
-        expected,
-        expected_previous_to_date=expected_to_date(indicator, year, previous_month_end),
+        expected_to_date(indicator, year, month_end(through)),
+        expected_previous_to_date=expected_to_date(indicator, year, through - pd.Timedelta(days=1)),
     )
 attention = combine_attention(rankings, ATTENTION_TOP)
 if attention.empty:
@@ -113,10 +105,14 @@ if attention.empty:
 else:
     lines = _tables.attention_lines(attention, lang)
     st.markdown("\n".join(f"{rank}. {line}" for rank, line in enumerate(lines, start=1)))
-    shown_attention = _tables.attention_table(attention, lang)
-    with st.expander(t("attention_as_table", lang), icon=":material/table_view:"):
-        st.dataframe(shown_attention, hide_index=True, width="stretch")
-    _ui.download_buttons(shown_attention, f"can-chu-y-{year}", lang, key="attention")
+    with (
+        st.expander(t("attention_as_table", lang), icon=":material/table_view:"),
+        st.container(key="attention-table"),
+    ):
+        st.dataframe(_tables.attention_table(attention, lang), hide_index=True, width="stretch")
+    _ui.download_buttons(
+        _tables.attention_download(attention, lang), f"can-chu-y-{year}", lang, key="attention"
+    )
 with stale_slot:
     _ui.stale_banner(fetched, lang)
 st.caption(t("credits_units", lang))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from metrics.registry import Indicator
+
 ATTENTION_COLUMNS: tuple[str, ...] = (
     "indicator_code",
     "unit_id",
@@ -69,3 +71,43 @@ def combine_attention(rankings: dict[str, pd.DataFrame], top: int = 15) -> pd.Da
         ["is_newly_red", "impact_pp", "name_vi"], ascending=[False, False, True], kind="stable"
     )
     return ordered.loc[:, list(ATTENTION_COLUMNS)].reset_index(drop=True)
+
+
+def published_for_year(
+    published: pd.DataFrame, indicator: Indicator, year: int | None
+) -> pd.DataFrame:
+    """The published figures (not targets) that belong to ``indicator``'s own series.
+
+    Parameters
+    ----------
+    published
+        The published-figures table (``data_access.queries.published``).
+    indicator
+        Its ``published_code`` and ``published_basis_prefix`` pick the rows: the two
+        digital-economy bases are never mixed.
+    year
+        Only figures whose period starts in ``year``; None for all.
+
+    Returns
+    -------
+    DataFrame
+        The matching rows, by period end.
+
+    Examples
+    --------
+    >>> from metrics.registry import get_indicator
+    >>> table = pd.DataFrame({"indicator_code": ["digital_economy_share_grdp"] * 2,
+    ...     "kind": ["actual", "actual"], "basis": ["ICT ministry method",
+    ...     "statistics office method"], "period_start": pd.to_datetime(["2023-01-01"] * 2),
+    ...     "period_end": pd.to_datetime(["2023-12-31"] * 2), "value": [21.5, 14.65]})
+    >>> ict = published_for_year(table, get_indicator("digital_economy_share_grdp"), 2023)
+    >>> ict["value"].tolist()
+    [21.5]
+    """
+    code = indicator.published_code or indicator.code
+    rows = published[(published["indicator_code"] == code) & (published["kind"] != "target")]
+    if indicator.published_basis_prefix:
+        rows = rows[rows["basis"].str.startswith(indicator.published_basis_prefix)]
+    if year is not None:
+        rows = rows[rows["period_start"].dt.year == year]
+    return rows.sort_values("period_end")

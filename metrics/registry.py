@@ -294,8 +294,8 @@ INDICATORS: tuple[Indicator, ...] = (
         code="satisfaction_rate",
         name_vi="Mức độ hài lòng của người dân, doanh nghiệp",
         name_en="Citizen and business satisfaction",
-        short_vi="Mức độ hài lòng",
-        short_en="Satisfaction",
+        short_vi="Mức độ hài lòng của người dân, doanh nghiệp",
+        short_en="Citizen and business satisfaction",
         definition_vi=(
             "Số hồ sơ được người dân, doanh nghiệp đánh giá hài lòng chia cho số hồ sơ "
             "được đánh giá trong kỳ."
@@ -335,8 +335,8 @@ INDICATORS: tuple[Indicator, ...] = (
         code="public_investment_disbursement",
         name_vi="Tỷ lệ giải ngân kế hoạch vốn đầu tư công",
         name_en="Public investment disbursement rate",
-        short_vi="Giải ngân đầu tư công",
-        short_en="Disbursement",
+        short_vi="Tỷ lệ giải ngân kế hoạch vốn đầu tư công",
+        short_en="Public investment disbursement rate",
         definition_vi=(
             "Vốn đầu tư công đã giải ngân từ ngày 1 tháng 1 chia cho kế hoạch vốn năm đang "
             "có hiệu lực. Năm kế hoạch kéo dài đến 31 tháng 1 năm sau (tháng gia hạn); kế "
@@ -384,8 +384,8 @@ INDICATORS: tuple[Indicator, ...] = (
         code="digital_economy_share_grdp",
         name_vi="Tỷ trọng kinh tế số trong GRDP",
         name_en="Digital economy share of GRDP",
-        short_vi="Kinh tế số / GRDP",
-        short_en="Digital economy / GRDP",
+        short_vi="Tỷ trọng kinh tế số trong GRDP",
+        short_en="Digital economy share of GRDP",
         definition_vi=(
             "Giá trị tăng thêm của kinh tế số chia cho tổng sản phẩm trên địa bàn (GRDP), "
             "theo phương pháp của Bộ TT&TT (nay là Bộ KH&CN) — phương pháp Thành phố dùng "

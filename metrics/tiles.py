@@ -83,6 +83,8 @@ class Tile:
     gap: float | None
     """Percentage points: ``ytd_value`` − target, or latest complete year − target
     (annual)."""
+    latest_gap: float | None
+    """Percentage points: ``latest_value`` − target (the gap beside the big number)."""
     expected_to_date: float | None
     """Disbursement: the milestone path at the end of ``ytd_through``."""
     gap_to_expected: float | None
@@ -225,11 +227,17 @@ def _next_milestone(
     return milestone, projected
 
 
-def _sparkline(visible: pd.DataFrame, year: int) -> pd.DataFrame:
+def _sparkline(visible: pd.DataFrame, year: int, shape: SeriesShape) -> pd.DataFrame:
     rows = visible.loc[
         (visible["period_year"] <= year)
         & (visible["period_month"].dt.year == visible["period_year"])
     ]
+    if shape is SeriesShape.CUMULATIVE:
+        # A year-to-date curve falls back to zero every January, which reads as a collapse
+        # in a sparkline: draw this plan year's curve alone once it has two points.
+        this_year = rows.loc[rows["period_year"] == year]
+        if len(this_year) >= 2:
+            rows = this_year
     tail = rows.tail(SPARKLINE_POINTS)
     return pd.DataFrame(
         {
@@ -295,6 +303,7 @@ def build_tile(
     target = in_force.target.value if in_force else None
     basis = latest_value if shape is SeriesShape.ANNUAL else ytd_value
     gap = basis - target if basis is not None and target is not None else None
+    latest_gap = latest_value - target if latest_value is not None and target is not None else None
     expected: float | None = None
     if shape is SeriesShape.CUMULATIVE:
         expected = expected_to_date(
@@ -322,6 +331,7 @@ def build_tile(
         target_in_force=in_force,
         target_value=target,
         gap=gap,
+        latest_gap=latest_gap,
         expected_to_date=expected,
         gap_to_expected=gap_to_expected,
         status=status,
@@ -333,5 +343,5 @@ def build_tile(
         next_milestone=milestone,
         next_milestone_projected=milestone_projected,
         n_points=projection.n_points,
-        sparkline=_sparkline(visible, year),
+        sparkline=_sparkline(visible, year, shape),
     )

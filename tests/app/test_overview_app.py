@@ -32,16 +32,16 @@ def _run(monkeypatch, url: str, **params: str | list[str]) -> AppTest:
     return app
 
 
-def _expected_tiles(url: str, unit_filter: UnitFilter | None = None):
+def _expected_tiles(url: str, unit_filter: UnitFilter | None = None, year: int = YEAR):
     unit_filter = unit_filter or UnitFilter()
     engine = make_engine(url)
     tiles = {}
     with engine.connect() as conn:
         for indicator in headline_indicators():
             series = queries.scope_series(conn, indicator.code, unit_filter)
-            in_year = series[series["period_year"] == YEAR]
+            in_year = series[series["period_year"] == year]
             tiles[indicator.code] = build_tile(
-                series, indicator, YEAR, as_of_month=in_year["period_month"].max()
+                series, indicator, year, as_of_month=in_year["period_month"].max()
             )
     engine.dispose()
     return tiles
@@ -62,7 +62,7 @@ def test_headline_numbers_equal_the_metrics(monkeypatch, demo_warehouse_url, exp
         assert metric.value == fmt_value(
             tile.latest_value, indicator.unit, lang, indicator.decimals
         )
-        assert metric.delta == fmt_pp(tile.gap, lang).replace("−", "-")
+        assert metric.delta == fmt_pp(tile.latest_gap, lang)
     text = "\n".join(m.value for m in app.markdown)
     for indicator in headline_indicators():
         tile = expected[indicator.code]
@@ -130,10 +130,21 @@ def test_a_typed_link_with_bad_values_says_so_and_keeps_working(monkeypatch, dem
     assert app.title[0].value == "Tổng quan"
 
 
-def test_an_earlier_year_shows_its_complete_result(monkeypatch, demo_warehouse_url):
+def test_a_closed_year_shows_its_result_not_a_forecast(monkeypatch, demo_warehouse_url):
     app = _run(monkeypatch, demo_warehouse_url, year="2025", lang="en")
     assert len(app.metric) == 4
-    assert app.metric[0].label == "Result, Dec 2025"
+    assert [m.label for m in app.metric] == ["Result for 2025"] * 3 + ["Result for 2025"]
+    text = "\n".join(m.value for m in app.markdown)
+    assert "Year-end projection" not in text
+    assert "Probability of reaching the target" not in text
+    assert "2025 target met" in text or "2025 target missed" in text
+    expected = _expected_tiles(demo_warehouse_url, year=2025)
+    for indicator, metric in zip(headline_indicators(), app.metric, strict=True):
+        result = expected[indicator.code].year_result
+        assert metric.value == fmt_value(result.value, indicator.unit, "en", indicator.decimals)
+        assert metric.delta == fmt_pp(result.margin, "en")
+    # The tiles are the review: no separate "2025 in review" strip.
+    assert not any("2025 in review" in h.value for h in app.subheader)
 
 
 def test_a_year_without_data_shows_an_empty_state(monkeypatch, demo_warehouse_url):

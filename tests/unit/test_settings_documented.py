@@ -69,7 +69,8 @@ def test_config_option_is_known_to_streamlit(option: str) -> None:
 
 
 def test_config_hides_developer_chrome_and_error_details() -> None:
-    assert CONFIG["client.toolbarMode"] == "viewer"
+    # "minimal": not even the viewer menu (print, record screen, "made with Streamlit").
+    assert CONFIG["client.toolbarMode"] == "minimal"
     assert CONFIG["client.showErrorDetails"] == "none"
     assert CONFIG["browser.gatherUsageStats"] is False
 
