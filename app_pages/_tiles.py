@@ -262,18 +262,22 @@ def render_tile(
             chart_data=sparkline,
             chart_type="line",
         )
-        if indicator.frequency is Frequency.ANNUAL and not published.empty:
-            latest_year = tile.latest_period.year if tile.latest_period is not None else None
-            same_year = published[published["period_end"].dt.year == latest_year]
+        st.markdown(
+            "  \n".join(f"{label}: **{value}**" for label, value in _facts(tile, indicator, lang))
+        )
+        if not published.empty:
+            # Beside a closed year's result, every figure published for that year; beside an
+            # annual indicator's latest year, that year's published figure.
+            shown_year = tile.year if closed else None
+            if shown_year is None and indicator.frequency is Frequency.ANNUAL:
+                shown_year = tile.latest_period.year if tile.latest_period is not None else None
+            same_year = published[published["period_start"].dt.year == shown_year]
             for row in same_year.itertuples():
                 st.caption(
                     t("published_figure", lang)
                     + ": "
                     + published_line(row, indicator.unit, lang, indicator.decimals)
                 )
-        st.markdown(
-            "  \n".join(f"{label}: **{value}**" for label, value in _facts(tile, indicator, lang))
-        )
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             if not closed:
                 st.badge(

@@ -29,8 +29,17 @@ _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 _STYLE = """
 <style>
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
-.st-key-tiles > div { flex: 1 1 340px; min-width: 0; }
-.st-key-review > div { flex: 1 1 200px; min-width: 0; }
+/* Tiles and review cards: four in a row, two, or one, by the width they have (never
+   three and a stretched fourth). Container queries measure the row, not the window, so
+   an open sidebar is taken into account. */
+.st-key-tiles, .st-key-review { container-type: inline-size; gap: 1rem !important; }
+.st-key-tiles > div, .st-key-review > div { flex: 1 1 100%; min-width: 0; }
+@container (min-width: 560px) {
+  .st-key-tiles > div, .st-key-review > div { flex: 0 0 calc(50% - 0.5rem); }
+}
+@container (min-width: 1100px) {
+  .st-key-tiles > div, .st-key-review > div { flex: 0 0 calc(25% - 0.75rem); }
+}
 [data-testid="stMetricValue"] { font-size: 2.1rem; }
 @media (min-width: 1600px) { [data-testid="stMetricValue"] { font-size: 2.6rem; } }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.8rem; } }

@@ -45,7 +45,8 @@ def t(key: str, lang: str, **values: object) -> str:
 
 
 def _locale(lang: str) -> str:
-    return "vi_VN" if lang == "vi" else "en_GB"
+    # Plain "en": "30 Sep 2026" as the glossary writes it (en_GB now says "Sept").
+    return "vi_VN" if lang == "vi" else "en"
 
 
 def _pattern(decimals: int) -> str:
