@@ -15,6 +15,7 @@ st.set_page_config(
 _ui.inject_style()
 _ui.read_url_once()
 lang = _ui.language_switch()
+_ui.mark_document_language(lang)
 filters = _ui.sidebar_filters(lang)
 
 pages = {

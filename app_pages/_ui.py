@@ -62,6 +62,18 @@ def inject_style() -> None:
     st.html(_STYLE)
 
 
+def mark_document_language(lang: str) -> None:
+    """Set ``<html lang>`` so screen readers and browsers read Vietnamese as Vietnamese.
+
+    ``lang`` is one of :data:`LANGUAGES` (checked here), never text from the request.
+    """
+    if lang in LANGUAGES:
+        st.html(
+            f"<script>document.documentElement.lang = '{lang}';</script>",
+            unsafe_allow_javascript=True,
+        )
+
+
 def current_language() -> str:
     """The language chosen in the frame (Vietnamese until one is chosen)."""
     lang = st.session_state.get("lang") or DEFAULT_LANGUAGE
