@@ -218,6 +218,7 @@ def warehouse_gate(lang: str) -> None:
         # The pages fall back to their last good results and say so (stale_banner).
         return
     messages = {
+        WarehouseState.INVALID_URL: "warehouse_invalid_url",
         WarehouseState.MISSING_FILE: "warehouse_missing_file",
         WarehouseState.UNREACHABLE: "warehouse_unreachable",
         WarehouseState.NOT_MIGRATED: "warehouse_not_migrated",

@@ -152,6 +152,9 @@ def published(indicator_code: str | None = None) -> Fetched:
 
 @st.cache_data(ttl=30, max_entries=4, show_spinner=False)
 def _warehouse_state(url: str) -> tuple[WarehouseState, str]:
+    state, detail = inspect_warehouse(url)  # checks the URL before making an engine
+    if state in (WarehouseState.INVALID_URL, WarehouseState.MISSING_FILE):
+        return state, detail
     return inspect_warehouse(url, engine_for(url))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "var" / "warehouse.sqlite"
@@ -32,8 +32,12 @@ def database_url(secrets_url: str | None = None) -> str:
 
 
 def describe_url(url: str) -> str:
-    """The URL with any password hidden, for messages on screen."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL with any password hidden, for messages on screen (or a placeholder if it
+    is not a URL at all)."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a database URL)"
 
 
 def make_engine(url: str) -> Engine:
@@ -71,6 +75,7 @@ class WarehouseState(StrEnum):
     """Whether the app can read the warehouse, and if not, why."""
 
     READY = "ready"
+    INVALID_URL = "invalid_url"
     MISSING_FILE = "missing_file"
     UNREACHABLE = "unreachable"
     NOT_MIGRATED = "not_migrated"
@@ -83,12 +88,15 @@ def inspect_warehouse(url: str, engine: Engine | None = None) -> tuple[Warehouse
     An SQLite file that does not exist is reported, not created (connecting would create
     an empty file).
     """
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        database = parsed.database
-        if database and database != ":memory:" and not Path(database).exists():
-            return WarehouseState.MISSING_FILE, database
-    engine = engine or make_engine(url)
+    try:
+        parsed = make_url(url)
+        if parsed.get_backend_name() == "sqlite":
+            database = parsed.database
+            if database and database != ":memory:" and not Path(database).exists():
+                return WarehouseState.MISSING_FILE, database
+        engine = engine or make_engine(url)
+    except (ArgumentError, NoSuchModuleError, ImportError) as error:
+        return WarehouseState.INVALID_URL, str(error).splitlines()[0][:300]
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("observations"):

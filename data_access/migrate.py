@@ -6,6 +6,7 @@ import sys
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from data_access.engine import PROJECT_ROOT, database_url, describe_url
 
@@ -25,8 +26,21 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def main() -> int:
+    """Migrate the configured warehouse; a bad URL or an unreachable server is one line."""
     url = database_url()
-    upgrade(url)
+    try:
+        upgrade(url)
+    except (ArgumentError, NoSuchModuleError) as error:
+        print(
+            f"error: {describe_url(url)} is not a usable database URL ({error}); "
+            "set DASHBOARD_DB_URL to e.g. postgresql+psycopg://user@host:5432/db",
+            file=sys.stderr,
+        )
+        return 2
+    except OperationalError as error:
+        first = str(error.orig or error).strip().splitlines()[0]
+        print(f"error: cannot reach the warehouse at {describe_url(url)}: {first}", file=sys.stderr)
+        return 1
     print(f"warehouse at {describe_url(url)} is at the latest schema")
     return 0
 

@@ -177,3 +177,12 @@ def test_downloads_hold_the_tiles_shown(monkeypatch, demo_warehouse_url, expecte
         for d in app.dataframe
     ]
     assert frames, "the attention list is shown as a table"
+
+
+@pytest.mark.parametrize("url", ["not a url", "nosuchdb://user@host/db"])
+def test_a_malformed_warehouse_url_gives_a_clear_message(monkeypatch, url):
+    app = _run(monkeypatch, url)
+    errors = "\n".join(e.value for e in app.error)
+    assert "DASHBOARD_DB_URL" in errors
+    assert "không hợp lệ" in errors
+    assert not app.metric
