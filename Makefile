@@ -31,6 +31,7 @@ PIP := $(PY) -m pip --disable-pip-version-check
 .PHONY: run demo test lint migrate clean
 
 run: $(STAMP_RUNTIME)
+	$(PY) -m data_access.migrate
 	$(PY) -m demo --if-missing
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
