@@ -89,3 +89,25 @@ def test_formats(name, render, vi, en):
 
 def test_placeholders_are_filled():
     assert t("unit_pp", "vi", value="+1,0") == "+1,0 điểm phần trăm"
+
+
+def test_every_key_built_at_run_time_exists():
+    import pandas as pd
+
+    from app_pages._ui import UNIT_TYPES
+    from data_access.writes import PUBLISHED_FILE
+    from metrics.registry import INDICATORS
+    from metrics.status import Status, Trend
+
+    published = pd.read_csv(PUBLISHED_FILE, dtype=str)
+    keys = {f"status_{s.value}" for s in Status}
+    keys |= {f"trend_{s.value}" for s in Trend}
+    keys |= {f"unit_type_{u}" for u in UNIT_TYPES}
+    keys |= {f"published_kind_{k}" for k in published["kind"].unique()}
+    keys |= {f"qualifier_{q}" for q in published["qualifier"].unique() if q != "exact"}
+    keys |= {f"published_basis::{b}" for b in published["basis"].unique()}
+    keys |= {f"unit_name_{i.unit}" for i in INDICATORS}
+    keys |= {f"unit_value_{i.unit}" for i in INDICATORS if i.unit != "percent"}
+    for lang in ("vi", "en"):
+        missing = keys - set(catalogue(lang))
+        assert not missing, f"{lang}: {sorted(missing)}"
