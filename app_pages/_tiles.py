@@ -296,6 +296,28 @@ def render_tile(
             _ui.indicator_info(indicator, lang, published)
 
 
+def render_glance(
+    tiles: dict[str, Tile | None], indicators: tuple[Indicator, ...], lang: str
+) -> None:
+    """The four headline numbers in a 2 × 2 block, for phones only (CSS hides it elsewhere):
+    on a narrow screen the full tiles stack four screens deep."""
+    with st.container(horizontal=True, key="glance", gap="small"):
+        for indicator in indicators:
+            tile = tiles.get(indicator.code)
+            if tile is None:
+                continue
+            closed = is_closed(tile)
+            result = tile.year_result
+            with st.container(border=True, key=f"glance-{indicator.code}"):
+                st.caption(indicator.short(lang))
+                value = result.value if closed and result is not None else tile.latest_value
+                st.markdown(f"### {_value(value, indicator, lang)}")
+                if closed and result is not None:
+                    result_badge(result, lang)
+                else:
+                    status_badge(tile.status, lang)
+
+
 def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:
     """``Số liệu tính đến ngày 31/10/2026`` (for quarterly estimates, the quarter too)."""
     as_of = month_end(tile.as_of_month.date())

@@ -44,6 +44,15 @@ _STYLE = """
 @media (min-width: 1600px) { [data-testid="stMetricValue"] { font-size: 2.6rem; } }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.8rem; } }
 .st-key-attention-table [data-testid="stElementToolbar"] { display: none; }
+/* The 2 x 2 glance block is for phones; wider screens see the tiles side by side. */
+.st-key-glance { display: none !important; }
+.st-key-glance > div { flex: 0 0 calc(50% - 0.25rem); min-width: 0; }
+.st-key-glance h3 { padding: 0; font-size: 1.6rem; }
+@media (max-width: 640px) {
+  .st-key-glance {
+    display: flex !important; flex-flow: row wrap !important; gap: 0.5rem !important;
+  }
+}
 </style>
 """
 

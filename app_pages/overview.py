@@ -36,6 +36,7 @@ if any(bool(f.frame["is_demo"].any()) for f in fetched[:-1] if not f.frame.empty
 if shown:
     latest_as_of = max(month_end(tile.as_of_month.date()) for tile in shown)
     st.markdown(t("as_of_page", lang, date=fmt_date(latest_as_of, lang)))
+    _tiles.render_glance(tiles, headline_indicators(), lang)
 
 with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment="distribute"):
     for indicator in headline_indicators():

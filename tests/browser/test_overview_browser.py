@@ -141,6 +141,15 @@ def test_overview_fits_phone_tablet_and_desktop(
         page.screenshot(path=str(SCREENSHOT_DIR / f"overview-vi-{width}x{height}.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator(".st-key-tile-online_dossier_share").is_visible()
+        # Phones get the four headline numbers in a 2 x 2 block above the full tiles.
+        glance = page.locator(".st-key-glance")
+        assert glance.is_visible() == (width < 640)
+        if width < 640:
+            boxes = [
+                page.locator(f".st-key-glance-{code}").bounding_box() for code in HEADLINE_TILES
+            ]
+            assert boxes[0]["y"] == boxes[1]["y"] and boxes[2]["y"] == boxes[3]["y"]
+            assert boxes[2]["y"] + boxes[2]["height"] < height, "all four fit on the first screen"
         widths = page.evaluate(HORIZONTAL_EXTENTS)
         assert widths["document"] <= widths["window"] + 1, f"sideways scroll: {widths}"
         assert widths["main"] <= widths["main_visible"] + 1, f"main scrolls sideways: {widths}"
