@@ -1,14 +1,12 @@
 """Tổng quan / Overview: the four headline tiles, the year in review, the attention list."""
 
-import pandas as pd
 import streamlit as st
 
 from app_pages import _tables, _tiles, _ui
 from data_access import cached
 from i18n import fmt_date, t
-from metrics.attention import expected_to_date, rank_attention
 from metrics.freshness import check_freshness, city_today, month_end
-from metrics.overview import combine_attention, published_for_year
+from metrics.overview import combine_attention, published_for_year, rank_for_tile
 from metrics.registry import Grain, headline_indicators
 
 REVIEW_YEAR = 2025
@@ -90,16 +88,11 @@ for indicator in headline_indicators():
     tile = tiles[indicator.code]
     if indicator.grain is Grain.CITY or tile is None or tile.target_value is None:
         continue
-    through = tile.as_of_month.date()
-    standing = cached.unit_standing(indicator.code, year, through, filters.unit_filter)
-    fetched.append(standing)
-    rankings[indicator.code] = rank_attention(
-        standing.frame,
-        indicator,
-        tile.target_value,
-        expected_to_date(indicator, year, month_end(through)),
-        expected_previous_to_date=expected_to_date(indicator, year, through - pd.Timedelta(days=1)),
+    standing = cached.unit_standing(
+        indicator.code, year, tile.as_of_month.date(), filters.unit_filter
     )
+    fetched.append(standing)
+    rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)
 attention = combine_attention(rankings, ATTENTION_TOP)
 if attention.empty:
     _ui.empty_state(lang, t("attention_empty", lang))

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
+from metrics.attention import expected_to_date, rank_attention
+from metrics.freshness import month_end
 from metrics.registry import Indicator
+from metrics.tiles import Tile
 
 ATTENTION_COLUMNS: tuple[str, ...] = (
     "indicator_code",
@@ -111,3 +116,36 @@ def published_for_year(
     if year is not None:
         rows = rows[rows["period_start"].dt.year == year]
     return rows.sort_values("period_end")
+
+
+def rank_for_tile(standing: pd.DataFrame, indicator: Indicator, tile: Tile) -> pd.DataFrame:
+    """Rank the units of one indicator against what its tile measures them by.
+
+    Rates are measured against the year-end target; disbursement against the quarterly
+    milestone path to the tile's data month (and last month against the path a month
+    earlier, so "newly red" is not just the path stepping up).
+
+    Parameters
+    ----------
+    standing
+        :func:`data_access.queries.unit_standing` for the tile's year and data month.
+    indicator, tile
+        The indicator and its tile (``tile.target_value`` must be set).
+
+    Returns
+    -------
+    DataFrame
+        :func:`metrics.attention.rank_attention`'s output.
+    """
+    if tile.target_value is None:
+        raise ValueError(f"{indicator.code} has no target for {tile.year}: nothing to rank against")
+    through = tile.as_of_month.date()
+    return rank_attention(
+        standing,
+        indicator,
+        tile.target_value,
+        expected_to_date(indicator, tile.year, month_end(through)),
+        expected_previous_to_date=expected_to_date(
+            indicator, tile.year, through - dt.timedelta(days=1)
+        ),
+    )
