@@ -47,8 +47,8 @@ def _comparator(symbol: str | None) -> str:
 
 
 def is_closed(tile: Tile) -> bool:
-    """Whether the tile's year is over (its last month or quarter is in)."""
-    return tile.year_result is not None and tile.year_result.is_met is not None
+    """Whether the tile's year is over (its last month or quarter is in), target or not."""
+    return tile.year_result is not None and tile.projection.method == "complete"
 
 
 def status_badge(status: Status, lang: str) -> None:
@@ -59,7 +59,11 @@ def status_badge(status: Status, lang: str) -> None:
 
 def result_badge(result: YearResult, lang: str) -> None:
     """``Đạt chỉ tiêu năm 2025`` / ``Không đạt chỉ tiêu năm 2025``, as the glossary says."""
-    if result.is_met is None:
+    if result.target is None:
+        st.badge(
+            t("review_no_target", lang, year=result.year), icon=":material/remove:", color="gray"
+        )
+    elif result.is_met is None:
         st.badge(t("review_not_final", lang), icon=":material/help:", color="gray")
     elif result.is_met:
         style = STATUS_STYLES[Status.ON_TRACK]

@@ -186,3 +186,27 @@ def test_a_malformed_warehouse_url_gives_a_clear_message(monkeypatch, url):
     assert "DASHBOARD_DB_URL" in errors
     assert "không hợp lệ" in errors
     assert not app.metric
+
+
+def test_a_closed_year_without_a_target_shows_its_result_and_says_there_was_none(
+    monkeypatch, demo_warehouse_url
+):
+    app = _run(monkeypatch, demo_warehouse_url, year="2021", lang="en")
+    text = "\n".join(m.value for m in app.markdown)
+    assert "No target set for 2021" in text
+    assert "Year-end projection" not in text
+    assert app.metric[0].label == "Result for 2021"
+    assert app.metric[0].delta is None or app.metric[0].delta == ""
+
+
+def test_a_filter_matching_no_unit_shows_empty_states_not_errors(monkeypatch, demo_warehouse_url):
+    app = _run(
+        monkeypatch,
+        demo_warehouse_url,
+        year=str(YEAR),
+        province="ba_ria_vung_tau",
+        type="department",
+    )
+    infos = "\n".join(i.value for i in app.info)
+    assert "Chưa có dữ liệu" in infos
+    assert not app.error
