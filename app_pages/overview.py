@@ -47,7 +47,7 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
         in_year = series[series["period_year"] == year]
         freshness = None
         if not _tiles.is_closed(tile):
-            freshness = check_freshness(indicator, in_year["period_month"].max().date(), today)
+            freshness = check_freshness(indicator, tile.as_of_month.date(), today)
         city_figures = indicator.grain is Grain.CITY or not is_filtered
         _tiles.render_tile(
             tile,

@@ -29,6 +29,7 @@ from data_access.engine import (
     make_engine,
 )
 from data_access.queries import UnitFilter
+from metrics.freshness import city_today, latest_complete_period
 from metrics.registry import get_indicator
 from metrics.review import YearResult, year_result
 from metrics.tiles import Tile, build_tile
@@ -173,14 +174,15 @@ def warehouse_state() -> tuple[WarehouseState, str, str]:
 def headline_tile(series: pd.DataFrame, indicator_code: str, year: int) -> Tile | None:
     """The tile of ``indicator_code`` for ``year`` from ``series`` (cached on its content).
 
-    None when the series has no row for ``year``. The projection's seed is fixed, so the
-    same data always give the same tile.
+    Read as of the latest complete period (:func:`metrics.freshness.latest_complete_period`):
+    a month that has not ended, or that few units have reported yet, is not a headline.
+    None when ``year`` has no such period. The projection's seed is fixed, so the same data
+    always give the same tile.
     """
-    indicator = get_indicator(indicator_code)
-    in_year = series[series["period_year"] == year]
-    if in_year.empty:
+    as_of = latest_complete_period(series, year, city_today())
+    if as_of is None:
         return None
-    return build_tile(series, indicator, year, as_of_month=in_year["period_month"].max())
+    return build_tile(series, get_indicator(indicator_code), year, as_of_month=as_of)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+import pandas as pd
+
 from metrics.registry import Frequency, Indicator
 
 CITY_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -121,3 +123,57 @@ def check_freshness(
     )
     state = Freshness.ON_TIME if behind == 0 else Freshness.LATE
     return FreshnessCheck(state, expected, latest_period, behind)
+
+
+COMPLETE_COVERAGE = 0.9
+"""A month counts as complete once at least this share of the usual reporting units is in."""
+
+
+def latest_complete_period(
+    series: pd.DataFrame, year: int, today: dt.date, coverage: float = COMPLETE_COVERAGE
+) -> pd.Timestamp | None:
+    """The latest period of ``year`` that a headline may be read from.
+
+    A period qualifies when it has ended by ``today`` (in Ho Chi Minh City) and at least
+    ``coverage`` of the usual number of reporting units (the most seen in the twelve
+    periods before it) has reported. One unit's early submission therefore never becomes
+    the city's headline, and a year never closes on a half-reported last month.
+
+    Parameters
+    ----------
+    series
+        ``data_access.queries.scope_series`` output (``period_year``, ``period_month``,
+        ``n_units``).
+    year
+        The year the tile is about (rows are matched on ``period_year``).
+    today
+        Today's date in the city.
+    coverage
+        Share of the usual reporting units needed.
+
+    Returns
+    -------
+    Timestamp or None
+        The period's ``period_month``, or None when no period of ``year`` qualifies.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"period_year": 2026, "period_month": pd.to_datetime(
+    ...     ["2026-08-01", "2026-09-01", "2026-10-01", "2026-11-01"]),
+    ...     "n_units": [100, 100, 95, 1]})
+    >>> latest_complete_period(frame, 2026, dt.date(2026, 12, 20))
+    Timestamp('2026-10-01 00:00:00')
+    >>> latest_complete_period(frame, 2026, dt.date(2026, 10, 20))
+    Timestamp('2026-09-01 00:00:00')
+    """
+    last_ended = pd.Timestamp(last_complete_month(today))
+    ordered = series.sort_values("period_month").reset_index(drop=True)
+    usual = ordered["n_units"].rolling(12, min_periods=1).max().shift(1)
+    usual = usual.fillna(ordered["n_units"])
+    qualifies = (
+        (ordered["period_year"] == year)
+        & (ordered["period_month"] <= last_ended)
+        & (ordered["n_units"] >= coverage * usual)
+    )
+    months = ordered.loc[qualifies, "period_month"]
+    return None if months.empty else pd.Timestamp(months.max())

@@ -210,3 +210,44 @@ def test_a_filter_matching_no_unit_shows_empty_states_not_errors(monkeypatch, de
     infos = "\n".join(i.value for i in app.info)
     assert "Chưa có dữ liệu" in infos
     assert not app.error
+
+
+def test_an_early_or_lone_submission_never_becomes_the_headline(
+    monkeypatch, demo_warehouse_url, tmp_path
+):
+    """Regression: one ward's row for a month not yet over (or barely reported) used to
+    replace the city's figure, and a lone December row closed the year in November."""
+    import datetime as dt
+    import shutil
+
+    from data_access import writes
+
+    copy = tmp_path / "early.sqlite"
+    shutil.copy(demo_warehouse_url.removeprefix("sqlite:///"), copy)
+    url = f"sqlite:///{copy}"
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        for month in (dt.date(2026, 11, 1), dt.date(2026, 12, 1)):
+            frame = pd.DataFrame(
+                [
+                    {
+                        "indicator_id": "online_dossier_share",
+                        "unit_id": "26737",
+                        "period_year": 2026,
+                        "period_month": month,
+                        "value": 10.0,
+                        "numerator": 10.0,
+                        "denominator": 100.0,
+                    }
+                ]
+            )
+            writes.load_observation_batch(
+                conn, frame, submission_key=f"early-{month}", source_name="t", submitted_by="t"
+            )
+    engine.dispose()
+    before = _run(monkeypatch, demo_warehouse_url, year=str(YEAR))
+    after = _run(monkeypatch, url, year=str(YEAR))
+    assert after.metric[0].label == before.metric[0].label == "Kết quả thực hiện tháng 10/2026"
+    assert after.metric[0].value == before.metric[0].value
+    text = "\n".join(m.value for m in after.markdown)
+    assert "Đạt chỉ tiêu năm 2026" not in text
