@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages import _ui
+from data_access import cached
 from i18n import t
 
 st.set_page_config(
@@ -31,4 +32,9 @@ pages = {
 }
 page = st.navigation(pages, position="sidebar")
 _ui.warehouse_gate(lang)
-page.run()
+try:
+    page.run()
+except cached.WarehouseUnavailableError as error:
+    # A view whose figures were never read before the warehouse went away: nothing stale to
+    # show, so say what happened instead of drawing half a page.
+    _ui.warehouse_lost(lang, error)

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from data_access import cached
-from data_access.engine import WarehouseState
+from data_access.engine import WarehouseState, describe_url
 from data_access.queries import UnitFilter
 from data_access.writes import FORMER_PROVINCES
 from i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, fmt_value, published_line, t
@@ -237,6 +237,16 @@ def warehouse_gate(lang: str) -> None:
     st.error(t(messages[state], lang, url=url, detail=detail), icon=":material/database_off:")
     st.caption(t("warehouse_retry", lang))
     st.stop()
+
+
+def warehouse_lost(lang: str, error: cached.WarehouseUnavailableError) -> None:
+    """The warehouse stopped answering and this view has no earlier figures to fall back on."""
+    detail = str(error.cause).strip().splitlines()[0][:300] if error.cause else ""
+    st.error(
+        t("warehouse_unreachable", lang, url=describe_url(error.url), detail=detail),
+        icon=":material/database_off:",
+    )
+    st.caption(t("warehouse_retry", lang))
 
 
 def stale_banner(fetched: list[cached.Fetched], lang: str) -> None:

@@ -256,7 +256,7 @@ def published(conn: Connection, indicator_code: str | None = None) -> pd.DataFra
         statement = statement.where(published_figures.c.indicator_code == indicator_code)
     frame = pd.DataFrame(conn.execute(statement).mappings().all())
     if frame.empty:
-        return pd.DataFrame(columns=[c.name for c in published_figures.columns])
+        frame = pd.DataFrame(columns=[c.name for c in published_figures.columns])
     return frame.assign(
         period_start=pd.to_datetime(frame["period_start"]),
         period_end=pd.to_datetime(frame["period_end"]),

@@ -251,3 +251,19 @@ def test_an_early_or_lone_submission_never_becomes_the_headline(
     assert after.metric[0].value == before.metric[0].value
     text = "\n".join(m.value for m in after.markdown)
     assert "Đạt chỉ tiêu năm 2026" not in text
+
+
+def test_a_warehouse_without_published_figures_still_draws(
+    monkeypatch, demo_warehouse_url, tmp_path
+):
+    """Regression: an empty published_figures table crashed the page (untyped dates)."""
+    import shutil
+
+    copy = tmp_path / "unpublished.sqlite"
+    shutil.copy(demo_warehouse_url.removeprefix("sqlite:///"), copy)
+    engine = make_engine(f"sqlite:///{copy}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM published_figures")
+    engine.dispose()
+    app = _run(monkeypatch, f"sqlite:///{copy}", year=str(YEAR))
+    assert len(app.metric) == 4

@@ -97,11 +97,13 @@ def _clear_caches() -> None:
     AppTest.from_function(clear).run()
 
 
-def _run(url: str, monkeypatch) -> AppTest:
+def _run(url: str, monkeypatch, **params: str) -> AppTest:
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=180)
     app.query_params["year"] = "2026"
     app.query_params["lang"] = "en"
+    for key, value in params.items():
+        app.query_params[key] = value
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     return app
@@ -121,6 +123,10 @@ def test_outage_keeps_the_last_good_figures_and_recovers(proxied_demo_url, monke
     assert len(during.warning) == 1, "one banner for the whole page"
     banner = during.warning[0].value
     assert "cannot be reached" in banner and "last read at" in banner
+
+    # A view never read before the outage has nothing stale to show: a clear message.
+    unseen = _run(url, monkeypatch, province="binh_duong")
+    assert "cannot be reached" in "\n".join(e.value for e in unseen.error)
 
     proxy.start()
     _clear_caches()
