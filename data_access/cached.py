@@ -93,7 +93,8 @@ def _fetch(key: tuple[Any, ...], load: Callable[[], tuple[pd.DataFrame, dt.datet
             remembered = _last_good.get(key)
         if remembered is None:
             raise WarehouseUnavailableError(url, error) from error
-        return Fetched(remembered[0], remembered[1], is_stale=True)
+        # A copy per caller: the remembered frame is shared by every session.
+        return Fetched(remembered[0].copy(), remembered[1], is_stale=True)
     with _last_good_lock:
         _last_good[key] = (frame, fetched_at)
         _last_good.move_to_end(key)

@@ -101,7 +101,10 @@ def inspect_warehouse(url: str, engine: Engine | None = None) -> tuple[Warehouse
         with engine.connect() as conn:
             if not inspect(conn).has_table("observations"):
                 return WarehouseState.NOT_MIGRATED, "observations"
-            count = conn.execute(text("SELECT COUNT(*) FROM observations")).scalar_one()
+            # One current row is enough to know there is data; counting would scan it all.
+            count = conn.execute(
+                text("SELECT 1 FROM observations WHERE superseded_at IS NULL LIMIT 1")
+            ).scalar()
     except SQLAlchemyError as error:
         return WarehouseState.UNREACHABLE, str(error.__cause__ or error).splitlines()[0][:300]
     if not count:

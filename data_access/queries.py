@@ -54,6 +54,10 @@ class UnitFilter:
 def _version_condition(as_of: dt.datetime | None) -> ColumnElement[bool]:
     if as_of is None:
         return observations.c.superseded_at.is_(None)
+    if as_of.tzinfo is not None:
+        # Timestamps are stored as UTC without a zone; a zoned moment must be converted
+        # here, or PostgreSQL and SQLite would read it differently.
+        as_of = as_of.astimezone(dt.UTC).replace(tzinfo=None)
     return and_(
         observations.c.loaded_at <= as_of,
         or_(observations.c.superseded_at.is_(None), observations.c.superseded_at > as_of),
@@ -69,6 +73,15 @@ def _unit_conditions(indicator_code: str, unit_filter: UnitFilter) -> list[Colum
     if unit_filter.unit_types:
         conditions.append(units.c.unit_type.in_(unit_filter.unit_types))
     return conditions
+
+
+def _paired(column: ColumnElement[float], is_rate: bool) -> ColumnElement[float]:
+    """For a rate, a row counts only when it has both numerator and denominator: a row
+    with a denominator alone would otherwise pull the ratio of sums down."""
+    if not is_rate:
+        return column
+    both = and_(observations.c.numerator.is_not(None), observations.c.denominator.is_not(None))
+    return case((both, column), else_=None)
 
 
 def _ratio(
@@ -97,8 +110,8 @@ def scope_series(
     UTC).
     """
     indicator = get_indicator(indicator_code)
-    numerator = func.sum(observations.c.numerator)
-    denominator = func.sum(observations.c.denominator)
+    numerator = func.sum(_paired(observations.c.numerator, indicator.is_rate))
+    denominator = func.sum(_paired(observations.c.denominator, indicator.is_rate))
     value = _ratio(numerator, denominator) if indicator.is_rate else cast(numerator, Float)
     statement = (
         select(
@@ -185,10 +198,12 @@ def unit_standing(
         def pick(column: ColumnElement[float], last: dt.date) -> ColumnElement[float]:
             return func.sum(case((month <= last, column), else_=None))
 
-    numerator = pick(observations.c.numerator, through_month)
-    denominator = pick(observations.c.denominator, through_month)
-    numerator_previous = pick(observations.c.numerator, previous_month)
-    denominator_previous = pick(observations.c.denominator, previous_month)
+    paired_numerator = _paired(observations.c.numerator, indicator.is_rate)
+    paired_denominator = _paired(observations.c.denominator, indicator.is_rate)
+    numerator = pick(paired_numerator, through_month)
+    denominator = pick(paired_denominator, through_month)
+    numerator_previous = pick(paired_numerator, previous_month)
+    denominator_previous = pick(paired_denominator, previous_month)
     statement = (
         select(
             units.c.unit_id,

@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from data_access.engine import PROJECT_ROOT
 from data_access.schema import (
@@ -229,6 +239,16 @@ def load_observation_batch(
     Earlier versions stay in the table with ``superseded_at`` set, so a page can show
     the figures as they stood at any past time.
     """
+    if frame.empty:
+        raise ValueError(
+            f"submission {submission_key!r} has no rows; an empty file would erase the "
+            "earlier version of this submission, so nothing was loaded (use undo to withdraw "
+            "a submission)"
+        )
+    if conn.dialect.name == "postgresql":
+        # Two re-sends of one submission at once: the second waits for the first, then
+        # replaces it, instead of failing on the one-current-row index.
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": submission_key})
     loaded_at = loaded_at or utc_now()
     checksum = hashlib.sha256(
         frame.to_csv(index=False).encode("utf-8"), usedforsecurity=False

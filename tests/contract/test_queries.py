@@ -185,3 +185,80 @@ def test_versions_are_kept(small_warehouse):
             "FROM observations WHERE indicator_id = 'online_dossier_share'"
         ).one()
     assert tuple(counts) == (7, 5)
+
+
+def test_a_row_with_half_a_ratio_does_not_move_the_rate(small_warehouse):
+    """Regression: SUM(numerator) and SUM(denominator) took rows the other lacked."""
+    with small_warehouse.begin() as conn:
+        writes.load_observation_batch(
+            conn,
+            pd.DataFrame(
+                [
+                    {
+                        "indicator_id": "online_dossier_share",
+                        "unit_id": "25750",
+                        "period_year": 2026,
+                        "period_month": SEP,
+                        "value": None,
+                        "numerator": None,
+                        "denominator": 1000.0,
+                    }
+                ]
+            ),
+            submission_key="half",
+            source_name="t",
+            submitted_by="t",
+        )
+    with small_warehouse.connect() as conn:
+        series = _by_month(queries.scope_series(conn, "online_dossier_share"))
+        standing = queries.unit_standing(conn, "online_dossier_share", 2026, OCT)
+    assert series[SEP].value == pytest.approx(50.5)
+    assert series[SEP].denominator == 200
+    assert standing.set_index("unit_id").loc[WARD_OLD, "value"] == pytest.approx(75.0)
+
+
+def test_a_zoned_as_of_means_the_same_moment_on_every_database(small_warehouse):
+    """Regression: PostgreSQL read a zoned as_of in its session zone, SQLite dropped it."""
+    hcmc = dt.timezone(dt.timedelta(hours=7))
+    # 5 Nov 2026 14:00 in Ho Chi Minh City is 07:00 UTC: just before the re-send at 08:00.
+    before = dt.datetime(2026, 11, 5, 14, 0, tzinfo=hcmc)
+    after = dt.datetime(2026, 11, 5, 16, 0, tzinfo=hcmc)
+    with small_warehouse.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET TIME ZONE 'Asia/Ho_Chi_Minh'")
+        old = _by_month(queries.scope_series(conn, "online_dossier_share", as_of=before))
+        new = _by_month(queries.scope_series(conn, "online_dossier_share", as_of=after))
+    assert old[OCT].numerator == 55
+    assert new[OCT].numerator == 66
+
+
+def test_an_empty_resend_is_refused_and_keeps_the_earlier_version(small_warehouse):
+    """Regression: an empty file with the same submission key erased the earlier one."""
+    empty = _rows("online_dossier_share", 2026, OCT, {}).reindex(
+        columns=[
+            "indicator_id",
+            "unit_id",
+            "period_year",
+            "period_month",
+            "value",
+            "numerator",
+            "denominator",
+        ]
+    )
+    with pytest.raises(ValueError, match="has no rows"), small_warehouse.begin() as conn:
+        writes.load_observation_batch(
+            conn, empty, submission_key="oct", source_name="t", submitted_by="t"
+        )
+    with small_warehouse.connect() as conn:
+        series = _by_month(queries.scope_series(conn, "online_dossier_share"))
+    assert series[OCT].numerator == 66
+
+
+def test_the_health_check_needs_a_current_row(small_warehouse):
+    from data_access.engine import WarehouseState, inspect_warehouse
+
+    url = small_warehouse.url.render_as_string(hide_password=False)
+    assert inspect_warehouse(url, small_warehouse)[0] is WarehouseState.READY
+    with small_warehouse.begin() as conn:
+        conn.exec_driver_sql("UPDATE observations SET superseded_at = loaded_at")
+    assert inspect_warehouse(url, small_warehouse)[0] is WarehouseState.EMPTY
