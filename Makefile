@@ -32,7 +32,10 @@ PIP := $(PY) -m pip --disable-pip-version-check
 
 run: $(STAMP_RUNTIME)
 	$(PY) -m data_access.migrate
-	$(PY) -m demo --if-missing
+	@# The demo warehouse is built only into the embedded default, never into a warehouse
+	@# that DASHBOARD_DB_URL names (that may be production): use `python -m demo --url` there.
+	@if [ -z "$$DASHBOARD_DB_URL" ]; then $(PY) -m demo --if-missing; \
+	  else echo "DASHBOARD_DB_URL is set: not building demo data into it"; fi
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
 demo: $(STAMP_RUNTIME)

@@ -11,10 +11,11 @@ import math
 import pandas as pd
 
 from app_pages import _tiles
-from i18n import fmt_date, fmt_percent, fmt_pp, t
+from i18n import escape_markdown, fmt_date, fmt_percent, fmt_pp, t
 from metrics.freshness import month_end
 from metrics.palette import STATUS_STYLES
 from metrics.registry import get_indicator
+from metrics.review import YearResult
 from metrics.status import Status
 from metrics.tiles import Tile
 
@@ -30,6 +31,21 @@ def tiles_table(tiles: list[Tile], lang: str) -> pd.DataFrame:
     rows = []
     for tile in tiles:
         indicator = get_indicator(tile.indicator_code)
+        result = tile.year_result
+        if _tiles.is_closed(tile) and result is not None:
+            # As the tile shows it: the year's result against its target, nothing projected.
+            rows.append(
+                {
+                    t("col_indicator", lang): indicator.short(lang),
+                    t("col_result", lang): t("tile_result_year", lang, year=tile.year),
+                    t("col_value_pct", lang): _round(result.value),
+                    t("col_target_pct", lang): _round(result.target),
+                    t("col_gap_pp", lang): _round(result.margin),
+                    t("col_status", lang): _result_words(result, lang),
+                    t("col_as_of", lang): fmt_date(month_end(tile.as_of_month.date()), lang),
+                }
+            )
+            continue
         probability = tile.projection.probability
         rows.append(
             {
@@ -53,6 +69,14 @@ def tiles_table(tiles: list[Tile], lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _result_words(result: YearResult, lang: str) -> str:
+    if result.target is None:
+        return t("review_no_target", lang, year=result.year)
+    if result.is_met is None:
+        return t("review_not_final", lang)
+    return t("review_met" if result.is_met else "review_missed", lang, year=result.year)
+
+
 def status_words(status: str, lang: str) -> str:
     """The status as a word, for tables and files (no icon glyphs)."""
     return t(f"status_{status}", lang)
@@ -66,12 +90,6 @@ def _status_badges(status: str, is_newly_red: bool, is_small: bool, lang: str) -
     if is_small:
         text += f" :gray-badge[{t('small_denominator', lang)}]"
     return text
-
-
-def escape_markdown(text: str) -> str:
-    """Text from the warehouse shown inside Markdown, with Markdown's characters escaped."""
-    special = "\\`*_{}[]()#+-.!|<>~$:"
-    return "".join("\\" + c if c in special else c for c in str(text))
 
 
 def attention_lines(attention: pd.DataFrame, lang: str) -> list[str]:

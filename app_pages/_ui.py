@@ -17,7 +17,15 @@ from data_access import cached
 from data_access.engine import WarehouseState, describe_url
 from data_access.queries import UnitFilter
 from data_access.writes import FORMER_PROVINCES
-from i18n import DEFAULT_LANGUAGE, LANGUAGES, fmt_date, fmt_value, published_line, t
+from i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    escape_markdown,
+    fmt_date,
+    fmt_value,
+    published_line,
+    t,
+)
 from metrics.export import to_csv_bytes, to_xlsx_bytes
 from metrics.freshness import Freshness, FreshnessCheck, city_today, last_complete_month
 from metrics.registry import Indicator
@@ -154,9 +162,11 @@ def write_url() -> None:
 
 def url_warning(lang: str) -> None:
     """Say which parts of a typed link were ignored, and why."""
-    rejected = st.session_state.get("_url_rejected") or []
+    # Shown once: the first run of a session is the one that read the link.
+    rejected = st.session_state.pop("_url_rejected", None) or []
     if rejected:
-        st.warning(t("url_rejected", lang, values=", ".join(rejected)), icon=":material/link_off:")
+        shown = ", ".join(escape_markdown(value[:60]) for value in rejected[:8])
+        st.warning(t("url_rejected", lang, values=shown), icon=":material/link_off:")
 
 
 def language_switch() -> str:

@@ -40,9 +40,15 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
     for indicator in headline_indicators():
         tile, series = tiles[indicator.code], series_by_code[indicator.code]
         if tile is None:
+            nothing_matches = series.empty and is_filtered and indicator.grain is not Grain.CITY
             with st.container(border=True, key=f"tile-{indicator.code}"):
                 st.markdown(f"**{indicator.short(lang)}**")
-                _ui.empty_state(lang, t("empty_indicator_year", lang, year=year))
+                _ui.empty_state(
+                    lang,
+                    t("empty_filter_matches_nothing", lang)
+                    if nothing_matches
+                    else t("empty_indicator_year", lang, year=year),
+                )
             continue
         in_year = series[series["period_year"] == year]
         freshness = None
@@ -94,7 +100,9 @@ for indicator in headline_indicators():
     fetched.append(standing)
     rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)
 attention = combine_attention(rankings, ATTENTION_TOP)
-if attention.empty:
+if not rankings:
+    _ui.empty_state(lang, t("attention_no_target", lang, year=year))
+elif attention.empty:
     _ui.empty_state(lang, t("attention_empty", lang))
 else:
     lines = _tables.attention_lines(attention, lang)

@@ -129,9 +129,23 @@ def fmt_value(value: float | None, unit: str, lang: str, decimals: int = 1) -> s
     return t(f"unit_value_{unit}", lang, value=number)
 
 
+def escape_markdown(text: str) -> str:
+    """Text from outside the code (warehouse, URL) shown inside Markdown, made inert."""
+    special = "\\`*_{}[]()#+-.!|<>~$:"
+    return "".join("\\" + c if c in special else c for c in str(text))
+
+
+def safe_link(url: str) -> str | None:
+    """``url`` if it is a plain http(s) address fit for a Markdown link, else None."""
+    text = str(url).strip()
+    if text.startswith(("https://", "http://")) and not any(c in text for c in " ()<>[]\n"):
+        return text
+    return None
+
+
 def basis_text(basis: str, lang: str) -> str:
     """A published figure's basis in the reader's language (the file's words if unknown)."""
-    return catalogue(lang).get(f"published_basis::{basis}", basis)
+    return catalogue(lang).get(f"published_basis::{basis}") or escape_markdown(basis)
 
 
 def published_line(row: object, unit: str, lang: str, decimals: int = 1) -> str:
@@ -140,8 +154,10 @@ def published_line(row: object, unit: str, lang: str, decimals: int = 1) -> str:
     ``row`` is a row of the published-figures table (attribute access: ``value``,
     ``qualifier``, ``period_start``, ``period_end``, ``basis``, ``kind``, ``source_url``).
     """
-    qualifier = getattr(row, "qualifier", "exact")
-    prefix = t(f"qualifier_{qualifier}", lang) if qualifier != "exact" else ""
+    words = catalogue(lang)
+    qualifier = str(getattr(row, "qualifier", "exact"))
+    prefix = words.get(f"qualifier_{qualifier}", "") if qualifier != "exact" else ""
+    kind = str(row.kind)
     start, end = row.period_start, row.period_end
     start_date = start.date() if hasattr(start, "date") else start
     end_date = end.date() if hasattr(end, "date") else end
@@ -150,13 +166,16 @@ def published_line(row: object, unit: str, lang: str, decimals: int = 1) -> str:
         if start_date == end_date
         else t("period_range", lang, start=fmt_date(start_date, lang), end=fmt_date(end_date, lang))
     )
-    return t(
+    url = safe_link(str(row.source_url))
+    line = t(
         "info_published_line",
         lang,
         qualifier=prefix,
         value=fmt_value(float(row.value), unit, lang, decimals),
         period=period,
         basis=basis_text(str(row.basis), lang),
-        kind=t(f"published_kind_{row.kind}", lang),
-        url=row.source_url,
+        kind=words.get(f"published_kind_{kind}") or escape_markdown(kind),
+        url=url or "",
     )
+    # Without a usable address, say so rather than draw a broken or foreign link.
+    return line if url else line.rsplit(" — [", 1)[0] + " — " + t("source_missing", lang)

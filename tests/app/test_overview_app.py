@@ -208,7 +208,7 @@ def test_a_filter_matching_no_unit_shows_empty_states_not_errors(monkeypatch, de
         type="department",
     )
     infos = "\n".join(i.value for i in app.info)
-    assert "Chưa có dữ liệu" in infos
+    assert "Không có đơn vị nào khớp với bộ lọc" in infos
     assert not app.error
 
 
@@ -267,3 +267,33 @@ def test_a_warehouse_without_published_figures_still_draws(
     engine.dispose()
     app = _run(monkeypatch, f"sqlite:///{copy}", year=str(YEAR))
     assert len(app.metric) == 4
+
+
+def test_a_year_without_targets_says_so_in_the_attention_list(monkeypatch, demo_warehouse_url):
+    app = _run(monkeypatch, demo_warehouse_url, year="2021")
+    infos = "\n".join(i.value for i in app.info)
+    assert "Năm 2021 chưa có chỉ tiêu để so sánh các đơn vị" in infos
+
+
+def test_a_link_cannot_plant_markdown_in_the_warning(monkeypatch, demo_warehouse_url):
+    """Regression: rejected URL values were echoed as live Markdown (a clickable link)."""
+    app = _run(monkeypatch, demo_warehouse_url, province="[click](https://evil.example)")
+    warning = app.warning[0].value
+    assert "[click](https://evil.example)" not in warning
+    assert "\\[click\\]" in warning
+    # The warning is said once; the next interaction does not repeat it.
+    app.run()
+    assert not app.warning
+
+
+def test_the_download_of_a_closed_year_is_what_the_tiles_show(demo_warehouse_url):
+    """Regression: the 2025 download held December's month value, trend and projection."""
+    from app_pages._tables import tiles_table
+
+    expected = _expected_tiles(demo_warehouse_url, year=2025)
+    table = tiles_table(list(expected.values()), "en")
+    assert "Year-end projection (%)" not in table.columns
+    for row, tile in zip(table.to_dict("records"), expected.values(), strict=True):
+        assert row["Result (%)"] == round(tile.year_result.value, 1)
+        assert row["Gap (pp)"] == round(tile.year_result.margin, 1)
+        assert row["Period"] == "Result for 2025"

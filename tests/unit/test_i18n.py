@@ -111,3 +111,26 @@ def test_every_key_built_at_run_time_exists():
     for lang in ("vi", "en"):
         missing = keys - set(catalogue(lang))
         assert not missing, f"{lang}: {sorted(missing)}"
+
+
+def test_a_published_row_with_unknown_words_or_a_bad_link_still_renders():
+    import pandas as pd
+
+    from i18n import published_line
+
+    row = pd.Series(
+        {
+            "value": 12.5,
+            "qualifier": "roughly",
+            "period_start": pd.Timestamp("2025-01-01"),
+            "period_end": pd.Timestamp("2025-12-31"),
+            "basis": "some *new* basis",
+            "kind": "forecast",
+            "source_url": "javascript:alert(1)",
+        }
+    )
+    line = published_line(row, "percent", "en")
+    assert "javascript" not in line
+    assert "no valid source address" in line
+    assert "some \\*new\\* basis" in line
+    assert "forecast" in line
