@@ -148,6 +148,12 @@ def basis_text(basis: str, lang: str) -> str:
     return catalogue(lang).get(f"published_basis::{basis}") or escape_markdown(basis)
 
 
+def _decimals_published(value: float) -> int:
+    """How many decimals a published figure was given with (91.72 → 2), at most 2."""
+    text = f"{value:.2f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
 def published_line(row: object, unit: str, lang: str, decimals: int = 1) -> str:
     """One published figure: value (with its qualifier), days covered, basis, kind, source.
 
@@ -167,11 +173,12 @@ def published_line(row: object, unit: str, lang: str, decimals: int = 1) -> str:
         else t("period_range", lang, start=fmt_date(start_date, lang), end=fmt_date(end_date, lang))
     )
     url = safe_link(str(row.source_url))
+    value = float(row.value)
     line = t(
         "info_published_line",
         lang,
         qualifier=prefix,
-        value=fmt_value(float(row.value), unit, lang, decimals),
+        value=fmt_value(value, unit, lang, max(decimals, _decimals_published(value))),
         period=period,
         basis=basis_text(str(row.basis), lang),
         kind=words.get(f"published_kind_{kind}") or escape_markdown(kind),

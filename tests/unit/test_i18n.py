@@ -134,3 +134,25 @@ def test_a_published_row_with_unknown_words_or_a_bad_link_still_renders():
     assert "no valid source address" in line
     assert "some \\*new\\* basis" in line
     assert "forecast" in line
+
+
+def test_published_figures_keep_the_decimals_they_were_published_with():
+    import pandas as pd
+
+    from i18n import published_line
+
+    row = pd.Series(
+        {
+            "value": 91.72,
+            "qualifier": "exact",
+            "period_start": pd.Timestamp("2025-07-01"),
+            "period_end": pd.Timestamp("2025-09-30"),
+            "basis": "national service index (Decision 766)",
+            "kind": "actual",
+            "source_url": "https://example.org/a",
+        }
+    )
+    assert published_line(row, "percent", "vi").startswith("91,72%")
+    assert published_line(
+        row.copy().set_axis(row.index).replace({91.72: 25.0}), "percent", "en"
+    ).startswith("25.0%")
