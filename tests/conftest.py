@@ -140,7 +140,12 @@ class PostgresDatabases:
         try:
             with engine.connect() as conn:
                 # template0 with UTF8: Vietnamese text whatever the cluster's default encoding.
-                conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
+                # A database name is an identifier, which cannot be a bound parameter: it is
+                # quoted by the dialect instead (and made here from a random hex string).
+                quoted = conn.dialect.identifier_preparer.quote(name)
+                conn.execute(
+                    text("CREATE DATABASE " + quoted + " TEMPLATE template0 ENCODING 'UTF8'")
+                )
         finally:
             engine.dispose()
         self._created.append(name)
@@ -162,7 +167,8 @@ class PostgresDatabases:
                 )
                 version = conn.dialect.server_version_info or (0,)
                 force = " WITH (FORCE)" if version >= (13,) else ""
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"{force}'))
+                quoted = conn.dialect.identifier_preparer.quote(name)
+                conn.execute(text("DROP DATABASE IF EXISTS " + quoted + force))
         finally:
             engine.dispose()
         self._created.remove(name)
