@@ -74,10 +74,10 @@ $(PY):
 	  fi; \
 	}
 
-$(STAMP_RUNTIME): requirements.txt | $(PY)
-	$(PIP) install -q -r requirements.txt
+$(STAMP_RUNTIME): requirements.txt constraints.txt | $(PY)
+	$(PIP) install -q -r requirements.txt -c constraints.txt
 	@touch $@
 
-$(STAMP_DEV): requirements.txt requirements-dev.txt | $(PY)
-	$(PIP) install -q -r requirements-dev.txt
+$(STAMP_DEV): requirements.txt requirements-dev.txt constraints.txt | $(PY)
+	$(PIP) install -q -r requirements-dev.txt -c constraints.txt
 	@touch $@ $(STAMP_RUNTIME)
