@@ -74,7 +74,12 @@ def warehouse_url() -> str:
     return database_url(secrets_url)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+def _dispose(engine: Engine) -> None:
+    engine.dispose()
+
+
+# on_release: an engine pushed out of the cache closes its pool instead of leaking it.
+@st.cache_resource(max_entries=4, show_spinner=False, on_release=_dispose)
 def engine_for(url: str) -> Engine:
     """One engine (and its connection pool) per URL and process."""
     return make_engine(url)

@@ -44,3 +44,28 @@ def test_the_remembered_results_are_bounded():
     for index in range(cached._LAST_GOOD_LIMIT + 10):
         cached._fetch(("bound", "u", index), lambda: (pd.DataFrame(), dt.datetime(2026, 1, 1)))
     assert len(cached._last_good) <= cached._LAST_GOOD_LIMIT
+
+
+def test_an_engine_pushed_out_of_the_cache_is_disposed(monkeypatch, tmp_path):
+    """Review finding: evicted engines kept their connection pools open."""
+    from sqlalchemy import create_engine
+
+    disposed = []
+
+    class Recording:
+        def __init__(self, url):
+            self.engine = create_engine(url)
+
+        def dispose(self):
+            disposed.append(self)
+            self.engine.dispose()
+
+    monkeypatch.setattr(cached, "make_engine", Recording)
+    cached.engine_for.clear()
+    disposed.clear()
+    urls = [f"sqlite:///{tmp_path / f'db{index}.sqlite'}" for index in range(5)]
+    for url in urls:
+        cached.engine_for(url)
+    assert len(disposed) == 1, "the oldest of five engines leaves a four-entry cache"
+    cached.engine_for.clear()
+    assert len(disposed) == 5
