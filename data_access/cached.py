@@ -27,6 +27,7 @@ from data_access.engine import (
     describe_url,
     inspect_warehouse,
     make_engine,
+    url_problem,
 )
 from data_access.queries import UnitFilter
 from metrics.freshness import city_today, latest_complete_period
@@ -159,9 +160,9 @@ def published(indicator_code: str | None = None) -> Fetched:
 
 @st.cache_data(ttl=30, max_entries=4, show_spinner=False)
 def _warehouse_state(url: str) -> tuple[WarehouseState, str]:
-    state, detail = inspect_warehouse(url)  # checks the URL before making an engine
-    if state in (WarehouseState.INVALID_URL, WarehouseState.MISSING_FILE):
-        return state, detail
+    problem = url_problem(url)  # before engine_for, which would cache a broken engine
+    if problem is not None:
+        return problem
     return inspect_warehouse(url, engine_for(url))
 
 

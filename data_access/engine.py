@@ -82,31 +82,45 @@ class WarehouseState(StrEnum):
     EMPTY = "empty"
 
 
+def url_problem(url: str) -> tuple[WarehouseState, str] | None:
+    """What is wrong with ``url`` before any connection: not a usable URL, or an SQLite
+    file that does not exist (connecting would create an empty one). None when fine."""
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()  # an unknown dialect or a missing driver fails here
+    except (ArgumentError, NoSuchModuleError, ImportError) as error:
+        return WarehouseState.INVALID_URL, str(error).splitlines()[0][:300]
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:" and not Path(database).exists():
+            return WarehouseState.MISSING_FILE, database
+    return None
+
+
 def inspect_warehouse(url: str, engine: Engine | None = None) -> tuple[WarehouseState, str]:
     """Check the warehouse at ``url`` without changing it; returns the state and a detail.
 
-    An SQLite file that does not exist is reported, not created (connecting would create
-    an empty file).
+    ``engine`` is used when given (the app's pooled one); otherwise a short-lived engine
+    is made and disposed.
     """
-    try:
-        parsed = make_url(url)
-        if parsed.get_backend_name() == "sqlite":
-            database = parsed.database
-            if database and database != ":memory:" and not Path(database).exists():
-                return WarehouseState.MISSING_FILE, database
-        engine = engine or make_engine(url)
-    except (ArgumentError, NoSuchModuleError, ImportError) as error:
-        return WarehouseState.INVALID_URL, str(error).splitlines()[0][:300]
+    problem = url_problem(url)
+    if problem is not None:
+        return problem
+    own = engine is None
+    engine = engine or make_engine(url)
     try:
         with engine.connect() as conn:
             if not inspect(conn).has_table("observations"):
                 return WarehouseState.NOT_MIGRATED, "observations"
             # One current row is enough to know there is data; counting would scan it all.
-            count = conn.execute(
+            found = conn.execute(
                 text("SELECT 1 FROM observations WHERE superseded_at IS NULL LIMIT 1")
             ).scalar()
     except SQLAlchemyError as error:
         return WarehouseState.UNREACHABLE, str(error.__cause__ or error).splitlines()[0][:300]
-    if not count:
+    finally:
+        if own:
+            engine.dispose()
+    if not found:
         return WarehouseState.EMPTY, ""
     return WarehouseState.READY, ""

@@ -49,6 +49,8 @@ FORMER_PROVINCES: dict[str, tuple[str, str]] = {
     "ba_ria_vung_tau": ("Tỉnh Bà Rịa – Vũng Tàu (cũ)", "Former Bà Rịa–Vũng Tàu province"),
 }
 OBSERVATION_KEY = ("indicator_id", "unit_id", "period_year", "period_month")
+OBSERVATION_COLUMNS = (*OBSERVATION_KEY, "value", "numerator", "denominator")
+"""The columns of a batch frame (``load_observation_batch``)."""
 
 
 def utc_now() -> dt.datetime:
@@ -273,9 +275,7 @@ def load_observation_batch(
     frame = frame.assign(period_month=pd.to_datetime(frame["period_month"]).dt.date)
     replaced = _supersede(conn, frame, submission_key, batch_id, loaded_at)
     records = _records(
-        frame[[*OBSERVATION_KEY, "value", "numerator", "denominator"]].assign(
-            batch_id=batch_id, loaded_at=loaded_at
-        )
+        frame[list(OBSERVATION_COLUMNS)].assign(batch_id=batch_id, loaded_at=loaded_at)
     )
     if records:
         conn.execute(insert(observations), records)

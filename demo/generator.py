@@ -30,6 +30,7 @@ from scipy.interpolate import PchipInterpolator
 from scipy.optimize import brentq
 from scipy.special import expit
 
+from data_access.writes import OBSERVATION_COLUMNS
 from demo import calibration as cal
 from demo.units import BOARDS, DEPARTMENT_PLAN_SHARE, DEPARTMENTS, demo_unit_rows
 
@@ -49,15 +50,6 @@ QUARTERLY_INDICATORS = (
     "grdp_current_prices",
     "digital_economy_share_grdp",
     "digital_economy_share_grdp_statistics",
-)
-OBSERVATION_COLUMNS = (
-    "indicator_id",
-    "unit_id",
-    "period_year",
-    "period_month",
-    "value",
-    "numerator",
-    "denominator",
 )
 SOURCE_NAME = "demo generator"
 SUBMITTED_BY = "demo"

@@ -235,15 +235,7 @@ def test_a_zoned_as_of_means_the_same_moment_on_every_database(small_warehouse):
 def test_an_empty_resend_is_refused_and_keeps_the_earlier_version(small_warehouse):
     """Regression: an empty file with the same submission key erased the earlier one."""
     empty = _rows("online_dossier_share", 2026, OCT, {}).reindex(
-        columns=[
-            "indicator_id",
-            "unit_id",
-            "period_year",
-            "period_month",
-            "value",
-            "numerator",
-            "denominator",
-        ]
+        columns=list(writes.OBSERVATION_COLUMNS)
     )
     with pytest.raises(ValueError, match="has no rows"), small_warehouse.begin() as conn:
         writes.load_observation_batch(
