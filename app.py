@@ -16,6 +16,8 @@ st.set_page_config(
 _ui.inject_style()
 _ui.read_url_once()
 lang = _ui.language_switch()
+# The browser tab's title in the chosen language (the first call cannot know it yet).
+st.set_page_config(page_title=t("browser_title", lang))
 _ui.mark_document_language(lang)
 filters = _ui.sidebar_filters(lang)
 

@@ -36,7 +36,7 @@ _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 _STYLE = """
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 4.25rem; }
 /* Tiles and review cards: four in a row, two, or one, by the width they have (never
    three and a stretched fourth). Container queries measure the row, not the window, so
    an open sidebar is taken into account. */

@@ -127,6 +127,9 @@ def test_overview_draws_four_headline_tiles_on_a_tablet(
     assert heading == {"vi": "Tổng quan", "en": "Overview"}[lang]
     # Screen readers pick their voice from <html lang>.
     assert page.evaluate("document.documentElement.lang") == lang
+    assert (
+        page.title() == {"vi": "TP.HCM – Bảng điều hành", "en": "HCMC – Leadership dashboard"}[lang]
+    )
 
 
 @pytest.mark.parametrize("size", [(390, 844), (1366, 1024), (1920, 1080)], ids=str)
