@@ -3,7 +3,7 @@
 #   make run      the app on http://localhost:8501, with the demo warehouse built if missing
 #   make test     the whole test suite (PostgreSQL and browser tests skip when unavailable)
 #   make lint     ruff (lint and format check) and mypy
-#   make demo     rebuild the demo warehouse from scratch
+#   make demo     rebuild the embedded demo warehouse (refused when DASHBOARD_DB_URL is set)
 #   make migrate  create or upgrade the warehouse schema (DASHBOARD_DB_URL or the default)
 #   make clean    remove the virtual environment, caches and test artifacts
 
@@ -28,7 +28,7 @@ STAMP_RUNTIME := $(VENV)/.stamp-runtime
 STAMP_DEV := $(VENV)/.stamp-dev
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run demo test lint migrate clean
+.PHONY: run demo demo-embedded test lint migrate clean
 
 run: $(STAMP_RUNTIME)
 	$(PY) -m data_access.migrate
@@ -38,7 +38,18 @@ run: $(STAMP_RUNTIME)
 	  else echo "DASHBOARD_DB_URL is set: not building demo data into it"; fi
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
-demo: $(STAMP_RUNTIME)
+# Checked before anything is installed: `make demo` rebuilds only the embedded demo
+# warehouse, never one that DASHBOARD_DB_URL names (that may be production).
+demo:
+	@if [ -n "$$DASHBOARD_DB_URL" ]; then \
+	  echo "make demo: DASHBOARD_DB_URL is set: not rebuilding demo data in that warehouse;" \
+	    "unset it to rebuild the embedded demo warehouse, or use" \
+	    "python -m demo --url URL --replace on a warehouse that holds only demo data" >&2; \
+	  exit 2; \
+	fi
+	@$(MAKE) --no-print-directory demo-embedded
+
+demo-embedded: $(STAMP_RUNTIME)
 	$(PY) -m demo --replace
 
 migrate: $(STAMP_RUNTIME)

@@ -91,7 +91,8 @@ def parser() -> argparse.ArgumentParser:
     group.add_argument(
         "--replace",
         action="store_true",
-        help="empty the observations, batches and demo units of a warehouse with data, then build",
+        help="remove the demo data of a warehouse that holds only demo data, then build "
+        "(a warehouse with any other data is refused, unchanged)",
     )
     return result
 

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, inspect, or_, select
+from sqlalchemy import Connection, delete, func, inspect, select
 
 from data_access.engine import describe_url, make_engine
 from data_access.migrate import upgrade
@@ -115,8 +115,10 @@ def build_demo_warehouse(
     size
         ``"S"``: the demo. Larger tiers belong to the benchmark.
     replace
-        Empty the observations, batches and demo units of a warehouse that already has
-        observations, and build afresh. Without it such a warehouse is refused.
+        Remove the demo batches, their observations and the demo's own units from a
+        warehouse that holds only demo data, and build afresh. Without it a warehouse with
+        observations is refused; with it, a warehouse holding any batch that is not demo
+        data is refused too, and nothing in it is changed.
 
     Returns
     -------
@@ -125,7 +127,8 @@ def build_demo_warehouse(
     Raises
     ------
     ValueError
-        For a bad option, or a warehouse that already has observations and no ``replace``.
+        For a bad option, a warehouse that already has observations and no ``replace``,
+        or a warehouse with data that is not demo data.
     """
     started = time.perf_counter()
     built_at = utc_now()
@@ -146,7 +149,8 @@ def build_demo_warehouse(
                     "--if-missing to keep it"
                 )
             if replace:
-                _empty(conn, built_at)
+                _refuse_real_data(conn, url)
+                _remove_demo(conn, built_at)
             present = set(conn.execute(select(units.c.unit_id)).scalars())
             new_units = pd.concat([reference, demo.units], ignore_index=True)
             inserted = insert_units(conn, new_units[~new_units["unit_id"].isin(present)])
@@ -200,19 +204,44 @@ def build_demo_warehouse(
     )
 
 
-def _empty(conn: Connection, at: dt.datetime) -> None:
-    """Remove observations, load batches and the demo's own units (the audit log stays)."""
-    removed = conn.execute(delete(observations)).rowcount
-    batches = conn.execute(delete(load_batches)).rowcount
+def _refuse_real_data(conn: Connection, url: str) -> None:
+    """Raise ``ValueError`` when the warehouse holds any batch that is not demo data.
+
+    The demo is never built over real submissions: its batches would supersede them.
+    """
+    real = conn.execute(
+        select(func.count(), func.min(load_batches.c.submission_key)).where(
+            load_batches.c.is_demo.is_(False)
+        )
+    ).one()
+    if real[0]:
+        raise ValueError(
+            f"the warehouse at {describe_url(url)} holds {real[0]:,} batch(es) that are not "
+            f"demo data (e.g. {real[1]!r}); --replace rebuilds only a warehouse of demo data, "
+            "so nothing was changed. Build the demo into another warehouse "
+            "(--url sqlite:///var/demo.sqlite)"
+        )
+
+
+def _remove_demo(conn: Connection, at: dt.datetime) -> None:
+    """Remove the demo batches, their observations, and the demo's own units that no other
+    observation refers to. Batches that are not demo data, their rows, the reference units
+    and the audit log stay."""
+    demo_batches = select(load_batches.c.batch_id).where(load_batches.c.is_demo.is_(True))
+    removed = conn.execute(
+        delete(observations).where(observations.c.batch_id.in_(demo_batches))
+    ).rowcount
+    batches = conn.execute(delete(load_batches).where(load_batches.c.is_demo.is_(True))).rowcount
     conn.execute(
         delete(units).where(
-            or_(units.c.is_demo.is_(True), units.c.unit_type.in_(["department", "investor"]))
+            units.c.is_demo.is_(True),
+            units.c.unit_id.not_in(select(observations.c.unit_id).distinct()),
         )
     )
     record_audit(
         conn,
         actor=SUBMITTED_BY,
-        action="empty_demo_warehouse",
+        action="remove_demo_data",
         object_type="warehouse",
         object_id=None,
         detail={"observations": removed, "batches": batches},

@@ -32,9 +32,11 @@ def run_migrations_online() -> None:
         _run(connection)
         return
     engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
-    with engine.connect() as connection:
-        _run(connection)
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            _run(connection)
+    finally:
+        engine.dispose()  # a failed migration closes its connections too
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,9 @@ and the command line's promises.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,9 +17,11 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, create_engine, make_url, text
 
+from data_access.engine import PROJECT_ROOT
 from demo.__main__ import main
 from demo.build import BUILD_ACTION, build_demo_warehouse
 from tests.conftest import DEMO_LAST_MONTH
+from tests.real_data import REAL_KEY, load_real_batch, real_rows
 
 DOSSIER_INDICATORS = (
     "dossiers_received",
@@ -400,3 +404,88 @@ def test_building_over_data_without_replace_fails_cleanly(
     err = capsys.readouterr().err
     assert "--replace" in err and len(err.strip().splitlines()) == 1
     pd.testing.assert_frame_equal(_current_sorted(url), before)
+
+
+# --- real data survives every command that rebuilds the demo ---------------------------------
+
+
+def test_replace_refuses_a_warehouse_with_real_data_and_changes_nothing(
+    demo_warehouse_url: str, tmp_path: Path
+) -> None:
+    """Regression: --replace deleted every observation and batch, real ones included."""
+    url = _private_copy(demo_warehouse_url, tmp_path)
+    load_real_batch(url)
+    real_before, current_before = real_rows(url), _current_sorted(url)
+    assert len(real_before) == 1 and real_before[0][3] is None
+
+    with pytest.raises(ValueError, match="not demo data") as refused:
+        build_demo_warehouse(url, last_month=DEMO_LAST_MONTH, replace=True)
+
+    assert REAL_KEY in str(refused.value) and "nothing was changed" in str(refused.value)
+    assert real_rows(url) == real_before
+    pd.testing.assert_frame_equal(_current_sorted(url), current_before)
+
+
+def test_the_command_line_replace_refuses_real_data_in_one_line(
+    demo_warehouse_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _private_copy(demo_warehouse_url, tmp_path)
+    load_real_batch(url)
+    real_before = real_rows(url)
+
+    assert main(["--url", url, "--replace", "--last-month", "2026-10"]) == 1
+
+    err = capsys.readouterr().err
+    assert "1 batch(es) that are not demo data" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert real_rows(url) == real_before
+
+
+def test_removing_the_demo_keeps_every_real_batch_and_unit(
+    demo_warehouse_url: str, tmp_path: Path
+) -> None:
+    """The removal itself touches demo batches only, whatever the caller checked before."""
+    from demo.build import _remove_demo
+
+    url = _private_copy(demo_warehouse_url, tmp_path)
+    batch_id = load_real_batch(url)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            _remove_demo(conn, dt.datetime(2026, 11, 28, 3, 0))
+        with engine.connect() as conn:
+            batches = conn.execute(text("SELECT batch_id, is_demo FROM load_batches")).all()
+            rows = conn.execute(text("SELECT batch_id, unit_id FROM observations")).all()
+            demo_units = conn.execute(text("SELECT COUNT(*) FROM units WHERE is_demo")).scalar()
+            units = conn.execute(text("SELECT COUNT(*) FROM units WHERE NOT is_demo")).scalar()
+    finally:
+        engine.dispose()
+    assert [tuple(b) for b in batches] == [(batch_id, 0)]
+    assert [tuple(r) for r in rows] == [(batch_id, "25747")]
+    # The three demo-only project boards go; the city, 3 former provinces, 168 units, the
+    # departments and the five real boards stay.
+    assert demo_units == 0
+    assert units == 1 + 3 + 168 + 15 + 5
+
+
+def test_make_demo_refuses_a_warehouse_named_by_the_environment(
+    demo_warehouse_url: str, tmp_path: Path
+) -> None:
+    """Regression: with DASHBOARD_DB_URL set, `make demo` emptied that warehouse."""
+    url = _private_copy(demo_warehouse_url, tmp_path)
+    load_real_batch(url)
+    real_before, current_before = real_rows(url), _current_sorted(url)
+
+    result = subprocess.run(
+        ["make", "--no-print-directory", "demo"],
+        cwd=PROJECT_ROOT,
+        env={"PATH": os.environ["PATH"], "DASHBOARD_DB_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "DASHBOARD_DB_URL is set" in result.stderr
+    assert real_rows(url) == real_before
+    pd.testing.assert_frame_equal(_current_sorted(url), current_before)

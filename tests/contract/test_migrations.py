@@ -94,3 +94,29 @@ def test_upgrade_is_idempotent(empty_database_url: str) -> None:
     upgrade(empty_database_url)
 
     assert current_revision(empty_database_url) == head_revision()
+
+
+def test_a_downgrade_that_would_drop_real_data_is_refused(demo_warehouse_url, tmp_path) -> None:
+    """No command deletes data it did not create: dropping the tables would."""
+    import sqlite3
+
+    from alembic.util import CommandError
+    from sqlalchemy.engine import make_url
+
+    from tests.real_data import load_real_batch, real_rows
+
+    path = tmp_path / "real.sqlite"
+    with (
+        sqlite3.connect(str(make_url(demo_warehouse_url).database)) as source,
+        sqlite3.connect(path) as copy,
+    ):
+        source.backup(copy)
+    url = f"sqlite:///{path}"
+    load_real_batch(url)
+    before = real_rows(url)
+
+    with pytest.raises(CommandError, match="not demo data"):
+        command.downgrade(alembic_config(url), "base")
+
+    assert real_rows(url) == before
+    assert current_revision(url) == head_revision()

@@ -27,3 +27,31 @@ def test_bad_addresses_get_one_clear_line(url, code, words):
     assert result.returncode == code
     assert words in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_failed_migration_disposes_its_engine(monkeypatch, tmp_path):
+    """Regression: the engine was disposed only when the migration succeeded."""
+    from sqlalchemy.exc import DatabaseError
+
+    import data_access.engine
+    from data_access.migrate import upgrade
+
+    made = []
+    disposed = []
+    original = data_access.engine.make_engine
+
+    def recording(url):
+        engine = original(url)
+        made.append(engine)
+        dispose = engine.dispose
+        engine.dispose = lambda *args, **kwargs: (disposed.append(engine), dispose(*args, **kwargs))
+        return engine
+
+    monkeypatch.setattr(data_access.engine, "make_engine", recording)
+    broken = tmp_path / "not-a-database.sqlite"
+    broken.write_bytes(b"this is not an SQLite file" * 100)
+
+    with pytest.raises(DatabaseError):
+        upgrade(f"sqlite:///{broken}")
+
+    assert made and disposed == made
