@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 
 from metrics.periods import SeriesShape, series_shape
-from metrics.registry import Indicator
+from metrics.registry import Comparator, Indicator
 from metrics.status import Status
+from metrics.targets import comparator_for, meets, shortfall
 
 AT_RISK_BAND_PP = 5.0
 """A unit less than this many percentage points short of its benchmark is at risk;
@@ -49,18 +50,14 @@ def small_denominator_threshold(indicator: Indicator) -> float:
     return SMALL_DENOMINATOR_DOSSIERS
 
 
-def _shortfall(values: np.ndarray, benchmark: float, direction: str) -> np.ndarray:
-    return benchmark - values if direction == "higher" else values - benchmark
-
-
 def _statuses(
-    values: np.ndarray, assessable: np.ndarray, benchmark: float, direction: str
+    values: np.ndarray, assessable: np.ndarray, benchmark: float, comparator: Comparator
 ) -> np.ndarray:
-    shortfall = _shortfall(values, benchmark, direction)
+    short = shortfall(values, benchmark, comparator)
     status = np.where(
-        shortfall <= 0.0,
+        meets(values, benchmark, comparator),
         Status.ON_TRACK.value,
-        np.where(shortfall <= AT_RISK_BAND_PP, Status.AT_RISK.value, Status.OFF_TRACK.value),
+        np.where(short <= AT_RISK_BAND_PP, Status.AT_RISK.value, Status.OFF_TRACK.value),
     )
     usable = assessable & np.isfinite(values)
     return np.where(usable, status, Status.NOT_ASSESSABLE.value).astype(object)
@@ -147,7 +144,7 @@ def rank_attention(
         if small_denominator_below is not None
         else small_denominator_threshold(indicator)
     )
-    direction = indicator.direction
+    comparator = comparator_for(indicator.direction)
     denominator = units["denominator"].to_numpy(dtype="float64")
     values = units["value"].to_numpy(dtype="float64")
     previous = (
@@ -156,10 +153,10 @@ def rank_attention(
         else np.full(len(units), np.nan)
     )
     assessable = np.isfinite(denominator) & (denominator > 0)
-    status = _statuses(values, assessable, benchmark, direction)
-    previous_status = _statuses(previous, np.isfinite(previous), previous_benchmark, direction)
+    status = _statuses(values, assessable, benchmark, comparator)
+    previous_status = _statuses(previous, np.isfinite(previous), previous_benchmark, comparator)
     usable = status != Status.NOT_ASSESSABLE.value
-    gap = np.where(usable, np.clip(_shortfall(values, benchmark, direction), 0.0, None), np.nan)
+    gap = np.where(usable, np.clip(shortfall(values, benchmark, comparator), 0.0, None), np.nan)
     total = float(denominator[usable].sum()) if usable.any() else 0.0
     weight = np.where(usable, denominator / total, 0.0) if total > 0 else np.zeros(len(units))
     impact = np.where(usable, np.nan_to_num(gap) * weight, 0.0)

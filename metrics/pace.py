@@ -21,6 +21,7 @@ from metrics.periods import (
 )
 from metrics.projection import expected_denominators, plan_year_flows
 from metrics.registry import Comparator, Indicator
+from metrics.targets import meets
 
 PaceUnit = Literal["percent_per_month", "pp_of_plan_per_month", "pp_per_year"]
 RECENT_MONTHS = 3
@@ -65,10 +66,6 @@ class Pace:
     """Disbursement only: average monthly flow of the last three months."""
 
 
-def _meets(value: float, target: float, comparator: Comparator) -> bool:
-    return value >= target if comparator == ">=" else value <= target
-
-
 def _finite(number: float) -> float | None:
     return number if math.isfinite(number) else None
 
@@ -106,7 +103,7 @@ def _flow_pace(
     secured = out_of_reach = False
     if target is not None and comparator is not None:
         if months_remaining == 0:
-            met = math.isfinite(ytd) and _meets(ytd, target, comparator)
+            met = meets(ytd, target, comparator)
             secured, out_of_reach = met, not met
         else:
             denominator_remaining = float(expected_array.sum())
@@ -159,7 +156,7 @@ def _cumulative_pace(
     secured = out_of_reach = False
     if target is not None and comparator is not None and math.isfinite(ytd):
         if months_remaining == 0:
-            met = _meets(ytd, target, comparator)
+            met = meets(ytd, target, comparator)
             secured, out_of_reach = met, not met
         else:
             required = (target - ytd) / months_remaining
@@ -228,7 +225,7 @@ def _annual_pace(
         and latest_year is not None
     ):
         if latest_year >= year:
-            met = _meets(latest_value, target, comparator)
+            met = meets(latest_value, target, comparator)
             secured, out_of_reach = met, not met
             months_remaining = 0
         else:

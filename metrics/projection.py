@@ -55,6 +55,7 @@ from metrics.periods import (
     year_to_date,
 )
 from metrics.registry import Comparator, Indicator
+from metrics.targets import meets
 
 DEFAULT_N_PATHS = 2000
 DEFAULT_SEED = 20251231
@@ -161,11 +162,6 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     out = np.array(array, dtype="float64", copy=True)
     out.setflags(write=False)
     return out
-
-
-def _meets(value: np.ndarray | float, target: float, comparator: Comparator) -> np.ndarray:
-    array = np.asarray(value, dtype="float64")
-    return array >= target if comparator == ">=" else array <= target
 
 
 # --------------------------------------------------------------------------- models
@@ -473,7 +469,7 @@ def _summary(
         name: float(q) for name, q in zip(QUANTILES, quantiles, strict=True)
     }
     if target is not None and comparator is not None:
-        out["probability"] = float(np.mean(_meets(values, target, comparator)))
+        out["probability"] = float(np.mean(meets(values, target, comparator)))
     else:
         out["probability"] = None
     return out

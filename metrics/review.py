@@ -9,6 +9,7 @@ import pandas as pd
 
 from metrics.periods import SeriesShape, check_series, extension_row, series_shape, yearly_table
 from metrics.registry import Comparator, Indicator
+from metrics.targets import meets
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +90,10 @@ def year_result(series: pd.DataFrame, indicator: Indicator, year: int) -> YearRe
     is_over = bool(row["is_over"])
     is_met: bool | None = None
     margin: float | None = None
-    if target is not None and math.isfinite(value):
-        margin = value - target
+    if in_force is not None and math.isfinite(value):
+        margin = value - in_force.target.value
         if is_over:
-            is_met = value >= target if comparator == ">=" else value <= target
+            is_met = meets(value, in_force.target.value, in_force.target.comparator)
     return YearResult(
         indicator_code=indicator.code,
         year=year,
