@@ -12,7 +12,7 @@ import pandas as pd
 
 from app_pages import _tiles
 from i18n import escape_markdown, fmt_date, fmt_percent, fmt_pp, t
-from metrics.freshness import month_end
+from metrics.clock import month_end
 from metrics.palette import STATUS_STYLES
 from metrics.registry import get_indicator
 from metrics.review import YearResult

@@ -24,7 +24,8 @@ from i18n import (
     published_line,
     t,
 )
-from metrics.freshness import FreshnessCheck, month_end
+from metrics.clock import month_end
+from metrics.freshness import FreshnessCheck
 from metrics.palette import STATUS_STYLES, TREND_ICONS
 from metrics.registry import Frequency, Indicator
 from metrics.review import YearResult

@@ -16,7 +16,6 @@ import streamlit as st
 from data_access import cached
 from data_access.engine import WarehouseState, describe_url
 from data_access.queries import UnitFilter
-from data_access.writes import FORMER_PROVINCES
 from i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -26,12 +25,14 @@ from i18n import (
     published_line,
     t,
 )
+from metrics import overview
+from metrics.clock import city_today, last_complete_month, to_city_time
 from metrics.export import to_csv_bytes, to_xlsx_bytes
-from metrics.freshness import Freshness, FreshnessCheck, city_today, last_complete_month
+from metrics.freshness import Freshness, FreshnessCheck
+from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES
 from metrics.registry import Indicator
 
 FIRST_YEAR = 2020
-UNIT_TYPES: tuple[str, ...] = ("ward", "commune", "special_zone", "department", "investor")
 _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 _STYLE = """
@@ -97,9 +98,24 @@ def current_language() -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def default_year(today: dt.date | None = None) -> int:
-    """The year of the last complete month: in January, last year is still being closed."""
-    return last_complete_month(today or city_today()).year
+def _latest_data_year(today: dt.date) -> int | None:
+    """The latest year with headline data in a month ended by ``today``; None when the
+    warehouse cannot be read (the gate below the frame says why)."""
+    if cached.warehouse_state()[0] is not WarehouseState.READY:
+        return None
+    return cached.latest_data_year(last_complete_month(today))
+
+
+def default_year() -> int:
+    """The year the filters open on (:func:`metrics.overview.default_year`)."""
+    today = city_today()
+    return overview.default_year(today, _latest_data_year(today))
+
+
+def review_year() -> int:
+    """The year of the "in review" strip (:func:`metrics.overview.review_year`)."""
+    today = city_today()
+    return overview.review_year(today, _latest_data_year(today))
 
 
 def _year_options() -> list[int]:
@@ -111,7 +127,7 @@ def _url_choices() -> dict[str, tuple[object, ...]]:
         "lang": LANGUAGES,
         "year": tuple(str(year) for year in _year_options()),
         "province": tuple(FORMER_PROVINCES),
-        "type": UNIT_TYPES,
+        "type": LEAF_UNIT_TYPES,
     }
 
 
@@ -200,7 +216,7 @@ def sidebar_filters(lang: str) -> Filters:
         )
         unit_types = st.multiselect(
             t("filter_unit_type", lang),
-            UNIT_TYPES,
+            LEAF_UNIT_TYPES,
             format_func=lambda code: t(f"unit_type_{code}", lang),
             key="type",
             placeholder=t("filter_all", lang),
@@ -271,7 +287,7 @@ def stale_banner(fetched: list[cached.Fetched], lang: str) -> None:
 
 
 def _local_time(moment_utc: dt.datetime, lang: str) -> str:
-    local = pd.Timestamp(moment_utc, tz="UTC").tz_convert("Asia/Ho_Chi_Minh")
+    local = to_city_time(moment_utc)
     return f"{local:%H:%M} {fmt_date(local.date(), lang)}"
 
 

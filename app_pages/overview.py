@@ -5,16 +5,17 @@ import streamlit as st
 from app_pages import _tables, _tiles, _ui
 from data_access import cached
 from i18n import fmt_date, t
-from metrics.freshness import check_freshness, city_today, month_end
+from metrics.clock import city_today, month_end
+from metrics.freshness import check_freshness
 from metrics.overview import combine_attention, published_for_year, rank_for_tile
 from metrics.registry import Grain, headline_indicators
 
-REVIEW_YEAR = 2025
 ATTENTION_TOP = 10
 
 filters = _ui.current_filters()
 lang, year = filters.lang, filters.year
 today = city_today()
+review_year = _ui.review_year()
 is_filtered = not filters.unit_filter.is_whole_city
 _ui.page_header("page_overview", filters, "overview_subtitle")
 
@@ -23,7 +24,7 @@ for indicator in headline_indicators():
     result = cached.scope_series(indicator.code, filters.unit_filter)
     fetched.append(result)
     series_by_code[indicator.code] = result.frame
-    tiles[indicator.code] = cached.headline_tile(result.frame, indicator.code, year)
+    tiles[indicator.code] = cached.headline_tile(result.frame, indicator.code, year, today)
 published = cached.published()
 fetched.append(published)
 stale_slot = st.container()  # filled at the end, once every fetch is known
@@ -71,18 +72,18 @@ if shown:
     st.caption(t("tiles_download_caption", lang))
     _ui.download_buttons(_tables.tiles_table(shown, lang), f"tong-quan-{year}", lang, key="tiles")
 
-if year != REVIEW_YEAR:  # when 2025 is chosen, the tiles above are the review
-    st.subheader(t("review_title", lang, year=REVIEW_YEAR))
+if year != review_year:  # when that year is chosen, the tiles above are its review
+    st.subheader(t("review_title", lang, year=review_year))
     with st.container(horizontal=True, key="review", gap="medium", vertical_alignment="distribute"):
         for indicator in headline_indicators():
-            review = cached.year_review(series_by_code[indicator.code], indicator.code, REVIEW_YEAR)
+            review = cached.year_review(series_by_code[indicator.code], indicator.code, review_year)
             if review is None:
                 with st.container(border=True):
                     st.markdown(f"**{indicator.short(lang)}**")
-                    _ui.empty_state(lang, t("empty_indicator_year", lang, year=REVIEW_YEAR))
+                    _ui.empty_state(lang, t("empty_indicator_year", lang, year=review_year))
                 continue
             city_figures = indicator.grain is Grain.CITY or not is_filtered
-            mine = published_for_year(published.frame, indicator, REVIEW_YEAR)
+            mine = published_for_year(published.frame, indicator, review_year)
             _tiles.render_review_card(
                 review, indicator, lang, mine if city_figures else mine.iloc[0:0]
             )

@@ -30,10 +30,11 @@ from data_access.engine import (
     url_problem,
 )
 from data_access.queries import UnitFilter
-from metrics.freshness import city_today, latest_complete_period
-from metrics.registry import get_indicator
+from metrics import overview
+from metrics.clock import utc_now
+from metrics.registry import HEADLINE_CODES, get_indicator
 from metrics.review import YearResult, year_result
-from metrics.tiles import Tile, build_tile
+from metrics.tiles import Tile
 
 TTL_SECONDS = 300
 MAX_ENTRIES = 128
@@ -86,10 +87,6 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
 def _fetch(key: tuple[Any, ...], load: Callable[[], tuple[pd.DataFrame, dt.datetime]]) -> Fetched:
     url = key[1]
     try:
@@ -114,7 +111,7 @@ def _scope_series(
     url: str, indicator_code: str, unit_filter: UnitFilter
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
-        return queries.scope_series(conn, indicator_code, unit_filter), _now()
+        return queries.scope_series(conn, indicator_code, unit_filter), utc_now()
 
 
 def scope_series(indicator_code: str, unit_filter: UnitFilter) -> Fetched:
@@ -132,7 +129,7 @@ def _unit_standing(
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         frame = queries.unit_standing(conn, indicator_code, year, through_month, unit_filter)
-        return frame, _now()
+        return frame, utc_now()
 
 
 def unit_standing(
@@ -149,7 +146,7 @@ def unit_standing(
 @st.cache_data(ttl=TTL_SECONDS, max_entries=16, show_spinner=False)
 def _published(url: str, indicator_code: str | None) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
-        return queries.published(conn, indicator_code), _now()
+        return queries.published(conn, indicator_code), utc_now()
 
 
 def published(indicator_code: str | None = None) -> Fetched:
@@ -177,19 +174,28 @@ def warehouse_state() -> tuple[WarehouseState, str, str]:
     return state, detail, describe_url(url)
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
-def headline_tile(series: pd.DataFrame, indicator_code: str, year: int) -> Tile | None:
-    """The tile of ``indicator_code`` for ``year`` from ``series`` (cached on its content).
+@st.cache_data(ttl=TTL_SECONDS, max_entries=16, show_spinner=False)
+def _latest_data_year(url: str, through_month: dt.date) -> int | None:
+    with engine_for(url).connect() as conn:
+        return queries.latest_data_year(conn, HEADLINE_CODES, through_month)
 
-    Read as of the latest complete period (:func:`metrics.freshness.latest_complete_period`):
-    a month that has not ended, or that few units have reported yet, is not a headline.
-    None when ``year`` has no such period. The projection's seed is fixed, so the same data
-    always give the same tile.
-    """
-    as_of = latest_complete_period(series, year, city_today())
-    if as_of is None:
+
+def latest_data_year(through_month: dt.date) -> int | None:
+    """Cached :func:`data_access.queries.latest_data_year` of the headline indicators on the
+    configured warehouse; None when it holds none or does not answer."""
+    try:
+        return _latest_data_year(warehouse_url(), through_month)
+    except SQLAlchemyError:
         return None
-    return build_tile(series, get_indicator(indicator_code), year, as_of_month=as_of)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def headline_tile(
+    series: pd.DataFrame, indicator_code: str, year: int, today: dt.date
+) -> Tile | None:
+    """:func:`metrics.overview.headline_tile`, cached on the series' content and on
+    ``today``, the day that decides which months have ended."""
+    return overview.headline_tile(series, get_indicator(indicator_code), year, today)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)

@@ -11,6 +11,7 @@ then and not yet superseded); otherwise the current versions.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -28,15 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.schema import load_batches, observations, published_figures, units
+from metrics.reference import LEAF_UNIT_TYPES
 from metrics.registry import Grain, TimeRollup, get_indicator
-
-LEAF_UNIT_TYPES: tuple[str, ...] = (
-    "ward",
-    "commune",
-    "special_zone",
-    "department",
-    "investor",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,3 +291,20 @@ def observation_count(conn: Connection) -> int:
 def warehouse_check(conn: Connection) -> bool:
     """True when the warehouse answers a trivial query."""
     return conn.execute(select(literal(1))).scalar_one() == 1
+
+
+def latest_data_year(
+    conn: Connection, indicator_codes: Sequence[str], through_month: dt.date
+) -> int | None:
+    """The latest ``period_year`` with a current observation of any of ``indicator_codes``
+    in a month up to ``through_month`` (a month after it, not over yet, does not count).
+
+    Grain: one number; None when there is no such observation.
+    """
+    statement = select(func.max(observations.c.period_year)).where(
+        observations.c.superseded_at.is_(None),
+        observations.c.indicator_id.in_(list(indicator_codes)),
+        observations.c.period_month <= through_month,
+    )
+    year = conn.execute(statement).scalar_one()
+    return None if year is None else int(year)

@@ -36,6 +36,8 @@ from data_access.schema import (
     targets,
     units,
 )
+from metrics.clock import to_warehouse_time, utc_now
+from metrics.reference import FORMER_PROVINCES
 from metrics.registry import INDICATORS
 
 REFERENCE_DIR = PROJECT_ROOT / "reference_data"
@@ -43,19 +45,9 @@ UNITS_FILE = REFERENCE_DIR / "hcmc_units_2025.csv"
 PUBLISHED_FILE = REFERENCE_DIR / "hcmc_published_indicators.csv"
 CITY_UNIT_ID = "city"
 
-FORMER_PROVINCES: dict[str, tuple[str, str]] = {
-    "ho_chi_minh_old": ("TP.HCM (cũ)", "Former HCMC"),
-    "binh_duong": ("Tỉnh Bình Dương (cũ)", "Former Bình Dương province"),
-    "ba_ria_vung_tau": ("Tỉnh Bà Rịa – Vũng Tàu (cũ)", "Former Bà Rịa–Vũng Tàu province"),
-}
 OBSERVATION_KEY = ("indicator_id", "unit_id", "period_year", "period_month")
 OBSERVATION_COLUMNS = (*OBSERVATION_KEY, "value", "numerator", "denominator")
 """The columns of a batch frame (``load_observation_batch``)."""
-
-
-def utc_now() -> dt.datetime:
-    """Now, in UTC, without a zone (how the warehouse stores timestamps)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def read_reference_units(path: Path = UNITS_FILE) -> pd.DataFrame:
@@ -231,6 +223,9 @@ def load_observation_batch(
         What the batch submits (e.g. ``"online_dossier_share|26734|2026-10"``). Rows of
         an earlier batch with the same key, and any current row with the same
         observation key, are superseded: a re-sent submission replaces, never doubles.
+    loaded_at
+        When the batch is loaded (default: now). A zoned time is converted to UTC, which
+        the warehouse stores without a zone; a naive one is taken as UTC already.
 
     Returns
     -------
@@ -251,7 +246,7 @@ def load_observation_batch(
         # Two re-sends of one submission at once: the second waits for the first, then
         # replaces it, instead of failing on the one-current-row index.
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": submission_key})
-    loaded_at = loaded_at or utc_now()
+    loaded_at = to_warehouse_time(loaded_at) if loaded_at is not None else utc_now()
     checksum = hashlib.sha256(
         frame.to_csv(index=False).encode("utf-8"), usedforsecurity=False
     ).hexdigest()
@@ -360,7 +355,7 @@ def record_audit(
     """Append one line to the audit log."""
     conn.execute(
         insert(audit_log).values(
-            occurred_at=occurred_at or utc_now(),
+            occurred_at=to_warehouse_time(occurred_at) if occurred_at is not None else utc_now(),
             actor=actor,
             action=action,
             object_type=object_type,

@@ -27,6 +27,7 @@ from demo.build import (
     validate_options,
 )
 from demo.generator import SIZES
+from metrics.clock import utc_now
 
 PROGRAM = "python -m demo"
 
@@ -112,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     last_month = args.last_month or default_last_month()
     try:
-        validate_options(last_month, args.seed, args.size, _utc_now())
+        validate_options(last_month, args.seed, args.size, utc_now())
     except ValueError as error:
         print(f"{PROGRAM}: {error}; choose another --last-month", file=sys.stderr)
         return 2
@@ -133,10 +134,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print(report.summary())
     return 0
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 if __name__ == "__main__":

@@ -24,10 +24,10 @@ from data_access.writes import (
     reference_unit_rows,
     replace_published_figures,
     sync_registry,
-    utc_now,
 )
 from demo.calibration import FIRST_MONTH
-from demo.generator import SIZES, SOURCE_NAME, SUBMITTED_BY, generate_demo, last_complete_month
+from demo.generator import SIZES, SOURCE_NAME, SUBMITTED_BY, generate_demo
+from metrics.clock import city_today, last_complete_month, utc_now
 
 BUILD_ACTION = "build_demo_warehouse"
 """The audit-log action of a build; its ``occurred_at`` is the build time."""
@@ -61,8 +61,9 @@ class BuildReport:
 
 
 def default_last_month(now: dt.datetime | None = None) -> dt.date:
-    """The last complete month in Asia/Ho_Chi_Minh (first day), for ``now`` (naive UTC)."""
-    return last_complete_month(now or utc_now())
+    """The last complete month in Asia/Ho_Chi_Minh (first day), at ``now`` (naive UTC;
+    default: the clock)."""
+    return last_complete_month(city_today(now))
 
 
 def validate_options(last_month: dt.date, seed: int, size: str, now: dt.datetime) -> None:
@@ -73,7 +74,7 @@ def validate_options(last_month: dt.date, seed: int, size: str, now: dt.datetime
         raise ValueError(f"seed must be a non-negative integer; got {seed}")
     if last_month.day != 1:
         raise ValueError(f"last_month must be the first day of a month; got {last_month}")
-    latest = last_complete_month(now)
+    latest = default_last_month(now)
     if not FIRST_MONTH <= last_month <= latest:
         raise ValueError(
             f"last month {last_month:%Y-%m} is outside {FIRST_MONTH:%Y-%m}..{latest:%Y-%m}; "

@@ -33,11 +33,12 @@ from scipy.special import expit
 from data_access.writes import OBSERVATION_COLUMNS
 from demo import calibration as cal
 from demo.units import BOARDS, DEPARTMENT_PLAN_SHARE, DEPARTMENTS, demo_unit_rows
+from metrics.clock import add_months, month_end
+from metrics.reference import COMMUNE_LEVEL_TYPES
 
 SIZES = ("S",)
 """Sizes implemented; the benchmark tiers (M, L) come with the benchmark work."""
 
-COMMUNE_LEVEL_TYPES = ("ward", "commune", "special_zone")
 DOSSIER_INDICATORS = (
     "dossiers_received",
     "online_dossier_share",
@@ -79,12 +80,6 @@ LOAD_GRACE = dt.timedelta(minutes=5)
 # --- calendar helpers -----------------------------------------------------------------------
 
 
-def add_months(month: dt.date, count: int) -> dt.date:
-    """The first day of the month ``count`` months after ``month``'s."""
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
     """First days of the months from ``first``'s to ``last``'s, inclusive."""
     count = (last.year - first.year) * 12 + last.month - first.month + 1
@@ -94,27 +89,6 @@ def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
 def days_in_month(month: dt.date) -> int:
     """Number of days in ``month``'s month."""
     return calendar.monthrange(month.year, month.month)[1]
-
-
-def month_end(month: dt.date) -> dt.date:
-    """The last day of ``month``'s month."""
-    return month.replace(day=days_in_month(month))
-
-
-def last_complete_month(now: dt.datetime) -> dt.date:
-    """The first day of the last complete month in Asia/Ho_Chi_Minh (UTC+7, no DST).
-
-    ``now`` is naive UTC, as the warehouse stores times.
-
-    Examples
-    --------
-    >>> last_complete_month(dt.datetime(2026, 11, 23, 3, 0))
-    datetime.date(2026, 10, 1)
-    >>> last_complete_month(dt.datetime(2026, 11, 30, 18, 0))  # 1 Dec, 01:00 in HCMC
-    datetime.date(2026, 11, 1)
-    """
-    local = now + dt.timedelta(hours=7)
-    return add_months(local.date().replace(day=1), -1)
 
 
 def window_month_weights(start: dt.date, end: dt.date) -> dict[dt.date, float]:
@@ -976,12 +950,10 @@ __all__ = [
     "SIZES",
     "BatchPlan",
     "DemoData",
-    "add_months",
     "calibrate_logit_shift",
     "cumulative_on_day",
     "generate_demo",
     "largest_remainder",
-    "last_complete_month",
     "month_end_curve",
     "month_starts",
     "quarterly_split",

@@ -1,21 +1,18 @@
 """Freshness: which period should be in the warehouse by now, and is it.
 
-All dates are in Asia/Ho_Chi_Minh.
+All dates are in Asia/Ho_Chi_Minh; "today" comes from :mod:`metrics.clock`.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from metrics.clock import add_months, last_complete_month
 from metrics.registry import Frequency, Indicator
-
-CITY_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class Freshness(StrEnum):
@@ -36,44 +33,6 @@ class FreshnessCheck:
     periods_behind: int
 
 
-def city_today(now: dt.datetime | None = None) -> dt.date:
-    """Today's date in Ho Chi Minh City."""
-    moment = now or dt.datetime.now(dt.UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(CITY_TIMEZONE).date()
-
-
-def last_complete_month(today: dt.date) -> dt.date:
-    """First day of the last month that has ended by ``today``.
-
-    Examples
-    --------
-    >>> last_complete_month(dt.date(2026, 11, 23))
-    datetime.date(2026, 10, 1)
-    >>> last_complete_month(dt.date(2026, 1, 1))
-    datetime.date(2025, 12, 1)
-    """
-    first = today.replace(day=1)
-    return (first - dt.timedelta(days=1)).replace(day=1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    """The last day of ``month``'s month.
-
-    Examples
-    --------
-    >>> month_end(dt.date(2024, 2, 1))
-    datetime.date(2024, 2, 29)
-    """
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def _add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
 def expected_latest_period(indicator: Indicator, today: dt.date) -> dt.date:
     """The latest period whose data the freshness promise says must be in by ``today``.
 
@@ -92,12 +51,12 @@ def expected_latest_period(indicator: Indicator, today: dt.date) -> dt.date:
     """
     if indicator.frequency is Frequency.MONTHLY:
         lag = 1 if today.day > indicator.freshness_due_day else 2
-        return _add_months(today.replace(day=1), -lag)
+        return add_months(today.replace(day=1), -lag)
     quarter_end_month = ((today.month - 1) // 3) * 3  # last month of the previous quarter
-    candidate = _add_months(dt.date(today.year, 1, 1), quarter_end_month - 1)
-    due = _add_months(candidate, 1).replace(day=min(indicator.freshness_due_day, 28))
+    candidate = add_months(dt.date(today.year, 1, 1), quarter_end_month - 1)
+    due = add_months(candidate, 1).replace(day=min(indicator.freshness_due_day, 28))
     if today <= due:
-        candidate = _add_months(candidate, -3)
+        candidate = add_months(candidate, -3)
     return candidate
 
 

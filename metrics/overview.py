@@ -1,4 +1,4 @@
-"""The Overview's attention list: units and departments ranked across indicators."""
+"""The Overview's choices: which year and month to show, its tiles, and the attention list."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import datetime as dt
 import pandas as pd
 
 from metrics.attention import expected_to_date, rank_attention
-from metrics.freshness import month_end
+from metrics.clock import last_complete_month, month_end
+from metrics.freshness import latest_complete_period
 from metrics.registry import Indicator
-from metrics.tiles import Tile
+from metrics.tiles import Tile, build_tile
 
 ATTENTION_COLUMNS: tuple[str, ...] = (
     "indicator_code",
@@ -25,6 +26,69 @@ ATTENTION_COLUMNS: tuple[str, ...] = (
     "is_newly_red",
     "is_small_denominator",
 )
+
+
+def default_year(today: dt.date, latest_data_year: int | None) -> int:
+    """The year the Overview opens on: the latest year with data, never one with nothing.
+
+    Parameters
+    ----------
+    today
+        Today's date in the city (:func:`metrics.clock.city_today`).
+    latest_data_year
+        The latest ``period_year`` with data in a month that has ended by ``today``
+        (:func:`data_access.queries.latest_data_year`); None when unknown or empty.
+
+    Returns
+    -------
+    int
+        The year of the last complete month (in January, last year is still being
+        closed), or the latest year with data when that is earlier: a warehouse whose data
+        stop before this year opens on its last year, not on an empty page.
+
+    Examples
+    --------
+    >>> default_year(dt.date(2026, 11, 28), 2026), default_year(dt.date(2027, 1, 15), 2026)
+    (2026, 2026)
+    >>> default_year(dt.date(2027, 11, 28), 2026), default_year(dt.date(2027, 11, 28), None)
+    (2026, 2027)
+    """
+    calendar_year = last_complete_month(today).year
+    if latest_data_year is None:
+        return calendar_year
+    return min(calendar_year, latest_data_year)
+
+
+def review_year(today: dt.date, latest_data_year: int | None) -> int:
+    """The year of the "in review" strip: the last closed year, not after the data.
+
+    Examples
+    --------
+    >>> review_year(dt.date(2026, 11, 28), 2026), review_year(dt.date(2027, 1, 1), 2026)
+    (2025, 2026)
+    >>> review_year(dt.date(2028, 3, 1), 2026), review_year(dt.date(2026, 11, 28), None)
+    (2026, 2025)
+    """
+    last_closed = today.year - 1
+    if latest_data_year is None:
+        return last_closed
+    return min(last_closed, latest_data_year)
+
+
+def headline_tile(
+    series: pd.DataFrame, indicator: Indicator, year: int, today: dt.date
+) -> Tile | None:
+    """The tile of ``indicator`` for ``year``, read as of its latest complete period.
+
+    A month that has not ended by ``today``, or that few units have reported yet, is not
+    a headline (:func:`metrics.freshness.latest_complete_period`). None when ``year`` has
+    no such period. The projection's seed is fixed, so the same data and day always give
+    the same tile.
+    """
+    as_of = latest_complete_period(series, year, today)
+    if as_of is None:
+        return None
+    return build_tile(series, indicator, year, as_of_month=as_of)
 
 
 def combine_attention(rankings: dict[str, pd.DataFrame], top: int = 15) -> pd.DataFrame:

@@ -19,7 +19,6 @@ Three shapes, chosen from the registry entry (:func:`series_shape`):
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from enum import StrEnum
 
@@ -253,18 +252,6 @@ def period_start_month(index: int, per_year: int) -> pd.Timestamp:
     if per_year == 4:
         return pd.Timestamp(index // 4, (index % 4) * 3 + 3, 1)
     return pd.Timestamp(index, 12, 1)
-
-
-def month_end(month: pd.Timestamp | dt.date) -> dt.date:
-    """The last day of ``month``.
-
-    Examples
-    --------
-    >>> month_end(pd.Timestamp("2025-02-01"))
-    datetime.date(2025, 2, 28)
-    """
-    stamp = pd.Timestamp(month)
-    return (stamp + pd.offsets.MonthEnd(0)).date()
 
 
 def months_to_year_end(last_month: pd.Timestamp | None, year: int) -> int:

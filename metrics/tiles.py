@@ -32,12 +32,12 @@ from typing import Literal
 import pandas as pd
 
 from metrics.attention import expected_to_date
+from metrics.clock import month_end
 from metrics.pace import Pace, required_pace
 from metrics.periods import (
     SeriesShape,
     check_series,
     in_year_rows,
-    month_end,
     period_index,
     periods_per_year,
     ratio_pct,

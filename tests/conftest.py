@@ -1,4 +1,10 @@
-"""Shared fixtures: the demo warehouse, PostgreSQL databases, Chromium and a live app server.
+"""Shared fixtures: the clock, the demo warehouse, PostgreSQL databases, Chromium and a live
+app server.
+
+The clock is pinned for the whole session (``time-machine``, ticking from 10:00 in Ho Chi
+Minh City) to ``DASHBOARD_TEST_TODAY`` (``YYYY-MM-DD``), or to today's date when it is unset,
+so the suite can be run as on any day: ``DASHBOARD_TEST_TODAY=2027-11-28 make test``. The app
+server of the browser tests runs under the same clock.
 
 Outside resources (PostgreSQL, Chromium) skip their tests with a message when missing, and
 fail them instead when ``DASHBOARD_REQUIRE_POSTGRES=1`` / ``DASHBOARD_REQUIRE_BROWSER=1``
@@ -11,6 +17,7 @@ own app server, and nothing is shared between workers.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -25,15 +32,19 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 from data_access.engine import PROJECT_ROOT
+from metrics.clock import CITY_TIMEZONE, city_today
 
-# The month the demo warehouse ends on in tests, so results do not depend on today's date.
+# The month the demo warehouse ends on in tests: its figures are the same whatever the day
+# the suite runs on (the clock decides only which of them are complete, late or due).
 DEMO_LAST_MONTH = date(2026, 10, 1)
+TODAY_VARIABLE = "DASHBOARD_TEST_TODAY"
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "DASHBOARD_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -42,6 +53,41 @@ CHROMIUM_PATH = Path("/usr/bin/chromium")
 APP_START_TIMEOUT_S = 60.0
 
 _SERVER_LOG_KEY = pytest.StashKey[Path]()
+_CLOCK_KEY = pytest.StashKey[time_machine.travel]()
+
+
+def test_today() -> date:
+    """The day the session runs as: ``DASHBOARD_TEST_TODAY``, else today in the city."""
+    text_value = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not text_value:
+        return city_today()
+    try:
+        return date.fromisoformat(text_value)
+    except ValueError:
+        raise pytest.UsageError(
+            f"{TODAY_VARIABLE}={text_value!r} is not a date; use YYYY-MM-DD, e.g. 2027-11-28"
+        ) from None
+
+
+test_today.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Pin the clock for the whole session (every xdist worker pins its own)."""
+    moment = dt.datetime.combine(test_today(), dt.time(10, 0), tzinfo=CITY_TIMEZONE)
+    traveller = time_machine.travel(moment, tick=True)
+    traveller.start()
+    config.stash[_CLOCK_KEY] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_CLOCK_KEY, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"clock: {test_today():%Y-%m-%d} 10:00 Asia/Ho_Chi_Minh ({TODAY_VARIABLE})"
 
 
 def _is_required(variable: str) -> bool:
@@ -260,6 +306,16 @@ def _wait_until_healthy(
     return f"no healthy answer within {timeout_s:.0f} s ({last_error})"
 
 
+_SERVER_UNDER_THE_CLOCK = """
+import sys
+import time_machine
+time_machine.travel(sys.argv[1], tick=True).start()
+from streamlit.web.cli import main
+sys.argv = ["streamlit", *sys.argv[2:]]
+main()
+"""
+
+
 @pytest.fixture(scope="session")
 def app_server(
     request: pytest.FixtureRequest,
@@ -273,6 +329,8 @@ def app_server(
     """
     port = _free_port()
     log_path = tmp_path_factory.mktemp("app-server") / "streamlit.log"
+    # The server is another process: it travels to the session's instant itself.
+    clock = dt.datetime.now(dt.UTC).isoformat()
     request.config.stash[_SERVER_LOG_KEY] = log_path
     env = os.environ | {
         "DASHBOARD_DB_URL": demo_warehouse_url,
@@ -282,8 +340,9 @@ def app_server(
     }
     command = [
         sys.executable,
-        "-m",
-        "streamlit",
+        "-c",
+        _SERVER_UNDER_THE_CLOCK,
+        clock,
         "run",
         str(PROJECT_ROOT / "app.py"),
         "--server.port",

@@ -14,7 +14,7 @@ from data_access import queries
 from data_access.engine import PROJECT_ROOT, make_engine
 from data_access.queries import UnitFilter
 from i18n import fmt_date, fmt_pp, fmt_value
-from metrics.freshness import month_end
+from metrics.clock import month_end
 from metrics.registry import headline_indicators
 from metrics.tiles import build_tile
 

@@ -254,3 +254,73 @@ def test_the_health_check_needs_a_current_row(small_warehouse):
     with small_warehouse.begin() as conn:
         conn.exec_driver_sql("UPDATE observations SET superseded_at = loaded_at")
     assert inspect_warehouse(url, small_warehouse)[0] is WarehouseState.EMPTY
+
+
+def test_a_zoned_load_time_is_stored_in_utc_and_read_back_with_as_of(small_warehouse):
+    """Regression: a load at 14:00+07:00 was stored as 14:00 with no zone (seven hours late),
+    so an as_of at 10:00 UTC (17:00 in the city) did not see it."""
+    hcmc = dt.timezone(dt.timedelta(hours=7))
+    with small_warehouse.begin() as conn:
+        result = writes.load_observation_batch(
+            conn,
+            _rows("online_dossier_share", 2026, OCT, {COMMUNE_OLD: (45, 90)}),
+            submission_key="zoned",
+            source_name="t",
+            submitted_by="t",
+            loaded_at=dt.datetime(2026, 11, 20, 14, 0, tzinfo=hcmc),
+        )
+        stored = conn.exec_driver_sql(
+            "SELECT loaded_at FROM load_batches WHERE submission_key = 'zoned'"
+        ).scalar_one()
+    assert result.loaded_at == dt.datetime(2026, 11, 20, 7, 0)
+    assert pd.Timestamp(stored).to_pydatetime() == dt.datetime(2026, 11, 20, 7, 0)
+    # October after the re-send: 60 + 6 = 66 of 110; with the commune's 45/90: 111 of 200.
+    ten_utc = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
+    six_utc = dt.datetime(2026, 11, 20, 6, 0, tzinfo=dt.UTC)  # 13:00 in the city
+    with small_warehouse.connect() as conn:
+        seen = _by_month(queries.scope_series(conn, "online_dossier_share", as_of=ten_utc))
+        earlier = _by_month(queries.scope_series(conn, "online_dossier_share", as_of=six_utc))
+    assert seen[OCT].numerator == 111 and seen[OCT].denominator == 200
+    assert earlier[OCT].numerator == 66
+
+
+def test_a_load_time_with_a_zone_but_no_offset_is_refused(small_warehouse):
+    class NoOffset(dt.tzinfo):
+        def utcoffset(self, moment):
+            return None
+
+    with pytest.raises(ValueError, match="zone without an offset"), small_warehouse.begin() as conn:
+        writes.load_observation_batch(
+            conn,
+            _rows("online_dossier_share", 2026, OCT, {COMMUNE_OLD: (45, 90)}),
+            submission_key="nozone",
+            source_name="t",
+            submitted_by="t",
+            loaded_at=dt.datetime(2026, 11, 20, 14, 0, tzinfo=NoOffset()),
+        )
+    with small_warehouse.connect() as conn:
+        series = _by_month(queries.scope_series(conn, "online_dossier_share"))
+    assert series[OCT].numerator == 66
+
+
+def test_the_latest_data_year_counts_only_months_that_have_ended(small_warehouse):
+    # September and October 2026 of the online share are in: 2026 once October is over.
+    with small_warehouse.connect() as conn:
+        assert queries.latest_data_year(conn, ["online_dossier_share"], OCT) == 2026
+        assert queries.latest_data_year(conn, ["online_dossier_share"], SEP) == 2026
+        assert queries.latest_data_year(conn, ["online_dossier_share"], dt.date(2026, 8, 1)) is None
+        assert queries.latest_data_year(conn, ["satisfaction_rate"], OCT) is None
+    with small_warehouse.begin() as conn:
+        writes.load_observation_batch(
+            conn,
+            _rows("online_dossier_share", 2027, dt.date(2027, 1, 1), {WARD_OLD: (1, 2)}),
+            submission_key="early",
+            source_name="t",
+            submitted_by="t",
+        )
+    with small_warehouse.connect() as conn:
+        # A January 2027 row counts once January is over, not in December.
+        assert (
+            queries.latest_data_year(conn, ["online_dossier_share"], dt.date(2026, 12, 1)) == 2026
+        )
+        assert queries.latest_data_year(conn, ["online_dossier_share"], dt.date(2027, 1, 1)) == 2027

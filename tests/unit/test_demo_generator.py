@@ -13,12 +13,10 @@ from data_access.writes import read_published_figures, reference_unit_rows
 from demo import calibration as cal
 from demo.generator import (
     REVISIONS,
-    add_months,
     calibrate_logit_shift,
     cumulative_on_day,
     generate_demo,
     largest_remainder,
-    last_complete_month,
     month_end_curve,
     month_starts,
     pre_merger_knot,
@@ -35,36 +33,10 @@ NOW = dt.datetime(2026, 11, 23, 4, 0)
 # --- calendars ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("month", "count", "expected"),
-    [
-        (D(2025, 1, 1), 0, D(2025, 1, 1)),
-        (D(2025, 12, 1), 1, D(2026, 1, 1)),
-        (D(2025, 1, 1), -1, D(2024, 12, 1)),
-        (D(2020, 1, 1), 81, D(2026, 10, 1)),
-    ],
-)
-def test_add_months(month: dt.date, count: int, expected: dt.date) -> None:
-    assert add_months(month, count) == expected
-
-
 def test_month_starts_are_inclusive() -> None:
     months = month_starts(D(2020, 1, 1), D(2026, 10, 1))
     assert len(months) == 82
     assert months[0] == D(2020, 1, 1) and months[-1] == D(2026, 10, 1)
-
-
-@pytest.mark.parametrize(
-    ("now", "expected"),
-    [
-        (dt.datetime(2026, 11, 23, 4, 0), D(2026, 10, 1)),
-        (dt.datetime(2026, 11, 30, 16, 59), D(2026, 10, 1)),  # 23:59 on 30 Nov in HCMC
-        (dt.datetime(2026, 11, 30, 17, 0), D(2026, 11, 1)),  # midnight, 1 Dec in HCMC
-        (dt.datetime(2026, 1, 5, 0, 0), D(2025, 12, 1)),
-    ],
-)
-def test_last_complete_month_is_in_ho_chi_minh_time(now: dt.datetime, expected: dt.date) -> None:
-    assert last_complete_month(now) == expected
 
 
 @pytest.mark.parametrize(
