@@ -98,6 +98,13 @@ load_batches = Table(
         nullable=False,
         comment="what the batch submits; a re-sent submission with the same key replaces it",
     ),
+    Column(
+        "batch_kind",
+        String(20),
+        nullable=False,
+        server_default=text("'observations'"),
+        comment="what the batch holds: observations or capital_plans",
+    ),
     Column("source_name", String(300), nullable=False),
     Column("submitted_by", String(200), nullable=False),
     Column("loaded_at", DateTime, nullable=False),
@@ -124,6 +131,14 @@ observations = Table(
         "disbursement extension month (January), which counts towards the plan year before",
     ),
     Column("period_month", Date, nullable=False, comment="first day of the month observed"),
+    Column(
+        "breakdown_key",
+        String(80),
+        nullable=False,
+        server_default=text("''"),
+        comment="'' for the unit's total; else a breakdowns.breakdown_key (a procedure, a "
+        "sector) the row is a part of",
+    ),
     Column("value", Float, nullable=True),
     Column("numerator", Float, nullable=True),
     Column("denominator", Float, nullable=True),
@@ -142,13 +157,81 @@ observations = Table(
         "unit_id",
         "period_year",
         "period_month",
+        "breakdown_key",
         unique=True,
         sqlite_where=text("superseded_at IS NULL"),
         postgresql_where=text("superseded_at IS NULL"),
     ),
-    Index("ix_observations_indicator_month", "indicator_id", "period_month", "unit_id"),
+    Index(
+        "ix_observations_indicator_month",
+        "indicator_id",
+        "breakdown_key",
+        "period_month",
+        "unit_id",
+    ),
     Index("ix_observations_batch", "batch_id"),
     Index("ix_observations_superseded_by_batch", "superseded_by_batch_id"),
+)
+
+breakdowns = Table(
+    "breakdowns",
+    metadata,
+    Column(
+        "breakdown_key",
+        String(80),
+        primary_key=True,
+        comment="<dimension>:<code>, e.g. procedure:1.001612 or sector:C",
+    ),
+    Column("dimension", String(20), nullable=False, comment="procedure or sector"),
+    Column("code", String(60), nullable=False),
+    Column("name_vi", String(300), nullable=False),
+    Column("name_en", String(300), nullable=False),
+    Column("sort_order", Integer, nullable=False, server_default=text("0")),
+    Column(
+        "attributes_json",
+        Text,
+        nullable=True,
+        comment="what the dimension adds, e.g. a procedure's online availability",
+    ),
+    Column("is_demo", Boolean, nullable=False, server_default=text("false")),
+    Index("ix_breakdowns_dimension", "dimension", "sort_order"),
+)
+
+capital_plans = Table(
+    "capital_plans",
+    metadata,
+    Column("capital_plan_id", BigId, primary_key=True, autoincrement=True),
+    Column("unit_id", String(40), ForeignKey("units.unit_id"), nullable=False),
+    Column("plan_year", Integer, nullable=False),
+    Column(
+        "effective_date",
+        Date,
+        nullable=False,
+        comment="the day the plan (or its revision) takes effect; it applies to every "
+        "month-end figure from then on",
+    ),
+    Column("plan_billion_vnd", Float, nullable=False),
+    Column("source_document", Text, nullable=False, comment="the decision that sets it"),
+    Column("batch_id", BigId, ForeignKey("load_batches.batch_id"), nullable=False),
+    Column("loaded_at", DateTime, nullable=False),
+    Column("superseded_at", DateTime, nullable=True, comment="null while current"),
+    Column(
+        "superseded_by_batch_id",
+        BigId,
+        ForeignKey("load_batches.batch_id"),
+        nullable=True,
+    ),
+    Index(
+        "ux_capital_plans_current",
+        "unit_id",
+        "plan_year",
+        "effective_date",
+        unique=True,
+        sqlite_where=text("superseded_at IS NULL"),
+        postgresql_where=text("superseded_at IS NULL"),
+    ),
+    Index("ix_capital_plans_year", "plan_year", "unit_id"),
+    Index("ix_capital_plans_batch", "batch_id"),
 )
 
 published_figures = Table(

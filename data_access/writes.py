@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import (
     Connection,
+    Table,
     and_,
     bindparam,
     delete,
@@ -29,6 +30,8 @@ from sqlalchemy import (
 from data_access.engine import PROJECT_ROOT
 from data_access.schema import (
     audit_log,
+    breakdowns,
+    capital_plans,
     indicators,
     load_batches,
     observations,
@@ -45,9 +48,14 @@ UNITS_FILE = REFERENCE_DIR / "hcmc_units_2025.csv"
 PUBLISHED_FILE = REFERENCE_DIR / "hcmc_published_indicators.csv"
 CITY_UNIT_ID = "city"
 
-OBSERVATION_KEY = ("indicator_id", "unit_id", "period_year", "period_month")
+TOTAL_BREAKDOWN = ""
+"""The ``breakdown_key`` of a unit's total (rows that are not a part of a breakdown)."""
+OBSERVATION_KEY = ("indicator_id", "unit_id", "period_year", "period_month", "breakdown_key")
 OBSERVATION_COLUMNS = (*OBSERVATION_KEY, "value", "numerator", "denominator")
 """The columns of a batch frame (``load_observation_batch``)."""
+CAPITAL_PLAN_KEY = ("unit_id", "plan_year", "effective_date")
+CAPITAL_PLAN_COLUMNS = (*CAPITAL_PLAN_KEY, "plan_billion_vnd", "source_document")
+"""The columns of a capital-plan batch frame (``load_capital_plan_batch``)."""
 
 
 def read_reference_units(path: Path = UNITS_FILE) -> pd.DataFrame:
@@ -110,6 +118,36 @@ def insert_units(conn: Connection, frame: pd.DataFrame) -> int:
     records = _records(frame)
     if records:
         conn.execute(insert(units), records)
+    return len(records)
+
+
+BREAKDOWN_COLUMNS = (
+    "breakdown_key",
+    "dimension",
+    "code",
+    "name_vi",
+    "name_en",
+    "sort_order",
+    "attributes_json",
+    "is_demo",
+)
+
+
+def upsert_breakdowns(conn: Connection, frame: pd.DataFrame) -> int:
+    """Insert the breakdowns (procedures, sectors) that are new and update the others.
+
+    ``frame`` has :data:`BREAKDOWN_COLUMNS`; ``breakdown_key`` is ``<dimension>:<code>``.
+    Returns the number of rows written.
+    """
+    records = _records(frame[list(BREAKDOWN_COLUMNS)])
+    existing = set(conn.execute(select(breakdowns.c.breakdown_key)).scalars())
+    new = [r for r in records if r["breakdown_key"] not in existing]
+    if new:
+        conn.execute(insert(breakdowns), new)
+    for record in (r for r in records if r["breakdown_key"] in existing):
+        key = record["breakdown_key"]
+        values = {k: v for k, v in record.items() if k != "breakdown_key"}
+        conn.execute(update(breakdowns).where(breakdowns.c.breakdown_key == key).values(values))
     return len(records)
 
 
@@ -198,6 +236,30 @@ class BatchResult:
     loaded_at: dt.datetime
 
 
+@dataclass(frozen=True, slots=True)
+class _Versioned:
+    """A versioned table: its key (one current row per key) and the columns a batch sets."""
+
+    table: Table
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+    kind: str
+    prefilter: tuple[str, str]
+    """Two key columns to count possible clashes by before the row-by-row supersede."""
+
+
+_OBSERVATIONS = _Versioned(
+    observations,
+    OBSERVATION_KEY,
+    OBSERVATION_COLUMNS,
+    "observations",
+    ("indicator_id", "period_month"),
+)
+_CAPITAL_PLANS = _Versioned(
+    capital_plans, CAPITAL_PLAN_KEY, CAPITAL_PLAN_COLUMNS, "capital_plans", ("unit_id", "plan_year")
+)
+
+
 def load_observation_batch(
     conn: Connection,
     frame: pd.DataFrame,
@@ -216,9 +278,10 @@ def load_observation_batch(
     conn
         A connection inside a transaction; the load lands whole or not at all.
     frame
-        One row per indicator × unit × period: ``indicator_id``, ``unit_id``,
-        ``period_year``, ``period_month`` (a date, first of the month), ``value``,
-        ``numerator``, ``denominator``. Validated by the caller.
+        One row per indicator × unit × period (× breakdown): ``indicator_id``,
+        ``unit_id``, ``period_year``, ``period_month`` (a date, first of the month),
+        ``value``, ``numerator``, ``denominator`` and optionally ``breakdown_key`` (''
+        or missing for the unit's total). Validated by the caller.
     submission_key
         What the batch submits (e.g. ``"online_dossier_share|26734|2026-10"``). Rows of
         an earlier batch with the same key, and any current row with the same
@@ -236,6 +299,87 @@ def load_observation_batch(
     Earlier versions stay in the table with ``superseded_at`` set, so a page can show
     the figures as they stood at any past time.
     """
+    if "breakdown_key" not in frame.columns:
+        frame = frame.assign(breakdown_key=TOTAL_BREAKDOWN)
+    frame = frame.assign(
+        period_month=pd.to_datetime(frame["period_month"]).dt.date,
+        breakdown_key=frame["breakdown_key"].fillna(TOTAL_BREAKDOWN),
+    )
+    return _load_versioned(
+        conn,
+        _OBSERVATIONS,
+        frame,
+        submission_key=submission_key,
+        source_name=source_name,
+        submitted_by=submitted_by,
+        is_demo=is_demo,
+        note=note,
+        loaded_at=loaded_at,
+    )
+
+
+def load_capital_plan_batch(
+    conn: Connection,
+    frame: pd.DataFrame,
+    *,
+    submission_key: str,
+    source_name: str,
+    submitted_by: str,
+    is_demo: bool = False,
+    note: str | None = None,
+    loaded_at: dt.datetime | None = None,
+) -> BatchResult:
+    """Load investors' capital plans (approved plans and their revisions) as a new batch.
+
+    Parameters
+    ----------
+    conn
+        A connection inside a transaction.
+    frame
+        One row per investor × plan year × effective date: ``unit_id``, ``plan_year``,
+        ``effective_date`` (the day the plan or revision takes effect),
+        ``plan_billion_vnd`` and ``source_document`` (the decision that sets it).
+        Validated by the caller.
+    submission_key
+        As for :func:`load_observation_batch`: a re-sent submission replaces its earlier
+        version, and a current plan row with the same key is superseded.
+
+    Returns
+    -------
+    BatchResult
+
+    Notes
+    -----
+    The plan in force for a month-end figure is, per investor, the row with the latest
+    ``effective_date`` on or before that month's last day (see
+    ``data_access.queries.scope_series``).
+    """
+    frame = frame.assign(effective_date=pd.to_datetime(frame["effective_date"]).dt.date)
+    return _load_versioned(
+        conn,
+        _CAPITAL_PLANS,
+        frame,
+        submission_key=submission_key,
+        source_name=source_name,
+        submitted_by=submitted_by,
+        is_demo=is_demo,
+        note=note,
+        loaded_at=loaded_at,
+    )
+
+
+def _load_versioned(
+    conn: Connection,
+    target: _Versioned,
+    frame: pd.DataFrame,
+    *,
+    submission_key: str,
+    source_name: str,
+    submitted_by: str,
+    is_demo: bool,
+    note: str | None,
+    loaded_at: dt.datetime | None,
+) -> BatchResult:
     if frame.empty:
         raise ValueError(
             f"submission {submission_key!r} has no rows; an empty file would erase the "
@@ -247,17 +391,19 @@ def load_observation_batch(
         # replaces it, instead of failing on the one-current-row index.
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": submission_key})
     loaded_at = to_warehouse_time(loaded_at) if loaded_at is not None else utc_now()
+    rows = frame[list(target.columns)]
     checksum = hashlib.sha256(
-        frame.to_csv(index=False).encode("utf-8"), usedforsecurity=False
+        rows.to_csv(index=False).encode("utf-8"), usedforsecurity=False
     ).hexdigest()
     batch_id = conn.execute(
         insert(load_batches)
         .values(
             submission_key=submission_key,
+            batch_kind=target.kind,
             source_name=source_name,
             submitted_by=submitted_by,
             loaded_at=loaded_at,
-            row_count=len(frame),
+            row_count=len(rows),
             rows_replaced=0,
             status="loaded",
             checksum_sha256=checksum,
@@ -266,14 +412,9 @@ def load_observation_batch(
         )
         .returning(load_batches.c.batch_id)
     ).scalar_one()
-
-    frame = frame.assign(period_month=pd.to_datetime(frame["period_month"]).dt.date)
-    replaced = _supersede(conn, frame, submission_key, batch_id, loaded_at)
-    records = _records(
-        frame[list(OBSERVATION_COLUMNS)].assign(batch_id=batch_id, loaded_at=loaded_at)
-    )
-    if records:
-        conn.execute(insert(observations), records)
+    replaced = _supersede(conn, target, rows, submission_key, batch_id, loaded_at)
+    records = _records(rows.assign(batch_id=batch_id, loaded_at=loaded_at))
+    conn.execute(insert(target.table), records)
     conn.execute(
         update(load_batches)
         .where(load_batches.c.batch_id == batch_id)
@@ -285,7 +426,12 @@ def load_observation_batch(
         action="load_batch",
         object_type="load_batch",
         object_id=str(batch_id),
-        detail={"submission_key": submission_key, "rows": len(records), "replaced": replaced},
+        detail={
+            "submission_key": submission_key,
+            "kind": target.kind,
+            "rows": len(records),
+            "replaced": replaced,
+        },
         occurred_at=loaded_at,
     )
     return BatchResult(int(batch_id), len(records), replaced, loaded_at)
@@ -293,53 +439,65 @@ def load_observation_batch(
 
 def _supersede(
     conn: Connection,
+    target: _Versioned,
     frame: pd.DataFrame,
     submission_key: str,
     batch_id: int,
     at: dt.datetime,
 ) -> int:
     """Mark as superseded the rows the new batch replaces; returns how many."""
+    table = target.table
     earlier_batches = select(load_batches.c.batch_id).where(
         load_batches.c.submission_key == submission_key,
         load_batches.c.batch_id != batch_id,
         load_batches.c.status == "loaded",
     )
     replaced = conn.execute(
-        update(observations)
-        .where(observations.c.superseded_at.is_(None), observations.c.batch_id.in_(earlier_batches))
+        update(table)
+        .where(table.c.superseded_at.is_(None), table.c.batch_id.in_(earlier_batches))
         .values(superseded_at=at, superseded_by_batch_id=batch_id)
     ).rowcount
-    indicator_ids = sorted(frame["indicator_id"].unique())
-    months = sorted(frame["period_month"].unique())
-    if not indicator_ids:
-        return replaced
+    # A quick count before the row-by-row update: a new month's submission usually
+    # clashes with nothing.
+    first, second = target.prefilter
     clash_count = conn.execute(
         select(func.count())
-        .select_from(observations)
+        .select_from(table)
         .where(
-            observations.c.superseded_at.is_(None),
-            observations.c.indicator_id.in_(indicator_ids),
-            observations.c.period_month.in_(months),
+            table.c.superseded_at.is_(None),
+            table.c[first].in_(sorted(frame[first].unique())),
+            table.c[second].in_(sorted(frame[second].unique())),
         )
     ).scalar_one()
     if clash_count:
         statement = (
-            update(observations)
+            update(table)
             .where(
                 and_(
-                    observations.c.superseded_at.is_(None),
-                    *(observations.c[c] == bindparam(f"key_{c}") for c in OBSERVATION_KEY),
+                    table.c.superseded_at.is_(None),
+                    *(table.c[c] == bindparam(f"key_{c}") for c in target.key),
                 )
             )
             .values(superseded_at=at, superseded_by_batch_id=batch_id)
         )
         keys = [
-            {f"key_{c}": row[c] for c in OBSERVATION_KEY}
-            for row in _records(frame[list(OBSERVATION_KEY)])
+            {f"key_{c}": row[c] for c in target.key} for row in _records(frame[list(target.key)])
         ]
         result = conn.execute(statement, keys)
         replaced += max(result.rowcount, 0)
     return replaced
+
+
+def refresh_statistics(conn: Connection) -> None:
+    """Refresh the planner's statistics after a large load (PostgreSQL's ``ANALYZE``).
+
+    Right after a bulk load PostgreSQL knows nothing of the new rows' distribution and
+    may plan the disbursement query's joins as nested loops (seconds instead of
+    milliseconds); SQLite plans without statistics. Safe inside a transaction.
+    """
+    if conn.dialect.name == "postgresql":
+        for table in (observations, capital_plans, load_batches, units):
+            conn.execute(text(f"ANALYZE {table.name}"))
 
 
 def record_audit(

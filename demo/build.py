@@ -16,12 +16,14 @@ from sqlalchemy import Connection, delete, func, inspect, select
 
 from data_access.engine import describe_url, make_engine
 from data_access.migrate import upgrade
-from data_access.schema import load_batches, observations, units
+from data_access.schema import capital_plans, load_batches, observations, units
 from data_access.writes import (
     insert_units,
+    load_capital_plan_batch,
     load_observation_batch,
     record_audit,
     reference_unit_rows,
+    refresh_statistics,
     replace_published_figures,
     sync_registry,
 )
@@ -158,7 +160,12 @@ def build_demo_warehouse(
             sync_registry(conn)
             replace_published_figures(conn)
             for batch in demo.batches:
-                load_observation_batch(
+                load = (
+                    load_capital_plan_batch
+                    if batch.kind == "capital_plans"
+                    else load_observation_batch
+                )
+                load(
                     conn,
                     batch.frame,
                     submission_key=batch.submission_key,
@@ -168,6 +175,7 @@ def build_demo_warehouse(
                     note=batch.note,
                     loaded_at=batch.loaded_at,
                 )
+            refresh_statistics(conn)
             current, superseded = conn.execute(
                 select(
                     func.count().filter(observations.c.superseded_at.is_(None)),
@@ -229,6 +237,7 @@ def _remove_demo(conn: Connection, at: dt.datetime) -> None:
     observation refers to. Batches that are not demo data, their rows, the reference units
     and the audit log stay."""
     demo_batches = select(load_batches.c.batch_id).where(load_batches.c.is_demo.is_(True))
+    conn.execute(delete(capital_plans).where(capital_plans.c.batch_id.in_(demo_batches)))
     removed = conn.execute(
         delete(observations).where(observations.c.batch_id.in_(demo_batches))
     ).rowcount

@@ -30,7 +30,7 @@ from scipy.interpolate import PchipInterpolator
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from data_access.writes import OBSERVATION_COLUMNS
+from data_access.writes import CAPITAL_PLAN_COLUMNS, OBSERVATION_COLUMNS, TOTAL_BREAKDOWN
 from demo import calibration as cal
 from demo.units import BOARDS, DEPARTMENT_PLAN_SHARE, DEPARTMENTS, demo_unit_rows
 from metrics.clock import add_months, month_end
@@ -315,6 +315,9 @@ class BatchPlan:
     note: str | None = None
     is_draft: bool = False
     """A first version that a later batch with the same key corrects."""
+    kind: str = "observations"
+    """``observations`` (``load_observation_batch``) or ``capital_plans``
+    (``load_capital_plan_batch``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,7 +332,12 @@ class DemoData:
 
     def current_observations(self) -> pd.DataFrame:
         """The observations as they stand once every batch is loaded (drafts replaced)."""
-        frames = [b.frame for b in self.batches if not b.is_draft]
+        frames = [b.frame for b in self.batches if not b.is_draft and b.kind == "observations"]
+        return pd.concat(frames, ignore_index=True)
+
+    def capital_plans(self) -> pd.DataFrame:
+        """The investors' capital plans and their revisions, as loaded."""
+        frames = [b.frame for b in self.batches if b.kind == "capital_plans"]
         return pd.concat(frames, ignore_index=True)
 
 
@@ -387,11 +395,13 @@ def generate_demo(
     disbursement = _disbursement_observations(
         communes, last_month, np.random.default_rng([seed, _PART_DISBURSEMENT])
     )
+    plans = capital_plan_rows(disbursement)
     economy = _economy_observations(last_month)
     batches = _plan_batches(
         dossiers,
         disbursement,
         economy,
+        plans,
         communes=communes,
         months=months,
         now=now,
@@ -841,10 +851,57 @@ def _load_time(
     return min(moment, now - LOAD_GRACE)
 
 
+def capital_plan_rows(disbursement: pd.DataFrame) -> pd.DataFrame:
+    """Each investor's approved plan per plan year and its revisions, from the month-end
+    plans of ``disbursement``: a row where the plan starts or changes, effective from the
+    first day of that month (1 January for the approved plan; 1 July 2025 for the merger).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"unit_id": "a", "period_year": 2025,
+    ...     "period_month": [dt.date(2025, 6, 1), dt.date(2025, 7, 1), dt.date(2025, 8, 1)],
+    ...     "denominator": [10.0, 12.0, 12.0]})
+    >>> capital_plan_rows(frame)[["effective_date", "plan_billion_vnd"]].values.tolist()
+    [[datetime.date(2025, 1, 1), 10.0], [datetime.date(2025, 7, 1), 12.0]]
+    """
+    ordered = disbursement.sort_values(["unit_id", "period_year", "period_month"])
+    in_year = ordered[
+        [m.year == y for m, y in zip(ordered["period_month"], ordered["period_year"], strict=True)]
+    ]
+    previous = in_year.groupby(["unit_id", "period_year"])["denominator"].shift(1)
+    changes = in_year[previous.isna() | (in_year["denominator"] != previous)]
+    first = changes.groupby(["unit_id", "period_year"]).cumcount() == 0
+    effective = [
+        dt.date(int(year), 1, 1) if is_first else month
+        for year, month, is_first in zip(
+            changes["period_year"], changes["period_month"], first, strict=True
+        )
+    ]
+    documents = [
+        f"Nghị quyết HĐND về kế hoạch vốn đầu tư công năm {year} (minh họa)"
+        if is_first
+        else (
+            f"Nghị quyết HĐND điều chỉnh kế hoạch vốn năm {year} "
+            "sau sắp xếp đơn vị hành chính (minh họa)"
+        )
+        for year, is_first in zip(changes["period_year"], first, strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "unit_id": changes["unit_id"].to_numpy(),
+            "plan_year": changes["period_year"].to_numpy(dtype="int64"),
+            "effective_date": effective,
+            "plan_billion_vnd": changes["denominator"].to_numpy(dtype="float64"),
+            "source_document": documents,
+        }
+    ).reset_index(drop=True)
+
+
 def _plan_batches(
     dossiers: pd.DataFrame,
     disbursement: pd.DataFrame,
     economy: pd.DataFrame,
+    plans: pd.DataFrame,
     *,
     communes: pd.DataFrame,
     months: list[dt.date],
@@ -868,9 +925,33 @@ def _plan_batches(
         missing[("disbursement", month)] = set(missing_order[:investor_count])
 
     def columns(frame: pd.DataFrame) -> pd.DataFrame:
+        if "breakdown_key" not in frame.columns:
+            frame = frame.assign(breakdown_key=TOTAL_BREAKDOWN)
         return frame.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
 
     batches: list[BatchPlan] = []
+    # Plans are approved in mid-December for the next year; a revision is loaded the day
+    # it takes effect.
+    pairs = sorted(
+        set(zip(plans["plan_year"].tolist(), plans["effective_date"].tolist(), strict=True))
+    )
+    for plan_year, effective in pairs:
+        frame = plans[(plans["plan_year"] == plan_year) & (plans["effective_date"] == effective)]
+        approved = effective == dt.date(plan_year, 1, 1)
+        loaded_at = (
+            dt.datetime(plan_year - 1, 12, 15, 3)
+            if approved
+            else dt.datetime.combine(effective, dt.time(3))
+        )
+        batches.append(
+            BatchPlan(
+                f"demo|capital-plan|{plan_year}|{effective:%Y-%m-%d}",
+                min(loaded_at, now - 2 * LOAD_GRACE),
+                frame.loc[:, list(CAPITAL_PLAN_COLUMNS)].reset_index(drop=True),
+                "approved plan" if approved else "plan revision",
+                kind="capital_plans",
+            )
+        )
     revisions = {(indicator, month, plan_year) for indicator, month, plan_year in REVISIONS}
     late_rows: list[pd.DataFrame] = []
 
@@ -951,6 +1032,7 @@ __all__ = [
     "BatchPlan",
     "DemoData",
     "calibrate_logit_shift",
+    "capital_plan_rows",
     "cumulative_on_day",
     "generate_demo",
     "largest_remainder",

@@ -302,7 +302,8 @@ def test_load_times_are_before_the_build(engine: Engine, built_at: dt.datetime) 
 def test_most_submissions_arrive_by_the_fifth_and_some_late(engine: Engine) -> None:
     batches = query(
         engine,
-        "SELECT submission_key, loaded_at FROM load_batches WHERE submission_key NOT LIKE '%-Q%'",
+        "SELECT submission_key, loaded_at FROM load_batches WHERE submission_key NOT LIKE '%-Q%' "
+        "AND batch_kind = 'observations'",
     )
     month = pd.to_datetime(batches["submission_key"].str.extract(r"\|(\d{4}-\d{2})$")[0] + "-01")
     local = pd.to_datetime(batches["loaded_at"]) + pd.Timedelta(hours=7)
@@ -489,3 +490,46 @@ def test_make_demo_refuses_a_warehouse_named_by_the_environment(
     assert "DASHBOARD_DB_URL is set" in result.stderr
     assert real_rows(url) == real_before
     pd.testing.assert_frame_equal(_current_sorted(url), current_before)
+
+
+# --- capital plans --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("plan_year", "day", "expected_billion_vnd"),
+    [
+        # The old city's published 2025 plan (84,149) plus the two former provinces' demo
+        # plans (20,500 + 12,800) until the merger; the merged city's published 120,353
+        # from 1 July 2025; the demo's 136,000 for 2026 (demo/calibration.py).
+        (2025, "2025-06-30", 84_149 + 20_500 + 12_800),
+        (2025, "2025-07-01", 120_353),
+        (2026, "2026-10-31", 136_000),
+    ],
+)
+def test_plans_in_force_add_up_to_the_published_plan(
+    engine: Engine, plan_year: int, day: str, expected_billion_vnd: float
+) -> None:
+    # Independent SQL: per investor the row with the latest effective date on or before
+    # the day, summed.
+    total = scalar(
+        engine,
+        "SELECT SUM(p.plan_billion_vnd) FROM capital_plans p "
+        "WHERE p.superseded_at IS NULL AND p.plan_year = :year AND p.effective_date = ("
+        "  SELECT MAX(q.effective_date) FROM capital_plans q WHERE q.unit_id = p.unit_id "
+        "  AND q.plan_year = p.plan_year AND q.superseded_at IS NULL "
+        "  AND q.effective_date <= :day)",
+        year=plan_year,
+        day=day,
+    )
+    assert float(total) == pytest.approx(expected_billion_vnd, abs=0.5)
+
+
+def test_every_disbursing_investor_has_a_plan(engine: Engine) -> None:
+    orphans = scalar(
+        engine,
+        "SELECT COUNT(DISTINCT o.unit_id) FROM observations o "
+        "WHERE o.indicator_id = 'public_investment_disbursement' AND o.superseded_at IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM capital_plans p WHERE p.unit_id = o.unit_id "
+        "AND p.plan_year = o.period_year AND p.superseded_at IS NULL)",
+    )
+    assert orphans == 0
