@@ -533,3 +533,37 @@ def test_every_disbursing_investor_has_a_plan(engine: Engine) -> None:
         "AND p.plan_year = o.period_year AND p.superseded_at IS NULL)",
     )
     assert orphans == 0
+
+
+def test_removing_the_demo_keeps_a_real_capital_plan(
+    demo_warehouse_url: str, tmp_path: Path
+) -> None:
+    from data_access import writes
+    from demo.build import _remove_demo
+
+    url = _private_copy(demo_warehouse_url, tmp_path)
+    engine = create_engine(url)
+    plan = pd.DataFrame(
+        [
+            {
+                "unit_id": "25747",
+                "plan_year": 2027,
+                "effective_date": dt.date(2027, 1, 1),
+                "plan_billion_vnd": 321.5,
+                "source_document": "Nghị quyết thật",
+            }
+        ]
+    )
+    try:
+        with engine.begin() as conn:
+            real = writes.load_capital_plan_batch(
+                conn, plan, submission_key="real|plan-2027", source_name="f", submitted_by="s"
+            )
+            _remove_demo(conn, dt.datetime(2026, 11, 28, 3, 0))
+        with engine.connect() as conn:
+            plans = conn.execute(
+                text("SELECT batch_id, unit_id, plan_billion_vnd FROM capital_plans")
+            ).all()
+    finally:
+        engine.dispose()
+    assert [tuple(p) for p in plans] == [(real.batch_id, "25747", 321.5)]
