@@ -60,6 +60,14 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+            # The driver would begin transactions only before INSERT/UPDATE/DELETE and run
+            # DDL in autocommit, so a migration failing half-way kept its first half.
+            # SQLAlchemy's recipe: the driver never begins, the engine emits BEGIN itself.
+            dbapi_connection.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):  # type: ignore[no-untyped-def]
+            connection.exec_driver_sql("BEGIN")
 
         return engine
     connect_args: dict[str, object] = {}

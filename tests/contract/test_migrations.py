@@ -120,3 +120,60 @@ def test_a_downgrade_that_would_drop_real_data_is_refused(demo_warehouse_url, tm
 
     assert real_rows(url) == before
     assert current_revision(url) == head_revision()
+
+
+def test_a_downgrade_below_0002_keeps_real_capital_plans(demo_warehouse_url, tmp_path) -> None:
+    """Dropping the capital_plans table would delete real plans: refused, nothing changes."""
+    import datetime as dt
+    import sqlite3
+
+    import pandas as pd
+    from alembic.util import CommandError
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from data_access import writes
+
+    path = tmp_path / "plans.sqlite"
+    with (
+        sqlite3.connect(str(make_url(demo_warehouse_url).database)) as source,
+        sqlite3.connect(path) as copy,
+    ):
+        source.backup(copy)
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            writes.load_capital_plan_batch(
+                conn,
+                pd.DataFrame(
+                    [
+                        {
+                            "unit_id": "25747",
+                            "plan_year": 2027,
+                            "effective_date": dt.date(2027, 1, 1),
+                            "plan_billion_vnd": 321.5,
+                            "source_document": "Nghị quyết thật",
+                        }
+                    ]
+                ),
+                submission_key="real|plan-2027",
+                source_name="f",
+                submitted_by="s",
+            )
+        with engine.connect() as conn:
+            plans_before = conn.execute(text("SELECT COUNT(*) FROM capital_plans")).scalar()
+    finally:
+        engine.dispose()
+
+    with pytest.raises(CommandError, match="1 capital-plan row"):
+        command.downgrade(alembic_config(url), "0001")
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            plans_after = conn.execute(text("SELECT COUNT(*) FROM capital_plans")).scalar()
+    finally:
+        engine.dispose()
+    assert plans_after == plans_before
+    assert current_revision(url) == head_revision()
