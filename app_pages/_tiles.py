@@ -1,4 +1,4 @@
-"""Drawing a headline tile and a year-in-review card (shared by the Overview and meeting mode).
+"""Drawing a headline tile and a year-in-review card (for the Overview).
 
 A tile of a year still running shows the latest value, the target and gap, status, trend,
 projection, probability and required pace. A tile of a closed year shows the year's result
@@ -9,6 +9,7 @@ forecast.
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -157,7 +158,7 @@ def pace_line(tile: Tile, lang: str) -> tuple[str, str]:
     return label, text
 
 
-def _delta(gap: float | None, lang: str) -> tuple[str | None, str]:
+def _delta(gap: float | None, lang: str) -> tuple[str | None, Literal["up", "down", "off"]]:
     """The gap chip's text and arrow; a zero gap has no arrow."""
     if gap is None or math.isnan(gap):
         return None, "off"
@@ -250,6 +251,7 @@ def render_tile(
                 result_badge(result, lang)
             else:
                 status_badge(status, lang)
+        value: float | None
         if closed and result is not None:
             label = t("tile_result_year", lang, year=tile.year)
             value, gap = result.value, result.margin

@@ -23,6 +23,7 @@ import calendar
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -294,7 +295,8 @@ def largest_remainder(shares: np.ndarray, total: float, step: float = 0.1) -> np
     short = units - int(floor.sum())
     order = np.argsort(-(raw - floor), kind="stable")
     floor[order[:short]] += 1
-    return np.round(floor * step, 6)
+    rounded: np.ndarray = np.round(floor * step, 6)
+    return rounded
 
 
 def quarterly_split(annual: float, shares: Sequence[float]) -> np.ndarray:
@@ -505,11 +507,12 @@ def _dossier_observations(
     ) -> np.ndarray:
         lasting = spread * (0.6 * capacity + 0.8 * rng.normal(0.0, 1.0, n_units)) + extra
         slope = rng.normal(0.0, trend, n_units)
-        return (
+        drawn: np.ndarray = (
             lasting[:, None]
             + slope[:, None] * years[None, :]
             + rng.normal(0.0, noise, (n_units, n_months))
         )
+        return drawn
 
     online_offsets = offsets(0.55, 0.10, 0.12, type_effect + province_effect)
     satisfaction_offsets = offsets(0.45, 0.05, 0.15, np.where(is_department, -0.2, 0.0))
@@ -532,7 +535,8 @@ def _dossier_observations(
         for j in range(n_months):
             shift = calibrate_logit_shift(denominators[:, j], unit_offsets[:, j], float(targets[j]))
             shares[:, j] = expit(shift + unit_offsets[:, j])
-        return np.minimum(np.rint(denominators * shares), denominators)
+        counts: np.ndarray = np.minimum(np.rint(denominators * shares), denominators)
+        return counts
 
     series = {
         "dossiers_received": (received, None),
@@ -970,7 +974,10 @@ def _plan_batches(
         )
         batches.append(BatchPlan(key, corrected, columns(frame), "corrected resubmission"))
 
-    for (indicator, month), frame in dossiers.groupby(["indicator_id", "period_month"], sort=True):
+    for (indicator, group_month), frame in dossiers.groupby(
+        ["indicator_id", "period_month"], sort=True
+    ):
+        month = cast(dt.date, group_month)
         is_late = frame["unit_id"].isin(late_units)
         late_rows.append(frame[is_late])
         absent = missing.get(("dossiers", month), set())
@@ -983,9 +990,10 @@ def _plan_batches(
             (indicator, month, None) in revisions,
         )
 
-    for (plan_year, month), frame in disbursement.groupby(
+    for (plan_year, group_month), frame in disbursement.groupby(
         ["period_year", "period_month"], sort=True
     ):
+        month = cast(dt.date, group_month)
         is_late = frame["unit_id"].isin(late_units)
         late_rows.append(frame[is_late])
         absent = missing.get(("disbursement", month), set())
@@ -995,7 +1003,8 @@ def _plan_batches(
         add(key, on_time, loaded_at, (DISBURSEMENT, month, plan_year) in revisions)
 
     late = pd.concat(late_rows, ignore_index=True)
-    for (unit_id, month), frame in late.groupby(["unit_id", "period_month"], sort=True):
+    for (unit_id, group_month), frame in late.groupby(["unit_id", "period_month"], sort=True):
+        month = cast(dt.date, group_month)
         loaded_at = _load_time(timing, month_end(month), 5, now, late=True)
         batches.append(
             BatchPlan(
@@ -1003,7 +1012,10 @@ def _plan_batches(
             )
         )
 
-    for (indicator, month), frame in economy.groupby(["indicator_id", "period_month"], sort=True):
+    for (indicator, group_month), frame in economy.groupby(
+        ["indicator_id", "period_month"], sort=True
+    ):
+        month = cast(dt.date, group_month)
         loaded_at = _load_time(timing, month_end(month), 20, now)
         quarter = (month.month - 1) // 3 + 1
         batches.append(

@@ -15,9 +15,31 @@ import math
 import unicodedata
 from functools import cache
 from pathlib import Path
+from typing import Any, Protocol
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal, format_percent
+
+from i18n.escape import escape_markdown, safe_link
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "basis_text",
+    "catalogue",
+    "escape_markdown",
+    "fmt_date",
+    "fmt_month",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_pp",
+    "fmt_quarter",
+    "fmt_signed",
+    "fmt_value",
+    "published_line",
+    "safe_link",
+    "t",
+]
 
 LANGUAGES: tuple[str, ...] = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -129,20 +151,6 @@ def fmt_value(value: float | None, unit: str, lang: str, decimals: int = 1) -> s
     return t(f"unit_value_{unit}", lang, value=number)
 
 
-def escape_markdown(text: str) -> str:
-    """Text from outside the code (warehouse, URL) shown inside Markdown, made inert."""
-    special = "\\`*_{}[]()#+-.!|<>~$:"
-    return "".join("\\" + c if c in special else c for c in str(text))
-
-
-def safe_link(url: str) -> str | None:
-    """``url`` if it is a plain http(s) address fit for a Markdown link, else None."""
-    text = str(url).strip()
-    if text.startswith(("https://", "http://")) and not any(c in text for c in " ()<>[]\n"):
-        return text
-    return None
-
-
 def basis_text(basis: str, lang: str) -> str:
     """A published figure's basis in the reader's language (the file's words if unknown)."""
     return catalogue(lang).get(f"published_basis::{basis}") or escape_markdown(basis)
@@ -154,7 +162,21 @@ def _decimals_published(value: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
-def published_line(row: object, unit: str, lang: str, decimals: int = 1) -> str:
+class PublishedRow(Protocol):
+    """A row of the published-figures table (``itertuples()`` of
+    ``data_access.queries.published``), as :func:`published_line` reads it: a pandas row's
+    cells are typed loosely, so each is converted where it is read."""
+
+    value: Any
+    kind: Any
+    basis: Any
+    source_url: Any
+    period_start: Any
+    """A date, or a datetime (a pandas Timestamp) whose date is meant."""
+    period_end: Any
+
+
+def published_line(row: PublishedRow, unit: str, lang: str, decimals: int = 1) -> str:
     """One published figure: value (with its qualifier), days covered, basis, kind, source.
 
     ``row`` is a row of the published-figures table (attribute access: ``value``,
@@ -165,8 +187,8 @@ def published_line(row: object, unit: str, lang: str, decimals: int = 1) -> str:
     prefix = words.get(f"qualifier_{qualifier}", "") if qualifier != "exact" else ""
     kind = str(row.kind)
     start, end = row.period_start, row.period_end
-    start_date = start.date() if hasattr(start, "date") else start
-    end_date = end.date() if hasattr(end, "date") else end
+    start_date = start.date() if isinstance(start, dt.datetime) else start
+    end_date = end.date() if isinstance(end, dt.datetime) else end
     period = (
         fmt_date(end_date, lang)
         if start_date == end_date

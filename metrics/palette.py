@@ -7,15 +7,21 @@ never by colour alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from metrics.status import Status, Trend
+
+BadgeColor = Literal[
+    "red", "orange", "yellow", "blue", "green", "violet", "gray", "grey", "primary"
+]
+"""The colour names Streamlit's badges (and metric deltas) accept."""
 
 
 @dataclass(frozen=True, slots=True)
 class StatusStyle:
     """How one status is drawn."""
 
-    badge_color: str
+    badge_color: BadgeColor
     """A Streamlit badge colour name."""
     hex_color: str
     """The colour in charts."""

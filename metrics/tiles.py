@@ -5,7 +5,7 @@ date, the target and the gap, the status (from the projection's probability), th
 trend, the projection, the required pace, the year's result and, for disbursement, the
 milestone path and the next milestone.
 
-Decisions (DESIGN.md §2, §4.1):
+Decisions:
 
 * latest value — the latest month for a monthly rate (``"month"``), the latest
   year-to-date figure for disbursement (``"year_to_date"``, the January extension

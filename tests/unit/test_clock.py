@@ -33,7 +33,7 @@ UTC = dt.UTC
     ],
 )
 def test_today_is_the_date_in_ho_chi_minh_city(time_machine, utc: dt.datetime, city: D) -> None:
-    """Regression (issue 6): the date in UTC instead of the city's survived the suite."""
+    """Regression: the date in UTC instead of the city's survived the suite."""
     time_machine.move_to(utc, tick=False)
     assert city_today() == city
     assert utc_now() == utc.replace(tzinfo=None)

@@ -126,7 +126,7 @@ def test_a_headline_month_must_have_ended(today: D, month: str) -> None:
 def test_a_headline_month_needs_nine_tenths_of_the_usual_units(
     october_units: int, month: str
 ) -> None:
-    """Regression (issue 6): removing the coverage rule survived the suite."""
+    """Regression: removing the coverage rule survived the suite."""
     series = _counts(MONTHS_2026, [100] * 9 + [october_units])
     assert latest_complete_period(series, 2026, D(2026, 11, 28)) == pd.Timestamp(month)
 
