@@ -1,0 +1,799 @@
+"""Rolling-origin backtest of the forecasting candidates, and the calibration it gives.
+
+Pure: a series in, a :class:`BacktestReport` out. The report is computed once per data
+version (``data_access.cached.backtest_report`` caches it) and handed to
+:func:`metrics.projection.project_year`, which uses it to choose the method and to
+calibrate its bands; ``python -m data_access.backtest`` prints it.
+
+The procedure:
+
+1. **Origins.** Every plan year whose value at the judgement date is known is a test
+   year. Its origins are the moments before each of its periods: with no period of the
+   year observed yet, then after January, …, after November (after Q1–Q3 for quarterly
+   data) — and, for the disbursement's 31 January value, also after December. At each
+   origin every candidate (:mod:`metrics.forecasting`) forecasts the year from the data
+   up to the origin only; model parameters are estimated on the data before the year.
+2. **Errors** are measured on the value at the judgement date (31 December; for
+   disbursement also 31 January), on a scale that keeps it within its bounds: the logit
+   of the year's rate, or for disbursement the logit of the share of the plan not yet
+   disbursed at the origin that is disbursed by the judgement date.
+3. **Comparison.** Candidates are compared on the same origins (the years where every
+   candidate could forecast every origin; a candidate needs ``MIN_YEARS`` such years to
+   take part). The lowest mean absolute error (MAE, percentage points) wins.
+4. **Calibration.** The error spread at each horizon h (periods to the judgement date)
+   is the mean absolute error of the origins within one period of h, made non-decreasing
+   in h; errors divided by it are pooled over horizons and smoothed with a Gaussian
+   kernel. A forecast's distribution is its point forecast + spread(h) × that pooled
+   distribution, on the bounded scale: bands, the central value (its median) and the
+   probability of reaching the target all come from it.
+5. **Honest scores.** Each test year's figures are computed with the calibration of the
+   other test years (leave one year out), so the reported MAE, bias, coverage of the
+   50/80/95 % intervals and Brier score are out of sample.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit, logit, ndtr
+
+from metrics.forecasting import (
+    EXTENSION_MONTH,
+    METHODS,
+    RATE_CLIP,
+    Fitted,
+    History,
+    MethodCode,
+    NotApplicable,
+    build_history,
+    expected_denominators_at,
+    extension_fractions,
+    forecast,
+    future_periods,
+    last_observed,
+    prepare,
+)
+from metrics.periods import SeriesShape, series_shape
+from metrics.registry import Comparator, Indicator
+from metrics.targets import meets
+
+Judgement = Literal["year_end", "extension"]
+MIN_YEARS = 2
+"""Test years a candidate needs (every origin forecast) to take part, and the test years
+a calibration needs."""
+SPREAD_FLOOR = 0.01
+"""The smallest error spread on the bounded (logit) scale: no band is ever zero-wide."""
+FRACTION_CLIP = (0.001, 0.999)
+LEVELS: dict[str, float] = {
+    "lower_95": 0.025,
+    "lower_80": 0.10,
+    "lower_50": 0.25,
+    "central": 0.50,
+    "upper_50": 0.75,
+    "upper_80": 0.90,
+    "upper_95": 0.975,
+}
+"""Band names and the quantile each is."""
+_GRID_POINTS = 1201
+
+
+# ------------------------------------------------------------------- judgement values
+
+
+@dataclass(frozen=True, slots=True)
+class YearState:
+    """What is known of plan year ``year`` at an origin, for turning period forecasts into
+    the year's value."""
+
+    year: int
+    origin: int
+    periods: np.ndarray
+    """Future periods of the year, to 31 December (see :func:`future_periods`)."""
+    observed_numerator: float
+    observed_denominator: float
+    expected_denominators: np.ndarray
+    """Flow shapes: expected denominator of each future period."""
+    year_to_date: float
+    """Cumulative: the latest YTD % of the year observed (0 before its first month)."""
+
+    @property
+    def cap(self) -> float:
+        """Cumulative: no plan is disbursed beyond itself (a YTD above 100 % after a plan
+        cut is kept)."""
+        return max(100.0, self.year_to_date)
+
+
+def year_state(history: History, year: int, origin: int) -> YearState:
+    """The observed part of ``year`` at ``origin`` (nothing later is read)."""
+    periods = future_periods(history, year, origin)
+    if history.is_cumulative:
+        seen = last_observed(history, year, origin)
+        ytd = 0.0 if seen is None else history.cumulative_value(year, seen - year * 12, origin)
+        return YearState(year, origin, periods, 0.0, 0.0, np.array([]), ytd)
+    start = year * history.period
+    numerator = denominator = 0.0
+    for t in range(start, min(origin, start + history.period - 1) + 1):
+        n, d = history.at(t)
+        if math.isfinite(n) and math.isfinite(d) and d > 0:
+            numerator += n
+            denominator += d
+    expected = expected_denominators_at(history, origin, periods)
+    return YearState(year, origin, periods, numerator, denominator, expected, 0.0)
+
+
+def running_values(history: History, state: YearState, values: np.ndarray) -> np.ndarray:
+    """The year-to-date value after each future period, from per-period values.
+
+    ``values`` has shape (periods,) or (periods, paths): rates (0–1) for flow shapes,
+    flows in % of the plan for disbursement. Flow shapes: ratio of sums of the observed
+    and the expected periods; cumulative: the year to date plus the flows, capped.
+    """
+    if history.is_cumulative:
+        running = state.year_to_date + np.cumsum(values, axis=0)
+        return np.minimum(running, state.cap)
+    expected = state.expected_denominators
+    if values.ndim == 2:
+        expected = expected[:, None]
+    numerator = state.observed_numerator + np.cumsum(values * expected, axis=0)
+    denominator = state.observed_denominator + np.cumsum(expected, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return 100.0 * numerator / denominator
+
+
+def observed_value(history: History, year: int, judgement: Judgement) -> float:
+    """The actual value at the judgement date, or NaN when it is not (fully) observed."""
+    if history.is_cumulative:
+        column = 11 if judgement == "year_end" else EXTENSION_MONTH
+        assert history.last_index is not None
+        return history.cumulative_value(year, column, history.last_index)
+    if judgement == "extension":
+        return math.nan
+    numerator = denominator = 0.0
+    for t in range(year * history.period, (year + 1) * history.period):
+        n, d = history.at(t)
+        if not (math.isfinite(n) and math.isfinite(d) and d > 0):
+            return math.nan
+        numerator += n
+        denominator += d
+    return 100.0 * numerator / denominator
+
+
+def to_scale(history: History, values: np.ndarray | float, anchor: float) -> np.ndarray | float:
+    """The bounded scale errors are measured on (see the module docstring)."""
+    array = np.asarray(values, dtype="float64")
+    if history.is_cumulative:
+        cap = max(100.0, anchor)
+        share = (array - anchor) / max(cap - anchor, 1e-9)
+        out = logit(np.clip(share, *FRACTION_CLIP))
+    else:
+        out = logit(np.clip(array / 100.0, *RATE_CLIP))
+    return float(out) if out.ndim == 0 else out
+
+
+def from_scale(history: History, scaled: np.ndarray | float, anchor: float) -> np.ndarray | float:
+    """Inverse of :func:`to_scale`."""
+    array = np.asarray(scaled, dtype="float64")
+    if history.is_cumulative:
+        cap = max(100.0, anchor)
+        out = anchor + (cap - anchor) * expit(array)
+    else:
+        out = 100.0 * expit(array)
+    return float(out) if out.ndim == 0 else out
+
+
+def bounded(history: History, value: float, anchor: float) -> float:
+    """``value`` moved inside the bounds of the error scale (a rate within [0.1 %, 99.9 %];
+    disbursement within 0.1 %–99.9 % of the plan left at the origin), so a point forecast
+    and its distribution's median are the same number."""
+    return float(from_scale(history, float(to_scale(history, value, anchor)), anchor))
+
+
+def extension_central(december: float, fractions: np.ndarray) -> float:
+    """The 31 January point forecast: 31 December + the median earlier extension share of
+    the plan left."""
+    if fractions.size == 0 or not math.isfinite(december):
+        return math.nan
+    cap = max(100.0, december)
+    return float(december + float(np.median(fractions)) * (cap - december))
+
+
+# ---------------------------------------------------------------------- calibration
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """Error spread by horizon and the pooled, standardised error distribution.
+
+    A forecast with point ``c`` (bounded scale) at horizon ``h`` has the distribution
+    ``c + spread(h) × Z``, Z a Gaussian-kernel smoothing of ``errors``.
+    """
+
+    horizons: np.ndarray
+    spreads: np.ndarray
+    errors: np.ndarray
+    """Standardised errors (truth − point forecast) ÷ spread(h)."""
+    bandwidth: float
+    n_records: int
+    years: tuple[int, ...]
+
+    def spread(self, horizon: int) -> float:
+        """Spread at ``horizon``; beyond the longest tested horizon it grows as √h."""
+        top = int(self.horizons[-1])
+        if horizon <= top:
+            position = int(np.searchsorted(self.horizons, max(horizon, int(self.horizons[0]))))
+            return float(self.spreads[min(position, self.spreads.size - 1)])
+        return float(self.spreads[-1] * math.sqrt(horizon / top))
+
+    def is_extrapolated(self, horizon: int) -> bool:
+        return horizon > int(self.horizons[-1])
+
+    def cdf(self, z: np.ndarray | float) -> np.ndarray:
+        """P(Z ≤ z)."""
+        grid = np.atleast_1d(np.asarray(z, dtype="float64"))
+        return np.asarray(
+            ndtr((grid[:, None] - self.errors[None, :]) / self.bandwidth).mean(axis=1)
+        )
+
+    def quantiles(self, levels: Iterable[float]) -> np.ndarray:
+        """Quantiles of Z at ``levels``."""
+        low = float(self.errors.min()) - 6 * self.bandwidth
+        high = float(self.errors.max()) + 6 * self.bandwidth
+        grid = np.linspace(low, high, _GRID_POINTS)
+        cdf = self.cdf(grid)
+        out: np.ndarray = np.interp(np.asarray(list(levels), dtype="float64"), cdf, grid)
+        return out
+
+
+def calibrate(horizons: np.ndarray, errors: np.ndarray, years: Iterable[int]) -> Calibration:
+    """A :class:`Calibration` from backtest errors (bounded scale) and their horizons.
+
+    Examples
+    --------
+    >>> cal = calibrate(np.array([1, 1, 2, 2]), np.array([0.1, -0.1, 0.2, -0.2]), [2024])
+    >>> cal.spreads.round(3).tolist()
+    [0.15, 0.15]
+    """
+    horizons = np.asarray(horizons, dtype=np.int64)
+    errors = np.asarray(errors, dtype="float64")
+    grid = np.arange(int(horizons.min()), int(horizons.max()) + 1)
+    absolute = np.abs(errors)
+    spreads = np.array(
+        [
+            float(absolute[np.abs(horizons - h) <= 1].mean())
+            if np.any(np.abs(horizons - h) <= 1)
+            else math.nan
+            for h in grid
+        ]
+    )
+    # A horizon with no origin nearby takes the nearest shorter one.
+    spreads = pd.Series(spreads).ffill().bfill().to_numpy()
+    spreads = np.maximum(np.maximum.accumulate(spreads), SPREAD_FLOOR)
+    standardised = errors / spreads[horizons - grid[0]]
+    # Symmetric about the point forecast: with a handful of test years, a break in one
+    # of them (the July 2025 merger) would otherwise drag every band to one side.
+    standardised = np.concatenate([standardised, -standardised])
+    sd = float(standardised.std(ddof=1)) if standardised.size > 1 else 1.0
+    iqr = float(np.subtract(*np.percentile(standardised, [75, 25]))) / 1.349
+    scale = min(sd, iqr) if iqr > 0 else sd
+    bandwidth = max(0.9 * scale * standardised.size ** (-0.2), 0.05)
+    return Calibration(
+        horizons=grid,
+        spreads=spreads,
+        errors=standardised,
+        bandwidth=bandwidth,
+        n_records=int(errors.size),
+        years=tuple(sorted(set(years))),
+    )
+
+
+# ------------------------------------------------------------------------ the report
+
+
+@dataclass(frozen=True, slots=True)
+class MethodScore:
+    """One candidate's backtest figures on the common origins (out of sample)."""
+
+    method: MethodCode
+    model: str
+    """The model of the latest test year (ETS and SARIMAX specs may differ by year)."""
+    n_origins: int
+    mae: float
+    """Mean absolute error of the central value at the judgement date, percentage points."""
+    bias: float
+    """Mean of (central − actual), percentage points: positive = forecast too high."""
+    coverage_50: float
+    coverage_80: float
+    coverage_95: float
+    """Shares of origins whose actual value lay inside the 50 / 80 / 95 % interval."""
+    brier: float | None
+    """Mean of (P(target) − met)² over the origins of years with a target; None without."""
+    n_brier: int
+
+
+@dataclass(frozen=True, slots=True)
+class Excluded:
+    """A candidate that could not take part, and why."""
+
+    method: MethodCode
+    reason: Literal["too_few_points", "no_earlier_year", "fit_failed", "too_few_years"]
+    needed: int
+    got: int
+
+
+@dataclass(frozen=True, slots=True)
+class BacktestSummary:
+    """The comparison a projection's method was chosen by (and the info drawer shows)."""
+
+    indicator_code: str
+    judgement: Judgement
+    years: tuple[int, ...]
+    """The test years: every candidate taking part forecast every origin of them."""
+    scores: tuple[MethodScore, ...]
+    """Candidates taking part, lowest MAE first."""
+    excluded: tuple[Excluded, ...]
+    chosen: MethodCode | None
+    """The lowest-MAE candidate; None with fewer than ``MIN_YEARS`` test years."""
+    extension_scores: tuple[MethodScore, ...] = ()
+    """Disbursement: the same figures for the value at 31 January."""
+
+    @property
+    def n_origins(self) -> int:
+        return self.scores[0].n_origins if self.scores else 0
+
+    def score(self, method: str | None) -> MethodScore | None:
+        return next((s for s in self.scores if s.method == method), None)
+
+    def extension_score(self, method: str | None) -> MethodScore | None:
+        return next((s for s in self.extension_scores if s.method == method), None)
+
+
+@dataclass(frozen=True, slots=True)
+class BacktestReport:
+    """Every candidate's forecast at every origin of every test year.
+
+    ``records`` has one row per method × year × origin × judgement: ``method``, ``year``,
+    ``origin`` (last period used), ``observed`` (periods of the year observed),
+    ``horizon`` (periods from the origin to the judgement date), ``judgement``,
+    ``central`` (the model's point forecast, %), ``anchor`` (disbursement: the YTD % at
+    the origin), ``actual`` (%), ``target`` and ``comparator`` (the year-end target in
+    force, NaN / "" without one), ``model``. ``fitted`` holds each candidate's
+    parameters per plan year (including the year in progress), so a projection does not
+    refit. ``excluded`` says why a candidate never forecast.
+    """
+
+    indicator_code: str
+    shape: SeriesShape
+    period: int
+    last_index: int | None
+    records: pd.DataFrame = field(compare=False, repr=False)
+    fitted: Mapping[tuple[str, int], Fitted | NotApplicable] = field(compare=False, repr=False)
+    summaries: Mapping[int | None, BacktestSummary] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    """:func:`summarize` for all test years (key None) and for the year in progress,
+    computed once with the report."""
+
+    def summary(self, before_year: int | None = None) -> BacktestSummary:
+        """The year-end comparison over the test years before ``before_year`` (all: None)."""
+        known = self.summaries.get(before_year)
+        return known if known is not None else summarize(self, before_year=before_year)
+
+
+_RECORD_COLUMNS = (
+    "method",
+    "year",
+    "origin",
+    "observed",
+    "horizon",
+    "judgement",
+    "central",
+    "anchor",
+    "actual",
+    "target",
+    "comparator",
+    "model",
+)
+
+
+def _judgements(history: History) -> tuple[Judgement, ...]:
+    return ("year_end", "extension") if history.is_cumulative else ("year_end",)
+
+
+def _origins(history: History, year: int, judgement: Judgement) -> list[int]:
+    """Origins of a test year: before its first period, then after each period up to the
+    one before the judgement date."""
+    start = year * history.period - 1
+    count = history.period + (1 if judgement == "extension" else 0)
+    return [start + k for k in range(count)]
+
+
+def _judgement_period(history: History, year: int, judgement: Judgement) -> int:
+    end = year * history.period + history.period - 1
+    return end + 1 if judgement == "extension" else end
+
+
+def point_forecasts(
+    history: History,
+    fitted: Fitted,
+    year: int,
+    origin: int,
+) -> tuple[dict[Judgement, float], YearState] | NotApplicable:
+    """A candidate's point forecast of the judgement-date values at one origin."""
+    state = year_state(history, year, origin)
+    out: dict[Judgement, float] = {}
+    if state.periods.size:
+        result = forecast(fitted, history, year, origin)
+        if isinstance(result, NotApplicable):
+            return result
+        december = float(running_values(history, state, result.central)[-1])
+    elif history.is_cumulative:
+        december = state.year_to_date
+    else:
+        return NotApplicable(fitted.method, "too_few_points", 1, 0)
+    anchor = state.year_to_date
+    out["year_end"] = bounded(history, december, anchor)
+    if history.is_cumulative:
+        january = extension_central(december, extension_fractions(history, year, origin))
+        out["extension"] = bounded(history, january, anchor) if math.isfinite(january) else january
+    return out, state
+
+
+def backtest(
+    series: pd.DataFrame,
+    indicator: Indicator,
+    *,
+    methods: Iterable[MethodCode] = METHODS,
+) -> BacktestReport:
+    """Run every candidate at every origin of every test year of ``series``.
+
+    Parameters
+    ----------
+    series : DataFrame
+        One indicator at one scope (see :mod:`metrics.periods`).
+    indicator : Indicator
+        Its registry entry (a rate).
+    methods : iterable of str
+        The candidates (default: all of ``metrics.forecasting.METHODS``).
+
+    Returns
+    -------
+    BacktestReport
+        Summarise it with :func:`summarize`.
+
+    Notes
+    -----
+    Cost: one fit per candidate and plan year, and one filter-and-forecast per origin;
+    about a second for a monthly series of six years on one core.
+    """
+    shape = series_shape(indicator)
+    history = build_history(series, shape)
+    methods = tuple(methods)
+    rows: list[tuple[object, ...]] = []
+    fitted: dict[tuple[str, int], Fitted | NotApplicable] = {}
+    if history.last_index is None:
+        return BacktestReport(indicator.code, shape, history.period, None, _empty_records(), fitted)
+    first_year = (
+        history.first_index // history.period if not history.is_cumulative else history.first_year
+    )
+    last_year = (
+        history.last_index // history.period
+        if not history.is_cumulative
+        else history.last_index // 12
+    )
+    for year in range(first_year, last_year + 1):
+        actuals = {j: observed_value(history, year, j) for j in _judgements(history)}
+        in_force = indicator.year_end_target(year)
+        target = in_force.target.value if in_force else math.nan
+        comparator = in_force.target.comparator if in_force else ""
+        tested = any(math.isfinite(v) for v in actuals.values())
+        is_live = year == last_year
+        if not (tested or is_live):
+            continue
+        for method in methods:
+            prepared = prepare(method, history, year)
+            fitted[(method, year)] = prepared
+            if isinstance(prepared, NotApplicable) or not tested:
+                continue
+            cache: dict[int, tuple[dict[Judgement, float], YearState] | NotApplicable] = {}
+            for judgement in _judgements(history):
+                actual = actuals[judgement]
+                if not math.isfinite(actual):
+                    continue
+                end = _judgement_period(history, year, judgement)
+                for origin in _origins(history, year, judgement):
+                    if origin not in cache:
+                        cache[origin] = point_forecasts(history, prepared, year, origin)
+                    result = cache[origin]
+                    if isinstance(result, NotApplicable):
+                        continue
+                    values, state = result
+                    central = values.get(judgement, math.nan)
+                    if not math.isfinite(central):
+                        continue
+                    rows.append(
+                        (
+                            method,
+                            year,
+                            origin,
+                            origin - year * history.period + 1,
+                            end - origin,
+                            judgement,
+                            central,
+                            state.year_to_date,
+                            actual,
+                            target,
+                            comparator,
+                            prepared.model,
+                        )
+                    )
+    records = pd.DataFrame(rows, columns=list(_RECORD_COLUMNS)) if rows else _empty_records()
+    report = BacktestReport(
+        indicator.code, shape, history.period, history.last_index, records, fitted
+    )
+    summaries: dict[int | None, BacktestSummary] = {
+        before: summarize(report, before_year=before) for before in (None, last_year)
+    }
+    return BacktestReport(
+        indicator.code, shape, history.period, history.last_index, records, fitted, summaries
+    )
+
+
+def _empty_records() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in _RECORD_COLUMNS})
+
+
+# ------------------------------------------------------------------------ summaries
+
+
+def _history_like(report: BacktestReport) -> History:
+    """A History with the report's shape, for the scale functions (no data needed)."""
+    empty = np.empty((0, 13))
+    return History(
+        report.shape,
+        report.period,
+        0,
+        report.last_index,
+        np.array([]),
+        np.array([]),
+        0,
+        empty,
+        empty,
+    )
+
+
+def _scaled_errors(report: BacktestReport, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    shape = _history_like(report)
+    anchors = frame["anchor"].to_numpy(dtype="float64")
+    central = frame["central"].to_numpy(dtype="float64")
+    actual = frame["actual"].to_numpy(dtype="float64")
+    point = np.array([to_scale(shape, c, a) for c, a in zip(central, anchors, strict=True)])
+    truth = np.array([to_scale(shape, v, a) for v, a in zip(actual, anchors, strict=True)])
+    return point, truth
+
+
+def probability_of_target(
+    report_or_history: BacktestReport | History,
+    calibration: Calibration,
+    point: float,
+    horizon: int,
+    anchor: float,
+    target: float,
+    comparator: Comparator,
+) -> float:
+    """P(the value at the judgement date meets ``target``) under the calibration."""
+    shape = (
+        _history_like(report_or_history)
+        if isinstance(report_or_history, BacktestReport)
+        else report_or_history
+    )
+    if shape.is_cumulative:
+        cap = max(100.0, anchor)
+        if target <= anchor:
+            return 1.0 if comparator == ">=" else 0.0
+        if target > cap:
+            return 0.0 if comparator == ">=" else 1.0
+    threshold = float(to_scale(shape, target, anchor))
+    z = (threshold - point) / calibration.spread(horizon)
+    below = float(calibration.cdf(z)[0])
+    return 1.0 - below if comparator == ">=" else below
+
+
+def _score(
+    report: BacktestReport,
+    method: MethodCode,
+    frame: pd.DataFrame,
+) -> MethodScore:
+    shape = _history_like(report)
+    point, truth = _scaled_errors(report, frame)
+    years = frame["year"].to_numpy(dtype=np.int64)
+    horizons = frame["horizon"].to_numpy(dtype=np.int64)
+    anchors = frame["anchor"].to_numpy(dtype="float64")
+    actual = frame["actual"].to_numpy(dtype="float64")
+    central_out = frame["central"].to_numpy(dtype="float64")
+    inside = {name: np.zeros(len(frame), dtype=bool) for name in ("50", "80", "95")}
+    probabilities = np.full(len(frame), np.nan)
+    targets = frame["target"].to_numpy(dtype="float64")
+    comparators = frame["comparator"].astype(str).to_numpy()
+    for year in np.unique(years):
+        held_out = years == year
+        others = ~held_out
+        calibration = calibrate(horizons[others], (truth - point)[others], years[others].tolist())
+        levels = calibration.quantiles(LEVELS.values())
+        bands = dict(zip(LEVELS, levels, strict=True))
+        for i in np.flatnonzero(held_out):
+            spread = calibration.spread(int(horizons[i]))
+            for name in ("50", "80", "95"):
+                low = point[i] + spread * bands[f"lower_{name}"]
+                high = point[i] + spread * bands[f"upper_{name}"]
+                inside[name][i] = low <= truth[i] <= high
+            if math.isfinite(targets[i]):
+                probabilities[i] = probability_of_target(
+                    shape,
+                    calibration,
+                    float(point[i]),
+                    int(horizons[i]),
+                    float(anchors[i]),
+                    float(targets[i]),
+                    "<=" if comparators[i] == "<=" else ">=",
+                )
+    errors = central_out - actual
+    scored = np.isfinite(probabilities)
+    brier = None
+    if scored.any():
+        met = np.array(
+            [
+                float(meets(float(a), float(t), "<=" if c == "<=" else ">="))
+                for a, t, c in zip(
+                    actual[scored], targets[scored], comparators[scored], strict=True
+                )
+            ]
+        )
+        brier = float(np.mean((probabilities[scored] - met) ** 2))
+    latest = frame.loc[frame["year"] == frame["year"].max(), "model"]
+    return MethodScore(
+        method=method,
+        model=str(latest.iloc[0]) if not latest.empty else "",
+        n_origins=len(frame),
+        mae=float(np.mean(np.abs(errors))),
+        bias=float(np.mean(errors)),
+        coverage_50=float(inside["50"].mean()),
+        coverage_80=float(inside["80"].mean()),
+        coverage_95=float(inside["95"].mean()),
+        brier=brier,
+        n_brier=int(scored.sum()),
+    )
+
+
+def _full_years(
+    report: BacktestReport, frame: pd.DataFrame, judgement: Judgement
+) -> dict[str, set[int]]:
+    """Per method, the test years where it forecast every origin."""
+    count = report.period + (1 if judgement == "extension" else 0)
+    sizes = frame.groupby(["method", "year"]).size().reset_index(name="size")
+    out: dict[str, set[int]] = {}
+    for method, year, size in sizes.itertuples(index=False):
+        if size >= count:
+            out.setdefault(str(method), set()).add(int(year))
+    return out
+
+
+def common_records(
+    report: BacktestReport,
+    *,
+    before_year: int | None = None,
+    judgement: Judgement = "year_end",
+) -> tuple[pd.DataFrame, tuple[int, ...], tuple[MethodCode, ...], tuple[Excluded, ...]]:
+    """The records every participating candidate shares, the test years, the
+    participants and the excluded candidates."""
+    records = report.records
+    frame = records.loc[records["judgement"] == judgement]
+    if before_year is not None:
+        frame = frame.loc[frame["year"] < before_year]
+    full = _full_years(report, frame, judgement)
+    methods: list[MethodCode] = []
+    excluded: list[Excluded] = []
+    seen_methods = {method for method, _ in report.fitted}
+    for method in METHODS:
+        if method not in seen_methods:
+            continue
+        years = full.get(method, set())
+        if len(years) >= MIN_YEARS:
+            methods.append(method)
+            continue
+        reason = _why_not(report, method, before_year)
+        excluded.append(reason or Excluded(method, "too_few_years", MIN_YEARS, len(years)))
+    if not methods:
+        return frame.iloc[0:0], (), (), tuple(excluded)
+    common_years = sorted(set.intersection(*(full[m] for m in methods)))
+    key = ["year", "origin"]
+    shared = frame.loc[frame["method"].isin(methods) & frame["year"].isin(common_years)]
+    counts = shared.groupby(key)["method"].nunique()
+    complete = counts[counts == len(methods)].index
+    shared = shared.set_index(key).loc[lambda f: f.index.isin(complete)].reset_index()
+    return shared, tuple(common_years), tuple(methods), tuple(excluded)
+
+
+def _why_not(report: BacktestReport, method: str, before_year: int | None) -> Excluded | None:
+    """The latest NotApplicable of a method (before ``before_year``), as an exclusion."""
+    items = [
+        (year, value)
+        for (m, year), value in report.fitted.items()
+        if m == method and (before_year is None or year <= before_year)
+    ]
+    for _, value in sorted(items, key=lambda item: item[0], reverse=True):
+        if isinstance(value, NotApplicable):
+            return Excluded(value.method, value.reason, value.needed, value.got)
+        return None
+    return None
+
+
+def summarize(
+    report: BacktestReport,
+    *,
+    before_year: int | None = None,
+    judgement: Judgement = "year_end",
+) -> BacktestSummary:
+    """Compare the candidates on their common origins (test years before ``before_year``).
+
+    Examples
+    --------
+    See ``tests/unit/test_backtest.py``.
+    """
+    shared, years, methods, excluded = common_records(
+        report, before_year=before_year, judgement=judgement
+    )
+    if len(years) < MIN_YEARS:
+        return BacktestSummary(report.indicator_code, judgement, years, (), excluded, None)
+    scores = tuple(
+        sorted(
+            (_score(report, m, shared.loc[shared["method"] == m]) for m in methods),
+            key=lambda s: (round(s.mae, 9), METHODS.index(s.method)),
+        )
+    )
+    extension_scores: tuple[MethodScore, ...] = ()
+    if report.shape is SeriesShape.CUMULATIVE and judgement == "year_end":
+        ext, ext_years, ext_methods, _ = common_records(
+            report, before_year=before_year, judgement="extension"
+        )
+        if len(ext_years) >= MIN_YEARS:
+            extension_scores = tuple(
+                sorted(
+                    (_score(report, m, ext.loc[ext["method"] == m]) for m in ext_methods),
+                    key=lambda s: (round(s.mae, 9), METHODS.index(s.method)),
+                )
+            )
+    return BacktestSummary(
+        indicator_code=report.indicator_code,
+        judgement=judgement,
+        years=years,
+        scores=scores,
+        excluded=excluded,
+        chosen=scores[0].method if scores else None,
+        extension_scores=extension_scores,
+    )
+
+
+def calibration_for(
+    report: BacktestReport,
+    method: MethodCode,
+    *,
+    before_year: int | None = None,
+    judgement: Judgement = "year_end",
+) -> Calibration | None:
+    """The calibration of ``method`` from its errors on the common origins (all test years
+    before ``before_year``); None with fewer than ``MIN_YEARS`` test years."""
+    shared, years, methods, _ = common_records(report, before_year=before_year, judgement=judgement)
+    if method not in methods or len(years) < MIN_YEARS:
+        return None
+    frame = shared.loc[shared["method"] == method]
+    point, truth = _scaled_errors(report, frame)
+    return calibrate(
+        frame["horizon"].to_numpy(dtype=np.int64),
+        truth - point,
+        frame["year"].astype(int).tolist(),
+    )

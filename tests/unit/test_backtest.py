@@ -1,0 +1,237 @@
+"""The rolling-origin backtest and its calibration (metrics/backtest.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from metrics.backtest import (
+    MIN_YEARS,
+    SPREAD_FLOOR,
+    BacktestReport,
+    Excluded,
+    backtest,
+    calibrate,
+    calibration_for,
+    point_forecasts,
+    summarize,
+)
+from metrics.forecasting import Fitted, build_history, prepare
+from metrics.periods import SeriesShape
+from tests.unit.reports import report_for
+from tests.unit.test_projection import (
+    DIGITAL,
+    DISBURSEMENT,
+    ONLINE,
+    disbursement_series,
+    monthly_flow_series,
+    quarterly_share_series,
+)
+
+
+def online() -> tuple[pd.DataFrame, BacktestReport]:
+    series = monthly_flow_series()
+    return series, report_for("online", series, ONLINE)
+
+
+def disbursement() -> tuple[pd.DataFrame, BacktestReport]:
+    series = disbursement_series()
+    return series, report_for("disbursement", series, DISBURSEMENT)
+
+
+# -------------------------------------------------------------------- calibration
+
+
+def test_spread_is_the_mean_absolute_error_within_one_horizon_never_falling() -> None:
+    horizons = np.array([1, 1, 2, 2, 3])
+    errors = np.array([0.1, -0.1, 0.3, -0.3, 0.2])
+    calibration = calibrate(horizons, errors, [2024])
+    # h=1: |e| of h 1–2 = (0.1+0.1+0.3+0.3)/4; h=2: of h 1–3 = 1.0/5; h=3: of h 2–3 = 0.8/3
+    np.testing.assert_allclose(calibration.spreads, [0.2, 0.2, 0.8 / 3])
+    assert calibration.horizons.tolist() == [1, 2, 3]
+    # Beyond the longest horizon the spread grows as √h.
+    assert calibration.spread(12) == pytest.approx(0.8 / 3 * math.sqrt(12 / 3))
+    assert calibration.is_extrapolated(4) and not calibration.is_extrapolated(3)
+
+
+def test_spread_never_falls_as_the_horizon_grows() -> None:
+    calibration = calibrate(np.array([1, 2, 3, 4]), np.array([0.5, 0.01, 0.01, 0.01]), [2024])
+    assert np.all(np.diff(calibration.spreads) >= 0)
+
+
+def test_errors_of_zero_still_give_a_band() -> None:
+    calibration = calibrate(np.array([1, 2, 3]), np.zeros(3), [2024])
+    np.testing.assert_allclose(calibration.spreads, SPREAD_FLOOR)
+    low, high = calibration.quantiles([0.1, 0.9])
+    assert low < 0 < high
+
+
+def test_the_error_distribution_is_symmetric_about_the_point_forecast() -> None:
+    calibration = calibrate(np.array([1, 1, 1, 1]), np.array([0.5, 0.4, 0.6, 0.45]), [2024])
+    low, middle, high = calibration.quantiles([0.1, 0.5, 0.9])
+    assert middle == pytest.approx(0.0, abs=0.01)
+    assert low == pytest.approx(-high, abs=0.01)
+    assert float(calibration.cdf(0.0)[0]) == pytest.approx(0.5)
+
+
+# -------------------------------------------------------------------- the origins
+
+
+def test_every_origin_of_every_test_year_is_forecast() -> None:
+    _, report = online()
+    records = report.records
+    for (method, year), group in records.groupby(["method", "year"]):
+        observed = group["observed"].tolist()
+        if year >= 2022:
+            assert observed == list(range(12)), (method, year)
+        else:  # a candidate starts once it has enough points (drift: 3 months)
+            assert observed == list(range(observed[0], 12)), (method, year)
+        assert group["horizon"].tolist() == [12 - k for k in observed]
+        assert (group["judgement"] == "year_end").all()
+    # 2025 is not over in this series: it is not a test year.
+    assert set(records["year"]) == {2020, 2021, 2022, 2023, 2024}
+
+
+def test_the_actual_value_is_the_ratio_of_sums_of_the_year() -> None:
+    series, report = online()
+    records = report.records
+    for year in (2022, 2024):
+        rows = series.loc[series["period_year"] == year]
+        expected = 100 * rows["numerator"].sum() / rows["denominator"].sum()
+        np.testing.assert_allclose(records.loc[records["year"] == year, "actual"], expected)
+
+
+def test_disbursement_is_tested_at_31_december_and_at_31_january() -> None:
+    series, report = disbursement()
+    records = report.records
+    year_end = records.loc[(records["judgement"] == "year_end") & (records["year"] == 2023)]
+    extension = records.loc[(records["judgement"] == "extension") & (records["year"] == 2023)]
+    rows = series.loc[series["period_year"] == 2023].set_index("period_month")["value"]
+    np.testing.assert_allclose(year_end["actual"], rows[pd.Timestamp(2023, 12, 1)])
+    np.testing.assert_allclose(extension["actual"], rows[pd.Timestamp(2024, 1, 1)])
+    for method, group in extension.groupby("method"):
+        assert group["horizon"].tolist() == list(range(13, 0, -1)), method
+    # After December the year-end value is known: only 31 January is forecast from there.
+    assert year_end["observed"].max() == 11 and extension["observed"].max() == 12
+
+
+@pytest.mark.parametrize("origin_month", ["2023-01", "2023-06", "2023-11"])
+def test_a_recorded_forecast_uses_only_the_data_up_to_its_origin(origin_month: str) -> None:
+    series, report = online()
+    origin = pd.Timestamp(f"{origin_month}-01")
+    index = origin.year * 12 + origin.month - 1
+    cut = build_history(series.loc[series["period_month"] <= origin], SeriesShape.MONTHLY_FLOW)
+    records = report.records
+    for method in ("seasonal_profile", "ets", "sarimax", "drift"):
+        fitted = prepare(method, cut, 2023)  # type: ignore[arg-type]
+        assert isinstance(fitted, Fitted)
+        result = point_forecasts(cut, fitted, 2023, index)
+        assert not isinstance(result, Exception) and isinstance(result, tuple)
+        recorded = records.loc[
+            (records["method"] == method)
+            & (records["year"] == 2023)
+            & (records["origin"] == index),
+            "central",
+        ]
+        assert float(recorded.iloc[0]) == pytest.approx(result[0]["year_end"])
+
+
+# ------------------------------------------------------------------ the comparison
+
+
+def test_methods_are_compared_on_the_same_origins_and_the_lowest_mae_wins() -> None:
+    _, report = online()
+    summary = summarize(report)
+    assert summary.years == (2022, 2023, 2024)  # ETS and SARIMAX need 24 months first
+    assert {score.n_origins for score in summary.scores} == {36}
+    maes = [score.mae for score in summary.scores]
+    assert maes == sorted(maes)
+    assert summary.chosen == summary.scores[0].method
+    assert summary.excluded == ()
+
+
+def test_mae_and_bias_are_those_of_the_recorded_point_forecasts() -> None:
+    _, report = disbursement()
+    summary = summarize(report)
+    records = report.records
+    shared = records.loc[(records["judgement"] == "year_end") & records["year"].isin(summary.years)]
+    for score in summary.scores:
+        rows = shared.loc[shared["method"] == score.method]
+        error = rows["central"] - rows["actual"]
+        assert score.mae == pytest.approx(float(error.abs().mean()))
+        assert score.bias == pytest.approx(float(error.mean()))
+        assert score.n_origins == len(rows)
+
+
+def test_brier_is_scored_only_where_a_year_has_a_target() -> None:
+    _, report = online()  # the online share's first target is 2025's
+    summary = summarize(report)
+    for score in summary.scores:
+        assert score.brier is None and score.n_brier == 0
+    _, digital_report = (
+        quarterly_share_series(),
+        report_for("digital", quarterly_share_series(), DIGITAL),
+    )
+    digital = summarize(digital_report)
+    assert digital.years == (2021, 2022, 2023, 2024)
+    # 15 % from 2022 (carried forward to 2023–2024); 2021 has no target: 3 of 4 years.
+    for score in digital.scores:
+        assert score.n_brier == score.n_origins * 3 // 4
+        assert score.brier is not None and 0.0 <= score.brier <= 1.0
+
+
+def test_a_candidate_with_too_few_test_years_is_left_out_and_says_why() -> None:
+    series = monthly_flow_series("2022-01-01", "2025-12-01")
+    summary = backtest(series, ONLINE).summary()
+    # ETS and SARIMAX need 24 months: only 2024 and 2025 are test years for them, and
+    # the comparison keeps the years every candidate could forecast.
+    assert summary.years == (2024, 2025)
+    # From 2023: the seasonal profile's January 2024 needs October–December 2022 to
+    # compare with, so it too has a single full test year; only drift is left.
+    short = backtest(series.loc[series["period_month"] >= pd.Timestamp(2023, 1, 1)], ONLINE)
+    summary = short.summary()
+    assert summary.excluded == (
+        Excluded("seasonal_profile", "too_few_years", MIN_YEARS, 1),
+        Excluded("ets", "too_few_years", MIN_YEARS, 1),
+        Excluded("sarimax", "too_few_years", MIN_YEARS, 1),
+    )
+    assert [score.method for score in summary.scores] == ["drift"]
+    assert summary.chosen == "drift" and summary.years == (2024, 2025)
+
+
+def test_without_two_test_years_nothing_is_chosen() -> None:
+    summary = backtest(monthly_flow_series("2024-01-01", "2025-12-01"), ONLINE).summary()
+    assert summary.chosen is None and summary.scores == ()
+    assert calibration_for(backtest(monthly_flow_series("2024-01-01"), ONLINE), "drift") is None
+
+
+def test_a_test_year_is_calibrated_on_the_other_years_only() -> None:
+    # Make 2024 a break: every actual 15 points above what it was. Its own huge errors
+    # must not widen its own bands, so none of its origins is covered.
+    _, report = online()
+    records = report.records.copy()
+    is_2024 = records["year"] == 2024
+    records.loc[is_2024, "actual"] = records.loc[is_2024, "actual"] + 15.0
+    broken = dataclasses.replace(report, records=records, summaries={})
+    summary = summarize(broken)
+    for score in summary.scores:
+        others = score.n_origins - int(is_2024[records["method"] == score.method].sum())
+        assert score.coverage_95 <= others / score.n_origins + 1e-9
+
+
+def test_summary_before_a_year_uses_only_earlier_test_years() -> None:
+    _, report = online()
+    assert report.summary(before_year=2024).years == (2022, 2023)
+    assert report.summary(before_year=2025) == summarize(report, before_year=2025)
+    assert report.summary() == summarize(report)
+
+
+def test_a_report_remembers_the_fitted_parameters_of_each_year_including_the_next() -> None:
+    _, report = online()
+    fitted = report.fitted[("ets", 2025)]
+    assert isinstance(fitted, Fitted) and fitted.params is not None
+    assert fitted.n_points == 60  # 2020–2024: the data before the year
