@@ -85,7 +85,36 @@ targets = Table(
     Column("is_year_end", Boolean, nullable=False),
     Column("source_document", Text, nullable=False),
     Column("source_url", Text, nullable=True),
+    Column("label_vi", String(100), nullable=True, comment="e.g. Quý I for a milestone"),
+    Column("label_en", String(100), nullable=True),
+    Column(
+        "batch_id",
+        BigId,
+        ForeignKey("load_batches.batch_id"),
+        nullable=True,
+        comment="null: copied from the indicator registry (rewritten by every sync); else the "
+        "load batch that entered the target by decision, versioned like observations",
+    ),
+    Column("loaded_at", DateTime, nullable=True),
+    Column("superseded_at", DateTime, nullable=True, comment="null while current"),
+    Column(
+        "superseded_by_batch_id",
+        BigId,
+        ForeignKey("load_batches.batch_id"),
+        nullable=True,
+    ),
     Index("ix_targets_indicator_year", "indicator_id", "target_year"),
+    Index("ix_targets_batch", "batch_id"),
+    Index(
+        "ux_targets_loaded_current",
+        "indicator_id",
+        "unit_id",
+        "target_year",
+        "due_date",
+        unique=True,
+        sqlite_where=text("superseded_at IS NULL AND batch_id IS NOT NULL"),
+        postgresql_where=text("superseded_at IS NULL AND batch_id IS NOT NULL"),
+    ),
 )
 
 load_batches = Table(
@@ -103,7 +132,7 @@ load_batches = Table(
         String(20),
         nullable=False,
         server_default=text("'observations'"),
-        comment="what the batch holds: observations or capital_plans",
+        comment="what the batch holds: observations, capital_plans or targets",
     ),
     Column("source_name", String(300), nullable=False),
     Column("submitted_by", String(200), nullable=False),
@@ -114,6 +143,15 @@ load_batches = Table(
     Column("checksum_sha256", String(64), nullable=True),
     Column("is_demo", Boolean, nullable=False, server_default=text("false")),
     Column("note", Text, nullable=True),
+    Column("undone_at", DateTime, nullable=True, comment="when the batch was undone"),
+    Column("undone_by", String(200), nullable=True),
+    # No foreign key: SQLite could not drop the column again on a downgrade.
+    Column(
+        "check_id",
+        BigId,
+        nullable=True,
+        comment="submission_checks.check_id of the validation that passed the file (uploads only)",
+    ),
     Index("ix_load_batches_submission_key", "submission_key"),
 )
 
@@ -280,3 +318,111 @@ audit_log = Table(
     Column("detail_json", Text, nullable=True),
     Index("ix_audit_log_occurred_at", "occurred_at"),
 )
+
+submission_checks = Table(
+    "submission_checks",
+    metadata,
+    Column("check_id", BigId, primary_key=True, autoincrement=True),
+    Column("checked_at", DateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("channel", String(10), nullable=False, comment="page or cli"),
+    Column("source_name", String(300), nullable=False, comment="the file name as sent"),
+    Column("file_sha256", String(64), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("kind", String(20), nullable=True, comment="null when the file could not be read"),
+    Column("row_count", Integer, nullable=False),
+    Column("error_row_count", Integer, nullable=False),
+    Column("problem_count", Integer, nullable=False),
+    Column("outcome", String(10), nullable=False, comment="passed or refused"),
+    Column(
+        "problems_json",
+        Text,
+        nullable=True,
+        comment="the first problems found (rule, row, column, value), for the history",
+    ),
+    Index("ix_submission_checks_checked_at", "checked_at"),
+    Index("ix_submission_checks_file", "file_sha256"),
+)
+"""Every file submitted to the warehouse (uploaded on the Data page, or given to
+``python -m ingest load``) and what its validation found; the "correct" quality measure
+is computed from it."""
+
+submission_check_units = Table(
+    "submission_check_units",
+    metadata,
+    Column(
+        "check_id",
+        BigId,
+        ForeignKey("submission_checks.check_id"),
+        primary_key=True,
+    ),
+    Column(
+        "indicator_code",
+        String(60),
+        primary_key=True,
+        comment="as written in the file (it may not exist); capital plans count towards "
+        "public_investment_disbursement",
+    ),
+    Column("unit_code", String(40), primary_key=True, comment="as written in the file"),
+    Column("row_count", Integer, nullable=False),
+    Column("error_row_count", Integer, nullable=False),
+    Column("duplicate_row_count", Integer, nullable=False),
+    Column("out_of_range_row_count", Integer, nullable=False),
+)
+"""A submitted file's rows per indicator and unit: how many, how many with an error."""
+
+datasets = Table(
+    "datasets",
+    metadata,
+    Column("dataset_id", String(60), primary_key=True),
+    Column(
+        "data_group",
+        String(20),
+        nullable=False,
+        comment="people, finance_business or land_urban (the city's data governance strategy)",
+    ),
+    Column("name_vi", String(300), nullable=False),
+    Column("name_en", String(300), nullable=False),
+    Column("owner_vi", String(200), nullable=False),
+    Column("owner_en", String(200), nullable=False),
+    Column("source_system_vi", String(300), nullable=False),
+    Column("source_system_en", String(300), nullable=False),
+    Column("update_promise_vi", String(200), nullable=False),
+    Column("update_promise_en", String(200), nullable=False),
+    Column(
+        "promise_days",
+        Integer,
+        nullable=False,
+        comment="the most days that may pass between two loads under the promise",
+    ),
+    Column("sharing_status", String(20), nullable=False, comment="shared, partial, not_shared"),
+    Column(
+        "standardisation_status",
+        String(20),
+        nullable=False,
+        comment="standardised, in_progress, not_started",
+    ),
+    Column(
+        "is_demo",
+        Boolean,
+        nullable=False,
+        server_default=text("false"),
+        comment="the sharing and standardisation statuses are invented for the demo",
+    ),
+    Column("sort_order", Integer, nullable=False, server_default=text("0")),
+)
+"""The dataset catalogue: what the city holds, who owns it and what it promises."""
+
+dataset_indicators = Table(
+    "dataset_indicators",
+    metadata,
+    Column("dataset_id", String(60), ForeignKey("datasets.dataset_id"), primary_key=True),
+    Column(
+        "indicator_id",
+        String(60),
+        primary_key=True,
+        comment="an indicator of the registry (no foreign key: the registry sync rewrites "
+        "indicators)",
+    ),
+)
+"""Which indicators measure a dataset (their submissions give its quality measures)."""

@@ -15,17 +15,22 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import (
+    Column,
     Connection,
+    Index,
+    MetaData,
     Table,
     and_,
     bindparam,
     delete,
     func,
     insert,
+    literal,
     select,
     text,
     update,
 )
+from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.engine import PROJECT_ROOT
 from data_access.schema import (
@@ -56,6 +61,32 @@ OBSERVATION_COLUMNS = (*OBSERVATION_KEY, "value", "numerator", "denominator")
 CAPITAL_PLAN_KEY = ("unit_id", "plan_year", "effective_date")
 CAPITAL_PLAN_COLUMNS = (*CAPITAL_PLAN_KEY, "plan_billion_vnd", "source_document")
 """The columns of a capital-plan batch frame (``load_capital_plan_batch``)."""
+TARGET_KEY = ("indicator_id", "unit_id", "target_year", "due_date")
+TARGET_COLUMNS = (
+    *TARGET_KEY,
+    "comparator",
+    "target_value",
+    "is_year_end",
+    "source_document",
+    "source_url",
+    "label_vi",
+    "label_en",
+)
+"""The columns of a target batch frame (``load_target_batch``)."""
+
+WRITE_LOCK_KEY = 7_310_001
+"""PostgreSQL advisory lock taken (for the transaction) by every batch load and undo.
+
+Loads and undos run one at a time: two loads whose rows overlap would otherwise both see
+the same current row, and the second would fail on the one-current-row index (or, with
+different keys, each supersede what the other had not yet written). With the lock, any
+overlap of two transactions ends as one of the serial orders: the second waits at
+``pg_advisory_xact_lock`` until the first commits or rolls back, then reads its result
+(READ COMMITTED reads afresh at each statement). SQLite serialises writers itself (one
+writer at a time; ``busy_timeout`` 30 s)."""
+STAGE_THRESHOLD = 5_000
+"""Batches of more rows go through a temporary staging table (COPY on PostgreSQL) and are
+superseded and inserted set-wise; smaller ones row by row (the demo's 830 batches)."""
 
 
 def read_reference_units(path: Path = UNITS_FILE) -> pd.DataFrame:
@@ -152,8 +183,13 @@ def upsert_breakdowns(conn: Connection, frame: pd.DataFrame) -> int:
 
 
 def sync_registry(conn: Connection) -> None:
-    """Make the ``indicators`` and city ``targets`` tables match the registry."""
-    conn.execute(delete(targets))
+    """Make the ``indicators`` table and the registry's city ``targets`` match the registry.
+
+    Targets loaded from files (``batch_id`` set) are the warehouse's own: they are never
+    touched here, and take precedence over the registry's on read
+    (:func:`data_access.queries.loaded_targets`).
+    """
+    conn.execute(delete(targets).where(targets.c.batch_id.is_(None)))
     conn.execute(
         delete(indicators).where(indicators.c.indicator_id.not_in([i.code for i in INDICATORS]))
     )
@@ -186,6 +222,8 @@ def sync_registry(conn: Connection) -> None:
             "is_year_end": target.is_year_end,
             "source_document": target.source_vi,
             "source_url": target.source_url,
+            "label_vi": target.label_vi or None,
+            "label_en": target.label_en or None,
         }
         for indicator in INDICATORS
         for target in indicator.targets
@@ -246,6 +284,12 @@ class _Versioned:
     kind: str
     prefilter: tuple[str, str]
     """Two key columns to count possible clashes by before the row-by-row supersede."""
+    owned: tuple[str, ...] = ()
+    """Columns that must not be null for a row to be versioned by batches (the registry's
+    targets have no batch and are left alone)."""
+
+    def owned_condition(self) -> list[ColumnElement[bool]]:
+        return [self.table.c[name].is_not(None) for name in self.owned]
 
 
 _OBSERVATIONS = _Versioned(
@@ -258,6 +302,16 @@ _OBSERVATIONS = _Versioned(
 _CAPITAL_PLANS = _Versioned(
     capital_plans, CAPITAL_PLAN_KEY, CAPITAL_PLAN_COLUMNS, "capital_plans", ("unit_id", "plan_year")
 )
+_TARGETS = _Versioned(
+    targets,
+    TARGET_KEY,
+    TARGET_COLUMNS,
+    "targets",
+    ("indicator_id", "target_year"),
+    owned=("batch_id",),
+)
+VERSIONED_BY_KIND = {v.kind: v for v in (_OBSERVATIONS, _CAPITAL_PLANS, _TARGETS)}
+"""The versioned tables by ``load_batches.batch_kind``."""
 
 
 def load_observation_batch(
@@ -270,6 +324,7 @@ def load_observation_batch(
     is_demo: bool = False,
     note: str | None = None,
     loaded_at: dt.datetime | None = None,
+    check_id: int | None = None,
 ) -> BatchResult:
     """Load one submission of observations as a new batch, replacing its earlier version.
 
@@ -315,6 +370,7 @@ def load_observation_batch(
         is_demo=is_demo,
         note=note,
         loaded_at=loaded_at,
+        check_id=check_id,
     )
 
 
@@ -328,6 +384,7 @@ def load_capital_plan_batch(
     is_demo: bool = False,
     note: str | None = None,
     loaded_at: dt.datetime | None = None,
+    check_id: int | None = None,
 ) -> BatchResult:
     """Load investors' capital plans (approved plans and their revisions) as a new batch.
 
@@ -365,7 +422,63 @@ def load_capital_plan_batch(
         is_demo=is_demo,
         note=note,
         loaded_at=loaded_at,
+        check_id=check_id,
     )
+
+
+def load_target_batch(
+    conn: Connection,
+    frame: pd.DataFrame,
+    *,
+    submission_key: str,
+    source_name: str,
+    submitted_by: str,
+    note: str | None = None,
+    loaded_at: dt.datetime | None = None,
+    check_id: int | None = None,
+) -> BatchResult:
+    """Load targets set by decision (for the city) as a new batch.
+
+    Parameters
+    ----------
+    conn
+        A connection inside a transaction.
+    frame
+        One row per indicator × year × due date: :data:`TARGET_COLUMNS` (``unit_id`` is
+        the city; ``source_document`` the decision or document that sets the target).
+        Validated by the caller.
+    submission_key
+        As for :func:`load_observation_batch`.
+
+    Returns
+    -------
+    BatchResult
+
+    Notes
+    -----
+    Loaded targets are versioned like observations and never touched by
+    :func:`sync_registry`; on read, a loaded target replaces the registry's target of the
+    same indicator, year and due date (:func:`metrics.loaded_targets.with_loaded_targets`).
+    """
+    frame = frame.assign(due_date=pd.to_datetime(frame["due_date"]).dt.date)
+    return _load_versioned(
+        conn,
+        _TARGETS,
+        frame,
+        submission_key=submission_key,
+        source_name=source_name,
+        submitted_by=submitted_by,
+        is_demo=False,
+        note=note,
+        loaded_at=loaded_at,
+        check_id=check_id,
+    )
+
+
+def lock_writes(conn: Connection) -> None:
+    """Take the warehouse's write lock for this transaction (see :data:`WRITE_LOCK_KEY`)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK_KEY})
 
 
 def _load_versioned(
@@ -379,6 +492,7 @@ def _load_versioned(
     is_demo: bool,
     note: str | None,
     loaded_at: dt.datetime | None,
+    check_id: int | None = None,
 ) -> BatchResult:
     if frame.empty:
         raise ValueError(
@@ -386,10 +500,7 @@ def _load_versioned(
             "earlier version of this submission, so nothing was loaded (use undo to withdraw "
             "a submission)"
         )
-    if conn.dialect.name == "postgresql":
-        # Two re-sends of one submission at once: the second waits for the first, then
-        # replaces it, instead of failing on the one-current-row index.
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": submission_key})
+    lock_writes(conn)
     loaded_at = to_warehouse_time(loaded_at) if loaded_at is not None else utc_now()
     rows = frame[list(target.columns)]
     checksum = hashlib.sha256(
@@ -409,12 +520,17 @@ def _load_versioned(
             checksum_sha256=checksum,
             is_demo=is_demo,
             note=note,
+            check_id=check_id,
         )
         .returning(load_batches.c.batch_id)
     ).scalar_one()
-    replaced = _supersede(conn, target, rows, submission_key, batch_id, loaded_at)
-    records = _records(rows.assign(batch_id=batch_id, loaded_at=loaded_at))
-    conn.execute(insert(target.table), records)
+    if len(rows) > STAGE_THRESHOLD:
+        replaced = _load_staged(conn, target, rows, submission_key, batch_id, loaded_at)
+    else:
+        replaced = _supersede(conn, target, rows, submission_key, batch_id, loaded_at)
+        conn.execute(
+            insert(target.table), _records(rows.assign(batch_id=batch_id, loaded_at=loaded_at))
+        )
     conn.execute(
         update(load_batches)
         .where(load_batches.c.batch_id == batch_id)
@@ -429,12 +545,25 @@ def _load_versioned(
         detail={
             "submission_key": submission_key,
             "kind": target.kind,
-            "rows": len(records),
+            "source_name": source_name,
+            "rows": len(rows),
             "replaced": replaced,
+            "checksum_sha256": checksum,
+            "check_id": check_id,
         },
         occurred_at=loaded_at,
     )
-    return BatchResult(int(batch_id), len(records), replaced, loaded_at)
+    return BatchResult(int(batch_id), len(rows), replaced, loaded_at)
+
+
+def _earlier_batches(submission_key: str, batch_id: int) -> ColumnElement[bool]:
+    return load_batches.c.batch_id.in_(
+        select(load_batches.c.batch_id).where(
+            load_batches.c.submission_key == submission_key,
+            load_batches.c.batch_id != batch_id,
+            load_batches.c.status == "loaded",
+        )
+    )
 
 
 def _supersede(
@@ -447,14 +576,14 @@ def _supersede(
 ) -> int:
     """Mark as superseded the rows the new batch replaces; returns how many."""
     table = target.table
-    earlier_batches = select(load_batches.c.batch_id).where(
-        load_batches.c.submission_key == submission_key,
-        load_batches.c.batch_id != batch_id,
-        load_batches.c.status == "loaded",
-    )
     replaced = conn.execute(
         update(table)
-        .where(table.c.superseded_at.is_(None), table.c.batch_id.in_(earlier_batches))
+        .where(
+            table.c.superseded_at.is_(None),
+            table.c.batch_id.in_(
+                select(load_batches.c.batch_id).where(_earlier_batches(submission_key, batch_id))
+            ),
+        )
         .values(superseded_at=at, superseded_by_batch_id=batch_id)
     ).rowcount
     # A quick count before the row-by-row update: a new month's submission usually
@@ -465,6 +594,7 @@ def _supersede(
         .select_from(table)
         .where(
             table.c.superseded_at.is_(None),
+            *target.owned_condition(),
             table.c[first].in_(sorted(frame[first].unique())),
             table.c[second].in_(sorted(frame[second].unique())),
         )
@@ -475,6 +605,7 @@ def _supersede(
             .where(
                 and_(
                     table.c.superseded_at.is_(None),
+                    *target.owned_condition(),
                     *(table.c[c] == bindparam(f"key_{c}") for c in target.key),
                 )
             )
@@ -488,6 +619,303 @@ def _supersede(
     return replaced
 
 
+_STAGE_NAME = "ingest_stage"
+
+
+def _stage_table(target: _Versioned) -> Table:
+    """A temporary table shaped like ``target``'s batch columns (dropped at commit on
+    PostgreSQL, by :func:`_load_staged` on SQLite)."""
+    columns = [Column(c.name, c.type) for c in target.table.columns if c.name in target.columns]
+    table = Table(
+        _STAGE_NAME,
+        MetaData(),
+        *columns,
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DROP",
+    )
+    Index(f"ix_{_STAGE_NAME}_key", *(table.c[name] for name in target.key))
+    return table
+
+
+def _load_staged(
+    conn: Connection,
+    target: _Versioned,
+    rows: pd.DataFrame,
+    submission_key: str,
+    batch_id: int,
+    at: dt.datetime,
+) -> int:
+    """Supersede and insert a large batch set-wise, through a staging table.
+
+    The same result as the row-by-row path (a test loads one frame both ways): rows of
+    earlier batches with the same submission key, and current rows with a key of the
+    batch, are superseded; then every staged row is inserted with the batch's id.
+    """
+    table = target.table
+    stage = _stage_table(target)
+    conn.execute(text(f"DROP TABLE IF EXISTS {_STAGE_NAME}"))
+    stage.create(conn)
+    _fill_stage(conn, stage, rows[list(target.columns)])
+    replaced = conn.execute(
+        update(table)
+        .where(
+            table.c.superseded_at.is_(None),
+            table.c.batch_id.in_(
+                select(load_batches.c.batch_id).where(_earlier_batches(submission_key, batch_id))
+            ),
+        )
+        .values(superseded_at=at, superseded_by_batch_id=batch_id)
+    ).rowcount
+    identity = table.primary_key.columns.values()[0]
+    current = table.alias("current_rows")
+    clashing = (
+        select(current.c[identity.name])
+        .select_from(
+            stage.join(
+                current,
+                and_(
+                    current.c.superseded_at.is_(None),
+                    *(current.c[name].is_not(None) for name in target.owned),
+                    *(current.c[name] == stage.c[name] for name in target.key),
+                ),
+            )
+        )
+        .scalar_subquery()
+    )
+    result = conn.execute(
+        update(table)
+        .where(identity.in_(clashing))
+        .values(superseded_at=at, superseded_by_batch_id=batch_id)
+    )
+    replaced += max(result.rowcount, 0)
+    names = list(target.columns)
+    conn.execute(
+        insert(table).from_select(
+            [*names, "batch_id", "loaded_at"],
+            select(
+                *(stage.c[name] for name in names),
+                literal(batch_id, table.c.batch_id.type),
+                literal(at, table.c.loaded_at.type),
+            ),
+        )
+    )
+    conn.execute(text(f"DROP TABLE IF EXISTS {_STAGE_NAME}"))
+    return int(replaced)
+
+
+def _fill_stage(conn: Connection, stage: Table, rows: pd.DataFrame) -> None:
+    """Put ``rows`` into the staging table: COPY on PostgreSQL, executemany elsewhere."""
+    if conn.dialect.name == "postgresql":
+        # COPY in CSV form; None is written as \N, so that '' (a unit's total) stays ''.
+        buffer = rows.to_csv(index=False, header=False, na_rep="\\N", lineterminator="\n")
+        columns = ", ".join(rows.columns)
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(
+                f"COPY {_STAGE_NAME} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
+            ) as copy,
+        ):
+            step = 8 << 20
+            for start in range(0, len(buffer), step):
+                copy.write(buffer[start : start + step])
+        return
+    chunk = 50_000
+    for start in range(0, len(rows), chunk):
+        records = _records(rows.iloc[start : start + chunk])
+        conn.execute(insert(stage), records)
+
+
+@dataclass(frozen=True, slots=True)
+class UndoResult:
+    """What undoing a batch did."""
+
+    batch_id: int
+    kind: str
+    rows_withdrawn: int
+    rows_restored: int
+    undone_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LaterBatch:
+    """A batch that has since replaced rows of the batch to undo."""
+
+    batch_id: int
+    source_name: str
+    submitted_by: str
+    loaded_at: dt.datetime
+    rows: int
+
+
+class UndoRefusedError(ValueError):
+    """A batch that cannot be undone, and why (``reason``: ``not_found``,
+    ``already_undone`` or ``replaced_later``; ``later``: the batches that replaced its
+    rows since, newest last)."""
+
+    def __init__(
+        self,
+        batch_id: int,
+        reason: str,
+        later: tuple[LaterBatch, ...] = (),
+        undone_at: object = None,
+    ) -> None:
+        self.batch_id = batch_id
+        self.reason = reason
+        self.later = later
+        self.undone_at = undone_at
+        if reason == "not_found":
+            message = f"there is no batch {batch_id}"
+        elif reason == "already_undone":
+            message = f"batch {batch_id} was already undone (at {undone_at})"
+        else:
+            named = ", ".join(f"{b.batch_id} ({b.source_name})" for b in later)
+            message = (
+                f"rows of batch {batch_id} have since been replaced by batch(es) {named}; "
+                "undo those first (newest first), then this one"
+            )
+        super().__init__(message)
+
+
+def undo_batch(
+    conn: Connection, batch_id: int, *, undone_by: str, at: dt.datetime | None = None
+) -> UndoResult:
+    """Undo a batch: its rows stop being current, and the rows it replaced are current again.
+
+    Nothing is deleted or changed in place: the batch's current rows get ``superseded_at``
+    (with no superseding batch), and each row the batch had replaced is inserted again as
+    a new version (same values, its own batch, ``loaded_at`` = the undo), so the figures
+    as they stood at any earlier time are unchanged. The batch is marked ``undone`` with
+    who and when, and the undo goes into the audit log.
+
+    Parameters
+    ----------
+    conn
+        A connection inside a transaction.
+    batch_id
+        The batch to undo (observations, capital plans or targets).
+    undone_by
+        Who undoes it.
+    at
+        When (default: now).
+
+    Returns
+    -------
+    UndoResult
+
+    Raises
+    ------
+    UndoRefusedError
+        When there is no such batch, it was already undone, or a later batch (not itself
+        undone) has replaced some of its rows, or holds the key of a row it would bring
+        back: undoing it would then either resurrect figures that a later submission
+        corrected, or clash with them. The later batches are named; undo them first.
+    """
+    lock_writes(conn)
+    at = to_warehouse_time(at) if at is not None else utc_now()
+    batch = conn.execute(
+        select(load_batches.c.batch_kind, load_batches.c.status, load_batches.c.undone_at).where(
+            load_batches.c.batch_id == batch_id
+        )
+    ).first()
+    if batch is None:
+        raise UndoRefusedError(batch_id, "not_found")
+    if batch.status == "undone":
+        raise UndoRefusedError(batch_id, "already_undone", undone_at=batch.undone_at)
+    target = VERSIONED_BY_KIND[batch.batch_kind]
+    table = target.table
+    later = _later_batches(conn, target, batch_id)
+    if later:
+        raise UndoRefusedError(batch_id, "replaced_later", later)
+    withdrawn = conn.execute(
+        update(table)
+        .where(table.c.batch_id == batch_id, table.c.superseded_at.is_(None))
+        .values(superseded_at=at)
+    ).rowcount
+    names = list(target.columns)
+    restored = conn.execute(
+        select(func.count()).select_from(table).where(table.c.superseded_by_batch_id == batch_id)
+    ).scalar_one()
+    conn.execute(
+        insert(table).from_select(
+            [*names, "batch_id", "loaded_at"],
+            select(
+                *(table.c[name] for name in names),
+                table.c.batch_id,
+                literal(at, table.c.loaded_at.type),
+            ).where(table.c.superseded_by_batch_id == batch_id),
+        )
+    )
+    conn.execute(
+        update(load_batches)
+        .where(load_batches.c.batch_id == batch_id)
+        .values(status="undone", undone_at=at, undone_by=undone_by)
+    )
+    record_audit(
+        conn,
+        actor=undone_by,
+        action="undo_batch",
+        object_type="load_batch",
+        object_id=str(batch_id),
+        detail={"kind": target.kind, "withdrawn": withdrawn, "restored": restored},
+        occurred_at=at,
+    )
+    return UndoResult(batch_id, target.kind, int(withdrawn), int(restored), at)
+
+
+def _later_batches(conn: Connection, target: _Versioned, batch_id: int) -> tuple[LaterBatch, ...]:
+    """Batches still loaded that replaced rows of ``batch_id``, or that hold the current row
+    of a key a row replaced by ``batch_id`` would come back to."""
+    table = target.table
+    replacing = (
+        select(table.c.superseded_by_batch_id.label("batch_id"))
+        .where(
+            table.c.batch_id == batch_id,
+            table.c.superseded_by_batch_id.is_not(None),
+            table.c.superseded_by_batch_id != batch_id,
+        )
+        .distinct()
+    )
+    replaced = table.alias("replaced")
+    current = table.alias("current_rows")
+    holding = (
+        select(current.c.batch_id)
+        .select_from(
+            replaced.join(
+                current,
+                and_(
+                    current.c.superseded_at.is_(None),
+                    *(current.c[name].is_not(None) for name in target.owned),
+                    current.c.batch_id != batch_id,
+                    *(current.c[name] == replaced.c[name] for name in target.key),
+                ),
+            )
+        )
+        .where(replaced.c.superseded_by_batch_id == batch_id)
+        .distinct()
+    )
+    candidates = replacing.union(holding).subquery()
+    rows = conn.execute(
+        select(
+            load_batches.c.batch_id,
+            load_batches.c.source_name,
+            load_batches.c.submitted_by,
+            load_batches.c.loaded_at,
+            load_batches.c.row_count,
+        )
+        .where(
+            load_batches.c.batch_id.in_(select(candidates.c.batch_id)),
+            load_batches.c.status == "loaded",
+        )
+        .order_by(load_batches.c.loaded_at, load_batches.c.batch_id)
+    ).all()
+    return tuple(
+        LaterBatch(int(r.batch_id), r.source_name, r.submitted_by, r.loaded_at, int(r.row_count))
+        for r in rows
+    )
+
+
 def refresh_statistics(conn: Connection) -> None:
     """Refresh the planner's statistics after a large load (PostgreSQL's ``ANALYZE``).
 
@@ -496,7 +924,7 @@ def refresh_statistics(conn: Connection) -> None:
     milliseconds); SQLite plans without statistics. Safe inside a transaction.
     """
     if conn.dialect.name == "postgresql":
-        for table in (observations, capital_plans, load_batches, units):
+        for table in (observations, capital_plans, targets, load_batches, units):
             conn.execute(text(f"ANALYZE {table.name}"))
 
 

@@ -69,6 +69,9 @@ class Target:
     is_year_end: bool = True
     label_vi: str = ""
     label_en: str = ""
+    batch_id: int | None = None
+    """The load batch that entered the target by decision (``python -m ingest``, the Data
+    page); None for a target published in this registry."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +190,7 @@ class Indicator:
                     is_year_end=t.is_year_end,
                     label_vi=t.label_vi,
                     label_en=t.label_en,
+                    batch_id=t.batch_id,
                 )
                 for t in self.targets
                 if t.year == last
