@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, func, inspect, select
 
 from data_access.engine import describe_url, make_engine
 from data_access.migrate import upgrade
-from data_access.schema import capital_plans, load_batches, observations, units
+from data_access.schema import breakdowns, capital_plans, load_batches, observations, units
 from data_access.writes import (
     insert_units,
     load_capital_plan_batch,
@@ -26,8 +26,10 @@ from data_access.writes import (
     refresh_statistics,
     replace_published_figures,
     sync_registry,
+    upsert_breakdowns,
 )
 from demo.calibration import FIRST_MONTH
+from demo.dimensions import breakdown_rows
 from demo.generator import SIZES, SOURCE_NAME, SUBMITTED_BY, generate_demo
 from metrics.clock import city_today, last_complete_month, utc_now
 
@@ -159,6 +161,7 @@ def build_demo_warehouse(
             inserted = insert_units(conn, new_units[~new_units["unit_id"].isin(present)])
             sync_registry(conn)
             replace_published_figures(conn)
+            upsert_breakdowns(conn, breakdown_rows())
             for batch in demo.batches:
                 load = (
                     load_capital_plan_batch
@@ -233,9 +236,9 @@ def _refuse_real_data(conn: Connection, url: str) -> None:
 
 
 def _remove_demo(conn: Connection, at: dt.datetime) -> None:
-    """Remove the demo batches, their observations, and the demo's own units that no other
-    observation refers to. Batches that are not demo data, their rows, the reference units
-    and the audit log stay."""
+    """Remove the demo batches, their observations, and the demo's own units and breakdowns
+    that no other observation refers to. Batches that are not demo data, their rows, the
+    reference units and the audit log stay."""
     demo_batches = select(load_batches.c.batch_id).where(load_batches.c.is_demo.is_(True))
     conn.execute(delete(capital_plans).where(capital_plans.c.batch_id.in_(demo_batches)))
     removed = conn.execute(
@@ -246,6 +249,12 @@ def _remove_demo(conn: Connection, at: dt.datetime) -> None:
         delete(units).where(
             units.c.is_demo.is_(True),
             units.c.unit_id.not_in(select(observations.c.unit_id).distinct()),
+        )
+    )
+    conn.execute(
+        delete(breakdowns).where(
+            breakdowns.c.is_demo.is_(True),
+            breakdowns.c.breakdown_key.not_in(select(observations.c.breakdown_key).distinct()),
         )
     )
     record_audit(

@@ -268,3 +268,118 @@ PUBLISHED_CALIBRATED_INDICATORS = (
     "satisfaction_rate",
     "public_investment_disbursement",
 )
+
+# --- breakdowns: procedures and GRDP sectors ------------------------------------------------
+
+PROCEDURE_FIRST_MONTH = D(2025, 1, 1)
+"""Demo: units report their dossiers by procedure from January 2025 (the procedure split is
+a breakdown of the same dossiers, so its parts add up to each unit's monthly total)."""
+PROCEDURE_SHARE_SPREAD = 0.25
+"""Demo: lognormal spread of a unit's procedure mix around the shares in
+``demo.dimensions``."""
+
+SECTOR_GROUP_SHARES: dict[int, dict[str, float]] = {
+    # Percent of GRDP at current prices by group: agriculture, industry and construction,
+    # services, product taxes less subsidies. The old city (2020–2024) and the merged city
+    # (2025 on) follow the structures the statistics office published; the demo smooths
+    # them into one structure a year:
+    # - Q1 2022, old city: 0.5 / 21.6 / 64.6 / 13.3 (thoibaotaichinhvietnam.vn,
+    #   "TP. Hồ Chí Minh: GRDP quý I ước đạt 350.421,6 tỷ đồng");
+    # - 2023, old city: 0.5 / 21.9 / … (Report 783/BC-CTK, 28/12/2023, as quoted by
+    #   tintuc.thuvienphapluat.com);
+    # - H1 2025, old city: 0.4 / 20.1 / 66.3 / 13.2 (baomoi.net.vn, "GRDP đạt mức tăng
+    #   trưởng cao nhất giai đoạn 2020 - 2025");
+    # - 9 months 2025, merged city: 1.7 / 35.6 / 51.6 / 11.1 (vietnamnet.vn, "Kinh tế
+    #   TPHCM tăng tốc với thương mại dịch vụ giữ vai trò dẫn dắt").
+    # 2020, 2021, 2024 and 2026 are demo.
+    2020: {
+        "agriculture": 0.6,
+        "industry_construction": 22.8,
+        "services": 62.3,
+        "product_taxes": 14.3,
+    },
+    2021: {
+        "agriculture": 0.6,
+        "industry_construction": 23.4,
+        "services": 62.2,
+        "product_taxes": 13.8,
+    },
+    2022: {
+        "agriculture": 0.5,
+        "industry_construction": 21.6,
+        "services": 64.6,
+        "product_taxes": 13.3,
+    },
+    2023: {
+        "agriculture": 0.5,
+        "industry_construction": 21.9,
+        "services": 64.3,
+        "product_taxes": 13.3,
+    },
+    2024: {
+        "agriculture": 0.4,
+        "industry_construction": 20.4,
+        "services": 66.0,
+        "product_taxes": 13.2,
+    },
+    2025: {
+        "agriculture": 1.7,
+        "industry_construction": 35.6,
+        "services": 51.6,
+        "product_taxes": 11.1,
+    },
+    2026: {
+        "agriculture": 1.6,
+        "industry_construction": 35.5,
+        "services": 51.9,
+        "product_taxes": 11.0,
+    },
+}
+"""Each year's four group shares sum to 100; later years keep the last one."""
+
+SECTOR_SPLIT: dict[str, dict[str, float]] = {
+    # Demo: how a group divides among its sectors (weights within the group), before and
+    # after the merger. The old city's services follow the Q1 2022 report (trade 17.3 %,
+    # transport 10.2 %, finance 8.9 %, professional services 5.2 %, ICT 5.1 % of GRDP);
+    # the merged city adds the former provinces' manufacturing (Bình Dương) and mining
+    # (Bà Rịa – Vũng Tàu's oil and gas).
+    "pre_merger": {
+        "A": 1.0,
+        "B": 0.5,
+        "C": 15.5,
+        "D-E": 2.2,
+        "F": 3.6,
+        "G": 17.3,
+        "H": 10.2,
+        "I": 2.6,
+        "J": 5.1,
+        "K": 8.9,
+        "L": 6.6,
+        "M-N": 6.4,
+        "O-U": 7.5,
+        "TAX": 1.0,
+    },
+    "merged": {
+        "A": 1.0,
+        "B": 4.0,
+        "C": 24.0,
+        "D-E": 2.6,
+        "F": 5.0,
+        "G": 14.0,
+        "H": 8.6,
+        "I": 2.2,
+        "J": 4.2,
+        "K": 7.0,
+        "L": 5.2,
+        "M-N": 5.0,
+        "O-U": 5.4,
+        "TAX": 1.0,
+    },
+}
+SECTOR_QUARTER_FACTORS: dict[tuple[int, int], dict[str, float]] = {
+    # Demo: the quarters when distancing and lockdown hit some sectors harder than others
+    # (their weight in the quarter's GRDP, before the quarter's lines are rescaled to it).
+    (2020, 2): {"I": 0.55, "G": 0.9, "H": 0.85, "K": 1.05, "J": 1.05},
+    (2021, 3): {"I": 0.35, "G": 0.78, "H": 0.8, "C": 0.82, "F": 0.7, "K": 1.08, "J": 1.1},
+    (2021, 4): {"I": 0.7, "G": 0.92, "H": 0.93},
+}

@@ -33,6 +33,7 @@ from scipy.special import expit
 
 from data_access.writes import CAPITAL_PLAN_COLUMNS, OBSERVATION_COLUMNS, TOTAL_BREAKDOWN
 from demo import calibration as cal
+from demo import dimensions as dim
 from demo.units import BOARDS, DEPARTMENT_PLAN_SHARE, DEPARTMENTS, demo_unit_rows
 from metrics.clock import add_months, month_end
 from metrics.reference import COMMUNE_LEVEL_TYPES
@@ -58,6 +59,7 @@ SUBMITTED_BY = "demo"
 
 # The parts of the generator, each with its own random stream.
 _PART_DOSSIERS, _PART_DISBURSEMENT, _PART_TIMING, _PART_GAPS = 1, 2, 3, 4
+_PART_PROCEDURES = 5
 
 LATE_UNIT_COUNT = 3
 MISSING_DOSSIER_UNITS = (1, 3, 6)
@@ -393,12 +395,19 @@ def generate_demo(
     dossiers = _dossier_observations(
         communes, horizon, np.random.default_rng([seed, _PART_DOSSIERS])
     )
+    # Split over the whole horizon before cutting at the last month, so the history does
+    # not change when the last month moves.
+    procedures = procedure_breakdowns(
+        dossiers, communes, np.random.default_rng([seed, _PART_PROCEDURES])
+    )
+    dossiers = pd.concat([dossiers, procedures], ignore_index=True)
     dossiers = dossiers[dossiers["period_month"] <= last_month]
     disbursement = _disbursement_observations(
         communes, last_month, np.random.default_rng([seed, _PART_DISBURSEMENT])
     )
     plans = capital_plan_rows(disbursement)
     economy = _economy_observations(last_month)
+    economy = pd.concat([economy, sector_breakdowns(economy)], ignore_index=True)
     batches = _plan_batches(
         dossiers,
         disbursement,
@@ -811,6 +820,183 @@ def _economy_observations(last_month: dt.date) -> pd.DataFrame:
     )
 
 
+def split_with_caps(expected: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Whole numbers per row that sum exactly to ``total`` and stay within ``ceil(expected)``.
+
+    Parameters
+    ----------
+    expected
+        Shape (rows, parts): non-negative amounts whose rows sum to ``total``.
+    total
+        Shape (rows,): whole numbers.
+
+    Returns
+    -------
+    numpy.ndarray
+        The floors of ``expected``, plus one for the parts with the largest fractions until
+        each row reaches its total (largest remainder, row by row).
+
+    Examples
+    --------
+    >>> split_with_caps(np.array([[1.5, 1.5, 0.0], [2.2, 0.4, 0.4]]), np.array([3, 3])).tolist()
+    [[2.0, 1.0, 0.0], [2.0, 0.0, 1.0]]
+    """
+    floor = np.floor(expected + 1e-9)
+    short = np.rint(total - floor.sum(axis=1)).astype(np.int64)
+    fraction = expected - floor
+    order = np.argsort(-fraction, axis=1, kind="stable")
+    rank = np.empty_like(order)
+    rows = np.arange(expected.shape[0])[:, None]
+    rank[rows, order] = np.arange(expected.shape[1])[None, :]
+    return floor + (rank < short[:, None])
+
+
+def _shift_for_totals(
+    weights: np.ndarray, offsets: np.ndarray, totals: np.ndarray, iterations: int = 64
+) -> np.ndarray:
+    """Per row, the shift ``c`` with ``Σ weights · expit(c + offsets) = totals`` (bisection,
+    vectorised over rows; a row whose total is 0 or all of its weights ends at a bound)."""
+    low = np.full(len(totals), -40.0)
+    high = np.full(len(totals), 40.0)
+    for _ in range(iterations):
+        middle = (low + high) / 2
+        above = (weights * expit(middle[:, None] + offsets)).sum(axis=1) > totals
+        high = np.where(above, middle, high)
+        low = np.where(above, low, middle)
+    return (low + high) / 2
+
+
+def procedure_breakdowns(
+    dossiers: pd.DataFrame, communes: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
+    """Online dossier share by procedure: each unit's monthly total split into its most
+    common procedures and "other procedures", so that the parts add up to it exactly.
+
+    Parameters
+    ----------
+    dossiers
+        The dossier indicators' unit totals (``online_dossier_share`` rows are split).
+    communes
+        The commune-level units (their procedures are ``demo.dimensions.COMMUNE_PROCEDURES``;
+        departments have their own, and departments without a list are not split).
+    rng
+        The procedures' own random stream.
+
+    Returns
+    -------
+    DataFrame
+        ``online_dossier_share`` rows with ``breakdown_key`` ``procedure:<code>``, from
+        ``demo.calibration.PROCEDURE_FIRST_MONTH``: received dossiers (denominator) split
+        by each unit's procedure mix, and online dossiers (numerator) split by each
+        procedure's online uptake, solved per unit and month so both sums hold exactly.
+    """
+    totals = dossiers[
+        (dossiers["indicator_id"] == "online_dossier_share")
+        & (dossiers["period_month"] >= cal.PROCEDURE_FIRST_MONTH)
+    ]
+    groups: list[tuple[list[str], tuple[dim.Procedure, ...]]] = [
+        (sorted(communes["unit_id"].astype(str)), dim.COMMUNE_PROCEDURES)
+    ]
+    groups += [([unit_id], listed) for unit_id, listed in dim.DEPARTMENT_PROCEDURES.items()]
+    frames = []
+    for unit_ids, listed in groups:
+        procedures = (*listed, dim.OTHER)
+        base = np.array([p.share for p in listed] + [1.0 - sum(p.share for p in listed)])
+        effects = np.array([p.online_effect for p in procedures])
+        rows = totals[totals["unit_id"].isin(unit_ids)].sort_values(["unit_id", "period_month"])
+        if rows.empty:
+            continue
+        unit_index = {u: i for i, u in enumerate(unit_ids)}
+        position = rows["unit_id"].map(unit_index).to_numpy(dtype=np.int64)
+        mix = base[None, :] * rng.lognormal(
+            0.0, cal.PROCEDURE_SHARE_SPREAD, (len(unit_ids), len(base))
+        )
+        mix /= mix.sum(axis=1, keepdims=True)
+        unit_effects = rng.normal(0.0, 0.3, (len(unit_ids), len(base)))
+        received_total = rows["denominator"].to_numpy(dtype=np.int64)
+        online_total = rows["numerator"].to_numpy(dtype=float)
+        received = rng.multinomial(received_total, mix[position]).astype(float)
+        offsets = effects[None, :] + unit_effects[position] + rng.normal(0.0, 0.1, received.shape)
+        shift = _shift_for_totals(received, offsets, online_total)
+        expected = received * expit(shift[:, None] + offsets)
+        # Rescale so each row sums to its total exactly (bisection leaves a tiny remainder).
+        sums = expected.sum(axis=1, keepdims=True)
+        expected = np.where(
+            sums > 0, expected * online_total[:, None] / np.where(sums > 0, sums, 1), 0.0
+        )
+        online = np.minimum(split_with_caps(np.minimum(expected, received), online_total), received)
+        for k, procedure in enumerate(procedures):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "indicator_id": "online_dossier_share",
+                        "unit_id": rows["unit_id"].to_numpy(),
+                        "period_year": rows["period_year"].to_numpy(),
+                        "period_month": rows["period_month"].to_numpy(),
+                        "breakdown_key": dim.breakdown_key(dim.PROCEDURE, procedure.code),
+                        "value": np.where(
+                            received[:, k] > 0,
+                            100.0 * online[:, k] / np.where(received[:, k] > 0, received[:, k], 1),
+                            np.nan,
+                        ),
+                        "numerator": online[:, k],
+                        "denominator": received[:, k],
+                    }
+                )
+            )
+    if not frames:
+        return pd.DataFrame(columns=[*OBSERVATION_COLUMNS])
+    parts = pd.concat(frames, ignore_index=True)
+    # A procedure without dossiers that month has no row (its rate is undefined); the rest
+    # still add up to the unit's total.
+    return parts[parts["denominator"] > 0].reset_index(drop=True)
+
+
+def sector_breakdowns(economy: pd.DataFrame) -> pd.DataFrame:
+    """GRDP at current prices by sector: each quarter's GRDP split into the lines of
+    ``demo.dimensions.SECTORS`` (whole billions of VND that add up to it exactly).
+
+    A year's four group shares are ``demo.calibration.SECTOR_GROUP_SHARES`` (the last year
+    listed for later years); a group divides among its sectors by ``SECTOR_SPLIT`` (old city
+    until 2024, merged city from 2025); a few quarters weigh some sectors differently
+    (``SECTOR_QUARTER_FACTORS``: distancing in Q2 2020, the lockdown of Q3 2021).
+    """
+    grdp = economy[economy["indicator_id"] == "grdp_current_prices"]
+    frames = []
+    for row in grdp.itertuples():
+        year, month = int(row.period_year), row.period_month
+        quarter = (month.month - 1) // 3 + 1
+        groups = (
+            cal.SECTOR_GROUP_SHARES.get(year)
+            or cal.SECTOR_GROUP_SHARES[max(cal.SECTOR_GROUP_SHARES)]
+        )
+        split = cal.SECTOR_SPLIT["merged" if year >= cal.MERGER_MONTH.year else "pre_merger"]
+        weights = []
+        for sector in dim.SECTORS:
+            in_group = sum(split[s.code] for s in dim.SECTORS if s.group == sector.group)
+            share = groups[sector.group] * split[sector.code] / in_group
+            factor = cal.SECTOR_QUARTER_FACTORS.get((year, quarter), {}).get(sector.code, 1.0)
+            weights.append(share * factor)
+        amounts = largest_remainder(np.array(weights), float(row.numerator), 1.0)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "indicator_id": "grdp_current_prices",
+                    "unit_id": row.unit_id,
+                    "period_year": year,
+                    "period_month": month,
+                    "breakdown_key": [dim.breakdown_key(dim.SECTOR, s.code) for s in dim.SECTORS],
+                    "value": amounts,
+                    "numerator": amounts,
+                    "denominator": np.nan,
+                }
+            )
+        )
+    if not frames:
+        return pd.DataFrame(columns=[*OBSERVATION_COLUMNS])
+    return pd.concat(frames, ignore_index=True)
+
+
 def _annual(
     values: Mapping[int, float],
     year: int,
@@ -931,6 +1117,7 @@ def _plan_batches(
     def columns(frame: pd.DataFrame) -> pd.DataFrame:
         if "breakdown_key" not in frame.columns:
             frame = frame.assign(breakdown_key=TOTAL_BREAKDOWN)
+        frame = frame.assign(breakdown_key=frame["breakdown_key"].fillna(TOTAL_BREAKDOWN))
         return frame.loc[:, list(OBSERVATION_COLUMNS)].reset_index(drop=True)
 
     batches: list[BatchPlan] = []
@@ -1050,7 +1237,10 @@ __all__ = [
     "largest_remainder",
     "month_end_curve",
     "month_starts",
+    "procedure_breakdowns",
     "quarterly_split",
+    "sector_breakdowns",
     "split_flows",
+    "split_with_caps",
     "window_month_weights",
 ]

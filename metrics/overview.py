@@ -12,6 +12,9 @@ from metrics.freshness import latest_complete_period
 from metrics.registry import Indicator
 from metrics.tiles import Tile, build_tile
 
+COMPARISON_TERRITORIES: tuple[str, ...] = ("national",)
+"""Published territories that are not the city: shown for comparison, never in its series."""
+
 ATTENTION_COLUMNS: tuple[str, ...] = (
     "indicator_code",
     "unit_id",
@@ -175,6 +178,10 @@ def published_for_year(
     """
     code = indicator.published_code or indicator.code
     rows = published[(published["indicator_code"] == code) & (published["kind"] != "target")]
+    if "territory" in rows.columns:
+        # A national average published beside the city's figure is a comparison, never the
+        # city's own figure.
+        rows = rows[~rows["territory"].isin(COMPARISON_TERRITORIES)]
     if indicator.published_basis_prefix:
         rows = rows[rows["basis"].str.startswith(indicator.published_basis_prefix)]
     if year is not None:

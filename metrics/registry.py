@@ -141,6 +141,11 @@ class Indicator:
     """Indicator code in the published reference file, when it differs."""
     published_basis_prefix: str | None = None
     """Only published rows whose basis starts with this belong to the series."""
+    max_value: float | None = None
+    """The top of the indicator's scale, when it has one (a Decision 766 group's points)."""
+    note_vi: str = ""
+    note_en: str = ""
+    """What a reader must know beside the definition (e.g. how a published group is joined)."""
 
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
@@ -612,6 +617,206 @@ INDICATORS: tuple[Indicator, ...] = (
         decimals=0,
     ),
 )
+
+_INDEX_766_VI = "Bộ chỉ số phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg)"
+_INDEX_766_EN = "Service index for citizens and businesses (Decision 766)"
+_INDEX_766_SYSTEM_VI = "Cổng Dịch vụ công quốc gia – Bộ chỉ số 766"
+_INDEX_766_SYSTEM_EN = "National Public Service Portal – Decision 766 index"
+_INDEX_766_OWNER_VI = "Văn phòng Chính phủ (chấm điểm); Văn phòng UBND Thành phố (theo dõi)"
+_INDEX_766_OWNER_EN = (
+    "Government Office (scoring); Office of the City People's Committee (follow-up)"
+)
+_WEEKLY_VI = "Hằng tuần, theo công bố trên Cổng Dịch vụ công quốc gia"
+_WEEKLY_EN = "Weekly, as published on the National Public Service Portal"
+
+
+def _index_766(
+    code: str,
+    name_vi: str,
+    name_en: str,
+    points: float,
+    definition_vi: str,
+    definition_en: str,
+    note_vi: str = "",
+    note_en: str = "",
+) -> Indicator:
+    """A group (or the total) of the Decision 766 service index: points out of ``points``."""
+    return Indicator(
+        code=code,
+        name_vi=name_vi,
+        name_en=name_en,
+        short_vi=name_vi,
+        short_en=name_en,
+        definition_vi=definition_vi,
+        definition_en=definition_en,
+        formula_vi=f"Điểm do Cổng Dịch vụ công quốc gia chấm, tối đa {points:g} điểm",
+        formula_en=f"Points scored by the National Public Service Portal, out of {points:g}",
+        unit="points",
+        direction="higher",
+        frequency=Frequency.WEEKLY,
+        grain=Grain.CITY,
+        time_rollup=None,
+        is_rate=False,
+        numerator_vi="Điểm",
+        numerator_en="Points",
+        denominator_vi="",
+        denominator_en="",
+        basis_vi=_INDEX_766_VI,
+        basis_en=_INDEX_766_EN,
+        source_system_vi=_INDEX_766_SYSTEM_VI,
+        source_system_en=_INDEX_766_SYSTEM_EN,
+        owner_vi=_INDEX_766_OWNER_VI,
+        owner_en=_INDEX_766_OWNER_EN,
+        legal_basis_vi="Quyết định 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ",
+        legal_basis_en="Prime Minister's Decision 766/QD-TTg of 23 June 2022",
+        freshness_vi=_WEEKLY_VI,
+        freshness_en=_WEEKLY_EN,
+        freshness_due_day=7,
+        decimals=2,
+        max_value=points,
+        note_vi=note_vi,
+        note_en=note_en,
+    )
+
+
+def _services_count(code: str, name_vi: str, name_en: str, what_vi: str, what_en: str) -> Indicator:
+    """A count of online public services the city offers (as published)."""
+    return Indicator(
+        code=code,
+        name_vi=name_vi,
+        name_en=name_en,
+        short_vi=name_vi,
+        short_en=name_en,
+        definition_vi=f"Số {what_vi} Thành phố cung cấp trên Cổng Dịch vụ công tại ngày công bố.",
+        definition_en=f"The number of {what_en} the city offers on the public-service portal on the day published.",
+        formula_vi=f"Đếm số {what_vi}",
+        formula_en=f"Count of {what_en}",
+        unit="services",
+        direction="higher",
+        frequency=Frequency.ANNUAL,
+        grain=Grain.CITY,
+        time_rollup=None,
+        is_rate=False,
+        numerator_vi="Dịch vụ",
+        numerator_en="Services",
+        denominator_vi="",
+        denominator_en="",
+        basis_vi="Báo cáo của UBND Thành phố",
+        basis_en="City report",
+        source_system_vi="Cổng Dịch vụ công TP.HCM",
+        source_system_en="HCMC public-service portal",
+        owner_vi=_DOSSIER_OWNER_VI,
+        owner_en=_DOSSIER_OWNER_EN,
+        legal_basis_vi="Nghị định 42/2022/NĐ-CP về cung cấp dịch vụ công trực tuyến",
+        legal_basis_en="Decree 42/2022 on online public services",
+        freshness_vi="Khi Thành phố công bố",
+        freshness_en="When the city publishes it",
+        freshness_due_day=31,
+        decimals=0,
+    )
+
+
+INDICATORS += (
+    _index_766(
+        "service_index_766_total",
+        "Bộ chỉ số phục vụ người dân, doanh nghiệp (tổng điểm)",
+        "Service index for citizens and businesses (total)",
+        100.0,
+        "Tổng điểm của sáu nhóm chỉ số theo Quyết định 766/QĐ-TTg: công khai, minh bạch (18); "
+        "tiến độ giải quyết (20); dịch vụ công trực tuyến (12); thanh toán trực tuyến (10); "
+        "mức độ hài lòng (18); số hóa hồ sơ (22).",
+        "The total of the six groups of Decision 766: transparency (18), timeliness (20), "
+        "online service (12), online payment (10), satisfaction (18), digitisation (22).",
+    ),
+    _index_766(
+        "service_index_766_transparency",
+        "Công khai, minh bạch",
+        "Transparency",
+        18.0,
+        "Nhóm chỉ số về công khai, minh bạch thông tin thủ tục hành chính và hồ sơ.",
+        "The group on the transparency of procedures and dossier information.",
+    ),
+    _index_766(
+        "service_index_766_progress",
+        "Tiến độ giải quyết",
+        "Timeliness",
+        20.0,
+        "Nhóm chỉ số về tiến độ giải quyết hồ sơ (đúng hạn, quá hạn).",
+        "The group on how promptly dossiers are resolved (on time, overdue).",
+    ),
+    _index_766(
+        "service_index_766_online",
+        "Dịch vụ công trực tuyến và thanh toán trực tuyến",
+        "Online service and online payment",
+        22.0,
+        "Hai nhóm chỉ số dịch vụ công trực tuyến (12 điểm) và thanh toán trực tuyến (10 điểm).",
+        "The online service (12 points) and online payment (10 points) groups.",
+        "Số liệu Thành phố công bố hằng tuần gộp hai nhóm này thành một nhóm 22 điểm.",
+        "The city's weekly figure publishes these two groups as one 22-point group.",
+    ),
+    _index_766(
+        "service_index_766_satisfaction",
+        "Mức độ hài lòng",
+        "Satisfaction",
+        18.0,
+        "Nhóm chỉ số về mức độ hài lòng của người dân, doanh nghiệp khi giải quyết thủ tục.",
+        "The group on the satisfaction of citizens and businesses with procedures.",
+    ),
+    _index_766(
+        "service_index_766_digitisation",
+        "Số hóa hồ sơ",
+        "Digitisation",
+        22.0,
+        "Nhóm chỉ số về số hóa hồ sơ, kết quả giải quyết thủ tục hành chính.",
+        "The group on the digitisation of dossiers and procedure results.",
+        "Số liệu tuần 47/2025 của nhóm này được tính bằng cách lấy tổng điểm trừ các nhóm còn lại.",
+        "The week-47 2025 figure of this group was derived by subtracting the other groups from the total.",
+    ),
+    _services_count(
+        "online_services_count",
+        "Số dịch vụ công trực tuyến",
+        "Online public services offered",
+        "dịch vụ công trực tuyến (toàn trình và một phần)",
+        "online public services (full-process and partial)",
+    ),
+    _services_count(
+        "online_services_full_process",
+        "Dịch vụ công trực tuyến toàn trình",
+        "Full-process online services",
+        "dịch vụ công trực tuyến toàn trình",
+        "full-process online services",
+    ),
+    _services_count(
+        "online_services_partial",
+        "Dịch vụ công trực tuyến một phần",
+        "Partial online services",
+        "dịch vụ công trực tuyến một phần",
+        "partial online services",
+    ),
+)
+
+SERVICE_INDEX_766_GROUPS: tuple[tuple[str, str, str, float, str], ...] = (
+    (
+        "transparency",
+        "Công khai, minh bạch",
+        "Transparency",
+        18.0,
+        "service_index_766_transparency",
+    ),
+    ("timeliness", "Tiến độ giải quyết", "Timeliness", 20.0, "service_index_766_progress"),
+    (
+        "online_service",
+        "Dịch vụ công trực tuyến",
+        "Online service",
+        12.0,
+        "service_index_766_online",
+    ),
+    ("online_payment", "Thanh toán trực tuyến", "Online payment", 10.0, "service_index_766_online"),
+    ("satisfaction", "Mức độ hài lòng", "Satisfaction", 18.0, "service_index_766_satisfaction"),
+    ("digitisation", "Số hóa hồ sơ", "Digitisation", 22.0, "service_index_766_digitisation"),
+)
+"""The six groups of Decision 766 (code, names, points) and the published series each is
+reported in: online service and online payment share one published 22-point figure."""
 
 _BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 HEADLINE_CODES: tuple[str, ...] = tuple(i.code for i in INDICATORS if i.is_headline)

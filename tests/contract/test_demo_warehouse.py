@@ -39,7 +39,7 @@ RATE_INDICATORS = (
     "digital_economy_share_grdp",
     "digital_economy_share_grdp_statistics",
 )
-KEY = ["indicator_id", "unit_id", "period_year", "period_month"]
+KEY = ["indicator_id", "unit_id", "period_year", "period_month", "breakdown_key"]
 
 
 @pytest.fixture(scope="module")
@@ -152,8 +152,9 @@ def test_dossier_counts_are_whole_numbers(current: pd.DataFrame, indicator: str)
 
 
 def test_online_and_received_agree(current: pd.DataFrame) -> None:
-    received = current[current["indicator_id"] == "dossiers_received"].set_index(KEY[1:])
-    online = current[current["indicator_id"] == "online_dossier_share"].set_index(KEY[1:])
+    totals = current[current["breakdown_key"] == ""]
+    received = totals[totals["indicator_id"] == "dossiers_received"].set_index(KEY[1:])
+    online = totals[totals["indicator_id"] == "online_dossier_share"].set_index(KEY[1:])
     joined = online.join(received["numerator"].rename("received"), how="inner")
     assert len(joined) == len(online)
     assert (joined["denominator"] == joined["received"]).all()
@@ -326,8 +327,8 @@ def _current_sorted(url: str) -> pd.DataFrame:
         with engine.connect() as conn:
             frame = pd.read_sql_query(
                 text(
-                    "SELECT indicator_id, unit_id, period_year, period_month, value, numerator, "
-                    "denominator FROM observations WHERE superseded_at IS NULL"
+                    "SELECT indicator_id, unit_id, period_year, period_month, breakdown_key, "
+                    "value, numerator, denominator FROM observations WHERE superseded_at IS NULL"
                 ),
                 conn,
             )

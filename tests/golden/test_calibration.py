@@ -42,6 +42,7 @@ def _calibrated_rows() -> list[pd.Series]:
     rows = frame[
         frame["indicator"].isin(CALIBRATED)
         & (frame["kind"] == "actual")
+        & frame["territory"].isin(["pre_merger", "merged"])
         & ~frame["basis"].str.startswith("city report BC")
     ]
     # Only the city's own monthly report (BC 41, July 2025) is shown but not calibrated.
@@ -70,7 +71,8 @@ def current(demo_warehouse_url: str) -> Iterator[pd.DataFrame]:
                     "SELECT o.indicator_id, o.unit_id, o.period_year, o.period_month, "
                     "o.numerator, o.denominator, u.former_province "
                     "FROM observations o JOIN units u ON u.unit_id = o.unit_id "
-                    "WHERE o.superseded_at IS NULL AND o.indicator_id IN "
+                    "WHERE o.superseded_at IS NULL AND o.breakdown_key = '' "
+                    "AND o.indicator_id IN "
                     "('online_dossier_share', 'satisfaction_rate', "
                     "'public_investment_disbursement')"
                 ),
@@ -180,6 +182,7 @@ def quarterly(demo_warehouse_url: str) -> pd.DataFrame:
                     "COUNT(*) AS quarters, SUM(numerator) AS numerator, "
                     "SUM(denominator) AS denominator "
                     "FROM observations WHERE superseded_at IS NULL AND unit_id = 'city' "
+                    "AND breakdown_key = '' "
                     "AND indicator_id IN ('grdp_current_prices', 'digital_economy_share_grdp', "
                     "'digital_economy_share_grdp_statistics') "
                     "GROUP BY indicator_id, period_year"

@@ -211,6 +211,7 @@ def _published_actuals() -> pd.DataFrame:
     return frame[
         frame["indicator_code"].isin(cal.PUBLISHED_CALIBRATED_INDICATORS)
         & (frame["kind"] == "actual")
+        & frame["territory"].isin(["pre_merger", "merged"])
         & ~frame["basis"].str.startswith("city report BC")
     ]
 
@@ -296,19 +297,18 @@ def test_generation_is_deterministic(demo) -> None:
 
 def test_another_seed_gives_other_numbers(demo) -> None:
     other = generate_demo(reference_unit_rows(), last_month=D(2026, 10, 1), seed=7, now=NOW)
-    a = demo.current_observations().sort_values(
-        ["indicator_id", "unit_id", "period_year", "period_month"]
-    )
-    b = other.current_observations().sort_values(
-        ["indicator_id", "unit_id", "period_year", "period_month"]
-    )
+    # Unit totals: a procedure without dossiers in a month has no row, and which ones those
+    # are depends on the seed.
+    key = ["indicator_id", "unit_id", "period_year", "period_month"]
+    a = demo.current_observations().query("breakdown_key == ''").sort_values(key)
+    b = other.current_observations().query("breakdown_key == ''").sort_values(key)
     assert len(a) == len(b)
     assert not np.allclose(a["numerator"].to_numpy(), b["numerator"].to_numpy())
 
 
 def test_history_does_not_depend_on_the_last_month(demo) -> None:
     shorter = generate_demo(reference_unit_rows(), last_month=D(2025, 12, 1), seed=20251, now=NOW)
-    key = ["indicator_id", "unit_id", "period_year", "period_month"]
+    key = ["indicator_id", "unit_id", "period_year", "period_month", "breakdown_key"]
     a = shorter.current_observations()
     b = demo.current_observations()
     b = b[b["period_month"] <= D(2025, 12, 1)]
@@ -350,3 +350,94 @@ def test_bad_options_say_how_to_fix_them(options: dict[str, object], says: str) 
     arguments = {"last_month": D(2026, 10, 1), "seed": 1, "size": "S", "now": NOW} | options
     with pytest.raises(ValueError, match=says):
         generate_demo(reference_unit_rows(), **arguments)
+
+
+# --- breakdowns: procedures and sectors -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expected", "total", "wanted"),
+    [
+        ([[1.5, 1.5, 0.0]], [3], [[2.0, 1.0, 0.0]]),
+        ([[0.0, 0.0]], [0], [[0.0, 0.0]]),
+        ([[4.0, 6.0]], [10], [[4.0, 6.0]]),
+        ([[0.3, 0.3, 0.4]], [1], [[0.0, 0.0, 1.0]]),
+    ],
+)
+def test_split_with_caps_sums_exactly_within_the_ceiling(expected, total, wanted) -> None:
+    from demo.generator import split_with_caps
+
+    result = split_with_caps(np.array(expected, dtype=float), np.array(total, dtype=float))
+    assert result.tolist() == wanted
+    assert (result.sum(axis=1) == np.array(total)).all()
+    assert (result <= np.ceil(np.array(expected))).all()
+
+
+def test_procedure_breakdowns_add_up_on_a_small_frame() -> None:
+    from demo.generator import procedure_breakdowns
+
+    dossiers = pd.DataFrame(
+        {
+            "indicator_id": "online_dossier_share",
+            "unit_id": ["26734", "26734", "26737"],
+            "period_year": 2025,
+            "period_month": [D(2025, 1, 1), D(2025, 2, 1), D(2025, 1, 1)],
+            "value": np.nan,
+            "numerator": [400.0, 0.0, 50.0],
+            "denominator": [1000.0, 10.0, 50.0],
+        }
+    )
+    communes = pd.DataFrame({"unit_id": ["26734", "26737"]})
+    parts = procedure_breakdowns(dossiers, communes, np.random.default_rng(1))
+    sums = parts.groupby(["unit_id", "period_month"])[["numerator", "denominator"]].sum()
+    assert sums.loc[("26734", D(2025, 1, 1))].tolist() == [400.0, 1000.0]
+    assert sums.loc[("26734", D(2025, 2, 1))].tolist() == [0.0, 10.0]
+    assert sums.loc[("26737", D(2025, 1, 1))].tolist() == [50.0, 50.0]
+    assert (parts["numerator"] <= parts["denominator"]).all()
+    assert parts["breakdown_key"].str.startswith("procedure:").all()
+
+
+def test_procedure_breakdowns_start_in_their_first_month() -> None:
+    from demo.generator import procedure_breakdowns
+
+    dossiers = pd.DataFrame(
+        {
+            "indicator_id": "online_dossier_share",
+            "unit_id": "26734",
+            "period_year": 2024,
+            "period_month": [D(2024, 12, 1)],
+            "value": 50.0,
+            "numerator": [5.0],
+            "denominator": [10.0],
+        }
+    )
+    parts = procedure_breakdowns(
+        dossiers, pd.DataFrame({"unit_id": ["26734"]}), np.random.default_rng(1)
+    )
+    assert parts.empty
+
+
+def test_sector_breakdowns_split_each_quarter_exactly() -> None:
+    from demo.dimensions import SECTORS
+    from demo.generator import sector_breakdowns
+
+    economy = pd.DataFrame(
+        {
+            "indicator_id": "grdp_current_prices",
+            "unit_id": "city",
+            "period_year": [2021, 2025],
+            "period_month": [D(2021, 9, 1), D(2025, 3, 1)],
+            "value": [300_001.0, 650_000.0],
+            "numerator": [300_001.0, 650_000.0],
+            "denominator": np.nan,
+        }
+    )
+    parts = sector_breakdowns(economy)
+    sums = parts.groupby("period_month")["numerator"].sum()
+    assert sums.tolist() == [300_001.0, 650_000.0]
+    assert (parts["numerator"] == np.round(parts["numerator"])).all()
+    assert len(parts) == 2 * len(SECTORS)
+    lockdown = parts[parts["period_month"] == D(2021, 9, 1)].set_index("breakdown_key")
+    # The Q3 2021 lockdown weighs accommodation and food well below its usual share.
+    usual = cal.SECTOR_GROUP_SHARES[2021]["services"] / 100
+    assert lockdown.loc["sector:I", "numerator"] / 300_001 < 0.02 < usual
