@@ -14,6 +14,7 @@ st.set_page_config(
     initial_sidebar_state="collapsed",
 )
 _ui.inject_style()
+_ui.read_links_once()
 _ui.read_url_once()
 lang = _ui.language_switch()
 # The browser tab's title in the chosen language (the first call cannot know it yet).

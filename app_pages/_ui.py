@@ -29,6 +29,7 @@ from metrics import overview
 from metrics.clock import city_today, last_complete_month, to_city_time
 from metrics.export import to_csv_bytes, to_xlsx_bytes
 from metrics.freshness import Freshness, FreshnessCheck
+from metrics.links import LinkProblem, Refusal, as_of_moment, check_code, parse_as_of
 from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES
 from metrics.registry import Indicator
 
@@ -73,6 +74,19 @@ class Filters:
     lang: str
     year: int
     unit_filter: UnitFilter
+    as_of_day: dt.date | None = None
+    """"Số liệu tại ngày": show the figures as they stood at the end of this day; None for
+    the current figures."""
+
+    @property
+    def as_of(self) -> dt.datetime | None:
+        """The moment the queries read the warehouse at (None: its current versions)."""
+        return as_of_moment(self.as_of_day) if self.as_of_day is not None else None
+
+    @property
+    def today(self) -> dt.date:
+        """The day the page is about: the "as of" day, or today in the city."""
+        return self.as_of_day if self.as_of_day is not None else city_today()
 
 
 def inject_style() -> None:
@@ -99,22 +113,36 @@ def current_language() -> str:
 
 
 def _latest_data_year(today: dt.date) -> int | None:
-    """The latest year with headline data in a month ended by ``today``; None when the
-    warehouse cannot be read (the gate below the frame says why)."""
+    """The latest year with headline data in a month ended by ``today`` (as the figures
+    stood on the "as of" day, when one is chosen); None when the warehouse cannot be read
+    (the gate below the frame says why)."""
     if cached.warehouse_state()[0] is not WarehouseState.READY:
         return None
-    return cached.latest_data_year(last_complete_month(today))
+    as_of_day = as_of_day_chosen()
+    moment = as_of_moment(as_of_day) if as_of_day is not None else None
+    return cached.latest_data_year(last_complete_month(today), moment)
+
+
+def as_of_day_chosen() -> dt.date | None:
+    """The "as of" day in the session (``?as_of=``), or None for the current figures."""
+    value = st.session_state.get("as_of")
+    return value if isinstance(value, dt.date) else None
+
+
+def reference_day() -> dt.date:
+    """The day the pages are about: the "as of" day when one is chosen, else today."""
+    return as_of_day_chosen() or city_today()
 
 
 def default_year() -> int:
     """The year the filters open on (:func:`metrics.overview.default_year`)."""
-    today = city_today()
+    today = reference_day()
     return overview.default_year(today, _latest_data_year(today))
 
 
 def review_year() -> int:
     """The year of the "in review" strip (:func:`metrics.overview.review_year`)."""
-    today = city_today()
+    today = reference_day()
     return overview.review_year(today, _latest_data_year(today))
 
 
@@ -170,6 +198,7 @@ def write_url() -> None:
     for key in ("province", "type"):
         if st.session_state.get(key):
             wanted[key] = list(st.session_state[key])
+    wanted |= link_params()
     if {k: st.query_params.get_all(k) for k in wanted} != {
         k: v if isinstance(v, list) else [v] for k, v in wanted.items()
     } or set(st.query_params) != set(wanted):
@@ -222,11 +251,13 @@ def sidebar_filters(lang: str) -> Filters:
             placeholder=t("filter_all", lang),
         )
         st.caption(t("filters_help", lang))
+        as_of_control(lang)
     write_url()
     return Filters(
         lang=lang,
         year=int(year if year is not None else default_year()),
         unit_filter=UnitFilter(tuple(provinces), tuple(unit_types)),
+        as_of_day=as_of_day_chosen(),
     )
 
 
@@ -241,6 +272,7 @@ def current_filters() -> Filters:
             tuple(st.session_state.get("province") or ()),
             tuple(st.session_state.get("type") or ()),
         ),
+        as_of_day=as_of_day_chosen(),
     )
 
 
@@ -333,6 +365,8 @@ def page_header(title_key: str, filters: Filters, subtitle_key: str | None = Non
             t(subtitle_key, lang, year=filters.year, scope=scope_text(filters.unit_filter, lang))
         )
     url_warning(lang)
+    link_warning(lang)
+    past_state_banner(filters)
 
 
 def indicator_info(indicator: Indicator, lang: str, published: pd.DataFrame) -> None:
@@ -411,3 +445,172 @@ def download_buttons(frame: pd.DataFrame, file_stem: str, lang: str, key: str) -
 def empty_state(lang: str, what: str) -> None:
     """ "No data yet", what is missing, and what to do."""
     st.info(t("empty_state", lang, what=what), icon=":material/inbox:")
+
+
+# --- deep links: the "as of" day, the unit and the procedure ---------------------------------
+
+LINK_KEYS: tuple[str, ...] = ("as_of", "unit", "procedure")
+"""Link parameters beside the filters: free text, so each is checked before it is used."""
+_LINK_MESSAGES = {
+    LinkProblem.MALFORMED_DATE: "link_malformed_date",
+    LinkProblem.BEFORE_FIRST_LOAD: "link_before_first_load",
+    LinkProblem.FUTURE_DATE: "link_future_date",
+    LinkProblem.UNKNOWN_UNIT: "link_unknown_unit",
+    LinkProblem.UNKNOWN_PROCEDURE: "link_unknown_procedure",
+}
+
+
+def first_load_day() -> dt.date | None:
+    """The day (in the city) the warehouse's first figure was loaded; None when unknown
+    (a warehouse that cannot be read is never touched: the gate says why)."""
+    if cached.warehouse_state()[0] is not WarehouseState.READY:
+        return None
+    first = cached.first_load_at()
+    return to_city_time(first).date() if first is not None else None
+
+
+def read_links_once() -> None:
+    """Seed the "as of" day, the unit and the procedure from a link, on a session's first run.
+
+    Each is checked against the warehouse (a real day since the first load, a known unit, a
+    known procedure); a refused one is dropped — the page shows the current figures and the
+    whole city — and named in a plain-text warning. Runs before the filters are read, so
+    the year a link opens on follows its "as of" day.
+    """
+    if st.session_state.get("_links_read"):
+        return
+    st.session_state["_links_read"] = True
+    st.session_state.setdefault("as_of", None)
+    refusals: list[Refusal] = []
+    if cached.warehouse_state()[0] is not WarehouseState.READY:
+        return  # the gate says why; a link's values cannot be checked without the warehouse
+    text = st.query_params.get("as_of")
+    if text is not None:
+        day, refusal = parse_as_of(text, first_load_day(), city_today())
+        st.session_state["as_of"] = day
+        refusals += [refusal] if refusal else []
+    text = st.query_params.get("unit")
+    if text is not None:
+        unit_id, refusal = check_code("unit", text, leaf_unit_ids(), LinkProblem.UNKNOWN_UNIT)
+        st.session_state["unit"] = unit_id
+        refusals += [refusal] if refusal else []
+    text = st.query_params.get("procedure")
+    if text is not None:
+        known = set(cached.breakdown_list().frame.query("dimension == 'procedure'")["code"])
+        code, refusal = check_code("procedure", text, known, LinkProblem.UNKNOWN_PROCEDURE)
+        st.session_state["procedure"] = code
+        refusals += [refusal] if refusal else []
+    st.session_state["_link_refusals"] = refusals
+
+
+def link_params() -> dict[str, str]:
+    """The link parameters to keep in the address: the "as of" day, unit and procedure."""
+    wanted: dict[str, str] = {}
+    day = as_of_day_chosen()
+    if day is not None:
+        wanted["as_of"] = day.isoformat()
+    for key in ("unit", "procedure"):
+        value = st.session_state.get(key)
+        if value:
+            wanted[key] = str(value)
+    return wanted
+
+
+def link_warning(lang: str) -> None:
+    """Say, in plain text, which part of a link was refused and what is shown instead."""
+    refusals: list[Refusal] = st.session_state.pop("_link_refusals", None) or []
+    first = first_load_day()
+    for refusal in refusals:
+        st.warning(
+            t(
+                _LINK_MESSAGES[refusal.problem],
+                lang,
+                value=escape_markdown(refusal.value),
+                first=fmt_date(first, lang),
+            ),
+            icon=":material/link_off:",
+        )
+
+
+def _as_of_changed() -> None:
+    """A new "as of" day opens on that day's default year (a meeting's view)."""
+    st.session_state["year"] = default_year()
+
+
+def as_of_control(lang: str) -> None:
+    """ "Số liệu tại ngày": a day whose figures to show (empty: the current figures)."""
+    st.session_state.setdefault("as_of", None)
+    today = city_today()
+    first = first_load_day() or dt.date(FIRST_YEAR, 1, 1)
+    chosen = as_of_day_chosen()
+    if chosen is not None and not first <= chosen <= today:
+        st.session_state["as_of"] = None
+    st.date_input(
+        t("as_of_label", lang),
+        value=None,
+        min_value=first,
+        max_value=today,
+        key="as_of",
+        format="DD/MM/YYYY",
+        help=t("as_of_help", lang),
+        on_change=_as_of_changed,
+    )
+
+
+def _back_to_now() -> None:
+    st.session_state["as_of"] = None
+    st.session_state["year"] = default_year()
+
+
+def past_state_banner(filters: Filters) -> None:
+    """Say plainly that the page shows a past state, with the way back to the present."""
+    if filters.as_of_day is None:
+        return
+    lang = filters.lang
+    with st.container(border=True, key="past-state"):
+        st.markdown(
+            ":material/history: " + t("past_state", lang, date=fmt_date(filters.as_of_day, lang))
+        )
+        st.button(
+            t("past_state_back", lang),
+            icon=":material/update:",
+            on_click=_back_to_now,
+            key="past-state-back",
+        )
+
+
+def leaf_unit_ids() -> set[str]:
+    """The ids of the units figures are reported for (wards … departments, investors)."""
+    frame = cached.unit_list().frame
+    return set(frame.loc[frame["unit_type"].isin(LEAF_UNIT_TYPES), "unit_id"].astype(str))
+
+
+def focus_unit() -> str | None:
+    """The unit chosen for a scorecard or a drill-down (``?unit=``), if any."""
+    value = st.session_state.get("unit")
+    return str(value) if value else None
+
+
+def set_focus(unit_id: str | None, procedure: str | None = None) -> None:
+    """Choose a unit (and a procedure) for the pages, or go back to the whole city."""
+    st.session_state["unit"] = unit_id
+    st.session_state["procedure"] = procedure
+
+
+def open_scorecard(unit_id: str) -> None:
+    """Open the unit's scorecard (the address then carries ``?unit=``)."""
+    set_focus(unit_id)
+    st.switch_page(SCORECARD_PAGE)
+
+
+SCORECARD_PAGE = "app_pages/unit.py"
+
+
+def show_figure(figure: object, key: str) -> None:
+    """A plotly figure, static: hover text, no toolbar, no zoom."""
+    st.plotly_chart(
+        figure,
+        key=key,
+        width="stretch",
+        config={"displayModeBar": False, "scrollZoom": False, "doubleClick": False},
+    )

@@ -5,7 +5,7 @@ import streamlit as st
 from app_pages import _tables, _tiles, _ui
 from data_access import cached
 from i18n import fmt_date, t
-from metrics.clock import city_today, month_end
+from metrics.clock import month_end
 from metrics.freshness import check_freshness
 from metrics.overview import combine_attention, published_for_year, rank_for_tile
 from metrics.registry import Grain, headline_indicators
@@ -14,14 +14,14 @@ ATTENTION_TOP = 10
 
 filters = _ui.current_filters()
 lang, year = filters.lang, filters.year
-today = city_today()
+today = filters.today  # the "as of" day when one is chosen
 review_year = _ui.review_year()
 is_filtered = not filters.unit_filter.is_whole_city
 _ui.page_header("page_overview", filters, "overview_subtitle")
 
 fetched, tiles, series_by_code = [], {}, {}
 for indicator in headline_indicators():
-    result = cached.scope_series(indicator.code, filters.unit_filter)
+    result = cached.scope_series(indicator.code, filters.unit_filter, filters.as_of)
     fetched.append(result)
     series_by_code[indicator.code] = result.frame
     tiles[indicator.code] = cached.headline_tile(result.frame, indicator.code, year, today)
@@ -96,7 +96,7 @@ for indicator in headline_indicators():
     if indicator.grain is Grain.CITY or tile is None or tile.target_value is None:
         continue
     standing = cached.unit_standing(
-        indicator.code, year, tile.as_of_month.date(), filters.unit_filter
+        indicator.code, year, tile.as_of_month.date(), filters.unit_filter, filters.as_of
     )
     fetched.append(standing)
     rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)

@@ -9,10 +9,12 @@ the warehouse again, so the app recovers by itself.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -31,7 +33,8 @@ from data_access.engine import (
 )
 from data_access.queries import UnitFilter
 from metrics import overview
-from metrics.clock import utc_now
+from metrics.clock import to_warehouse_time, utc_now
+from metrics.geo import BoundaryFileError, parse_boundaries
 from metrics.registry import HEADLINE_CODES, get_indicator
 from metrics.review import YearResult, year_result
 from metrics.tiles import Tile
@@ -106,41 +109,196 @@ def _fetch(key: tuple[Any, ...], load: Callable[[], tuple[pd.DataFrame, dt.datet
     return Fetched(frame, fetched_at, is_stale=False)
 
 
+def _utc(as_of: dt.datetime | None) -> dt.datetime | None:
+    """``as_of`` as the warehouse stores times (naive UTC), so a cache key means one moment."""
+    return None if as_of is None else to_warehouse_time(as_of)
+
+
 @st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
 def _scope_series(
-    url: str, indicator_code: str, unit_filter: UnitFilter
+    url: str,
+    indicator_code: str,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None,
+    breakdown_key: str,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
-        return queries.scope_series(conn, indicator_code, unit_filter), utc_now()
+        frame = queries.scope_series(conn, indicator_code, unit_filter, as_of, breakdown_key)
+        return frame, utc_now()
 
 
-def scope_series(indicator_code: str, unit_filter: UnitFilter) -> Fetched:
-    """Cached :func:`data_access.queries.scope_series` on the configured warehouse."""
-    url = warehouse_url()
+def scope_series(
+    indicator_code: str,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None = None,
+    breakdown_key: str = "",
+) -> Fetched:
+    """Cached :func:`data_access.queries.scope_series` on the configured warehouse (the
+    figures as they stood at ``as_of``; the current ones without it)."""
+    url, moment = warehouse_url(), _utc(as_of)
     return _fetch(
-        ("scope_series", url, indicator_code, unit_filter),
-        lambda: _scope_series(url, indicator_code, unit_filter),
+        ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key),
+        lambda: _scope_series(url, indicator_code, unit_filter, moment, breakdown_key),
     )
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
 def _unit_standing(
-    url: str, indicator_code: str, year: int, through_month: dt.date, unit_filter: UnitFilter
+    url: str,
+    indicator_code: str,
+    year: int,
+    through_month: dt.date,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
-        frame = queries.unit_standing(conn, indicator_code, year, through_month, unit_filter)
+        frame = queries.unit_standing(conn, indicator_code, year, through_month, unit_filter, as_of)
         return frame, utc_now()
 
 
 def unit_standing(
-    indicator_code: str, year: int, through_month: dt.date, unit_filter: UnitFilter
+    indicator_code: str,
+    year: int,
+    through_month: dt.date,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None = None,
 ) -> Fetched:
     """Cached :func:`data_access.queries.unit_standing` on the configured warehouse."""
-    url = warehouse_url()
+    url, moment = warehouse_url(), _utc(as_of)
     return _fetch(
-        ("unit_standing", url, indicator_code, year, through_month, unit_filter),
-        lambda: _unit_standing(url, indicator_code, year, through_month, unit_filter),
+        ("unit_standing", url, indicator_code, year, through_month, unit_filter, moment),
+        lambda: _unit_standing(url, indicator_code, year, through_month, unit_filter, moment),
     )
+
+
+PAGE_QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
+    "unit_ranking": queries.unit_ranking,
+    "group_standing": queries.group_standing,
+    "series_by_group": queries.series_by_group,
+    "breakdown_standing": queries.breakdown_standing,
+    "breakdown_by_year": queries.breakdown_by_year,
+    "unit_submissions": queries.unit_submissions,
+    "plan_revisions": queries.plan_revisions,
+}
+"""The indicator pages' queries, run through one bounded cache (:func:`page_query`)."""
+PAGE_MAX_ENTRIES = 256
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=PAGE_MAX_ENTRIES, show_spinner=False)
+def _page_query(url: str, name: str, args: tuple[Any, ...]) -> tuple[pd.DataFrame, dt.datetime]:
+    with engine_for(url).connect() as conn:
+        return PAGE_QUERIES[name](conn, *args), utc_now()
+
+
+def page_query(name: str, *args: Any) -> Fetched:
+    """Cached ``data_access.queries.<name>(conn, *args)`` on the configured warehouse.
+
+    The arguments are the query's own, in its order; a moment among them (``as_of``) is
+    passed as naive UTC so one moment is one cache entry.
+    """
+    url = warehouse_url()
+    plain = tuple(_utc(a) if isinstance(a, dt.datetime) else a for a in args)
+    return _fetch((name, url, *plain), lambda: _page_query(url, name, plain))
+
+
+def unit_ranking(
+    indicator_code: str,
+    year: int,
+    through_month: dt.date,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None = None,
+) -> Fetched:
+    """Cached :func:`data_access.queries.unit_ranking`."""
+    return page_query("unit_ranking", indicator_code, year, through_month, unit_filter, as_of)
+
+
+def group_standing(
+    indicator_code: str,
+    year: int,
+    through_month: dt.date,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None = None,
+) -> Fetched:
+    """Cached :func:`data_access.queries.group_standing`."""
+    return page_query("group_standing", indicator_code, year, through_month, unit_filter, as_of)
+
+
+def series_by_group(
+    indicator_code: str, unit_filter: UnitFilter, as_of: dt.datetime | None = None
+) -> Fetched:
+    """Cached :func:`data_access.queries.series_by_group`."""
+    return page_query("series_by_group", indicator_code, unit_filter, as_of)
+
+
+def breakdown_standing(
+    indicator_code: str,
+    year: int,
+    through_month: dt.date,
+    dimension: str,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None = None,
+) -> Fetched:
+    """Cached :func:`data_access.queries.breakdown_standing`."""
+    return page_query(
+        "breakdown_standing", indicator_code, year, through_month, dimension, unit_filter, as_of
+    )
+
+
+def breakdown_by_year(
+    indicator_code: str, dimension: str, unit_filter: UnitFilter, as_of: dt.datetime | None = None
+) -> Fetched:
+    """Cached :func:`data_access.queries.breakdown_by_year`."""
+    return page_query("breakdown_by_year", indicator_code, dimension, unit_filter, as_of)
+
+
+def unit_submissions(unit_id: str, as_of: dt.datetime | None = None) -> Fetched:
+    """Cached :func:`data_access.queries.unit_submissions`."""
+    return page_query("unit_submissions", unit_id, as_of)
+
+
+def plan_revisions(year: int, unit_filter: UnitFilter, as_of: dt.datetime | None = None) -> Fetched:
+    """Cached :func:`data_access.queries.plan_revisions`."""
+    return page_query("plan_revisions", year, unit_filter, as_of)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
+def _unit_list(url: str) -> tuple[pd.DataFrame, dt.datetime]:
+    with engine_for(url).connect() as conn:
+        return queries.unit_list(conn), utc_now()
+
+
+def unit_list() -> Fetched:
+    """Cached :func:`data_access.queries.unit_list`: every unit, with its point and any
+    boundary."""
+    url = warehouse_url()
+    return _fetch(("unit_list", url), lambda: _unit_list(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
+def _breakdown_list(url: str) -> tuple[pd.DataFrame, dt.datetime]:
+    with engine_for(url).connect() as conn:
+        return queries.breakdown_list(conn), utc_now()
+
+
+def breakdown_list() -> Fetched:
+    """Cached :func:`data_access.queries.breakdown_list`: every procedure and sector."""
+    url = warehouse_url()
+    return _fetch(("breakdown_list", url), lambda: _breakdown_list(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
+def _first_load_at(url: str) -> dt.datetime | None:
+    with engine_for(url).connect() as conn:
+        return queries.first_load_at(conn)
+
+
+def first_load_at() -> dt.datetime | None:
+    """Cached :func:`data_access.queries.first_load_at`; None when the warehouse is empty
+    or does not answer."""
+    try:
+        return _first_load_at(warehouse_url())
+    except SQLAlchemyError:
+        return None
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=16, show_spinner=False)
@@ -175,16 +333,16 @@ def warehouse_state() -> tuple[WarehouseState, str, str]:
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=16, show_spinner=False)
-def _latest_data_year(url: str, through_month: dt.date) -> int | None:
+def _latest_data_year(url: str, through_month: dt.date, as_of: dt.datetime | None) -> int | None:
     with engine_for(url).connect() as conn:
-        return queries.latest_data_year(conn, HEADLINE_CODES, through_month)
+        return queries.latest_data_year(conn, HEADLINE_CODES, through_month, as_of)
 
 
-def latest_data_year(through_month: dt.date) -> int | None:
+def latest_data_year(through_month: dt.date, as_of: dt.datetime | None = None) -> int | None:
     """Cached :func:`data_access.queries.latest_data_year` of the headline indicators on the
     configured warehouse; None when it holds none or does not answer."""
     try:
-        return _latest_data_year(warehouse_url(), through_month)
+        return _latest_data_year(warehouse_url(), through_month, _utc(as_of))
     except SQLAlchemyError:
         return None
 
@@ -209,3 +367,54 @@ def has_last_good() -> bool:
     url = warehouse_url()
     with _last_good_lock:
         return any(key[1] == url for key in _last_good)
+
+
+BOUNDARY_ENVIRONMENT_VARIABLE = "DASHBOARD_BOUNDARY_GEOJSON"
+
+
+@dataclass(frozen=True, slots=True)
+class Boundaries:
+    """Unit polygons from the configured boundary file, and why none, if it is unusable."""
+
+    polygons: dict[str, dict[str, Any]]
+    path: str | None
+    problem: str | None
+
+
+def boundary_file() -> str | None:
+    """The configured boundary file: ``DASHBOARD_BOUNDARY_GEOJSON``, else ``[map]
+    boundary_geojson`` in secrets; None when there is none."""
+    path = os.environ.get(BOUNDARY_ENVIRONMENT_VARIABLE)
+    if path:
+        return path
+    try:
+        section = st.secrets.get("map")
+        if section is not None and section.get("boundary_geojson"):
+            return str(section.get("boundary_geojson"))
+    except (FileNotFoundError, KeyError, AttributeError, st.errors.StreamlitSecretNotFoundError):
+        return None
+    return None
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
+def _read_boundaries(path: str, modified: float) -> Boundaries:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        return Boundaries({}, path, f"{path}: {error.strerror or error}")
+    try:
+        return Boundaries(parse_boundaries(text, path), path, None)
+    except BoundaryFileError as error:
+        return Boundaries({}, path, str(error))
+
+
+def boundaries() -> Boundaries:
+    """Cached polygons of the configured boundary file (re-read when the file changes)."""
+    path = boundary_file()
+    if path is None:
+        return Boundaries({}, None, None)
+    try:
+        modified = Path(path).stat().st_mtime
+    except OSError as error:
+        return Boundaries({}, path, f"{path}: {error.strerror or error}")
+    return _read_boundaries(path, modified)

@@ -35,9 +35,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
-from sqlalchemy.sql.selectable import Subquery
+from sqlalchemy.sql.selectable import Select, Subquery
 
 from data_access.schema import (
+    breakdowns,
     capital_plans,
     load_batches,
     observations,
@@ -45,7 +46,7 @@ from data_access.schema import (
     units,
 )
 from data_access.writes import TOTAL_BREAKDOWN
-from metrics.reference import LEAF_UNIT_TYPES
+from metrics.reference import COMMUNE_LEVEL_TYPES, LEAF_UNIT_TYPES
 from metrics.registry import Grain, TimeRollup, get_indicator
 
 
@@ -55,10 +56,12 @@ class UnitFilter:
 
     former_provinces: tuple[str, ...] = ()
     unit_types: tuple[str, ...] = ()
+    unit_ids: tuple[str, ...] = ()
+    """Only these units (a unit's own figures: its scorecard, a drill-down to it)."""
 
     @property
     def is_whole_city(self) -> bool:
-        return not self.former_provinces and not self.unit_types
+        return not self.former_provinces and not self.unit_types and not self.unit_ids
 
 
 def _version_condition(
@@ -105,6 +108,8 @@ def _unit_conditions(indicator_code: str, unit_filter: UnitFilter) -> list[Colum
         conditions.append(units.c.former_province.in_(unit_filter.former_provinces))
     if unit_filter.unit_types:
         conditions.append(units.c.unit_type.in_(unit_filter.unit_types))
+    if unit_filter.unit_ids:
+        conditions.append(units.c.unit_id.in_(unit_filter.unit_ids))
     return conditions
 
 
@@ -127,12 +132,16 @@ def _ratio(
 
 
 def _total_rows(
-    indicator_code: str, unit_filter: UnitFilter, as_of: dt.datetime | None
+    indicator_code: str,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None,
+    breakdown_key: str = TOTAL_BREAKDOWN,
 ) -> list[ColumnElement[bool]]:
-    """The unit totals (no breakdown rows) of one indicator, in scope and version."""
+    """The unit totals (no breakdown rows) of one indicator, in scope and version; or the
+    rows of one breakdown (a procedure, a sector) when ``breakdown_key`` is given."""
     return [
         observations.c.indicator_id == indicator_code,
-        observations.c.breakdown_key == TOTAL_BREAKDOWN,
+        observations.c.breakdown_key == breakdown_key,
         _version_condition(as_of),
         *_unit_conditions(indicator_code, unit_filter),
     ]
@@ -156,8 +165,9 @@ def scope_series(
     indicator_code: str,
     unit_filter: UnitFilter = UnitFilter(),
     as_of: dt.datetime | None = None,
+    breakdown_key: str = TOTAL_BREAKDOWN,
 ) -> pd.DataFrame:
-    """One indicator summed over the filtered units.
+    """One indicator summed over the filtered units (their totals, or one breakdown).
 
     Grain: one row per ``period_year`` × ``period_month``.
 
@@ -176,9 +186,14 @@ def scope_series(
     before that month; the observation's own denominator when the investor has no plan
     rows) and its latest year-to-date figure of the plan year up to that month: a
     missing report neither shrinks the plan nor drops what was already disbursed.
+
+    ``breakdown_key`` (a procedure, a sector) sums that part of the units' figures instead
+    of their totals; cumulative indicators have no breakdowns.
     """
     indicator = get_indicator(indicator_code)
     if indicator.time_rollup is TimeRollup.CUMULATIVE:
+        if breakdown_key != TOTAL_BREAKDOWN:
+            raise ValueError(f"{indicator_code} is cumulative and has no breakdowns")
         return _cumulative_series(conn, indicator_code, unit_filter, as_of)
     numerator = func.sum(_paired(observations.c.numerator, indicator.is_rate))
     denominator = func.sum(_paired(observations.c.denominator, indicator.is_rate))
@@ -200,7 +215,7 @@ def scope_series(
                 load_batches, load_batches.c.batch_id == observations.c.batch_id
             )
         )
-        .where(*_total_rows(indicator_code, unit_filter, as_of))
+        .where(*_total_rows(indicator_code, unit_filter, as_of, breakdown_key))
         .group_by(observations.c.period_year, observations.c.period_month)
         .order_by(observations.c.period_month, observations.c.period_year)
     )
@@ -459,9 +474,21 @@ def unit_standing(
     ``is_reported`` (bool: it reported for ``through_month`` itself — always true for a
     flow indicator, whose rows exist only when reported).
     """
+    statement = _standing_statement(indicator_code, year, through_month, unit_filter, as_of)
+    return _typed_standing(pd.DataFrame(conn.execute(statement).mappings().all()))
+
+
+def _standing_statement(
+    indicator_code: str,
+    year: int,
+    through_month: dt.date,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None,
+) -> Select[Any]:
+    """The statement of :func:`unit_standing` (one row per unit), to run or to build on."""
     indicator = get_indicator(indicator_code)
     if indicator.time_rollup is TimeRollup.CUMULATIVE:
-        return _cumulative_standing(conn, indicator_code, year, through_month, unit_filter, as_of)
+        return _cumulative_standing(indicator_code, year, through_month, unit_filter, as_of)
     month = observations.c.period_month
     previous_month = (pd.Timestamp(through_month) - pd.DateOffset(months=1)).date()
 
@@ -503,17 +530,16 @@ def unit_standing(
         .group_by(*(units.c[name] for name in _STANDING_TEXT))
         .order_by(units.c.unit_id)
     )
-    return _typed_standing(pd.DataFrame(conn.execute(statement).mappings().all()))
+    return statement
 
 
 def _cumulative_standing(
-    conn: Connection,
     indicator_code: str,
     year: int,
     through_month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
-) -> pd.DataFrame:
+) -> Select[Any]:
     rows = _cumulative_unit_rows(indicator_code, unit_filter, as_of, year=year)
     previous_month = (pd.Timestamp(through_month) - pd.DateOffset(months=1)).date()
 
@@ -546,7 +572,7 @@ def _cumulative_standing(
         .having(numerator.is_not(None))
         .order_by(units.c.unit_id)
     )
-    return _typed_standing(pd.DataFrame(conn.execute(statement).mappings().all()))
+    return statement
 
 
 def _typed_standing(frame: pd.DataFrame) -> pd.DataFrame:
@@ -601,17 +627,595 @@ def warehouse_check(conn: Connection) -> bool:
 
 
 def latest_data_year(
-    conn: Connection, indicator_codes: Sequence[str], through_month: dt.date
+    conn: Connection,
+    indicator_codes: Sequence[str],
+    through_month: dt.date,
+    as_of: dt.datetime | None = None,
 ) -> int | None:
     """The latest ``period_year`` with a current observation of any of ``indicator_codes``
-    in a month up to ``through_month`` (a month after it, not over yet, does not count).
+    in a month up to ``through_month`` (a month after it, not over yet, does not count);
+    with ``as_of``, an observation as it stood then.
 
     Grain: one number; None when there is no such observation.
     """
     statement = select(func.max(observations.c.period_year)).where(
-        observations.c.superseded_at.is_(None),
+        _version_condition(as_of),
         observations.c.indicator_id.in_(list(indicator_codes)),
         observations.c.period_month <= through_month,
     )
     year = conn.execute(statement).scalar_one()
     return None if year is None else int(year)
+
+
+# --- rankings, groups and breakdowns --------------------------------------------------------
+
+_RANKING_EXTRA = ["peer_rank", "peer_count", "peer_p25", "peer_median", "peer_p75"]
+
+
+def unit_ranking(
+    conn: Connection,
+    indicator_code: str,
+    year: int,
+    through_month: dt.date,
+    unit_filter: UnitFilter = UnitFilter(),
+    as_of: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """Each unit's standing (:func:`unit_standing`), its rank in its peer group and the
+    group's quartiles.
+
+    Grain: one row per unit, as :func:`unit_standing`. The peer group is the unit type
+    (wards, communes, the special zone, departments, investors).
+
+    Columns: those of :func:`unit_standing`, plus ``peer_rank`` (Int64, 1 = best by the
+    indicator's direction, ties share a rank; missing when the unit has no value),
+    ``peer_count`` (Int64: units of the group with a value), ``peer_p25``,
+    ``peer_median``, ``peer_p75`` (floats: the group's quartiles of ``value``).
+
+    Notes
+    -----
+    Quartiles interpolate linearly between the ordered values (position
+    ``1 + q·(n − 1)``, the usual definition of spreadsheets and numpy), computed in SQL
+    with integer arithmetic that SQLite and PostgreSQL read alike.
+    """
+    indicator = get_indicator(indicator_code)
+    standing = _standing_statement(indicator_code, year, through_month, unit_filter, as_of).cte(
+        "standing"
+    )
+    valued = (
+        select(
+            standing.c.unit_type,
+            standing.c.value,
+            func.row_number()
+            .over(partition_by=standing.c.unit_type, order_by=standing.c.value)
+            .label("position"),
+            func.count().over(partition_by=standing.c.unit_type).label("n"),
+        )
+        .where(standing.c.value.is_not(None))
+        .cte("valued")
+    )
+
+    def quantile(quarters: int) -> ColumnElement[float]:
+        steps = quarters * (valued.c.n - 1)
+        lower = 1 + steps // 4
+        fraction = cast(steps % 4, Float) / 4.0
+        return func.sum(
+            case(
+                (valued.c.position == lower, valued.c.value * (1.0 - fraction)),
+                (valued.c.position == lower + 1, valued.c.value * fraction),
+                else_=0.0,
+            )
+        )
+
+    peers = (
+        select(
+            valued.c.unit_type,
+            func.max(valued.c.n).label("peer_count"),
+            quantile(1).label("peer_p25"),
+            quantile(2).label("peer_median"),
+            quantile(3).label("peer_p75"),
+        )
+        .group_by(valued.c.unit_type)
+        .cte("peers")
+    )
+    best_first = standing.c.value.desc() if indicator.direction == "higher" else standing.c.value
+    rank = case(
+        (standing.c.value.is_(None), None),
+        else_=func.rank().over(partition_by=standing.c.unit_type, order_by=best_first.nulls_last()),
+    ).label("peer_rank")
+    statement = (
+        select(
+            standing,
+            rank,
+            peers.c.peer_count,
+            peers.c.peer_p25,
+            peers.c.peer_median,
+            peers.c.peer_p75,
+        )
+        .select_from(standing.outerjoin(peers, peers.c.unit_type == standing.c.unit_type))
+        .order_by(standing.c.unit_type, rank.asc().nulls_last(), standing.c.unit_id)
+    )
+    frame = pd.DataFrame(conn.execute(statement).mappings().all())
+    if frame.empty:
+        frame = pd.DataFrame(columns=[*_STANDING_TEXT, *_STANDING_FLOATS, "is_demo"])
+        frame = frame.assign(is_reported=pd.Series(dtype=bool))
+        for column in _RANKING_EXTRA:
+            frame[column] = pd.Series(dtype="float64")
+    typed = _typed_standing(frame.drop(columns=_RANKING_EXTRA, errors="ignore"))
+    return typed.assign(
+        peer_rank=frame["peer_rank"].astype("Float64").astype("Int64"),
+        peer_count=frame["peer_count"].astype("Float64").astype("Int64"),
+        peer_p25=frame["peer_p25"].astype("float64"),
+        peer_median=frame["peer_median"].astype("float64"),
+        peer_p75=frame["peer_p75"].astype("float64"),
+    )
+
+
+def _group_key(table: Any = units) -> ColumnElement[str]:
+    """The drill-down group of a unit: its former province for a ward, commune or the
+    special zone; its type otherwise (``department``, ``investor``)."""
+    return case(
+        (table.c.unit_type.in_(COMMUNE_LEVEL_TYPES), table.c.former_province),
+        else_=table.c.unit_type,
+    )
+
+
+_GROUP_COLUMNS = ["group_key", "numerator", "denominator", "value", "n_units"]
+
+
+def group_standing(
+    conn: Connection,
+    indicator_code: str,
+    year: int,
+    through_month: dt.date,
+    unit_filter: UnitFilter = UnitFilter(),
+    as_of: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """The figure of each drill-down group for ``year`` to ``through_month``.
+
+    Grain: one row per group: the three former provinces (their wards, communes and the
+    special zone), then ``department`` and ``investor``.
+
+    Columns: ``group_key`` (str), ``numerator``, ``denominator``, ``value`` (ratio of
+    sums of the group's units, as :func:`unit_standing` sums them), ``n_units`` (int).
+    """
+    standing = _standing_statement(indicator_code, year, through_month, unit_filter, as_of).cte(
+        "standing"
+    )
+    key = _group_key(standing).label("group_key")
+    numerator = func.sum(standing.c.numerator)
+    denominator = func.sum(standing.c.denominator)
+    statement = (
+        select(
+            key,
+            cast(numerator, Float).label("numerator"),
+            cast(denominator, Float).label("denominator"),
+            _ratio(numerator, denominator).label("value"),
+            func.count().label("n_units"),
+        )
+        .group_by(key)
+        .order_by(key)
+    )
+    frame = pd.DataFrame(conn.execute(statement).mappings().all(), columns=_GROUP_COLUMNS)
+    return frame.assign(
+        **{c: frame[c].astype("float64") for c in ("numerator", "denominator", "value")},
+        n_units=frame["n_units"].astype("int64"),
+    )
+
+
+_GROUP_SERIES_COLUMNS = ["period_year", "period_month", "group_key", *_GROUP_COLUMNS[1:]]
+
+
+def series_by_group(
+    conn: Connection,
+    indicator_code: str,
+    unit_filter: UnitFilter = UnitFilter(),
+    as_of: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """One indicator's monthly series for each drill-down group (see :func:`group_standing`).
+
+    Grain: one row per ``period_year`` × ``period_month`` × ``group_key``. A group's
+    history before July 2025 is its territory's own (the former province's units).
+
+    Columns: ``period_year`` (int), ``period_month`` (datetime64), ``group_key`` (str),
+    ``numerator``, ``denominator``, ``value`` (ratio of sums), ``n_units`` (int: units
+    that reported; for a cumulative indicator, units counted, carried forward or not).
+    """
+    indicator = get_indicator(indicator_code)
+    if indicator.time_rollup is TimeRollup.CUMULATIVE:
+        rows = _cumulative_unit_rows(indicator_code, unit_filter, as_of)
+        joined = rows.join(units, units.c.unit_id == rows.c.unit_id)
+        key = _group_key().label("group_key")
+        numerator: ColumnElement[float] = func.sum(rows.c.disbursed)
+        denominator: ColumnElement[float] = func.sum(rows.c.plan)
+        period_year, period_month = rows.c.period_year, rows.c.period_month
+        source: Any = joined
+        conditions: list[ColumnElement[bool]] = []
+    else:
+        key = _group_key().label("group_key")
+        numerator = func.sum(_paired(observations.c.numerator, indicator.is_rate))
+        denominator = func.sum(_paired(observations.c.denominator, indicator.is_rate))
+        period_year, period_month = observations.c.period_year, observations.c.period_month
+        source = observations.join(units, units.c.unit_id == observations.c.unit_id)
+        conditions = _total_rows(indicator_code, unit_filter, as_of)
+    value = _ratio(numerator, denominator) if indicator.is_rate else cast(numerator, Float)
+    statement = (
+        select(
+            period_year,
+            period_month,
+            key,
+            cast(numerator, Float).label("numerator"),
+            cast(denominator, Float).label("denominator"),
+            value.label("value"),
+            func.count().label("n_units"),
+        )
+        .select_from(source)
+        .where(*conditions)
+        .group_by(period_year, period_month, key)
+        .order_by(period_month, period_year, key)
+    )
+    frame = pd.DataFrame(conn.execute(statement).mappings().all(), columns=_GROUP_SERIES_COLUMNS)
+    return frame.assign(
+        period_year=frame["period_year"].astype("int64"),
+        period_month=pd.to_datetime(frame["period_month"]),
+        **{c: frame[c].astype("float64") for c in ("numerator", "denominator", "value")},
+        n_units=frame["n_units"].astype("int64"),
+    )
+
+
+_BREAKDOWN_COLUMNS = [
+    "breakdown_key",
+    "code",
+    "name_vi",
+    "name_en",
+    "sort_order",
+    "attributes_json",
+    "is_demo",
+    "numerator",
+    "denominator",
+    "value",
+    "n_units",
+]
+
+
+def breakdown_standing(
+    conn: Connection,
+    indicator_code: str,
+    year: int,
+    through_month: dt.date,
+    dimension: str,
+    unit_filter: UnitFilter = UnitFilter(),
+    as_of: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """The parts of one dimension (procedures) summed over the filtered units, for
+    ``year`` to ``through_month``.
+
+    Grain: one row per breakdown of ``dimension`` with rows in that time (largest
+    denominator first).
+
+    Columns: ``breakdown_key``, ``code``, ``name_vi``, ``name_en`` (str),
+    ``sort_order`` (int), ``attributes_json`` (str: what the dimension adds, e.g. a
+    procedure's online availability), ``is_demo`` (bool: the breakdown's definition is
+    the demo's), ``numerator``, ``denominator``, ``value`` (ratio of sums), ``n_units``
+    (int: units with the part).
+    """
+    indicator = get_indicator(indicator_code)
+    if indicator.time_rollup is TimeRollup.CUMULATIVE:
+        raise ValueError(f"{indicator_code} is cumulative and has no breakdowns")
+    numerator = func.sum(_paired(observations.c.numerator, indicator.is_rate))
+    denominator = func.sum(_paired(observations.c.denominator, indicator.is_rate))
+    value = _ratio(numerator, denominator) if indicator.is_rate else cast(numerator, Float)
+    conditions = _total_rows(indicator_code, unit_filter, as_of)[2:]
+    statement = (
+        select(
+            breakdowns.c.breakdown_key,
+            breakdowns.c.code,
+            breakdowns.c.name_vi,
+            breakdowns.c.name_en,
+            breakdowns.c.sort_order,
+            breakdowns.c.attributes_json,
+            breakdowns.c.is_demo,
+            cast(numerator, Float).label("numerator"),
+            cast(denominator, Float).label("denominator"),
+            value.label("value"),
+            func.count(func.distinct(observations.c.unit_id)).label("n_units"),
+        )
+        .select_from(
+            observations.join(units, units.c.unit_id == observations.c.unit_id).join(
+                breakdowns, breakdowns.c.breakdown_key == observations.c.breakdown_key
+            )
+        )
+        .where(
+            observations.c.indicator_id == indicator_code,
+            breakdowns.c.dimension == dimension,
+            observations.c.period_year == year,
+            observations.c.period_month <= through_month,
+            *conditions,
+        )
+        .group_by(*(breakdowns.c[name] for name in _BREAKDOWN_COLUMNS[:7]))
+        .order_by(denominator.desc(), breakdowns.c.sort_order)
+    )
+    frame = pd.DataFrame(conn.execute(statement).mappings().all(), columns=_BREAKDOWN_COLUMNS)
+    return frame.assign(
+        sort_order=frame["sort_order"].astype("int64"),
+        is_demo=frame["is_demo"].astype(bool),
+        **{c: frame[c].astype("float64") for c in ("numerator", "denominator", "value")},
+        n_units=frame["n_units"].astype("int64"),
+    )
+
+
+_BREAKDOWN_YEAR_COLUMNS = [
+    "period_year",
+    "breakdown_key",
+    "code",
+    "name_vi",
+    "name_en",
+    "sort_order",
+    "attributes_json",
+    "amount",
+    "n_periods",
+    "year_total",
+    "share_pct",
+    "is_demo",
+]
+
+
+def breakdown_by_year(
+    conn: Connection,
+    indicator_code: str,
+    dimension: str,
+    unit_filter: UnitFilter = UnitFilter(),
+    as_of: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """An amount indicator (GRDP) by the parts of one dimension (sectors), per year.
+
+    Grain: one row per ``period_year`` × breakdown.
+
+    Columns: ``period_year`` (int), ``breakdown_key``, ``code``, ``name_vi``,
+    ``name_en`` (str), ``sort_order`` (int), ``attributes_json`` (str), ``amount``
+    (float: Σ of the year's periods), ``n_periods`` (int: periods summed),
+    ``year_total`` (float: Σ of every part that year), ``share_pct`` (float: amount ÷
+    year_total × 100), ``is_demo`` (bool: any demo batch among the rows).
+    """
+    amount = func.sum(observations.c.numerator)
+    parts = (
+        select(
+            observations.c.period_year,
+            observations.c.breakdown_key,
+            amount.label("amount"),
+            func.count(func.distinct(observations.c.period_month)).label("n_periods"),
+            func.max(case((load_batches.c.is_demo, 1), else_=0)).label("is_demo"),
+        )
+        .select_from(
+            observations.join(units, units.c.unit_id == observations.c.unit_id)
+            .join(breakdowns, breakdowns.c.breakdown_key == observations.c.breakdown_key)
+            .join(load_batches, load_batches.c.batch_id == observations.c.batch_id)
+        )
+        .where(
+            observations.c.indicator_id == indicator_code,
+            breakdowns.c.dimension == dimension,
+            *_total_rows(indicator_code, unit_filter, as_of)[2:],
+        )
+        .group_by(observations.c.period_year, observations.c.breakdown_key)
+        .cte("parts")
+    )
+    year_total = func.sum(parts.c.amount).over(partition_by=parts.c.period_year)
+    statement = (
+        select(
+            parts.c.period_year,
+            parts.c.breakdown_key,
+            breakdowns.c.code,
+            breakdowns.c.name_vi,
+            breakdowns.c.name_en,
+            breakdowns.c.sort_order,
+            breakdowns.c.attributes_json,
+            cast(parts.c.amount, Float).label("amount"),
+            parts.c.n_periods,
+            cast(year_total, Float).label("year_total"),
+            (100.0 * cast(parts.c.amount, Float) / cast(year_total, Float)).label("share_pct"),
+            parts.c.is_demo,
+        )
+        .select_from(parts.join(breakdowns, breakdowns.c.breakdown_key == parts.c.breakdown_key))
+        .order_by(parts.c.period_year, breakdowns.c.sort_order)
+    )
+    frame = pd.DataFrame(conn.execute(statement).mappings().all(), columns=_BREAKDOWN_YEAR_COLUMNS)
+    return frame.assign(
+        period_year=frame["period_year"].astype("int64"),
+        sort_order=frame["sort_order"].astype("int64"),
+        n_periods=frame["n_periods"].astype("int64"),
+        **{c: frame[c].astype("float64") for c in ("amount", "year_total", "share_pct")},
+        is_demo=frame["is_demo"].astype(bool),
+    )
+
+
+# --- loads, submissions and plans -----------------------------------------------------------
+
+
+def first_load_at(conn: Connection) -> dt.datetime | None:
+    """When the warehouse's first observation was loaded (naive UTC); None when empty.
+
+    Grain: one moment. No figure stood before it, so an "as of" date earlier than it has
+    nothing to show.
+    """
+    value = conn.execute(select(func.min(observations.c.loaded_at))).scalar_one()
+    if value is None:
+        return None
+    return pd.Timestamp(value).to_pydatetime()
+
+
+_SUBMISSION_COLUMNS = [
+    "indicator_id",
+    "period_year",
+    "period_month",
+    "first_loaded_at",
+    "last_loaded_at",
+    "n_versions",
+]
+
+
+def unit_submissions(
+    conn: Connection, unit_id: str, as_of: dt.datetime | None = None
+) -> pd.DataFrame:
+    """What one unit submitted: every indicator and period it reported, and when.
+
+    Grain: one row per ``indicator_id`` × ``period_year`` × ``period_month`` with a
+    current version (at ``as_of``) of the unit's total.
+
+    Columns: ``indicator_id`` (str), ``period_year`` (int), ``period_month``
+    (datetime64), ``first_loaded_at`` (datetime64, UTC: when the period first arrived,
+    which says whether it was late), ``last_loaded_at`` (the current version's load),
+    ``n_versions`` (int: versions loaded by then).
+    """
+    loaded = (
+        observations.c.loaded_at <= as_of.astimezone(dt.UTC).replace(tzinfo=None)
+        if as_of is not None and as_of.tzinfo is not None
+        else (observations.c.loaded_at <= as_of if as_of is not None else literal(True))
+    )
+    every_version = (
+        select(
+            observations.c.indicator_id,
+            observations.c.period_year,
+            observations.c.period_month,
+            func.min(observations.c.loaded_at).label("first_loaded_at"),
+            func.count().label("n_versions"),
+        )
+        .where(
+            observations.c.unit_id == unit_id,
+            observations.c.breakdown_key == TOTAL_BREAKDOWN,
+            loaded,
+        )
+        .group_by(
+            observations.c.indicator_id, observations.c.period_year, observations.c.period_month
+        )
+        .cte("every_version")
+    )
+    statement = (
+        select(
+            observations.c.indicator_id,
+            observations.c.period_year,
+            observations.c.period_month,
+            every_version.c.first_loaded_at,
+            observations.c.loaded_at.label("last_loaded_at"),
+            every_version.c.n_versions,
+        )
+        .select_from(
+            observations.join(
+                every_version,
+                and_(
+                    every_version.c.indicator_id == observations.c.indicator_id,
+                    every_version.c.period_year == observations.c.period_year,
+                    every_version.c.period_month == observations.c.period_month,
+                ),
+            )
+        )
+        .where(
+            observations.c.unit_id == unit_id,
+            observations.c.breakdown_key == TOTAL_BREAKDOWN,
+            _version_condition(as_of),
+        )
+        .order_by(
+            observations.c.indicator_id, observations.c.period_month, observations.c.period_year
+        )
+    )
+    frame = pd.DataFrame(conn.execute(statement).mappings().all(), columns=_SUBMISSION_COLUMNS)
+    return frame.assign(
+        period_year=frame["period_year"].astype("int64"),
+        period_month=pd.to_datetime(frame["period_month"]),
+        first_loaded_at=pd.to_datetime(frame["first_loaded_at"]),
+        last_loaded_at=pd.to_datetime(frame["last_loaded_at"]),
+        n_versions=frame["n_versions"].astype("int64"),
+    )
+
+
+_PLAN_REVISION_COLUMNS = ["effective_date", "n_investors", "plan_billion_vnd", "source_document"]
+
+
+def plan_revisions(
+    conn: Connection,
+    year: int,
+    unit_filter: UnitFilter = UnitFilter(),
+    as_of: dt.datetime | None = None,
+) -> pd.DataFrame:
+    """The capital plan of ``year`` and every change to it, summed over the filtered
+    investors.
+
+    Grain: one row per ``effective_date`` on which any investor's plan for ``year`` took
+    effect (the approved plan, then each revision).
+
+    Columns: ``effective_date`` (datetime64), ``n_investors`` (int: investors whose plan
+    took effect that day), ``plan_billion_vnd`` (float: Σ over investors of the plan in
+    force from that day), ``source_document`` (str: one of that day's documents).
+    """
+    plan_rows = (
+        select(
+            capital_plans.c.unit_id,
+            capital_plans.c.effective_date,
+            capital_plans.c.plan_billion_vnd,
+            capital_plans.c.source_document,
+        )
+        .select_from(capital_plans.join(units, units.c.unit_id == capital_plans.c.unit_id))
+        .where(
+            capital_plans.c.plan_year == year,
+            _version_condition(as_of, capital_plans),
+            *_unit_conditions("public_investment_disbursement", unit_filter),
+        )
+        .cte("plan_rows")
+    )
+    days = (
+        select(
+            plan_rows.c.effective_date,
+            func.count().label("n_investors"),
+            func.min(plan_rows.c.source_document).label("source_document"),
+        )
+        .group_by(plan_rows.c.effective_date)
+        .cte("days")
+    )
+    latest = (
+        select(
+            days.c.effective_date.label("day"),
+            plan_rows.c.unit_id,
+            func.max(plan_rows.c.effective_date).label("effective_date"),
+        )
+        .select_from(days.join(plan_rows, plan_rows.c.effective_date <= days.c.effective_date))
+        .group_by(days.c.effective_date, plan_rows.c.unit_id)
+        .cte("latest")
+    )
+    in_force = (
+        select(latest.c.day, func.sum(plan_rows.c.plan_billion_vnd).label("plan_billion_vnd"))
+        .select_from(
+            latest.join(
+                plan_rows,
+                and_(
+                    plan_rows.c.unit_id == latest.c.unit_id,
+                    plan_rows.c.effective_date == latest.c.effective_date,
+                ),
+            )
+        )
+        .group_by(latest.c.day)
+        .cte("in_force")
+    )
+    statement = (
+        select(
+            days.c.effective_date,
+            days.c.n_investors,
+            cast(in_force.c.plan_billion_vnd, Float).label("plan_billion_vnd"),
+            days.c.source_document,
+        )
+        .select_from(days.join(in_force, in_force.c.day == days.c.effective_date))
+        .order_by(days.c.effective_date)
+    )
+    frame = pd.DataFrame(conn.execute(statement).mappings().all(), columns=_PLAN_REVISION_COLUMNS)
+    return frame.assign(
+        effective_date=pd.to_datetime(frame["effective_date"]),
+        n_investors=frame["n_investors"].astype("int64"),
+        plan_billion_vnd=frame["plan_billion_vnd"].astype("float64"),
+    )
+
+
+def breakdown_list(conn: Connection) -> pd.DataFrame:
+    """Every breakdown (procedures, sectors). Grain: one row per breakdown; columns as the
+    ``breakdowns`` table, by dimension and sort order."""
+    statement = select(breakdowns).order_by(breakdowns.c.dimension, breakdowns.c.sort_order)
+    frame = pd.DataFrame(
+        conn.execute(statement).mappings().all(), columns=[c.name for c in breakdowns.columns]
+    )
+    return frame.assign(is_demo=frame["is_demo"].astype(bool))

@@ -1,12 +1,23 @@
-"""Downloads: a table as CSV or XLSX bytes, exactly as shown, safe to open in Excel."""
+"""Downloads: a table as CSV or XLSX bytes, exactly as shown, safe to open in Excel, and
+able to stand alone — what it covers travels with it.
+
+``about`` is a list of (label, value) lines: the page, scope and filters, the date the
+figures are as of (and the "as of" day of a past state), whether they are demo data, and
+their sources. A CSV carries them as ``#`` lines above the header (``pandas.read_csv(…,
+comment="#")`` skips them); an XLSX on a second sheet.
+"""
 
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
+from collections.abc import Sequence
 
 import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+About = Sequence[tuple[str, str]]
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -32,13 +43,21 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map(clean) for c in text_columns})
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 CSV with a byte-order mark, so Excel shows Vietnamese diacritics."""
-    return neutralise_formulas(frame).to_csv(index=False).encode("utf-8-sig")
+def _about_lines(about: About) -> str:
+    return "".join(
+        "# " + str(label) + ": " + " ".join(str(value).split()) + "\n" for label, value in about
+    )
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
-    """An XLSX workbook with one sheet holding ``frame``."""
+def to_csv_bytes(frame: pd.DataFrame, about: About = ()) -> bytes:
+    """UTF-8 CSV with a byte-order mark, so Excel shows Vietnamese diacritics; ``about``
+    lines first, each starting with ``#``."""
+    body = neutralise_formulas(frame).to_csv(index=False)
+    return (_about_lines(about) + body).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data", about: About = ()) -> bytes:
+    """An XLSX workbook with ``frame`` on the first sheet and ``about`` on a second."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
         neutralise_formulas(frame).to_excel(writer, sheet_name=sheet_name[:31], index=False)
@@ -46,4 +65,25 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
         for index, column in enumerate(frame.columns):
             width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
             sheet.set_column(index, index, min(60, width + 2))
+        if about:
+            notes = neutralise_formulas(
+                pd.DataFrame([(str(k), str(v)) for k, v in about], columns=["", " "])
+            )
+            notes.to_excel(writer, sheet_name="about", index=False, header=False)
+            writer.sheets["about"].set_column(0, 0, 28)
+            writer.sheets["about"].set_column(1, 1, 100)
     return buffer.getvalue()
+
+
+def file_stem(*parts: str) -> str:
+    """A file name from words: no diacritics, lower case, hyphens (``Bình Dương`` →
+    ``binh-duong``).
+
+    Examples
+    --------
+    >>> file_stem("dich-vu-cong", "Tỉnh Bình Dương (cũ)", "2026-11-10")
+    'dich-vu-cong-tinh-binh-duong-cu-2026-11-10'
+    """
+    text = "-".join(p for p in parts if p).replace("đ", "d").replace("Đ", "D")
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:120]
