@@ -848,7 +848,8 @@ def split_with_caps(expected: np.ndarray, total: np.ndarray) -> np.ndarray:
     rank = np.empty_like(order)
     rows = np.arange(expected.shape[0])[:, None]
     rank[rows, order] = np.arange(expected.shape[1])[None, :]
-    return floor + (rank < short[:, None])
+    result: np.ndarray = floor + (rank < short[:, None])
+    return result
 
 
 def _shift_for_totals(
@@ -863,7 +864,8 @@ def _shift_for_totals(
         above = (weights * expit(middle[:, None] + offsets)).sum(axis=1) > totals
         high = np.where(above, middle, high)
         low = np.where(above, low, middle)
-    return (low + high) / 2
+    result: np.ndarray = (low + high) / 2
+    return result
 
 
 def procedure_breakdowns(
@@ -963,9 +965,9 @@ def sector_breakdowns(economy: pd.DataFrame) -> pd.DataFrame:
     """
     grdp = economy[economy["indicator_id"] == "grdp_current_prices"]
     frames = []
-    for row in grdp.itertuples():
-        year, month = int(row.period_year), row.period_month
-        quarter = (month.month - 1) // 3 + 1
+    for row in grdp.to_dict("records"):
+        year, month = int(row["period_year"]), row["period_month"]
+        quarter = (int(month.month) - 1) // 3 + 1
         groups = (
             cal.SECTOR_GROUP_SHARES.get(year)
             or cal.SECTOR_GROUP_SHARES[max(cal.SECTOR_GROUP_SHARES)]
@@ -977,12 +979,12 @@ def sector_breakdowns(economy: pd.DataFrame) -> pd.DataFrame:
             share = groups[sector.group] * split[sector.code] / in_group
             factor = cal.SECTOR_QUARTER_FACTORS.get((year, quarter), {}).get(sector.code, 1.0)
             weights.append(share * factor)
-        amounts = largest_remainder(np.array(weights), float(row.numerator), 1.0)
+        amounts = largest_remainder(np.array(weights), float(row["numerator"]), 1.0)
         frames.append(
             pd.DataFrame(
                 {
                     "indicator_id": "grdp_current_prices",
-                    "unit_id": row.unit_id,
+                    "unit_id": row["unit_id"],
                     "period_year": year,
                     "period_month": month,
                     "breakdown_key": [dim.breakdown_key(dim.SECTOR, s.code) for s in dim.SECTORS],
