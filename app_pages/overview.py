@@ -101,13 +101,16 @@ for indicator in headline_indicators():
     fetched.append(standing)
     rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)
 attention = combine_attention(rankings, ATTENTION_TOP)
-if not rankings:
+if not shown:
+    _ui.empty_state(lang, t("attention_no_data", lang, year=year))
+elif not rankings:
     _ui.empty_state(lang, t("attention_no_target", lang, year=year))
 elif attention.empty:
     _ui.empty_state(lang, t("attention_empty", lang))
 else:
     lines = _tables.attention_lines(attention, lang)
-    st.markdown("\n".join(f"{rank}. {line}" for rank, line in enumerate(lines, start=1)))
+    with st.container(key="attention-list"):
+        st.markdown("\n".join(f"{rank}. {line}" for rank, line in enumerate(lines, start=1)))
     with (
         st.expander(t("attention_as_table", lang), icon=":material/table_view:"),
         st.container(key="attention-table"),

@@ -159,3 +159,16 @@ def test_no_comment_points_outside_the_repository() -> None:
         if absent_page in text.lower() and not any((PROJECT_ROOT / "app_pages").glob("*meeting*")):
             pointers.append(f"{where}: {absent_page}")
     assert pointers == []
+
+
+def test_the_doctests_run_with_the_suite() -> None:
+    """Regression: the docstrings' examples never ran under `make test`."""
+    options = PYPROJECT["tool"]["pytest"]["ini_options"]
+    assert "--doctest-modules" in options["addopts"].split()
+    with_examples = {
+        path.relative_to(PROJECT_ROOT).parts[0]
+        for path in PROJECT_ROOT.glob("*/*.py")
+        if path.parts[-2] not in SKIPPED_FOLDERS | {"tests"}
+        and ">>> " in path.read_text(encoding="utf-8")
+    }
+    assert with_examples <= set(options["testpaths"])
