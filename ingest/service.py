@@ -299,7 +299,7 @@ def submission_key(kind: Kind, rows: pd.DataFrame) -> str:
     --------
     >>> rows = pd.DataFrame({"indicator_id": ["online_dossier_share"], "unit_id": ["25747"],
     ...     "period_year": [2026], "period_month": [dt.date(2026, 10, 1)], "breakdown_key": [""]})
-    >>> submission_key(Kind.OBSERVATIONS, rows)[:58]
+    >>> submission_key(Kind.OBSERVATIONS, rows)[:55]
     'upload|observations|2026-10|25747|online_dossier_share|'
     """
     key = rows[list(_KEY[kind])].astype(str)
