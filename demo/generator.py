@@ -839,7 +839,7 @@ def split_with_caps(expected: np.ndarray, total: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> split_with_caps(np.array([[1.5, 1.5, 0.0], [2.2, 0.4, 0.4]]), np.array([3, 3])).tolist()
-    [[2.0, 1.0, 0.0], [2.0, 0.0, 1.0]]
+    [[2.0, 1.0, 0.0], [2.0, 1.0, 0.0]]
     """
     floor = np.floor(expected + 1e-9)
     short = np.rint(total - floor.sum(axis=1)).astype(np.int64)
