@@ -31,6 +31,18 @@ pages = {
             url_path="overview",
             default=True,
         ),
+        st.Page(
+            "app_pages/online.py",
+            title=t("page_online", lang),
+            icon=":material/language:",
+            url_path="online-services",
+        ),
+        st.Page(
+            "app_pages/unit.py",
+            title=t("page_unit", lang),
+            icon=":material/badge:",
+            url_path="unit",
+        ),
     ],
 }
 page = st.navigation(pages, position="sidebar")

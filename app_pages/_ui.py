@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from data_access import cached
@@ -233,6 +235,8 @@ def sidebar_filters(lang: str) -> Filters:
     years = _year_options()
     if st.session_state.get("year") not in years:
         st.session_state["year"] = default_year()
+    for key, value in (st.session_state.pop("_pending_filters", None) or {}).items():
+        st.session_state[key] = value  # asked for by a page, before the widgets exist
     with st.sidebar:
         st.subheader(t("filters_title", lang))
         year = st.selectbox(t("filter_year", lang), years, key="year")
@@ -606,11 +610,39 @@ def open_scorecard(unit_id: str) -> None:
 SCORECARD_PAGE = "app_pages/unit.py"
 
 
-def show_figure(figure: object, key: str) -> None:
-    """A plotly figure, static: hover text, no toolbar, no zoom."""
+def show_figure(figure: go.Figure, key: str) -> None:
+    """A plotly figure, static: hover text, no toolbar, no zoom. Its title is written above
+    it as text, which wraps on a narrow screen where a chart title would be cut."""
+    title = figure.layout.title.text if figure.layout.title else None
+    if title:
+        st.markdown(f"**{escape_markdown(title)}**")
+        figure = go.Figure(figure).update_layout(title=None, margin={"t": 16})
     st.plotly_chart(
         figure,
         key=key,
         width="stretch",
         config={"displayModeBar": False, "scrollZoom": False, "doubleClick": False},
     )
+
+
+def request_filters(**values: list[str]) -> None:
+    """Change sidebar filters from a page (a drill-down row chosen): they are widgets drawn
+    before the page, so the change is applied at the start of the next run."""
+    st.session_state["_pending_filters"] = values
+    set_focus(None)
+    st.rerun()
+
+
+def selected_rows(event: Any) -> list[int]:
+    """The rows chosen in a table (``st.dataframe(on_select=…)``'s state), read by item so
+    it reads the same whether the browser or a test set it."""
+    state: Any = event or {}
+    rows = state.get("selection", {}).get("rows", [])
+    return [int(r) for r in rows]
+
+
+def selected_objects(event: Any, layer: str) -> list[dict[str, Any]]:
+    """The objects chosen on a map layer (``st.pydeck_chart(on_select=…)``'s state)."""
+    state: Any = event or {}
+    objects = state.get("selection", {}).get("objects", {}) or {}
+    return [dict(o) for o in objects.get(layer) or []]

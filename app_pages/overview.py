@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import _tables, _tiles, _ui
+from app_pages import _rankings, _tables, _tiles, _ui
 from data_access import cached
 from i18n import fmt_date, t
 from metrics.clock import month_end
@@ -111,11 +111,22 @@ else:
     lines = _tables.attention_lines(attention, lang)
     with st.container(key="attention-list"):
         st.markdown("\n".join(f"{rank}. {line}" for rank, line in enumerate(lines, start=1)))
+    _rankings.scorecard_picker(attention, lang, key="attention")
     with (
         st.expander(t("attention_as_table", lang), icon=":material/table_view:"),
         st.container(key="attention-table"),
     ):
-        st.dataframe(_tables.attention_table(attention, lang), hide_index=True, width="stretch")
+        event = st.dataframe(
+            _tables.attention_table(attention, lang),
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="single-row",
+            key="attention-rows",
+        )
+        rows = _ui.selected_rows(event)
+        if rows:
+            _ui.open_scorecard(str(attention.loc[rows[0], "unit_id"]))
     _ui.download_buttons(
         _tables.attention_download(attention, lang), f"can-chu-y-{year}", lang, key="attention"
     )

@@ -47,3 +47,28 @@ TREND_ICONS: dict[Trend, str] = {
 
 TARGET_LINE_COLOR = "#444444"
 SERIES_COLOR = "#1F4E79"
+
+PREVIOUS_YEAR_COLOR = "#8C8C8C"
+"""Last year's line (a comparison, drawn dotted)."""
+EARLIER_YEARS_COLOR = "#C8CDD2"
+"""Every earlier year's line in an S-curve (context, not a series to read)."""
+BAND_COLORS = {"95": "rgba(31, 78, 121, 0.10)", "80": "rgba(31, 78, 121, 0.20)"}
+"""Projection bands (95 % the lighter); the central line is ``SERIES_COLOR``, dotted."""
+PUBLISHED_COLOR = "#000000"
+"""Published reference points: black diamonds, labelled."""
+NATIONAL_COLOR = "#CC79A7"
+"""A national average published for comparison."""
+GROUP_COLORS: dict[str, str] = {
+    "ho_chi_minh_old": "#0072B2",
+    "binh_duong": "#009E73",
+    "ba_ria_vung_tau": "#E69F00",
+    "department": "#CC79A7",
+    "investor": "#56B4E9",
+}
+"""The three former provinces (and the city's departments and boards), Okabe–Ito hues."""
+SECTOR_GROUP_COLORS: dict[str, str] = {
+    "agriculture": "#009E73",
+    "industry_construction": "#E69F00",
+    "services": "#0072B2",
+    "product_taxes": "#8C8C8C",
+}

@@ -1,0 +1,225 @@
+"""The drill-down of the online-services page: city → former province → unit → procedure.
+
+Each level lists the next one; choosing a row goes down a level (the breadcrumbs go back
+up), and the address keeps the level (``?province=…&unit=…&procedure=…``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _page, _rankings, _sections, _ui
+from data_access import cached
+from i18n import fmt_date, fmt_number, safe_link, t
+from metrics.reference import FORMER_PROVINCES
+
+AVAILABILITY = ("full_process", "partial", "mixed")
+
+
+def _select_group(key: str) -> None:
+    """A row of the groups table chosen: filter to that former province (or to the
+    departments), and list its units."""
+    if key in FORMER_PROVINCES:
+        _ui.request_filters(province=[key], type=[])
+    else:
+        _ui.request_filters(province=[], type=[key])
+
+
+def groups_table(view: _sections.View, key: str) -> None:
+    """City level: the three former provinces and the departments; a row drills down."""
+    lang = view.filters.lang
+    if view.through is None:
+        return
+    groups = cached.group_standing(
+        view.indicator.code,
+        view.filters.year,
+        view.through,
+        view.filters.unit_filter,
+        view.filters.as_of,
+    ).frame
+    names = _sections.group_names(lang)
+    groups = (
+        groups[groups["group_key"].isin(list(names))]
+        .assign(order=lambda f: f["group_key"].map({k: i for i, k in enumerate(names)}))
+        .sort_values("order")
+        .reset_index(drop=True)
+    )
+    frame = pd.DataFrame(
+        {
+            t("drill_group", lang): groups["group_key"].map(names),
+            t("col_value_pct", lang): groups["value"].round(1),
+            t("col_dossiers_received", lang): groups["denominator"],
+            t("col_units", lang): groups["n_units"],
+        }
+    )
+    st.caption(t("drill_groups_help", lang))
+    event = st.dataframe(
+        _rankings._styled(frame, lang),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"groups-{key}",
+    )
+    rows = _ui.selected_rows(event)
+    if rows:
+        _select_group(str(groups.loc[rows[0], "group_key"]))
+
+
+def unit_picker(view: _sections.View, table: pd.DataFrame | None, key: str) -> None:
+    """Province (or any filter) level: choose one of the units to see its procedures."""
+    if table is None or table.empty:
+        return
+    lang = view.filters.lang
+    name = "name_vi" if lang == "vi" else "name_en"
+    options = table.sort_values(name)
+    names = dict(zip(options["unit_id"].astype(str), options[name].astype(str), strict=True))
+    chosen = st.selectbox(
+        t("drill_unit_picker", lang),
+        list(names),
+        index=None,
+        format_func=names.__getitem__,
+        placeholder=t("drill_unit_placeholder", lang),
+        key=f"drill-unit-{key}",
+    )
+    if chosen:
+        _ui.set_focus(str(chosen))
+        st.rerun()
+
+
+def _availability(text: object) -> str:
+    try:
+        value = json.loads(str(text)).get("online_availability", "mixed")
+    except (json.JSONDecodeError, AttributeError):
+        value = "mixed"
+    return value if value in AVAILABILITY else "mixed"
+
+
+def procedures_table(view: _sections.View, key: str) -> None:
+    """The scope's most common procedures: online availability, dossiers, online share; a
+    row opens that procedure's own figures."""
+    lang = view.filters.lang
+    if view.through is None:
+        return
+    parts = cached.breakdown_standing(
+        view.indicator.code,
+        view.filters.year,
+        view.through,
+        "procedure",
+        view.scope,
+        view.filters.as_of,
+    ).frame
+    if parts.empty:
+        _ui.empty_state(lang, t("procedures_empty", lang, year=view.filters.year))
+        return
+    name = "name_vi" if lang == "vi" else "name_en"
+    availability = parts["attributes_json"].map(_availability)
+    frame = pd.DataFrame(
+        {
+            t("col_procedure", lang): parts[name],
+            t("col_availability", lang): [t(f"availability_{a}", lang) for a in availability],
+            t("col_dossiers_received", lang): parts["denominator"],
+            t("col_dossiers_online", lang): parts["numerator"],
+            t("col_value_pct", lang): parts["value"].round(1),
+            t("col_share_of_dossiers_pct", lang): (
+                100 * parts["denominator"] / parts["denominator"].sum()
+            ).round(1),
+        }
+    )
+    full = parts.loc[availability == "full_process", "denominator"].sum()
+    st.caption(
+        t(
+            "procedures_help",
+            lang,
+            full=fmt_number(100 * full / parts["denominator"].sum(), lang, 1),
+        )
+    )
+    # One table per drill-down level: a row chosen at one level is not carried to the next.
+    unit_filter = view.filters.unit_filter
+    level = "-".join(
+        [
+            *unit_filter.former_provinces,
+            *unit_filter.unit_types,
+            str(view.unit["unit_id"]) if view.unit else "",
+            view.procedure[0] if view.procedure else "",
+        ]
+    )
+    event = st.dataframe(
+        _rankings._styled(frame, lang),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"procedures-{key}-{level}",
+    )
+    _page.download(
+        frame,
+        view.filters,
+        stem="dich-vu-cong-thu-tuc",
+        scope=view.words,
+        key=f"procedures-{key}",
+        lines=_page.about(
+            view.filters,
+            "page_online",
+            scope=view.words,
+            data_as_of=view.through,
+            is_demo=view.is_demo,
+        ),
+    )
+    rows = _ui.selected_rows(event)
+    # The table stays on screen at the procedure's own level with its row still chosen:
+    # only a different procedure is a new choice (else each run would ask for another).
+    if rows and str(parts.loc[rows[0], "code"]) != st.session_state.get("procedure"):
+        st.session_state["procedure"] = str(parts.loc[rows[0], "code"])
+        st.rerun()
+
+
+def services_offered(filters: _ui.Filters) -> None:
+    """The online services the city offers (full-process and partial), as published."""
+    lang = filters.lang
+    published = _page.published_now(filters)
+    rows = published[
+        published["indicator_code"].isin(
+            ["online_services_count", "online_services_full_process", "online_services_partial"]
+        )
+    ]
+    values = dict(zip(rows["indicator_code"], rows["value"].astype(float), strict=True))
+    if "online_services_count" not in values:
+        return
+    total = rows[rows["indicator_code"] == "online_services_count"].iloc[0]
+    st.markdown(
+        t(
+            "services_offered",
+            lang,
+            total=fmt_number(values["online_services_count"], lang, 0),
+            full=fmt_number(values.get("online_services_full_process"), lang, 0),
+            partial=fmt_number(values.get("online_services_partial"), lang, 0),
+            date=fmt_date(pd.Timestamp(str(total["period_end"])).date(), lang),
+        )
+    )
+    url = safe_link(str(total["source_url"]))
+    st.caption(
+        t("published_figure", lang)
+        + " — "
+        + (f"[{t('source', lang)}]({url})" if url else t("source_missing", lang))
+    )
+
+
+def procedure_facts(view: _sections.View) -> None:
+    """At the procedure level: how it is offered online, in words."""
+    if view.procedure is None:
+        return
+    lang = view.filters.lang
+    rows = cached.breakdown_list().frame
+    row = rows[(rows["dimension"] == "procedure") & (rows["code"] == view.procedure[0])]
+    if row.empty:
+        return
+    availability = _availability(row.iloc[0]["attributes_json"])
+    st.markdown(
+        t("procedure_availability", lang, availability=t(f"availability_{availability}", lang))
+    )
+    if bool(row.iloc[0]["is_demo"]):
+        st.caption(t("procedure_demo_note", lang))

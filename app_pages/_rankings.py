@@ -1,0 +1,258 @@
+"""The ranking table and the map of units, shared by the indicator pages. Choosing a row or
+a point opens that unit's scorecard."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _page, _ui
+from charts.map import AREA_LAYER, POINT_LAYER, make_unit_map
+from data_access import cached
+from i18n import escape_markdown, fmt_number, fmt_pp, fmt_value, t
+from metrics.geo import boundaries_from_units
+from metrics.palette import STATUS_STYLES
+from metrics.rankings import PEER_GROUPS, radius_metres
+from metrics.reference import COMMUNE_LEVEL_TYPES, FORMER_PROVINCES
+from metrics.registry import Indicator
+from metrics.status import Status
+
+
+def _province(code: object, lang: str) -> str:
+    names = FORMER_PROVINCES.get(str(code))
+    return names[0 if lang == "vi" else 1] if names else ""
+
+
+def ranking_frame(
+    table: pd.DataFrame, indicator: Indicator, lang: str, volume_key: str
+) -> pd.DataFrame:
+    """The ranking as shown and downloaded: numbers stay numbers, the unit in each header."""
+    name = "name_vi" if lang == "vi" else "name_en"
+    return pd.DataFrame(
+        {
+            t("col_rank", lang): table["peer_rank"],
+            t("col_peer_count", lang): table["peer_count"],
+            t("col_unit", lang): table[name],
+            t("col_unit_type", lang): [t(f"unit_type_{u}", lang) for u in table["unit_type"]],
+            t("filter_former_province", lang): [
+                _province(c, lang) for c in table["former_province"]
+            ],
+            t("col_value_pct", lang): table["value"].round(indicator.decimals),
+            t(volume_key, lang): table["denominator"].round(1),
+            t("col_gap_pp", lang): (table["value"] - table["benchmark"]).round(1),
+            t("col_peer_median_pct", lang): table["peer_median"].round(indicator.decimals),
+            t("col_status", lang): [t(f"status_{s}", lang) for s in table["unit_status"]],
+            t("col_small_denominator", lang): [
+                t("yes" if flag else "no", lang) for flag in table["is_small_denominator"]
+            ],
+        }
+    )
+
+
+def _styled(frame: pd.DataFrame, lang: str) -> object:
+    """Numbers formatted for the reader (1.234,5) while the cells stay numbers to sort."""
+    formats: dict[Any, str | Callable[[object], str] | None] = {
+        column: partial(_number_text, lang=lang, decimals=decimals)
+        for column, decimals in _decimals(frame).items()
+    }
+    return frame.style.format(formats)
+
+
+def _number_text(value: object, *, lang: str, decimals: int) -> str:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "—"
+    return fmt_number(float(value), lang, decimals)  # type: ignore[arg-type]
+
+
+def _decimals(frame: pd.DataFrame) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_integer_dtype(series):
+            out[column] = 0
+        elif pd.api.types.is_float_dtype(series):
+            whole = series.dropna()
+            out[column] = 0 if (whole == whole.round()).all() else 1
+    return out
+
+
+def ranking_section(
+    table: pd.DataFrame,
+    indicator: Indicator,
+    filters: _ui.Filters,
+    *,
+    key: str,
+    volume_key: str,
+    stem: str,
+    lines: list[tuple[str, str]],
+    scope: str,
+) -> None:
+    """Units ranked within their peer group; choosing a row opens its scorecard."""
+    lang = filters.lang
+    groups = [g for g in PEER_GROUPS if g in set(table["unit_type"])]
+    if not groups:
+        _ui.empty_state(lang, t("empty_filter_matches_nothing", lang))
+        return
+    group = st.segmented_control(
+        t("peer_group_label", lang),
+        groups,
+        default=groups[0],
+        format_func=lambda g: t(f"peer_group_{g}", lang),
+        key=f"peer-{key}",
+        required=True,
+    )
+    shown = table[table["unit_type"] == (group or groups[0])].reset_index(drop=True)
+    frame = ranking_frame(shown, indicator, lang, volume_key).drop(
+        columns=[t("col_unit_type", lang)]
+    )
+    small = int(shown["is_small_denominator"].sum())
+    st.caption(t("ranking_help", lang, count=len(shown), small=small))
+    event = st.dataframe(
+        _styled(frame, lang),
+        hide_index=True,
+        width="stretch",
+        height=min(36 + 35 * len(frame), 420),
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"ranking-{key}",
+        column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
+    )
+    _page.download(
+        ranking_frame(table, indicator, lang, volume_key),
+        filters,
+        stem=stem,
+        scope=scope,
+        key=f"ranking-{key}",
+        lines=lines,
+    )
+    rows = _ui.selected_rows(event)
+    if rows:
+        _ui.open_scorecard(str(shown.loc[rows[0], "unit_id"]))
+
+
+def legend(lang: str, volume_words: str) -> None:
+    """The map's legend: each status colour with its word, and what a point's size means."""
+    items = "".join(
+        f'<span style="white-space:nowrap;margin-right:1rem">'
+        f'<span style="color:{STATUS_STYLES[s].hex_color};font-size:1.1rem">●</span> '
+        f"{t(f'status_{s.value}', lang)}</span>"
+        for s in (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NOT_ASSESSABLE)
+    )
+    size = (
+        f'<span style="white-space:nowrap">{t("map_size_legend", lang, what=volume_words)}</span>'
+    )
+    st.html(f'<div style="font-size:0.9rem;line-height:1.8">{items}{size}</div>')
+
+
+def unit_map(
+    table: pd.DataFrame,
+    indicator: Indicator,
+    lang: str,
+    *,
+    key: str,
+    volume_unit: str,
+    volume_words: str,
+) -> None:
+    """The wards, communes and special zone as points (areas, when boundaries are known),
+    coloured by status and sized by volume; choosing one opens its scorecard."""
+    units = cached.unit_list().frame
+    located = units[units["unit_type"].isin(COMMUNE_LEVEL_TYPES) & units["latitude"].notna()]
+    points = table.merge(
+        located[["unit_id", "unit_code", "latitude", "longitude"]], on="unit_id", how="inner"
+    )
+    if points.empty:
+        _ui.empty_state(lang, t("map_empty", lang))
+        return
+    name = "name_vi" if lang == "vi" else "name_en"
+    points = points.assign(
+        radius=radius_metres(points["denominator"]),
+        name=points[name].astype(str),
+        value_text=[
+            f"{indicator.short(lang)}: {fmt_value(v, indicator.unit, lang, indicator.decimals)}"
+            for v in points["value"]
+        ],
+        status_text=[
+            t(f"status_{s}", lang) + ("" if pd.isna(g) or g <= 0 else f" ({fmt_pp(-g, lang)})")
+            for s, g in zip(points["unit_status"], points["gap_pp"], strict=True)
+        ],
+        volume_text=[
+            f"{volume_words}: {fmt_value(v, volume_unit, lang, 0)}" for v in points["denominator"]
+        ],
+        province_text=[_province(c, lang) for c in points["former_province"]],
+    )
+    configured = cached.boundaries()
+    if configured.problem:
+        st.warning(t("map_boundary_problem", lang, problem=escape_markdown(configured.problem)))
+    boundaries = configured.polygons | boundaries_from_units(units)
+    centres = points.groupby("former_province")[["latitude", "longitude"]].median()
+    mainland = centres[centres["latitude"] > 9.5]
+    labels = mainland.reset_index().assign(
+        text=lambda f: [_province(c, lang) for c in f["former_province"]],
+        latitude=lambda f: f["latitude"] + 0.12,
+    )
+    deck = make_unit_map(
+        points[
+            [
+                "unit_id",
+                "unit_code",
+                "latitude",
+                "longitude",
+                "unit_status",
+                "radius",
+                "name",
+                "value_text",
+                "status_text",
+                "volume_text",
+                "province_text",
+            ]
+        ],
+        tooltip_lines=(
+            "{name}",
+            "{province_text}",
+            "{value_text}",
+            "{status_text}",
+            "{volume_text}",
+        ),
+        boundaries=boundaries or None,
+        labels=labels,
+    )
+    with st.container(border=True, key=f"map-box-{key}"):
+        state = st.pydeck_chart(
+            deck,
+            on_select="rerun",
+            selection_mode="single-object",
+            key=f"map-{key}",
+            height=460,
+            alt=t("map_alt", lang, indicator=indicator.short(lang)),
+        )
+    legend(lang, volume_words)
+    st.caption(t("map_help", lang) + " " + t("credits_units", lang))
+    for layer in (POINT_LAYER, AREA_LAYER):
+        objects = _ui.selected_objects(state, layer)
+        if objects:
+            chosen = objects[0]
+            unit_id = chosen.get("unit_id") or chosen.get("properties", {}).get("unit_id")
+            if unit_id:
+                _ui.open_scorecard(str(unit_id))
+
+
+def scorecard_picker(units: pd.DataFrame, lang: str, *, key: str) -> None:
+    """Open the scorecard of one of ``units`` (``unit_id``, names): a list's way in."""
+    if units.empty:
+        return
+    name = "name_vi" if lang == "vi" else "name_en"
+    names = dict(zip(units["unit_id"].astype(str), units[name].astype(str), strict=False))
+    chosen = st.selectbox(
+        t("open_unit_from_list", lang),
+        list(names),
+        index=None,
+        format_func=names.__getitem__,
+        placeholder=t("drill_unit_placeholder", lang),
+        key=f"open-unit-{key}",
+    )
+    if chosen:
+        _ui.open_scorecard(str(chosen))

@@ -1,0 +1,250 @@
+"""The unit scorecard's pieces: choosing a unit, its indicators against target and peers,
+its trends, and its submissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _page, _rankings, _ui
+from data_access import cached
+from data_access.queries import UnitFilter
+from i18n import escape_markdown, fmt_date, fmt_month, fmt_number, t
+from metrics.attention import expected_to_date
+from metrics.clock import month_end
+from metrics.freshness import latest_complete_period
+from metrics.rankings import ranking_table
+from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES
+from metrics.registry import Indicator, TimeRollup, get_indicator
+from metrics.scorecard import peer_position, submission_grid
+from metrics.trends import trend_frame, year_on_year
+
+SCORECARD_CODES: tuple[str, ...] = (
+    "online_dossier_share",
+    "satisfaction_rate",
+    "on_time_rate",
+    "e_result_rate",
+    "public_investment_disbursement",
+)
+"""The unit-level rates a scorecard shows (each where the unit reports it)."""
+INDICATOR_PAGES: dict[str, str] = {
+    "online_dossier_share": "app_pages/online.py",
+}
+
+
+def _label(row: pd.Series, lang: str) -> str:
+    name = row["name_vi"] if lang == "vi" else row["name_en"]
+    kind = t(f"unit_type_{row['unit_type']}", lang)
+    province = FORMER_PROVINCES.get(str(row["former_province"]))
+    where = f" · {province[0 if lang == 'vi' else 1]}" if province else ""
+    return f"{name} — {kind}{where}"
+
+
+def _picked() -> None:
+    _ui.set_focus(st.session_state.get("unit_picker"))
+
+
+def unit_picker(lang: str) -> str | None:
+    """Choose the unit (type to search); the choice is the page's ``?unit=``."""
+    units = cached.unit_list().frame
+    units = (
+        units[units["unit_type"].isin(LEAF_UNIT_TYPES)]
+        .assign(order=lambda f: f["unit_type"].map({u: i for i, u in enumerate(LEAF_UNIT_TYPES)}))
+        .sort_values(["order", "name_vi"])
+    )
+    labels = {str(r["unit_id"]): _label(r, lang) for _, r in units.iterrows()}
+    current = _ui.focus_unit()
+    st.session_state["unit_picker"] = current if current in labels else None
+    st.selectbox(
+        t("unit_picker_label", lang),
+        list(labels),
+        format_func=labels.__getitem__,
+        index=None,
+        placeholder=t("unit_picker_placeholder", lang),
+        key="unit_picker",
+        on_change=_picked,
+    )
+    return current if current in labels else None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One indicator of the unit's scorecard."""
+
+    indicator: Indicator
+    through: dt.date
+    row: pd.Series
+    """The unit's row of the ranking table (value, benchmark, status, rank, quartiles)."""
+    series: pd.DataFrame
+
+
+def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
+    """The unit's indicators for the year, each read to the city's latest complete month."""
+    out = []
+    for code in SCORECARD_CODES:
+        indicator = get_indicator(code)
+        city = cached.scope_series(code, UnitFilter(), filters.as_of).frame
+        if city.empty:
+            continue
+        through = latest_complete_period(city, filters.year, filters.today)
+        if through is None:
+            continue
+        month = through.date()
+        ranking = cached.unit_ranking(code, filters.year, month, UnitFilter(), filters.as_of).frame
+        if unit_id not in set(ranking["unit_id"].astype(str)):
+            continue
+        in_force = indicator.year_end_target(filters.year)
+        benchmark = (
+            expected_to_date(indicator, filters.year, month_end(month))
+            if indicator.time_rollup is TimeRollup.CUMULATIVE
+            else (in_force.target.value if in_force else None)
+        )
+        table = ranking_table(ranking, indicator, benchmark)
+        row = table[table["unit_id"].astype(str) == unit_id].iloc[0]
+        series = cached.scope_series(code, UnitFilter(unit_ids=(unit_id,)), filters.as_of).frame
+        out.append(Line(indicator, month, row, series))
+    return out
+
+
+def _rounded(value: Any, decimals: int = 1) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), decimals)
+
+
+def year_on_year_change(item: Line, year: int) -> float | None:
+    """The unit's year to date against the same months last year (percentage points)."""
+    if item.indicator.time_rollup is TimeRollup.CUMULATIVE:
+        return None
+    change = year_on_year(trend_frame(item.series, year, item.through))
+    return change.ytd_change_pp if change is not None else None
+
+
+def scorecard_frame(items: list[Line], year: int, lang: str) -> pd.DataFrame:
+    """The scorecard as a table (numbers stay numbers, the unit in each header)."""
+    records = []
+    for item in items:
+        row = item.row
+        position = peer_position(row["value"], row["peer_p25"], row["peer_p75"])
+        records.append(
+            {
+                t("col_indicator", lang): item.indicator.short(lang),
+                t("col_through", lang): fmt_month(item.through, lang),
+                t("col_value_pct", lang): _rounded(row["value"]),
+                t("col_target_or_milestone_pct", lang): _rounded(row["benchmark"]),
+                t("col_gap_pp", lang): _rounded(float(row["value"]) - float(row["benchmark"]))
+                if pd.notna(row["value"]) and pd.notna(row["benchmark"])
+                else None,
+                t("col_status", lang): t(f"status_{row['unit_status']}", lang),
+                t("col_rank", lang): row["peer_rank"],
+                t("col_peer_count", lang): row["peer_count"],
+                t("col_peer_p25_pct", lang): _rounded(row["peer_p25"]),
+                t("col_peer_median_pct", lang): _rounded(row["peer_median"]),
+                t("col_peer_p75_pct", lang): _rounded(row["peer_p75"]),
+                t("col_peer_position", lang): t(f"peer_position_{position}", lang),
+                t("col_yoy_pp", lang): _rounded(year_on_year_change(item, year)),
+            }
+        )
+    frame = pd.DataFrame(records)
+    for column in frame.columns:
+        if column.endswith(("(%)", "(pp)", "(điểm phần trăm)")):
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    for column in (t("col_rank", lang), t("col_peer_count", lang)):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    return frame
+
+
+def show_table(frame: pd.DataFrame, lang: str) -> None:
+    """The scorecard table, numbers formatted for the reader."""
+    st.dataframe(_rankings._styled(frame, lang), hide_index=True, width="stretch")
+
+
+def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.DataFrame:
+    """Each expected month of each indicator: on time, late by how many days, or missing."""
+    lang = filters.lang
+    fetched = cached.unit_submissions(unit_id, filters.as_of).frame
+    grid = (
+        pd.concat(
+            [
+                submission_grid(fetched, [item.indicator], filters.year, item.through)
+                for item in items
+            ],
+            ignore_index=True,
+        )
+        if items
+        else pd.DataFrame()
+    )
+    if grid.empty:
+        _ui.empty_state(lang, t("submissions_empty", lang, year=filters.year))
+        return grid
+    missing = grid[grid["state"] == "missing"]
+    late = grid[grid["state"] == "late"]
+    st.markdown(
+        t(
+            "submissions_summary",
+            lang,
+            expected=len(grid),
+            late=len(late),
+            missing=len(missing),
+        )
+    )
+    words = {
+        "on_time": t("submission_on_time", lang),
+        "missing": t("submission_missing", lang),
+    }
+    cell = [
+        words.get(state) or t("submission_late", lang, days=fmt_number(days, lang, 0))
+        for state, days in zip(grid["state"], grid["days_late"], strict=True)
+    ]
+    wide = grid.assign(
+        cell=cell,
+        indicator=[get_indicator(c).short(lang) for c in grid["indicator_code"]],
+        month=[
+            f"{m.month}/{m.year}" if lang == "vi" else fmt_month(m.date(), lang)
+            for m in grid["period_month"]
+        ],
+    ).pivot(index="indicator", columns="month", values="cell")
+    order = list(
+        dict.fromkeys(
+            f"{m.month}/{m.year}" if lang == "vi" else fmt_month(m.date(), lang)
+            for m in sorted(grid["period_month"])
+        )
+    )
+    wide = (
+        wide.reindex(columns=order)
+        .reset_index()
+        .rename(columns={"indicator": t("col_indicator", lang)})
+    )
+    st.dataframe(wide, hide_index=True, width="stretch")
+    detail = pd.DataFrame(
+        {
+            t("col_indicator", lang): [
+                get_indicator(c).short(lang) for c in grid["indicator_code"]
+            ],
+            t("col_month", lang): [fmt_month(m.date(), lang) for m in grid["period_month"]],
+            t("col_submission", lang): cell,
+            t("col_days_late", lang): grid["days_late"],
+            t("col_first_loaded", lang): [
+                "" if pd.isna(v) else f"{v:%H:%M} {fmt_date(v.date(), lang)}"
+                for v in grid["first_loaded_at"]
+            ],
+        }
+    )
+    return detail
+
+
+def links(unit: dict[str, object], items: list[Line], lang: str) -> None:
+    """The same unit on each indicator page (the unit stays chosen)."""
+    name = escape_markdown(_page.unit_name(unit, lang))
+    with st.container(horizontal=True, gap="small"):
+        for item in items:
+            page = INDICATOR_PAGES.get(item.indicator.code)
+            if page:
+                st.page_link(
+                    page,
+                    label=t("unit_on_page", lang, indicator=item.indicator.short(lang), unit=name),
+                    icon=":material/arrow_forward:",
+                )

@@ -1,0 +1,346 @@
+"""Sections the indicator pages share: the view of one scope (the city, a former province, a
+unit, a procedure), its headline numbers, its trend against the target, the comparisons,
+and the ranking and map of units."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _page, _rankings, _tiles, _ui
+from charts.comparison import make_groups_figure
+from charts.trend import make_trend_figure
+from data_access import cached
+from data_access.queries import UnitFilter
+from i18n import basis_text, catalogue, fmt_month, fmt_pp, fmt_value, t
+from metrics.comparisons import GROUP_ORDER
+from metrics.freshness import check_freshness
+from metrics.overview import published_for_year
+from metrics.rankings import ranking_table
+from metrics.reference import COMMUNE_LEVEL_TYPES, FORMER_PROVINCES
+from metrics.registry import Indicator, get_indicator
+from metrics.tiles import Tile
+from metrics.trends import published_in_year, trend_frame, year_on_year
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """One indicator at one scope, as the page shows it."""
+
+    filters: _ui.Filters
+    indicator: Indicator
+    unit: dict[str, object] | None
+    procedure: tuple[str, str] | None
+    """(code, name) of the procedure shown, if any."""
+    scope: UnitFilter
+    words: str
+    """The scope in words (a unit's name, a province, ``toàn Thành phố``)."""
+    series: pd.DataFrame
+    tile: Tile | None
+    published: pd.DataFrame
+    """The indicator's own published figures (city scope only), as known on the day."""
+    is_demo: bool
+
+    @property
+    def through(self) -> dt.date | None:
+        """The month the figures are read to (the latest complete one of the year)."""
+        return self.tile.as_of_month.date() if self.tile is not None else None
+
+
+def load_view(
+    filters: _ui.Filters,
+    indicator: Indicator,
+    unit: dict[str, object] | None = None,
+    procedure: tuple[str, str] | None = None,
+) -> View:
+    """Read one indicator at the chosen scope (as it stood on the "as of" day)."""
+    scope = _page.scope_filter(filters, str(unit["unit_id"]) if unit else None)
+    key = f"procedure:{procedure[0]}" if procedure else ""
+    fetched = cached.scope_series(indicator.code, scope, filters.as_of, key)
+    series = fetched.frame
+    tile = (
+        cached.headline_tile(series, indicator.code, filters.year, filters.today)
+        if not series.empty and indicator.is_rate
+        else None
+    )
+    city_level = scope.is_whole_city and procedure is None
+    published = _page.published_now(filters)
+    own = published_for_year(published, indicator, None) if city_level else published.iloc[0:0]
+    words = _page.scope_words(filters, unit)
+    if procedure is not None:
+        words = f"{procedure[1]} — {words}"
+    is_demo = bool(series["is_demo"].any()) if not series.empty else False
+    return View(filters, indicator, unit, procedure, scope, words, series, tile, own, is_demo)
+
+
+def _target_value(tile: Tile | None) -> float | None:
+    return tile.target_value if tile is not None else None
+
+
+def target_label(view: View) -> str:
+    """``Chỉ tiêu năm 2026: ≥ 50%`` (whether it is carried forward is said in the caption)."""
+    tile = view.tile
+    if tile is None or tile.target_in_force is None:
+        return ""
+    label = t("tile_target_label", view.filters.lang, year=tile.year)
+    target = tile.target_in_force.target
+    text = target_text(target.value, target.comparator, view.indicator, view.filters.lang)
+    return f"{label}: {text}"
+
+
+def target_text(value: float, comparator: str, indicator: Indicator, lang: str) -> str:
+    """A target as published: ``≥ 50%``, ``≥ 7,5%`` (no trailing ``,0``)."""
+    decimals = 0 if float(value).is_integer() else indicator.decimals
+    symbol = comparator.replace(">=", "≥").replace("<=", "≤")
+    return f"{symbol} {fmt_value(value, indicator.unit, lang, decimals)}"
+
+
+def target_note(view: View) -> str:
+    """The target in force in full: ``≥ 50% (chỉ tiêu năm 2025 tiếp tục áp dụng)``."""
+    if view.tile is None:
+        return ""
+    label, text = _tiles.target_line(view.tile, view.indicator, view.filters.lang)
+    return f"{label}: {text}"
+
+
+def _published_points(view: View) -> pd.DataFrame:
+    """The year's published figures as the trend chart labels them."""
+    lang = view.filters.lang
+    rows = published_in_year(view.published, view.filters.year)
+    if rows.empty:
+        return rows
+    words = catalogue(lang)
+    texts, labels = [], []
+    for row in rows.to_dict("records"):
+        qualifier = str(row.get("qualifier", "exact"))
+        prefix = words.get(f"qualifier_{qualifier}", "") if qualifier != "exact" else ""
+        value = float(row["value"])
+        decimals = 2 if round(value, 1) != round(value, 2) else view.indicator.decimals
+        texts.append(prefix + fmt_value(value, view.indicator.unit, lang, decimals))
+        territory = str(row.get("territory", ""))
+        where = t("territory_pre_merger", lang) if territory == "pre_merger" else ""
+        labels.append(basis_text(str(row["basis"]), lang) + (f" — {where}" if where else ""))
+    return rows.assign(text=texts, label=labels)
+
+
+def headline(view: View, companions: tuple[str, ...] = ()) -> None:
+    """The scope's figures in a row: the latest month and the year to date (against the same
+    month last year and the target), then companion indicators' years to date."""
+    lang, indicator = view.filters.lang, view.indicator
+    trend = trend_frame(view.series, view.filters.year, view.through)
+    change = year_on_year(trend)
+    if change is None or view.tile is None:
+        _ui.empty_state(lang, t("empty_indicator_year", lang, year=view.filters.year))
+        return
+    columns = iter(st.columns(2 + len(companions)))
+    with next(columns):
+        st.metric(
+            t("tile_result_month", lang, month=fmt_month(change.month, lang)),
+            fmt_value(change.value, indicator.unit, lang, indicator.decimals),
+            delta=fmt_pp(change.change_pp, lang) if change.change_pp is not None else None,
+            delta_description=t("yoy_description", lang),
+            delta_color="normal" if indicator.direction == "higher" else "inverse",
+            border=True,
+        )
+    gap = view.tile.gap
+    with next(columns):
+        st.metric(
+            t("tile_ytd_label", lang, year=view.filters.year),
+            fmt_value(change.ytd, indicator.unit, lang, indicator.decimals),
+            delta=fmt_pp(gap, lang) if gap is not None else None,
+            delta_description=t("tile_gap_description", lang),
+            delta_color="normal" if indicator.direction == "higher" else "inverse",
+            border=True,
+        )
+    for code in companions:
+        with next(columns):
+            _companion(view, get_indicator(code))
+    tile = view.tile
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        if _tiles.is_closed(tile) and tile.year_result is not None:
+            _tiles.result_badge(tile.year_result, lang)
+        else:
+            _tiles.status_badge(tile.status, lang)
+            projection = _tiles.projection_text(tile, indicator, lang)
+            probability = _tiles.probability_text(tile, lang)
+            st.markdown(
+                f"{t('tile_projection_label', lang)}: **{projection}**"
+                f" · {t('tile_probability_label', lang)}: **{probability}**"
+            )
+    freshness = (
+        None
+        if _tiles.is_closed(tile)
+        else check_freshness(indicator, tile.as_of_month.date(), view.filters.today)
+    )
+    _page.facts(
+        indicator,
+        lang,
+        as_of_month=tile.as_of_month,
+        freshness=freshness,
+        is_demo=view.is_demo,
+        published=view.published,
+    )
+
+
+def _companion(view: View, indicator: Indicator) -> None:
+    """A companion rate's year to date at the same scope, against the same months a year
+    earlier (it has no target of its own)."""
+    lang = view.filters.lang
+    series = cached.scope_series(indicator.code, view.scope, view.filters.as_of).frame
+    change = year_on_year(trend_frame(series, view.filters.year, view.through))
+    value = change.ytd if change is not None else None
+    delta = change.ytd_change_pp if change is not None else None
+    st.metric(
+        t("companion_ytd", lang, indicator=indicator.short(lang)),
+        fmt_value(value, indicator.unit, lang, indicator.decimals),
+        delta=fmt_pp(delta, lang) if delta is not None else None,
+        delta_description=t("yoy_description", lang),
+        border=True,
+        help=indicator.text("definition", lang),
+    )
+
+
+def trend(view: View, key: str) -> pd.DataFrame:
+    """The year's months against the target, with the projection and published figures.
+    Returns the months shown (for the download)."""
+    lang, indicator = view.filters.lang, view.indicator
+    frame = trend_frame(view.series, view.filters.year, view.through)
+    tile = view.tile
+    fan = tile.projection.fan if tile is not None and not _tiles.is_closed(tile) else None
+    figure = make_trend_figure(
+        frame,
+        indicator,
+        lang,
+        title=t(
+            "trend_title",
+            lang,
+            indicator=indicator.short(lang),
+            scope=view.words,
+            year=view.filters.year,
+        ),
+        target=_target_value(tile),
+        target_label=target_label(view),
+        fan=fan,
+        published=_published_points(view),
+        published_label=t("published_figure", lang),
+    )
+    _ui.show_figure(figure, key=f"trend-{key}")
+    st.caption(t("trend_help", lang, target=target_note(view)))
+    return frame
+
+
+def companion_trends(view: View, codes: tuple[str, ...], key: str) -> None:
+    """Companion rates (on time, e-results) beside each other, the same months, no target."""
+    lang = view.filters.lang
+    columns = st.columns(len(codes))
+    for column, code in zip(columns, codes, strict=True):
+        indicator = get_indicator(code)
+        series = cached.scope_series(code, view.scope, view.filters.as_of).frame
+        frame = trend_frame(series, view.filters.year, view.through)
+        with column:
+            figure = make_trend_figure(
+                frame,
+                indicator,
+                lang,
+                title=t(
+                    "trend_title_short",
+                    lang,
+                    indicator=indicator.short(lang),
+                    year=view.filters.year,
+                ),
+                target=None,
+                target_label="",
+            )
+            figure.update_layout(height=320)
+            _ui.show_figure(figure, key=f"companion-{key}-{code}")
+            st.caption(t("no_target_published", lang))
+
+
+def group_names(lang: str, keys: tuple[str, ...] = GROUP_ORDER) -> dict[str, str]:
+    """Drill-down groups' names: the three former provinces, departments, boards."""
+    names = {code: pair[0 if lang == "vi" else 1] for code, pair in FORMER_PROVINCES.items()}
+    names |= {
+        "department": t("unit_type_department", lang),
+        "investor": t("unit_type_investor", lang),
+    }
+    return {k: names[k] for k in keys}
+
+
+def comparisons(view: View, key: str) -> None:
+    """The three former provinces side by side (their wards, communes and special zone),
+    each with its own history before July 2025."""
+    lang = view.filters.lang
+    communes = UnitFilter(
+        former_provinces=view.filters.unit_filter.former_provinces,
+        unit_types=tuple(
+            u
+            for u in (view.filters.unit_filter.unit_types or COMMUNE_LEVEL_TYPES)
+            if u in COMMUNE_LEVEL_TYPES
+        )
+        or COMMUNE_LEVEL_TYPES,
+    )
+    series = cached.series_by_group(view.indicator.code, communes, view.filters.as_of).frame
+    shown = dt.date(view.filters.year - 2, 1, 1)
+    figure = make_groups_figure(
+        series[series["period_year"] <= view.filters.year],
+        view.indicator,
+        lang,
+        title=t("provinces_title", lang, indicator=view.indicator.short(lang)),
+        names=group_names(lang, tuple(FORMER_PROVINCES)),
+        target=_target_value(view.tile),
+        target_label=t("target_short", lang),
+        since=shown,
+    )
+    _ui.show_figure(figure, key=f"provinces-{key}")
+    st.caption(t("provinces_help", lang))
+
+
+def ranking_and_map(
+    view: View,
+    key: str,
+    *,
+    volume_key: str,
+    volume_unit: str,
+    volume_words: str,
+    with_map: bool = True,
+) -> pd.DataFrame | None:
+    """Units ranked in their peer groups (small denominators flagged) and on the map; a
+    row or a point opens the unit's scorecard. Returns the ranking table."""
+    lang, indicator = view.filters.lang, view.indicator
+    if view.through is None:
+        return None
+    ranking = cached.unit_ranking(
+        indicator.code,
+        view.filters.year,
+        view.through,
+        view.filters.unit_filter,
+        view.filters.as_of,
+    ).frame
+    table = ranking_table(ranking, indicator, _target_value(view.tile))
+    lines = _page.about(
+        view.filters,
+        "page_" + key,
+        scope=view.words,
+        data_as_of=view.through,
+        is_demo=view.is_demo,
+    )
+    st.subheader(t("ranking_title", lang, indicator=indicator.short(lang)))
+    _rankings.ranking_section(
+        table,
+        indicator,
+        view.filters,
+        key=key,
+        volume_key=volume_key,
+        stem=f"{key}-xep-hang",
+        lines=lines,
+        scope=view.words,
+    )
+    if with_map:
+        st.subheader(t("map_title", lang, indicator=indicator.short(lang)))
+        _rankings.unit_map(
+            table, indicator, lang, key=key, volume_unit=volume_unit, volume_words=volume_words
+        )
+    return table

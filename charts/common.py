@@ -1,0 +1,152 @@
+"""What every figure shares: the reader's number format, axis titles with their unit, the
+target line, month ticks and hover text in the reader's language, no zoom or toolbar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from i18n import fmt_month, fmt_value, t
+from metrics.palette import TARGET_LINE_COLOR
+from metrics.registry import Indicator
+
+FONT_FAMILY = '"Source Sans", sans-serif'
+"""Streamlit's own bundled font, so figures read like the page (nothing is downloaded)."""
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators for ``lang``: ``,.`` in Vietnamese
+    (``1.234,5``), ``.,`` in English (``1,234.5``)."""
+    return ",." if lang == "vi" else ".,"
+
+
+def base_layout(
+    figure: go.Figure,
+    lang: str,
+    *,
+    title: str,
+    y_title: str,
+    x_title: str | None = None,
+    height: int = 380,
+    legend_below: bool = True,
+) -> go.Figure:
+    """Title, axis titles, the reader's separators, a quiet theme; nothing to zoom or drag."""
+    figure.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        separators=separators(lang),
+        font={"family": FONT_FAMILY, "size": 13, "color": "#1b1f24"},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 56, "b": 10},
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        hovermode="closest",
+        dragmode=False,
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": 13}},
+        # The legend sits at the foot of the figure, under the axis title: plotly makes
+        # room for it however many lines it wraps to on a narrow screen.
+        legend=(
+            {
+                "orientation": "h",
+                "yref": "container",
+                "yanchor": "bottom",
+                "y": 0,
+                "x": 0,
+                "xanchor": "left",
+                "font": {"size": 12},
+            }
+            if legend_below
+            else {}
+        ),
+    )
+    figure.update_yaxes(
+        title={"text": y_title},
+        gridcolor="#e6e9ee",
+        zeroline=False,
+        fixedrange=True,
+        automargin=True,
+    )
+    figure.update_xaxes(
+        title={"text": x_title} if x_title else None,
+        showgrid=False,
+        fixedrange=True,
+        automargin=True,
+    )
+    return figure
+
+
+def unit_title(indicator: Indicator, lang: str) -> str:
+    """An axis title naming the indicator and its unit: ``Tỷ lệ hồ sơ trực tuyến (%)``."""
+    return f"{indicator.short(lang)} ({t(f'unit_name_{indicator.unit}', lang)})"
+
+
+def value_text(values: Iterable[Any], indicator: Indicator, lang: str) -> list[str]:
+    """Each value in the reader's format with its unit (``87,1%``, ``1.234 tỷ đồng``)."""
+    return [
+        fmt_value(None if pd.isna(v) else float(v), indicator.unit, lang, indicator.decimals)
+        for v in values
+    ]
+
+
+def month_text(months: Iterable[Any], lang: str) -> list[str]:
+    """``tháng 10/2026`` / ``Oct 2026`` for each month."""
+    return [fmt_month(pd.Timestamp(m).date(), lang) for m in months]
+
+
+def short_month(month: dt.date, lang: str) -> str:
+    """A tick label: ``10/2026`` in Vietnamese, ``Oct 2026`` in English."""
+    if lang == "vi":
+        return f"{month.month}/{month.year}"
+    return fmt_month(month, lang)
+
+
+def month_ticks(months: Iterable[Any], lang: str, every: int = 3) -> dict[str, Any]:
+    """Tick values and labels for a monthly date axis, every ``every`` months (Vietnamese
+    month names are not Plotly's, so the labels are written here)."""
+    stamps = sorted({pd.Timestamp(m) for m in months})
+    if not stamps:
+        return {}
+    first = stamps[0]
+    chosen = [m for m in stamps if (m.year * 12 + m.month - first.month) % every == 0]
+    return {
+        "tickvals": chosen,
+        "ticktext": [short_month(m.date(), lang) for m in chosen],
+    }
+
+
+def add_target_line(
+    figure: go.Figure, value: float | None, label: str, *, dash: str = "dash"
+) -> go.Figure:
+    """A horizontal target line, labelled at its right end."""
+    if value is None:
+        return figure
+    figure.add_hline(
+        y=value,
+        line={"color": TARGET_LINE_COLOR, "width": 1.5, "dash": dash},
+        annotation={
+            "text": label,
+            "xanchor": "left",
+            "x": 0,
+            "yanchor": "bottom",
+            "font": {"size": 12, "color": TARGET_LINE_COLOR},
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
+    )
+    return figure
+
+
+def hover(template_lines: Sequence[str]) -> str:
+    """A hover template from lines (``%{customdata[0]}`` placeholders), no trace box."""
+    return "<br>".join(template_lines) + "<extra></extra>"
+
+
+def empty_figure(lang: str, title: str, message: str) -> go.Figure:
+    """A figure that says there is nothing to draw (never a blank chart)."""
+    figure = go.Figure()
+    figure.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False)
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return base_layout(figure, lang, title=title, y_title="", height=200)

@@ -1,0 +1,187 @@
+"""The unit scorecard's figures: the unit against its peers' quartiles and its targets, and
+its months this year beside last year's."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from charts.common import FONT_FAMILY, base_layout, empty_figure, hover, month_text, separators
+from i18n import fmt_percent, t
+from metrics.palette import PREVIOUS_YEAR_COLOR, SERIES_COLOR, STATUS_STYLES, TARGET_LINE_COLOR
+from metrics.status import Status
+
+
+def make_peers_figure(rows: pd.DataFrame, lang: str, *, title: str) -> go.Figure:
+    """Each indicator (rows): the peer group's middle half (p25–p75, grey), its median
+    (black tick), the benchmark (open diamond) and the unit (a dot in its status colour).
+
+    ``rows``: ``label``, ``value``, ``peer_p25``, ``peer_median``, ``peer_p75``,
+    ``benchmark``, ``unit_status`` — all rates in percent.
+    """
+    rows = rows.dropna(subset=["value"])
+    if rows.empty:
+        return empty_figure(lang, title, t("chart_no_data", lang))
+    labels = rows["label"].tolist()
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(
+            y=labels,
+            x=(rows["peer_p75"] - rows["peer_p25"]).tolist(),
+            base=rows["peer_p25"].tolist(),
+            orientation="h",
+            marker={"color": "#dfe4ea"},
+            name=t("chart_peer_middle", lang),
+            customdata=list(
+                zip(
+                    [fmt_percent(v, lang) for v in rows["peer_p25"]],
+                    [fmt_percent(v, lang) for v in rows["peer_p75"]],
+                    strict=True,
+                )
+            ),
+            hovertemplate=hover(
+                [t("chart_peer_middle", lang) + ": %{customdata[0]} – %{customdata[1]}"]
+            ),
+            width=0.5,
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            y=labels,
+            x=rows["peer_median"],
+            mode="markers",
+            marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#1b1f24"}},
+            name=t("chart_peer_median", lang),
+            customdata=[[fmt_percent(v, lang)] for v in rows["peer_median"]],
+            hovertemplate=hover([t("chart_peer_median", lang) + ": %{customdata[0]}"]),
+        )
+    )
+    benchmarks = rows.dropna(subset=["benchmark"])
+    if not benchmarks.empty:
+        figure.add_trace(
+            go.Scatter(
+                y=benchmarks["label"],
+                x=benchmarks["benchmark"],
+                mode="markers",
+                marker={
+                    "symbol": "diamond-open",
+                    "size": 13,
+                    "line": {"width": 2, "color": TARGET_LINE_COLOR},
+                },
+                name=t("chart_benchmark", lang),
+                customdata=[[fmt_percent(v, lang)] for v in benchmarks["benchmark"]],
+                hovertemplate=hover([t("chart_benchmark", lang) + ": %{customdata[0]}"]),
+            )
+        )
+    colours = [STATUS_STYLES[Status(s)].hex_color for s in rows["unit_status"]]
+    figure.add_trace(
+        go.Scatter(
+            y=labels,
+            x=rows["value"],
+            mode="markers",
+            marker={"size": 15, "color": colours, "line": {"width": 1.5, "color": "#ffffff"}},
+            name=t("chart_this_unit", lang),
+            customdata=[
+                [fmt_percent(v, lang), t(f"status_{s}", lang)]
+                for v, s in zip(rows["value"], rows["unit_status"], strict=True)
+            ],
+            hovertemplate=hover(
+                [t("chart_this_unit", lang) + ": %{customdata[0]}", "%{customdata[1]}"]
+            ),
+        )
+    )
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(ticksuffix="%")
+    return base_layout(
+        figure,
+        lang,
+        title=title,
+        y_title="",
+        x_title=t("chart_percent_axis", lang),
+        height=130 + 60 * len(rows),
+    )
+
+
+def make_unit_trends_figure(
+    trends: dict[str, pd.DataFrame], lang: str, *, title: str, year: int
+) -> go.Figure:
+    """One small panel per indicator: this year's months and the same months last year.
+
+    ``trends``: label → ``metrics.trends.trend_frame`` (``period_month``, ``value``,
+    ``previous_value``), all in percent.
+    """
+    shown = {label: frame for label, frame in trends.items() if not frame.empty}
+    if not shown:
+        return empty_figure(lang, title, t("chart_no_data", lang))
+    columns = 2 if len(shown) > 1 else 1
+    rows = (len(shown) + columns - 1) // columns
+    figure = make_subplots(
+        rows=rows,
+        cols=columns,
+        subplot_titles=list(shown),
+        vertical_spacing=0.16,
+        horizontal_spacing=0.08,
+    )
+    for index, frame in enumerate(shown.values()):
+        row, col = index // columns + 1, index % columns + 1
+        months = [m.month for m in frame["period_month"]]
+        names = month_text(frame["period_month"], lang)
+        figure.add_trace(
+            go.Scatter(
+                x=months,
+                y=frame["previous_value"],
+                mode="lines",
+                line={"color": PREVIOUS_YEAR_COLOR, "dash": "dot", "width": 1.5},
+                name=t("chart_previous_year", lang),
+                legendgroup="previous",
+                showlegend=index == 0,
+                customdata=[[fmt_percent(v, lang)] for v in frame["previous_value"]],
+                hovertemplate=hover([t("chart_previous_year", lang) + ": %{customdata[0]}"]),
+            ),
+            row=row,
+            col=col,
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=months,
+                y=frame["value"],
+                mode="lines+markers",
+                line={"color": SERIES_COLOR, "width": 2},
+                marker={"size": 5},
+                name=str(year),
+                legendgroup="this",
+                showlegend=index == 0,
+                customdata=list(
+                    zip(names, [fmt_percent(v, lang) for v in frame["value"]], strict=True)
+                ),
+                hovertemplate=hover(["%{customdata[0]}: %{customdata[1]}"]),
+            ),
+            row=row,
+            col=col,
+        )
+    figure.update_xaxes(tickvals=list(range(1, 13)), fixedrange=True, showgrid=False)
+    figure.update_yaxes(ticksuffix="%", fixedrange=True, gridcolor="#e6e9ee")
+    figure.update_layout(
+        title={"text": title, "x": 0, "font": {"size": 16}},
+        separators=separators(lang),
+        font={"family": FONT_FAMILY, "size": 12},
+        height=60 + 230 * rows,
+        margin={"l": 10, "r": 10, "t": 80, "b": 56},
+        plot_bgcolor="#ffffff",
+        dragmode=False,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "x": 1, "xanchor": "right"},
+    )
+    figure.update_annotations(font={"size": 13})
+    figure.add_annotation(
+        text=t("chart_month_number_axis", lang),
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0,
+        yshift=-44,
+        yanchor="top",
+        showarrow=False,
+        font={"size": 12},
+    )
+    return figure

@@ -1,0 +1,85 @@
+"""Opening a page of the app in AppTest, and this suite's own SQL for the numbers pages show.
+
+The SQL here is written independently of ``data_access.queries`` (plain text, its own
+grouping), so a page's ranking, medians, shares and curves are checked against the
+warehouse itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, text
+from streamlit.testing.v1 import AppTest
+
+from data_access.engine import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "app.py")
+SITUATIONS: dict[str, dict[str, str]] = {
+    "current-year": {"year": "2026"},
+    "closed-year": {"year": "2025"},
+    "former-province": {"year": "2026", "province": "binh_duong"},
+    "unit": {"year": "2026", "unit": "26737"},
+    "past-day": {"as_of": "2026-10-10"},
+}
+"""The situations every page is opened in (the issue's "Done when")."""
+
+
+def open_page(monkeypatch, url: str, page: str | None, **params: str) -> AppTest:
+    """Run the app with ``params`` in the address, then switch to ``app_pages/<page>.py``
+    (AppTest needs one run before it can switch to a page with its own address)."""
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    app = AppTest.from_file(APP, default_timeout=300)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    if page is not None:
+        app.switch_page(f"app_pages/{page}.py")
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def frame(url: str, sql: str, **params: object) -> pd.DataFrame:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return pd.read_sql_query(text(sql), conn, params=params)
+    finally:
+        engine.dispose()
+
+
+def unit_rates(
+    url: str, indicator: str, year: int, through: dt.date, unit_type: str | None = None
+) -> pd.DataFrame:
+    """Each unit's year to date (Σ numerator ÷ Σ denominator of its totals), by this
+    suite's own SQL. Columns: unit_id, unit_type, numerator, denominator, value."""
+    rows = frame(
+        url,
+        "SELECT o.unit_id, u.unit_type, SUM(o.numerator) AS numerator, "
+        "SUM(o.denominator) AS denominator FROM observations o "
+        "JOIN units u ON u.unit_id = o.unit_id "
+        "WHERE o.indicator_id = :indicator AND o.breakdown_key = '' "
+        "AND o.superseded_at IS NULL AND o.period_year = :year AND o.period_month <= :through "
+        "AND o.numerator IS NOT NULL AND o.denominator IS NOT NULL "
+        + ("AND u.unit_type = :unit_type " if unit_type else "")
+        + "GROUP BY o.unit_id, u.unit_type",
+        indicator=indicator,
+        year=year,
+        through=through,
+        unit_type=unit_type,
+    )
+    return rows.assign(value=100.0 * rows["numerator"] / rows["denominator"])
+
+
+def ranks_and_quartiles(values: pd.Series) -> tuple[pd.Series, float, float, float]:
+    """Competition ranks (1 = highest), and the quartiles (linear interpolation) and median
+    computed with Python's own statistics."""
+    ranks = values.rank(method="min", ascending=False).astype(int)
+    ordered = sorted(values)
+    p25, p75 = np.percentile(ordered, [25, 75])
+    return ranks, float(p25), float(statistics.median(ordered)), float(p75)

@@ -1,0 +1,180 @@
+"""The online-services page in AppTest: every situation in both languages, its numbers
+against this suite's own SQL, the drill-down and the ways to a unit's scorecard."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from tests.app.pages import SITUATIONS, frame, open_page, ranks_and_quartiles, unit_rates
+
+OCT = dt.date(2026, 10, 1)
+
+
+@pytest.mark.parametrize("situation", list(SITUATIONS))
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, situation, lang):
+    app = open_page(monkeypatch, demo_warehouse_url, "online", lang=lang, **SITUATIONS[situation])
+    assert app.title[0].value == (
+        "Dịch vụ công trực tuyến" if lang == "vi" else "Online public services"
+    )
+    assert not app.error
+    assert len(app.get("plotly_chart")) >= 2
+    assert app.metric, "the headline figures are shown"
+    if situation == "past-day":
+        assert any("10/10/2026" in m.value or "10 Oct 2026" in m.value for m in app.markdown)
+
+
+def test_the_ward_ranking_equals_the_warehouse(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    table = next(d for d in app.dataframe if d.key == "ranking-online").value
+    wards = unit_rates(demo_warehouse_url, "online_dossier_share", 2026, OCT, "ward")
+    ranks, p25, median, p75 = ranks_and_quartiles(wards.set_index("unit_id")["value"])
+    names = frame(demo_warehouse_url, "SELECT unit_id, name_en FROM units")
+    expected = wards.merge(names, on="unit_id").assign(rank=lambda f: f["unit_id"].map(ranks))
+    shown = table.set_index("Unit")
+    assert len(shown) == len(expected) == 113
+    for row in expected.itertuples():
+        assert shown.loc[row.name_en, "Rank"] == row.rank
+        assert shown.loc[row.name_en, "Result (%)"] == pytest.approx(row.value, abs=0.051)
+    assert shown["Group median (%)"].iloc[0] == pytest.approx(median, abs=0.051)
+    assert (shown["Units in the group"] == 113).all()
+    assert p25 < median < p75
+
+
+def test_the_procedures_equal_the_warehouse(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    table = next(d for d in app.dataframe if d.key.startswith("procedures-online")).value
+    expected = frame(
+        demo_warehouse_url,
+        "SELECT b.name_en, SUM(o.numerator) AS online, SUM(o.denominator) AS received "
+        "FROM observations o JOIN breakdowns b ON b.breakdown_key = o.breakdown_key "
+        "WHERE o.indicator_id = 'online_dossier_share' AND o.superseded_at IS NULL "
+        "AND b.dimension = 'procedure' AND o.period_year = 2026 AND o.period_month <= :through "
+        "GROUP BY b.name_en",
+        through=OCT,
+    ).set_index("name_en")
+    shown = table.set_index("Administrative procedure")
+    assert set(shown.index) == set(expected.index)
+    for name, row in expected.iterrows():
+        assert shown.loc[name, "Dossiers received (dossiers)"] == row["received"]
+        assert shown.loc[name, "Online dossiers (dossiers)"] == row["online"]
+        assert shown.loc[name, "Result (%)"] == pytest.approx(
+            100 * row["online"] / row["received"], abs=0.051
+        )
+    # The parts add up to the city's total dossiers received.
+    total = frame(
+        demo_warehouse_url,
+        "SELECT SUM(denominator) AS received FROM observations "
+        "WHERE indicator_id = 'online_dossier_share' AND breakdown_key = '' "
+        "AND superseded_at IS NULL AND period_year = 2026 AND period_month <= :through "
+        "AND unit_id IN (SELECT DISTINCT unit_id FROM observations WHERE breakdown_key <> '')",
+        through=OCT,
+    )["received"].iloc[0]
+    assert shown["Dossiers received (dossiers)"].sum() == total
+
+
+def test_the_former_provinces_equal_the_warehouse(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    table = next(d for d in app.dataframe if d.key == "groups-online").value.set_index("Area")
+    rows = frame(
+        demo_warehouse_url,
+        "SELECT u.former_province, SUM(o.numerator) AS n, SUM(o.denominator) AS d "
+        "FROM observations o JOIN units u ON u.unit_id = o.unit_id "
+        "WHERE o.indicator_id = 'online_dossier_share' AND o.breakdown_key = '' "
+        "AND o.superseded_at IS NULL AND o.period_year = 2026 AND o.period_month <= :through "
+        "AND u.unit_type IN ('ward', 'commune', 'special_zone') GROUP BY u.former_province",
+        through=OCT,
+    ).set_index("former_province")
+    assert table.loc["Former Bình Dương province", "Result (%)"] == pytest.approx(
+        100 * rows.loc["binh_duong", "n"] / rows.loc["binh_duong", "d"], abs=0.051
+    )
+
+
+def test_drilling_down_to_a_procedure_and_back_up(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026")
+    groups = next(d for d in app.dataframe if d.key == "groups-online").value
+    row = groups.index[groups["Địa bàn"] == "Tỉnh Bình Dương (cũ)"][0]
+    app.session_state["groups-online"] = {"selection": {"rows": [int(row)], "columns": []}}
+    app.run()
+    assert app.query_params["province"] == "binh_duong"
+    app.selectbox(key="drill-unit-online").set_value("25747").run()
+    assert app.query_params["unit"] == "25747"
+    assert any("Thủ Dầu Một" in b.label for b in app.button) or any(
+        "Thủ Dầu Một" in m.value for m in app.markdown
+    )
+    procedures = next(d for d in app.dataframe if d.key.startswith("procedures-online"))
+    birth = procedures.value.index[procedures.value["Thủ tục hành chính"] == "Đăng ký khai sinh"]
+    app.session_state[procedures.key] = {"selection": {"rows": [int(birth[0])], "columns": []}}
+    app.run()
+    assert app.query_params["procedure"] == "dang-ky-khai-sinh"
+    assert any("toàn trình" in m.value for m in app.markdown)
+    app.button(key="crumb-online-0").click().run()  # back to the city
+    assert "unit" not in app.query_params and "province" not in app.query_params
+    assert "procedure" not in app.query_params
+
+
+def test_a_ranking_row_opens_the_scorecard_and_the_link_reproduces_it(
+    monkeypatch, demo_warehouse_url
+):
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026")
+    table = next(d for d in app.dataframe if d.key == "ranking-online").value
+    chosen = table["Đơn vị"].iloc[0]
+    app.session_state["ranking-online"] = {"selection": {"rows": [0], "columns": []}}
+    app.run()
+    assert app.title[0].value == "Đơn vị"
+    unit_id = app.query_params["unit"]
+    assert any(h.value == chosen for h in app.subheader)
+    again = open_page(monkeypatch, demo_warehouse_url, "unit", **dict(app.query_params.items()))
+    assert any(h.value == chosen for h in again.subheader)
+    assert again.query_params["unit"] == unit_id
+
+
+def test_a_map_point_opens_the_scorecard(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026")
+    app.session_state["map-online"] = {
+        "selection": {"indices": {"units": [0]}, "objects": {"units": [{"unit_id": "26740"}]}}
+    }
+    app.run()
+    assert app.title[0].value == "Đơn vị"
+    assert app.query_params["unit"] == "26740"
+    assert any(h.value == "Phường Sài Gòn" for h in app.subheader)
+
+
+def test_an_attention_item_opens_the_scorecard(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, None, year="2026")
+    first = app.selectbox(key="open-unit-attention").options[0]
+    app.selectbox(key="open-unit-attention").select_index(0).run()
+    assert app.title[0].value == "Đơn vị"
+    assert any(h.value == first for h in app.subheader)
+    assert "unit" in app.query_params
+
+
+def test_an_attention_table_row_opens_the_scorecard(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, None, year="2026")
+    table = next(d for d in app.dataframe if d.key == "attention-rows").value
+    app.session_state["attention-rows"] = {"selection": {"rows": [1], "columns": []}}
+    app.run()
+    assert app.title[0].value == "Đơn vị"
+    assert any(h.value == table.iloc[1, 0] for h in app.subheader)
+
+
+def test_the_map_draws_no_basemap_and_names_its_source(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    decks = app.get("deck_gl_json_chart")
+    assert len(decks) == 1
+    import json
+
+    spec = json.loads(decks[0].proto.json)
+    assert spec["mapStyle"] == "__MAP_STYLE__"  # pydeck's "no basemap": nothing is fetched
+    assert "mapProvider" not in spec or spec["mapProvider"] is None
+    points = next(layer for layer in spec["layers"] if layer["id"] == "units")
+    assert len(points["data"]) == 168
+    assert (
+        pd.Series([p["unit_status"] for p in points["data"]])
+        .isin(["on_track", "at_risk", "off_track", "not_assessable"])
+        .all()
+    )
+    assert any("CC-BY-4.0" in c.value for c in app.caption)

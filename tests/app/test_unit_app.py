@@ -1,0 +1,130 @@
+"""The unit scorecard in AppTest: every situation in both languages, its figures against
+this suite's own SQL (value, rank, peer median), and its late and missing submissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from metrics.clock import CITY_TIMEZONE
+from tests.app.pages import SITUATIONS, frame, open_page, ranks_and_quartiles, unit_rates
+
+OCT = dt.date(2026, 10, 1)
+TAN_DINH = "26737"
+
+
+@pytest.mark.parametrize("situation", list(SITUATIONS))
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, situation, lang):
+    params = {"unit": TAN_DINH} | SITUATIONS[situation]
+    app = open_page(monkeypatch, demo_warehouse_url, "unit", lang=lang, **params)
+    assert app.title[0].value == ("Đơn vị" if lang == "vi" else "Unit scorecard")
+    assert not app.error
+    assert app.subheader[0].value in ("Phường Tân Định", "Tân Định Ward")
+    assert len(app.get("plotly_chart")) == 2
+    assert app.dataframe
+
+
+def test_without_a_unit_the_page_says_how_to_choose_one(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "unit", lang="en")
+    assert "no unit chosen" in "\n".join(i.value for i in app.info)
+    assert not app.get("plotly_chart")
+
+
+def test_an_unknown_unit_gives_the_choice_and_no_scorecard(monkeypatch, demo_warehouse_url):
+    # The plain-text warning itself is shown on the first page a link opens
+    # (tests/app/test_links_app.py); here: no scorecard of an unknown unit.
+    app = open_page(monkeypatch, demo_warehouse_url, "unit", unit="<i>99999</i>")
+    assert "unit" not in app.query_params
+    assert "chưa chọn đơn vị" in "\n".join(i.value for i in app.info)
+    assert not app.get("plotly_chart")
+
+
+def test_the_scorecard_equals_the_warehouse(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "unit", unit=TAN_DINH, lang="en", year="2026")
+    card = app.dataframe[0].value.set_index("Indicator")
+    wards = unit_rates(demo_warehouse_url, "online_dossier_share", 2026, OCT, "ward")
+    ranks, p25, median, p75 = ranks_and_quartiles(wards.set_index("unit_id")["value"])
+    online = card.loc["Online dossier share"]
+    mine = wards.set_index("unit_id").loc[TAN_DINH, "value"]
+    assert online["Result (%)"] == pytest.approx(mine, abs=0.051)
+    assert online["Rank"] == ranks[TAN_DINH]
+    assert online["Units in the group"] == 113
+    assert online["Group median (%)"] == pytest.approx(median, abs=0.051)
+    assert online["Group quartile 1 (%)"] == pytest.approx(p25, abs=0.051)
+    assert online["Group quartile 3 (%)"] == pytest.approx(p75, abs=0.051)
+    assert online["Target or milestone (%)"] == 50.0
+    satisfaction = unit_rates(demo_warehouse_url, "satisfaction_rate", 2026, OCT, "ward")
+    assert card.loc["Citizen and business satisfaction", "Result (%)"] == pytest.approx(
+        satisfaction.set_index("unit_id").loc[TAN_DINH, "value"], abs=0.051
+    )
+
+
+def test_an_investors_disbursement_is_its_year_to_date_over_its_plan(
+    monkeypatch, demo_warehouse_url
+):
+    app = open_page(
+        monkeypatch, demo_warehouse_url, "unit", unit="inv-transport", lang="en", year="2026"
+    )
+    card = app.dataframe[0].value.set_index("Indicator")
+    row = frame(
+        demo_warehouse_url,
+        "SELECT o.numerator, p.plan_billion_vnd FROM observations o JOIN capital_plans p "
+        "ON p.unit_id = o.unit_id AND p.plan_year = o.period_year AND p.superseded_at IS NULL "
+        "WHERE o.unit_id = 'inv-transport' AND o.indicator_id = 'public_investment_disbursement' "
+        "AND o.period_year = 2026 AND o.period_month = :month AND o.superseded_at IS NULL "
+        "AND o.breakdown_key = ''",
+        month=OCT,
+    ).iloc[0]
+    shown = card.loc["Public investment disbursement rate"]
+    assert shown["Result (%)"] == pytest.approx(
+        100 * row["numerator"] / row["plan_billion_vnd"], abs=0.051
+    )
+    # Judged against the milestone path to 31 October: 50 + (95 − 50) × 31/92 days.
+    assert shown["Target or milestone (%)"] == pytest.approx(50 + 45 * 31 / 92, abs=0.051)
+
+
+def _expected_submissions(url: str, unit_id: str) -> tuple[int, int]:
+    """(late, missing) months of 2026 to October for the unit's five indicators, by this
+    test's own SQL and calendar arithmetic (due by the 5th of the next month)."""
+    rows = frame(
+        url,
+        "SELECT indicator_id, period_month, MIN(loaded_at) AS first FROM observations "
+        "WHERE unit_id = :unit AND breakdown_key = '' AND period_year = 2026 "
+        "AND period_month <= :through AND indicator_id IN ('online_dossier_share', "
+        "'satisfaction_rate', 'on_time_rate', 'e_result_rate', 'public_investment_disbursement') "
+        "GROUP BY indicator_id, period_month",
+        unit=unit_id,
+        through=OCT,
+    )
+    late = 0
+    for row in rows.itertuples():
+        month = pd.Timestamp(row.period_month)
+        due = (month + pd.DateOffset(months=1)).replace(day=5).date()
+        local = pd.Timestamp(row.first).tz_localize("UTC").tz_convert(CITY_TIMEZONE).date()
+        late += local > due
+    indicators = rows["indicator_id"].nunique()
+    return late, 10 * indicators - len(rows)
+
+
+def test_late_and_missing_submissions_equal_the_warehouse(monkeypatch, demo_warehouse_url):
+    missing_in_october = frame(
+        demo_warehouse_url,
+        "SELECT u.unit_id FROM units u WHERE u.unit_type IN ('ward', 'commune') AND NOT EXISTS "
+        "(SELECT 1 FROM observations o WHERE o.unit_id = u.unit_id AND o.superseded_at IS NULL "
+        "AND o.indicator_id = 'online_dossier_share' AND o.period_month = :month) "
+        "ORDER BY u.unit_id",
+        month=OCT,
+    )["unit_id"]
+    assert len(missing_in_october) > 0
+    unit_id = str(missing_in_october.iloc[0])
+    app = open_page(monkeypatch, demo_warehouse_url, "unit", unit=unit_id, lang="en", year="2026")
+    late, missing = _expected_submissions(demo_warehouse_url, unit_id)
+    summary = next(m.value for m in app.markdown if "submissions due" in m.value)
+    assert f"**{late}** late" in summary
+    assert f"**{missing}** not reported" in summary
+    assert missing >= 1
+    grid = app.dataframe[1].value.set_index("Indicator")
+    assert grid.loc["Online dossier share", "Oct 2026"] == "Not reported"

@@ -1,0 +1,200 @@
+"""Figures: the target drawn, the unit in every axis title, hover text in the reader's
+format, nothing to zoom; the map with no basemap and text-only tooltips."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from charts.comparison import make_groups_figure
+from charts.map import POINT_LAYER, make_unit_map, status_rgba, view_for
+from charts.scorecard import make_peers_figure, make_unit_trends_figure
+from charts.trend import make_trend_figure
+from metrics.palette import STATUS_STYLES
+from metrics.registry import get_indicator
+from metrics.status import Status
+
+ONLINE = get_indicator("online_dossier_share")
+
+
+def _trend() -> pd.DataFrame:
+    months = pd.to_datetime(["2026-09-01", "2026-10-01"])
+    return pd.DataFrame(
+        {
+            "period_month": months,
+            "value": [86.04, 87.06],
+            "ytd": [85.5, 85.75],
+            "previous_value": [55.0, 83.5],
+        }
+    )
+
+
+def _fan() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period_month": pd.to_datetime(["2026-11-01", "2026-12-01"]),
+            "lower_95": [85.0, 84.0],
+            "lower_80": [85.3, 84.8],
+            "central": [85.8, 86.0],
+            "upper_80": [86.3, 87.2],
+            "upper_95": [86.6, 88.0],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "separators", "month", "value"),
+    [
+        ("vi", ",.", "tháng 10/2026", "87,1%"),
+        ("en", ".,", "Oct 2026", "87.1%"),
+    ],
+)
+def test_the_trend_is_in_the_readers_format(lang, separators, month, value):
+    figure = make_trend_figure(
+        _trend(), ONLINE, lang, title="t", target=50.0, target_label="≥ 50%", fan=_fan()
+    ).to_dict()
+    layout = figure["layout"]
+    assert layout["separators"] == separators
+    assert "(%)" in layout["yaxis"]["title"]["text"]
+    assert layout["xaxis"]["title"]["text"]
+    assert layout["dragmode"] is False
+    assert layout["xaxis"]["fixedrange"] and layout["yaxis"]["fixedrange"]
+    months = next(t for t in figure["data"] if t.get("mode") == "lines+markers")
+    assert [month, value] in [list(c) for c in months["customdata"]]
+    targets = [s for s in layout["shapes"] if s["y0"] == s["y1"] == 50.0]
+    assert len(targets) == 1
+    assert any(a["text"] == "≥ 50%" for a in layout["annotations"])
+
+
+def test_the_projection_band_starts_at_the_last_year_to_date():
+    figure = make_trend_figure(
+        _trend(), ONLINE, "vi", title="t", target=50.0, target_label="", fan=_fan()
+    )
+    bands = [t for t in figure.data if t.fill == "toself"]
+    assert len(bands) == 2
+    assert all(t.mode == "lines" for t in bands)
+    central = next(t for t in figure.data if t.name == "Dự báo (lũy kế)")
+    assert list(central.y) == [85.75, 85.8, 86.0]
+
+
+def test_an_empty_trend_says_so():
+    figure = make_trend_figure(
+        _trend().iloc[0:0], ONLINE, "en", title="t", target=50.0, target_label=""
+    ).to_dict()
+    assert "No data yet" in figure["layout"]["annotations"][0]["text"]
+
+
+def test_published_figures_are_labelled_points():
+    published = pd.DataFrame(
+        {
+            "start": pd.to_datetime(["2026-07-01"]),
+            "end": pd.to_datetime(["2026-09-10"]),
+            "value": [52.0],
+            "text": ["trên 52%"],
+            "label": ["Báo cáo của UBND Thành phố"],
+        }
+    )
+    figure = make_trend_figure(
+        _trend(),
+        ONLINE,
+        "vi",
+        title="t",
+        target=50.0,
+        target_label="",
+        published=published,
+        published_label="Số liệu đã công bố",
+    ).to_dict()
+    diamonds = [t for t in figure["data"] if t.get("marker", {}).get("symbol") == "diamond"]
+    assert diamonds[0]["text"] == ["trên 52%"]
+    assert diamonds[0]["name"] == "Số liệu đã công bố"
+
+
+def test_the_former_provinces_are_lines_of_their_own_with_the_merger_marked():
+    months = pd.to_datetime(["2025-05-01", "2025-06-01", "2025-07-01", "2025-08-01"])
+    series = pd.DataFrame(
+        {
+            "period_month": list(months) * 2,
+            "group_key": ["binh_duong"] * 4 + ["ho_chi_minh_old"] * 4,
+            "value": [40.0, 41.0, 50.0, 80.0, 45.0, 46.0, 51.0, 82.0],
+        }
+    )
+    figure = make_groups_figure(
+        series,
+        ONLINE,
+        "vi",
+        title="t",
+        names={"ho_chi_minh_old": "TP.HCM (cũ)", "binh_duong": "Bình Dương (cũ)"},
+    ).to_dict()
+    assert [t["name"] for t in figure["data"]] == ["TP.HCM (cũ)", "Bình Dương (cũ)"]
+    merger = [s for s in figure["layout"]["shapes"] if s["x0"] == s["x1"]]
+    assert pd.Timestamp(merger[0]["x0"]) == pd.Timestamp("2025-07-01")
+
+
+def test_the_peer_chart_colours_the_unit_by_its_status():
+    rows = pd.DataFrame(
+        {
+            "label": ["A"],
+            "value": [40.0],
+            "peer_p25": [45.0],
+            "peer_median": [50.0],
+            "peer_p75": [60.0],
+            "benchmark": [50.0],
+            "unit_status": ["off_track"],
+        }
+    )
+    figure = make_peers_figure(rows, "en", title="t").to_dict()
+    unit = next(t for t in figure["data"] if t.get("name") == "This unit")
+    assert unit["marker"]["color"] == [STATUS_STYLES[Status.OFF_TRACK].hex_color]
+    assert figure["layout"]["xaxis"]["title"]["text"] == "Rate (%)"
+
+
+def test_the_unit_trends_have_one_panel_per_indicator():
+    figure = make_unit_trends_figure({"A": _trend(), "B": _trend()}, "vi", title="t", year=2026)
+    assert len(figure.to_dict()["layout"]["annotations"]) >= 2
+
+
+def _points() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit_id": ["26737", "26732"],
+            "unit_code": ["26737", "26732"],
+            "latitude": [10.791, 8.7],
+            "longitude": [106.694, 106.607],
+            "unit_status": ["on_track", "off_track"],
+            "radius": [500.0, 900.0],
+            "name": ["<b>Phường Tân Định</b>", "Đặc khu Côn Đảo"],
+        }
+    )
+
+
+def test_the_map_has_no_basemap_and_text_tooltips():
+    deck = make_unit_map(_points(), tooltip_lines=("{name}",))
+    spec = json.loads(deck.to_json())
+    assert spec["mapStyle"] == "__MAP_STYLE__"  # pydeck's "no basemap": no tiles, no token
+    assert "mapProvider" not in spec
+    assert deck._tooltip == {"text": "{name}", "style": deck._tooltip["style"]}
+    layer = next(layer for layer in spec["layers"] if layer["id"] == POINT_LAYER)
+    assert layer["pickable"] is True
+    assert [p["fill"] for p in layer["data"]] == [status_rgba("on_track"), status_rgba("off_track")]
+
+
+def test_the_map_opens_on_the_mainland():
+    points = pd.concat(
+        [_points(), pd.DataFrame({"latitude": [11.5], "longitude": [107.6]})], ignore_index=True
+    )
+    view = view_for(points)
+    assert 10.5 < view.latitude < 11.5  # Côn Đảo (8.7) does not pull the view south
+
+
+def test_boundaries_draw_areas_under_the_points():
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[106.6, 10.7], [106.7, 10.7], [106.7, 10.8], [106.6, 10.7]]],
+    }
+    deck = make_unit_map(_points(), tooltip_lines=("{name}",), boundaries={"26737": square})
+    spec = json.loads(deck.to_json())
+    areas = next(layer for layer in spec["layers"] if layer["id"] == "unit-areas")
+    assert [f["properties"]["unit_id"] for f in areas["data"]["features"]] == ["26737"]
+    assert [layer["id"] for layer in spec["layers"]] == ["unit-areas", POINT_LAYER]
