@@ -40,14 +40,14 @@ def test_the_default_year_is_the_latest_with_data_not_an_empty_one(
     _at(time_machine, day)
     app = _run(monkeypatch, demo_warehouse_url, lang="en")
     assert app.session_state["year"] == 2026
-    assert app.selectbox[0].value == 2026
+    assert app.selectbox(key="year").value == 2026
     assert [m.label for m in app.metric] == ["Result, Oct 2026"] * 2 + [
         "Year to date, to 31 Oct 2026",
         "Result for 2025",
     ]
     assert not app.info or all("No data" not in i.value for i in app.info)
     # The year offered still runs to this year, for a reader who wants to look.
-    assert 2027 in app.selectbox[0].options or "2027" in app.selectbox[0].options
+    assert 2027 in app.selectbox(key="year").options or "2027" in app.selectbox(key="year").options
 
 
 def test_a_cached_tile_follows_the_day(monkeypatch, time_machine, demo_warehouse_url):
