@@ -300,7 +300,7 @@ def render_tile(
             st.caption(t("city_level_only", lang))
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.caption(as_of_text(tile, indicator, lang))
-            _ui.indicator_info(indicator, lang, published)
+            _ui.indicator_info(indicator, lang, published, tile.projection)
 
 
 def render_glance(

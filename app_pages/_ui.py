@@ -23,15 +23,20 @@ from i18n import (
     LANGUAGES,
     escape_markdown,
     fmt_date,
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
     fmt_value,
     published_line,
     t,
 )
 from metrics import overview
+from metrics.backtest import MethodScore
 from metrics.clock import city_today, last_complete_month, to_city_time
 from metrics.export import to_csv_bytes, to_xlsx_bytes
 from metrics.freshness import Freshness, FreshnessCheck
 from metrics.links import LinkProblem, Refusal, as_of_moment, check_code, parse_as_of
+from metrics.projection import Interval, Projection
 from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES
 from metrics.registry import Indicator
 
@@ -373,8 +378,142 @@ def page_header(title_key: str, filters: Filters, subtitle_key: str | None = Non
     past_state_banner(filters)
 
 
-def indicator_info(indicator: Indicator, lang: str, published: pd.DataFrame) -> None:
-    """The info drawer: definition, formula, unit, source, owner, legal basis, freshness."""
+def method_name(method: str, lang: str) -> str:
+    """A forecasting method's name in the reader's language."""
+    return t(f"method_{method}", lang)
+
+
+def projection_reason(projection: Projection, lang: str) -> str:
+    """Why this method (or why no projection), in the reader's language."""
+    parts = dict(projection.reason_parts)
+    unit = t(f"period_{parts.get('unit', 'month')}_word", lang)
+    values: dict[str, object] = {**parts, "unit": unit}
+    if "mae" in parts:
+        values["mae"] = fmt_number(float(str(parts["mae"])), lang, 2)
+    if "failed" in parts:
+        values["failed"] = method_name(str(parts["failed"]), lang)
+    text = t(f"projection_reason_{projection.reason_code}", lang, **values)
+    if parts.get("is_extrapolated"):
+        text += " " + t("projection_reason_extrapolated", lang, **values)
+    return text
+
+
+def backtest_row(score: MethodScore, chosen: str | None, lang: str) -> list[str]:
+    """One method's backtest figures, formatted as the drawer shows them (the same
+    rounding as ``python -m data_access.backtest``)."""
+    name = method_name(score.method, lang)
+    if score.method == chosen:
+        name = f"**{name}** ({t('backtest_used_mark', lang)})"
+    coverage = " / ".join(
+        fmt_percent(100 * share, lang, 0)
+        for share in (score.coverage_50, score.coverage_80, score.coverage_95)
+    )
+    brier = "—" if score.brier is None else fmt_number(score.brier, lang, 3)
+    return [
+        name,
+        fmt_number(score.mae, lang, 2),
+        fmt_signed(score.bias, lang, 2),
+        coverage,
+        brier,
+    ]
+
+
+def _interval_text(interval: Interval, indicator: Indicator, lang: str) -> str:
+    def value(number: float) -> str:
+        return fmt_value(number, indicator.unit, lang, indicator.decimals)
+
+    if interval.is_observed:
+        return value(interval.central)
+    return t(
+        "forecast_interval",
+        lang,
+        value=value(interval.central),
+        low=value(interval.lower_80),
+        high=value(interval.upper_80),
+    )
+
+
+def forecast_accuracy(projection: Projection, indicator: Indicator, lang: str) -> None:
+    """The drawer's forecast section: the method, why, and its backtest figures."""
+    st.markdown(f"**{t('forecast_accuracy_title', lang)}**")
+    if projection.method != "complete":
+        # ETS and SARIMAX name their fitted form; the other methods' names say it all.
+        model = f" ({projection.model})" if projection.method in ("ets", "sarimax") else ""
+        st.markdown(
+            t(
+                "forecast_method_used",
+                lang,
+                method=method_name(projection.method, lang),
+                model=model,
+            )
+        )
+    st.markdown(projection_reason(projection, lang))
+    if projection.year_end is not None and projection.extension is not None:
+        st.markdown(
+            t(
+                "forecast_two_dates",
+                lang,
+                year_end=_interval_text(projection.year_end, indicator, lang),
+                extension=_interval_text(projection.extension, indicator, lang),
+            )
+        )
+    summary = projection.backtest
+    if summary is None or not summary.scores:
+        return
+    header = [
+        t(key, lang)
+        for key in (
+            "backtest_column_method",
+            "backtest_column_mae",
+            "backtest_column_bias",
+            "backtest_column_coverage",
+            "backtest_column_brier",
+        )
+    ]
+    rows = [backtest_row(score, projection.method, lang) for score in summary.scores]
+    st.markdown(
+        "\n".join(
+            ["| " + " | ".join(header) + " |", "|---|---:|---:|---:|---:|"]
+            + ["| " + " | ".join(row) + " |" for row in rows]
+        )
+    )
+    chosen = summary.score(projection.method)
+    extension = summary.extension_score(projection.method)
+    if extension is not None:
+        coverage = " / ".join(
+            fmt_percent(100 * share, lang, 0)
+            for share in (extension.coverage_50, extension.coverage_80, extension.coverage_95)
+        )
+        st.caption(
+            t(
+                "backtest_extension_line",
+                lang,
+                mae=fmt_number(extension.mae, lang, 2),
+                coverage=coverage,
+                n_origins=extension.n_origins,
+            )
+        )
+    st.caption(
+        t(
+            "backtest_how",
+            lang,
+            first_year=summary.years[0],
+            last_year=summary.years[-1],
+            date=t("day_month_year_end", lang),
+            n_origins=chosen.n_origins if chosen else summary.n_origins,
+            n_brier=chosen.n_brier if chosen else 0,
+        )
+    )
+
+
+def indicator_info(
+    indicator: Indicator,
+    lang: str,
+    published: pd.DataFrame,
+    projection: Projection | None = None,
+) -> None:
+    """The info drawer: definition, formula, unit, source, owner, legal basis, freshness,
+    and (given a projection) the forecast method and its backtest figures."""
     with st.popover(t("info_button", lang), icon=":material/info:", type="tertiary"):
         st.markdown(f"**{indicator.name(lang)}**")
         st.markdown(indicator.text("definition", lang))
@@ -421,6 +560,8 @@ def indicator_info(indicator: Indicator, lang: str, published: pd.DataFrame) -> 
                     for row in actual.itertuples()
                 )
             )
+        if projection is not None:
+            forecast_accuracy(projection, indicator, lang)
 
 
 def download_buttons(frame: pd.DataFrame, file_stem: str, lang: str, key: str) -> None:

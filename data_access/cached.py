@@ -33,6 +33,7 @@ from data_access.engine import (
 )
 from data_access.queries import UnitFilter
 from metrics import overview
+from metrics.backtest import BacktestReport, backtest
 from metrics.clock import to_warehouse_time, utc_now
 from metrics.geo import BoundaryFileError, parse_boundaries
 from metrics.registry import HEADLINE_CODES, get_indicator
@@ -347,13 +348,34 @@ def latest_data_year(through_month: dt.date, as_of: dt.datetime | None = None) -
         return None
 
 
+BACKTEST_MAX_ENTRIES = 32
+"""Backtest reports kept per process: one per indicator and filter (scope) in use."""
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=BACKTEST_MAX_ENTRIES, show_spinner=False)
+def backtest_report(series: pd.DataFrame, indicator_code: str) -> BacktestReport:
+    """:func:`metrics.backtest.backtest` of ``series``, cached on its content.
+
+    The series' content is its data version: a new load makes a new report, and any number
+    of page views of the same data share one (about a second per series to compute).
+    """
+    return backtest(series, get_indicator(indicator_code))
+
+
 @st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
 def headline_tile(
     series: pd.DataFrame, indicator_code: str, year: int, today: dt.date
 ) -> Tile | None:
     """:func:`metrics.overview.headline_tile`, cached on the series' content and on
-    ``today``, the day that decides which months have ended."""
-    return overview.headline_tile(series, get_indicator(indicator_code), year, today)
+    ``today``, the day that decides which months have ended. The projection reads the
+    series' backtest from :func:`backtest_report`."""
+    return overview.headline_tile(
+        series,
+        get_indicator(indicator_code),
+        year,
+        today,
+        backtest_report=backtest_report(series, indicator_code),
+    )
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from metrics.attention import expected_to_date, rank_attention
+from metrics.backtest import BacktestReport
 from metrics.clock import last_complete_month, month_end
 from metrics.freshness import latest_complete_period
 from metrics.registry import Indicator
@@ -79,19 +80,25 @@ def review_year(today: dt.date, latest_data_year: int | None) -> int:
 
 
 def headline_tile(
-    series: pd.DataFrame, indicator: Indicator, year: int, today: dt.date
+    series: pd.DataFrame,
+    indicator: Indicator,
+    year: int,
+    today: dt.date,
+    *,
+    backtest_report: BacktestReport | None = None,
 ) -> Tile | None:
     """The tile of ``indicator`` for ``year``, read as of its latest complete period.
 
     A month that has not ended by ``today``, or that few units have reported yet, is not
     a headline (:func:`metrics.freshness.latest_complete_period`). None when ``year`` has
     no such period. The projection's seed is fixed, so the same data and day always give
-    the same tile.
+    the same tile. ``backtest_report`` (:func:`metrics.backtest.backtest` of ``series``)
+    spares the projection its own backtest.
     """
     as_of = latest_complete_period(series, year, today)
     if as_of is None:
         return None
-    return build_tile(series, indicator, year, as_of_month=as_of)
+    return build_tile(series, indicator, year, as_of_month=as_of, backtest_report=backtest_report)
 
 
 def combine_attention(rankings: dict[str, pd.DataFrame], top: int = 15) -> pd.DataFrame:

@@ -1,120 +1,141 @@
-"""Year-end projection of a rate indicator, with simulated paths and the probability of
-reaching the year-end target.
+"""Projection of a rate indicator to its judgement date, with calibrated paths and the
+probability of reaching the target.
 
-How each shape is projected (see :mod:`metrics.periods` for the shapes):
+How a projection is made:
 
-* ``monthly_flow`` (online share, satisfaction, …): the monthly rate is modelled on the
-  logit scale (clipped to [0.1 %, 99.9 %] first), simulated, back-transformed, applied to
-  the expected denominators of the remaining months, and each path's year value is the
-  ratio of sums of actual and simulated months.
-* ``cumulative`` (disbursement): the monthly flow as a percentage of the plan in force is
-  modelled on a ``log(1 + flow)`` scale (so simulated flows stay ≥ 0), simulated for the
-  rest of the year and added to the year-to-date percentage; the December value is the
-  result, capped at 100 % of the plan (no plan is disbursed beyond itself; a year to date
-  already above 100 % after a plan cut is kept). The cumulative curve itself is never
-  forecast.
-* ``annual`` (digital-economy share): the same as ``monthly_flow`` on quarters.
+1. **The method is chosen by backtest.** :func:`metrics.backtest.backtest` runs every
+   candidate of :mod:`metrics.forecasting` (seasonal profile, ETS, SARIMAX, drift) at
+   every origin of every earlier year; the one with the lowest mean absolute error at
+   the judgement date is used, and the projection carries that comparison
+   (:attr:`Projection.backtest`). Information criteria never compare ETS with SARIMAX.
+2. **The point forecast** is that method's, from today's data: rates period by period on
+   the logit scale, combined with the expected denominators as a ratio of sums;
+   disbursement as monthly flows in % of the plan in force, added to the year to date
+   (the cumulative curve itself is never forecast), capped at 100 % of the plan.
+3. **Bands, paths and the probability are calibrated** by the method's own backtest
+   errors at the same horizon (:class:`metrics.backtest.Calibration`): an 80 % band held
+   the actual value at about 80 % of past origins. The method's simulated paths are
+   re-ranked onto that distribution, so every path is a whole, consistent year.
+4. **Disbursement runs to 31 January.** A plan year's paths run through December and
+   the January extension month; the value at 31 December and at 31 January are both
+   given with their bands (:attr:`Projection.year_end`, :attr:`Projection.extension`).
+   A target is judged on the date its row states (the year-end target: 31 December).
+5. **Too little history is said, not guessed.** Without ``MIN_YEARS`` earlier years that
+   every candidate could forecast, there is no backtest to calibrate against: the
+   method is ``"none"`` with the reason, never a zero-width band.
 
-Model choice, by the number of points the model is fitted on:
-
-* monthly flow rates: seasonal ETS ≥ 36 months; damped-trend ETS ≥ 24; drift ≥ 3;
-* annual indicators on quarters: seasonal ETS ≥ 12 quarters; damped-trend ETS ≥ 8;
-  drift ≥ 3 (on yearly rows: damped-trend ETS ≥ 8 years; drift ≥ 3);
-* disbursement flows: seasonal ETS ≥ 36 months; seasonal naive (each month as a year
-  earlier, with the observed year-on-year spread) ≥ 13; drift ≥ 3 (flagged: it cannot
-  see the fourth-quarter rush).
-
-With enough points for seasonal ETS, the seasonal and the non-seasonal model are both
-fitted and the lower AICc wins (both are ETS models of the same data with the same
-initialisation, so their information criteria are comparable). Fewer than 3 points gives
-method ``"none"``. Points are the periods with a positive denominator, taken in order (a
-gap in the history is closed up, not filled).
+The scenario engine takes :attr:`Projection.paths` as its baseline (see the field's
+documentation) and may rebuild year values with :func:`metrics.backtest.running_values`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
-import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
+from metrics.backtest import (
+    LEVELS,
+    MIN_YEARS,
+    BacktestReport,
+    BacktestSummary,
+    Calibration,
+    Judgement,
+    YearState,
+    backtest,
+    bounded,
+    calibration_for,
+    extension_central,
+    from_scale,
+    probability_of_target,
+    running_values,
+    to_scale,
+    year_state,
+)
+from metrics.forecasting import (
+    EXTENSION_MONTH,
+    Fitted,
+    Forecast,
+    History,
+    MethodCode,
+    NotApplicable,
+    build_history,
+    expected_denominators_at,
+    extension_fractions,
+    forecast,
+    prepare,
+)
 from metrics.periods import (
     SeriesShape,
     check_series,
-    in_year_rows,
     months_to_year_end,
-    period_index,
     period_start_month,
-    periods_per_year,
     series_shape,
-    year_to_date,
 )
 from metrics.registry import Comparator, Indicator
 from metrics.targets import meets
 
 DEFAULT_N_PATHS = 2000
 DEFAULT_SEED = 20251231
-RATE_CLIP = (0.001, 0.999)
-"""Monthly rates are clipped to [0.1 %, 99.9 %] before the logit."""
-GROWTH_CLIP = (0.5, 2.0)
-"""The year-on-year growth applied to expected denominators is kept within these bounds."""
-SEASONAL_NAIVE_DEFAULT_SD = 0.3
-"""Spread (log scale) of seasonal-naive flows when fewer than 2 year-on-year pairs exist."""
 
-Method = Literal["ets", "drift", "seasonal_naive", "complete", "none"]
-QUANTILES: dict[str, float] = {
-    "lower_95": 0.025,
-    "lower_80": 0.10,
-    "lower_50": 0.25,
-    "central": 0.50,
-    "upper_50": 0.75,
-    "upper_80": 0.90,
-    "upper_95": 0.975,
-}
-"""Fan bands, as quantiles of the simulated paths."""
+Method = Literal["seasonal_profile", "ets", "sarimax", "drift", "complete", "none"]
+ReasonCode = Literal[
+    "chosen_by_backtest",
+    "fallback",
+    "complete",
+    "complete_undefined",
+    "no_data",
+    "zero_plan",
+    "short_history",
+    "method_failed",
+]
+QUANTILES: dict[str, float] = dict(LEVELS)
+"""Fan bands, as quantiles of the calibrated distribution."""
 
 
 @dataclass(frozen=True, slots=True)
-class _Rules:
-    seasonal: int | None
-    trend: int | None
-    seasonal_naive: int | None
-    drift: int
-    noun: str
+class Interval:
+    """A value at one date: observed (all bands equal it) or projected with its bands."""
 
-
-_MONTHLY_RULES = _Rules(seasonal=36, trend=24, seasonal_naive=None, drift=3, noun="monthly points")
-_QUARTERLY_RULES = _Rules(
-    seasonal=12, trend=8, seasonal_naive=None, drift=3, noun="quarterly points"
-)
-_YEARLY_RULES = _Rules(seasonal=None, trend=8, seasonal_naive=None, drift=3, noun="annual points")
-_FLOW_RULES = _Rules(seasonal=36, trend=None, seasonal_naive=13, drift=3, noun="monthly flows")
+    date: dt.date
+    is_observed: bool
+    central: float
+    lower_50: float
+    upper_50: float
+    lower_80: float
+    upper_80: float
+    lower_95: float
+    upper_95: float
 
 
 @dataclass(frozen=True, slots=True)
 class Projection:
-    """The projected year value of an indicator and how it was obtained.
+    """The projected value of an indicator at its judgement date, and how it was made.
 
-    Values are in the indicator's unit (percent). Interval bounds are quantiles of the
-    simulated year values (80 %: 10th–90th percentile; 95 %: 2.5th–97.5th; 50 %:
-    quartiles); ``central`` is their median. For a complete year all of them equal the
-    actual value; for method ``"none"`` they are None.
+    Values are in the indicator's unit (percent). ``central`` is the median of the
+    calibrated distribution (the chosen method's point forecast); the bands are its
+    quantiles (80 %: 10th–90th percentile; 95 %: 2.5th–97.5th; 50 %: quartiles). For a
+    complete year all of them equal the actual value; for method ``"none"`` they are
+    None.
     """
 
     indicator_code: str
     year: int
     method: Method
-    """``"ets"``, ``"drift"``, ``"seasonal_naive"`` (disbursement with 13–35 months of
-    history), ``"complete"`` (the year is over; the actual value), or ``"none"``."""
+    """The backtest's choice (``"seasonal_profile"``, ``"ets"``, ``"sarimax"``,
+    ``"drift"``), ``"complete"`` (the judgement date is observed) or ``"none"``."""
     model: str
-    """The fitted model, e.g. ``"ETS(A,Ad,A)"``; empty for complete / none."""
+    """The fitted model, e.g. ``"ETS(A,Ad,N)"``; empty for complete / none."""
     reason: str
-    """Why this method, in words (e.g. why a drift model rather than ETS)."""
+    """Why, in English (logs and tests); the screen uses ``reason_code`` and
+    ``reason_parts`` with the i18n catalogue (``projection_reason_<code>``)."""
+    reason_code: ReasonCode
     central: float | None
     lower_50: float | None
     upper_50: float | None
@@ -125,37 +146,56 @@ class Projection:
     target: float | None
     comparator: Comparator | None
     probability: float | None
-    """Share of simulated paths that reach the year-end target; None without a target
-    or a projection; 1.0 / 0.0 for a complete year."""
+    """P(the value at the judgement date meets the target) under the calibrated
+    distribution; None without a target or a projection; 1.0 / 0.0 for a complete year."""
     n_paths: int
     """Paths simulated (0 for complete / none)."""
     seed: int
     months_remaining: int
     """Months from the last observed period to 31 December of ``year``."""
     n_points: int
-    """Observations the model was fitted on."""
-    year_values: np.ndarray = field(compare=False, repr=False)
-    """The simulated year values, one per path (read-only); the actual value alone for a
-    complete year; empty for method ``"none"``."""
-    fan: pd.DataFrame = field(compare=False, repr=False)
-    """Year-to-date value by period for the rest of the year: ``period_month`` and one
-    column per band (``lower_95`` … ``upper_95``, ``central``). Empty when nothing is
-    simulated."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Paths:
-    values: np.ndarray  # shape (h, n_paths), on the model scale
-    method: Method
-    model: str
-    reason: str
-
-
-def _empty_fan() -> pd.DataFrame:
-    return pd.DataFrame(
-        {"period_month": pd.Series(dtype="datetime64[ns]")}
-        | {name: pd.Series(dtype="float64") for name in QUANTILES}
+    """Valid observations (periods; monthly flows for disbursement) up to the data month."""
+    judgement_date: dt.date
+    """The date the target is judged on (its row's due date; 31 December without one)."""
+    horizon: int
+    """Periods (months, quarters) from the last observed one to the judgement date."""
+    is_extrapolated: bool
+    """The horizon is longer than any backtested one: the band grows as √h beyond it."""
+    year_end: Interval | None
+    """The value at 31 December (observed or projected); None for method none."""
+    extension: Interval | None
+    """Disbursement: the value at 31 January of the next year, the end of the plan year's
+    extension month (observed, or projected with calibrated bands); None otherwise or
+    when no earlier extension month is known to calibrate it."""
+    backtest: BacktestSummary | None = field(compare=False)
+    """The comparison the method was chosen by (MAE, bias, coverage, Brier per
+    candidate); None for a complete year or without a report."""
+    reason_parts: Mapping[str, object] = field(default_factory=dict, compare=False)
+    year_values: np.ndarray = field(default_factory=lambda: np.array([]), compare=False, repr=False)
+    """The paths' values at the judgement date, one per path (read-only); the actual
+    value alone for a complete year; empty for method none."""
+    fan: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)
+    """Year-to-date value by period for the rest of the plan year: ``period_month``,
+    ``is_extension`` (the January extension month of disbursement) and one column per
+    band (``lower_95`` … ``upper_95``, ``central``). Empty when nothing is projected."""
+    paths: np.ndarray = field(default_factory=lambda: np.empty((0, 0)), compare=False, repr=False)
+    """Calibrated simulated paths, shape (periods, n_paths), read-only: the year-to-date
+    value (%) of each future period of the plan year, in the order of ``fan`` — the
+    months (quarters) to December and, for disbursement, the January extension. This is
+    the baseline a scenario modifies: every path is a whole year, and the paths' values
+    at the judgement date are calibrated by the backtest (their quantiles are the bands,
+    the share meeting the target is the probability)."""
+    period_values: np.ndarray = field(
+        default_factory=lambda: np.empty((0, 0)), compare=False, repr=False
     )
+    """The same paths per period rather than accumulated: the period's rate (%) for
+    monthly and annual indicators, the month's flow in % of the plan for disbursement
+    (the extension row: the January flow). Read-only."""
+    expected_denominators: np.ndarray = field(
+        default_factory=lambda: np.array([]), compare=False, repr=False
+    )
+    """Monthly and annual indicators: the expected denominator of each future period up
+    to December, which ``period_values`` are weighted by (ratio of sums)."""
 
 
 def _read_only(array: np.ndarray) -> np.ndarray:
@@ -164,238 +204,42 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     return out
 
 
-# --------------------------------------------------------------------------- models
+def _empty_fan() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"period_month": pd.Series(dtype="datetime64[ns]"), "is_extension": pd.Series(dtype=bool)}
+        | {name: pd.Series(dtype="float64") for name in QUANTILES}
+    )
 
 
-def _initialization(n_points: int, period: int, seasonal: bool) -> str:
-    """Heuristic initial states (Hyndman et al. §2.6) when statsmodels allows them.
+# ----------------------------------------------------------------- judgement date
 
-    Estimating 12 initial seasonal states by maximum likelihood costs ten times as much
-    and gains little on these series; the heuristic needs 10 points (plus half a season
-    on each side for a seasonal model).
+
+def judgement_of(indicator: Indicator, year: int) -> tuple[Judgement, dt.date]:
+    """Which value a year's target is judged on, and the date.
+
+    The year-end target's own due date (a carried-forward target keeps its day and month,
+    moved to ``year``). Disbursement may be judged at the end of the extension month
+    (31 January of the next year); every other indicator at 31 December.
+
+    Examples
+    --------
+    >>> from metrics.registry import get_indicator
+    >>> judgement_of(get_indicator("public_investment_disbursement"), 2026)
+    ('year_end', datetime.date(2026, 12, 31))
     """
-    needed = 10 + 2 * (period // 2) if seasonal else 10
-    return "heuristic" if n_points >= needed else "estimated"
+    in_force = indicator.year_end_target(year)
+    december = dt.date(year, 12, 31)
+    if in_force is None:
+        return "year_end", december
+    target = in_force.target
+    due = target.due_date
+    moved_year = due.year + (year - target.year)
+    if series_shape(indicator) is SeriesShape.CUMULATIVE and moved_year > year:
+        return "extension", dt.date(year + 1, 1, 31)
+    return "year_end", december
 
 
-def _fit_ets(
-    x: np.ndarray, spec: tuple[str | None, bool, str | None], period: int, initialization: str
-) -> object:
-    trend, damped, seasonal = spec
-    with warnings.catch_warnings():
-        # Convergence chatter on short or flat series; the fit is checked below.
-        warnings.simplefilter("ignore")
-        model = ETSModel(
-            x,
-            error="add",
-            trend=trend,
-            damped_trend=damped,
-            seasonal=seasonal,
-            seasonal_periods=period if seasonal else None,
-            initialization_method=initialization,
-        )
-        return model.fit(disp=False)
-
-
-def _ets_name(spec: tuple[str | None, bool, str | None]) -> str:
-    trend, damped, seasonal = spec
-    trend_code = "N" if trend is None else ("Ad" if damped else "A")
-    return f"ETS(A,{trend_code},{'A' if seasonal else 'N'})"
-
-
-def _ets_paths(
-    x: np.ndarray,
-    horizon: int,
-    period: int,
-    specs: list[tuple[str | None, bool, str | None]],
-    n_paths: int,
-    rng: np.random.Generator,
-    scale_word: str,
-) -> _Paths:
-    fitted = []
-    # One initialisation for every candidate, so that their AICc compare like with like.
-    initialization = min(
-        (_initialization(x.size, period, spec[2] is not None) for spec in specs),
-        key=lambda method: method != "estimated",
-    )
-    for spec in specs:
-        result = _fit_ets(x, spec, period, initialization)
-        aicc = float(getattr(result, "aicc", math.nan))
-        fitted.append((aicc if math.isfinite(aicc) else math.inf, spec, result))
-    fitted.sort(key=lambda item: item[0])
-    _, spec, result = fitted[0]
-    simulated = result.simulate(  # type: ignore[attr-defined]
-        horizon, anchor="end", repetitions=n_paths, rng=rng
-    )
-    values = np.asarray(simulated, dtype="float64").reshape(horizon, n_paths)
-    if not np.all(np.isfinite(values)):
-        raise FloatingPointError("simulated paths are not finite")
-    name = _ets_name(spec)
-    reason = f"{name} on {scale_word}, {x.size} points"
-    if len(fitted) > 1:
-        others = ", ".join(_ets_name(item[1]) for item in fitted[1:])
-        reason += f"; chosen by AICc over {others}"
-    return _Paths(values, "ets", name, reason)
-
-
-def _drift_paths(x: np.ndarray, horizon: int, n_paths: int, rng: np.random.Generator) -> np.ndarray:
-    """Random walk with drift; the drift's own uncertainty is drawn per path."""
-    steps = np.diff(x)
-    drift = float(steps.mean())
-    sd = float(steps.std(ddof=1)) if steps.size >= 2 else 0.0
-    drift_paths = drift + rng.standard_normal(n_paths) * sd / math.sqrt(steps.size)
-    shocks = rng.standard_normal((horizon, n_paths)) * sd
-    ahead = np.arange(1, horizon + 1, dtype="float64")[:, None]
-    paths: np.ndarray = x[-1] + ahead * drift_paths[None, :] + np.cumsum(shocks, axis=0)
-    return paths
-
-
-def _seasonal_naive_paths(
-    x: np.ndarray, horizon: int, period: int, n_paths: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Each period repeats the same period a year earlier, plus noise of the observed
-    year-on-year spread."""
-    pairs = x[period:] - x[:-period]
-    sd = float(pairs.std(ddof=1)) if pairs.size >= 2 else SEASONAL_NAIVE_DEFAULT_SD
-    extended = np.empty((x.size + horizon, n_paths))
-    extended[: x.size] = x[:, None]
-    for step in range(horizon):
-        position = x.size + step
-        extended[position] = extended[position - period] + rng.standard_normal(n_paths) * sd
-    return extended[x.size :]
-
-
-def _simulate(
-    x: np.ndarray,
-    horizon: int,
-    period: int,
-    rules: _Rules,
-    n_paths: int,
-    rng: np.random.Generator,
-    scale_word: str,
-) -> _Paths | None:
-    """Paths on the model scale, or None when there are too few points (method none)."""
-    n_points = x.size
-    if rules.seasonal is not None and n_points >= rules.seasonal:
-        specs: list[tuple[str | None, bool, str | None]]
-        if rules.trend is None:
-            # Flows (disbursement): level + season, optionally a damped trend.
-            specs = [(None, False, "add"), ("add", True, "add")]
-        else:
-            specs = [("add", True, "add"), ("add", True, None)]
-        try:
-            return _ets_paths(x, horizon, period, specs, n_paths, rng, scale_word)
-        except (ValueError, np.linalg.LinAlgError, FloatingPointError) as error:
-            fallback = f"ETS failed to fit ({error})"
-    elif rules.trend is not None and n_points >= rules.trend:
-        try:
-            return _ets_paths(x, horizon, period, [("add", True, None)], n_paths, rng, scale_word)
-        except (ValueError, np.linalg.LinAlgError, FloatingPointError) as error:
-            fallback = f"ETS failed to fit ({error})"
-    else:
-        kind = "seasonal ETS" if rules.trend is None else "ETS"
-        needed = rules.seasonal if rules.trend is None else rules.trend
-        fallback = f"needs {needed} {rules.noun} for {kind}; got {n_points}"
-    if rules.seasonal_naive is not None and n_points >= rules.seasonal_naive:
-        values = _seasonal_naive_paths(x, horizon, period, n_paths, rng)
-        reason = f"{fallback} — seasonal naive model used (each month as a year earlier)"
-        return _Paths(values, "seasonal_naive", "seasonal naive", reason)
-    if n_points >= rules.drift:
-        reason = f"{fallback} — drift model used"
-        if rules.seasonal_naive is not None:
-            reason += " (no seasonality: likely to understate year-end disbursement)"
-        return _Paths(
-            _drift_paths(x, horizon, n_paths, rng), "drift", "random walk with drift", reason
-        )
-    return None
-
-
-# --------------------------------------------------------------- denominators
-
-
-def _recent_growth(denominators: dict[int, float], last: int, period: int) -> float:
-    recent = [denominators.get(t) for t in range(last - period + 1, last + 1)]
-    before = [denominators.get(t) for t in range(last - 2 * period + 1, last - period + 1)]
-    if any(d is None or not math.isfinite(d) for d in recent + before):
-        return 1.0
-    total_before = float(sum(before))  # type: ignore[arg-type]
-    if total_before <= 0:
-        return 1.0
-    growth = float(sum(recent)) / total_before  # type: ignore[arg-type]
-    return float(np.clip(growth, *GROWTH_CLIP))
-
-
-def _project_denominators(
-    denominators: dict[int, float], last: int, future: list[int], period: int
-) -> np.ndarray:
-    """Same period a year earlier (actual, else projected) × the recent year-on-year
-    growth; without a year-earlier period, the mean of the last 3 positive ones."""
-    growth = _recent_growth(denominators, last, period)
-    positive = [d for t, d in sorted(denominators.items()) if math.isfinite(d) and d > 0]
-    fallback = float(np.mean(positive[-3:])) if positive else 0.0
-    projected: dict[int, float] = {}
-    for t in future:
-        base = denominators.get(t - period, projected.get(t - period))
-        if base is None or not math.isfinite(base):
-            projected[t] = fallback
-        else:
-            projected[t] = base * growth
-    return np.array([projected[t] for t in future], dtype="float64")
-
-
-@dataclass(frozen=True, slots=True)
-class _FlowData:
-    """A monthly-flow or annual series reduced to what the projection needs."""
-
-    period: int  # periods per year
-    index: np.ndarray  # period index of every row up to the year
-    numerators: np.ndarray
-    denominators: np.ndarray
-    year_start: int
-    year_end: int
-
-    @property
-    def valid(self) -> np.ndarray:
-        finite: np.ndarray = np.isfinite(self.numerators) & np.isfinite(self.denominators)
-        return finite & (self.denominators > 0)
-
-    @property
-    def last(self) -> int | None:
-        return int(self.index.max()) if self.index.size else None
-
-    @property
-    def future(self) -> list[int]:
-        start = self.year_start if self.last is None else self.last + 1
-        return list(range(start, self.year_end + 1))
-
-    @property
-    def in_year(self) -> np.ndarray:
-        return (self.index >= self.year_start) & (self.index <= self.year_end)
-
-
-def _flow_data(checked: pd.DataFrame, shape: SeriesShape, year: int) -> _FlowData:
-    period = periods_per_year(checked, shape)
-    rows = checked.loc[checked["period_month"].dt.year <= year]
-    index = period_index(rows["period_month"], period)
-    grouped = (
-        pd.DataFrame(
-            {
-                "t": index,
-                "numerator": rows["numerator"].to_numpy(),
-                "denominator": rows["denominator"].to_numpy(),
-            }
-        )
-        .groupby("t", sort=True)
-        .sum(min_count=1)
-    )
-    return _FlowData(
-        period=period,
-        index=grouped.index.to_numpy(dtype=np.int64),
-        numerators=grouped["numerator"].to_numpy(dtype="float64"),
-        denominators=grouped["denominator"].to_numpy(dtype="float64"),
-        year_start=year * period,
-        year_end=year * period + period - 1,
-    )
+# ---------------------------------------------------------------- denominators
 
 
 def expected_denominators(series: pd.DataFrame, indicator: Indicator, year: int) -> pd.DataFrame:
@@ -443,201 +287,21 @@ def expected_denominators(series: pd.DataFrame, indicator: Indicator, year: int)
             f"{indicator.code} is cumulative: its pace and projection are in % of the plan; "
             "there are no denominators to project"
         )
-    data = _flow_data(check_series(series), shape, year)
-    future = [t for t in data.future if t >= data.year_start]
-    all_future = data.future
-    known = dict(zip(data.index.tolist(), data.denominators.tolist(), strict=True))
-    last = data.last if data.last is not None else data.year_start - 1
-    projected = _project_denominators(known, last, all_future, data.period)
-    keep = [i for i, t in enumerate(all_future) if t >= data.year_start]
+    checked = check_series(series)
+    history = build_history(checked.loc[checked["period_month"].dt.year <= year], shape)
+    period = history.period
+    year_start = year * period
+    last = history.last_index if history.last_index is not None else year_start - 1
+    every = np.arange(last + 1, year_start + period)
+    projected = expected_denominators_at(history, last, every)
+    keep = every >= year_start
     return pd.DataFrame(
         {
-            "period_month": pd.to_datetime([period_start_month(t, data.period) for t in future]),
-            "denominator": projected[keep] if keep else np.array([], dtype="float64"),
+            "period_month": pd.to_datetime(
+                [period_start_month(int(t), period) for t in every[keep]]
+            ),
+            "denominator": projected[keep].astype("float64"),
         }
-    )
-
-
-# ----------------------------------------------------------------- projection
-
-
-def _summary(
-    values: np.ndarray, target: float | None, comparator: Comparator | None
-) -> dict[str, float | None]:
-    quantiles = np.quantile(values, list(QUANTILES.values()))
-    out: dict[str, float | None] = {
-        name: float(q) for name, q in zip(QUANTILES, quantiles, strict=True)
-    }
-    if target is not None and comparator is not None:
-        out["probability"] = float(np.mean(meets(values, target, comparator)))
-    else:
-        out["probability"] = None
-    return out
-
-
-def _fan(months: list[pd.Timestamp], running: np.ndarray) -> pd.DataFrame:
-    if not months:
-        return _empty_fan()
-    quantiles = np.quantile(running, list(QUANTILES.values()), axis=1)
-    frame = pd.DataFrame({"period_month": pd.to_datetime(months)})
-    for name, row in zip(QUANTILES, quantiles, strict=True):
-        frame[name] = row
-    return frame
-
-
-def _projection(
-    indicator: Indicator,
-    year: int,
-    *,
-    method: Method,
-    model: str,
-    reason: str,
-    values: np.ndarray,
-    fan: pd.DataFrame,
-    n_paths: int,
-    seed: int,
-    months_remaining: int,
-    n_points: int,
-) -> Projection:
-    target_in_force = indicator.year_end_target(year)
-    target = target_in_force.target.value if target_in_force else None
-    comparator = target_in_force.target.comparator if target_in_force else None
-    finite = values[np.isfinite(values)]
-    if finite.size:
-        summary = _summary(finite, target, comparator)
-    else:
-        summary = dict.fromkeys([*QUANTILES, "probability"])
-    return Projection(
-        indicator_code=indicator.code,
-        year=year,
-        method=method,
-        model=model,
-        reason=reason,
-        central=summary["central"],
-        lower_50=summary["lower_50"],
-        upper_50=summary["upper_50"],
-        lower_80=summary["lower_80"],
-        upper_80=summary["upper_80"],
-        lower_95=summary["lower_95"],
-        upper_95=summary["upper_95"],
-        target=target,
-        comparator=comparator,
-        probability=summary["probability"],
-        n_paths=n_paths,
-        seed=seed,
-        months_remaining=months_remaining,
-        n_points=n_points,
-        year_values=_read_only(finite),
-        fan=fan,
-    )
-
-
-def _none(
-    indicator: Indicator, year: int, reason: str, seed: int, months_remaining: int, n_points: int
-) -> Projection:
-    return _projection(
-        indicator,
-        year,
-        method="none",
-        model="",
-        reason=reason,
-        values=np.array([], dtype="float64"),
-        fan=_empty_fan(),
-        n_paths=0,
-        seed=seed,
-        months_remaining=months_remaining,
-        n_points=n_points,
-    )
-
-
-def _complete(
-    indicator: Indicator, year: int, value: float, reason: str, seed: int, n_points: int
-) -> Projection:
-    if not math.isfinite(value):
-        return _none(
-            indicator,
-            year,
-            f"{year} is over but its value is undefined (zero denominator)",
-            seed,
-            0,
-            n_points,
-        )
-    return _projection(
-        indicator,
-        year,
-        method="complete",
-        model="",
-        reason=reason,
-        values=np.array([value]),
-        fan=_empty_fan(),
-        n_paths=0,
-        seed=seed,
-        months_remaining=0,
-        n_points=n_points,
-    )
-
-
-def _project_flow(
-    checked: pd.DataFrame,
-    indicator: Indicator,
-    shape: SeriesShape,
-    year: int,
-    n_paths: int,
-    seed: int,
-) -> Projection:
-    data = _flow_data(checked, shape, year)
-    period = data.period
-    rules = {12: _MONTHLY_RULES, 4: _QUARTERLY_RULES}.get(period, _YEARLY_RULES)
-    valid = data.valid
-    n_points = int(valid.sum())
-    word = {12: "month", 4: "quarter", 1: "year"}[period]
-    adjective = {12: "monthly", 4: "quarterly", 1: "annual"}[period]
-    in_year = data.in_year
-    n_in_year = int(in_year.sum())
-    if data.last is not None and data.last >= data.year_end:
-        value, _ = year_to_date(checked.loc[checked["period_month"].dt.year <= year], shape, year)
-        reason = f"{year} is complete ({n_in_year} of {period} {word}s observed)"
-        return _complete(indicator, year, value, reason, seed, n_points)
-    if data.last is None:
-        return _none(indicator, year, f"no {adjective} data up to {year}", seed, 12, 0)
-    # A quarter's period_month is its last month, so this counts from the quarter's end.
-    months_remaining = months_to_year_end(period_start_month(data.last, period), year)
-    if n_points == 0:
-        reason = f"no {adjective} data with a positive denominator up to {year}"
-        return _none(indicator, year, reason, seed, months_remaining, 0)
-    rates = np.clip(data.numerators[valid] / data.denominators[valid], *RATE_CLIP)
-    x = logit(rates)
-    future = data.future
-    rng = np.random.default_rng(seed)
-    scale = f"the logit of the {adjective} rate"
-    paths = _simulate(x, len(future), period, rules, n_paths, rng, scale)
-    if paths is None:
-        reason = f"needs {rules.drift} {rules.noun} for a drift model; got {n_points}"
-        return _none(indicator, year, reason, seed, months_remaining, n_points)
-    known = dict(zip(data.index.tolist(), data.denominators.tolist(), strict=True))
-    expected = _project_denominators(known, data.last, future, period)
-    keep = np.array([t >= data.year_start for t in future])
-    shares = expit(paths.values[keep])  # (periods left in year, n_paths)
-    expected_in_year = expected[keep][:, None]
-    observed_numerator = float(np.nansum(data.numerators[in_year]))
-    observed_denominator = float(np.nansum(data.denominators[in_year]))
-    cumulative_numerator = observed_numerator + np.cumsum(shares * expected_in_year, axis=0)
-    cumulative_denominator = observed_denominator + np.cumsum(expected_in_year, axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        running = 100.0 * cumulative_numerator / cumulative_denominator
-    months = [period_start_month(t, period) for t in future if t >= data.year_start]
-    return _projection(
-        indicator,
-        year,
-        method=paths.method,
-        model=paths.model,
-        reason=paths.reason,
-        values=running[-1],
-        fan=_fan(months, running),
-        n_paths=n_paths,
-        seed=seed,
-        months_remaining=months_remaining,
-        n_points=n_points,
     )
 
 
@@ -688,66 +352,216 @@ def plan_year_flows(series: pd.DataFrame, year: int) -> pd.DataFrame:
     )
 
 
-def _project_cumulative(
-    checked: pd.DataFrame, indicator: Indicator, year: int, n_paths: int, seed: int
-) -> Projection:
-    flows = plan_year_flows(checked, year)
-    usable = flows.loc[np.isfinite(flows["flow_share_pct"])]
-    n_points = len(usable)
-    rows = in_year_rows(checked, year)
-    if rows.empty:
-        ytd = 0.0
-        last_month = None
-    else:
-        ytd = float(rows["value"].iloc[-1])
-        last_month = pd.Timestamp(rows["period_month"].iloc[-1])
-    months_remaining = months_to_year_end(last_month, year)
-    if last_month is not None and last_month.month == 12:
-        reason = f"{year} is complete (December observed)"
-        return _complete(indicator, year, ytd, reason, seed, n_points)
-    if not math.isfinite(ytd):
-        return _none(
-            indicator,
-            year,
-            "the plan in force is 0; the year to date is undefined",
-            seed,
-            months_remaining,
-            n_points,
+# ------------------------------------------------------------------- building blocks
+
+
+@dataclass(frozen=True, slots=True)
+class _Common:
+    """What every projection of one call shares."""
+
+    indicator: Indicator
+    history: History
+    year: int
+    n_paths: int
+    seed: int
+    months_remaining: int
+    n_points: int
+    judgement: Judgement
+    judgement_date: dt.date
+    target: float | None
+    comparator: Comparator | None
+
+
+def _interval(date: dt.date, value: float) -> Interval:
+    return Interval(date, True, value, value, value, value, value, value, value)
+
+
+def _english(code: ReasonCode, parts: Mapping[str, object]) -> str:
+    """The reason in English, for logs and tests (the screen translates the code)."""
+    texts: dict[str, str] = {
+        "chosen_by_backtest": "{model}, chosen by backtest: lowest mean absolute error "
+        "({mae:.2f} pp) of {n_methods} methods over {n_origins} origins in "
+        "{first_year}–{last_year}",
+        "fallback": "{model}: {failed} could not forecast this month; next lowest backtest "
+        "error ({mae:.2f} pp over {n_origins} origins in {first_year}–{last_year})",
+        "complete": "{year} is complete ({observed} of {expected} {unit}s observed)",
+        "complete_undefined": "{year} is over but its value is undefined (zero denominator)",
+        "no_data": "no data up to {year}",
+        "zero_plan": "the plan in force is 0; the year to date is undefined",
+        "short_history": "not enough history for a backtest: needs {needed} earlier years "
+        "that every method can forecast; got {got}",
+        "method_failed": "no backtested method could forecast from this month",
+    }
+    text = texts[code].format(**parts)
+    if parts.get("is_extrapolated"):
+        text += (
+            f"; {parts['horizon']} {parts['unit']}s ahead is beyond the longest backtested "
+            f"horizon ({parts['longest']}), so the band is widened as √h"
         )
-    if n_points == 0:
-        return _none(indicator, year, f"no monthly data up to {year}", seed, months_remaining, 0)
-    history_last = pd.Timestamp(flows["period_month"].iloc[-1])
-    last_index = int(history_last.year) * 12 + int(history_last.month) - 1
-    year_start = year * 12
-    future = list(range(last_index + 1, year * 12 + 12))
-    x = np.log1p(np.clip(usable["flow_share_pct"].to_numpy(dtype="float64"), 0.0, None))
-    rng = np.random.default_rng(seed)
-    paths = _simulate(
-        x, len(future), 12, _FLOW_RULES, n_paths, rng, "log(1 + monthly flow, % of plan)"
+    return text
+
+
+def _unit_word(history: History) -> str:
+    return {12: "month", 4: "quarter"}.get(history.period, "year")
+
+
+def _none(
+    common: _Common, code: ReasonCode, parts: Mapping[str, object], summary: BacktestSummary | None
+) -> Projection:
+    return Projection(
+        indicator_code=common.indicator.code,
+        year=common.year,
+        method="none",
+        model="",
+        reason=_english(code, parts),
+        reason_code=code,
+        central=None,
+        lower_50=None,
+        upper_50=None,
+        lower_80=None,
+        upper_80=None,
+        lower_95=None,
+        upper_95=None,
+        target=common.target,
+        comparator=common.comparator,
+        probability=None,
+        n_paths=0,
+        seed=common.seed,
+        months_remaining=common.months_remaining,
+        n_points=common.n_points,
+        judgement_date=common.judgement_date,
+        horizon=0,
+        is_extrapolated=False,
+        year_end=None,
+        extension=None,
+        backtest=summary,
+        reason_parts=dict(parts),
+        year_values=_read_only(np.array([])),
+        fan=_empty_fan(),
+        paths=_read_only(np.empty((0, 0))),
+        period_values=_read_only(np.empty((0, 0))),
+        expected_denominators=_read_only(np.array([])),
     )
-    if paths is None:
-        reason = f"needs {_FLOW_RULES.drift} monthly flows for a drift model; got {n_points}"
-        return _none(indicator, year, reason, seed, months_remaining, n_points)
-    keep = np.array([t >= year_start for t in future])
-    simulated = np.clip(np.expm1(paths.values[keep]), 0.0, None)
-    # A plan cannot be disbursed beyond itself: paths stop at 100 % (or at the year to
-    # date, if a plan cut has already pushed it above 100 %).
-    cap = max(100.0, ytd)
-    running = np.minimum(ytd + np.cumsum(simulated, axis=0), cap)
-    months = [period_start_month(t, 12) for t in future if t >= year_start]
-    return _projection(
-        indicator,
-        year,
-        method=paths.method,
-        model=paths.model,
-        reason=paths.reason,
-        values=running[-1],
-        fan=_fan(months, running),
-        n_paths=n_paths,
-        seed=seed,
-        months_remaining=months_remaining,
-        n_points=n_points,
+
+
+def _complete(
+    common: _Common,
+    value: float,
+    year_end: Interval,
+    extension: Interval | None,
+    parts: Mapping[str, object],
+) -> Projection:
+    probability = None
+    if common.target is not None and common.comparator is not None:
+        probability = 1.0 if meets(value, common.target, common.comparator) else 0.0
+    return Projection(
+        indicator_code=common.indicator.code,
+        year=common.year,
+        method="complete",
+        model="",
+        reason=_english("complete", parts),
+        reason_code="complete",
+        central=value,
+        lower_50=value,
+        upper_50=value,
+        lower_80=value,
+        upper_80=value,
+        lower_95=value,
+        upper_95=value,
+        target=common.target,
+        comparator=common.comparator,
+        probability=probability,
+        n_paths=0,
+        seed=common.seed,
+        months_remaining=0,
+        n_points=common.n_points,
+        judgement_date=common.judgement_date,
+        horizon=0,
+        is_extrapolated=False,
+        year_end=year_end,
+        extension=extension,
+        backtest=None,
+        reason_parts=dict(parts),
+        year_values=_read_only(np.array([value])),
+        fan=_empty_fan(),
+        paths=_read_only(np.empty((0, 0))),
+        period_values=_read_only(np.empty((0, 0))),
+        expected_denominators=_read_only(np.array([])),
     )
+
+
+def _bands(
+    history: History, calibration: Calibration, point: float, horizon: int, anchor: float
+) -> dict[str, float]:
+    spread = calibration.spread(horizon)
+    z = calibration.quantiles(QUANTILES.values())
+    # The errors are symmetric about the point forecast: its median is the point itself.
+    z[list(QUANTILES).index("central")] = 0.0
+    values = np.asarray(from_scale(history, point + spread * z, anchor), dtype="float64")
+    return {name: float(v) for name, v in zip(QUANTILES, np.sort(values), strict=True)}
+
+
+def _stratified(
+    history: History, calibration: Calibration, point: float, horizon: int, anchor: float, n: int
+) -> np.ndarray:
+    """``n`` values at the quantiles (i + ½)/n of the calibrated distribution."""
+    levels = (np.arange(n) + 0.5) / n
+    z = calibration.quantiles(levels)
+    spread = calibration.spread(horizon)
+    return np.sort(np.asarray(from_scale(history, point + spread * z, anchor), dtype="float64"))
+
+
+def _by_rank(
+    model_values: np.ndarray, calibrated: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Give the path with the k-th smallest model value the k-th calibrated value (ties,
+    e.g. paths repeating the same earlier year, in random order)."""
+    order = np.lexsort((rng.random(model_values.size), model_values))
+    out = np.empty_like(calibrated)
+    out[order] = calibrated
+    return out
+
+
+def _calibrate_flow_paths(
+    history: History, state: YearState, rates: np.ndarray, wanted: np.ndarray
+) -> np.ndarray:
+    """Shift each path's future rates on the logit scale so its year value is ``wanted``."""
+    base = logit(np.clip(rates, 1e-6, 1 - 1e-6))
+    low = np.full(rates.shape[1], -30.0)
+    high = np.full(rates.shape[1], 30.0)
+    for _ in range(60):
+        middle = (low + high) / 2
+        value = running_values(history, state, expit(base + middle[None, :]))[-1]
+        too_high = value > wanted
+        high = np.where(too_high, middle, high)
+        low = np.where(too_high, low, middle)
+    adjusted: np.ndarray = expit(base + ((low + high) / 2)[None, :])
+    return adjusted
+
+
+def _calibrate_cumulative_paths(
+    state: YearState, flows: np.ndarray, central: np.ndarray, wanted: np.ndarray
+) -> np.ndarray:
+    """Scale each path's future flows so that its 31 December value is ``wanted``."""
+    needed = np.maximum(wanted - state.year_to_date, 0.0)
+    totals = flows.sum(axis=0)
+    shape = central if central.sum() > 0 else np.ones_like(central)
+    fallback = shape[:, None] / shape.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = np.where(totals[None, :] > 1e-9, flows / totals[None, :], fallback)
+    out: np.ndarray = scaled * needed[None, :]
+    return out
+
+
+def _flow_count(history: History, origin: int) -> int:
+    if history.is_cumulative:
+        months, _ = history.flow_points(origin)
+        return int(months.size)
+    index, _ = history.rates(origin)
+    return int(index.size)
+
+
+# --------------------------------------------------------------------- the projection
 
 
 def project_year(
@@ -757,23 +571,28 @@ def project_year(
     *,
     n_paths: int = DEFAULT_N_PATHS,
     seed: int = DEFAULT_SEED,
+    backtest_report: BacktestReport | None = None,
 ) -> Projection:
-    """Project ``year``'s value of a rate indicator, with intervals and the probability
-    of reaching its year-end target.
+    """Project ``year``'s value of a rate indicator at its judgement date, with calibrated
+    bands and paths and the probability of reaching its target.
 
     Parameters
     ----------
     series : DataFrame
         One indicator at one scope (see :mod:`metrics.periods`). Rows after ``year``
-        are ignored; rows before it are the model's history.
+        are ignored; rows before it are the history.
     indicator : Indicator
         The registry entry (a rate: monthly flow, cumulative or annual).
     year : int
-        The year to project.
+        The (plan) year to project.
     n_paths : int, default 2000
         Simulated paths.
     seed : int
         Seed of the random generator: the same seed gives the same numbers.
+    backtest_report : BacktestReport, optional
+        :func:`metrics.backtest.backtest` of this series (or of a longer series of the
+        same indicator and scope — only test years before ``year`` are used). Computed
+        here when not given; pass it to avoid recomputing it for every view.
 
     Returns
     -------
@@ -782,15 +601,16 @@ def project_year(
     Raises
     ------
     ValueError
-        For an indicator that is not a rate, or ``n_paths < 1``.
+        For an indicator that is not a rate, ``n_paths < 1``, or a report of another
+        indicator.
 
     Notes
     -----
-    Monthly flow / annual: year value per path = (Σ actual numerators + Σ simulated
-    rate × expected denominator) ÷ (Σ actual denominators + Σ expected denominators)
-    × 100 (see :func:`expected_denominators`). Cumulative: December value per path =
-    min(YTD % + Σ simulated monthly flows in % of the plan, 100 %). See the module
-    docstring for the model choice.
+    Monthly flow / annual: year value per path = (Σ actual numerators + Σ path rate ×
+    expected denominator) ÷ (Σ actual denominators + Σ expected denominators) × 100.
+    Cumulative: 31 December value per path = min(YTD % + Σ path flows, 100 %); 31 January
+    = that + the extension flow. See the module docstring for the method choice and the
+    calibration.
 
     Examples
     --------
@@ -798,11 +618,9 @@ def project_year(
     >>> months = pd.date_range("2025-01-01", "2025-06-01", freq="MS")
     >>> frame = pd.DataFrame({"period_year": 2025, "period_month": months,
     ...     "numerator": [40.0, 41, 43, 44, 46, 47], "denominator": 100.0})
-    >>> p = project_year(frame, get_indicator("online_dossier_share"), 2025, n_paths=200, seed=1)
-    >>> p.method, p.months_remaining
-    ('drift', 6)
-    >>> p.reason
-    'needs 24 monthly points for ETS; got 6 — drift model used'
+    >>> p = project_year(frame, get_indicator("online_dossier_share"), 2025, n_paths=200)
+    >>> p.method, p.reason_code, p.central is None
+    ('none', 'short_history', True)
     """
     if not indicator.is_rate:
         raise ValueError(
@@ -811,8 +629,444 @@ def project_year(
         )
     if n_paths < 1:
         raise ValueError(f"n_paths must be at least 1; got {n_paths}")
+    if backtest_report is not None and backtest_report.indicator_code != indicator.code:
+        raise ValueError(
+            f"the backtest report is of {backtest_report.indicator_code}, not "
+            f"{indicator.code}; pass metrics.backtest.backtest(series, indicator)"
+        )
     shape = series_shape(indicator)
     checked = check_series(series)
     if shape is SeriesShape.CUMULATIVE:
-        return _project_cumulative(checked, indicator, year, n_paths, seed)
-    return _project_flow(checked, indicator, shape, year, n_paths, seed)
+        visible = checked.loc[checked["period_year"] <= year]
+    else:
+        visible = checked.loc[checked["period_month"].dt.year <= year]
+    history = build_history(visible, shape)
+    judgement, judgement_date = judgement_of(indicator, year)
+    in_force = indicator.year_end_target(year)
+    origin = history.last_index
+    last_month = None
+    if origin is not None:
+        last_month = (
+            pd.Timestamp(origin // 12, origin % 12 + 1, 1)
+            if history.is_cumulative
+            else period_start_month(origin, history.period)
+        )
+    common = _Common(
+        indicator=indicator,
+        history=history,
+        year=year,
+        n_paths=n_paths,
+        seed=seed,
+        months_remaining=months_to_year_end(
+            min(last_month, pd.Timestamp(year, 12, 1)) if last_month is not None else None, year
+        ),
+        n_points=_flow_count(history, origin) if origin is not None else 0,
+        judgement=judgement,
+        judgement_date=judgement_date,
+        target=in_force.target.value if in_force else None,
+        comparator=in_force.target.comparator if in_force else None,
+    )
+    unit = _unit_word(history)
+    if origin is None:
+        return _none(common, "no_data", {"year": year}, None)
+    complete = _complete_if_over(common, origin, unit, backtest_report, visible)
+    if complete is not None:
+        return complete
+    report = backtest_report if backtest_report is not None else backtest(visible, indicator)
+    summary = report.summary(before_year=year)
+    if summary.chosen is None:
+        parts = {"needed": MIN_YEARS, "got": len(summary.years)}
+        return _none(common, "short_history", parts, summary)
+    return _projected(common, report, summary, origin, unit)
+
+
+def _complete_if_over(
+    common: _Common,
+    origin: int,
+    unit: str,
+    report: BacktestReport | None,
+    visible: pd.DataFrame,
+) -> Projection | None:
+    """The complete-year projection when the judgement date is observed, else None."""
+    history, year = common.history, common.year
+    if history.is_cumulative:
+        seen = history.cumulative_value(year, 11, origin)
+        if not math.isfinite(seen) and not _december_row_exists(visible, year):
+            return None
+        if not math.isfinite(seen):
+            return _none(common, "zero_plan", {}, None)
+        december = _interval(dt.date(year, 12, 31), seen)
+        january = history.cumulative_value(year, EXTENSION_MONTH, origin)
+        extension: Interval | None = None
+        if math.isfinite(january):
+            extension = _interval(dt.date(year + 1, 1, 31), january)
+        else:
+            found = _extension_from_december(common, seen, origin, report, visible)
+            if common.judgement == "extension":
+                if found is None:
+                    return _none(common, "short_history", {"needed": MIN_YEARS, "got": 0}, None)
+                return _judged_in_january(common, seen, found, unit)
+            extension = found.interval if found is not None else None
+        value = extension.central if common.judgement == "extension" and extension else seen
+        parts: dict[str, object] = {"year": year, "observed": 12, "expected": 12, "unit": unit}
+        return _complete(common, value, december, extension, parts)
+    last_period = year * history.period + history.period - 1
+    if origin < last_period:
+        return None
+    numerator = denominator = 0.0
+    observed = 0
+    for t in range(year * history.period, last_period + 1):
+        n, d = history.at(t)
+        if math.isfinite(n) and math.isfinite(d) and d > 0:
+            numerator += n
+            denominator += d
+            observed += 1
+    if denominator <= 0:
+        return _none(common, "complete_undefined", {"year": year}, None)
+    value = 100.0 * numerator / denominator
+    done = {"year": year, "observed": observed, "expected": history.period, "unit": unit}
+    return _complete(common, value, _interval(dt.date(year, 12, 31), value), None, done)
+
+
+def _december_row_exists(visible: pd.DataFrame, year: int) -> bool:
+    months = visible["period_month"]
+    mask = (visible["period_year"] == year) & (months.dt.year == year) & (months.dt.month == 12)
+    return bool(mask.any())
+
+
+@dataclass(frozen=True, slots=True)
+class _FromDecember:
+    """31 December is in but 31 January is not: the extension month's calibrated values."""
+
+    values: np.ndarray
+    interval: Interval
+    scaled: float
+    horizon: int
+    calibration: Calibration
+    summary: BacktestSummary
+    method: MethodCode
+
+
+def _extension_from_december(
+    common: _Common,
+    december: float,
+    origin: int,
+    report: BacktestReport | None,
+    visible: pd.DataFrame,
+) -> _FromDecember | None:
+    history, year = common.history, common.year
+    fractions = extension_fractions(history, year, origin)
+    point = extension_central(december, fractions)
+    if not math.isfinite(point):
+        return None
+    point = bounded(history, point, december)
+    report = report if report is not None else backtest(visible, common.indicator)
+    summary = report.summary(before_year=year)
+    method = summary.chosen
+    if method is None:
+        return None
+    calibration = calibration_for(report, method, before_year=year, judgement="extension")
+    if calibration is None:
+        return None
+    horizon = year * 12 + EXTENSION_MONTH - origin
+    scaled = float(to_scale(history, point, december))
+    bands = _bands(history, calibration, scaled, horizon, december)
+    values = _stratified(history, calibration, scaled, horizon, december, common.n_paths)
+    # Stratified values in a shuffled order, so paths are not sorted by value.
+    order = np.random.default_rng(common.seed).permutation(values.size)
+    return _FromDecember(
+        values=np.maximum(values[order], december),
+        interval=Interval(dt.date(year + 1, 1, 31), False, **bands),
+        scaled=scaled,
+        horizon=horizon,
+        calibration=calibration,
+        summary=summary,
+        method=method,
+    )
+
+
+def _judged_in_january(
+    common: _Common, december: float, found: _FromDecember, unit: str
+) -> Projection:
+    """A target due 31 January, with 31 December observed: the extension month alone."""
+    history, year = common.history, common.year
+    probability = None
+    if common.target is not None and common.comparator is not None:
+        probability = probability_of_target(
+            history,
+            found.calibration,
+            found.scaled,
+            found.horizon,
+            december,
+            common.target,
+            common.comparator,
+        )
+    interval = found.interval
+    fan = pd.DataFrame(
+        {"period_month": pd.to_datetime([pd.Timestamp(year + 1, 1, 1)]), "is_extension": [True]}
+    )
+    for name in QUANTILES:
+        fan[name] = [getattr(interval, name)]
+    score = found.summary.score(found.method)
+    assert score is not None
+    parts: dict[str, object] = {
+        "method": found.method,
+        "model": score.model,
+        "mae": score.mae,
+        "n_methods": len(found.summary.scores),
+        "n_origins": score.n_origins,
+        "first_year": found.summary.years[0],
+        "last_year": found.summary.years[-1],
+        "is_extrapolated": False,
+        "horizon": found.horizon,
+        "longest": int(found.calibration.horizons[-1]),
+        "unit": unit,
+    }
+    return Projection(
+        indicator_code=common.indicator.code,
+        year=year,
+        method=found.method,
+        model=score.model,
+        reason=_english("chosen_by_backtest", parts),
+        reason_code="chosen_by_backtest",
+        central=interval.central,
+        lower_50=interval.lower_50,
+        upper_50=interval.upper_50,
+        lower_80=interval.lower_80,
+        upper_80=interval.upper_80,
+        lower_95=interval.lower_95,
+        upper_95=interval.upper_95,
+        target=common.target,
+        comparator=common.comparator,
+        probability=probability,
+        n_paths=common.n_paths,
+        seed=common.seed,
+        months_remaining=0,
+        n_points=common.n_points,
+        judgement_date=common.judgement_date,
+        horizon=found.horizon,
+        is_extrapolated=False,
+        year_end=_interval(dt.date(year, 12, 31), december),
+        extension=interval,
+        backtest=found.summary,
+        reason_parts=parts,
+        year_values=_read_only(found.values),
+        fan=fan,
+        paths=_read_only(found.values[None, :]),
+        period_values=_read_only((found.values - december)[None, :]),
+        expected_denominators=_read_only(np.array([])),
+    )
+
+
+def _forecast_with(
+    common: _Common,
+    report: BacktestReport,
+    summary: BacktestSummary,
+    origin: int,
+    rng: np.random.Generator,
+) -> tuple[MethodCode, Fitted, Forecast, bool]:
+    """The chosen method's forecast, or the next best one's if it cannot forecast now."""
+    last_error: object = None
+    for position, score in enumerate(summary.scores):
+        method = score.method
+        fitted = report.fitted.get((method, common.year))
+        if not isinstance(fitted, Fitted):
+            fitted_or_not = prepare(method, common.history, common.year)
+            if isinstance(fitted_or_not, NotApplicable):
+                last_error = fitted_or_not
+                continue
+            fitted = fitted_or_not
+        result = forecast(
+            fitted, common.history, common.year, origin, n_paths=common.n_paths, rng=rng
+        )
+        if isinstance(result, NotApplicable):
+            last_error = result
+            continue
+        return method, fitted, result, position > 0
+    raise LookupError(f"no backtested method could forecast: {last_error}")
+
+
+def _projected(
+    common: _Common,
+    report: BacktestReport,
+    summary: BacktestSummary,
+    origin: int,
+    unit: str,
+) -> Projection:
+    history, year, n = common.history, common.year, common.n_paths
+    rng = np.random.default_rng(common.seed)
+    try:
+        method, fitted, result, is_fallback = _forecast_with(common, report, summary, origin, rng)
+    except LookupError:
+        return _none(common, "method_failed", {}, summary)
+    assert isinstance(result, Forecast)
+    state = year_state(history, year, origin)
+    if history.is_cumulative and not math.isfinite(state.year_to_date):
+        return _none(common, "zero_plan", {}, summary)
+    calibration = calibration_for(report, method, before_year=year)
+    if calibration is None:
+        return _none(
+            common, "short_history", {"needed": MIN_YEARS, "got": len(summary.years)}, summary
+        )
+    december_period = year * history.period + history.period - 1
+    horizon = december_period - origin
+    model_paths = result.paths
+    assert model_paths is not None
+    central_running = running_values(history, state, result.central)
+    anchor = state.year_to_date
+    point = bounded(history, float(central_running[-1]), anchor)
+    scaled_point = float(to_scale(history, point, anchor))
+    wanted = _by_rank(
+        running_values(history, state, model_paths)[-1],
+        _stratified(history, calibration, scaled_point, horizon, anchor, n),
+        rng,
+    )
+    if history.is_cumulative:
+        period_values = _calibrate_cumulative_paths(state, model_paths, result.central, wanted)
+    else:
+        period_values = _calibrate_flow_paths(history, state, model_paths, wanted)
+    running = running_values(history, state, period_values)
+    december = _bands(history, calibration, scaled_point, horizon, anchor)
+    december_interval = Interval(dt.date(year, 12, 31), False, **december)
+    months = [
+        pd.Timestamp(int(t) // 12, int(t) % 12 + 1, 1)
+        if history.is_cumulative
+        else period_start_month(int(t), history.period)
+        for t in state.periods
+    ]
+    is_extension = [False] * len(months)
+    extension_interval: Interval | None = None
+    judged_values = running[-1]
+    judged_bands = december
+    judged_scaled, judged_horizon, judged_calibration = scaled_point, horizon, calibration
+    if history.is_cumulative:
+        extension = _extension_paths(
+            common, report, method, state, running[-1], float(central_running[-1]), origin, rng
+        )
+        if extension is not None:
+            january_values, extension_interval, scaled_january, january_horizon, january_cal = (
+                extension
+            )
+            january_flows = january_values - running[-1]
+            running = np.vstack([running, january_values[None, :]])
+            period_values = np.vstack([period_values, january_flows[None, :]])
+            months.append(pd.Timestamp(year + 1, 1, 1))
+            is_extension.append(True)
+            if common.judgement == "extension":
+                judged_values = january_values
+                judged_bands = {name: getattr(extension_interval, name) for name in QUANTILES}
+                judged_scaled = scaled_january
+                judged_horizon = january_horizon
+                judged_calibration = january_cal
+        elif common.judgement == "extension":
+            short = {"needed": MIN_YEARS, "got": len(summary.years)}
+            return _none(common, "short_history", short, summary)
+    probability = None
+    if common.target is not None and common.comparator is not None:
+        probability = probability_of_target(
+            history,
+            judged_calibration,
+            judged_scaled,
+            judged_horizon,
+            anchor,
+            common.target,
+            common.comparator,
+        )
+    fan = pd.DataFrame({"period_month": pd.to_datetime(months), "is_extension": is_extension})
+    quantiles = np.quantile(running, list(QUANTILES.values()), axis=1)
+    for name, row in zip(QUANTILES, quantiles, strict=True):
+        fan[name] = row
+    # The rows of 31 December and 31 January are the calibrated distributions themselves
+    # (the paths' quantiles differ from them only by the finite number of paths).
+    for name in QUANTILES:
+        fan.loc[len(state.periods) - 1, name] = december[name]
+        if extension_interval is not None:
+            fan.loc[len(state.periods), name] = getattr(extension_interval, name)
+    score = summary.score(method)
+    assert score is not None
+    is_extrapolated = judged_calibration.is_extrapolated(judged_horizon)
+    parts: dict[str, object] = {
+        "method": method,
+        "model": fitted.model,
+        "mae": score.mae,
+        "n_methods": len(summary.scores),
+        "n_origins": score.n_origins,
+        "first_year": summary.years[0],
+        "last_year": summary.years[-1],
+        "is_extrapolated": is_extrapolated,
+        "horizon": judged_horizon,
+        "longest": int(judged_calibration.horizons[-1]),
+        "unit": unit,
+    }
+    if is_fallback:
+        parts["failed"] = str(summary.chosen)
+    code: ReasonCode = "fallback" if is_fallback else "chosen_by_backtest"
+    values_per_period = period_values if history.is_cumulative else 100.0 * period_values
+    return Projection(
+        indicator_code=common.indicator.code,
+        year=year,
+        method=method,
+        model=fitted.model,
+        reason=_english(code, parts),
+        reason_code=code,
+        central=judged_bands["central"],
+        lower_50=judged_bands["lower_50"],
+        upper_50=judged_bands["upper_50"],
+        lower_80=judged_bands["lower_80"],
+        upper_80=judged_bands["upper_80"],
+        lower_95=judged_bands["lower_95"],
+        upper_95=judged_bands["upper_95"],
+        target=common.target,
+        comparator=common.comparator,
+        probability=probability,
+        n_paths=n,
+        seed=common.seed,
+        months_remaining=common.months_remaining,
+        n_points=common.n_points,
+        judgement_date=common.judgement_date,
+        horizon=judged_horizon,
+        is_extrapolated=is_extrapolated,
+        year_end=december_interval,
+        extension=extension_interval,
+        backtest=summary,
+        reason_parts=parts,
+        year_values=_read_only(judged_values),
+        fan=fan,
+        paths=_read_only(running),
+        period_values=_read_only(values_per_period),
+        expected_denominators=_read_only(state.expected_denominators),
+    )
+
+
+def _extension_paths(
+    common: _Common,
+    report: BacktestReport,
+    method: MethodCode,
+    state: YearState,
+    december_values: np.ndarray,
+    december_point: float,
+    origin: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, Interval, float, int, Calibration] | None:
+    """Each path's 31 January value, calibrated by the extension backtest."""
+    history, year = common.history, common.year
+    fractions = extension_fractions(history, year, origin)
+    point = extension_central(december_point, fractions)
+    calibration = calibration_for(report, method, before_year=year, judgement="extension")
+    if not math.isfinite(point) or calibration is None:
+        return None
+    anchor = state.year_to_date
+    point = bounded(history, point, anchor)
+    horizon = year * 12 + EXTENSION_MONTH - origin
+    scaled = float(to_scale(history, point, anchor))
+    caps = np.maximum(100.0, december_values)
+    drawn = fractions[rng.integers(0, fractions.size, december_values.size)]
+    model = december_values + drawn * (caps - december_values)
+    wanted = _by_rank(
+        model,
+        _stratified(history, calibration, scaled, horizon, anchor, december_values.size),
+        rng,
+    )
+    january = np.maximum(wanted, december_values)
+    bands = _bands(history, calibration, scaled, horizon, anchor)
+    return january, Interval(dt.date(year + 1, 1, 31), False, **bands), scaled, horizon, calibration

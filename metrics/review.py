@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from metrics.periods import SeriesShape, check_series, extension_row, series_shape, yearly_table
+from metrics.projection import judgement_of
 from metrics.registry import Comparator, Indicator
 from metrics.targets import meets
 
@@ -23,8 +25,8 @@ class YearResult:
     indicator the December year-to-date value (or the latest month, if December is not
     in yet). NaN when every denominator is 0."""
     value_with_extension: float | None
-    """Cumulative only: the value at 31 January of the next year (the extension
-    month), when that row exists; else None."""
+    """Cumulative only: the value at 31 January of the next year (the end of the
+    extension month, ``extension_date``), when that row exists; else None."""
     target: float | None
     comparator: Comparator | None
     is_target_carried_forward: bool
@@ -38,6 +40,12 @@ class YearResult:
     periods_observed: int
     periods_expected: int
     last_month: pd.Timestamp
+    judgement_date: dt.date
+    """The date the target is judged on (its row's due date): 31 December, or for a
+    target due at the end of the extension month, 31 January of the next year (then
+    ``is_met`` and ``margin`` read ``value_with_extension``)."""
+    extension_date: dt.date | None
+    """Cumulative only: 31 January of the next year."""
 
 
 def year_result(series: pd.DataFrame, indicator: Indicator, year: int) -> YearResult | None:
@@ -59,7 +67,8 @@ def year_result(series: pd.DataFrame, indicator: Indicator, year: int) -> YearRe
     -----
     Monthly flow and annual indicators: value = Σ numerator ÷ Σ denominator × 100 over
     the year's months (quarters) — never a mean of the monthly ratios. Cumulative: the
-    December row; the January-extension row is reported beside it and is not judged.
+    December row; the January-extension row is reported beside it, and judged only for a
+    target whose row is due at 31 January.
 
     Examples
     --------
@@ -87,13 +96,17 @@ def year_result(series: pd.DataFrame, indicator: Indicator, year: int) -> YearRe
     in_force = indicator.year_end_target(year)
     target = in_force.target.value if in_force else None
     comparator = in_force.target.comparator if in_force else None
+    judgement, judgement_date = judgement_of(indicator, year)
+    judged: float | None = value
     is_over = bool(row["is_over"])
+    if judgement == "extension":
+        judged, is_over = with_extension, with_extension is not None
     is_met: bool | None = None
     margin: float | None = None
-    if in_force is not None and math.isfinite(value):
-        margin = value - in_force.target.value
+    if in_force is not None and judged is not None and math.isfinite(judged):
+        margin = judged - in_force.target.value
         if is_over:
-            is_met = meets(value, in_force.target.value, in_force.target.comparator)
+            is_met = meets(judged, in_force.target.value, in_force.target.comparator)
     return YearResult(
         indicator_code=indicator.code,
         year=year,
@@ -108,4 +121,6 @@ def year_result(series: pd.DataFrame, indicator: Indicator, year: int) -> YearRe
         periods_observed=int(row["periods_observed"]),
         periods_expected=int(row["periods_expected"]),
         last_month=pd.Timestamp(row["last_month"]),
+        judgement_date=judgement_date,
+        extension_date=dt.date(year + 1, 1, 31) if shape is SeriesShape.CUMULATIVE else None,
     )

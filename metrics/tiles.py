@@ -32,6 +32,7 @@ from typing import Literal
 import pandas as pd
 
 from metrics.attention import expected_to_date
+from metrics.backtest import BacktestReport
 from metrics.clock import month_end
 from metrics.pace import Pace, required_pace
 from metrics.periods import (
@@ -255,6 +256,7 @@ def build_tile(
     as_of_month: pd.Timestamp | dt.date | str,
     n_paths: int = DEFAULT_N_PATHS,
     seed: int = DEFAULT_SEED,
+    backtest_report: BacktestReport | None = None,
 ) -> Tile:
     """All the numbers of one Overview tile, as of a data month.
 
@@ -273,6 +275,9 @@ def build_tile(
         Simulated paths of the projection.
     seed : int
         Seed of the projection (store it with a meeting's figures).
+    backtest_report : BacktestReport, optional
+        :func:`metrics.backtest.backtest` of this series (computed once per data version
+        and cached by the caller); computed by the projection when not given.
 
     Returns
     -------
@@ -287,13 +292,15 @@ def build_tile(
     >>> tile = build_tile(frame, get_indicator("online_dossier_share"), 2025,
     ...                   as_of_month="2025-06-01", n_paths=200, seed=1)
     >>> tile.latest_value, tile.ytd_value, tile.gap, tile.status.value, tile.trend.value
-    (65.0, 62.5, 12.5, 'on_track', 'improving')
+    (65.0, 62.5, 12.5, 'not_assessable', 'improving')
     """
     shape = series_shape(indicator)
     as_of = pd.Timestamp(as_of_month).to_period("M").to_timestamp()
     checked = check_series(series)
     visible = checked.loc[checked["period_month"] <= as_of].reset_index(drop=True)
-    projection = project_year(visible, indicator, year, n_paths=n_paths, seed=seed)
+    projection = project_year(
+        visible, indicator, year, n_paths=n_paths, seed=seed, backtest_report=backtest_report
+    )
     pace = required_pace(visible, indicator, year)
     result = year_result(visible, indicator, year)
     latest_value, latest_period, latest_kind = _latest(visible, shape, year)

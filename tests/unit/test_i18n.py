@@ -92,9 +92,12 @@ def test_placeholders_are_filled():
 
 
 def test_every_key_built_at_run_time_exists():
+    from typing import get_args
+
     import pandas as pd
 
     from data_access.writes import PUBLISHED_FILE
+    from metrics.projection import Method, ReasonCode
     from metrics.reference import LEAF_UNIT_TYPES as UNIT_TYPES
     from metrics.registry import INDICATORS
     from metrics.status import Status, Trend
@@ -108,6 +111,9 @@ def test_every_key_built_at_run_time_exists():
     keys |= {f"published_basis::{b}" for b in published["basis"].unique()}
     keys |= {f"unit_name_{i.unit}" for i in INDICATORS}
     keys |= {f"unit_value_{i.unit}" for i in INDICATORS if i.unit != "percent"}
+    keys |= {f"method_{m}" for m in get_args(Method)}
+    keys |= {f"projection_reason_{r}" for r in get_args(ReasonCode)}
+    keys |= {f"period_{u}_word" for u in ("month", "quarter", "year")}
     for lang in ("vi", "en"):
         missing = keys - set(catalogue(lang))
         assert not missing, f"{lang}: {sorted(missing)}"

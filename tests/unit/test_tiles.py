@@ -11,6 +11,7 @@ import pytest
 from metrics.registry import Indicator, get_indicator
 from metrics.status import Status, Trend
 from metrics.tiles import SPARKLINE_POINTS, Tile, build_tile
+from tests.unit.reports import report_for
 from tests.unit.test_projection import (
     disbursement_series,
     monthly_flow_series,
@@ -40,7 +41,15 @@ AS_OF = ["2025-02-01", "2025-06-01", "2025-09-01", "2025-12-01", "2026-01-01", "
 
 def tile_for(name: str, year: int, as_of: str, seed: int = 7) -> Tile:
     series, indicator = SERIES[name]
-    return build_tile(series, indicator, year, as_of_month=as_of, n_paths=N_PATHS, seed=seed)
+    return build_tile(
+        series,
+        indicator,
+        year,
+        as_of_month=as_of,
+        n_paths=N_PATHS,
+        seed=seed,
+        backtest_report=report_for(f"tile {name}", series, indicator),
+    )
 
 
 def _tile_cases() -> list[object]:
@@ -186,13 +195,14 @@ def test_low_online_share_is_off_track_and_out_of_reach() -> None:
     assert tile.status is Status.OFF_TRACK
 
 
-def test_short_history_is_not_assessable_before_min_points() -> None:
-    # Five months of history: fewer than the rule's six points.
+def test_short_history_is_not_assessable() -> None:
+    # Five months of history: no earlier year to backtest a forecast against.
     series = monthly_flow_series("2025-01-01", "2025-05-01")
     tile = build_tile(series, ONLINE, 2025, as_of_month="2025-05-01", n_paths=N_PATHS, seed=1)
-    assert tile.projection.method == "drift"
+    assert tile.projection.method == "none"
+    assert tile.projection.reason_code == "short_history"
     assert tile.status is Status.NOT_ASSESSABLE
-    assert "needs 6" in tile.status_reason
+    assert "not enough history for a backtest" in tile.status_reason
     assert tile.trend is Trend.NOT_ASSESSABLE
 
 

@@ -1,0 +1,93 @@
+"""The forecast method and its reason, in both languages (app_pages/_ui.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from typing import get_args
+
+import pandas as pd
+import pytest
+
+from app_pages._ui import backtest_row, method_name, projection_reason
+from metrics.projection import Method, Projection, ReasonCode, project_year
+from tests.unit.reports import report_for
+from tests.unit.test_projection import ONLINE, monthly_flow_series
+
+PARTS: dict[str, dict[str, object]] = {
+    "chosen_by_backtest": {
+        "method": "ets",
+        "model": "ETS(A,Ad,N)",
+        "mae": 1.2345,
+        "n_methods": 4,
+        "n_origins": 48,
+        "first_year": 2022,
+        "last_year": 2025,
+        "is_extrapolated": True,
+        "horizon": 14,
+        "longest": 12,
+        "unit": "month",
+    },
+    "fallback": {
+        "method": "drift",
+        "model": "random walk with drift",
+        "failed": "ets",
+        "mae": 2.0,
+        "n_methods": 4,
+        "n_origins": 48,
+        "first_year": 2022,
+        "last_year": 2025,
+        "unit": "month",
+    },
+    "complete": {"year": 2025, "observed": 4, "expected": 4, "unit": "quarter"},
+    "complete_undefined": {"year": 2025},
+    "no_data": {"year": 2025},
+    "zero_plan": {},
+    "short_history": {"needed": 2, "got": 1},
+    "method_failed": {},
+}
+
+
+@pytest.fixture(scope="module")
+def projection() -> Projection:
+    series = monthly_flow_series()
+    return project_year(
+        series, ONLINE, 2025, n_paths=100, backtest_report=report_for("online", series, ONLINE)
+    )
+
+
+def test_every_reason_code_has_its_parts_here() -> None:
+    assert set(PARTS) == set(get_args(ReasonCode))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("code", sorted(PARTS))
+def test_every_reason_reads_in_both_languages(projection: Projection, code: str, lang: str) -> None:
+    made = dataclasses.replace(projection, reason_code=code, reason_parts=PARTS[code])
+    text = projection_reason(made, lang)
+    assert "{" not in text and "}" not in text
+    assert unicodedata.is_normalized("NFC", text)
+    if code == "chosen_by_backtest":
+        assert ("1,23" if lang == "vi" else "1.23") in text
+        assert "14" in text and "12" in text  # the widened band is explained
+    if code == "fallback":
+        assert method_name("ets", lang) in text
+    if code == "complete":
+        assert ("quý" if lang == "vi" else "quarter") in text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_method_has_a_name(lang: str) -> None:
+    names = {method_name(method, lang) for method in get_args(Method)}
+    assert len(names) == len(get_args(Method))
+
+
+def test_a_backtest_row_marks_the_method_in_use(projection: Projection) -> None:
+    summary = projection.backtest
+    assert summary is not None
+    row = backtest_row(summary.scores[0], summary.scores[0].method, "vi")
+    assert row[0].startswith("**") and row[0].endswith("(đang dùng)")
+    other = backtest_row(summary.scores[-1], summary.scores[0].method, "en")
+    assert "**" not in other[0]
+    assert other[3].count("%") == 3
+    assert pd.notna(summary.scores[0].mae)
