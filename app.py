@@ -38,6 +38,12 @@ pages = {
             url_path="online-services",
         ),
         st.Page(
+            "app_pages/satisfaction.py",
+            title=t("page_satisfaction", lang),
+            icon=":material/sentiment_satisfied:",
+            url_path="satisfaction",
+        ),
+        st.Page(
             "app_pages/unit.py",
             title=t("page_unit", lang),
             icon=":material/badge:",

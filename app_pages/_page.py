@@ -38,6 +38,11 @@ def unit_name(row: dict[str, object] | None, lang: str) -> str:
     return str(row["name_vi"] if lang == "vi" else row["name_en"])
 
 
+def unit_label(row: dict[str, object] | None, lang: str) -> str:
+    """A unit's name, safe inside Markdown (it comes from the warehouse)."""
+    return escape_markdown(unit_name(row, lang))
+
+
 def scope_filter(filters: _ui.Filters, unit_id: str | None) -> UnitFilter:
     """The units a view sums over: the sidebar's filters, or the one unit chosen."""
     if unit_id:

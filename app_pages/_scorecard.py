@@ -33,6 +33,7 @@ SCORECARD_CODES: tuple[str, ...] = (
 """The unit-level rates a scorecard shows (each where the unit reports it)."""
 INDICATOR_PAGES: dict[str, str] = {
     "online_dossier_share": "app_pages/online.py",
+    "satisfaction_rate": "app_pages/satisfaction.py",
 }
 
 

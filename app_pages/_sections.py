@@ -298,6 +298,32 @@ def comparisons(view: View, key: str) -> None:
     st.caption(t("provinces_help", lang))
 
 
+def unit_table(view: View) -> pd.DataFrame | None:
+    """Every unit's standing in the scope (rank, peers, status against the target or the
+    milestone path); None before the year has a complete month."""
+    if view.through is None:
+        return None
+    ranking = cached.unit_ranking(
+        view.indicator.code,
+        view.filters.year,
+        view.through,
+        view.filters.unit_filter,
+        view.filters.as_of,
+    ).frame
+    return ranking_table(ranking, view.indicator, benchmark(view))
+
+
+def benchmark(view: View) -> float | None:
+    """What a unit is judged against: the year's target, or for disbursement the milestone
+    path to the month the figures are read to."""
+    tile = view.tile
+    if tile is None:
+        return None
+    if tile.expected_to_date is not None:
+        return tile.expected_to_date
+    return tile.target_value
+
+
 def ranking_and_map(
     view: View,
     key: str,
@@ -306,20 +332,14 @@ def ranking_and_map(
     volume_unit: str,
     volume_words: str,
     with_map: bool = True,
+    table: pd.DataFrame | None = None,
 ) -> pd.DataFrame | None:
     """Units ranked in their peer groups (small denominators flagged) and on the map; a
     row or a point opens the unit's scorecard. Returns the ranking table."""
     lang, indicator = view.filters.lang, view.indicator
-    if view.through is None:
+    table = table if table is not None else unit_table(view)
+    if table is None:
         return None
-    ranking = cached.unit_ranking(
-        indicator.code,
-        view.filters.year,
-        view.through,
-        view.filters.unit_filter,
-        view.filters.as_of,
-    ).frame
-    table = ranking_table(ranking, indicator, _target_value(view.tile))
     lines = _page.about(
         view.filters,
         "page_" + key,

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import _drill, _page, _sections, _ui
 from data_access import cached
-from i18n import escape_markdown, t
+from i18n import t
 from metrics.registry import get_indicator
 
 ONLINE = get_indicator("online_dossier_share")
@@ -72,6 +72,6 @@ if unit is None and procedure is None:
 elif unit is not None:
     st.page_link(
         _ui.SCORECARD_PAGE,
-        label=t("open_scorecard", lang, unit=escape_markdown(_page.unit_name(unit, lang))),
+        label=t("open_scorecard", lang, unit=_page.unit_label(unit, lang)),
         icon=":material/badge:",
     )

@@ -39,7 +39,7 @@ def _built_keys() -> set[str]:
     keys |= {f"peer_position_{p}" for p in ("top", "middle", "bottom", "unknown")}
     keys |= {f"chart_band_{level}" for level in ("80", "95")}
     keys |= {f"link_{p.value}" for p in LinkProblem}
-    keys |= {f"{page}_subtitle" for page in ("online", "unit")}
+    keys |= {f"{page}_subtitle" for page in ("online", "unit", "satisfaction")}
     assert "state" in SUBMISSION_COLUMNS
     return keys
 
