@@ -44,6 +44,12 @@ pages = {
             url_path="satisfaction",
         ),
         st.Page(
+            "app_pages/disbursement.py",
+            title=t("page_disbursement", lang),
+            icon=":material/account_balance:",
+            url_path="disbursement",
+        ),
+        st.Page(
             "app_pages/unit.py",
             title=t("page_unit", lang),
             icon=":material/badge:",

@@ -34,6 +34,7 @@ SCORECARD_CODES: tuple[str, ...] = (
 INDICATOR_PAGES: dict[str, str] = {
     "online_dossier_share": "app_pages/online.py",
     "satisfaction_rate": "app_pages/satisfaction.py",
+    "public_investment_disbursement": "app_pages/disbursement.py",
 }
 
 

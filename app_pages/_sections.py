@@ -15,7 +15,7 @@ from charts.comparison import make_groups_figure
 from charts.trend import make_trend_figure
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import basis_text, catalogue, fmt_month, fmt_pp, fmt_value, t
+from i18n import basis_text, catalogue, fmt_month, fmt_value, t
 from metrics.comparisons import GROUP_ORDER
 from metrics.freshness import check_freshness
 from metrics.overview import published_for_year
@@ -132,6 +132,7 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
     lang, indicator = view.filters.lang, view.indicator
     trend = trend_frame(view.series, view.filters.year, view.through)
     change = year_on_year(trend)
+    higher = indicator.direction == "higher"
     if change is None or view.tile is None:
         _ui.empty_state(lang, t("empty_indicator_year", lang, year=view.filters.year))
         return
@@ -140,9 +141,8 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
         st.metric(
             t("tile_result_month", lang, month=fmt_month(change.month, lang)),
             fmt_value(change.value, indicator.unit, lang, indicator.decimals),
-            delta=fmt_pp(change.change_pp, lang) if change.change_pp is not None else None,
+            **_ui.delta_args(change.change_pp, lang, higher_is_better=higher),
             delta_description=t("yoy_description", lang),
-            delta_color="normal" if indicator.direction == "higher" else "inverse",
             border=True,
         )
     gap = view.tile.gap
@@ -150,9 +150,8 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
         st.metric(
             t("tile_ytd_label", lang, year=view.filters.year),
             fmt_value(change.ytd, indicator.unit, lang, indicator.decimals),
-            delta=fmt_pp(gap, lang) if gap is not None else None,
+            **_ui.delta_args(gap, lang),
             delta_description=t("tile_gap_description", lang),
-            delta_color="normal" if indicator.direction == "higher" else "inverse",
             border=True,
         )
     for code in companions:
@@ -196,7 +195,7 @@ def _companion(view: View, indicator: Indicator) -> None:
     st.metric(
         t("companion_ytd", lang, indicator=indicator.short(lang)),
         fmt_value(value, indicator.unit, lang, indicator.decimals),
-        delta=fmt_pp(delta, lang) if delta is not None else None,
+        **_ui.delta_args(delta, lang, higher_is_better=indicator.direction == "higher"),
         delta_description=t("yoy_description", lang),
         border=True,
         help=indicator.text("definition", lang),

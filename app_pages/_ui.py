@@ -8,6 +8,7 @@ valid are ignored, dropped from the URL, and named in a warning on the page.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from i18n import (
     fmt_date,
     fmt_number,
     fmt_percent,
+    fmt_pp,
     fmt_signed,
     fmt_value,
     published_line,
@@ -787,3 +789,22 @@ def selected_objects(event: Any, layer: str) -> list[dict[str, Any]]:
     state: Any = event or {}
     objects = state.get("selection", {}).get("objects", {}) or {}
     return [dict(o) for o in objects.get(layer) or []]
+
+
+def delta_args(
+    change_pp: float | None, lang: str, *, higher_is_better: bool = True
+) -> dict[str, Any]:
+    """``st.metric``'s delta for a change in percentage points: the text in the reader's
+    format, and the arrow and colour from the number itself — Streamlit reads a delta's
+    sign from an ASCII hyphen, and the typographic minus (−) would show as a rise."""
+    if change_pp is None or math.isnan(change_pp):
+        return {"delta": None}
+    rounded = round(change_pp, 1)
+    arrow = "up" if rounded > 0 else "down" if rounded < 0 else "off"
+    good = rounded > 0 if higher_is_better else rounded < 0
+    colour = "gray" if rounded == 0 else "green" if good else "red"
+    return {
+        "delta": fmt_pp(change_pp, lang),
+        "delta_arrow": arrow,
+        "delta_color": colour,
+    }

@@ -83,3 +83,23 @@ def ranks_and_quartiles(values: pd.Series) -> tuple[pd.Series, float, float, flo
     ordered = sorted(values)
     p25, p75 = np.percentile(ordered, [25, 75])
     return ranks, float(p25), float(statistics.median(ordered)), float(p75)
+
+
+def figure_traces(app: AppTest) -> list[dict]:
+    """Every plotly trace on the page (arrays decoded: plotly sends numbers as typed
+    arrays, ``{"dtype": "f8", "bdata": …}``)."""
+    import base64
+    import json
+
+    def decode(value):
+        if isinstance(value, dict) and "bdata" in value:
+            raw = base64.b64decode(value["bdata"])
+            return np.frombuffer(raw, dtype=np.dtype(value["dtype"])).tolist()
+        return value
+
+    traces = []
+    for chart in app.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        for trace in spec.get("data", []):
+            traces.append({k: decode(v) for k, v in trace.items()})
+    return traces

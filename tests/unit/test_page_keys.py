@@ -39,7 +39,8 @@ def _built_keys() -> set[str]:
     keys |= {f"peer_position_{p}" for p in ("top", "middle", "bottom", "unknown")}
     keys |= {f"chart_band_{level}" for level in ("80", "95")}
     keys |= {f"link_{p.value}" for p in LinkProblem}
-    keys |= {f"{page}_subtitle" for page in ("online", "unit", "satisfaction")}
+    keys |= {f"{page}_subtitle" for page in ("online", "unit", "satisfaction", "disbursement")}
+    keys |= {"peer_group_all"}
     assert "state" in SUBMISSION_COLUMNS
     return keys
 

@@ -244,3 +244,22 @@ def test_a_download_carries_its_scope_and_stays_numbers():
         file_stem("dich-vu-cong", "Tỉnh Bà Rịa – Vũng Tàu (cũ)", "2026")
         == "dich-vu-cong-tinh-ba-ria-vung-tau-cu-2026"
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "higher_is_better", "arrow", "colour", "text"),
+    [
+        (-14.04, True, "down", "red", "−14,0 điểm phần trăm"),
+        (3.1, True, "up", "green", "+3,1 điểm phần trăm"),
+        (3.1, False, "up", "red", "+3,1 điểm phần trăm"),
+        (0.04, True, "off", "gray", "0,0 điểm phần trăm"),
+    ],
+)
+def test_a_fall_is_shown_as_a_fall(change, higher_is_better, arrow, colour, text):
+    """Regression: a delta written with the typographic minus (−14,0) was drawn as a green
+    rise, because Streamlit reads the sign from an ASCII hyphen."""
+    from app_pages._ui import delta_args
+
+    args = delta_args(change, "vi", higher_is_better=higher_is_better)
+    assert (args["delta_arrow"], args["delta_color"], args["delta"]) == (arrow, colour, text)
+    assert delta_args(None, "vi") == {"delta": None}

@@ -1,0 +1,130 @@
+"""The disbursement page in AppTest: every situation in both languages; the S-curve, the
+investors' capital and the plan's changes against this suite's own SQL; the published and
+national figures where the reference file has them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from tests.app.pages import SITUATIONS, figure_traces, frame, open_page
+
+OCT = dt.date(2026, 10, 1)
+
+
+@pytest.mark.parametrize("situation", list(SITUATIONS))
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, situation, lang):
+    app = open_page(
+        monkeypatch, demo_warehouse_url, "disbursement", lang=lang, **SITUATIONS[situation]
+    )
+    title = "Giải ngân đầu tư công" if lang == "vi" else "Public investment disbursement"
+    assert app.title[0].value == title
+    assert not app.error
+    assert app.get("plotly_chart")
+    assert app.metric
+
+
+def _s_curve_by_hand(url: str, year: int) -> pd.Series:
+    """Each month end's Σ disbursed ÷ Σ plans in force, every investor counted: one that
+    did not report keeps its last figure (this suite's own SQL and pandas)."""
+    reports = frame(
+        url,
+        "SELECT unit_id, period_month, numerator FROM observations "
+        "WHERE indicator_id = 'public_investment_disbursement' AND breakdown_key = '' "
+        "AND superseded_at IS NULL AND period_year = :year",
+        year=year,
+    )
+    plans = frame(
+        url,
+        "SELECT unit_id, effective_date, plan_billion_vnd FROM capital_plans "
+        "WHERE superseded_at IS NULL AND plan_year = :year",
+        year=year,
+    )
+    reports["period_month"] = pd.to_datetime(reports["period_month"])
+    plans["effective_date"] = pd.to_datetime(plans["effective_date"])
+    disbursed = reports.pivot(index="period_month", columns="unit_id", values="numerator")
+    disbursed = disbursed.ffill().fillna(0.0)
+    values = {}
+    for month in disbursed.index:
+        in_force = (
+            plans[plans["effective_date"] <= month + pd.offsets.MonthEnd(0)]
+            .sort_values("effective_date")
+            .groupby("unit_id")["plan_billion_vnd"]
+            .last()
+        )
+        values[month] = 100 * disbursed.loc[month, in_force.index].sum() / in_force.sum()
+    return pd.Series(values)
+
+
+def test_the_s_curve_equals_the_warehouse(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2026", lang="en")
+    curve = next(t for t in figure_traces(app) if t.get("name") == "2026")
+    expected = _s_curve_by_hand(demo_warehouse_url, 2026)
+    assert len(curve["y"]) == len(expected) == 10
+    assert curve["y"] == pytest.approx(expected.tolist(), abs=1e-9)
+    # Last year's curve on the same months, to the extension month.
+    last = next(t for t in figure_traces(app) if t.get("name") == "2025")
+    assert last["y"] == pytest.approx(_s_curve_by_hand(demo_warehouse_url, 2025).tolist())
+
+
+def test_the_investors_remaining_capital_equals_the_warehouse(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2026", lang="en")
+    table = next(d for d in app.dataframe if d.key == "investors-all").value
+    rows = frame(
+        demo_warehouse_url,
+        "SELECT u.name_en, o.numerator, p.plan_billion_vnd FROM observations o "
+        "JOIN units u ON u.unit_id = o.unit_id JOIN capital_plans p ON p.unit_id = o.unit_id "
+        "AND p.plan_year = 2026 AND p.superseded_at IS NULL "
+        "WHERE o.indicator_id = 'public_investment_disbursement' AND o.breakdown_key = '' "
+        "AND o.superseded_at IS NULL AND o.period_year = 2026 AND o.period_month = :month",
+        month=OCT,
+    ).assign(remaining=lambda f: f["plan_billion_vnd"] - f["numerator"])
+    largest = rows.sort_values("remaining", ascending=False).iloc[0]
+    first = table.iloc[0]
+    assert first["Unit"] == largest["name_en"]
+    assert first["Not yet disbursed (billion VND)"] == pytest.approx(round(largest["remaining"]))
+    # Needed per month: (95 % of the plan − disbursed) over November and December.
+    pace = (0.95 * largest["plan_billion_vnd"] - largest["numerator"]) / 2
+    assert first["Needed per month (billion VND)"] == pytest.approx(round(pace))
+    assert len(table) == 191
+
+
+def test_the_2025_plan_change_is_said_with_its_figures(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2025", lang="en")
+    plans = frame(
+        demo_warehouse_url,
+        "SELECT effective_date, SUM(plan_billion_vnd) AS plan FROM capital_plans "
+        "WHERE superseded_at IS NULL AND plan_year = 2025 GROUP BY effective_date "
+        "ORDER BY effective_date",
+    )
+    before, after = plans["plan"].tolist()
+    note = "\n".join(i.value for i in app.info)
+    assert f"**{after:,.0f} billion VND**" in note
+    assert f"(before: {before:,.0f} billion VND)" in note
+    assert "1 Jul 2025" in note
+
+
+def test_published_figures_and_the_2023_national_average_are_points(
+    monkeypatch, demo_warehouse_url
+):
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2025", lang="en")
+    published = next(t for t in figure_traces(app) if t.get("name") == "Published figure")
+    assert sorted(published["y"]) == [3.0, 45.2, 59.6, 91.4]
+    assert not any(t.get("name") == "National average" for t in figure_traces(app))
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2023", lang="en")
+    national = next(t for t in figure_traces(app) if t.get("name") == "National average")
+    assert national["y"] == [51.38]
+    published = next(t for t in figure_traces(app) if t.get("name") == "Published figure")
+    assert sorted(published["y"]) == [34.0, 70.0]
+
+
+def test_an_investor_row_opens_its_scorecard(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2026")
+    table = next(d for d in app.dataframe if d.key == "investors-all").value
+    app.session_state["investors-all"] = {"selection": {"rows": [0], "columns": []}}
+    app.run()
+    assert app.title[0].value == "Đơn vị"
+    assert app.subheader[0].value == table.iloc[0, 0]
