@@ -50,6 +50,12 @@ pages = {
             url_path="disbursement",
         ),
         st.Page(
+            "app_pages/economy.py",
+            title=t("page_economy", lang),
+            icon=":material/memory:",
+            url_path="digital-economy",
+        ),
+        st.Page(
             "app_pages/unit.py",
             title=t("page_unit", lang),
             icon=":material/badge:",

@@ -19,9 +19,10 @@ from charts.common import (
 )
 from i18n import t
 from metrics.palette import GROUP_COLORS
+from metrics.reference import MERGER_DATE
 from metrics.registry import Indicator
 
-MERGER_DAY = dt.date(2025, 7, 1)
+MERGER_DAY = MERGER_DATE
 
 
 def make_groups_figure(

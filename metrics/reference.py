@@ -6,6 +6,8 @@ all read them from here.
 
 from __future__ import annotations
 
+import datetime as dt
+
 FORMER_PROVINCES: dict[str, tuple[str, str]] = {
     "ho_chi_minh_old": ("TP.HCM (cũ)", "Former HCMC"),
     "binh_duong": ("Tỉnh Bình Dương (cũ)", "Former Bình Dương province"),
@@ -18,3 +20,6 @@ COMMUNE_LEVEL_TYPES: tuple[str, ...] = ("ward", "commune", "special_zone")
 
 LEAF_UNIT_TYPES: tuple[str, ...] = (*COMMUNE_LEVEL_TYPES, "department", "investor")
 """The units observations are reported for (city figures sum over these), in filter order."""
+
+MERGER_DATE = dt.date(2025, 7, 1)
+"""The day the three territories became one city (the 168 units' first day)."""

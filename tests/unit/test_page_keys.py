@@ -39,7 +39,14 @@ def _built_keys() -> set[str]:
     keys |= {f"peer_position_{p}" for p in ("top", "middle", "bottom", "unknown")}
     keys |= {f"chart_band_{level}" for level in ("80", "95")}
     keys |= {f"link_{p.value}" for p in LinkProblem}
-    keys |= {f"{page}_subtitle" for page in ("online", "unit", "satisfaction", "disbursement")}
+    keys |= {
+        f"{page}_subtitle" for page in ("online", "unit", "satisfaction", "disbursement", "economy")
+    }
+    keys |= {
+        f"sector_group_{g}"
+        for g in ("agriculture", "industry_construction", "services", "product_taxes")
+    }
+    keys |= {"unit_value_trillion_vnd"}
     keys |= {"peer_group_all"}
     assert "state" in SUBMISSION_COLUMNS
     return keys

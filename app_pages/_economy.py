@@ -1,0 +1,340 @@
+"""The digital-economy page's sections: the figures of the year, both bases side by side,
+GRDP by sector, and the path to the targets with the growth it needs."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _page, _rankings, _ui
+from charts.economy import make_basis_figure, make_grdp_figure, make_path_figure
+from data_access import cached
+from data_access.queries import UnitFilter
+from i18n import basis_text, fmt_number, fmt_percent, fmt_value, t
+from metrics.digital import (
+    annual_values,
+    nominal_growth,
+    observed_relative_growth,
+    path_to_targets,
+)
+from metrics.overview import published_for_year
+from metrics.registry import Indicator, get_indicator
+
+ICT = get_indicator("digital_economy_share_grdp")
+STATISTICS = get_indicator("digital_economy_share_grdp_statistics")
+GRDP = get_indicator("grdp_current_prices")
+SECTOR_GROUPS: tuple[str, ...] = (
+    "agriculture",
+    "industry_construction",
+    "services",
+    "product_taxes",
+)
+
+
+def annual(indicator: Indicator, filters: _ui.Filters) -> tuple[pd.DataFrame, bool]:
+    """An indicator's annual values (quarters summed) and whether they are demo data."""
+    series = cached.scope_series(indicator.code, UnitFilter(), filters.as_of).frame
+    series = series[series["period_year"] <= filters.year]
+    return annual_values(series), bool(series["is_demo"].any()) if not series.empty else False
+
+
+def _published_points(indicator: Indicator, published: pd.DataFrame, lang: str) -> pd.DataFrame:
+    rows = published_for_year(published, indicator, None)
+    records = [
+        {
+            "year": int(pd.Timestamp(row["period_start"]).year),
+            "value": float(row["value"]),
+            "text": fmt_value(
+                float(row["value"]),
+                indicator.unit,
+                lang,
+                2 if round(float(row["value"]), 1) != round(float(row["value"]), 2) else 1,
+            ),
+            "label": basis_text(str(row["basis"]), lang)
+            + " — "
+            + t(f"published_kind_{row['kind']}", lang),
+        }
+        for row in rows.to_dict("records")
+    ]
+    return pd.DataFrame(records, columns=["year", "value", "text", "label"])
+
+
+def _targets(lang: str, last_year: int) -> pd.DataFrame:
+    records = [
+        {
+            "year": target.year,
+            "value": target.value,
+            "text": f"≥ {fmt_percent(target.value, lang, 0)}",
+            "label": target.source_vi if lang == "vi" else target.source_en,
+        }
+        for target in ICT.targets
+        if target.is_year_end and target.year <= max(last_year, 2030)
+    ]
+    return pd.DataFrame(records, columns=["year", "value", "text", "label"])
+
+
+def headline(filters: _ui.Filters, ict: pd.DataFrame, statistics: pd.DataFrame) -> None:
+    """The year's share (to date, preliminary), the last complete year against its own
+    target, and the statistics office's latest figure — never mixed."""
+    lang, year = filters.lang, filters.year
+    this = ict[ict["year"] == year]
+    complete = ict[ict["is_complete"].astype(bool)]
+    columns = st.columns(4)
+    if not this.empty:
+        row = this.iloc[-1]
+        in_force = ICT.year_end_target(year)
+        target = in_force.target.value if in_force else None
+        label = (
+            t("economy_year_label", lang, year=year)
+            if bool(row["is_complete"])
+            else t("economy_ytd_label", lang, year=year, quarters=int(row["quarters"]))
+        )
+        with columns[0]:
+            st.metric(
+                label,
+                fmt_value(float(row["value"]), ICT.unit, lang, ICT.decimals),
+                **_ui.delta_args(float(row["value"]) - target if target else None, lang),
+                delta_description=t("economy_vs_target", lang, year=year),
+                border=True,
+            )
+    if not complete.empty:
+        last = complete.iloc[-1]
+        last_year = int(last["year"])
+        if last_year != year:
+            in_force = ICT.year_end_target(last_year)
+            target = in_force.target.value if in_force else None
+            with columns[1]:
+                st.metric(
+                    t("economy_year_label", lang, year=last_year),
+                    fmt_value(float(last["value"]), ICT.unit, lang, ICT.decimals),
+                    **_ui.delta_args(float(last["value"]) - target if target else None, lang),
+                    delta_description=t("economy_vs_target", lang, year=last_year),
+                    border=True,
+                )
+    done = statistics[statistics["is_complete"].astype(bool)]
+    if not done.empty:
+        with columns[2]:
+            st.metric(
+                t("economy_statistics_label", lang, year=int(done.iloc[-1]["year"])),
+                fmt_value(float(done.iloc[-1]["value"]), STATISTICS.unit, lang, 1),
+                border=True,
+                help=STATISTICS.text("definition", lang),
+            )
+    grdp, _ = annual(GRDP, filters)
+    grdp_done = grdp[grdp["is_complete"].astype(bool)]
+    if not grdp_done.empty:
+        latest = int(grdp_done.iloc[-1]["year"])
+        growth = nominal_growth(grdp_done, latest)
+        with columns[3]:
+            st.metric(
+                t("economy_grdp_label", lang, year=latest),
+                fmt_number(float(grdp_done.iloc[-1]["numerator"]) / 1000, lang, 0),
+                **_ui.delta_args(100 * growth if growth is not None else None, lang),
+                delta_description=t("economy_nominal_growth", lang),
+                border=True,
+            )
+
+
+def bases(filters: _ui.Filters, ict: pd.DataFrame, statistics: pd.DataFrame) -> None:
+    """Both published bases side by side, each its own chart labelled with its method."""
+    lang = filters.lang
+    published = _page.published_now(filters)
+    left, right = st.columns(2)
+    with left:
+        _ui.show_figure(
+            make_basis_figure(
+                ict,
+                ICT,
+                lang,
+                title=t("economy_basis_title", lang, basis=ICT.text("basis", lang)),
+                published=_published_points(ICT, published, lang),
+                targets=_targets(lang, filters.year),
+            ),
+            key="basis-ict",
+        )
+        st.caption(t("economy_ict_help", lang))
+    with right:
+        _ui.show_figure(
+            make_basis_figure(
+                statistics,
+                STATISTICS,
+                lang,
+                title=t("economy_basis_title", lang, basis=STATISTICS.text("basis", lang)),
+                published=_published_points(STATISTICS, published, lang),
+            ),
+            key="basis-statistics",
+        )
+        st.caption(t("economy_statistics_help", lang))
+
+
+def _group(attributes: object) -> str:
+    try:
+        return str(json.loads(str(attributes)).get("group", "services"))
+    except (json.JSONDecodeError, AttributeError):
+        return "services"
+
+
+def sectors(filters: _ui.Filters, is_demo: bool) -> None:
+    """GRDP by sector group over the years, and the selected year's sectors (their shares
+    add up to 100 %, with the product taxes less subsidies as their own line)."""
+    lang = filters.lang
+    rows = cached.breakdown_by_year(GRDP.code, "sector", UnitFilter(), filters.as_of).frame
+    rows = rows[rows["period_year"] <= filters.year]
+    if rows.empty:
+        _ui.empty_state(lang, t("economy_sectors_empty", lang))
+        return
+    rows = rows.assign(group=rows["attributes_json"].map(_group))
+    grouped = (
+        rows.groupby(["period_year", "group"])["amount"]
+        .sum()
+        .reset_index()
+        .rename(columns={"period_year": "year"})
+    )
+    published = published_for_year(_page.published_now(filters), GRDP, None)
+    points = pd.DataFrame(
+        {
+            "year": published["period_start"].dt.year,
+            "value": published["value"],
+            "label": [
+                basis_text(str(b), lang) + " — " + t(f"published_kind_{k}", lang)
+                for b, k in zip(published["basis"], published["kind"], strict=True)
+            ],
+        }
+    )
+    quarters_by_year = rows.groupby("period_year")["n_periods"].max()
+    partial = {
+        year: t("economy_partial_year", lang, year=year, quarters=quarters)
+        for year, quarters in zip(
+            quarters_by_year.index.astype(int), quarters_by_year.astype(int), strict=True
+        )
+        if quarters < 4
+    }
+    _ui.show_figure(
+        make_grdp_figure(
+            grouped,
+            lang,
+            title=t("economy_grdp_title", lang),
+            groups={g: t(f"sector_group_{g}", lang) for g in SECTOR_GROUPS},
+            published=points,
+            year_labels=partial,
+        ),
+        key="grdp",
+    )
+    shown_year = int(rows["period_year"].max())
+    year_rows = rows[rows["period_year"] == shown_year]
+    quarters = int(year_rows["n_periods"].max())
+    st.markdown(
+        t("economy_sectors_year", lang, year=shown_year)
+        + (" " + t("economy_quarters_so_far", lang, quarters=quarters) if quarters < 4 else "")
+    )
+    name = "name_vi" if lang == "vi" else "name_en"
+    frame = pd.DataFrame(
+        {
+            t("col_sector", lang): year_rows[name],
+            t("col_sector_group", lang): [t(f"sector_group_{g}", lang) for g in year_rows["group"]],
+            t("col_amount_bvnd", lang): year_rows["amount"].round(0),
+            t("col_share_pct", lang): year_rows["share_pct"].round(1),
+        }
+    )
+    st.dataframe(_rankings._styled(frame, lang), hide_index=True, width="stretch")
+    st.caption(t("economy_sectors_help", lang))
+    _page.download(
+        frame,
+        filters,
+        stem="grdp-nganh",
+        scope=t("scope_whole_city", lang),
+        key="sectors",
+        lines=_page.about(
+            filters,
+            "page_economy",
+            scope=t("scope_whole_city", lang),
+            data_as_of=None,
+            is_demo=is_demo,
+        ),
+    )
+
+
+def path(filters: _ui.Filters, ict: pd.DataFrame) -> None:
+    """The path to 25 / 30 / 40 % from the latest complete year, and the growth the
+    digital economy needs relative to the rest of GRDP."""
+    lang = filters.lang
+    complete = ict[ict["is_complete"].astype(bool)]
+    if complete.empty:
+        _ui.empty_state(lang, t("economy_path_empty", lang))
+        return
+    base = complete.iloc[-1]
+    base_year, base_value = int(base["year"]), float(base["value"])
+    ahead = path_to_targets(ICT, base_year, base_value)
+    _ui.show_figure(
+        make_path_figure(
+            ict,
+            ICT,
+            lang,
+            title=t("economy_path_title", lang, year=base_year),
+            path=ahead,
+            base_year=base_year,
+            base_value=base_value,
+        ),
+        key="path",
+    )
+    grdp, _ = annual(GRDP, filters)
+    growth = nominal_growth(grdp, base_year)
+    history = observed_relative_growth(complete)
+    table = pd.DataFrame(
+        {
+            t("col_target_year", lang): ahead["year"].astype(int).astype(str),
+            t("col_target_pct", lang): ahead["target"],
+            t("col_gap_pp", lang): ahead["gap_pp"].round(1),
+            t("col_years_left", lang): ahead["years"],
+            t("col_pp_per_year", lang): ahead["pp_per_year"].round(2),
+            t("col_relative_growth_pct", lang): (100 * ahead["relative_growth"]).round(1),
+        }
+    )
+    if growth is not None:
+        table[t("col_digital_growth_pct", lang)] = (
+            100 * ((1 + growth) * (1 + ahead["relative_growth"]) - 1)
+        ).round(1)
+    st.dataframe(_rankings._styled(table, lang), hide_index=True, width="stretch")
+    recent = (
+        t(
+            "economy_recent_relative",
+            lang,
+            years=", ".join(
+                f"{int(r['year'])}: {fmt_number(100 * r['relative_growth'], lang, 1)}%"
+                for r in history.tail(3).to_dict("records")
+            ),
+        )
+        if not history.empty
+        else ""
+    )
+    st.markdown(
+        t("economy_growth_explained", lang, year=base_year, value=fmt_percent(base_value, lang))
+        + (" " + recent if recent else "")
+        + (
+            " "
+            + t(
+                "economy_growth_assumed",
+                lang,
+                growth=fmt_number(100 * growth, lang, 1),
+                year=base_year,
+            )
+            if growth is not None
+            else ""
+        )
+    )
+    _page.download(
+        table,
+        filters,
+        stem="kinh-te-so-lo-trinh",
+        scope=t("scope_whole_city", lang),
+        key="path",
+        lines=_page.about(
+            filters,
+            "page_economy",
+            scope=t("scope_whole_city", lang),
+            data_as_of=None,
+            is_demo=True,
+        ),
+    )
