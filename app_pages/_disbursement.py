@@ -108,6 +108,7 @@ def headline(view: _sections.View) -> None:
         freshness=freshness,
         is_demo=view.is_demo,
         published=view.published,
+        projection=tile.projection,
     )
 
 

@@ -18,6 +18,7 @@ from metrics.clock import month_end
 from metrics.comparisons import published_known_by
 from metrics.export import file_stem, to_csv_bytes, to_xlsx_bytes
 from metrics.freshness import FreshnessCheck
+from metrics.projection import Projection
 from metrics.reference import FORMER_PROVINCES
 from metrics.registry import Indicator
 
@@ -71,8 +72,10 @@ def facts(
     freshness: FreshnessCheck | None,
     is_demo: bool,
     published: pd.DataFrame,
+    projection: Projection | None = None,
 ) -> None:
-    """One line under a section title: data as of, freshness, demo data, definition."""
+    """One line under a section title: data as of, freshness, demo data, and the info
+    drawer (definition, sources, and the projection's method and backtest figures)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         if as_of_month is not None:
             st.caption(t("as_of", lang, date=fmt_date(month_end(as_of_month.date()), lang)))
@@ -80,7 +83,7 @@ def facts(
             _ui.freshness_badge(freshness, lang, indicator)
         if is_demo:
             st.badge(t("demo_badge", lang), icon=":material/science:", color="violet")
-        _ui.indicator_info(indicator, lang, published)
+        _ui.indicator_info(indicator, lang, published, projection)
 
 
 def demo_notice(lang: str, is_demo: bool) -> None:

@@ -181,6 +181,7 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
         freshness=freshness,
         is_demo=view.is_demo,
         published=view.published,
+        projection=tile.projection,
     )
 
 

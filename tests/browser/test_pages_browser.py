@@ -1,0 +1,165 @@
+"""The indicator pages and the scorecard in a real browser (headless Chromium): at tablet and
+desktop sizes each draws its charts and, where it has one, the map — with every request to
+anywhere but the app refused, so the map must draw offline — and shows no error; a point on
+the map opens that unit's scorecard.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+from tests.browser.test_overview_browser import (
+    APP_IS_IDLE,
+    CHROMIUM_ARGS,
+    HORIZONTAL_EXTENTS,
+    SCREENSHOT_DIR,
+    SETTLE_TIMEOUT_MS,
+)
+
+pytestmark = pytest.mark.browser
+
+SIZES = [(820, 1180), (1366, 1024)]
+# path, charts at least, has a map
+PAGES = {
+    "online-services": (4, True),
+    "satisfaction": (4, True),
+    "disbursement": (3, True),
+    "digital-economy": (4, False),
+    "unit?unit=26737": (2, False),
+}
+ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+MAP = '[data-testid="stDeckGlJsonChart"]'
+DRAWN = """(charts) => {
+    if (document.querySelector('[data-testid="stException"]')) return true;
+    return document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: Path) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def _offline(page: Page, base_url: str) -> list[str]:
+    """Refuse every request that does not go to the app; return the refused addresses."""
+    refused: list[str] = []
+
+    def handle(route: Route) -> None:
+        url = route.request.url
+        if url.startswith((base_url, "data:", "blob:")):
+            route.continue_()
+        else:
+            refused.append(url)
+            route.abort()
+
+    page.route("**/*", handle)
+    return refused
+
+
+def _open(page: Page, url: str, charts: int) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector('[data-testid="stApp"]', timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(DRAWN, arg=charts, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_timeout(1500)  # deck.gl draws on the next animation frames
+
+
+def _coloured_pixels(image: Image.Image) -> int:
+    """Pixels clearly not white or grey (the status colours of the points)."""
+    rgb = image.convert("RGB")
+    count = 0
+    for red, green, blue in rgb.getdata():
+        if max(red, green, blue) - min(red, green, blue) > 60:
+            count += 1
+    return count
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("path", list(PAGES))
+def test_the_page_draws_its_charts_and_map_offline(
+    app_server: str, browser: Browser, path: str, size: tuple[int, int]
+) -> None:
+    charts, has_map = PAGES[path]
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    refused = _offline(page, app_server)
+    try:
+        _open(page, f"{app_server}/{path}", charts)
+        errors = page.locator(ERRORS)
+        assert errors.count() == 0, errors.all_inner_texts()
+        assert "Traceback" not in page.locator("body").inner_text()
+        assert page.locator(".js-plotly-plot").count() >= charts
+        widths = page.evaluate(HORIZONTAL_EXTENTS)
+        assert widths["document"] <= widths["window"] + 1, widths
+        if has_map:
+            deck = page.locator(MAP).first
+            deck.scroll_into_view_if_needed()
+            page.wait_for_timeout(1500)
+            assert deck.locator("canvas").count() >= 1
+            shot = Image.open(io.BytesIO(deck.screenshot()))
+            # 168 points in their status colours, drawn with no tile server to reach.
+            assert _coloured_pixels(shot) > 400, "the map's points were not drawn"
+        name = path.split("?")[0]
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{size[0]}x{size[1]}.png"))
+        # Nothing the pages draw needs the internet (the tab's icon is Streamlit's own
+        # page-config icon, fetched from Google's font service, and is left aside here).
+        outside = [u for u in refused if "materialsymbolsrounded" not in u]
+        assert outside == [], outside
+    finally:
+        context.close()
+
+
+def test_a_point_on_the_map_opens_the_units_scorecard(app_server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1366, "height": 1024})
+    page = context.new_page()
+    _offline(page, app_server)
+    try:
+        _open(page, f"{app_server}/online-services", 4)
+        deck = page.locator(MAP).first
+        deck.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        box = deck.bounding_box()
+        assert box is not None
+        shot = Image.open(io.BytesIO(deck.screenshot())).convert("RGB")
+        # Click the first clearly coloured pixel found scanning from the map's middle.
+        width, height = shot.size
+        target = None
+        for dy in range(0, height // 2, 3):
+            for y in (height // 2 - dy, height // 2 + dy):
+                for x in range(width // 4, 3 * width // 4, 3):
+                    r, g, b = shot.getpixel((x, y))
+                    if max(r, g, b) - min(r, g, b) > 80:
+                        target = (x, y)
+                        break
+                if target:
+                    break
+            if target:
+                break
+        assert target is not None, "no point found on the map"
+        page.mouse.click(box["x"] + target[0], box["y"] + target[1])
+        page.wait_for_function(
+            "() => window.location.pathname.endsWith('/unit') "
+            "&& window.location.search.includes('unit=')",
+            timeout=SETTLE_TIMEOUT_MS,
+        )
+        page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+        assert page.locator("h1").first.inner_text() == "Đơn vị"
+        unit_link = page.url
+        other = context.new_page()
+        _open(other, unit_link, 2)
+        assert other.locator("h3").first.inner_text() == page.locator("h3").first.inner_text()
+    finally:
+        context.close()
