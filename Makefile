@@ -3,6 +3,7 @@
 #   make run      the app on http://localhost:8501, with the demo warehouse built if missing
 #   make test     the whole test suite (PostgreSQL and browser tests skip when unavailable)
 #   make lint     ruff (lint and format check) and mypy
+#   make mutation mutation testing (mutmut) of metrics/, data_access/ and the escaping; its score
 #   make demo     rebuild the embedded demo warehouse (refused when DASHBOARD_DB_URL is set)
 #   make migrate  create or upgrade the warehouse schema (DASHBOARD_DB_URL or the default)
 #   make clean    remove the virtual environment, caches and test artifacts
@@ -14,6 +15,8 @@ PORT ?= 8501
 PYTEST_ARGS ?= -n 2 --dist loadfile
 # Appended to PYTEST_ARGS, e.g. make test PYTEST_EXTRA="-k overview" or "--junitxml=...".
 PYTEST_EXTRA ?=
+# make mutation MUTANTS="metrics.clock*": only these mutants (default: all; see pyproject.toml).
+MUTANTS ?=
 
 # One BLAS thread per process: the ETS fits are small, and on 2 cores OpenBLAS's own
 # threads made each projection 5-10 times slower and erratic under load.
@@ -28,7 +31,7 @@ STAMP_RUNTIME := $(VENV)/.stamp-runtime
 STAMP_DEV := $(VENV)/.stamp-dev
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run demo demo-embedded test lint migrate clean
+.PHONY: run demo demo-embedded test lint mutation migrate clean
 
 run: $(STAMP_RUNTIME)
 	$(PY) -m data_access.migrate
@@ -65,8 +68,15 @@ lint: $(STAMP_DEV)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# A developer command, not part of `make test`: mutmut copies the code to mutants/, runs
+# the fast tests once to see which reach which function, then each mutant against those.
+# Results are kept in mutants/ and only changed functions are run again.
+mutation: $(STAMP_DEV)
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(PY) scripts/mutation_report.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache artifacts mutants
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 # On Debian, `python3 -m venv` needs the python3-venv package (ensurepip). Install it when

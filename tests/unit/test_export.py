@@ -1,0 +1,75 @@
+"""Downloads (metrics/export.py): exactly the table shown, safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from metrics.export import FORMULA_PREFIXES, neutralise_formulas, to_csv_bytes, to_xlsx_bytes
+
+
+@pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
+def test_a_cell_a_spreadsheet_would_run_gets_an_apostrophe(prefix: str) -> None:
+    """Regression: the formula guard was never called by a test; a no-op survived."""
+    frame = pd.DataFrame({"name": [f'{prefix}HYPERLINK("http://x")', "Phường Tân Định"]})
+    out = neutralise_formulas(frame)
+    assert out["name"].tolist() == [f'\'{prefix}HYPERLINK("http://x")', "Phường Tân Định"]
+    assert frame["name"].iloc[0].startswith(prefix)  # the input is untouched
+
+
+def test_the_prefixes_are_the_spreadsheet_ones() -> None:
+    assert set(FORMULA_PREFIXES) == {"=", "+", "-", "@", "\t", "\r"}
+
+
+def test_numbers_and_text_inside_are_left_alone() -> None:
+    frame = pd.DataFrame({"value": [-1.5, 2.0], "note": ["a=b", "x-1"], "n": [-3, 4]})
+    out = neutralise_formulas(frame)
+    assert out["value"].tolist() == [-1.5, 2.0]
+    assert out["n"].tolist() == [-3, 4]
+    assert out["note"].tolist() == ["a=b", "x-1"]
+
+
+def test_a_text_column_with_gaps_keeps_them() -> None:
+    out = neutralise_formulas(pd.DataFrame({"name": ["=1", None, 3]}, dtype=object))
+    assert out["name"].tolist() == ["'=1", None, 3]
+
+
+def test_csv_is_utf8_with_a_byte_order_mark_and_guarded() -> None:
+    frame = pd.DataFrame(
+        {"Đơn vị": ["=cmd|' /C calc'!A0", "Xã Bình Mỹ"], "Tỷ lệ (%)": [-2.5, 61.0]}
+    )
+    data = to_csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.decode("utf-8-sig").splitlines() == [
+        "Đơn vị,Tỷ lệ (%)",
+        "'=cmd|' /C calc'!A0,-2.5",
+        "Xã Bình Mỹ,61.0",
+    ]
+
+
+def test_xlsx_holds_the_same_cells_guarded_in_one_named_sheet() -> None:
+    frame = pd.DataFrame({"Đơn vị": ["@SUM(A1)", "Phường Sài Gòn"], "Tỷ lệ (%)": [-2.5, 61.0]})
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame, "tong-quan")))
+    assert book.sheetnames == ["tong-quan"]
+    rows = list(book["tong-quan"].iter_rows(values_only=True))
+    assert rows == [("Đơn vị", "Tỷ lệ (%)"), ("'@SUM(A1)", -2.5), ("Phường Sài Gòn", 61.0)]
+
+
+def test_xlsx_sheet_names_are_cut_to_31_characters_and_default_to_data() -> None:
+    frame = pd.DataFrame({"a": [1]})
+    long_name = "x" * 40
+    assert openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame, long_name))).sheetnames == [
+        "x" * 31
+    ]
+    assert openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame))).sheetnames == ["data"]
+
+
+def test_xlsx_columns_are_as_wide_as_their_longest_cell_up_to_60() -> None:
+    frame = pd.DataFrame({"ab": ["x" * 10, "y"], "c": ["z" * 100, "w"], "long header": [1, 2]})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active
+    widths = [sheet.column_dimensions[letter].width for letter in "ABC"]
+    # longest of header and cells, + 2; capped at 60 (xlsxwriter stores widths + 0.71)
+    assert [round(w) for w in widths] == [round(12 + 0.71), round(60 + 0.71), round(13 + 0.71)]
