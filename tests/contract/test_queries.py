@@ -324,3 +324,40 @@ def test_the_latest_data_year_counts_only_months_that_have_ended(small_warehouse
             queries.latest_data_year(conn, ["online_dossier_share"], dt.date(2026, 12, 1)) == 2026
         )
         assert queries.latest_data_year(conn, ["online_dossier_share"], dt.date(2027, 1, 1)) == 2027
+
+
+def test_the_small_queries_count_what_is_there(small_warehouse):
+    with small_warehouse.connect() as conn:
+        # Current rows: September 3, October re-sent 2, disbursement 2 (superseded ones left out).
+        assert queries.observation_count(conn) == 7
+        assert queries.warehouse_check(conn) is True
+        units = queries.unit_list(conn)
+    assert len(units) == 1 + 3 + 168
+    assert units["unit_id"].is_unique
+    # By type, then by Vietnamese name: the city first ("city" < "commune" < ...).
+    assert units["unit_type"].tolist() == sorted(units["unit_type"].tolist())
+    assert units.iloc[0][["unit_id", "name_vi"]].tolist() == ["city", "Thành phố Hồ Chí Minh"]
+
+
+def test_published_figures_are_typed_and_filtered(small_warehouse):
+    with small_warehouse.begin() as conn:
+        writes.replace_published_figures(conn)
+    with small_warehouse.connect() as conn:
+        everything = queries.published(conn)
+        satisfaction = queries.published(conn, "satisfaction_rate")
+        nothing = queries.published(conn, "no_such_indicator")
+    expected = writes.read_published_figures()
+    assert len(everything) == len(expected)
+    assert set(satisfaction["indicator_code"]) == {"satisfaction_rate"}
+    assert len(satisfaction) == int((expected["indicator_code"] == "satisfaction_rate").sum())
+    assert satisfaction["period_end"].is_monotonic_increasing
+    assert str(everything["period_start"].dtype).startswith("datetime64")
+    assert everything["value"].dtype == "float64"
+    assert everything["plan_billion_vnd"].dtype == "float64"
+    # 91.72 % for July-September 2025, as published (Decision 766 index).
+    row = satisfaction.loc[satisfaction["value"] == 91.72].iloc[0]
+    assert (row["period_start"], row["period_end"]) == (
+        pd.Timestamp("2025-07-01"),
+        pd.Timestamp("2025-09-30"),
+    )
+    assert nothing.empty and "period_end" in nothing.columns

@@ -69,3 +69,46 @@ def test_an_engine_pushed_out_of_the_cache_is_disposed(monkeypatch, tmp_path):
     assert len(disposed) == 1, "the oldest of five engines leaves a four-entry cache"
     cached.engine_for.clear()
     assert len(disposed) == 5
+
+
+def test_the_warehouse_url_comes_from_the_environment_first(monkeypatch):
+    from data_access.engine import default_url
+
+    monkeypatch.setenv("DASHBOARD_DB_URL", "sqlite:////tmp/from-the-environment.sqlite")
+    assert cached.warehouse_url() == "sqlite:////tmp/from-the-environment.sqlite"
+    monkeypatch.delenv("DASHBOARD_DB_URL")
+    assert cached.warehouse_url() == default_url()
+
+
+def test_a_cached_tile_is_keyed_on_the_day():
+    """The same series read on two days: the day decides which month has ended."""
+    months = pd.date_range("2026-01-01", "2026-10-01", freq="MS")
+    series = pd.DataFrame(
+        {
+            "period_year": 2026,
+            "period_month": months,
+            "numerator": 60.0,
+            "denominator": 100.0,
+            "n_units": 100,
+        }
+    )
+    october = cached.headline_tile(series, "online_dossier_share", 2026, dt.date(2026, 11, 28))
+    september = cached.headline_tile(series, "online_dossier_share", 2026, dt.date(2026, 10, 20))
+    assert october is not None and september is not None
+    assert october.as_of_month == pd.Timestamp("2026-10-01")
+    assert september.as_of_month == pd.Timestamp("2026-09-01")
+
+
+def test_the_latest_data_year_of_an_unreachable_warehouse_is_unknown(monkeypatch):
+    monkeypatch.setenv("DASHBOARD_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert cached.latest_data_year(dt.date(2026, 10, 1)) is None
+
+
+def test_last_good_results_are_remembered_per_warehouse(monkeypatch):
+    url = "sqlite:////tmp/remembered-per-warehouse.sqlite"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    assert not cached.has_last_good()
+    cached._fetch(("test", url, "x"), lambda: (pd.DataFrame({"a": [1]}), dt.datetime(2026, 1, 1)))
+    assert cached.has_last_good()
+    monkeypatch.setenv("DASHBOARD_DB_URL", url + "-other")
+    assert not cached.has_last_good()
