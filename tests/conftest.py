@@ -72,10 +72,22 @@ def test_today() -> date:
 test_today.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 
+def city_moment(day: date, hour: int = 10) -> dt.datetime:
+    """``hour`` o'clock on ``day`` in Ho Chi Minh City, as a UTC moment.
+
+    Given in UTC on purpose: time-machine travelling to a moment with a named zone would also
+    make that zone the process's local zone, and code that used the machine's local zone
+    instead of the city's would then pass unnoticed.
+    """
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=CITY_TIMEZONE).astimezone(dt.UTC)
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Pin the clock for the whole session (every xdist worker pins its own)."""
-    moment = dt.datetime.combine(test_today(), dt.time(10, 0), tzinfo=CITY_TIMEZONE)
-    traveller = time_machine.travel(moment, tick=True)
+    """Pin the clock for the whole session (every xdist worker pins its own), in a process
+    whose local zone is UTC, as on the servers, not the city's."""
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    traveller = time_machine.travel(city_moment(test_today()), tick=True)
     traveller.start()
     config.stash[_CLOCK_KEY] = traveller
 

@@ -19,12 +19,12 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from data_access.engine import PROJECT_ROOT
-from metrics.clock import CITY_TIMEZONE
+from tests.conftest import city_moment
 
 APP = str(PROJECT_ROOT / "app.py")
 GOLDEN_DAY = dt.date(2026, 11, 28)
 """The day the golden file was made on: the Overview's freshness badges depend on it."""
-GOLDEN_MOMENT = dt.datetime.combine(GOLDEN_DAY, dt.time(10, 0), tzinfo=CITY_TIMEZONE)
+GOLDEN_MOMENT = city_moment(GOLDEN_DAY)
 
 
 class _RecordingStorage(MemoryMediaFileStorage):

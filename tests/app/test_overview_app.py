@@ -14,10 +14,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_access.engine import PROJECT_ROOT, make_engine
-from metrics.clock import CITY_TIMEZONE
 from metrics.registry import HEADLINE_CODES
 from tests.app.reading import GOLDEN_MOMENT, find_block, read_block
 from tests.app.test_overview_golden import VIEWS
+from tests.conftest import city_moment
 
 YEAR = 2026
 APP = str(PROJECT_ROOT / "app.py")
@@ -114,7 +114,7 @@ def test_a_year_without_data_shows_an_empty_state(monkeypatch, time_machine, dem
     """Regression: the test asserted four metrics. A year offered but without figures (2027,
     once the calendar is there; the demo ends in October 2026) shows, in each tile, the
     empty state and nothing else, and no attention list."""
-    time_machine.move_to(dt.datetime(2027, 6, 15, 10, 0, tzinfo=CITY_TIMEZONE))
+    time_machine.move_to(city_moment(dt.date(2027, 6, 15)))
     app = _run(monkeypatch, demo_warehouse_url, year="2027", lang="en")
     assert app.session_state["year"] == 2027
     assert not app.metric

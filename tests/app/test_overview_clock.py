@@ -13,13 +13,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_access.engine import PROJECT_ROOT
-from metrics.clock import CITY_TIMEZONE
+from tests.conftest import city_moment
 
 APP = str(PROJECT_ROOT / "app.py")
 
 
 def _at(time_machine, day: dt.date) -> None:
-    time_machine.move_to(dt.datetime.combine(day, dt.time(10, 0), tzinfo=CITY_TIMEZONE))
+    time_machine.move_to(city_moment(day))
 
 
 def _run(monkeypatch, url: str, **params: str) -> AppTest:

@@ -79,6 +79,16 @@ def test_a_warehouse_time_in_the_city() -> None:
     local = to_city_time(dt.datetime(2026, 11, 30, 17, 15))
     assert (local.date(), local.hour, local.minute) == (D(2026, 12, 1), 0, 15)
     assert local.utcoffset() == dt.timedelta(hours=7)
+    # A zoned moment keeps its instant (it is converted, not relabelled).
+    zoned = to_city_time(
+        dt.datetime(2026, 11, 30, 12, 15, tzinfo=dt.timezone(-dt.timedelta(hours=5)))
+    )
+    assert (zoned.date(), zoned.hour, zoned.minute) == (D(2026, 12, 1), 0, 15)
+
+
+def test_the_suite_runs_in_a_zone_that_is_not_the_citys() -> None:
+    """So code that uses the machine's local zone instead of the city's shows up."""
+    assert dt.datetime.now().astimezone().utcoffset() == dt.timedelta(0)
 
 
 @pytest.mark.parametrize(

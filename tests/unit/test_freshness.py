@@ -35,6 +35,19 @@ DIGITAL = get_indicator("digital_economy_share_grdp")  # quarterly estimates, du
 )
 def test_a_monthly_period_is_due_after_its_due_day(today: D, expected: D) -> None:
     assert expected_latest_period(ONLINE, today) == expected
+    assert check_freshness(ONLINE, expected, today).expected_period == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [(D(2026, 10, 28), D(2026, 6, 1)), (D(2026, 10, 29), D(2026, 9, 1))],
+)
+def test_a_due_day_past_the_28th_counts_as_the_28th(today: D, expected: D) -> None:
+    """The statistics-office series is due "by the end of the month after the quarter"
+    (due day 31), read as the 28th so that every month has it."""
+    statistics = get_indicator("digital_economy_share_grdp_statistics")
+    assert statistics.freshness_due_day == 31
+    assert expected_latest_period(statistics, today) == expected
 
 
 @pytest.mark.parametrize(
