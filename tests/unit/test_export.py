@@ -73,3 +73,38 @@ def test_xlsx_columns_are_as_wide_as_their_longest_cell_up_to_60() -> None:
     widths = [sheet.column_dimensions[letter].width for letter in "ABC"]
     # longest of header and cells, + 2; capped at 60 (xlsxwriter stores widths + 0.71)
     assert [round(w) for w in widths] == [round(12 + 0.71), round(60 + 0.71), round(13 + 0.71)]
+
+
+ABOUT = [
+    ("Trang", "Tổng quan"),
+    ("Bộ lọc", "Năm 2026,\n  toàn   Thành phố"),
+    ("Nguồn", "=HYPERLINK(1)"),
+]
+
+
+def test_csv_about_lines_come_first_each_after_a_hash() -> None:
+    data = to_csv_bytes(pd.DataFrame({"a": [1]}), ABOUT).decode("utf-8-sig")
+    assert data.splitlines() == [
+        "# Trang: Tổng quan",
+        "# Bộ lọc: Năm 2026, toàn Thành phố",
+        "# Nguồn: =HYPERLINK(1)",
+        "a",
+        "1",
+    ]
+    assert pd.read_csv(io.StringIO(data), comment="#")["a"].tolist() == [1]
+
+
+def test_xlsx_about_is_a_second_sheet_of_label_and_value_guarded() -> None:
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(pd.DataFrame({"a": [1]}), "t", ABOUT)))
+    assert book.sheetnames == ["t", "about"]
+    rows = list(book["about"].iter_rows(values_only=True))
+    assert rows == [
+        ("Trang", "Tổng quan"),
+        ("Bộ lọc", "Năm 2026,\n  toàn   Thành phố"),
+        ("Nguồn", "'=HYPERLINK(1)"),
+    ]
+    widths = [round(book["about"].column_dimensions[c].width) for c in "AB"]
+    assert widths == [round(28 + 0.71), round(100 + 0.71)]
+    assert openpyxl.load_workbook(
+        io.BytesIO(to_xlsx_bytes(pd.DataFrame({"a": [1]})))
+    ).sheetnames == ["data"]
