@@ -1,6 +1,8 @@
 """Words and numbers on screen, in Vietnamese (default) and English.
 
-Strings live in ``i18n/vi.json`` and ``i18n/en.json`` (same keys; a test checks it), with
+Strings live in ``i18n/vi.json`` and ``i18n/en.json``, plus one file per feature in
+``i18n/vi/*.json`` and ``i18n/en/*.json`` (same keys in both languages, and no key defined
+twice; tests check both), with
 the terms of the project glossary. Numbers and dates are formatted with Babel, never by
 hand: ``1.234,5`` / ``52,3%`` / ``23/11/2026`` / ``tháng 10/2026`` in Vietnamese,
 ``1,234.5`` / ``52.3%`` / ``23 Nov 2026`` / ``Oct 2026`` in English.
@@ -53,8 +55,15 @@ def catalogue(lang: str) -> dict[str, str]:
     """All strings of one language, NFC-normalised."""
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
-    raw = json.loads((_CATALOGUE_DIR / f"{lang}.json").read_text(encoding="utf-8"))
-    return {key: unicodedata.normalize("NFC", value) for key, value in raw.items()}
+    files = [_CATALOGUE_DIR / f"{lang}.json", *sorted((_CATALOGUE_DIR / lang).glob("*.json"))]
+    merged: dict[str, str] = {}
+    for path in files:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        twice = sorted(set(raw) & set(merged))
+        if twice:
+            raise ValueError(f"{path.name}: keys already defined in another file: {twice}")
+        merged.update({key: unicodedata.normalize("NFC", value) for key, value in raw.items()})
+    return merged
 
 
 def t(key: str, lang: str, **values: object) -> str:

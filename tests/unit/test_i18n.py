@@ -37,8 +37,33 @@ def test_placeholders_agree_between_languages():
 
 
 def test_vietnamese_is_nfc_on_disk():
-    raw = (ROOT / "i18n" / "vi.json").read_text(encoding="utf-8")
-    assert unicodedata.is_normalized("NFC", raw)
+    paths = [ROOT / "i18n" / "vi.json", *(ROOT / "i18n" / "vi").glob("*.json")]
+    for path in paths:
+        assert unicodedata.is_normalized("NFC", path.read_text(encoding="utf-8")), path
+
+
+def test_feature_files_come_in_pairs():
+    vi_files = {p.name for p in (ROOT / "i18n" / "vi").glob("*.json")}
+    en_files = {p.name for p in (ROOT / "i18n" / "en").glob("*.json")}
+    assert vi_files == en_files
+
+
+def test_a_key_defined_twice_is_refused(tmp_path, monkeypatch):
+    import i18n
+
+    (tmp_path / "vi").mkdir()
+    (tmp_path / "vi.json").write_text('{"a": "một"}', encoding="utf-8")
+    (tmp_path / "vi" / "x.json").write_text('{"b": "hai"}', encoding="utf-8")
+    monkeypatch.setattr(i18n, "_CATALOGUE_DIR", tmp_path)
+    catalogue.cache_clear()
+    try:
+        assert catalogue("vi") == {"a": "một", "b": "hai"}
+        catalogue.cache_clear()
+        (tmp_path / "vi" / "y.json").write_text('{"a": "lại"}', encoding="utf-8")
+        with pytest.raises(ValueError, match=r"y.json: keys already defined .*\['a'\]"):
+            catalogue("vi")
+    finally:
+        catalogue.cache_clear()
 
 
 def test_every_key_used_in_code_exists():
