@@ -152,3 +152,40 @@ def test_published_figures_equal_sqlite(postgres_demo_url: str, demo_warehouse_u
     )
 
     assert fetch_all(postgres_demo_url, statement) == fetch_all(demo_warehouse_url, statement)
+
+
+# --- Every page on PostgreSQL shows what it shows on SQLite -----------------------------------
+
+PAGES_ON_BOTH = {
+    "overview": {"year": "2026"},
+    "online": {"year": "2026"},
+    "satisfaction": {"year": "2025"},
+    "disbursement": {"year": "2026"},
+    "economy": {"year": "2026"},
+    "unit": {"year": "2026", "unit": "26737"},
+}
+
+
+def _page_text(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every number and word the page shows, tables included (freshness lines aside: the two
+    warehouses were loaded at different moments)."""
+    from tests.app.reading import read_block
+
+    shown = [line for line in read_block(app._tree) if "Cập nhật" not in line]
+    for table in app.dataframe:
+        shown.append(table.value.to_csv(index=False))
+    return shown
+
+
+@pytest.mark.parametrize("page", list(PAGES_ON_BOTH))
+def test_every_page_shows_the_same_figures_on_postgresql(
+    monkeypatch: pytest.MonkeyPatch, postgres_demo_url: str, demo_warehouse_url: str, page: str
+) -> None:
+    from tests.app.pages import open_page
+
+    params = PAGES_ON_BOTH[page]
+    on_sqlite = _page_text(open_page(monkeypatch, demo_warehouse_url, page, **params))
+    on_postgres = _page_text(open_page(monkeypatch, postgres_demo_url, page, **params))
+
+    assert len(on_sqlite) > 10  # the page drew its figures, not an empty state
+    assert on_postgres == on_sqlite
