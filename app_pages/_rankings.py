@@ -136,15 +136,17 @@ def ranking_section(
 
 def legend(lang: str, volume_words: str) -> None:
     """The map's legend: each status colour with its word, and what a point's size means."""
-    items = "".join(
-        f'<span style="white-space:nowrap;margin-right:1rem">'
+    # Each entry keeps its dot and words together, and the entries are separated by spaces
+    # so that the line can break between them: on a phone the legend wraps instead of
+    # widening the page (nowrap entries joined with nothing between them cannot break).
+    items = " ".join(
+        f'<span style="display:inline-block;white-space:nowrap;margin-right:1rem">'
         f'<span style="color:{STATUS_STYLES[s].hex_color};font-size:1.1rem">●</span> '
         f"{t(f'status_{s.value}', lang)}</span>"
         for s in (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NOT_ASSESSABLE)
     )
-    size = (
-        f'<span style="white-space:nowrap">{t("map_size_legend", lang, what=volume_words)}</span>'
-    )
+    size_words = t("map_size_legend", lang, what=volume_words)
+    size = f' <span style="display:inline-block">{size_words}</span>'
     st.html(f'<div style="font-size:0.9rem;line-height:1.8">{items}{size}</div>')
 
 
