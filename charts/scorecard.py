@@ -3,6 +3,9 @@ its months this year beside last year's."""
 
 from __future__ import annotations
 
+import html
+import textwrap
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -103,6 +106,24 @@ def make_peers_figure(rows: pd.DataFrame, lang: str, *, title: str) -> go.Figure
     )
 
 
+PANEL_TITLE_WIDTH = 24
+"""Characters per line of a small panel's title: two panels side by side on a phone
+(390 px) leave about 170 px each, and a longer line is cut at the panel's edge."""
+
+
+def panel_title(label: str) -> str:
+    """A panel's title broken into lines of at most ``PANEL_TITLE_WIDTH`` characters
+    (plotly breaks lines only at ``<br>``; the words themselves are escaped).
+
+    >>> panel_title("Citizen and business satisfaction")
+    'Citizen and business<br>satisfaction'
+    >>> panel_title("Resolved on time")
+    'Resolved on time'
+    """
+    lines = textwrap.wrap(label, PANEL_TITLE_WIDTH, break_long_words=False) or [""]
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
+
+
 def make_unit_trends_figure(
     trends: dict[str, pd.DataFrame], lang: str, *, title: str, year: int
 ) -> go.Figure:
@@ -119,7 +140,7 @@ def make_unit_trends_figure(
     figure = make_subplots(
         rows=rows,
         cols=columns,
-        subplot_titles=list(shown),
+        subplot_titles=[panel_title(label) for label in shown],
         vertical_spacing=0.16,
         horizontal_spacing=0.08,
     )

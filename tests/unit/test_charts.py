@@ -155,6 +155,16 @@ def test_the_unit_trends_have_one_panel_per_indicator():
     assert len(figure.to_dict()["layout"]["annotations"]) >= 2
 
 
+def test_small_panel_titles_fit_half_a_phone():
+    # Two panels side by side at 390 px: "Citizen and business satisfaction" was cut after
+    # "satisfactio" before the titles were broken into lines.
+    label = "Mức độ hài lòng của người dân, doanh nghiệp"
+    figure = make_unit_trends_figure({label: _trend(), "B": _trend()}, "vi", title="t", year=2026)
+    titles = [a["text"] for a in figure.to_dict()["layout"]["annotations"]]
+    assert "Mức độ hài lòng của<br>người dân, doanh nghiệp" in titles
+    assert all(len(line) <= 24 for text in titles for line in text.split("<br>"))
+
+
 def _points() -> pd.DataFrame:
     return pd.DataFrame(
         {
