@@ -1,0 +1,14 @@
+"""The server runs with production settings: a new session walks no folders, and saving a file
+reruns nobody's page."""
+
+from __future__ import annotations
+
+import tomllib
+
+from data_access.engine import PROJECT_ROOT
+
+
+def test_no_file_watcher_and_no_rerun_on_save():
+    config = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text("utf-8"))
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["server"]["runOnSave"] is False
