@@ -3,6 +3,7 @@
 #   make run      the app on http://localhost:8501, with the demo warehouse built if missing
 #   make test     the whole test suite (PostgreSQL and browser tests skip when unavailable)
 #   make lint     ruff (lint and format check) and mypy
+#   make bench    the scenario benchmark (python -m scenarios.bench): 10,000 paths, tornado
 #   make mutation mutation testing (mutmut) of metrics/, data_access/ and the escaping; its score
 #   make demo     rebuild the embedded demo warehouse (refused when DASHBOARD_DB_URL is set)
 #   make migrate  create or upgrade the warehouse schema (DASHBOARD_DB_URL or the default)
@@ -31,7 +32,7 @@ STAMP_RUNTIME := $(VENV)/.stamp-runtime
 STAMP_DEV := $(VENV)/.stamp-dev
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run demo demo-embedded test lint mutation migrate clean
+.PHONY: run demo demo-embedded test lint mutation migrate bench clean
 
 run: $(STAMP_RUNTIME)
 	$(PY) -m data_access.migrate
@@ -74,6 +75,10 @@ lint: $(STAMP_DEV)
 mutation: $(STAMP_DEV)
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
 	$(PY) scripts/mutation_report.py
+
+# A benchmark, not a test: prints the scenario engine's times on the configured warehouse.
+bench: $(STAMP_RUNTIME)
+	$(PY) -m scenarios.bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache artifacts mutants
