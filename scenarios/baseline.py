@@ -55,6 +55,10 @@ class IndicatorPaths:
     """Disbursement: the year to date (% of the plan) at the last observed month."""
     observed_flows: np.ndarray = field(default_factory=lambda: np.array([]))
     """Disbursement: this year's observed monthly flows (% of the plan)."""
+    anchor_month: dt.date | None = None
+    anchor_value: float | None = None
+    """The last observed period of the year and its year-to-date value (where the fan
+    chart opens); None before the year's first observation."""
 
     @property
     def n_paths(self) -> int:
@@ -167,19 +171,34 @@ def indicator_paths(series: pd.DataFrame, projection: Projection) -> IndicatorPa
         "target": projection.target,
         "comparator": projection.comparator,
     }
+    rows = check_series(series)
     if projection.indicator_code == DISBURSEMENT:
         flows = plan_year_flows(series, projection.year)
-        this_year = flows.loc[flows["period_year"] == projection.year, "flow_share_pct"]
+        this_year = flows.loc[flows["period_year"] == projection.year]
         first = projection.paths[0] - projection.period_values[0]
+        year_to_date = float(np.median(first))
+        seen = this_year.dropna(subset=["flow_share_pct"])
         return IndicatorPaths(
             **common,  # type: ignore[arg-type]
-            year_to_date=float(np.median(first)),
-            observed_flows=this_year.dropna().to_numpy(dtype="float64"),
+            year_to_date=year_to_date,
+            observed_flows=seen["flow_share_pct"].to_numpy(dtype="float64"),
+            anchor_month=pd.Timestamp(seen["period_month"].max()).date() if len(seen) else None,
+            anchor_value=year_to_date if len(seen) else None,
         )
+    in_year = rows.loc[
+        (rows["period_month"].dt.year == projection.year)
+        & rows["numerator"].notna()
+        & (rows["denominator"] > 0)
+    ]
+    anchor = None
+    if not in_year.empty:
+        anchor = 100.0 * float(in_year["numerator"].sum()) / float(in_year["denominator"].sum())
     return IndicatorPaths(
         **common,  # type: ignore[arg-type]
         observed_denominator=_observed_denominator(series, projection.year),
         expected_denominators=np.asarray(projection.expected_denominators, dtype="float64"),
+        anchor_month=pd.Timestamp(in_year["period_month"].max()).date() if anchor else None,
+        anchor_value=anchor,
     )
 
 

@@ -62,6 +62,8 @@ class IndicatorResult:
     judgement_index: int
     target: float | None
     comparator: Comparator | None
+    anchor_month: dt.date | None = None
+    anchor_value: float | None = None
 
     @property
     def year_values(self) -> np.ndarray:
@@ -467,6 +469,8 @@ def simulate(
             judgement_index=paths.judgement_index,
             target=paths.target,
             comparator=paths.comparator,
+            anchor_month=paths.anchor_month,
+            anchor_value=paths.anchor_value,
         )
     grdp = None
     if baseline.economy is not None and change is not None:
