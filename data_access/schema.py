@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
     text,
 )
 
@@ -302,9 +303,35 @@ scenarios = Table(
     Column("created_at", DateTime, nullable=False),
     Column("is_official", Boolean, nullable=False, server_default=text("false")),
     Column("seed", BigInteger, nullable=False),
-    Column("levers_json", Text, nullable=False),
-    Column("results_summary_json", Text, nullable=True),
+    Column("levers_json", Text, nullable=False, comment="the overrides, as asked"),
+    Column("results_summary_json", Text, nullable=True, comment="the results' summary figures"),
+    Column("year", Integer, nullable=True, comment="the scenario year"),
+    Column("n_paths", Integer, nullable=True),
+    Column("engine_version", String(20), nullable=True),
+    Column(
+        "baseline_fingerprint",
+        String(64),
+        nullable=True,
+        comment="digest of the data the baseline was built from (changes when they do)",
+    ),
+    Column("rerun_at", DateTime, nullable=True, comment="when it was last re-run on newer data"),
+    Column(
+        "official_year",
+        Integer,
+        nullable=True,
+        comment="set on the one official (locked) baseline of a year; null for sandboxes",
+    ),
+    Column(
+        "is_demo",
+        Boolean,
+        nullable=False,
+        server_default=text("false"),
+        comment="run on demo data",
+    ),
+    UniqueConstraint("official_year", name="uq_scenarios_official_year"),
+    Index("ix_scenarios_year_created_at", "year", "created_at"),
 )
+"""Saved scenarios: analysts' sandboxes and one official (locked) baseline per year."""
 
 audit_log = Table(
     "audit_log",
