@@ -22,6 +22,7 @@ from data_access.queries import UnitFilter
 from i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    code_span,
     escape_markdown,
     fmt_date,
     fmt_number,
@@ -37,7 +38,14 @@ from metrics.backtest import MethodScore
 from metrics.clock import city_today, last_complete_month, to_city_time
 from metrics.export import to_csv_bytes, to_xlsx_bytes
 from metrics.freshness import Freshness, FreshnessCheck
-from metrics.links import LinkProblem, Refusal, as_of_moment, check_code, parse_as_of
+from metrics.links import (
+    LinkProblem,
+    Refusal,
+    as_of_moment,
+    check_choice,
+    check_code,
+    parse_as_of,
+)
 from metrics.projection import Interval, Projection
 from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES
 from metrics.registry import Indicator
@@ -177,11 +185,12 @@ def read_url_once() -> None:
     if st.session_state.get("_url_read"):
         return
     st.session_state["_url_read"] = True
-    rejected: list[str] = []
+    rejected: list[Refusal] = []
     for key, choices in _url_choices().items():
         values = st.query_params.get_all(key)
         accepted = [value for value in values if value in choices]
-        rejected += [f"{key}={value}" for value in values if value not in choices]
+        refusals = [check_choice(key, value, [str(c) for c in choices]) for value in values]
+        rejected += [refusal for refusal in refusals if refusal is not None]
         if not accepted:
             continue
         if key == "year":
@@ -217,9 +226,14 @@ def write_url() -> None:
 def url_warning(lang: str) -> None:
     """Say which parts of a typed link were ignored, and why."""
     # Shown once: the first run of a session is the one that read the link.
-    rejected = st.session_state.pop("_url_rejected", None) or []
+    # The parameter is named by the code (never read from the address); the value, cleaned
+    # of control and bidirectional characters and cut short, is shown as inline code, where
+    # nothing is read as Markdown, HTML or a link.
+    rejected: list[Refusal] = st.session_state.pop("_url_rejected", None) or []
     if rejected:
-        shown = ", ".join(escape_markdown(value[:60]) for value in rejected[:8])
+        shown = ", ".join(
+            f"{refusal.parameter} = {code_span(refusal.value)}" for refusal in rejected[:8]
+        )
         st.warning(t("url_rejected", lang, values=shown), icon=":material/link_off:")
 
 
@@ -672,7 +686,7 @@ def link_warning(lang: str) -> None:
             t(
                 _LINK_MESSAGES[refusal.problem],
                 lang,
-                value=escape_markdown(refusal.value),
+                value=code_span(refusal.value),
                 first=fmt_date(first, lang),
             ),
             icon=":material/link_off:",

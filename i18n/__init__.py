@@ -22,13 +22,14 @@ from typing import Any, Protocol
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal, format_percent
 
-from i18n.escape import escape_markdown, safe_link
+from i18n.escape import code_span, escape_markdown, safe_link
 
 __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "basis_text",
     "catalogue",
+    "code_span",
     "escape_markdown",
     "fmt_date",
     "fmt_month",

@@ -34,6 +34,8 @@ class LinkProblem(StrEnum):
     """A day that has not come yet."""
     UNKNOWN_UNIT = "unknown_unit"
     UNKNOWN_PROCEDURE = "unknown_procedure"
+    NOT_A_CHOICE = "not_a_choice"
+    """A filter (``lang``, ``year``, ``province``, ``type``) given a value it does not offer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,21 @@ def plain_text(value: object, limit: int = SHOWN_CHARACTERS) -> str:
     text = unicodedata.normalize("NFC", str(value))
     kept = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
     return kept if len(kept) <= limit else kept[:limit] + "…"
+
+
+def check_choice(parameter: str, text: str, choices: Collection[str]) -> Refusal | None:
+    """None when ``text`` is one of a filter's ``choices``, else why it is refused.
+
+    Examples
+    --------
+    >>> check_choice("year", "2025", {"2025"}) is None
+    True
+    >>> check_choice("province", "x\u202e" * 40, {"binh_duong"}).value
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
+    """
+    if text in choices:
+        return None
+    return Refusal(parameter, plain_text(text), LinkProblem.NOT_A_CHOICE)
 
 
 def as_of_moment(day: dt.date) -> dt.datetime:
