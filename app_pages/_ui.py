@@ -618,6 +618,7 @@ _LINK_MESSAGES = {
     LinkProblem.FUTURE_DATE: "link_future_date",
     LinkProblem.UNKNOWN_UNIT: "link_unknown_unit",
     LinkProblem.UNKNOWN_PROCEDURE: "link_unknown_procedure",
+    LinkProblem.NOT_A_CHOICE: "link_not_a_choice",  # filters: said together by url_warning
 }
 
 
