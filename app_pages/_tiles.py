@@ -8,6 +8,7 @@ forecast.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Literal
 
@@ -15,9 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _ui
+from charts.tile import make_tile_figure
 from i18n import (
     fmt_date,
     fmt_month,
+    fmt_number,
     fmt_percent,
     fmt_pp,
     fmt_quarter,
@@ -27,11 +30,11 @@ from i18n import (
 )
 from metrics.clock import month_end
 from metrics.freshness import FreshnessCheck
-from metrics.palette import STATUS_STYLES, TREND_ICONS
+from metrics.palette import STATUS_STYLES
 from metrics.registry import Frequency, Indicator
 from metrics.review import YearResult
 from metrics.status import Status
-from metrics.tiles import Tile
+from metrics.tiles import Tile, summarize
 
 
 def _value(value: float | None, indicator: Indicator, lang: str) -> str:
@@ -59,8 +62,9 @@ def status_badge(status: Status, lang: str) -> None:
     st.badge(t(f"status_{status.value}", lang), icon=style.icon, color=style.badge_color)
 
 
-def result_badge(result: YearResult, lang: str) -> None:
-    """``Đạt chỉ tiêu năm 2025`` / ``Không đạt chỉ tiêu năm 2025``, as the glossary says."""
+def result_badge(result: YearResult, lang: str, *, short: bool = False) -> None:
+    """``Đạt chỉ tiêu năm 2025`` / ``Không đạt chỉ tiêu năm 2025``, as the glossary says;
+    ``Đạt`` / ``Không đạt`` where the year is said beside it (``short``)."""
     if result.target is None:
         st.badge(
             t("review_no_target", lang, year=result.year), icon=":material/remove:", color="gray"
@@ -69,11 +73,17 @@ def result_badge(result: YearResult, lang: str) -> None:
         st.badge(t("review_not_final", lang), icon=":material/help:", color="gray")
     elif result.is_met:
         style = STATUS_STYLES[Status.ON_TRACK]
-        st.badge(t("review_met", lang, year=result.year), icon=style.icon, color=style.badge_color)
+        st.badge(
+            t("result_met_short" if short else "review_met", lang, year=result.year),
+            icon=style.icon,
+            color=style.badge_color,
+        )
     else:
         style = STATUS_STYLES[Status.OFF_TRACK]
         st.badge(
-            t("review_missed", lang, year=result.year), icon=style.icon, color=style.badge_color
+            t("result_missed_short" if short else "review_missed", lang, year=result.year),
+            icon=style.icon,
+            color=style.badge_color,
         )
 
 
@@ -171,63 +181,311 @@ def _extension_end(year: int, lang: str) -> str:
     return fmt_date(pd.Timestamp(year + 1, 1, 31).date(), lang)
 
 
-def _facts(tile: Tile, indicator: Indicator, lang: str) -> list[tuple[str, str]]:
-    lines = [target_line(tile, indicator, lang)]
+def _short_date(day: dt.date, lang: str) -> str:
+    """``31/10`` / ``31 Oct``: a day inside the year the tile names."""
+    return f"{day.day}/{day.month:02d}" if lang == "vi" else fmt_date(day, lang).rsplit(" ", 1)[0]
+
+
+def headline_label(tile: Tile, lang: str) -> str:
+    """What the big number is: ``Tháng 10/2026``, ``Lũy kế đến 31/10/2026``,
+    ``9 tháng năm 2026 (sơ bộ)``, ``Năm 2025``, ``Đến 31/01/2026``."""
+    headline = tile.headline
+    period = headline.period.date() if headline.period is not None else None
+    if period is None:
+        return t("tile_result", lang)
+    if headline.kind == "month":
+        return t("tile_result_month", lang, month=fmt_month(period, lang))
+    if headline.kind == "year_to_date":
+        return t("tile_headline_ytd", lang, date=fmt_date(month_end(period), lang))
+    if headline.kind == "year_so_far":
+        text = t("tile_headline_year_so_far", lang, months=period.month, year=period.year)
+        return text + (" " + t("tile_preliminary", lang) if headline.is_preliminary else "")
+    day = headline.reference_date
+    if headline.kind == "judged" and day is not None and (day.month, day.day) != (12, 31):
+        return t("tile_headline_judged", lang, date=fmt_date(day, lang))
+    return t("tile_result_year", lang, year=period.year)
+
+
+def headline_comparison(tile: Tile, indicator: Indicator, lang: str) -> str | None:
+    """What the gap is measured against: ``so với mốc đến 31/10/2026 (65,2%)``,
+    ``so với chỉ tiêu năm 2025 (≥ 25%)``."""
+    headline = tile.headline
+    if headline.reference is None:
+        return None
+    if headline.reference_kind == "milestone" and headline.reference_date is not None:
+        return t(
+            "tile_vs_milestone",
+            lang,
+            date=_day(headline.reference_date, tile.year, lang),
+            value=_value(headline.reference, indicator, lang),
+        )
+    return t("tile_vs_target", lang, year=headline.reference_year)
+
+
+def headline_summary(tiles: list[Tile], indicators: dict[str, Indicator], lang: str) -> str:
+    """``2/4 chỉ tiêu đúng tiến độ; giải ngân chậm 14,0 điểm phần trăm so với mốc 31/10``."""
+    summary = summarize(tiles)
+    if summary.is_closed:
+        text = t("headline_met", lang, n=summary.n_good, total=summary.n_total, year=summary.year)
+    else:
+        text = t("headline_on_track", lang, n=summary.n_good, total=summary.n_total)
+    worst = summary.worst
+    if worst is None or worst.headline.gap is None:
+        return text
+    name = t(f"headline_name_{worst.indicator_code}", lang)
+    headline = worst.headline
+    shortfall = headline.gap if headline.gap is not None else 0.0
+    gap = fmt_pp(abs(shortfall), lang).lstrip("+")
+    if headline.reference_kind == "milestone" and headline.reference_date is not None:
+        if shortfall < 0:
+            clause = t(
+                "headline_behind_milestone",
+                lang,
+                name=name,
+                gap=gap,
+                date=_short_date(headline.reference_date, lang),
+            )
+        else:
+            clause = t("headline_projected", lang, name=name, **_projected(worst, indicators, lang))
+    elif shortfall < 0:
+        clause = t("headline_below_target", lang, name=name, gap=gap, year=headline.reference_year)
+    else:
+        clause = t("headline_projected", lang, name=name, **_projected(worst, indicators, lang))
+    return f"{text}; {clause}"
+
+
+def _projected(tile: Tile, indicators: dict[str, Indicator], lang: str) -> dict[str, str]:
+    indicator = indicators[tile.indicator_code]
+    return {
+        "value": _value(tile.projection.central, indicator, lang),
+        "target": _value(tile.target_value, indicator, lang),
+        "date": _short_date(tile.projection.judgement_date, lang),
+    }
+
+
+def why_line(tile: Tile, indicator: Indicator, lang: str) -> str:
+    """The "Vì sao?" line: probability, projection, judgement date and method; last
+    period's status (and why it was kept, if the move was within the noise)."""
+    projection = tile.projection
+    if is_closed(tile):
+        headline = tile.headline
+        target = t("tile_no_target", lang)
+        if tile.target_in_force is not None:
+            target = (
+                f"{_comparator(tile.target_in_force.target.comparator)} "
+                f"{_target_value(tile.target_in_force.target.value, indicator, lang)}"
+            )
+        return t(
+            "tile_why_closed",
+            lang,
+            value=_value(headline.value, indicator, lang),
+            date=fmt_date(headline.reference_date, lang),
+            target=target,
+        )
+    if projection.central is None or projection.probability is None:
+        text = t("tile_why_none", lang, reason=_ui.projection_reason(projection, lang))
+    else:
+        text = t(
+            "tile_why",
+            lang,
+            probability=probability_text(tile, lang),
+            value=_value(projection.central, indicator, lang),
+            date=fmt_date(projection.judgement_date, lang),
+            method=_ui.method_name(projection.method, lang).lower()
+            if lang == "vi"
+            else _ui.method_name(projection.method, lang),
+        )
+    if tile.previous_status is not None:
+        period = t(
+            "tile_last_quarter" if indicator.frequency is Frequency.ANNUAL else "tile_last_month",
+            lang,
+        )
+        text += " " + t(
+            "tile_previous_status",
+            lang,
+            period=period,
+            status=t(f"status_{tile.previous_status.value}", lang),
+        )
+        if tile.status_is_held:
+            text += " " + t("tile_status_held", lang)
+    return text
+
+
+def _day(day: dt.date, year: int, lang: str) -> str:
+    """A day in the tile's own year short (``31/12``), any other in full."""
+    return _short_date(day, lang) if day.year == year else fmt_date(day, lang)
+
+
+def _target_fact(tile: Tile, indicator: Indicator, lang: str) -> tuple[str, str]:
+    """``Chỉ tiêu`` and ``≥ 50% (năm 2025, tiếp tục áp dụng)``."""
+    in_force = tile.target_in_force
+    if in_force is None:
+        return t("tile_fact_target", lang), t("tile_no_target", lang)
+    target = in_force.target
+    text = f"{_comparator(target.comparator)} {_target_value(target.value, indicator, lang)}"
+    if in_force.is_carried_forward:
+        text += " " + t("tile_fact_target_carried", lang, year=target.year)
+    return t("tile_fact_target", lang), text
+
+
+def _pace_facts(tile: Tile, lang: str) -> list[tuple[str, str]]:
+    """The required pace, and what the same months delivered in earlier years."""
+    pace = tile.pace
+    per_year = pace.unit == "pp_per_year"
+    label = t("tile_fact_pace_year" if per_year else "tile_fact_pace_month", lang)
+    if pace.is_already_secured:
+        return [(label, t("pace_secured", lang))]
+    if pace.required is None:
+        return []
+    if pace.unit == "percent_per_month":
+        text = fmt_percent(pace.required, lang)
+        number = _percent
+    elif pace.unit == "pp_of_plan_per_month":
+        text = t(
+            "tile_fact_pace_plan",
+            lang,
+            value=fmt_number(pace.required, lang, 1),
+            amount=fmt_value(pace.required_billion_vnd_per_month, "billion_vnd", lang, 0),
+        )
+        number = _plain_number
+    else:
+        text = fmt_pp(pace.required, lang)
+        number = _plain_number
+    if pace.is_out_of_reach:
+        text += " · " + t("pace_out_of_reach", lang)
+    facts = [(label, text)]
+    history = tile.pace_history
+    if history.low is not None and history.high is not None and history.first_year is not None:
+        years = (
+            str(history.first_year)
+            if history.first_year == history.last_year
+            else f"{history.first_year}–{history.last_year}"
+        )
+        key = "tile_fact_history_year" if per_year else "tile_fact_history_month"
+        facts.append(
+            (
+                t(key, lang, years=years),
+                f"{number(history.low, lang)} – {number(history.high, lang)}",
+            )
+        )
+    return facts
+
+
+def _percent(value: float | None, lang: str) -> str:
+    return fmt_percent(value, lang)
+
+
+def _plain_number(value: float | None, lang: str) -> str:
+    return fmt_number(value, lang, 1)
+
+
+def _trend_fact(tile: Tile, lang: str) -> tuple[str, str]:
+    """The trend (bold) and what it compares (plain); Markdown, as every grid value."""
+    years = tile.trend_years
+    span = ""
+    if years is not None:
+        span = str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
+    text = f"**{t(f'trend_{tile.trend.value}', lang)}**"
+    if tile.trend.value != "not_assessable":
+        text += " · " + t(f"trend_basis_{tile.trend_basis}", lang, years=span)
+    return t("tile_trend_label", lang), text
+
+
+def spans_merger(tile: Tile) -> bool:
+    """Whether the trend or the pace history shown compares periods across the merger."""
+    pace_shown = not tile.pace.is_already_secured and tile.pace.required is not None
+    return tile.trend_spans_merger or (pace_shown and tile.pace_history.spans_merger)
+
+
+def _grid(tile: Tile, indicator: Indicator, lang: str) -> list[tuple[str, str]]:
+    """The compact facts under the chart (label, value)."""
+    facts = [_target_fact(tile, indicator, lang)]
+    projection = tile.projection
+    year = tile.year
     if is_closed(tile):
         result = tile.year_result
         assert result is not None
         if result.value_with_extension is not None:
-            lines.append(
-                (
-                    t(
-                        "tile_extension_label",
-                        lang,
-                        date=fmt_date(pd.Timestamp(tile.year + 1, 1, 31).date(), lang),
-                    ),
-                    _value(result.value_with_extension, indicator, lang),
+            for day, value in (
+                (dt.date(year, 12, 31), result.value),
+                (dt.date(year + 1, 1, 31), result.value_with_extension),
+            ):
+                facts.append(
+                    (
+                        t("tile_to_date", lang, date=fmt_date(day, lang)),
+                        _value(value, indicator, lang),
+                    )
                 )
-            )
-        return lines
-    if tile.ytd_value is not None and tile.latest_kind == "month":
-        lines.append(
+        return [(label, f"**{value}**") for label, value in facts]
+    if tile.ytd_value is not None and tile.headline.kind == "month":
+        facts.append((t("tile_fact_ytd", lang, year=year), _value(tile.ytd_value, indicator, lang)))
+    intervals = (
+        [projection.year_end, projection.extension]
+        if projection.year_end is not None and projection.extension is not None
+        else []
+    )
+    for interval in intervals:
+        facts.append(
             (
-                t("tile_ytd_label", lang, year=tile.year),
-                f"{_value(tile.ytd_value, indicator, lang)} ({fmt_pp(tile.gap, lang)})",
-            )
-        )
-    if tile.expected_to_date is not None and tile.ytd_through is not None:
-        lines.append(
-            (
-                t(
-                    "tile_expected_label",
+                t("tile_projection_to", lang, date=_day(interval.date, year, lang)),
+                _interval(
+                    interval.central,
+                    interval.lower_80,
+                    interval.upper_80,
+                    indicator,
                     lang,
-                    date=fmt_date(month_end(tile.ytd_through.date()), lang),
-                ),
-                _value(tile.expected_to_date, indicator, lang)
-                + f" ({fmt_pp(tile.gap_to_expected, lang)})",
-            )
-        )
-    lines += [
-        (t("tile_projection_label", lang), projection_text(tile, indicator, lang)),
-        (t("tile_probability_label", lang), probability_text(tile, lang)),
-        pace_line(tile, lang),
-    ]
-    milestone = tile.next_milestone
-    if milestone is not None:
-        key = "tile_year_end_label" if milestone.is_year_end else "tile_next_milestone_label"
-        lines.append(
-            (
-                t(key, lang, date=fmt_date(milestone.due_date, lang)),
-                t(
-                    "tile_next_milestone",
-                    lang,
-                    value=f"{_comparator(milestone.comparator)} "
-                    f"{_target_value(milestone.value, indicator, lang)}",
-                    projected=_value(tile.next_milestone_projected, indicator, lang),
+                    interval.is_observed,
                 ),
             )
         )
-    return lines
+    if not intervals and projection.central is not None:
+        facts.append(
+            (
+                t("tile_projection_to", lang, date=_day(projection.judgement_date, year, lang)),
+                _interval(
+                    projection.central,
+                    projection.lower_80,
+                    projection.upper_80,
+                    indicator,
+                    lang,
+                    False,
+                ),
+            )
+        )
+    facts += _pace_facts(tile, lang)
+    bold = [(label, f"**{value}**") for label, value in facts]
+    return [*bold, _trend_fact(tile, lang)]
+
+
+def _interval(
+    central: float | None,
+    low: float | None,
+    high: float | None,
+    indicator: Indicator,
+    lang: str,
+    is_observed: bool,
+) -> str:
+    if central is None:
+        return t("tile_no_projection", lang)
+    if is_observed or low is None or high is None:
+        return _value(central, indicator, lang)
+    return t(
+        "tile_projection_value",
+        lang,
+        value=_value(central, indicator, lang),
+        low=_value(low, indicator, lang),
+        high=_value(high, indicator, lang),
+    )
+
+
+def chart_key(tile: Tile, indicator: Indicator, lang: str) -> str:
+    """What the tile chart's lines are, in one line."""
+    target = (
+        "tile_chart_key_milestones"
+        if indicator.milestones(tile.year) and tile.latest_kind == "year_to_date"
+        else "tile_chart_key_target"
+    )
+    return t("tile_chart_key", lang, year=tile.year, previous=tile.year - 1, target=t(target, lang))
 
 
 def render_tile(
@@ -235,94 +493,121 @@ def render_tile(
     indicator: Indicator,
     lang: str,
     *,
+    series: pd.DataFrame,
     freshness: FreshnessCheck | None,
     is_demo: bool,
     published: pd.DataFrame,
     is_filtered: bool,
 ) -> None:
-    """One headline tile, in a bordered card keyed ``tile-<code>`` for tests and CSS."""
+    """One headline tile, in a bordered card keyed ``tile-<code>`` for tests and CSS.
+
+    Read top down in five seconds: the name and status, the big number with its gap to what
+    applies now, the small chart; then a compact grid (target, projection, pace, trend),
+    the "Vì sao?" line, and the as-of date with the info drawer.
+    """
     closed = is_closed(tile)
     result = tile.year_result
-    status = tile.status
+    headline = tile.headline
     with st.container(border=True, key=f"tile-{indicator.code}"):
+        st.markdown(f"**{indicator.short(lang)}**")
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            st.markdown(f"**{indicator.short(lang)}**")
             if closed and result is not None:
                 result_badge(result, lang)
             else:
-                status_badge(status, lang)
-        value: float | None
-        if closed and result is not None:
-            label = t("tile_result_year", lang, year=tile.year)
-            value, gap = result.value, result.margin
-        else:
-            label, value, gap = latest_label(tile, lang), tile.latest_value, tile.latest_gap
-        delta, arrow = _delta(gap, lang)
-        sparkline = tile.sparkline["value"].round(1).tolist() if not tile.sparkline.empty else None
-        st.metric(
-            label,
-            _value(value, indicator, lang),
-            delta=delta,
-            delta_color=STATUS_STYLES[status].badge_color,
-            delta_arrow=arrow,
-            delta_description=t("tile_gap_description", lang) if delta else None,
-            chart_data=sparkline,
-            chart_type="line",
-        )
-        st.markdown(
-            "  \n".join(f"{label}: **{value}**" for label, value in _facts(tile, indicator, lang))
-        )
-        if not published.empty:
-            # Beside a closed year's result, every figure published for that year; beside an
-            # annual indicator's latest year, that year's published figure.
-            shown_year = tile.year if closed else None
-            if shown_year is None and indicator.frequency is Frequency.ANNUAL:
-                shown_year = tile.latest_period.year if tile.latest_period is not None else None
-            same_year = published[published["period_start"].dt.year == shown_year]
-            for row in same_year.itertuples():
-                st.caption(
-                    t("published_figure", lang)
-                    + ": "
-                    + published_line(row, indicator.unit, lang, indicator.decimals)
-                )
-        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            if not closed:
-                st.badge(
-                    t(f"trend_{tile.trend.value}", lang),
-                    icon=TREND_ICONS[tile.trend],
-                    color="gray",
-                )
-            if freshness is not None:
-                _ui.freshness_badge(freshness, lang, indicator)
+                status_badge(tile.status, lang)
             if is_demo:
                 st.badge(t("demo_badge", lang), icon=":material/science:", color="violet")
+        delta, arrow = _delta(headline.gap, lang)
+        comparison = headline_comparison(tile, indicator, lang)
+        st.metric(
+            headline_label(tile, lang),
+            _value(headline.value, indicator, lang),
+            delta=delta,
+            delta_color=STATUS_STYLES[tile.status].badge_color,
+            delta_arrow=arrow,
+            delta_description=comparison if delta else None,
+        )
+        _ui.show_figure(
+            make_tile_figure(series, indicator, tile, lang, published),
+            key=f"tile-chart-{indicator.code}",
+        )
+        with st.container(key=f"facts-{indicator.code}"):
+            st.markdown(
+                "\n\n".join(f"{label}\n\n{value}" for label, value in _grid(tile, indicator, lang))
+            )
+        notes = [f"**{t('tile_why_label', lang)}** " + why_line(tile, indicator, lang)]
+        if not closed and spans_merger(tile):
+            notes.append(t("merger_note", lang))
+        notes.append(chart_key(tile, indicator, lang))
+        st.caption("  \n".join(notes))
         if is_filtered and indicator.grain.value == "city":
             st.caption(t("city_level_only", lang))
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
             st.caption(as_of_text(tile, indicator, lang))
+            if freshness is not None:
+                _ui.freshness_badge(freshness, lang, indicator)
             _ui.indicator_info(indicator, lang, published, tile.projection)
+
+
+def glance_order(tiles: list[Tile], narrow_first: bool = True) -> list[Tile]:
+    """Not-on-track first (off track, at risk, not assessable, on track), then as given."""
+    rank = {
+        Status.OFF_TRACK: 0,
+        Status.AT_RISK: 1,
+        Status.NOT_ASSESSABLE: 2,
+        Status.ON_TRACK: 3,
+    }
+    if not narrow_first:
+        return tiles
+    return sorted(tiles, key=lambda tile: rank[tile.status])
+
+
+def badge_markdown(tile: Tile, lang: str, *, short: bool = False) -> str:
+    """The status (a closed year: met or missed) as a Markdown badge: colour, icon, word."""
+    result = tile.year_result
+    if is_closed(tile) and result is not None and result.is_met is not None:
+        status = Status.ON_TRACK if result.is_met else Status.OFF_TRACK
+        key = (
+            ("result_met_short" if result.is_met else "result_missed_short")
+            if short
+            else ("review_met" if result.is_met else "review_missed")
+        )
+        word = t(key, lang, year=result.year)
+    else:
+        status = tile.status
+        word = t(f"status_{status.value}", lang)
+    style = STATUS_STYLES[status]
+    return f":{style.badge_color}-badge[{style.icon} {word}]"
 
 
 def render_glance(
     tiles: dict[str, Tile | None], indicators: tuple[Indicator, ...], lang: str
 ) -> None:
-    """The four headline numbers in a 2 × 2 block, for phones only (CSS hides it elsewhere):
-    on a narrow screen the full tiles stack four screens deep."""
+    """The four statuses in one glance row, not-on-track first: a row of four on a wide
+    screen, 2 × 2 on a phone. Always drawn, never hidden: it keeps every status on the
+    first screen whatever the width. One Markdown element per indicator."""
+    by_code = {indicator.code: indicator for indicator in indicators}
+    shown = glance_order([tile for tile in tiles.values() if tile is not None])
     with st.container(horizontal=True, key="glance", gap="small"):
-        for indicator in indicators:
-            tile = tiles.get(indicator.code)
-            if tile is None:
-                continue
-            closed = is_closed(tile)
-            result = tile.year_result
-            with st.container(border=True, key=f"glance-{indicator.code}"):
-                st.caption(indicator.short(lang))
-                value = result.value if closed and result is not None else tile.latest_value
-                st.markdown(f"### {_value(value, indicator, lang)}")
-                if closed and result is not None:
-                    result_badge(result, lang)
-                else:
-                    status_badge(tile.status, lang)
+        for tile in shown:
+            indicator = by_code[tile.indicator_code]
+            target = (
+                f"{_comparator(tile.target_in_force.target.comparator)} "
+                f"{_target_value(tile.target_in_force.target.value, indicator, lang)}"
+                if tile.target_in_force is not None
+                else "—"
+            )
+            value = t(
+                "glance_value",
+                lang,
+                value=_value(tile.headline.value, indicator, lang),
+                target=target,
+            )
+            with st.container(key=f"glance-{indicator.code}"):
+                st.markdown(
+                    f"**{t(f'glance_name_{indicator.code}', lang)}**  \n{value}  \n"
+                    + badge_markdown(tile, lang, short=True)
+                )
 
 
 def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:
@@ -371,3 +656,35 @@ def render_review_card(
                 + ": "
                 + published_line(row, indicator.unit, lang, indicator.decimals)
             )
+
+
+def render_top(
+    shown: list[Tile],
+    tiles: dict[str, Tile | None],
+    indicators: tuple[Indicator, ...],
+    filters: _ui.Filters,
+    *,
+    is_demo: bool,
+) -> None:
+    """The first screen above the tiles: one line of year, scope and as-of date, one line
+    of demo notice, the headline, and the glance row with every status."""
+    lang = filters.lang
+    if shown:
+        latest_as_of = max(month_end(tile.as_of_month.date()) for tile in shown)
+        st.caption(
+            t(
+                "overview_scope_line",
+                lang,
+                year=filters.year,
+                scope=_ui.scope_text(filters.unit_filter, lang),
+                date=fmt_date(latest_as_of, lang),
+            )
+        )
+    if is_demo:
+        st.caption(":material/science: " + t("overview_demo_line", lang))
+    if not shown:
+        return
+    by_code = {indicator.code: indicator for indicator in indicators}
+    with st.container(key="headline"):
+        st.markdown(f"**{headline_summary(shown, by_code, lang)}**")
+    render_glance(tiles, indicators, lang)

@@ -55,7 +55,14 @@ _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 _STYLE = """
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 4.25rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+/* A compact header: the language switch sits in the app's top bar, on the title's row,
+   and the title is a line, not a banner. */
+.st-key-language-bar {
+  position: fixed; top: 0.55rem; right: 1rem; z-index: 999991; width: auto !important;
+}
+.stElementContainer:has(> .st-key-language-bar) { margin-bottom: -1rem; }
+h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 /* Tiles and review cards: four in a row, two, or one, by the width they have (never
    three and a stretched fourth). Container queries measure the row, not the window, so
    an open sidebar is taken into account. */
@@ -67,18 +74,42 @@ _STYLE = """
 @container (min-width: 1100px) {
   .st-key-tiles > div, .st-key-review > div { flex: 0 0 calc(25% - 0.75rem); }
 }
+/* Big numbers line up across a row: where tiles sit side by side, the name keeps two
+   lines' height and the number's label one line. */
+@container (min-width: 560px) {
+  .st-key-tiles [class*="st-key-tile-"] > div:first-child { min-height: 3.25rem; }
+  .st-key-tiles [data-testid="stMetricLabel"] p {
+    white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
+  }
+}
+/* The gap's comparison on its own line under the chip, never cut. */
+.st-key-tiles [data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap; }
+.st-key-tiles [data-testid="stMetricDeltaDescription"] { flex-basis: 100%; margin-left: 0; }
+.st-key-tiles [data-testid="stMetricDeltaDescription"] p { white-space: normal; }
+.st-key-tiles [class*="st-key-tile-"] { gap: 0.5rem; }
 [data-testid="stMetricValue"] { font-size: 2.1rem; }
 @media (min-width: 1600px) { [data-testid="stMetricValue"] { font-size: 2.6rem; } }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.8rem; } }
+/* The tile's facts: a compact two-column grid of label and value. */
+[class*="st-key-facts-"] [data-testid="stMarkdownContainer"] {
+  display: grid; grid-template-columns: minmax(6.5rem, 40%) 1fr; gap: 0.1rem 0.6rem;
+  font-size: 0.85rem; line-height: 1.3;
+}
+[class*="st-key-facts-"] [data-testid="stMarkdownContainer"] p { margin: 0; }
+/* Markdown pulls its box up by the last paragraph's margin, which is 0 here. */
+[class*="st-key-facts-"] [data-testid="stMarkdownContainer"],
+.st-key-glance [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
 .st-key-attention-table [data-testid="stElementToolbar"] { display: none; }
-/* The 2 x 2 glance block is for phones; wider screens see the tiles side by side. */
-.st-key-glance { display: none !important; }
-.st-key-glance > div { flex: 0 0 calc(50% - 0.25rem); min-width: 0; }
-.st-key-glance h3 { padding: 0; font-size: 1.6rem; }
+/* The glance row: every status on the first screen. One row of four on a wide screen,
+   2 x 2 on a phone. */
+.st-key-glance { flex-flow: row wrap !important; gap: 0.5rem !important; }
+.st-key-glance > div { flex: 1 1 calc(25% - 0.5rem); min-width: 0; }
+.st-key-glance [class*="st-key-glance-"] {
+  border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.4rem 0.6rem 0.5rem;
+}
+.st-key-glance [class*="st-key-glance-"] p { margin: 0; font-size: 0.9rem; line-height: 1.45; }
 @media (max-width: 640px) {
-  .st-key-glance {
-    display: flex !important; flex-flow: row wrap !important; gap: 0.5rem !important;
-  }
+  .st-key-glance > div { flex: 0 0 calc(50% - 0.25rem); }
 }
 </style>
 """

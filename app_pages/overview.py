@@ -4,8 +4,7 @@ import streamlit as st
 
 from app_pages import _rankings, _tables, _tiles, _ui
 from data_access import cached
-from i18n import fmt_date, t
-from metrics.clock import month_end
+from i18n import t
 from metrics.freshness import check_freshness
 from metrics.overview import combine_attention, published_for_year, rank_for_tile
 from metrics.registry import Grain, headline_indicators
@@ -17,7 +16,7 @@ lang, year = filters.lang, filters.year
 today = filters.today  # the "as of" day when one is chosen
 review_year = _ui.review_year()
 is_filtered = not filters.unit_filter.is_whole_city
-_ui.page_header("page_overview", filters, "overview_subtitle")
+_ui.page_header("page_overview", filters)
 
 fetched, tiles, series_by_code = [], {}, {}
 for indicator in headline_indicators():
@@ -30,12 +29,8 @@ fetched.append(published)
 stale_slot = st.container()  # filled at the end, once every fetch is known
 
 shown = [tile for tile in tiles.values() if tile is not None]
-if any(bool(f.frame["is_demo"].any()) for f in fetched[:-1] if not f.frame.empty):
-    _ui.demo_banner(lang)
-if shown:
-    latest_as_of = max(month_end(tile.as_of_month.date()) for tile in shown)
-    st.markdown(t("as_of_page", lang, date=fmt_date(latest_as_of, lang)))
-    _tiles.render_glance(tiles, headline_indicators(), lang)
+is_demo = any(bool(f.frame["is_demo"].any()) for f in fetched[:-1] if not f.frame.empty)
+_tiles.render_top(shown, tiles, headline_indicators(), filters, is_demo=is_demo)
 
 with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment="distribute"):
     for indicator in headline_indicators():
@@ -60,6 +55,7 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
             tile,
             indicator,
             lang,
+            series=series,
             freshness=freshness,
             is_demo=bool(in_year["is_demo"].any()),
             published=published_for_year(published.frame, indicator, None)

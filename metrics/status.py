@@ -219,3 +219,94 @@ def trend_year_on_year(
         return Trend.NOT_ASSESSABLE
     assert current is not None and previous is not None
     return _trend_from_change(float(current) - float(previous), direction, stable_band)
+
+
+NOISE_Z = 2.0
+"""How many standard errors of the simulated probability count as noise (about 95 %)."""
+
+
+def simulation_noise(p_now: float, p_before: float, n_paths: int) -> float:
+    """The move of a simulated probability that the simulation alone can make.
+
+    Parameters
+    ----------
+    p_now, p_before : float
+        This period's and the previous period's probability (0–1), each the share of
+        ``n_paths`` simulated paths that reach the target.
+    n_paths : int
+        Paths per simulation (each must be > 0).
+
+    Returns
+    -------
+    float
+        ``NOISE_Z`` × the standard error of the difference of two independent shares:
+        2 · √(p₁(1 − p₁)/n + p₀(1 − p₀)/n). Each share's variance is floored at that of
+        one path in ``n`` (a share of 0 or 1 is not exact either).
+
+    Examples
+    --------
+    >>> round(simulation_noise(0.5, 0.5, 2000), 4)
+    0.0316
+    >>> round(simulation_noise(0.76, 0.74, 2000), 4)
+    0.0274
+    """
+    if n_paths <= 0:
+        raise ValueError(f"n_paths must be positive; got {n_paths}")
+    floor = (1.0 / n_paths) * (1.0 - 1.0 / n_paths)
+    variance = sum(max(p * (1.0 - p), floor) for p in (p_now, p_before)) / n_paths
+    return NOISE_Z * math.sqrt(variance)
+
+
+def status_with_hysteresis(
+    status_now: Status,
+    p_now: float | None,
+    status_before: Status | None,
+    p_before: float | None,
+    n_paths: int,
+) -> tuple[Status, bool]:
+    """The status to report, and whether last period's status was kept.
+
+    A status computed from a simulated probability can flip when ``P`` sits on a
+    threshold and moves by less than the simulation's own noise. Such a flip is not a
+    change in the city's position, so it is not reported: last period's status stands
+    until ``P`` has moved by more than :func:`simulation_noise`.
+
+    Parameters
+    ----------
+    status_now : Status
+        This period's status by the registry's rule.
+    p_now, p_before : float or None
+        This and last period's probability of reaching the target.
+    status_before : Status or None
+        Last period's status by the rule (None when there is no last period).
+    n_paths : int
+        Simulated paths behind each probability.
+
+    Returns
+    -------
+    (Status, bool)
+        ``(status_before, True)`` when the status would change but ``|p_now − p_before|``
+        is within the noise; ``(status_now, False)`` otherwise. A period that is not
+        assessable (or was not) is never held.
+
+    Examples
+    --------
+    >>> status_with_hysteresis(Status.ON_TRACK, 0.76, Status.AT_RISK, 0.74, 2000)
+    (<Status.AT_RISK: 'at_risk'>, True)
+    >>> status_with_hysteresis(Status.ON_TRACK, 0.80, Status.AT_RISK, 0.74, 2000)
+    (<Status.ON_TRACK: 'on_track'>, False)
+    """
+    assessable = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK)
+    if (
+        status_before is None
+        or status_now == status_before
+        or status_now not in assessable
+        or status_before not in assessable
+        or _is_missing(p_now)
+        or _is_missing(p_before)
+    ):
+        return status_now, False
+    assert p_now is not None and p_before is not None
+    if abs(p_now - p_before) <= simulation_noise(p_now, p_before, n_paths):
+        return status_before, True
+    return status_now, False
