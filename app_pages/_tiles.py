@@ -34,7 +34,7 @@ from metrics.palette import STATUS_STYLES
 from metrics.registry import Frequency, Indicator
 from metrics.review import YearResult
 from metrics.status import Status
-from metrics.tiles import Tile, summarize
+from metrics.tiles import Tile, judged_value, summarize
 
 
 def _value(value: float | None, indicator: Indicator, lang: str) -> str:
@@ -174,11 +174,6 @@ def _delta(gap: float | None, lang: str) -> tuple[str | None, Literal["up", "dow
         return None, "off"
     rounded = round(gap, 1)
     return fmt_pp(gap, lang), "up" if rounded > 0 else "down" if rounded < 0 else "off"
-
-
-def _extension_end(year: int, lang: str) -> str:
-    """The last day of a plan year's extension month: 31 January of the next year."""
-    return fmt_date(pd.Timestamp(year + 1, 1, 31).date(), lang)
 
 
 def _short_date(day: dt.date, lang: str) -> str:
@@ -623,7 +618,11 @@ def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:
 def render_review_card(
     result: YearResult, indicator: Indicator, lang: str, published: pd.DataFrame
 ) -> None:
-    """One indicator's year result: met or missed, by how much, with the published figures."""
+    """One indicator's year result: met or missed, by how much, with the published figures.
+
+    The value beside the margin is the one the target is judged on (31 January where the
+    target is due then); the other date's figure is said under it.
+    """
     with st.container(border=True, key=f"review-{indicator.code}"):
         st.markdown(f"**{indicator.short(lang)}**")
         result_badge(result, lang)
@@ -632,22 +631,29 @@ def render_review_card(
             if result.target is not None
             else t("tile_no_target", lang)
         )
+        judged = judged_value(result)
         st.markdown(
             t(
                 "review_value",
                 lang,
-                value=_value(result.value, indicator, lang),
+                value=_value(judged, indicator, lang),
                 target=target,
                 margin=fmt_pp(result.margin, lang),
             )
         )
         if result.value_with_extension is not None:
+            other = (
+                (result.value, dt.date(result.year, 12, 31))
+                if judged == result.value_with_extension
+                else (result.value_with_extension, dt.date(result.year + 1, 1, 31))
+            )
             st.caption(
                 t(
-                    "review_extension",
+                    "review_other_date",
                     lang,
-                    value=_value(result.value_with_extension, indicator, lang),
-                    date=_extension_end(result.year, lang),
+                    value=_value(other[0], indicator, lang),
+                    date=fmt_date(other[1], lang),
+                    judged=fmt_date(result.judgement_date, lang),
                 )
             )
         for row in published.itertuples():
@@ -656,35 +662,3 @@ def render_review_card(
                 + ": "
                 + published_line(row, indicator.unit, lang, indicator.decimals)
             )
-
-
-def render_top(
-    shown: list[Tile],
-    tiles: dict[str, Tile | None],
-    indicators: tuple[Indicator, ...],
-    filters: _ui.Filters,
-    *,
-    is_demo: bool,
-) -> None:
-    """The first screen above the tiles: one line of year, scope and as-of date, one line
-    of demo notice, the headline, and the glance row with every status."""
-    lang = filters.lang
-    if shown:
-        latest_as_of = max(month_end(tile.as_of_month.date()) for tile in shown)
-        st.caption(
-            t(
-                "overview_scope_line",
-                lang,
-                year=filters.year,
-                scope=_ui.scope_text(filters.unit_filter, lang),
-                date=fmt_date(latest_as_of, lang),
-            )
-        )
-    if is_demo:
-        st.caption(":material/science: " + t("overview_demo_line", lang))
-    if not shown:
-        return
-    by_code = {indicator.code: indicator for indicator in indicators}
-    with st.container(key="headline"):
-        st.markdown(f"**{headline_summary(shown, by_code, lang)}**")
-    render_glance(tiles, indicators, lang)

@@ -84,7 +84,7 @@ def _line(
     width: float,
 ) -> go.Scatter:
     months = [pd.Timestamp(m) for m in rows["period_month"]]
-    values = rows["value"].to_numpy(dtype="float64")
+    values = rows["value"].to_numpy(dtype="float64").tolist()
     return go.Scatter(
         x=[_x(m, shape) + pd.DateOffset(years=shift_years) for m in months],
         y=values,
@@ -139,7 +139,7 @@ def _band(
     return [
         go.Scatter(
             x=x,
-            y=[last[1], *high],
+            y=[last[1], *high.tolist()],
             mode="lines",
             line={"width": 0},
             hoverinfo="skip",
@@ -147,7 +147,7 @@ def _band(
         ),
         go.Scatter(
             x=x,
-            y=[last[1], *low],
+            y=[last[1], *low.tolist()],
             mode="lines",
             line={"width": 0},
             fill="tonexty",
@@ -157,7 +157,7 @@ def _band(
         ),
         go.Scatter(
             x=x,
-            y=[last[1], *central],
+            y=[last[1], *central.tolist()],
             mode="lines",
             name=t("tile_chart_projection", lang),
             line={"color": SERIES_COLOR, "dash": "dot", "width": 1.5},

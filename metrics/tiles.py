@@ -745,3 +745,25 @@ def summarize(tiles: list[Tile]) -> Summary:
         year=tiles[0].year if tiles else None,
         worst=worst,
     )
+
+
+def judged_value(result: YearResult) -> float | None:
+    """The value a closed year's target is judged on: the 31 January figure for a target
+    due at the end of the extension month, else the year's value (31 December).
+
+    Its gap to the target is ``result.margin``; showing the 31 December value beside that
+    margin would set one number against another's gap.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from metrics.review import YearResult
+    >>> result = YearResult("public_investment_disbursement", 2025, 80.0, 91.0, 90.0, ">=",
+    ...     False, True, 1.0, True, 12, 12, pd.Timestamp(2025, 12, 1), dt.date(2026, 1, 31),
+    ...     dt.date(2026, 1, 31))
+    >>> judged_value(result)
+    91.0
+    """
+    if (result.judgement_date.month, result.judgement_date.day) == (1, 31):
+        return result.value_with_extension
+    return result.value

@@ -11,8 +11,10 @@ from metrics.registry import StatusRule, get_indicator, headline_indicators
 from metrics.status import (
     Status,
     Trend,
+    simulation_noise,
     status_from_probability,
     status_from_result,
+    status_with_hysteresis,
     trend_from_series,
     trend_year_on_year,
 )
@@ -173,3 +175,58 @@ def test_enums_are_plain_strings_for_pages_and_catalogues() -> None:
     assert [s.value for s in Status] == ["on_track", "at_risk", "off_track", "not_assessable"]
     assert [t.value for t in Trend] == ["improving", "stable", "worsening", "not_assessable"]
     assert Status.AT_RISK == "at_risk"
+
+
+# --- hysteresis: a move of P within the simulation's noise is not a change of status -------
+
+
+@pytest.mark.parametrize(
+    ("p_now", "p_before", "n_paths", "expected"),
+    [
+        # 2·√((0,5·0,5 + 0,5·0,5)/2000) = 2·√0,00025 = 0,031623
+        (0.5, 0.5, 2000, 0.031623),
+        # 2·√((0,76·0,24 + 0,74·0,26)/2000) = 2·√(0,3748/2000) = 0,027379
+        (0.76, 0.74, 2000, 0.027379),
+        # A share of 0 or 1 counts as one path in n: 2·√(2·(1/500)(499/500)/500) = 0,0056512
+        (0.0, 1.0, 500, 0.0056512),
+    ],
+)
+def test_simulation_noise_by_hand(p_now, p_before, n_paths, expected):
+    assert simulation_noise(p_now, p_before, n_paths) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("now", "p_now", "before", "p_before", "expected", "held"),
+    [
+        # 0,74 → 0,76 crosses 0,75 by 0,02 < 0,0274: last month's "at risk" stands.
+        (Status.ON_TRACK, 0.76, Status.AT_RISK, 0.74, Status.AT_RISK, True),
+        # The same crossing down.
+        (Status.AT_RISK, 0.74, Status.ON_TRACK, 0.76, Status.ON_TRACK, True),
+        # 0,26 → 0,24 across the off-track line: within the noise too.
+        (Status.OFF_TRACK, 0.24, Status.AT_RISK, 0.26, Status.AT_RISK, True),
+        # 0,70 → 0,80: a real move, reported.
+        (Status.ON_TRACK, 0.80, Status.AT_RISK, 0.70, Status.ON_TRACK, False),
+        # No change of status: nothing to hold.
+        (Status.ON_TRACK, 0.90, Status.ON_TRACK, 0.91, Status.ON_TRACK, False),
+        # Not assessable this month or last: never held.
+        (Status.NOT_ASSESSABLE, None, Status.ON_TRACK, 0.76, Status.NOT_ASSESSABLE, False),
+        (Status.ON_TRACK, 0.76, Status.NOT_ASSESSABLE, None, Status.ON_TRACK, False),
+        # No last month (the year's first period).
+        (Status.ON_TRACK, 0.76, None, None, Status.ON_TRACK, False),
+    ],
+)
+def test_status_hysteresis(now, p_now, before, p_before, expected, held):
+    assert status_with_hysteresis(now, p_now, before, p_before, 2000) == (expected, held)
+
+
+def test_hysteresis_boundary_is_the_noise_itself():
+    # 0,7365 → 0,7635 (a move of 0,027): noise 2·√((0,7635·0,2365 + 0,7365·0,2635)/2000)
+    # = 2·√(0,374650/2000) = 0,027373 > 0,027: held.
+    assert status_with_hysteresis(Status.ON_TRACK, 0.7635, Status.AT_RISK, 0.7365, 2000)[1]
+    # 0,736 → 0,764 (0,028): noise 2·√(0,374608/2000) = 0,027372 < 0,028: reported.
+    assert not status_with_hysteresis(Status.ON_TRACK, 0.764, Status.AT_RISK, 0.736, 2000)[1]
+
+
+def test_simulation_noise_needs_paths():
+    with pytest.raises(ValueError, match="n_paths must be positive"):
+        simulation_noise(0.5, 0.5, 0)
