@@ -662,3 +662,35 @@ def render_review_card(
                 + ": "
                 + published_line(row, indicator.unit, lang, indicator.decimals)
             )
+
+
+def render_top(
+    shown: list[Tile],
+    tiles: dict[str, Tile | None],
+    indicators: tuple[Indicator, ...],
+    filters: _ui.Filters,
+    *,
+    is_demo: bool,
+) -> None:
+    """The first screen above the tiles: one line of year, scope and as-of date, one line
+    of demo notice, the headline, and the glance row with every status."""
+    lang = filters.lang
+    if shown:
+        latest_as_of = max(month_end(tile.as_of_month.date()) for tile in shown)
+        st.caption(
+            t(
+                "overview_scope_line",
+                lang,
+                year=filters.year,
+                scope=_ui.scope_text(filters.unit_filter, lang),
+                date=fmt_date(latest_as_of, lang),
+            )
+        )
+    if is_demo:
+        st.caption(":material/science: " + t("overview_demo_line", lang))
+    if not shown:
+        return
+    by_code = {indicator.code: indicator for indicator in indicators}
+    with st.container(key="headline"):
+        st.markdown(f"**{headline_summary(shown, by_code, lang)}**")
+    render_glance(tiles, indicators, lang)
