@@ -144,15 +144,17 @@ def test_overview_fits_phone_tablet_and_desktop(
         page.screenshot(path=str(SCREENSHOT_DIR / f"overview-vi-{width}x{height}.png"))
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator(".st-key-tile-online_dossier_share").is_visible()
-        # Phones get the four headline numbers in a 2 x 2 block above the full tiles.
+        # Every size gets the glance row: four in a row, or 2 x 2 on a phone.
         glance = page.locator(".st-key-glance")
-        assert glance.is_visible() == (width < 640)
+        assert glance.is_visible()
+        items = page.locator('.st-key-glance [class*="st-key-glance-"]')
+        boxes = [items.nth(i).bounding_box() for i in range(items.count())]
+        assert len(boxes) == 4
         if width < 640:
-            boxes = [
-                page.locator(f".st-key-glance-{code}").bounding_box() for code in HEADLINE_TILES
-            ]
             assert boxes[0]["y"] == boxes[1]["y"] and boxes[2]["y"] == boxes[3]["y"]
             assert boxes[2]["y"] + boxes[2]["height"] < height, "all four fit on the first screen"
+        else:
+            assert len({box["y"] for box in boxes}) == 1, "one row of four"
         widths = page.evaluate(HORIZONTAL_EXTENTS)
         assert widths["document"] <= widths["window"] + 1, f"sideways scroll: {widths}"
         assert widths["main"] <= widths["main_visible"] + 1, f"main scrolls sideways: {widths}"
@@ -174,3 +176,87 @@ def test_switching_language_changes_the_page_and_the_link(
     open_settled(other, shared_link)
     assert other.locator("h1").first.inner_text() == "Overview"
     other.close()
+
+
+STATUS_WORDS = {
+    "vi": ("Chậm tiến độ", "Có nguy cơ không đạt", "Chưa đủ dữ liệu để đánh giá", "Đúng tiến độ"),
+    "en": ("Off track", "At risk", "Not yet assessable", "On track"),
+}
+"""Worst first: the glance row's order on every screen."""
+RESULT_WORDS = {"vi": ("Không đạt", "Đạt"), "en": ("Missed", "Met")}
+# The glance items in document order: name, and the text of each.
+GLANCE_ITEMS = """() => [...document.querySelectorAll('.st-key-glance [class*="st-key-glance-"]')]
+    .map((item) => {
+        const box = item.getBoundingClientRect();
+        const name = item.querySelector('strong');
+        const nameBox = name.getBoundingClientRect();
+        const badge = item.querySelector('span[style*="background-color"]');
+        const badgeBox = badge ? badge.getBoundingClientRect() : null;
+        return {
+            code: [...item.classList].find((c) => c.startsWith('st-key-glance-')).slice(14),
+            text: item.innerText,
+            top: box.top, bottom: box.bottom, right: box.right,
+            name_lines: Math.round(nameBox.height / parseFloat(getComputedStyle(name).lineHeight)),
+            badge_right: badgeBox ? badgeBox.right : null,
+        };
+    })"""
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("size", [(820, 1180), (390, 844)], ids=str)
+def test_every_status_is_on_the_first_screen(
+    app_server: str, browser: Browser, size: tuple[int, int], lang: str
+) -> None:
+    """Issue 7: at 820 x 1180 only the two green tiles were on the first screen in
+    Vietnamese; the red ones needed a scroll. The glance row puts all four statuses there,
+    worst first, each with its target, its name on at most two lines."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        open_settled(page, f"{app_server}/?lang={lang}")
+        SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT_DIR / f"overview-first-{lang}-{width}x{height}.png"))
+        items = page.evaluate(GLANCE_ITEMS)
+        assert sorted(item["code"] for item in items) == sorted(HEADLINE_TILES)
+        ranks = []
+        for item in items:
+            assert item["bottom"] <= height, f"{item['code']} is below the first screen"
+            words = [w for w in STATUS_WORDS[lang] if w in item["text"]]
+            assert len(words) == 1, item
+            ranks.append(STATUS_WORDS[lang].index(words[0]))
+            target_word = {"vi": "chỉ tiêu", "en": "target"}[lang]
+            assert target_word in item["text"], f"{item['code']} shows no target"
+            assert item["name_lines"] <= 2, f"{item['code']}'s name wraps to 3 lines"
+        assert ranks == sorted(ranks), "not-on-track items come first"
+        # The headline line sits above them.
+        headline = page.locator(".st-key-headline").bounding_box()
+        assert headline is not None and headline["y"] + headline["height"] <= items[0]["top"]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_closed_years_badges_fit_on_a_phone(app_server: str, browser: Browser, lang: str) -> None:
+    """Issue 7: the 2025 badges were cut off at 390 px. A closed year says met or missed."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        open_settled(page, f"{app_server}/?lang={lang}&year=2025")
+        page.screenshot(path=str(SCREENSHOT_DIR / f"overview-first-{lang}-390x844-2025.png"))
+        items = page.evaluate(GLANCE_ITEMS)
+        assert len(items) == 4
+        for item in items:
+            assert item["bottom"] <= 844
+            assert item["badge_right"] is not None and item["badge_right"] <= item["right"]
+            assert any(word in item["text"] for word in RESULT_WORDS[lang]), item
+            assert not any(word in item["text"] for word in STATUS_WORDS[lang][:3]), item
+        # Every badge on the page stays inside the window.
+        overflow = page.evaluate(
+            """() => [...document.querySelectorAll('span[style*="background-color"]')]
+                .filter((badge) => badge.getBoundingClientRect().right > window.innerWidth + 1)
+                .map((badge) => badge.innerText)"""
+        )
+        assert overflow == []
+    finally:
+        context.close()
