@@ -55,7 +55,7 @@ _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 _STYLE = """
 <style>
-[data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 /* A compact header: the language switch sits in the app's top bar, on the title's row,
    and the title is a line, not a banner. */
 .st-key-language-bar {
@@ -74,13 +74,15 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 @container (min-width: 1100px) {
   .st-key-tiles > div, .st-key-review > div { flex: 0 0 calc(25% - 0.75rem); }
 }
-/* Big numbers line up across a row: where tiles sit side by side, the name keeps two
-   lines' height and the number's label one line. */
+/* Big numbers line up across a row: four to a row, a name may take two lines, so each
+   keeps two lines' height; side by side, the number's label keeps one line. */
 @container (min-width: 560px) {
-  .st-key-tiles [class*="st-key-tile-"] > div:first-child { min-height: 3.25rem; }
   .st-key-tiles [data-testid="stMetricLabel"] p {
     white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
   }
+}
+@container (min-width: 1100px) {
+  .st-key-tiles [class*="st-key-tile-"] > div:first-child { min-height: 3.25rem; }
 }
 /* The gap's comparison on its own line under the chip, never cut. */
 .st-key-tiles [data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap; }
