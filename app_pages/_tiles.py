@@ -34,7 +34,7 @@ from metrics.palette import STATUS_STYLES
 from metrics.registry import Frequency, Indicator
 from metrics.review import YearResult
 from metrics.status import Status
-from metrics.tiles import Tile, judged_value, summarize
+from metrics.tiles import MERGED_FROM_YEAR, Tile, judged_value, summarize
 
 
 def _value(value: float | None, indicator: Indicator, lang: str) -> str:
@@ -474,13 +474,18 @@ def _interval(
 
 
 def chart_key(tile: Tile, indicator: Indicator, lang: str) -> str:
-    """What the tile chart's lines are, in one line."""
+    """What the tile chart's lines are, in one line; last year's line is named as before
+    the merger when it is (2024 beside 2025)."""
     target = (
         "tile_chart_key_milestones"
         if indicator.milestones(tile.year) and tile.latest_kind == "year_to_date"
         else "tile_chart_key_target"
     )
-    return t("tile_chart_key", lang, year=tile.year, previous=tile.year - 1, target=t(target, lang))
+    previous: str = str(tile.year - 1)
+    if tile.year - 1 < MERGED_FROM_YEAR <= tile.year:
+        previous = t("tile_chart_previous_merger", lang, year=tile.year - 1)
+    key = "tile_chart_key_closed" if is_closed(tile) else "tile_chart_key"
+    return t(key, lang, year=tile.year, previous=previous, target=t(target, lang))
 
 
 def render_tile(
@@ -524,7 +529,7 @@ def render_tile(
         )
         _ui.show_figure(
             make_tile_figure(series, indicator, tile, lang, published),
-            key=f"tile-chart-{indicator.code}",
+            key=f"chart-{indicator.code}",
         )
         with st.container(key=f"facts-{indicator.code}"):
             st.markdown(

@@ -123,6 +123,7 @@ def test_overview_draws_four_headline_tiles_on_a_tablet(
     assert widths["document"] <= widths["window"] + 1, f"the page scrolls sideways: {widths}"
     assert widths["main"] <= widths["main_visible"] + 1, f"the main area scrolls sideways: {widths}"
 
+    assert_big_numbers_line_up(page)
     heading = page.locator("h1").first.inner_text()
     assert heading == {"vi": "Tổng quan", "en": "Overview"}[lang]
     # Screen readers pick their voice from <html lang>.
@@ -130,6 +131,24 @@ def test_overview_draws_four_headline_tiles_on_a_tablet(
     assert (
         page.title() == {"vi": "TP.HCM – Bảng điều hành", "en": "HCMC – Leadership dashboard"}[lang]
     )
+
+
+# Each tile's top and its big number's top, by tile.
+TILE_TOPS = """() => [...document.querySelectorAll('.st-key-tiles [class*="st-key-tile-"]')]
+    .map((tile) => ({
+        tile: Math.round(tile.getBoundingClientRect().top),
+        number: tile.querySelector('[data-testid="stMetricValue"]').getBoundingClientRect().top,
+    }))"""
+
+
+def assert_big_numbers_line_up(page: Page) -> None:
+    """Tiles side by side have their big numbers at the same height (issue 7: the status
+    pill wrapped in some tiles and not others)."""
+    rows: dict[int, list[float]] = {}
+    for tops in page.evaluate(TILE_TOPS):
+        rows.setdefault(tops["tile"], []).append(tops["number"])
+    for numbers in rows.values():
+        assert max(numbers) - min(numbers) <= 1, f"big numbers at {numbers}"
 
 
 @pytest.mark.parametrize("size", [(390, 844), (1366, 1024), (1920, 1080)], ids=str)
@@ -155,6 +174,7 @@ def test_overview_fits_phone_tablet_and_desktop(
             assert boxes[2]["y"] + boxes[2]["height"] < height, "all four fit on the first screen"
         else:
             assert len({box["y"] for box in boxes}) == 1, "one row of four"
+            assert_big_numbers_line_up(page)
         widths = page.evaluate(HORIZONTAL_EXTENTS)
         assert widths["document"] <= widths["window"] + 1, f"sideways scroll: {widths}"
         assert widths["main"] <= widths["main_visible"] + 1, f"main scrolls sideways: {widths}"
