@@ -62,6 +62,14 @@ pages = {
             url_path="unit",
         ),
     ],
+    t("nav_section_analysis", lang): [
+        st.Page(
+            "app_pages/scenarios.py",
+            title=t("page_scenarios", lang),
+            icon=":material/science:",
+            url_path="scenarios",
+        ),
+    ],
 }
 page = st.navigation(pages, position="sidebar")
 _ui.warehouse_gate(lang)

@@ -695,6 +695,9 @@ def read_links_once() -> None:
         code, refusal = check_code("procedure", text, known, LinkProblem.UNKNOWN_PROCEDURE)
         st.session_state["procedure"] = code
         refusals += [refusal] if refusal else []
+    text = st.query_params.get("scenario")
+    if text is not None:
+        st.session_state["scenario_link"] = text  # checked by the scenarios page
     st.session_state["_link_refusals"] = refusals
 
 
@@ -708,6 +711,8 @@ def link_params() -> dict[str, str]:
         value = st.session_state.get(key)
         if value:
             wanted[key] = str(value)
+    if st.session_state.get("scn_open_id"):
+        wanted["scenario"] = str(st.session_state["scn_open_id"])
     return wanted
 
 

@@ -70,6 +70,7 @@ def make_fan_figure(
                 go.Scatter(
                     x=x + x[::-1],
                     y=list(upper) + list(lower)[::-1],
+                    mode="lines",
                     fill="toself",
                     fillcolor=_rgba(color, _BAND_OPACITY[level]),
                     line={"width": 0},
@@ -114,8 +115,36 @@ def make_fan_figure(
                 ),
             )
         )
-    add_target_line(figure, target, target_label)
+    low = min(float(b["lower_95"].min()) for _, b in series) if series else 0.0
+    high = max(float(b["upper_95"].max()) for _, b in series) if series else 100.0
+    if anchor is not None:
+        low, high = min(low, anchor[1]), max(high, anchor[1])
+    margin = max(2.0, high - low)
     base_layout(figure, lang, title=title, y_title=y_title, height=420)
+    if target is not None and low - 2 * margin <= target <= high + 2 * margin:
+        add_target_line(figure, target, target_label)
+    elif target is not None:
+        # A target far from every path would squeeze the fans into a line: say where it is.
+        below = target < low
+        figure.update_yaxes(range=[low - margin / 2, high + margin / 2])
+        figure.add_annotation(
+            text=("↓ " if below else "↑ ")
+            + t(
+                "scenario_target_off_chart",
+                lang,
+                value=fmt_value(target, unit, lang, 0 if float(target).is_integer() else 1),
+                side=t("scenario_side_below" if below else "scenario_side_above", lang),
+            ),
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0 if below else 1,
+            xanchor="left",
+            yanchor="bottom" if below else "top",
+            showarrow=False,
+            font={"size": 12, "color": "#444444"},
+            bgcolor="rgba(255,255,255,0.8)",
+        )
     figure.update_xaxes(**month_ticks(months, lang, every=1))
     return figure
 

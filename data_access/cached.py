@@ -39,6 +39,8 @@ from metrics.geo import BoundaryFileError, parse_boundaries
 from metrics.registry import HEADLINE_CODES, get_indicator
 from metrics.review import YearResult, year_result
 from metrics.tiles import Tile
+from scenarios.baseline import Baseline
+from scenarios.build import baseline_from_inputs
 
 TTL_SECONDS = 300
 MAX_ENTRIES = 128
@@ -440,3 +442,48 @@ def boundaries() -> Boundaries:
     except OSError as error:
         return Boundaries({}, path, f"{path}: {error.strerror or error}")
     return _read_boundaries(path, modified)
+
+
+# --- the scenario workspace ------------------------------------------------------------------
+
+
+def scenario_inputs(year: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """The scenario baseline's inputs from the configured warehouse (each query cached):
+    the headline indicators' city series, the online share by unit so far in ``year``,
+    and GRDP by sector."""
+    from scenarios.baseline import GRDP, ONLINE, SIMULATED_CODES
+
+    series = {code: scope_series(code, UnitFilter()).frame for code in SIMULATED_CODES}
+    online = series[ONLINE]
+    in_year = online.loc[online["period_year"] == year, "period_month"]
+    if in_year.empty:
+        units = pd.DataFrame(columns=["unit_id", "name_vi", "name_en", "numerator", "denominator"])
+    else:
+        through = pd.Timestamp(in_year.max()).date()
+        units = unit_standing(ONLINE, year, through, UnitFilter()).frame
+    sectors = breakdown_by_year(GRDP, "sector", UnitFilter()).frame
+    return series, units, sectors
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
+def scenario_baseline(
+    series: dict[str, pd.DataFrame],
+    units: pd.DataFrame,
+    sectors: pd.DataFrame,
+    year: int,
+    n_paths: int,
+    seed: int,
+) -> Baseline:
+    """:func:`scenarios.build.baseline_from_inputs`, cached on the inputs' content (new
+    data make a new baseline), with each series' backtest from :func:`backtest_report`."""
+    reports = {
+        code: backtest_report(frame, code) for code, frame in series.items() if not frame.empty
+    }
+    return baseline_from_inputs(
+        year, series, units, sectors, n_paths=n_paths, seed=seed, reports=reports
+    )
+
+
+def warehouse_engine() -> Engine:
+    """The configured warehouse's engine, for the page's few writes (saved scenarios)."""
+    return engine_for(warehouse_url())

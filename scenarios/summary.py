@@ -11,8 +11,14 @@ from scenarios.baseline import indicator_name
 from scenarios.engine import Result
 
 
+def _mid_sentence(name: str) -> str:
+    """An indicator's name inside a sentence: its first letter in lower case."""
+    return name[:1].lower() + name[1:]
+
+
 def sentences(baseline: Result, scenario: Result, lang: str) -> list[str]:
-    """One sentence per figure that the scenario changes (or one saying nothing changed).
+    """One sentence per figure that the scenario changes as shown (to the decimals on
+    screen), or one saying nothing changed.
 
     Examples
     --------
@@ -23,9 +29,14 @@ def sentences(baseline: Result, scenario: Result, lang: str) -> list[str]:
         before = baseline.indicators.get(code)
         if before is None:
             continue
-        name = indicator_name(code, lang)
+        name = _mid_sentence(indicator_name(code, lang))
         p0, p1 = before.probability, after.probability
-        if p0 is not None and p1 is not None and after.target is not None and p0 != p1:
+        shown = (
+            p0 is not None
+            and p1 is not None
+            and fmt_percent(100 * p0, lang, 0) != fmt_percent(100 * p1, lang, 0)
+        )
+        if shown and after.target is not None and p0 is not None and p1 is not None:
             out.append(
                 t(
                     "scenario_sentence_probability_" + ("up" if p1 > p0 else "down"),
@@ -36,7 +47,7 @@ def sentences(baseline: Result, scenario: Result, lang: str) -> list[str]:
                     after=fmt_percent(100 * p1, lang, 0),
                 )
             )
-        if before.median != after.median:
+        if fmt_percent(before.median, lang, 1) != fmt_percent(after.median, lang, 1):
             out.append(
                 t(
                     "scenario_sentence_median",

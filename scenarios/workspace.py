@@ -14,7 +14,8 @@ from sqlalchemy import Connection
 from data_access import saved_scenarios
 from data_access.saved_scenarios import SavedScenario, User
 from i18n import t
-from scenarios.baseline import Baseline, indicator_name
+from metrics.registry import get_indicator
+from scenarios.baseline import Baseline
 from scenarios.engine import ENGINE_VERSION, Result, scenario, simulate
 from scenarios.levers import Scenario
 
@@ -112,7 +113,7 @@ def results_table(runs: Sequence[tuple[str, Result]], lang: str) -> pd.DataFrame
             rows.append(
                 {
                     t("scenario_col_scenario", lang): label,
-                    t("scenario_col_indicator", lang): indicator_name(code, lang),
+                    t("scenario_col_indicator", lang): get_indicator(code).short(lang),
                     t("scenario_col_target", lang): indicator.target,
                     t("scenario_col_median", lang): round(bands["central"], 2),
                     t("scenario_col_low80", lang): round(bands["lower_80"], 2),
@@ -138,7 +139,9 @@ def results_table(runs: Sequence[tuple[str, Result]], lang: str) -> pd.DataFrame
                     t("scenario_col_probability", lang): None,
                 }
             )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    text_columns = [t("scenario_col_scenario", lang), t("scenario_col_indicator", lang)]
+    return frame.astype({c: "float64" for c in frame.columns if c not in text_columns})
 
 
 def summary_figures(summary: Mapping[str, Any], code: str) -> tuple[float | None, float | None]:

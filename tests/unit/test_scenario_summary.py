@@ -25,7 +25,7 @@ def test_a_plan_cut_is_told_from_its_figures_in_both_languages() -> None:
     assert after > before
     vi = sentences(neutral, cut, "vi")
     assert vi[0] == (
-        "Với kịch bản này, khả năng đạt chỉ tiêu Tỷ lệ giải ngân kế hoạch vốn đầu tư công "
+        "Với kịch bản này, khả năng đạt chỉ tiêu tỷ lệ giải ngân kế hoạch vốn đầu tư công "
         f"(95%) tăng từ {fmt_percent(100 * before, 'vi', 0)} lên "
         f"{fmt_percent(100 * after, 'vi', 0)}."
     )
