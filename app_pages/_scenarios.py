@@ -16,7 +16,16 @@ from app_pages import _page, _rankings, _ui
 from charts.scenarios import make_fan_figure, make_tornado_figure
 from data_access import cached, saved_scenarios
 from data_access.saved_scenarios import LOCAL_USER, SavedScenario, SavedScenarioError
-from i18n import escape_markdown, fmt_date, fmt_month, fmt_number, fmt_percent, fmt_signed, t
+from i18n import (
+    code_span,
+    escape_markdown,
+    fmt_date,
+    fmt_month,
+    fmt_number,
+    fmt_percent,
+    fmt_signed,
+    t,
+)
 from metrics.clock import add_months, to_city_time
 from metrics.export import file_stem
 from metrics.projection import DEFAULT_SEED
@@ -831,7 +840,7 @@ def open_link(baseline_: Baseline, lang: str) -> None:
     if found is None:
         st.session_state["scn_open_id"] = None
         st.error(
-            t("scenario_link_bad", lang, value=escape_markdown(text[:40])),
+            t("scenario_link_bad", lang, value=code_span(text)),
             icon=":material/link_off:",
         )
         return
