@@ -33,6 +33,7 @@ The procedure:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,7 +41,9 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit, logit, ndtr
+from scipy.special import expit, logit
+from scipy.stats import binom
+from scipy.stats import t as student_t
 
 from metrics.forecasting import (
     EXTENSION_MONTH,
@@ -63,12 +66,14 @@ from metrics.registry import Comparator, Indicator
 from metrics.targets import meets
 
 Judgement = Literal["year_end", "extension"]
-MIN_YEARS = 2
+MIN_YEARS = 1
 """Test years a candidate needs (every origin forecast) to take part, and the test years
 a calibration needs."""
-SPREAD_FLOOR = 0.01
+SPREAD_FLOOR = 0.002
 """The smallest error spread on the bounded (logit) scale: no band is ever zero-wide."""
 FRACTION_CLIP = (0.001, 0.999)
+PROBABILITY_RESOLUTION = 1e-6
+"""A probability of reaching the target closer than this to 0 or 1 is reported as 0 or 1."""
 LEVELS: dict[str, float] = {
     "lower_95": 0.025,
     "lower_80": 0.10,
@@ -79,7 +84,6 @@ LEVELS: dict[str, float] = {
     "upper_95": 0.975,
 }
 """Band names and the quantile each is."""
-_GRID_POINTS = 1201
 
 
 # ------------------------------------------------------------------- judgement values
@@ -202,22 +206,64 @@ def extension_central(december: float, fractions: np.ndarray) -> float:
     return float(december + float(np.median(fractions)) * (cap - december))
 
 
+# ------------------------------------------------------------------------ volatility
+
+
+def volatility_factor(history: History, year: int, origin: int) -> float:
+    """How much faster the series moves now than before ``year``: at least 1.
+
+    The root mean square of the last half-year's period-to-period changes of the logit
+    rate (six months, two quarters) up to ``origin``, divided by that of every change
+    before ``year`` began; 1 when either has fewer than two changes, for annual data, and
+    for disbursement (its flows are seasonal by nature; the rule carries that). Backtest
+    errors are divided by the factor of their origin before they calibrate, and a
+    projection's spread is multiplied by today's: a break in the current year (the
+    July 2025 merger) widens the band as soon as the data show it, while calm years keep
+    the calibrated width.
+    """
+    if history.is_cumulative or history.period < 4:
+        return 1.0
+    index, rates = history.rates(origin)
+    if index.size < 3:
+        return 1.0
+    x = logit(np.clip(rates, *RATE_CLIP))
+    consecutive = np.diff(index) == 1
+    changes = np.diff(x)[consecutive]
+    ends = index[1:][consecutive]
+    window = history.period // 2
+    recent = changes[ends > origin - window]
+    reference = changes[ends < year * history.period]
+    if recent.size < 2 or reference.size < 2:
+        return 1.0
+    base = float(np.sqrt(np.mean(reference**2)))
+    if base <= 0:
+        return 1.0
+    return max(1.0, float(np.sqrt(np.mean(recent**2))) / base)
+
+
 # ---------------------------------------------------------------------- calibration
 
 
 @dataclass(frozen=True, slots=True)
 class Calibration:
-    """Error spread by horizon and the pooled, standardised error distribution.
+    """Error scale by horizon and the small-sample distribution of a new error.
 
     A forecast with point ``c`` (bounded scale) at horizon ``h`` has the distribution
-    ``c + spread(h) × Z``, Z a Gaussian-kernel smoothing of ``errors``.
+    ``c + spread(h) × T``, T Student's t with ``dof`` degrees of freedom: the number of
+    earlier test years the errors come from. Errors of one year share its outcome, so a
+    year, not an origin, is one independent draw; with ``dof`` years the root mean square
+    error is an estimate of the error's scale from ``dof`` draws, and a new error divided
+    by it is t-distributed with ``dof`` degrees of freedom (normal errors of mean zero).
+    Few years thus give wide bands (t with one degree of freedom: the 80 % band is ±3.08
+    spreads), many years the normal ones (±1.28).
     """
 
     horizons: np.ndarray
     spreads: np.ndarray
-    errors: np.ndarray
-    """Standardised errors (truth − point forecast) ÷ spread(h)."""
-    bandwidth: float
+    """Root mean square error (bounded scale) of the origins within one period of each
+    horizon, never falling as the horizon grows, at least ``SPREAD_FLOOR``."""
+    dof: int
+    """Degrees of freedom: the distinct test years of the errors."""
     n_records: int
     years: tuple[int, ...]
 
@@ -232,39 +278,43 @@ class Calibration:
     def is_extrapolated(self, horizon: int) -> bool:
         return horizon > int(self.horizons[-1])
 
+    def widened(self, factor: float) -> Calibration:
+        """The same calibration with every spread times ``factor`` (see
+        :func:`volatility_factor`)."""
+        if factor == 1.0:
+            return self
+        return dataclasses.replace(self, spreads=self.spreads * factor)
+
     def cdf(self, z: np.ndarray | float) -> np.ndarray:
-        """P(Z ≤ z)."""
-        grid = np.atleast_1d(np.asarray(z, dtype="float64"))
-        return np.asarray(
-            ndtr((grid[:, None] - self.errors[None, :]) / self.bandwidth).mean(axis=1)
-        )
+        """P(T ≤ z)."""
+        out: np.ndarray = student_t.cdf(np.atleast_1d(np.asarray(z, dtype="float64")), self.dof)
+        return out
 
     def quantiles(self, levels: Iterable[float]) -> np.ndarray:
-        """Quantiles of Z at ``levels``."""
-        low = float(self.errors.min()) - 6 * self.bandwidth
-        high = float(self.errors.max()) + 6 * self.bandwidth
-        grid = np.linspace(low, high, _GRID_POINTS)
-        cdf = self.cdf(grid)
-        out: np.ndarray = np.interp(np.asarray(list(levels), dtype="float64"), cdf, grid)
+        """Quantiles of T at ``levels``."""
+        out: np.ndarray = student_t.ppf(np.asarray(list(levels), dtype="float64"), self.dof)
         return out
 
 
 def calibrate(horizons: np.ndarray, errors: np.ndarray, years: Iterable[int]) -> Calibration:
-    """A :class:`Calibration` from backtest errors (bounded scale) and their horizons.
+    """A :class:`Calibration` from backtest errors (bounded scale), their horizons and the
+    test year of each.
 
     Examples
     --------
-    >>> cal = calibrate(np.array([1, 1, 2, 2]), np.array([0.1, -0.1, 0.2, -0.2]), [2024])
-    >>> cal.spreads.round(3).tolist()
-    [0.15, 0.15]
+    >>> cal = calibrate(np.array([1, 1, 2, 2]), np.array([0.1, -0.1, 0.2, -0.2]),
+    ...                 [2023, 2024, 2023, 2024])
+    >>> cal.spreads.round(4).tolist(), cal.dof
+    ([0.1581, 0.1581], 2)
     """
     horizons = np.asarray(horizons, dtype=np.int64)
     errors = np.asarray(errors, dtype="float64")
+    record_years = [int(year) for year in years]
     grid = np.arange(int(horizons.min()), int(horizons.max()) + 1)
-    absolute = np.abs(errors)
+    squared = errors**2
     spreads = np.array(
         [
-            float(absolute[np.abs(horizons - h) <= 1].mean())
+            math.sqrt(float(squared[np.abs(horizons - h) <= 1].mean()))
             if np.any(np.abs(horizons - h) <= 1)
             else math.nan
             for h in grid
@@ -273,21 +323,13 @@ def calibrate(horizons: np.ndarray, errors: np.ndarray, years: Iterable[int]) ->
     # A horizon with no origin nearby takes the nearest shorter one.
     spreads = pd.Series(spreads).ffill().bfill().to_numpy()
     spreads = np.maximum(np.maximum.accumulate(spreads), SPREAD_FLOOR)
-    standardised = errors / spreads[horizons - grid[0]]
-    # Symmetric about the point forecast: with a handful of test years, a break in one
-    # of them (the July 2025 merger) would otherwise drag every band to one side.
-    standardised = np.concatenate([standardised, -standardised])
-    sd = float(standardised.std(ddof=1)) if standardised.size > 1 else 1.0
-    iqr = float(np.subtract(*np.percentile(standardised, [75, 25]))) / 1.349
-    scale = min(sd, iqr) if iqr > 0 else sd
-    bandwidth = max(0.9 * scale * standardised.size ** (-0.2), 0.05)
+    distinct = tuple(sorted(set(record_years)))
     return Calibration(
         horizons=grid,
         spreads=spreads,
-        errors=standardised,
-        bandwidth=bandwidth,
+        dof=max(len(distinct), 1),
         n_records=int(errors.size),
-        years=tuple(sorted(set(years))),
+        years=distinct,
     )
 
 
@@ -309,10 +351,15 @@ class MethodScore:
     coverage_50: float
     coverage_80: float
     coverage_95: float
-    """Shares of origins whose actual value lay inside the 50 / 80 / 95 % interval."""
+    """Shares of the origins with a band (``n_banded``) whose actual value lay inside the
+    50 / 80 / 95 % interval; NaN when none had a band."""
     brier: float | None
-    """Mean of (P(target) − met)² over the origins of years with a target; None without."""
+    """Mean of (P(target) − met)² over the origins with a band in years with a target;
+    None without."""
     n_brier: int
+    n_banded: int = 0
+    """Origins with a band: those of test years after the first (a band is calibrated by
+    the errors of earlier test years only, as it would have been at the time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +444,7 @@ _RECORD_COLUMNS = (
     "target",
     "comparator",
     "model",
+    "factor",
 )
 
 
@@ -500,6 +548,7 @@ def backtest(
             if isinstance(prepared, NotApplicable) or not tested:
                 continue
             cache: dict[int, tuple[dict[Judgement, float], YearState] | NotApplicable] = {}
+            factors: dict[int, float] = {}
             for judgement in _judgements(history):
                 actual = actuals[judgement]
                 if not math.isfinite(actual):
@@ -529,6 +578,7 @@ def backtest(
                             target,
                             comparator,
                             prepared.model,
+                            factors.setdefault(origin, volatility_factor(history, year, origin)),
                         )
                     )
     records = pd.DataFrame(rows, columns=list(_RECORD_COLUMNS)) if rows else _empty_records()
@@ -600,33 +650,48 @@ def probability_of_target(
     threshold = float(to_scale(shape, target, anchor))
     z = (threshold - point) / calibration.spread(horizon)
     below = float(calibration.cdf(z)[0])
-    return 1.0 - below if comparator == ">=" else below
+    probability = 1.0 - below if comparator == ">=" else below
+    # The t tails never reach 0 or 1; a handful of test years cannot tell one chance in
+    # a million from none, so such a chance is reported as none (or as certainty).
+    if probability < PROBABILITY_RESOLUTION:
+        return 0.0
+    if probability > 1.0 - PROBABILITY_RESOLUTION:
+        return 1.0
+    return probability
 
 
 def _score(
     report: BacktestReport,
     method: MethodCode,
     frame: pd.DataFrame,
+    judgement: Judgement,
 ) -> MethodScore:
+    """MAE and bias over ``frame``; coverage and Brier score as they would have been
+    seen at the time: each test year's bands from :func:`calibration_for` the years
+    before it only (the first test year, with nothing earlier, has no band)."""
     shape = _history_like(report)
     point, truth = _scaled_errors(report, frame)
     years = frame["year"].to_numpy(dtype=np.int64)
     horizons = frame["horizon"].to_numpy(dtype=np.int64)
+    factors = frame["factor"].to_numpy(dtype="float64")
     anchors = frame["anchor"].to_numpy(dtype="float64")
     actual = frame["actual"].to_numpy(dtype="float64")
     central_out = frame["central"].to_numpy(dtype="float64")
     inside = {name: np.zeros(len(frame), dtype=bool) for name in ("50", "80", "95")}
+    has_band = np.zeros(len(frame), dtype=bool)
     probabilities = np.full(len(frame), np.nan)
     targets = frame["target"].to_numpy(dtype="float64")
     comparators = frame["comparator"].astype(str).to_numpy()
     for year in np.unique(years):
-        held_out = years == year
-        others = ~held_out
-        calibration = calibrate(horizons[others], (truth - point)[others], years[others].tolist())
+        calibration = calibration_for(report, method, before_year=int(year), judgement=judgement)
+        if calibration is None:
+            continue
         levels = calibration.quantiles(LEVELS.values())
         bands = dict(zip(LEVELS, levels, strict=True))
-        for i in np.flatnonzero(held_out):
-            spread = calibration.spread(int(horizons[i]))
+        for i in np.flatnonzero(years == year):
+            has_band[i] = True
+            widened = calibration.widened(float(factors[i]))
+            spread = widened.spread(int(horizons[i]))
             for name in ("50", "80", "95"):
                 low = point[i] + spread * bands[f"lower_{name}"]
                 high = point[i] + spread * bands[f"upper_{name}"]
@@ -634,7 +699,7 @@ def _score(
             if math.isfinite(targets[i]):
                 probabilities[i] = probability_of_target(
                     shape,
-                    calibration,
+                    widened,
                     float(point[i]),
                     int(horizons[i]),
                     float(anchors[i]),
@@ -655,17 +720,22 @@ def _score(
         )
         brier = float(np.mean((probabilities[scored] - met) ** 2))
     latest = frame.loc[frame["year"] == frame["year"].max(), "model"]
+
+    def share(name: str) -> float:
+        return float(inside[name][has_band].mean()) if has_band.any() else math.nan
+
     return MethodScore(
         method=method,
         model=str(latest.iloc[0]) if not latest.empty else "",
         n_origins=len(frame),
         mae=float(np.mean(np.abs(errors))),
         bias=float(np.mean(errors)),
-        coverage_50=float(inside["50"].mean()),
-        coverage_80=float(inside["80"].mean()),
-        coverage_95=float(inside["95"].mean()),
+        coverage_50=share("50"),
+        coverage_80=share("80"),
+        coverage_95=share("95"),
         brier=brier,
         n_brier=int(scored.sum()),
+        n_banded=int(has_band.sum()),
     )
 
 
@@ -732,6 +802,37 @@ def _why_not(report: BacktestReport, method: str, before_year: int | None) -> Ex
     return None
 
 
+RULE: MethodCode = "seasonal_profile"
+"""The plain seasonal rule: the method in use unless a challenger clearly beats it."""
+CHOICE_LEVEL = 0.90
+"""One-sided confidence with which a challenger must beat the rule to replace it."""
+
+
+def choose(shared: pd.DataFrame, by_mae: tuple[MethodCode, ...]) -> MethodCode | None:
+    """The method to use: the seasonal rule, unless another candidate beat it clearly.
+
+    ``by_mae`` lists the candidates, lowest MAE first; ``shared`` holds their records on
+    the common origins. The origins of one year share its outcome, so the comparison is
+    paired by test year: the lowest-MAE challenger replaces the rule only when it had the
+    lower MAE in so many test years that chance alone would do it with probability below
+    ``1 − CHOICE_LEVEL`` (an exact one-sided sign test: with up to four test years, it
+    must win all four). Without the rule among the candidates, the lowest MAE wins.
+    A handful of years cannot show more: in the demo, ETS beat the rule for the online
+    share in 2022–2024 and then lagged the 2025 jump by more than it had ever gained.
+    """
+    if not by_mae:
+        return None
+    if RULE not in by_mae or by_mae[0] == RULE:
+        return by_mae[0]
+    frame = shared.assign(error=(shared["central"] - shared["actual"]).abs())
+    yearly = frame.groupby(["method", "year"])["error"].mean().unstack("year")
+    challenger = by_mae[0]
+    d = (yearly.loc[RULE] - yearly.loc[challenger]).dropna().to_numpy(dtype="float64")
+    wins = int((d > 0).sum())
+    chance = float(binom.sf(wins - 1, d.size, 0.5)) if d.size else 1.0
+    return challenger if chance < 1.0 - CHOICE_LEVEL else RULE
+
+
 def summarize(
     report: BacktestReport,
     *,
@@ -749,12 +850,12 @@ def summarize(
     )
     if len(years) < MIN_YEARS:
         return BacktestSummary(report.indicator_code, judgement, years, (), excluded, None)
-    scores = tuple(
-        sorted(
-            (_score(report, m, shared.loc[shared["method"] == m]) for m in methods),
-            key=lambda s: (round(s.mae, 9), METHODS.index(s.method)),
-        )
+    by_mae = sorted(
+        (_score(report, m, shared.loc[shared["method"] == m], judgement) for m in methods),
+        key=lambda s: (round(s.mae, 9), METHODS.index(s.method)),
     )
+    chosen = choose(shared, tuple(s.method for s in by_mae))
+    scores = tuple(sorted(by_mae, key=lambda s: s.method != chosen))
     extension_scores: tuple[MethodScore, ...] = ()
     if report.shape is SeriesShape.CUMULATIVE and judgement == "year_end":
         ext, ext_years, ext_methods, _ = common_records(
@@ -763,7 +864,10 @@ def summarize(
         if len(ext_years) >= MIN_YEARS:
             extension_scores = tuple(
                 sorted(
-                    (_score(report, m, ext.loc[ext["method"] == m]) for m in ext_methods),
+                    (
+                        _score(report, m, ext.loc[ext["method"] == m], "extension")
+                        for m in ext_methods
+                    ),
                     key=lambda s: (round(s.mae, 9), METHODS.index(s.method)),
                 )
             )
@@ -773,7 +877,7 @@ def summarize(
         years=years,
         scores=scores,
         excluded=excluded,
-        chosen=scores[0].method if scores else None,
+        chosen=chosen,
         extension_scores=extension_scores,
     )
 
@@ -785,15 +889,23 @@ def calibration_for(
     before_year: int | None = None,
     judgement: Judgement = "year_end",
 ) -> Calibration | None:
-    """The calibration of ``method`` from its errors on the common origins (all test years
-    before ``before_year``); None with fewer than ``MIN_YEARS`` test years."""
-    shared, years, methods, _ = common_records(report, before_year=before_year, judgement=judgement)
-    if method not in methods or len(years) < MIN_YEARS:
+    """The calibration of ``method`` from its own errors in the test years before
+    ``before_year`` (all test years: None) — only what was observable before that year
+    began; None when it has none.
+
+    Every origin the method forecast counts, also in a year where another candidate could
+    not yet forecast (the errors are out of sample all the same: parameters are estimated
+    on the data before each year).
+    """
+    records = report.records
+    frame = records.loc[(records["method"] == method) & (records["judgement"] == judgement)]
+    if before_year is not None:
+        frame = frame.loc[frame["year"] < before_year]
+    if frame.empty:
         return None
-    frame = shared.loc[shared["method"] == method]
     point, truth = _scaled_errors(report, frame)
     return calibrate(
         frame["horizon"].to_numpy(dtype=np.int64),
-        truth - point,
+        (truth - point) / frame["factor"].to_numpy(dtype="float64"),
         frame["year"].astype(int).tolist(),
     )

@@ -56,6 +56,7 @@ from metrics.backtest import (
     probability_of_target,
     running_values,
     to_scale,
+    volatility_factor,
     year_state,
 )
 from metrics.forecasting import (
@@ -370,6 +371,9 @@ class _Common:
     judgement_date: dt.date
     target: float | None
     comparator: Comparator | None
+    method: MethodCode | None = None
+    """A candidate asked for by name (the replay scores each one); None: the backtest's
+    choice."""
 
 
 def _interval(date: dt.date, value: float) -> Interval:
@@ -388,8 +392,8 @@ def _english(code: ReasonCode, parts: Mapping[str, object]) -> str:
         "complete_undefined": "{year} is over but its value is undefined (zero denominator)",
         "no_data": "no data up to {year}",
         "zero_plan": "the plan in force is 0; the year to date is undefined",
-        "short_history": "not enough history for a backtest: needs {needed} earlier years "
-        "that every method can forecast; got {got}",
+        "short_history": "not enough history for a backtest: needs {needed} earlier year(s) "
+        "that a method forecast at every origin; got {got}",
         "method_failed": "no backtested method could forecast from this month",
     }
     text = texts[code].format(**parts)
@@ -572,6 +576,7 @@ def project_year(
     n_paths: int = DEFAULT_N_PATHS,
     seed: int = DEFAULT_SEED,
     backtest_report: BacktestReport | None = None,
+    method: MethodCode | None = None,
 ) -> Projection:
     """Project ``year``'s value of a rate indicator at its judgement date, with calibrated
     bands and paths and the probability of reaching its target.
@@ -593,6 +598,10 @@ def project_year(
         :func:`metrics.backtest.backtest` of this series (or of a longer series of the
         same indicator and scope — only test years before ``year`` are used). Computed
         here when not given; pass it to avoid recomputing it for every view.
+    method : str, optional
+        Use this candidate instead of the backtest's choice (it must have taken part in
+        the comparison; otherwise the projection is method ``"none"``). The replay
+        (:mod:`metrics.replay`) scores every candidate this way; the app never passes it.
 
     Returns
     -------
@@ -665,6 +674,7 @@ def project_year(
         judgement_date=judgement_date,
         target=in_force.target.value if in_force else None,
         comparator=in_force.target.comparator if in_force else None,
+        method=method,
     )
     unit = _unit_word(history)
     if origin is None:
@@ -674,7 +684,7 @@ def project_year(
         return complete
     report = backtest_report if backtest_report is not None else backtest(visible, indicator)
     summary = report.summary(before_year=year)
-    if summary.chosen is None:
+    if summary.chosen is None or (method is not None and summary.score(method) is None):
         parts = {"needed": MIN_YEARS, "got": len(summary.years)}
         return _none(common, "short_history", parts, summary)
     return _projected(common, report, summary, origin, unit)
@@ -763,11 +773,13 @@ def _extension_from_december(
     report = report if report is not None else backtest(visible, common.indicator)
     summary = report.summary(before_year=year)
     method = summary.chosen
-    if method is None:
+    if method is None or (common.method is not None and summary.score(common.method) is None):
         return None
+    method = common.method or method
     calibration = calibration_for(report, method, before_year=year, judgement="extension")
     if calibration is None:
         return None
+    calibration = calibration.widened(volatility_factor(history, year, origin))
     horizon = year * 12 + EXTENSION_MONTH - origin
     scaled = float(to_scale(history, point, december))
     bands = _bands(history, calibration, scaled, horizon, december)
@@ -868,6 +880,8 @@ def _forecast_with(
     """The chosen method's forecast, or the next best one's if it cannot forecast now."""
     last_error: object = None
     for position, score in enumerate(summary.scores):
+        if common.method is not None and score.method != common.method:
+            continue
         method = score.method
         fitted = report.fitted.get((method, common.year))
         if not isinstance(fitted, Fitted):
@@ -882,7 +896,7 @@ def _forecast_with(
         if isinstance(result, NotApplicable):
             last_error = result
             continue
-        return method, fitted, result, position > 0
+        return method, fitted, result, position > 0 and common.method is None
     raise LookupError(f"no backtested method could forecast: {last_error}")
 
 
@@ -904,6 +918,8 @@ def _projected(
     if history.is_cumulative and not math.isfinite(state.year_to_date):
         return _none(common, "zero_plan", {}, summary)
     calibration = calibration_for(report, method, before_year=year)
+    if calibration is not None:
+        calibration = calibration.widened(volatility_factor(history, year, origin))
     if calibration is None:
         return _none(
             common, "short_history", {"needed": MIN_YEARS, "got": len(summary.years)}, summary
@@ -1055,6 +1071,7 @@ def _extension_paths(
     calibration = calibration_for(report, method, before_year=year, judgement="extension")
     if not math.isfinite(point) or calibration is None:
         return None
+    calibration = calibration.widened(volatility_factor(history, year, origin))
     anchor = state.year_to_date
     point = bounded(history, point, anchor)
     horizon = year * 12 + EXTENSION_MONTH - origin

@@ -17,8 +17,10 @@ from metrics.backtest import (
     backtest,
     calibrate,
     calibration_for,
+    choose,
     point_forecasts,
     summarize,
+    volatility_factor,
 )
 from metrics.forecasting import Fitted, build_history, prepare
 from metrics.periods import SeriesShape
@@ -46,36 +48,66 @@ def disbursement() -> tuple[pd.DataFrame, BacktestReport]:
 # -------------------------------------------------------------------- calibration
 
 
-def test_spread_is_the_mean_absolute_error_within_one_horizon_never_falling() -> None:
+def test_spread_is_the_root_mean_square_error_within_one_horizon_never_falling() -> None:
     horizons = np.array([1, 1, 2, 2, 3])
     errors = np.array([0.1, -0.1, 0.3, -0.3, 0.2])
-    calibration = calibrate(horizons, errors, [2024])
-    # h=1: |e| of h 1–2 = (0.1+0.1+0.3+0.3)/4; h=2: of h 1–3 = 1.0/5; h=3: of h 2–3 = 0.8/3
-    np.testing.assert_allclose(calibration.spreads, [0.2, 0.2, 0.8 / 3])
+    calibration = calibrate(horizons, errors, [2023, 2024, 2023, 2024, 2024])
+    # h=1: √((.01+.01+.09+.09)/4) = √.05; h=2: √(.24/5) = √.048, raised to √.05 (never
+    # falling); h=3: √((.09+.09+.04)/3)
+    np.testing.assert_allclose(
+        calibration.spreads, [math.sqrt(0.05), math.sqrt(0.05), math.sqrt(0.22 / 3)]
+    )
     assert calibration.horizons.tolist() == [1, 2, 3]
+    assert calibration.dof == 2  # two test years, however many origins
     # Beyond the longest horizon the spread grows as √h.
-    assert calibration.spread(12) == pytest.approx(0.8 / 3 * math.sqrt(12 / 3))
+    assert calibration.spread(12) == pytest.approx(math.sqrt(0.22 / 3) * math.sqrt(12 / 3))
     assert calibration.is_extrapolated(4) and not calibration.is_extrapolated(3)
 
 
 def test_spread_never_falls_as_the_horizon_grows() -> None:
-    calibration = calibrate(np.array([1, 2, 3, 4]), np.array([0.5, 0.01, 0.01, 0.01]), [2024])
+    calibration = calibrate(np.array([1, 2, 3, 4]), np.array([0.5, 0.01, 0.01, 0.01]), [2024] * 4)
     assert np.all(np.diff(calibration.spreads) >= 0)
 
 
 def test_errors_of_zero_still_give_a_band() -> None:
-    calibration = calibrate(np.array([1, 2, 3]), np.zeros(3), [2024])
+    calibration = calibrate(np.array([1, 2, 3]), np.zeros(3), [2024] * 3)
     np.testing.assert_allclose(calibration.spreads, SPREAD_FLOOR)
     low, high = calibration.quantiles([0.1, 0.9])
     assert low < 0 < high
 
 
-def test_the_error_distribution_is_symmetric_about_the_point_forecast() -> None:
-    calibration = calibrate(np.array([1, 1, 1, 1]), np.array([0.5, 0.4, 0.6, 0.45]), [2024])
-    low, middle, high = calibration.quantiles([0.1, 0.5, 0.9])
-    assert middle == pytest.approx(0.0, abs=0.01)
-    assert low == pytest.approx(-high, abs=0.01)
-    assert float(calibration.cdf(0.0)[0]) == pytest.approx(0.5)
+def test_few_test_years_give_student_t_bands() -> None:
+    # One year: t with 1 degree of freedom, the 80 % band ±3.078 spreads (tables);
+    # four years: ±1.533.
+    one = calibrate(np.array([1, 1]), np.array([0.1, -0.1]), [2024, 2024])
+    four = calibrate(np.array([1] * 4), np.array([0.1, -0.1, 0.1, -0.1]), [2021, 2022, 2023, 2024])
+    assert one.quantiles([0.9])[0] == pytest.approx(3.078, abs=1e-3)
+    assert four.quantiles([0.9])[0] == pytest.approx(1.533, abs=1e-3)
+    low, middle, high = four.quantiles([0.1, 0.5, 0.9])
+    assert middle == pytest.approx(0.0) and low == pytest.approx(-high)
+    assert float(four.cdf(0.0)[0]) == pytest.approx(0.5)
+
+
+def test_the_band_widens_when_the_series_moves_faster_than_before() -> None:
+    months = pd.date_range("2022-01-01", "2025-09-01", freq="MS")
+    rate = np.full(months.size, 0.40) + 0.001 * np.arange(months.size) % 0.002
+    rate[-3:] = [0.45, 0.55, 0.70]  # a break in the last three months
+    frame = pd.DataFrame(
+        {
+            "period_year": months.year,
+            "period_month": months,
+            "numerator": 1000 * rate,
+            "denominator": 1000.0,
+        }
+    )
+    history = build_history(frame, SeriesShape.MONTHLY_FLOW)
+    last = int(history.last_index or 0)
+    calm = volatility_factor(history, 2025, last - 3)
+    broken = volatility_factor(history, 2025, last)
+    assert calm == pytest.approx(1.0)
+    assert broken > 5
+    calibration = calibrate(np.array([1, 2]), np.array([0.1, 0.1]), [2024, 2024])
+    assert calibration.widened(broken).spread(2) == pytest.approx(broken * 0.1)
 
 
 # -------------------------------------------------------------------- the origins
@@ -190,23 +222,46 @@ def test_a_candidate_with_too_few_test_years_is_left_out_and_says_why() -> None:
     # ETS and SARIMAX need 24 months: only 2024 and 2025 are test years for them, and
     # the comparison keeps the years every candidate could forecast.
     assert summary.years == (2024, 2025)
-    # From 2023: the seasonal profile's January 2024 needs October–December 2022 to
-    # compare with, so it too has a single full test year; only drift is left.
-    short = backtest(series.loc[series["period_month"] >= pd.Timestamp(2023, 1, 1)], ONLINE)
-    summary = short.summary()
-    assert summary.excluded == (
-        Excluded("seasonal_profile", "too_few_years", MIN_YEARS, 1),
-        Excluded("ets", "too_few_years", MIN_YEARS, 1),
-        Excluded("sarimax", "too_few_years", MIN_YEARS, 1),
+    # From 2024 only: the seasonal profile has no earlier year to borrow a shape from,
+    # and ETS and SARIMAX have 12 of the 24 months they need; drift alone forecast every
+    # origin of 2025 (its one test year).
+    short = backtest(monthly_flow_series("2024-01-01", "2025-12-01"), ONLINE).summary()
+    assert short.excluded == (
+        Excluded("seasonal_profile", "too_few_years", MIN_YEARS, 0),
+        Excluded("ets", "too_few_points", 24, 12),
+        Excluded("sarimax", "too_few_points", 24, 12),
     )
-    assert [score.method for score in summary.scores] == ["drift"]
-    assert summary.chosen == "drift" and summary.years == (2024, 2025)
+    assert [score.method for score in short.scores] == ["drift"]
+    assert short.chosen == "drift" and short.years == (2025,)
 
 
-def test_without_two_test_years_nothing_is_chosen() -> None:
-    summary = backtest(monthly_flow_series("2024-01-01", "2025-12-01"), ONLINE).summary()
+def test_without_a_test_year_nothing_is_chosen() -> None:
+    summary = backtest(monthly_flow_series("2024-01-01", "2024-12-01"), ONLINE).summary()
+    assert MIN_YEARS == 1
     assert summary.chosen is None and summary.scores == ()
-    assert calibration_for(backtest(monthly_flow_series("2024-01-01"), ONLINE), "drift") is None
+    assert calibration_for(backtest(monthly_flow_series("2025-01-01"), ONLINE), "drift") is None
+
+
+def test_the_seasonal_rule_stays_unless_a_challenger_wins_every_one_of_four_years() -> None:
+    def records(rule: list[float], challenger: list[float]) -> pd.DataFrame:
+        rows = []
+        for method, errors in (("seasonal_profile", rule), ("ets", challenger)):
+            for year, error in zip(range(2021, 2021 + len(errors)), errors, strict=True):
+                rows.append({"method": method, "year": year, "central": 50 + error, "actual": 50})
+        return pd.DataFrame(rows)
+
+    # Three years won of three: chance alone gives that one time in eight (> 10 %).
+    assert choose(records([1, 1, 1], [0.1, 0.1, 0.1]), ("ets", "seasonal_profile")) == (
+        "seasonal_profile"
+    )
+    # Four of four: one in sixteen (< 10 %).
+    assert choose(records([1] * 4, [0.1] * 4), ("ets", "seasonal_profile")) == "ets"
+    # Four of five: 6/32 = 19 % — the rule stays, however large the wins.
+    assert choose(records([9, 9, 9, 9, 0.1], [0.1] * 4 + [1]), ("ets", "seasonal_profile")) == (
+        "seasonal_profile"
+    )
+    # Without the rule taking part, the lowest MAE.
+    assert choose(records([1] * 2, [0.1] * 2), ("drift", "ets")) == "drift"
 
 
 def test_a_test_year_is_calibrated_on_the_other_years_only() -> None:

@@ -186,7 +186,7 @@ def project(
     ("builder", "indicator"),
     [(online, ONLINE), (disbursement, DISBURSEMENT), (digital, DIGITAL)],
 )
-def test_the_method_is_the_lowest_backtest_error_and_says_so(
+def test_the_method_is_the_seasonal_rule_unless_beaten_every_year_and_says_so(
     builder: Callable[[], tuple[pd.DataFrame, BacktestReport]], indicator: Indicator
 ) -> None:
     _, report = builder()
@@ -201,7 +201,22 @@ def test_the_method_is_the_lowest_backtest_error_and_says_so(
     }
     counts = shared.groupby("method").size()
     assert counts.nunique() == 1, "every method is scored on the same origins"
-    assert projection.method == min(mae, key=mae.__getitem__)
+    best = min(mae, key=mae.__getitem__)
+    yearly = (
+        shared.assign(error=(shared["central"] - shared["actual"]).abs())
+        .groupby(["method", "year"])["error"]
+        .mean()
+        .unstack("year")
+    )
+    wins = int((yearly.loc["seasonal_profile"] > yearly.loc[best]).sum())
+    # A challenger replaces the rule only when it won every one of at least four years
+    # (an exact sign test below 10 %: 1/16); these series have three test years.
+    expected = (
+        best
+        if best != "seasonal_profile" and wins >= 4 and wins == yearly.shape[1]
+        else ("seasonal_profile")
+    )
+    assert projection.method == expected
     assert projection.backtest == summary
     assert projection.reason_code == "chosen_by_backtest"
     assert projection.reason_parts["n_methods"] == len(mae)
@@ -237,16 +252,18 @@ def test_a_report_of_another_indicator_is_refused() -> None:
 
 @pytest.mark.parametrize(
     ("start", "end"),
-    [("2025-08-01", "2025-09-01"), ("2025-01-01", "2025-06-01"), ("2023-04-01", "2025-09-01")],
+    [("2025-08-01", "2025-09-01"), ("2025-01-01", "2025-06-01"), ("2024-04-01", "2025-09-01")],
 )
 def test_short_history_is_not_assessable_with_its_reason(start: str, end: str) -> None:
+    # Without one earlier year that a method forecast at every origin (drift needs three
+    # months, so April 2024 is too late for 2024), there is nothing to calibrate with.
     projection = project_year(
         monthly_flow_series(start, end), ONLINE, 2025, n_paths=N_PATHS, seed=1
     )
     assert projection.method == "none"
     assert projection.reason_code == "short_history"
-    assert projection.reason_parts == {"needed": 2, "got": 0}
-    assert "needs 2 earlier years" in projection.reason
+    assert projection.reason_parts == {"needed": 1, "got": 0}
+    assert "needs 1 earlier year" in projection.reason
     assert projection.central is None and projection.probability is None
     assert projection.year_values.size == 0 and projection.fan.empty
     assert projection.paths.size == 0
@@ -398,7 +415,8 @@ def test_a_flat_series_is_projected_flat_with_a_narrow_but_never_zero_band() -> 
     projection = project_year(series, ONLINE, 2025, n_paths=N_PATHS, seed=1)
     assert projection.central == pytest.approx(40.0, abs=1e-6)
     assert 0 < projection.upper_95 - projection.lower_95 < 0.5
-    assert projection.probability == 0.0  # 40 % can never average 50 %
+    assert projection.probability is not None
+    assert projection.probability < 1e-6  # 40 % can never average 50 %
 
 
 @pytest.mark.parametrize(("target", "expected"), [(30.0, 1.0), (95.0, 0.0)])
