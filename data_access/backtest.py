@@ -42,6 +42,7 @@ from data_access.engine import (
     make_engine,
 )
 from metrics.backtest import RULE, BacktestSummary, MethodScore, backtest
+from metrics.forecasting import METHODS, MethodCode
 from metrics.links import as_of_moment
 from metrics.registry import INDICATORS, get_indicator, headline_indicators
 from metrics.replay import IN_USE, ReplayScore, ReportCache, replay, scores
@@ -289,13 +290,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def replay_frame(conn: Connection, code: str, final: pd.DataFrame) -> pd.DataFrame:
+def replay_frame(
+    conn: Connection,
+    code: str,
+    final: pd.DataFrame,
+    *,
+    methods: tuple[MethodCode, ...] = METHODS,
+) -> pd.DataFrame:
     """:func:`metrics.replay.replay` of one indicator (whole city) on a warehouse."""
     indicator = get_indicator(code)
     return replay(
         lambda day: queries.scope_series(conn, code, as_of=as_of_moment(day)),
         final,
         indicator,
+        methods=methods,
         cache=ReportCache(),
     )
 
