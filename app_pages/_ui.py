@@ -453,8 +453,10 @@ def backtest_row(score: MethodScore, chosen: str | None, lang: str) -> list[str]
     name = method_name(score.method, lang)
     if score.method == chosen:
         name = f"**{name}** ({t('backtest_used_mark', lang)})"
+    # A comparison with a single test year has no bands yet (they are calibrated by
+    # earlier test years only): no coverage to show.
     coverage = " / ".join(
-        fmt_percent(100 * share, lang, 0)
+        "—" if math.isnan(share) else fmt_percent(100 * share, lang, 0)
         for share in (score.coverage_50, score.coverage_80, score.coverage_95)
     )
     brier = "—" if score.brier is None else fmt_number(score.brier, lang, 3)
@@ -530,7 +532,7 @@ def forecast_accuracy(projection: Projection, indicator: Indicator, lang: str) -
     extension = summary.extension_score(projection.method)
     if extension is not None:
         coverage = " / ".join(
-            fmt_percent(100 * share, lang, 0)
+            "—" if math.isnan(share) else fmt_percent(100 * share, lang, 0)
             for share in (extension.coverage_50, extension.coverage_80, extension.coverage_95)
         )
         st.caption(

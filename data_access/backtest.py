@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import decimal
+import math
 import sys
 import time
 from collections.abc import Sequence
@@ -100,6 +101,11 @@ def _signed(value: float) -> str:
     return ("+" if value > 0 else "-") + text
 
 
+def _share(value: float) -> str:
+    """``81%``; ``—`` when there is none (no test year before the first one has a band)."""
+    return "—" if math.isnan(value) else _fixed(100 * value, 0) + "%"
+
+
 def score_cells(score: MethodScore, chosen: str | None) -> list[str]:
     """One table row, formatted as printed (and as the info drawer shows the numbers)."""
     brier = "—" if score.brier is None else f"{_fixed(score.brier, 3)} ({score.n_brier})"
@@ -109,9 +115,9 @@ def score_cells(score: MethodScore, chosen: str | None) -> list[str]:
         str(score.n_origins),
         _fixed(score.mae, 2),
         _signed(score.bias),
-        _fixed(100 * score.coverage_50, 0) + "%",
-        _fixed(100 * score.coverage_80, 0) + "%",
-        _fixed(100 * score.coverage_95, 0) + "%",
+        _share(score.coverage_50),
+        _share(score.coverage_80),
+        _share(score.coverage_95),
         brier,
     ]
 

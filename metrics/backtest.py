@@ -19,16 +19,23 @@ The procedure:
    disbursed at the origin that is disbursed by the judgement date.
 3. **Comparison.** Candidates are compared on the same origins (the years where every
    candidate could forecast every origin; a candidate needs ``MIN_YEARS`` such years to
-   take part). The lowest mean absolute error (MAE, percentage points) wins.
-4. **Calibration.** The error spread at each horizon h (periods to the judgement date)
-   is the mean absolute error of the origins within one period of h, made non-decreasing
-   in h; errors divided by it are pooled over horizons and smoothed with a Gaussian
-   kernel. A forecast's distribution is its point forecast + spread(h) × that pooled
-   distribution, on the bounded scale: bands, the central value (its median) and the
-   probability of reaching the target all come from it.
-5. **Honest scores.** Each test year's figures are computed with the calibration of the
-   other test years (leave one year out), so the reported MAE, bias, coverage of the
-   50/80/95 % intervals and Brier score are out of sample.
+   take part). The plain seasonal rule is used unless the lowest-MAE challenger beat it in
+   so many test years that chance alone would do it less than one time in ten (an exact
+   sign test on the yearly MAEs, :func:`choose`); without the rule, the lowest MAE wins.
+4. **Calibration, as it would have been at the time.** A year's projection is calibrated
+   by the method's errors in the test years before it only (:func:`calibration_for`). The
+   spread at horizon h is the root mean square error of the origins within one period of
+   h, made non-decreasing in h; a new error divided by it is Student's t with as many
+   degrees of freedom as test years (a year's origins share one outcome: the year, not the
+   origin, is the independent draw). When the series moves faster than before the year
+   (:func:`volatility_factor`), the spread is widened by that ratio, and each past error
+   is divided by its own origin's ratio before it calibrates. Bands, the central value
+   (the point forecast, the distribution's median) and the probability of reaching the
+   target all come from it.
+5. **Honest scores.** Each test year's coverage and Brier score use the calibration of
+   the test years before it (the first has none), so the reported figures are what would
+   have been seen at the time. :mod:`metrics.replay` goes further and replays the app
+   itself, with the data as they stood each day.
 """
 
 from __future__ import annotations

@@ -5,23 +5,25 @@ How a projection is made:
 
 1. **The method is chosen by backtest.** :func:`metrics.backtest.backtest` runs every
    candidate of :mod:`metrics.forecasting` (seasonal profile, ETS, SARIMAX, drift) at
-   every origin of every earlier year; the one with the lowest mean absolute error at
-   the judgement date is used, and the projection carries that comparison
-   (:attr:`Projection.backtest`). Information criteria never compare ETS with SARIMAX.
+   every origin of every earlier year; the seasonal rule is used unless a challenger beat
+   it clearly (:func:`metrics.backtest.choose`), and the projection carries that
+   comparison (:attr:`Projection.backtest`). Information criteria never compare ETS with
+   SARIMAX.
 2. **The point forecast** is that method's, from today's data: rates period by period on
    the logit scale, combined with the expected denominators as a ratio of sums;
    disbursement as monthly flows in % of the plan in force, added to the year to date
    (the cumulative curve itself is never forecast), capped at 100 % of the plan.
 3. **Bands, paths and the probability are calibrated** by the method's own backtest
-   errors at the same horizon (:class:`metrics.backtest.Calibration`): an 80 % band held
-   the actual value at about 80 % of past origins. The method's simulated paths are
+   errors at the same horizon in the years before this one (Student's t with a degree of
+   freedom per test year, widened when the series moves faster than before:
+   :class:`metrics.backtest.Calibration`). The method's simulated paths are
    re-ranked onto that distribution, so every path is a whole, consistent year.
 4. **Disbursement runs to 31 January.** A plan year's paths run through December and
    the January extension month; the value at 31 December and at 31 January are both
    given with their bands (:attr:`Projection.year_end`, :attr:`Projection.extension`).
    A target is judged on the date its row states (the year-end target: 31 December).
-5. **Too little history is said, not guessed.** Without ``MIN_YEARS`` earlier years that
-   every candidate could forecast, there is no backtest to calibrate against: the
+5. **Too little history is said, not guessed.** Without ``MIN_YEARS`` earlier year that a
+   candidate forecast at every origin, there is no backtest to calibrate against: the
    method is ``"none"`` with the reason, never a zero-width band.
 
 The scenario engine takes :attr:`Projection.paths` as its baseline (see the field's

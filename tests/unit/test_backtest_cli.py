@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import subprocess
 import sys
 
@@ -122,3 +124,11 @@ def test_the_command_prints_no_traceback() -> None:
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_a_method_with_no_band_yet_shows_a_dash_not_nan() -> None:
+    # One test year: its bands would need an earlier test year, so there is no coverage.
+    first = dataclasses.replace(
+        DRIFT, coverage_50=math.nan, coverage_80=math.nan, coverage_95=math.nan, n_banded=0
+    )
+    assert score_cells(first, "drift")[5:8] == ["—", "—", "—"]

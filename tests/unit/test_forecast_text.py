@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import unicodedata
 from typing import get_args
 
@@ -91,3 +92,13 @@ def test_a_backtest_row_marks_the_method_in_use(projection: Projection) -> None:
     assert "**" not in other[0]
     assert other[3].count("%") == 3
     assert pd.notna(summary.scores[0].mae)
+
+
+def test_a_backtest_row_with_no_band_yet_shows_a_dash(projection: Projection) -> None:
+    summary = projection.backtest
+    assert summary is not None
+    score = dataclasses.replace(
+        summary.scores[0], coverage_50=math.nan, coverage_80=math.nan, coverage_95=math.nan
+    )
+    for lang in ("vi", "en"):
+        assert backtest_row(score, score.method, lang)[3] == "— / — / —"
