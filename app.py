@@ -61,6 +61,12 @@ pages = {
             icon=":material/badge:",
             url_path="unit",
         ),
+        st.Page(
+            "app_pages/meeting.py",
+            title=t("page_meeting", lang),
+            icon=":material/slideshow:",
+            url_path="meeting",
+        ),
     ],
     t("nav_section_analysis", lang): [
         st.Page(

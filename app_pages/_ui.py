@@ -239,9 +239,15 @@ def read_url_once() -> None:
     st.session_state.setdefault("type", [])
 
 
+PAGE_PARAMS: tuple[str, ...] = ("interval", "agenda")
+"""Parameters a page reads, checks and writes itself (meeting mode): kept as they are."""
+
+
 def write_url() -> None:
     """Put the filters back in the URL (only those that differ from the defaults)."""
-    wanted: dict[str, str | list[str]] = {}
+    wanted: dict[str, str | list[str]] = {
+        key: st.query_params.get_all(key) for key in PAGE_PARAMS if key in st.query_params
+    }
     if current_language() != DEFAULT_LANGUAGE:
         wanted["lang"] = current_language()
     if st.session_state.get("year") != default_year():

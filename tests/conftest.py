@@ -17,6 +17,7 @@ own app server, and nothing is shared between workers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -328,28 +329,28 @@ main()
 """
 
 
-@pytest.fixture(scope="session")
-def app_server(
-    request: pytest.FixtureRequest,
-    demo_warehouse_url: str,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[str]:
-    """The real app (``streamlit run app.py``) on a free port, reading the demo warehouse.
+@contextlib.contextmanager
+def serve_app(
+    warehouse_url: str, log_path: Path, env: dict[str, str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The real app (``streamlit run app.py``) on a free port, reading ``warehouse_url``.
 
-    Yields the base URL (``http://127.0.0.1:<port>``). The server's log is attached to the
-    report of any failing test that used it, and shown when it does not start.
+    Yields the base URL (``http://127.0.0.1:<port>``) and the server's process (whose id is
+    the Streamlit server's own: ``python -c`` runs it in place). Stopped on exit.
     """
     port = _free_port()
-    log_path = tmp_path_factory.mktemp("app-server") / "streamlit.log"
     # The server is another process: it travels to the session's instant itself.
     clock = dt.datetime.now(dt.UTC).isoformat()
-    request.config.stash[_SERVER_LOG_KEY] = log_path
-    env = os.environ | {
-        "DASHBOARD_DB_URL": demo_warehouse_url,
-        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = (
+        os.environ
+        | {
+            "DASHBOARD_DB_URL": warehouse_url,
+            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+            "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+            "PYTHONUNBUFFERED": "1",
+        }
+        | (env or {})
+    )
     command = [
         sys.executable,
         "-c",
@@ -385,9 +386,26 @@ def app_server(
                 f"--- {log_path} ---\n{_log_tail(log_path)}",
                 pytrace=False,
             )
-        yield base_url
+        yield base_url, process
     finally:
         _stop_process_group(process)
+
+
+@pytest.fixture(scope="session")
+def app_server(
+    request: pytest.FixtureRequest,
+    demo_warehouse_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """The real app (``streamlit run app.py``) on a free port, reading the demo warehouse.
+
+    Yields the base URL (``http://127.0.0.1:<port>``). The server's log is attached to the
+    report of any failing test that used it, and shown when it does not start.
+    """
+    log_path = tmp_path_factory.mktemp("app-server") / "streamlit.log"
+    request.config.stash[_SERVER_LOG_KEY] = log_path
+    with serve_app(demo_warehouse_url, log_path) as (base_url, _process):
+        yield base_url
 
 
 @pytest.hookimpl(wrapper=True)

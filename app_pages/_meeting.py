@@ -1,0 +1,359 @@
+"""Meeting mode's pieces: the figures (the engine's tiles and attention ranking), the slides,
+the refresh clock and the link to the same view on another device.
+
+Nothing is computed here that the Overview does not compute the same way: the tiles come
+from :func:`data_access.cached.headline_tile`, the units from the attention ranking
+(:func:`metrics.overview.rank_for_tile`, :func:`metrics.overview.combine_attention`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import _tiles, _ui
+from data_access import cached
+from i18n import code_span, escape_markdown, fmt_date, fmt_percent, fmt_pp, fmt_value, t
+from metrics.clock import to_city_time, utc_now
+from metrics.meeting import (
+    MAX_UNITS,
+    REFRESH_S,
+    Section,
+    Slide,
+    SlideKind,
+    Standing,
+    app_root,
+    qr_png,
+    share_url,
+)
+from metrics.overview import combine_attention, rank_for_tile
+from metrics.palette import STATUS_STYLES
+from metrics.registry import Grain, get_indicator, headline_indicators
+from metrics.status import Status
+from metrics.tiles import Tile
+
+PUBLIC_URL_VARIABLE = "DASHBOARD_PUBLIC_URL"
+"""The app's public root address, for the QR code (the server cannot know it)."""
+
+STYLE = """
+<style>
+/* Meeting mode only (this style is drawn by the meeting page alone): no sidebar. */
+[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"],
+[data-testid="stSidebarCollapseButton"] { display: none !important; }
+[data-testid="stMainBlockContainer"] {
+  max-width: 100% !important; padding: 3.6rem clamp(0.75rem, 3vw, 3rem) 1rem !important;
+}
+.st-key-meeting-controls button {
+  min-height: 3.4rem; min-width: 3.4rem; padding: 0.4rem 1.4rem; font-size: 1.2rem;
+}
+.st-key-meeting-controls button p { font-size: 1.2rem; }
+@media (max-width: 640px) {
+  .st-key-meeting-controls { gap: 0.4rem !important; }
+  .st-key-meeting-controls button { padding: 0.4rem 0.7rem; min-width: 0; }
+  .st-key-meeting-controls button p { font-size: 1.05rem; }
+}
+.st-key-meeting-bar button { min-height: 2.9rem; }
+.st-key-meeting-slide { font-size: clamp(1.05rem, 0.9vw + 0.75rem, 1.9rem); }
+.st-key-meeting-slide [data-testid="stMarkdownContainer"],
+.st-key-meeting-slide [data-testid="stMarkdownContainer"] p,
+.st-key-meeting-slide [data-testid="stMarkdownContainer"] li { font-size: inherit; }
+.st-key-meeting-slide .stMarkdownBadge { font-size: 0.8em !important; }
+.st-key-meeting-status .stMarkdownBadge { font-size: 1.25em !important; padding: 0.1em 0.5em; }
+.st-key-meeting-units li { margin-bottom: 0.6em; }
+.st-key-meeting-slide h2 { font-size: clamp(1.6rem, 1.8vw + 1rem, 3.2rem); padding-top: 0; }
+.st-key-meeting-slide h3 { font-size: clamp(1.3rem, 1.2vw + 0.9rem, 2.4rem); padding: 0; }
+.st-key-meeting-slide [data-testid="stMetricValue"] {
+  font-size: clamp(2.8rem, 5vw + 1rem, 7rem);
+}
+.st-key-meeting-slide [data-testid="stMetricLabel"] p,
+.st-key-meeting-slide [data-testid="stMetricDelta"] {
+  font-size: clamp(1rem, 0.8vw + 0.7rem, 1.7rem);
+}
+.st-key-meeting-slide [data-testid="stCaptionContainer"] { font-size: 0.8em; }
+/* The four headlines: four in a row on a wide screen, two on a tablet, one on a phone. */
+.st-key-meeting-headlines { container-type: inline-size; gap: 1rem !important; }
+.st-key-meeting-headlines > div { flex: 1 1 100%; min-width: 0; }
+@container (min-width: 560px) {
+  .st-key-meeting-headlines > div { flex: 0 0 calc(50% - 0.5rem); }
+}
+@container (min-width: 1500px) {
+  .st-key-meeting-headlines > div { flex: 0 0 calc(25% - 0.75rem); }
+}
+.st-key-meeting-headlines [data-testid="stMetricValue"] {
+  font-size: clamp(2.2rem, 2.4vw + 1rem, 4.5rem);
+}
+.st-key-meeting-headlines h3 { font-size: clamp(1.2rem, 0.8vw + 0.9rem, 2rem) !important; }
+.st-key-meeting-headlines [data-testid="stVerticalBlock"] { gap: 0.5rem; }
+</style>
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingData:
+    """What the slides show, as the engine computed it for the chosen filters."""
+
+    tiles: dict[str, Tile | None]
+    units: pd.DataFrame
+    """The attention ranking (``combine_attention``), at most ``MAX_UNITS`` rows."""
+    fetched: list[cached.Fetched]
+    is_demo: bool
+
+    @property
+    def standings(self) -> list[Standing]:
+        """The tiles' statuses and probabilities, in the registry's order."""
+        return [
+            Standing(tile.indicator_code, tile.status, tile.projection.probability)
+            for tile in self.tiles.values()
+            if tile is not None
+        ]
+
+
+def load(filters: _ui.Filters) -> MeetingData:
+    """The four tiles and the units holding the city back, for ``filters`` (cached reads)."""
+    fetched: list[cached.Fetched] = []
+    tiles: dict[str, Tile | None] = {}
+    rankings: dict[str, pd.DataFrame] = {}
+    for indicator in headline_indicators():
+        series = cached.scope_series(indicator.code, filters.unit_filter, filters.as_of)
+        fetched.append(series)
+        tile = cached.headline_tile(series.frame, indicator.code, filters.year, filters.today)
+        tiles[indicator.code] = tile
+        if indicator.grain is Grain.CITY or tile is None or tile.target_value is None:
+            continue
+        standing = cached.unit_standing(
+            indicator.code,
+            filters.year,
+            tile.as_of_month.date(),
+            filters.unit_filter,
+            filters.as_of,
+        )
+        fetched.append(standing)
+        rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)
+    is_demo = any(
+        bool(f.frame["is_demo"].any())
+        for f in fetched
+        if not f.frame.empty and "is_demo" in f.frame.columns
+    )
+    return MeetingData(tiles, combine_attention(rankings, MAX_UNITS), fetched, is_demo)
+
+
+def section_label(section: Section, lang: str) -> str:
+    """A part of the agenda, in words."""
+    return t(f"meeting_section_{section.value}", lang)
+
+
+def local_time(moment_utc: dt.datetime, lang: str) -> str:
+    """``14:05:09 28/11/2026``: a moment (naive UTC) in the city's time."""
+    local = to_city_time(moment_utc)
+    return f"{local:%H:%M:%S} " + fmt_date(local.date(), lang)
+
+
+def refresh_clock(filters: _ui.Filters) -> None:
+    """When the figures were last refreshed, and the time the warehouse was read.
+
+    Drawn by a fragment that reruns every :data:`REFRESH_S`: it reads the figures again
+    (a new load shows up once the cache's five minutes are over) without reloading the page.
+    """
+    lang = filters.lang
+    try:
+        data = load(filters)
+    except cached.WarehouseUnavailableError as error:
+        _ui.warehouse_lost(lang, error)
+        return
+    fetched_at = min(f.fetched_at for f in data.fetched)
+    with st.container(key="meeting-clock"):
+        st.caption(
+            ":material/update: "
+            + t(
+                "meeting_refreshed",
+                lang,
+                time=local_time(utc_now(), lang),
+                seconds=REFRESH_S,
+                fetched=local_time(fetched_at, lang),
+            )
+        )
+    _ui.stale_banner(data.fetched, lang)
+
+
+def _status_markdown(status: Status, lang: str) -> str:
+    """A status as a badge in Markdown: colour, icon and word."""
+    style = STATUS_STYLES[status]
+    return f":{style.badge_color}-badge[{style.icon} {t(f'status_{status.value}', lang)}]"
+
+
+def _footer(tile: Tile | None, is_demo: bool, lang: str) -> None:
+    """The slide's last line: data as of, and the demo label (on every slide)."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        if tile is not None:
+            st.caption(_tiles.as_of_text(tile, get_indicator(tile.indicator_code), lang))
+        if is_demo:
+            st.badge(t("demo_badge", lang), icon=":material/science:", color="violet")
+
+
+def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: str) -> None:
+    """One headline indicator that is not on track, full screen."""
+    indicator = get_indicator(tile.indicator_code)
+    st.caption(t("meeting_item_kicker", lang, n=position[0], total=position[1]))
+    st.markdown(f"## {indicator.name(lang)}")
+    with st.container(key="meeting-status"):
+        _tiles.status_badge(tile.status, lang)
+    sparkline = tile.sparkline["value"].round(1).tolist() if not tile.sparkline.empty else None
+    gap = tile.latest_gap
+    st.metric(
+        _tiles.latest_label(tile, lang),
+        fmt_value(tile.latest_value, indicator.unit, lang, indicator.decimals),
+        delta=fmt_pp(gap, lang) if gap is not None else None,
+        delta_color=STATUS_STYLES[tile.status].badge_color,
+        delta_arrow="off" if gap is None else "up" if gap > 0 else "down" if gap < 0 else "off",
+        delta_description=t("tile_gap_description", lang) if gap is not None else None,
+        chart_data=sparkline,
+        chart_type="line",
+    )
+    facts = [
+        _tiles.target_line(tile, indicator, lang),
+        (t("tile_projection_label", lang), _tiles.projection_text(tile, indicator, lang)),
+        (t("tile_probability_label", lang), _tiles.probability_text(tile, lang)),
+        _tiles.pace_line(tile, lang),
+    ]
+    st.markdown("\n".join(f"- {label}: **{value}**" for label, value in facts))
+    _footer(tile, data.is_demo, lang)
+
+
+def headlines_slide(data: MeetingData, year: int, lang: str) -> None:
+    """The four headline indicators: name, value, status, target."""
+    st.markdown(f"## {t('meeting_headlines_title', lang, year=year)}")
+    with st.container(horizontal=True, key="meeting-headlines", gap="medium"):
+        for indicator in headline_indicators():
+            tile = data.tiles.get(indicator.code)
+            with st.container(border=True, key=f"meeting-headline-{indicator.code}"):
+                st.markdown(f"### {indicator.short(lang)}")
+                if tile is None:
+                    st.markdown(t("meeting_no_tile", lang, year=year))
+                    continue
+                _tiles.status_badge(tile.status, lang)
+                st.metric(
+                    _tiles.latest_label(tile, lang),
+                    fmt_value(tile.latest_value, indicator.unit, lang, indicator.decimals),
+                )
+                label, value = _tiles.target_line(tile, indicator, lang)
+                st.markdown(f"{label}: **{value}**")
+                st.caption(_tiles.as_of_text(tile, indicator, lang))
+    _footer(None, data.is_demo, lang)
+
+
+def unit_lines(units: pd.DataFrame, first: int, count: int, lang: str) -> list[str]:
+    """Lines of the attention ranking, ``first`` to ``first + count`` (unit names from the
+    warehouse are escaped: they are outside text)."""
+    name_column = "name_vi" if lang == "vi" else "name_en"
+    lines = []
+    rows = units.iloc[first : first + count].to_dict("records")
+    for rank, row in enumerate(rows, start=first + 1):
+        status = _status_markdown(Status(row["unit_status"]), lang)
+        if row["is_newly_red"]:
+            status += f" :red-badge[:material/fiber_new: {t('meeting_newly_off_track', lang)}]"
+        lines.append(
+            t(
+                "meeting_unit_line",
+                lang,
+                rank=rank,
+                unit=escape_markdown(str(row[name_column])),
+                indicator=get_indicator(str(row["indicator_code"])).short(lang),
+                value=fmt_percent(float(row["value"]), lang),
+                benchmark=fmt_percent(float(row["benchmark"]), lang),
+                gap=fmt_pp(-float(row["gap_pp"]), lang),
+                status=status,
+            )
+        )
+    return lines
+
+
+def units_slide(slide: Slide, data: MeetingData, lang: str) -> None:
+    """A page of the units holding the city back."""
+    total = len(data.units)
+    st.markdown(
+        "## "
+        + t(
+            "meeting_units_title",
+            lang,
+            first=slide.first + 1,
+            last=slide.first + slide.count,
+            total=total,
+        )
+    )
+    st.caption(t("meeting_units_help", lang))
+    with st.container(key="meeting-units"):
+        st.markdown("\n".join(unit_lines(data.units, slide.first, slide.count, lang)))
+    _footer(None, data.is_demo, lang)
+
+
+def draw_slide(
+    slide: Slide, slides: Sequence[Slide], data: MeetingData, year: int, lang: str
+) -> None:
+    """One slide, in the keyed container the page's style sizes for a room."""
+    with st.container(key="meeting-slide"):
+        if slide.kind is SlideKind.ITEM:
+            items = [s for s in slides if s.kind is SlideKind.ITEM]
+            tile = data.tiles.get(slide.indicator_code or "")
+            if tile is not None:
+                item_slide(tile, (items.index(slide) + 1, len(items)), data, lang)
+                return
+        if slide.kind is SlideKind.UNITS and not data.units.empty:
+            units_slide(slide, data, lang)
+            return
+        headlines_slide(data, year, lang)
+
+
+def public_root() -> tuple[str | None, str | None]:
+    """(the app's root address for the QR code, a refused configured address or None).
+
+    ``DASHBOARD_PUBLIC_URL``, else ``[meeting] public_url`` in secrets, else the address
+    the browser opened (``st.context.url``): behind a proxy only the first two are right.
+    """
+    configured = os.environ.get(PUBLIC_URL_VARIABLE)
+    if not configured:
+        try:
+            section = st.secrets.get("meeting")
+            configured = section.get("public_url") if section is not None else None
+        except (
+            FileNotFoundError,
+            KeyError,
+            AttributeError,
+            st.errors.StreamlitSecretNotFoundError,
+        ):
+            configured = None
+    refused = None
+    if configured:
+        root = app_root(str(configured))
+        if root is not None:
+            return root, None
+        refused = str(configured)
+    browser_url = st.context.url
+    return (app_root(browser_url) if browser_url else None), refused
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _qr(url: str) -> bytes:
+    return qr_png(url)
+
+
+def share_panel(params: Mapping[str, str | Sequence[str]], lang: str) -> None:
+    """The QR code and the link that open this same view on another device."""
+    root, refused = public_root()
+    with st.popover(t("meeting_share", lang), icon=":material/qr_code_2:"):
+        if refused is not None:
+            st.warning(
+                t("meeting_public_url_invalid", lang, value=code_span(refused[:200])),
+                icon=":material/link_off:",
+            )
+        if root is None:
+            st.info(t("meeting_share_unknown", lang), icon=":material/qr_code_2:")
+            return
+        link = share_url(root, params)
+        st.caption(t("meeting_share_help", lang))
+        st.image(_qr(link), width=280)
+        st.markdown(t("meeting_share_link", lang, link=code_span(link)))

@@ -1,0 +1,187 @@
+"""Meeting mode in AppTest, in both languages, on the demo warehouse.
+
+Which slides come first is checked against the Overview's own tiles (the same engine):
+the expected first slide is the worst headline not on track, worked out here from the
+statuses the Overview shows, not from the meeting page.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access.engine import PROJECT_ROOT
+from i18n import t
+from metrics.registry import get_indicator
+
+APP = str(PROJECT_ROOT / "app.py")
+PAGE = "app_pages/meeting.py"
+
+
+def open_meeting(monkeypatch, url: str, **params: str) -> AppTest:
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    monkeypatch.delenv("DASHBOARD_PUBLIC_URL", raising=False)
+    app = AppTest.from_file(APP, default_timeout=300)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def texts(app: AppTest) -> str:
+    return "\n".join(
+        [m.value for m in app.markdown]
+        + [c.value for c in app.caption]
+        + [h.value for h in app.title]
+    )
+
+
+def position(app: AppTest) -> str:
+    """``Trang 2/5`` (the slide counter beside the buttons)."""
+    line = next(m.value for m in app.markdown if m.value.startswith(("**Trang ", "**Slide ")))
+    return line.split("**")[1]
+
+
+def param(app: AppTest, key: str) -> str | None:
+    value = app.query_params.get(key)
+    return value[-1] if isinstance(value, list) else value
+
+
+def button(app: AppTest, key: str):
+    return next(b for b in app.button if b.key == key)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_meeting_mode_renders_the_worst_item_first_with_demo_label(
+    monkeypatch, demo_warehouse_url, lang
+):
+    # The demo's 2026 as of Oct: disbursement is off track (its own Overview tile says so,
+    # tests/golden/overview_demo.yaml), so it is the first slide.
+    app = open_meeting(monkeypatch, demo_warehouse_url, year="2026", lang=lang, interval="600")
+    shown = texts(app)
+    disbursement = get_indicator("public_investment_disbursement")
+    assert f"## {disbursement.name(lang)}" in shown
+    assert t("status_off_track", lang) in shown  # the word, beside its icon and colour
+    assert t("demo_badge", lang) in shown
+    # Disbursement and the digital economy are not on track, then the headlines, then ten
+    # units on two slides: five slides.
+    assert position(app) == t("meeting_position", lang, n=1, total=5)
+    # No warning for a clean address, and the settings in use are written back.
+    assert not app.warning
+    assert param(app, "interval") == "600"
+    assert param(app, "agenda") == "not_on_track,headlines,units"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_next_previous_and_pause_change_the_slide(monkeypatch, demo_warehouse_url, lang):
+    app = open_meeting(monkeypatch, demo_warehouse_url, year="2026", lang=lang, interval="600")
+    first = position(app)
+    assert first == t("meeting_position", lang, n=1, total=5)
+    button(app, "meeting-next").click().run()
+    assert position(app) == t("meeting_position", lang, n=2, total=5)
+    button(app, "meeting-previous").click().run()
+    assert position(app) == first
+    # Previous from the first slide wraps round to the last.
+    button(app, "meeting-previous").click().run()
+    assert position(app) == t("meeting_position", lang, n=5, total=5)
+    button(app, "meeting-next").click().run()
+    assert position(app) == first
+    # Going round the agenda twice adds nothing to the session: the same keys, and each a
+    # small value (no list or frame that could grow slide by slide).
+    keys = set(app.session_state.keys())
+    for _ in range(10):
+        button(app, "meeting-next").click().run()
+    assert position(app) == first  # ten slides on: twice round five
+    assert set(app.session_state.keys()) == keys
+    meeting_values = [app.session_state[k] for k in keys if k.startswith("meeting")]
+    assert all(isinstance(v, (bool, int, float, str, list)) for v in meeting_values)
+    assert all(len(v) <= 3 for v in meeting_values if isinstance(v, list))  # the agenda
+    pause = button(app, "meeting-pause")
+    assert pause.label == t("meeting_pause", lang)
+    pause.click().run()
+    assert button(app, "meeting-pause").label == t("meeting_resume", lang)
+    assert t("meeting_paused_note", lang) in texts(app)
+    button(app, "meeting-pause").click().run()
+    assert button(app, "meeting-pause").label == t("meeting_pause", lang)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(
+    ("params", "key"),
+    [
+        ({"interval": "abc"}, "meeting_bad_interval_not_a_whole_number"),
+        ({"interval": "1"}, "meeting_bad_interval_out_of_range"),
+        ({"agenda": "units,[x](https://evil.example)"}, "meeting_bad_agenda_unknown_section"),
+        ({"agenda": ","}, "meeting_bad_agenda_empty"),
+    ],
+)
+def test_bad_url_values_give_a_clear_message_and_the_defaults(
+    monkeypatch, demo_warehouse_url, lang, params, key
+):
+    app = open_meeting(monkeypatch, demo_warehouse_url, year="2026", lang=lang, **params)
+    assert len(app.warning) == 1
+    message = app.warning[0].value
+    # The refused value is shown as inline code (never read as Markdown or a link).
+    value = next(iter(params.values()))
+    assert f"` {value} `" in message
+    head = t(key, lang, value="\0", default=20, low=3, high=600, known="\0").split("\0")[0]
+    assert message.startswith(head)
+    # The page runs on the defaults, and the address now says so.
+    assert t("meeting_auto_note", lang, seconds=20) in texts(app)
+    assert position(app) == t("meeting_position", lang, n=1, total=5)
+    assert param(app, "interval") == "20"
+    assert param(app, "agenda") == "not_on_track,headlines,units"
+
+
+def test_agenda_from_the_url_sets_the_first_slide(monkeypatch, demo_warehouse_url):
+    app = open_meeting(
+        monkeypatch, demo_warehouse_url, year="2026", lang="en", agenda="units", interval="600"
+    )
+    assert "## Units holding the city back · 1–5 of 10" in texts(app)
+    assert position(app) == "Slide 1 of 2"
+
+
+def test_no_public_address_known_says_how_to_set_one(monkeypatch, demo_warehouse_url):
+    app = open_meeting(monkeypatch, demo_warehouse_url, year="2026", lang="en", interval="600")
+    # AppTest has no browser address: the share panel says which setting to use.
+    assert any("DASHBOARD_PUBLIC_URL" in info.value for info in app.info)
+
+
+def test_the_configured_public_address_makes_the_qr_code(monkeypatch, demo_warehouse_url):
+    monkeypatch.setenv("DASHBOARD_DB_URL", demo_warehouse_url)
+    monkeypatch.setenv("DASHBOARD_PUBLIC_URL", "https://dash.example.vn/hcmc")
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.query_params["lang"] = "en"
+    app.query_params["interval"] = "30"
+    app.run()
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception
+    links = [m.value for m in app.markdown if m.value.startswith("Link: ")]
+    assert len(links) == 1
+    link = urllib.parse.urlsplit(links[0].removeprefix("Link: ` ").removesuffix(" `"))
+    assert (link.scheme, link.netloc, link.path) == ("https", "dash.example.vn", "/hcmc/meeting")
+    assert urllib.parse.parse_qs(link.query) == {
+        "lang": ["en"],
+        "interval": ["30"],
+        "agenda": ["not_on_track,headlines,units"],
+    }
+    assert len(app.get("image")) == 1  # the QR code is drawn
+
+
+def test_a_bad_public_address_is_refused_and_named(monkeypatch, demo_warehouse_url):
+    monkeypatch.setenv("DASHBOARD_DB_URL", demo_warehouse_url)
+    monkeypatch.setenv("DASHBOARD_PUBLIC_URL", "javascript:alert(1)")
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.query_params["lang"] = "en"
+    app.run()
+    app.switch_page(PAGE)
+    app.run()
+    assert not app.exception
+    assert any("` javascript:alert(1) `" in w.value for w in app.warning)
