@@ -1,6 +1,6 @@
 """Meeting mode (Chế độ trình chiếu): the agenda of slides, its timing, and the shared link.
 
-The agenda is made of sections, in the order a meeting reads them (DESIGN.md §1, §4.8):
+The agenda is made of sections, in the order a meeting reads them (what is behind first):
 
 * ``not_on_track`` — one slide per headline indicator that is not on track (off track
   first, then at risk; within a status the lowest probability of reaching the target

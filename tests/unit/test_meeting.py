@@ -240,3 +240,25 @@ def test_qr_code_is_a_png_that_grows_with_the_address():
 def test_defaults_are_the_documented_ones():
     assert DEFAULT_INTERVAL_S == 20
     assert DEFAULT_AGENDA == (Section.NOT_ON_TRACK, Section.HEADLINES, Section.UNITS)
+
+
+def test_every_message_key_built_at_run_time_exists():
+    from i18n import catalogue
+
+    keys = {f"meeting_section_{section.value}" for section in Section}
+    keys |= {
+        "meeting_bad_interval_not_a_whole_number",
+        "meeting_bad_interval_out_of_range",
+        "meeting_bad_agenda_unknown_section",
+        "meeting_bad_agenda_empty",
+    }
+    # Every refusal the parsers can give has its message.
+    refusals = [
+        parse_interval("x")[1],
+        parse_interval("1")[1],
+        parse_agenda("x")[1],
+        parse_agenda(",")[1],
+    ]
+    assert {f"meeting_bad_{r.parameter}_{r.problem.value}" for r in refusals if r} <= keys
+    for lang in ("vi", "en"):
+        assert keys <= set(catalogue(lang)), lang
