@@ -12,6 +12,7 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 import streamlit as st
@@ -105,9 +106,9 @@ class MeetingData:
 
     @property
     def standings(self) -> list[Standing]:
-        """The tiles' statuses and probabilities, in the registry's order."""
+        """The tiles' statuses and headline gaps, in the registry's order."""
         return [
-            Standing(tile.indicator_code, tile.status, tile.projection.probability)
+            Standing(tile.indicator_code, tile.status, tile.headline.gap)
             for tile in self.tiles.values()
             if tile is not None
         ]
@@ -195,37 +196,46 @@ def _footer(tile: Tile | None, is_demo: bool, lang: str) -> None:
             st.badge(t("demo_badge", lang), icon=":material/science:", color="violet")
 
 
+def _arrow(gap: float | None) -> Literal["up", "down", "off"]:
+    rounded = round(gap, 1) if gap is not None else 0.0
+    return "up" if rounded > 0 else "down" if rounded < 0 else "off"
+
+
 def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: str) -> None:
-    """One headline indicator that is not on track, full screen."""
+    """One headline indicator that is not on track, full screen: the Overview tile's big
+    number, status, gap and why, in a room's type size."""
     indicator = get_indicator(tile.indicator_code)
+    headline = tile.headline
     st.caption(t("meeting_item_kicker", lang, n=position[0], total=position[1]))
     st.markdown(f"## {indicator.name(lang)}")
     with st.container(key="meeting-status"):
-        _tiles.status_badge(tile.status, lang)
+        st.markdown(_tiles.badge_markdown(tile, lang))
     sparkline = tile.sparkline["value"].round(1).tolist() if not tile.sparkline.empty else None
-    gap = tile.latest_gap
+    gap = headline.gap
     st.metric(
-        _tiles.latest_label(tile, lang),
-        fmt_value(tile.latest_value, indicator.unit, lang, indicator.decimals),
+        _tiles.headline_label(tile, lang),
+        fmt_value(headline.value, indicator.unit, lang, indicator.decimals),
         delta=fmt_pp(gap, lang) if gap is not None else None,
         delta_color=STATUS_STYLES[tile.status].badge_color,
-        delta_arrow="off" if gap is None else "up" if gap > 0 else "down" if gap < 0 else "off",
-        delta_description=t("tile_gap_description", lang) if gap is not None else None,
+        delta_arrow=_arrow(gap),
+        delta_description=_tiles.headline_comparison(tile, indicator, lang) if gap else None,
         chart_data=sparkline,
         chart_type="line",
     )
-    facts = [
-        _tiles.target_line(tile, indicator, lang),
-        (t("tile_projection_label", lang), _tiles.projection_text(tile, indicator, lang)),
-        (t("tile_probability_label", lang), _tiles.probability_text(tile, lang)),
-        _tiles.pace_line(tile, lang),
-    ]
+    facts = [_tiles.target_line(tile, indicator, lang)]
+    if not _tiles.is_closed(tile):  # a closed year has nothing left to forecast
+        facts += [
+            (t("tile_projection_label", lang), _tiles.projection_text(tile, indicator, lang)),
+            (t("tile_probability_label", lang), _tiles.probability_text(tile, lang)),
+            _tiles.pace_line(tile, lang),
+        ]
     st.markdown("\n".join(f"- {label}: **{value}**" for label, value in facts))
+    st.markdown(f"**{t('tile_why_label', lang)}** " + _tiles.why_line(tile, indicator, lang))
     _footer(tile, data.is_demo, lang)
 
 
 def headlines_slide(data: MeetingData, year: int, lang: str) -> None:
-    """The four headline indicators: name, value, status, target."""
+    """The four headline indicators: name, status, the big number, target."""
     st.markdown(f"## {t('meeting_headlines_title', lang, year=year)}")
     with st.container(horizontal=True, key="meeting-headlines", gap="medium"):
         for indicator in headline_indicators():
@@ -235,10 +245,10 @@ def headlines_slide(data: MeetingData, year: int, lang: str) -> None:
                 if tile is None:
                     st.markdown(t("meeting_no_tile", lang, year=year))
                     continue
-                _tiles.status_badge(tile.status, lang)
+                st.markdown(_tiles.badge_markdown(tile, lang))
                 st.metric(
-                    _tiles.latest_label(tile, lang),
-                    fmt_value(tile.latest_value, indicator.unit, lang, indicator.decimals),
+                    _tiles.headline_label(tile, lang),
+                    fmt_value(tile.headline.value, indicator.unit, lang, indicator.decimals),
                 )
                 label, value = _tiles.target_line(tile, indicator, lang)
                 st.markdown(f"{label}: **{value}**")

@@ -2,9 +2,9 @@
 
 The agenda is made of sections, in the order a meeting reads them (what is behind first):
 
-* ``not_on_track`` — one slide per headline indicator that is not on track (off track
-  first, then at risk; within a status the lowest probability of reaching the target
-  first);
+* ``not_on_track`` — one slide per headline indicator that is not on track, the one most
+  behind first, as the Overview's first line picks it (:func:`metrics.tiles.summarize`):
+  off track before at risk, then the largest shortfall of the big number;
 * ``headlines`` — one slide with the four headline indicators;
 * ``units`` — the units holding the city back (the attention ranking), a few per slide.
 
@@ -16,6 +16,7 @@ ranked, and gets back the slides to show. Statuses and rankings are the engine's
 from __future__ import annotations
 
 import io
+import math
 import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
@@ -84,8 +85,9 @@ class Standing:
 
     indicator_code: str
     status: Status
-    probability: float | None
-    """The tile's probability of reaching the target (0–1); None when there is none."""
+    gap: float | None
+    """The tile's big number against what applies now (``tile.headline.gap``), percentage
+    points, negative when short; None when there is nothing to compare with."""
 
 
 DEFAULT_INTERVAL_S = 20
@@ -177,14 +179,15 @@ def agenda_text(sections: Sequence[Section]) -> str:
 def not_on_track_order(standings: Sequence[Standing]) -> list[str]:
     """The headline indicators that are not on track, worst first.
 
-    Off track before at risk; within a status, the lowest probability of reaching the
-    target first (a closed year's missed target has none and comes first: it is certain);
-    ties keep the registry's order. On track and not yet assessable are left out.
+    Off track before at risk; within a status, the largest shortfall (the most negative
+    gap) first, a tile with no gap last; ties keep the registry's order. The first is the
+    tile :func:`metrics.tiles.summarize` calls the worst. On track and not yet assessable
+    are left out.
 
     Examples
     --------
-    >>> order = not_on_track_order([Standing("a", Status.AT_RISK, 0.4),
-    ...     Standing("b", Status.ON_TRACK, 0.9), Standing("c", Status.OFF_TRACK, 0.2)])
+    >>> order = not_on_track_order([Standing("a", Status.AT_RISK, -1.0),
+    ...     Standing("b", Status.ON_TRACK, 5.0), Standing("c", Status.OFF_TRACK, -0.5)])
     >>> order
     ['c', 'a']
     """
@@ -192,7 +195,7 @@ def not_on_track_order(standings: Sequence[Standing]) -> list[str]:
     behind.sort(
         key=lambda pair: (
             _SEVERITY[pair[1].status],
-            -1.0 if pair[1].probability is None else pair[1].probability,
+            math.inf if pair[1].gap is None else pair[1].gap,
             pair[0],
         )
     )
@@ -229,7 +232,7 @@ def build_agenda(
 
     Examples
     --------
-    >>> slides = build_agenda(DEFAULT_AGENDA, [Standing("a", Status.OFF_TRACK, 0.1)], 7)
+    >>> slides = build_agenda(DEFAULT_AGENDA, [Standing("a", Status.OFF_TRACK, -3.0)], 7)
     >>> [(s.kind.value, s.indicator_code, s.first, s.count) for s in slides]
     [('item', 'a', 0, 0), ('headlines', None, 0, 0), ('units', None, 0, 5), ('units', None, 5, 2)]
     """

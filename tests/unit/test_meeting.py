@@ -92,35 +92,36 @@ def test_agenda_text_round_trips():
         assert parse_agenda(agenda_text(sections)) == (sections, None)
 
 
-def test_not_on_track_order_is_off_track_first_then_lowest_probability():
+def test_not_on_track_order_is_off_track_first_then_largest_shortfall():
     standings = [
-        Standing("online", ON, 0.95),
-        Standing("satisfaction", RISK, 0.40),
-        Standing("disbursement", OFF, 0.10),
-        Standing("digital", RISK, 0.25),
-        Standing("extra", OFF, 0.02),
+        Standing("online", ON, 40.6),
+        Standing("satisfaction", RISK, -0.4),
+        Standing("disbursement", OFF, -14.0),
+        Standing("digital", RISK, -2.5),
+        Standing("extra", OFF, -20.0),
         Standing("unknown", NA, None),
     ]
-    # Off track: extra (2 %) before disbursement (10 %); at risk: digital (25 %) before
-    # satisfaction (40 %); on track and not assessable are not "not on track" items.
+    # Off track: extra (−20 pp) before disbursement (−14 pp); at risk: digital (−2.5 pp)
+    # before satisfaction (−0.4 pp); on track and not assessable are not "not on track".
     assert not_on_track_order(standings) == ["extra", "disbursement", "digital", "satisfaction"]
 
 
-def test_a_missed_year_with_no_probability_comes_first_and_ties_keep_the_registry_order():
+def test_a_tile_with_no_gap_comes_last_in_its_status_and_ties_keep_the_registry_order():
     standings = [
-        Standing("a", OFF, 0.0),
+        Standing("a", OFF, -1.0),
         Standing("b", OFF, None),
-        Standing("c", OFF, 0.0),
+        Standing("c", OFF, -1.0),
+        Standing("d", RISK, -9.0),
     ]
-    assert not_on_track_order(standings) == ["b", "a", "c"]
+    assert not_on_track_order(standings) == ["a", "c", "b", "d"]
 
 
 def test_default_agenda_order_and_unit_pages():
     standings = [
-        Standing("online", ON, 0.99),
-        Standing("satisfaction", RISK, 0.5),
-        Standing("disbursement", OFF, 0.001),
-        Standing("digital", OFF, 0.2),
+        Standing("online", ON, 40.6),
+        Standing("satisfaction", RISK, -1.0),
+        Standing("disbursement", OFF, -14.0),
+        Standing("digital", OFF, -5.0),
     ]
     slides = build_agenda(DEFAULT_AGENDA, standings, 12)
     assert slides == (
@@ -135,7 +136,7 @@ def test_default_agenda_order_and_unit_pages():
 
 
 def test_agenda_follows_the_chosen_order_and_pages_a_short_ranking():
-    standings = [Standing("online", OFF, 0.1)]
+    standings = [Standing("online", OFF, -3.0)]
     slides = build_agenda((Section.UNITS, Section.NOT_ON_TRACK), standings, 7)
     assert slides == (
         Slide(SlideKind.UNITS, first=0, count=5),
@@ -149,7 +150,7 @@ def test_agenda_follows_the_chosen_order_and_pages_a_short_ranking():
 
 
 def test_an_agenda_with_nothing_to_show_falls_back_to_the_headlines():
-    all_on_track = [Standing("online", ON, 0.99), Standing("satisfaction", ON, 0.97)]
+    all_on_track = [Standing("online", ON, 40.6), Standing("satisfaction", ON, 4.9)]
     assert build_agenda((Section.NOT_ON_TRACK, Section.UNITS), all_on_track, 0) == (
         Slide(SlideKind.HEADLINES),
     )
