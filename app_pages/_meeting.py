@@ -59,17 +59,17 @@ STYLE = """
   .st-key-meeting-controls button p { font-size: 1.05rem; }
 }
 .st-key-meeting-bar button { min-height: 2.9rem; }
-.st-key-meeting-slide { font-size: clamp(1.05rem, 0.9vw + 0.75rem, 1.9rem); }
+.st-key-meeting-slide { font-size: clamp(1.05rem, 0.8vw + 0.7rem, 1.7rem); }
 .st-key-meeting-slide [data-testid="stMarkdownContainer"],
 .st-key-meeting-slide [data-testid="stMarkdownContainer"] p,
 .st-key-meeting-slide [data-testid="stMarkdownContainer"] li { font-size: inherit; }
 .st-key-meeting-slide .stMarkdownBadge { font-size: 0.8em !important; }
 .st-key-meeting-status .stMarkdownBadge { font-size: 1.25em !important; padding: 0.1em 0.5em; }
 .st-key-meeting-units li { margin-bottom: 0.6em; }
-.st-key-meeting-slide h2 { font-size: clamp(1.6rem, 1.8vw + 1rem, 3.2rem); padding-top: 0; }
+.st-key-meeting-slide h2 { font-size: clamp(1.6rem, 1.6vw + 1rem, 3rem); padding: 0 0 0.5rem; }
 .st-key-meeting-slide h3 { font-size: clamp(1.3rem, 1.2vw + 0.9rem, 2.4rem); padding: 0; }
 .st-key-meeting-slide [data-testid="stMetricValue"] {
-  font-size: clamp(2.8rem, 5vw + 1rem, 7rem);
+  font-size: clamp(2.8rem, 4vw + 1rem, 6rem);
 }
 .st-key-meeting-slide [data-testid="stMetricLabel"] p,
 .st-key-meeting-slide [data-testid="stMetricDelta"] {
@@ -187,13 +187,15 @@ def _status_markdown(status: Status, lang: str) -> str:
     return f":{style.badge_color}-badge[{style.icon} {t(f'status_{status.value}', lang)}]"
 
 
-def _footer(tile: Tile | None, is_demo: bool, lang: str) -> None:
-    """The slide's last line: data as of, and the demo label (on every slide)."""
+def _heading(title: str, is_demo: bool, lang: str, kicker: str | None = None) -> None:
+    """The slide's kicker and the demo label first (no screen size pushes them out of
+    sight; every slide carries the label), then its title."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-        if tile is not None:
-            st.caption(_tiles.as_of_text(tile, get_indicator(tile.indicator_code), lang))
+        if kicker:
+            st.caption(kicker)
         if is_demo:
             st.badge(t("demo_badge", lang), icon=":material/science:", color="violet")
+    st.markdown(f"## {title}")
 
 
 def _arrow(gap: float | None) -> Literal["up", "down", "off"]:
@@ -206,8 +208,8 @@ def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: s
     number, status, gap and why, in a room's type size."""
     indicator = get_indicator(tile.indicator_code)
     headline = tile.headline
-    st.caption(t("meeting_item_kicker", lang, n=position[0], total=position[1]))
-    st.markdown(f"## {indicator.name(lang)}")
+    kicker = t("meeting_item_kicker", lang, n=position[0], total=position[1])
+    _heading(indicator.name(lang), data.is_demo, lang, kicker)
     with st.container(key="meeting-status"):
         st.markdown(_tiles.badge_markdown(tile, lang))
     sparkline = tile.sparkline["value"].round(1).tolist() if not tile.sparkline.empty else None
@@ -231,12 +233,12 @@ def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: s
         ]
     st.markdown("\n".join(f"- {label}: **{value}**" for label, value in facts))
     st.markdown(f"**{t('tile_why_label', lang)}** " + _tiles.why_line(tile, indicator, lang))
-    _footer(tile, data.is_demo, lang)
+    st.caption(_tiles.as_of_text(tile, indicator, lang))
 
 
 def headlines_slide(data: MeetingData, year: int, lang: str) -> None:
     """The four headline indicators: name, status, the big number, target."""
-    st.markdown(f"## {t('meeting_headlines_title', lang, year=year)}")
+    _heading(t("meeting_headlines_title", lang, year=year), data.is_demo, lang)
     with st.container(horizontal=True, key="meeting-headlines", gap="medium"):
         for indicator in headline_indicators():
             tile = data.tiles.get(indicator.code)
@@ -253,7 +255,6 @@ def headlines_slide(data: MeetingData, year: int, lang: str) -> None:
                 label, value = _tiles.target_line(tile, indicator, lang)
                 st.markdown(f"{label}: **{value}**")
                 st.caption(_tiles.as_of_text(tile, indicator, lang))
-    _footer(None, data.is_demo, lang)
 
 
 def unit_lines(units: pd.DataFrame, first: int, count: int, lang: str) -> list[str]:
@@ -284,21 +285,17 @@ def unit_lines(units: pd.DataFrame, first: int, count: int, lang: str) -> list[s
 
 def units_slide(slide: Slide, data: MeetingData, lang: str) -> None:
     """A page of the units holding the city back."""
-    total = len(data.units)
-    st.markdown(
-        "## "
-        + t(
-            "meeting_units_title",
-            lang,
-            first=slide.first + 1,
-            last=slide.first + slide.count,
-            total=total,
-        )
+    title = t(
+        "meeting_units_title",
+        lang,
+        first=slide.first + 1,
+        last=slide.first + slide.count,
+        total=len(data.units),
     )
+    _heading(title, data.is_demo, lang)
     st.caption(t("meeting_units_help", lang))
     with st.container(key="meeting-units"):
         st.markdown("\n".join(unit_lines(data.units, slide.first, slide.count, lang)))
-    _footer(None, data.is_demo, lang)
 
 
 def draw_slide(

@@ -116,6 +116,9 @@ def test_meeting_mode_fits_every_screen(meeting_server, browser, lang, size) -> 
             # Every slide says its figures are demo figures.
             label = {"vi": "Dữ liệu minh họa", "en": "Demo data"}[lang]
             assert label in page.locator(".st-key-meeting-slide").inner_text()
+            # … where it is seen without scrolling.
+            box = page.locator(".st-key-meeting-slide").get_by_text(label).first.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= height, box
             before = page.evaluate(STATE)["position"]
             page.locator(".st-key-meeting-next button").click()
             page.wait_for_function(
