@@ -202,3 +202,21 @@ def test_a_bad_public_address_is_refused_and_named(monkeypatch, demo_warehouse_u
     app.run()
     assert not app.exception
     assert any("` javascript:alert(1) `" in w.value for w in app.warning)
+
+
+def test_the_settings_panel_writes_the_address_and_changes_the_agenda(
+    monkeypatch, demo_warehouse_url
+):
+    app = open_meeting(monkeypatch, demo_warehouse_url, year="2026", lang="en", interval="600")
+    app.number_input(key="meeting-interval").set_value(45).run()
+    assert param(app, "interval") == "45"
+    assert t("meeting_auto_note", "en", seconds=45) in texts(app)
+    app.multiselect(key="meeting-agenda").set_value(["units", "headlines"]).run()
+    assert param(app, "agenda") == "units,headlines"
+    # Ten units on two slides, then the headlines; the slide shown is the first unit page.
+    assert position(app) == "Slide 1 of 3"
+    assert "## Units holding the city back · 1–5 of 10" in texts(app)
+    # Emptied, the agenda goes back to the default rather than to nothing.
+    app.multiselect(key="meeting-agenda").set_value([]).run()
+    assert param(app, "agenda") == "not_on_track,headlines,units"
+    assert not app.exception
