@@ -76,6 +76,20 @@ pages = {
             url_path="scenarios",
         ),
     ],
+    t("nav_section_data", lang): [
+        st.Page(
+            "app_pages/governance.py",
+            title=t("page_governance", lang),
+            icon=":material/verified:",
+            url_path="data-governance",
+        ),
+        st.Page(
+            "app_pages/data.py",
+            title=t("page_data", lang),
+            icon=":material/upload_file:",
+            url_path="data",
+        ),
+    ],
 }
 page = st.navigation(pages, position="sidebar")
 _ui.warehouse_gate(lang)

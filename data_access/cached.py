@@ -22,7 +22,8 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import queries
+from data_access import governance as governance_queries
+from data_access import queries, submissions
 from data_access.engine import (
     WarehouseState,
     database_url,
@@ -32,6 +33,7 @@ from data_access.engine import (
     url_problem,
 )
 from data_access.queries import UnitFilter
+from metrics import governance as governance_metrics
 from metrics import overview
 from metrics.backtest import BacktestReport, backtest
 from metrics.clock import to_warehouse_time, utc_now
@@ -485,5 +487,71 @@ def scenario_baseline(
 
 
 def warehouse_engine() -> Engine:
-    """The configured warehouse's engine, for the page's few writes (saved scenarios)."""
+    """The configured warehouse's engine, for the pages' few writes (saved scenarios; the
+    Data page's loads and undos)."""
     return engine_for(warehouse_url())
+
+
+# --- the Data and governance pages ----------------------------------------------------------
+
+
+def data_changed() -> None:
+    """Forget every cached figure after a load or an undo: the next view reads them afresh
+    (the results kept for an outage stay, they are only used when the warehouse is down)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
+def _governance(url: str, today: dt.date) -> governance_metrics.GovernanceReport:
+    with engine_for(url).connect() as conn:
+        return governance_metrics.report(governance_queries.read_inputs(conn, today))
+
+
+def governance(today: dt.date) -> governance_metrics.GovernanceReport:
+    """The data-governance measures of the configured warehouse at ``today`` (see
+    :mod:`metrics.governance`), cached; the catalogue comes with it
+    (:func:`governance_catalogue`)."""
+    url = warehouse_url()
+    try:
+        return _governance(url, today)
+    except SQLAlchemyError as error:
+        raise WarehouseUnavailableError(url, error) from error
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
+def _governance_catalogue(url: str) -> tuple[pd.DataFrame, dt.datetime]:
+    with engine_for(url).connect() as conn:
+        return governance_queries.catalogue(conn), utc_now()
+
+
+def governance_catalogue() -> Fetched:
+    """Cached :func:`data_access.governance.catalogue`."""
+    url = warehouse_url()
+    return _fetch(("governance_catalogue", url), lambda: _governance_catalogue(url))
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _lineage(
+    url: str,
+    indicator_code: str,
+    month: dt.date,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None,
+) -> tuple[pd.DataFrame, dt.datetime]:
+    with engine_for(url).connect() as conn:
+        frame = submissions.lineage(conn, indicator_code, month, unit_filter, as_of)
+        return frame, utc_now()
+
+
+def lineage(
+    indicator_code: str,
+    month: dt.date,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None = None,
+) -> Fetched:
+    """Cached :func:`data_access.submissions.lineage`: the load batches behind one figure."""
+    url, moment = warehouse_url(), _utc(as_of)
+    return _fetch(
+        ("lineage", url, indicator_code, month, unit_filter, moment),
+        lambda: _lineage(url, indicator_code, month, unit_filter, moment),
+    )

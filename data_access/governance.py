@@ -17,6 +17,7 @@ from sqlalchemy import Connection, and_, case, func, or_, select
 from data_access.schema import (
     dataset_indicators,
     datasets,
+    load_batches,
     observations,
     submission_check_units,
     submission_checks,
@@ -243,7 +244,18 @@ def read_inputs(conn: Connection, today: dt.date) -> GovernanceInputs:
         latest=unit_latest(conn, codes),
         checks=check_counts(conn, moment),
         today=today,
+        is_demo=has_demo_batches(conn),
     )
+
+
+def has_demo_batches(conn: Connection) -> bool:
+    """Whether any batch in force was made by the demo generator."""
+    statement = (
+        select(load_batches.c.batch_id)
+        .where(load_batches.c.is_demo.is_(True), load_batches.c.status == "loaded")
+        .limit(1)
+    )
+    return conn.execute(statement).first() is not None
 
 
 __all__ = [
@@ -252,6 +264,7 @@ __all__ = [
     "catalogue",
     "catalogue_links",
     "check_counts",
+    "has_demo_batches",
     "read_inputs",
     "reporting_units",
     "unit_latest",

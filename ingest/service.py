@@ -138,6 +138,30 @@ def check_files(
     return Report(checked, previews)
 
 
+def submit_files(
+    engine: Engine,
+    files: Sequence[Submitted],
+    *,
+    actor: str,
+    channel: str = "page",
+    today: dt.date | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Report:
+    """Validate files sent together (keys shared between them too) and record each in
+    ``submission_checks``; returns the report with one ``check_id`` per file.
+
+    The Data page calls this on upload: the files have been submitted, whether or not
+    they are loaded afterwards.
+    """
+    report = check_files(engine, files, today=today, limits=limits)
+    with engine.begin() as conn:
+        ids = tuple(
+            submissions.record_check(conn, _record(checked, actor, channel))
+            for checked in report.checked
+        )
+    return Report(report.checked, report.previews, check_ids=ids)
+
+
 def submit(
     engine: Engine,
     file: Submitted,

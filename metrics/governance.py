@@ -481,6 +481,8 @@ class GovernanceInputs:
     latest: pd.DataFrame
     checks: pd.DataFrame
     today: dt.date
+    is_demo: bool = False
+    """Whether demo batches are among the rows measured."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,6 +496,7 @@ class GovernanceReport:
     groups: pd.DataFrame
     """:data:`GROUP_SCORE_COLUMNS`."""
     today: dt.date
+    is_demo: bool = False
 
 
 def report(inputs: GovernanceInputs) -> GovernanceReport:
@@ -512,6 +515,7 @@ def report(inputs: GovernanceInputs) -> GovernanceReport:
         datasets=dataset_quality(inputs.catalogue, per_unit),
         groups=group_scores(inputs.catalogue, per_unit),
         today=inputs.today,
+        is_demo=inputs.is_demo,
     )
 
 

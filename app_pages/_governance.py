@@ -1,0 +1,238 @@
+"""The data-governance page's pieces: the group scores, the late and missing submitters,
+the catalogue by group and the measures per unit, as shown (text in the reader's language)
+and as downloaded (numbers as numbers)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from i18n import fmt_month, fmt_number, fmt_percent, t
+from metrics.governance import MEASURES, GovernanceReport, SubmitterStatus
+
+STATUS_ICONS = {
+    SubmitterStatus.MISSING.value: ":material/block:",
+    SubmitterStatus.LATE.value: ":material/hourglass_bottom:",
+    SubmitterStatus.ON_TIME.value: ":material/check_circle:",
+}
+STATUS_SYMBOLS = {
+    SubmitterStatus.MISSING.value: "⛔",
+    SubmitterStatus.LATE.value: "⏳",
+    SubmitterStatus.ON_TIME.value: "✓",
+}
+
+
+def _round(value: object, decimals: int = 1) -> float | None:
+    number = float(str(value)) if value is not None else math.nan
+    return None if math.isnan(number) else round(number, decimals)
+
+
+def dataset_name(row: Mapping[Any, Any], lang: str, field: str = "name") -> str:
+    """A catalogue field in the reader's language (``name``, ``owner`` …)."""
+    return str(row[f"{field}_vi" if lang == "vi" else f"{field}_en"])
+
+
+def unit_names(units: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Unit id → name in the reader's language."""
+    column = "name_vi" if lang == "vi" else "name_en"
+    return dict(zip(units["unit_id"].astype(str), units[column].astype(str), strict=True))
+
+
+def status_word(status: str, lang: str) -> str:
+    """Missing / late / on time, with a symbol (never colour alone)."""
+    return f"{STATUS_SYMBOLS[status]} {t(f'governance_status_{status}', lang)}"
+
+
+def group_cards(report: GovernanceReport, lang: str) -> None:
+    """One card per data group: the city's score and its four measures."""
+    with st.container(horizontal=True, gap="medium", key="governance-groups"):
+        for group in report.groups.to_dict("records"):
+            with st.container(border=True):
+                title = t(f"governance_group_{group['data_group']}", lang)
+                st.markdown(f"**{title}**")
+                score = _round(group["score_pct"])
+                st.metric(
+                    t("governance_city_score", lang),
+                    fmt_percent(score, lang, 1) if score is not None else "—",
+                )
+                lines = [
+                    f"{t(f'governance_measure_{m}', lang)}: "
+                    f"**{fmt_percent(_round(group[f'{m}_pct']), lang, 1)}**"
+                    for m in MEASURES
+                ]
+                st.markdown("  \n".join(lines))
+                st.caption(
+                    t(
+                        "governance_datasets_measured",
+                        lang,
+                        measured=group["datasets_measured"],
+                        total=group["datasets"],
+                    )
+                )
+
+
+def attention(
+    report: GovernanceReport, catalogue: pd.DataFrame, names: dict[str, str], lang: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The late and missing submitters (already first in the report), as shown and as
+    downloaded."""
+    behind = report.per_unit[report.per_unit["status"] != SubmitterStatus.ON_TIME.value]
+    titles = dataset_titles(catalogue, lang)
+    shown = pd.DataFrame(
+        {
+            t("governance_col_unit", lang): [names.get(u, u) for u in behind["unit_id"]],
+            t("governance_col_dataset", lang): [titles.get(d, d) for d in behind["dataset_id"]],
+            t("governance_col_status", lang): [status_word(s, lang) for s in behind["status"]],
+            t("governance_col_days_late", lang): [
+                fmt_number(float(d), lang) for d in behind["days_late"]
+            ],
+            t("governance_col_latest", lang): [_month(p, lang) for p in behind["latest_period"]],
+            t("governance_col_expected", lang): [
+                _month(p, lang) for p in behind["expected_period"]
+            ],
+        }
+    )
+    download = pd.DataFrame(
+        {
+            t("governance_col_unit_code", lang): behind["unit_id"].astype(str),
+            t("governance_col_unit", lang): [names.get(u, u) for u in behind["unit_id"]],
+            t("governance_col_dataset", lang): [titles.get(d, d) for d in behind["dataset_id"]],
+            t("governance_col_status", lang): [
+                t(f"governance_status_{s}", lang) for s in behind["status"]
+            ],
+            t("governance_col_days_late", lang): behind["days_late"].astype("int64"),
+            t("governance_col_latest", lang): [_iso(p) for p in behind["latest_period"]],
+            t("governance_col_expected", lang): [_iso(p) for p in behind["expected_period"]],
+        }
+    )
+    return shown, download
+
+
+def dataset_titles(catalogue: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Dataset id → name in the reader's language."""
+    column = "name_vi" if lang == "vi" else "name_en"
+    return dict(zip(catalogue["dataset_id"], catalogue[column].astype(str), strict=True))
+
+
+def _month(value: object, lang: str) -> str:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "—"
+    return fmt_month(pd.Timestamp(str(value)).date(), lang)
+
+
+def _iso(value: object) -> str:
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return ""
+    return pd.Timestamp(str(value)).strftime("%Y-%m")
+
+
+def _pct(value: object, lang: str) -> str:
+    return fmt_percent(_round(value), lang, 1)
+
+
+def datasets_table(
+    report: GovernanceReport, catalogue: pd.DataFrame, group: str, lang: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A group's datasets: the catalogue's fields and the four measures."""
+    mine = catalogue[catalogue["data_group"] == group]
+    quality = report.datasets.set_index("dataset_id")
+    shown_rows: list[dict[str, object]] = []
+    download_rows: list[dict[str, object]] = []
+    for entry in mine.to_dict("records"):
+        is_measured = entry["dataset_id"] in quality.index and bool(
+            quality.loc[entry["dataset_id"], "is_measured"]
+        )
+        measured: Mapping[str, Any] = (
+            quality.loc[entry["dataset_id"]].to_dict() if is_measured else {}
+        )
+        base: dict[str, object] = {
+            t("governance_col_dataset", lang): dataset_name(entry, lang),
+            t("governance_col_owner", lang): dataset_name(entry, lang, "owner"),
+            t("governance_col_source", lang): dataset_name(entry, lang, "source_system"),
+            t("governance_col_promise", lang): dataset_name(entry, lang, "update_promise"),
+            t("governance_col_sharing", lang): t(
+                f"governance_sharing_{entry['sharing_status']}", lang
+            ),
+            t("governance_col_standard", lang): t(
+                f"governance_standard_{entry['standardisation_status']}", lang
+            ),
+        }
+        behind = int(measured["units_late"]) + int(measured["units_missing"]) if measured else 0
+        shown = dict(base)
+        download = dict(base)
+        for m in MEASURES:
+            value = measured[f"{m}_pct"] if measured else math.nan
+            shown[t(f"governance_measure_{m}", lang)] = (
+                _pct(value, lang) if measured else t("governance_not_measured", lang)
+            )
+            download[t(f"governance_measure_{m}_pct", lang)] = _round(value)
+        shown[t("governance_col_behind", lang)] = (
+            t(
+                "governance_behind_of",
+                lang,
+                behind=fmt_number(float(behind), lang),
+                total=fmt_number(float(measured["units_expected"]), lang),
+            )
+            if measured
+            else "—"
+        )
+        download[t("governance_col_behind", lang)] = behind if measured else None
+        shown_rows.append(shown)
+        download_rows.append(download)
+    return pd.DataFrame(shown_rows), pd.DataFrame(download_rows)
+
+
+def units_table(
+    report: GovernanceReport, dataset_id: str, names: dict[str, str], lang: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every expected unit of one dataset: status first, then the four measures."""
+    rows = report.per_unit[report.per_unit["dataset_id"] == dataset_id]
+    unit = [names.get(u, u) for u in rows["unit_id"]]
+    live = [
+        t(
+            "governance_days_since",
+            lang,
+            days=fmt_number(float(d), lang) if not math.isnan(float(d)) else "—",
+            promise=fmt_number(float(p), lang),
+        )
+        for d, p in zip(rows["days_since_load"], rows["promise_days"], strict=True)
+    ]
+    shown = pd.DataFrame(
+        {
+            t("governance_col_unit", lang): unit,
+            t("governance_col_status", lang): [status_word(s, lang) for s in rows["status"]],
+            t("governance_col_days_late", lang): [
+                fmt_number(float(d), lang) if d else "" for d in rows["days_late"]
+            ],
+            t("governance_measure_correct", lang): [_pct(v, lang) for v in rows["correct_pct"]],
+            t("governance_measure_complete", lang): [_pct(v, lang) for v in rows["complete_pct"]],
+            t("governance_measure_clean", lang): [_pct(v, lang) for v in rows["clean_pct"]],
+            t("governance_measure_live", lang): live,
+        }
+    )
+    download = pd.DataFrame(
+        {
+            t("governance_col_unit_code", lang): rows["unit_id"].astype(str),
+            t("governance_col_unit", lang): unit,
+            t("governance_col_status", lang): [
+                t(f"governance_status_{s}", lang) for s in rows["status"]
+            ],
+            t("governance_col_days_late", lang): rows["days_late"].astype("int64"),
+            t("governance_col_present", lang): rows["present_periods"].astype("int64"),
+            t("governance_col_expected_periods", lang): rows["expected_periods"].astype("int64"),
+            t("governance_measure_complete_pct", lang): [_round(v) for v in rows["complete_pct"]],
+            t("governance_col_submitted", lang): rows["submitted_rows"].astype("int64"),
+            t("governance_col_passed", lang): rows["passed_rows"].astype("int64"),
+            t("governance_measure_correct_pct", lang): [_round(v) for v in rows["correct_pct"]],
+            t("governance_col_duplicates", lang): rows["duplicate_rows"].astype("int64"),
+            t("governance_col_out_of_range", lang): rows["out_of_range_rows"].astype("int64"),
+            t("governance_measure_clean_pct", lang): [_round(v) for v in rows["clean_pct"]],
+            t("governance_col_days_since", lang): [_round(v, 0) for v in rows["days_since_load"]],
+            t("governance_col_promise_days", lang): rows["promise_days"].astype("int64"),
+        }
+    )
+    return shown, download

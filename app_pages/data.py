@@ -1,0 +1,33 @@
+"""Dữ liệu / Data: upload a monthly submission, capital plans or targets (checked, previewed,
+every problem listed and downloadable, loaded in one transaction only when there is none),
+the load history with undo, the export of a month in the submission layout, and the
+templates with the codes a file may use."""
+
+import streamlit as st
+
+from app_pages import _data, _ui
+from i18n import t
+from metrics.clock import city_today
+
+lang = _ui.current_language()
+st.title(t("page_data", lang))
+st.caption(t("data_subtitle", lang))
+st.info(t("data_local_mode", lang), icon=":material/person:")
+_data.outcome_banner(lang)
+
+upload, history, export, templates = st.tabs(
+    [
+        t("data_tab_upload", lang),
+        t("data_tab_history", lang),
+        t("data_tab_export", lang),
+        t("data_tab_templates", lang),
+    ]
+)
+with upload:
+    _data.upload(lang)
+with history:
+    _data.history(lang)
+with export:
+    _data.export(lang, city_today())
+with templates:
+    _data.templates(lang)

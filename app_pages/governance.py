@@ -1,0 +1,71 @@
+"""Quản trị dữ liệu / Data governance: the three data groups of the city's data governance
+strategy with their datasets, and the four quality demands of Resolution 214/NQ-CP
+(correct, complete, clean, live) measured from the warehouse itself; late and missing
+submitters first."""
+
+import streamlit as st
+
+from app_pages import _governance, _ui
+from data_access import cached
+from i18n import fmt_date, t
+from metrics.clock import city_today
+from metrics.export import file_stem
+from metrics.governance import DATA_GROUPS
+
+lang = _ui.current_language()
+today = city_today()
+st.title(t("page_governance", lang))
+st.caption(t("governance_subtitle", lang, date=fmt_date(today, lang)))
+
+report = cached.governance(today)
+catalogue = cached.governance_catalogue().frame
+names = _governance.unit_names(cached.unit_list().frame, lang)
+if report.is_demo or bool(catalogue["is_demo"].any()):
+    st.caption(":material/science: " + t("governance_demo_note", lang))
+if catalogue.empty:
+    _ui.empty_state(lang, t("governance_empty", lang))
+    st.stop()
+
+st.subheader(t("governance_scores_section", lang))
+_governance.group_cards(report, lang)
+
+st.subheader(t("governance_attention_section", lang))
+shown, download = _governance.attention(report, catalogue, names, lang)
+if shown.empty:
+    st.success(t("governance_all_on_time", lang), icon=":material/check_circle:")
+else:
+    st.caption(t("governance_attention_help", lang, count=len(shown)))
+    st.dataframe(shown, hide_index=True, height=min(38 + 35 * len(shown), 420))
+    _ui.download_buttons(
+        download, file_stem("cham-va-chua-bao-cao", today.isoformat()), lang, "late"
+    )
+
+for group in DATA_GROUPS:
+    st.subheader(t(f"governance_group_{group}", lang))
+    shown, download = _governance.datasets_table(report, catalogue, group, lang)
+    if shown.empty:
+        _ui.empty_state(lang, t("governance_group_empty", lang))
+        continue
+    st.dataframe(shown, hide_index=True)
+    _ui.download_buttons(download, file_stem("bo-du-lieu", group, today.isoformat()), lang, group)
+
+st.subheader(t("governance_units_section", lang))
+measured = report.datasets[report.datasets["is_measured"]]
+if measured.empty:
+    _ui.empty_state(lang, t("governance_nothing_measured", lang))
+else:
+    titles = _governance.dataset_titles(catalogue, lang)
+    chosen = st.selectbox(
+        t("governance_col_dataset", lang),
+        list(measured["dataset_id"]),
+        format_func=lambda code: str(titles.get(code, code)),
+        key="governance-dataset",
+    )
+    shown, download = _governance.units_table(report, str(chosen), names, lang)
+    st.dataframe(shown, hide_index=True, height=420)
+    _ui.download_buttons(
+        download, file_stem("chat-luong-theo-don-vi", str(chosen), today.isoformat()), lang, "units"
+    )
+
+with st.expander(t("governance_how_title", lang), icon=":material/info:"):
+    st.markdown(t("governance_how", lang))

@@ -1,0 +1,233 @@
+"""The Data and data-governance pages in AppTest, in both languages: a good file uploaded,
+previewed, loaded and undone; a bad file refused with its exact messages and nothing
+loaded; the governance scores against this suite's own SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from metrics.clock import add_months, city_today
+from metrics.freshness import expected_latest_period
+from metrics.registry import get_indicator
+from tests.app.pages import frame, open_page
+from tests.ingest.warehouse import copy_sqlite
+
+HEADER = "indicator_code,unit_code,period,numerator,denominator\n"
+WARD = "25747"
+GOOD = (HEADER + f"online_dossier_share,{WARD},2026-09,61,100\n").encode()
+BAD = (
+    HEADER
+    + f"online_dossier_share,{WARD},2026-09,120,100\n"
+    + "online_dossier_share,99999,2026-09,<b>1</b>,100\n"
+).encode()
+CURRENT = (
+    "SELECT numerator, denominator FROM observations WHERE indicator_id = "
+    "'online_dossier_share' AND unit_id = :unit AND period_month = :month "
+    "AND breakdown_key = '' AND superseded_at IS NULL"
+)
+
+
+@pytest.fixture
+def url(demo_warehouse_url, tmp_path) -> str:
+    return copy_sqlite(demo_warehouse_url, str(tmp_path / "copy.sqlite"))
+
+
+def _september(url: str) -> list[tuple[float, float]]:
+    rows = frame(url, CURRENT, unit=WARD, month="2026-09-01")
+    return [(float(n), float(d)) for n, d in rows.itertuples(index=False)]
+
+
+def _text(app) -> str:  # type: ignore[no-untyped-def]
+    parts = [m.value for m in app.markdown] + [m.value for m in app.success]
+    parts += [m.value for m in app.error] + [m.value for m in app.info]
+    parts += [m.value for m in app.warning] + [m.value for m in app.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_data_page_says_local_mode_and_offers_every_part(monkeypatch, url, lang):
+    app = open_page(monkeypatch, url, "data", lang=lang)
+    assert app.title[0].value == ("Dữ liệu" if lang == "vi" else "Data")
+    local = app.info[0].value
+    assert ("Chế độ cục bộ" if lang == "vi" else "Local mode") in local
+    assert [tab.label for tab in app.tabs] == (
+        ["Tải lên số liệu tháng", "Lịch sử tải lên", "Xuất số liệu tháng", "Mẫu tải lên"]
+        if lang == "vi"
+        else ["Upload monthly data", "Upload history", "Export a month", "Upload templates"]
+    )
+    assert app.get("file_uploader")
+    # Six template downloads (three kinds, CSV and XLSX) and the load button, disabled
+    # without a file, is not drawn at all.
+    assert not [b for b in app.button if b.key == "data-load"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_good_file_is_previewed_loaded_and_undone(monkeypatch, url, lang):
+    before = _september(url)
+    app = open_page(monkeypatch, url, "data", lang=lang)
+    app.get("file_uploader")[0].set_value(("september.csv", GOOD, "text/csv")).run()
+    assert not app.exception, [e.value for e in app.exception]
+    text = _text(app)
+    assert "**september\\.csv**" in text  # the file's name as text, escaped for Markdown
+    assert ("hợp lệ, 1 dòng số liệu" if lang == "vi" else "valid, 1 data rows") in text
+    load = app.button(key="data-load")
+    assert not load.disabled
+    assert _september(url) == before, "checking a file loaded it"
+
+    load.click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert _september(url) == [(61.0, 100.0)]
+    banner = app.success[0].value
+    batch = int(
+        frame(url, "SELECT MAX(batch_id) AS b FROM load_batches WHERE submitted_by = 'local'")["b"][
+            0
+        ]
+    )
+    assert f"#{batch}" in banner and "september\\.csv" in banner
+    history = app.dataframe[0].value
+    assert int(history.iloc[0, 0]) == batch
+
+    app.button(key="data-undo-open").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    app.button(key="data-undo-confirm").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert _september(url) == before
+    assert f"#{batch}" in app.success[0].value
+    assert frame(url, "SELECT status, undone_by FROM load_batches WHERE batch_id = :b", b=batch)[
+        ["status", "undone_by"]
+    ].values.tolist() == [["undone", "local"]]
+
+
+def test_a_bad_file_lists_every_problem_and_loads_nothing(monkeypatch, url):
+    before = _september(url)
+    batches = frame(url, "SELECT COUNT(*) AS n FROM load_batches")["n"][0]
+    app = open_page(monkeypatch, url, "data", lang="vi")
+    app.get("file_uploader")[0].set_value(("bad.csv", BAD, "text/csv")).run()
+    assert not app.exception, [e.value for e in app.exception]
+    problems = app.dataframe[0].value
+    assert problems.values.tolist() == [
+        [
+            "bad.csv",
+            2,
+            "numerator",
+            "120",
+            "tử số lớn hơn mẫu số (100); tỷ lệ sẽ vượt 100%",
+        ],
+        [
+            "bad.csv",
+            3,
+            "unit_code",
+            "99999",
+            "mã đơn vị không tồn tại trong kho dữ liệu; xem danh sách mã đơn vị ở trang Dữ liệu",
+        ],
+        [
+            "bad.csv",
+            3,
+            "numerator",
+            "<b>1</b>",
+            "không phải số; viết số không có dấu phân cách hàng nghìn, dùng dấu chấm cho phần "
+            "thập phân (ví dụ 1234.5)",
+        ],
+    ]
+    assert list(problems.columns) == ["Tệp", "Dòng", "Cột", "Giá trị", "Lỗi"]
+    assert app.button(key="data-load").disabled
+    assert "3 lỗi ở 2 dòng" in _text(app)
+    assert _september(url) == before
+    assert frame(url, "SELECT COUNT(*) AS n FROM load_batches")["n"][0] == batches
+    # The file was submitted, and its refusal recorded (the "correct" measure).
+    assert frame(
+        url, "SELECT source_name, outcome, error_row_count FROM submission_checks"
+    ).values.tolist() == [["bad.csv", "refused", 2]]
+
+
+def test_the_export_gives_a_month_in_the_upload_layout(monkeypatch, url):
+    app = open_page(monkeypatch, url, "data", lang="en")
+    boxes = {b.label: b for b in app.selectbox}
+    boxes["Indicator"].set_value("online_dossier_share")
+    boxes["Month"].set_value(dt.date(2026, 10, 1))
+    boxes["Unit"].set_value(WARD)
+    next(b for b in app.button if b.label == "Make the export file").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    # Every current row of the ward's October, total and breakdowns, by plain SQL.
+    rows = frame(
+        url,
+        "SELECT COUNT(*) AS n FROM observations WHERE indicator_id = 'online_dossier_share' "
+        "AND unit_id = :unit AND period_month = '2026-10-01' AND superseded_at IS NULL",
+        unit=WARD,
+    )["n"][0]
+    assert rows >= 1
+    assert f"The file has {rows} rows in the upload layout" in _text(app)
+
+
+def _people_complete(url: str, today: dt.date) -> float:
+    """The people group's completeness by this suite's own SQL: the current unit totals of
+    its five indicators in the twelve months due, over every commune-level unit and
+    department × 12 months × 5 indicators."""
+    last = expected_latest_period(get_indicator("online_dossier_share"), today)
+    first = add_months(last, -11)
+    codes = ("online_dossier_share", "on_time_rate", "dossiers_received", "e_result_rate")
+    codes += ("satisfaction_rate",)
+    present = frame(
+        url,
+        "SELECT COUNT(*) AS n FROM (SELECT DISTINCT o.indicator_id, o.unit_id, o.period_month "
+        "FROM observations o JOIN units u ON u.unit_id = o.unit_id "
+        "WHERE o.superseded_at IS NULL AND o.breakdown_key = '' "
+        "AND u.unit_type IN ('ward', 'commune', 'special_zone', 'department') "
+        f"AND o.indicator_id IN {codes} "
+        "AND o.period_month >= :first AND o.period_month <= :last) AS present",
+        first=first.isoformat(),
+        last=last.isoformat(),
+    )["n"][0]
+    units = frame(
+        url,
+        "SELECT COUNT(*) AS n FROM units "
+        "WHERE unit_type IN ('ward', 'commune', 'special_zone', 'department')",
+    )["n"][0]
+    return 100.0 * present / (units * 12 * 5)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_governance_page_shows_the_groups_and_their_scores(monkeypatch, url, lang):
+    app = open_page(monkeypatch, url, "governance", lang=lang)
+    assert app.title[0].value == ("Quản trị dữ liệu" if lang == "vi" else "Data governance")
+    groups = (
+        [
+            "Nhóm dữ liệu về người dân",
+            "Nhóm dữ liệu tài chính – doanh nghiệp",
+            "Nhóm dữ liệu về đất đai – đô thị",
+        ]
+        if lang == "vi"
+        else ["Citizen data group", "Finance and business data group", "Land and urban data group"]
+    )
+    subheaders = [s.value for s in app.subheader]
+    assert all(g in subheaders for g in groups)
+    text = _text(app)
+    assert ("dữ liệu minh họa" if lang == "vi" else "demo data") in text
+    # The people card's "complete", to the tenth shown, against the suite's own SQL.
+    expected = _people_complete(url, city_today())
+    shown = f"{expected:.1f}".replace(".", "," if lang == "vi" else ".")
+    word = "Đủ" if lang == "vi" else "Complete"
+    assert f"{word}: **{shown}%**" in text
+    # Ten datasets in the catalogue, in three tables.
+    tables = [d.value for d in app.dataframe]
+    dataset_column = "Bộ dữ liệu" if lang == "vi" else "Dataset"
+    listed = sum(len(t) for t in tables if dataset_column in t.columns and len(t.columns) > 8)
+    assert listed == 10
+
+
+def test_late_and_missing_submitters_come_first(monkeypatch, url):
+    app = open_page(monkeypatch, url, "governance", lang="en")
+    late = next(d.value for d in app.dataframe if "Period due" in d.value.columns)
+    statuses = [s.split(" ", 1)[1] for s in late["Status"]]
+    assert set(statuses) <= {"Not reported", "Reported late"}
+    # Not reported first, then the most days late first.
+    order = [0 if s == "Not reported" else 1 for s in statuses]
+    assert order == sorted(order)
+    days = [
+        int(d.replace(",", ""))
+        for d, s in zip(late["Days late"], statuses, strict=True)
+        if s != "Not reported"
+    ]
+    assert days == sorted(days, reverse=True)
