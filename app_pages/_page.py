@@ -73,9 +73,11 @@ def facts(
     is_demo: bool,
     published: pd.DataFrame,
     projection: Projection | None = None,
+    source: _ui.FigureSource | None = None,
 ) -> None:
     """One line under a section title: data as of, freshness, demo data, and the info
-    drawer (definition, sources, and the projection's method and backtest figures)."""
+    drawer (definition, sources, the projection's method and backtest figures, and the
+    load batches behind the figure)."""
     with st.container(horizontal=True, vertical_alignment="center", gap="small"):
         if as_of_month is not None:
             st.caption(t("as_of", lang, date=fmt_date(month_end(as_of_month.date()), lang)))
@@ -83,7 +85,7 @@ def facts(
             _ui.freshness_badge(freshness, lang, indicator)
         if is_demo:
             st.badge(t("demo_badge", lang), icon=":material/science:", color="violet")
-        _ui.indicator_info(indicator, lang, published, projection)
+        _ui.indicator_info(indicator, lang, published, projection, source)
 
 
 def demo_notice(lang: str, is_demo: bool) -> None:

@@ -182,6 +182,9 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
         is_demo=view.is_demo,
         published=view.published,
         projection=tile.projection,
+        source=_ui.FigureSource(
+            indicator.code, tile.as_of_month.date(), view.scope, view.filters.as_of
+        ),
     )
 
 

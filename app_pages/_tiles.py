@@ -498,12 +498,14 @@ def render_tile(
     is_demo: bool,
     published: pd.DataFrame,
     is_filtered: bool,
+    source: _ui.FigureSource | None = None,
 ) -> None:
     """One headline tile, in a bordered card keyed ``tile-<code>`` for tests and CSS.
 
     Read top down in five seconds: the name and status, the big number with its gap to what
     applies now, the small chart; then a compact grid (target, projection, pace, trend),
-    the "Vì sao?" line, and the as-of date with the info drawer.
+    the "Vì sao?" line, and the as-of date with the info drawer (``source`` names the
+    figure, so the drawer can list the load batches behind it).
     """
     closed = is_closed(tile)
     result = tile.year_result
@@ -546,7 +548,7 @@ def render_tile(
             st.caption(as_of_text(tile, indicator, lang))
             if freshness is not None:
                 _ui.freshness_badge(freshness, lang, indicator)
-            _ui.indicator_info(indicator, lang, published, tile.projection)
+            _ui.indicator_info(indicator, lang, published, tile.projection, source)
 
 
 def glance_order(tiles: list[Tile], narrow_first: bool = True) -> list[Tile]:

@@ -25,6 +25,7 @@ from i18n import (
     code_span,
     escape_markdown,
     fmt_date,
+    fmt_month,
     fmt_number,
     fmt_percent,
     fmt_pp,
@@ -563,15 +564,29 @@ def forecast_accuracy(projection: Projection, indicator: Indicator, lang: str) -
     )
 
 
+@dataclass(frozen=True, slots=True)
+class FigureSource:
+    """Which figure an info drawer is about, so it can name the load batches behind it."""
+
+    indicator_code: str
+    month: dt.date
+    unit_filter: UnitFilter
+    as_of: dt.datetime | None = None
+
+
 def indicator_info(
     indicator: Indicator,
     lang: str,
     published: pd.DataFrame,
     projection: Projection | None = None,
+    source: FigureSource | None = None,
 ) -> None:
     """The info drawer: definition, formula, unit, source, owner, legal basis, freshness,
-    and (given a projection) the forecast method and its backtest figures."""
+    (given a projection) the forecast method and its backtest figures, and (given the
+    figure's ``source``) one click to the load batches that produced it."""
     with st.popover(t("info_button", lang), icon=":material/info:", type="tertiary"):
+        if source is not None:
+            lineage_button(source, lang)
         st.markdown(f"**{indicator.name(lang)}**")
         st.markdown(indicator.text("definition", lang))
         rows = [
@@ -869,3 +884,62 @@ def delta_args(
         "delta_arrow": arrow,
         "delta_color": colour,
     }
+
+
+# --- lineage: the load batches behind a figure -----------------------------------------------
+
+DATA_PAGE = "app_pages/data.py"
+
+
+def lineage_button(source: FigureSource, lang: str) -> None:
+    """A button that opens the list of load batches behind the figure (file, who, when)."""
+    month = fmt_month(source.month, lang)
+    if st.button(
+        t("lineage_button", lang, month=month),
+        icon=":material/account_tree:",
+        type="secondary",
+        key=f"lineage-{source.indicator_code}-{source.month:%Y-%m}",
+    ):
+        st.dialog(t("lineage_title", lang), width="large", icon=":material/account_tree:")(
+            _lineage_body
+        )(source, lang)
+
+
+def _lineage_body(source: FigureSource, lang: str) -> None:
+    from metrics.registry import get_indicator
+
+    indicator = get_indicator(source.indicator_code)
+    st.markdown(
+        t(
+            "lineage_about",
+            lang,
+            indicator=indicator.name(lang),
+            month=fmt_month(source.month, lang),
+            scope=scope_text(source.unit_filter, lang),
+        )
+    )
+    fetched = cached.lineage(source.indicator_code, source.month, source.unit_filter, source.as_of)
+    stale_banner([fetched], lang)
+    batches = fetched.frame
+    if batches.empty:
+        empty_state(lang, t("lineage_empty", lang))
+        return
+    if bool(batches["is_demo"].any()):
+        st.caption(":material/science: " + t("lineage_demo", lang))
+    table = pd.DataFrame(
+        {
+            t("lineage_col_batch", lang): batches["batch_id"].astype("int64"),
+            t("lineage_col_file", lang): batches["source_name"].astype(str),
+            t("lineage_col_who", lang): batches["submitted_by"].astype(str),
+            t("lineage_col_when", lang): [
+                _local_time(pd.Timestamp(m).to_pydatetime(), lang) for m in batches["loaded_at"]
+            ],
+            t("lineage_col_kind", lang): [
+                t(f"batch_kind_{k}", lang) for k in batches["batch_kind"]
+            ],
+            t("lineage_col_rows", lang): batches["rows"].astype("int64"),
+        }
+    )
+    st.caption(t("lineage_count", lang, count=len(table)))
+    st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420))
+    st.page_link(DATA_PAGE, label=t("lineage_open_data", lang), icon=":material/upload_file:")

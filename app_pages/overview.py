@@ -62,6 +62,9 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
             if city_figures
             else published.frame.iloc[0:0],
             is_filtered=is_filtered,
+            source=_ui.FigureSource(
+                indicator.code, tile.as_of_month.date(), filters.unit_filter, filters.as_of
+            ),
         )
 
 if shown:

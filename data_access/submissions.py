@@ -386,6 +386,8 @@ def _unit_scope(unit_filter: UnitFilter) -> list[ColumnElement[bool]]:
         conditions.append(units.c.former_province.in_(unit_filter.former_provinces))
     if unit_filter.unit_types:
         conditions.append(units.c.unit_type.in_(unit_filter.unit_types))
+    if unit_filter.unit_ids:
+        conditions.append(units.c.unit_id.in_(unit_filter.unit_ids))
     return conditions
 
 

@@ -231,3 +231,33 @@ def test_late_and_missing_submitters_come_first(monkeypatch, url):
         if s != "Not reported"
     ]
     assert days == sorted(days, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("page", "code"),
+    [("overview", "online_dossier_share"), ("satisfaction", "satisfaction_rate")],
+)
+def test_a_figures_info_drawer_opens_its_load_batches(monkeypatch, demo_warehouse_url, page, code):
+    app = open_page(monkeypatch, demo_warehouse_url, page, lang="en")
+    button = next(b for b in app.button if str(b.key).startswith(f"lineage-{code}-"))
+    month = str(button.key).rsplit("-", 2)
+    first_day = f"{month[-2]}-{month[-1]}-01"
+    button.click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = next(d.value for d in app.dataframe if "Loaded by" in d.value.columns)
+    # Independently: the batches of the month's current unit totals, by plain SQL.
+    expected = frame(
+        demo_warehouse_url,
+        "SELECT o.batch_id, COUNT(*) AS n FROM observations o "
+        "JOIN units u ON u.unit_id = o.unit_id "
+        "WHERE o.indicator_id = :code AND o.period_month = :month AND o.breakdown_key = '' "
+        "AND o.superseded_at IS NULL "
+        "AND u.unit_type IN ('ward', 'commune', 'special_zone', 'department', 'investor') "
+        "GROUP BY o.batch_id ORDER BY o.batch_id",
+        code=code,
+        month=first_day,
+    )
+    assert sorted(zip(shown["Batch"], shown["Rows in the figure"], strict=True)) == [
+        (int(b), int(n)) for b, n in expected.itertuples(index=False)
+    ]
+    assert "demo generator" in set(shown["File"])
