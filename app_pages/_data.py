@@ -148,7 +148,12 @@ def _file_result(checked: Checked, preview: service.Preview | None, lang: str) -
             )
         )
         table = p.table(checked.problems, lang)
-        st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420))
+        st.dataframe(
+            table,
+            hide_index=True,
+            height=min(38 + 35 * len(table), 420),
+            column_config={t("ingest_col_error", lang): st.column_config.TextColumn(width="large")},
+        )
         stem = file_stem("loi", checked.name.rsplit(".", 1)[0][:40])
         _ui.download_buttons(table, stem, lang, f"problems-{checked.sha256[:12]}")
 

@@ -20,10 +20,11 @@ STATUS_ICONS = {
     SubmitterStatus.ON_TIME.value: ":material/check_circle:",
 }
 STATUS_SYMBOLS = {
-    SubmitterStatus.MISSING.value: "⛔",
-    SubmitterStatus.LATE.value: "⏳",
+    SubmitterStatus.MISSING.value: "✕",
+    SubmitterStatus.LATE.value: "▲",
     SubmitterStatus.ON_TIME.value: "✓",
 }
+"""Beside the word, never instead of it; characters every font here has (no emoji)."""
 
 
 def _round(value: object, decimals: int = 1) -> float | None:
@@ -49,30 +50,31 @@ def status_word(status: str, lang: str) -> str:
 
 def group_cards(report: GovernanceReport, lang: str) -> None:
     """One card per data group: the city's score and its four measures."""
-    with st.container(horizontal=True, gap="medium", key="governance-groups"):
-        for group in report.groups.to_dict("records"):
-            with st.container(border=True):
-                title = t(f"governance_group_{group['data_group']}", lang)
-                st.markdown(f"**{title}**")
-                score = _round(group["score_pct"])
-                st.metric(
-                    t("governance_city_score", lang),
-                    fmt_percent(score, lang, 1) if score is not None else "—",
+    # Columns: side by side on a tablet or desktop, one under another on a phone.
+    columns = st.columns(len(report.groups), gap="medium")
+    for column, group in zip(columns, report.groups.to_dict("records"), strict=True):
+        with column, st.container(border=True, key=f"governance-group-{group['data_group']}"):
+            title = t(f"governance_group_{group['data_group']}", lang)
+            st.markdown(f"**{title}**")
+            score = _round(group["score_pct"])
+            st.metric(
+                t("governance_city_score", lang),
+                fmt_percent(score, lang, 1) if score is not None else "—",
+            )
+            lines = [
+                f"{t(f'governance_measure_{m}', lang)}: "
+                f"**{fmt_percent(_round(group[f'{m}_pct']), lang, 1)}**"
+                for m in MEASURES
+            ]
+            st.markdown("  \n".join(lines))
+            st.caption(
+                t(
+                    "governance_datasets_measured",
+                    lang,
+                    measured=group["datasets_measured"],
+                    total=group["datasets"],
                 )
-                lines = [
-                    f"{t(f'governance_measure_{m}', lang)}: "
-                    f"**{fmt_percent(_round(group[f'{m}_pct']), lang, 1)}**"
-                    for m in MEASURES
-                ]
-                st.markdown("  \n".join(lines))
-                st.caption(
-                    t(
-                        "governance_datasets_measured",
-                        lang,
-                        measured=group["datasets_measured"],
-                        total=group["datasets"],
-                    )
-                )
+            )
 
 
 def attention(
@@ -85,11 +87,11 @@ def attention(
     shown = pd.DataFrame(
         {
             t("governance_col_unit", lang): [names.get(u, u) for u in behind["unit_id"]],
-            t("governance_col_dataset", lang): [titles.get(d, d) for d in behind["dataset_id"]],
             t("governance_col_status", lang): [status_word(s, lang) for s in behind["status"]],
             t("governance_col_days_late", lang): [
                 fmt_number(float(d), lang) for d in behind["days_late"]
             ],
+            t("governance_col_dataset", lang): [titles.get(d, d) for d in behind["dataset_id"]],
             t("governance_col_latest", lang): [_month(p, lang) for p in behind["latest_period"]],
             t("governance_col_expected", lang): [
                 _month(p, lang) for p in behind["expected_period"]
@@ -149,8 +151,8 @@ def datasets_table(
         measured: Mapping[str, Any] = (
             quality.loc[entry["dataset_id"]].to_dict() if is_measured else {}
         )
+        name: dict[str, object] = {t("governance_col_dataset", lang): dataset_name(entry, lang)}
         base: dict[str, object] = {
-            t("governance_col_dataset", lang): dataset_name(entry, lang),
             t("governance_col_owner", lang): dataset_name(entry, lang, "owner"),
             t("governance_col_source", lang): dataset_name(entry, lang, "source_system"),
             t("governance_col_promise", lang): dataset_name(entry, lang, "update_promise"),
@@ -162,8 +164,8 @@ def datasets_table(
             ),
         }
         behind = int(measured["units_late"]) + int(measured["units_missing"]) if measured else 0
-        shown = dict(base)
-        download = dict(base)
+        shown = dict(name)
+        download = dict(name)
         for m in MEASURES:
             value = measured[f"{m}_pct"] if measured else math.nan
             shown[t(f"governance_measure_{m}", lang)] = (
@@ -181,6 +183,8 @@ def datasets_table(
             else "—"
         )
         download[t("governance_col_behind", lang)] = behind if measured else None
+        shown |= base
+        download |= base
         shown_rows.append(shown)
         download_rows.append(download)
     return pd.DataFrame(shown_rows), pd.DataFrame(download_rows)

@@ -21,7 +21,10 @@ upload, history, export, templates = st.tabs(
         t("data_tab_history", lang),
         t("data_tab_export", lang),
         t("data_tab_templates", lang),
-    ]
+    ],
+    # Keyed, so a load or an undo (which rerun the page) leaves the reader on the same tab.
+    key="data-tabs",
+    on_change="rerun",
 )
 with upload:
     _data.upload(lang)
