@@ -234,6 +234,9 @@ def _xlsx_text(value: object) -> str:
     if isinstance(value, dt.date | dt.time):
         text = str(value.isoformat())
         return text[:10] if text.endswith("T00:00:00") or len(text) == 10 else text
+    formula = getattr(value, "text", None)
+    if not isinstance(value, str) and isinstance(formula, str):
+        return "=" + formula.lstrip("=")  # an array or data-table formula
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
@@ -258,7 +261,10 @@ def _read_xlsx(submitted: Submitted, limits: Limits) -> tuple[Cells | None, pd.D
             name, "file_too_large", size=_mb(unpacked), limit=_mb(limits.max_bytes)
         )
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # data_only=False: a formula comes back as its text ("=SUM(B2:B9)"), so the rules
+        # refuse it; with data_only=True its cached result would be loaded in its place,
+        # which may be stale or, from a generated workbook, never computed (0).
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
         first = (str(error).strip().splitlines() or [type(error).__name__])[0]
         return None, p.file_problem(name, "xlsx_unreadable", detail=first[:200])

@@ -268,6 +268,7 @@ class _Rules:
         self.today = today
         self.limits = limits
         self.rows = cells.rows
+        self.file_format = cells.file_format
         fields = LAYOUTS[kind]
         self.fields = {f.name: f for f in fields}
         frame = cells.frame
@@ -326,6 +327,8 @@ class _Rules:
             lengths = column.str.len().to_numpy()
             self.report(field.name, lengths > limit, "field_too_long", _lengths(lengths, limit))
             self.report(field.name, column.str.contains(_CONTROL).to_numpy(), "control_chars")
+            if self.file_format == "xlsx":
+                self.report(field.name, column.str.startswith("=").to_numpy(), "xlsx_formula")
             if field.type in ("text", "url"):
                 self.report(field.name, column.str.startswith(_FORMULA).to_numpy(), "formula")
                 self.report(field.name, column.str.contains(_MARKUP).to_numpy(), "markup")

@@ -60,6 +60,31 @@ def _xlsx() -> bytes:
     return buffer.getvalue()
 
 
+def _plan_workbook(document: str) -> bytes:
+    buffer = io.BytesIO()
+    pd.DataFrame(
+        {
+            "unit_code": ["25747"],
+            "plan_year": [2026],
+            "effective_date": ["2026-07-01"],
+            "plan_billion_vnd": [100],
+            "source_document": [document],
+        }
+    ).to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _plan_workbook_with_formula_number() -> bytes:
+    """A plan whose amount is a formula (xlsxwriter stores 0 as its result, never computed)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(_plan_workbook("QĐ 1/QĐ-UBND")))
+    book.active["D2"] = "=40+60"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 # cp1258 has no precomposed ế or ị: Windows writes them as a base letter and a tone mark.
 _CP1258_TEXT = "Quy\u00ea\u0301t \u0111i\u0323nh 12/Q\u0110-UBND"
 _FIFTY_MB = (HEADER + ROW * (50 * 1024 * 1024 // len(ROW) + 1)).encode()
@@ -220,6 +245,34 @@ CASES = [
             'plans.csv, dòng 2, cột «source_document», giá trị «=HYPERLINK("http://x","bấm")»: '
             + FORMULA,
             f"plans.csv, dòng 3, cột «source_document», giá trị «@SUM(A1)»: {FORMULA}",
+        ],
+    ),
+    (
+        "formula injection in a workbook",
+        "plans.xlsx",
+        _plan_workbook("=cmd|' /C calc'!A0"),
+        [
+            "plans.xlsx, dòng 2, cột «source_document», giá trị «=cmd|' /C calc'!A0»: ô chứa "
+            "công thức của bảng tính; hãy thay bằng giá trị (sao chép, rồi «Dán giá trị») và "
+            "lưu lại"
+        ],
+    ),
+    (
+        "a computed number in a workbook",
+        "plans.xlsx",
+        _plan_workbook_with_formula_number(),
+        [
+            "plans.xlsx, dòng 2, cột «plan_billion_vnd», giá trị «=40+60»: ô chứa công thức "
+            "của bảng tính; hãy thay bằng giá trị (sao chép, rồi «Dán giá trị») và lưu lại"
+        ],
+    ),
+    (
+        "HTML in a workbook",
+        "plans.xlsx",
+        _plan_workbook('<img src=x onerror="alert(1)">'),
+        [
+            "plans.xlsx, dòng 2, cột «source_document», giá trị «<img src=x "
+            'onerror="alert(1)">»: ' + MARKUP
         ],
     ),
     (
