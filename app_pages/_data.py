@@ -75,7 +75,7 @@ def upload(lang: str) -> None:
         help=t("data_upload_help", lang, limit=fmt_number(DEFAULT_LIMITS.max_mb, lang, 0)),
     )
     if not uploaded:
-        st.caption(t("data_upload_hint", lang))
+        st.caption(t("data_upload_hint", lang, limit=fmt_number(DEFAULT_LIMITS.max_mb, lang, 0)))
         return
     files = [Submitted(f.name, f.getvalue()) for f in uploaded]
     signature = tuple((f.name, f.sha256) for f in files)

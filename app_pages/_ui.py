@@ -892,17 +892,15 @@ DATA_PAGE = "app_pages/data.py"
 
 
 def lineage_button(source: FigureSource, lang: str) -> None:
-    """A button that opens the list of load batches behind the figure (file, who, when)."""
+    """A switch in the drawer that shows the load batches behind the figure (file, who,
+    when) right there: read only when asked for, and no second window over the drawer."""
     month = fmt_month(source.month, lang)
-    if st.button(
+    if st.toggle(
         t("lineage_button", lang, month=month),
-        icon=":material/account_tree:",
-        type="secondary",
         key=f"lineage-{source.indicator_code}-{source.month:%Y-%m}",
     ):
-        st.dialog(t("lineage_title", lang), width="large", icon=":material/account_tree:")(
-            _lineage_body
-        )(source, lang)
+        with st.container(border=True):
+            _lineage_body(source, lang)
 
 
 def _lineage_body(source: FigureSource, lang: str) -> None:

@@ -239,10 +239,11 @@ def test_late_and_missing_submitters_come_first(monkeypatch, url):
 )
 def test_a_figures_info_drawer_opens_its_load_batches(monkeypatch, demo_warehouse_url, page, code):
     app = open_page(monkeypatch, demo_warehouse_url, page, lang="en")
-    button = next(b for b in app.button if str(b.key).startswith(f"lineage-{code}-"))
-    month = str(button.key).rsplit("-", 2)
+    switch = next(b for b in app.toggle if str(b.key).startswith(f"lineage-{code}-"))
+    month = str(switch.key).rsplit("-", 2)
     first_day = f"{month[-2]}-{month[-1]}-01"
-    button.click().run()
+    assert not [d for d in app.dataframe if "Loaded by" in d.value.columns]
+    switch.set_value(True).run()
     assert not app.exception, [e.value for e in app.exception]
     shown = next(d.value for d in app.dataframe if "Loaded by" in d.value.columns)
     # Independently: the batches of the month's current unit totals, by plain SQL.
