@@ -653,7 +653,7 @@ def _load_staged(
     """
     table = target.table
     stage = _stage_table(target)
-    conn.execute(text(f"DROP TABLE IF EXISTS {_STAGE_NAME}"))
+    stage.drop(conn, checkfirst=True)
     stage.create(conn)
     _fill_stage(conn, stage, rows[list(target.columns)])
     replaced = conn.execute(
@@ -699,7 +699,7 @@ def _load_staged(
             ),
         )
     )
-    conn.execute(text(f"DROP TABLE IF EXISTS {_STAGE_NAME}"))
+    stage.drop(conn, checkfirst=True)
     return int(replaced)
 
 
@@ -925,7 +925,8 @@ def refresh_statistics(conn: Connection) -> None:
     """
     if conn.dialect.name == "postgresql":
         for table in (observations, capital_plans, targets, load_batches, units):
-            conn.execute(text(f"ANALYZE {table.name}"))
+            # A table name cannot be a bind parameter; it is quoted by the dialect instead.
+            conn.execute(text("ANALYZE " + conn.dialect.identifier_preparer.format_table(table)))
 
 
 def record_audit(
