@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _tiles, _ui
+from charts.tile import make_tile_figure
 from data_access import cached
 from i18n import code_span, escape_markdown, fmt_date, fmt_percent, fmt_pp, fmt_value, t
 from metrics.clock import to_city_time, utc_now
@@ -32,11 +33,15 @@ from metrics.meeting import (
     qr_png,
     share_url,
 )
-from metrics.overview import combine_attention, rank_for_tile
+from metrics.overview import combine_attention, published_for_year, rank_for_tile
 from metrics.palette import STATUS_STYLES
 from metrics.registry import Grain, get_indicator, headline_indicators
 from metrics.status import Status
 from metrics.tiles import Tile
+
+MEETING_CHART_HEIGHT = 300
+"""The tile chart on a slide, in pixels: readable across a room, and the slide still fits
+1366×1024."""
 
 PUBLIC_URL_VARIABLE = "DASHBOARD_PUBLIC_URL"
 """The app's public root address, for the QR code (the server cannot know it)."""
@@ -103,6 +108,10 @@ class MeetingData:
     """The attention ranking (``combine_attention``), at most ``MAX_UNITS`` rows."""
     fetched: list[cached.Fetched]
     is_demo: bool
+    series: dict[str, pd.DataFrame]
+    """Each headline indicator's series at the chosen scope, for the tile chart."""
+    published: pd.DataFrame
+    """The city's published figures (empty when a part of the city is chosen)."""
 
     @property
     def standings(self) -> list[Standing]:
@@ -119,9 +128,11 @@ def load(filters: _ui.Filters) -> MeetingData:
     fetched: list[cached.Fetched] = []
     tiles: dict[str, Tile | None] = {}
     rankings: dict[str, pd.DataFrame] = {}
+    frames: dict[str, pd.DataFrame] = {}
     for indicator in headline_indicators():
         series = cached.scope_series(indicator.code, filters.unit_filter, filters.as_of)
         fetched.append(series)
+        frames[indicator.code] = series.frame
         tile = cached.headline_tile(series.frame, indicator.code, filters.year, filters.today)
         tiles[indicator.code] = tile
         if indicator.grain is Grain.CITY or tile is None or tile.target_value is None:
@@ -140,7 +151,16 @@ def load(filters: _ui.Filters) -> MeetingData:
         for f in fetched
         if not f.frame.empty and "is_demo" in f.frame.columns
     )
-    return MeetingData(tiles, combine_attention(rankings, MAX_UNITS), fetched, is_demo)
+    published = cached.published()
+    fetched.append(published)
+    return MeetingData(
+        tiles,
+        combine_attention(rankings, MAX_UNITS),
+        fetched,
+        is_demo,
+        frames,
+        published.frame if filters.unit_filter.is_whole_city else published.frame.iloc[0:0],
+    )
 
 
 def section_label(section: Section, lang: str) -> str:
@@ -210,20 +230,6 @@ def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: s
     headline = tile.headline
     kicker = t("meeting_item_kicker", lang, n=position[0], total=position[1])
     _heading(indicator.name(lang), data.is_demo, lang, kicker)
-    with st.container(key="meeting-status"):
-        st.markdown(_tiles.badge_markdown(tile, lang))
-    sparkline = tile.sparkline["value"].round(1).tolist() if not tile.sparkline.empty else None
-    gap = headline.gap
-    st.metric(
-        _tiles.headline_label(tile, lang),
-        fmt_value(headline.value, indicator.unit, lang, indicator.decimals),
-        delta=fmt_pp(gap, lang) if gap is not None else None,
-        delta_color=STATUS_STYLES[tile.status].badge_color,
-        delta_arrow=_arrow(gap),
-        delta_description=_tiles.headline_comparison(tile, indicator, lang) if gap else None,
-        chart_data=sparkline,
-        chart_type="line",
-    )
     facts = [_tiles.target_line(tile, indicator, lang)]
     if not _tiles.is_closed(tile):  # a closed year has nothing left to forecast
         facts += [
@@ -231,7 +237,35 @@ def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: s
             (t("tile_probability_label", lang), _tiles.probability_text(tile, lang)),
             _tiles.pace_line(tile, lang),
         ]
-    st.markdown("\n".join(f"- {label}: **{value}**" for label, value in facts))
+    # Figures on the left, the chart on the right; Streamlit stacks the two on a phone.
+    figures, chart = st.columns([5, 6], gap="large")
+    with figures:
+        with st.container(key="meeting-status"):
+            st.markdown(_tiles.badge_markdown(tile, lang))
+        gap = headline.gap
+        st.metric(
+            _tiles.headline_label(tile, lang),
+            fmt_value(headline.value, indicator.unit, lang, indicator.decimals),
+            delta=fmt_pp(gap, lang) if gap is not None else None,
+            delta_color=STATUS_STYLES[tile.status].badge_color,
+            delta_arrow=_arrow(gap),
+            delta_description=_tiles.headline_comparison(tile, indicator, lang) if gap else None,
+        )
+        st.markdown("\n".join(f"- {label}: **{value}**" for label, value in facts))
+    series = data.series.get(tile.indicator_code)
+    with chart:
+        if series is not None and not series.empty:
+            # The Overview tile's chart (this year, last year, the target or milestones, the
+            # projection band, published figures) at a size a room can read.
+            figure = make_tile_figure(
+                series, indicator, tile, lang, published_for_year(data.published, indicator, None)
+            ).update_layout(height=MEETING_CHART_HEIGHT, font={"size": 15})
+            figure.update_xaxes(tickfont={"size": 14})
+            figure.update_yaxes(tickfont={"size": 14})
+            # The published figures' labels, too.
+            figure.update_traces(textfont={"size": 14}, selector=lambda trace: bool(trace.text))
+            _ui.show_figure(figure, key=f"meeting-chart-{tile.indicator_code}")
+            st.caption(_tiles.chart_key(tile, indicator, lang))
     st.markdown(f"**{t('tile_why_label', lang)}** " + _tiles.why_line(tile, indicator, lang))
     st.caption(_tiles.as_of_text(tile, indicator, lang))
 

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from data_access.engine import PROJECT_ROOT
 from i18n import t
 from metrics.registry import get_indicator
+from tests.app.pages import figure_traces
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGE = "app_pages/meeting.py"
@@ -93,6 +94,28 @@ def test_meeting_mode_opens_on_the_items_not_on_track_worst_first(
     assert not app.warning
     assert param(app, "interval") == "600"
     assert param(app, "agenda") == "not_on_track,headlines,units"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_item_slide_draws_the_tile_chart_with_its_milestones_and_band(
+    monkeypatch, demo_warehouse_url, lang
+):
+    """The slide's chart is the Overview tile's chart (this year, last year, the milestone
+    path, the projection), not a bare line without axis or target: it was a
+    ``st.metric`` sparkline before."""
+    app = open_meeting(monkeypatch, demo_warehouse_url, year="2026", lang=lang, interval="600")
+    assert not app.metric[0].proto.chart_data  # no context-free sparkline
+    names = [trace.get("name") for trace in figure_traces(app)]
+    for name in (
+        "2026",
+        "2025",
+        t("tile_chart_milestones", lang),
+        t("tile_chart_projection", lang),
+    ):
+        assert name in names, (name, names)
+    this_year = next(trace for trace in figure_traces(app) if trace.get("name") == "2026")
+    # The line ends at the big number: 51.2 % as of October (golden file, see above).
+    assert round(this_year["y"][-1], 1) == 51.2
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
