@@ -29,9 +29,9 @@ from metrics.clock import add_months, last_complete_month, to_city_time
 from metrics.export import file_stem
 from metrics.registry import INDICATORS, Frequency, get_indicator
 
-MAX_UPLOAD_MB = 60
-"""What the upload widget takes; the loader's own limit (20 MB) is below it, so a file too
-large gets the loader's message naming its size, not the widget's."""
+MAX_UPLOAD_MB = round(DEFAULT_LIMITS.max_mb)
+"""What the upload widget takes: the loader's own limit, so the widget's "Limit … MB per
+file" and the hint below it name the same size (it said 60 MB beside a 20 MB hint)."""
 HISTORY_LIMIT = 100
 PREVIEW_ROWS = 20
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -57,7 +57,10 @@ def test_the_data_page_says_local_mode_and_offers_every_part(monkeypatch, url, l
         if lang == "vi"
         else ["Upload monthly data", "Upload history", "Export a month", "Upload templates"]
     )
-    assert app.get("file_uploader")
+    uploader = app.get("file_uploader")[0]
+    # The widget's own "Limit … MB per file" is the loader's limit (20 MB), as the hint says.
+    assert uploader.proto.max_upload_size_mb == 20
+    assert "20 MB" in _text(app)
     # Six template downloads (three kinds, CSV and XLSX) and the load button, disabled
     # without a file, is not drawn at all.
     assert not [b for b in app.button if b.key == "data-load"]
