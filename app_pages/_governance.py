@@ -62,8 +62,7 @@ def group_cards(report: GovernanceReport, lang: str) -> None:
                 fmt_percent(score, lang, 1) if score is not None else "—",
             )
             lines = [
-                f"{t(f'governance_measure_{m}', lang)}: "
-                f"**{fmt_percent(_round(group[f'{m}_pct']), lang, 1)}**"
+                f"{t(f'governance_measure_{m}', lang)}: **{_measure(m, group[f'{m}_pct'], lang)}**"
                 for m in MEASURES
             ]
             st.markdown("  \n".join(lines))
@@ -136,6 +135,15 @@ def _pct(value: object, lang: str) -> str:
     return fmt_percent(_round(value), lang, 1)
 
 
+def _measure(measure: str, value: object, lang: str) -> str:
+    """A measure in words: "correct" cannot be computed before any file was sent (the demo's
+    figures were not sent through the loader), and says so rather than a bare "—"."""
+    rounded = _round(value)
+    if rounded is None and measure == "correct":
+        return t("governance_no_files", lang)
+    return fmt_percent(rounded, lang, 1)
+
+
 def datasets_table(
     report: GovernanceReport, catalogue: pd.DataFrame, group: str, lang: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -169,7 +177,7 @@ def datasets_table(
         for m in MEASURES:
             value = measured[f"{m}_pct"] if measured else math.nan
             shown[t(f"governance_measure_{m}", lang)] = (
-                _pct(value, lang) if measured else t("governance_not_measured", lang)
+                _measure(m, value, lang) if measured else t("governance_not_measured", lang)
             )
             download[t(f"governance_measure_{m}_pct", lang)] = _round(value)
         shown[t("governance_col_behind", lang)] = (
@@ -212,7 +220,9 @@ def units_table(
             t("governance_col_days_late", lang): [
                 fmt_number(float(d), lang) if d else "" for d in rows["days_late"]
             ],
-            t("governance_measure_correct", lang): [_pct(v, lang) for v in rows["correct_pct"]],
+            t("governance_measure_correct", lang): [
+                _measure("correct", v, lang) for v in rows["correct_pct"]
+            ],
             t("governance_measure_complete", lang): [_pct(v, lang) for v in rows["complete_pct"]],
             t("governance_measure_clean", lang): [_pct(v, lang) for v in rows["clean_pct"]],
             t("governance_measure_live", lang): live,

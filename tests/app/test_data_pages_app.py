@@ -213,6 +213,18 @@ def test_the_governance_page_shows_the_groups_and_their_scores(monkeypatch, url,
     shown = f"{expected:.1f}".replace(".", "," if lang == "vi" else ".")
     word = "Đủ" if lang == "vi" else "Complete"
     assert f"{word}: **{shown}%**" in text
+    # The demo's figures were never sent through the loader, so "correct" cannot be measured:
+    # it says so in words on each card (it was a bare "—").
+    correct, none_sent = (
+        ("Đúng", "Chưa có tệp nào được gửi")
+        if lang == "vi"
+        else (
+            "Correct",
+            "No file sent yet",
+        )
+    )
+    assert text.count(f"{correct}: **{none_sent}**") == 3
+    assert f"{correct}: **—**" not in text
     # Ten datasets in the catalogue, in three tables.
     tables = [d.value for d in app.dataframe]
     dataset_column = "Bộ dữ liệu" if lang == "vi" else "Dataset"
