@@ -79,15 +79,17 @@ def downgrade() -> None:
     """Downgrade schema: refused while it would drop breakdown rows or capital plans that
     are not demo data."""
     bind = op.get_bind()
-    real_batch = "SELECT batch_id FROM load_batches WHERE NOT is_demo"
     breakdown_rows = bind.execute(
         sa.text(
             "SELECT COUNT(*) FROM observations WHERE breakdown_key <> '' "
-            f"AND batch_id IN ({real_batch})"
+            "AND batch_id IN (SELECT batch_id FROM load_batches WHERE NOT is_demo)"
         )
     ).scalar_one()
     plan_rows = bind.execute(
-        sa.text(f"SELECT COUNT(*) FROM capital_plans WHERE batch_id IN ({real_batch})")
+        sa.text(
+            "SELECT COUNT(*) FROM capital_plans "
+            "WHERE batch_id IN (SELECT batch_id FROM load_batches WHERE NOT is_demo)"
+        )
     ).scalar_one()
     if breakdown_rows or plan_rows:
         # No command deletes data it did not create: this downgrade would.

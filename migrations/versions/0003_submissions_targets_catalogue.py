@@ -255,8 +255,9 @@ def downgrade() -> None:
     if bind.dialect.name == 'sqlite':
         # Natively (SQLite 3.35+): batch mode would rebuild load_batches, which the
         # observations' foreign keys forbid while rows refer to it.
-        for column in ('check_id', 'undone_by', 'undone_at'):
-            op.execute(f'ALTER TABLE load_batches DROP COLUMN {column}')
+        op.execute('ALTER TABLE load_batches DROP COLUMN check_id')
+        op.execute('ALTER TABLE load_batches DROP COLUMN undone_by')
+        op.execute('ALTER TABLE load_batches DROP COLUMN undone_at')
     else:
         op.drop_column('load_batches', 'check_id')
         op.drop_column('load_batches', 'undone_by')
