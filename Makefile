@@ -3,7 +3,8 @@
 #   make run      the app on http://localhost:8501, with the demo warehouse built if missing
 #   make test     the whole test suite (PostgreSQL and browser tests skip when unavailable)
 #   make lint     ruff (lint and format check) and mypy
-#   make bench    the scenario benchmark (python -m scenarios.bench): 10,000 paths, tornado
+#   make bench    the benchmark harness (python -m bench): tiers S and M on SQLite and PostgreSQL,
+#                 pages, browser, memory, scenarios, ingest; writes docs/benchmarks.{json,md}
 #   make mutation mutation testing (mutmut) of metrics/, data_access/ and the escaping; its score
 #   make demo     rebuild the embedded demo warehouse (refused when DASHBOARD_DB_URL is set)
 #   make migrate  create or upgrade the warehouse schema (DASHBOARD_DB_URL or the default)
@@ -34,12 +35,18 @@ PIP := $(PY) -m pip --disable-pip-version-check
 
 .PHONY: run demo demo-embedded test lint mutation migrate bench clean
 
+# `make run` says what it does at each step (a first run spends minutes installing).
+say = @printf '\n==> %s\n' $(1)
+
 run: $(STAMP_RUNTIME)
+	$(call say,"[3/5] Bringing the warehouse schema up to date (Alembic migrations)")
 	$(PY) -m data_access.migrate
 	@# The demo warehouse is built only into the embedded default, never into a warehouse
 	@# that DASHBOARD_DB_URL names (that may be production): use `python -m demo --url` there.
+	$(call say,"[4/5] Building the demo warehouse var/warehouse.sqlite if it holds no data (about a minute the first time)")
 	@if [ -z "$$DASHBOARD_DB_URL" ]; then $(PY) -m demo --if-missing; \
 	  else echo "DASHBOARD_DB_URL is set: not building demo data into it"; fi
+	$(call say,"[5/5] Serving at http://localhost:$(PORT) (Ctrl+C stops the server)")
 	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
 
 # Checked before anything is installed: `make demo` rebuilds only the embedded demo
@@ -61,6 +68,7 @@ migrate: $(STAMP_RUNTIME)
 
 test: $(STAMP_DEV)
 	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_poppler.sh
 	@bash scripts/ensure_postgres.sh
 	$(PY) -m pytest $(PYTEST_ARGS) $(PYTEST_EXTRA)
 
@@ -76,9 +84,18 @@ mutation: $(STAMP_DEV)
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
 	$(PY) scripts/mutation_report.py
 
-# A benchmark, not a test: prints the scenario engine's times on the configured warehouse.
-bench: $(STAMP_RUNTIME)
-	$(PY) -m scenarios.bench
+# make bench BENCH_ARGS="--tiers S,M,L": options of python -m bench (see its --help).
+BENCH_ARGS ?=
+
+# A benchmark, not a test (no timing enters make test): builds the tiers' warehouses (SQLite
+# in var/bench/, PostgreSQL databases bench_*), times every page (server side and in headless
+# Chromium), the scenario engine and a 1M-row ingest, and writes docs/benchmarks.json and
+# the table in docs/benchmarks.md. Needs the dev tools (playwright) and, for its PostgreSQL
+# part, a server on 127.0.0.1:5432 (make test's script starts one).
+bench: $(STAMP_DEV)
+	@bash scripts/ensure_chromium.sh
+	@bash scripts/ensure_postgres.sh
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache artifacts mutants
@@ -87,6 +104,7 @@ clean:
 # On Debian, `python3 -m venv` needs the python3-venv package (ensurepip). Install it when
 # we are root and it is missing; otherwise say what to install.
 $(PY):
+	$(call say,"[1/5] Creating the virtual environment $(VENV) ($(PYTHON) -m venv)")
 	@$(PYTHON) -m venv $(VENV) || { \
 	  rm -rf $(VENV); \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
@@ -100,10 +118,13 @@ $(PY):
 	  fi; \
 	}
 
+# Installs show pip's progress (no -q): a first install takes a few minutes.
 $(STAMP_RUNTIME): requirements.txt constraints.txt | $(PY)
-	$(PIP) install -q -r requirements.txt -c constraints.txt
+	$(call say,"[2/5] Installing the pinned dependencies (requirements.txt, constraints.txt); the first time takes a few minutes")
+	$(PIP) install --progress-bar on -r requirements.txt -c constraints.txt
 	@touch $@
 
 $(STAMP_DEV): requirements.txt requirements-dev.txt constraints.txt | $(PY)
-	$(PIP) install -q -r requirements-dev.txt -c constraints.txt
+	$(call say,"Installing the pinned dependencies and test tools (requirements-dev.txt, constraints.txt)")
+	$(PIP) install --progress-bar on -r requirements-dev.txt -c constraints.txt
 	@touch $@ $(STAMP_RUNTIME)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from app_pages import _ui
+from app_pages._navigation import NAVIGATION
 from data_access import cached
 from i18n import t
 
@@ -20,78 +21,25 @@ lang = _ui.language_switch()
 # The browser tab's title in the chosen language (the first call cannot know it yet).
 st.set_page_config(page_title=t("browser_title", lang))
 _ui.mark_document_language(lang)
+nav_slot = st.sidebar.container(key="nav")  # the menu, above the filters
 filters = _ui.sidebar_filters(lang)
 
 pages = {
-    t("nav_section_dashboards", lang): [
-        st.Page(
-            "app_pages/overview.py",
-            title=t("page_overview", lang),
-            icon=":material/dashboard:",
-            url_path="overview",
-            default=True,
-        ),
-        st.Page(
-            "app_pages/online.py",
-            title=t("page_online", lang),
-            icon=":material/language:",
-            url_path="online-services",
-        ),
-        st.Page(
-            "app_pages/satisfaction.py",
-            title=t("page_satisfaction", lang),
-            icon=":material/sentiment_satisfied:",
-            url_path="satisfaction",
-        ),
-        st.Page(
-            "app_pages/disbursement.py",
-            title=t("page_disbursement", lang),
-            icon=":material/account_balance:",
-            url_path="disbursement",
-        ),
-        st.Page(
-            "app_pages/economy.py",
-            title=t("page_economy", lang),
-            icon=":material/memory:",
-            url_path="digital-economy",
-        ),
-        st.Page(
-            "app_pages/unit.py",
-            title=t("page_unit", lang),
-            icon=":material/badge:",
-            url_path="unit",
-        ),
-        st.Page(
-            "app_pages/meeting.py",
-            title=t("page_meeting", lang),
-            icon=":material/slideshow:",
-            url_path="meeting",
-        ),
-    ],
-    t("nav_section_analysis", lang): [
-        st.Page(
-            "app_pages/scenarios.py",
-            title=t("page_scenarios", lang),
-            icon=":material/science:",
-            url_path="scenarios",
-        ),
-    ],
-    t("nav_section_data", lang): [
-        st.Page(
-            "app_pages/governance.py",
-            title=t("page_governance", lang),
-            icon=":material/verified:",
-            url_path="data-governance",
-        ),
-        st.Page(
-            "app_pages/data.py",
-            title=t("page_data", lang),
-            icon=":material/upload_file:",
-            url_path="data",
-        ),
-    ],
+    t(section, lang): [
+        st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=url == "overview")
+        for path, title, icon, url in entries
+    ]
+    for section, entries in NAVIGATION
 }
-page = st.navigation(pages, position="sidebar")
+# The menu is drawn as links rather than by st.navigation: its list holds the section
+# headings as <div>s directly inside <ul>, which screen readers cannot follow (axe: "list",
+# "listitem"). The links are the same pages, keyboard-reachable, the current one marked.
+page = st.navigation(pages, position="hidden")
+with nav_slot:
+    for section, section_pages in pages.items():
+        st.caption(section)
+        for each in section_pages:
+            st.page_link(each)
 _ui.warehouse_gate(lang)
 try:
     page.run()

@@ -17,14 +17,26 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from app_pages import _tiles, _ui
+from app_pages import _tables, _tiles, _ui
 from charts.tile import make_tile_figure
 from data_access import cached
-from i18n import code_span, escape_markdown, fmt_date, fmt_percent, fmt_pp, fmt_value, t
+from i18n import (
+    catalogue,
+    code_span,
+    escape_markdown,
+    fmt_date,
+    fmt_month,
+    fmt_percent,
+    fmt_pp,
+    fmt_value,
+    t,
+)
+from metrics.attention import MET, MISSED
 from metrics.clock import to_city_time, utc_now
 from metrics.meeting import (
     MAX_UNITS,
     REFRESH_S,
+    UNITS_PER_INDICATOR,
     Section,
     Slide,
     SlideKind,
@@ -33,7 +45,13 @@ from metrics.meeting import (
     qr_png,
     share_url,
 )
-from metrics.overview import combine_attention, published_for_year, rank_for_tile
+from metrics.overview import (
+    SECTION_LOWEST,
+    SECTION_NOT_REPORTED,
+    combine_attention,
+    published_for_year,
+    rank_for_tile,
+)
 from metrics.palette import STATUS_STYLES
 from metrics.registry import Grain, get_indicator, headline_indicators
 from metrics.status import Status
@@ -153,9 +171,12 @@ def load(filters: _ui.Filters) -> MeetingData:
     )
     published = cached.published()
     fetched.append(published)
+    units = combine_attention(
+        rankings, UNITS_PER_INDICATOR, max_not_reported=MAX_UNITS - UNITS_PER_INDICATOR * 3
+    )
     return MeetingData(
         tiles,
-        combine_attention(rankings, MAX_UNITS),
+        units,
         fetched,
         is_demo,
         frames,
@@ -293,27 +314,44 @@ def headlines_slide(data: MeetingData, year: int, lang: str) -> None:
 
 def unit_lines(units: pd.DataFrame, first: int, count: int, lang: str) -> list[str]:
     """Lines of the attention ranking, ``first`` to ``first + count`` (unit names from the
-    warehouse are escaped: they are outside text)."""
+    warehouse are escaped: they are outside text): the unit, its figure, its gap in natural
+    units (``chậm 2.140 tỷ đồng so với tiến độ``) and its status; a unit that has not
+    reported says so first."""
     name_column = "name_vi" if lang == "vi" else "name_en"
     lines = []
     rows = units.iloc[first : first + count].to_dict("records")
     for rank, row in enumerate(rows, start=first + 1):
-        status = _status_markdown(Status(row["unit_status"]), lang)
+        unit_status = str(row["unit_status"])
+        status = (
+            _tables.unit_status_badge(unit_status, lang)
+            if unit_status in (MET, MISSED)
+            else _status_markdown(Status(unit_status), lang)
+        )
         if row["is_newly_red"]:
             status += f" :red-badge[:material/fiber_new: {t('meeting_newly_off_track', lang)}]"
-        lines.append(
-            t(
-                "meeting_unit_line",
+        code = str(row["indicator_code"])
+        values = {
+            "rank": rank,
+            "unit": escape_markdown(str(row[name_column])),
+            "indicator": get_indicator(code).short(lang),
+            "value": fmt_percent(float(row["value"]), lang),
+            "impact": _tables.impact_sentence(row, lang),
+            "status": status,
+        }
+        if row["section"] == SECTION_LOWEST:
+            group = f"attention_group_{row['unit_type']}"
+            values["impact"] = t(
+                "meeting_unit_lowest",
                 lang,
-                rank=rank,
-                unit=escape_markdown(str(row[name_column])),
-                indicator=get_indicator(str(row["indicator_code"])).short(lang),
-                value=fmt_percent(float(row["value"]), lang),
-                benchmark=fmt_percent(float(row["benchmark"]), lang),
-                gap=fmt_pp(-float(row["gap_pp"]), lang),
-                status=status,
+                group=t(group, lang) if group in catalogue(lang) else str(row["unit_type"]),
             )
-        )
+            lines.append(t("meeting_unit_line_impact", lang, **values))
+        elif row["section"] == SECTION_NOT_REPORTED:
+            month = row.get("through_month")
+            period = fmt_month(month, lang) if isinstance(month, dt.date) else ""
+            lines.append(t("meeting_unit_line_not_reported", lang, **values, period=period))
+        else:
+            lines.append(t("meeting_unit_line_impact", lang, **values))
     return lines
 
 

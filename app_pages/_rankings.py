@@ -18,7 +18,7 @@ from metrics.geo import boundaries_from_units
 from metrics.palette import STATUS_STYLES
 from metrics.rankings import PEER_GROUPS, radius_metres
 from metrics.reference import COMMUNE_LEVEL_TYPES, FORMER_PROVINCES
-from metrics.registry import Indicator
+from metrics.registry import Indicator, TimeRollup
 from metrics.status import Status
 
 
@@ -110,7 +110,11 @@ def ranking_section(
         columns=[t("col_unit_type", lang)]
     )
     small = int(shown["is_small_denominator"].sum())
-    st.caption(t("ranking_help", lang, count=len(shown), small=small))
+    # "Few dossiers" fits the rates; a disbursement unit is small by its capital plan.
+    help_key = (
+        "ranking_help_plan" if indicator.time_rollup is TimeRollup.CUMULATIVE else "ranking_help"
+    )
+    st.caption(t(help_key, lang, count=len(shown), small=small))
     event = st.dataframe(
         _styled(frame, lang),
         hide_index=True,

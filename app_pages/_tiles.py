@@ -14,6 +14,7 @@ from typing import Literal
 
 import pandas as pd
 import streamlit as st
+from babel.dates import format_date as babel_format_date
 
 from app_pages import _ui
 from charts.tile import make_tile_figure
@@ -30,6 +31,7 @@ from i18n import (
 )
 from metrics.clock import month_end
 from metrics.freshness import FreshnessCheck
+from metrics.pace import RECENT_MONTHS
 from metrics.palette import STATUS_STYLES
 from metrics.registry import Frequency, Indicator
 from metrics.review import YearResult
@@ -164,8 +166,33 @@ def pace_line(tile: Tile, lang: str) -> tuple[str, str]:
     if pace.is_out_of_reach:
         text += " · " + t("pace_out_of_reach", lang)
     if recent is not None:
-        text += " · " + t("pace_recent", lang, value=recent)
+        text += " · " + recent_pace_words(tile, recent, lang)
     return label, text
+
+
+def recent_span(tile: Tile, lang: str) -> str:
+    """The months "recent" spans: ``08–10/2026`` / ``Aug–Oct 2026`` (the last
+    :data:`metrics.pace.RECENT_MONTHS` months to the tile's data month); for an annual
+    indicator the latest complete year."""
+    if tile.pace.unit == "pp_per_year":
+        return str(tile.pace.basis_year or tile.year)
+    last = tile.as_of_month.date()
+    first = (tile.as_of_month - pd.DateOffset(months=RECENT_MONTHS - 1)).date()
+    if lang == "vi":
+        if first.year == last.year:
+            return f"{first.month:02d}–{last.month:02d}/{last.year}"
+        return f"{first.month:02d}/{first.year}–{last.month:02d}/{last.year}"
+    start = babel_format_date(first, "MMM" if first.year == last.year else "MMM yyyy", locale="en")
+    return f"{start}–{babel_format_date(last, 'MMM yyyy', locale='en')}"
+
+
+def recent_pace_words(tile: Tile, value: str, lang: str) -> str:
+    """``3 tháng gần nhất (08–10/2026): 5,1 điểm phần trăm`` — "recent" with its months."""
+    if tile.pace.unit == "pp_per_year":
+        return t("pace_recent_year", lang, year=recent_span(tile, lang), value=value)
+    return t(
+        "pace_recent_months", lang, months=RECENT_MONTHS, span=recent_span(tile, lang), value=value
+    )
 
 
 def _delta(gap: float | None, lang: str) -> tuple[str | None, Literal["up", "down", "off"]]:
@@ -286,9 +313,7 @@ def why_line(tile: Tile, indicator: Indicator, lang: str) -> str:
             probability=probability_text(tile, lang),
             value=_value(projection.central, indicator, lang),
             date=fmt_date(projection.judgement_date, lang),
-            method=_ui.method_name(projection.method, lang).lower()
-            if lang == "vi"
-            else _ui.method_name(projection.method, lang),
+            method=_ui.lower_first(_ui.method_name(projection.method, lang)),
         )
     if tile.previous_status is not None:
         period = t(

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from charts.common import describe_figure
 from data_access import cached
 from data_access.engine import WarehouseState, describe_url
 from data_access.queries import UnitFilter
@@ -37,7 +39,7 @@ from i18n import (
 from metrics import overview
 from metrics.backtest import MethodScore
 from metrics.clock import city_today, last_complete_month, to_city_time
-from metrics.export import to_csv_bytes, to_xlsx_bytes
+from metrics.export import About, to_csv_bytes, to_xlsx_bytes
 from metrics.freshness import Freshness, FreshnessCheck
 from metrics.links import (
     LinkProblem,
@@ -114,6 +116,16 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 @media (max-width: 640px) {
   .st-key-glance > div { flex: 0 0 calc(50% - 0.25rem); }
 }
+/* Captions dark enough for WCAG AA on white (4.5:1): Streamlit's own grey is 4.37:1. */
+[data-testid="stCaptionContainer"] { color: #5c6066; opacity: 1; }
+/* A chart's text alternative: read by a screen reader, not drawn. */
+[class*="st-key-alt-"] {
+  position: absolute !important; width: 1px !important; height: 1px !important;
+  overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+}
+/* The menu (links, see app.py): section headings close to their pages. */
+.st-key-nav { gap: 0.1rem; }
+.st-key-nav [data-testid="stCaptionContainer"] { margin-top: 0.6rem; }
 </style>
 """
 
@@ -434,6 +446,16 @@ def page_header(title_key: str, filters: Filters, subtitle_key: str | None = Non
     past_state_banner(filters)
 
 
+def lower_first(name: str) -> str:
+    """A name inside a sentence: its first letter lower-cased unless the first word is an
+    acronym (``Random walk with drift`` → ``random walk with drift``; ``ARIMA mùa vụ``
+    stays; tested in ``tests/unit/test_attention_words.py``)."""
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first.isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
 def method_name(method: str, lang: str) -> str:
     """A forecasting method's name in the reader's language."""
     return t(f"method_{method}", lang)
@@ -447,7 +469,8 @@ def projection_reason(projection: Projection, lang: str) -> str:
     if "mae" in parts:
         values["mae"] = fmt_number(float(str(parts["mae"])), lang, 2)
     if "failed" in parts:
-        values["failed"] = method_name(str(parts["failed"]), lang)
+        failed = method_name(str(parts["failed"]), lang)
+        values["failed"] = lower_first(failed) if lang == "vi" else failed  # mid-sentence
     text = t(f"projection_reason_{projection.reason_code}", lang, **values)
     if parts.get("is_extrapolated"):
         text += " " + t("projection_reason_extrapolated", lang, **values)
@@ -636,12 +659,26 @@ def indicator_info(
             forecast_accuracy(projection, indicator, lang)
 
 
-def download_buttons(frame: pd.DataFrame, file_stem: str, lang: str, key: str) -> None:
-    """CSV and XLSX downloads of exactly the table shown."""
+def download_buttons(
+    frame: pd.DataFrame,
+    file_stem: str,
+    lang: str,
+    key: str,
+    about: About = (),
+) -> None:
+    """CSV and XLSX downloads of exactly the table shown (numbers as numbers).
+
+    ``about`` (label, value) lines travel in the file — ``#`` lines above the CSV's header,
+    a second sheet (``Thông tin`` / ``About``) in the XLSX: scope, filters, the date the
+    figures are as of, the demo flag, sources. The bytes are made only when the reader
+    clicks (Streamlit calls ``data`` then), so a page with several tables stays quick.
+    """
+    lines = tuple(about)
+    sheet = t("about_sheet", lang)
     with st.container(horizontal=True, key=f"downloads-{key}"):
         st.download_button(
             t("download_csv", lang),
-            to_csv_bytes(frame),
+            partial(to_csv_bytes, frame, lines),
             file_name=f"{file_stem}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -650,7 +687,7 @@ def download_buttons(frame: pd.DataFrame, file_stem: str, lang: str, key: str) -
         )
         st.download_button(
             t("download_xlsx", lang),
-            to_xlsx_bytes(frame),
+            partial(to_xlsx_bytes, frame, about=lines, about_sheet=sheet),
             file_name=f"{file_stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/table_view:",
@@ -831,8 +868,11 @@ SCORECARD_PAGE = "app_pages/unit.py"
 
 def show_figure(figure: go.Figure, key: str) -> None:
     """A plotly figure, static: hover text, no toolbar, no zoom. Its title is written above
-    it as text, which wraps on a narrow screen where a chart title would be cut."""
+    it as text, which wraps on a narrow screen where a chart title would be cut. Beneath it,
+    out of sight, the figure in words for a screen reader
+    (:func:`charts.common.describe_figure`)."""
     title = figure.layout.title.text if figure.layout.title else None
+    description = describe_figure(figure, current_language())
     if title:
         st.markdown(f"**{escape_markdown(title)}**")
         figure = go.Figure(figure).update_layout(title=None, margin={"t": 16})
@@ -842,6 +882,8 @@ def show_figure(figure: go.Figure, key: str) -> None:
         width="stretch",
         config={"displayModeBar": False, "scrollZoom": False, "doubleClick": False},
     )
+    with st.container(key=f"alt-{key}"):
+        st.text(description)
 
 
 def request_filters(**values: list[str]) -> None:

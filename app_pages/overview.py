@@ -1,15 +1,24 @@
 """Tổng quan / Overview: the four headline tiles, the year in review, the attention list."""
 
+import datetime as dt
+
 import streamlit as st
 
-from app_pages import _rankings, _tables, _tiles, _ui
+from app_pages import _page, _rankings, _summary, _tables, _tiles, _ui
 from data_access import cached
 from i18n import t
+from metrics.clock import month_end
+from metrics.export import file_stem
 from metrics.freshness import check_freshness
-from metrics.overview import combine_attention, published_for_year, rank_for_tile
+from metrics.overview import (
+    SECTION_NOT_REPORTED,
+    combine_attention,
+    published_for_year,
+    rank_for_tile,
+)
 from metrics.registry import Grain, headline_indicators
 
-ATTENTION_TOP = 10
+ATTENTION_PER_INDICATOR = 5
 
 filters = _ui.current_filters()
 lang, year = filters.lang, filters.year
@@ -31,6 +40,7 @@ stale_slot = st.container()  # filled at the end, once every fetch is known
 shown = [tile for tile in tiles.values() if tile is not None]
 is_demo = any(bool(f.frame["is_demo"].any()) for f in fetched[:-1] if not f.frame.empty)
 _tiles.render_top(shown, tiles, headline_indicators(), filters, is_demo=is_demo)
+summary_slot = st.container(key="summary")  # the written summary, once the attention list is known
 
 with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment="distribute"):
     for indicator in headline_indicators():
@@ -67,9 +77,41 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
             ),
         )
 
+data_as_of = max((month_end(tile.as_of_month.date()) for tile in shown), default=None)
+scope = _ui.scope_text(filters.unit_filter, lang)
+
+
+def _about(what: str) -> list[tuple[str, str]]:
+    """What a download covers: page and table, scope and filters, dates, demo, sources."""
+    lines = _page.about(
+        filters, "page_overview", scope=scope, data_as_of=data_as_of, is_demo=is_demo
+    )
+    lines.insert(1, (t("about_table", lang), what))
+    lines += [
+        (
+            t("about_sources", lang),
+            f"{indicator.short(lang)}: {indicator.text('source_system', lang)}",
+        )
+        for indicator in headline_indicators()
+    ]
+    return lines
+
+
+def _file_name(stem: str) -> str:
+    day = filters.as_of_day.isoformat() if filters.as_of_day is not None else ""
+    as_of_words = data_as_of.isoformat() if data_as_of is not None else str(year)
+    return file_stem(stem, scope, as_of_words, day)
+
+
 if shown:
     st.caption(t("tiles_download_caption", lang))
-    _ui.download_buttons(_tables.tiles_table(shown, lang), f"tong-quan-{year}", lang, key="tiles")
+    _ui.download_buttons(
+        _tables.tiles_table(shown, lang),
+        _file_name("tong-quan"),
+        lang,
+        key="tiles",
+        about=_about(t("about_table_tiles", lang)),
+    )
 
 if year != review_year:  # when that year is chosen, the tiles above are its review
     st.subheader(t("review_title", lang, year=review_year))
@@ -88,8 +130,9 @@ if year != review_year:  # when that year is chosen, the tiles above are its rev
             )
 
 st.subheader(t("attention_title", lang))
-st.caption(t("attention_help", lang))
+st.caption(t("attention_help_sections", lang))
 rankings = {}
+through: dict[str, dt.date] = {}
 for indicator in headline_indicators():
     tile = tiles[indicator.code]
     if indicator.grain is Grain.CITY or tile is None or tile.target_value is None:
@@ -99,7 +142,12 @@ for indicator in headline_indicators():
     )
     fetched.append(standing)
     rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)
-attention = combine_attention(rankings, ATTENTION_TOP)
+    through[indicator.code] = tile.as_of_month.date()
+attention = combine_attention(
+    rankings,
+    ATTENTION_PER_INDICATOR,
+    lower_is_better=frozenset(i.code for i in headline_indicators() if i.direction == "lower"),
+)
 if not shown:
     _ui.empty_state(lang, t("attention_no_data", lang, year=year))
 elif not rankings:
@@ -107,28 +155,46 @@ elif not rankings:
 elif attention.empty:
     _ui.empty_state(lang, t("attention_empty", lang))
 else:
-    lines = _tables.attention_lines(attention, lang)
+    sections = _tables.attention_sections(attention, lang, through)
     with st.container(key="attention-list"):
-        st.markdown("\n".join(f"{rank}. {line}" for rank, line in enumerate(lines, start=1)))
+        for heading, lines, _code in sections:
+            st.markdown(f"**{heading}**\n\n" + "\n".join(lines))
     _rankings.scorecard_picker(attention, lang, key="attention")
-    with (
-        st.expander(t("attention_as_table", lang), icon=":material/table_view:"),
-        st.container(key="attention-table"),
-    ):
-        event = st.dataframe(
-            _tables.attention_table(attention, lang),
-            hide_index=True,
-            width="stretch",
-            on_select="rerun",
-            selection_mode="single-row",
-            key="attention-rows",
-        )
-        rows = _ui.selected_rows(event)
-        if rows:
-            _ui.open_scorecard(str(attention.loc[rows[0], "unit_id"]))
+    with st.expander(t("attention_as_table", lang), icon=":material/table_view:"):
+        for heading, _lines, code in sections:
+            frame, config = _tables.attention_table(attention, lang, code)
+            if frame.empty:
+                continue
+            st.markdown(f"**{heading}**")
+            key = code or "not-reported"
+            with st.container(key=f"attention-table-{key}"):
+                event = st.dataframe(
+                    _tables.styled(frame, config, lang),
+                    hide_index=True,
+                    width="stretch",
+                    column_config=config,
+                    on_select="rerun",
+                    selection_mode="single-row",
+                    key=f"attention-rows-{key}",
+                )
+            rows = _ui.selected_rows(event)
+            if rows:
+                chosen = attention[
+                    attention["section"] == SECTION_NOT_REPORTED
+                    if code is None
+                    else (attention["indicator_code"] == code)
+                    & (attention["section"] != SECTION_NOT_REPORTED)
+                ].reset_index(drop=True)
+                _ui.open_scorecard(str(chosen.loc[rows[0], "unit_id"]))
     _ui.download_buttons(
-        _tables.attention_download(attention, lang), f"can-chu-y-{year}", lang, key="attention"
+        _tables.attention_download(attention, lang),
+        _file_name("can-chu-y"),
+        lang,
+        key="attention",
+        about=_about(t("attention_title", lang)),
     )
+with summary_slot:
+    _summary.render(shown, attention, lang)
 with stale_slot:
     _ui.stale_banner(fetched, lang)
 st.caption(t("credits_units", lang))

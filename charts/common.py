@@ -4,13 +4,14 @@ target line, month ticks and hover text in the reader's language, no zoom or too
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from i18n import fmt_month, fmt_value, t
+from i18n import fmt_month, fmt_number, fmt_value, t
 from metrics.palette import TARGET_LINE_COLOR
 from metrics.registry import Indicator
 
@@ -150,3 +151,88 @@ def empty_figure(lang: str, title: str, message: str) -> go.Figure:
     figure.update_xaxes(visible=False)
     figure.update_yaxes(visible=False)
     return base_layout(figure, lang, title=title, y_title="", height=200)
+
+
+_PLACEHOLDER = re.compile(r"%\{(?P<field>[a-z]+)(?:\[(?P<index>\d+)\])?(?::[^}]*)?\}")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _point_text(trace: Any, point: int, lang: str) -> str | None:
+    """One point of ``trace`` as its hover text says it (placeholders filled, no tags)."""
+    template = trace.hovertemplate
+    if trace.hoverinfo == "skip" or not template:
+        return None
+    template = re.sub(r"<extra>.*?</extra>", "", template)
+
+    def fill(match: re.Match[str]) -> str:
+        field, index = match["field"], match["index"]
+        values = getattr(trace, field, None) if field in {"customdata", "x", "y", "text"} else None
+        if values is None or point >= len(values):
+            return ""
+        value = values[point]
+        if index is not None:
+            try:
+                value = value[int(index)]
+            except (TypeError, IndexError, KeyError):
+                return ""
+        if isinstance(value, float):
+            return fmt_number(value, lang, 1)
+        return str(value)
+
+    text = _PLACEHOLDER.sub(fill, template).replace("<br>", "; ")
+    return " ".join(_TAGS.sub("", text).split()) or None
+
+
+def _number(value: Any) -> float:
+    """``value`` as a float, NaN where it is none or not a number."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def describe_figure(figure: go.Figure, lang: str) -> str:
+    """The figure in words, for readers who cannot see it: its title, then each named line
+    or set of bars with the point its reader would look at — a line's last point, a bar
+    chart's highest and lowest — as its hover text says it.
+
+    >>> figure = go.Figure(go.Scatter(x=["T9", "T10"], y=[50.2, 51.0], name="2026",
+    ...     customdata=["tháng 9/2026: 50,2%", "tháng 10/2026: 51,0%"],
+    ...     hovertemplate="%{customdata}<extra></extra>"))
+    >>> figure.add_trace(go.Scatter(x=["T9"], y=[40.0], name="dải", hoverinfo="skip"))
+    Figure(...)
+    >>> describe_figure(figure.update_layout(title="Lũy kế"), "vi")
+    'Biểu đồ: Lũy kế. 2026 (2 điểm): tháng 10/2026: 51,0%.'
+    >>> bars = go.Figure(go.Bar(x=["A", "B", "C"], y=[3.0, 9.5, 1.24], name="Units",
+    ...     hovertemplate="%{x}: %{y:.1f}%<extra></extra>"))
+    >>> describe_figure(bars, "en")
+    'Chart. Units (3 bars): highest B: 9.5%; lowest C: 1.2%.'
+    >>> sideways = go.Figure(go.Bar(y=["Ban A", "Ban B"], x=[70.0, 91.5], orientation="h",
+    ...     name="Giải ngân", hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
+    >>> describe_figure(sideways, "vi")
+    'Biểu đồ. Giải ngân (2 cột): cao nhất Ban B: 91,5%; thấp nhất Ban A: 70,0%.'
+    """
+    title = figure.layout.title.text if figure.layout.title else None
+    parts = [t("chart_alt_title", lang, title=title) if title else t("chart_alt", lang)]
+    for trace in figure.data:
+        if trace.visible in (False, "legendonly") or trace.y is None or len(trace.y) == 0:
+            continue
+        name = trace.name or ""
+        count = len(trace.y)
+        if trace.type == "bar":
+            # A horizontal bar chart holds its values on x and its names on y.
+            values = [_number(v) for v in (trace.x if trace.orientation == "h" else trace.y)]
+            order = sorted((i for i, v in enumerate(values) if v == v), key=lambda i: values[i])
+            if not order:
+                continue
+            high, low = _point_text(trace, order[-1], lang), _point_text(trace, order[0], lang)
+            if high is None or low is None:
+                continue
+            said = t("chart_alt_bars", lang, name=name, n=count, high=high, low=low)
+        else:
+            last = _point_text(trace, count - 1, lang)
+            if last is None:
+                continue
+            said = t("chart_alt_line", lang, name=name, n=count, last=last)
+        parts.append(said.strip())
+    return " ".join(part if part.endswith(".") else part + "." for part in parts)

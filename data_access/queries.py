@@ -471,8 +471,8 @@ def unit_standing(
     Columns: ``unit_id``, ``name_vi``, ``name_en``, ``unit_type``, ``former_province``,
     ``numerator``, ``denominator``, ``value``, ``numerator_previous``,
     ``denominator_previous``, ``value_previous`` (floats), ``is_demo`` (bool),
-    ``is_reported`` (bool: it reported for ``through_month`` itself — always true for a
-    flow indicator, whose rows exist only when reported).
+    ``is_reported`` (bool: it reported for ``through_month`` itself; a flow indicator's
+    unit that did not keeps its figures to the month before).
     """
     statement = _standing_statement(indicator_code, year, through_month, unit_filter, as_of)
     return _typed_standing(pd.DataFrame(conn.execute(statement).mappings().all()))
@@ -515,7 +515,7 @@ def _standing_statement(
             cast(denominator_previous, Float).label("denominator_previous"),
             _ratio(numerator_previous, denominator_previous).label("value_previous"),
             func.max(case((load_batches.c.is_demo, 1), else_=0)).label("is_demo"),
-            literal(1).label("is_reported"),
+            func.max(case((month == through_month, 1), else_=0)).label("is_reported"),
         )
         .select_from(
             observations.join(units, units.c.unit_id == observations.c.unit_id).join(

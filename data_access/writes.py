@@ -85,6 +85,11 @@ overlap of two transactions ends as one of the serial orders: the second waits a
 (READ COMMITTED reads afresh at each statement). SQLite serialises writers itself (one
 writer at a time; ``busy_timeout`` 30 s)."""
 STAGE_THRESHOLD = 5_000
+LOAD_STATEMENT_TIMEOUT = "30min"
+"""PostgreSQL's statement timeout inside a large load's transaction. The warehouse's
+connections cap every statement at ``data_access.engine.STATEMENT_TIMEOUT_MS`` (30 s, for
+pages); moving a million staged rows into ``observations`` can take longer than that on a
+busy server, and a load cancelled there is lost whole. Set for the transaction only."""
 """Batches of more rows go through a temporary staging table (COPY on PostgreSQL) and are
 superseded and inserted set-wise; smaller ones row by row (the demo's 830 batches)."""
 
@@ -652,6 +657,11 @@ def _load_staged(
     batch, are superseded; then every staged row is inserted with the batch's id.
     """
     table = target.table
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT set_config('statement_timeout', :limit, true)"),
+            {"limit": LOAD_STATEMENT_TIMEOUT},
+        )
     stage = _stage_table(target)
     stage.drop(conn, checkfirst=True)
     stage.create(conn)
@@ -721,10 +731,22 @@ def _fill_stage(conn: Connection, stage: Table, rows: pd.DataFrame) -> None:
             for start in range(0, len(buffer), step):
                 copy.write(buffer[start : start + step])
         return
-    chunk = 50_000
+    # Elsewhere (SQLite): the driver's executemany with plain tuples, each column passed
+    # through its type's bind processor once (as SQLAlchemy would), without building a
+    # parameter dict per row: about 4 times faster on large files.
+    statement = insert(stage).compile(dialect=conn.dialect)
+    names = [column.name for column in stage.columns]
+    plain: list[list[object]] = []
+    for name in names:
+        values = _plain_column(rows[name])
+        processor = stage.c[name].type.bind_processor(conn.dialect)
+        if processor is not None:
+            values = [None if v is None else processor(v) for v in values]
+        plain.append(values)
+    chunk = 100_000
     for start in range(0, len(rows), chunk):
-        records = _records(rows.iloc[start : start + chunk])
-        conn.execute(insert(stage), records)
+        part = [column[start : start + chunk] for column in plain]
+        conn.exec_driver_sql(str(statement), list(zip(*part, strict=True)))
 
 
 @dataclass(frozen=True, slots=True)

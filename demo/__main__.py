@@ -81,7 +81,8 @@ def parser() -> argparse.ArgumentParser:
         "--size",
         choices=SIZES,
         default="S",
-        help="data size: S is the demo (larger tiers come with the benchmark)",
+        help="data size: S is the demo; M and L add the benchmark tiers' synthetic bulk "
+        "(demo/tiers.py)",
     )
     group = result.add_mutually_exclusive_group()
     group.add_argument(

@@ -12,11 +12,18 @@ import time
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, inspect, select
+from sqlalchemy import Connection, delete, func, insert, inspect, select
 
 from data_access.engine import describe_url, make_engine
 from data_access.migrate import upgrade
-from data_access.schema import breakdowns, capital_plans, load_batches, observations, units
+from data_access.schema import (
+    breakdowns,
+    capital_plans,
+    indicators,
+    load_batches,
+    observations,
+    units,
+)
 from data_access.writes import (
     insert_units,
     load_capital_plan_batch,
@@ -30,8 +37,10 @@ from data_access.writes import (
 )
 from demo.calibration import FIRST_MONTH
 from demo.dimensions import breakdown_rows
-from demo.generator import SIZES, SOURCE_NAME, SUBMITTED_BY, generate_demo
+from demo.generator import SIZES, SOURCE_NAME, SUBMITTED_BY, DemoData, generate_demo
+from demo.tiers import TierBulk, tier_bulk
 from metrics.clock import city_today, last_complete_month, utc_now
+from metrics.reference import COMMUNE_LEVEL_TYPES
 
 BUILD_ACTION = "build_demo_warehouse"
 """The audit-log action of a build; its ``occurred_at`` is the build time."""
@@ -141,6 +150,7 @@ def build_demo_warehouse(
     validate_options(last_month, seed, size, built_at)
     reference = reference_unit_rows()
     demo = generate_demo(reference, last_month=last_month, seed=seed, size=size, now=built_at)
+    bulk = _tier_bulk(demo, reference, size, last_month=last_month, seed=seed, now=built_at)
 
     upgrade(url)
     engine = make_engine(url)
@@ -178,6 +188,23 @@ def build_demo_warehouse(
                     note=batch.note,
                     loaded_at=batch.loaded_at,
                 )
+            if bulk.batches:
+                conn.execute(
+                    insert(indicators),
+                    [{str(k): v for k, v in r.items()} for r in bulk.indicators.to_dict("records")],
+                )
+                upsert_breakdowns(conn, bulk.breakdowns)
+            for key, loaded_at, frame in bulk.batches:
+                load_observation_batch(
+                    conn,
+                    frame,
+                    submission_key=key,
+                    source_name=SOURCE_NAME,
+                    submitted_by=SUBMITTED_BY,
+                    is_demo=True,
+                    note=f"load-test bulk of tier {size}",
+                    loaded_at=loaded_at,
+                )
             refresh_statistics(conn)
             current, superseded = conn.execute(
                 select(
@@ -195,7 +222,7 @@ def build_demo_warehouse(
                     "last_month": last_month.isoformat(),
                     "seed": seed,
                     "size": size,
-                    "batches": len(demo.batches),
+                    "batches": len(demo.batches) + len(bulk.batches),
                     "observations": current,
                 },
                 occurred_at=built_at,
@@ -208,12 +235,38 @@ def build_demo_warehouse(
         seed=seed,
         size=size,
         units_inserted=inserted,
-        batches_loaded=len(demo.batches),
+        batches_loaded=len(demo.batches) + len(bulk.batches),
         observations_current=int(current),
         observations_superseded=int(superseded),
         built_at=built_at,
         elapsed_seconds=time.perf_counter() - started,
     )
+
+
+def _tier_bulk(
+    demo: DemoData,
+    reference: pd.DataFrame,
+    size: str,
+    *,
+    last_month: dt.date,
+    seed: int,
+    now: dt.datetime,
+) -> TierBulk:
+    """The synthetic bulk a benchmark tier adds to the demo (nothing for S)."""
+    if size == "S":
+        return tier_bulk(size, reference, reference, last_month=last_month, seed=seed, now=now)
+    communes = (
+        reference[reference["unit_type"].isin(COMMUNE_LEVEL_TYPES)]
+        .sort_values("unit_id")
+        .reset_index(drop=True)
+    )
+    current = demo.current_observations()
+    online = current[
+        (current["indicator_id"] == "online_dossier_share")
+        & (current["breakdown_key"] == "")
+        & current["unit_id"].isin(communes["unit_id"])
+    ]
+    return tier_bulk(size, communes, online, last_month=last_month, seed=seed, now=now)
 
 
 def _refuse_real_data(conn: Connection, url: str) -> None:

@@ -38,8 +38,9 @@ from demo.units import BOARDS, DEPARTMENT_PLAN_SHARE, DEPARTMENTS, demo_unit_row
 from metrics.clock import add_months, month_end
 from metrics.reference import COMMUNE_LEVEL_TYPES
 
-SIZES = ("S",)
-"""Sizes implemented; the benchmark tiers (M, L) come with the benchmark work."""
+SIZES = ("S", "M", "L")
+"""Sizes: S is the demo; M and L are the benchmark tiers, the demo plus the synthetic bulk
+of ``demo.tiers`` (added by ``demo.build``; the generator's own batches are the same)."""
 
 DOSSIER_INDICATORS = (
     "dossiers_received",

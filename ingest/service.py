@@ -315,6 +315,15 @@ def _record(checked: Checked, actor: str, channel: str) -> CheckRecord:
     )
 
 
+def _as_text(column: pd.Series) -> list[str]:
+    """``column.astype(str).tolist()``, converting each distinct value once."""
+    distinct = pd.unique(column)
+    text = column.map(dict(zip(distinct, (str(v) for v in distinct), strict=True)))
+    if text.isna().any():  # a missing value is not its own dictionary key (NaN != NaN)
+        return list(column.astype(str))
+    return list(text)
+
+
 def submission_key(kind: Kind, rows: pd.DataFrame) -> str:
     """``upload|<kind>|<periods>|<scope>|<digest>`` for a batch's rows (see the module
     docstring): equal for the same set of row keys, different otherwise.
@@ -326,8 +335,10 @@ def submission_key(kind: Kind, rows: pd.DataFrame) -> str:
     >>> submission_key(Kind.OBSERVATIONS, rows)[:55]
     'upload|observations|2026-10|25747|online_dossier_share|'
     """
-    key = rows[list(_KEY[kind])].astype(str)
-    lines = sorted("\t".join(values) for values in key.itertuples(index=False, name=None))
+    # The text of each key column as ``astype(str)`` gives it, each distinct value
+    # converted once (a million-row file has a few hundred distinct dates and codes).
+    columns = [_as_text(rows[name]) for name in _KEY[kind]]
+    lines = sorted(map("\t".join, zip(*columns, strict=True)))
     digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:12]
     if kind is Kind.OBSERVATIONS:
         months = sorted(pd.to_datetime(rows["period_month"]).dt.strftime("%Y-%m").unique())

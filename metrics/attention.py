@@ -26,8 +26,10 @@ REQUIRED_COLUMNS: tuple[str, ...] = ("unit_id", "name_vi", "denominator", "value
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "benchmark",
     "gap_pp",
+    "shortfall",
     "weight",
     "impact_pp",
+    "is_reported",
     "unit_status",
     "previous_status",
     "is_newly_red",
@@ -50,17 +52,40 @@ def small_denominator_threshold(indicator: Indicator) -> float:
     return SMALL_DENOMINATOR_DOSSIERS
 
 
+MET = "met"
+MISSED = "missed"
+"""A closed year's unit status: the year's result met or missed its target (never "at
+risk": nothing is left to happen)."""
+
+
 def _statuses(
-    values: np.ndarray, assessable: np.ndarray, benchmark: float, comparator: Comparator
+    values: np.ndarray,
+    assessable: np.ndarray,
+    benchmark: float,
+    comparator: Comparator,
+    *,
+    is_closed: bool = False,
 ) -> np.ndarray:
     short = shortfall(values, benchmark, comparator)
-    status = np.where(
-        meets(values, benchmark, comparator),
-        Status.ON_TRACK.value,
-        np.where(short <= AT_RISK_BAND_PP, Status.AT_RISK.value, Status.OFF_TRACK.value),
-    )
+    met = meets(values, benchmark, comparator)
+    if is_closed:
+        status = np.where(met, MET, MISSED)
+    else:
+        status = np.where(
+            met,
+            Status.ON_TRACK.value,
+            np.where(short <= AT_RISK_BAND_PP, Status.AT_RISK.value, Status.OFF_TRACK.value),
+        )
     usable = assessable & np.isfinite(values)
     return np.where(usable, status, Status.NOT_ASSESSABLE.value).astype(object)
+
+
+def _numerators(units: pd.DataFrame) -> np.ndarray:
+    """Each unit's numerator (dossiers, billion VND): the column, else value × denominator."""
+    if "numerator" in units.columns:
+        return np.asarray(units["numerator"].to_numpy(dtype="float64"))
+    values = np.asarray(units["value"].to_numpy(dtype="float64"))
+    return np.asarray(values * units["denominator"].to_numpy(dtype="float64") / 100.0)
 
 
 def rank_attention(
@@ -71,6 +96,7 @@ def rank_attention(
     *,
     expected_previous_to_date: float | None = None,
     small_denominator_below: float | None = None,
+    is_closed: bool = False,
 ) -> pd.DataFrame:
     """Rank units by how much they hold the scope's figure back.
 
@@ -92,17 +118,23 @@ def rank_attention(
         The benchmark ``value_previous`` is judged against (default: the same as now).
     small_denominator_below : float, optional
         Override of :func:`small_denominator_threshold`.
+    is_closed : bool
+        The year is over: a unit's status is ``met`` or ``missed`` (never at risk), and
+        nothing is "newly" off track.
 
     Returns
     -------
     DataFrame
         A new frame, the input columns plus ``benchmark``; ``gap_pp`` (percentage points
-        short of the benchmark, 0 at or beyond it, NaN when not assessable); ``weight``
-        (denominator ÷ Σ denominator of assessable units); ``impact_pp`` (gap × weight:
-        how many points the scope's figure would gain if the unit reached the
-        benchmark; 0 when not assessable); ``unit_status``; ``previous_status``;
-        ``is_newly_red``; ``is_small_denominator``; ``rank`` (1 = first). Sorted newly
-        red first, then by impact (largest first), then by name and unit id.
+        short of the benchmark, 0 at or beyond it, NaN when not assessable);
+        ``shortfall`` (the same gap in the numerator's own unit — dossiers, billion VND:
+        benchmark × denominator − numerator, 0 at or beyond it, NaN when not
+        assessable); ``weight`` (denominator ÷ Σ denominator of assessable units);
+        ``impact_pp`` (gap × weight: how many points the scope's figure would gain if the
+        unit reached the benchmark; 0 when not assessable); ``is_reported`` (the input's,
+        else True); ``unit_status``; ``previous_status``; ``is_newly_red``;
+        ``is_small_denominator``; ``rank`` (1 = first). Sorted newly red first, then by
+        impact (largest first), then by name and unit id.
 
     Raises
     ------
@@ -113,8 +145,14 @@ def rank_attention(
     -----
     Status: on track at or beyond the benchmark; at risk up to 5 pp short (inclusive);
     off track further short; not assessable when the denominator is 0 or missing.
-    Newly red: off track now and on track or at risk by ``value_previous`` (an unknown
-    previous value does not count as a change).
+
+    Newly off track ("newly red"): off track now; on track or at risk last month
+    (``value_previous`` against ``expected_previous_to_date``); and off track even when
+    this month's value is judged at last month's position on the path. A unit that only
+    did not keep up with a rise of the milestone path (the path of disbursement climbs
+    15 pp in a year-end month) is off track, but not *newly*: its own figure did not
+    slip. Against a fixed target (the rates) this is the plain rule. An unknown previous
+    value does not count as a change.
 
     Examples
     --------
@@ -153,22 +191,40 @@ def rank_attention(
         else np.full(len(units), np.nan)
     )
     assessable = np.isfinite(denominator) & (denominator > 0)
-    status = _statuses(values, assessable, benchmark, comparator)
+    status = _statuses(values, assessable, benchmark, comparator, is_closed=is_closed)
     previous_status = _statuses(previous, np.isfinite(previous), previous_benchmark, comparator)
     usable = status != Status.NOT_ASSESSABLE.value
     gap = np.where(usable, np.clip(shortfall(values, benchmark, comparator), 0.0, None), np.nan)
+    numerator = _numerators(units)
+    # benchmark × denominator − numerator (or the reverse when lower is better): the same
+    # gap in dossiers or billion VND.
+    needed = benchmark * denominator / 100.0
+    amount = needed - numerator if comparator == ">=" else numerator - needed
+    short_amount = np.where(usable, np.clip(np.nan_to_num(amount), 0.0, None), np.nan)
+    short_amount = np.where(usable & (np.nan_to_num(gap) == 0.0), 0.0, short_amount)
     total = float(denominator[usable].sum()) if usable.any() else 0.0
     weight = np.where(usable, denominator / total, 0.0) if total > 0 else np.zeros(len(units))
     impact = np.where(usable, np.nan_to_num(gap) * weight, 0.0)
-    is_newly_red = (status == Status.OFF_TRACK.value) & np.isin(
-        previous_status, [Status.ON_TRACK.value, Status.AT_RISK.value]
+    # Judged at last month's position on the path too: a step of the path is not a slip.
+    slipped = _statuses(values, assessable, previous_benchmark, comparator)
+    is_newly_red = (
+        (status == Status.OFF_TRACK.value)
+        & (slipped == Status.OFF_TRACK.value)
+        & np.isin(previous_status, [Status.ON_TRACK.value, Status.AT_RISK.value])
+    )
+    is_reported = (
+        units["is_reported"].fillna(False).to_numpy(dtype=bool)
+        if "is_reported" in units.columns
+        else np.ones(len(units), dtype=bool)
     )
     is_small = ~(np.isfinite(denominator) & (denominator >= threshold))
     ranked = units.assign(
         benchmark=benchmark,
         gap_pp=gap,
+        shortfall=short_amount,
         weight=weight,
         impact_pp=impact,
+        is_reported=is_reported,
         unit_status=status,
         previous_status=previous_status,
         is_newly_red=is_newly_red.astype(bool),

@@ -56,8 +56,11 @@ def to_csv_bytes(frame: pd.DataFrame, about: About = ()) -> bytes:
     return (_about_lines(about) + body).encode("utf-8-sig")
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data", about: About = ()) -> bytes:
-    """An XLSX workbook with ``frame`` on the first sheet and ``about`` on a second."""
+def to_xlsx_bytes(
+    frame: pd.DataFrame, sheet_name: str = "data", about: About = (), about_sheet: str = "about"
+) -> bytes:
+    """An XLSX workbook with ``frame`` on the first sheet and ``about`` on a second, named
+    ``about_sheet`` (``Thông tin`` in Vietnamese)."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
         neutralise_formulas(frame).to_excel(writer, sheet_name=sheet_name[:31], index=False)
@@ -69,9 +72,10 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data", about: About = 
             notes = neutralise_formulas(
                 pd.DataFrame([(str(k), str(v)) for k, v in about], columns=["", " "])
             )
-            notes.to_excel(writer, sheet_name="about", index=False, header=False)
-            writer.sheets["about"].set_column(0, 0, 28)
-            writer.sheets["about"].set_column(1, 1, 100)
+            name = about_sheet[:31]
+            notes.to_excel(writer, sheet_name=name, index=False, header=False)
+            writer.sheets[name].set_column(0, 0, 28)
+            writer.sheets[name].set_column(1, 1, 100)
     return buffer.getvalue()
 
 

@@ -98,6 +98,9 @@ UNITS_PER_SLIDE = 5
 """Lines a tablet shows at arm's length without scrolling."""
 MAX_UNITS = 10
 """The attention ranking's top ten (two slides)."""
+UNITS_PER_INDICATOR = 2
+"""Each headline indicator's units on the slides (units not reported come first, in the
+room the indicators leave)."""
 REFRESH_S = 60
 """How often the data are checked for a new load (the cache expires after five minutes)."""
 PAGE_PATH = "meeting"

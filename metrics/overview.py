@@ -17,6 +17,7 @@ COMPARISON_TERRITORIES: tuple[str, ...] = ("national",)
 """Published territories that are not the city: shown for comparison, never in its series."""
 
 ATTENTION_COLUMNS: tuple[str, ...] = (
+    "section",
     "indicator_code",
     "unit_id",
     "name_vi",
@@ -25,11 +26,30 @@ ATTENTION_COLUMNS: tuple[str, ...] = (
     "value",
     "benchmark",
     "gap_pp",
+    "shortfall",
     "impact_pp",
     "unit_status",
     "is_newly_red",
     "is_small_denominator",
+    "is_reported",
+    "through_month",
 )
+"""The attention list's columns (:func:`combine_attention`)."""
+
+SECTION_NOT_REPORTED = "not_reported"
+"""Units that have not reported the month shown: first, whatever their figures."""
+SECTION_BEHIND = "behind"
+"""Units short of their benchmark, largest shortfall first."""
+SECTION_LOWEST = "lowest_in_group"
+"""Where no unit is short: the lowest unit of each peer group (ward, commune, …)."""
+PEER_GROUP_ORDER: tuple[str, ...] = (
+    "ward",
+    "commune",
+    "special_zone",
+    "department",
+    "investor",
+)
+"""Peer groups in the order the list names them (others after, by name)."""
 
 
 def default_year(today: dt.date, latest_data_year: int | None) -> int:
@@ -101,55 +121,117 @@ def headline_tile(
     return build_tile(series, indicator, year, as_of_month=as_of, backtest_report=backtest_report)
 
 
-def combine_attention(rankings: dict[str, pd.DataFrame], top: int = 15) -> pd.DataFrame:
-    """The ``top`` items holding the city back, across indicators.
+def combine_attention(
+    rankings: dict[str, pd.DataFrame],
+    top: int = 5,
+    *,
+    lower_is_better: frozenset[str] = frozenset(),
+    max_not_reported: int | None = None,
+) -> pd.DataFrame:
+    """The units that need attention, per indicator, non-reporters first.
 
     Parameters
     ----------
     rankings
-        Per indicator code, the output of :func:`metrics.attention.rank_attention`.
+        Per indicator code, in the order the list shows them, the output of
+        :func:`metrics.attention.rank_attention`.
     top
-        How many rows to keep.
+        How many units each indicator shows at most, in each section.
+    lower_is_better
+        Codes of indicators whose lowest value is the best (their "lowest" unit in a peer
+        group is the one with the highest value).
+    max_not_reported
+        At most this many units not reported in all (a slide has little room); None for
+        ``top`` per indicator.
 
     Returns
     -------
     DataFrame
-        ``ATTENTION_COLUMNS``; the ``top`` units short of their benchmark (``gap_pp > 0``)
-        with the largest impact (points of the scope's figure), shown newly red first,
-        then by impact.
+        ``ATTENTION_COLUMNS``. First the units that have not reported the month shown
+        (``section == "not_reported"``; at most ``top`` per indicator, those whose last
+        figure holds the scope back most first, then the largest denominators); then, per
+        indicator, the ``top`` reporting units short of their benchmark with the largest
+        impact on the scope's figure (``"behind"``) — or, where every unit is at or beyond
+        it, the lowest unit of each peer group (``"lowest_in_group"``, in
+        :data:`PEER_GROUP_ORDER`, at most ``top``).
 
     Notes
     -----
-    Impacts of different indicators are all in percentage points of their own scope
-    figure, so they rank on one scale: "how much would the city's figure rise if this
-    unit reached the target". The ``top`` are chosen by impact first and only then put
-    newly red first: when a milestone steps up, dozens of tiny units turn red at once, and
-    they must not push the few units that really hold the city back off the list.
+    Each indicator has its own quota: ranking all indicators on one scale let the
+    indicator with the largest gaps (disbursement) fill the whole list, and satisfaction
+    laggards never showed. A unit that has not reported comes first: its figure is last
+    month's, and a department head chases the report before anything else.
 
     Examples
     --------
-    >>> a = pd.DataFrame({"unit_id": ["1"], "name_vi": ["A"], "name_en": ["A"],
-    ...     "unit_type": ["ward"], "value": [40.0], "benchmark": [50.0], "gap_pp": [10.0],
-    ...     "impact_pp": [0.5], "unit_status": ["off_track"], "is_newly_red": [False],
-    ...     "is_small_denominator": [False]})
-    >>> combine_attention({"x": a, "y": a.assign(impact_pp=0.2, is_newly_red=True)})[
-    ...     ["indicator_code", "impact_pp"]].values.tolist()
-    [['y', 0.2], ['x', 0.5]]
+    >>> a = pd.DataFrame({"unit_id": ["1", "2"], "name_vi": ["A", "B"],
+    ...     "name_en": ["A", "B"], "unit_type": ["ward", "ward"], "value": [40.0, 45.0],
+    ...     "benchmark": [50.0, 50.0], "gap_pp": [10.0, 5.0], "shortfall": [10.0, 5.0],
+    ...     "impact_pp": [0.5, 0.2], "unit_status": ["off_track", "at_risk"],
+    ...     "is_newly_red": [False, False], "is_small_denominator": [False, False],
+    ...     "is_reported": [True, False], "denominator": [100.0, 100.0]})
+    >>> combine_attention({"x": a})[["section", "unit_id"]].values.tolist()
+    [['not_reported', '2'], ['behind', '1']]
     """
-    frames = [
-        frame.assign(indicator_code=code) for code, frame in rankings.items() if not frame.empty
-    ]
+    parts: list[pd.DataFrame] = []
+    sections: list[pd.DataFrame] = []
+    for code, frame in rankings.items():
+        if frame.empty:
+            continue
+        frame = frame.assign(indicator_code=code)
+        if "is_reported" not in frame.columns:
+            frame = frame.assign(is_reported=True)
+        if "through_month" not in frame.columns:
+            frame = frame.assign(through_month=None)
+        reported = frame["is_reported"].fillna(False).astype(bool)
+        missing = frame[~reported]
+        if not missing.empty:
+            order = missing.assign(_size=missing.get("denominator", 0.0)).sort_values(
+                ["impact_pp", "_size", "name_vi", "unit_id"],
+                ascending=[False, False, True, True],
+                kind="stable",
+            )
+            parts.append(order.head(top).drop(columns="_size").assign(section=SECTION_NOT_REPORTED))
+        present = frame[reported]
+        behind = present[present["gap_pp"].fillna(0) > 0]
+        if not behind.empty:
+            chosen = behind.sort_values(
+                ["impact_pp", "name_vi", "unit_id"], ascending=[False, True, True], kind="stable"
+            ).head(top)
+            sections.append(chosen.assign(section=SECTION_BEHIND))
+            continue
+        sections.append(_lowest_in_each_group(present, code in lower_is_better).head(top))
+    if parts:
+        # Those whose last figure is short of the benchmark first, across indicators.
+        every = pd.concat(parts, ignore_index=True).sort_values(
+            "impact_pp", ascending=False, kind="stable"
+        )
+        parts = [every if max_not_reported is None else every.head(max_not_reported)]
+    frames = [f for f in parts + sections if not f.empty]
     if not frames:
         return pd.DataFrame(columns=list(ATTENTION_COLUMNS))
     combined = pd.concat(frames, ignore_index=True)
-    behind = combined[combined["gap_pp"].fillna(0) > 0]
-    largest = behind.sort_values(
-        ["impact_pp", "name_vi"], ascending=[False, True], kind="stable"
-    ).head(top)
-    ordered = largest.sort_values(
-        ["is_newly_red", "impact_pp", "name_vi"], ascending=[False, False, True], kind="stable"
+    return combined.loc[:, list(ATTENTION_COLUMNS)].reset_index(drop=True)
+
+
+def _lowest_in_each_group(present: pd.DataFrame, lower_is_better: bool) -> pd.DataFrame:
+    """The worst unit of each peer group, when no unit of the scope is short."""
+    usable = present[present["value"].notna() & (present["unit_status"] != "not_assessable")]
+    if usable.empty:
+        return usable.assign(section=SECTION_LOWEST)
+    groups = sorted(
+        usable["unit_type"].astype(str).unique(),
+        key=lambda g: (PEER_GROUP_ORDER.index(g) if g in PEER_GROUP_ORDER else 99, g),
     )
-    return ordered.loc[:, list(ATTENTION_COLUMNS)].reset_index(drop=True)
+    rows = []
+    for group in groups:
+        members = usable[usable["unit_type"].astype(str) == group]
+        members = members.sort_values(
+            ["value", "name_vi", "unit_id"], ascending=[not lower_is_better, True, True]
+        )
+        rows.append(members.head(1))
+    lowest: pd.DataFrame = pd.concat(rows).assign(section=SECTION_LOWEST)
+    return lowest
 
 
 def published_for_year(
@@ -201,7 +283,8 @@ def rank_for_tile(standing: pd.DataFrame, indicator: Indicator, tile: Tile) -> p
 
     Rates are measured against the year-end target; disbursement against the quarterly
     milestone path to the tile's data month (and last month against the path a month
-    earlier, so "newly red" is not just the path stepping up).
+    earlier, so "newly off track" is not just the path stepping up). A closed year's
+    units have met or missed, never "at risk".
 
     Parameters
     ----------
@@ -213,12 +296,13 @@ def rank_for_tile(standing: pd.DataFrame, indicator: Indicator, tile: Tile) -> p
     Returns
     -------
     DataFrame
-        :func:`metrics.attention.rank_attention`'s output.
+        :func:`metrics.attention.rank_attention`'s output, plus ``through_month`` (the
+        tile's data month).
     """
     if tile.target_value is None:
         raise ValueError(f"{indicator.code} has no target for {tile.year}: nothing to rank against")
     through = tile.as_of_month.date()
-    return rank_attention(
+    ranked = rank_attention(
         standing,
         indicator,
         tile.target_value,
@@ -226,4 +310,6 @@ def rank_for_tile(standing: pd.DataFrame, indicator: Indicator, tile: Tile) -> p
         expected_previous_to_date=expected_to_date(
             indicator, tile.year, through - dt.timedelta(days=1)
         ),
+        is_closed=tile.year_result is not None and tile.projection.method == "complete",
     )
+    return ranked.assign(through_month=through)

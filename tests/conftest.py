@@ -117,7 +117,7 @@ def _skip_or_fail(reason: str, require_variable: str) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark tests by folder, so ``-m "not browser"`` works for every file in the folder."""
     folder_markers = {"browser": "browser", "postgres": "postgres", "app": "app"}
-    folder_markers |= {"golden": "golden", "contract": "contract"}
+    folder_markers |= {"golden": "golden", "contract": "contract", "bench": "bench"}
     tests_root = Path(__file__).parent
     for item in items:
         try:

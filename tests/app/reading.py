@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pandas as pd
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
@@ -37,10 +38,22 @@ class _RecordingStorage(MemoryMediaFileStorage):
         _RecordingStorage.made.append(self)
 
 
+class _RecordingManager(MediaFileManager):
+    """The media file manager of an AppTest run, kept so a test can make a download that
+    is built only when clicked (``st.download_button`` with a callable), as a click does."""
+
+    made: ClassVar[list[MediaFileManager]] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _RecordingManager.made.append(self)
+
+
 def run_overview(monkeypatch: Any, url: str, **params: str | list[str]) -> AppTest:
     """The app on ``url`` with the given query parameters; its downloads are kept."""
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _RecordingStorage)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", _RecordingManager)
     app = AppTest.from_file(APP, default_timeout=180)
     for key, value in params.items():
         app.query_params[key] = value
@@ -101,27 +114,58 @@ def read_view(app: AppTest, codes: tuple[str, ...]) -> dict[str, Any]:
             view["review"][code] = read_block(card)
     attention = find_block(app, "attention-list")
     if attention is not None:
-        (text,) = [entry.removeprefix("markdown: ") for entry in read_block(attention)]
-        view["attention"] = text.split("\n")
+        view["attention"] = [
+            line
+            for entry in read_block(attention)
+            for line in entry.removeprefix("markdown: ").split("\n")
+            if line
+        ]
     return view
 
 
-def download(app: AppTest, key: str) -> bytes:
-    """The bytes the download button ``key`` (e.g. ``csv-tiles``) hands the reader."""
+def download_button(app: AppTest, key: str) -> Any:
+    """The download button ``key`` (e.g. ``csv-tiles``)."""
     (button,) = [b for b in app.get("download_button") if b.proto.id.endswith(f"-{key}")]
-    filename = button.proto.url.rsplit("/", 1)[-1]
+    return button
+
+
+def _stored_file(app: AppTest, key: str) -> Any:
+    """The stored file behind the download button ``key`` (a file built on click is built
+    here, as the click would)."""
+    button = download_button(app, key)
+    url = button.proto.url
+    if button.proto.HasField("deferred_file_id"):
+        for manager in reversed(_RecordingManager.made):
+            try:
+                url = manager.execute_deferred(button.proto.deferred_file_id)
+                break
+            except Exception:
+                continue
+    filename = url.rsplit("/", 1)[-1]
     for storage in _RecordingStorage.made:
         try:
-            return bytes(storage.get_file(filename).content)
+            return storage.get_file(filename)
         except Exception:
             continue
     raise AssertionError(f"no file behind the {key} download ({filename})")
 
 
+def download(app: AppTest, key: str) -> bytes:
+    """The bytes the download button ``key`` (e.g. ``csv-tiles``) hands the reader."""
+    return bytes(_stored_file(app, key).content)
+
+
+def download_name(app: AppTest, key: str) -> str:
+    """The file name the download button ``key`` gives its file."""
+    return str(_stored_file(app, key).filename)
+
+
 def download_tables(app: AppTest, stem: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The CSV and the XLSX download of ``stem`` (``tiles``, ``attention``), parsed."""
-    csv = pd.read_csv(io.BytesIO(download(app, f"csv-{stem}")), encoding="utf-8-sig", dtype=str)
-    xlsx = pd.read_excel(io.BytesIO(download(app, f"xlsx-{stem}")), dtype=str)
+    csv = pd.read_csv(
+        io.BytesIO(download(app, f"csv-{stem}")), encoding="utf-8-sig", dtype=str, comment="#"
+    )
+    xlsx = pd.read_excel(io.BytesIO(download(app, f"xlsx-{stem}")), dtype=str, sheet_name=0)
     return csv, xlsx
 
 

@@ -154,8 +154,9 @@ def test_an_attention_item_opens_the_scorecard(monkeypatch, demo_warehouse_url):
 
 def test_an_attention_table_row_opens_the_scorecard(monkeypatch, demo_warehouse_url):
     app = open_page(monkeypatch, demo_warehouse_url, None, year="2026")
-    table = next(d for d in app.dataframe if d.key == "attention-rows").value
-    app.session_state["attention-rows"] = {"selection": {"rows": [1], "columns": []}}
+    key = "attention-rows-public_investment_disbursement"
+    table = next(d for d in app.dataframe if d.key == key).value
+    app.session_state[key] = {"selection": {"rows": [1], "columns": []}}
     app.run()
     assert app.title[0].value == "Đơn vị"
     assert any(h.value == table.iloc[1, 0] for h in app.subheader)

@@ -112,8 +112,8 @@ def test_a_closed_year_shows_its_result_not_a_forecast(monkeypatch, demo_warehou
     assert [f"metric: {m.label} | {m.value} | {m.delta}" for m in app.metric] == [
         _metric_line(golden[code]) for code in HEADLINE_CODES
     ]
-    # The tiles are the review: no separate "2025 in review" strip.
-    assert not any("2025 in review" in h.value for h in app.subheader)
+    # The tiles are the review: no separate "2025 results" strip.
+    assert not any("2025 results" in h.value for h in app.subheader)
 
 
 def test_a_year_without_data_shows_an_empty_state(monkeypatch, time_machine, demo_warehouse_url):

@@ -72,4 +72,4 @@ def test_the_review_strip_is_the_last_closed_year(
     """Regression: the review year was 2025 whatever the date."""
     _at(time_machine, day)
     app = _run(monkeypatch, demo_warehouse_url, year="2024", lang="en")
-    assert app.subheader[0].value == f"{review} in review"
+    assert app.subheader[0].value == f"{review} results"

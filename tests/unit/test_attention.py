@@ -155,12 +155,61 @@ def test_disbursement_is_judged_against_the_milestone_path_to_date() -> None:
 
 
 def test_previous_month_judged_against_its_own_path() -> None:
-    # Now 14 % vs a path of 20 % (red); last month 9 % vs a path of 10 % (at risk).
-    frame = units([("a", 100.0, 14.0, 9.0)])
+    # Last month 9 % against a path of 10 % (at risk); this month 4 % (a revision) against
+    # 20 %: red now, and red even at last month's position on the path (4 vs 10).
+    frame = units([("a", 100.0, 4.0, 9.0)])
     same = rank_attention(frame, DISBURSEMENT, 95.0, 20.0)
     own = rank_attention(frame, DISBURSEMENT, 95.0, 20.0, expected_previous_to_date=10.0)
     assert not same["is_newly_red"].iloc[0]  # 9 % vs 20 % was already red
     assert own["is_newly_red"].iloc[0]
+
+
+def test_a_milestone_step_alone_never_makes_a_unit_newly_off_track() -> None:
+    """Regression (finding 9): 17 small wards were "newly red" in October only because the
+    milestone path stepped up 15.2 pp that month.
+
+    Hand-built: the path stood at 50 % at the end of September and steps up 15 pp to
+    65 % at the end of October. Ward "kept" went 48 % → 52 % (at risk against 50, now
+    13 pp short of 65: off track); "slipped" was revised down 48 % → 40 % (off track
+    even against last month's 50 %); "fine" 58 % → 66 %.
+    """
+    frame = units(
+        [("kept", 100.0, 52.0, 48.0), ("slipped", 100.0, 40.0, 48.0), ("fine", 100.0, 66.0, 58.0)]
+    )
+    ranked = rank_attention(
+        frame, DISBURSEMENT, 95.0, 65.0, expected_previous_to_date=50.0
+    ).set_index("unit_id")
+    assert ranked.loc["kept", "unit_status"] == "off_track"  # it is behind: it stays listed
+    assert ranked.loc["kept", "previous_status"] == "at_risk"
+    assert not ranked.loc["kept", "is_newly_red"]  # ... but the step is not its slip
+    assert ranked.loc["slipped", "is_newly_red"]
+    assert not ranked.loc["fine", "is_newly_red"]
+
+
+def test_shortfall_in_natural_units_by_hand() -> None:
+    # Online: 1,000 dossiers, 400 online, target 50 % → 100 dossiers short.
+    # Disbursement: plan 12,000 billion VND, 6,000 disbursed, path 65.2 % → 7,824 − 6,000.
+    online = rank_attention(units([("a", 1000.0, 40.0, 40.0)]), ONLINE, 50.0)
+    assert online["shortfall"].iloc[0] == pytest.approx(100.0)
+    money = rank_attention(units([("b", 12_000.0, 50.0, 45.0)]), DISBURSEMENT, 95.0, 65.2)
+    assert money["shortfall"].iloc[0] == pytest.approx(1_824.0)
+    met = rank_attention(units([("c", 1000.0, 60.0, 60.0)]), ONLINE, 50.0)
+    assert met["shortfall"].iloc[0] == 0.0
+
+
+def test_a_closed_year_is_met_or_missed_never_at_risk() -> None:
+    frame = units([("a", 100.0, 48.0, 47.0), ("b", 100.0, 30.0, 49.0), ("c", 100.0, 55.0, 50.0)])
+    ranked = rank_attention(frame, ONLINE, 50.0, is_closed=True).set_index("unit_id")
+    assert ranked["unit_status"].to_dict() == {"a": "missed", "b": "missed", "c": "met"}
+    assert not ranked["is_newly_red"].any()
+
+
+def test_non_reporters_are_marked() -> None:
+    frame = units([("a", 100.0, 40.0, 40.0), ("b", 100.0, 45.0, 44.0)]).assign(
+        is_reported=[False, True]
+    )
+    ranked = rank_attention(frame, ONLINE, 50.0).set_index("unit_id")
+    assert ranked["is_reported"].to_dict() == {"a": False, "b": True}
 
 
 def test_lower_is_better() -> None:

@@ -340,7 +340,7 @@ def test_every_draft_is_corrected_later_with_the_same_key(demo) -> None:
 @pytest.mark.parametrize(
     ("options", "says"),
     [
-        ({"size": "M"}, "not implemented"),
+        ({"size": "XL"}, "not implemented"),
         ({"last_month": D(2026, 10, 15)}, "first day of a month"),
         ({"last_month": D(2019, 12, 1)}, "first day of a month from 2020"),
         ({"seed": -1}, "non-negative"),

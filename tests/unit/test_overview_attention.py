@@ -1,18 +1,20 @@
-"""The combined attention list: largest impact chosen first, newly red shown first."""
+"""The combined attention list: non-reporters first, then each indicator's own units."""
 
 import pandas as pd
 
 from metrics.overview import ATTENTION_COLUMNS, combine_attention
 
 
-def _ranking(rows):
+def _ranking(rows, unit_type="ward"):
     frame = pd.DataFrame(rows, columns=["unit_id", "impact_pp", "is_newly_red", "gap_pp"])
     return frame.assign(
         name_vi=frame["unit_id"],
         name_en=frame["unit_id"],
-        unit_type="ward",
-        value=40.0,
+        unit_type=unit_type,
+        value=50.0 - frame["gap_pp"],
         benchmark=50.0,
+        shortfall=frame["gap_pp"],
+        denominator=100.0,
         unit_status="off_track",
         is_small_denominator=False,
     )
@@ -26,10 +28,29 @@ def test_many_small_newly_red_units_do_not_push_out_the_big_ones():
     assert len(ranked) == 5
 
 
-def test_newly_red_come_first_among_the_chosen():
-    rows = [("a", 3.0, False, 9.0), ("b", 1.0, True, 9.0), ("c", 2.0, False, 9.0)]
-    ranked = combine_attention({"x": _ranking(rows)}, top=3)
-    assert list(ranked["unit_id"]) == ["b", "a", "c"]
+def test_each_indicator_keeps_its_own_quota_so_satisfaction_laggards_appear():
+    """Regression (finding 9): ranked on one scale, all ten items were disbursement."""
+    disbursement = _ranking([(f"d{i}", 3.0 - i * 0.1, False, 20.0) for i in range(12)])
+    satisfaction = _ranking([("s1", 0.02, False, 2.0), ("s2", 0.01, False, 1.0)])
+    ranked = combine_attention(
+        {"satisfaction_rate": satisfaction, "public_investment_disbursement": disbursement},
+        top=5,
+    )
+    assert (
+        list(ranked["indicator_code"])
+        == ["satisfaction_rate"] * 2 + ["public_investment_disbursement"] * 5
+    )
+    assert list(ranked["unit_id"][:2]) == ["s1", "s2"]
+    assert list(ranked["unit_id"][2:]) == ["d0", "d1", "d2", "d3", "d4"]
+    assert set(ranked["section"]) == {"behind"}
+
+
+def test_units_that_did_not_report_come_first():
+    rows = _ranking([("a", 3.0, False, 9.0), ("late", 0.0, False, 0.0), ("c", 2.0, False, 9.0)])
+    rows = rows.assign(is_reported=[True, False, True])
+    ranked = combine_attention({"x": rows}, top=3)
+    assert list(ranked["unit_id"]) == ["late", "a", "c"]
+    assert list(ranked["section"]) == ["not_reported", "behind", "behind"]
 
 
 def test_units_at_or_above_the_benchmark_are_left_out():
@@ -38,14 +59,25 @@ def test_units_at_or_above_the_benchmark_are_left_out():
     assert list(ranked["unit_id"]) == ["b"]
 
 
-def test_indicators_are_merged_on_one_scale():
-    ranked = combine_attention(
-        {"x": _ranking([("a", 1.0, False, 5.0)]), "y": _ranking([("b", 2.0, False, 5.0)])}
+def test_where_every_unit_is_past_the_target_the_bottom_of_each_peer_group_shows():
+    wards = _ranking([("w1", 0.0, False, 0.0), ("w2", 0.0, False, 0.0)], "ward").assign(
+        value=[70.0, 60.0], unit_status="on_track"
     )
-    assert list(zip(ranked["indicator_code"], ranked["unit_id"], strict=True)) == [
-        ("y", "b"),
-        ("x", "a"),
-    ]
+    communes = _ranking([("c1", 0.0, False, 0.0), ("c2", 0.0, False, 0.0)], "commune").assign(
+        value=[55.0, 80.0], unit_status="on_track"
+    )
+    zone = _ranking([("z", 0.0, False, 0.0)], "special_zone").assign(
+        value=[90.0], unit_status="on_track"
+    )
+    ranked = combine_attention({"x": pd.concat([communes, zone, wards], ignore_index=True)})
+    assert list(ranked["unit_id"]) == ["w2", "c1", "z"]  # ward, commune, special zone
+    assert set(ranked["section"]) == {"lowest_in_group"}
+
+
+def test_non_reporters_can_be_capped_for_a_slide():
+    rows = _ranking([(f"n{i}", 0.0, False, 1.0) for i in range(4)]).assign(is_reported=False)
+    ranked = combine_attention({"x": rows, "y": rows}, top=3, max_not_reported=2)
+    assert (ranked["section"] == "not_reported").sum() == 2
 
 
 def test_nothing_to_rank_keeps_the_columns():

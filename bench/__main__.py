@@ -1,0 +1,268 @@
+"""``python -m bench`` (``make bench``): the benchmark harness of DESIGN.md §8.
+
+    python -m bench [--tiers S,M] [--engines sqlite,postgresql] [--rounds N]
+                    [--browser-rounds N] [--warmups N] [--pages overview,…]
+                    [--ingest-rows N] [--scenario-repeats N] [--skip PART,…]
+                    [--out DIR] [--reuse] [--postgres URL] [--port P] [--last-month YYYY-MM]
+
+For each engine and tier it builds the warehouse (timed), then measures every page's
+server-side script (cold, warm, SQL floor, empty-page floor; ``bench.script``), the pages
+drawn in headless Chromium against an empty page and the app's peak memory
+(``bench.browser``), and the scenario engine (``scenarios.bench``); once per engine, a large
+observation file checked and loaded against the database's bulk load (``bench.ingest``).
+Writes ``DIR/benchmarks.json`` and the Markdown table ``DIR/benchmarks.md`` (only the part
+between its ``bench:begin``/``bench:end`` markers is replaced; the analysis around it stays).
+
+Tier L (ten times M) is opt-in: ``--tiers S,M,L``. A part whose tool is missing (no
+PostgreSQL server, no Chromium) is reported as not measured, with the reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench import browser, report, warehouses
+from bench.pages import PAGES
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PARTS = ("script", "browser", "scenario", "ingest")
+ENGINES = ("sqlite", "postgresql")
+
+
+def _list(text: str, allowed: Sequence[str], what: str) -> list[str]:
+    items = [i.strip() for i in text.split(",") if i.strip()]
+    wrong = [i for i in items if i not in allowed]
+    if wrong or not items:
+        raise argparse.ArgumentTypeError(
+            f"{what}: {', '.join(wrong) or 'nothing given'} not among {', '.join(allowed)}"
+        )
+    return items
+
+
+def parser() -> argparse.ArgumentParser:
+    result = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__.split("\n\n")[2] if __doc__ else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    result.add_argument(
+        "--tiers", type=lambda s: _list(s, ("S", "M", "L"), "--tiers"), default=["S", "M"]
+    )
+    result.add_argument(
+        "--engines", type=lambda s: _list(s, ENGINES, "--engines"), default=list(ENGINES)
+    )
+    result.add_argument(
+        "--pages", type=lambda s: _list(s, tuple(PAGES), "--pages"), default=list(PAGES)
+    )
+    result.add_argument(
+        "--skip", type=lambda s: _list(s, PARTS, "--skip"), default=[], help="parts to leave out"
+    )
+    result.add_argument("--rounds", type=int, default=5, help="warm script runs per page")
+    result.add_argument("--browser-rounds", type=int, default=5, help="interleaved loads")
+    result.add_argument("--warmups", type=int, default=1, help="browser warm-up loads per page")
+    result.add_argument("--ingest-rows", type=int, default=1_000_000)
+    result.add_argument("--ingest-rounds", type=int, default=3, help="checks and floors")
+    result.add_argument("--scenario-repeats", type=int, default=7)
+    result.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs")
+    result.add_argument(
+        "--work", type=Path, default=PROJECT_ROOT / "var" / "bench", help="warehouses, files"
+    )
+    result.add_argument("--reuse", action="store_true", help="use warehouses already built")
+    result.add_argument("--postgres", default=warehouses.DEFAULT_POSTGRES)
+    result.add_argument("--port", type=int, default=8630, help="the app; the empty page +1")
+    result.add_argument(
+        "--last-month",
+        type=lambda s: dt.date.fromisoformat(f"{s}-01"),
+        default=dt.date(2026, 10, 1),
+        help="last month of the warehouses (default 2026-10, the tests' demo)",
+    )
+    return result
+
+
+def machine() -> dict[str, object]:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory = 0.0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            memory = int(line.split()[1]) / (1024 * 1024)
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    from importlib.metadata import version
+
+    return {
+        "cores": os.cpu_count(),
+        "load_average_at_start": [round(v, 2) for v in os.getloadavg()],
+        "memory_gib": round(memory, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "streamlit": version("streamlit"),
+        "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "commit": commit + (" (with uncommitted changes)" if dirty else ""),
+    }
+
+
+def _log(message: str) -> None:
+    print(f"[bench {dt.datetime.now(dt.UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def _script(url: str, page: str, rounds: int) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.script", url, page, "--rounds", str(rounds)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        return {"page": page, "error": (done.stderr or done.stdout).strip()[-500:]}
+    return dict(json.loads(lines[-1]))
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    args.work.mkdir(parents=True, exist_ok=True)
+    results: dict[str, object] = {
+        "machine": machine(),
+        "settings": {
+            "tiers": args.tiers,
+            "engines": args.engines,
+            "pages": args.pages,
+            "rounds": args.rounds,
+            "browser_rounds": args.browser_rounds,
+            "warmups": args.warmups,
+            "ingest_rows": args.ingest_rows,
+            "ingest_rounds": args.ingest_rounds,
+            "scenario_repeats": args.scenario_repeats,
+            "skipped": args.skip,
+        },
+        "not_measured": {},
+        "runs": [],
+        "ingest": {},
+    }
+    not_measured: dict[str, str] = results["not_measured"]  # type: ignore[assignment]
+    runs: list[dict[str, object]] = results["runs"]  # type: ignore[assignment]
+    engines = list(args.engines)
+    if "postgresql" in engines:
+        why = warehouses.postgres_available(args.postgres)
+        if why:
+            not_measured["postgresql"] = f"no PostgreSQL server at {args.postgres}: {why}"
+            engines.remove("postgresql")
+    browser_problem = browser.available() if "browser" not in args.skip else "skipped"
+    if browser_problem and "browser" not in args.skip:
+        not_measured["browser"] = browser_problem
+    for engine in engines:
+        for tier in args.tiers:
+            url = (
+                warehouses.sqlite_url(args.work, tier)
+                if engine == "sqlite"
+                else warehouses.postgres_url(args.postgres, tier)
+            )
+            entry: dict[str, object] = {"engine": engine, "tier": tier}
+            stamps_file = args.work / "builds.json"
+            stamps = json.loads(stamps_file.read_text()) if stamps_file.exists() else {}
+            if args.reuse and _has_data(url):
+                # The build time measured when this warehouse was built, if it was built
+                # by the harness (var/bench/builds.json).
+                entry["build"] = {
+                    **stamps.get(f"{engine}/{tier}", {}),
+                    "reused": True,
+                    **warehouses.describe(url),
+                }
+            else:
+                _log(f"building tier {tier} on {engine}")
+                built = warehouses.build(url, tier, args.last_month)
+                entry["build"] = built
+                stamps[f"{engine}/{tier}"] = {
+                    **built,
+                    "built_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M"),
+                }
+                stamps_file.write_text(json.dumps(stamps, indent=1) + "\n")
+            _log(f"{engine} {tier}: {entry['build']}")
+            if "script" not in args.skip:
+                entry["script"] = []
+                for page in args.pages:
+                    _log(f"{engine} {tier}: script of {page}")
+                    entry["script"].append(_script(url, page, args.rounds))  # type: ignore[attr-defined]
+            if not browser_problem:
+                _log(f"{engine} {tier}: browser")
+                entry["browser"] = browser.measure(
+                    url, args.pages, args.browser_rounds, args.warmups, args.port
+                )
+            if "scenario" not in args.skip:
+                _log(f"{engine} {tier}: scenario engine")
+                from scenarios.bench import measure as scenario_measure
+
+                entry["scenario"] = scenario_measure(url, repeats=args.scenario_repeats)
+            runs.append(entry)
+        if "ingest" not in args.skip:
+            _log(f"{engine}: ingest of {args.ingest_rows:,} rows")
+            results["ingest"][engine] = _ingest(args, engine)  # type: ignore[index]
+    return results
+
+
+def _has_data(url: str) -> bool:
+    from demo.build import count_observations
+
+    try:
+        return count_observations(url) > 0
+    except Exception:
+        return False
+
+
+def _ingest(args: argparse.Namespace, engine: str) -> dict[str, object]:
+    from bench import ingest
+
+    if engine == "sqlite":
+        source = warehouses.sqlite_url(args.work, "S")
+        target = warehouses.sqlite_url(args.work, "ingest")
+    else:
+        source = warehouses.postgres_url(args.postgres, "S")
+        target = warehouses.postgres_url(args.postgres, "ingest")
+    if not _has_data(source):
+        warehouses.build(source, "S", args.last_month)
+    warehouses.copy_warehouse(source, target)
+    path = args.work / f"observations_{args.ingest_rows}_{engine}.csv"
+    start = time.perf_counter()
+    rows = ingest.write_observation_file(path, target, args.ingest_rows, args.last_month)
+    written = time.perf_counter() - start
+    result = ingest.measure(target, path, rows, args.ingest_rounds)
+    result["file_written_s"] = written
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if not re.fullmatch(r"\d+", str(args.port)) or not 1024 <= args.port < 65535:
+        print("python -m bench: --port must be 1024..65534", file=sys.stderr)
+        return 2
+    results = run(args)
+    results["machine"]["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]  # type: ignore[index]
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "benchmarks.json").write_text(json.dumps(results, indent=1) + "\n")
+    report.write(results, args.out / "benchmarks.md")
+    _log(f"wrote {args.out / 'benchmarks.json'} and {args.out / 'benchmarks.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""Ingest at scale: a large observation file checked and loaded, against the bulk-load floor.
+
+The file is in the submission layout (``python -m ingest template observations``): rates of
+the commune-level units by month (January 2020 to the warehouse's last month), as unit totals
+and split by the warehouse's procedures, every key once. ``python -m ingest check`` and
+``python -m ingest load`` are timed as a user runs them (a process each, wall clock, the
+limits raised to fit the file). The floor is the database's own bulk load of the same rows
+into a bare table with the file's columns: ``COPY … FROM STDIN (FORMAT csv)`` on
+PostgreSQL; on SQLite, which has no COPY, the csv module's rows through ``executemany``
+in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from metrics.clock import add_months
+
+HEADER = (
+    "indicator_code",
+    "unit_code",
+    "period",
+    "plan_year",
+    "breakdown",
+    "numerator",
+    "denominator",
+    "value",
+)
+RATES = ("online_dossier_share", "satisfaction_rate", "on_time_rate", "e_result_rate")
+FLOOR_TABLE = "bench_bulk_floor"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_observation_file(path: Path, url: str, rows: int, last_month: dt.date) -> int:
+    """Write ``rows`` observation rows (at most every key there is) to ``path``; returns
+    how many were written."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            units = sorted(
+                str(u)
+                for u in conn.execute(
+                    text(
+                        "SELECT unit_id FROM units WHERE unit_type IN "
+                        "('ward', 'commune', 'special_zone')"
+                    )
+                ).scalars()
+            )
+            keys = sorted(
+                str(k)
+                for k in conn.execute(
+                    text("SELECT breakdown_key FROM breakdowns WHERE dimension = 'procedure'")
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+    months = []
+    month = dt.date(2020, 1, 1)
+    while month <= last_month:
+        months.append(f"{month:%Y-%m}")
+        month = add_months(month, 1)
+    # Every (indicator, breakdown, unit, month) in that order, cut at ``rows``.
+    shape = (len(RATES), len(keys) + 1, len(units), len(months))
+    total = min(rows, int(np.prod(shape)))
+    index = np.unravel_index(np.arange(total), shape)
+    rng = np.random.default_rng(12)
+    denominator = rng.integers(50, 5000, total)
+    numerator = (denominator * rng.uniform(0.3, 1.0, total)).astype(np.int64)
+    frame = pd.DataFrame(
+        {
+            "indicator_code": np.array(RATES)[index[0]],
+            "unit_code": np.array(units)[index[2]],
+            "period": np.array(months)[index[3]],
+            "plan_year": "",
+            "breakdown": np.array(["", *keys])[index[1]],
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": "",
+        }
+    )
+    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return total
+
+
+def _cli(command: str, url: str, path: Path, rows: int) -> tuple[float, int, str]:
+    mb = int(path.stat().st_size / (1024 * 1024)) + 10
+    start = time.perf_counter()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ingest",
+            command,
+            str(path),
+            "--max-mb",
+            str(mb),
+            "--max-rows",
+            str(rows + 10),
+            "--by",
+            "benchmark",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DASHBOARD_DB_URL": url},
+        capture_output=True,
+        text=True,
+    )
+    took = time.perf_counter() - start
+    return took, done.returncode, (done.stdout + done.stderr).strip()[-400:]
+
+
+def _floor_postgres(url: str, path: Path) -> float:
+    import psycopg
+
+    plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain) as conn:
+        conn.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        conn.execute(
+            f"CREATE TABLE {FLOOR_TABLE} (indicator_code text, unit_code text, period text, "
+            "plan_year integer, breakdown text, numerator double precision, "
+            "denominator double precision, value double precision)"
+        )
+        conn.commit()
+        start = time.perf_counter()
+        with (
+            conn.cursor() as cursor,
+            cursor.copy(f"COPY {FLOOR_TABLE} FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            path.open("rb") as handle,
+        ):
+            while chunk := handle.read(1 << 20):
+                copy.write(chunk)
+        conn.commit()
+        took = time.perf_counter() - start
+        conn.execute(f"DROP TABLE {FLOOR_TABLE}")
+        conn.commit()
+    return took
+
+
+def _floor_sqlite(url: str, path: Path) -> float:
+    import sqlite3
+
+    database = make_url(url).database
+    assert database
+    conn = sqlite3.connect(database)
+    try:
+        conn.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        conn.execute(
+            f"CREATE TABLE {FLOOR_TABLE} (indicator_code TEXT, unit_code TEXT, period TEXT, "
+            "plan_year INTEGER, breakdown TEXT, numerator REAL, denominator REAL, value REAL)"
+        )
+        conn.commit()
+        start = time.perf_counter()
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            conn.executemany(f"INSERT INTO {FLOOR_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", reader)
+        conn.commit()
+        took = time.perf_counter() - start
+        conn.execute(f"DROP TABLE {FLOOR_TABLE}")
+        conn.commit()
+    finally:
+        conn.close()
+    return took
+
+
+def measure(url: str, path: Path, rows: int, rounds: int) -> dict[str, object]:
+    """Check (``rounds`` times, interleaved with the floor), then load once."""
+    postgres = make_url(url).get_backend_name() == "postgresql"
+    floor_of = _floor_postgres if postgres else _floor_sqlite
+    checks: list[float] = []
+    floors: list[float] = []
+    outcome: dict[str, object] = {}
+    for _ in range(rounds):
+        took, code, said = _cli("check", url, path, rows)
+        if code != 0:
+            raise RuntimeError(f"ingest check refused the benchmark file: {said}")
+        checks.append(took)
+        floors.append(floor_of(url, path))
+    took, code, said = _cli("load", url, path, rows)
+    if code != 0:
+        raise RuntimeError(f"ingest load refused the benchmark file: {said}")
+    outcome["load_output_tail"] = said[-200:]
+    floor = statistics.median(floors)
+    return {
+        "rows": rows,
+        "file_mib": path.stat().st_size / (1024 * 1024),
+        "floor_kind": "COPY (FORMAT csv)" if postgres else "csv + executemany",
+        "check_s": checks,
+        "check_median_s": statistics.median(checks),
+        "load_s": took,
+        "floor_s": floors,
+        "floor_median_s": floor,
+        "load_ratio_to_floor": took / floor,
+        **outcome,
+    }

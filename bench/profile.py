@@ -1,0 +1,57 @@
+"""Where a page's server time goes: ``python -m bench.profile URL PAGE [--top N]``.
+
+Runs the page in AppTest as ``bench.script`` does (a cold run, then a warm one) under
+cProfile and prints, for each, the functions of this project (and the heaviest library
+calls) by cumulative time. The figures behind the "what is slow" notes of
+docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import threading
+from collections.abc import Sequence
+
+from bench.pages import PAGES
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
+    parser.add_argument("url")
+    parser.add_argument("page", choices=sorted(PAGES))
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args(argv)
+    from bench.script import _run, _test_app
+
+    os.environ["DASHBOARD_DB_URL"] = args.url
+    app = _test_app(args.page)
+    for label in ("cold", "warm"):
+        # AppTest runs the script in a thread of its own: profile every thread started
+        # during the run (each gets its own profiler on its first event).
+        profiles: list[cProfile.Profile] = []
+
+        def start(
+            frame: object, event: str, arg: object, found: list[cProfile.Profile] = profiles
+        ) -> None:
+            profile = cProfile.Profile()
+            found.append(profile)
+            profile.enable()
+
+        threading.setprofile(start)
+        took = _run(app)
+        threading.setprofile(None)
+        out = io.StringIO()
+        stats = pstats.Stats(*profiles, stream=out).sort_stats("cumulative")
+        stats.print_stats(r"(app_pages|metrics|data_access|charts|scenarios|i18n)/", args.top)
+        print(f"=== {args.page} {label} run: {took:.2f} s ===")
+        print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

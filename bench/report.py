@@ -1,0 +1,367 @@
+"""The benchmark's Markdown table, from its JSON results.
+
+``write(results, path)`` replaces the part of ``path`` between ``<!-- bench:begin -->`` and
+``<!-- bench:end -->`` (the whole file when it has no markers), so the analysis written
+around the table stays.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bench.pages import PAGES
+
+BEGIN = "<!-- bench:begin -->"
+END = "<!-- bench:end -->"
+PROMISES = (
+    "overview_drawn",
+    "pages_drawn",
+    "warm_within_floor",
+    "overview_300ms_L_postgres",
+    "first_visit",
+    "memory_flat",
+    "paths_10000",
+    "ingest_1m",
+)
+
+
+def _s(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _x(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}×"
+
+
+def _verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("**met**" if ok else "**not met**")
+
+
+def _partial(verdict: str, measured: list[tuple[str, float]], left_out: int) -> str:
+    """The verdict, saying so when it covers only some of the app's pages."""
+    pages = {name.split(" ")[0] for name, _ in measured}
+    expected = len(PAGES) - left_out
+    if measured and verdict == "**met**" and len(pages) < expected:
+        return f"**met** for the {len(pages)} of {expected} pages measured"
+    return verdict
+
+
+def promises(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(promise id, promise, what was measured, met / not met / not measured)."""
+    runs: list[dict[str, Any]] = results["runs"]
+    rows: list[tuple[str, str, str, str]] = []
+
+    def browser_ratios(page_filter: Any) -> list[tuple[str, float]]:
+        found = []
+        for run in runs:
+            for page, data in (run.get("browser") or {}).get("pages", {}).items():
+                if page_filter(page):
+                    found.append((f"{page} {run['tier']}/{run['engine']}", data["ratio_to_empty"]))
+        return found
+
+    over = browser_ratios(lambda p: p == "overview")
+    worst = max(over, key=lambda r: r[1]) if over else None
+    rows.append(
+        (
+            "overview_drawn",
+            "Overview drawn in headless Chromium ≤ 1.5× the empty page",
+            ", ".join(f"{n}: {_x(r)}" for n, r in over) or "—",
+            _verdict(None if worst is None else worst[1] <= 1.5),
+        )
+    )
+    others = browser_ratios(lambda p: p != "overview")
+    worst = max(others, key=lambda r: r[1]) if others else None
+    rows.append(
+        (
+            "pages_drawn",
+            "every other page drawn ≤ 2× the empty page",
+            f"worst: {worst[0]} {_x(worst[1])}; over 2×: {sum(r > 2 for _, r in others)} "
+            f"of {len(others)}"
+            if worst
+            else "—",
+            _partial(_verdict(None if worst is None else worst[1] <= 2.0), others, 1),
+        )
+    )
+    ratios = []
+    for run in runs:
+        for page in run.get("script") or []:
+            if "warm_median_s" in page:
+                ratio = page["warm_median_s"] / (
+                    page["sql_floor_median_s"] + page["empty_median_s"]
+                )
+                ratios.append((f"{page['page']} {run['tier']}/{run['engine']}", ratio))
+    worst = max(ratios, key=lambda r: r[1]) if ratios else None
+    rows.append(
+        (
+            "warm_within_floor",
+            "every page's warm script run ≤ 2× (its SQL floor + the empty-page floor)",
+            f"worst: {worst[0]} {_x(worst[1])}; over 2×: {sum(r > 2 for _, r in ratios)} "
+            f"of {len(ratios)}"
+            if worst
+            else "—",
+            _partial(_verdict(None if worst is None else worst[1] <= 2.0), ratios, 0),
+        )
+    )
+    l_pg = [
+        p
+        for run in runs
+        if run["tier"] == "L" and run["engine"] == "postgresql"
+        for p in run.get("script") or []
+        if p.get("page") == "overview" and "warm_median_s" in p
+    ]
+    rows.append(
+        (
+            "overview_300ms_L_postgres",
+            "the Overview's warm script run under 300 ms at tier L on PostgreSQL",
+            _s(l_pg[0]["warm_median_s"]) if l_pg else "tier L not run",
+            _verdict(l_pg[0]["warm_median_s"] < 0.3 if l_pg else None),
+        )
+    )
+    cold = []
+    for run in runs:
+        for page in run.get("script") or []:
+            if "warm_median_s" in page:
+                cold.append(
+                    (
+                        f"{page['page']} {run['tier']}/{run['engine']}",
+                        page["cold_s"] / page["warm_median_s"],
+                    )
+                )
+    worst = max(cold, key=lambda r: r[1]) if cold else None
+    rows.append(
+        (
+            "first_visit",
+            "first visit after a restart ≤ 1.2× a warm visit (after a load: not measured)",
+            f"worst: {worst[0]} {_x(worst[1])}; over 1.2×: {sum(r > 1.2 for _, r in cold)} "
+            f"of {len(cold)}"
+            if worst
+            else "—",
+            _verdict(None if worst is None else worst[1] <= 1.2),
+        )
+    )
+    memory: dict[str, dict[str, float]] = {}
+    for run in runs:
+        if run.get("browser"):
+            memory.setdefault(run["engine"], {})[run["tier"]] = run["browser"]["app_peak_rss_mib"]
+    flat = None
+    said = []
+    for engine, tiers in memory.items():
+        said.append(f"{engine}: " + ", ".join(f"{t} {v:.0f} MiB" for t, v in tiers.items()))
+        if len(tiers) > 1:
+            values = list(tiers.values())
+            ok = max(values) <= 1.1 * min(values)
+            flat = ok if flat is None else flat and ok
+    rows.append(
+        (
+            "memory_flat",
+            "app peak memory flat across tiers (within 10 %); one-hour meeting run: not "
+            "measured here",
+            "; ".join(said) or "—",
+            _verdict(flat),
+        )
+    )
+    paths = [
+        (f"{run['tier']}/{run['engine']}", run["scenario"]["scenario_median_s"])
+        for run in runs
+        if run.get("scenario")
+    ]
+    worst = max(paths, key=lambda r: r[1]) if paths else None
+    rows.append(
+        (
+            "paths_10000",
+            "a scenario of 10,000 paths for the four headline indicators under 1 s",
+            ", ".join(f"{n}: {_s(v)}" for n, v in paths) or "—",
+            _verdict(None if worst is None else worst[1] < 1.0),
+        )
+    )
+    ingest = results.get("ingest", {}).get("postgresql")
+    rows.append(
+        (
+            "ingest_1m",
+            "a 1M-row observation file loaded (with full validation) ≤ 3× COPY on PostgreSQL",
+            f"{ingest['rows']:,} rows: load {_s(ingest['load_s'])}, COPY "
+            f"{_s(ingest['floor_median_s'])}, {_x(ingest['load_ratio_to_floor'])}"
+            if ingest
+            else "—",
+            _verdict(
+                None
+                if not ingest or ingest["rows"] < 1_000_000
+                else ingest["load_ratio_to_floor"] <= 3.0
+            ),
+        )
+    )
+    return rows
+
+
+def table(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    s = results["settings"]
+    out = [
+        f"Measured {m['date_utc']} at commit `{m['commit']}` on {m['cores']} cores "
+        f"({m['cpu']}), {m['memory_gib']} GiB RAM; Python {m['python']}, Streamlit "
+        f"{m['streamlit']}. Load average (1, 5, 15 min) at the start "
+        f"{m.get('load_average_at_start')}, at the end {m.get('load_average_at_end')}: the "
+        "machine is shared, so ratios measured in the same run are the figures to read. "
+        f"Tiers {', '.join(s['tiers'])}; engines "
+        f"{', '.join(s['engines'])}; {s['rounds']} warm script runs and "
+        f"{s['browser_rounds']} interleaved browser loads per page (medians).",
+        "",
+    ]
+    for part, why in results.get("not_measured", {}).items():
+        out.append(f"- Not measured: {part}: {why}")
+    if results.get("not_measured"):
+        out.append("")
+    out += ["### Promises (DESIGN.md §8, issue 12)", ""]
+    out += ["| promise | measured | verdict |", "|---|---|---|"]
+    for _, promise, measured, verdict in promises(results):
+        out.append(f"| {promise} | {measured} | {verdict} |")
+    out += ["", "### Warehouses", ""]
+    out += [
+        "| tier | engine | observations | dossier rows | indicators | build |",
+        "|---|---|---|---|---|---|",
+    ]
+    for run in results["runs"]:
+        b = run["build"]
+        build = _s(b.get("build_s"))
+        if b.get("reused"):
+            build = f"{build} (built {b['built_utc']}, reused)" if "built_utc" in b else "reused"
+        out.append(
+            f"| {run['tier']} | {run['engine']} | {b['observations']:,} | "
+            f"{b['dossier_rows']:,} | {b['indicators']} | {build} |"
+        )
+    out += ["", "### Server-side script (AppTest)", ""]
+    out += [
+        "| tier | engine | page | cold | warm | SQL floor (statements) | empty page | "
+        "warm ÷ (SQL + empty) | cold ÷ warm |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for run in results["runs"]:
+        for p in run.get("script") or []:
+            if "error" in p:
+                out.append(
+                    f"| {run['tier']} | {run['engine']} | {p['page']} | failed: "
+                    f"{p['error'][-120:].replace('|', '/').replace(chr(10), ' ')} |||||||"
+                )
+                continue
+            floor = p["sql_floor_median_s"] + p["empty_median_s"]
+            out.append(
+                f"| {run['tier']} | {run['engine']} | {p['page']} | {_s(p['cold_s'])} | "
+                f"{_s(p['warm_median_s'])} | {_s(p['sql_floor_median_s'])} "
+                f"({p['sql_statements']}) | {_s(p['empty_median_s'])} | "
+                f"{_x(p['warm_median_s'] / floor)} | {_x(p['cold_s'] / p['warm_median_s'])} |"
+            )
+    out += ["", "### Drawn in headless Chromium (1366×1024)", ""]
+    out += [
+        "| tier | engine | page | drawn | empty page | ratio |",
+        "|---|---|---|---|---|---|",
+    ]
+    extra = []
+    for run in results["runs"]:
+        b = run.get("browser")
+        if not b:
+            continue
+        for page, data in b["pages"].items():
+            out.append(
+                f"| {run['tier']} | {run['engine']} | {page} | {_s(data['drawn_median_s'])} | "
+                f"{_s(b['empty_median_s'])} | {_x(data['ratio_to_empty'])} |"
+            )
+        extra.append(
+            f"| {run['tier']} | {run['engine']} | {_s(b['server_start_s'])} | "
+            f"{_s(b['overview_cold_start_s'])} | {b['app_peak_rss_mib']:.0f} MiB |"
+        )
+    out += ["", "### Server start, first Overview, memory", ""]
+    out += [
+        "| tier | engine | server start | first Overview drawn after start | app peak RSS |",
+        "|---|---|---|---|---|",
+        *extra,
+    ]
+    out += ["", "### Scenario engine", ""]
+    out += [
+        "| tier | engine | baseline (once per data load) | 10,000 paths | tornado sweep |",
+        "|---|---|---|---|---|",
+    ]
+    for run in results["runs"]:
+        sc = run.get("scenario")
+        if sc:
+            out.append(
+                f"| {run['tier']} | {run['engine']} | {_s(sc['baseline_s'])} | "
+                f"{_s(sc['scenario_median_s'])} | {_s(sc['tornado_median_s'])} |"
+            )
+    out += ["", "### Ingest", ""]
+    out += [
+        "| engine | rows | file | check | load | bulk-load floor | load ÷ floor |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for engine, i in results.get("ingest", {}).items():
+        out.append(
+            f"| {engine} | {i['rows']:,} | {i['file_mib']:.0f} MiB | "
+            f"{_s(i['check_median_s'])} | {_s(i['load_s'])} | {_s(i['floor_median_s'])} "
+            f"({i['floor_kind']}) | {_x(i['load_ratio_to_floor'])} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def write(results: dict[str, Any], path: Path) -> None:
+    body = f"{BEGIN}\n{table(results)}{END}"
+    if path.exists():
+        text = path.read_text()
+        if BEGIN in text and END in text:
+            head, rest = text.split(BEGIN, 1)
+            tail = rest.split(END, 1)[1]
+            path.write_text(head + body + tail)
+            return
+    path.write_text(f"# Benchmarks\n\nWritten by `make bench` (`python -m bench`).\n\n{body}\n")
+
+
+def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Results of harness runs made side by side (e.g. one per engine) as one result: runs
+    and ingest together; the machine of the first, with every run's load averages."""
+    merged: dict[str, Any] = {
+        "machine": dict(parts[0]["machine"]),
+        "settings": dict(parts[0]["settings"]),
+        "not_measured": {},
+        "runs": [],
+        "ingest": {},
+        "merged_from": [
+            {k: p["machine"].get(k) for k in ("date_utc", "commit")}
+            | {"engines": p["settings"]["engines"]}
+            for p in parts
+        ],
+    }
+    merged["settings"]["engines"] = [e for p in parts for e in p["settings"]["engines"]]
+    merged["machine"]["load_average_at_start"] = [
+        p["machine"].get("load_average_at_start") for p in parts
+    ]
+    merged["machine"]["load_average_at_end"] = [
+        p["machine"].get("load_average_at_end") for p in parts
+    ]
+    for part in parts:
+        merged["not_measured"].update(part.get("not_measured", {}))
+        merged["runs"].extend(part["runs"])
+        merged["ingest"].update(part.get("ingest", {}))
+    return merged
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.report OUT_DIR RESULTS.json …``: merge runs made side by side and
+    write ``OUT_DIR/benchmarks.json`` and the table of ``OUT_DIR/benchmarks.md``."""
+    import json
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) < 2:
+        print(main.__doc__, file=sys.stderr)
+        return 2
+    out = Path(args[0])
+    results = merge([json.loads(Path(a).read_text()) for a in args[1:]])
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "benchmarks.json").write_text(json.dumps(results, indent=1) + "\n")
+    write(results, out / "benchmarks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

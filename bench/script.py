@@ -1,0 +1,138 @@
+"""Server-side script times of one page, in a fresh process: ``python -m bench.script``.
+
+    python -m bench.script URL PAGE [--rounds N]
+
+Prints one JSON object. In this process, with ``DASHBOARD_DB_URL=URL``:
+
+1. **cold**: the page's first run (AppTest: the app's frame runs once first on the Overview,
+   because AppTest can switch pages only after a run; for the Overview itself that first
+   run is the cold one). Every SQL statement the page sends during that run is recorded.
+2. **warm**: ``N`` more runs of the same page (Streamlit's caches now hold its figures).
+3. **SQL floor**: the recorded statements sent again, bare, on a DBAPI connection of their
+   own (no pandas, no SQLAlchemy), each result fetched in full: the database work behind
+   the page's numbers. ``N`` times; each time the sum over statements.
+4. **empty-page floor**: an empty Streamlit script (``import streamlit as st``) run ``N``
+   times in AppTest after one warm-up run.
+
+Rounds are interleaved (page, floor, empty) so that load from other processes falls on all
+three alike; the medians are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from bench.pages import PAGES, page_file
+
+_RECORDED: list[tuple[str, Any, bool]] = []
+_RECORDING = {"on": False}
+
+
+def _record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    if _RECORDING["on"]:
+        _RECORDED.append((statement, parameters, executemany))
+
+
+def _run(app: Any) -> float:
+    start = time.perf_counter()
+    app.run()
+    took = time.perf_counter() - start
+    if app.exception:
+        raise RuntimeError(f"the page raised: {[e.value for e in app.exception]}")
+    return took
+
+
+def _replay(url: str, statements: list[tuple[str, Any, bool]]) -> float:
+    """Send ``statements`` bare on a DBAPI connection of their own; seconds taken."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        start = time.perf_counter()
+        for statement, parameters, executemany in statements:
+            if executemany:
+                cursor.executemany(statement, parameters)
+            else:
+                cursor.execute(statement, parameters)
+            if cursor.description is not None:
+                cursor.fetchall()
+        took = time.perf_counter() - start
+        raw.rollback()
+    finally:
+        raw.close()
+        engine.dispose()
+    return took
+
+
+def _test_app(page: str) -> Any:
+    """The app in AppTest, ready for the page's first run (on the page)."""
+    from streamlit.testing.v1 import AppTest
+
+    from data_access.engine import PROJECT_ROOT
+
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=600)
+    for key, value in PAGES[page].params.items():
+        app.query_params[key] = value
+    if page != "overview":
+        _run(app)
+        app.switch_page(page_file(page))
+    return app
+
+
+def measure(url: str, page: str, rounds: int) -> dict[str, object]:
+    """The page's cold, warm, SQL-floor and empty-page times (seconds)."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["DASHBOARD_DB_URL"] = url
+    event.listen(Engine, "before_cursor_execute", _record)
+    app = _test_app(page)
+    _RECORDING["on"] = True
+    cold = _run(app)
+    _RECORDING["on"] = False
+    statements = [s for s in _RECORDED if s[0].lstrip().upper().startswith(("SELECT", "WITH"))]
+    empty = AppTest.from_string("import streamlit as st\n", default_timeout=60)
+    _run(empty)
+    warm: list[float] = []
+    floor: list[float] = []
+    empties: list[float] = []
+    for _ in range(rounds):
+        warm.append(_run(app))
+        floor.append(_replay(url, statements))
+        empties.append(_run(empty))
+    return {
+        "page": page,
+        "cold_s": cold,
+        "warm_s": warm,
+        "warm_median_s": statistics.median(warm),
+        "sql_statements": len(statements),
+        "sql_floor_s": floor,
+        "sql_floor_median_s": statistics.median(floor),
+        "empty_s": empties,
+        "empty_median_s": statistics.median(empties),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.script", description=__doc__)
+    parser.add_argument("url")
+    parser.add_argument("page", choices=sorted(PAGES))
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(json.dumps(measure(args.url, args.page, args.rounds)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""The benchmark's warehouses: one per tier and engine, built by ``demo.build``.
+
+SQLite files live in ``var/bench/`` (``<tier>.sqlite``); PostgreSQL databases are
+``bench_<tier>`` on the server of ``--postgres`` (default ``127.0.0.1:5432``, user
+``postgres``), created by the benchmark and only ever dropped by it. The ingest benchmark
+gets its own copy of tier S (``ingest.sqlite`` / ``bench_ingest``), since it loads into it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from demo.build import build_demo_warehouse
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
+DATABASE_PREFIX = "bench_"
+
+
+def sqlite_url(folder: Path, name: str) -> str:
+    return f"sqlite:///{folder / f'{name}.sqlite'}"
+
+
+def postgres_url(server: str, name: str) -> str:
+    return f"{server}/{DATABASE_PREFIX}{name.lower()}"
+
+
+def postgres_available(server: str) -> str | None:
+    """Why PostgreSQL cannot be used, or None."""
+    engine = create_engine(f"{server}/postgres", connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return None
+    except Exception as error:
+        return str(error).splitlines()[0]
+    finally:
+        engine.dispose()
+
+
+def _admin(admin_url: str, *statements: str) -> None:
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def fresh(url: str) -> None:
+    """Remove the benchmark's own warehouse at ``url`` (a file in var/bench or a
+    ``bench_`` database), so it can be built afresh."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(str(parsed.database))
+        for extra in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
+        return
+    name = str(parsed.database)
+    if not name.startswith(DATABASE_PREFIX):
+        raise ValueError(f"refusing to drop {name!r}: not a benchmark database")
+    admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+    _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+
+
+def describe(url: str) -> dict[str, object]:
+    """What the warehouse at ``url`` holds: observations, dossier rows, indicators."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT count(*) FROM observations")).scalar_one()
+            dossier_rows = conn.execute(
+                text("SELECT count(*) FROM observations WHERE breakdown_key LIKE 'procedure:%'")
+            ).scalar_one()
+            indicators = conn.execute(text("SELECT count(*) FROM indicators")).scalar_one()
+    finally:
+        engine.dispose()
+    return {
+        "observations": int(rows),
+        "dossier_rows": int(dossier_rows),
+        "indicators": int(indicators),
+    }
+
+
+def build(url: str, tier: str, last_month: dt.date) -> dict[str, object]:
+    """Build tier ``tier`` afresh at ``url``; what was built and how long it took."""
+    fresh(url)
+    start = time.perf_counter()
+    report = build_demo_warehouse(url, last_month=last_month, size=tier)
+    took = time.perf_counter() - start
+    return {"build_s": took, "batches": report.batches_loaded, **describe(url)}
+
+
+def copy_warehouse(source: str, target: str) -> None:
+    """A copy of the benchmark warehouse ``source`` at ``target`` (same engine)."""
+    parsed, wanted = make_url(source), make_url(target)
+    if parsed.get_backend_name() == "sqlite":
+        fresh(target)
+        engine = create_engine(source)
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            engine.dispose()
+        shutil.copyfile(str(parsed.database), str(wanted.database))
+        return
+    name = str(wanted.database)
+    if not name.startswith(DATABASE_PREFIX):
+        raise ValueError(f"refusing to replace {name!r}: not a benchmark database")
+    admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+    _admin(
+        admin,
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+        f'CREATE DATABASE "{name}" TEMPLATE "{parsed.database}"',
+    )

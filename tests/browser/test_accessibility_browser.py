@@ -1,0 +1,181 @@
+"""Accessibility in a real browser (headless Chromium): axe-core's WCAG 2.1 A and AA rules on
+every page of the menu in both languages (contrast included), the menu itself, the
+keyboard, and statuses said in words, not colour alone.
+
+axe-core is the one bundled by the pinned ``axe-playwright-python`` package: it is injected
+into the page from the package, nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from i18n import t
+from metrics.status import Status
+from tests.browser.test_every_page_browser import PAGES, open_page, page_url
+from tests.browser.test_overview_browser import CHROMIUM_ARGS, HEADLINE_TILES
+
+pytestmark = pytest.mark.browser
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path: Path) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def axe() -> Axe:
+    return Axe()
+
+
+def violations(axe: Axe, page: Page, context: Any = None) -> list[str]:
+    """Each WCAG A/AA violation axe finds, as ``rule: help — the first elements``."""
+    results = axe.run(page, context=context, options=WCAG_AA)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(str(node["target"]) for node in v["nodes"][:3])
+        for v in results.response["violations"]
+    ]
+
+
+def _page(browser: Browser, width: int, height: int) -> tuple[Any, Page]:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_passes_axe_on_a_tablet(
+    app_server: str, browser: Browser, axe: Axe, path: str, lang: str
+) -> None:
+    context, page = _page(browser, 1366, 1024)
+    try:
+        open_page(page, page_url(app_server, path, lang))
+        assert violations(axe, page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_passes_axe_on_a_phone(
+    app_server: str, browser: Browser, axe: Axe, path: str
+) -> None:
+    context, page = _page(browser, 390, 844)
+    try:
+        open_page(page, page_url(app_server, path, "vi"))
+        assert violations(axe, page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_menu_passes_axe_and_names_every_page(
+    app_server: str, browser: Browser, axe: Axe, lang: str
+) -> None:
+    """The sidebar opened: the menu is a list of links (Streamlit's own menu put its section
+    headings as <div>s straight inside <ul>, which axe refuses)."""
+    context, page = _page(browser, 1366, 1024)
+    try:
+        open_page(page, page_url(app_server, "overview", lang))
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.locator(".st-key-nav").wait_for(state="visible")
+        links = sidebar.locator('.st-key-nav [data-testid="stPageLink-NavLink"]')
+        assert links.count() == len(PAGES)
+        assert t("page_overview", lang) in links.first.inner_text()
+        assert violations(axe, page, context='[data-testid="stSidebar"]') == []
+    finally:
+        context.close()
+
+
+def _focus_path(page: Page, presses: int) -> list[str]:
+    """What the keyboard's focus lands on, Tab after Tab: each element's text or label."""
+    seen = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        seen.append(
+            page.evaluate(
+                """() => {
+                    const e = document.activeElement;
+                    return (e.getAttribute('aria-label') || e.innerText || e.getAttribute(
+                        'data-testid') || e.tagName).trim().slice(0, 80);
+                }"""
+            )
+        )
+    return seen
+
+
+def test_the_language_switch_and_the_menu_are_reached_and_used_by_keyboard(
+    app_server: str, browser: Browser
+) -> None:
+    context, page = _page(browser, 1366, 1024)
+    try:
+        open_page(page, page_url(app_server, "overview", "vi"))
+        # Tab until the language switch's "English" has the focus: on the way, the skip link
+        # and the menu's links (the sidebar comes before the main area).
+        path: list[str] = []
+        while "English" not in path and len(path) < 200:
+            path += _focus_path(page, 1)
+        assert path[-1] == "English", path
+        assert any(step.endswith("Skip to main content") for step in path), path
+        assert any(t("page_data", "vi") in step for step in path), path  # the menu's links
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.documentElement.lang === 'en'", timeout=60_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('h1')].some((h) => h.innerText === 'Overview')",
+            timeout=60_000,
+        )
+    finally:
+        context.close()
+
+
+def test_meeting_mode_moves_on_by_keyboard(app_server: str, browser: Browser) -> None:
+    context, page = _page(browser, 820, 1180)
+    try:
+        open_page(page, page_url(app_server, "meeting", "en"))
+        counter = page.locator("strong", has_text=re.compile(r"^Slide \d+ of \d+$"))
+        assert counter.first.inner_text().startswith("Slide 1 of")
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.innerText").strip().endswith("Next"):
+                break
+        else:
+            pytest.fail("the Next button is not reached by keyboard")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            """() => [...document.querySelectorAll('strong')]
+                .some((s) => s.innerText.startsWith('Slide 2 of'))""",
+            timeout=60_000,
+        )
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_each_tile_says_its_status_in_words(app_server: str, browser: Browser, lang: str) -> None:
+    """Colour is never the only sign: each tile's badge holds the status's word (and icon)."""
+    words = {t(f"status_{status.value}", lang) for status in Status}
+    context, page = _page(browser, 1366, 1024)
+    try:
+        open_page(page, page_url(app_server, "overview", lang))
+        for code in HEADLINE_TILES:
+            badge = page.locator(f".st-key-tile-{code} .stMarkdownBadge").first
+            text = badge.inner_text()
+            assert any(word in text for word in words), (code, text)
+            assert badge.locator('[role="img"]').count() == 1, code  # the icon, named
+    finally:
+        context.close()
