@@ -1,4 +1,4 @@
-"""``python -m bench`` (``make bench``): the benchmark harness of DESIGN.md §8.
+"""``python -m bench`` (``make bench``): the benchmark harness of the performance promises.
 
     python -m bench [--tiers S,M] [--engines sqlite,postgresql] [--rounds N]
                     [--browser-rounds N] [--warmups N] [--pages overview,…]

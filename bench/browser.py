@@ -1,6 +1,6 @@
 """Pages drawn in headless Chromium against an empty Streamlit page, and the app's memory.
 
-The method of ``/work/shared/tools/time_pages.py``, by which DESIGN.md §8 is judged: a new
+The method the design uses to judge its performance promises: a new
 browser page per load at 1366×1024; a page is drawn when the script has finished, no
 skeleton is left, every plotly chart has drawn its SVG and every metric's chart is drawn.
 Warm-up loads first, then rounds alternating each page and the empty page; medians.

@@ -214,7 +214,7 @@ def table(results: dict[str, Any]) -> str:
         out.append(f"- Not measured: {part}: {why}")
     if results.get("not_measured"):
         out.append("")
-    out += ["### Promises (DESIGN.md §8, issue 12)", ""]
+    out += ["### Promises (issue 12)", ""]
     out += ["| promise | measured | verdict |", "|---|---|---|"]
     for _, promise, measured, verdict in promises(results):
         out.append(f"| {promise} | {measured} | {verdict} |")

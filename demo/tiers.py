@@ -1,6 +1,6 @@
 """The benchmark tiers M and L: the demo plus synthetic bulk, so pages can be timed at scale.
 
-DESIGN.md §8 names the tiers: S is the demo; M is 168 units × 40 indicators × 10 years
+The design names the tiers: S is the demo; M is 168 units × 40 indicators × 10 years
 monthly plus 2 million dossier rows; L is ten times M. A tier above S is the demo (every
 figure of S, unchanged) plus:
 

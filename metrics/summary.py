@@ -36,6 +36,7 @@ import pandas as pd
 from i18n import fmt_date, fmt_month, fmt_percent, fmt_pp, fmt_value, t
 from metrics.clock import month_end
 from metrics.meeting import Standing, not_on_track_order
+from metrics.overview import SECTION_BEHIND
 from metrics.registry import get_indicator
 from metrics.status import Status, Trend
 from metrics.tiles import Tile, summarize
@@ -271,7 +272,12 @@ def trend_sentence(tiles: Sequence[Tile], trend: Trend, lang: str) -> Sentence:
 
 
 def holding_back_sentence(attention: pd.DataFrame, lang: str, top: int = TOP_UNITS) -> Sentence:
-    """The first ``top`` units of the attention list: value, what they need, impact."""
+    """The first ``top`` units of the attention list that are short of their benchmark:
+    value, what they need, impact. Units that have not reported the month (the list's first
+    section) and the lowest of each group where every unit is past the target are not
+    "holding the city back" and are left to the list itself."""
+    if "section" in attention.columns:
+        attention = attention[attention["section"] == SECTION_BEHIND]
     if attention.empty:
         return Sentence("summary_holding_back_none", t("summary_holding_back_none", lang), ())
     name_column = "name_vi" if lang == "vi" else "name_en"

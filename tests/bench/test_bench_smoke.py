@@ -1,6 +1,6 @@
 """The benchmark harness runs at tier S and writes its JSON and its table, every row there.
 
-A smoke test, not a timed test: no figure is compared with any limit (DESIGN.md §8: the
+A smoke test, not a timed test: no figure is compared with any limit (the performance
 promises are judged by ``make bench``, never by ``make test``).
 """
 

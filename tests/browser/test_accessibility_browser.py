@@ -125,14 +125,19 @@ def test_the_language_switch_and_the_menu_are_reached_and_used_by_keyboard(
     context, page = _page(browser, 1366, 1024)
     try:
         open_page(page, page_url(app_server, "overview", "vi"))
-        # Tab until the language switch's "English" has the focus: on the way, the skip link
-        # and the menu's links (the sidebar comes before the main area).
+        # Tab until the language switch has the focus: on the way, the skip link and the
+        # menu's links (the sidebar comes before the main area). The switch is one group
+        # (a segmented control): Tab lands on its chosen option, "Tiếng Việt", and the arrow
+        # keys move between its options, as in any radio group.
         path: list[str] = []
-        while "English" not in path and len(path) < 200:
+        while "Tiếng Việt" not in path and len(path) < 200:
             path += _focus_path(page, 1)
-        assert path[-1] == "English", path
+        assert path[-1] == "Tiếng Việt", path
         assert any(step.endswith("Skip to main content") for step in path), path
         assert any(t("page_data", "vi") in step for step in path), path  # the menu's links
+        page.keyboard.press("ArrowRight")
+        focused = page.evaluate("() => document.activeElement.innerText.trim()")
+        assert focused == "English", focused
         page.keyboard.press("Enter")
         page.wait_for_function("document.documentElement.lang === 'en'", timeout=60_000)
         page.wait_for_function(

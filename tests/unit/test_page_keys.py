@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from app_pages._navigation import NAVIGATION
 from data_access.engine import PROJECT_ROOT
 from i18n import catalogue
 from metrics.links import LinkProblem
@@ -48,6 +49,9 @@ def _built_keys() -> set[str]:
     }
     keys |= {"unit_value_trillion_vnd"}
     keys |= {"peer_group_all"}
+    # The menu's section names and page titles, from the navigation table.
+    for section, pages in NAVIGATION:
+        keys |= {section} | {title for _, title, _, _ in pages}
     assert "state" in SUBMISSION_COLUMNS
     return keys
 
@@ -59,4 +63,10 @@ def test_every_key_the_pages_use_exists(lang):
 
 
 def test_the_scan_finds_keys():
-    assert "page_overview" in _literal_keys()
+    assert "browser_title" in _literal_keys()
+
+
+def test_the_menu_titles_are_checked():
+    """Regression: the page titles moved from ``t("page_…")`` calls in app.py into the
+    navigation table, where the literal scan does not see them."""
+    assert {"page_overview", "page_briefing", "nav_section_data"} <= _built_keys()

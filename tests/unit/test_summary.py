@@ -374,6 +374,19 @@ def test_holding_back_sentence_stops_at_three_units():
     assert "Sai Gon Ward" not in text
 
 
+def test_units_not_reported_or_past_the_target_do_not_hold_the_city_back():
+    """Regression: the first unit named was a unit that had not reported the month (the
+    attention list's first section), with last month's figure."""
+    rows = attention_rows(3).assign(section=["not_reported", "behind", "lowest_in_group"])
+    sentence = holding_back_sentence(rows, "en")
+    assert "Management Authority for Urban Railways" in sentence.text
+    assert "Ben Thanh Ward" not in sentence.text
+    assert "Can Gio Commune" not in sentence.text
+    assert sentence.figures == (30.1, 65.2, 2.31)
+    only_lowest = attention_rows(1).assign(section=["lowest_in_group"])
+    assert holding_back_sentence(only_lowest, "en").template == "summary_holding_back_none"
+
+
 def test_nobody_holding_back():
     empty = attention_rows(0)
     assert holding_back_sentence(empty, "vi").text == "Không đơn vị nào thấp hơn mức cần đạt."
