@@ -68,7 +68,7 @@ from metrics.projection import (
     Projection,
     judgement_of,
     plan_year_flows,
-    project_year,
+    project_year_with_report,
 )
 from metrics.reference import MERGER_DATE
 from metrics.registry import Indicator, Target, TargetInForce
@@ -581,7 +581,7 @@ def build_tile(
         Seed of the projection (store it with a meeting's figures).
     backtest_report : BacktestReport, optional
         :func:`metrics.backtest.backtest` of this series (computed once per data version
-        and cached by the caller); computed by the projection when not given.
+        and cached by the caller); made once here when not given, for both projections.
     compare_previous : bool, default True
         Also project as of the year's previous period, for last period's status and the
         hysteresis (a second projection).
@@ -605,7 +605,9 @@ def build_tile(
     as_of = pd.Timestamp(as_of_month).to_period("M").to_timestamp()
     checked = check_series(series)
     visible = checked.loc[checked["period_month"] <= as_of].reset_index(drop=True)
-    projection = project_year(
+    # Both projections (this period's and, below, the last one's) read the same backtest:
+    # made here at most once.
+    projection, report = project_year_with_report(
         visible, indicator, year, n_paths=n_paths, seed=seed, backtest_report=backtest_report
     )
     pace = required_pace(visible, indicator, year)
@@ -636,13 +638,13 @@ def build_tile(
     if compare_previous and projection.method != "complete":
         previous_month = _previous_month(visible, year)
         if previous_month is not None:
-            before = project_year(
+            before, _ = project_year_with_report(
                 visible.loc[visible["period_month"] <= previous_month],
                 indicator,
                 year,
                 n_paths=n_paths,
                 seed=seed,
-                backtest_report=backtest_report,
+                backtest_report=report,
             )
             previous_status, _ = _status(before, None, indicator)
             previous_probability = before.probability
