@@ -288,7 +288,6 @@ def _projected(tile: Tile, indicators: dict[str, Indicator], lang: str) -> dict[
 def why_line(tile: Tile, indicator: Indicator, lang: str) -> str:
     """The "Vì sao?" line: probability, projection, judgement date and method; last
     period's status (and why it was kept, if the move was within the noise)."""
-    projection = tile.projection
     if is_closed(tile):
         headline = tile.headline
         target = t("tile_no_target", lang)
@@ -304,17 +303,7 @@ def why_line(tile: Tile, indicator: Indicator, lang: str) -> str:
             date=fmt_date(headline.reference_date, lang),
             target=target,
         )
-    if projection.central is None or projection.probability is None:
-        text = t("tile_why_none", lang, reason=_ui.projection_reason(projection, lang))
-    else:
-        text = t(
-            "tile_why",
-            lang,
-            probability=probability_text(tile, lang),
-            value=_value(projection.central, indicator, lang),
-            date=fmt_date(projection.judgement_date, lang),
-            method=_ui.lower_first(_ui.method_name(projection.method, lang)),
-        )
+    text = status_why(tile, indicator, lang)
     if tile.previous_status is not None:
         period = t(
             "tile_last_quarter" if indicator.frequency is Frequency.ANNUAL else "tile_last_month",
@@ -328,6 +317,38 @@ def why_line(tile: Tile, indicator: Indicator, lang: str) -> str:
         )
         if tile.status_is_held:
             text += " " + t("tile_status_held", lang)
+    return text
+
+
+def status_why(tile: Tile, indicator: Indicator, lang: str) -> str:
+    """Why a running year's tile has its status, from ``tile.status_reason`` (a code and
+    its figures): the probability and the projection behind it, or why there is none."""
+    projection = tile.projection
+    reason = tile.status_reason
+    projected = None
+    if projection.central is not None:
+        projected = {
+            "value": _value(projection.central, indicator, lang),
+            "date": fmt_date(projection.judgement_date, lang),
+            "method": _ui.lower_first(_ui.method_name(projection.method, lang)),
+        }
+    if reason.code == "probability" and projected is not None:
+        return t("tile_why", lang, probability=probability_text(tile, lang), **projected)
+    if reason.code == "no_target":
+        text = t("tile_why_no_target", lang, year=reason.year)
+    elif reason.code == "too_few_points":
+        unit = "quarter" if indicator.frequency is Frequency.ANNUAL else "month"
+        text = t(
+            "tile_why_too_few_points",
+            lang,
+            n_points=reason.n_points,
+            min_points=reason.min_points,
+            unit=t(f"period_{unit}_word", lang),
+        )
+    else:
+        return t("tile_why_none", lang, reason=_ui.projection_reason(projection, lang))
+    if projected is not None:
+        text += " " + t("tile_why_projection", lang, **projected)
     return text
 
 

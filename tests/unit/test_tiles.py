@@ -202,7 +202,8 @@ def test_short_history_is_not_assessable() -> None:
     assert tile.projection.method == "none"
     assert tile.projection.reason_code == "short_history"
     assert tile.status is Status.NOT_ASSESSABLE
-    assert "not enough history for a backtest" in tile.status_reason
+    assert tile.status_reason.code == "no_projection"
+    assert "not enough history for a backtest" in tile.projection.reason
     assert tile.trend is Trend.NOT_ASSESSABLE
 
 
