@@ -40,6 +40,7 @@ from metrics import overview
 from metrics.backtest import MethodScore
 from metrics.clock import city_today, last_complete_month, to_city_time
 from metrics.export import About, to_csv_bytes, to_xlsx_bytes
+from metrics.forecasting import DRIFT_SUFFIX
 from metrics.freshness import Freshness, FreshnessCheck
 from metrics.links import (
     LinkProblem,
@@ -461,6 +462,14 @@ def method_name(method: str, lang: str) -> str:
     return t(f"method_{method}", lang)
 
 
+def model_text(model: str, lang: str) -> str:
+    """A fitted model's name, its notation kept and its words in the reader's language:
+    ``ARIMA(0,1,1) with drift`` → ``ARIMA(0,1,1) có xu hướng``; ``ETS(A,Ad,N)`` as it is."""
+    if model.endswith(DRIFT_SUFFIX):
+        return t("model_with_drift", lang, model=model.removesuffix(DRIFT_SUFFIX))
+    return model
+
+
 def projection_reason(projection: Projection, lang: str) -> str:
     """Why this method (or why no projection), in the reader's language."""
     parts = dict(projection.reason_parts)
@@ -519,7 +528,8 @@ def forecast_accuracy(projection: Projection, indicator: Indicator, lang: str) -
     st.markdown(f"**{t('forecast_accuracy_title', lang)}**")
     if projection.method != "complete":
         # ETS and SARIMAX name their fitted form; the other methods' names say it all.
-        model = f" ({projection.model})" if projection.method in ("ets", "sarimax") else ""
+        shown = projection.method in ("ets", "sarimax") and projection.model
+        model = f" ({model_text(projection.model, lang)})" if shown else ""
         st.markdown(
             t(
                 "forecast_method_used",
