@@ -106,16 +106,19 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 [class*="st-key-facts-"] [data-testid="stMarkdownContainer"],
 .st-key-glance [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
 .st-key-attention-table [data-testid="stElementToolbar"] { display: none; }
-/* The glance row: every status on the first screen. One row of four on a wide screen,
-   2 x 2 on a phone. */
-.st-key-glance { flex-flow: row wrap !important; gap: 0.5rem !important; }
-.st-key-glance > div { flex: 1 1 calc(25% - 0.5rem); min-width: 0; }
-.st-key-glance [class*="st-key-glance-"] {
+/* The glance row: every status on the first screen, in one Markdown element whose
+   paragraphs are the items: one row of four on a wide screen, 2 x 2 on a phone. */
+.st-key-glance [data-testid="stMarkdownContainer"] {
+  display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.5rem;
+}
+.st-key-glance [data-testid="stMarkdownContainer"] > p {
+  margin: 0; min-width: 0; font-size: 0.9rem; line-height: 1.45;
   border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.4rem 0.6rem 0.5rem;
 }
-.st-key-glance [class*="st-key-glance-"] p { margin: 0; font-size: 0.9rem; line-height: 1.45; }
 @media (max-width: 640px) {
-  .st-key-glance > div { flex: 0 0 calc(50% - 0.25rem); }
+  .st-key-glance [data-testid="stMarkdownContainer"] {
+    grid-template-columns: repeat(2, minmax(0, 1fr));
+  }
 }
 /* Captions dark enough for WCAG AA on white (4.5:1): Streamlit's own grey is 4.37:1. */
 [data-testid="stCaptionContainer"] { color: #5c6066; opacity: 1; }
