@@ -658,7 +658,7 @@ def render_glance(
     Drawn at every width and hidden at none: the server cannot know the width, and the
     tiles wrap at a tablet's width and at 1366 px with the menu open, so this row is what
     keeps every status on the first screen. It costs one Markdown element in one keyed
-    container (it was four boxes of four texts in a row: nine elements).
+    container (it was a row holding four boxes, each with its own text: nine elements).
     """
     shown = [tile for tile in tiles.values() if tile is not None]
     if not shown:
