@@ -288,7 +288,6 @@ def _projected(tile: Tile, indicators: dict[str, Indicator], lang: str) -> dict[
 def why_line(tile: Tile, indicator: Indicator, lang: str) -> str:
     """The "Vì sao?" line: probability, projection, judgement date and method; last
     period's status (and why it was kept, if the move was within the noise)."""
-    projection = tile.projection
     if is_closed(tile):
         headline = tile.headline
         target = t("tile_no_target", lang)
@@ -304,17 +303,7 @@ def why_line(tile: Tile, indicator: Indicator, lang: str) -> str:
             date=fmt_date(headline.reference_date, lang),
             target=target,
         )
-    if projection.central is None or projection.probability is None:
-        text = t("tile_why_none", lang, reason=_ui.projection_reason(projection, lang))
-    else:
-        text = t(
-            "tile_why",
-            lang,
-            probability=probability_text(tile, lang),
-            value=_value(projection.central, indicator, lang),
-            date=fmt_date(projection.judgement_date, lang),
-            method=_ui.lower_first(_ui.method_name(projection.method, lang)),
-        )
+    text = status_why(tile, indicator, lang)
     if tile.previous_status is not None:
         period = t(
             "tile_last_quarter" if indicator.frequency is Frequency.ANNUAL else "tile_last_month",
@@ -328,6 +317,38 @@ def why_line(tile: Tile, indicator: Indicator, lang: str) -> str:
         )
         if tile.status_is_held:
             text += " " + t("tile_status_held", lang)
+    return text
+
+
+def status_why(tile: Tile, indicator: Indicator, lang: str) -> str:
+    """Why a running year's tile has its status, from ``tile.status_reason`` (a code and
+    its figures): the probability and the projection behind it, or why there is none."""
+    projection = tile.projection
+    reason = tile.status_reason
+    projected = None
+    if projection.central is not None:
+        projected = {
+            "value": _value(projection.central, indicator, lang),
+            "date": fmt_date(projection.judgement_date, lang),
+            "method": _ui.lower_first(_ui.method_name(projection.method, lang)),
+        }
+    if reason.code == "probability" and projected is not None:
+        return t("tile_why", lang, probability=probability_text(tile, lang), **projected)
+    if reason.code == "no_target":
+        text = t("tile_why_no_target", lang, year=reason.year)
+    elif reason.code == "too_few_points":
+        unit = "quarter" if indicator.frequency is Frequency.ANNUAL else "month"
+        text = t(
+            "tile_why_too_few_points",
+            lang,
+            n_points=reason.n_points,
+            min_points=reason.min_points,
+            unit=t(f"period_{unit}_word", lang),
+        )
+    else:
+        return t("tile_why_none", lang, reason=_ui.projection_reason(projection, lang))
+    if projected is not None:
+        text += " " + t("tile_why_projection", lang, **projected)
     return text
 
 
@@ -607,34 +628,43 @@ def badge_markdown(tile: Tile, lang: str, *, short: bool = False) -> str:
     return f":{style.badge_color}-badge[{style.icon} {word}]"
 
 
+def glance_markdown(tiles: list[Tile], indicators: tuple[Indicator, ...], lang: str) -> str:
+    """The glance row's text: one paragraph per indicator, not-on-track first — its short
+    name, its big number against its target, its status (a closed year: met or missed)."""
+    by_code = {indicator.code: indicator for indicator in indicators}
+    items = []
+    for tile in glance_order(tiles):
+        indicator = by_code[tile.indicator_code]
+        target = (
+            f"{_comparator(tile.target_in_force.target.comparator)} "
+            f"{_target_value(tile.target_in_force.target.value, indicator, lang)}"
+            if tile.target_in_force is not None
+            else "—"
+        )
+        value = t(
+            "glance_value", lang, value=_value(tile.headline.value, indicator, lang), target=target
+        )
+        name = t(f"glance_name_{indicator.code}", lang)
+        items.append(f"**{name}**  \n{value}  \n" + badge_markdown(tile, lang, short=True))
+    return "\n\n".join(items)
+
+
 def render_glance(
     tiles: dict[str, Tile | None], indicators: tuple[Indicator, ...], lang: str
 ) -> None:
-    """The four statuses in one glance row, not-on-track first: a row of four on a wide
-    screen, 2 × 2 on a phone. Always drawn, never hidden: it keeps every status on the
-    first screen whatever the width. One Markdown element per indicator."""
-    by_code = {indicator.code: indicator for indicator in indicators}
-    shown = glance_order([tile for tile in tiles.values() if tile is not None])
-    with st.container(horizontal=True, key="glance", gap="small"):
-        for tile in shown:
-            indicator = by_code[tile.indicator_code]
-            target = (
-                f"{_comparator(tile.target_in_force.target.comparator)} "
-                f"{_target_value(tile.target_in_force.target.value, indicator, lang)}"
-                if tile.target_in_force is not None
-                else "—"
-            )
-            value = t(
-                "glance_value",
-                lang,
-                value=_value(tile.headline.value, indicator, lang),
-                target=target,
-            )
-            with st.container(key=f"glance-{indicator.code}"):
-                st.markdown(
-                    f"**{t(f'glance_name_{indicator.code}', lang)}**  \n{value}  \n"
-                    + badge_markdown(tile, lang, short=True)
-                )
+    """The four statuses in one glance row, not-on-track first: four side by side on a
+    wide screen, 2 × 2 on a phone (CSS lays out the paragraphs).
+
+    Drawn at every width and hidden at none: the server cannot know the width, and the
+    tiles wrap at a tablet's width and at 1366 px with the menu open, so this row is what
+    keeps every status on the first screen. It costs one Markdown element in one keyed
+    container (it was a row holding four boxes, each with its own text: nine elements).
+    """
+    shown = [tile for tile in tiles.values() if tile is not None]
+    if not shown:
+        return
+    with st.container(key="glance"):
+        st.markdown(glance_markdown(shown, indicators, lang))
 
 
 def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:

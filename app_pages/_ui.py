@@ -40,6 +40,7 @@ from metrics import overview
 from metrics.backtest import MethodScore
 from metrics.clock import city_today, last_complete_month, to_city_time
 from metrics.export import About, to_csv_bytes, to_xlsx_bytes
+from metrics.forecasting import DRIFT_SUFFIX
 from metrics.freshness import Freshness, FreshnessCheck
 from metrics.links import (
     LinkProblem,
@@ -105,16 +106,19 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 [class*="st-key-facts-"] [data-testid="stMarkdownContainer"],
 .st-key-glance [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
 .st-key-attention-table [data-testid="stElementToolbar"] { display: none; }
-/* The glance row: every status on the first screen. One row of four on a wide screen,
-   2 x 2 on a phone. */
-.st-key-glance { flex-flow: row wrap !important; gap: 0.5rem !important; }
-.st-key-glance > div { flex: 1 1 calc(25% - 0.5rem); min-width: 0; }
-.st-key-glance [class*="st-key-glance-"] {
+/* The glance row: every status on the first screen, in one Markdown element whose
+   paragraphs are the items: one row of four on a wide screen, 2 x 2 on a phone. */
+.st-key-glance [data-testid="stMarkdownContainer"] {
+  display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.5rem;
+}
+.st-key-glance [data-testid="stMarkdownContainer"] > p {
+  margin: 0; min-width: 0; font-size: 0.9rem; line-height: 1.45;
   border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.4rem 0.6rem 0.5rem;
 }
-.st-key-glance [class*="st-key-glance-"] p { margin: 0; font-size: 0.9rem; line-height: 1.45; }
 @media (max-width: 640px) {
-  .st-key-glance > div { flex: 0 0 calc(50% - 0.25rem); }
+  .st-key-glance [data-testid="stMarkdownContainer"] {
+    grid-template-columns: repeat(2, minmax(0, 1fr));
+  }
 }
 /* Captions dark enough for WCAG AA on white (4.5:1): Streamlit's own grey is 4.37:1. */
 [data-testid="stCaptionContainer"] { color: #5c6066; opacity: 1; }
@@ -461,6 +465,14 @@ def method_name(method: str, lang: str) -> str:
     return t(f"method_{method}", lang)
 
 
+def model_text(model: str, lang: str) -> str:
+    """A fitted model's name, its notation kept and its words in the reader's language:
+    ``ARIMA(0,1,1) with drift`` → ``ARIMA(0,1,1) có xu hướng``; ``ETS(A,Ad,N)`` as it is."""
+    if model.endswith(DRIFT_SUFFIX):
+        return t("model_with_drift", lang, model=model.removesuffix(DRIFT_SUFFIX))
+    return model
+
+
 def projection_reason(projection: Projection, lang: str) -> str:
     """Why this method (or why no projection), in the reader's language."""
     parts = dict(projection.reason_parts)
@@ -519,7 +531,8 @@ def forecast_accuracy(projection: Projection, indicator: Indicator, lang: str) -
     st.markdown(f"**{t('forecast_accuracy_title', lang)}**")
     if projection.method != "complete":
         # ETS and SARIMAX name their fitted form; the other methods' names say it all.
-        model = f" ({projection.model})" if projection.method in ("ets", "sarimax") else ""
+        shown = projection.method in ("ets", "sarimax") and projection.model
+        model = f" ({model_text(projection.model, lang)})" if shown else ""
         st.markdown(
             t(
                 "forecast_method_used",

@@ -401,12 +401,17 @@ def _sarimax_spec(history: History) -> tuple[tuple[int, int, int], tuple[int, in
     return (0, 1, 1), (0, 0, 0, 0), "t"
 
 
+DRIFT_SUFFIX = " with drift"
+"""Ends a model's name that has a drift term (``ARIMA(0,1,1) with drift``, the usual
+notation); pages put the words in the reader's language (``app_pages._ui.model_text``)."""
+
+
 def _sarimax_name(history: History) -> str:
     order, seasonal, trend = _sarimax_spec(history)
     name = "ARIMA({},{},{})".format(*order)
     if seasonal[3]:
         name = "SARIMA({},{},{})".format(*order) + "({},{},{}){}".format(*seasonal)
-    return name + (" with drift" if trend == "t" else "")
+    return name + (DRIFT_SUFFIX if trend == "t" else "")
 
 
 def _sarimax_model(x: np.ndarray, history: History) -> SARIMAX:

@@ -633,6 +633,36 @@ def project_year(
     >>> p.method, p.reason_code, p.central is None
     ('none', 'short_history', True)
     """
+    projection, _ = project_year_with_report(
+        series,
+        indicator,
+        year,
+        n_paths=n_paths,
+        seed=seed,
+        backtest_report=backtest_report,
+        method=method,
+    )
+    return projection
+
+
+def project_year_with_report(
+    series: pd.DataFrame,
+    indicator: Indicator,
+    year: int,
+    *,
+    n_paths: int = DEFAULT_N_PATHS,
+    seed: int = DEFAULT_SEED,
+    backtest_report: BacktestReport | None = None,
+    method: MethodCode | None = None,
+) -> tuple[Projection, BacktestReport | None]:
+    """:func:`project_year`, and the backtest report it read: the one given, the one it
+    made (a series' backtest is the costliest step of a projection), or None when the
+    year needed none (it is over, or has no data).
+
+    A caller projecting the same series again from an earlier month of ``year`` passes the
+    report back: only test years before ``year`` are read, so it serves every month of the
+    year (:func:`metrics.tiles.build_tile` projects this period and the last).
+    """
     if not indicator.is_rate:
         raise ValueError(
             f"project_year models rates (numerator ÷ denominator); {indicator.code} is a "
@@ -680,16 +710,16 @@ def project_year(
     )
     unit = _unit_word(history)
     if origin is None:
-        return _none(common, "no_data", {"year": year}, None)
+        return _none(common, "no_data", {"year": year}, None), backtest_report
     complete = _complete_if_over(common, origin, unit, backtest_report, visible)
     if complete is not None:
-        return complete
+        return complete, backtest_report
     report = backtest_report if backtest_report is not None else backtest(visible, indicator)
     summary = report.summary(before_year=year)
     if summary.chosen is None or (method is not None and summary.score(method) is None):
         parts = {"needed": MIN_YEARS, "got": len(summary.years)}
-        return _none(common, "short_history", parts, summary)
-    return _projected(common, report, summary, origin, unit)
+        return _none(common, "short_history", parts, summary), report
+    return _projected(common, report, summary, origin, unit), report
 
 
 def _complete_if_over(

@@ -68,7 +68,7 @@ from metrics.projection import (
     Projection,
     judgement_of,
     plan_year_flows,
-    project_year,
+    project_year_with_report,
 )
 from metrics.reference import MERGER_DATE
 from metrics.registry import Indicator, Target, TargetInForce
@@ -90,11 +90,60 @@ ReferenceKind = Literal["target", "milestone"]
 TrendBasis = Literal[
     "previous_months", "same_months_earlier_years", "same_quarters_last_year", "previous_year"
 ]
+StatusReasonCode = Literal[
+    "year_met",
+    "year_missed",
+    "year_not_judged",
+    "no_target",
+    "no_projection",
+    "too_few_points",
+    "probability",
+]
 SPARKLINE_POINTS = 24
 MERGER_MONTH = pd.Timestamp(MERGER_DATE)
 """The first month of the merged city."""
 MERGED_FROM_YEAR = MERGER_DATE.year
 """The first year whose annual figures are the merged city's."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReason:
+    """Why the tile has its status (by the registry's rule, before any hysteresis): a code
+    and the figures a sentence about it needs. Pages word it in the reader's language
+    (``app_pages._tiles.why_line``); nothing here is text for the screen.
+
+    ``year_met`` / ``year_missed`` / ``year_not_judged``: the year is over (no target, or
+    no value to judge); ``no_target``: no target in force for the year; ``no_projection``:
+    nothing could be projected (the projection's ``reason_code`` says why);
+    ``too_few_points``: ``n_points`` < ``min_points``; ``probability``: the probability
+    against the rule's thresholds.
+    """
+
+    code: StatusReasonCode
+    year: int
+    probability: float | None = None
+    on_track_min_probability: float | None = None
+    off_track_below_probability: float | None = None
+    n_points: int | None = None
+    min_points: int | None = None
+
+    def __str__(self) -> str:
+        """In English, for logs and tests."""
+        if self.code == "probability":
+            return (
+                f"probability {self.probability:.2f} of reaching the target (on track ≥ "
+                f"{self.on_track_min_probability:.2f}, off track < "
+                f"{self.off_track_below_probability:.2f})"
+            )
+        if self.code == "too_few_points":
+            return f"not assessable: {self.n_points} points; the rule needs {self.min_points}"
+        return {
+            "year_met": f"{self.year} is over; the target was met",
+            "year_missed": f"{self.year} is over; the target was missed",
+            "year_not_judged": f"{self.year} is over; no target to judge it against",
+            "no_target": f"not assessable: no target for {self.year}",
+            "no_projection": "not assessable: no projection",
+        }[self.code]
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +220,8 @@ class Tile:
     """Disbursement: the milestone path at the end of ``ytd_through``."""
     gap_to_expected: float | None
     status: Status
-    status_reason: str
+    status_reason: StatusReason
+    """Why ``rule_status``: a code and its figures, worded by the page."""
     trend: Trend
     projection: Projection
     pace: Pace
@@ -478,28 +528,29 @@ def _headline(
 
 def _status(
     projection: Projection, result: YearResult | None, indicator: Indicator
-) -> tuple[Status, str]:
+) -> tuple[Status, StatusReason]:
     rule = indicator.status_rule
+    year = projection.year
     if projection.method == "complete":
         is_met = result.is_met if result is not None else None
-        status = status_from_result(is_met)
-        if is_met is None:
-            return status, f"{projection.year} is over; no target to judge it against"
-        word = "met" if is_met else "missed"
-        return status, f"{projection.year} is over; the target was {word}"
+        code: StatusReasonCode = (
+            "year_not_judged" if is_met is None else "year_met" if is_met else "year_missed"
+        )
+        return status_from_result(is_met), StatusReason(code, year)
     status = status_from_probability(projection.probability, rule, projection.n_points)
     if projection.probability is None:
-        why = "no target" if projection.target is None else f"no projection ({projection.reason})"
-        return status, f"not assessable: {why}"
+        code = "no_target" if projection.target is None else "no_projection"
+        return status, StatusReason(code, year)
     if projection.n_points < rule.min_points:
-        return (
-            status,
-            f"not assessable: {projection.n_points} points; the rule needs {rule.min_points}",
+        return status, StatusReason(
+            "too_few_points", year, n_points=projection.n_points, min_points=rule.min_points
         )
-    return status, (
-        f"probability {projection.probability:.2f} of reaching the target "
-        f"(on track ≥ {rule.on_track_min_probability:.2f}, off track < "
-        f"{rule.off_track_below_probability:.2f})"
+    return status, StatusReason(
+        "probability",
+        year,
+        probability=projection.probability,
+        on_track_min_probability=rule.on_track_min_probability,
+        off_track_below_probability=rule.off_track_below_probability,
     )
 
 
@@ -581,7 +632,7 @@ def build_tile(
         Seed of the projection (store it with a meeting's figures).
     backtest_report : BacktestReport, optional
         :func:`metrics.backtest.backtest` of this series (computed once per data version
-        and cached by the caller); computed by the projection when not given.
+        and cached by the caller); made once here when not given, for both projections.
     compare_previous : bool, default True
         Also project as of the year's previous period, for last period's status and the
         hysteresis (a second projection).
@@ -605,7 +656,9 @@ def build_tile(
     as_of = pd.Timestamp(as_of_month).to_period("M").to_timestamp()
     checked = check_series(series)
     visible = checked.loc[checked["period_month"] <= as_of].reset_index(drop=True)
-    projection = project_year(
+    # Both projections (this period's and, below, the last one's) read the same backtest:
+    # made here at most once.
+    projection, report = project_year_with_report(
         visible, indicator, year, n_paths=n_paths, seed=seed, backtest_report=backtest_report
     )
     pace = required_pace(visible, indicator, year)
@@ -636,25 +689,19 @@ def build_tile(
     if compare_previous and projection.method != "complete":
         previous_month = _previous_month(visible, year)
         if previous_month is not None:
-            before = project_year(
+            before, _ = project_year_with_report(
                 visible.loc[visible["period_month"] <= previous_month],
                 indicator,
                 year,
                 n_paths=n_paths,
                 seed=seed,
-                backtest_report=backtest_report,
+                backtest_report=report,
             )
             previous_status, _ = _status(before, None, indicator)
             previous_probability = before.probability
             status, is_held = status_with_hysteresis(
                 rule_status, projection.probability, previous_status, previous_probability, n_paths
             )
-            if is_held:
-                status_reason += (
-                    f"; kept at last period's {status.value}: P moved "
-                    f"{previous_probability:.2f} → {projection.probability:.2f}, within the "
-                    "simulation's noise"
-                )
     milestone: Target | None = None
     milestone_projected: float | None = None
     if shape is SeriesShape.CUMULATIVE:

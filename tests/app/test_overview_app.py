@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_access.engine import PROJECT_ROOT, make_engine
+from i18n import t
 from metrics.registry import HEADLINE_CODES
 from tests.app.reading import GOLDEN_MOMENT, find_block, read_block
 from tests.app.test_overview_golden import VIEWS
@@ -64,6 +65,42 @@ def test_each_tile_carries_one_status_word_of_its_own(
         shown = read_block(find_block(app, f"tile-{code}"))
         statuses = [line for line in shown if any(f" {word}]" in line for word in STATUS_WORDS)]
         assert statuses == [golden[code][1]], code
+
+
+def _elements(block) -> list:
+    """Every element and container under ``block``, in order."""
+    found = []
+    for child in getattr(block, "children", {}).values():
+        found.append(child)
+        found.extend(_elements(child))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_glance_row_is_one_element_with_every_status_worst_first(
+    monkeypatch, time_machine, demo_warehouse_url, lang
+):
+    """Regression (issue 12: "draw each tile as few elements as it takes"): the glance row,
+    drawn at every width, was nine elements — a row, four boxes, four texts. It is one
+    Markdown element (its paragraphs laid out by CSS), still naming each indicator, its
+    number against its target and its status, not-on-track first."""
+    time_machine.move_to(GOLDEN_MOMENT)
+    app = _run(monkeypatch, demo_warehouse_url, year=str(YEAR), lang=lang)
+    glance = find_block(app, "glance")
+    assert glance is not None
+    inside = _elements(glance)
+    assert [type(node).__name__ for node in inside] == ["Markdown"]
+    items = inside[0].value.split("\n\n")
+    assert len(items) == len(HEADLINE_CODES)
+    order = ("off_track", "at_risk", "not_assessable", "on_track")
+    words = tuple(t(f"status_{status}", lang) for status in order)
+    ranks = []
+    for item in items:
+        (word,) = [w for w in words if f" {w}]" in item]
+        ranks.append(words.index(word))
+        assert ("chỉ tiêu ≥" if lang == "vi" else "target ≥") in item
+    assert ranks == sorted(ranks)
+    assert sorted(ranks) == [0, 0, 3, 3]  # the demo: two off track, two on track
 
 
 def _metric_line(block: list[str]) -> str:

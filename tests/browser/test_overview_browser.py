@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from data_access.engine import PROJECT_ROOT
+from i18n import t
 
 pytestmark = pytest.mark.browser
 
@@ -166,7 +167,7 @@ def test_overview_fits_phone_tablet_and_desktop(
         # Every size gets the glance row: four in a row, or 2 x 2 on a phone.
         glance = page.locator(".st-key-glance")
         assert glance.is_visible()
-        items = page.locator('.st-key-glance [class*="st-key-glance-"]')
+        items = page.locator(GLANCE_ITEM)
         boxes = [items.nth(i).bounding_box() for i in range(items.count())]
         assert len(boxes) == 4
         if width < 640:
@@ -204,22 +205,30 @@ STATUS_WORDS = {
 }
 """Worst first: the glance row's order on every screen."""
 RESULT_WORDS = {"vi": ("Không đạt", "Đạt"), "en": ("Missed", "Met")}
+GLANCE_ITEM = '.st-key-glance [data-testid="stMarkdownContainer"] > p'
+"""One glance item: a paragraph of the row's one Markdown element."""
 # The glance items in document order: name, and the text of each.
-GLANCE_ITEMS = """() => [...document.querySelectorAll('.st-key-glance [class*="st-key-glance-"]')]
-    .map((item) => {
+GLANCE_ITEMS = f"""() => [...document.querySelectorAll('{GLANCE_ITEM}')]
+    .map((item) => {{
         const box = item.getBoundingClientRect();
         const name = item.querySelector('strong');
         const nameBox = name.getBoundingClientRect();
         const badge = item.querySelector('span[style*="background-color"]');
         const badgeBox = badge ? badge.getBoundingClientRect() : null;
-        return {
-            code: [...item.classList].find((c) => c.startsWith('st-key-glance-')).slice(14),
+        return {{
+            name: name.innerText,
             text: item.innerText,
             top: box.top, bottom: box.bottom, right: box.right,
             name_lines: Math.round(nameBox.height / parseFloat(getComputedStyle(name).lineHeight)),
             badge_right: badgeBox ? badgeBox.right : null,
-        };
-    })"""
+        }};
+    }})"""
+
+
+def glance_items(page: Page, lang: str) -> list[dict]:
+    """The glance items, each with the code of the indicator its name says."""
+    codes = {t(f"glance_name_{code}", lang): code for code in HEADLINE_TILES}
+    return [{**item, "code": codes[item["name"]]} for item in page.evaluate(GLANCE_ITEMS)]
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -237,7 +246,7 @@ def test_every_status_is_on_the_first_screen(
         open_settled(page, f"{app_server}/?lang={lang}")
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT_DIR / f"overview-first-{lang}-{width}x{height}.png"))
-        items = page.evaluate(GLANCE_ITEMS)
+        items = glance_items(page, lang)
         assert sorted(item["code"] for item in items) == sorted(HEADLINE_TILES)
         ranks = []
         for item in items:
@@ -264,7 +273,7 @@ def test_a_closed_years_badges_fit_on_a_phone(app_server: str, browser: Browser,
     try:
         open_settled(page, f"{app_server}/?lang={lang}&year=2025")
         page.screenshot(path=str(SCREENSHOT_DIR / f"overview-first-{lang}-390x844-2025.png"))
-        items = page.evaluate(GLANCE_ITEMS)
+        items = glance_items(page, lang)
         assert len(items) == 4
         for item in items:
             assert item["bottom"] <= 844

@@ -67,6 +67,7 @@ def test_every_reason_reads_in_both_languages(projection: Projection, code: str,
     made = dataclasses.replace(projection, reason_code=code, reason_parts=PARTS[code])
     text = projection_reason(made, lang)
     assert "{" not in text and "}" not in text
+    assert "(s)s" not in text  # "12 of 12 month(s)s observed"
     assert unicodedata.is_normalized("NFC", text)
     if code == "chosen_by_backtest":
         assert ("1,23" if lang == "vi" else "1.23") in text
@@ -104,3 +105,31 @@ def test_a_backtest_row_with_no_band_yet_shows_a_dash(projection: Projection) ->
     )
     for lang in ("vi", "en"):
         assert backtest_row(score, score.method, lang)[3] == "— / — / —"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("vi", "Phương pháp dự báo: **ARIMA mùa vụ (SARIMAX)** (ARIMA(0,1,1) có xu hướng)."),
+        ("en", "Forecast method: **Seasonal ARIMA (SARIMAX)** (ARIMA(0,1,1) with drift)."),
+    ],
+)
+def test_the_drawer_names_the_fitted_model_in_the_readers_language(
+    projection: Projection, lang: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Regression (finding 13): the drawer wrote the fitted model's name as the code keeps
+    it, "ARIMA(0,1,1) with drift", in English on a Vietnamese page."""
+    import app_pages._ui as ui
+
+    shown: list[str] = []
+    monkeypatch.setattr(ui.st, "markdown", lambda body, *a, **k: shown.append(str(body)))
+    monkeypatch.setattr(ui.st, "caption", lambda body, *a, **k: shown.append(str(body)))
+    sarimax = dataclasses.replace(projection, method="sarimax", model="ARIMA(0,1,1) with drift")
+    ui.forecast_accuracy(sarimax, ONLINE, lang)
+    assert expected in shown
+    if lang == "vi":
+        assert not any("with drift" in line for line in shown)
+    ets = dataclasses.replace(projection, method="ets", model="ETS(A,Ad,N)")
+    shown.clear()
+    ui.forecast_accuracy(ets, ONLINE, lang)
+    assert any(line.endswith("** (ETS(A,Ad,N)).") for line in shown)

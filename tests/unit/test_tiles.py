@@ -202,7 +202,8 @@ def test_short_history_is_not_assessable() -> None:
     assert tile.projection.method == "none"
     assert tile.projection.reason_code == "short_history"
     assert tile.status is Status.NOT_ASSESSABLE
-    assert "not enough history for a backtest" in tile.status_reason
+    assert tile.status_reason.code == "no_projection"
+    assert "not enough history for a backtest" in tile.projection.reason
     assert tile.trend is Trend.NOT_ASSESSABLE
 
 
@@ -297,3 +298,48 @@ def test_tile_does_not_touch_its_input() -> None:
     build_tile(series, DISBURSEMENT, 2025, as_of_month="2025-09-01", n_paths=N_PATHS, seed=1)
     pd.testing.assert_frame_equal(series, before)
     assert np.isfinite(series["value"]).all()
+
+
+def test_one_tile_makes_its_backtest_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: a tile projects twice (this period, and last period for its status and
+    the hysteresis), and without a report each projection made the same backtest again —
+    the costliest step, twice. Both read the test years before the tile's year, so one
+    backtest serves both."""
+    import metrics.projection
+
+    backtests: list[str] = []
+    origins: list[int] = []
+    real_backtest = metrics.projection.backtest
+    real_forecast = metrics.projection.forecast
+
+    def counted_backtest(series: pd.DataFrame, indicator: Indicator) -> object:
+        backtests.append(indicator.code)
+        return real_backtest(series, indicator)
+
+    def counted_forecast(*args: object, **kwargs: object) -> object:
+        origins.append(int(args[3]))  # type: ignore[call-overload]
+        return real_forecast(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(metrics.projection, "backtest", counted_backtest)
+    monkeypatch.setattr(metrics.projection, "forecast", counted_forecast)
+    series = monthly_flow_series(end="2025-09-01", seasonality=0.0, noise=0.01)
+    tile = build_tile(series, ONLINE, 2025, as_of_month="2025-09-01", n_paths=N_PATHS, seed=1)
+
+    # Two forecasts: from September (this month) and from August (last month's status).
+    assert origins == [2025 * 12 + 8, 2025 * 12 + 7]
+    assert tile.previous_status is not None and tile.projection.method != "none"
+    assert backtests == ["online_dossier_share"]
+    # The same tile from a report made by the caller: no backtest at all, same figures.
+    backtests.clear()
+    given = build_tile(
+        series,
+        ONLINE,
+        2025,
+        as_of_month="2025-09-01",
+        n_paths=N_PATHS,
+        seed=1,
+        backtest_report=real_backtest(series, ONLINE),
+    )
+    assert backtests == []
+    assert (given.status, given.previous_status) == (tile.status, tile.previous_status)
+    assert given.previous_probability == tile.previous_probability

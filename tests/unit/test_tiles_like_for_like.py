@@ -251,6 +251,53 @@ def test_every_open_tile_says_why_and_last_months_status() -> None:
     assert "Last month:" in english and "method:" in english
 
 
+def test_a_tile_with_no_target_says_so_in_both_languages() -> None:
+    """Regression (finding 13: "the model and status reasons are English only"): the
+    status's reason was an English string on the tile (``"not assessable: no target"``)
+    that never reached the screen; the "Vì sao?" line showed the forecast method's reason
+    instead, which does not say why the status is "Chưa đủ dữ liệu để đánh giá". The online
+    share has no target before 2025 (its first, ≥ 50 %, is for 2025)."""
+    from tests.unit.test_projection import monthly_flow_series
+
+    online = get_indicator("online_dossier_share")
+    tile = build_tile(
+        monthly_flow_series(end="2024-09-01"),
+        online,
+        2024,
+        as_of_month="2024-09-01",
+        n_paths=N_PATHS,
+    )
+    assert tile.status is Status.NOT_ASSESSABLE
+    assert (tile.status_reason.code, tile.status_reason.year) == ("no_target", 2024)
+    assert tile.projection.central is not None and tile.projection.probability is None
+    vi = _tiles.why_line(tile, online, "vi")
+    assert vi.startswith("Chưa đủ dữ liệu để đánh giá: năm 2024 chưa có chỉ tiêu. Dự báo ")
+    assert "vào 31/12/2024 (phương pháp: " in vi
+    en = _tiles.why_line(tile, online, "en")
+    assert en.startswith("Not yet assessable: there is no target for 2024. Projected ")
+    assert "on 31 Dec 2024 (method: " in en
+
+
+def test_too_few_points_is_said_with_its_numbers() -> None:
+    """A status the rule leaves unassessed for too few points says how many, not a
+    probability the badge contradicts."""
+    from metrics.tiles import StatusReason
+
+    tile = dataclasses.replace(
+        disbursement_tile(),
+        status=Status.NOT_ASSESSABLE,
+        rule_status=Status.NOT_ASSESSABLE,
+        status_reason=StatusReason("too_few_points", 2026, n_points=4, min_points=6),
+        previous_status=None,
+    )
+    assert _tiles.why_line(tile, DISBURSEMENT, "vi").startswith(
+        "Chưa đủ dữ liệu để đánh giá: mới có số liệu 4 tháng, cần ít nhất 6 tháng. Dự báo "
+    )
+    assert _tiles.why_line(tile, DISBURSEMENT, "en").startswith(
+        "Not yet assessable: 4 month(s) of data; at least 6 are needed. Projected "
+    )
+
+
 def test_the_headline_counts_on_track_tiles_and_names_the_one_most_behind() -> None:
     disbursement = disbursement_tile()
     assert disbursement.status is Status.OFF_TRACK  # 51 % in October, 95 % needed
