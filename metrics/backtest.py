@@ -24,8 +24,9 @@ The procedure:
    sign test on the yearly MAEs, :func:`choose`); without the rule, the lowest MAE wins.
 4. **Calibration, as it would have been at the time.** A year's projection is calibrated
    by the method's errors in the test years before it only (:func:`calibration_for`). The
-   spread at horizon h is the root mean square error of the origins within one period of
-   h, made non-decreasing in h; a new error divided by it is Student's t with as many
+   spread at horizon h is the root mean square error of the origins within one month of
+   h (monthly data: h ± 1; quarterly: h itself, :func:`pooling_window`), made
+   non-decreasing in h; a new error divided by it is Student's t with as many
    degrees of freedom as test years (a year's origins share one outcome: the year, not the
    origin, is the independent draw). When the series moves faster than before the year
    (:func:`volatility_factor`), the spread is widened by that ratio, and each past error
@@ -267,8 +268,9 @@ class Calibration:
 
     horizons: np.ndarray
     spreads: np.ndarray
-    """Root mean square error (bounded scale) of the origins within one period of each
-    horizon, never falling as the horizon grows, at least ``SPREAD_FLOOR``."""
+    """Root mean square error (bounded scale) of the origins within ``window`` periods of
+    each horizon (:func:`pooling_window`), never falling as the horizon grows, at least
+    ``SPREAD_FLOOR``."""
     dof: int
     """Degrees of freedom: the distinct test years of the errors."""
     n_records: int
@@ -303,9 +305,31 @@ class Calibration:
         return out
 
 
-def calibrate(horizons: np.ndarray, errors: np.ndarray, years: Iterable[int]) -> Calibration:
+def pooling_window(period: int) -> int:
+    """How many periods either side of a horizon the errors pooled for its spread lie:
+    those of origins within one month of it.
+
+    Monthly data pool the neighbouring horizons (h − 1, h, h + 1: a month more or less of
+    data is nearly the same information). For quarterly (and annual) data the next
+    horizon is a whole quarter away, and pooling it mixes unlike origins: the one before
+    any quarter of the year is known must guess the year's new level, the one after the
+    first quarter need not. In the demo's digital-economy share the first missed by up to
+    15 (logit × 100) where the second never missed by more than 0.7, and pooled, the
+    spread after the first quarter was 11–21 times the root mean square of its own
+    errors. Such data use the horizon itself.
+
+    >>> pooling_window(12), pooling_window(4), pooling_window(1)
+    (1, 0, 0)
+    """
+    return period // 12
+
+
+def calibrate(
+    horizons: np.ndarray, errors: np.ndarray, years: Iterable[int], *, window: int = 1
+) -> Calibration:
     """A :class:`Calibration` from backtest errors (bounded scale), their horizons and the
-    test year of each.
+    test year of each; the spread at h pools the errors of horizons h ± ``window``
+    (:func:`pooling_window`).
 
     Examples
     --------
@@ -313,7 +337,12 @@ def calibrate(horizons: np.ndarray, errors: np.ndarray, years: Iterable[int]) ->
     ...                 [2023, 2024, 2023, 2024])
     >>> cal.spreads.round(4).tolist(), cal.dof
     ([0.1581, 0.1581], 2)
+    >>> calibrate(np.array([1, 1, 2, 2]), np.array([0.1, -0.1, 0.2, -0.2]),
+    ...           [2023, 2024, 2023, 2024], window=0).spreads.round(4).tolist()
+    [0.1, 0.2]
     """
+    if window < 0:
+        raise ValueError(f"window must be 0 or more periods; got {window}")
     horizons = np.asarray(horizons, dtype=np.int64)
     errors = np.asarray(errors, dtype="float64")
     record_years = [int(year) for year in years]
@@ -321,8 +350,8 @@ def calibrate(horizons: np.ndarray, errors: np.ndarray, years: Iterable[int]) ->
     squared = errors**2
     spreads = np.array(
         [
-            math.sqrt(float(squared[np.abs(horizons - h) <= 1].mean()))
-            if np.any(np.abs(horizons - h) <= 1)
+            math.sqrt(float(squared[np.abs(horizons - h) <= window].mean()))
+            if np.any(np.abs(horizons - h) <= window)
             else math.nan
             for h in grid
         ]
@@ -915,4 +944,5 @@ def calibration_for(
         frame["horizon"].to_numpy(dtype=np.int64),
         (truth - point) / frame["factor"].to_numpy(dtype="float64"),
         frame["year"].astype(int).tolist(),
+        window=pooling_window(report.period),
     )

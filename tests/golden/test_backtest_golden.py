@@ -104,9 +104,6 @@ SHORTFALLS = {
     ("seed_7", "online_dossier_share"): "50 % interval 34 % (80 %: 70 %): the 2025 jump",
     ("demo", "satisfaction_rate"): "80 % interval 68 %: the 2025 jump",
     ("seed_7", "satisfaction_rate"): "80 % interval 59 %, 50 % 30 %: the 2025 jump",
-    ("demo", "digital_economy_share_grdp"): "80 % interval 92 %: the quarterly series is "
-    "nearly deterministic within a year",
-    ("seed_7", "digital_economy_share_grdp"): "80 % interval 92 %: as on the demo",
 }
 REPLAY_CASES = [
     pytest.param(

@@ -19,6 +19,7 @@ from metrics.backtest import (
     calibration_for,
     choose,
     point_forecasts,
+    pooling_window,
     summarize,
     volatility_factor,
 )
@@ -62,6 +63,56 @@ def test_spread_is_the_root_mean_square_error_within_one_horizon_never_falling()
     # Beyond the longest horizon the spread grows as √h.
     assert calibration.spread(12) == pytest.approx(math.sqrt(0.22 / 3) * math.sqrt(12 / 3))
     assert calibration.is_extrapolated(4) and not calibration.is_extrapolated(3)
+
+
+def test_quarterly_spreads_pool_the_horizon_itself_monthly_ones_its_neighbours() -> None:
+    # Quarterly digital-economy-like errors: the origin before any quarter (h=4) misses by
+    # the year's new level, the later ones by little.
+    horizons = np.array([4, 3, 2, 1, 4, 3, 2, 1])
+    errors = np.array([0.15, -0.004, -0.003, -0.001, -0.13, -0.006, -0.002, -0.001])
+    years = [2023] * 4 + [2024] * 4
+    own = calibrate(horizons, errors, years, window=0)
+    # By hand, each horizon alone: h=1 √((1e-6+1e-6)/2) = 0.001 → the floor 0.002;
+    # h=2 √((9e-6+4e-6)/2) = 0.002550; h=3 √((16e-6+36e-6)/2) = 0.005099;
+    # h=4 √((0.0225+0.0169)/2) = 0.140357.
+    np.testing.assert_allclose(own.spreads, [0.002, 0.0025495, 0.0050990, 0.1403567], rtol=1e-4)
+    # Pooling h ± 1 instead, h=3 takes in both h=4 misses: √((0.0225+0.0169+16e-6+36e-6
+    # +9e-6+4e-6)/6) = √(0.039465/6) = 0.081102, sixteen times its own.
+    pooled = calibrate(horizons, errors, years, window=1)
+    assert pooled.spread(3) == pytest.approx(0.081102, rel=1e-4)
+    assert own.dof == pooled.dof == 2
+    with pytest.raises(ValueError, match="window"):
+        calibrate(horizons, errors, years, window=-1)
+
+
+def test_the_pooling_window_is_one_month_either_side() -> None:
+    assert pooling_window(12) == 1  # monthly: h − 1, h, h + 1
+    assert pooling_window(4) == 0  # quarterly: the next horizon is three months away
+    assert pooling_window(1) == 0
+
+
+def test_a_quarterly_calibration_uses_each_horizons_own_errors() -> None:
+    series = quarterly_share_series()
+    report = report_for("digital", series, DIGITAL)
+    method = report.summary().chosen
+    assert method is not None
+    calibration = calibration_for(report, method, before_year=2024)
+    assert calibration is not None
+    records = report.records
+    mine = records.loc[
+        (records["method"] == method)
+        & (records["judgement"] == "year_end")
+        & (records["year"] < 2024)
+    ]
+    # Independently: the logit errors of the year's rate, root mean square per horizon
+    # (the factor is 1 unless the series sped up; it is divided out as the engine does).
+    truth = np.log(mine["actual"] / (100 - mine["actual"]))
+    point = np.log(mine["central"] / (100 - mine["central"]))
+    errors = (truth - point) / mine["factor"]
+    by_hand = np.sqrt((errors**2).groupby(mine["horizon"]).mean())
+    expected = np.maximum(np.maximum.accumulate(by_hand.to_numpy()), SPREAD_FLOOR)
+    assert calibration.horizons.tolist() == by_hand.index.tolist()
+    np.testing.assert_allclose(calibration.spreads, expected)
 
 
 def test_spread_never_falls_as_the_horizon_grows() -> None:
