@@ -1,0 +1,859 @@
+"""Declared sources: indicators read from a warehouse in its own shape (issue 14, first slice).
+
+A mapping file (YAML; ``data_access/sources.yaml`` by default, or the file named by
+``DASHBOARD_SOURCES_FILE``) declares per indicator where its unit-month figures come from:
+a named connection, either an SQL query or a table (or view) with a column mapping, an
+optional unit-code crosswalk, and a freshness promise in days. Connection URLs never live in
+the file: ``warehouse`` is the project's own database (``DASHBOARD_DB_URL``), and any other
+name ``n`` is read from ``DASHBOARD_SOURCE_URL_N``.
+
+Reading is read-only (SELECT only; PostgreSQL sessions are opened read-only as well) and the
+aggregation stays in the database: the declared query is wrapped as a subquery and the
+city's monthly ratio of sums is computed over it in SQL. Contracts check each source.
+
+    python -m data_access.sources check [--mapping FILE] [--lang vi|en]
+
+Exit codes: 0 every contract passes; 1 any contract fails; 2 usage error (a malformed
+mapping file). The pages do not read through declared sources yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import re
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Float,
+    and_,
+    bindparam,
+    case,
+    cast,
+    column,
+    create_engine,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import FromClause, Select, Subquery
+
+from data_access.engine import STATEMENT_TIMEOUT_MS, database_url, url_problem
+from data_access.queries import _ratio, month_start
+from data_access.submissions import reference
+from i18n import LANGUAGES, catalogue, t
+from metrics.clock import city_today, month_end
+from metrics.reference import LEAF_UNIT_TYPES
+from metrics.registry import INDICATORS, Grain, TimeRollup
+
+DEFAULT_MAPPING_PATH = Path(__file__).resolve().with_name("sources.yaml")
+SOURCES_FILE_VARIABLE = "DASHBOARD_SOURCES_FILE"
+SOURCE_URL_PREFIX = "DASHBOARD_SOURCE_URL_"
+HOME_CONNECTION = "warehouse"
+EXAMPLE_LIMIT = 5
+TYPE_SAMPLE_ROWS = 500
+
+ROLES = ("unit_code", "month", "numerator", "denominator", "value")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CONNECTION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_INDICATOR_KEYS = {
+    "connection",
+    "sql",
+    "table",
+    "columns",
+    "filters",
+    "crosswalk",
+    "crosswalk_file",
+    "freshness_days",
+}
+_INDICATORS = {indicator.code: indicator for indicator in INDICATORS}
+
+
+# --- the mapping -----------------------------------------------------------------------------
+
+
+class MappingError(Exception):
+    """A malformed mapping: which file, indicator and field, what is wrong and how to fix it.
+
+    ``problem`` names a pair of messages, ``sources_problem_<problem>`` and
+    ``sources_fix_<problem>``, filled with ``values``.
+    """
+
+    def __init__(
+        self, file: Path, indicator: str, field_name: str, problem: str, **values: object
+    ) -> None:
+        self.file = file
+        self.indicator = indicator
+        self.field_name = field_name
+        self.problem = problem
+        self.values = values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        return t(
+            "sources_mapping_error",
+            lang,
+            file=str(self.file),
+            indicator=self.indicator or "—",
+            field=self.field_name or "—",
+            # Always formatted (even without values), so that {{ }} in the text become { }.
+            problem=catalogue(lang)[f"sources_problem_{self.problem}"].format(**self.values),
+            fix=catalogue(lang)[f"sources_fix_{self.problem}"].format(**self.values),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TableRef:
+    name: str
+    schema: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One indicator's declared source."""
+
+    indicator: str
+    connection: str
+    columns: dict[str, str]
+    """Role (``unit_code``, ``month``, ``numerator``, ``denominator``, ``value``) → the
+    source's column name."""
+    freshness_days: int
+    sql: str | None = None
+    table: TableRef | None = None
+    filters: dict[str, object] = field(default_factory=dict)
+    crosswalk: dict[str, str] = field(default_factory=dict)
+    """The source's unit code → the official code (``units.unit_id``)."""
+
+    @property
+    def is_rate(self) -> bool:
+        return _INDICATORS[self.indicator].is_rate
+
+    @property
+    def city_grain(self) -> bool:
+        return _INDICATORS[self.indicator].grain is Grain.CITY
+
+
+@dataclass(frozen=True, slots=True)
+class SourceMapping:
+    """A parsed mapping file."""
+
+    path: Path
+    sources: tuple[Source, ...]
+
+
+def mapping_path() -> Path:
+    """The deployment's mapping (``DASHBOARD_SOURCES_FILE``), else the project's default."""
+    configured = os.environ.get(SOURCES_FILE_VARIABLE, "").strip()
+    return Path(configured) if configured else DEFAULT_MAPPING_PATH
+
+
+def _identifier(path: Path, code: str, field_name: str, value: object) -> str:
+    if not isinstance(value, str) or not _IDENTIFIER.match(value):
+        raise MappingError(path, code, field_name, "identifier", value=repr(value))
+    return value
+
+
+def _table(path: Path, code: str, raw: object) -> TableRef:
+    if isinstance(raw, str):
+        parts = raw.split(".")
+        if len(parts) > 2:
+            raise MappingError(path, code, "table", "identifier", value=repr(raw))
+        schema = _identifier(path, code, "table", parts[0]) if len(parts) == 2 else None
+        return TableRef(_identifier(path, code, "table", parts[-1]), schema)
+    if isinstance(raw, dict) and set(raw) <= {"name", "schema"} and "name" in raw:
+        schema_raw = raw.get("schema")
+        schema = None if schema_raw is None else _identifier(path, code, "table.schema", schema_raw)
+        return TableRef(_identifier(path, code, "table.name", raw["name"]), schema)
+    raise MappingError(path, code, "table", "table_shape")
+
+
+def _crosswalk(path: Path, code: str, entry: dict[str, Any]) -> dict[str, str]:
+    if "crosswalk" in entry and "crosswalk_file" in entry:
+        raise MappingError(path, code, "crosswalk_file", "both_crosswalks")
+    if "crosswalk" in entry:
+        raw = entry["crosswalk"]
+        if not isinstance(raw, dict) or not raw:
+            raise MappingError(path, code, "crosswalk", "crosswalk_shape")
+        return {str(key): str(value) for key, value in raw.items()}
+    if "crosswalk_file" in entry:
+        file = Path(str(entry["crosswalk_file"]))
+        file = file if file.is_absolute() else path.parent / file
+        try:
+            with file.open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+        except OSError:
+            raise MappingError(
+                path, code, "crosswalk_file", "crosswalk_file_missing", value=str(file)
+            ) from None
+        if not rows or not {"source_code", "unit_code"} <= set(rows[0]):
+            raise MappingError(
+                path, code, "crosswalk_file", "crosswalk_file_columns", value=str(file)
+            )
+        return {row["source_code"].strip(): row["unit_code"].strip() for row in rows}
+    return {}
+
+
+def _source(path: Path, code: object, entry: object) -> Source:
+    if not isinstance(code, str) or code not in _INDICATORS:
+        known = ", ".join(sorted(_INDICATORS))
+        raise MappingError(path, str(code), "", "unknown_indicator", known=known)
+    indicator = _INDICATORS[code]
+    if indicator.time_rollup is TimeRollup.CUMULATIVE:
+        raise MappingError(path, code, "", "cumulative")
+    if not isinstance(entry, dict):
+        raise MappingError(path, code, "", "entry_shape")
+    unknown = sorted(set(entry) - _INDICATOR_KEYS)
+    if unknown:
+        raise MappingError(
+            path, code, str(unknown[0]), "unknown_key", known=", ".join(sorted(_INDICATOR_KEYS))
+        )
+    connection = entry.get("connection")
+    if not isinstance(connection, str) or "://" in connection:
+        raise MappingError(path, code, "connection", "connection_url")
+    if not _CONNECTION_NAME.match(connection):
+        raise MappingError(path, code, "connection", "connection_name", value=repr(connection))
+    days = entry.get("freshness_days")
+    if isinstance(days, bool) or not isinstance(days, int) or days <= 0:
+        raise MappingError(path, code, "freshness_days", "freshness", value=repr(days))
+    if ("sql" in entry) == ("table" in entry):
+        raise MappingError(path, code, "sql", "sql_or_table")
+    sql: str | None = None
+    table_ref: TableRef | None = None
+    if "sql" in entry:
+        sql = entry["sql"]
+        if not isinstance(sql, str) or not re.match(r"^\s*(select|with)\b", sql, re.I):
+            raise MappingError(path, code, "sql", "sql_select")
+        if ";" in sql.strip().rstrip(";"):
+            raise MappingError(path, code, "sql", "sql_one_statement")
+        sql = sql.strip().rstrip(";")
+        if "filters" in entry:
+            raise MappingError(path, code, "filters", "filters_with_sql")
+    else:
+        table_ref = _table(path, code, entry["table"])
+    raw_columns = entry.get("columns", {} if sql is not None else None)
+    if not isinstance(raw_columns, dict):
+        raise MappingError(path, code, "columns", "columns_shape")
+    wrong = sorted(set(raw_columns) - set(ROLES))
+    if wrong:
+        raise MappingError(path, code, f"columns.{wrong[0]}", "column_role", known=", ".join(ROLES))
+    columns = {
+        role: _identifier(path, code, f"columns.{role}", name) for role, name in raw_columns.items()
+    }
+    if sql is not None:  # an SQL source may name its columns by their roles directly
+        columns = {role: role for role in _roles_needed(indicator.is_rate)} | columns
+        if not indicator.is_rate and not {"numerator", "value"} & set(columns):
+            columns["numerator"] = "numerator"
+    needed = ["unit_code", "month", *(["numerator", "denominator"] if indicator.is_rate else [])]
+    for role in needed:
+        if role not in columns:
+            raise MappingError(path, code, f"columns.{role}", "column_missing", role=role)
+    if not indicator.is_rate and not ({"numerator", "value"} & set(columns)):
+        raise MappingError(path, code, "columns.value", "column_missing", role="value")
+    filters: dict[str, object] = {}
+    raw_filters = entry.get("filters", {})
+    if not isinstance(raw_filters, dict):
+        raise MappingError(path, code, "filters", "filters_shape")
+    for name, value in raw_filters.items():
+        _identifier(path, code, f"filters.{name}", name)
+        if value is not None and not isinstance(value, str | int | float | bool):
+            raise MappingError(path, code, f"filters.{name}", "filters_shape")
+        filters[str(name)] = value
+    return Source(
+        indicator=code,
+        connection=connection,
+        columns=columns,
+        freshness_days=days,
+        sql=sql,
+        table=table_ref,
+        filters=filters,
+        crosswalk=_crosswalk(path, code, entry),
+    )
+
+
+def _roles_needed(is_rate: bool) -> tuple[str, ...]:
+    if is_rate:
+        return ("unit_code", "month", "numerator", "denominator")
+    return ("unit_code", "month")
+
+
+def load_mapping(path: Path | None = None) -> SourceMapping:
+    """Parse and check a mapping file; raises :class:`MappingError` when it is malformed."""
+    path = path or mapping_path()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError:
+        raise MappingError(path, "", "", "file_missing") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else "?"
+        raise MappingError(path, "", "", "yaml", line=line) from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("indicators"), dict):
+        raise MappingError(path, "", "indicators", "top_shape")
+    if raw.get("version") != 1:
+        raise MappingError(path, "", "version", "version", value=repr(raw.get("version")))
+    extra = sorted(set(raw) - {"version", "indicators"})
+    if extra:
+        raise MappingError(path, "", extra[0], "top_shape")
+    sources = tuple(_source(path, code, entry) for code, entry in raw["indicators"].items())
+    if not sources:
+        raise MappingError(path, "", "indicators", "top_shape")
+    return SourceMapping(path, sources)
+
+
+# --- connections -----------------------------------------------------------------------------
+
+
+def connection_url(name: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The URL of a named connection: ``DASHBOARD_SOURCE_URL_<NAME>``; for ``warehouse``
+    the project's own database when that variable is not set. None when not configured."""
+    environ = os.environ if environ is None else environ
+    configured = environ.get(SOURCE_URL_PREFIX + name.upper(), "").strip()
+    if configured:
+        return configured
+    return database_url() if name == HOME_CONNECTION else None
+
+
+def read_only_engine(url: str) -> Engine:
+    """An engine that only reads: SQLite opened in read-only mode (nothing, not even a
+    journal setting, is written), PostgreSQL sessions read-only with a statement time limit."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
+        path = Path(parsed.database).resolve()
+        return create_engine(
+            f"sqlite:///file:{path}?mode=ro&uri=true",
+            poolclass=NullPool,
+        )
+    connect_args: dict[str, object] = {}
+    if backend == "postgresql":
+        connect_args = {
+            "options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} "
+            "-c default_transaction_read_only=on",
+            "connect_timeout": 5,
+        }
+    return create_engine(url, poolclass=NullPool, connect_args=connect_args)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _raw_from(source: Source) -> FromClause:
+    """The declared relation, as it is: the SQL wrapped as a subquery, or the table."""
+    if source.sql is not None:
+        # The mapping's SQL is configuration, not user input; colons are escaped so that
+        # text such as '00:00' or PostgreSQL's ::date is not read as a bound parameter.
+        return text(source.sql.replace(":", "\\:")).columns().subquery("declared")
+    assert source.table is not None
+    return table(source.table.name, schema=source.table.schema)
+
+
+def canonical(source: Source) -> Subquery:
+    """The declared relation with its columns renamed to their roles (identifiers quoted by
+    the dialect) and the mapping's filters applied as bound parameters."""
+    raw = _raw_from(source)
+    selected: list[ColumnElement[Any]] = [
+        column(name).label(role) for role, name in source.columns.items()
+    ]
+    conditions = [
+        column(name).is_(None)
+        if value is None
+        else column(name) == bindparam(f"filter_{name}", value)
+        for name, value in source.filters.items()
+    ]
+    return select(*selected).select_from(raw).where(*conditions).subquery("src")
+
+
+def _amount(src: Subquery, role: str, is_rate: bool) -> ColumnElement[Any]:
+    """A rate's row counts only when it has both numerator and denominator (as in the
+    project's own queries)."""
+    if not is_rate:
+        return src.c[role]
+    both = and_(src.c.numerator.is_not(None), src.c.denominator.is_not(None))
+    return case((both, src.c[role]), else_=None)
+
+
+def city_series(conn: Connection, source: Source) -> pd.DataFrame:
+    """The city's figure per month, summed in the database over the declared rows.
+
+    Grain: one row per month. Columns: ``period_month`` (datetime64), ``numerator``,
+    ``denominator`` (float sums), ``value`` (ratio of sums in % for a rate; the sum of the
+    value, or of the numerator, otherwise), ``n_rows`` (int).
+    """
+    src = canonical(source)
+    month = month_start(src.c.month)
+    numerator: ColumnElement[Any]
+    denominator: ColumnElement[Any]
+    if source.is_rate:
+        numerator = func.sum(_amount(src, "numerator", True))
+        denominator = func.sum(_amount(src, "denominator", True))
+        value: ColumnElement[Any] = _ratio(numerator, denominator)
+    else:
+        role = "value" if "value" in source.columns else "numerator"
+        numerator = func.sum(src.c[role])
+        denominator = func.sum(src.c.denominator) if "denominator" in src.c else null()
+        value = cast(numerator, Float)
+    statement = (
+        select(
+            month.label("period_month"),
+            cast(numerator, Float).label("numerator"),
+            cast(denominator, Float).label("denominator"),
+            value.label("value"),
+            func.count().label("n_rows"),
+        )
+        .group_by(month)
+        .order_by(month)
+    )
+    frame = pd.DataFrame(
+        conn.execute(statement).mappings().all(),
+        columns=["period_month", "numerator", "denominator", "value", "n_rows"],
+    )
+    frame["period_month"] = pd.to_datetime(frame["period_month"])
+    for name in ("numerator", "denominator", "value"):
+        frame[name] = frame[name].astype(float)
+    return frame
+
+
+# --- contracts -------------------------------------------------------------------------------
+
+CONTRACTS = (
+    "reachable",
+    "columns",
+    "units_known",
+    "one_row_per_unit_month",
+    "within_bounds",
+    "no_future_months",
+    "fresh",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ContractResult:
+    """One contract on one source. ``passed`` is None when it was not run (an earlier
+    contract failed, so its question cannot be asked)."""
+
+    code: str
+    passed: bool | None
+    checked: int = 0
+    failing: int = 0
+    examples: tuple[str, ...] = ()
+    values: dict[str, object] = field(default_factory=dict)
+    variant: str = ""
+    """Which of the contract's messages applies (e.g. ``missing`` or ``type`` columns)."""
+
+    def message(self, lang: str) -> str:
+        if self.passed is None:
+            return t("sources_not_run", lang)
+        key = f"sources_{self.code}_{'pass' if self.passed else 'fail'}"
+        key += f"_{self.variant}" if self.variant else ""
+        return t(
+            key,
+            lang,
+            checked=self.checked,
+            failing=self.failing,
+            examples="; ".join(self.examples),
+            **self.values,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SourceReport:
+    indicator: str
+    connection: str
+    results: tuple[ContractResult, ...]
+    rows: int | None = None
+    last_month: dt.date | None = None
+    query_seconds: float | None = None
+
+    @property
+    def passed(self) -> bool:
+        return all(result.passed for result in self.results)
+
+
+def _as_month(value: object) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date().replace(day=1)
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    return dt.date.fromisoformat(str(value)[:10]).replace(day=1)
+
+
+def _is_month(value: object) -> bool:
+    if isinstance(value, dt.date):
+        return True
+    try:
+        dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _is_number(value: object) -> bool:
+    return value is None or (
+        isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+    )
+
+
+def _columns_result(conn: Connection, source: Source) -> ContractResult:
+    """The promised columns exist, and a sample of their values has the promised types."""
+    raw = _raw_from(source)
+    probe: Select[Any] = select(literal_column("*")).select_from(raw).limit(0)
+    present = set(conn.execute(probe).keys())
+    wanted = sorted({*source.columns.values(), *source.filters})
+    missing = [name for name in wanted if name not in present]
+    if missing:
+        return ContractResult(
+            "columns",
+            False,
+            checked=len(wanted),
+            failing=len(missing),
+            examples=tuple(missing),
+            variant="missing",
+        )
+    src = canonical(source)
+    sample = conn.execute(select(src).limit(TYPE_SAMPLE_ROWS)).mappings().all()
+    bad: list[str] = []
+    for row in sample:
+        for role, value in row.items():
+            ok = (
+                value is not None
+                if role == "unit_code"
+                else _is_month(value)
+                if role == "month"
+                else _is_number(value)
+            )
+            if not ok:
+                bad.append(f"{source.columns[role]}={value!r}")
+    if bad:
+        return ContractResult(
+            "columns",
+            False,
+            checked=len(sample),
+            failing=len(bad),
+            examples=tuple(bad[:EXAMPLE_LIMIT]),
+            variant="type",
+        )
+    return ContractResult("columns", True, checked=len(wanted))
+
+
+def _unit_result(conn: Connection, source: Source, unit_types: dict[str, str]) -> ContractResult:
+    src = canonical(source)
+    counts = conn.execute(
+        select(src.c.unit_code, func.count()).group_by(src.c.unit_code).order_by(src.c.unit_code)
+    ).all()
+    allowed = ("city",) if source.city_grain else LEAF_UNIT_TYPES
+    unknown: list[tuple[str, int]] = []
+    for code, count in counts:
+        official = source.crosswalk.get(str(code), str(code))
+        if unit_types.get(official) not in allowed:
+            unknown.append((str(code), int(count)))
+    return ContractResult(
+        "units_known",
+        not unknown,
+        checked=len(counts),
+        failing=len(unknown),
+        examples=tuple(code for code, _ in unknown[:EXAMPLE_LIMIT]),
+        values={"rows": sum(count for _, count in unknown)},
+    )
+
+
+def _count_and_examples(
+    conn: Connection, src: Subquery, condition: ColumnElement[bool], show: Sequence[str]
+) -> tuple[int, int, tuple[str, ...]]:
+    total = int(conn.execute(select(func.count()).select_from(src)).scalar() or 0)
+    failing = int(conn.execute(select(func.count()).where(condition)).scalar() or 0)
+    examples: tuple[str, ...] = ()
+    if failing:
+        rows = conn.execute(
+            select(*(src.c[name] for name in show))
+            .where(condition)
+            .order_by(src.c.month, src.c.unit_code)
+            .limit(EXAMPLE_LIMIT)
+        ).all()
+        examples = tuple(
+            " ".join(f"{name}={_shown(value)}" for name, value in zip(show, row, strict=True))
+            for row in rows
+        )
+    return total, failing, examples
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)[:10] if _looks_like_iso_date(value) else str(value)
+
+
+def _looks_like_iso_date(value: object) -> bool:
+    return isinstance(value, str) and bool(re.match(r"^\d{4}-\d{2}-\d{2}", value))
+
+
+def check_source(
+    source: Source, url: str | None, unit_types: dict[str, str], today: dt.date | None = None
+) -> SourceReport:
+    """Run every contract on one source; never raises for a source's own problems."""
+    today = today or city_today()
+
+    def skipped(after: str) -> tuple[ContractResult, ...]:
+        rest = CONTRACTS[CONTRACTS.index(after) + 1 :]
+        return tuple(ContractResult(code, None) for code in rest)
+
+    def unreachable(detail: str, variant: str = "") -> SourceReport:
+        result = ContractResult(
+            "reachable",
+            False,
+            values={"connection": source.connection, "detail": detail},
+            variant=variant,
+        )
+        return SourceReport(source.indicator, source.connection, (result, *skipped("reachable")))
+
+    if url is None:
+        return unreachable(SOURCE_URL_PREFIX + source.connection.upper(), "not_configured")
+    problem = url_problem(url)
+    if problem is not None:
+        return unreachable(problem[1])
+    engine = read_only_engine(url)
+    try:
+        try:
+            conn = engine.connect()
+        except SQLAlchemyError as error:
+            return unreachable(_first(error))
+        with conn:
+            reachable = ContractResult("reachable", True, values={"connection": source.connection})
+            try:
+                columns = _columns_result(conn, source)
+                if columns.passed:
+                    return _contracts(conn, source, unit_types, today, (reachable, columns))
+            except SQLAlchemyError as error:
+                conn.rollback()
+                columns = ContractResult(
+                    "columns",
+                    False,
+                    failing=1,
+                    examples=(_first(error),),
+                    variant="query",
+                )
+            return SourceReport(
+                source.indicator, source.connection, (reachable, columns, *skipped("columns"))
+            )
+    finally:
+        engine.dispose()
+
+
+def _contracts(
+    conn: Connection,
+    source: Source,
+    unit_types: dict[str, str],
+    today: dt.date,
+    done: tuple[ContractResult, ...],
+) -> SourceReport:
+    """The contracts after the columns: units, one row per unit-month, bounds, future
+    months and freshness; and the figures of the report (rows, last month, query time)."""
+    started = time.perf_counter()
+    series = city_series(conn, source)
+    seconds = time.perf_counter() - started
+    rows = int(series["n_rows"].sum())
+    last = series["period_month"].max().date() if len(series) else None
+    results = [*done, _unit_result(conn, source, unit_types)]
+    src = canonical(source)
+    month = month_start(src.c.month)
+    duplicates = conn.execute(
+        select(src.c.unit_code, month.label("month"), func.count().label("n"))
+        .group_by(src.c.unit_code, month)
+        .having(func.count() > 1)
+        .order_by(month, src.c.unit_code)
+    ).all()
+    results.append(
+        ContractResult(
+            "one_row_per_unit_month",
+            not duplicates,
+            checked=rows,
+            failing=sum(int(d.n) for d in duplicates),
+            examples=tuple(
+                f"unit_code={d.unit_code} month={_shown(d.month)} ×{d.n}"
+                for d in duplicates[:EXAMPLE_LIMIT]
+            ),
+        )
+    )
+    if source.is_rate:
+        out_of_bounds = or_(
+            src.c.numerator > src.c.denominator, src.c.numerator < 0, src.c.denominator < 0
+        )
+        show = ("unit_code", "month", "numerator", "denominator")
+        total, failing, examples = _count_and_examples(conn, src, out_of_bounds, show)
+        results.append(ContractResult("within_bounds", failing == 0, total, failing, examples))
+    else:
+        results.append(ContractResult("within_bounds", True, checked=rows, variant="value"))
+    future = month > bindparam("this_month", today.replace(day=1))
+    total, failing, examples = _count_and_examples(conn, src, future, ("unit_code", "month"))
+    results.append(
+        ContractResult(
+            "no_future_months",
+            failing == 0,
+            total,
+            failing,
+            examples,
+            values={"today": today.isoformat()},
+        )
+    )
+    results.append(_fresh_result(source, last, today))
+    return SourceReport(source.indicator, source.connection, tuple(results), rows, last, seconds)
+
+
+def _first(error: Exception) -> str:
+    cause = getattr(error, "orig", None) or error.__cause__ or error
+    return str(cause).strip().splitlines()[0][:300]
+
+
+def _fresh_result(source: Source, last: dt.date | None, today: dt.date) -> ContractResult:
+    """The newest month ended no more than ``freshness_days`` before today (a month in the
+    future counts as fresh here; its own contract reports it)."""
+    days = source.freshness_days
+    if last is None:
+        return ContractResult("fresh", False, values={"last": "—", "days": days, "late": "—"})
+    due = month_end(last) + dt.timedelta(days=days)
+    late = (today - due).days
+    values: dict[str, object] = {"last": f"{last:%Y-%m}", "days": days, "late": late}
+    return ContractResult("fresh", late <= 0, checked=1, failing=int(late > 0), values=values)
+
+
+def known_units(home_url: str) -> dict[str, str]:
+    """The project's own unit list (official code → unit type), read from its warehouse."""
+    engine = read_only_engine(home_url)
+    try:
+        with engine.connect() as conn:
+            return reference(conn).unit_types
+    finally:
+        engine.dispose()
+
+
+def check_mapping(
+    mapping: SourceMapping,
+    unit_types: dict[str, str],
+    environ: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
+) -> list[SourceReport]:
+    """Every contract on every declared source."""
+    return [
+        check_source(source, connection_url(source.connection, environ), unit_types, today)
+        for source in mapping.sources
+    ]
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def _report_lines(report: SourceReport, lang: str) -> list[str]:
+    last = f"{report.last_month:%Y-%m}" if report.last_month else "—"
+    seconds = f"{report.query_seconds:.2f}" if report.query_seconds is not None else "—"
+    head = t(
+        "sources_cli_source",
+        lang,
+        indicator=report.indicator,
+        connection=report.connection,
+        rows="—" if report.rows is None else report.rows,
+        last=last,
+        seconds=seconds,
+    )
+    lines = [head]
+    for result in report.results:
+        mark = {True: "sources_cli_pass", False: "sources_cli_fail", None: "sources_cli_skip"}
+        lines.append(f"  {t(mark[result.passed], lang)} {result.code}: {result.message(lang)}")
+    return lines
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="python -m data_access.sources",
+        description="Check declared indicator sources against their contracts (read-only).",
+    )
+    commands = top.add_subparsers(dest="command", required=True)
+    check = commands.add_parser("check", help="run every contract on every declared source")
+    check.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FILE",
+        help=f"the mapping file (default: ${SOURCES_FILE_VARIABLE}, else data_access/sources.yaml)",
+    )
+    check.add_argument("--lang", choices=LANGUAGES, default="vi", help="language of messages")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = parser().parse_args(argv)
+    lang: str = arguments.lang
+    try:
+        mapping = load_mapping(arguments.mapping)
+    except MappingError as error:
+        print(error.text(lang), file=sys.stderr)
+        return 2
+    home = connection_url(HOME_CONNECTION)
+    assert home is not None
+    problem = url_problem(home)
+    try:
+        if problem is not None:
+            raise SQLAlchemyError(problem[1])
+        unit_types = known_units(home)
+    except SQLAlchemyError as error:
+        print(t("sources_cli_no_units", lang, detail=_first(error)), file=sys.stderr)
+        return 1
+    reports = check_mapping(mapping, unit_types)
+    print(t("sources_cli_mapping", lang, file=str(mapping.path), count=len(reports)))
+    for report in reports:
+        print("\n".join(_report_lines(report, lang)))
+    failed = [report.indicator for report in reports if not report.passed]
+    if failed:
+        print(t("sources_cli_failed", lang, count=len(failed), indicators=", ".join(failed)))
+        return 1
+    print(t("sources_cli_all_pass", lang, count=len(reports)))
+    return 0
+
+
+__all__ = [
+    "CONTRACTS",
+    "DEFAULT_MAPPING_PATH",
+    "HOME_CONNECTION",
+    "SOURCES_FILE_VARIABLE",
+    "SOURCE_URL_PREFIX",
+    "ContractResult",
+    "MappingError",
+    "Source",
+    "SourceMapping",
+    "SourceReport",
+    "TableRef",
+    "canonical",
+    "check_mapping",
+    "check_source",
+    "city_series",
+    "connection_url",
+    "known_units",
+    "load_mapping",
+    "main",
+    "mapping_path",
+    "read_only_engine",
+]
+
+if __name__ == "__main__":
+    sys.exit(main())
