@@ -1,0 +1,229 @@
+"""A city warehouse in another shape, read through a mapping (issue 14), on SQLite: the same
+city figures as the project's own queries on the demo, and each broken source fails its
+contract with the exact message and exit code 1 while the other sources still pass.
+
+The PostgreSQL twin, with a SELECT-only role, is ``tests/postgres/test_sources_postgres.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import time_machine
+from sqlalchemy import create_engine, text
+
+from data_access import queries, sources
+from tests.conftest import city_moment
+from tests.sources_city import build_city_warehouse, write_city_mapping
+
+TODAY = dt.date(2026, 11, 20)
+CONNECTION_VARIABLE = sources.SOURCE_URL_PREFIX + "CITY_DW"
+
+
+@pytest.fixture(scope="module")
+def city(demo_warehouse_url, tmp_path_factory) -> tuple[Path, Path]:
+    """The city-style SQLite warehouse and its mapping file (with the crosswalk CSV)."""
+    folder = tmp_path_factory.mktemp("city-warehouse")
+    database = folder / "city.sqlite"
+    url = f"sqlite:///{database}"
+    crosswalk = build_city_warehouse(demo_warehouse_url, url)
+    return database, write_city_mapping(folder, url, crosswalk)
+
+
+def run_check(monkeypatch, capsys, demo_url, database, mapping, lang="en", env=None):
+    monkeypatch.setenv("DASHBOARD_DB_URL", demo_url)
+    monkeypatch.setenv(CONNECTION_VARIABLE, f"sqlite:///{database}")
+    for name, value in (env or {}).items():
+        monkeypatch.setenv(name, value)
+    with time_machine.travel(city_moment(TODAY), tick=False):
+        code = sources.main(["check", "--mapping", str(mapping), "--lang", lang])
+    return code, capsys.readouterr().out
+
+
+def blocks(out: str) -> dict[str, list[str]]:
+    """The command's lines per source (the source's header line starts a block)."""
+    found: dict[str, list[str]] = {}
+    current = None
+    for line in out.splitlines()[1:]:
+        if line.startswith("  "):
+            assert current is not None
+            found[current].append(line)
+        elif " (" in line:
+            current = line.split(" ", 1)[0]
+            found[current] = []
+    return found
+
+
+def test_the_city_shape_gives_the_same_city_figures(city, demo_warehouse_url):
+    database, mapping_file = city
+    mapping = sources.load_mapping(mapping_file)
+    assert len(mapping.sources) == 6
+    demo = create_engine(demo_warehouse_url)
+    city_engine = sources.read_only_engine(f"sqlite:///{database}")
+    try:
+        with demo.connect() as demo_conn, city_engine.connect() as city_conn:
+            for source in mapping.sources:
+                expected = queries.scope_series(demo_conn, source.indicator)
+                got = sources.city_series(city_conn, source)
+                assert list(got["period_month"]) == list(expected["period_month"]), source
+                np.testing.assert_allclose(got["value"], expected["value"], rtol=1e-12)
+                np.testing.assert_allclose(got["numerator"], expected["numerator"], rtol=1e-12)
+    finally:
+        demo.dispose()
+        city_engine.dispose()
+
+
+def test_the_check_command_passes_on_the_city_shape(city, demo_warehouse_url, monkeypatch, capsys):
+    database, mapping_file = city
+    code, out = run_check(monkeypatch, capsys, demo_warehouse_url, database, mapping_file, "vi")
+    assert code == 0, out
+    assert out.splitlines()[-1] == "Cả 6 nguồn đều đạt mọi kiểm tra."
+    assert "  ĐẠT units_known: cả 183 mã đơn vị đều đối chiếu được với đơn vị đã biết" in out
+
+
+# Each case: the indicator it breaks, SQL run on a copy of the city warehouse, a change to
+# the mapping (old, new), extra environment, and the line expected in English and Vietnamese.
+CASES = {
+    "missing_column": (
+        "satisfaction_rate",
+        [],
+        ("numerator: hai_long,", "numerator: hai_long_x,"),
+        {},
+        "  FAIL columns: 1 of 4 promised columns are missing: hai_long_x",
+        "  KHÔNG ĐẠT columns: thiếu 1 trên 4 cột đã cam kết: hai_long_x",
+    ),
+    "unknown_unit": (
+        "digital_economy_share_grdp",
+        ["INSERT INTO kinh_te_so_quy VALUES ('HCM-9999', '2026-09-01', 10, 100)"],
+        None,
+        {},
+        "  FAIL units_known: 1 of 2 unit codes (1 rows) do not resolve through the crosswalk "
+        "to a known unit of this indicator: HCM-9999",
+        "  KHÔNG ĐẠT units_known: 1 trên 2 mã đơn vị (1 dòng) không đối chiếu được qua bảng "
+        "đối chiếu mã với đơn vị đã biết của chỉ tiêu này: HCM-9999",
+    ),
+    "duplicate_unit_month": (
+        "digital_economy_share_grdp",
+        [
+            "INSERT INTO kinh_te_so_quy SELECT * FROM kinh_te_so_quy "
+            "WHERE quy_ket_thuc = '2026-06-01'"
+        ],
+        None,
+        {},
+        "  FAIL one_row_per_unit_month: 2 rows share a unit and month with another row: "
+        "unit_code=HCM-TP month=2026-06-01 ×2",
+        "  KHÔNG ĐẠT one_row_per_unit_month: 2 dòng trùng đơn vị và tháng với dòng khác: "
+        "unit_code=HCM-TP month=2026-06-01 ×2",
+    ),
+    "numerator_above_denominator": (
+        "digital_economy_share_grdp",
+        [
+            "UPDATE kinh_te_so_quy SET gia_tri_kts = 120, grdp = 100 "
+            "WHERE quy_ket_thuc = '2026-03-01'"
+        ],
+        None,
+        {},
+        "  FAIL within_bounds: 1 of 27 rows have a numerator above the denominator or a "
+        "negative figure (a rate outside 0–100%): unit_code=HCM-TP month=2026-03-01 "
+        "numerator=120 denominator=100",
+        "  KHÔNG ĐẠT within_bounds: 1 trên 27 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ "
+        "ngoài khoảng 0–100%): unit_code=HCM-TP month=2026-03-01 numerator=120 denominator=100",
+    ),
+    "future_month": (
+        "digital_economy_share_grdp",
+        ["INSERT INTO kinh_te_so_quy VALUES ('HCM-TP', '2026-12-01', 10, 100)"],
+        None,
+        {},
+        "  FAIL no_future_months: 1 of 28 rows are for a month after the current one "
+        "(today 2026-11-20): unit_code=HCM-TP month=2026-12-01",
+        "  KHÔNG ĐẠT no_future_months: 1 trên 28 dòng thuộc tháng sau tháng hiện tại "
+        "(hôm nay 2026-11-20): unit_code=HCM-TP month=2026-12-01",
+    ),
+    # 31 Mar 2026 + 112 days = 21 Jul 2026; 20 Nov 2026 is 122 days after it.
+    "stale": (
+        "digital_economy_share_grdp",
+        ["DELETE FROM kinh_te_so_quy WHERE quy_ket_thuc > '2026-03-01'"],
+        None,
+        {},
+        "  FAIL fresh: stale: last month 2026-03, promised within 112 days of a month's end, "
+        "122 days late",
+        "  KHÔNG ĐẠT fresh: chưa cập nhật: tháng mới nhất 2026-03, cam kết trong 112 ngày sau "
+        "khi hết tháng, chậm 122 ngày",
+    ),
+    "unreachable": (
+        "digital_economy_share_grdp",
+        [],
+        (
+            "connection: city_dw\n    freshness_days: 112",
+            "connection: archive\n    freshness_days: 112",
+        ),
+        {sources.SOURCE_URL_PREFIX + "ARCHIVE": "sqlite:///{folder}/gone.sqlite"},
+        "  FAIL reachable: the source cannot be reached through connection archive: "
+        "{folder}/gone.sqlite",
+        "  KHÔNG ĐẠT reachable: không kết nối được tới nguồn qua kết nối archive: "
+        "{folder}/gone.sqlite",
+    ),
+    "not_configured": (
+        "digital_economy_share_grdp",
+        [],
+        (
+            "connection: city_dw\n    freshness_days: 112",
+            "connection: archive2\n    freshness_days: 112",
+        ),
+        {},
+        "  FAIL reachable: connection archive2 has no URL: set the environment variable "
+        "DASHBOARD_SOURCE_URL_ARCHIVE2",
+        "  KHÔNG ĐẠT reachable: kết nối archive2 chưa có URL: đặt biến môi trường "
+        "DASHBOARD_SOURCE_URL_ARCHIVE2",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_broken_source_fails_its_contract_and_the_others_pass(
+    case, lang, city, demo_warehouse_url, tmp_path, monkeypatch, capsys
+):
+    indicator, statements, change, env, expected_en, expected_vi = CASES[case]
+    database, mapping_file = city
+    copy = tmp_path / "city.sqlite"
+    shutil.copyfile(database, copy)
+    engine = create_engine(f"sqlite:///{copy}")
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+    mapping_text = mapping_file.read_text(encoding="utf-8")
+    if change is not None:
+        assert mapping_text.count(change[0]) == 1
+        mapping_text = mapping_text.replace(*change)
+    mapping = tmp_path / "city_sources.yaml"
+    mapping.write_text(mapping_text, encoding="utf-8")
+    shutil.copyfile(mapping_file.parent / "ma_don_vi.csv", tmp_path / "ma_don_vi.csv")
+    env = {name: value.format(folder=tmp_path) for name, value in env.items()}
+
+    code, out = run_check(monkeypatch, capsys, demo_warehouse_url, copy, mapping, lang, env)
+
+    assert code == 1, out
+    found = blocks(out)
+    assert len(found) == 6
+    expected = (expected_en if lang == "en" else expected_vi).format(folder=tmp_path)
+    assert expected in found[indicator], "\n".join(found[indicator])
+    failing = "  FAIL " if lang == "en" else "  KHÔNG ĐẠT "
+    assert sum(line.startswith(failing) for line in found[indicator]) == 1
+    for other, lines in found.items():
+        if other != indicator:
+            passing = "  PASS " if lang == "en" else "  ĐẠT "
+            assert all(line.startswith(passing) for line in lines), (other, lines)
+    last = out.splitlines()[-1]
+    assert last == (
+        f"1 sources fail their contracts: {indicator}"
+        if lang == "en"
+        else f"1 nguồn không đạt kiểm tra: {indicator}"
+    )

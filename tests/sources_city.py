@@ -1,0 +1,245 @@
+"""A city-style warehouse built from the demo data, in another shape, and its mapping file.
+
+Used by the declared-sources tests (``tests/contract/test_sources_city_shape.py`` on SQLite,
+``tests/postgres/test_sources_postgres.py`` on PostgreSQL). The shape differs from the
+project's own schema on purpose:
+
+- ``ho_so_chi_tiet``: detail rows, several per unit and month (one per channel and receiving
+  day, each with its count of dossiers) that the mapping's SQL aggregates into the online
+  dossier share and the dossiers received. Real dossier-level rows (one per dossier) would
+  be about 450,000 a month on the demo; the counts keep the test small while the mapping
+  still has to group, filter by channel and truncate dates to months in SQL;
+- ``chi_so_hanh_chinh_thang``: a wide table, one row per unit and month with the figures of
+  three indicators side by side (on-time rate, electronic results rate, satisfaction);
+- ``kinh_te_so_quy``: the digital economy's quarterly figures;
+- the city's own unit codes (``HCM-0001``…), turned into official ones by a crosswalk CSV
+  file, and for the city-level figure an inline crosswalk.
+
+The figures are taken from the demo warehouse's ``observations`` rows directly (pandas),
+not through the code under test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import (
+    Column,
+    Date,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    text,
+)
+from sqlalchemy.engine import make_url
+
+DEMO_COLUMNS = "o.unit_id, o.period_month, o.numerator, o.denominator"
+
+
+def _demo_rows(demo_url: str, indicator: str) -> pd.DataFrame:
+    engine = create_engine(demo_url)
+    try:
+        with engine.connect() as conn:
+            frame = pd.read_sql_query(
+                text(
+                    f"SELECT {DEMO_COLUMNS} FROM observations o "
+                    "WHERE o.indicator_id = :code AND o.breakdown_key = '' "
+                    "AND o.superseded_at IS NULL"
+                ),
+                conn,
+                params={"code": indicator},
+            )
+    finally:
+        engine.dispose()
+    frame["period_month"] = pd.to_datetime(frame["period_month"]).dt.date
+    return frame
+
+
+def _own_codes(unit_ids: list[str]) -> dict[str, str]:
+    """Official code → the city's own code."""
+    return {unit_id: f"HCM-{number:04d}" for number, unit_id in enumerate(sorted(unit_ids), 1)}
+
+
+def build_city_warehouse(demo_url: str, url: str, schema: str | None = None) -> dict[str, str]:
+    """Write the city-style tables at ``url`` (in ``schema`` when given); return the
+    crosswalk (city code → official code)."""
+    online = _demo_rows(demo_url, "online_dossier_share")
+    on_time = _demo_rows(demo_url, "on_time_rate")
+    e_result = _demo_rows(demo_url, "e_result_rate")
+    satisfaction = _demo_rows(demo_url, "satisfaction_rate")
+    digital = _demo_rows(demo_url, "digital_economy_share_grdp")
+    leaf_units = set(online.unit_id) | set(on_time.unit_id) | set(satisfaction.unit_id)
+    codes = _own_codes(sorted(leaf_units))
+
+    detail_rows = []
+    for row in online.itertuples(index=False):
+        online_count = int(row.numerator)
+        other_count = int(row.denominator) - online_count
+        for channel, count in (("truc_tuyen", online_count), ("truc_tiep", other_count)):
+            # Split over three receiving days of the month; the mapping sums them back.
+            parts = (count // 3, count // 3, count - 2 * (count // 3))
+            for day, part in zip((3, 14, 25), parts, strict=True):
+                detail_rows.append(
+                    {
+                        "ma_dv": codes[row.unit_id],
+                        "ngay_tiep_nhan": row.period_month.replace(day=day),
+                        "kenh": channel,
+                        "so_ho_so": part,
+                    }
+                )
+
+    def renamed(frame: pd.DataFrame, numerator: str, denominator: str) -> pd.DataFrame:
+        return frame.rename(columns={"numerator": numerator, "denominator": denominator})
+
+    wide = (
+        renamed(on_time, "dung_han", "da_giai_quyet")
+        .merge(
+            renamed(e_result, "kq_dien_tu", "da_giai_quyet_e")[
+                ["unit_id", "period_month", "kq_dien_tu"]
+            ],
+            on=["unit_id", "period_month"],
+            how="outer",
+        )
+        .merge(
+            renamed(satisfaction, "hai_long", "so_danh_gia"),
+            on=["unit_id", "period_month"],
+            how="outer",
+        )
+    )
+    wide.insert(0, "ma_dv", wide.pop("unit_id").map(codes))
+    wide = wide.rename(columns={"period_month": "thang"})
+
+    quarterly = digital.rename(
+        columns={"period_month": "quy_ket_thuc", "numerator": "gia_tri_kts", "denominator": "grdp"}
+    )
+    quarterly.insert(0, "ma_dv", "HCM-TP")
+    quarterly = quarterly.drop(columns=["unit_id"])
+
+    metadata = MetaData(schema=schema)
+    detail = Table(
+        "ho_so_chi_tiet",
+        metadata,
+        Column("ma_dv", String(12), nullable=False),
+        Column("ngay_tiep_nhan", Date, nullable=False),
+        Column("kenh", String(12), nullable=False),
+        Column("so_ho_so", Integer, nullable=False),
+    )
+    wide_table = Table(
+        "chi_so_hanh_chinh_thang",
+        metadata,
+        Column("ma_dv", String(12), nullable=False),
+        Column("thang", Date, nullable=False),
+        Column("da_giai_quyet", Float),
+        Column("dung_han", Float),
+        Column("kq_dien_tu", Float),
+        Column("so_danh_gia", Float),
+        Column("hai_long", Float),
+    )
+    quarter_table = Table(
+        "kinh_te_so_quy",
+        metadata,
+        Column("ma_dv", String(12), nullable=False),
+        Column("quy_ket_thuc", Date, nullable=False),
+        Column("gia_tri_kts", Float),
+        Column("grdp", Float),
+    )
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            if schema is not None:
+                quoted = conn.dialect.identifier_preparer.quote(schema)
+                conn.execute(text("CREATE SCHEMA IF NOT EXISTS " + quoted))
+            metadata.create_all(conn)
+            conn.execute(detail.insert(), detail_rows)
+            conn.execute(wide_table.insert(), _records(wide))
+            conn.execute(quarter_table.insert(), _records(quarterly))
+    finally:
+        engine.dispose()
+    crosswalk = {code: unit_id for unit_id, code in codes.items()}
+    return crosswalk
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    cleaned = frame.astype(object).where(frame.notna(), None)
+    return [dict(row) for row in cleaned.to_dict(orient="records")]
+
+
+def month_expression(url: str, column: str) -> str:
+    """The first day of ``column``'s month, in the SQL of the city's engine."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return f"date({column}, 'start of month')"
+    return f"CAST(date_trunc('month', {column}) AS DATE)"
+
+
+def write_city_mapping(
+    folder: Path,
+    url: str,
+    crosswalk: dict[str, str],
+    schema: str | None = None,
+    connection: str = "city_dw",
+) -> Path:
+    """The mapping file that reads the city-style warehouse; returns its path."""
+    crosswalk_file = folder / "ma_don_vi.csv"
+    pd.DataFrame({"source_code": list(crosswalk), "unit_code": list(crosswalk.values())}).to_csv(
+        crosswalk_file, index=False
+    )
+    prefix = f"{schema}." if schema else ""
+    table_of = (lambda name: f"{{schema: {schema}, name: {name}}}") if schema else str
+    month = month_expression(url, "ngay_tiep_nhan")
+    mapping = f"""version: 1
+indicators:
+  online_dossier_share:
+    connection: {connection}
+    freshness_days: 36
+    crosswalk_file: ma_don_vi.csv
+    sql: |
+      SELECT ma_dv AS unit_code, {month} AS month,
+             SUM(CASE WHEN kenh = 'truc_tuyen' THEN so_ho_so ELSE 0 END) AS numerator,
+             SUM(so_ho_so) AS denominator
+      FROM {prefix}ho_so_chi_tiet
+      GROUP BY ma_dv, {month}
+  dossiers_received:
+    connection: {connection}
+    freshness_days: 36
+    crosswalk_file: ma_don_vi.csv
+    columns: {{unit_code: ma, month: thang, value: tong}}
+    sql: |
+      SELECT ma_dv AS ma, {month} AS thang, SUM(so_ho_so) AS tong
+      FROM {prefix}ho_so_chi_tiet
+      GROUP BY ma_dv, {month}
+  on_time_rate:
+    connection: {connection}
+    freshness_days: 36
+    crosswalk_file: ma_don_vi.csv
+    table: {table_of("chi_so_hanh_chinh_thang")}
+    columns: {{unit_code: ma_dv, month: thang, numerator: dung_han, denominator: da_giai_quyet}}
+  e_result_rate:
+    connection: {connection}
+    freshness_days: 36
+    crosswalk_file: ma_don_vi.csv
+    table: {table_of("chi_so_hanh_chinh_thang")}
+    columns: {{unit_code: ma_dv, month: thang, numerator: kq_dien_tu, denominator: da_giai_quyet}}
+  satisfaction_rate:
+    connection: {connection}
+    freshness_days: 36
+    crosswalk_file: ma_don_vi.csv
+    table: {table_of("chi_so_hanh_chinh_thang")}
+    columns: {{unit_code: ma_dv, month: thang, numerator: hai_long, denominator: so_danh_gia}}
+  digital_economy_share_grdp:
+    connection: {connection}
+    freshness_days: 112
+    crosswalk: {{HCM-TP: city}}
+    table: {table_of("kinh_te_so_quy")}
+    columns:
+      unit_code: ma_dv
+      month: quy_ket_thuc
+      numerator: gia_tri_kts
+      denominator: grdp
+"""
+    path = folder / "city_sources.yaml"
+    path.write_text(mapping, encoding="utf-8")
+    return path
