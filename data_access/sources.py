@@ -5,7 +5,7 @@ A mapping file (YAML; ``data_access/sources.yaml`` by default, or the file named
 a named connection, either an SQL query or a table (or view) with a column mapping, an
 optional unit-code crosswalk, and a freshness promise in days. Connection URLs never live in
 the file: ``warehouse`` is the project's own database (``DASHBOARD_DB_URL``), and any other
-name ``n`` is read from ``DASHBOARD_SOURCE_URL_N``.
+name is read from ``DASHBOARD_SOURCE_URL_<NAME>``.
 
 Reading is read-only (SELECT only; PostgreSQL sessions are opened read-only as well) and the
 aggregation stays in the database: the declared query is wrapped as a subquery and the

@@ -37,6 +37,7 @@ def city(demo_warehouse_url, tmp_path_factory) -> tuple[Path, Path]:
 def run_check(monkeypatch, capsys, demo_url, database, mapping, lang="en", env=None):
     monkeypatch.setenv("DASHBOARD_DB_URL", demo_url)
     monkeypatch.setenv(CONNECTION_VARIABLE, f"sqlite:///{database}")
+    monkeypatch.delenv(sources.SOURCE_URL_PREFIX + "LEGACY_DW", raising=False)
     for name, value in (env or {}).items():
         monkeypatch.setenv(name, value)
     with time_machine.travel(city_moment(TODAY), tick=False):
@@ -172,13 +173,13 @@ CASES = {
         [],
         (
             "connection: city_dw\n    freshness_days: 112",
-            "connection: archive2\n    freshness_days: 112",
+            "connection: legacy_dw\n    freshness_days: 112",
         ),
         {},
-        "  FAIL reachable: connection archive2 has no URL: set the environment variable "
-        "DASHBOARD_SOURCE_URL_ARCHIVE2",
-        "  KHÔNG ĐẠT reachable: kết nối archive2 chưa có URL: đặt biến môi trường "
-        "DASHBOARD_SOURCE_URL_ARCHIVE2",
+        "  FAIL reachable: connection legacy_dw has no URL: set the environment variable "
+        "DASHBOARD_SOURCE_URL_LEGACY_DW",
+        "  KHÔNG ĐẠT reachable: kết nối legacy_dw chưa có URL: đặt biến môi trường "
+        "DASHBOARD_SOURCE_URL_LEGACY_DW",
     ),
 }
 
