@@ -24,6 +24,7 @@ import csv
 import datetime as dt
 import os
 import re
+import sqlite3
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import yaml
@@ -339,9 +341,12 @@ def read_only_engine(url: str) -> Engine:
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite" and parsed.database and parsed.database != ":memory:":
-        path = Path(parsed.database).resolve()
+        # An SQLite URI made here, not by SQLAlchemy's URL parser: the path percent-encoded
+        # (a '?' or '#' in it would end the path), then mode=ro.
+        uri = "file:" + quote(str(Path(parsed.database).resolve()), safe="/") + "?mode=ro"
         return create_engine(
-            f"sqlite:///file:{path}?mode=ro&uri=true",
+            "sqlite://",
+            creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False),
             poolclass=NullPool,
         )
     connect_args: dict[str, object] = {}

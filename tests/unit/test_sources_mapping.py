@@ -229,3 +229,25 @@ def test_every_contract_result_has_its_messages(lang):
     for code, passed, variant in shown:
         result = sources.ContractResult(code, passed, values=values, variant=variant)
         assert "{" not in result.message(lang), (code, passed, variant)
+
+
+def test_an_sqlite_source_is_opened_read_only_even_with_odd_characters_in_its_path(tmp_path):
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    folder = tmp_path / "kho dữ liệu #1?"
+    folder.mkdir()
+    database = folder / "city.sqlite"
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (a INTEGER)"))
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    engine.dispose()
+    reader = sources.read_only_engine(f"sqlite:///{database}")
+    try:
+        with reader.connect() as conn:
+            assert conn.execute(text("SELECT a FROM t")).scalar() == 1
+            with pytest.raises(OperationalError, match="readonly"):
+                conn.execute(text("INSERT INTO t VALUES (2)"))
+    finally:
+        reader.dispose()
