@@ -120,6 +120,17 @@ CASES = {
         "  KHÔNG ĐẠT one_row_per_unit_month: 2 dòng trùng đơn vị và tháng với dòng khác: "
         "unit_code=HCM-TP month=2026-06-01 ×2",
     ),
+    # Two of the city's codes that the crosswalk turns into the same unit, in one month.
+    "crosswalk_collision": (
+        "digital_economy_share_grdp",
+        ["INSERT INTO kinh_te_so_quy VALUES ('HCM-TP2', '2026-06-01', 10, 100)"],
+        ("crosswalk: {HCM-TP: city}", "crosswalk: {HCM-TP: city, HCM-TP2: city}"),
+        {},
+        "  FAIL one_row_per_unit_month: 2 rows share a unit and month with another row: "
+        "unit_code=HCM-TP+HCM-TP2 month=2026-06-01 ×2",
+        "  KHÔNG ĐẠT one_row_per_unit_month: 2 dòng trùng đơn vị và tháng với dòng khác: "
+        "unit_code=HCM-TP+HCM-TP2 month=2026-06-01 ×2",
+    ),
     "numerator_above_denominator": (
         "digital_economy_share_grdp",
         [
