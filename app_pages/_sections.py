@@ -169,6 +169,14 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
                 f"{t('tile_projection_label', lang)}: **{projection}**"
                 f" · {t('tile_probability_label', lang)}: **{probability}**"
             )
+    tile_facts(view, tile)
+
+
+def tile_facts(view: View, tile: Tile) -> None:
+    """The line under a headline (:func:`_page.facts`) for ``tile``: the month read to,
+    its freshness (an open year only), and the info drawer with the projection and the
+    figure's source."""
+    indicator, lang = view.indicator, view.filters.lang
     freshness = (
         None
         if _tiles.is_closed(tile)
