@@ -319,13 +319,7 @@ def investors(view: _sections.View) -> None:
         stem="giai-ngan-chu-dau-tu",
         scope=view.words,
         key="investors",
-        lines=_page.about(
-            filters,
-            "page_disbursement",
-            scope=view.words,
-            data_as_of=view.through,
-            is_demo=view.is_demo,
-        ),
+        lines=_sections.about_lines(view, "page_disbursement"),
     )
     rows = _ui.selected_rows(event)
     if rows:
