@@ -17,7 +17,6 @@ from i18n import basis_text, escape_markdown, fmt_date, fmt_month, fmt_number, f
 from metrics.clock import month_end
 from metrics.comparisons import national_figures
 from metrics.disbursement import investor_table, milestone_path, plan_changes, s_curves
-from metrics.freshness import check_freshness
 from metrics.rankings import PEER_GROUPS
 from metrics.reference import FORMER_PROVINCES
 
@@ -96,23 +95,7 @@ def headline(view: _sections.View) -> None:
                 f"**{_tiles.projection_text(tile, indicator, lang)}** · "
                 f"{t('tile_probability_label', lang)}: **{_tiles.probability_text(tile, lang)}**"
             )
-    freshness = (
-        None
-        if _tiles.is_closed(tile)
-        else check_freshness(indicator, tile.as_of_month.date(), view.filters.today)
-    )
-    _page.facts(
-        indicator,
-        lang,
-        as_of_month=tile.as_of_month,
-        freshness=freshness,
-        is_demo=view.is_demo,
-        published=view.published,
-        projection=tile.projection,
-        source=_ui.FigureSource(
-            indicator.code, tile.as_of_month.date(), view.scope, view.filters.as_of
-        ),
-    )
+    _sections.tile_facts(view, tile)
 
 
 def changes(view: _sections.View) -> pd.DataFrame:
@@ -336,13 +319,7 @@ def investors(view: _sections.View) -> None:
         stem="giai-ngan-chu-dau-tu",
         scope=view.words,
         key="investors",
-        lines=_page.about(
-            filters,
-            "page_disbursement",
-            scope=view.words,
-            data_as_of=view.through,
-            is_demo=view.is_demo,
-        ),
+        lines=_sections.about_lines(view, "page_disbursement"),
     )
     rows = _ui.selected_rows(event)
     if rows:

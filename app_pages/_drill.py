@@ -161,13 +161,7 @@ def procedures_table(view: _sections.View, key: str) -> None:
         stem="dich-vu-cong-thu-tuc",
         scope=view.words,
         key=f"procedures-{key}",
-        lines=_page.about(
-            view.filters,
-            "page_online",
-            scope=view.words,
-            data_as_of=view.through,
-            is_demo=view.is_demo,
-        ),
+        lines=_sections.about_lines(view, "page_online"),
     )
     rows = _ui.selected_rows(event)
     # The table stays on screen at the procedure's own level with its row still chosen:

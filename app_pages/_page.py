@@ -19,7 +19,7 @@ from metrics.comparisons import published_known_by
 from metrics.export import file_stem, to_csv_bytes, to_xlsx_bytes
 from metrics.freshness import FreshnessCheck
 from metrics.projection import Projection
-from metrics.reference import FORMER_PROVINCES
+from metrics.reference import former_province_name
 from metrics.registry import Indicator
 
 
@@ -111,10 +111,7 @@ def about(
         (t("filter_year", lang), str(filters.year)),
     ]
     if filters.unit_filter.former_provinces:
-        names = [
-            FORMER_PROVINCES[c][0 if lang == "vi" else 1]
-            for c in filters.unit_filter.former_provinces
-        ]
+        names = [former_province_name(c, lang) for c in filters.unit_filter.former_provinces]
         lines.append((t("filter_former_province", lang), ", ".join(names)))
     if filters.unit_filter.unit_types:
         types = [t(f"unit_type_{c}", lang) for c in filters.unit_filter.unit_types]
@@ -204,7 +201,7 @@ def breadcrumbs(
     )
     if len(provinces) == 1:
         code = provinces[0]
-        crumbs.append((FORMER_PROVINCES[code][0 if lang == "vi" else 1], _to_province, (code,)))
+        crumbs.append((former_province_name(code, lang), _to_province, (code,)))
     if unit is not None:
         crumbs.append((unit_name(unit, lang), _to_unit, (str(unit["unit_id"]),)))
     if procedure is not None:

@@ -140,11 +140,5 @@ def relation(view: _sections.View, table: pd.DataFrame) -> None:
         stem="hai-long-dung-han",
         scope=view.words,
         key="relation",
-        lines=_page.about(
-            filters,
-            "page_satisfaction",
-            scope=view.words,
-            data_as_of=view.through,
-            is_demo=view.is_demo,
-        ),
+        lines=_sections.about_lines(view, "page_satisfaction"),
     )

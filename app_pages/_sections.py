@@ -169,6 +169,26 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
                 f"{t('tile_projection_label', lang)}: **{projection}**"
                 f" · {t('tile_probability_label', lang)}: **{probability}**"
             )
+    tile_facts(view, tile)
+
+
+def about_lines(view: View, page_key: str) -> list[tuple[str, str]]:
+    """What a download from ``view`` covers: :func:`_page.about` for its scope, the month
+    its figures are read to and whether they are demo data."""
+    return _page.about(
+        view.filters,
+        page_key,
+        scope=view.words,
+        data_as_of=view.through,
+        is_demo=view.is_demo,
+    )
+
+
+def tile_facts(view: View, tile: Tile) -> None:
+    """The line under a headline (:func:`_page.facts`) for ``tile``: the month read to,
+    its freshness (an open year only), and the info drawer with the projection and the
+    figure's source."""
+    indicator, lang = view.indicator, view.filters.lang
     freshness = (
         None
         if _tiles.is_closed(tile)
@@ -343,13 +363,7 @@ def ranking_and_map(
     table = table if table is not None else unit_table(view)
     if table is None:
         return None
-    lines = _page.about(
-        view.filters,
-        "page_" + key,
-        scope=view.words,
-        data_as_of=view.through,
-        is_demo=view.is_demo,
-    )
+    lines = about_lines(view, "page_" + key)
     st.subheader(t("ranking_title", lang, indicator=indicator.short(lang)))
     _rankings.ranking_section(
         table,

@@ -51,7 +51,7 @@ from metrics.links import (
     parse_as_of,
 )
 from metrics.projection import Interval, Projection
-from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES
+from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES, former_province_name, scope_text
 from metrics.registry import Indicator
 
 FIRST_YEAR = 2020
@@ -320,7 +320,7 @@ def sidebar_filters(lang: str) -> Filters:
         provinces = st.multiselect(
             t("filter_former_province", lang),
             list(FORMER_PROVINCES),
-            format_func=lambda code: FORMER_PROVINCES[code][0 if lang == "vi" else 1],
+            format_func=lambda code: former_province_name(code, lang),
             key="province",
             placeholder=t("filter_all", lang),
         )
@@ -424,17 +424,6 @@ def freshness_badge(check: FreshnessCheck, lang: str, indicator: Indicator) -> N
         )
     else:
         st.badge(t("freshness_no_data", lang), icon=":material/block:", color="gray")
-
-
-def scope_text(unit_filter: UnitFilter, lang: str) -> str:
-    """``toàn Thành phố``, or the chosen former provinces and unit types."""
-    if unit_filter.is_whole_city:
-        return t("scope_whole_city", lang)
-    parts = [
-        FORMER_PROVINCES[code][0 if lang == "vi" else 1] for code in unit_filter.former_provinces
-    ]
-    parts += [t(f"unit_type_{code}", lang) for code in unit_filter.unit_types]
-    return ", ".join(parts)
 
 
 def page_header(title_key: str, filters: Filters, subtitle_key: str | None = None) -> None:

@@ -38,13 +38,7 @@ _page.download(
     stem="giai-ngan-duong-cong",
     scope=view.words,
     key="scurve",
-    lines=_page.about(
-        filters,
-        "page_disbursement",
-        scope=view.words,
-        data_as_of=view.through,
-        is_demo=view.is_demo,
-    ),
+    lines=_sections.about_lines(view, "page_disbursement"),
 )
 
 if unit is None:

@@ -43,9 +43,7 @@ _page.download(
     stem="dich-vu-cong-xu-huong",
     scope=view.words,
     key="online-trend",
-    lines=_page.about(
-        filters, "page_online", scope=view.words, data_as_of=view.through, is_demo=view.is_demo
-    ),
+    lines=_sections.about_lines(view, "page_online"),
 )
 
 if unit is None and procedure is None:

@@ -30,13 +30,7 @@ _page.download(
     stem="hai-long-xu-huong",
     scope=view.words,
     key="satisfaction-trend",
-    lines=_page.about(
-        filters,
-        "page_satisfaction",
-        scope=view.words,
-        data_as_of=view.through,
-        is_demo=view.is_demo,
-    ),
+    lines=_sections.about_lines(view, "page_satisfaction"),
 )
 
 st.subheader(t("index766_section", lang))

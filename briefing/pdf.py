@@ -28,9 +28,9 @@ from fpdf.fonts import FontFace
 from briefing.charts import export_png, print_figure
 from briefing.collect import PAGE_INDICATORS, BriefingData
 from i18n import basis_text, fmt_date, fmt_number, fmt_percent, fmt_pp, fmt_value, t
+from metrics import reference
 from metrics.clock import month_end
 from metrics.overview import combine_attention, published_for_year
-from metrics.reference import FORMER_PROVINCES
 from metrics.registry import Grain, Indicator, get_indicator, headline_indicators
 from metrics.summary import WrittenSummary, period_text, write_summary
 from metrics.tiles import Tile
@@ -55,14 +55,7 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 def scope_text(data: BriefingData, lang: str) -> str:
     """``toàn Thành phố``, or the chosen former provinces and unit types (as the pages say)."""
-    unit_filter = data.unit_filter
-    if unit_filter.is_whole_city:
-        return t("scope_whole_city", lang)
-    parts = [
-        FORMER_PROVINCES[code][0 if lang == "vi" else 1] for code in unit_filter.former_provinces
-    ]
-    parts += [t(f"unit_type_{code}", lang) for code in unit_filter.unit_types]
-    return ", ".join(parts)
+    return reference.scope_text(data.unit_filter, lang)
 
 
 def _slug(text: str) -> str:
@@ -82,7 +75,7 @@ def file_name(data: BriefingData, lang: str) -> str:
     else:
         scope = "-".join(
             [
-                _slug(FORMER_PROVINCES[code][0 if lang == "vi" else 1])
+                _slug(reference.former_province_name(code, lang))
                 for code in unit_filter.former_provinces
             ]
             + [_slug(t(f"unit_type_{code}", lang)) for code in unit_filter.unit_types]

@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from i18n import fmt_month, fmt_number, fmt_value, t
-from metrics.palette import TARGET_LINE_COLOR
+from metrics.palette import BAND_COLORS, SERIES_COLOR, TARGET_LINE_COLOR
 from metrics.registry import Indicator
 
 FONT_FAMILY = '"Source Sans", sans-serif'
@@ -137,6 +137,58 @@ def add_target_line(
         },
     )
     return figure
+
+
+def add_projection_fan(
+    figure: go.Figure,
+    x: pd.Series,
+    x_text: Sequence[str],
+    band: pd.DataFrame,
+    indicator: Indicator,
+    lang: str,
+) -> None:
+    """The projection's 95 % and 80 % bands and its dotted central line over ``x``.
+
+    ``band`` holds ``lower_95``, ``lower_80``, ``central``, ``upper_80``, ``upper_95``, one
+    row per point of ``x``; ``x_text`` is each point as the hover names it.
+    """
+    for level in ("95", "80"):
+        figure.add_trace(
+            go.Scatter(
+                x=list(x) + list(x)[::-1],
+                y=list(band[f"upper_{level}"]) + list(band[f"lower_{level}"])[::-1],
+                fill="toself",
+                fillcolor=BAND_COLORS[level],
+                mode="lines",
+                line={"width": 0},
+                name=t(f"chart_band_{level}", lang),
+                hoverinfo="skip",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=band["central"],
+            mode="lines",
+            line={"color": SERIES_COLOR, "width": 2, "dash": "dot"},
+            name=t("chart_projection", lang),
+            customdata=list(
+                zip(
+                    x_text,
+                    value_text(band["central"], indicator, lang),
+                    value_text(band["lower_80"], indicator, lang),
+                    value_text(band["upper_80"], indicator, lang),
+                    strict=True,
+                )
+            ),
+            hovertemplate=hover(
+                [
+                    f"{t('chart_projection', lang)} — %{{customdata[0]}}",
+                    "%{customdata[1]} (%{customdata[2]} – %{customdata[3]})",
+                ]
+            ),
+        )
+    )
 
 
 def hover(template_lines: Sequence[str]) -> str:

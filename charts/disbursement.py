@@ -8,11 +8,17 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.common import base_layout, empty_figure, hover, unit_title, value_text
+from charts.common import (
+    add_projection_fan,
+    base_layout,
+    empty_figure,
+    hover,
+    unit_title,
+    value_text,
+)
 from i18n import fmt_date, fmt_number, fmt_percent, t
 from metrics.disbursement import aligned_day
 from metrics.palette import (
-    BAND_COLORS,
     EARLIER_YEARS_COLOR,
     NATIONAL_COLOR,
     PREVIOUS_YEAR_COLOR,
@@ -139,42 +145,13 @@ def make_scurve_figure(
                 }
             )
             band = pd.concat([first, band], ignore_index=True)
-        for level in ("95", "80"):
-            figure.add_trace(
-                go.Scatter(
-                    x=list(band["day"]) + list(band["day"])[::-1],
-                    y=list(band[f"upper_{level}"]) + list(band[f"lower_{level}"])[::-1],
-                    fill="toself",
-                    fillcolor=BAND_COLORS[level],
-                    mode="lines",
-                    line={"width": 0},
-                    name=t(f"chart_band_{level}", lang),
-                    hoverinfo="skip",
-                )
-            )
-        figure.add_trace(
-            go.Scatter(
-                x=band["day"],
-                y=band["central"],
-                mode="lines",
-                line={"color": SERIES_COLOR, "width": 2, "dash": "dot"},
-                name=t("chart_projection", lang),
-                customdata=list(
-                    zip(
-                        [fmt_date(d, lang) for d in band["day"]],
-                        value_text(band["central"], indicator, lang),
-                        value_text(band["lower_80"], indicator, lang),
-                        value_text(band["upper_80"], indicator, lang),
-                        strict=True,
-                    )
-                ),
-                hovertemplate=hover(
-                    [
-                        f"{t('chart_projection', lang)} — %{{customdata[0]}}",
-                        "%{customdata[1]} (%{customdata[2]} – %{customdata[3]})",
-                    ]
-                ),
-            )
+        add_projection_fan(
+            figure,
+            band["day"],
+            [fmt_date(d, lang) for d in band["day"]],
+            band,
+            indicator,
+            lang,
         )
     this_year = curves[curves["plan_year"] == year]
     figure.add_trace(

@@ -7,6 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.common import (
+    add_projection_fan,
     add_target_line,
     base_layout,
     empty_figure,
@@ -18,7 +19,6 @@ from charts.common import (
 )
 from i18n import fmt_date, t
 from metrics.palette import (
-    BAND_COLORS,
     GROUP_COLORS,
     PREVIOUS_YEAR_COLOR,
     PUBLISHED_COLOR,
@@ -114,42 +114,13 @@ def make_trend_figure(
             ],
             ignore_index=True,
         )
-        for level in ("95", "80"):
-            figure.add_trace(
-                go.Scatter(
-                    x=list(joined["period_month"]) + list(joined["period_month"])[::-1],
-                    y=list(joined[f"upper_{level}"]) + list(joined[f"lower_{level}"])[::-1],
-                    fill="toself",
-                    fillcolor=BAND_COLORS[level],
-                    mode="lines",
-                    line={"width": 0},
-                    name=t(f"chart_band_{level}", lang),
-                    hoverinfo="skip",
-                )
-            )
-        figure.add_trace(
-            go.Scatter(
-                x=joined["period_month"],
-                y=joined["central"],
-                name=t("chart_projection", lang),
-                mode="lines",
-                line={"color": SERIES_COLOR, "width": 2, "dash": "dot"},
-                customdata=list(
-                    zip(
-                        month_text(joined["period_month"], lang),
-                        value_text(joined["central"], indicator, lang),
-                        value_text(joined["lower_80"], indicator, lang),
-                        value_text(joined["upper_80"], indicator, lang),
-                        strict=True,
-                    )
-                ),
-                hovertemplate=hover(
-                    [
-                        f"{t('chart_projection', lang)} — %{{customdata[0]}}",
-                        "%{customdata[1]} (%{customdata[2]} – %{customdata[3]})",
-                    ]
-                ),
-            )
+        add_projection_fan(
+            figure,
+            joined["period_month"],
+            month_text(joined["period_month"], lang),
+            joined,
+            indicator,
+            lang,
         )
     figure.add_trace(
         go.Scatter(

@@ -257,6 +257,11 @@ def _finite(number: float | None) -> float | None:
     return float(number)
 
 
+def _gap(value: float | None, reference: float | None) -> float | None:
+    """A headline's gap: its value less its reference, ``None`` when either is missing."""
+    return value - reference if value is not None and reference is not None else None
+
+
 def _latest(
     visible: pd.DataFrame, shape: SeriesShape, year: int
 ) -> tuple[float | None, pd.Timestamp | None, LatestKind]:
@@ -481,7 +486,7 @@ def _headline(
             reference_kind="target",
             reference_year=year,
             reference_date=None,
-            gap=ytd - target if ytd is not None and target is not None else None,
+            gap=_gap(ytd, target),
             is_preliminary=False,
         )
     if shape is SeriesShape.ANNUAL:
@@ -494,7 +499,7 @@ def _headline(
                 reference_kind="target",
                 reference_year=year,
                 reference_date=None,
-                gap=ytd - target if target is not None else None,
+                gap=_gap(ytd, target),
                 is_preliminary=True,
             )
         latest, latest_period, _ = _latest(visible, shape, year)
@@ -509,7 +514,7 @@ def _headline(
             reference_kind="target",
             reference_year=shown_year,
             reference_date=None,
-            gap=latest - own_target if latest is not None and own_target is not None else None,
+            gap=_gap(latest, own_target),
             is_preliminary=False,
         )
     latest, latest_period, _ = _latest(visible, shape, year)
@@ -521,7 +526,7 @@ def _headline(
         reference_kind="target",
         reference_year=year,
         reference_date=None,
-        gap=latest - target if latest is not None and target is not None else None,
+        gap=_gap(latest, target),
         is_preliminary=False,
     )
 

@@ -14,18 +14,21 @@ from data_access.writes import load_observation_batch
 from ingest import service
 from ingest.read import Submitted
 from metrics import governance as g
-from tests.ingest.warehouse import TODAY, WARD_A, WARD_B, current, small_warehouse
+from tests.ingest.warehouse import (
+    BACKENDS,
+    TODAY,
+    WARD_A,
+    WARD_B,
+    backend_warehouse,
+    current,
+)
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 CODE = "online_dossier_share"
 
 
 @pytest.fixture(params=BACKENDS)
 def url(request: pytest.FixtureRequest, tmp_path) -> str:
-    if request.param == "sqlite":
-        url = small_warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
-    else:
-        url = small_warehouse(str(request.getfixturevalue("postgres_url")))
+    url = backend_warehouse(request, tmp_path)
     engine = make_engine(url)
     try:
         with engine.begin() as conn:

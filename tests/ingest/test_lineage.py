@@ -12,19 +12,15 @@ from data_access import submissions
 from data_access.engine import make_engine
 from data_access.queries import UnitFilter
 from data_access.writes import load_capital_plan_batch, load_observation_batch
-from tests.ingest.warehouse import WARD_A, WARD_B, small_warehouse
+from tests.ingest.warehouse import BACKENDS, WARD_A, WARD_B, backend_warehouse
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 DISBURSEMENT = "public_investment_disbursement"
 SEPTEMBER = dt.date(2026, 9, 1)
 
 
 @pytest.fixture(params=BACKENDS)
 def url(request: pytest.FixtureRequest, tmp_path) -> str:
-    if request.param == "sqlite":
-        url = small_warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
-    else:
-        url = small_warehouse(str(request.getfixturevalue("postgres_url")))
+    url = backend_warehouse(request, tmp_path)
     engine = make_engine(url)
     try:
         with engine.begin() as conn:

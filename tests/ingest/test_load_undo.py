@@ -17,15 +17,15 @@ from data_access.writes import UndoRefusedError
 from ingest import service
 from ingest.read import Submitted
 from tests.ingest.warehouse import (
+    BACKENDS,
     TODAY,
     WARD_A,
     WARD_B,
+    backend_warehouse,
     current,
     fingerprint,
-    small_warehouse,
 )
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 HEADER = "indicator_code,unit_code,period,numerator,denominator\n"
 CURRENT_ONLINE = (
     "SELECT unit_id, numerator, denominator, batch_id FROM observations "
@@ -35,9 +35,7 @@ CURRENT_ONLINE = (
 
 @pytest.fixture(params=BACKENDS)
 def url(request: pytest.FixtureRequest, tmp_path) -> str:
-    if request.param == "sqlite":
-        return small_warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
-    return small_warehouse(str(request.getfixturevalue("postgres_url")))
+    return backend_warehouse(request, tmp_path)
 
 
 def _load(url: str, name: str, text: str) -> service.Report:

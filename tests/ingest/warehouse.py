@@ -2,7 +2,8 @@
 
 ``small_warehouse(url)`` migrates an empty database and puts in the reference units, the
 registry and one real batch (two wards' October 2026 online share), on SQLite or
-PostgreSQL. ``fingerprint(url)`` is each table's row count and a checksum of its sorted
+PostgreSQL; ``backend_warehouse`` makes one on the backend a fixture's parameter names.
+``fingerprint(url)`` is each table's row count and a checksum of its sorted
 rows, so a test can say "every table unchanged".
 """
 
@@ -11,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
+from pathlib import Path
 
 import pandas as pd
+import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
@@ -65,6 +68,18 @@ def small_warehouse(url: str) -> str:
     finally:
         engine.dispose()
     return url
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+"""The backends a warehouse fixture is parametrized over (``params=BACKENDS``)."""
+
+
+def backend_warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A :func:`small_warehouse` on the backend ``request.param`` names: a SQLite file in
+    ``tmp_path``, or the suite's PostgreSQL database (``postgres_url``)."""
+    if request.param == "sqlite":
+        return small_warehouse(f"sqlite:///{tmp_path / 'w.sqlite'}")
+    return small_warehouse(str(request.getfixturevalue("postgres_url")))
 
 
 def copy_sqlite(source_url: str, path: str) -> str:
