@@ -24,6 +24,7 @@ from i18n import (
     fmt_number,
     fmt_percent,
     fmt_pp,
+    fmt_probability,
     fmt_quarter,
     fmt_value,
     published_line,
@@ -130,14 +131,7 @@ def projection_text(tile: Tile, indicator: Indicator, lang: str) -> str:
 
 def probability_text(tile: Tile, lang: str) -> str:
     """``97%``; ``> 99%`` / ``< 1%`` at the ends, where simulations cannot say more."""
-    probability = tile.projection.probability
-    if probability is None or math.isnan(probability):
-        return "—"
-    if probability > 0.99:
-        return "> " + fmt_percent(99.0, lang, 0)
-    if probability < 0.01:
-        return "< " + fmt_percent(1.0, lang, 0)
-    return fmt_percent(probability * 100, lang, 0)
+    return fmt_probability(tile.projection.probability, lang)
 
 
 def pace_line(tile: Tile, lang: str) -> tuple[str, str]:

@@ -27,7 +27,16 @@ from fpdf.fonts import FontFace
 
 from briefing.charts import export_png, print_figure
 from briefing.collect import PAGE_INDICATORS, BriefingData
-from i18n import basis_text, fmt_date, fmt_number, fmt_percent, fmt_pp, fmt_value, t
+from i18n import (
+    basis_text,
+    fmt_date,
+    fmt_number,
+    fmt_percent,
+    fmt_pp,
+    fmt_probability,
+    fmt_value,
+    t,
+)
 from metrics import reference
 from metrics.clock import month_end
 from metrics.overview import combine_attention, published_for_year
@@ -200,17 +209,6 @@ def _target_text(tile: Tile, indicator: Indicator, lang: str) -> str:
     return text
 
 
-def _probability_text(tile: Tile, lang: str) -> str:
-    probability = tile.projection.probability
-    if probability is None:
-        return "—"
-    if probability > 0.99:
-        return "> " + fmt_percent(99.0, lang, 0)
-    if probability < 0.01:
-        return "< " + fmt_percent(1.0, lang, 0)
-    return fmt_percent(probability * 100, lang, 0)
-
-
 def _projection_text(tile: Tile, indicator: Indicator, lang: str) -> str:
     projection = tile.projection
     if projection.method == "complete":
@@ -261,7 +259,7 @@ def _headline_rows(data: BriefingData, lang: str) -> list[list[str]]:
                 _target_text(tile, indicator, lang),
                 fmt_pp(headline.gap, lang) if headline.gap is not None else "—",
                 _status_text(tile, lang),
-                _probability_text(tile, lang),
+                fmt_probability(tile.projection.probability, lang),
             ]
         )
     return rows
@@ -344,7 +342,10 @@ def _fact_rows(tile: Tile, indicator: Indicator, lang: str) -> list[list[str]]:
                 ),
                 _projection_text(tile, indicator, lang),
             ],
-            [t("briefing_fact_probability", lang), _probability_text(tile, lang)],
+            [
+                t("briefing_fact_probability", lang),
+                fmt_probability(tile.projection.probability, lang),
+            ],
             [t("briefing_fact_trend", lang), t(f"trend_{tile.trend.value}", lang)],
         ]
     return rows

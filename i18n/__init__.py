@@ -109,6 +109,25 @@ def fmt_percent(value_pct: float | None, lang: str, decimals: int = 1) -> str:
     return text.replace("-", _MINUS)
 
 
+def fmt_probability(probability: float | None, lang: str) -> str:
+    """A probability of reaching a target, as every page, summary and briefing writes it:
+    whole percent, and ``> 99%`` / ``< 1%`` at the ends, where simulations cannot say more;
+    ``—`` when there is none.
+
+    >>> fmt_probability(0.974, "vi"), fmt_probability(0.999, "en"), fmt_probability(0.004, "vi")
+    ('97%', '> 99%', '< 1%')
+    >>> fmt_probability(None, "en"), fmt_probability(float("nan"), "vi")
+    ('—', '—')
+    """
+    if probability is None or math.isnan(probability):
+        return "—"
+    if probability > 0.99:
+        return "> " + fmt_percent(99.0, lang, 0)
+    if probability < 0.01:
+        return "< " + fmt_percent(1.0, lang, 0)
+    return fmt_percent(probability * 100, lang, 0)
+
+
 def fmt_signed(value: float | None, lang: str, decimals: int = 1) -> str:
     """A signed number: ``+2,3`` or ``−2,3``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

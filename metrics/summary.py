@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from i18n import fmt_date, fmt_month, fmt_percent, fmt_pp, fmt_value, t
+from i18n import fmt_date, fmt_month, fmt_percent, fmt_pp, fmt_probability, fmt_value, t
 from metrics.clock import month_end
 from metrics.meeting import Standing, not_on_track_order
 from metrics.overview import SECTION_BEHIND
@@ -99,15 +99,6 @@ def _target(tile: Tile, lang: str) -> str:
     decimals = 0 if float(target.value).is_integer() else indicator.decimals
     symbol = (target.comparator or ">=").replace(">=", "≥").replace("<=", "≤")
     return f"{symbol} {fmt_value(target.value, indicator.unit, lang, decimals)}"
-
-
-def _probability_text(probability: float, lang: str) -> str:
-    """``12%``; ``> 99%`` / ``< 1%`` at the ends, as the tiles write it."""
-    if probability > 0.99:
-        return "> " + fmt_percent(99.0, lang, 0)
-    if probability < 0.01:
-        return "< " + fmt_percent(1.0, lang, 0)
-    return fmt_percent(probability * 100, lang, 0)
 
 
 def period_text(tile: Tile, lang: str) -> str:
@@ -177,7 +168,7 @@ def behind_sentence(tile: Tile, lang: str) -> Sentence:
         low=_value(projection.lower_80, code, lang),
         high=_value(projection.upper_80, code, lang),
         target=_target(tile, lang),
-        probability=_probability_text(projection.probability, lang),
+        probability=fmt_probability(projection.probability, lang),
     )
     figures = (
         projection.central,
