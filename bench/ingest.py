@@ -66,8 +66,12 @@ def write_observation_file(path: Path, url: str, rows: int, last_month: dt.date)
             )
     finally:
         engine.dispose()
+    # Months from January 2020, or earlier when the keys of those months are fewer than
+    # ``rows`` (a 1M-row file needs 1 Jan 2019 on the demo's units and procedures).
+    per_month = len(RATES) * (len(keys) + 1) * len(units)
+    needed = -(-rows // per_month) if per_month else 0
+    month = min(dt.date(2020, 1, 1), add_months(last_month, 1 - needed))
     months = []
-    month = dt.date(2020, 1, 1)
     while month <= last_month:
         months.append(f"{month:%Y-%m}")
         month = add_months(month, 1)
