@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from charts.common import describe_figure
+from charts.common import TITLE_ROOM, describe_figure
 from data_access import cached
 from data_access.engine import WarehouseState, describe_url
 from data_access.queries import UnitFilter
@@ -877,7 +877,11 @@ def show_figure(figure: go.Figure, key: str) -> None:
     description = describe_figure(figure, current_language())
     if title:
         st.markdown(f"**{escape_markdown(title)}**")
-        figure = go.Figure(figure).update_layout(title=None, margin={"t": 16})
+        # The title's room is taken off the top margin; what a figure keeps above its
+        # plot besides (the small panels' titles) stays.
+        top = figure.layout.margin.t
+        room = 16 if top is None else max(16, top - TITLE_ROOM)
+        figure = go.Figure(figure).update_layout(title=None, margin={"t": room})
     st.plotly_chart(
         figure,
         key=key,
