@@ -169,6 +169,8 @@ def panel_title(label: str) -> str:
 PANEL_TITLES_ROOM = 44
 """Pixels above the top panels for their titles of two lines."""
 TRENDS_PANEL_HEIGHT = 230
+TRENDS_FOOT = 90
+"""Pixels under the bottom panels: the month ticks, the axis's name and the legend."""
 
 
 def make_unit_trends_figure(
@@ -244,7 +246,7 @@ def make_unit_trends_figure(
         title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         separators=separators(lang),
         font={"family": FONT_FAMILY, "size": 12},
-        height=TITLE_ROOM + PANEL_TITLES_ROOM + TRENDS_PANEL_HEIGHT * rows + 90,
+        height=TITLE_ROOM + PANEL_TITLES_ROOM + TRENDS_PANEL_HEIGHT * rows + TRENDS_FOOT,
         margin={"l": 10, "r": 10, "t": TITLE_ROOM + PANEL_TITLES_ROOM, "b": 10},
         plot_bgcolor="#ffffff",
         dragmode=False,
