@@ -130,6 +130,12 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 /* The menu (links, see app.py): section headings close to their pages. */
 .st-key-nav { gap: 0.1rem; }
 .st-key-nav [data-testid="stCaptionContainer"] { margin-top: 0.6rem; }
+/* A page link's label wraps onto more lines instead of ending in "…" at a phone's edge. */
+[data-testid="stPageLink"], [data-testid="stPageLink"] > div { min-width: 0; max-width: 100%; }
+[data-testid="stPageLink-NavLink"] > span:not([data-testid]) {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: break-word;
+}
+[data-testid="stPageLink-NavLink"] > span:not([data-testid]) p { white-space: normal; }
 </style>
 """
 
