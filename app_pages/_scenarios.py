@@ -5,6 +5,7 @@ scenarios (open, duplicate, re-run, delete) and the side-by-side comparison."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from functools import partial
 from typing import Any
 
@@ -34,7 +35,7 @@ from scenarios import engine, workspace
 from scenarios.analysis import goal_seek, tornado
 from scenarios.baseline import SIMULATED_CODES, Baseline, indicator_name
 from scenarios.engine import ENGINE_VERSION, Result
-from scenarios.leverfile import read_csv, to_csv
+from scenarios.leverfile import MAX_BYTES, read_csv, to_csv
 from scenarios.levers import Lever, Parameter, ScenarioError, load_catalogue
 from scenarios.summary import sentences
 
@@ -204,6 +205,11 @@ def _parameter_widget(baseline_: Baseline, lever: Lever, parameter: Parameter, l
         )
 
 
+LEVER_UPLOAD_MB = max(1, math.ceil(MAX_BYTES / 1_000_000))
+"""What the lever file widget takes: the loader's own limit rounded up to whole megabytes
+(at least 1), so its "Limit … MB per file" no longer says Streamlit's 200 MB."""
+
+
 def lever_file(baseline_: Baseline, lang: str) -> None:
     """Load a lever file into the form (refused whole, with its messages, when bad)."""
     uploaded = st.file_uploader(
@@ -211,6 +217,7 @@ def lever_file(baseline_: Baseline, lang: str) -> None:
         type=["csv"],
         help=t("scenario_load_file_help", lang),
         key="scn_file",
+        max_upload_size=LEVER_UPLOAD_MB,
     )
     if uploaded is None or st.session_state.get("scn_file_done") == uploaded.file_id:
         return

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from charts.common import describe_figure
+from charts.common import TITLE_ROOM, describe_figure
 from data_access import cached
 from data_access.engine import WarehouseState, describe_url
 from data_access.queries import UnitFilter
@@ -130,6 +130,12 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 /* The menu (links, see app.py): section headings close to their pages. */
 .st-key-nav { gap: 0.1rem; }
 .st-key-nav [data-testid="stCaptionContainer"] { margin-top: 0.6rem; }
+/* A page link's label wraps onto more lines instead of ending in "…" at a phone's edge. */
+[data-testid="stPageLink"], [data-testid="stPageLink"] > div { min-width: 0; max-width: 100%; }
+[data-testid="stPageLink-NavLink"] > span:not([data-testid]) {
+  white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: break-word;
+}
+[data-testid="stPageLink-NavLink"] > span:not([data-testid]) p { white-space: normal; }
 </style>
 """
 
@@ -877,7 +883,11 @@ def show_figure(figure: go.Figure, key: str) -> None:
     description = describe_figure(figure, current_language())
     if title:
         st.markdown(f"**{escape_markdown(title)}**")
-        figure = go.Figure(figure).update_layout(title=None, margin={"t": 16})
+        # The title's room is taken off the top margin; what a figure keeps above its
+        # plot besides (the small panels' titles) stays.
+        top = figure.layout.margin.t
+        room = 16 if top is None else max(16, top - TITLE_ROOM)
+        figure = go.Figure(figure).update_layout(title=None, margin={"t": room})
     st.plotly_chart(
         figure,
         key=key,

@@ -25,6 +25,11 @@ def separators(lang: str) -> str:
     return ",." if lang == "vi" else ".,"
 
 
+TITLE_ROOM = 40
+"""Pixels the figure's title takes at the top (the page writes the title above the chart
+instead and takes these off the top margin: ``app_pages._ui.show_figure``)."""
+
+
 def base_layout(
     figure: go.Figure,
     lang: str,
@@ -41,7 +46,7 @@ def base_layout(
         separators=separators(lang),
         font={"family": FONT_FAMILY, "size": 13, "color": "#1b1f24"},
         height=height,
-        margin={"l": 10, "r": 10, "t": 56, "b": 10},
+        margin={"l": 10, "r": 10, "t": TITLE_ROOM + 16, "b": 10},
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
         hovermode="closest",

@@ -10,10 +10,48 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from charts.common import FONT_FAMILY, base_layout, empty_figure, hover, month_text, separators
+from charts.common import (
+    FONT_FAMILY,
+    TITLE_ROOM,
+    base_layout,
+    empty_figure,
+    hover,
+    month_text,
+    separators,
+)
 from i18n import fmt_percent, t
 from metrics.palette import PREVIOUS_YEAR_COLOR, SERIES_COLOR, STATUS_STYLES, TARGET_LINE_COLOR
 from metrics.status import Status
+
+AXIS_LABEL_WIDTH = 18
+"""Characters per line an indicator's name is aimed at on the peers chart's axis: under a
+third of a phone's width (390 px), so the plot keeps the rest."""
+
+
+def wrap_label(label: str, width: int) -> str:
+    """``label`` broken at word boundaries into as few lines as lines of ``width``
+    characters need, the lines made about equal (no lone last word); plotly breaks lines
+    only at ``<br>``, and the words themselves are escaped. A word longer than ``width``
+    stays whole.
+
+    >>> wrap_label("Mức độ hài lòng của người dân, doanh nghiệp", 18)
+    'Mức độ hài lòng<br>của người dân,<br>doanh nghiệp'
+    >>> wrap_label("Tỷ lệ hồ sơ trực tuyến", 18)
+    'Tỷ lệ hồ sơ<br>trực tuyến'
+    >>> wrap_label("Public investment disbursement rate", 18)
+    'Public investment<br>disbursement rate'
+    >>> wrap_label("Online share", 16)
+    'Online share'
+    >>> wrap_label("R&D <spend>", 16)
+    'R&amp;D &lt;spend&gt;'
+    """
+    lines = textwrap.wrap(label, width, break_long_words=False) or [""]
+    for narrower in range(max(1, -(-len(label) // len(lines))), width):
+        balanced = textwrap.wrap(label, narrower, break_long_words=False)
+        if len(balanced) <= len(lines):
+            lines = balanced
+            break
+    return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
 def make_peers_figure(rows: pd.DataFrame, lang: str, *, title: str) -> go.Figure:
@@ -26,7 +64,8 @@ def make_peers_figure(rows: pd.DataFrame, lang: str, *, title: str) -> go.Figure
     rows = rows.dropna(subset=["value"])
     if rows.empty:
         return empty_figure(lang, title, t("chart_no_data", lang))
-    labels = rows["label"].tolist()
+    labels = [wrap_label(label, AXIS_LABEL_WIDTH) for label in rows["label"]]
+    rows = rows.assign(label=labels)
     figure = go.Figure()
     figure.add_trace(
         go.Bar(
@@ -95,8 +134,7 @@ def make_peers_figure(rows: pd.DataFrame, lang: str, *, title: str) -> go.Figure
         )
     )
     figure.update_yaxes(autorange="reversed")
-    figure.update_xaxes(ticksuffix="%")
-    return base_layout(
+    figure = base_layout(
         figure,
         lang,
         title=title,
@@ -104,6 +142,11 @@ def make_peers_figure(rows: pd.DataFrame, lang: str, *, title: str) -> go.Figure
         x_title=t("chart_percent_axis", lang),
         height=130 + 60 * len(rows),
     )
+    # Names of up to three short lines, and few upright ticks: the plot keeps most of a
+    # phone's width, and a desktop's is not crowded either.
+    figure.update_yaxes(automargin=True, tickfont={"size": 12})
+    figure.update_xaxes(ticksuffix="%", nticks=5, tickangle=0, automargin=True)
+    return figure
 
 
 PANEL_TITLE_WIDTH = 24
@@ -120,8 +163,14 @@ def panel_title(label: str) -> str:
     >>> panel_title("Resolved on time")
     'Resolved on time'
     """
-    lines = textwrap.wrap(label, PANEL_TITLE_WIDTH, break_long_words=False) or [""]
-    return "<br>".join(html.escape(line, quote=False) for line in lines)
+    return wrap_label(label, PANEL_TITLE_WIDTH)
+
+
+PANEL_TITLES_ROOM = 44
+"""Pixels above the top panels for their titles of two lines."""
+TRENDS_PANEL_HEIGHT = 230
+TRENDS_FOOT = 90
+"""Pixels under the bottom panels: the month ticks, the axis's name and the legend."""
 
 
 def make_unit_trends_figure(
@@ -142,7 +191,7 @@ def make_unit_trends_figure(
         cols=columns,
         subplot_titles=[panel_title(label) for label in shown],
         vertical_spacing=0.16,
-        horizontal_spacing=0.08,
+        horizontal_spacing=0.12,
     )
     for index, frame in enumerate(shown.values()):
         row, col = index // columns + 1, index % columns + 1
@@ -181,28 +230,36 @@ def make_unit_trends_figure(
             row=row,
             col=col,
         )
-    figure.update_xaxes(tickvals=list(range(1, 13)), fixedrange=True, showgrid=False)
-    figure.update_yaxes(ticksuffix="%", fixedrange=True, gridcolor="#e6e9ee")
+    figure.update_xaxes(
+        tickvals=list(range(1, 13)), fixedrange=True, showgrid=False, automargin=True
+    )
+    # The month axis is named under the bottom panels; plotly makes room for it there.
+    for index in range(len(shown)):
+        if index + columns >= len(shown):
+            figure.update_xaxes(
+                title={"text": t("chart_month_number_axis", lang), "font": {"size": 12}},
+                row=index // columns + 1,
+                col=index % columns + 1,
+            )
+    figure.update_yaxes(ticksuffix="%", fixedrange=True, gridcolor="#e6e9ee", automargin=True)
     figure.update_layout(
-        title={"text": title, "x": 0, "font": {"size": 16}},
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
         separators=separators(lang),
         font={"family": FONT_FAMILY, "size": 12},
-        height=60 + 230 * rows,
-        margin={"l": 10, "r": 10, "t": 80, "b": 56},
+        height=TITLE_ROOM + PANEL_TITLES_ROOM + TRENDS_PANEL_HEIGHT * rows + TRENDS_FOOT,
+        margin={"l": 10, "r": 10, "t": TITLE_ROOM + PANEL_TITLES_ROOM, "b": 10},
         plot_bgcolor="#ffffff",
         dragmode=False,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.06, "x": 1, "xanchor": "right"},
+        # At the foot, under the month axis's name, as on the other charts (plotly makes
+        # room for it there): above the panels it sat on the second panel's title.
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "yanchor": "bottom",
+            "y": 0,
+            "x": 0,
+            "xanchor": "left",
+        },
     )
     figure.update_annotations(font={"size": 13})
-    figure.add_annotation(
-        text=t("chart_month_number_axis", lang),
-        xref="paper",
-        yref="paper",
-        x=0.5,
-        y=0,
-        yshift=-44,
-        yanchor="top",
-        showarrow=False,
-        font={"size": 12},
-    )
     return figure

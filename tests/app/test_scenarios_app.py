@@ -134,3 +134,11 @@ def test_a_bad_scenario_link_is_said_plainly(monkeypatch, warehouse, lang):
         TEXT[lang]["bad"] in plain(e.value) and "`99999`" in e.value.replace(" ", "")
         for e in app.error
     )
+
+
+def test_the_lever_file_widget_names_the_loaders_limit(monkeypatch, demo_warehouse_url):
+    # The loader refuses a lever file over 1 000 000 bytes (scenarios/leverfile.py), so
+    # the widget says "1 MB per file", not Streamlit's default 200 MB.
+    app = open_page(monkeypatch, demo_warehouse_url, "scenarios", lang="vi", year="2026")
+    uploader = next(u for u in app.get("file_uploader") if u.proto.id.endswith("scn_file"))
+    assert uploader.proto.max_upload_size_mb == 1

@@ -49,6 +49,18 @@ MAIN_HEIGHT = """() => {
     const main = document.querySelector('[data-testid="stMain"]');
     return main ? main.scrollHeight : document.documentElement.scrollHeight;
 }"""
+# Page links in the main area with text cut off: some part of the link clips its text
+# (scrolls inside itself, as an ellipsis does) or runs past the main area's edge.
+CUT_LINKS = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const edge = main.getBoundingClientRect().right;
+    return [...main.querySelectorAll('[data-testid="stPageLink-NavLink"]')]
+        .filter((link) => [link, ...link.querySelectorAll('*')].some((part) =>
+            part instanceof HTMLElement && part.clientWidth > 0
+            && (part.scrollWidth > part.clientWidth + 1
+                || part.getBoundingClientRect().right > edge + 1)))
+        .map((link) => link.innerText);
+}"""
 # Each chart, and the text read out in its place (charts.common.describe_figure).
 CHART_TEXTS = """() => [...document.querySelectorAll('.stPlotlyChart')].map((chart) => {
     const alt = '[class*="st-key-alt-"]';
@@ -105,6 +117,8 @@ def test_every_page_fits_every_screen(
         assert widths["document"] <= widths["window"] + 1, f"the page scrolls sideways: {widths}"
         # Streamlit's main area scrolls by itself: a too-wide element widens it, not the page.
         assert widths["main"] <= widths["main_visible"] + 1, f"the main area scrolls: {widths}"
+        # A page link's label wraps: nothing of it is cut off at the screen's edge.
+        assert page.evaluate(CUT_LINKS) == []
         # Every chart is followed by its text alternative, which says at least one figure.
         texts = page.evaluate(CHART_TEXTS)
         assert all(text and any(c.isdigit() for c in text) for text in texts), texts

@@ -8,6 +8,7 @@ import json
 import pandas as pd
 import pytest
 
+from charts.common import TITLE_ROOM
 from charts.comparison import make_groups_figure
 from charts.map import POINT_LAYER, make_unit_map, status_rgba, view_for
 from charts.scorecard import make_peers_figure, make_unit_trends_figure
@@ -163,6 +164,63 @@ def test_small_panel_titles_fit_half_a_phone():
     titles = [a["text"] for a in figure.to_dict()["layout"]["annotations"]]
     assert "Mức độ hài lòng của<br>người dân, doanh nghiệp" in titles
     assert all(len(line) <= 24 for text in titles for line in text.split("<br>"))
+
+
+def test_the_peer_chart_leaves_a_phone_most_of_its_width():
+    # At 390 px the indicators' names took two thirds of the width on one line each, and
+    # the x ticks crowded and turned: the names now wrap onto short lines, the ticks few.
+    label = "Mức độ hài lòng của người dân, doanh nghiệp"
+    rows = pd.DataFrame(
+        {
+            "label": [label, "Tỷ lệ hồ sơ trực tuyến"],
+            "value": [95.0, 60.0],
+            "peer_p25": [90.0, 50.0],
+            "peer_median": [93.0, 55.0],
+            "peer_p75": [96.0, 65.0],
+            "benchmark": [95.0, 70.0],
+            "unit_status": ["on_track", "off_track"],
+        }
+    )
+    figure = make_peers_figure(rows, "vi", title="t").to_dict()
+    names = figure["data"][0]["y"]
+    assert list(names) == [
+        "Mức độ hài lòng<br>của người dân,<br>doanh nghiệp",
+        "Tỷ lệ hồ sơ<br>trực tuyến",
+    ]
+    xaxis, yaxis = figure["layout"]["xaxis"], figure["layout"]["yaxis"]
+    assert xaxis["nticks"] <= 5 and xaxis["tickangle"] == 0
+    assert xaxis["automargin"] and yaxis["automargin"]
+
+
+def test_the_unit_trends_legend_clears_the_panel_titles_and_the_axis_title_shows():
+    # The legend sat on the second panel's two-line title, and "Tháng trong năm" (an
+    # annotation, which plotly makes no room for) was cut at the foot. Now the legend is
+    # at the foot and the month axis is named by the bottom panels' own axis titles, both
+    # of which plotly makes room for; above the panels, once the page has taken the
+    # title's room off, two lines of 13-point titles (about 36 px) still fit.
+    label = "Mức độ hài lòng của người dân, doanh nghiệp"
+    figure = make_unit_trends_figure(
+        {"A": _trend(), label: _trend(), "C": _trend()}, "vi", title="t", year=2026
+    ).to_dict()
+    layout = figure["layout"]
+    legend = layout["legend"]
+    assert (legend["yref"], legend["yanchor"], legend["y"]) == ("container", "bottom", 0)
+    # Three panels in two columns: "C" alone on the bottom row (x3), "label" (x2) above
+    # the empty fourth place (x4); the month axis is named under x2 and x3, only there.
+    named = {
+        key: axis.get("title", {}).get("text")
+        for key, axis in layout.items()
+        if key.startswith("xaxis")
+    }
+    assert named == {
+        "xaxis": None,
+        "xaxis2": "Tháng trong năm",
+        "xaxis3": "Tháng trong năm",
+        "xaxis4": None,
+    }
+    assert all(layout[key]["automargin"] for key in ("xaxis2", "xaxis3"))
+    assert not any(a["text"] == "Tháng trong năm" for a in layout["annotations"])
+    assert layout["margin"]["t"] - TITLE_ROOM >= 36
 
 
 def _points() -> pd.DataFrame:
