@@ -89,6 +89,18 @@ def unit_title(indicator: Indicator, lang: str) -> str:
     return f"{indicator.short(lang)} ({t(f'unit_name_{indicator.unit}', lang)})"
 
 
+def axis_unit(indicator: Indicator, lang: str) -> str:
+    """The value axis's title where the chart's own title names the indicator: its unit
+    alone (``%``, ``Tỷ đồng``), so a phone's short axis never cuts a long indicator name.
+
+    >>> from metrics.registry import get_indicator
+    >>> axis_unit(get_indicator("online_dossier_share"), "vi")
+    '%'
+    """
+    unit = t(f"unit_name_{indicator.unit}", lang)
+    return unit[:1].upper() + unit[1:]
+
+
 def value_text(values: Iterable[Any], indicator: Indicator, lang: str) -> list[str]:
     """Each value in the reader's format with its unit (``87,1%``, ``1.234 tỷ đồng``)."""
     return [

@@ -10,10 +10,10 @@ import plotly.graph_objects as go
 
 from charts.common import (
     add_projection_fan,
+    axis_unit,
     base_layout,
     empty_figure,
     hover,
-    unit_title,
     value_text,
 )
 from i18n import fmt_date, fmt_number, fmt_percent, t
@@ -229,7 +229,7 @@ def make_scurve_figure(
         figure,
         lang,
         title=title,
-        y_title=unit_title(indicator, lang),
+        y_title=axis_unit(indicator, lang),
         x_title=t("scurve_axis", lang),
         height=500,
     )

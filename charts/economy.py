@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.common import base_layout, empty_figure, hover, unit_title, value_text
+from charts.common import axis_unit, base_layout, empty_figure, hover, value_text
 from i18n import fmt_number, fmt_percent, t
 from metrics.digital import MERGED_FROM_YEAR
 from metrics.palette import (
@@ -140,7 +140,7 @@ def make_basis_figure(
         figure,
         lang,
         title=title,
-        y_title=unit_title(indicator, lang),
+        y_title=axis_unit(indicator, lang),
         x_title=t("economy_year_axis", lang),
         height=380,
     )
@@ -279,7 +279,7 @@ def make_path_figure(
         figure,
         lang,
         title=title,
-        y_title=unit_title(indicator, lang),
+        y_title=axis_unit(indicator, lang),
         x_title=t("economy_year_axis", lang),
         height=380,
     )

@@ -9,12 +9,12 @@ import plotly.graph_objects as go
 from charts.common import (
     add_projection_fan,
     add_target_line,
+    axis_unit,
     base_layout,
     empty_figure,
     hover,
     month_text,
     month_ticks,
-    unit_title,
     value_text,
 )
 from i18n import fmt_date, t
@@ -170,7 +170,7 @@ def make_trend_figure(
         figure,
         lang,
         title=title,
-        y_title=unit_title(indicator, lang),
+        y_title=axis_unit(indicator, lang),
         x_title=t("chart_month_axis", lang),
     )
     return figure

@@ -58,7 +58,9 @@ def test_the_trend_is_in_the_readers_format(lang, separators, month, value):
     ).to_dict()
     layout = figure["layout"]
     assert layout["separators"] == separators
-    assert "(%)" in layout["yaxis"]["title"]["text"]
+    # The unit alone: the chart's title names the indicator, and a long name on the value
+    # axis was cut off on a phone (the axis is ~300 px tall there).
+    assert layout["yaxis"]["title"]["text"] == "%"
     assert layout["xaxis"]["title"]["text"]
     assert layout["dragmode"] is False
     assert layout["xaxis"]["fixedrange"] and layout["yaxis"]["fixedrange"]
@@ -78,6 +80,15 @@ def test_the_projection_band_starts_at_the_last_year_to_date():
     assert all(t.mode == "lines" for t in bands)
     central = next(t for t in figure.data if t.name == "Dự báo (lũy kế)")
     assert list(central.y) == [85.75, 85.8, 86.0]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_plan_years_month_axis_title_fits_a_phone(lang):
+    """Regression: "Tháng của năm kế hoạch (T1 gia hạn: đến 31/01 năm sau)" ran past the
+    edge of the S-curve on a 390 px phone."""
+    from i18n import t
+
+    assert len(t("scurve_axis", lang)) <= 45
 
 
 def test_an_empty_trend_says_so():
