@@ -39,6 +39,18 @@ def plan_month_ticks(year: int, lang: str) -> dict[str, object]:
     return {"tickvals": days, "ticktext": text}
 
 
+def milestone_label_positions(count: int) -> list[str]:
+    """Where each milestone's label sits: above its marker, centred, and the last one (the
+    year-end target, near the plot's right edge) above and to its left.
+
+    >>> milestone_label_positions(3)
+    ['top center', 'top center', 'top left']
+    >>> milestone_label_positions(0)
+    []
+    """
+    return ["top center"] * (count - 1) + ["top left"] if count else []
+
+
 def make_scurve_figure(
     curves: pd.DataFrame,
     indicator: Indicator,
@@ -119,7 +131,11 @@ def make_scurve_figure(
             mode="markers+text",
             marker={"symbol": "square", "size": 10, "color": TARGET_LINE_COLOR},
             text=milestones["label"],
-            textposition="top left",
+            # Above each marker, centred; the last (the year-end target, near the right
+            # edge) to its left. Not clipped at the plot's edge: on a phone the first and
+            # the last label were cut off ("Quý I ≥ 7,5%", "Cả năm ≥ 95%").
+            textposition=milestone_label_positions(len(milestones)),
+            cliponaxis=False,
             textfont={"size": 11, "color": TARGET_LINE_COLOR},
             name=t("scurve_milestones", lang),
             customdata=[[fmt_date(d, lang)] for d in milestones["day"]],
@@ -224,7 +240,9 @@ def make_scurve_figure(
         **plan_month_ticks(year, lang),
         range=[dt.date(year, 1, 1), dt.date(year + 1, 2, 10)],
     )
-    figure.update_yaxes(rangemode="tozero")
+    # Room above the highest point for the year-end target's label.
+    top = max([100.0, *milestones["value"].dropna().tolist(), *curves["value"].dropna().tolist()])
+    figure.update_yaxes(range=[0, top * 1.12])
     return base_layout(
         figure,
         lang,

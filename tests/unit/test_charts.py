@@ -277,3 +277,48 @@ def test_boundaries_draw_areas_under_the_points():
     areas = next(layer for layer in spec["layers"] if layer["id"] == "unit-areas")
     assert [f["properties"]["unit_id"] for f in areas["data"]["features"]] == ["26737"]
     assert [layer["id"] for layer in spec["layers"]] == ["unit-areas", POINT_LAYER]
+
+
+def test_the_milestone_labels_are_not_cut_at_the_plots_edges():
+    """Regression: on a 390 px phone the S-curve's first milestone label ("Quý I ≥ 7,5%",
+    set to the marker's left) ran past the plot's left edge and the year-end target's
+    ("Cả năm ≥ 95%") past its top; both were clipped."""
+    import datetime as dt
+
+    from charts.disbursement import make_scurve_figure
+    from metrics.disbursement import s_curves
+
+    series = pd.DataFrame(
+        {
+            "period_year": 2026,
+            "period_month": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"]),
+            "value": [2.0, 5.0, 9.0],
+            "numerator": [2.0, 5.0, 9.0],
+            "denominator": [100.0, 100.0, 100.0],
+        }
+    )
+    curves = s_curves(series, 2026)
+    milestones = pd.DataFrame(
+        {
+            "day": [dt.date(2026, 3, 31), dt.date(2026, 12, 31)],
+            "value": [7.5, 95.0],
+            "label": ["Quý I ≥ 7,5%", "Cả năm ≥ 95%"],
+        }
+    )
+    path = milestones[["day", "value"]]
+    figure = make_scurve_figure(
+        curves,
+        get_indicator("public_investment_disbursement"),
+        2026,
+        "vi",
+        title="t",
+        milestones=milestones,
+        path=path,
+    ).to_dict()
+    from i18n import t
+
+    marks = next(d for d in figure["data"] if d.get("name") == t("scurve_milestones", "vi"))
+    assert marks["cliponaxis"] is False
+    assert list(marks["textposition"]) == ["top center", "top left"]
+    # 95 % plus room for its label above the marker: the axis reaches 112.
+    assert figure["layout"]["yaxis"]["range"][1] >= 112.0
