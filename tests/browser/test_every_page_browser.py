@@ -9,16 +9,12 @@ built from, so a page added to the menu is tested here at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from app_pages._navigation import NAVIGATION
 from tests.browser.test_overview_browser import (
     APP_IS_IDLE,
-    CHROMIUM_ARGS,
     HORIZONTAL_EXTENTS,
     SCREENSHOT_DIR,
 )
@@ -68,16 +64,6 @@ CHART_TEXTS = """() => [...document.querySelectorAll('.stPlotlyChart')].map((cha
     const found = next && (next.matches(alt) ? next : next.querySelector(alt));
     return found ? found.innerText : null;
 })"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def page_url(base_url: str, path: str, lang: str) -> str:

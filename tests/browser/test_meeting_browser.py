@@ -13,14 +13,13 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from data_access.engine import PROJECT_ROOT
-from tests.browser.test_overview_browser import APP_IS_IDLE, CHROMIUM_ARGS, HORIZONTAL_EXTENTS
+from tests.browser.test_overview_browser import APP_IS_IDLE, HORIZONTAL_EXTENTS
 from tests.conftest import serve_app
 
 pytestmark = pytest.mark.browser
@@ -71,16 +70,6 @@ def meeting_server(demo_warehouse_url: str, tmp_path_factory: pytest.TempPathFac
     log_path = tmp_path_factory.mktemp("meeting-server") / "streamlit.log"
     with serve_app(demo_warehouse_url, log_path) as (base_url, process):
         yield base_url, process.pid, log_path
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def open_meeting(page: Page, url: str) -> None:

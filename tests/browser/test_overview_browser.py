@@ -8,10 +8,9 @@ Debian Chromium (never a downloaded one). Each language gets a screenshot under
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from data_access.engine import PROJECT_ROOT
 from i18n import t
@@ -66,16 +65,6 @@ HORIZONTAL_EXTENTS = """() => {
         main_visible: main.clientWidth,
     };
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -7,18 +7,15 @@ the map opens that unit's scorecard.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
-from playwright.sync_api import Browser, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, Route
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.test_overview_browser import (
     APP_IS_IDLE,
-    CHROMIUM_ARGS,
     HORIZONTAL_EXTENTS,
     SCREENSHOT_DIR,
     SETTLE_TIMEOUT_MS,
@@ -41,16 +38,6 @@ DRAWN = """(charts) => {
     if (document.querySelector('[data-testid="stException"]')) return true;
     return document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def _offline(page: Page, base_url: str) -> list[str]:

@@ -8,14 +8,12 @@ another parameter; the per-parameter cases are in ``tests/app/test_url_escaping_
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
-from tests.browser.test_overview_browser import CHROMIUM_ARGS, open_settled
+from tests.browser.test_overview_browser import open_settled
 
 pytestmark = pytest.mark.browser
 
@@ -28,16 +26,6 @@ PAYLOADS = {
     "procedure": "[x](https://evil.example)" * 400,
     "as_of": "<a href='https://evil.example'>2026-10-10</a>",
 }
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: Path) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(chromium_path), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def test_no_value_from_the_address_becomes_a_link_an_image_or_markup(
