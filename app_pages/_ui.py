@@ -88,10 +88,18 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 @container (min-width: 1100px) {
   .st-key-tiles [class*="st-key-tile-"] > div:first-child { min-height: 3.25rem; }
 }
-/* The gap's comparison on its own line under the chip, never cut. */
-.st-key-tiles [data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap; }
-.st-key-tiles [data-testid="stMetricDeltaDescription"] { flex-basis: 100%; margin-left: 0; }
-.st-key-tiles [data-testid="stMetricDeltaDescription"] p { white-space: normal; }
+/* The gap's comparison on its own line under the chip, never cut (every metric). */
+[data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap; }
+[data-testid="stMetricDeltaDescription"] { flex-basis: 100%; margin-left: 0; }
+[data-testid="stMetricDeltaDescription"] * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+/* Outside the Overview's tiles (which keep one line above, so a row's big numbers line
+   up), a metric's label wraps rather than ending in "…" on a tablet. */
+[data-testid="stMetricLabel"]:not(.st-key-tiles *) { height: auto !important; }
+[data-testid="stMetricLabel"]:not(.st-key-tiles *) * {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
 .st-key-tiles [class*="st-key-tile-"] { gap: 0.5rem; }
 [data-testid="stMetricValue"] { font-size: 2.1rem; }
 @media (min-width: 1600px) { [data-testid="stMetricValue"] { font-size: 2.6rem; } }

@@ -121,3 +121,27 @@ def test_every_page_fits_every_screen(
         page.screenshot(path=str(folder / f"{path}-{lang}-{width}x{height}.png"))
     finally:
         context.close()
+
+
+# Metric labels and comparisons outside the Overview's tiles (which keep one line by design)
+# whose text is clipped: it scrolls inside its box, as an ellipsis does.
+CUT_METRICS = """() => [...document.querySelectorAll(
+        '[data-testid="stMetricLabel"], [data-testid="stMetricDeltaDescription"]')]
+    .filter((box) => !box.closest('.st-key-tiles'))
+    .filter((box) => [box, ...box.querySelectorAll('*')].some((part) =>
+        part instanceof HTMLElement && part.clientWidth > 0
+        && part.scrollWidth > part.clientWidth + 1))
+    .map((box) => box.innerText)"""
+
+
+def test_metric_labels_wrap_on_a_tablet(app_server: str, browser: Browser) -> None:
+    """Regression: at 820×1180 the Digital economy page's four metrics ended their labels
+    in "…" ("Năm 2026, ước tính 3 q…", "GRDP năm 2025 (nghìn …") and their comparisons too."""
+    context = browser.new_context(viewport={"width": 820, "height": 1180})
+    page = context.new_page()
+    try:
+        open_page(page, page_url(app_server, "digital-economy", "vi"))
+        assert page.locator('[data-testid="stMetricLabel"]').count() >= 4
+        assert page.evaluate(CUT_METRICS) == []
+    finally:
+        context.close()
