@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import time_machine
+from psycopg import sql
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -55,11 +56,17 @@ def city_pg(
     engine = _autocommit(url)
     try:
         with engine.connect() as conn:
-            quote = conn.dialect.identifier_preparer.quote
-            conn.execute(text(f"CREATE ROLE {quote(role)} LOGIN PASSWORD '{password}'"))
-            conn.execute(text(f"GRANT CONNECT ON DATABASE {quote(database)} TO {quote(role)}"))
-            conn.execute(text(f"GRANT USAGE ON SCHEMA dw TO {quote(role)}"))
-            conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA dw TO {quote(role)}"))
+            # DDL takes no bound parameters: psycopg composes the names as identifiers and
+            # the password as a literal, so no SQL text is built by string formatting.
+            cursor = conn.connection.driver_connection.cursor()
+            who = sql.Identifier(role)
+            for statement in (
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(who, sql.Literal(password)),
+                sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), who),
+                sql.SQL("GRANT USAGE ON SCHEMA dw TO {}").format(who),
+                sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA dw TO {}").format(who),
+            ):
+                cursor.execute(statement)
     finally:
         engine.dispose()
     reader_url = (
