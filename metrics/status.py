@@ -111,7 +111,8 @@ def status_from_result(is_met: bool | None) -> Status:
 
 def _trend_from_change(change: float, direction: Direction, stable_band: float) -> Trend:
     better = change if direction == "higher" else -change
-    if abs(better) < stable_band:
+    # No change is stable even when the band is 0 (it is neither better nor worse).
+    if better == 0 or abs(better) < stable_band:
         return Trend.STABLE
     return Trend.IMPROVING if better > 0 else Trend.WORSENING
 

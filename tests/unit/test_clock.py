@@ -163,3 +163,25 @@ def test_the_demos_default_last_month_follows_the_clock(
 
     time_machine.move_to(utc, tick=False)
     assert default_last_month() == month
+
+
+@pytest.fixture
+def server_in_new_york(monkeypatch: pytest.MonkeyPatch):
+    """The server's own zone is not the city's nor UTC: conversions must not read it."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_naive_warehouse_time_is_utc_whatever_the_servers_zone(server_in_new_york) -> None:
+    # 00:00 UTC is 07:00 in the city (New York would make it 12:00).
+    assert to_city_time(dt.datetime(2026, 1, 1, 0, 0)).strftime("%H:%M %d/%m") == "07:00 01/01"
+
+
+def test_a_zoned_time_is_stored_as_utc_whatever_the_servers_zone(server_in_new_york) -> None:
+    moment = dt.datetime(2026, 1, 1, 14, 0, tzinfo=CITY_TIMEZONE)  # 14:00 +07:00
+    assert to_warehouse_time(moment) == dt.datetime(2026, 1, 1, 7, 0)

@@ -263,3 +263,27 @@ def test_a_fall_is_shown_as_a_fall(change, higher_is_better, arrow, colour, text
     args = delta_args(change, "vi", higher_is_better=higher_is_better)
     assert (args["delta_arrow"], args["delta_color"], args["delta"]) == (arrow, colour, text)
     assert delta_args(None, "vi") == {"delta": None}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024", dt.date(2024, 12, 31)),  # a year: its last day
+        ("2025-02", dt.date(2025, 2, 28)),
+        ("2024-02", dt.date(2024, 2, 29)),
+        ("2025-02-19", dt.date(2025, 2, 19)),
+        ("20245", None),
+        ("", None),
+    ],
+)
+def test_a_publication_date_is_the_last_day_it_can_mean(text: str, expected) -> None:
+    assert published_date(text) == expected
+
+
+def test_published_figures_without_a_territory_column_give_no_national_figures() -> None:
+    rows = pd.DataFrame({"indicator_code": ["public_investment_disbursement"], "value": [51.0]})
+    from metrics.registry import get_indicator
+
+    found = national_figures(rows, get_indicator("public_investment_disbursement"))
+    assert found.empty
+    assert list(found.columns) == ["indicator_code", "value"]

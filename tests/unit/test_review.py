@@ -216,3 +216,16 @@ def test_review_does_not_touch_its_input() -> None:
     before = series.copy(deep=True)
     year_result(series, DISBURSEMENT, 2025)
     pd.testing.assert_frame_equal(series, before)
+
+
+def test_the_result_names_its_indicator_year_target_and_comparator() -> None:
+    result = year_result(flow_year(2025, [600.0] * 12, [1000.0] * 12), ONLINE, 2025)
+    assert result is not None
+    assert (result.indicator_code, result.year) == ("online_dossier_share", 2025)
+    assert (result.target, result.comparator) == (50.0, ">=")
+
+
+def test_a_year_without_target_has_no_comparator() -> None:
+    result = year_result(flow_year(2023, [95.0] * 12, [100.0] * 12), SATISFACTION, 2023)
+    assert result is not None
+    assert (result.target, result.comparator, result.is_met) == (None, None, None)

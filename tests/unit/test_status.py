@@ -230,3 +230,62 @@ def test_hysteresis_boundary_is_the_noise_itself():
 def test_simulation_noise_needs_paths():
     with pytest.raises(ValueError, match="n_paths must be positive"):
         simulation_noise(0.5, 0.5, 0)
+
+
+# --- rules stated one at a time (each kills a mutant that the cases above let live) --------
+
+
+def test_a_zero_weight_period_is_skipped_not_averaged_in() -> None:
+    # Without the last (zero-weight) period the windows are 10, 10, 10 and 11, 11, 11:
+    # Δ = 1,0 ≥ 0,8, improving. Kept with weight 0, the windows would be 10, 10, 11 and
+    # 11, 11, 99 (weights 1, 1, 0): Δ = 11 − 10,33 = 0,67 < 0,8, stable.
+    values = [10.0, 10.0, 10.0, 11.0, 11.0, 11.0, 99.0]
+    weights = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0]
+    assert trend_from_series(values, "higher", 0.8, weights=weights) is Trend.IMPROVING
+
+
+def test_the_previous_window_is_weighted_too() -> None:
+    # Previous window 10, 30, 20 weighted 3, 1, 1: (30 + 30 + 20) / 5 = 16; last window 20.
+    # Δ = +4 (improving). Unweighted, the previous window would be 20: Δ = 0, stable.
+    values = [10.0, 30.0, 20.0, 20.0, 20.0, 20.0]
+    weights = [3.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    assert trend_from_series(values, "higher", 1.0, weights=weights) is Trend.IMPROVING
+
+
+def test_no_change_is_stable_even_with_a_zero_band() -> None:
+    # A flat series has not worsened, whatever the band (it was 'worsening' with band 0).
+    assert trend_from_series([10.0] * 6, "higher", 0.0) is Trend.STABLE
+    assert trend_from_series([10.0] * 6, "lower", 0.0) is Trend.STABLE
+    assert trend_year_on_year(40.0, 40.0, "higher", 0.0) is Trend.STABLE
+
+
+@pytest.mark.parametrize(
+    ("now", "p_now", "before", "p_before"),
+    [
+        # Only this month is not assessable (its P close to last month's): never held.
+        (Status.NOT_ASSESSABLE, 0.75, Status.AT_RISK, 0.75),
+        # Only last month was not assessable: never held.
+        (Status.ON_TRACK, 0.75, Status.NOT_ASSESSABLE, 0.75),
+        # Last month's probability is missing though its status is assessable.
+        (Status.ON_TRACK, 0.76, Status.AT_RISK, None),
+        (Status.ON_TRACK, 0.76, Status.AT_RISK, math.nan),
+    ],
+)
+def test_hysteresis_needs_both_periods_assessable(now, p_now, before, p_before) -> None:
+    assert status_with_hysteresis(now, p_now, before, p_before, 2000) == (now, False)
+
+
+def test_a_move_equal_to_the_noise_is_still_noise(monkeypatch: pytest.MonkeyPatch) -> None:
+    # |0,75 − 0,25| = 0,5, exactly the noise: held (the rule is ≤, not <).
+    import metrics.status as status_module
+
+    monkeypatch.setattr(status_module, "simulation_noise", lambda *_: 0.5)
+    assert status_with_hysteresis(Status.ON_TRACK, 0.75, Status.OFF_TRACK, 0.25, 2000) == (
+        Status.OFF_TRACK,
+        True,
+    )
+
+
+def test_simulation_noise_of_one_path() -> None:
+    # n = 1: floor 1·0 = 0; variance (0,25 + 0,25) / 1 = 0,5; 2·√0,5 = 1,414214.
+    assert simulation_noise(0.5, 0.5, 1) == pytest.approx(1.414214, abs=1e-6)

@@ -82,3 +82,12 @@ def test_a_finished_year_exactly_on_the_target_has_probability_one() -> None:
     assert projection.method == "complete"
     assert projection.central == 50.0
     assert projection.probability == 1.0
+
+
+def test_a_missing_value_from_a_table_never_meets_and_has_no_shortfall() -> None:
+    # A pandas column with a gap arrives as objects: None must count as missing, not raise.
+    values = np.array([96.0, None, 80], dtype=object)
+    assert meets(values, 95.0, ">=").tolist() == [True, False, False]
+    gaps = shortfall(values, 95.0, ">=")
+    assert gaps[0] == pytest.approx(-1.0)  # 1 point above the target
+    assert math.isnan(gaps[1]) and gaps[2] == pytest.approx(15.0)
