@@ -14,6 +14,9 @@ st.set_page_config(
     # Leaders read; the filters are one click away. Collapsed, a tablet shows two tiles a row.
     initial_sidebar_state="collapsed",
 )
+# Figures are computed in the background at start-up and whenever the data change, so a
+# visitor only reads them (once per process; a daemon thread that never blocks a page).
+cached.start_warm_up()
 _ui.inject_style()
 _ui.read_links_once()
 _ui.read_url_once()
