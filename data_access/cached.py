@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import hashlib
 import importlib
 import logging
 import os
@@ -114,9 +115,22 @@ def engine_for(url: str) -> Engine:
 
 
 SOURCE_ATTR = "dashboard_source"
-"""The key a frame read through :func:`_fetch` carries in ``frame.attrs``: the query, its
-parameters and the data version it was read at. The computed-figure caches key on it
-(:func:`_frame_key`) instead of hashing the frame's content."""
+"""The key a frame read through :func:`_fetch` carries in ``frame.attrs``: a digest of the
+query, its parameters and the data version it was read at. The computed-figure caches key
+on it (:func:`_frame_key`) instead of hashing the frame's content."""
+_SOURCE_SALT = os.urandom(16)
+
+
+def _source_digest(key: tuple[Any, ...], version: DataVersion) -> str:
+    """An opaque digest of (query key, data version), salted per process.
+
+    Never the key itself: ``frame.attrs`` travels with the frame, and with frames derived
+    from it, into the Arrow bytes Streamlit sends to the browser, and the key holds the
+    warehouse URL (with any password). The salt keeps the digest from being checked
+    against guessed URLs; the key needs to be stable only within the process.
+    """
+    text = repr((*key, version)).encode("utf-8")
+    return hashlib.blake2b(text, key=_SOURCE_SALT, digest_size=20).hexdigest()
 
 
 def _fetch(
@@ -145,7 +159,7 @@ def _fetch(
             _last_good.popitem(last=False)
     frame = frame.copy(deep=False)  # the tag is this caller's, not the remembered frame's
     if version is not None:
-        frame.attrs[SOURCE_ATTR] = (*key, version)
+        frame.attrs[SOURCE_ATTR] = _source_digest(key, version)
     return Fetched(frame, fetched_at, is_stale=False)
 
 
