@@ -17,7 +17,7 @@ Prints one JSON object. In this process, with ``DASHBOARD_DB_URL=URL``:
 Rounds are interleaved (page, floor, empty) so that load from other processes falls on all
 three alike; the medians are reported.
 
-With ``--warm-up``, the process first runs the app's warm-up (``data_access.cached.warm_up``,
+With ``--warm-up``, the process first runs the app's warm-up (``app_pages._warm_up.warm_up``,
 what the server's background thread does at start-up) and times it; the cold run is then the
 first visit after a restart once the warm-up has finished. The background thread itself is
 off in this process (``DASHBOARD_WARM_UP=0``) either way, so it never runs alongside a timed
@@ -106,10 +106,10 @@ def measure(url: str, page: str, rounds: int, warm_up: bool = False) -> dict[str
     os.environ["DASHBOARD_WARM_UP"] = "0"  # no background thread beside a timed run
     warm_up_s = None
     if warm_up:
-        from data_access import cached
+        from app_pages import _warm_up
 
         start = time.perf_counter()
-        if cached.warm_up() is None:
+        if _warm_up.warm_up() is None:
             raise RuntimeError("the warm-up could not read the warehouse")
         warm_up_s = time.perf_counter() - start
     event.listen(Engine, "before_cursor_execute", _record)

@@ -6,8 +6,8 @@ changes on every load and undo), and still re-read after ``TTL_SECONDS``. Comput
 (tiles, backtests, year reviews, the scenario baseline) are keyed on the function, its
 parameters and the data version of the frames they are given, and never expire by time:
 the same data give the same figures. A background thread (:func:`start_warm_up`) computes
-the default views' figures at start-up and whenever the data version changes, so that a
-visitor only reads them.
+the default views' figures (``app_pages._warm_up``) at start-up and whenever the data
+version changes, so that a visitor only reads them.
 
 If the warehouse cannot be reached, the last good result of the same query is returned
 marked stale, with the time it was fetched, so pages keep showing figures under a banner;
@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import hashlib
-import importlib
 import logging
 import os
 import pickle
@@ -29,7 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -50,9 +49,9 @@ from data_access.queries import UnitFilter
 from metrics import governance as governance_metrics
 from metrics import overview
 from metrics.backtest import BacktestReport, backtest
-from metrics.clock import city_today, last_complete_month, to_warehouse_time, utc_now
+from metrics.clock import to_warehouse_time, utc_now
 from metrics.geo import BoundaryFileError, parse_boundaries
-from metrics.registry import HEADLINE_CODES, Grain, get_indicator, headline_indicators
+from metrics.registry import HEADLINE_CODES, get_indicator
 from metrics.review import YearResult, year_result
 from metrics.tiles import Tile
 from scenarios.baseline import Baseline
@@ -63,6 +62,7 @@ MAX_ENTRIES = 128
 _LAST_GOOD_LIMIT = 256
 
 LOGGER = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DataVersion = tuple[int, int, int, str]
 """What :func:`data_access.queries.data_version` returns: it changes on every load and undo."""
@@ -735,73 +735,26 @@ WARM_UP_VARIABLE = "DASHBOARD_WARM_UP"
 
 _wake_up = threading.Event()
 _stop = threading.Event()
-
-PAGE_MODULES = (
-    "plotly.graph_objects",
-    "charts.tile",
-    "app_pages._page",
-    "app_pages._rankings",
-    "app_pages._summary",
-    "app_pages._tables",
-    "app_pages._tiles",
-)
-"""Modules the Overview's first run would import (about 0.4 s with Plotly at tier S):
-imported by the warm-up once, so the first visitor does not pay for them either. Names, so
-that this module does not depend on the pages."""
-
-
-def _import_page_modules() -> None:
-    for name in PAGE_MODULES:
-        try:
-            importlib.import_module(name)
-        except Exception:  # a page that cannot be imported says so itself when visited
-            LOGGER.exception("warm-up: importing %s failed", name)
-
-
 _warm_up_thread: threading.Thread | None = None
 _warm_up_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
-class WarmUp:
-    """What one warm-up computed: the data version, the day and years, the tiles' codes."""
+class WarmUp(Generic[T]):
+    """One warm-up: the data version it computed for, and what its ``compute`` returned."""
 
     version: DataVersion
-    today: dt.date
-    year: int
-    review_year: int
-    tiles: tuple[str, ...]
+    computed: T
 
 
-def _warm_default_views() -> tuple[dt.date, int, int, tuple[str, ...]]:
-    """Read and compute, through the caches above, what the Overview shows by default
-    (whole city, the default year, no "as of" day, today in the city); the Meeting and
-    Briefing pages read the same tiles."""
-    today = city_today()
-    latest = latest_data_year(last_complete_month(today))
-    year = overview.default_year(today, latest)
-    review = overview.review_year(today, latest)
-    first_load_at()
-    published()
-    city = UnitFilter()
-    done: list[str] = []
-    for indicator in headline_indicators():
-        series = scope_series(indicator.code, city).frame
-        tile = headline_tile(series, indicator.code, year, today)
-        if year != review:
-            year_review(series, indicator.code, review)
-        if indicator.grain is not Grain.CITY and tile is not None and tile.target_value is not None:
-            unit_standing(indicator.code, year, tile.as_of_month.date(), city)
-        done.append(indicator.code)
-    return today, year, review, tuple(done)
+def warm_up(compute: Callable[[], T]) -> WarmUp[T] | None:
+    """Run ``compute`` (which reads and computes figures through the caches of this module)
+    for the configured warehouse's current data version, then let the pages use that
+    version (:func:`data_version`). What to compute is the pages' business
+    (``app_pages._warm_up``); this module only keys, times and publishes.
 
-
-def warm_up() -> WarmUp | None:
-    """Compute the default views' figures for the configured warehouse's current data
-    version, then let the pages use that version (:func:`data_version`).
-
-    Returns what was computed, or None when the warehouse cannot be read (logged, never
-    raised: the pages keep their last figures and say why themselves).
+    Returns the version and what ``compute`` returned, or None when the warehouse cannot be
+    read (logged, never raised: the pages keep their last figures and say why themselves).
     """
     url = warehouse_url()
     problem = url_problem(url)
@@ -817,35 +770,34 @@ def warm_up() -> WarmUp | None:
         published = _published_versions.get(url)
         if published is not None and published[0] == version:
             _published_versions[url] = (version, time.monotonic())  # confirmed
-    _import_page_modules()  # once per process; afterwards a look-up in sys.modules
     token = _warming.set(version)
     try:
-        today, year, review, tiles = _warm_default_views()
+        computed = compute()
     except WarehouseUnavailableError as error:
         LOGGER.warning("warm-up: %s", error)
         return None
     finally:
         _warming.reset(token)
     _publish(url, version)
-    return WarmUp(version, today, year, review, tiles)
+    return WarmUp(version, computed)
 
 
-def _warm_up_forever() -> None:
+def _warm_up_forever(compute: Callable[[], object]) -> None:
     while not _stop.is_set():
         _wake_up.clear()
         try:
-            warm_up()
+            warm_up(compute)
         except Exception:  # a bug in one pass must not end the thread: log it, go on
             LOGGER.exception("warm-up failed")
         _wake_up.wait(VERSION_CHECK_SECONDS)
 
 
-def start_warm_up() -> bool:
+def start_warm_up(compute: Callable[[], object]) -> bool:
     """Start the warm-up thread, once per process: at once, then every
-    ``VERSION_CHECK_SECONDS`` and right after a load or undo (:func:`data_changed`), it
-    computes the default views for the current data version. A daemon thread; it never
-    blocks a page. Returns whether this call started it (False when it runs already, or
-    ``DASHBOARD_WARM_UP=0``)."""
+    ``VERSION_CHECK_SECONDS`` and right after a load or undo (:func:`data_changed`), it runs
+    :func:`warm_up` of ``compute`` (the default views) for the current data version. A
+    daemon thread; it never blocks a page. Returns whether this call started it (False when
+    it runs already, or ``DASHBOARD_WARM_UP=0``)."""
     global _warm_up_thread
     if os.environ.get(WARM_UP_VARIABLE, "1").strip() == "0":
         return False
@@ -853,7 +805,7 @@ def start_warm_up() -> bool:
         if _warm_up_thread is not None and _warm_up_thread.is_alive():
             return False
         _warm_up_thread = threading.Thread(
-            target=_warm_up_forever, name="dashboard-warm-up", daemon=True
+            target=_warm_up_forever, args=(compute,), name="dashboard-warm-up", daemon=True
         )
         _warm_up_thread.start()
     return True

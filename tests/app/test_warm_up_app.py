@@ -4,8 +4,8 @@ the warm-up computes again, and an unreachable warehouse breaks nothing.
 
 Each test works on its own copy of the demo warehouse (its own URL, so no cache entry of
 another test can answer for it). The suite turns the background thread off
-(``DASHBOARD_WARM_UP=0``, tests/conftest.py); these tests call :func:`cached.warm_up`
-directly, or start the thread themselves and stop it.
+(``DASHBOARD_WARM_UP=0``, tests/conftest.py); these tests run the warm-up
+directly (``app_pages._warm_up.warm_up``), or start the thread themselves and stop it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 import metrics.overview
+from app_pages import _warm_up
 from data_access import cached, queries, writes
 from data_access.engine import PROJECT_ROOT, make_engine
 from data_access.queries import UnitFilter
@@ -129,12 +130,12 @@ def _load_more_online(url: str, extra: float) -> int:
 
 def test_after_the_warm_up_the_overview_computes_nothing(url, monkeypatch):
     counts = Counts(monkeypatch)
-    done = cached.warm_up()
+    done = _warm_up.warm_up()
     assert done is not None
-    assert done.tiles == HEADLINE_CODES
+    assert done.computed.tiles == HEADLINE_CODES
     # What the warm-up computed: four tiles (each with its backtest) and, the review year
     # being another year, four year reviews.
-    assert done.year != done.review_year
+    assert done.computed.year != done.computed.review_year
     assert (counts.tiles, counts.backtests, counts.reviews) == (4, 4, 4)
 
     counts.reset()
@@ -157,19 +158,19 @@ def test_without_the_warm_up_the_first_visit_computes(url, monkeypatch):
 
 def test_a_load_makes_a_new_version_and_the_warm_up_computes_it_again(url, monkeypatch):
     counts = Counts(monkeypatch)
-    first = cached.warm_up()
+    first = _warm_up.warm_up()
     assert first is not None
     assert cached.data_version() == first.version
     city_before = _october_online(url)
 
     counts.reset()
-    again = cached.warm_up()  # nothing changed: same version, nothing computed
+    again = _warm_up.warm_up()  # nothing changed: same version, nothing computed
     assert again is not None and again.version == first.version
     assert counts.total == 0
 
     _load_more_online(url, 1000.0)
     counts.reset()
-    second = cached.warm_up()
+    second = _warm_up.warm_up()
     assert second is not None
     assert second.version != first.version
     assert second.version[0] == first.version[0] + 1, "one more batch"
@@ -191,7 +192,7 @@ def test_a_load_makes_a_new_version_and_the_warm_up_computes_it_again(url, monke
 
 def test_an_undo_makes_a_new_version_too(url):
     batch = _load_more_online(url, 10.0)
-    loaded = cached.warm_up()
+    loaded = _warm_up.warm_up()
     assert loaded is not None
     engine = make_engine(url)
     try:
@@ -201,7 +202,7 @@ def test_an_undo_makes_a_new_version_too(url):
             expected = queries.data_version(conn)
     finally:
         engine.dispose()
-    undone = cached.warm_up()
+    undone = _warm_up.warm_up()
     assert undone is not None
     assert undone.version == expected != loaded.version
     assert undone.version[2] == loaded.version[2] + 1, "one more batch undone"
@@ -212,8 +213,8 @@ def test_the_thread_picks_up_a_new_batch_by_itself(url, monkeypatch):
     check; the check interval is shortened for the test."""
     monkeypatch.setattr(cached, "VERSION_CHECK_SECONDS", 0.2)
     monkeypatch.setenv(cached.WARM_UP_VARIABLE, "1")
-    assert cached.start_warm_up()
-    assert not cached.start_warm_up(), "once per process"
+    assert _warm_up.start()
+    assert not _warm_up.start(), "once per process"
     first = _wait_for_version(lambda v: v is not None)
     _load_more_online(url, 5.0)
     second = _wait_for_version(lambda v: v != first)
@@ -236,7 +237,7 @@ def test_an_unreachable_warehouse_during_the_warm_up_breaks_nothing(monkeypatch,
     monkeypatch.setenv("DASHBOARD_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     cached._forget_versions()
     with caplog.at_level(logging.WARNING, logger=cached.LOGGER.name):
-        assert cached.warm_up() is None
+        assert _warm_up.warm_up() is None
     assert "did not answer" in caplog.text
     assert cached.data_version() is None
     # The page says the warehouse cannot be reached, as without the warm-up.
@@ -245,7 +246,7 @@ def test_an_unreachable_warehouse_during_the_warm_up_breaks_nothing(monkeypatch,
 
 
 def test_an_outage_after_the_warm_up_keeps_the_figures(url, monkeypatch, caplog):
-    done = cached.warm_up()
+    done = _warm_up.warm_up()
     assert done is not None
     before = [m.value for m in _overview(lang="en").metric]
 
@@ -254,7 +255,7 @@ def test_an_outage_after_the_warm_up_keeps_the_figures(url, monkeypatch, caplog)
 
     monkeypatch.setattr(queries, "data_version", unreachable)
     with caplog.at_level(logging.WARNING, logger=cached.LOGGER.name):
-        assert cached.warm_up() is None
+        assert _warm_up.warm_up() is None
     assert "connection refused" in caplog.text
     assert cached.data_version() == done.version, "the last version stays in use"
     assert [m.value for m in _overview(lang="en").metric] == before
@@ -269,9 +270,8 @@ def test_a_failing_pass_is_logged_and_the_thread_goes_on(url, monkeypatch, caplo
         passes.append(1)
         raise RuntimeError("a bug in the warm-up")
 
-    monkeypatch.setattr(cached, "_warm_default_views", broken)
     with caplog.at_level(logging.ERROR, logger=cached.LOGGER.name):
-        assert cached.start_warm_up()
+        assert cached.start_warm_up(broken)
         deadline = time.monotonic() + 30
         while len(passes) < 3 and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -285,8 +285,8 @@ def test_the_clock_decides_the_day_warmed(url, time_machine):
     from tests.conftest import city_moment
 
     time_machine.move_to(city_moment(dt.date(2026, 11, 3)))
-    done = cached.warm_up()
-    assert done is not None and done.today == dt.date(2026, 11, 3)
+    done = _warm_up.warm_up()
+    assert done is not None and done.computed.today == dt.date(2026, 11, 3)
 
 
 def test_sql_count_of_the_version_query_is_one_statement(url):
