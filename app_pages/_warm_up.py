@@ -58,6 +58,7 @@ def default_views() -> Warmed:
     tiles with their backtests, the year in review and the attention standings. The
     Meeting and Briefing pages read the same tiles."""
     _import_page_modules()
+    cached.warehouse_state()  # the gate every page passes (kept 30 s, as is this check)
     today = city_today()
     latest = cached.latest_data_year(last_complete_month(today))
     year = overview.default_year(today, latest)
