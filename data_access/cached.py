@@ -186,8 +186,13 @@ _PUBLISHED_FOR_SECONDS = 3 * VERSION_CHECK_SECONDS
 """A version the warm-up published is trusted this long without being confirmed (the
 thread confirms it on every check); after that the pages read it themselves."""
 
+_RETRY_VERSION_AFTER_SECONDS = 10
+"""After the version query failed, the pages use the last version read for this long
+before trying again (each try can wait for a connection timeout)."""
+
 _published_versions: dict[str, tuple[DataVersion, float]] = {}
 _read_versions: dict[str, DataVersion] = {}
+_version_failed_at: dict[str, float] = {}
 _versions_lock = threading.Lock()
 _warming: contextvars.ContextVar[DataVersion | None] = contextvars.ContextVar(
     "dashboard_warming", default=None
@@ -226,10 +231,15 @@ def data_version() -> DataVersion | None:
         return published[0]
     if url_problem(url) is not None:
         return None
+    with _versions_lock:
+        failed_at = _version_failed_at.get(url)
+        if failed_at is not None and time.monotonic() - failed_at < _RETRY_VERSION_AFTER_SECONDS:
+            return _read_versions.get(url)
     try:
         return _polled_version(url)
     except SQLAlchemyError:
         with _versions_lock:
+            _version_failed_at[url] = time.monotonic()
             return _read_versions.get(url)
 
 
@@ -243,6 +253,7 @@ def _forget_versions() -> None:
     with _versions_lock:
         _published_versions.clear()
         _read_versions.clear()
+        _version_failed_at.clear()
 
 
 def _utc(as_of: dt.datetime | None) -> dt.datetime | None:
@@ -770,6 +781,7 @@ def warm_up(compute: Callable[[], T]) -> WarmUp[T] | None:
         published = _published_versions.get(url)
         if published is not None and published[0] == version:
             _published_versions[url] = (version, time.monotonic())  # confirmed
+    started = time.monotonic()
     token = _warming.set(version)
     try:
         computed = compute()
@@ -778,6 +790,13 @@ def warm_up(compute: Callable[[], T]) -> WarmUp[T] | None:
         return None
     finally:
         _warming.reset(token)
+    if published is None or published[0] != version:
+        LOGGER.info(
+            "warm-up: data version %s of %s computed in %.1f s",
+            version,
+            describe_url(url),
+            time.monotonic() - started,
+        )
     _publish(url, version)
     return WarmUp(version, computed)
 

@@ -148,3 +148,26 @@ def test_a_stale_frame_is_keyed_on_its_content():
     assert stale.is_stale
     assert cached.SOURCE_ATTR not in stale.frame.attrs
     assert cached._frame_key(stale.frame)[0] == "content"
+
+
+def test_an_unreachable_version_query_is_not_retried_on_every_call(monkeypatch):
+    """Each try can wait for a connection timeout (5 s on PostgreSQL); a page calls
+    data_version once per query, so after a failure the last version read is used for a
+    few seconds instead of trying again."""
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/version-cooldown"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    cached._forget_versions()
+    attempts = []
+
+    def unreachable(asked: str):
+        attempts.append(asked)
+        _failing()
+
+    monkeypatch.setattr(cached, "_polled_version", unreachable)
+    assert cached.data_version() is None, "nothing read yet"
+    with cached._versions_lock:
+        cached._read_versions[url] = (5, 9, 1, "2026-11-01T08:00:00")
+    assert cached.data_version() == (5, 9, 1, "2026-11-01T08:00:00")
+    assert cached.data_version() == (5, 9, 1, "2026-11-01T08:00:00")
+    assert attempts == [url], "one try, then the last version read"
+    cached._forget_versions()
