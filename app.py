@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import _ui
+from app_pages import _ui, _warm_up
 from app_pages._navigation import NAVIGATION
 from data_access import cached
 from i18n import t
@@ -14,6 +14,9 @@ st.set_page_config(
     # Leaders read; the filters are one click away. Collapsed, a tablet shows two tiles a row.
     initial_sidebar_state="collapsed",
 )
+# Figures are computed in the background at start-up and whenever the data change, so a
+# visitor only reads them (once per process; a daemon thread that never blocks a page).
+_warm_up.start()
 _ui.inject_style()
 _ui.read_links_once()
 _ui.read_url_once()

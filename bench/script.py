@@ -16,6 +16,12 @@ Prints one JSON object. In this process, with ``DASHBOARD_DB_URL=URL``:
 
 Rounds are interleaved (page, floor, empty) so that load from other processes falls on all
 three alike; the medians are reported.
+
+With ``--warm-up``, the process first runs the app's warm-up (``app_pages._warm_up.warm_up``,
+what the server's background thread does at start-up) and times it; the cold run is then the
+first visit after a restart once the warm-up has finished. The background thread itself is
+off in this process (``DASHBOARD_WARM_UP=0``) either way, so it never runs alongside a timed
+run.
 """
 
 from __future__ import annotations
@@ -91,11 +97,21 @@ def _test_app(page: str) -> Any:
     return app
 
 
-def measure(url: str, page: str, rounds: int) -> dict[str, object]:
-    """The page's cold, warm, SQL-floor and empty-page times (seconds)."""
+def measure(url: str, page: str, rounds: int, warm_up: bool = False) -> dict[str, object]:
+    """The page's cold, warm, SQL-floor and empty-page times (seconds); with ``warm_up``,
+    the cold run comes after the app's warm-up, whose time is reported too."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["DASHBOARD_DB_URL"] = url
+    os.environ["DASHBOARD_WARM_UP"] = "0"  # no background thread beside a timed run
+    warm_up_s = None
+    if warm_up:
+        from app_pages import _warm_up
+
+        start = time.perf_counter()
+        if _warm_up.warm_up() is None:
+            raise RuntimeError("the warm-up could not read the warehouse")
+        warm_up_s = time.perf_counter() - start
     event.listen(Engine, "before_cursor_execute", _record)
     app = _test_app(page)
     _RECORDING["on"] = True
@@ -113,6 +129,7 @@ def measure(url: str, page: str, rounds: int) -> dict[str, object]:
         empties.append(_run(empty))
     return {
         "page": page,
+        "warm_up_s": warm_up_s,
         "cold_s": cold,
         "warm_s": warm,
         "warm_median_s": statistics.median(warm),
@@ -129,8 +146,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("url")
     parser.add_argument("page", choices=sorted(PAGES))
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--warm-up", action="store_true", help="run the app's warm-up before the cold run"
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.url, args.page, args.rounds)))
+    print(json.dumps(measure(args.url, args.page, args.rounds, args.warm_up)))
     return 0
 
 

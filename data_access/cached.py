@@ -1,21 +1,34 @@
 """Cached wrappers around the queries: the only place in data_access that imports Streamlit.
 
-Caches are per process and bounded (``ttl`` and ``max_entries``). If the warehouse cannot
-be reached, the last good result of the same query is returned marked stale, with the
-time it was fetched, so pages keep showing figures under a banner; the next call tries
-the warehouse again, so the app recovers by itself.
+Caches are per process and bounded (``max_entries``). Query results are keyed on the
+query, its parameters and the warehouse's **data version** (:func:`data_version`, which
+changes on every load and undo), and still re-read after ``TTL_SECONDS``. Computed figures
+(tiles, backtests, year reviews, the scenario baseline) are keyed on the function, its
+parameters and the data version of the frames they are given, and never expire by time:
+the same data give the same figures. A background thread (:func:`start_warm_up`) computes
+the default views' figures (``app_pages._warm_up``) at start-up and whenever the data
+version changes, so that a visitor only reads them.
+
+If the warehouse cannot be reached, the last good result of the same query is returned
+marked stale, with the time it was fetched, so pages keep showing figures under a banner;
+the next call tries the warehouse again, so the app recovers by itself.
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import hashlib
+import logging
 import os
+import pickle
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -47,6 +60,12 @@ from scenarios.build import baseline_from_inputs
 TTL_SECONDS = 300
 MAX_ENTRIES = 128
 _LAST_GOOD_LIMIT = 256
+
+LOGGER = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DataVersion = tuple[int, int, int, str]
+"""What :func:`data_access.queries.data_version` returns: it changes on every load and undo."""
 
 
 class WarehouseUnavailableError(RuntimeError):
@@ -95,7 +114,30 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
-def _fetch(key: tuple[Any, ...], load: Callable[[], tuple[pd.DataFrame, dt.datetime]]) -> Fetched:
+SOURCE_ATTR = "dashboard_source"
+"""The key a frame read through :func:`_fetch` carries in ``frame.attrs``: a digest of the
+query, its parameters and the data version it was read at. The computed-figure caches key
+on it (:func:`_frame_key`) instead of hashing the frame's content."""
+_SOURCE_SALT = os.urandom(16)
+
+
+def _source_digest(key: tuple[Any, ...], version: DataVersion) -> str:
+    """An opaque digest of (query key, data version), salted per process.
+
+    Never the key itself: ``frame.attrs`` travels with the frame, and with frames derived
+    from it, into the Arrow bytes Streamlit sends to the browser, and the key holds the
+    warehouse URL (with any password). The salt keeps the digest from being checked
+    against guessed URLs; the key needs to be stable only within the process.
+    """
+    text = repr((*key, version)).encode("utf-8")
+    return hashlib.blake2b(text, key=_SOURCE_SALT, digest_size=20).hexdigest()
+
+
+def _fetch(
+    key: tuple[Any, ...],
+    load: Callable[[], tuple[pd.DataFrame, dt.datetime]],
+    version: DataVersion | None = None,
+) -> Fetched:
     url = key[1]
     try:
         frame, fetched_at = load()
@@ -104,14 +146,114 @@ def _fetch(key: tuple[Any, ...], load: Callable[[], tuple[pd.DataFrame, dt.datet
             remembered = _last_good.get(key)
         if remembered is None:
             raise WarehouseUnavailableError(url, error) from error
-        # A copy per caller: the remembered frame is shared by every session.
-        return Fetched(remembered[0].copy(), remembered[1], is_stale=True)
+        # A copy per caller: the remembered frame is shared by every session. It may be
+        # older than the current data version, so it carries no source key: figures
+        # computed from it are keyed on its content.
+        stale = remembered[0].copy()
+        stale.attrs.pop(SOURCE_ATTR, None)
+        return Fetched(stale, remembered[1], is_stale=True)
     with _last_good_lock:
         _last_good[key] = (frame, fetched_at)
         _last_good.move_to_end(key)
         while len(_last_good) > _LAST_GOOD_LIMIT:
             _last_good.popitem(last=False)
+    frame = frame.copy(deep=False)  # the tag is this caller's, not the remembered frame's
+    if version is not None:
+        frame.attrs[SOURCE_ATTR] = _source_digest(key, version)
     return Fetched(frame, fetched_at, is_stale=False)
+
+
+def _frame_key(frame: pd.DataFrame) -> object:
+    """What a computed-figure cache keys a frame on: its source key (query, parameters,
+    data version; see :data:`SOURCE_ATTR`) with its shape and columns, so a frame cut or
+    extended after reading is not taken for the one read; its content when it has none
+    (a frame built by hand, or a stale one read during an outage)."""
+    source = frame.attrs.get(SOURCE_ATTR)
+    if source is not None:
+        return ("source", source, len(frame), tuple(map(str, frame.columns)))
+    try:
+        content = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+    except TypeError:  # unhashable cells (lists, dicts): their pickle
+        content = pickle.dumps(frame)
+    return ("content", content, tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)))
+
+
+# --- the data version ---------------------------------------------------------------------
+
+VERSION_CHECK_SECONDS = 30
+"""How often the warm-up thread (and, without it, the pages) read the data version."""
+_PUBLISHED_FOR_SECONDS = 3 * VERSION_CHECK_SECONDS
+"""A version the warm-up published is trusted this long without being confirmed (the
+thread confirms it on every check); after that the pages read it themselves."""
+
+_RETRY_VERSION_AFTER_SECONDS = 10
+"""After the version query failed, the pages use the last version read for this long
+before trying again (each try can wait for a connection timeout)."""
+
+_published_versions: dict[str, tuple[DataVersion, float]] = {}
+_read_versions: dict[str, DataVersion] = {}
+_version_failed_at: dict[str, float] = {}
+_versions_lock = threading.Lock()
+_warming: contextvars.ContextVar[DataVersion | None] = contextvars.ContextVar(
+    "dashboard_warming", default=None
+)
+
+
+def _read_version(url: str) -> DataVersion:
+    """The warehouse's data version, read now (raises SQLAlchemyError when unreachable)."""
+    with engine_for(url).connect() as conn:
+        version = queries.data_version(conn)
+    with _versions_lock:
+        _read_versions[url] = version
+    return version
+
+
+@st.cache_data(ttl=VERSION_CHECK_SECONDS, max_entries=4, show_spinner=False)
+def _polled_version(url: str) -> DataVersion:
+    return _read_version(url)
+
+
+def data_version() -> DataVersion | None:
+    """The data version the caches of the configured warehouse are keyed on.
+
+    While the warm-up runs (:func:`start_warm_up`), the version it last published: a page
+    sends no query for it, and switches to a new version only once the warm-up has computed
+    its figures. Otherwise the version read at most every ``VERSION_CHECK_SECONDS``. When
+    the warehouse does not answer, the last version read (None if none was).
+    """
+    warming = _warming.get()
+    if warming is not None:
+        return warming
+    url = warehouse_url()
+    with _versions_lock:
+        published = _published_versions.get(url)
+    if published is not None and time.monotonic() - published[1] < _PUBLISHED_FOR_SECONDS:
+        return published[0]
+    if url_problem(url) is not None:
+        return None
+    with _versions_lock:
+        failed_at = _version_failed_at.get(url)
+        if failed_at is not None and time.monotonic() - failed_at < _RETRY_VERSION_AFTER_SECONDS:
+            return _read_versions.get(url)
+    try:
+        return _polled_version(url)
+    except SQLAlchemyError:
+        with _versions_lock:
+            _version_failed_at[url] = time.monotonic()
+            return _read_versions.get(url)
+
+
+def _publish(url: str, version: DataVersion) -> None:
+    with _versions_lock:
+        _published_versions[url] = (version, time.monotonic())
+
+
+def _forget_versions() -> None:
+    """Forget every version read or published (for tests)."""
+    with _versions_lock:
+        _published_versions.clear()
+        _read_versions.clear()
+        _version_failed_at.clear()
 
 
 def _utc(as_of: dt.datetime | None) -> dt.datetime | None:
@@ -126,6 +268,7 @@ def _scope_series(
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
     breakdown_key: str,
+    version: DataVersion | None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         frame = queries.scope_series(conn, indicator_code, unit_filter, as_of, breakdown_key)
@@ -140,10 +283,11 @@ def scope_series(
 ) -> Fetched:
     """Cached :func:`data_access.queries.scope_series` on the configured warehouse (the
     figures as they stood at ``as_of``; the current ones without it)."""
-    url, moment = warehouse_url(), _utc(as_of)
+    url, moment, version = warehouse_url(), _utc(as_of), data_version()
     return _fetch(
         ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key),
-        lambda: _scope_series(url, indicator_code, unit_filter, moment, breakdown_key),
+        lambda: _scope_series(url, indicator_code, unit_filter, moment, breakdown_key, version),
+        version,
     )
 
 
@@ -155,6 +299,7 @@ def _unit_standing(
     through_month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
+    version: DataVersion | None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         frame = queries.unit_standing(conn, indicator_code, year, through_month, unit_filter, as_of)
@@ -169,10 +314,13 @@ def unit_standing(
     as_of: dt.datetime | None = None,
 ) -> Fetched:
     """Cached :func:`data_access.queries.unit_standing` on the configured warehouse."""
-    url, moment = warehouse_url(), _utc(as_of)
+    url, moment, version = warehouse_url(), _utc(as_of), data_version()
     return _fetch(
         ("unit_standing", url, indicator_code, year, through_month, unit_filter, moment),
-        lambda: _unit_standing(url, indicator_code, year, through_month, unit_filter, moment),
+        lambda: _unit_standing(
+            url, indicator_code, year, through_month, unit_filter, moment, version
+        ),
+        version,
     )
 
 
@@ -190,7 +338,9 @@ PAGE_MAX_ENTRIES = 256
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=PAGE_MAX_ENTRIES, show_spinner=False)
-def _page_query(url: str, name: str, args: tuple[Any, ...]) -> tuple[pd.DataFrame, dt.datetime]:
+def _page_query(
+    url: str, name: str, args: tuple[Any, ...], version: DataVersion | None
+) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         return PAGE_QUERIES[name](conn, *args), utc_now()
 
@@ -201,9 +351,9 @@ def page_query(name: str, *args: Any) -> Fetched:
     The arguments are the query's own, in its order; a moment among them (``as_of``) is
     passed as naive UTC so one moment is one cache entry.
     """
-    url = warehouse_url()
+    url, version = warehouse_url(), data_version()
     plain = tuple(_utc(a) if isinstance(a, dt.datetime) else a for a in args)
-    return _fetch((name, url, *plain), lambda: _page_query(url, name, plain))
+    return _fetch((name, url, *plain), lambda: _page_query(url, name, plain, version), version)
 
 
 def unit_ranking(
@@ -292,7 +442,7 @@ def breakdown_list() -> Fetched:
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
-def _first_load_at(url: str) -> dt.datetime | None:
+def _first_load_at(url: str, version: DataVersion | None) -> dt.datetime | None:
     with engine_for(url).connect() as conn:
         return queries.first_load_at(conn)
 
@@ -301,21 +451,27 @@ def first_load_at() -> dt.datetime | None:
     """Cached :func:`data_access.queries.first_load_at`; None when the warehouse is empty
     or does not answer."""
     try:
-        return _first_load_at(warehouse_url())
+        return _first_load_at(warehouse_url(), data_version())
     except SQLAlchemyError:
         return None
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=16, show_spinner=False)
-def _published(url: str, indicator_code: str | None) -> tuple[pd.DataFrame, dt.datetime]:
+def _published(
+    url: str, indicator_code: str | None, version: DataVersion | None
+) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         return queries.published(conn, indicator_code), utc_now()
 
 
 def published(indicator_code: str | None = None) -> Fetched:
     """Cached :func:`data_access.queries.published` on the configured warehouse."""
-    url = warehouse_url()
-    return _fetch(("published", url, indicator_code), lambda: _published(url, indicator_code))
+    url, version = warehouse_url(), data_version()
+    return _fetch(
+        ("published", url, indicator_code),
+        lambda: _published(url, indicator_code, version),
+        version,
+    )
 
 
 @st.cache_data(ttl=30, max_entries=4, show_spinner=False)
@@ -338,7 +494,9 @@ def warehouse_state() -> tuple[WarehouseState, str, str]:
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=16, show_spinner=False)
-def _latest_data_year(url: str, through_month: dt.date, as_of: dt.datetime | None) -> int | None:
+def _latest_data_year(
+    url: str, through_month: dt.date, as_of: dt.datetime | None, version: DataVersion | None
+) -> int | None:
     with engine_for(url).connect() as conn:
         return queries.latest_data_year(conn, HEADLINE_CODES, through_month, as_of)
 
@@ -347,7 +505,7 @@ def latest_data_year(through_month: dt.date, as_of: dt.datetime | None = None) -
     """Cached :func:`data_access.queries.latest_data_year` of the headline indicators on the
     configured warehouse; None when it holds none or does not answer."""
     try:
-        return _latest_data_year(warehouse_url(), through_month, _utc(as_of))
+        return _latest_data_year(warehouse_url(), through_month, _utc(as_of), data_version())
     except SQLAlchemyError:
         return None
 
@@ -356,23 +514,29 @@ BACKTEST_MAX_ENTRIES = 32
 """Backtest reports kept per process: one per indicator and filter (scope) in use."""
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=BACKTEST_MAX_ENTRIES, show_spinner=False)
-def backtest_report(series: pd.DataFrame, indicator_code: str) -> BacktestReport:
-    """:func:`metrics.backtest.backtest` of ``series``, cached on its content.
+_FRAMES_BY_SOURCE: dict[str | type[Any], Callable[[Any], Any]] = {pd.DataFrame: _frame_key}
+"""``hash_funcs`` of the computed-figure caches: a frame is keyed on its source key."""
 
-    The series' content is its data version: a new load makes a new report, and any number
-    of page views of the same data share one (about a second per series to compute).
+
+@st.cache_data(max_entries=BACKTEST_MAX_ENTRIES, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
+def backtest_report(series: pd.DataFrame, indicator_code: str) -> BacktestReport:
+    """:func:`metrics.backtest.backtest` of ``series``, cached on the series' source key
+    (query, parameters, data version; :func:`_frame_key`), with no time limit.
+
+    A new load makes a new data version and so a new report, and any number of page views
+    of the same data share one (about a second per series to compute).
     """
     return backtest(series, get_indicator(indicator_code))
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
 def headline_tile(
     series: pd.DataFrame, indicator_code: str, year: int, today: dt.date
 ) -> Tile | None:
-    """:func:`metrics.overview.headline_tile`, cached on the series' content and on
-    ``today``, the day that decides which months have ended. The projection reads the
-    series' backtest from :func:`backtest_report`."""
+    """:func:`metrics.overview.headline_tile`, cached on the series' source key (query,
+    parameters, data version) and on ``today``, the day that decides which months have
+    ended; no time limit. The projection reads the series' backtest from
+    :func:`backtest_report`."""
     return overview.headline_tile(
         series,
         get_indicator(indicator_code),
@@ -382,9 +546,10 @@ def headline_tile(
     )
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
 def year_review(series: pd.DataFrame, indicator_code: str, year: int) -> YearResult | None:
-    """:func:`metrics.review.year_result`, cached on the series' content."""
+    """:func:`metrics.review.year_result`, cached on the series' source key; no time
+    limit."""
     return year_result(series, get_indicator(indicator_code), year)
 
 
@@ -467,7 +632,7 @@ def scenario_inputs(year: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, p
     return series, units, sectors
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
 def scenario_baseline(
     series: dict[str, pd.DataFrame],
     units: pd.DataFrame,
@@ -476,8 +641,9 @@ def scenario_baseline(
     n_paths: int,
     seed: int,
 ) -> Baseline:
-    """:func:`scenarios.build.baseline_from_inputs`, cached on the inputs' content (new
-    data make a new baseline), with each series' backtest from :func:`backtest_report`."""
+    """:func:`scenarios.build.baseline_from_inputs`, cached on the inputs' source keys (new
+    data make a new baseline; no time limit), with each series' backtest from
+    :func:`backtest_report`."""
     reports = {
         code: backtest_report(frame, code) for code, frame in series.items() if not frame.empty
     }
@@ -496,13 +662,26 @@ def warehouse_engine() -> Engine:
 
 
 def data_changed() -> None:
-    """Forget every cached figure after a load or an undo: the next view reads them afresh
-    (the results kept for an outage stay, they are only used when the warehouse is down)."""
+    """After a load or an undo: forget every cached figure, take the warehouse's new data
+    version at once (so the next view reads the new figures) and wake the warm-up to
+    compute the default views for it (:func:`start_warm_up`). The results kept for an
+    outage stay; they are only used when the warehouse is down."""
     st.cache_data.clear()
+    url = warehouse_url()
+    try:
+        version = _read_version(url)
+    except SQLAlchemyError:
+        version = None
+    with _versions_lock:
+        if version is not None and url in _published_versions:
+            _published_versions[url] = (version, time.monotonic())
+    _wake_up.set()
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
-def _governance(url: str, today: dt.date) -> governance_metrics.GovernanceReport:
+def _governance(
+    url: str, today: dt.date, version: DataVersion | None
+) -> governance_metrics.GovernanceReport:
     with engine_for(url).connect() as conn:
         return governance_metrics.report(governance_queries.read_inputs(conn, today))
 
@@ -513,7 +692,7 @@ def governance(today: dt.date) -> governance_metrics.GovernanceReport:
     (:func:`governance_catalogue`)."""
     url = warehouse_url()
     try:
-        return _governance(url, today)
+        return _governance(url, today, data_version())
     except SQLAlchemyError as error:
         raise WarehouseUnavailableError(url, error) from error
 
@@ -537,6 +716,7 @@ def _lineage(
     month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
+    version: DataVersion | None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         frame = submissions.lineage(conn, indicator_code, month, unit_filter, as_of)
@@ -550,8 +730,115 @@ def lineage(
     as_of: dt.datetime | None = None,
 ) -> Fetched:
     """Cached :func:`data_access.submissions.lineage`: the load batches behind one figure."""
-    url, moment = warehouse_url(), _utc(as_of)
+    url, moment, version = warehouse_url(), _utc(as_of), data_version()
     return _fetch(
         ("lineage", url, indicator_code, month, unit_filter, moment),
-        lambda: _lineage(url, indicator_code, month, unit_filter, moment),
+        lambda: _lineage(url, indicator_code, month, unit_filter, moment, version),
+        version,
     )
+
+
+# --- the warm-up: figures computed when the data change, not when a visitor comes -----------
+
+WARM_UP_VARIABLE = "DASHBOARD_WARM_UP"
+"""Set to ``0`` to turn the background warm-up off (the test suite does; its own tests call
+:func:`warm_up` directly)."""
+
+_wake_up = threading.Event()
+_stop = threading.Event()
+_warm_up_thread: threading.Thread | None = None
+_warm_up_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class WarmUp(Generic[T]):
+    """One warm-up: the data version it computed for, and what its ``compute`` returned."""
+
+    version: DataVersion
+    computed: T
+
+
+def warm_up(compute: Callable[[], T]) -> WarmUp[T] | None:
+    """Run ``compute`` (which reads and computes figures through the caches of this module)
+    for the configured warehouse's current data version, then let the pages use that
+    version (:func:`data_version`). What to compute is the pages' business
+    (``app_pages._warm_up``); this module only keys, times and publishes.
+
+    Returns the version and what ``compute`` returned, or None when the warehouse cannot be
+    read (logged, never raised: the pages keep their last figures and say why themselves).
+    """
+    url = warehouse_url()
+    problem = url_problem(url)
+    if problem is not None:
+        LOGGER.info("warm-up skipped: %s", problem[1])
+        return None
+    try:
+        version = _read_version(url)
+    except SQLAlchemyError as error:
+        LOGGER.warning("warm-up: the warehouse at %s did not answer: %s", describe_url(url), error)
+        return None
+    with _versions_lock:
+        published = _published_versions.get(url)
+        if published is not None and published[0] == version:
+            _published_versions[url] = (version, time.monotonic())  # confirmed
+    started = time.monotonic()
+    token = _warming.set(version)
+    try:
+        computed = compute()
+    except WarehouseUnavailableError as error:
+        LOGGER.warning("warm-up: %s", error)
+        return None
+    finally:
+        _warming.reset(token)
+    if published is None or published[0] != version:
+        LOGGER.info(
+            "warm-up: data version %s of %s computed in %.1f s",
+            version,
+            describe_url(url),
+            time.monotonic() - started,
+        )
+    _publish(url, version)
+    return WarmUp(version, computed)
+
+
+def _warm_up_forever(compute: Callable[[], object]) -> None:
+    while not _stop.is_set():
+        _wake_up.clear()
+        try:
+            warm_up(compute)
+        except Exception:  # a bug in one pass must not end the thread: log it, go on
+            LOGGER.exception("warm-up failed")
+        _wake_up.wait(VERSION_CHECK_SECONDS)
+
+
+def start_warm_up(compute: Callable[[], object]) -> bool:
+    """Start the warm-up thread, once per process: at once, then every
+    ``VERSION_CHECK_SECONDS`` and right after a load or undo (:func:`data_changed`), it runs
+    :func:`warm_up` of ``compute`` (the default views) for the current data version. A
+    daemon thread; it never blocks a page. Returns whether this call started it (False when
+    it runs already, or ``DASHBOARD_WARM_UP=0``)."""
+    global _warm_up_thread
+    if os.environ.get(WARM_UP_VARIABLE, "1").strip() == "0":
+        return False
+    with _warm_up_lock:
+        if _warm_up_thread is not None and _warm_up_thread.is_alive():
+            return False
+        _warm_up_thread = threading.Thread(
+            target=_warm_up_forever, args=(compute,), name="dashboard-warm-up", daemon=True
+        )
+        _warm_up_thread.start()
+    return True
+
+
+def stop_warm_up(timeout: float = 60.0) -> None:
+    """Stop the warm-up thread, if one runs, and wait for it (for tests)."""
+    global _warm_up_thread
+    with _warm_up_lock:
+        thread = _warm_up_thread
+        _warm_up_thread = None
+    if thread is None:
+        return
+    _stop.set()
+    _wake_up.set()
+    thread.join(timeout)
+    _stop.clear()

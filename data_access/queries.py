@@ -1042,6 +1042,29 @@ def first_load_at(conn: Connection) -> dt.datetime | None:
     return pd.Timestamp(value).to_pydatetime()
 
 
+def data_version(conn: Connection) -> tuple[int, int, int, str]:
+    """A cheap fingerprint of the warehouse's content: it changes on every load and undo.
+
+    Grain: one row over ``load_batches`` (every load of observations, capital plans or
+    targets adds a batch; an undo marks one ``undone``): the number of batches, the highest
+    batch id, the number undone and the latest undo time (ISO text, '' when none). Loads
+    never delete batches, so the same four values mean the same current figures. Caches of
+    computed figures are keyed on it (:mod:`data_access.cached`).
+    """
+    undone = load_batches.c.status == "undone"
+    row = conn.execute(
+        select(
+            func.count(),
+            func.max(load_batches.c.batch_id),
+            func.coalesce(func.sum(case((undone, 1), else_=0)), 0),
+            func.max(load_batches.c.undone_at),
+        ).select_from(load_batches)
+    ).one()
+    count, highest, n_undone, last_undo = row
+    last = "" if last_undo is None else pd.Timestamp(last_undo).isoformat()
+    return int(count or 0), int(highest or 0), int(n_undone or 0), last
+
+
 _SUBMISSION_COLUMNS = [
     "indicator_id",
     "period_year",

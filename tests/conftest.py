@@ -88,6 +88,9 @@ def pytest_configure(config: pytest.Config) -> None:
     whose local zone is UTC, as on the servers, not the city's."""
     os.environ["TZ"] = "UTC"
     time.tzset()
+    # No background warm-up thread in the app runs of the suite (it would compute on the
+    # shared cores while other tests run); tests/unit/test_warm_up.py calls it directly.
+    os.environ.setdefault("DASHBOARD_WARM_UP", "0")
     traveller = time_machine.travel(city_moment(test_today()), tick=True)
     traveller.start()
     config.stash[_CLOCK_KEY] = traveller

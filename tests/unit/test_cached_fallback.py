@@ -112,3 +112,62 @@ def test_last_good_results_are_remembered_per_warehouse(monkeypatch):
     assert cached.has_last_good()
     monkeypatch.setenv("DASHBOARD_DB_URL", url + "-other")
     assert not cached.has_last_good()
+
+
+def test_a_frame_carries_an_opaque_source_key_never_the_url():
+    """Review finding: the source key rode in ``frame.attrs`` with the warehouse URL, and
+    Streamlit puts ``attrs`` into the Arrow bytes it sends to the browser."""
+    from streamlit.dataframe_util import convert_pandas_df_to_arrow_bytes
+
+    url = "postgresql+psycopg://reader:s3cret-pw@db.example/warehouse"
+    key = ("test-source", url, "online_dossier_share")
+    frame = pd.DataFrame({"value": [1.0]})
+    at = dt.datetime(2026, 11, 1, 8, 0)
+    v1, v2 = (3, 12, 0, ""), (4, 13, 0, "")
+    first = cached._fetch(key, lambda: (frame, at), v1).frame
+    again = cached._fetch(key, lambda: (frame, at), v1).frame
+    newer = cached._fetch(key, lambda: (frame, at), v2).frame
+    source = first.attrs[cached.SOURCE_ATTR]
+    assert "s3cret" not in source and "db.example" not in source
+    derived = first.assign(other=2.0)  # attrs travel with derived frames
+    assert b"s3cret" not in convert_pandas_df_to_arrow_bytes(derived)
+    # Same query and version: one key; a new version: another (the figure cache misses).
+    assert cached._frame_key(again) == cached._frame_key(first)
+    assert cached._frame_key(newer) != cached._frame_key(first)
+    # A frame cut after reading is not taken for the one read.
+    assert cached._frame_key(first.iloc[0:0]) != cached._frame_key(first)
+
+
+def test_a_stale_frame_is_keyed_on_its_content():
+    """During an outage the last good frame may be older than the current version: it
+    carries no source key, so a figure computed from it is keyed on what it holds."""
+    key = ("test-stale", "sqlite:///stale", "a")
+    at = dt.datetime(2026, 11, 1, 8, 0)
+    cached._fetch(key, lambda: (pd.DataFrame({"value": [1.0]}), at), (1, 1, 0, ""))
+    stale = cached._fetch(key, _failing, (2, 2, 0, ""))
+    assert stale.is_stale
+    assert cached.SOURCE_ATTR not in stale.frame.attrs
+    assert cached._frame_key(stale.frame)[0] == "content"
+
+
+def test_an_unreachable_version_query_is_not_retried_on_every_call(monkeypatch):
+    """Each try can wait for a connection timeout (5 s on PostgreSQL); a page calls
+    data_version once per query, so after a failure the last version read is used for a
+    few seconds instead of trying again."""
+    url = "postgresql+psycopg://nobody@127.0.0.1:1/version-cooldown"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    cached._forget_versions()
+    attempts = []
+
+    def unreachable(asked: str):
+        attempts.append(asked)
+        _failing()
+
+    monkeypatch.setattr(cached, "_polled_version", unreachable)
+    assert cached.data_version() is None, "nothing read yet"
+    with cached._versions_lock:
+        cached._read_versions[url] = (5, 9, 1, "2026-11-01T08:00:00")
+    assert cached.data_version() == (5, 9, 1, "2026-11-01T08:00:00")
+    assert cached.data_version() == (5, 9, 1, "2026-11-01T08:00:00")
+    assert attempts == [url], "one try, then the last version read"
+    cached._forget_versions()

@@ -1,0 +1,310 @@
+"""No visitor pays a computation: the warm-up computes the Overview's default view for the
+warehouse's data version, a page run after it only reads, a load makes a new version that
+the warm-up computes again, and an unreachable warehouse breaks nothing.
+
+Each test works on its own copy of the demo warehouse (its own URL, so no cache entry of
+another test can answer for it). The suite turns the background thread off
+(``DASHBOARD_WARM_UP=0``, tests/conftest.py); these tests run the warm-up
+directly (``app_pages._warm_up.warm_up``), or start the thread themselves and stop it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from streamlit.testing.v1 import AppTest
+
+import metrics.overview
+from app_pages import _warm_up
+from data_access import cached, queries, writes
+from data_access.engine import PROJECT_ROOT, make_engine
+from data_access.queries import UnitFilter
+from metrics.registry import HEADLINE_CODES
+from tests.app.pages import frame
+from tests.ingest.warehouse import copy_sqlite
+
+APP = str(PROJECT_ROOT / "app.py")
+WARD = "26737"  # Tân Định
+ONLINE = "online_dossier_share"
+OCTOBER = dt.date(2026, 10, 1)
+
+
+@pytest.fixture
+def url(demo_warehouse_url, tmp_path, monkeypatch) -> str:
+    copy = copy_sqlite(demo_warehouse_url, str(tmp_path / "warm.sqlite"))
+    monkeypatch.setenv("DASHBOARD_DB_URL", copy)
+    cached._forget_versions()
+    yield copy
+    cached.stop_warm_up()
+    cached._forget_versions()
+
+
+class Counts:
+    """Calls of the expensive computations behind the cached figures."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.tiles = 0
+        self.backtests = 0
+        self.reviews = 0
+        tile, backtest, review = metrics.overview.headline_tile, cached.backtest, cached.year_result
+
+        def counted_tile(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.tiles += 1
+            return tile(*args, **kwargs)
+
+        def counted_backtest(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.backtests += 1
+            return backtest(*args, **kwargs)
+
+        def counted_review(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.reviews += 1
+            return review(*args, **kwargs)
+
+        monkeypatch.setattr(metrics.overview, "headline_tile", counted_tile)
+        monkeypatch.setattr(cached, "backtest", counted_backtest)
+        monkeypatch.setattr(cached, "year_result", counted_review)
+
+    def reset(self) -> None:
+        self.tiles = self.backtests = self.reviews = 0
+
+    @property
+    def total(self) -> int:
+        return self.tiles + self.backtests + self.reviews
+
+
+def _overview(**params: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=180)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def _october_online(url: str, unit: str | None = None) -> tuple[float, float]:
+    """October's online dossiers and all dossiers, of the city or of one unit, by this
+    test's own SQL."""
+    rows = frame(
+        url,
+        "SELECT SUM(numerator) AS n, SUM(denominator) AS d FROM observations "
+        "WHERE indicator_id = :code AND breakdown_key = '' AND superseded_at IS NULL "
+        "AND period_month = :month" + (" AND unit_id = :unit" if unit else ""),
+        code=ONLINE,
+        month=OCTOBER,
+        unit=unit,
+    )
+    return float(rows["n"].iloc[0]), float(rows["d"].iloc[0])
+
+
+def _load_more_online(url: str, extra: float) -> int:
+    """Send the ward's October again with ``extra`` more online dossiers (and dossiers)."""
+    numerator, denominator = _october_online(url, WARD)
+    rows = pd.DataFrame(
+        [
+            {
+                "indicator_id": ONLINE,
+                "unit_id": WARD,
+                "period_year": 2026,
+                "period_month": OCTOBER,
+                "value": 100 * (numerator + extra) / (denominator + extra),
+                "numerator": numerator + extra,
+                "denominator": denominator + extra,
+            }
+        ]
+    )
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            return writes.load_observation_batch(
+                conn, rows, submission_key="warm-up-test", source_name="t", submitted_by="t"
+            ).batch_id
+    finally:
+        engine.dispose()
+
+
+def test_after_the_warm_up_the_overview_computes_nothing(url, monkeypatch):
+    counts = Counts(monkeypatch)
+    done = _warm_up.warm_up()
+    assert done is not None
+    assert done.computed.tiles == HEADLINE_CODES
+    # What the warm-up computed: four tiles (each with its backtest) and, the review year
+    # being another year, four year reviews.
+    assert done.computed.year != done.computed.review_year
+    assert (counts.tiles, counts.backtests, counts.reviews) == (4, 4, 4)
+
+    counts.reset()
+    app = _overview()
+    assert len(app.metric) >= 4, "the four tiles are drawn"
+    assert counts.total == 0, (counts.tiles, counts.backtests, counts.reviews)
+
+    # The counters do see computations: a view the warm-up did not cover (one former
+    # province) computes its tiles when visited.
+    _overview(province="binh_duong")
+    assert counts.tiles > 0 and counts.backtests > 0
+
+
+def test_without_the_warm_up_the_first_visit_computes(url, monkeypatch):
+    """The case the warm-up removes (so the test above can fail)."""
+    counts = Counts(monkeypatch)
+    _overview()
+    assert counts.tiles == 4 and counts.backtests == 4
+
+
+def test_a_load_makes_a_new_version_and_the_warm_up_computes_it_again(url, monkeypatch):
+    counts = Counts(monkeypatch)
+    first = _warm_up.warm_up()
+    assert first is not None
+    assert cached.data_version() == first.version
+    city_before = _october_online(url)
+
+    counts.reset()
+    again = _warm_up.warm_up()  # nothing changed: same version, nothing computed
+    assert again is not None and again.version == first.version
+    assert counts.total == 0
+
+    _load_more_online(url, 1000.0)
+    counts.reset()
+    second = _warm_up.warm_up()
+    assert second is not None
+    assert second.version != first.version
+    assert second.version[0] == first.version[0] + 1, "one more batch"
+    assert cached.data_version() == second.version
+    # Every tile is computed again for the new version (without clearing any cache) ...
+    assert counts.tiles == 4 and counts.backtests == 4
+    # ... from the new figures: the city's October has 1,000 more online dossiers.
+    series = cached.scope_series(ONLINE, UnitFilter()).frame
+    october = series[series["period_month"] == pd.Timestamp(OCTOBER)].iloc[0]
+    assert (october["numerator"], october["denominator"]) == (
+        city_before[0] + 1000.0,
+        city_before[1] + 1000.0,
+    )
+    # And a visitor now only reads.
+    counts.reset()
+    _overview()
+    assert counts.total == 0
+
+
+def test_an_undo_makes_a_new_version_too(url):
+    batch = _load_more_online(url, 10.0)
+    loaded = _warm_up.warm_up()
+    assert loaded is not None
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            writes.undo_batch(conn, batch, undone_by="t")
+        with engine.connect() as conn:
+            expected = queries.data_version(conn)
+    finally:
+        engine.dispose()
+    undone = _warm_up.warm_up()
+    assert undone is not None
+    assert undone.version == expected != loaded.version
+    assert undone.version[2] == loaded.version[2] + 1, "one more batch undone"
+
+
+def test_the_thread_picks_up_a_new_batch_by_itself(url, monkeypatch):
+    """A batch loaded by another process (no data_changed here) is taken up at the next
+    check; the check interval is shortened for the test."""
+    monkeypatch.setattr(cached, "VERSION_CHECK_SECONDS", 0.2)
+    monkeypatch.setenv(cached.WARM_UP_VARIABLE, "1")
+    assert _warm_up.start()
+    assert not _warm_up.start(), "once per process"
+    first = _wait_for_version(lambda v: v is not None)
+    _load_more_online(url, 5.0)
+    second = _wait_for_version(lambda v: v != first)
+    assert second[1] > first[1], "a higher batch id"
+    cached.stop_warm_up()
+
+
+def _wait_for_version(wanted, seconds: float = 120.0):  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with cached._versions_lock:
+            published = cached._published_versions.get(cached.warehouse_url())
+        if published is not None and wanted(published[0]):
+            return published[0]
+        time.sleep(0.1)
+    raise AssertionError("the warm-up did not publish the wanted version in time")
+
+
+def test_an_unreachable_warehouse_during_the_warm_up_breaks_nothing(monkeypatch, caplog):
+    monkeypatch.setenv("DASHBOARD_DB_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    cached._forget_versions()
+    with caplog.at_level(logging.WARNING, logger=cached.LOGGER.name):
+        assert _warm_up.warm_up() is None
+    assert "did not answer" in caplog.text
+    assert cached.data_version() is None
+    # The page says the warehouse cannot be reached, as without the warm-up.
+    app = _overview(lang="en")
+    assert "cannot be reached" in "\n".join(e.value for e in app.error)
+
+
+def test_an_outage_after_the_warm_up_keeps_the_figures(url, monkeypatch, caplog):
+    done = _warm_up.warm_up()
+    assert done is not None
+    before = [m.value for m in _overview(lang="en").metric]
+
+    def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(queries, "data_version", unreachable)
+    with caplog.at_level(logging.WARNING, logger=cached.LOGGER.name):
+        assert _warm_up.warm_up() is None
+    assert "connection refused" in caplog.text
+    assert cached.data_version() == done.version, "the last version stays in use"
+    assert [m.value for m in _overview(lang="en").metric] == before
+
+
+def test_a_failing_pass_is_logged_and_the_thread_goes_on(url, monkeypatch, caplog):
+    monkeypatch.setattr(cached, "VERSION_CHECK_SECONDS", 0.05)
+    monkeypatch.setenv(cached.WARM_UP_VARIABLE, "1")
+    passes = []
+
+    def broken() -> None:
+        passes.append(1)
+        raise RuntimeError("a bug in the warm-up")
+
+    with caplog.at_level(logging.ERROR, logger=cached.LOGGER.name):
+        assert cached.start_warm_up(broken)
+        deadline = time.monotonic() + 30
+        while len(passes) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cached.stop_warm_up()
+    assert len(passes) >= 3, "the thread kept going after a failing pass"
+    assert "warm-up failed" in caplog.text
+
+
+def test_the_clock_decides_the_day_warmed(url, time_machine):
+    """The day comes from the one clock (metrics.clock.city_today): pinned, it is used."""
+    from tests.conftest import city_moment
+
+    time_machine.move_to(city_moment(dt.date(2026, 11, 3)))
+    done = _warm_up.warm_up()
+    assert done is not None and done.computed.today == dt.date(2026, 11, 3)
+
+
+def test_sql_count_of_the_version_query_is_one_statement(url):
+    """The version is one cheap statement over load_batches."""
+    engine = make_engine(url)
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with engine.connect() as conn:
+            version = queries.data_version(conn)
+            count = conn.execute(text("SELECT COUNT(*) FROM load_batches")).scalar_one()
+    finally:
+        engine.dispose()
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 2 and "load_batches" in selects[0]
+    assert version[0] == count
