@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import governance as governance_queries
-from data_access import queries, submissions
+from data_access import queries, sources, submissions
 from data_access.engine import (
     WarehouseState,
     database_url,
@@ -36,7 +36,7 @@ from data_access.queries import UnitFilter
 from metrics import governance as governance_metrics
 from metrics import overview
 from metrics.backtest import BacktestReport, backtest
-from metrics.clock import to_warehouse_time, utc_now
+from metrics.clock import city_today, to_warehouse_time, utc_now
 from metrics.geo import BoundaryFileError, parse_boundaries
 from metrics.registry import HEADLINE_CODES, get_indicator
 from metrics.review import YearResult, year_result
@@ -555,3 +555,61 @@ def lineage(
         ("lineage", url, indicator_code, month, unit_filter, moment),
         lambda: _lineage(url, indicator_code, month, unit_filter, moment),
     )
+
+
+# --- declared sources: their health (issue 14) ------------------------------------------------
+
+SOURCE_HEALTH_TTL_SECONDS = 15 * 60
+"""How long one check of the declared sources is kept: the checks run again on the first
+view after that (the schedule), at a process's first view (start-up), and on demand."""
+
+
+@st.cache_data(ttl=SOURCE_HEALTH_TTL_SECONDS, max_entries=4, show_spinner=False)
+def _source_health(
+    path: str,
+    modified: float,
+    connections: tuple[tuple[str, str], ...],
+    today: dt.date,
+) -> sources.SourceHealth:
+    """Keyed on the mapping file and its modification time (an edited file is checked
+    afresh), on the connections' URLs and on the day (freshness and future months)."""
+    return sources.check_health(Path(path), dict(connections), today)
+
+
+def _source_connections() -> tuple[tuple[str, str], ...]:
+    """The named connections' URLs: ``DASHBOARD_SOURCE_URL_*``, and the app's own warehouse
+    as ``warehouse`` unless a URL is set for it."""
+    named = {
+        key: value
+        for key, value in os.environ.items()
+        if key.startswith(sources.SOURCE_URL_PREFIX) and value.strip()
+    }
+    named.setdefault(sources.SOURCE_URL_PREFIX + sources.HOME_CONNECTION.upper(), warehouse_url())
+    return tuple(sorted(named.items()))
+
+
+def source_health() -> sources.SourceHealth:
+    """The health of every declared source of the configured mapping, checked at most every
+    :data:`SOURCE_HEALTH_TTL_SECONDS` (never raises: a failing source is in its report)."""
+    path = sources.mapping_path()
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        modified = -1.0  # a missing file: load_mapping says so in its report
+    return _source_health(str(path), modified, _source_connections(), city_today())
+
+
+def check_sources_again() -> None:
+    """Forget the kept check of the declared sources: the next view runs it afresh."""
+    _source_health.clear()
+
+
+def failing_sources() -> dict[str, sources.SourceReport]:
+    """Indicator code → report of each declared source failing a contract, for the pages.
+
+    Empty for the project's own default mapping: the pages read that warehouse through their
+    own queries, so no check runs on their way (nothing slows down).
+    """
+    if sources.is_default_mapping(sources.mapping_path()):
+        return {}
+    return source_health().failing
