@@ -613,3 +613,17 @@ def failing_sources() -> dict[str, sources.SourceReport]:
     if sources.is_default_mapping(sources.mapping_path()):
         return {}
     return source_health().failing
+
+
+def source_check_problem(lang: str) -> str | None:
+    """Why the deployment's declared sources could not be checked at all (a malformed
+    mapping file, or the project's own unit list unread), in ``lang``; None when they were,
+    or when the mapping is the project's own default."""
+    if sources.is_default_mapping(sources.mapping_path()):
+        return None
+    health = source_health()
+    if health.mapping_problem:
+        return health.mapping_problem[lang]
+    if health.units_problem is not None:
+        return health.units_problem
+    return None

@@ -661,6 +661,17 @@ def check_source(
                     examples=(_first(error),),
                     variant="query",
                 )
+            except (ValueError, TypeError, ArithmeticError) as error:
+                # A value the sampled types did not show (e.g. a month that is not a date,
+                # beyond the sample): said as a type failure, never raised to the page.
+                conn.rollback()
+                columns = ContractResult(
+                    "columns",
+                    False,
+                    failing=1,
+                    examples=(_first(error),),
+                    variant="type",
+                )
             return SourceReport(
                 source.indicator, source.connection, (reachable, columns, *skipped("columns"))
             )

@@ -12,40 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from data_access import sources
 from i18n.escape import escape_markdown
+from tests.app.broken_sources import broken_mapping
 from tests.app.pages import frame, open_page
 from tests.app.reading import GOLDEN_MOMENT, find_block
-
-DUPLICATED = (
-    "\nUNION ALL\n"
-    "SELECT o.unit_id AS unit_code, o.period_month AS month, o.numerator, o.denominator\n"
-    "FROM observations o WHERE o.indicator_id = 'online_dossier_share'\n"
-    "  AND o.breakdown_key = '' AND o.superseded_at IS NULL\n"
-    "  AND o.unit_id = '26737' AND o.period_month = '2026-01-01'"
-)
-RENAMED = (
-    "SELECT CASE WHEN o.unit_id = '26737' THEN 'X-26737' ELSE o.unit_id END AS unit_code,\n"
-    "       o.period_month AS month, o.numerator, o.denominator\n"
-    "FROM observations o JOIN units u ON u.unit_id = o.unit_id\n"
-    "WHERE o.indicator_id = 'satisfaction_rate' AND o.breakdown_key = ''\n"
-    "  AND o.superseded_at IS NULL\n"
-    "  AND u.unit_type IN ('ward', 'commune', 'special_zone', 'department', 'investor')"
-)
-
-
-def broken_mapping(directory: Path) -> Path:
-    """The default mapping with a duplicate unit-month (online dossier share) and an unknown
-    unit code (satisfaction rate)."""
-    raw = yaml.safe_load(sources.DEFAULT_MAPPING_PATH.read_text(encoding="utf-8"))
-    entries = raw["indicators"]
-    entries["online_dossier_share"]["sql"] = entries["online_dossier_share"]["sql"] + DUPLICATED
-    entries["satisfaction_rate"]["sql"] = RENAMED
-    path = directory / "broken.yaml"
-    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def _contracts(app, code: str):
