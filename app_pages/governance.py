@@ -71,7 +71,7 @@ st.subheader(t("sources_health_section", lang))
 st.caption(t("sources_health_help", lang))
 if st.button(t("sources_check_again", lang), icon=":material/refresh:", key="sources-check-again"):
     cached.check_sources_again()
-health = cached.source_health()
+health = cached.source_health(today)
 st.caption(_governance.checked_at_text(health, lang, cached.SOURCE_HEALTH_TTL_SECONDS // 60))
 _governance.source_health(health, lang)
 

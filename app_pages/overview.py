@@ -8,7 +8,7 @@ from app_pages import _page, _rankings, _summary, _tables, _tiles, _ui
 from data_access import cached
 from i18n import t
 from i18n.escape import escape_markdown
-from metrics.clock import month_end
+from metrics.clock import city_today, month_end
 from metrics.export import file_stem
 from metrics.freshness import check_freshness
 from metrics.overview import (
@@ -31,7 +31,7 @@ _ui.page_header("page_overview", filters)
 
 # A deployment's declared source that fails a contract: its indicator is not assessed (the
 # project's own default mapping is read by the native queries and not checked on the way).
-failing_sources = cached.failing_sources()
+failing_sources = cached.failing_sources(city_today())
 fetched, series_by_code = [], {}
 tiles: dict[str, Tile | None] = {}
 for indicator in headline_indicators():
@@ -51,7 +51,7 @@ is_demo = any(bool(f.frame["is_demo"].any()) for f in fetched[:-1] if not f.fram
 _tiles.render_top(shown, tiles, headline_indicators(), filters, is_demo=is_demo)
 summary_slot = st.container(key="summary")  # the written summary, once the attention list is known
 
-unchecked = cached.source_check_problem(lang)
+unchecked = cached.source_check_problem(city_today(), lang)
 if unchecked is not None:
     st.warning(
         escape_markdown(t("overview_sources_unchecked", lang, problem=unchecked)),

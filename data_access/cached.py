@@ -36,7 +36,7 @@ from data_access.queries import UnitFilter
 from metrics import governance as governance_metrics
 from metrics import overview
 from metrics.backtest import BacktestReport, backtest
-from metrics.clock import city_today, to_warehouse_time, utc_now
+from metrics.clock import to_warehouse_time, utc_now
 from metrics.geo import BoundaryFileError, parse_boundaries
 from metrics.registry import HEADLINE_CODES, get_indicator
 from metrics.review import YearResult, year_result
@@ -588,15 +588,16 @@ def _source_connections() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(named.items()))
 
 
-def source_health() -> sources.SourceHealth:
-    """The health of every declared source of the configured mapping, checked at most every
+def source_health(today: dt.date) -> sources.SourceHealth:
+    """The health of every declared source of the configured mapping on ``today`` (the day
+    in the city, which decides future months and freshness), checked at most every
     :data:`SOURCE_HEALTH_TTL_SECONDS` (never raises: a failing source is in its report)."""
     path = sources.mapping_path()
     try:
         modified = path.stat().st_mtime
     except OSError:
         modified = -1.0  # a missing file: load_mapping says so in its report
-    return _source_health(str(path), modified, _source_connections(), city_today())
+    return _source_health(str(path), modified, _source_connections(), today)
 
 
 def check_sources_again() -> None:
@@ -604,7 +605,7 @@ def check_sources_again() -> None:
     _source_health.clear()
 
 
-def failing_sources() -> dict[str, sources.SourceReport]:
+def failing_sources(today: dt.date) -> dict[str, sources.SourceReport]:
     """Indicator code → report of each declared source failing a contract, for the pages.
 
     Empty for the project's own default mapping: the pages read that warehouse through their
@@ -612,16 +613,16 @@ def failing_sources() -> dict[str, sources.SourceReport]:
     """
     if sources.is_default_mapping(sources.mapping_path()):
         return {}
-    return source_health().failing
+    return source_health(today).failing
 
 
-def source_check_problem(lang: str) -> str | None:
+def source_check_problem(today: dt.date, lang: str) -> str | None:
     """Why the deployment's declared sources could not be checked at all (a malformed
     mapping file, or the project's own unit list unread), in ``lang``; None when they were,
     or when the mapping is the project's own default."""
     if sources.is_default_mapping(sources.mapping_path()):
         return None
-    health = source_health()
+    health = source_health(today)
     if health.mapping_problem:
         return health.mapping_problem[lang]
     if health.units_problem is not None:
