@@ -139,7 +139,16 @@ def scope_series(
     breakdown_key: str = "",
 ) -> Fetched:
     """Cached :func:`data_access.queries.scope_series` on the configured warehouse (the
-    figures as they stood at ``as_of``; the current ones without it)."""
+    figures as they stood at ``as_of``; the current ones without it).
+
+    The whole city's current series of an indicator that a deployment's mapping declares
+    (:func:`declared_source`) is read through that source instead: summed in its database
+    (:func:`data_access.sources.city_series`). Filtered scopes, past days and breakdowns
+    are still read from the project's own warehouse."""
+    if unit_filter.is_whole_city and as_of is None and breakdown_key == "":
+        declared = declared_source(indicator_code)
+        if declared is not None:
+            return _declared_city_series(*declared)
     url, moment = warehouse_url(), _utc(as_of)
     return _fetch(
         ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key),
@@ -628,3 +637,60 @@ def source_check_problem(today: dt.date, lang: str) -> str | None:
     if health.units_problem is not None:
         return health.units_problem
     return None
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
+def _deployment_mapping(path: str, modified: float) -> sources.SourceMapping | None:
+    """The deployment's mapping file, parsed (None when malformed: its health says why)."""
+    try:
+        return sources.load_mapping(Path(path))
+    except sources.MappingError:
+        return None
+
+
+def _default_sources() -> tuple[sources.Source, ...]:
+    """The project's own default declarations."""
+    path = sources.DEFAULT_MAPPING_PATH
+    mapping = _deployment_mapping(str(path), path.stat().st_mtime)
+    return () if mapping is None else mapping.sources
+
+
+def declared_source(indicator_code: str) -> tuple[sources.Source, str] | None:
+    """The source a deployment's mapping declares for ``indicator_code`` and its URL; None
+    for the project's own default mapping or an indicator declared as in it (the pages'
+    own queries read that warehouse, with its demo and loading marks), for an indicator it
+    does not declare, or a connection without a URL."""
+    path = sources.mapping_path()
+    if sources.is_default_mapping(path):
+        return None
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        return None
+    mapping = _deployment_mapping(str(path), modified)
+    if mapping is None:
+        return None
+    source = next((s for s in mapping.sources if s.indicator == indicator_code), None)
+    if source is None or source in _default_sources():
+        return None  # not declared, or declared as by default: the pages' own queries
+    url = sources.connection_url(source.connection, dict(_source_connections()))
+    return None if url is None else (source, url)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _declared_series(source: sources.Source, url: str) -> tuple[pd.DataFrame, dt.datetime]:
+    engine = sources.read_only_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sources.as_scope_series(sources.city_series(conn, source)), utc_now()
+    finally:
+        engine.dispose()
+
+
+def _declared_city_series(source: sources.Source, url: str) -> Fetched:
+    """The whole city's series of a declared source, kept like every other query (the last
+    good one is shown, marked stale, while the source does not answer)."""
+    return _fetch(
+        ("declared_series", url, source.indicator, repr(source)),
+        lambda: _declared_series(source, url),
+    )

@@ -439,6 +439,27 @@ def city_series(conn: Connection, source: Source) -> pd.DataFrame:
     return frame
 
 
+def as_scope_series(series: pd.DataFrame) -> pd.DataFrame:
+    """A declared source's :func:`city_series` in the shape of the project's own
+    ``data_access.queries.scope_series`` (for the pages): ``period_year`` from the month,
+    ``n_units`` and ``n_expected`` the declared rows, ``is_demo`` False (a city's own data)
+    and ``last_loaded_at`` unknown (NaT)."""
+    months = pd.to_datetime(series["period_month"])
+    return pd.DataFrame(
+        {
+            "period_year": months.dt.year.astype("int64"),
+            "period_month": months,
+            "numerator": series["numerator"].astype("float64"),
+            "denominator": series["denominator"].astype("float64"),
+            "value": series["value"].astype("float64"),
+            "n_units": series["n_rows"].astype("int64"),
+            "n_expected": series["n_rows"].astype("int64"),
+            "is_demo": False,
+            "last_loaded_at": pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]"),
+        }
+    )
+
+
 # --- contracts -------------------------------------------------------------------------------
 
 CONTRACTS = (
@@ -949,6 +970,7 @@ __all__ = [
     "SourceMapping",
     "SourceReport",
     "TableRef",
+    "as_scope_series",
     "canonical",
     "check_health",
     "check_mapping",
