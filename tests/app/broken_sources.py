@@ -41,3 +41,12 @@ def broken_mapping(
     path = directory / "broken.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def unreachable_mapping(directory: Path) -> Path:
+    """The default mapping with the satisfaction rate on a connection named ``city_dw``."""
+    raw = yaml.safe_load(sources.DEFAULT_MAPPING_PATH.read_text(encoding="utf-8"))
+    raw["indicators"]["satisfaction_rate"]["connection"] = "city_dw"
+    path = directory / "unreachable.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path

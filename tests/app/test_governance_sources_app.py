@@ -15,7 +15,7 @@ import pytest
 
 from data_access import sources
 from i18n.escape import escape_markdown
-from tests.app.broken_sources import broken_mapping
+from tests.app.broken_sources import broken_mapping, unreachable_mapping
 from tests.app.pages import frame, open_page
 from tests.app.reading import GOLDEN_MOMENT, find_block
 
@@ -32,6 +32,13 @@ def _walk(node):
     for child in getattr(node, "children", {}).values():
         yield child
         yield from _walk(child)
+
+
+def read_caption(app, code: str) -> str:
+    (caption,) = [
+        n for n in _walk(find_block(app, f"source-{code}")) if type(n).__name__ == "Caption"
+    ]
+    return str(caption.value)
 
 
 def _texts(block) -> list[str]:
@@ -159,3 +166,28 @@ def test_a_malformed_mapping_says_what_is_wrong_as_plain_text(
     assert errors[0] == escape_markdown(said)
     assert "bad\\_\\*mapping\\*" in errors[0]
     assert find_block(app, "source-online_dossier_share") is None
+
+
+@pytest.mark.parametrize("configured", [False, True])
+def test_an_unreachable_source_shows_what_failed(
+    monkeypatch, time_machine, tmp_path, demo_warehouse_url, configured
+):
+    variable = sources.SOURCE_URL_PREFIX + "CITY_DW"
+    missing = tmp_path / "no such folder" / "city.sqlite"
+    if configured:
+        monkeypatch.setenv(variable, f"sqlite:///{missing}")
+    else:
+        monkeypatch.delenv(variable, raising=False)
+    app = _open(monkeypatch, time_machine, demo_warehouse_url, unreachable_mapping(tmp_path), "en")
+    table = _contracts(app, "satisfaction_rate")
+    said = (
+        "connection city_dw has no URL: set the environment variable DASHBOARD_SOURCE_URL_CITY_DW"
+        if not configured
+        # The configured SQLite file does not exist: the detail names it.
+        else f"the source cannot be reached through connection city_dw: {missing}"
+    )
+    assert list(table.iloc[0]) == ["Reachable", "✕ Fail", said]
+    assert list(table.iloc[1:, 1]) == ["– Not checked"] * (len(sources.CONTRACTS) - 1)
+    facts = read_caption(app, "satisfaction_rate")
+    assert facts == "Connection city\\_dw · — rows · last new month — · query — s"
+    assert list(_contracts(app, "online_dossier_share").iloc[:, 1]) == ["✓ Pass"] * 7

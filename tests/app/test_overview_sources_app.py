@@ -13,7 +13,7 @@ import yaml
 from data_access import sources
 from i18n.escape import escape_markdown
 from metrics.registry import HEADLINE_CODES
-from tests.app.broken_sources import broken_mapping
+from tests.app.broken_sources import broken_mapping, unreachable_mapping
 from tests.app.reading import GOLDEN_MOMENT, find_block, read_view, run_overview
 
 GOLDEN = yaml.safe_load(
@@ -97,3 +97,22 @@ def test_a_malformed_deployment_mapping_is_said_and_the_tiles_carry_on(
     assert [w.value for w in app.warning] == [escape_markdown(said)]
     seen = read_view(app, HEADLINE_CODES)
     assert seen["tiles"] == GOLDEN["2026 en"]["tiles"]
+
+
+def test_an_unreachable_source_says_why_and_the_other_tiles_carry_on(
+    monkeypatch, time_machine, tmp_path, demo_warehouse_url
+):
+    monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(unreachable_mapping(tmp_path)))
+    monkeypatch.delenv(sources.SOURCE_URL_PREFIX + "CITY_DW", raising=False)
+    time_machine.move_to(GOLDEN_MOMENT)
+    golden = GOLDEN["2026 en"]
+    app = run_overview(monkeypatch, demo_warehouse_url, **golden["query"])
+    seen = read_view(app, HEADLINE_CODES)
+    said = (
+        "Not yet assessable: the data source fails the check “Reachable”: connection city_dw "
+        "has no URL: set the environment variable DASHBOARD_SOURCE_URL_CITY_DW."
+    )
+    assert seen["tiles"]["satisfaction_rate"][1] == "warning: " + escape_markdown(said)
+    for code in HEADLINE_CODES:
+        if code != "satisfaction_rate":
+            assert seen["tiles"][code] == golden["tiles"][code], code
