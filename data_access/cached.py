@@ -689,8 +689,18 @@ def _declared_series(source: sources.Source, url: str) -> tuple[pd.DataFrame, dt
 
 def _declared_city_series(source: sources.Source, url: str) -> Fetched:
     """The whole city's series of a declared source, kept like every other query (the last
-    good one is shown, marked stale, while the source does not answer)."""
-    return _fetch(
-        ("declared_series", url, source.indicator, repr(source)),
-        lambda: _declared_series(source, url),
-    )
+    good one is shown, marked stale, while the source does not answer).
+
+    A declared source that cannot be read and has nothing kept breaks no page: its series
+    is empty (the page's own "no data" state), and the data-governance page and the
+    Overview say why (:func:`source_health`)."""
+    try:
+        return _fetch(
+            ("declared_series", url, source.indicator, repr(source)),
+            lambda: _declared_series(source, url),
+        )
+    except (WarehouseUnavailableError, ValueError, TypeError):
+        empty = pd.DataFrame(
+            columns=["period_month", "numerator", "denominator", "value", "n_rows"]
+        )
+        return Fetched(sources.as_scope_series(empty), utc_now(), is_stale=False)

@@ -444,7 +444,7 @@ def as_scope_series(series: pd.DataFrame) -> pd.DataFrame:
     ``data_access.queries.scope_series`` (for the pages): ``period_year`` from the month,
     ``n_units`` and ``n_expected`` the declared rows, ``is_demo`` False (a city's own data)
     and ``last_loaded_at`` unknown (NaT)."""
-    months = pd.to_datetime(series["period_month"])
+    months = pd.to_datetime(series["period_month"]).astype("datetime64[ns]")
     return pd.DataFrame(
         {
             "period_year": months.dt.year.astype("int64"),

@@ -14,6 +14,7 @@ from data_access import sources
 from i18n.escape import escape_markdown
 from metrics.registry import HEADLINE_CODES
 from tests.app.broken_sources import broken_mapping, unreachable_mapping
+from tests.app.pages import open_page
 from tests.app.reading import GOLDEN_MOMENT, find_block, read_view, run_overview
 
 GOLDEN = yaml.safe_load(
@@ -116,3 +117,23 @@ def test_an_unreachable_source_says_why_and_the_other_tiles_carry_on(
     for code in HEADLINE_CODES:
         if code != "satisfaction_rate":
             assert seen["tiles"][code] == golden["tiles"][code], code
+
+
+@pytest.mark.parametrize("page", ["satisfaction", "briefing", None])
+def test_a_declared_source_that_cannot_be_read_breaks_no_page(
+    monkeypatch, time_machine, tmp_path, demo_warehouse_url, page
+):
+    """Regression: a declared source whose database does not answer raised the warehouse
+    outage error out of every page that read its city series."""
+    monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(unreachable_mapping(tmp_path)))
+    missing = tmp_path / "gone" / "city.sqlite"
+    monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", f"sqlite:///{missing}")
+    time_machine.move_to(GOLDEN_MOMENT)
+    app = open_page(monkeypatch, demo_warehouse_url, page, year="2026", lang="en")
+    shown = "\n".join(str(e.value) for e in app.error)
+    assert "The shared data warehouse" not in shown  # the outage message of a lost warehouse
+    if page is None:
+        tile = read_view(app, HEADLINE_CODES)["tiles"]["satisfaction_rate"]
+        said = f"the source cannot be reached through connection city_dw: {missing}"
+        whole = f"Not yet assessable: the data source fails the check “Reachable”: {said}."
+        assert tile[1] == "warning: " + escape_markdown(whole)
