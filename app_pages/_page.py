@@ -93,10 +93,16 @@ def source_failure(indicator: Indicator, lang: str) -> bool:
     "Chưa đủ dữ liệu để đánh giá" with the reason, as its Overview tile does, and return True
     so that the page reads none of its figures. False (nothing shown) otherwise; the project's
     own default mapping is never checked on the way (:func:`cached.failing_sources`)."""
+    return source_failure_in(indicator, lang, f"not-assessable-{indicator.code}")
+
+
+def source_failure_in(indicator: Indicator, lang: str, key: str) -> bool:
+    """:func:`source_failure` in a container keyed ``key`` (for a companion indicator shown
+    more than once on a page)."""
     report = cached.failing_sources(city_today()).get(indicator.code)
     if report is None:
         return False
-    _tiles.render_source_failure(indicator, report, lang, f"not-assessable-{indicator.code}")
+    _tiles.render_source_failure(indicator, report, lang, key)
     return True
 
 

@@ -116,3 +116,29 @@ def test_the_economy_page_says_why_for_its_basis_and_carries_on(
     # The ICT basis's own figures are not shown; the statistics office's basis still is.
     assert not any("estimate for" in label for label in labels), labels
     assert any(label.endswith("statistics office method") for label in labels), labels
+
+
+def test_a_failing_companion_says_why_and_the_page_carries_on(
+    monkeypatch, time_machine, tmp_path, demo_warehouse_url
+):
+    """The on-time rate beside the online share: its year to date and its trend say why;
+    the online share's own figures are still shown. Its last month is 2026-10 (the demo's),
+    so with a promise of 2 days it was due on 2026-11-02, 26 days before 2026-11-28."""
+    raw = yaml.safe_load(sources.DEFAULT_MAPPING_PATH.read_text(encoding="utf-8"))
+    raw["indicators"]["on_time_rate"]["freshness_days"] = 2
+    mapping = tmp_path / "stale_on_time.yaml"
+    mapping.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    app = _open(monkeypatch, time_machine, demo_warehouse_url, mapping, "online", "en")
+    said = "warning: " + escape_markdown(
+        "Not yet assessable: the data source fails the check “Up to date”: stale: "
+        "last month 2026-10, promised within 2 days of a month's end, 26 days late."
+    )
+    for key in ("not-assessable-ytd-on_time_rate", "not-assessable-trend-online-on_time_rate"):
+        block = find_block(app, key)
+        assert block is not None, key
+        assert read_block(block)[1] == said, key
+    assert find_block(app, "not-assessable-online_dossier_share") is None
+    assert find_block(app, "not-assessable-ytd-e_result_rate") is None
+    labels = [str(m.label) for m in app.metric]
+    assert not any("on-time" in label.lower() for label in labels), labels
+    assert len(app.metric) >= 3  # the online share's month and year to date, the e-results
