@@ -11,8 +11,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from i18n import fmt_month, fmt_number, fmt_percent, t
+from data_access.sources import CONTRACTS, SourceHealth, SourceReport
+from i18n import fmt_date, fmt_month, fmt_number, fmt_percent, t
+from i18n.escape import escape_markdown
+from metrics.clock import to_city_time
 from metrics.governance import MEASURES, GovernanceReport, SubmitterStatus
+from metrics.registry import get_indicator
 
 STATUS_ICONS = {
     SubmitterStatus.MISSING.value: ":material/block:",
@@ -250,3 +254,90 @@ def units_table(
         }
     )
     return shown, download
+
+
+# --- declared sources: their health (issue 14) ------------------------------------------------
+
+RESULT_SYMBOLS = {True: "✓", False: "✕", None: "–"}
+"""Beside the word, never instead of it (as :data:`STATUS_SYMBOLS`)."""
+
+
+def result_word(passed: bool | None, lang: str) -> str:
+    """Passed / failed / not checked, with a symbol."""
+    word = {True: "pass", False: "fail", None: "skip"}[passed]
+    return f"{RESULT_SYMBOLS[passed]} {t(f'sources_result_{word}', lang)}"
+
+
+def checked_at_text(health: SourceHealth, lang: str, minutes: int) -> str:
+    """When the sources were last checked (city time), and when they will be again."""
+    moment = to_city_time(health.checked_at)
+    return t(
+        "sources_health_checked",
+        lang,
+        time=f"{moment:%H:%M}",
+        date=fmt_date(moment.date(), lang),
+        minutes=minutes,
+    )
+
+
+def source_facts(report: SourceReport, lang: str) -> str:
+    """Connection, rows, last new month and the query's time of one source."""
+    return t(
+        "sources_health_facts",
+        lang,
+        connection=report.connection,
+        rows="—" if report.rows is None else fmt_number(float(report.rows), lang),
+        last="—" if report.last_month is None else fmt_month(report.last_month, lang),
+        seconds="—" if report.query_seconds is None else fmt_number(report.query_seconds, lang, 2),
+    )
+
+
+def contracts_table(report: SourceReport, lang: str) -> pd.DataFrame:
+    """Each contract of one source: its name, its result and its message (text from the
+    mapping or the warehouse stays plain text in a table cell)."""
+    return pd.DataFrame(
+        {
+            t("sources_col_contract", lang): [
+                t(f"sources_contract_{r.code}", lang) for r in report.results
+            ],
+            t("sources_col_result", lang): [result_word(r.passed, lang) for r in report.results],
+            t("sources_col_detail", lang): [r.message(lang) for r in report.results],
+        }
+    )
+
+
+def source_title(code: str, lang: str) -> str:
+    """An indicator's short name and its code."""
+    return f"{get_indicator(code).short(lang)} ({code})"
+
+
+def source_health(health: SourceHealth, lang: str) -> None:
+    """Every declared source: its status, facts and contracts; or why none was checked.
+
+    Everything that comes from the mapping file or a warehouse is shown as plain text
+    (escaped in Markdown, or a table cell)."""
+    st.caption(t("sources_health_file", lang, file=escape_markdown(str(health.path))))
+    if health.mapping_problem:
+        st.error(escape_markdown(health.mapping_problem[lang]), icon=":material/error:")
+        return
+    if health.units_problem is not None:
+        st.error(
+            escape_markdown(t("sources_cli_no_units", lang, detail=health.units_problem)),
+            icon=":material/error:",
+        )
+        return
+    for report in health.reports:
+        with st.container(border=True, key=f"source-{report.indicator}"):
+            st.markdown(f"**{escape_markdown(source_title(report.indicator, lang))}**")
+            failed = [r for r in report.results if r.passed is False]
+            if failed:
+                st.error(
+                    escape_markdown(
+                        t("sources_health_failed", lang, count=len(failed), total=len(CONTRACTS))
+                    ),
+                    icon=":material/error:",
+                )
+            else:
+                st.success(t("sources_health_passed", lang), icon=":material/check_circle:")
+            st.caption(escape_markdown(source_facts(report, lang)))
+            st.dataframe(contracts_table(report, lang), hide_index=True)

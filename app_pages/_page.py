@@ -10,11 +10,11 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from app_pages import _ui
+from app_pages import _tiles, _ui
 from data_access import cached
 from data_access.queries import UnitFilter
 from i18n import escape_markdown, fmt_date, t
-from metrics.clock import month_end
+from metrics.clock import city_today, month_end
 from metrics.comparisons import published_known_by
 from metrics.export import file_stem, to_csv_bytes, to_xlsx_bytes
 from metrics.freshness import FreshnessCheck
@@ -86,6 +86,24 @@ def facts(
         if is_demo:
             st.badge(t("demo_badge", lang), icon=":material/science:", color="violet")
         _ui.indicator_info(indicator, lang, published, projection, source)
+
+
+def source_failure(indicator: Indicator, lang: str) -> bool:
+    """When a deployment's declared source of ``indicator`` fails a contract (issue 14): say
+    "Chưa đủ dữ liệu để đánh giá" with the reason, as its Overview tile does, and return True
+    so that the page reads none of its figures. False (nothing shown) otherwise; the project's
+    own default mapping is never checked on the way (:func:`cached.failing_sources`)."""
+    return source_failure_in(indicator, lang, f"not-assessable-{indicator.code}")
+
+
+def source_failure_in(indicator: Indicator, lang: str, key: str) -> bool:
+    """:func:`source_failure` in a container keyed ``key`` (for a companion indicator shown
+    more than once on a page)."""
+    report = cached.failing_sources(city_today()).get(indicator.code)
+    if report is None:
+        return False
+    _tiles.render_source_failure(indicator, report, lang, key)
+    return True
 
 
 def demo_notice(lang: str, is_demo: bool) -> None:

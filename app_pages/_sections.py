@@ -212,6 +212,8 @@ def _companion(view: View, indicator: Indicator) -> None:
     """A companion rate's year to date at the same scope, against the same months a year
     earlier (it has no target of its own)."""
     lang = view.filters.lang
+    if _page.source_failure_in(indicator, lang, f"not-assessable-ytd-{indicator.code}"):
+        return
     series = cached.scope_series(indicator.code, view.scope, view.filters.as_of).frame
     change = year_on_year(trend_frame(series, view.filters.year, view.through))
     value = change.ytd if change is not None else None
@@ -261,6 +263,9 @@ def companion_trends(view: View, codes: tuple[str, ...], key: str) -> None:
     columns = st.columns(len(codes))
     for column, code in zip(columns, codes, strict=True):
         indicator = get_indicator(code)
+        with column:
+            if _page.source_failure_in(indicator, lang, f"not-assessable-trend-{key}-{code}"):
+                continue
         series = cached.scope_series(code, view.scope, view.filters.as_of).frame
         frame = trend_frame(series, view.filters.year, view.through)
         with column:

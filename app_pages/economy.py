@@ -11,11 +11,20 @@ from i18n import t
 filters = _ui.current_filters()
 lang = filters.lang
 _ui.page_header("page_economy", filters, "economy_subtitle")
-ict, is_demo = _economy.annual(_economy.ICT, filters)
-statistics, _ = _economy.annual(_economy.STATISTICS, filters)
+statistics, statistics_demo = _economy.annual(_economy.STATISTICS, filters)
+# The ICT basis's declared source failing a contract: said in its place, its figures unread;
+# the statistics office's basis and GRDP carry on.
+ict_failing = _page.source_failure(_economy.ICT, lang)
+ict, is_demo = (
+    (statistics.iloc[0:0], statistics_demo)
+    if ict_failing
+    else _economy.annual(_economy.ICT, filters)
+)
 _page.demo_notice(lang, is_demo)
 if not filters.unit_filter.is_whole_city or _ui.focus_unit():
     st.caption(":material/info: " + t("city_level_only", lang))
+if ict_failing and statistics.empty:
+    st.stop()
 if ict.empty and statistics.empty:
     _ui.empty_state(lang, t("empty_indicator_year", lang, year=filters.year))
     st.stop()

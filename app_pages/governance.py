@@ -67,5 +67,13 @@ else:
         download, file_stem("chat-luong-theo-don-vi", str(chosen), today.isoformat()), lang, "units"
     )
 
+st.subheader(t("sources_health_section", lang))
+st.caption(t("sources_health_help", lang))
+if st.button(t("sources_check_again", lang), icon=":material/refresh:", key="sources-check-again"):
+    cached.check_sources_again()
+health = cached.source_health(today)
+st.caption(_governance.checked_at_text(health, lang, cached.SOURCE_HEALTH_TTL_SECONDS // 60))
+_governance.source_health(health, lang)
+
 with st.expander(t("governance_how_title", lang), icon=":material/info:"):
     st.markdown(t("governance_how", lang))

@@ -21,6 +21,8 @@ names = cached.breakdown_list().frame.query("dimension == 'procedure'").set_inde
 name_column = "name_vi" if lang == "vi" else "name_en"
 procedure = (code, str(names.at[code, name_column])) if code in names.index else None
 _page.breadcrumbs(filters, unit, procedure, key="online")
+if _page.source_failure(ONLINE, lang):
+    st.stop()
 view = _sections.load_view(filters, ONLINE, unit, procedure)
 _page.demo_notice(lang, view.is_demo)
 if view.series.empty or view.tile is None:

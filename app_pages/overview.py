@@ -7,7 +7,8 @@ import streamlit as st
 from app_pages import _page, _rankings, _summary, _tables, _tiles, _ui
 from data_access import cached
 from i18n import t
-from metrics.clock import month_end
+from i18n.escape import escape_markdown
+from metrics.clock import city_today, month_end
 from metrics.export import file_stem
 from metrics.freshness import check_freshness
 from metrics.overview import (
@@ -17,6 +18,7 @@ from metrics.overview import (
     rank_for_tile,
 )
 from metrics.registry import Grain, headline_indicators
+from metrics.tiles import Tile
 
 ATTENTION_PER_INDICATOR = 5
 
@@ -27,8 +29,15 @@ review_year = _ui.review_year()
 is_filtered = not filters.unit_filter.is_whole_city
 _ui.page_header("page_overview", filters)
 
-fetched, tiles, series_by_code = [], {}, {}
+# A deployment's declared source that fails a contract: its indicator is not assessed (the
+# project's own default mapping is read by the native queries and not checked on the way).
+failing_sources = cached.failing_sources(city_today())
+fetched, series_by_code = [], {}
+tiles: dict[str, Tile | None] = {}
 for indicator in headline_indicators():
+    if indicator.code in failing_sources:
+        tiles[indicator.code] = None
+        continue
     result = cached.scope_series(indicator.code, filters.unit_filter, filters.as_of)
     fetched.append(result)
     series_by_code[indicator.code] = result.frame
@@ -42,8 +51,20 @@ is_demo = any(bool(f.frame["is_demo"].any()) for f in fetched[:-1] if not f.fram
 _tiles.render_top(shown, tiles, headline_indicators(), filters, is_demo=is_demo)
 summary_slot = st.container(key="summary")  # the written summary, once the attention list is known
 
+unchecked = cached.source_check_problem(city_today(), lang)
+if unchecked is not None:
+    st.warning(
+        escape_markdown(t("overview_sources_unchecked", lang, problem=unchecked)),
+        icon=":material/report:",
+    )
+
 with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment="distribute"):
     for indicator in headline_indicators():
+        if indicator.code in failing_sources:
+            _tiles.render_source_failure(
+                indicator, failing_sources[indicator.code], lang, f"tile-{indicator.code}"
+            )
+            continue
         tile, series = tiles[indicator.code], series_by_code[indicator.code]
         if tile is None:
             nothing_matches = series.empty and is_filtered and indicator.grain is not Grain.CITY
@@ -117,6 +138,11 @@ if year != review_year:  # when that year is chosen, the tiles above are its rev
     st.subheader(t("review_title", lang, year=review_year))
     with st.container(horizontal=True, key="review", gap="medium", vertical_alignment="distribute"):
         for indicator in headline_indicators():
+            if indicator.code in failing_sources:
+                _tiles.render_source_failure(
+                    indicator, failing_sources[indicator.code], lang, f"review-{indicator.code}"
+                )
+                continue
             review = cached.year_review(series_by_code[indicator.code], indicator.code, review_year)
             if review is None:
                 with st.container(border=True):

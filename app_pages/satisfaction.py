@@ -16,6 +16,8 @@ lang = filters.lang
 _ui.page_header("page_satisfaction", filters, "satisfaction_subtitle")
 unit = _page.unit_row(_ui.focus_unit())
 _page.breadcrumbs(filters, unit, None, key="satisfaction")
+if _page.source_failure(SATISFACTION, lang):
+    st.stop()
 view = _sections.load_view(filters, SATISFACTION, unit)
 _page.demo_notice(lang, view.is_demo)
 if view.series.empty or view.tile is None:

@@ -36,7 +36,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import governance as governance_queries
-from data_access import queries, submissions
+from data_access import queries, sources, submissions
 from data_access.engine import (
     WarehouseState,
     database_url,
@@ -282,7 +282,16 @@ def scope_series(
     breakdown_key: str = "",
 ) -> Fetched:
     """Cached :func:`data_access.queries.scope_series` on the configured warehouse (the
-    figures as they stood at ``as_of``; the current ones without it)."""
+    figures as they stood at ``as_of``; the current ones without it).
+
+    The whole city's current series of an indicator that a deployment's mapping declares
+    (:func:`declared_source`) is read through that source instead: summed in its database
+    (:func:`data_access.sources.city_series`). Filtered scopes, past days and breakdowns
+    are still read from the project's own warehouse."""
+    if unit_filter.is_whole_city and as_of is None and breakdown_key == "":
+        declared = declared_source(indicator_code)
+        if declared is not None:
+            return _declared_city_series(*declared)
     url, moment, version = warehouse_url(), _utc(as_of), data_version()
     return _fetch(
         ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key),
@@ -842,3 +851,143 @@ def stop_warm_up(timeout: float = 60.0) -> None:
     _wake_up.set()
     thread.join(timeout)
     _stop.clear()
+
+
+# --- declared sources: their health (issue 14) ------------------------------------------------
+
+SOURCE_HEALTH_TTL_SECONDS = 15 * 60
+"""How long one check of the declared sources is kept: the checks run again on the first
+view after that (the schedule), at a process's first view (start-up), and on demand."""
+
+
+@st.cache_data(ttl=SOURCE_HEALTH_TTL_SECONDS, max_entries=4, show_spinner=False)
+def _source_health(
+    path: str,
+    modified: float,
+    connections: tuple[tuple[str, str], ...],
+    today: dt.date,
+) -> sources.SourceHealth:
+    """Keyed on the mapping file and its modification time (an edited file is checked
+    afresh), on the connections' URLs and on the day (freshness and future months)."""
+    return sources.check_health(Path(path), dict(connections), today)
+
+
+def _source_connections() -> tuple[tuple[str, str], ...]:
+    """The named connections' URLs: ``DASHBOARD_SOURCE_URL_*``, and the app's own warehouse
+    as ``warehouse`` unless a URL is set for it."""
+    named = {
+        key: value
+        for key, value in os.environ.items()
+        if key.startswith(sources.SOURCE_URL_PREFIX) and value.strip()
+    }
+    named.setdefault(sources.SOURCE_URL_PREFIX + sources.HOME_CONNECTION.upper(), warehouse_url())
+    return tuple(sorted(named.items()))
+
+
+def source_health(today: dt.date) -> sources.SourceHealth:
+    """The health of every declared source of the configured mapping on ``today`` (the day
+    in the city, which decides future months and freshness), checked at most every
+    :data:`SOURCE_HEALTH_TTL_SECONDS` (never raises: a failing source is in its report)."""
+    path = sources.mapping_path()
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        modified = -1.0  # a missing file: load_mapping says so in its report
+    return _source_health(str(path), modified, _source_connections(), today)
+
+
+def check_sources_again() -> None:
+    """Forget the kept check of the declared sources: the next view runs it afresh."""
+    _source_health.clear()
+
+
+def failing_sources(today: dt.date) -> dict[str, sources.SourceReport]:
+    """Indicator code → report of each declared source failing a contract, for the pages.
+
+    Empty for the project's own default mapping: the pages read that warehouse through their
+    own queries, so no check runs on their way (nothing slows down).
+    """
+    if sources.is_default_mapping(sources.mapping_path()):
+        return {}
+    return source_health(today).failing
+
+
+def source_check_problem(today: dt.date, lang: str) -> str | None:
+    """Why the deployment's declared sources could not be checked at all (a malformed
+    mapping file, or the project's own unit list unread), in ``lang``; None when they were,
+    or when the mapping is the project's own default."""
+    if sources.is_default_mapping(sources.mapping_path()):
+        return None
+    health = source_health(today)
+    if health.mapping_problem:
+        return health.mapping_problem[lang]
+    if health.units_problem is not None:
+        return health.units_problem
+    return None
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
+def _deployment_mapping(path: str, modified: float) -> sources.SourceMapping | None:
+    """The deployment's mapping file, parsed (None when malformed: its health says why)."""
+    try:
+        return sources.load_mapping(Path(path))
+    except sources.MappingError:
+        return None
+
+
+def _default_sources() -> tuple[sources.Source, ...]:
+    """The project's own default declarations."""
+    path = sources.DEFAULT_MAPPING_PATH
+    mapping = _deployment_mapping(str(path), path.stat().st_mtime)
+    return () if mapping is None else mapping.sources
+
+
+def declared_source(indicator_code: str) -> tuple[sources.Source, str] | None:
+    """The source a deployment's mapping declares for ``indicator_code`` and its URL; None
+    for the project's own default mapping or an indicator declared as in it (the pages'
+    own queries read that warehouse, with its demo and loading marks), for an indicator it
+    does not declare, or a connection without a URL."""
+    path = sources.mapping_path()
+    if sources.is_default_mapping(path):
+        return None
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        return None
+    mapping = _deployment_mapping(str(path), modified)
+    if mapping is None:
+        return None
+    source = next((s for s in mapping.sources if s.indicator == indicator_code), None)
+    if source is None or source in _default_sources():
+        return None  # not declared, or declared as by default: the pages' own queries
+    url = sources.connection_url(source.connection, dict(_source_connections()))
+    return None if url is None else (source, url)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _declared_series(source: sources.Source, url: str) -> tuple[pd.DataFrame, dt.datetime]:
+    engine = sources.read_only_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sources.as_scope_series(sources.city_series(conn, source)), utc_now()
+    finally:
+        engine.dispose()
+
+
+def _declared_city_series(source: sources.Source, url: str) -> Fetched:
+    """The whole city's series of a declared source, kept like every other query (the last
+    good one is shown, marked stale, while the source does not answer).
+
+    A declared source that cannot be read and has nothing kept breaks no page: its series
+    is empty (the page's own "no data" state), and the data-governance page and the
+    Overview say why (:func:`source_health`)."""
+    try:
+        return _fetch(
+            ("declared_series", url, source.indicator, repr(source)),
+            lambda: _declared_series(source, url),
+        )
+    except (WarehouseUnavailableError, ValueError, TypeError):
+        empty = pd.DataFrame(
+            columns=["period_month", "numerator", "denominator", "value", "n_rows"]
+        )
+        return Fetched(sources.as_scope_series(empty), utc_now(), is_stale=False)

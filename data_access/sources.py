@@ -14,7 +14,8 @@ city's monthly ratio of sums is computed over it in SQL. Contracts check each so
     python -m data_access.sources check [--mapping FILE] [--lang vi|en]
 
 Exit codes: 0 every contract passes; 1 any contract fails; 2 usage error (a malformed
-mapping file). The pages do not read through declared sources yet.
+mapping file). The data-governance page shows every source's health (:func:`check_health`,
+cached in :mod:`data_access.cached`).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ from data_access.engine import STATEMENT_TIMEOUT_MS, database_url, url_problem
 from data_access.queries import _ratio, month_start
 from data_access.submissions import reference
 from i18n import LANGUAGES, catalogue, t
-from metrics.clock import city_today, month_end
+from metrics.clock import city_today, month_end, utc_now
 from metrics.reference import LEAF_UNIT_TYPES
 from metrics.registry import INDICATORS, Grain, TimeRollup
 
@@ -438,6 +439,27 @@ def city_series(conn: Connection, source: Source) -> pd.DataFrame:
     return frame
 
 
+def as_scope_series(series: pd.DataFrame) -> pd.DataFrame:
+    """A declared source's :func:`city_series` in the shape of the project's own
+    ``data_access.queries.scope_series`` (for the pages): ``period_year`` from the month,
+    ``n_units`` and ``n_expected`` the declared rows, ``is_demo`` False (a city's own data)
+    and ``last_loaded_at`` unknown (NaT)."""
+    months = pd.to_datetime(series["period_month"]).astype("datetime64[ns]")
+    return pd.DataFrame(
+        {
+            "period_year": months.dt.year.astype("int64"),
+            "period_month": months,
+            "numerator": series["numerator"].astype("float64"),
+            "denominator": series["denominator"].astype("float64"),
+            "value": series["value"].astype("float64"),
+            "n_units": series["n_rows"].astype("int64"),
+            "n_expected": series["n_rows"].astype("int64"),
+            "is_demo": False,
+            "last_loaded_at": pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]"),
+        }
+    )
+
+
 # --- contracts -------------------------------------------------------------------------------
 
 CONTRACTS = (
@@ -660,6 +682,17 @@ def check_source(
                     examples=(_first(error),),
                     variant="query",
                 )
+            except (ValueError, TypeError, ArithmeticError) as error:
+                # A value the sampled types did not show (e.g. a month that is not a date,
+                # beyond the sample): said as a type failure, never raised to the page.
+                conn.rollback()
+                columns = ContractResult(
+                    "columns",
+                    False,
+                    failing=1,
+                    examples=(_first(error),),
+                    variant="type",
+                )
             return SourceReport(
                 source.indicator, source.connection, (reachable, columns, *skipped("columns"))
             )
@@ -785,6 +818,76 @@ def check_mapping(
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """The outcome of one check of the configured mapping: every source's report, or why
+    none could be made (a malformed mapping file, or the project's own unit list unread).
+
+    Plain values only (no exceptions), so that it can be cached and pickled.
+    """
+
+    path: Path
+    checked_at: dt.datetime
+    """When the check ran (UTC)."""
+    reports: tuple[SourceReport, ...] = ()
+    mapping_problem: dict[str, str] = field(default_factory=dict)
+    """The malformed mapping's message per language; empty when the file is well formed."""
+    units_problem: str | None = None
+    """Why the project's own unit list could not be read (the checks need it)."""
+
+    @property
+    def is_default(self) -> bool:
+        """Whether the mapping is the project's own default declaration."""
+        return is_default_mapping(self.path)
+
+    @property
+    def failing(self) -> dict[str, SourceReport]:
+        """Indicator code → its report, for every source that fails a contract."""
+        return {report.indicator: report for report in self.reports if not report.passed}
+
+
+def is_default_mapping(path: Path) -> bool:
+    """Whether ``path`` is the project's own mapping (``data_access/sources.yaml``)."""
+    try:
+        return path.resolve() == DEFAULT_MAPPING_PATH.resolve()
+    except OSError:
+        return False
+
+
+def first_failure(report: SourceReport) -> ContractResult | None:
+    """The first contract a source fails (later ones were not run or are less basic)."""
+    return next((result for result in report.results if result.passed is False), None)
+
+
+def check_health(
+    path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> SourceHealth:
+    """Check every declared source of the mapping at ``path`` (the configured one by
+    default); never raises for a malformed mapping or an unreachable warehouse."""
+    path = path or mapping_path()
+    checked_at = now or utc_now()
+    try:
+        mapping = load_mapping(path)
+    except MappingError as error:
+        problems = {lang: error.text(lang) for lang in LANGUAGES}
+        return SourceHealth(path, checked_at, mapping_problem=problems)
+    home = connection_url(HOME_CONNECTION, environ)
+    if home is None:  # only when an environ without the home connection is given
+        home = database_url()
+    try:
+        problem = url_problem(home)
+        if problem is not None:
+            raise SQLAlchemyError(problem[1])
+        unit_types = known_units(home)
+    except SQLAlchemyError as error:
+        return SourceHealth(path, checked_at, units_problem=_first(error))
+    reports = check_mapping(mapping, unit_types, environ, today)
+    return SourceHealth(path, checked_at, tuple(reports))
+
+
 # --- the command -----------------------------------------------------------------------------
 
 
@@ -863,14 +966,19 @@ __all__ = [
     "ContractResult",
     "MappingError",
     "Source",
+    "SourceHealth",
     "SourceMapping",
     "SourceReport",
     "TableRef",
+    "as_scope_series",
     "canonical",
+    "check_health",
     "check_mapping",
     "check_source",
     "city_series",
     "connection_url",
+    "first_failure",
+    "is_default_mapping",
     "known_units",
     "load_mapping",
     "main",

@@ -88,3 +88,35 @@ def test_the_check_command_passes_on_the_demo(demo_warehouse_url, monkeypatch, c
     assert (
         "online_dossier_share (connection warehouse): 14996 rows, last new month 2026-10, " in out
     )
+
+
+def test_a_bad_month_beyond_the_type_sample_fails_the_columns_contract(
+    demo_warehouse_url, monkeypatch
+):
+    """Regression: a month that is not a date, in a row the type sample did not reach,
+    raised ValueError out of the check (and would have broken the page showing it)."""
+    monkeypatch.setattr(sources, "TYPE_SAMPLE_ROWS", 5)
+    mapping = sources.SourceMapping(
+        sources.DEFAULT_MAPPING_PATH,
+        (
+            sources.Source(
+                indicator="online_dossier_share",
+                connection="warehouse",
+                columns={r: r for r in ("unit_code", "month", "numerator", "denominator")},
+                freshness_days=36,
+                sql="SELECT unit_id AS unit_code, CASE WHEN unit_id = '26737' AND "
+                "period_month = '2026-01-01' THEN 'not a month' ELSE period_month END AS month, "
+                "numerator, denominator FROM observations "
+                "WHERE indicator_id = 'online_dossier_share' AND breakdown_key = '' "
+                "AND superseded_at IS NULL "
+                "ORDER BY CASE WHEN unit_id = '26737' THEN 1 ELSE 0 END",
+            ),
+        ),
+    )
+    units = sources.known_units(demo_warehouse_url)
+    environ = {sources.SOURCE_URL_PREFIX + "WAREHOUSE": demo_warehouse_url}
+    (report,) = sources.check_mapping(mapping, units, environ, today=TODAY)
+    columns = report.results[1]
+    assert (columns.code, columns.passed, columns.variant) == ("columns", False, "type")
+    assert [r.passed for r in report.results[2:]] == [None] * 5
+    assert columns.message("en").startswith("1 values do not have the promised type")

@@ -1,0 +1,79 @@
+"""The Overview read through a deployment's mapping (issue 14): the city-style warehouse of
+``tests/sources_city.py`` (other tables and columns, detail rows summed in SQL, a wide table,
+its own unit codes) gives the same tiles as the project's own schema.
+
+The project's own warehouse here is a copy of the demo with the declared indicators'
+observations deleted, so a figure on a tile can only have come through the mapping. The
+expected tiles are the golden file's (``tests/golden/overview_demo.yaml``), less the demo
+notices: the city's own rows are not demo data.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from data_access import sources
+from tests.app.reading import GOLDEN_MOMENT, read_view, run_overview
+from tests.sources_city import build_city_warehouse, write_city_mapping
+
+GOLDEN = yaml.safe_load(
+    (Path(__file__).parents[1] / "golden" / "overview_demo.yaml").read_text(encoding="utf-8")
+)["views"]
+DECLARED_HEADLINES = ("online_dossier_share", "satisfaction_rate", "digital_economy_share_grdp")
+
+
+@pytest.fixture(scope="module")
+def deployment(demo_warehouse_url, tmp_path_factory) -> tuple[str, Path, str]:
+    """(own warehouse URL without the declared indicators' rows, mapping file, city URL)."""
+    folder = tmp_path_factory.mktemp("city-deployment")
+    city_url = f"sqlite:///{folder / 'city.sqlite'}"
+    crosswalk = build_city_warehouse(demo_warehouse_url, city_url)
+    mapping = write_city_mapping(folder, city_url, crosswalk)
+    declared = [s.indicator for s in sources.load_mapping(mapping).sources]
+    assert set(DECLARED_HEADLINES) <= set(declared)
+    own = folder / "own.sqlite"
+    shutil.copyfile(str(make_url(demo_warehouse_url).database), own)
+    own_url = f"sqlite:///{own}"
+    engine = create_engine(own_url)
+    try:
+        with engine.begin() as conn:
+            for code in declared:
+                conn.execute(text("DELETE FROM observations WHERE indicator_id = :c"), {"c": code})
+            left = conn.execute(
+                text("SELECT COUNT(*) FROM observations WHERE indicator_id = :c"),
+                {"c": "online_dossier_share"},
+            ).scalar()
+    finally:
+        engine.dispose()
+    assert left == 0
+    return own_url, mapping, city_url
+
+
+def _without_demo_notes(lines: list[str]) -> list[str]:
+    return [line for line in lines if "Demo data" not in line and "minh họa" not in line]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_city_shape_shows_the_golden_tiles(monkeypatch, time_machine, deployment, lang):
+    own_url, mapping, city_url = deployment
+    monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
+    monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", city_url)
+    time_machine.move_to(GOLDEN_MOMENT)
+    golden = GOLDEN[f"2026 {lang}"]
+    app = run_overview(monkeypatch, own_url, **golden["query"])
+    seen = read_view(app, tuple(golden["tiles"]))
+    for code in DECLARED_HEADLINES:
+        assert any(line.startswith("metric:") for line in seen["tiles"][code]), code
+        assert _without_demo_notes(seen["tiles"][code]) == _without_demo_notes(
+            golden["tiles"][code]
+        ), code
+        assert seen["review"][code] == golden["review"][code], code
+    # Not declared (cumulative): still read from the project's own warehouse.
+    code = "public_investment_disbursement"
+    assert seen["tiles"][code] == golden["tiles"][code]
