@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import _ui
+from app_pages import _auth, _ui
 from app_pages._navigation import NAVIGATION
 from data_access import cached
 from i18n import t
@@ -21,6 +21,9 @@ lang = _ui.language_switch()
 # The browser tab's title in the chosen language (the first call cannot know it yet).
 st.set_page_config(page_title=t("browser_title", lang))
 _ui.mark_document_language(lang)
+# Who the user is (sign-in, or local mode); the sign-in page stops here when nobody is yet.
+user = _auth.signed_in_user(lang)
+_auth.sidebar_identity(user, lang)
 nav_slot = st.sidebar.container(key="nav")  # the menu, above the filters
 filters = _ui.sidebar_filters(lang)
 
@@ -31,15 +34,23 @@ pages = {
     ]
     for section, entries in NAVIGATION
 }
+# Every page stays routable, so the address of one the user's roles do not open says so
+# instead of Streamlit's "page not found"; the menu lists only the ones they may open.
 # The menu is drawn as links rather than by st.navigation: its list holds the section
 # headings as <div>s directly inside <ul>, which screen readers cannot follow (axe: "list",
 # "listitem"). The links are the same pages, keyboard-reachable, the current one marked.
 page = st.navigation(pages, position="hidden")
 with nav_slot:
     for section, section_pages in pages.items():
-        st.caption(section)
-        for each in section_pages:
+        allowed = [each for each in section_pages if _auth.may_open(user, each.url_path)]
+        if allowed:
+            st.caption(section)
+        for each in allowed:
             st.page_link(each)
+_auth.mode_notice(lang)
+if not _auth.may_open(user, page.url_path):
+    _auth.not_allowed(lang, page.title)
+    st.stop()
 _ui.warehouse_gate(lang)
 try:
     page.run()

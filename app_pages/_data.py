@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from app_pages import _ui
+from app_pages import _auth, _ui
 from data_access import cached, submissions
 from data_access.writes import UndoRefusedError
 from i18n import escape_markdown, fmt_date, fmt_month, fmt_number, t
@@ -83,7 +83,7 @@ def upload(lang: str) -> None:
     if state.get("_data_signature") != signature:
         try:
             report = service.submit_files(
-                cached.warehouse_engine(), files, actor=service.LOCAL_USER, channel="page"
+                cached.warehouse_engine(), files, actor=_auth.current_user().name, channel="page"
             )
         except SQLAlchemyError as error:
             _warehouse_failed(error, lang)
@@ -173,7 +173,7 @@ def _load(files: list[Submitted], report: service.Report, lang: str) -> None:
         loaded = service.load_files(
             cached.warehouse_engine(),
             files,
-            actor=service.LOCAL_USER,
+            actor=_auth.current_user().name,
             channel="page",
             check_ids=known,
         )
@@ -348,7 +348,7 @@ def _dismissed() -> None:
 def _undo(batch_id: int, lang: str) -> None:
     state = _state()
     try:
-        result = service.undo(cached.warehouse_engine(), batch_id, actor=service.LOCAL_USER)
+        result = service.undo(cached.warehouse_engine(), batch_id, actor=_auth.current_user().name)
     except UndoRefusedError as error:
         if error.reason == "replaced_later":
             later = ", ".join(
