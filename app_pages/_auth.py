@@ -136,7 +136,7 @@ def signed_in_user(lang: str) -> User:
     if mode == "refused":
         _refused_page(lang)
         st.stop()
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in", False):
         _sign_in_page(lang)
         st.stop()
     claims = {key: value for key, value in st.user.to_dict().items() if key != "tokens"}
