@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app_pages._auth import provider_configured
 from app_pages._navigation import NAVIGATION
 from tests.app.pages import APP, open_page
 
@@ -110,3 +111,19 @@ def test_with_a_provider_nobody_sees_a_page_before_signing_in(
     assert button.key == "auth-sign-in"
     assert button.label == SIGN_IN[lang]
     assert not [c for c in _captions(app) if LOCAL[lang] in c]
+
+
+@pytest.mark.parametrize(
+    ("auth", "configured"),
+    [
+        ({}, False),
+        # The shared settings alone name no provider.
+        ({"redirect_uri": "http://x/oauth2callback", "cookie_secret": "s"}, False),
+        (PROVIDER, True),
+        # A named provider: [auth.keycloak].
+        ({"redirect_uri": "r", "cookie_secret": "s", "keycloak": {"client_id": "c"}}, True),
+        ({"redirect_uri": "r", "cookie_secret": "s", "keycloak": {"client_id": ""}}, False),
+    ],
+)
+def test_a_provider_is_configured_by_a_client_id(auth, configured):
+    assert provider_configured(auth) is configured

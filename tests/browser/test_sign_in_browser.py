@@ -140,6 +140,14 @@ def test_a_viewer_signs_in_and_has_no_data_page(signed_in_server: str, page: Pag
     assert page.locator('[data-testid="stFileUploader"]').count() == 0
     assert "Traceback" not in body
 
+    # Scenarios: a viewer runs them, but neither saves one nor marks one official (admins).
+    page.goto(f"{signed_in_server}/scenarios", wait_until="domcontentloaded")
+    page.wait_for_selector(".st-key-scn_official", timeout=SETTLE_TIMEOUT_MS)
+    _settle(page)
+    assert page.locator(".st-key-scn_official input").is_disabled()
+    assert page.get_by_role("button", name="Chạy và lưu").is_disabled()
+    assert page.get_by_role("button", name="Chạy mô phỏng").is_enabled()
+
 
 def test_a_data_steward_signs_in_and_has_the_data_page(signed_in_server: str, page: Page) -> None:
     _sign_in(page, signed_in_server, "dulieu")
