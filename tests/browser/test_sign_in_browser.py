@@ -32,6 +32,9 @@ USERS = {
         "groups": ["dashboard-viewers", "dashboard-data-stewards"],
         "unit_code": "26737",
     },
+    # Refused, each with a message: no mapped group; a unit the warehouse does not hold.
+    "khach": {"name": "Khách Lạ", "groups": ["sales"]},
+    "sai-don-vi": {"name": "Sai Đơn Vị", "groups": ["dashboard-viewers"], "unit_code": "99999"},
 }
 
 
@@ -180,3 +183,30 @@ def test_a_data_steward_signs_in_and_has_the_data_page(signed_in_server: str, pa
     _settle(page)
     assert "Trần Thị Dữ Liệu" not in (page.locator("body").text_content() or "")
     assert page.locator('[data-testid="stSidebar"] a[href]').count() == 0
+
+
+@pytest.mark.parametrize(
+    ("sub", "message"),
+    [
+        ("khach", "Tài khoản Khách Lạ chưa có vai trò nào trên bảng điều hành"),
+        ("sai-don-vi", "Mã đơn vị 99999 (thông tin «unit_code» của tài khoản Sai Đơn Vị)"),
+    ],
+)
+def test_an_identity_the_dashboard_cannot_accept_is_refused_with_a_message(
+    signed_in_server: str, page: Page, sub: str, message: str
+) -> None:
+    page.goto(signed_in_server, wait_until="domcontentloaded")
+    _settle(page)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/oauth2/authorize**", timeout=SETTLE_TIMEOUT_MS)
+    page.get_by_role("button", name=sub, exact=True).click()
+    page.wait_for_url(f"{signed_in_server}/**", timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=SETTLE_TIMEOUT_MS)
+    _settle(page)
+
+    body = page.locator("body").inner_text()
+    assert message in body
+    assert "Traceback" not in body
+    # Nothing of the dashboard; a way out to sign in as someone else.
+    assert page.locator('[data-testid="stSidebar"] a[href]').count() == 0
+    assert page.get_by_role("button", name="Đăng xuất").is_visible()
