@@ -29,6 +29,7 @@ from data_access.identity import (
     IdentityError,
     User,
     load_mapping,
+    refuse_unit_scope,
     user_from_claims,
 )
 from i18n import escape_markdown, t
@@ -142,7 +143,7 @@ def signed_in_user(lang: str) -> User:
     claims = {key: value for key, value in st.user.to_dict().items() if key != "tokens"}
     try:
         mapping = load_mapping(roles_file())
-        user = user_from_claims(claims, mapping, _known_units())
+        user = refuse_unit_scope(user_from_claims(claims, mapping, _known_units()))
     except IdentityConfigError as error:
         st.title(t("auth_sign_in_title", lang))
         st.error(t("auth_mapping_error", lang), icon=":material/error:")

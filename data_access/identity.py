@@ -10,8 +10,10 @@ Without a configured provider the app runs in local mode: one user with every ro
 (:data:`LOCAL_USER`), and every page says so. The functions here are pure: the app reads
 the file and the claims and passes them in.
 
-The unit scope is carried on :class:`User` (``unit``); enforcing it where the data is read
-is the next step (issue 13, item 2) — today no query filters by it.
+The unit scope is carried on :class:`User` (``unit``), but no query filters by it yet
+(issue 13, item 2). Until every per-unit read does, :func:`refuse_unit_scope` refuses a
+unit-scoped sign-in with a message: a scope shown in the sidebar but not enforced would
+be a false promise.
 """
 
 from __future__ import annotations
@@ -221,3 +223,29 @@ def user_from_claims(
                     unit=unit,
                 )
     return User(name=name[:MAX_NAME], roles=roles, unit=unit)
+
+
+UNIT_SCOPE_ENFORCED = False
+"""True once every per-unit read in ``data_access`` filters by :attr:`User.unit`
+(issue 13, item 2). Until then a unit-scoped account is refused (:func:`refuse_unit_scope`)."""
+
+
+def refuse_unit_scope(user: User, enforced: bool = UNIT_SCOPE_ENFORCED) -> User:
+    """``user`` unchanged when it is city-wide (no unit) or the scope is enforced.
+
+    Raises
+    ------
+    IdentityError
+        ``unit_scope_unavailable`` when the user is limited to a unit and the dashboard does
+        not yet limit what it reads to that unit: showing every unit's detail to a
+        unit-scoped account would break its scope, so the account is refused instead.
+    """
+    if user.unit is None or enforced:
+        return user
+    raise IdentityError(
+        "unit_scope_unavailable",
+        f"{user.name}: unit-scoped accounts (unit {user.unit!r}) are not available yet; "
+        "ask the administrator for a city-wide role",
+        name=user.name,
+        unit=user.unit,
+    )

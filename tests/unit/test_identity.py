@@ -18,6 +18,7 @@ from data_access.identity import (
     User,
     load_mapping,
     parse_mapping,
+    refuse_unit_scope,
     user_from_claims,
 )
 
@@ -168,3 +169,32 @@ def test_local_mode_is_one_user_with_every_role_and_the_whole_city():
     assert LOCAL_USER.roles == {"viewer", "analyst", "data_steward", "admin"}
     assert set(ROLES) == set(LOCAL_USER.roles)
     assert LOCAL_USER.unit is None
+
+
+def test_a_unit_scoped_account_is_refused_until_the_scope_is_enforced():
+    """Issue 13, item 2: no read filters by the unit yet, so a unit-scoped account would
+    see every unit's detail; it is refused with a message naming the account and unit."""
+    claims = {"name": "Phường Thủ Dầu Một", "groups": ["hcmc-viewers"], "unit_code": "25747"}
+    user = user_from_claims(claims, MAPPING, UNITS)
+    with pytest.raises(IdentityError) as raised:
+        refuse_unit_scope(user)
+    assert raised.value.code == "unit_scope_unavailable"
+    assert raised.value.parts == {"name": "Phường Thủ Dầu Một", "unit": "25747"}
+    assert "city-wide role" in str(raised.value)
+    # Once every read is scoped, the same account is let in, with its scope.
+    assert refuse_unit_scope(user, enforced=True).unit == "25747"
+
+
+def test_city_wide_accounts_and_local_mode_pass_the_unit_scope_guard():
+    city = user_from_claims({"sub": "x", "groups": ["stewards"]}, MAPPING, UNITS)
+    assert refuse_unit_scope(city) is city
+    assert refuse_unit_scope(LOCAL_USER) is LOCAL_USER
+
+
+def test_the_unit_scope_guard_message_exists_in_both_languages():
+    from i18n import t
+
+    vi = t("auth_unit_scope_unavailable", "vi", name="An", unit="25747")
+    en = t("auth_unit_scope_unavailable", "en", name="An", unit="25747")
+    assert "An" in vi and "25747" in vi and "toàn Thành phố" in vi
+    assert "An" in en and "25747" in en and "city-wide role" in en
