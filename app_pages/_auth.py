@@ -88,6 +88,12 @@ def current_user() -> User:
     return user if isinstance(user, User) else NOBODY
 
 
+def reader_scope() -> str | None:
+    """The unit the current user's reads are limited to (None: the whole city); every
+    per-unit read of :mod:`data_access.cached` takes it as ``scope``."""
+    return current_user().unit
+
+
 def is_local_mode() -> bool:
     return st.session_state.get(MODE_KEY) == "local"
 
@@ -96,7 +102,8 @@ def _known_units() -> set[str] | None:
     """The warehouse's unit ids and codes; None when it cannot be read (not checked then:
     the scope still limits the user, to a unit that shows nothing)."""
     try:
-        frame = cached.unit_list().frame
+        # Before anyone is signed in there is no scope: the whole list checks the claim.
+        frame = cached.unit_list(scope=None).frame
     except cached.WarehouseUnavailableError:
         return None
     known: set[str] = set()

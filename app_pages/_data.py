@@ -17,6 +17,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import _auth, _ui
+from app_pages._auth import reader_scope
 from data_access import cached, submissions
 from data_access.writes import UndoRefusedError
 from i18n import escape_markdown, fmt_date, fmt_month, fmt_number, t
@@ -389,7 +390,7 @@ def export(lang: str, today: dt.date) -> None:
     monthly = [i for i in INDICATORS if i.frequency is Frequency.MONTHLY]
     last = last_complete_month(today)
     months = [add_months(last, -k) for k in range(36)]
-    units = cached.unit_list().frame
+    units = cached.unit_list(scope=reader_scope()).frame
     leaf = units[units["unit_type"] != "former_province"]
     names = dict(
         zip(
@@ -513,7 +514,7 @@ def _indicator_codes(lang: str) -> pd.DataFrame:
 
 
 def _unit_codes(lang: str) -> pd.DataFrame:
-    units = cached.unit_list().frame
+    units = cached.unit_list(scope=reader_scope()).frame
     units = units[units["unit_type"] != "former_province"]
     return pd.DataFrame(
         {

@@ -14,6 +14,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import _auth, _page, _rankings, _ui
+from app_pages._auth import reader_scope
 from charts.scenarios import make_fan_figure, make_tornado_figure
 from data_access import cached, saved_scenarios
 from data_access.saved_scenarios import SavedScenario, SavedScenarioError
@@ -47,7 +48,7 @@ def baseline(filters: _ui.Filters, seed: int) -> Baseline:
     """The year's baseline, with a progress bar while the backtests run (the only step
     that can take more than a second; a warm cache returns at once)."""
     lang = filters.lang
-    series, units, sectors = cached.scenario_inputs(filters.year)
+    series, units, sectors = cached.scenario_inputs(filters.year, scope=reader_scope())
     progress = st.progress(0.0)
     codes = [code for code, frame in series.items() if not frame.empty]
     for done, code in enumerate(codes):

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from app_pages._auth import reader_scope
 from charts.common import TITLE_ROOM, describe_figure
 from data_access import cached
 from data_access.engine import WarehouseState, describe_url
@@ -857,7 +858,7 @@ def past_state_banner(filters: Filters) -> None:
 
 def leaf_unit_ids() -> set[str]:
     """The ids of the units figures are reported for (wards … departments, investors)."""
-    frame = cached.unit_list().frame
+    frame = cached.unit_list(scope=reader_scope()).frame
     return set(frame.loc[frame["unit_type"].isin(LEAF_UNIT_TYPES), "unit_id"].astype(str))
 
 
@@ -978,7 +979,13 @@ def _lineage_body(source: FigureSource, lang: str) -> None:
             scope=scope_text(source.unit_filter, lang),
         )
     )
-    fetched = cached.lineage(source.indicator_code, source.month, source.unit_filter, source.as_of)
+    fetched = cached.lineage(
+        source.indicator_code,
+        source.month,
+        source.unit_filter,
+        source.as_of,
+        scope=reader_scope(),
+    )
     stale_banner([fetched], lang)
     batches = fetched.frame
     if batches.empty:

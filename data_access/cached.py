@@ -71,6 +71,73 @@ _last_good: OrderedDict[tuple[Any, ...], tuple[pd.DataFrame, dt.datetime]] = Ord
 _last_good_lock = threading.Lock()
 
 
+# --- unit scope (issue 13, item 2) ----------------------------------------------------------
+
+Scope = str | None
+"""The unit a reader is limited to, as the identity provider names it (``unit_id`` or the
+five-digit ``unit_code``), or None for the whole city. Every per-unit read below takes it
+as an explicit keyword argument, and it is part of every cache key, so a cached result
+never crosses scopes."""
+
+
+class OutOfScopeError(LookupError):
+    """A read names units outside the reader's scope (another unit, or a group of units);
+    the page says "not in your scope" and shows nothing of them."""
+
+    def __init__(self, scope: str, asked: str) -> None:
+        super().__init__(f"{asked} is outside the scope of unit {scope}")
+        self.scope = scope
+        self.asked = asked
+
+
+ScopeIds = tuple[str, ...] | None
+"""A scope resolved to ``unit_id`` values (None: the whole city; empty: a unit the
+warehouse does not hold, which sees no unit's rows)."""
+
+
+def _scope_ids(url: str, scope: Scope) -> ScopeIds:
+    """``scope`` as the ``unit_id`` it names (by ``unit_id`` or ``unit_code``)."""
+    if scope is None:
+        return None
+    frame = _fetch(("unit_list", url), lambda: _unit_list(url)).frame
+    if frame.empty:
+        return ()
+    codes = frame["unit_code"].astype("string") if "unit_code" in frame else None
+    hit = frame["unit_id"].astype("string") == scope
+    if codes is not None:
+        hit = hit | (codes == scope).fillna(False)
+    return tuple(sorted(str(v) for v in frame.loc[hit.fillna(False), "unit_id"]))
+
+
+def _check_filter(scope: Scope, ids: ScopeIds, unit_filter: UnitFilter) -> None:
+    """A scoped reader may ask for the whole city (an aggregate) or its own unit; a filter
+    naming any other unit, or a group of units (a former province, a unit type), is refused."""
+    if ids is None or scope is None or unit_filter.is_whole_city:
+        return
+    if unit_filter.former_provinces or unit_filter.unit_types:
+        asked = ", ".join((*unit_filter.former_provinces, *unit_filter.unit_types))
+        raise OutOfScopeError(scope, asked)
+    outside = [u for u in unit_filter.unit_ids if u not in ids]
+    if outside:
+        raise OutOfScopeError(scope, ", ".join(outside))
+
+
+def _only_scope(frame: pd.DataFrame, ids: ScopeIds) -> pd.DataFrame:
+    """The rows of ``frame`` of the scope's unit (by ``unit_id``); all rows without a scope."""
+    if ids is None:
+        return frame
+    return frame.loc[frame["unit_id"].astype("string").isin(ids).fillna(False)].reset_index(
+        drop=True
+    )
+
+
+def _without_single_unit_groups(frame: pd.DataFrame, ids: ScopeIds) -> pd.DataFrame:
+    """Group rows for a scoped reader: a group of one unit is that unit's detail, so it goes."""
+    if ids is None:
+        return frame
+    return frame.loc[frame["n_units"] > 1].reset_index(drop=True)
+
+
 def warehouse_url() -> str:
     """The warehouse URL: ``DASHBOARD_DB_URL``, else ``[warehouse] url`` in secrets, else the
     embedded demo warehouse."""
@@ -126,7 +193,9 @@ def _scope_series(
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
     breakdown_key: str,
+    ids: ScopeIds,
 ) -> tuple[pd.DataFrame, dt.datetime]:
+    # ``ids`` is part of the cache key: the filter was checked against it before the call.
     with engine_for(url).connect() as conn:
         frame = queries.scope_series(conn, indicator_code, unit_filter, as_of, breakdown_key)
         return frame, utc_now()
@@ -137,13 +206,20 @@ def scope_series(
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
     breakdown_key: str = "",
+    *,
+    scope: Scope,
 ) -> Fetched:
     """Cached :func:`data_access.queries.scope_series` on the configured warehouse (the
-    figures as they stood at ``as_of``; the current ones without it)."""
+    figures as they stood at ``as_of``; the current ones without it).
+
+    A scoped reader gets the whole city's series and its own unit's; any other filter
+    raises :class:`OutOfScopeError`."""
     url, moment = warehouse_url(), _utc(as_of)
+    ids = _scope_ids(url, scope)
+    _check_filter(scope, ids, unit_filter)
     return _fetch(
-        ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key),
-        lambda: _scope_series(url, indicator_code, unit_filter, moment, breakdown_key),
+        ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key, ids),
+        lambda: _scope_series(url, indicator_code, unit_filter, moment, breakdown_key, ids),
     )
 
 
@@ -155,10 +231,11 @@ def _unit_standing(
     through_month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
+    ids: ScopeIds,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         frame = queries.unit_standing(conn, indicator_code, year, through_month, unit_filter, as_of)
-        return frame, utc_now()
+        return _only_scope(frame, ids), utc_now()
 
 
 def unit_standing(
@@ -167,12 +244,17 @@ def unit_standing(
     through_month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.unit_standing` on the configured warehouse."""
+    """Cached :func:`data_access.queries.unit_standing` on the configured warehouse; a
+    scoped reader gets its own unit's row only."""
     url, moment = warehouse_url(), _utc(as_of)
+    ids = _scope_ids(url, scope)
+    _check_filter(scope, ids, unit_filter)
     return _fetch(
-        ("unit_standing", url, indicator_code, year, through_month, unit_filter, moment),
-        lambda: _unit_standing(url, indicator_code, year, through_month, unit_filter, moment),
+        ("unit_standing", url, indicator_code, year, through_month, unit_filter, moment, ids),
+        lambda: _unit_standing(url, indicator_code, year, through_month, unit_filter, moment, ids),
     )
 
 
@@ -189,21 +271,41 @@ PAGE_QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
 PAGE_MAX_ENTRIES = 256
 
 
+PER_UNIT_ROWS = frozenset({"unit_ranking"})
+"""Page queries with one row per unit: a scoped reader keeps its own unit's row."""
+GROUP_ROWS = frozenset({"group_standing", "series_by_group"})
+"""Page queries with one row per group of units: a scoped reader loses single-unit groups."""
+
+
 @st.cache_data(ttl=TTL_SECONDS, max_entries=PAGE_MAX_ENTRIES, show_spinner=False)
-def _page_query(url: str, name: str, args: tuple[Any, ...]) -> tuple[pd.DataFrame, dt.datetime]:
+def _page_query(
+    url: str, name: str, args: tuple[Any, ...], ids: ScopeIds
+) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
-        return PAGE_QUERIES[name](conn, *args), utc_now()
+        frame = PAGE_QUERIES[name](conn, *args)
+    if name in PER_UNIT_ROWS:
+        frame = _only_scope(frame, ids)
+    elif name in GROUP_ROWS:
+        frame = _without_single_unit_groups(frame, ids)
+    return frame, utc_now()
 
 
-def page_query(name: str, *args: Any) -> Fetched:
-    """Cached ``data_access.queries.<name>(conn, *args)`` on the configured warehouse.
+def page_query(name: str, *args: Any, scope: Scope) -> Fetched:
+    """Cached ``data_access.queries.<name>(conn, *args)`` on the configured warehouse,
+    limited to ``scope``.
 
     The arguments are the query's own, in its order; a moment among them (``as_of``) is
-    passed as naive UTC so one moment is one cache entry.
+    passed as naive UTC so one moment is one cache entry. A :class:`UnitFilter` among
+    them is checked against the scope (:class:`OutOfScopeError`), and the scope is part
+    of the cache key.
     """
     url = warehouse_url()
+    ids = _scope_ids(url, scope)
+    for arg in args:
+        if isinstance(arg, UnitFilter):
+            _check_filter(scope, ids, arg)
     plain = tuple(_utc(a) if isinstance(a, dt.datetime) else a for a in args)
-    return _fetch((name, url, *plain), lambda: _page_query(url, name, plain))
+    return _fetch((name, url, *plain, ids), lambda: _page_query(url, name, plain, ids))
 
 
 def unit_ranking(
@@ -212,9 +314,13 @@ def unit_ranking(
     through_month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.unit_ranking`."""
-    return page_query("unit_ranking", indicator_code, year, through_month, unit_filter, as_of)
+    """Cached :func:`data_access.queries.unit_ranking`, limited to ``scope``."""
+    return page_query(
+        "unit_ranking", indicator_code, year, through_month, unit_filter, as_of, scope=scope
+    )
 
 
 def group_standing(
@@ -223,16 +329,20 @@ def group_standing(
     through_month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.group_standing`."""
-    return page_query("group_standing", indicator_code, year, through_month, unit_filter, as_of)
+    """Cached :func:`data_access.queries.group_standing`, limited to ``scope``."""
+    return page_query(
+        "group_standing", indicator_code, year, through_month, unit_filter, as_of, scope=scope
+    )
 
 
 def series_by_group(
-    indicator_code: str, unit_filter: UnitFilter, as_of: dt.datetime | None = None
+    indicator_code: str, unit_filter: UnitFilter, as_of: dt.datetime | None = None, *, scope: Scope
 ) -> Fetched:
-    """Cached :func:`data_access.queries.series_by_group`."""
-    return page_query("series_by_group", indicator_code, unit_filter, as_of)
+    """Cached :func:`data_access.queries.series_by_group`, limited to ``scope``."""
+    return page_query("series_by_group", indicator_code, unit_filter, as_of, scope=scope)
 
 
 def breakdown_standing(
@@ -242,28 +352,49 @@ def breakdown_standing(
     dimension: str,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.breakdown_standing`."""
+    """Cached :func:`data_access.queries.breakdown_standing` (summed over the filter's
+    units: a scoped reader may ask for the whole city or its own unit)."""
     return page_query(
-        "breakdown_standing", indicator_code, year, through_month, dimension, unit_filter, as_of
+        "breakdown_standing",
+        indicator_code,
+        year,
+        through_month,
+        dimension,
+        unit_filter,
+        as_of,
+        scope=scope,
     )
 
 
 def breakdown_by_year(
-    indicator_code: str, dimension: str, unit_filter: UnitFilter, as_of: dt.datetime | None = None
+    indicator_code: str,
+    dimension: str,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.breakdown_by_year`."""
-    return page_query("breakdown_by_year", indicator_code, dimension, unit_filter, as_of)
+    """Cached :func:`data_access.queries.breakdown_by_year` (whole city or own unit)."""
+    return page_query(
+        "breakdown_by_year", indicator_code, dimension, unit_filter, as_of, scope=scope
+    )
 
 
-def unit_submissions(unit_id: str, as_of: dt.datetime | None = None) -> Fetched:
-    """Cached :func:`data_access.queries.unit_submissions`."""
-    return page_query("unit_submissions", unit_id, as_of)
+def unit_submissions(unit_id: str, as_of: dt.datetime | None = None, *, scope: Scope) -> Fetched:
+    """Cached :func:`data_access.queries.unit_submissions`; another unit's raises
+    :class:`OutOfScopeError` for a scoped reader."""
+    _check_filter(scope, _scope_ids(warehouse_url(), scope), UnitFilter(unit_ids=(unit_id,)))
+    return page_query("unit_submissions", unit_id, as_of, scope=scope)
 
 
-def plan_revisions(year: int, unit_filter: UnitFilter, as_of: dt.datetime | None = None) -> Fetched:
-    """Cached :func:`data_access.queries.plan_revisions`."""
-    return page_query("plan_revisions", year, unit_filter, as_of)
+def plan_revisions(
+    year: int, unit_filter: UnitFilter, as_of: dt.datetime | None = None, *, scope: Scope
+) -> Fetched:
+    """Cached :func:`data_access.queries.plan_revisions` (whole city or own unit)."""
+    return page_query("plan_revisions", year, unit_filter, as_of, scope=scope)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
@@ -272,11 +403,16 @@ def _unit_list(url: str) -> tuple[pd.DataFrame, dt.datetime]:
         return queries.unit_list(conn), utc_now()
 
 
-def unit_list() -> Fetched:
+def unit_list(*, scope: Scope) -> Fetched:
     """Cached :func:`data_access.queries.unit_list`: every unit, with its point and any
-    boundary."""
+    boundary; a scoped reader's own unit only (sign-in, which has no scope yet, passes
+    None to check a claimed unit code)."""
     url = warehouse_url()
-    return _fetch(("unit_list", url), lambda: _unit_list(url))
+    fetched = _fetch(("unit_list", url), lambda: _unit_list(url))
+    ids = _scope_ids(url, scope)
+    if ids is None:
+        return fetched
+    return Fetched(_only_scope(fetched.frame, ids), fetched.fetched_at, fetched.is_stale)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
@@ -449,21 +585,23 @@ def boundaries() -> Boundaries:
 # --- the scenario workspace ------------------------------------------------------------------
 
 
-def scenario_inputs(year: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+def scenario_inputs(
+    year: int, *, scope: Scope
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
     """The scenario baseline's inputs from the configured warehouse (each query cached):
-    the headline indicators' city series, the online share by unit so far in ``year``,
-    and GRDP by sector."""
+    the headline indicators' city series, the online share by unit so far in ``year``
+    (a scoped reader's own unit only), and GRDP by sector."""
     from scenarios.baseline import GRDP, ONLINE, SIMULATED_CODES
 
-    series = {code: scope_series(code, UnitFilter()).frame for code in SIMULATED_CODES}
+    series = {code: scope_series(code, UnitFilter(), scope=scope).frame for code in SIMULATED_CODES}
     online = series[ONLINE]
     in_year = online.loc[online["period_year"] == year, "period_month"]
     if in_year.empty:
         units = pd.DataFrame(columns=["unit_id", "name_vi", "name_en", "numerator", "denominator"])
     else:
         through = pd.Timestamp(in_year.max()).date()
-        units = unit_standing(ONLINE, year, through, UnitFilter()).frame
-    sectors = breakdown_by_year(GRDP, "sector", UnitFilter()).frame
+        units = unit_standing(ONLINE, year, through, UnitFilter(), scope=scope).frame
+    sectors = breakdown_by_year(GRDP, "sector", UnitFilter(), scope=scope).frame
     return series, units, sectors
 
 
@@ -537,7 +675,9 @@ def _lineage(
     month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
+    ids: ScopeIds,
 ) -> tuple[pd.DataFrame, dt.datetime]:
+    # ``ids`` is part of the cache key: the filter was checked against it before the call.
     with engine_for(url).connect() as conn:
         frame = submissions.lineage(conn, indicator_code, month, unit_filter, as_of)
         return frame, utc_now()
@@ -548,10 +688,16 @@ def lineage(
     month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.submissions.lineage`: the load batches behind one figure."""
+    """Cached :func:`data_access.submissions.lineage`: the load batches behind one figure
+    (the whole city's or the scoped reader's own unit's; another raises
+    :class:`OutOfScopeError`)."""
     url, moment = warehouse_url(), _utc(as_of)
+    ids = _scope_ids(url, scope)
+    _check_filter(scope, ids, unit_filter)
     return _fetch(
-        ("lineage", url, indicator_code, month, unit_filter, moment),
-        lambda: _lineage(url, indicator_code, month, unit_filter, moment),
+        ("lineage", url, indicator_code, month, unit_filter, moment, ids),
+        lambda: _lineage(url, indicator_code, month, unit_filter, moment, ids),
     )
