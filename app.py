@@ -23,6 +23,8 @@ st.set_page_config(page_title=t("browser_title", lang))
 _ui.mark_document_language(lang)
 # Who the user is (sign-in, or local mode); the sign-in page stops here when nobody is yet.
 user = _auth.signed_in_user(lang)
+# A link's unit is checked against the user's scope, so only once the user is known.
+_ui.read_link_unit_once()
 _auth.sidebar_identity(user, lang)
 nav_slot = st.sidebar.container(key="nav")  # the menu, above the filters
 filters = _ui.sidebar_filters(lang)
@@ -54,6 +56,10 @@ if not _auth.may_open(user, page.url_path):
 _ui.warehouse_gate(lang)
 try:
     page.run()
+except cached.OutOfScopeError:
+    # A read that names a unit (or a group of units) outside the user's scope: data_access
+    # refused it; say so instead of a traceback.
+    _auth.out_of_scope(lang)
 except cached.WarehouseUnavailableError as error:
     # A view whose figures were never read before the warehouse went away: nothing stale to
     # show, so say what happened instead of drawing half a page.

@@ -194,6 +194,14 @@ def mode_notice(lang: str) -> None:
         st.caption(":material/person: " + t("auth_local_mode", lang))
 
 
+def out_of_scope(lang: str) -> None:
+    """A read refused for the user's unit scope: say so, nothing of the other unit drawn."""
+    st.warning(
+        t("auth_out_of_scope", lang, unit=escape_markdown(current_user().unit or "—")),
+        icon=":material/block:",
+    )
+
+
 def may_open(user: User, url_path: str) -> bool:
     return user.may(PAGE_ROLES.get(url_path, frozenset()))
 

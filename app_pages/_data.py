@@ -408,7 +408,8 @@ def export(lang: str, today: dt.date) -> None:
         )
         unit = st.selectbox(
             t("data_export_unit", lang),
-            [None, *names],
+            # A unit-scoped steward exports their own unit only, never "every unit".
+            [*names] if reader_scope() is not None else [None, *names],
             format_func=lambda u: (
                 t("data_export_all_units", lang) if u is None else f"{names[u]} ({u})"
             ),

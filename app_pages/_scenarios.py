@@ -14,7 +14,6 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import _auth, _page, _rankings, _ui
-from app_pages._auth import reader_scope
 from charts.scenarios import make_fan_figure, make_tornado_figure
 from data_access import cached, saved_scenarios
 from data_access.saved_scenarios import SavedScenario, SavedScenarioError
@@ -48,7 +47,7 @@ def baseline(filters: _ui.Filters, seed: int) -> Baseline:
     """The year's baseline, with a progress bar while the backtests run (the only step
     that can take more than a second; a warm cache returns at once)."""
     lang = filters.lang
-    series, units, sectors = cached.scenario_inputs(filters.year, scope=reader_scope())
+    series, units, sectors = cached.scenario_inputs(filters.year)
     progress = st.progress(0.0)
     codes = [code for code, frame in series.items() if not frame.empty]
     for done, code in enumerate(codes):

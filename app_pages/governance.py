@@ -18,7 +18,7 @@ today = city_today()
 st.title(t("page_governance", lang))
 st.caption(t("governance_subtitle", lang, date=fmt_date(today, lang)))
 
-report = cached.governance(today)
+report = cached.governance(today, scope=reader_scope())
 catalogue = cached.governance_catalogue().frame
 names = _governance.unit_names(cached.unit_list(scope=reader_scope()).frame, lang)
 if report.is_demo or bool(catalogue["is_demo"].any()):

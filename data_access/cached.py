@@ -8,6 +8,7 @@ the warehouse again, so the app recovers by itself.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import threading
@@ -585,23 +586,27 @@ def boundaries() -> Boundaries:
 # --- the scenario workspace ------------------------------------------------------------------
 
 
-def scenario_inputs(
-    year: int, *, scope: Scope
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+def scenario_inputs(year: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
     """The scenario baseline's inputs from the configured warehouse (each query cached):
-    the headline indicators' city series, the online share by unit so far in ``year``
-    (a scoped reader's own unit only), and GRDP by sector."""
+    the headline indicators' city series, the online share by unit so far in ``year``,
+    and GRDP by sector.
+
+    Not limited to a unit scope: the online lever's effect on the city is weighted by every
+    unit's dossiers, so the baseline needs every unit. The scenario workspace shows those
+    units (the lever's unit choice), so it is not yet fit for a unit-scoped user (issue 13,
+    item 2: unit-scoped sign-in is refused until it is)."""
     from scenarios.baseline import GRDP, ONLINE, SIMULATED_CODES
 
-    series = {code: scope_series(code, UnitFilter(), scope=scope).frame for code in SIMULATED_CODES}
+    city = None  # the whole city, on purpose (see above)
+    series = {code: scope_series(code, UnitFilter(), scope=city).frame for code in SIMULATED_CODES}
     online = series[ONLINE]
     in_year = online.loc[online["period_year"] == year, "period_month"]
     if in_year.empty:
         units = pd.DataFrame(columns=["unit_id", "name_vi", "name_en", "numerator", "denominator"])
     else:
         through = pd.Timestamp(in_year.max()).date()
-        units = unit_standing(ONLINE, year, through, UnitFilter(), scope=scope).frame
-    sectors = breakdown_by_year(GRDP, "sector", UnitFilter(), scope=scope).frame
+        units = unit_standing(ONLINE, year, through, UnitFilter(), scope=city).frame
+    sectors = breakdown_by_year(GRDP, "sector", UnitFilter(), scope=city).frame
     return series, units, sectors
 
 
@@ -640,18 +645,22 @@ def data_changed() -> None:
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
-def _governance(url: str, today: dt.date) -> governance_metrics.GovernanceReport:
+def _governance(url: str, today: dt.date, ids: ScopeIds) -> governance_metrics.GovernanceReport:
     with engine_for(url).connect() as conn:
-        return governance_metrics.report(governance_queries.read_inputs(conn, today))
+        found = governance_metrics.report(governance_queries.read_inputs(conn, today))
+    if ids is None:
+        return found
+    return dataclasses.replace(found, per_unit=_only_scope(found.per_unit, ids))
 
 
-def governance(today: dt.date) -> governance_metrics.GovernanceReport:
+def governance(today: dt.date, *, scope: Scope) -> governance_metrics.GovernanceReport:
     """The data-governance measures of the configured warehouse at ``today`` (see
     :mod:`metrics.governance`), cached; the catalogue comes with it
-    (:func:`governance_catalogue`)."""
+    (:func:`governance_catalogue`). A scoped reader gets its own unit's rows of the
+    per-unit measures; the datasets' and groups' scores stay the city's."""
     url = warehouse_url()
     try:
-        return _governance(url, today)
+        return _governance(url, today, _scope_ids(url, scope))
     except SQLAlchemyError as error:
         raise WarehouseUnavailableError(url, error) from error
 

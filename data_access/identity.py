@@ -10,10 +10,12 @@ Without a configured provider the app runs in local mode: one user with every ro
 (:data:`LOCAL_USER`), and every page says so. The functions here are pure: the app reads
 the file and the claims and passes them in.
 
-The unit scope is carried on :class:`User` (``unit``), but no query filters by it yet
-(issue 13, item 2). Until every per-unit read does, :func:`refuse_unit_scope` refuses a
-unit-scoped sign-in with a message: a scope shown in the sidebar but not enforced would
-be a false promise.
+The unit scope is carried on :class:`User` (``unit``). The cached gateway
+(:mod:`data_access.cached`) limits the indicator and governance reads to it (their
+``scope`` argument), but not yet everything a page shows (the scenario workspace's units,
+the Data page's load history and uploads, saved scenarios), so :func:`refuse_unit_scope`
+still refuses a unit-scoped sign-in with a message (issue 13, item 2): a scope shown in
+the sidebar but not enforced everywhere would be a false promise.
 """
 
 from __future__ import annotations
@@ -226,8 +228,8 @@ def user_from_claims(
 
 
 UNIT_SCOPE_ENFORCED = False
-"""True once every per-unit read in ``data_access`` filters by :attr:`User.unit`
-(issue 13, item 2). Until then a unit-scoped account is refused (:func:`refuse_unit_scope`)."""
+"""True once everything a page shows is limited to :attr:`User.unit` (issue 13, item 2).
+Until then a unit-scoped account is refused (:func:`refuse_unit_scope`)."""
 
 
 def refuse_unit_scope(user: User, enforced: bool = UNIT_SCOPE_ENFORCED) -> User:
@@ -237,7 +239,7 @@ def refuse_unit_scope(user: User, enforced: bool = UNIT_SCOPE_ENFORCED) -> User:
     ------
     IdentityError
         ``unit_scope_unavailable`` when the user is limited to a unit and the dashboard does
-        not yet limit what it reads to that unit: showing every unit's detail to a
+        not yet limit everything it shows to that unit: showing other units' detail to a
         unit-scoped account would break its scope, so the account is refused instead.
     """
     if user.unit is None or enforced:

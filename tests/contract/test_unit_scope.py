@@ -6,8 +6,7 @@ a read naming another unit or a group of units is refused; two scopes never shar
 entry. Expected numbers are the hand-worked ones of test_page_queries' fixture.
 
 Unit-scoped sign-in is still refused (data_access.identity.refuse_unit_scope): these reads
-are scoped, but the governance page, the pages' handling of a refused read and the Unit
-page's "not in your scope" message are not done yet.
+are scoped, but not everything a page shows is (see that module's docstring).
 """
 
 from __future__ import annotations
