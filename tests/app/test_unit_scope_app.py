@@ -109,6 +109,9 @@ def _others_shown(shown: str, names: dict[str, tuple[str, str]]) -> list[str]:
         ("online", {"year": "2026", "lang": "vi"}),
         ("unit", {"year": "2026", "lang": "vi", "unit": OWN}),
         ("governance", {"lang": "vi"}),
+        ("satisfaction", {"year": "2026", "lang": "vi"}),
+        # Not meeting mode nor the briefing: on their first run in AppTest they show no
+        # unit's name even without any scope, so such a test could not fail.
     ],
 )
 def test_a_ward_scoped_user_sees_no_other_units_detail(
