@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import _ui, _warm_up
+from app_pages import _auth, _ui, _warm_up
 from app_pages._navigation import NAVIGATION
 from data_access import cached
 from i18n import t
@@ -24,6 +24,11 @@ lang = _ui.language_switch()
 # The browser tab's title in the chosen language (the first call cannot know it yet).
 st.set_page_config(page_title=t("browser_title", lang))
 _ui.mark_document_language(lang)
+# Who the user is (sign-in, or local mode); the sign-in page stops here when nobody is yet.
+user = _auth.signed_in_user(lang)
+# A link's unit is checked against the user's scope, so only once the user is known.
+_ui.read_link_unit_once()
+_auth.sidebar_identity(user, lang)
 nav_slot = st.sidebar.container(key="nav")  # the menu, above the filters
 filters = _ui.sidebar_filters(lang)
 
@@ -34,18 +39,30 @@ pages = {
     ]
     for section, entries in NAVIGATION
 }
+# Every page stays routable, so the address of one the user's roles do not open says so
+# instead of Streamlit's "page not found"; the menu lists only the ones they may open.
 # The menu is drawn as links rather than by st.navigation: its list holds the section
 # headings as <div>s directly inside <ul>, which screen readers cannot follow (axe: "list",
 # "listitem"). The links are the same pages, keyboard-reachable, the current one marked.
 page = st.navigation(pages, position="hidden")
 with nav_slot:
     for section, section_pages in pages.items():
-        st.caption(section)
-        for each in section_pages:
+        allowed = [each for each in section_pages if _auth.may_open(user, each.url_path)]
+        if allowed:
+            st.caption(section)
+        for each in allowed:
             st.page_link(each)
+_auth.mode_notice(lang)
+if not _auth.may_open(user, page.url_path):
+    _auth.not_allowed(lang, page.title)
+    st.stop()
 _ui.warehouse_gate(lang)
 try:
     page.run()
+except cached.OutOfScopeError:
+    # A read that names a unit (or a group of units) outside the user's scope: data_access
+    # refused it; say so instead of a traceback.
+    _auth.out_of_scope(lang)
 except cached.WarehouseUnavailableError as error:
     # A view whose figures were never read before the warehouse went away: nothing stale to
     # show, so say what happened instead of drawing half a page.

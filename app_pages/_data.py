@@ -16,7 +16,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from app_pages import _ui
+from app_pages import _auth, _ui
+from app_pages._auth import reader_scope
 from data_access import cached, submissions
 from data_access.writes import UndoRefusedError
 from i18n import escape_markdown, fmt_date, fmt_month, fmt_number, t
@@ -83,7 +84,7 @@ def upload(lang: str) -> None:
     if state.get("_data_signature") != signature:
         try:
             report = service.submit_files(
-                cached.warehouse_engine(), files, actor=service.LOCAL_USER, channel="page"
+                cached.warehouse_engine(), files, actor=_auth.current_user().name, channel="page"
             )
         except SQLAlchemyError as error:
             _warehouse_failed(error, lang)
@@ -173,7 +174,7 @@ def _load(files: list[Submitted], report: service.Report, lang: str) -> None:
         loaded = service.load_files(
             cached.warehouse_engine(),
             files,
-            actor=service.LOCAL_USER,
+            actor=_auth.current_user().name,
             channel="page",
             check_ids=known,
         )
@@ -348,7 +349,7 @@ def _dismissed() -> None:
 def _undo(batch_id: int, lang: str) -> None:
     state = _state()
     try:
-        result = service.undo(cached.warehouse_engine(), batch_id, actor=service.LOCAL_USER)
+        result = service.undo(cached.warehouse_engine(), batch_id, actor=_auth.current_user().name)
     except UndoRefusedError as error:
         if error.reason == "replaced_later":
             later = ", ".join(
@@ -389,7 +390,7 @@ def export(lang: str, today: dt.date) -> None:
     monthly = [i for i in INDICATORS if i.frequency is Frequency.MONTHLY]
     last = last_complete_month(today)
     months = [add_months(last, -k) for k in range(36)]
-    units = cached.unit_list().frame
+    units = cached.unit_list(scope=reader_scope()).frame
     leaf = units[units["unit_type"] != "former_province"]
     names = dict(
         zip(
@@ -407,7 +408,8 @@ def export(lang: str, today: dt.date) -> None:
         )
         unit = st.selectbox(
             t("data_export_unit", lang),
-            [None, *names],
+            # A unit-scoped steward exports their own unit only, never "every unit".
+            [*names] if reader_scope() is not None else [None, *names],
             format_func=lambda u: (
                 t("data_export_all_units", lang) if u is None else f"{names[u]} ({u})"
             ),
@@ -513,7 +515,7 @@ def _indicator_codes(lang: str) -> pd.DataFrame:
 
 
 def _unit_codes(lang: str) -> pd.DataFrame:
-    units = cached.unit_list().frame
+    units = cached.unit_list(scope=reader_scope()).frame
     units = units[units["unit_type"] != "former_province"]
     return pd.DataFrame(
         {

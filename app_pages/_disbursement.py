@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _page, _rankings, _sections, _tiles, _ui
+from app_pages._auth import reader_scope
 from charts.comparison import make_groups_figure
 from charts.disbursement import make_investors_figure, make_scurve_figure
 from data_access import cached
@@ -101,7 +102,9 @@ def headline(view: _sections.View) -> None:
 def changes(view: _sections.View) -> pd.DataFrame:
     """Say wherever the plan changed during the year (and return the changes)."""
     lang, filters = view.filters.lang, view.filters
-    revisions = cached.plan_revisions(filters.year, view.scope, filters.as_of).frame
+    revisions = cached.plan_revisions(
+        filters.year, view.scope, filters.as_of, scope=reader_scope()
+    ).frame
     found = plan_changes(revisions)
     for change in found.to_dict("records"):
         st.info(
@@ -221,6 +224,7 @@ def provinces(view: _sections.View) -> None:
         view.indicator.code,
         UnitFilter(former_provinces=filters.unit_filter.former_provinces),
         filters.as_of,
+        scope=reader_scope(),
     ).frame
     rows = series[series["period_year"] == filters.year]
     names = {k: v[0 if lang == "vi" else 1] for k, v in FORMER_PROVINCES.items()}

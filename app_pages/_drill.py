@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _page, _rankings, _sections, _ui
+from app_pages._auth import reader_scope
 from data_access import cached
 from i18n import fmt_date, fmt_number, safe_link, t
 from metrics.reference import FORMER_PROVINCES
@@ -39,6 +40,7 @@ def groups_table(view: _sections.View, key: str) -> None:
         view.through,
         view.filters.unit_filter,
         view.filters.as_of,
+        scope=reader_scope(),
     ).frame
     names = _sections.group_names(lang)
     groups = (
@@ -111,6 +113,7 @@ def procedures_table(view: _sections.View, key: str) -> None:
         "procedure",
         view.scope,
         view.filters.as_of,
+        scope=reader_scope(),
     ).frame
     if parts.empty:
         _ui.empty_state(lang, t("procedures_empty", lang, year=view.filters.year))

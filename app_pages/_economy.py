@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _page, _rankings, _ui
+from app_pages._auth import reader_scope
 from charts.economy import make_basis_figure, make_grdp_figure, make_path_figure
 from data_access import cached
 from data_access.queries import UnitFilter
@@ -35,7 +36,9 @@ SECTOR_GROUPS: tuple[str, ...] = (
 
 def annual(indicator: Indicator, filters: _ui.Filters) -> tuple[pd.DataFrame, bool]:
     """An indicator's annual values (quarters summed) and whether they are demo data."""
-    series = cached.scope_series(indicator.code, UnitFilter(), filters.as_of).frame
+    series = cached.scope_series(
+        indicator.code, UnitFilter(), filters.as_of, scope=reader_scope()
+    ).frame
     series = series[series["period_year"] <= filters.year]
     return annual_values(series), bool(series["is_demo"].any()) if not series.empty else False
 
@@ -180,7 +183,9 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
     """GRDP by sector group over the years, and the selected year's sectors (their shares
     add up to 100 %, with the product taxes less subsidies as their own line)."""
     lang = filters.lang
-    rows = cached.breakdown_by_year(GRDP.code, "sector", UnitFilter(), filters.as_of).frame
+    rows = cached.breakdown_by_year(
+        GRDP.code, "sector", UnitFilter(), filters.as_of, scope=reader_scope()
+    ).frame
     rows = rows[rows["period_year"] <= filters.year]
     if rows.empty:
         _ui.empty_state(lang, t("economy_sectors_empty", lang))

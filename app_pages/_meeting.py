@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _tables, _tiles, _ui
+from app_pages._auth import reader_scope
 from charts.tile import make_tile_figure
 from data_access import cached
 from i18n import (
@@ -148,7 +149,9 @@ def load(filters: _ui.Filters) -> MeetingData:
     rankings: dict[str, pd.DataFrame] = {}
     frames: dict[str, pd.DataFrame] = {}
     for indicator in headline_indicators():
-        series = cached.scope_series(indicator.code, filters.unit_filter, filters.as_of)
+        series = cached.scope_series(
+            indicator.code, filters.unit_filter, filters.as_of, scope=reader_scope()
+        )
         fetched.append(series)
         frames[indicator.code] = series.frame
         tile = cached.headline_tile(series.frame, indicator.code, filters.year, filters.today)
@@ -161,6 +164,7 @@ def load(filters: _ui.Filters) -> MeetingData:
             tile.as_of_month.date(),
             filters.unit_filter,
             filters.as_of,
+            scope=reader_scope(),
         )
         fetched.append(standing)
         rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)

@@ -44,3 +44,10 @@ NAVIGATION: tuple[tuple[str, tuple[tuple[str, str, str, str], ...]], ...] = (
         ),
     ),
 )
+
+# Pages open only to some roles, by address (DESIGN §7); every other page is open to every
+# signed-in user. An admin opens them all. The menu leaves out what the user may not open,
+# and the address of such a page says "not allowed for your role".
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "data": frozenset({"data_steward"}),
+}

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _tiles, _ui
+from app_pages._auth import reader_scope
 from data_access import cached
 from data_access.queries import UnitFilter
 from i18n import escape_markdown, fmt_date, t
@@ -27,7 +28,7 @@ def unit_row(unit_id: str | None) -> dict[str, object] | None:
     """The warehouse's row of a unit (names, type, former province, point), or None."""
     if not unit_id:
         return None
-    units = cached.unit_list().frame
+    units = cached.unit_list(scope=reader_scope()).frame
     rows = units[units["unit_id"].astype(str) == unit_id]
     return {str(k): v for k, v in rows.iloc[0].to_dict().items()} if not rows.empty else None
 

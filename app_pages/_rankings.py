@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _page, _ui
+from app_pages._auth import reader_scope
 from charts.map import AREA_LAYER, POINT_LAYER, make_unit_map
 from data_access import cached
 from i18n import escape_markdown, fmt_number, fmt_pp, fmt_value, t
@@ -165,7 +166,7 @@ def unit_map(
 ) -> None:
     """The wards, communes and special zone as points (areas, when boundaries are known),
     coloured by status and sized by volume; choosing one opens its scorecard."""
-    units = cached.unit_list().frame
+    units = cached.unit_list(scope=reader_scope()).frame
     located = units[units["unit_type"].isin(COMMUNE_LEVEL_TYPES) & units["latitude"].notna()]
     points = table.merge(
         located[["unit_id", "unit_code", "latitude", "longitude"]], on="unit_id", how="inner"

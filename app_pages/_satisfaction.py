@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _page, _sections, _ui
+from app_pages._auth import reader_scope
 from charts.satisfaction import (
     make_distribution_figure,
     make_index766_figure,
@@ -91,7 +92,12 @@ def relation(view: _sections.View, table: pd.DataFrame) -> None:
     if view.through is None:
         return
     on_time = cached.unit_standing(
-        ON_TIME.code, filters.year, view.through, filters.unit_filter, filters.as_of
+        ON_TIME.code,
+        filters.year,
+        view.through,
+        filters.unit_filter,
+        filters.as_of,
+        scope=reader_scope(),
     ).frame
     name = "name_vi" if lang == "vi" else "name_en"
     points = table.merge(

@@ -13,10 +13,10 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from app_pages import _page, _rankings, _ui
+from app_pages import _auth, _page, _rankings, _ui
 from charts.scenarios import make_fan_figure, make_tornado_figure
 from data_access import cached, saved_scenarios
-from data_access.saved_scenarios import LOCAL_USER, SavedScenario, SavedScenarioError
+from data_access.saved_scenarios import SavedScenario, SavedScenarioError
 from i18n import (
     code_span,
     escape_markdown,
@@ -40,8 +40,6 @@ from scenarios.levers import Lever, Parameter, ScenarioError, load_catalogue
 from scenarios.summary import sentences
 
 N_PATHS = 10_000
-USER = LOCAL_USER
-"""Until sign-in exists: one local user with every role (the page says so)."""
 CATALOGUE = load_catalogue()
 
 
@@ -298,14 +296,17 @@ def form(baseline_: Baseline, lang: str) -> tuple[str, bool] | None:
         official = st.checkbox(
             t("scenario_official", lang, year=baseline_.year),
             key="scn_official",
-            disabled=not USER.is_admin,
+            # Only an admin saves the official scenario (the data layer refuses it too).
+            disabled=not _auth.current_user().is_admin,
         )
         with st.container(horizontal=True):
             run = st.form_submit_button(
                 t("scenario_run", lang), type="primary", icon=":material/play_arrow:"
             )
             run_save = st.form_submit_button(
-                t("scenario_run_and_save", lang), icon=":material/save:"
+                t("scenario_run_and_save", lang),
+                icon=":material/save:",
+                disabled=not _auth.current_user().is_analyst,
             )
     if run or run_save:
         return ("save" if run_save else "run"), bool(official)
@@ -331,7 +332,9 @@ def submitted(baseline_: Baseline, pressed: str, official: bool, lang: str) -> N
 def save(baseline_: Baseline, result: Result, official: bool, lang: str) -> None:
     try:
         with cached.warehouse_engine().begin() as conn:
-            scenario_id = workspace.save_run(conn, USER, baseline_, result, is_official=official)
+            scenario_id = workspace.save_run(
+                conn, _auth.current_user(), baseline_, result, is_official=official
+            )
     except SavedScenarioError as error:
         st.error(t(f"saved_scenario_{error.code}", lang, **error.parts), icon=":material/lock:")
         return
@@ -701,7 +704,7 @@ def saved_section(filters: _ui.Filters, baseline_: Baseline) -> None:
         saved = saved_scenarios.get(conn, int(picked))
     if saved is None:
         return
-    may_change = saved.can_change(USER)
+    may_change = saved.can_change(_auth.current_user())
     with st.container(horizontal=True, key="scenario-actions"):
         st.button(
             t("scenario_open", lang),
@@ -734,7 +737,7 @@ def saved_section(filters: _ui.Filters, baseline_: Baseline) -> None:
     stale_notes(saved, baseline_, lang)
     if rerun:
         with cached.warehouse_engine().begin() as conn:
-            workspace.rerun(conn, USER, saved, baseline_)
+            workspace.rerun(conn, _auth.current_user(), saved, baseline_)
         st.session_state["scn_flash"] = (
             "success",
             t("scenario_rerun_toast", lang, scenario_id=saved.scenario_id),
@@ -743,7 +746,7 @@ def saved_section(filters: _ui.Filters, baseline_: Baseline) -> None:
     if delete:
         try:
             with cached.warehouse_engine().begin() as conn:
-                saved_scenarios.delete_saved(conn, USER, saved.scenario_id)
+                saved_scenarios.delete_saved(conn, _auth.current_user(), saved.scenario_id)
         except SavedScenarioError as error:
             st.error(t(f"saved_scenario_{error.code}", lang, **error.parts))
             return

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _page, _rankings, _ui
+from app_pages._auth import reader_scope
 from data_access import cached
 from data_access.queries import UnitFilter
 from i18n import escape_markdown, fmt_date, fmt_month, fmt_number, t
@@ -52,7 +53,7 @@ def _picked() -> None:
 
 def unit_picker(lang: str) -> str | None:
     """Choose the unit (type to search); the choice is the page's ``?unit=``."""
-    units = cached.unit_list().frame
+    units = cached.unit_list(scope=reader_scope()).frame
     units = (
         units[units["unit_type"].isin(LEAF_UNIT_TYPES)]
         .assign(order=lambda f: f["unit_type"].map({u: i for i, u in enumerate(LEAF_UNIT_TYPES)}))
@@ -89,14 +90,16 @@ def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
     out = []
     for code in SCORECARD_CODES:
         indicator = get_indicator(code)
-        city = cached.scope_series(code, UnitFilter(), filters.as_of).frame
+        city = cached.scope_series(code, UnitFilter(), filters.as_of, scope=reader_scope()).frame
         if city.empty:
             continue
         through = latest_complete_period(city, filters.year, filters.today)
         if through is None:
             continue
         month = through.date()
-        ranking = cached.unit_ranking(code, filters.year, month, UnitFilter(), filters.as_of).frame
+        ranking = cached.unit_ranking(
+            code, filters.year, month, UnitFilter(), filters.as_of, scope=reader_scope()
+        ).frame
         if unit_id not in set(ranking["unit_id"].astype(str)):
             continue
         in_force = indicator.year_end_target(filters.year)
@@ -107,7 +110,9 @@ def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
         )
         table = ranking_table(ranking, indicator, benchmark)
         row = table[table["unit_id"].astype(str) == unit_id].iloc[0]
-        series = cached.scope_series(code, UnitFilter(unit_ids=(unit_id,)), filters.as_of).frame
+        series = cached.scope_series(
+            code, UnitFilter(unit_ids=(unit_id,)), filters.as_of, scope=reader_scope()
+        ).frame
         out.append(Line(indicator, month, row, series))
     return out
 
@@ -167,7 +172,7 @@ def show_table(frame: pd.DataFrame, lang: str) -> None:
 def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.DataFrame:
     """Each expected month of each indicator: on time, late by how many days, or missing."""
     lang = filters.lang
-    fetched = cached.unit_submissions(unit_id, filters.as_of).frame
+    fetched = cached.unit_submissions(unit_id, filters.as_of, scope=reader_scope()).frame
     grid = (
         pd.concat(
             [

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _page, _rankings, _tiles, _ui
+from app_pages._auth import reader_scope
 from charts.comparison import make_groups_figure
 from charts.trend import make_trend_figure
 from data_access import cached
@@ -59,7 +60,7 @@ def load_view(
     """Read one indicator at the chosen scope (as it stood on the "as of" day)."""
     scope = _page.scope_filter(filters, str(unit["unit_id"]) if unit else None)
     key = f"procedure:{procedure[0]}" if procedure else ""
-    fetched = cached.scope_series(indicator.code, scope, filters.as_of, key)
+    fetched = cached.scope_series(indicator.code, scope, filters.as_of, key, scope=reader_scope())
     series = fetched.frame
     tile = (
         cached.headline_tile(series, indicator.code, filters.year, filters.today)
@@ -214,7 +215,9 @@ def _companion(view: View, indicator: Indicator) -> None:
     lang = view.filters.lang
     if _page.source_failure_in(indicator, lang, f"not-assessable-ytd-{indicator.code}"):
         return
-    series = cached.scope_series(indicator.code, view.scope, view.filters.as_of).frame
+    series = cached.scope_series(
+        indicator.code, view.scope, view.filters.as_of, scope=reader_scope()
+    ).frame
     change = year_on_year(trend_frame(series, view.filters.year, view.through))
     value = change.ytd if change is not None else None
     delta = change.ytd_change_pp if change is not None else None
@@ -266,7 +269,9 @@ def companion_trends(view: View, codes: tuple[str, ...], key: str) -> None:
         with column:
             if _page.source_failure_in(indicator, lang, f"not-assessable-trend-{key}-{code}"):
                 continue
-        series = cached.scope_series(code, view.scope, view.filters.as_of).frame
+        series = cached.scope_series(
+            code, view.scope, view.filters.as_of, scope=reader_scope()
+        ).frame
         frame = trend_frame(series, view.filters.year, view.through)
         with column:
             figure = make_trend_figure(
@@ -310,7 +315,9 @@ def comparisons(view: View, key: str) -> None:
         )
         or COMMUNE_LEVEL_TYPES,
     )
-    series = cached.series_by_group(view.indicator.code, communes, view.filters.as_of).frame
+    series = cached.series_by_group(
+        view.indicator.code, communes, view.filters.as_of, scope=reader_scope()
+    ).frame
     shown = dt.date(view.filters.year - 2, 1, 1)
     figure = make_groups_figure(
         series[series["period_year"] <= view.filters.year],
@@ -337,6 +344,7 @@ def unit_table(view: View) -> pd.DataFrame | None:
         view.through,
         view.filters.unit_filter,
         view.filters.as_of,
+        scope=reader_scope(),
     ).frame
     return ranking_table(ranking, view.indicator, benchmark(view))
 

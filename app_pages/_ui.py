@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from app_pages._auth import reader_scope
 from charts.common import TITLE_ROOM, describe_figure
 from data_access import cached
 from data_access.engine import WarehouseState, describe_url
@@ -726,6 +727,7 @@ _LINK_MESSAGES = {
     LinkProblem.BEFORE_FIRST_LOAD: "link_before_first_load",
     LinkProblem.FUTURE_DATE: "link_future_date",
     LinkProblem.UNKNOWN_UNIT: "link_unknown_unit",
+    LinkProblem.OUT_OF_SCOPE: "link_out_of_scope",
     LinkProblem.UNKNOWN_PROCEDURE: "link_unknown_procedure",
     LinkProblem.NOT_A_CHOICE: "link_not_a_choice",  # filters: said together by url_warning
 }
@@ -762,9 +764,8 @@ def read_links_once() -> None:
         refusals += [refusal] if refusal else []
     text = st.query_params.get("unit")
     if text is not None:
-        unit_id, refusal = check_code("unit", text, leaf_unit_ids(), LinkProblem.UNKNOWN_UNIT)
-        st.session_state["unit"] = unit_id
-        refusals += [refusal] if refusal else []
+        # Checked against the user's scope by read_link_unit_once, once the user is known.
+        st.session_state["_link_unit"] = text
     text = st.query_params.get("procedure")
     if text is not None:
         known = set(cached.breakdown_list().frame.query("dimension == 'procedure'")["code"])
@@ -775,6 +776,27 @@ def read_links_once() -> None:
     if text is not None:
         st.session_state["scenario_link"] = text  # checked by the scenarios page
     st.session_state["_link_refusals"] = refusals
+
+
+def read_link_unit_once() -> None:
+    """A link's ``?unit=``, checked once the signed-in user (and so their unit scope) is
+    known: a unit of the scope is chosen; one the warehouse holds outside the scope is
+    refused as out of scope, any other as unknown (the refusal joins the link's others)."""
+    text = st.session_state.pop("_link_unit", None)
+    if text is None:
+        return
+    unit_id, refusal = check_code("unit", text, leaf_unit_ids(), LinkProblem.UNKNOWN_UNIT)
+    if refusal is not None and reader_scope() is not None:
+        # A unit the warehouse holds but the user's scope does not: say so, not "unknown".
+        _, elsewhere = check_code("unit", text, leaf_unit_ids(scoped=False), refusal.problem)
+        if elsewhere is None:
+            refusal = Refusal(refusal.parameter, refusal.value, LinkProblem.OUT_OF_SCOPE)
+    st.session_state["unit"] = unit_id
+    if refusal is not None:
+        st.session_state["_link_refusals"] = [
+            *(st.session_state.get("_link_refusals") or []),
+            refusal,
+        ]
 
 
 def link_params() -> dict[str, str]:
@@ -855,9 +877,11 @@ def past_state_banner(filters: Filters) -> None:
         )
 
 
-def leaf_unit_ids() -> set[str]:
-    """The ids of the units figures are reported for (wards … departments, investors)."""
-    frame = cached.unit_list().frame
+def leaf_unit_ids(scoped: bool = True) -> set[str]:
+    """The ids of the units figures are reported for (wards … departments, investors) in
+    the user's scope; with ``scoped=False`` every unit's (only to tell a unit outside the
+    scope from an unknown one)."""
+    frame = cached.unit_list(scope=reader_scope() if scoped else None).frame
     return set(frame.loc[frame["unit_type"].isin(LEAF_UNIT_TYPES), "unit_id"].astype(str))
 
 
@@ -978,7 +1002,13 @@ def _lineage_body(source: FigureSource, lang: str) -> None:
             scope=scope_text(source.unit_filter, lang),
         )
     )
-    fetched = cached.lineage(source.indicator_code, source.month, source.unit_filter, source.as_of)
+    fetched = cached.lineage(
+        source.indicator_code,
+        source.month,
+        source.unit_filter,
+        source.as_of,
+        scope=reader_scope(),
+    )
     stale_banner([fetched], lang)
     batches = fetched.frame
     if batches.empty:

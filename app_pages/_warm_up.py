@@ -54,9 +54,9 @@ def _import_page_modules() -> None:
 
 def default_views() -> Warmed:
     """Read and compute, through the caches the pages use, what the Overview shows by
-    default (whole city, the default year, no "as of" day, today in the city): the four
-    tiles with their backtests, the year in review and the attention standings. The
-    Meeting and Briefing pages read the same tiles."""
+    default to a city-wide reader (whole city, no unit scope, the default year, no "as
+    of" day, today in the city): the four tiles with their backtests, the year in review
+    and the attention standings. The Meeting and Briefing pages read the same tiles."""
     _import_page_modules()
     cached.warehouse_state()  # the gate every page passes (kept 30 s, as is this check)
     today = city_today()
@@ -68,12 +68,12 @@ def default_views() -> Warmed:
     city = UnitFilter()
     done: list[str] = []
     for indicator in headline_indicators():
-        series = cached.scope_series(indicator.code, city).frame
+        series = cached.scope_series(indicator.code, city, scope=None).frame
         tile = cached.headline_tile(series, indicator.code, year, today)
         if year != review:
             cached.year_review(series, indicator.code, review)
         if indicator.grain is not Grain.CITY and tile is not None and tile.target_value is not None:
-            cached.unit_standing(indicator.code, year, tile.as_of_month.date(), city)
+            cached.unit_standing(indicator.code, year, tile.as_of_month.date(), city, scope=None)
         done.append(indicator.code)
     return Warmed(today, year, review, tuple(done))
 

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _ui
+from app_pages._auth import reader_scope
 from briefing.charts import ChartExportError
 from briefing.collect import PAGES, Source, collect
 from briefing.pdf import file_name, render_pdf
@@ -24,13 +25,13 @@ STATE_KEY = "briefing_pdf"
 
 
 def _scope_series(code: str, unit_filter: UnitFilter, as_of: dt.datetime | None) -> pd.DataFrame:
-    return cached.scope_series(code, unit_filter, as_of).frame
+    return cached.scope_series(code, unit_filter, as_of, scope=reader_scope()).frame
 
 
 def _unit_standing(
     code: str, year: int, through: dt.date, unit_filter: UnitFilter, as_of: dt.datetime | None
 ) -> pd.DataFrame:
-    return cached.unit_standing(code, year, through, unit_filter, as_of).frame
+    return cached.unit_standing(code, year, through, unit_filter, as_of, scope=reader_scope()).frame
 
 
 def _published() -> pd.DataFrame:

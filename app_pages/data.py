@@ -5,14 +5,17 @@ templates with the codes a file may use."""
 
 import streamlit as st
 
-from app_pages import _data, _ui
+from app_pages import _auth, _data, _ui
 from i18n import t
 from metrics.clock import city_today
 
 lang = _ui.current_language()
+# The frame keeps this page from other roles; the page checks too (it writes).
+_auth.stop_unless_allowed(lang, "data", t("page_data", lang))
 st.title(t("page_data", lang))
 st.caption(t("data_subtitle", lang))
-st.info(t("data_local_mode", lang), icon=":material/person:")
+if _auth.is_local_mode():
+    st.info(t("data_local_mode", lang), icon=":material/person:")
 _data.outcome_banner(lang)
 
 upload, history, export, templates = st.tabs(

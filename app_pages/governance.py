@@ -6,6 +6,7 @@ submitters first."""
 import streamlit as st
 
 from app_pages import _governance, _ui
+from app_pages._auth import reader_scope
 from data_access import cached
 from i18n import fmt_date, t
 from metrics.clock import city_today
@@ -17,9 +18,9 @@ today = city_today()
 st.title(t("page_governance", lang))
 st.caption(t("governance_subtitle", lang, date=fmt_date(today, lang)))
 
-report = cached.governance(today)
+report = cached.governance(today, scope=reader_scope())
 catalogue = cached.governance_catalogue().frame
-names = _governance.unit_names(cached.unit_list().frame, lang)
+names = _governance.unit_names(cached.unit_list(scope=reader_scope()).frame, lang)
 if report.is_demo or bool(catalogue["is_demo"].any()):
     st.caption(":material/science: " + t("governance_demo_note", lang))
 if catalogue.empty:

@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages import _page, _rankings, _summary, _tables, _tiles, _ui
+from app_pages._auth import reader_scope
 from data_access import cached
 from i18n import t
 from i18n.escape import escape_markdown
@@ -38,7 +39,9 @@ for indicator in headline_indicators():
     if indicator.code in failing_sources:
         tiles[indicator.code] = None
         continue
-    result = cached.scope_series(indicator.code, filters.unit_filter, filters.as_of)
+    result = cached.scope_series(
+        indicator.code, filters.unit_filter, filters.as_of, scope=reader_scope()
+    )
     fetched.append(result)
     series_by_code[indicator.code] = result.frame
     tiles[indicator.code] = cached.headline_tile(result.frame, indicator.code, year, today)
@@ -164,7 +167,12 @@ for indicator in headline_indicators():
     if indicator.grain is Grain.CITY or tile is None or tile.target_value is None:
         continue
     standing = cached.unit_standing(
-        indicator.code, year, tile.as_of_month.date(), filters.unit_filter, filters.as_of
+        indicator.code,
+        year,
+        tile.as_of_month.date(),
+        filters.unit_filter,
+        filters.as_of,
+        scope=reader_scope(),
     )
     fetched.append(standing)
     rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)

@@ -12,7 +12,6 @@ from scenarios.baseline import indicator_name
 filters = _ui.current_filters()
 lang = filters.lang
 _ui.page_header("page_scenarios", filters, "scenarios_subtitle")
-st.caption(":material/person: " + t("scenario_local_mode", lang))
 seed = int(st.session_state.get("scn_seed") or _scenarios.DEFAULT_SEED)
 baseline = _scenarios.baseline(filters, seed)
 _page.demo_notice(lang, baseline.is_demo)

@@ -17,6 +17,7 @@ the next call tries the warehouse again, so the app recovers by itself.
 from __future__ import annotations
 
 import contextvars
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -88,6 +89,73 @@ class Fetched:
 
 _last_good: OrderedDict[tuple[Any, ...], tuple[pd.DataFrame, dt.datetime]] = OrderedDict()
 _last_good_lock = threading.Lock()
+
+
+# --- unit scope (issue 13, item 2) ----------------------------------------------------------
+
+Scope = str | None
+"""The unit a reader is limited to, as the identity provider names it (``unit_id`` or the
+five-digit ``unit_code``), or None for the whole city. Every per-unit read below takes it
+as an explicit keyword argument, and it is part of every cache key, so a cached result
+never crosses scopes."""
+
+
+class OutOfScopeError(LookupError):
+    """A read names units outside the reader's scope (another unit, or a group of units);
+    the page says "not in your scope" and shows nothing of them."""
+
+    def __init__(self, scope: str, asked: str) -> None:
+        super().__init__(f"{asked} is outside the scope of unit {scope}")
+        self.scope = scope
+        self.asked = asked
+
+
+ScopeIds = tuple[str, ...] | None
+"""A scope resolved to ``unit_id`` values (None: the whole city; empty: a unit the
+warehouse does not hold, which sees no unit's rows)."""
+
+
+def _scope_ids(url: str, scope: Scope) -> ScopeIds:
+    """``scope`` as the ``unit_id`` it names (by ``unit_id`` or ``unit_code``)."""
+    if scope is None:
+        return None
+    frame = _fetch(("unit_list", url), lambda: _unit_list(url)).frame
+    if frame.empty:
+        return ()
+    codes = frame["unit_code"].astype("string") if "unit_code" in frame else None
+    hit = frame["unit_id"].astype("string") == scope
+    if codes is not None:
+        hit = hit | (codes == scope).fillna(False)
+    return tuple(sorted(str(v) for v in frame.loc[hit.fillna(False), "unit_id"]))
+
+
+def _check_filter(scope: Scope, ids: ScopeIds, unit_filter: UnitFilter) -> None:
+    """A scoped reader may ask for the whole city (an aggregate) or its own unit; a filter
+    naming any other unit, or a group of units (a former province, a unit type), is refused."""
+    if ids is None or scope is None or unit_filter.is_whole_city:
+        return
+    if unit_filter.former_provinces or unit_filter.unit_types:
+        asked = ", ".join((*unit_filter.former_provinces, *unit_filter.unit_types))
+        raise OutOfScopeError(scope, asked)
+    outside = [u for u in unit_filter.unit_ids if u not in ids]
+    if outside:
+        raise OutOfScopeError(scope, ", ".join(outside))
+
+
+def _only_scope(frame: pd.DataFrame, ids: ScopeIds) -> pd.DataFrame:
+    """The rows of ``frame`` of the scope's unit (by ``unit_id``); all rows without a scope."""
+    if ids is None:
+        return frame
+    return frame.loc[frame["unit_id"].astype("string").isin(ids).fillna(False)].reset_index(
+        drop=True
+    )
+
+
+def _without_single_unit_groups(frame: pd.DataFrame, ids: ScopeIds) -> pd.DataFrame:
+    """Group rows for a scoped reader: a group of one unit is that unit's detail, so it goes."""
+    if ids is None:
+        return frame
+    return frame.loc[frame["n_units"] > 1].reset_index(drop=True)
 
 
 def warehouse_url() -> str:
@@ -268,8 +336,10 @@ def _scope_series(
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
     breakdown_key: str,
+    ids: ScopeIds,
     version: DataVersion | None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
+    # ``ids`` is part of the cache key: the filter was checked against it before the call.
     with engine_for(url).connect() as conn:
         frame = queries.scope_series(conn, indicator_code, unit_filter, as_of, breakdown_key)
         return frame, utc_now()
@@ -280,6 +350,8 @@ def scope_series(
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
     breakdown_key: str = "",
+    *,
+    scope: Scope,
 ) -> Fetched:
     """Cached :func:`data_access.queries.scope_series` on the configured warehouse (the
     figures as they stood at ``as_of``; the current ones without it).
@@ -287,15 +359,22 @@ def scope_series(
     The whole city's current series of an indicator that a deployment's mapping declares
     (:func:`declared_source`) is read through that source instead: summed in its database
     (:func:`data_access.sources.city_series`). Filtered scopes, past days and breakdowns
-    are still read from the project's own warehouse."""
+    are still read from the project's own warehouse.
+
+    A scoped reader gets the whole city's series and its own unit's; any other filter
+    raises :class:`OutOfScopeError`."""
+    url, moment, version = warehouse_url(), _utc(as_of), data_version()
+    ids = _scope_ids(url, scope)
+    _check_filter(scope, ids, unit_filter)
     if unit_filter.is_whole_city and as_of is None and breakdown_key == "":
         declared = declared_source(indicator_code)
         if declared is not None:
             return _declared_city_series(*declared)
-    url, moment, version = warehouse_url(), _utc(as_of), data_version()
     return _fetch(
-        ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key),
-        lambda: _scope_series(url, indicator_code, unit_filter, moment, breakdown_key, version),
+        ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key, ids),
+        lambda: _scope_series(
+            url, indicator_code, unit_filter, moment, breakdown_key, ids, version
+        ),
         version,
     )
 
@@ -308,11 +387,12 @@ def _unit_standing(
     through_month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
+    ids: ScopeIds,
     version: DataVersion | None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         frame = queries.unit_standing(conn, indicator_code, year, through_month, unit_filter, as_of)
-        return frame, utc_now()
+        return _only_scope(frame, ids), utc_now()
 
 
 def unit_standing(
@@ -321,13 +401,18 @@ def unit_standing(
     through_month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.unit_standing` on the configured warehouse."""
+    """Cached :func:`data_access.queries.unit_standing` on the configured warehouse; a
+    scoped reader gets its own unit's row only."""
     url, moment, version = warehouse_url(), _utc(as_of), data_version()
+    ids = _scope_ids(url, scope)
+    _check_filter(scope, ids, unit_filter)
     return _fetch(
-        ("unit_standing", url, indicator_code, year, through_month, unit_filter, moment),
+        ("unit_standing", url, indicator_code, year, through_month, unit_filter, moment, ids),
         lambda: _unit_standing(
-            url, indicator_code, year, through_month, unit_filter, moment, version
+            url, indicator_code, year, through_month, unit_filter, moment, ids, version
         ),
         version,
     )
@@ -346,23 +431,43 @@ PAGE_QUERIES: dict[str, Callable[..., pd.DataFrame]] = {
 PAGE_MAX_ENTRIES = 256
 
 
+PER_UNIT_ROWS = frozenset({"unit_ranking"})
+"""Page queries with one row per unit: a scoped reader keeps its own unit's row."""
+GROUP_ROWS = frozenset({"group_standing", "series_by_group"})
+"""Page queries with one row per group of units: a scoped reader loses single-unit groups."""
+
+
 @st.cache_data(ttl=TTL_SECONDS, max_entries=PAGE_MAX_ENTRIES, show_spinner=False)
 def _page_query(
-    url: str, name: str, args: tuple[Any, ...], version: DataVersion | None
+    url: str, name: str, args: tuple[Any, ...], ids: ScopeIds, version: DataVersion | None
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
-        return PAGE_QUERIES[name](conn, *args), utc_now()
+        frame = PAGE_QUERIES[name](conn, *args)
+    if name in PER_UNIT_ROWS:
+        frame = _only_scope(frame, ids)
+    elif name in GROUP_ROWS:
+        frame = _without_single_unit_groups(frame, ids)
+    return frame, utc_now()
 
 
-def page_query(name: str, *args: Any) -> Fetched:
-    """Cached ``data_access.queries.<name>(conn, *args)`` on the configured warehouse.
+def page_query(name: str, *args: Any, scope: Scope) -> Fetched:
+    """Cached ``data_access.queries.<name>(conn, *args)`` on the configured warehouse,
+    limited to ``scope``.
 
     The arguments are the query's own, in its order; a moment among them (``as_of``) is
-    passed as naive UTC so one moment is one cache entry.
+    passed as naive UTC so one moment is one cache entry. A :class:`UnitFilter` among
+    them is checked against the scope (:class:`OutOfScopeError`), and the scope is part
+    of the cache key.
     """
     url, version = warehouse_url(), data_version()
+    ids = _scope_ids(url, scope)
+    for arg in args:
+        if isinstance(arg, UnitFilter):
+            _check_filter(scope, ids, arg)
     plain = tuple(_utc(a) if isinstance(a, dt.datetime) else a for a in args)
-    return _fetch((name, url, *plain), lambda: _page_query(url, name, plain, version), version)
+    return _fetch(
+        (name, url, *plain, ids), lambda: _page_query(url, name, plain, ids, version), version
+    )
 
 
 def unit_ranking(
@@ -371,9 +476,13 @@ def unit_ranking(
     through_month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.unit_ranking`."""
-    return page_query("unit_ranking", indicator_code, year, through_month, unit_filter, as_of)
+    """Cached :func:`data_access.queries.unit_ranking`, limited to ``scope``."""
+    return page_query(
+        "unit_ranking", indicator_code, year, through_month, unit_filter, as_of, scope=scope
+    )
 
 
 def group_standing(
@@ -382,16 +491,20 @@ def group_standing(
     through_month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.group_standing`."""
-    return page_query("group_standing", indicator_code, year, through_month, unit_filter, as_of)
+    """Cached :func:`data_access.queries.group_standing`, limited to ``scope``."""
+    return page_query(
+        "group_standing", indicator_code, year, through_month, unit_filter, as_of, scope=scope
+    )
 
 
 def series_by_group(
-    indicator_code: str, unit_filter: UnitFilter, as_of: dt.datetime | None = None
+    indicator_code: str, unit_filter: UnitFilter, as_of: dt.datetime | None = None, *, scope: Scope
 ) -> Fetched:
-    """Cached :func:`data_access.queries.series_by_group`."""
-    return page_query("series_by_group", indicator_code, unit_filter, as_of)
+    """Cached :func:`data_access.queries.series_by_group`, limited to ``scope``."""
+    return page_query("series_by_group", indicator_code, unit_filter, as_of, scope=scope)
 
 
 def breakdown_standing(
@@ -401,28 +514,49 @@ def breakdown_standing(
     dimension: str,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.breakdown_standing`."""
+    """Cached :func:`data_access.queries.breakdown_standing` (summed over the filter's
+    units: a scoped reader may ask for the whole city or its own unit)."""
     return page_query(
-        "breakdown_standing", indicator_code, year, through_month, dimension, unit_filter, as_of
+        "breakdown_standing",
+        indicator_code,
+        year,
+        through_month,
+        dimension,
+        unit_filter,
+        as_of,
+        scope=scope,
     )
 
 
 def breakdown_by_year(
-    indicator_code: str, dimension: str, unit_filter: UnitFilter, as_of: dt.datetime | None = None
+    indicator_code: str,
+    dimension: str,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.breakdown_by_year`."""
-    return page_query("breakdown_by_year", indicator_code, dimension, unit_filter, as_of)
+    """Cached :func:`data_access.queries.breakdown_by_year` (whole city or own unit)."""
+    return page_query(
+        "breakdown_by_year", indicator_code, dimension, unit_filter, as_of, scope=scope
+    )
 
 
-def unit_submissions(unit_id: str, as_of: dt.datetime | None = None) -> Fetched:
-    """Cached :func:`data_access.queries.unit_submissions`."""
-    return page_query("unit_submissions", unit_id, as_of)
+def unit_submissions(unit_id: str, as_of: dt.datetime | None = None, *, scope: Scope) -> Fetched:
+    """Cached :func:`data_access.queries.unit_submissions`; another unit's raises
+    :class:`OutOfScopeError` for a scoped reader."""
+    _check_filter(scope, _scope_ids(warehouse_url(), scope), UnitFilter(unit_ids=(unit_id,)))
+    return page_query("unit_submissions", unit_id, as_of, scope=scope)
 
 
-def plan_revisions(year: int, unit_filter: UnitFilter, as_of: dt.datetime | None = None) -> Fetched:
-    """Cached :func:`data_access.queries.plan_revisions`."""
-    return page_query("plan_revisions", year, unit_filter, as_of)
+def plan_revisions(
+    year: int, unit_filter: UnitFilter, as_of: dt.datetime | None = None, *, scope: Scope
+) -> Fetched:
+    """Cached :func:`data_access.queries.plan_revisions` (whole city or own unit)."""
+    return page_query("plan_revisions", year, unit_filter, as_of, scope=scope)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
@@ -431,11 +565,16 @@ def _unit_list(url: str) -> tuple[pd.DataFrame, dt.datetime]:
         return queries.unit_list(conn), utc_now()
 
 
-def unit_list() -> Fetched:
+def unit_list(*, scope: Scope) -> Fetched:
     """Cached :func:`data_access.queries.unit_list`: every unit, with its point and any
-    boundary."""
+    boundary; a scoped reader's own unit only (sign-in, which has no scope yet, passes
+    None to check a claimed unit code)."""
     url = warehouse_url()
-    return _fetch(("unit_list", url), lambda: _unit_list(url))
+    fetched = _fetch(("unit_list", url), lambda: _unit_list(url))
+    ids = _scope_ids(url, scope)
+    if ids is None:
+        return fetched
+    return Fetched(_only_scope(fetched.frame, ids), fetched.fetched_at, fetched.is_stale)
 
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
@@ -626,18 +765,24 @@ def boundaries() -> Boundaries:
 def scenario_inputs(year: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
     """The scenario baseline's inputs from the configured warehouse (each query cached):
     the headline indicators' city series, the online share by unit so far in ``year``,
-    and GRDP by sector."""
+    and GRDP by sector.
+
+    Not limited to a unit scope: the online lever's effect on the city is weighted by every
+    unit's dossiers, so the baseline needs every unit. The scenario workspace shows those
+    units (the lever's unit choice), so it is not yet fit for a unit-scoped user (issue 13,
+    item 2: unit-scoped sign-in is refused until it is)."""
     from scenarios.baseline import GRDP, ONLINE, SIMULATED_CODES
 
-    series = {code: scope_series(code, UnitFilter()).frame for code in SIMULATED_CODES}
+    city = None  # the whole city, on purpose (see above)
+    series = {code: scope_series(code, UnitFilter(), scope=city).frame for code in SIMULATED_CODES}
     online = series[ONLINE]
     in_year = online.loc[online["period_year"] == year, "period_month"]
     if in_year.empty:
         units = pd.DataFrame(columns=["unit_id", "name_vi", "name_en", "numerator", "denominator"])
     else:
         through = pd.Timestamp(in_year.max()).date()
-        units = unit_standing(ONLINE, year, through, UnitFilter()).frame
-    sectors = breakdown_by_year(GRDP, "sector", UnitFilter()).frame
+        units = unit_standing(ONLINE, year, through, UnitFilter(), scope=city).frame
+    sectors = breakdown_by_year(GRDP, "sector", UnitFilter(), scope=city).frame
     return series, units, sectors
 
 
@@ -689,19 +834,23 @@ def data_changed() -> None:
 
 @st.cache_data(ttl=TTL_SECONDS, max_entries=8, show_spinner=False)
 def _governance(
-    url: str, today: dt.date, version: DataVersion | None
+    url: str, today: dt.date, ids: ScopeIds, version: DataVersion | None
 ) -> governance_metrics.GovernanceReport:
     with engine_for(url).connect() as conn:
-        return governance_metrics.report(governance_queries.read_inputs(conn, today))
+        found = governance_metrics.report(governance_queries.read_inputs(conn, today))
+    if ids is None:
+        return found
+    return dataclasses.replace(found, per_unit=_only_scope(found.per_unit, ids))
 
 
-def governance(today: dt.date) -> governance_metrics.GovernanceReport:
+def governance(today: dt.date, *, scope: Scope) -> governance_metrics.GovernanceReport:
     """The data-governance measures of the configured warehouse at ``today`` (see
     :mod:`metrics.governance`), cached; the catalogue comes with it
-    (:func:`governance_catalogue`)."""
+    (:func:`governance_catalogue`). A scoped reader gets its own unit's rows of the
+    per-unit measures; the datasets' and groups' scores stay the city's."""
     url = warehouse_url()
     try:
-        return _governance(url, today, data_version())
+        return _governance(url, today, _scope_ids(url, scope), data_version())
     except SQLAlchemyError as error:
         raise WarehouseUnavailableError(url, error) from error
 
@@ -725,8 +874,10 @@ def _lineage(
     month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
+    ids: ScopeIds,
     version: DataVersion | None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
+    # ``ids`` is part of the cache key: the filter was checked against it before the call.
     with engine_for(url).connect() as conn:
         frame = submissions.lineage(conn, indicator_code, month, unit_filter, as_of)
         return frame, utc_now()
@@ -737,12 +888,18 @@ def lineage(
     month: dt.date,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None = None,
+    *,
+    scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.submissions.lineage`: the load batches behind one figure."""
+    """Cached :func:`data_access.submissions.lineage`: the load batches behind one figure
+    (the whole city's or the scoped reader's own unit's; another raises
+    :class:`OutOfScopeError`)."""
     url, moment, version = warehouse_url(), _utc(as_of), data_version()
+    ids = _scope_ids(url, scope)
+    _check_filter(scope, ids, unit_filter)
     return _fetch(
-        ("lineage", url, indicator_code, month, unit_filter, moment),
-        lambda: _lineage(url, indicator_code, month, unit_filter, moment, version),
+        ("lineage", url, indicator_code, month, unit_filter, moment, ids),
+        lambda: _lineage(url, indicator_code, month, unit_filter, moment, ids, version),
         version,
     )
 

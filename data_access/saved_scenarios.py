@@ -2,8 +2,8 @@
 
 Roles (DESIGN §7): viewer, analyst, data steward, admin. An analyst saves sandboxes and
 deletes or re-runs only their own; the one official baseline of a year is read-only to
-analysts — only an admin saves, re-runs or deletes it. Until sign-in exists the app runs in
-local mode: one user with every role (:data:`LOCAL_USER`), and the page says so.
+analysts — only an admin saves, re-runs or deletes it. Who the user is comes from
+:mod:`data_access.identity` (sign-in, or local mode: one user with every role).
 Every change is written to the audit log in the same transaction.
 """
 
@@ -18,31 +18,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, delete, insert, select, update
 
+# LOCAL_USER and ROLES re-exported: callers imported them from here before sign-in existed.
+from data_access.identity import LOCAL_USER, ROLES, User  # noqa: F401
 from data_access.schema import scenarios
 from data_access.writes import record_audit
 from metrics.clock import utc_now
-
-ROLES: tuple[str, ...] = ("viewer", "analyst", "data_steward", "admin")
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    """Who acts, and with which roles."""
-
-    name: str
-    roles: frozenset[str]
-
-    @property
-    def is_admin(self) -> bool:
-        return "admin" in self.roles
-
-    @property
-    def is_analyst(self) -> bool:
-        return "analyst" in self.roles or self.is_admin
-
-
-LOCAL_USER = User("local", frozenset(ROLES))
-"""Local mode (no sign-in configured): one user with every role."""
 
 
 class SavedScenarioError(ValueError):

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access import submissions, writes
+from data_access import identity, submissions, writes
 from data_access.schema import load_batches
 from data_access.submissions import CheckRecord
 from data_access.writes import BatchResult, UndoResult
@@ -45,8 +45,9 @@ from metrics.clock import city_today, utc_now
 from metrics.export import neutralise_formulas
 from metrics.registry import TimeRollup, get_indicator
 
-LOCAL_USER = "local"
-"""Who acts in local mode (no sign-in yet): one user with every role."""
+LOCAL_USER = identity.LOCAL_USER.name
+"""The name local mode's one user acts under (no sign-in configured; the page passes the
+signed-in user's name otherwise)."""
 KEPT_PROBLEMS = 200
 """How many problems of a file the record keeps (the full list is shown and downloaded)."""
 

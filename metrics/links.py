@@ -33,6 +33,8 @@ class LinkProblem(StrEnum):
     FUTURE_DATE = "future_date"
     """A day that has not come yet."""
     UNKNOWN_UNIT = "unknown_unit"
+    OUT_OF_SCOPE = "out_of_scope"
+    """A unit the warehouse holds, outside the signed-in user's unit scope."""
     UNKNOWN_PROCEDURE = "unknown_procedure"
     NOT_A_CHOICE = "not_a_choice"
     """A filter (``lang``, ``year``, ``province``, ``type``) given a value it does not offer."""

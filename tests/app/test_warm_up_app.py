@@ -178,7 +178,7 @@ def test_a_load_makes_a_new_version_and_the_warm_up_computes_it_again(url, monke
     # Every tile is computed again for the new version (without clearing any cache) ...
     assert counts.tiles == 4 and counts.backtests == 4
     # ... from the new figures: the city's October has 1,000 more online dossiers.
-    series = cached.scope_series(ONLINE, UnitFilter()).frame
+    series = cached.scope_series(ONLINE, UnitFilter(), scope=None).frame
     october = series[series["period_month"] == pd.Timestamp(OCTOBER)].iloc[0]
     assert (october["numerator"], october["denominator"]) == (
         city_before[0] + 1000.0,

@@ -12,6 +12,7 @@ import pytest
 
 from app_pages._navigation import NAVIGATION
 from data_access.engine import PROJECT_ROOT
+from data_access.identity import ROLES
 from i18n import catalogue
 from metrics.links import LinkProblem
 from metrics.reference import LEAF_UNIT_TYPES
@@ -49,6 +50,9 @@ def _built_keys() -> set[str]:
     }
     keys |= {"unit_value_trillion_vnd"}
     keys |= {"peer_group_all"}
+    # Role names and the messages of an identity the dashboard refuses (app_pages/_auth.py).
+    keys |= {f"role_{role}" for role in ROLES}
+    keys |= {f"auth_{code}" for code in ("no_role", "unknown_unit", "bad_unit")}
     # The menu's section names and page titles, from the navigation table.
     for section, pages in NAVIGATION:
         keys |= {section} | {title for _, title, _, _ in pages}

@@ -172,3 +172,27 @@ def test_the_doctests_run_with_the_suite() -> None:
         and ">>> " in path.read_text(encoding="utf-8")
     }
     assert with_examples <= set(options["testpaths"])
+
+
+def _commented_table(name: str) -> dict[str, object]:
+    """A table the secrets example shows commented out (``# [auth]`` …), uncommented."""
+    lines = SECRETS_EXAMPLE_PATH.read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"# [{name}]")
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("# ") or (block and line.startswith("# [")):
+            break
+        block.append(line[2:])
+    table = tomllib.loads("\n".join(block))[name]
+    assert isinstance(table, dict)
+    return table
+
+
+def test_secrets_example_shows_a_complete_sign_in_provider() -> None:
+    auth = _commented_table("auth")
+    # What st.login needs for the default provider (Streamlit's documentation).
+    required = {"redirect_uri", "cookie_secret", "client_id", "client_secret"}
+    assert required | {"server_metadata_url"} == set(auth)
+    assert str(auth["redirect_uri"]).endswith("/oauth2callback")
+    assert str(auth["server_metadata_url"]).endswith("/.well-known/openid-configuration")
+    assert set(_commented_table("sign_in")) == {"require", "roles_file"}
