@@ -75,6 +75,9 @@ def default_views() -> Warmed:
         if indicator.grain is not Grain.CITY and tile is not None and tile.target_value is not None:
             cached.unit_standing(indicator.code, year, tile.as_of_month.date(), city, scope=None)
         done.append(indicator.code)
+    # The declared sources' contracts: checked here at start-up and again whenever the kept
+    # check has expired (every SOURCE_HEALTH_TTL_SECONDS), so no page waits for them.
+    cached.source_health(today)
     return Warmed(today, year, review, tuple(done))
 
 

@@ -5,7 +5,7 @@ submitters first."""
 
 import streamlit as st
 
-from app_pages import _governance, _ui
+from app_pages import _auth, _governance, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
 from i18n import fmt_date, t
@@ -68,13 +68,18 @@ else:
         download, file_stem("chat-luong-theo-don-vi", str(chosen), today.isoformat()), lang, "units"
     )
 
-st.subheader(t("sources_health_section", lang))
-st.caption(t("sources_health_help", lang))
-if st.button(t("sources_check_again", lang), icon=":material/refresh:", key="sources-check-again"):
-    cached.check_sources_again()
-health = cached.source_health(today)
-st.caption(_governance.checked_at_text(health, lang, cached.SOURCE_HEALTH_TTL_SECONDS // 60))
-_governance.source_health(health, lang)
+# Source health names connections, tables and the checks' messages: for those who run the
+# data (data stewards and admins), not for every reader of the page.
+if _auth.current_user().is_data_steward:
+    st.subheader(t("sources_health_section", lang))
+    st.caption(t("sources_health_help", lang))
+    if st.button(
+        t("sources_check_again", lang), icon=":material/refresh:", key="sources-check-again"
+    ):
+        cached.check_sources_again()
+    health = cached.source_health(today)
+    st.caption(_governance.checked_at_text(health, lang, cached.SOURCE_HEALTH_TTL_SECONDS // 60))
+    _governance.source_health(health, lang)
 
 with st.expander(t("governance_how_title", lang), icon=":material/info:"):
     st.markdown(t("governance_how", lang))

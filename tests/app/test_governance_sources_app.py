@@ -191,3 +191,25 @@ def test_an_unreachable_source_shows_what_failed(
     facts = read_caption(app, "satisfaction_rate")
     assert facts == "Connection city\\_dw · — rows · last new month — · query — s"
     assert list(_contracts(app, "online_dossier_share").iloc[:, 1]) == ["✓ Pass"] * 7
+
+
+@pytest.mark.parametrize(("roles", "shown"), [({"viewer"}, False), ({"data_steward"}, True)])
+def test_source_health_is_for_data_stewards(
+    monkeypatch, time_machine, tmp_path, demo_warehouse_url, roles, shown
+):
+    from data_access.identity import User
+
+    monkeypatch.setattr("app_pages._auth.LOCAL_USER", User("someone", frozenset(roles)))
+    app = _open(monkeypatch, time_machine, demo_warehouse_url, broken_mapping(tmp_path), "en")
+    titles = [s.value for s in app.subheader]
+    assert ("Health of the declared data sources" in titles) is shown
+    assert (find_block(app, "source-online_dossier_share") is not None) is shown
+    # The rest of the page is there for both.
+    assert titles[:6] == [
+        "The city's score per data group",
+        "Units not reported and reported late",
+        "Citizen data group",
+        "Finance and business data group",
+        "Land and urban data group",
+        "Quality by unit",
+    ]

@@ -308,3 +308,17 @@ def test_sql_count_of_the_version_query_is_one_statement(url):
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 2 and "load_batches" in selects[0]
     assert version[0] == count
+
+
+def test_the_warm_up_checks_the_declared_sources_so_no_page_waits_for_them(url, monkeypatch):
+    checked: list[dt.date] = []
+    real = cached.source_health
+
+    def recorded(today: dt.date):  # type: ignore[no-untyped-def]
+        checked.append(today)
+        return real(today)
+
+    monkeypatch.setattr(cached, "source_health", recorded)
+    done = _warm_up.warm_up()
+    assert done is not None
+    assert checked == [done.computed.today]
