@@ -71,8 +71,11 @@ def test_a_zone_without_an_offset_is_refused() -> None:
         def utcoffset(self, moment: dt.datetime | None) -> None:
             return None
 
-    with pytest.raises(ValueError, match="fixed offset such as \\+07:00"):
+    with pytest.raises(ValueError, match="fixed offset such as \\+07:00") as raised:
         to_warehouse_time(dt.datetime(2026, 11, 6, 14, 0, tzinfo=NoOffset()))
+    assert str(raised.value).endswith(
+        "has a zone without an offset; pass UTC, or a time with a fixed offset such as +07:00"
+    )
 
 
 def test_a_warehouse_time_in_the_city() -> None:

@@ -44,7 +44,7 @@ def test_without_a_benchmark_every_unit_is_not_assessable_and_keeps_its_value() 
     )
     assert table["unit_status"].tolist() == ["not_assessable", "not_assessable"]
     assert table["value"].tolist() == [60.0, 40.0]
-    assert table["benchmark"].isna().all()
+    assert table["benchmark"].isna().all() and table["benchmark"].dtype == "float64"
 
 
 def test_peer_groups_come_in_their_fixed_order_then_by_rank() -> None:

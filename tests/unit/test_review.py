@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
@@ -229,3 +230,17 @@ def test_a_year_without_target_has_no_comparator() -> None:
     result = year_result(flow_year(2023, [95.0] * 12, [100.0] * 12), SATISFACTION, 2023)
     assert result is not None
     assert (result.target, result.comparator, result.is_met) == (None, None, None)
+
+
+def test_the_extension_month_ends_on_31_january_of_the_next_year_for_disbursement_only() -> None:
+    disbursement = year_result(disbursement_2025(95.0, 97.0), DISBURSEMENT, 2025)
+    online = year_result(flow_year(2025, [600.0] * 12, [1000.0] * 12), ONLINE, 2025)
+    assert disbursement is not None and online is not None
+    assert disbursement.extension_date == dt.date(2026, 1, 31)
+    assert online.extension_date is None
+
+
+def test_a_year_without_target_has_no_carried_forward_target() -> None:
+    result = year_result(flow_year(2023, [95.0] * 12, [100.0] * 12), SATISFACTION, 2023)
+    assert result is not None
+    assert result.is_target_carried_forward is False

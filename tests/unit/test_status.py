@@ -289,3 +289,13 @@ def test_a_move_equal_to_the_noise_is_still_noise(monkeypatch: pytest.MonkeyPatc
 def test_simulation_noise_of_one_path() -> None:
     # n = 1: floor 1·0 = 0; variance (0,25 + 0,25) / 1 = 0,5; 2·√0,5 = 1,414214.
     assert simulation_noise(0.5, 0.5, 1) == pytest.approx(1.414214, abs=1e-6)
+
+
+def test_missing_values_from_a_table_are_skipped_not_raised() -> None:
+    # A pandas column with gaps arrives as objects: None is a missing period, as NaN is.
+    values = np.array([10.0, 10.0, 10.0, None, 11.0, 11.0, 11.0], dtype=object)
+    weights = np.array([1.0, 1.0, 1.0, 1.0, None, 1.0, 1.0], dtype=object)
+    assert trend_from_series(values, "higher", 0.5) is Trend.IMPROVING
+    # Without the unweighted 5th period the windows are 10, 10, 10 and 11, 11 (+ the 4th
+    # period, None, skipped too): fewer than 6 usable values.
+    assert trend_from_series(values, "higher", 0.5, weights=weights) is Trend.NOT_ASSESSABLE

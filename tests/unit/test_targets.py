@@ -47,8 +47,12 @@ def test_meets_many_values_at_once() -> None:
 
 @pytest.mark.parametrize("comparator", [">", "<", "=", "", "at_least"])
 def test_an_unknown_comparator_is_refused(comparator: str) -> None:
-    with pytest.raises(ValueError, match="comparator must be one of >=, <="):
+    with pytest.raises(ValueError, match="comparator must be one of >=, <=") as raised:
         meets(1.0, 1.0, comparator)  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        f"comparator must be one of >=, <=; got {comparator!r} "
+        "(a target is met at or above '>=', at or below '<=')"
+    )
     with pytest.raises(ValueError, match="comparator must be one of"):
         shortfall(1.0, 1.0, comparator)  # type: ignore[arg-type]
 
