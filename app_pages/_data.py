@@ -418,7 +418,7 @@ def audit_log(lang: str) -> None:
         _ui.empty_state(lang, t("audit_empty", lang))
         return
     table = _audit_table(frame, lang)
-    st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 560), key="audit-table")
+    st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 560))
 
 
 def _audit_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
