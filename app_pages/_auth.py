@@ -20,7 +20,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from app_pages._navigation import PAGE_ROLES
-from data_access import cached
+from data_access import audit, cached
 from data_access.engine import PROJECT_ROOT
 from data_access.identity import (
     LOCAL_USER,
@@ -39,6 +39,8 @@ ROLES_FILE_VARIABLE = "DASHBOARD_ROLES_FILE"
 DEFAULT_ROLES_FILE = PROJECT_ROOT / "data_access" / "roles.yaml"
 USER_KEY = "auth_user"
 MODE_KEY = "auth_mode"
+AUDITED_KEY = "auth_audited"
+"""The sign-in this session has already put in the audit log (name, outcome)."""
 NOBODY = User("?", frozenset())
 """Before the frame has decided who the user is: no role at all (fail closed)."""
 
@@ -158,13 +160,51 @@ def signed_in_user(lang: str) -> User:
         _sign_out_button(lang)
         st.stop()
     except IdentityError as error:
+        _audit_sign_in(
+            error.parts.get("name", "?"), outcome="refused", detail={"reason": error.code}
+        )
         st.title(t("auth_sign_in_title", lang))
         parts = {key: escape_markdown(value) for key, value in error.parts.items()}
         st.error(t(f"auth_{error.code}", lang, **parts), icon=":material/no_accounts:")
         _sign_out_button(lang)
         st.stop()
     st.session_state[USER_KEY] = user
+    _audit_sign_in(user)
     return user
+
+
+def _audit_sign_in(
+    actor: audit.Actor, outcome: str = "ok", detail: Mapping[str, object] | None = None
+) -> None:
+    """Put a sign-in (accepted or refused) in the audit log once per session: the frame
+    runs on every rerun, the entry is written on the first. Local mode signs nobody in and
+    writes nothing. The sign-in has happened: a failed write is logged
+    (:func:`data_access.audit.record_apart`), and the user carries on."""
+    marker = (audit.actor_name(actor), outcome)
+    if st.session_state.get(AUDITED_KEY) == marker:
+        return
+    st.session_state[AUDITED_KEY] = marker
+    audit.record_apart(
+        cached.warehouse_engine(),
+        actor,
+        "sign_in",
+        object_type="session",
+        detail=detail,
+        outcome=outcome,
+    )
+
+
+def record_download(file_name: str, table: str) -> None:
+    """``on_click`` of a download of unit detail: who took which file, in the audit log
+    (its own transaction; a failure is logged, the download is not held back)."""
+    audit.record_apart(
+        cached.warehouse_engine(),
+        current_user(),
+        "download",
+        object_type="file",
+        object_id=file_name,
+        detail={"table": table},
+    )
 
 
 def role_names(user: User, lang: str) -> str:

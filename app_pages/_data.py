@@ -18,9 +18,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app_pages import _auth, _ui
 from app_pages._auth import reader_scope
-from data_access import cached, submissions
+from data_access import audit, cached, submissions
 from data_access.writes import UndoRefusedError
-from i18n import escape_markdown, fmt_date, fmt_month, fmt_number, t
+from i18n import catalogue, escape_markdown, fmt_date, fmt_month, fmt_number, t
 from ingest import problems as p
 from ingest import service
 from ingest.layouts import Kind, guide_frame
@@ -34,6 +34,8 @@ MAX_UPLOAD_MB = round(DEFAULT_LIMITS.max_mb)
 """What the upload widget takes: the loader's own limit, so the widget's "Limit … MB per
 file" and the hint below it name the same size (it said 60 MB beside a 20 MB hint)."""
 HISTORY_LIMIT = 100
+AUDIT_LIMIT = 200
+"""The audit log's newest entries shown to an admin."""
 PREVIEW_ROWS = 20
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -84,7 +86,7 @@ def upload(lang: str) -> None:
     if state.get("_data_signature") != signature:
         try:
             report = service.submit_files(
-                cached.warehouse_engine(), files, actor=_auth.current_user().name, channel="page"
+                cached.warehouse_engine(), files, actor=_auth.current_user(), channel="page"
             )
         except SQLAlchemyError as error:
             _warehouse_failed(error, lang)
@@ -174,7 +176,7 @@ def _load(files: list[Submitted], report: service.Report, lang: str) -> None:
         loaded = service.load_files(
             cached.warehouse_engine(),
             files,
-            actor=_auth.current_user().name,
+            actor=_auth.current_user(),
             channel="page",
             check_ids=known,
         )
@@ -349,7 +351,7 @@ def _dismissed() -> None:
 def _undo(batch_id: int, lang: str) -> None:
     state = _state()
     try:
-        result = service.undo(cached.warehouse_engine(), batch_id, actor=_auth.current_user().name)
+        result = service.undo(cached.warehouse_engine(), batch_id, actor=_auth.current_user())
     except UndoRefusedError as error:
         if error.reason == "replaced_later":
             later = ", ".join(
@@ -380,6 +382,75 @@ def _undo(batch_id: int, lang: str) -> None:
     )
     cached.data_changed()
     st.rerun()
+
+
+# --- the audit log (admins) ------------------------------------------------------------------
+
+
+def _label(prefix: str, code: object, lang: str) -> str:
+    """``prefix + code``'s words; the code itself for one the catalogue does not know (an
+    older or newer action kept in the warehouse)."""
+    key = f"{prefix}{code}"
+    return t(key, lang) if key in catalogue(lang) else str(code)
+
+
+def audit_log(lang: str) -> None:
+    """The newest audit entries, filterable by action; admins only (the page offers the tab
+    to admins; this checks again). Everything is shown in a table, as plain text."""
+    if not _auth.current_user().is_admin:
+        return
+    st.caption(t("audit_caption", lang, limit=fmt_number(AUDIT_LIMIT, lang)))
+    action = st.selectbox(
+        t("audit_filter_action", lang),
+        [None, *audit.ACTIONS],
+        format_func=lambda a: (
+            t("audit_all_actions", lang) if a is None else _label("audit_action_", a, lang)
+        ),
+        key="audit-action",
+    )
+    try:
+        with cached.warehouse_engine().connect() as conn:
+            frame = audit.latest(conn, action=action, limit=AUDIT_LIMIT)
+    except SQLAlchemyError as error:
+        _warehouse_failed(error, lang)
+        return
+    if frame.empty:
+        _ui.empty_state(lang, t("audit_empty", lang))
+        return
+    table = _audit_table(frame, lang)
+    st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 560))
+
+
+def _audit_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    def text(value: object) -> str:
+        return "" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
+
+    def roles(value: object) -> str:
+        codes = text(value)
+        return ", ".join(_label("role_", c, lang) for c in codes.split(",")) if codes else ""
+
+    return pd.DataFrame(
+        {
+            t("audit_col_time", lang): [_when(m, lang) for m in frame["occurred_at"]],
+            t("audit_col_actor", lang): [text(v) for v in frame["actor"]],
+            t("audit_col_roles", lang): [roles(v) for v in frame["actor_roles"]],
+            t("audit_col_unit", lang): [
+                text(u) or (t("audit_whole_city", lang) if text(r) else "")
+                for u, r in zip(frame["actor_unit"], frame["actor_roles"], strict=True)
+            ],
+            t("audit_col_action", lang): [
+                _label("audit_action_", a, lang) for a in frame["action"]
+            ],
+            t("audit_col_object", lang): [
+                " ".join(x for x in (text(k), text(i)) if x)
+                for k, i in zip(frame["object_type"], frame["object_id"], strict=True)
+            ],
+            t("audit_col_outcome", lang): [
+                _label("audit_outcome_", o, lang) for o in frame["outcome"]
+            ],
+            t("audit_col_detail", lang): [text(d) for d in frame["detail_json"]],
+        }
+    )
 
 
 # --- export and templates -------------------------------------------------------------------
@@ -441,7 +512,9 @@ def export(lang: str, today: dt.date) -> None:
             file_name=f"{stem}.csv",
             mime="text/csv",
             icon=":material/download:",
-            on_click="ignore",
+            # A month of every unit's (or one unit's) figures: unit detail, audited.
+            on_click=_auth.record_download,
+            args=(f"{stem}.csv", "data-export"),
             key="data-export-csv",
         )
         st.download_button(
@@ -450,7 +523,8 @@ def export(lang: str, today: dt.date) -> None:
             file_name=f"{stem}.xlsx",
             mime=XLSX_MIME,
             icon=":material/table_view:",
-            on_click="ignore",
+            on_click=_auth.record_download,
+            args=(f"{stem}.xlsx", "data-export"),
             key="data-export-xlsx",
         )
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _tiles, _ui
-from app_pages._auth import reader_scope
+from app_pages._auth import reader_scope, record_download
 from data_access import cached
 from data_access.queries import UnitFilter
 from i18n import escape_markdown, fmt_date, t
@@ -154,7 +154,8 @@ def download(
     lines: list[tuple[str, str]],
 ) -> None:
     """CSV and XLSX of exactly the table shown (numbers as numbers), with ``lines`` in the
-    file and the scope and date in its name."""
+    file and the scope and date in its name. Unit detail: each download goes into the
+    audit log (who, which file) when clicked."""
     day = filters.as_of_day or filters.today
     name = file_stem(stem, scope, str(filters.year), day.isoformat())
     lang = filters.lang
@@ -165,7 +166,8 @@ def download(
             file_name=f"{name}.csv",
             mime="text/csv",
             icon=":material/download:",
-            on_click="ignore",
+            on_click=record_download,
+            args=(f"{name}.csv", key),
             key=f"csv-{key}",
         )
         st.download_button(
@@ -174,7 +176,8 @@ def download(
             file_name=f"{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/table_view:",
-            on_click="ignore",
+            on_click=record_download,
+            args=(f"{name}.xlsx", key),
             key=f"xlsx-{key}",
         )
 

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages._auth import reader_scope
+from app_pages._auth import reader_scope, record_download
 from charts.common import TITLE_ROOM, describe_figure
 from data_access import cached
 from data_access.engine import WarehouseState, describe_url
@@ -682,8 +682,13 @@ def download_buttons(
     lang: str,
     key: str,
     about: About = (),
+    *,
+    unit_detail: bool = False,
 ) -> None:
     """CSV and XLSX downloads of exactly the table shown (numbers as numbers).
+
+    ``unit_detail``: the table holds figures of single units, so each download goes into
+    the audit log (who, which file) when clicked; other tables download without a rerun.
 
     ``about`` (label, value) lines travel in the file — ``#`` lines above the CSV's header,
     a second sheet (``Thông tin`` / ``About``) in the XLSX: scope, filters, the date the
@@ -699,7 +704,8 @@ def download_buttons(
             file_name=f"{file_stem}.csv",
             mime="text/csv",
             icon=":material/download:",
-            on_click="ignore",
+            on_click=record_download if unit_detail else "ignore",
+            args=(f"{file_stem}.csv", key) if unit_detail else None,
             key=f"csv-{key}",
         )
         st.download_button(
@@ -708,7 +714,8 @@ def download_buttons(
             file_name=f"{file_stem}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/table_view:",
-            on_click="ignore",
+            on_click=record_download if unit_detail else "ignore",
+            args=(f"{file_stem}.xlsx", key) if unit_detail else None,
             key=f"xlsx-{key}",
         )
 

@@ -1,7 +1,7 @@
 """Dữ liệu / Data: upload a monthly submission, capital plans or targets (checked, previewed,
 every problem listed and downloadable, loaded in one transaction only when there is none),
-the load history with undo, the export of a month in the submission layout, and the
-templates with the codes a file may use."""
+the load history with undo, the export of a month in the submission layout, the
+templates with the codes a file may use, and (admins only) the audit log."""
 
 import streamlit as st
 
@@ -18,12 +18,15 @@ if _auth.is_local_mode():
     st.info(t("data_local_mode", lang), icon=":material/person:")
 _data.outcome_banner(lang)
 
-upload, history, export, templates = st.tabs(
+# The audit log is for admins only: other roles are not offered its tab at all.
+is_admin = _auth.current_user().is_admin
+upload, history, export, templates, *audit = st.tabs(
     [
         t("data_tab_upload", lang),
         t("data_tab_history", lang),
         t("data_tab_export", lang),
         t("data_tab_templates", lang),
+        *([t("audit_tab", lang)] if is_admin else []),
     ],
     # Keyed, so a load or an undo (which rerun the page) leaves the reader on the same tab.
     key="data-tabs",
@@ -37,3 +40,6 @@ with export:
     _data.export(lang, city_today())
 with templates:
     _data.templates(lang)
+for tab in audit:
+    with tab:
+        _data.audit_log(lang)

@@ -226,6 +226,7 @@ else:
         lang,
         key="attention",
         about=_about(t("attention_title", lang)),
+        unit_detail=True,
     )
 with summary_slot:
     _summary.render(shown, attention, lang)

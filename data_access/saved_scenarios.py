@@ -137,8 +137,9 @@ def save(
     scenario_id = int(result.inserted_primary_key[0])  # type: ignore[index]
     record_audit(
         conn,
-        actor=user.name,
-        action="scenario_saved",
+        actor=user,
+        # Marking the official baseline is its own action, for the admin's filter.
+        action="scenario_official" if is_official else "scenario_saved",
         object_type="scenario",
         object_id=str(scenario_id),
         detail={"name": name, "year": year, "is_official": is_official},
@@ -238,7 +239,7 @@ def delete_saved(conn: Connection, user: User, scenario_id: int) -> None:
     conn.execute(delete(scenarios).where(scenarios.c.scenario_id == scenario_id))
     record_audit(
         conn,
-        actor=user.name,
+        actor=user,
         action="scenario_deleted",
         object_type="scenario",
         object_id=str(scenario_id),
@@ -273,7 +274,7 @@ def rerun(
     )
     record_audit(
         conn,
-        actor=user.name,
+        actor=user,
         action="scenario_rerun",
         object_type="scenario",
         object_id=str(scenario_id),

@@ -343,8 +343,30 @@ audit_log = Table(
     Column("object_type", String(60), nullable=False),
     Column("object_id", String(200), nullable=True),
     Column("detail_json", Text, nullable=True),
+    Column(
+        "actor_roles",
+        String(200),
+        nullable=True,
+        comment="the actor's roles at the time, comma-separated; null when not known "
+        "(command line, older rows)",
+    ),
+    Column(
+        "actor_unit",
+        String(40),
+        nullable=True,
+        comment="the unit the actor was limited to; null: the whole city (or not known)",
+    ),
+    Column(
+        "outcome",
+        String(12),
+        nullable=False,
+        server_default=text("'ok'"),
+        comment="ok, refused or failed",
+    ),
     Index("ix_audit_log_occurred_at", "occurred_at"),
+    Index("ix_audit_log_action_occurred_at", "action", "occurred_at"),
 )
+"""Who did what (DESIGN §7, issue 13 item 3): written by :mod:`data_access.audit`."""
 
 submission_checks = Table(
     "submission_checks",

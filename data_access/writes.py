@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,9 +31,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
+from data_access import audit
+from data_access.audit import Actor, actor_name
 from data_access.engine import PROJECT_ROOT
 from data_access.schema import (
-    audit_log,
     breakdowns,
     capital_plans,
     indicators,
@@ -325,7 +325,7 @@ def load_observation_batch(
     *,
     submission_key: str,
     source_name: str,
-    submitted_by: str,
+    submitted_by: Actor,
     is_demo: bool = False,
     note: str | None = None,
     loaded_at: dt.datetime | None = None,
@@ -385,7 +385,7 @@ def load_capital_plan_batch(
     *,
     submission_key: str,
     source_name: str,
-    submitted_by: str,
+    submitted_by: Actor,
     is_demo: bool = False,
     note: str | None = None,
     loaded_at: dt.datetime | None = None,
@@ -437,7 +437,7 @@ def load_target_batch(
     *,
     submission_key: str,
     source_name: str,
-    submitted_by: str,
+    submitted_by: Actor,
     note: str | None = None,
     loaded_at: dt.datetime | None = None,
     check_id: int | None = None,
@@ -493,7 +493,7 @@ def _load_versioned(
     *,
     submission_key: str,
     source_name: str,
-    submitted_by: str,
+    submitted_by: Actor,
     is_demo: bool,
     note: str | None,
     loaded_at: dt.datetime | None,
@@ -517,7 +517,7 @@ def _load_versioned(
             submission_key=submission_key,
             batch_kind=target.kind,
             source_name=source_name,
-            submitted_by=submitted_by,
+            submitted_by=actor_name(submitted_by),
             loaded_at=loaded_at,
             row_count=len(rows),
             rows_replaced=0,
@@ -544,7 +544,8 @@ def _load_versioned(
     record_audit(
         conn,
         actor=submitted_by,
-        action="load_batch",
+        # A target file's load changes targets: its own action, for the admin's filter.
+        action="load_targets" if target.kind == "targets" else "load_batch",
         object_type="load_batch",
         object_id=str(batch_id),
         detail={
@@ -801,7 +802,7 @@ class UndoRefusedError(ValueError):
 
 
 def undo_batch(
-    conn: Connection, batch_id: int, *, undone_by: str, at: dt.datetime | None = None
+    conn: Connection, batch_id: int, *, undone_by: Actor, at: dt.datetime | None = None
 ) -> UndoResult:
     """Undo a batch: its rows stop being current, and the rows it replaced are current again.
 
@@ -872,12 +873,12 @@ def undo_batch(
     conn.execute(
         update(load_batches)
         .where(load_batches.c.batch_id == batch_id)
-        .values(status="undone", undone_at=at, undone_by=undone_by)
+        .values(status="undone", undone_at=at, undone_by=actor_name(undone_by))
     )
     record_audit(
         conn,
         actor=undone_by,
-        action="undo_batch",
+        action="undo_targets" if target.kind == "targets" else "undo_batch",
         object_type="load_batch",
         object_id=str(batch_id),
         detail={"kind": target.kind, "withdrawn": withdrawn, "restored": restored},
@@ -954,23 +955,25 @@ def refresh_statistics(conn: Connection) -> None:
 def record_audit(
     conn: Connection,
     *,
-    actor: str,
+    actor: Actor,
     action: str,
     object_type: str,
     object_id: str | None,
     detail: dict[str, object] | None = None,
     occurred_at: dt.datetime | None = None,
+    outcome: str = "ok",
 ) -> None:
-    """Append one line to the audit log."""
-    conn.execute(
-        insert(audit_log).values(
-            occurred_at=to_warehouse_time(occurred_at) if occurred_at is not None else utc_now(),
-            actor=actor,
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            detail_json=json.dumps(detail, ensure_ascii=False, default=str) if detail else None,
-        )
+    """Append one line to the audit log, in the caller's transaction (see
+    :func:`data_access.audit.record`)."""
+    audit.record(
+        conn,
+        actor,
+        action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail,
+        outcome=outcome,
+        occurred_at=occurred_at,
     )
 
 

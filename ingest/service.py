@@ -35,6 +35,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from data_access import identity, submissions, writes
+from data_access.audit import Actor, actor_name
 from data_access.schema import load_batches
 from data_access.submissions import CheckRecord
 from data_access.writes import BatchResult, UndoResult
@@ -143,7 +144,7 @@ def submit_files(
     engine: Engine,
     files: Sequence[Submitted],
     *,
-    actor: str,
+    actor: Actor,
     channel: str = "page",
     today: dt.date | None = None,
     limits: Limits = DEFAULT_LIMITS,
@@ -167,7 +168,7 @@ def submit(
     engine: Engine,
     file: Submitted,
     *,
-    actor: str,
+    actor: Actor,
     channel: str = "page",
     today: dt.date | None = None,
     limits: Limits = DEFAULT_LIMITS,
@@ -187,7 +188,7 @@ def load_files(
     engine: Engine,
     files: Sequence[Submitted],
     *,
-    actor: str,
+    actor: Actor,
     channel: str = "cli",
     today: dt.date | None = None,
     limits: Limits = DEFAULT_LIMITS,
@@ -240,6 +241,7 @@ def load_files(
                     "files": [c.name for c in report.checked],
                     "problems": int(sum(len(c.problems) for c in report.checked)),
                 },
+                outcome="refused",
             )
         return Report(report.checked, report.previews, check_ids=tuple(ids))
     batches: list[BatchResult] = []
@@ -265,7 +267,7 @@ def load_files(
 
 
 def _load(
-    conn: object, checked: Checked, actor: str, check_id: int, note: str | None
+    conn: object, checked: Checked, actor: Actor, check_id: int, note: str | None
 ) -> BatchResult:
     from sqlalchemy import Connection
 
@@ -287,7 +289,7 @@ def _load(
     )
 
 
-def _record(checked: Checked, actor: str, channel: str) -> CheckRecord:
+def _record(checked: Checked, actor: Actor, channel: str) -> CheckRecord:
     kept = checked.problems.head(KEPT_PROBLEMS)
     problems = tuple(
         {
@@ -301,7 +303,7 @@ def _record(checked: Checked, actor: str, channel: str) -> CheckRecord:
         )
     )
     return CheckRecord(
-        actor=actor,
+        actor=actor_name(actor),
         channel=channel,
         source_name=checked.name,
         file_sha256=checked.sha256,
@@ -419,7 +421,7 @@ def _preview(conn: object, checked: Checked) -> Preview:
     )
 
 
-def undo(engine: Engine, batch_id: int, *, actor: str) -> UndoResult:
+def undo(engine: Engine, batch_id: int, *, actor: Actor) -> UndoResult:
     """Undo a batch (see :func:`data_access.writes.undo_batch`), in its own transaction.
 
     Raises

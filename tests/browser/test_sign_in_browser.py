@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.browser.test_overview_browser import APP_IS_IDLE, SETTLE_TIMEOUT_MS
 from tests.conftest import serve_app
+from tests.ingest.warehouse import copy_sqlite, current
 
 pytestmark = pytest.mark.browser
 
@@ -61,8 +62,15 @@ def provider() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def sign_in_warehouse(demo_warehouse_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A private copy of the demo warehouse: every sign-in writes to its audit log."""
+    folder = tmp_path_factory.mktemp("sign-in-warehouse")
+    return copy_sqlite(demo_warehouse_url, str(folder / "warehouse.sqlite"))
+
+
+@pytest.fixture(scope="module")
 def signed_in_server(
-    provider: str, demo_warehouse_url: str, tmp_path_factory: pytest.TempPathFactory
+    provider: str, sign_in_warehouse: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The real app with ``[auth]`` pointing at the provider (its own secrets file)."""
     folder = tmp_path_factory.mktemp("sign-in")
@@ -77,7 +85,7 @@ def signed_in_server(
         encoding="utf-8",
     )
     env = {"STREAMLIT_SECRETS_FILES": str(secrets_file)}
-    with serve_app(demo_warehouse_url, folder / "streamlit.log", env) as (base_url, _process):
+    with serve_app(sign_in_warehouse, folder / "streamlit.log", env) as (base_url, _process):
         yield base_url
 
 
@@ -216,3 +224,43 @@ def test_an_identity_the_dashboard_cannot_accept_is_refused_with_a_message(
     # Nothing of the dashboard; a way out to sign in as someone else.
     assert page.locator('[data-testid="stSidebar"] a[href]').count() == 0
     assert page.get_by_role("button", name="Đăng xuất").is_visible()
+
+
+SIGN_INS = (
+    "SELECT actor, actor_roles, actor_unit, outcome, detail_json FROM audit_log "
+    "WHERE action = 'sign_in' AND actor = :name ORDER BY audit_id"
+)
+
+
+def test_a_sign_in_goes_into_the_audit_log_once(
+    signed_in_server: str, sign_in_warehouse: str, page: Page
+) -> None:
+    name = USERS["dulieu"]["name"]
+    before = current(sign_in_warehouse, SIGN_INS, name=name)
+    _sign_in(page, signed_in_server, "dulieu")
+    # A rerun in the same session (Streamlit's "R" key) writes no second entry.
+    page.locator("body").press("r")
+    _settle(page)
+
+    assert current(sign_in_warehouse, SIGN_INS, name=name)[len(before) :] == [
+        (name, "data_steward,viewer", None, "ok", None)
+    ]
+
+
+def test_a_refused_sign_in_goes_into_the_audit_log(
+    signed_in_server: str, sign_in_warehouse: str, page: Page
+) -> None:
+    name = USERS["khach"]["name"]
+    before = current(sign_in_warehouse, SIGN_INS, name=name)
+    page.goto(signed_in_server, wait_until="domcontentloaded")
+    _settle(page)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url("**/oauth2/authorize**", timeout=SETTLE_TIMEOUT_MS)
+    page.get_by_role("button", name="khach", exact=True).click()
+    page.wait_for_url(f"{signed_in_server}/**", timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_selector('[data-testid="stAlertContentError"]', timeout=SETTLE_TIMEOUT_MS)
+    _settle(page)
+
+    assert current(sign_in_warehouse, SIGN_INS, name=name)[len(before) :] == [
+        (name, None, None, "refused", '{"reason": "no_role"}')
+    ]

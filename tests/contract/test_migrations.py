@@ -177,3 +177,77 @@ def test_a_downgrade_below_0002_keeps_real_capital_plans(demo_warehouse_url, tmp
         engine.dispose()
     assert plans_after == plans_before
     assert current_revision(url) == head_revision()
+
+
+def _audit_columns(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return {c["name"] for c in inspect(engine).get_columns("audit_log")}
+    finally:
+        engine.dispose()
+
+
+AUDIT_ADDED = {"actor_roles", "actor_unit", "outcome"}
+
+
+def test_0005_adds_the_audit_actor_and_outcome_and_goes_back(empty_database_url: str) -> None:
+    """Down to 0004 drops the three columns (no entry holds them), up again brings them
+    back; an entry written before 0005 reads as outcome ok."""
+    from sqlalchemy import text
+
+    url = empty_database_url
+    command.upgrade(alembic_config(url), "0004")
+    assert not AUDIT_ADDED & _audit_columns(url)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_log (occurred_at, actor, action, object_type) "
+                    "VALUES ('2026-11-01 08:00:00', 'cli', 'load_batch', 'load_batch')"
+                )
+            )
+    finally:
+        engine.dispose()
+
+    upgrade(url)
+    assert _audit_columns(url) >= AUDIT_ADDED
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            row = conn.execute(
+                text("SELECT actor, actor_roles, actor_unit, outcome FROM audit_log")
+            ).one()
+    finally:
+        engine.dispose()
+    assert tuple(row) == ("cli", None, None, "ok")
+
+    command.downgrade(alembic_config(url), "0004")
+    assert current_revision(url) == "0004"
+    assert not AUDIT_ADDED & _audit_columns(url)
+    upgrade(url)
+    assert current_revision(url) == head_revision()
+    assert schema_differences(url) == []
+
+
+def test_a_downgrade_below_0005_keeps_the_audit_roles(empty_database_url: str) -> None:
+    """Dropping the columns would delete who acted with which roles: refused, unchanged."""
+    from alembic.util import CommandError
+
+    from data_access import audit
+    from data_access.identity import User
+
+    url = empty_database_url
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            audit.record(conn, User("an", frozenset({"admin"})), "sign_in", object_type="session")
+    finally:
+        engine.dispose()
+
+    with pytest.raises(CommandError, match="1 entr"):
+        command.downgrade(alembic_config(url), "0004")
+
+    assert current_revision(url) == head_revision()
+    assert _audit_columns(url) >= AUDIT_ADDED
