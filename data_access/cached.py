@@ -129,6 +129,13 @@ def _scope_ids(url: str, scope: Scope) -> ScopeIds:
     return tuple(sorted(str(v) for v in frame.loc[hit.fillna(False), "unit_id"]))
 
 
+def scope_units(scope: Scope) -> ScopeIds:
+    """``scope`` resolved to the ``unit_id`` it names on the configured warehouse (None: the
+    whole city; empty: a unit the warehouse does not hold), for the Data page's reads and
+    writes (:mod:`data_access.submissions`, :mod:`ingest.service`), which take unit ids."""
+    return _scope_ids(warehouse_url(), scope)
+
+
 def _check_filter(scope: Scope, ids: ScopeIds, unit_filter: UnitFilter) -> None:
     """A scoped reader may ask for the whole city (an aggregate) or its own unit; a filter
     naming any other unit, or a group of units (a former province, a unit type), is refused."""
@@ -877,9 +884,10 @@ def _lineage(
     ids: ScopeIds,
     version: DataVersion | None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
-    # ``ids`` is part of the cache key: the filter was checked against it before the call.
+    # ``ids`` is part of the cache key: the filter was checked against it before the call;
+    # other units' batches keep no file name nor sender for a scoped reader.
     with engine_for(url).connect() as conn:
-        frame = submissions.lineage(conn, indicator_code, month, unit_filter, as_of)
+        frame = submissions.lineage(conn, indicator_code, month, unit_filter, as_of, ids)
         return frame, utc_now()
 
 
@@ -893,7 +901,8 @@ def lineage(
 ) -> Fetched:
     """Cached :func:`data_access.submissions.lineage`: the load batches behind one figure
     (the whole city's or the scoped reader's own unit's; another raises
-    :class:`OutOfScopeError`)."""
+    :class:`OutOfScopeError`). For a scoped reader, a batch holding any other unit's rows
+    is listed without its file name and sender (None)."""
     url, moment, version = warehouse_url(), _utc(as_of), data_version()
     ids = _scope_ids(url, scope)
     _check_filter(scope, ids, unit_filter)
