@@ -5,8 +5,8 @@ A scoped read returns only the scope's unit's rows; a whole-city aggregate is un
 a read naming another unit or a group of units is refused; two scopes never share a cache
 entry. Expected numbers are the hand-worked ones of test_page_queries' fixture.
 
-Unit-scoped sign-in is still refused (data_access.identity.refuse_unit_scope): these reads
-are scoped, but not everything a page shows is (see that module's docstring).
+The Data page's reads and writes are tested in tests/ingest/test_unit_scope_data.py, saved
+scenarios in tests/contract/test_saved_scenarios_scope.py.
 """
 
 from __future__ import annotations
