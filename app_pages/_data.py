@@ -63,6 +63,13 @@ def outcome_banner(lang: str) -> None:
         st.error(text, icon=":material/error:")
 
 
+def _scope_units() -> tuple[str, ...] | None:
+    """The unit ids a unit-scoped data steward is limited to (None: the whole city); every
+    read and write of this page passes them to :mod:`data_access.submissions` and
+    :mod:`ingest.service`, which enforce them."""
+    return cached.scope_units(reader_scope())
+
+
 # --- upload ---------------------------------------------------------------------------------
 
 
@@ -86,7 +93,11 @@ def upload(lang: str) -> None:
     if state.get("_data_signature") != signature:
         try:
             report = service.submit_files(
-                cached.warehouse_engine(), files, actor=_auth.current_user(), channel="page"
+                cached.warehouse_engine(),
+                files,
+                actor=_auth.current_user(),
+                channel="page",
+                scope=_scope_units(),
             )
         except SQLAlchemyError as error:
             _warehouse_failed(error, lang)
@@ -179,6 +190,7 @@ def _load(files: list[Submitted], report: service.Report, lang: str) -> None:
             actor=_auth.current_user(),
             channel="page",
             check_ids=known,
+            scope=_scope_units(),
         )
     except service.LoadFailedError as error:
         st.error(
@@ -226,9 +238,12 @@ def history(lang: str) -> None:
     """The latest load batches, newest first, and the undo of one (with confirmation)."""
     include_demo = st.toggle(t("data_history_demo", lang), value=False, key="data-history-demo")
     try:
+        scope = _scope_units()
         with cached.warehouse_engine().connect() as conn:
-            frame = submissions.history(conn, limit=HISTORY_LIMIT, include_demo=include_demo)
-            files = submissions.checks(conn, limit=HISTORY_LIMIT)
+            frame = submissions.history(
+                conn, limit=HISTORY_LIMIT, include_demo=include_demo, unit_ids=scope
+            )
+            files = submissions.checks(conn, limit=HISTORY_LIMIT, unit_ids=scope)
     except SQLAlchemyError as error:
         _warehouse_failed(error, lang)
         return
@@ -351,7 +366,15 @@ def _dismissed() -> None:
 def _undo(batch_id: int, lang: str) -> None:
     state = _state()
     try:
-        result = service.undo(cached.warehouse_engine(), batch_id, actor=_auth.current_user())
+        result = service.undo(
+            cached.warehouse_engine(),
+            batch_id,
+            actor=_auth.current_user(),
+            scope=_scope_units(),
+        )
+    except service.OutOfScopeBatchError:
+        state["_data_outcome"] = ("error", t("data_undo_out_of_scope", lang))
+        st.rerun()
     except UndoRefusedError as error:
         if error.reason == "replaced_later":
             later = ", ".join(
@@ -488,7 +511,9 @@ def export(lang: str, today: dt.date) -> None:
         asked = st.form_submit_button(t("data_export_button", lang), icon=":material/download:")
     if asked:
         try:
-            frame = service.export_month(cached.warehouse_engine(), str(code), month, unit)
+            frame = service.export_month(
+                cached.warehouse_engine(), str(code), month, unit, scope=_scope_units()
+            )
         except service.ExportError:
             _state()["_data_export"] = None
             st.info(

@@ -67,6 +67,12 @@ def baseline(filters: _ui.Filters, seed: int) -> Baseline:
     return built
 
 
+def _scope() -> dict[str, Any]:
+    """The reader's unit scope for :mod:`data_access.saved_scenarios` (which enforces it)."""
+    scope = _auth.reader_scope()
+    return {"scope": scope, "scope_ids": cached.scope_units(scope)}
+
+
 def widget_key(lever: str, parameter: str) -> str:
     return f"scn_{lever}_{parameter}"
 
@@ -172,7 +178,10 @@ def _parameter_widget(baseline_: Baseline, lever: Lever, parameter: Parameter, l
             key=key,
         )
     elif parameter.type == "units":
-        names = dict(zip(baseline_.units["unit_id"], baseline_.units[f"name_{lang}"], strict=True))
+        # The choices come from a scoped read: a unit-scoped user chooses their own unit
+        # (or all units), and no other unit's name is offered.
+        units = cached.scenario_units(baseline_.year, scope=_auth.reader_scope())
+        names = dict(zip(units["unit_id"], units[f"name_{lang}"], strict=True))
         st.multiselect(
             label,
             list(names),
@@ -231,6 +240,15 @@ def lever_file(baseline_: Baseline, lang: str) -> None:
                     year=baseline_.year,
                 ),
                 icon=":material/error:",
+            )
+            return
+        outside = cached.units_outside_scope(
+            saved_scenarios.named_units(loaded.overrides), scope=_auth.reader_scope()
+        )
+        if outside:
+            st.error(
+                t("scenario_units_out_of_scope", lang, units=escape_markdown(", ".join(outside))),
+                icon=":material/block:",
             )
             return
         engine.scenario(baseline_, loaded.name, loaded.overrides, loaded.seed or DEFAULT_SEED)
@@ -629,7 +647,7 @@ def saved_list(filters: _ui.Filters, baseline_: Baseline) -> pd.DataFrame | None
     """The year's saved scenarios; None (and a message) when the warehouse cannot give them."""
     try:
         with cached.warehouse_engine().connect() as conn:
-            return saved_scenarios.list_saved(conn, baseline_.year)
+            return saved_scenarios.list_saved(conn, baseline_.year, **_scope())
     except SQLAlchemyError:
         st.warning(t("scenario_store_unavailable", filters.lang), icon=":material/database:")
         return None
@@ -638,7 +656,7 @@ def saved_list(filters: _ui.Filters, baseline_: Baseline) -> pd.DataFrame | None
 def open_saved(baseline_: Baseline, scenario_id: int, *, copy: bool, lang: str) -> None:
     """Load a saved scenario into the form and run it (a copy gets a new name)."""
     with cached.warehouse_engine().connect() as conn:
-        saved = saved_scenarios.get(conn, scenario_id)
+        saved = saved_scenarios.get(conn, scenario_id, **_scope())
     if saved is None:
         st.session_state["scn_flash"] = (
             "error",
@@ -701,7 +719,7 @@ def saved_section(filters: _ui.Filters, baseline_: Baseline) -> None:
     if picked is None:
         return
     with cached.warehouse_engine().connect() as conn:
-        saved = saved_scenarios.get(conn, int(picked))
+        saved = saved_scenarios.get(conn, int(picked), **_scope())
     if saved is None:
         return
     may_change = saved.can_change(_auth.current_user())
@@ -809,7 +827,7 @@ def compare(filters: _ui.Filters, baseline_: Baseline, listed: pd.DataFrame) -> 
     ]
     with cached.warehouse_engine().connect() as conn:
         for scenario_id in chosen:
-            saved = saved_scenarios.get(conn, int(scenario_id))
+            saved = saved_scenarios.get(conn, int(scenario_id), **_scope())
             if saved is None:
                 continue
             own = baseline_ if saved.seed == baseline_.seed else baseline(filters, saved.seed)
@@ -846,7 +864,7 @@ def open_link(baseline_: Baseline, lang: str) -> None:
     found = None
     if scenario_id is not None:
         with cached.warehouse_engine().connect() as conn:
-            found = saved_scenarios.get(conn, scenario_id)
+            found = saved_scenarios.get(conn, scenario_id, **_scope())
     if found is None:
         st.session_state["scn_open_id"] = None
         st.error(

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _page, _rankings, _tiles, _ui
-from app_pages._auth import reader_scope
+from app_pages._auth import out_of_scope, reader_scope
 from charts.comparison import make_groups_figure
 from charts.trend import make_trend_figure
 from data_access import cached
@@ -315,9 +315,15 @@ def comparisons(view: View, key: str) -> None:
         )
         or COMMUNE_LEVEL_TYPES,
     )
-    series = cached.series_by_group(
-        view.indicator.code, communes, view.filters.as_of, scope=reader_scope()
-    ).frame
+    try:
+        series = cached.series_by_group(
+            view.indicator.code, communes, view.filters.as_of, scope=reader_scope()
+        ).frame
+    except cached.OutOfScopeError:
+        # The former provinces are groups of units, refused to a unit-scoped reader: say so
+        # here and carry on with the page (its procedures, ranking and map follow).
+        out_of_scope(lang)
+        return
     shown = dt.date(view.filters.year - 2, 1, 1)
     figure = make_groups_figure(
         series[series["period_year"] <= view.filters.year],

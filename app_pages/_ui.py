@@ -1026,8 +1026,14 @@ def _lineage_body(source: FigureSource, lang: str) -> None:
     table = pd.DataFrame(
         {
             t("lineage_col_batch", lang): batches["batch_id"].astype("int64"),
-            t("lineage_col_file", lang): batches["source_name"].astype(str),
-            t("lineage_col_who", lang): batches["submitted_by"].astype(str),
+            # None: another unit's batch, shown to a unit-scoped reader without its file.
+            t("lineage_col_file", lang): [
+                t("lineage_other_units", lang) if pd.isna(v) else str(v)
+                for v in batches["source_name"]
+            ],
+            t("lineage_col_who", lang): [
+                "—" if pd.isna(v) else str(v) for v in batches["submitted_by"]
+            ],
             t("lineage_col_when", lang): [
                 _local_time(pd.Timestamp(m).to_pydatetime(), lang) for m in batches["loaded_at"]
             ],

@@ -26,7 +26,7 @@ import pickle
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -127,6 +127,13 @@ def _scope_ids(url: str, scope: Scope) -> ScopeIds:
     if codes is not None:
         hit = hit | (codes == scope).fillna(False)
     return tuple(sorted(str(v) for v in frame.loc[hit.fillna(False), "unit_id"]))
+
+
+def scope_units(scope: Scope) -> ScopeIds:
+    """``scope`` resolved to the ``unit_id`` it names on the configured warehouse (None: the
+    whole city; empty: a unit the warehouse does not hold), for the Data page's reads and
+    writes (:mod:`data_access.submissions`, :mod:`ingest.service`), which take unit ids."""
+    return _scope_ids(warehouse_url(), scope)
 
 
 def _check_filter(scope: Scope, ids: ScopeIds, unit_filter: UnitFilter) -> None:
@@ -768,9 +775,10 @@ def scenario_inputs(year: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, p
     and GRDP by sector.
 
     Not limited to a unit scope: the online lever's effect on the city is weighted by every
-    unit's dossiers, so the baseline needs every unit. The scenario workspace shows those
-    units (the lever's unit choice), so it is not yet fit for a unit-scoped user (issue 13,
-    item 2: unit-scoped sign-in is refused until it is)."""
+    unit's dossiers, so the baseline needs every unit, and its results are the city's. What
+    the workspace shows of single units (the lever's unit choice) comes from
+    :func:`scenario_units`, which is scoped; saved scenarios are scoped in
+    :mod:`data_access.saved_scenarios`."""
     from scenarios.baseline import GRDP, ONLINE, SIMULATED_CODES
 
     city = None  # the whole city, on purpose (see above)
@@ -784,6 +792,23 @@ def scenario_inputs(year: int) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, p
         units = unit_standing(ONLINE, year, through, UnitFilter(), scope=city).frame
     sectors = breakdown_by_year(GRDP, "sector", UnitFilter(), scope=city).frame
     return series, units, sectors
+
+
+def scenario_units(year: int, *, scope: Scope) -> pd.DataFrame:
+    """The units the scenario workspace offers in a lever's unit choice: the baseline's
+    units of ``year`` (:func:`scenario_inputs`), limited to ``scope`` (a unit-scoped user
+    is offered their own unit only; the city result still weighs every unit)."""
+    units = scenario_inputs(year)[1]
+    return _only_scope(units, _scope_ids(warehouse_url(), scope))
+
+
+def units_outside_scope(unit_ids: Collection[str], *, scope: Scope) -> list[str]:
+    """Of ``unit_ids`` (a lever file's or a form's unit choice), those outside ``scope``,
+    sorted (none without a scope)."""
+    ids = _scope_ids(warehouse_url(), scope)
+    if ids is None:
+        return []
+    return sorted(str(u) for u in unit_ids if str(u) not in ids)
 
 
 @st.cache_data(max_entries=8, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
@@ -877,9 +902,10 @@ def _lineage(
     ids: ScopeIds,
     version: DataVersion | None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
-    # ``ids`` is part of the cache key: the filter was checked against it before the call.
+    # ``ids`` is part of the cache key: the filter was checked against it before the call;
+    # other units' batches keep no file name nor sender for a scoped reader.
     with engine_for(url).connect() as conn:
-        frame = submissions.lineage(conn, indicator_code, month, unit_filter, as_of)
+        frame = submissions.lineage(conn, indicator_code, month, unit_filter, as_of, ids)
         return frame, utc_now()
 
 
@@ -893,7 +919,8 @@ def lineage(
 ) -> Fetched:
     """Cached :func:`data_access.submissions.lineage`: the load batches behind one figure
     (the whole city's or the scoped reader's own unit's; another raises
-    :class:`OutOfScopeError`)."""
+    :class:`OutOfScopeError`). For a scoped reader, a batch holding any other unit's rows
+    is listed without its file name and sender (None)."""
     url, moment, version = warehouse_url(), _utc(as_of), data_version()
     ids = _scope_ids(url, scope)
     _check_filter(scope, ids, unit_filter)

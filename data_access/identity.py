@@ -10,12 +10,14 @@ Without a configured provider the app runs in local mode: one user with every ro
 (:data:`LOCAL_USER`), and every page says so. The functions here are pure: the app reads
 the file and the claims and passes them in.
 
-The unit scope is carried on :class:`User` (``unit``). The cached gateway
-(:mod:`data_access.cached`) limits the indicator and governance reads to it (their
-``scope`` argument), but not yet everything a page shows (the scenario workspace's units,
-the Data page's load history and uploads, saved scenarios), so :func:`refuse_unit_scope`
-still refuses a unit-scoped sign-in with a message (issue 13, item 2): a scope shown in
-the sidebar but not enforced everywhere would be a false promise.
+The unit scope is carried on :class:`User` (``unit``). Everything a page shows is limited to
+it where the data is read (issue 13, item 2): the indicator and governance reads of
+:mod:`data_access.cached` (their ``scope`` argument), the scenario workspace's unit choice
+(:func:`data_access.cached.scenario_units`), saved scenarios
+(:mod:`data_access.saved_scenarios`), the Data page's history, checks, uploads, undo and
+exports (:mod:`data_access.submissions`, :mod:`ingest.service`) and lineage. So a
+unit-scoped account is let in (:data:`UNIT_SCOPE_ENFORCED`); :func:`refuse_unit_scope`
+stays as the switch that refuses such accounts, should a future page not be scoped yet.
 """
 
 from __future__ import annotations
@@ -227,9 +229,9 @@ def user_from_claims(
     return User(name=name[:MAX_NAME], roles=roles, unit=unit)
 
 
-UNIT_SCOPE_ENFORCED = False
-"""True once everything a page shows is limited to :attr:`User.unit` (issue 13, item 2).
-Until then a unit-scoped account is refused (:func:`refuse_unit_scope`)."""
+UNIT_SCOPE_ENFORCED = True
+"""Everything a page shows is limited to :attr:`User.unit` (issue 13, item 2), so a
+unit-scoped account is let in; False would refuse it again (:func:`refuse_unit_scope`)."""
 
 
 def refuse_unit_scope(user: User, enforced: bool = UNIT_SCOPE_ENFORCED) -> User:

@@ -5,18 +5,25 @@ deletes or re-runs only their own; the one official baseline of a year is read-o
 analysts — only an admin saves, re-runs or deletes it. Who the user is comes from
 :mod:`data_access.identity` (sign-in, or local mode: one user with every role).
 Every change is written to the audit log in the same transaction.
+
+Unit scope (issue 13, item 2): a scenario remembers the unit its author was limited to
+(``author_unit``; None for a city-wide author). A unit-scoped reader (``scope``: their unit
+as the identity provider names it, ``scope_ids``: it as ``unit_id`` values) lists and opens
+only the official scenarios and those saved by users of the same scope, and of those none
+whose levers name another unit (the online lever's unit choice): that is another unit's
+detail. A city-wide reader (``scope`` None) sees every scenario.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, or_, select, update
 
 # LOCAL_USER and ROLES re-exported: callers imported them from here before sign-in existed.
 from data_access.identity import LOCAL_USER, ROLES, User  # noqa: F401
@@ -53,6 +60,8 @@ class SavedScenario:
     summary: Mapping[str, Any]
     is_official: bool
     is_demo: bool
+    author_unit: str | None = None
+    """The unit the author was limited to; None: a city-wide author."""
 
     def can_change(self, user: User) -> bool:
         """Whether ``user`` may re-run or delete it: an official baseline only an admin;
@@ -121,6 +130,7 @@ def save(
         insert(scenarios).values(
             name=name,
             author=user.name,
+            author_unit=user.unit,
             created_at=created_at,
             is_official=is_official,
             seed=seed,
@@ -164,21 +174,76 @@ _LIST_COLUMNS = [
 ]
 
 
-def list_saved(conn: Connection, year: int | None = None) -> pd.DataFrame:
+def named_units(overrides: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """The unit ids a scenario's levers name (each lever's ``units`` choice; "all" names
+    none)."""
+    found: set[str] = set()
+    for params in overrides.values():
+        chosen = params.get("units") if isinstance(params, Mapping) else None
+        if isinstance(chosen, list | tuple):
+            found |= {str(u) for u in chosen}
+    return found
+
+
+def visible(
+    *,
+    is_official: bool,
+    author_unit: str | None,
+    overrides: Mapping[str, Mapping[str, Any]],
+    scope: str | None,
+    scope_ids: Collection[str] | None,
+) -> bool:
+    """Whether a reader limited to ``scope`` may see a saved scenario (module docstring)."""
+    if scope is None:
+        return True
+    if not is_official and author_unit != scope:
+        return False
+    return named_units(overrides) <= {str(u) for u in (scope_ids or ())}
+
+
+def list_saved(
+    conn: Connection,
+    year: int | None = None,
+    *,
+    scope: str | None = None,
+    scope_ids: Collection[str] | None = None,
+) -> pd.DataFrame:
     """Saved scenarios, the official baselines first, then the newest.
 
-    Grain: one row per saved scenario (of ``year`` when given).
+    Grain: one row per saved scenario (of ``year`` when given) the reader may see
+    (:func:`visible`: every one without a ``scope``).
 
     Columns: ``scenario_id`` (int), ``name``, ``author`` (str), ``created_at``,
     ``rerun_at`` (naive UTC), ``year``, ``seed``, ``n_paths`` (int or NA),
     ``engine_version``, ``baseline_fingerprint`` (str), ``is_official``, ``is_demo`` (bool).
     """
-    statement = select(*(scenarios.c[name] for name in _LIST_COLUMNS)).order_by(
+    statement = select(
+        *(scenarios.c[name] for name in _LIST_COLUMNS),
+        scenarios.c.author_unit,
+        scenarios.c.levers_json,
+    ).order_by(
         scenarios.c.is_official.desc(), scenarios.c.created_at.desc(), scenarios.c.scenario_id
     )
     if year is not None:
         statement = statement.where(scenarios.c.year == year)
-    frame = pd.DataFrame(conn.execute(statement).mappings().all(), columns=_LIST_COLUMNS)
+    if scope is not None:
+        statement = statement.where(
+            or_(scenarios.c.is_official.is_(True), scenarios.c.author_unit == scope)
+        )
+    rows = [
+        row
+        for row in conn.execute(statement).mappings().all()
+        if visible(
+            is_official=bool(row["is_official"]),
+            author_unit=row["author_unit"],
+            overrides=json.loads(row["levers_json"]),
+            scope=scope,
+            scope_ids=scope_ids,
+        )
+    ]
+    frame = pd.DataFrame(
+        [{name: row[name] for name in _LIST_COLUMNS} for row in rows], columns=_LIST_COLUMNS
+    )
     return frame.assign(
         scenario_id=frame["scenario_id"].astype("int64"),
         year=frame["year"].astype("Int64"),
@@ -189,14 +254,27 @@ def list_saved(conn: Connection, year: int | None = None) -> pd.DataFrame:
     )
 
 
-def get(conn: Connection, scenario_id: int) -> SavedScenario | None:
-    """The saved scenario ``scenario_id``, or None when there is none."""
+def get(
+    conn: Connection,
+    scenario_id: int,
+    *,
+    scope: str | None = None,
+    scope_ids: Collection[str] | None = None,
+) -> SavedScenario | None:
+    """The saved scenario ``scenario_id``, or None when there is none or the reader limited
+    to ``scope`` may not see it (:func:`visible`)."""
     row = (
         conn.execute(select(scenarios).where(scenarios.c.scenario_id == scenario_id))
         .mappings()
         .first()
     )
-    if row is None:
+    if row is None or not visible(
+        is_official=bool(row["is_official"]),
+        author_unit=row["author_unit"],
+        overrides=json.loads(row["levers_json"]),
+        scope=scope,
+        scope_ids=scope_ids,
+    ):
         return None
     return SavedScenario(
         scenario_id=int(row["scenario_id"]),
@@ -213,11 +291,15 @@ def get(conn: Connection, scenario_id: int) -> SavedScenario | None:
         summary=json.loads(row["results_summary_json"] or "{}"),
         is_official=bool(row["is_official"]),
         is_demo=bool(row["is_demo"]),
+        author_unit=row["author_unit"],
     )
 
 
 def _changeable(conn: Connection, user: User, scenario_id: int) -> SavedScenario:
     saved = get(conn, scenario_id)
+    if saved is not None and user.unit is not None and not saved.is_official:
+        # Another scope's sandbox is not there for a unit-scoped user (module docstring).
+        saved = saved if saved.author_unit == user.unit else None
     if saved is None:
         raise SavedScenarioError(
             "not_found", f"there is no saved scenario {scenario_id}", scenario_id=scenario_id

@@ -300,6 +300,13 @@ scenarios = Table(
     Column("scenario_id", BigId, primary_key=True, autoincrement=True),
     Column("name", String(200), nullable=False),
     Column("author", String(200), nullable=False),
+    Column(
+        "author_unit",
+        String(40),
+        nullable=True,
+        comment="the unit the author was limited to (as the identity provider names it); "
+        "null: the whole city",
+    ),
     Column("created_at", DateTime, nullable=False),
     Column("is_official", Boolean, nullable=False, server_default=text("false")),
     Column("seed", BigInteger, nullable=False),

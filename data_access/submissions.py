@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, and_, func, insert, select
@@ -197,10 +198,47 @@ HISTORY_COLUMNS = (
 )
 
 
-def history(conn: Connection, limit: int = 50, include_demo: bool = True) -> pd.DataFrame:
+def _batch_units() -> Any:
+    """Every (batch, unit) a load batch wrote, over the three kinds of batch."""
+    return (
+        select(observations.c.batch_id, observations.c.unit_id)
+        .union(
+            select(capital_plans.c.batch_id, capital_plans.c.unit_id),
+            select(targets.c.batch_id, targets.c.unit_id).where(targets.c.batch_id.is_not(None)),
+        )
+        .subquery("batch_units")
+    )
+
+
+def batches_within(unit_ids: Collection[str]) -> ColumnElement[bool]:
+    """A condition on ``load_batches``: the batch wrote rows of ``unit_ids`` and of no other
+    unit (unit scope, issue 13 item 2: a batch holding another unit's rows is that unit's
+    detail, its file name included)."""
+    ids = sorted(unit_ids)
+    written = _batch_units()
+    inside = select(written.c.batch_id).where(written.c.unit_id.in_(ids))
+    outside = select(written.c.batch_id).where(written.c.unit_id.not_in(ids))
+    return and_(load_batches.c.batch_id.in_(inside), load_batches.c.batch_id.not_in(outside))
+
+
+def batch_in_scope(conn: Connection, batch_id: int, unit_ids: Collection[str] | None) -> bool:
+    """Whether batch ``batch_id`` exists and (for a scope) wrote only ``unit_ids``' rows."""
+    statement = select(load_batches.c.batch_id).where(load_batches.c.batch_id == batch_id)
+    if unit_ids is not None:
+        statement = statement.where(batches_within(unit_ids))
+    return conn.execute(statement).first() is not None
+
+
+def history(
+    conn: Connection,
+    limit: int = 50,
+    include_demo: bool = True,
+    unit_ids: Collection[str] | None = None,
+) -> pd.DataFrame:
     """The latest load batches, newest first, with how many of their rows are current.
 
-    Grain: one row per batch.
+    Grain: one row per batch. With ``unit_ids`` (a unit-scoped reader), only the batches
+    that wrote rows of those units and of no other (:func:`batches_within`).
 
     Columns: :data:`HISTORY_COLUMNS`; ``rows_current`` (int) counts the batch's rows that
     are current now (0 once replaced by later batches or undone); ``loaded_at`` and
@@ -223,6 +261,8 @@ def history(conn: Connection, limit: int = 50, include_demo: bool = True) -> pd.
     ).order_by(load_batches.c.loaded_at.desc(), load_batches.c.batch_id.desc())
     if not include_demo:
         statement = statement.where(load_batches.c.is_demo.is_(False))
+    if unit_ids is not None:
+        statement = statement.where(batches_within(unit_ids))
     frame = pd.DataFrame(conn.execute(statement.limit(limit)).mappings().all())
     if frame.empty:
         return pd.DataFrame(columns=list(HISTORY_COLUMNS))
@@ -256,8 +296,14 @@ def lineage(
     period_month: dt.date,
     unit_filter: UnitFilter = WHOLE_CITY,
     as_of: dt.datetime | None = None,
+    unit_ids: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """The load batches whose rows make up one figure: an indicator, a scope, a month.
+
+    With ``unit_ids`` (a unit-scoped reader looking at a city-wide figure), a batch that
+    wrote rows of any other unit keeps its number, kind, date and row count but not its
+    file name nor who sent it (``source_name`` and ``submitted_by`` are None): those are
+    the other unit's detail.
 
     For a flow indicator, the current unit totals of that month in scope; for a
     cumulative one (disbursement), each investor's latest year-to-date row of the plan
@@ -373,6 +419,19 @@ def lineage(
     frame = pd.DataFrame(conn.execute(statement).mappings().all())
     if frame.empty:
         return pd.DataFrame(columns=list(LINEAGE_COLUMNS))
+    if unit_ids is not None:
+        listed = [int(b) for b in frame["batch_id"]]
+        own = {
+            int(b)
+            for b in conn.execute(
+                select(load_batches.c.batch_id).where(
+                    load_batches.c.batch_id.in_(listed), batches_within(unit_ids)
+                )
+            ).scalars()
+        }
+        hidden = ~frame["batch_id"].astype("int64").isin(own)
+        frame = frame.astype({"source_name": object, "submitted_by": object})
+        frame.loc[hidden, ["source_name", "submitted_by"]] = None
     return frame.assign(
         loaded_at=pd.to_datetime(frame["loaded_at"]),
         rows=frame["rows"].astype("int64"),
@@ -485,11 +544,15 @@ CHECK_COLUMNS = (
 )
 
 
-def checks(conn: Connection, limit: int = 50) -> pd.DataFrame:
+def checks(
+    conn: Connection, limit: int = 50, unit_ids: Collection[str] | None = None
+) -> pd.DataFrame:
     """The latest submitted files and their validation, newest first, with the batch that
     loaded each (if any).
 
-    Grain: one row per submitted file (check). Columns: :data:`CHECK_COLUMNS`.
+    Grain: one row per submitted file (check). Columns: :data:`CHECK_COLUMNS`. With
+    ``unit_ids`` (a unit-scoped reader), only the files whose rows name those units and no
+    other (a file no row of which could be read names no unit, so it is left out too).
     """
     statement = (
         select(
@@ -514,6 +577,14 @@ def checks(conn: Connection, limit: int = 50) -> pd.DataFrame:
         .order_by(submission_checks.c.checked_at.desc(), submission_checks.c.check_id.desc())
         .limit(limit)
     )
+    if unit_ids is not None:
+        ids = sorted(unit_ids)
+        named = submission_check_units.c
+        inside = select(named.check_id).where(named.unit_code.in_(ids))
+        outside = select(named.check_id).where(named.unit_code.not_in(ids))
+        statement = statement.where(
+            submission_checks.c.check_id.in_(inside), submission_checks.c.check_id.not_in(outside)
+        )
     frame = pd.DataFrame(conn.execute(statement).mappings().all())
     if frame.empty:
         return pd.DataFrame(columns=list(CHECK_COLUMNS))
@@ -536,7 +607,9 @@ __all__ = [
     "CheckRecord",
     "Reference",
     "batch_exists",
+    "batch_in_scope",
     "batch_row_counts",
+    "batches_within",
     "checks",
     "current_capital_plans",
     "current_observations",

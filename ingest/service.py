@@ -25,9 +25,10 @@ meant to go.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +40,7 @@ from data_access.audit import Actor, actor_name
 from data_access.schema import load_batches
 from data_access.submissions import CheckRecord
 from data_access.writes import BatchResult, UndoResult
+from ingest import problems as problems_module
 from ingest.layouts import Kind, field_names, template_frame
 from ingest.read import DEFAULT_LIMITS, Limits, Submitted
 from ingest.validate import Checked, check_many
@@ -98,6 +100,26 @@ class Report:
         return pd.concat(frames, ignore_index=True) if frames else self.checked[0].problems
 
 
+def within_scope(checked: Checked, scope: Collection[str] | None) -> Checked:
+    """``checked`` unchanged without a scope; else, when the file names a unit outside it
+    (its ``unit_counts``, every row as written), failed with a ``unit_out_of_scope``
+    problem naming those codes (the user's own file's codes, nobody else's detail)."""
+    if scope is None or checked.unit_counts.empty:
+        return checked
+    written = {str(u).strip() for u in checked.unit_counts["unit_code"].dropna()} - {""}
+    outside = sorted(written - {str(u) for u in scope})
+    if not outside:
+        return checked
+    shown = ", ".join(outside[:10]) + (" …" if len(outside) > 10 else "")
+    problem = problems_module.file_problem(checked.name, "unit_out_of_scope", units=shown)
+    frame = (
+        pd.concat([checked.problems, problem], ignore_index=True)
+        if not checked.problems.empty
+        else problem
+    )
+    return dataclasses.replace(checked, problems=frame, rows=checked.rows.iloc[0:0])
+
+
 class LoadFailedError(RuntimeError):
     """The warehouse refused the load (nothing was loaded); the message says why."""
 
@@ -109,8 +131,12 @@ def check_files(
     today: dt.date | None = None,
     limits: Limits = DEFAULT_LIMITS,
     preview: bool = True,
+    scope: Collection[str] | None = None,
 ) -> Report:
     """Validate ``files`` against the warehouse; nothing is written.
+
+    With ``scope`` (the ``unit_id`` values a unit-scoped data steward is limited to), a file
+    with a row of any other unit fails with ``unit_out_of_scope`` (:func:`within_scope`).
 
     Parameters
     ----------
@@ -132,7 +158,7 @@ def check_files(
     today = today or city_today()
     with engine.connect() as conn:
         reference = submissions.reference(conn)
-        checked = tuple(check_many(files, reference, today, limits))
+        checked = tuple(within_scope(c, scope) for c in check_many(files, reference, today, limits))
         previews = tuple(
             _preview(conn, c) if preview and c.is_ok and c.kind is not None else None
             for c in checked
@@ -148,14 +174,16 @@ def submit_files(
     channel: str = "page",
     today: dt.date | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    scope: Collection[str] | None = None,
 ) -> Report:
     """Validate files sent together (keys shared between them too) and record each in
-    ``submission_checks``; returns the report with one ``check_id`` per file.
+    ``submission_checks``; returns the report with one ``check_id`` per file. ``scope``:
+    see :func:`check_files`.
 
     The Data page calls this on upload: the files have been submitted, whether or not
     they are loaded afterwards.
     """
-    report = check_files(engine, files, today=today, limits=limits)
+    report = check_files(engine, files, today=today, limits=limits, scope=scope)
     with engine.begin() as conn:
         ids = tuple(
             submissions.record_check(conn, _record(checked, actor, channel))
@@ -172,13 +200,15 @@ def submit(
     channel: str = "page",
     today: dt.date | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    scope: Collection[str] | None = None,
 ) -> Report:
     """Validate a file sent to the warehouse and record it (``submission_checks``).
+    ``scope``: see :func:`check_files`.
 
     The Data page calls this on upload: the file has been submitted, whether or not it is
     loaded afterwards. Returns the report with the record's ``check_ids``.
     """
-    report = check_files(engine, [file], today=today, limits=limits)
+    report = check_files(engine, [file], today=today, limits=limits, scope=scope)
     with engine.begin() as conn:
         check_id = submissions.record_check(conn, _record(report.checked[0], actor, channel))
     return Report(report.checked, report.previews, check_ids=(check_id,))
@@ -194,6 +224,7 @@ def load_files(
     limits: Limits = DEFAULT_LIMITS,
     check_ids: dict[str, int] | None = None,
     note: str | None = None,
+    scope: Collection[str] | None = None,
 ) -> Report:
     """Validate every file, then load them all in one transaction, or none.
 
@@ -211,6 +242,9 @@ def load_files(
         Files already recorded by :func:`submit` (by SHA-256): they are not recorded again.
     note
         A note for the batches.
+    scope
+        A unit-scoped data steward's ``unit_id`` values: a file naming any other unit is
+        refused (:func:`check_files`), whatever the page offered.
 
     Returns
     -------
@@ -224,7 +258,7 @@ def load_files(
     """
     today = today or city_today()
     known = check_ids or {}
-    report = check_files(engine, files, today=today, limits=limits, preview=False)
+    report = check_files(engine, files, today=today, limits=limits, preview=False, scope=scope)
     if not report.is_ok:
         with engine.begin() as conn:
             ids = [
@@ -421,15 +455,27 @@ def _preview(conn: object, checked: Checked) -> Preview:
     )
 
 
-def undo(engine: Engine, batch_id: int, *, actor: Actor) -> UndoResult:
+class OutOfScopeBatchError(LookupError):
+    """A unit-scoped data steward named a batch holding another unit's rows."""
+
+
+def undo(
+    engine: Engine, batch_id: int, *, actor: Actor, scope: Collection[str] | None = None
+) -> UndoResult:
     """Undo a batch (see :func:`data_access.writes.undo_batch`), in its own transaction.
+    With ``scope`` (a unit-scoped data steward's ``unit_id`` values), only a batch that
+    wrote rows of those units and no other (:func:`data_access.submissions.batches_within`).
 
     Raises
     ------
     data_access.writes.UndoRefusedError
         With the reason and the later batches to undo first.
+    OutOfScopeBatchError
+        When ``scope`` is given and the batch holds another unit's rows (or none of its own).
     """
     with engine.begin() as conn:
+        if scope is not None and not submissions.batch_in_scope(conn, batch_id, scope):
+            raise OutOfScopeBatchError(f"batch {batch_id} is outside your unit scope")
         return writes.undo_batch(conn, batch_id, undone_by=actor)
 
 
@@ -438,9 +484,17 @@ class ExportError(ValueError):
 
 
 def export_month(
-    engine: Engine, indicator_code: str, month: dt.date, unit_id: str | None = None
+    engine: Engine,
+    indicator_code: str,
+    month: dt.date,
+    unit_id: str | None = None,
+    *,
+    scope: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """One month of an indicator's current figures, in the submission layout.
+
+    With ``scope`` (a unit-scoped data steward's ``unit_id`` values), only one of those
+    units may be exported: every unit (``unit_id`` None) or another unit is refused.
 
     Sent back unchanged, the file passes validation and changes no current figure.
 
@@ -453,8 +507,14 @@ def export_month(
     Raises
     ------
     ExportError
-        For an unknown indicator, or when nothing is current for that month (and unit).
+        For an unknown indicator, a unit outside ``scope``, or when nothing is current for
+        that month (and unit).
     """
+    if scope is not None and (unit_id is None or unit_id not in set(scope)):
+        raise ExportError(
+            f"unit {unit_id or '(every unit)'} is outside your unit scope; "
+            "export your own unit's figures"
+        )
     try:
         indicator = get_indicator(indicator_code)
     except KeyError as error:

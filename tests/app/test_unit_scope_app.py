@@ -2,8 +2,8 @@
 
 AppTest cannot sign in through ``st.login``, so the user is set where the app takes local
 mode's user (``app_pages._auth.LOCAL_USER``): a viewer limited to Phường Tân Định (26737).
-A unit-scoped sign-in itself is still refused (``data_access.identity.refuse_unit_scope``);
-these tests check the reads that are already scoped.
+The real sign-in of a unit-scoped account is tested in the browser
+(``tests/browser/test_sign_in_browser.py``).
 
 Other units' names come from independent SQL on the warehouse; no other unit's name may
 appear anywhere on the page (text, tables, charts, choices, CSV downloads), and the own
@@ -20,12 +20,14 @@ from sqlalchemy import text
 
 from data_access.engine import make_engine
 from data_access.identity import User
+from i18n import t
 from tests.app.pages import APP
 from tests.app.reading import _RecordingManager, _RecordingStorage, download
 
 OWN = "26737"  # Phường Tân Định
 VIEWER = User("Phường Tân Định", frozenset({"viewer"}), unit=OWN)
 STEWARD = User("Phường Tân Định", frozenset({"viewer", "data_steward"}), unit=OWN)
+CITY_STEWARD = User("Sở", frozenset({"viewer", "data_steward"}))
 
 
 def _names(url: str) -> dict[str, tuple[str, str]]:
@@ -79,6 +81,8 @@ def _shown(app: Any) -> str:
     parts += [str(c.proto.spec) for c in app.get("plotly_chart")]
     for box in app.selectbox:
         parts += [str(o) for o in box.options]
+    for box in app.multiselect:
+        parts += [str(o) for o in box.options]
     for button in app.get("download_button"):
         element_id = str(button.proto.id)
         if "-csv-" in element_id:
@@ -110,6 +114,8 @@ def _others_shown(shown: str, names: dict[str, tuple[str, str]]) -> list[str]:
         ("unit", {"year": "2026", "lang": "vi", "unit": OWN}),
         ("governance", {"lang": "vi"}),
         ("satisfaction", {"year": "2026", "lang": "vi"}),
+        # The lever's unit choice offered every unit's name before it was scoped.
+        ("scenarios", {"year": "2026", "lang": "vi"}),
         # Not meeting mode nor the briefing: on their first run in AppTest they show no
         # unit's name even without any scope, so such a test could not fail.
     ],
@@ -122,6 +128,26 @@ def test_a_ward_scoped_user_sees_no_other_units_detail(
     shown = _shown(app)
     assert _others_shown(shown, names) == []
     assert names[OWN][0] in shown, page
+
+
+def test_a_ward_scoped_steward_sees_only_their_unit_on_the_data_page(
+    monkeypatch, demo_warehouse_url
+):
+    names = _names(demo_warehouse_url)
+    app = _open(monkeypatch, demo_warehouse_url, STEWARD, "data", lang="vi")
+    # The demo batches too (each holds every unit's rows, so none is the ward's own).
+    app.toggle(key="data-history-demo").set_value(True).run()
+    assert not app.exception, [e.value for e in app.exception]
+    shown = _shown(app)
+    assert _others_shown(shown, names) == []
+    assert names[OWN][0] in shown  # the export's unit choice and the unit codes
+    # Every demo batch holds other units' rows: the scoped history lists none of them
+    # (a city-wide steward's lists them; checked with the same page below).
+    empty = t("data_history_empty", "vi")
+    assert any(empty in str(i.value) for i in app.info)
+    city = _open(monkeypatch, demo_warehouse_url, CITY_STEWARD, "data", lang="vi")
+    city.toggle(key="data-history-demo").set_value(True).run()
+    assert not any(empty in str(i.value) for i in city.info)
 
 
 def test_the_unit_page_shows_the_own_units_scorecard(monkeypatch, demo_warehouse_url):

@@ -4,7 +4,9 @@ Connect provider on localhost (``oidc-provider-mock``), not a patched ``st.user`
 The app server gets its own secrets file (``STREAMLIT_SECRETS_FILES``) naming the provider;
 Chromium clicks "Đăng nhập", picks a user on the provider's authorisation page, comes back
 through ``/oauth2callback`` and finds the dashboard with what that user's groups allow
-(``data_access/roles.yaml``, the mapping the app ships).
+(``data_access/roles.yaml``, the mapping the app ships). A ward-scoped account signs in
+the same way and finds its own unit, and no other ward's or commune's name, on the
+Overview, an indicator page's ranking, the Unit page and a CSV download (issue 13, item 2).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import werkzeug.serving
@@ -19,6 +22,7 @@ from oidc_provider_mock import User as ProviderUser
 from oidc_provider_mock import app as provider_app
 from playwright.sync_api import Browser, Page
 
+from tests.app.test_unit_scope_app import OWN, _names, _others_shown
 from tests.browser.test_overview_browser import APP_IS_IDLE, SETTLE_TIMEOUT_MS
 from tests.conftest import serve_app
 from tests.ingest.warehouse import copy_sqlite, current
@@ -32,11 +36,11 @@ USERS = {
         "name": "Trần Thị Dữ Liệu",
         "groups": ["dashboard-viewers", "dashboard-data-stewards"],
     },
-    # Refused, each with a message: no mapped group; a unit the warehouse does not hold; a
-    # unit-scoped account (no read filters by the unit yet, issue 13 item 2).
+    # Limited to one ward (Phường Tân Định, 26737): signs in, sees only its own unit's detail.
+    "phuong": {"name": "Phường Một", "groups": ["dashboard-viewers"], "unit_code": OWN},
+    # Refused, each with a message: no mapped group; a unit the warehouse does not hold.
     "khach": {"name": "Khách Lạ", "groups": ["sales"]},
     "sai-don-vi": {"name": "Sai Đơn Vị", "groups": ["dashboard-viewers"], "unit_code": "99999"},
-    "phuong": {"name": "Phường Một", "groups": ["dashboard-viewers"], "unit_code": "26737"},
 }
 
 
@@ -194,16 +198,73 @@ def test_a_data_steward_signs_in_and_has_the_data_page(signed_in_server: str, pa
     assert page.locator('[data-testid="stSidebar"] a[href]').count() == 0
 
 
+def _csv(page: Page, key: str) -> str:
+    """Click the first CSV download whose key starts with ``csv-<key>``; the file's text."""
+    button = page.locator(f'[class*="st-key-csv-{key}"] button').first
+    button.wait_for(state="attached", timeout=SETTLE_TIMEOUT_MS)
+    with page.expect_download(timeout=SETTLE_TIMEOUT_MS) as info:
+        button.dispatch_event("click")
+    return Path(info.value.path()).read_text(encoding="utf-8-sig")
+
+
+def _open_tab(page: Page, url: str) -> Page:
+    """``url`` in a fresh tab of the same signed-in browser, once drawn."""
+    tab = page.context.new_page()
+    tab.goto(url, wait_until="domcontentloaded")
+    _settle(tab)
+    tab.wait_for_selector(".st-key-identity", state="attached", timeout=SETTLE_TIMEOUT_MS)
+    _settle(tab)
+    return tab
+
+
+def test_a_ward_scoped_user_signs_in_and_sees_only_their_unit(
+    signed_in_server: str, demo_warehouse_url: str, page: Page
+) -> None:
+    names = _names(demo_warehouse_url)  # independent SQL: every ward's and commune's names
+    own_vi = names[OWN][0]
+    _sign_in(page, signed_in_server, "phuong")
+    sidebar = _sidebar_text(page)
+    assert "Phường Một" in sidebar and f"Phạm vi: đơn vị {OWN}" in sidebar
+
+    # The Overview: the city's figures, no other unit named; its table of units needing
+    # attention, downloaded, holds the own unit's rows only.
+    page.goto(f"{signed_in_server}/?year=2026", wait_until="domcontentloaded")
+    _settle(page)
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body
+    assert _others_shown(body, names) == []
+    attention = _csv(page, "attention")
+    assert _others_shown(attention, names) == []
+
+    # An indicator page's ranking: the own unit's row only, on the page and in its CSV.
+    page = _open_tab(page, f"{signed_in_server}/online-services?year=2026")
+    ranking = _csv(page, "ranking-")
+    assert own_vi in ranking
+    assert _others_shown(ranking, names) == []
+    assert _others_shown(page.locator("body").inner_text(), names) == []
+
+    # The Unit page: the own unit's scorecard.
+    page = _open_tab(page, f"{signed_in_server}/unit?unit={OWN}&year=2026")
+    page.wait_for_function(
+        "(name) => document.body.innerText.includes(name)", arg=own_vi, timeout=SETTLE_TIMEOUT_MS
+    )
+    body = page.locator("body").inner_text()
+    assert own_vi in body
+    assert _others_shown(body, names) == []
+
+    # Another unit's address says it is outside the scope, and shows nothing of it.
+    page = _open_tab(page, f"{signed_in_server}/unit?unit=26740&year=2026")
+    page.wait_for_selector('[data-testid="stAlertContentWarning"]', timeout=SETTLE_TIMEOUT_MS)
+    body = page.locator("body").inner_text()
+    assert "nằm ngoài phạm vi của bạn" in body
+    assert _others_shown(body, names) == []
+
+
 @pytest.mark.parametrize(
     ("sub", "message"),
     [
         ("khach", "Tài khoản Khách Lạ chưa có vai trò nào trên bảng điều hành"),
         ("sai-don-vi", "Mã đơn vị 99999 (thông tin «unit_code» của tài khoản Sai Đơn Vị)"),
-        (
-            "phuong",
-            "Tài khoản Phường Một được giới hạn trong đơn vị 26737, nhưng bảng điều hành chưa "
-            "hỗ trợ tài khoản giới hạn theo đơn vị",
-        ),
     ],
 )
 def test_an_identity_the_dashboard_cannot_accept_is_refused_with_a_message(

@@ -251,3 +251,55 @@ def test_a_downgrade_below_0005_keeps_the_audit_roles(empty_database_url: str) -
 
     assert current_revision(url) == head_revision()
     assert _audit_columns(url) >= AUDIT_ADDED
+
+
+def _scenario_columns(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return {c["name"] for c in inspect(engine).get_columns("scenarios")}
+    finally:
+        engine.dispose()
+
+
+def _add_scenario(url: str, author_unit: str | None) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO scenarios (name, author, author_unit, created_at, seed, "
+                    "levers_json) VALUES ('s', 'an', :unit, '2026-11-01 08:00:00', 1, '{}')"
+                ),
+                {"unit": author_unit},
+            )
+    finally:
+        engine.dispose()
+
+
+def test_0006_adds_the_scenario_authors_unit_and_goes_back(empty_database_url: str) -> None:
+    """A city-wide author's scenario (no unit) survives down to 0005 and up again."""
+    url = empty_database_url
+    upgrade(url)
+    assert "author_unit" in _scenario_columns(url)
+    _add_scenario(url, None)
+    command.downgrade(alembic_config(url), "0005")
+    assert current_revision(url) == "0005"
+    assert "author_unit" not in _scenario_columns(url)
+    upgrade(url)
+    assert current_revision(url) == head_revision()
+    assert schema_differences(url) == []
+
+
+def test_a_downgrade_below_0006_keeps_the_scenario_authors_unit(empty_database_url: str) -> None:
+    """Dropping the column would delete which unit a scenario's author was limited to."""
+    from alembic.util import CommandError
+
+    url = empty_database_url
+    upgrade(url)
+    _add_scenario(url, "26737")
+    with pytest.raises(CommandError, match="1 saved scenario"):
+        command.downgrade(alembic_config(url), "0005")
+    assert current_revision(url) == head_revision()
+    assert "author_unit" in _scenario_columns(url)

@@ -5,8 +5,8 @@ A scoped read returns only the scope's unit's rows; a whole-city aggregate is un
 a read naming another unit or a group of units is refused; two scopes never share a cache
 entry. Expected numbers are the hand-worked ones of test_page_queries' fixture.
 
-Unit-scoped sign-in is still refused (data_access.identity.refuse_unit_scope): these reads
-are scoped, but not everything a page shows is (see that module's docstring).
+The Data page's reads and writes are tested in tests/ingest/test_unit_scope_data.py, saved
+scenarios in tests/contract/test_saved_scenarios_scope.py.
 """
 
 from __future__ import annotations
@@ -141,3 +141,20 @@ def test_two_scopes_never_share_a_cache_entry(gateway):
     with cached._last_good_lock:
         kept = [key for key in cached._last_good if key[0] == "unit_ranking"]
     assert len(kept) == 3  # TD, SG and the whole city
+
+
+def test_the_scenario_unit_choice_of_a_scoped_reader_is_its_own_unit(gateway):
+    # The baseline's units (every unit with online dossiers in 2026) stay the city's.
+    _, units, _ = cached.scenario_inputs(2026)
+    assert _units(units) >= ALL_UNITS
+    assert _units(cached.scenario_units(2026, scope=None)) == _units(units)
+    assert _units(cached.scenario_units(2026, scope=SG)) == {SG}
+    assert cached.scenario_units(2026, scope="99999").empty
+    assert cached.units_outside_scope([TD, SG, BT], scope=SG) == sorted([TD, BT])
+    assert cached.units_outside_scope([TD, SG], scope=None) == []
+
+
+def test_scope_units_resolves_the_scope(gateway):
+    assert cached.scope_units(None) is None
+    assert cached.scope_units(TD) == (TD,)
+    assert cached.scope_units("99999") == ()

@@ -13,6 +13,7 @@ import pytest
 from data_access.identity import (
     LOCAL_USER,
     ROLES,
+    UNIT_SCOPE_ENFORCED,
     IdentityConfigError,
     IdentityError,
     User,
@@ -171,18 +172,18 @@ def test_local_mode_is_one_user_with_every_role_and_the_whole_city():
     assert LOCAL_USER.unit is None
 
 
-def test_a_unit_scoped_account_is_refused_until_the_scope_is_enforced():
-    """Issue 13, item 2: no read filters by the unit yet, so a unit-scoped account would
-    see every unit's detail; it is refused with a message naming the account and unit."""
+def test_a_unit_scoped_account_is_let_in_now_that_the_scope_is_enforced():
+    """Issue 13, item 2: every read is scoped, so a unit-scoped account signs in, with its
+    scope; with the switch off it would be refused with a message naming account and unit."""
     claims = {"name": "Phường Thủ Dầu Một", "groups": ["hcmc-viewers"], "unit_code": "25747"}
     user = user_from_claims(claims, MAPPING, UNITS)
+    assert UNIT_SCOPE_ENFORCED is True
+    assert refuse_unit_scope(user) is user and user.unit == "25747"
     with pytest.raises(IdentityError) as raised:
-        refuse_unit_scope(user)
+        refuse_unit_scope(user, enforced=False)
     assert raised.value.code == "unit_scope_unavailable"
     assert raised.value.parts == {"name": "Phường Thủ Dầu Một", "unit": "25747"}
     assert "city-wide role" in str(raised.value)
-    # Once every read is scoped, the same account is let in, with its scope.
-    assert refuse_unit_scope(user, enforced=True).unit == "25747"
 
 
 def test_city_wide_accounts_and_local_mode_pass_the_unit_scope_guard():
