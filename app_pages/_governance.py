@@ -331,11 +331,13 @@ def source_health(health: SourceHealth, lang: str) -> None:
             st.markdown(f"**{escape_markdown(source_title(report.indicator, lang))}**")
             failed = [r for r in report.results if r.passed is False]
             if failed:
-                st.error(
+                # A warning, not an error: the page works, the source needs attention (a
+                # month late is common); the table below says which check and why.
+                st.warning(
                     escape_markdown(
                         t("sources_health_failed", lang, count=len(failed), total=len(CONTRACTS))
                     ),
-                    icon=":material/error:",
+                    icon=":material/warning:",
                 )
             else:
                 st.success(t("sources_health_passed", lang), icon=":material/check_circle:")

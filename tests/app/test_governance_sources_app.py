@@ -114,6 +114,11 @@ def test_each_source_shows_its_contracts_and_the_exact_failure(
             assert results == [passed] * len(results), (code, list(table.iloc[:, 2]))
     facts = [c.value for c in app.caption if c.value.startswith(("Kết nối", "Connection"))]
     assert len(facts) == 6
+    # A failing source is a warning to attend to, not an error of the page (the every-page
+    # browser test forbids error boxes; a year-old demo failed it on freshness).
+    assert [e.value for e in app.error] == []
+    failing = "Không đạt 1/7 kiểm tra" if lang == "vi" else "Fails 1 of 7 checks"
+    assert [w.value for w in app.warning].count(failing) == 2
     title = (
         "Tình trạng nguồn số liệu đã khai báo"
         if lang == "vi"
