@@ -126,27 +126,33 @@ def _cli(command: str, url: str, path: Path, rows: int) -> tuple[float, int, str
 
 def _floor_postgres(url: str, path: Path) -> float:
     import psycopg
+    from psycopg import sql
 
+    table = sql.Identifier(FLOOR_TABLE)
     plain = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(plain) as conn:
-        conn.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
         conn.execute(
-            f"CREATE TABLE {FLOOR_TABLE} (indicator_code text, unit_code text, period text, "
-            "plan_year integer, breakdown text, numerator double precision, "
-            "denominator double precision, value double precision)"
+            sql.SQL(
+                "CREATE TABLE {} (indicator_code text, unit_code text, period text, "
+                "plan_year integer, breakdown text, numerator double precision, "
+                "denominator double precision, value double precision)"
+            ).format(table)
         )
         conn.commit()
         start = time.perf_counter()
         with (
             conn.cursor() as cursor,
-            cursor.copy(f"COPY {FLOOR_TABLE} FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            cursor.copy(
+                sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(table)
+            ) as copy,
             path.open("rb") as handle,
         ):
             while chunk := handle.read(1 << 20):
                 copy.write(chunk)
         conn.commit()
         took = time.perf_counter() - start
-        conn.execute(f"DROP TABLE {FLOOR_TABLE}")
+        conn.execute(sql.SQL("DROP TABLE {}").format(table))
         conn.commit()
     return took
 
@@ -158,9 +164,10 @@ def _floor_sqlite(url: str, path: Path) -> float:
     assert database
     conn = sqlite3.connect(database)
     try:
-        conn.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        # sqlite3 has no identifier quoting: the statements name the fixed table literally.
+        conn.execute("DROP TABLE IF EXISTS bench_bulk_floor")
         conn.execute(
-            f"CREATE TABLE {FLOOR_TABLE} (indicator_code TEXT, unit_code TEXT, period TEXT, "
+            "CREATE TABLE bench_bulk_floor (indicator_code TEXT, unit_code TEXT, period TEXT, "
             "plan_year INTEGER, breakdown TEXT, numerator REAL, denominator REAL, value REAL)"
         )
         conn.commit()
@@ -168,10 +175,10 @@ def _floor_sqlite(url: str, path: Path) -> float:
         with path.open(newline="", encoding="utf-8") as handle:
             reader = csv.reader(handle)
             next(reader)
-            conn.executemany(f"INSERT INTO {FLOOR_TABLE} VALUES (?, ?, ?, ?, ?, ?, ?, ?)", reader)
+            conn.executemany("INSERT INTO bench_bulk_floor VALUES (?, ?, ?, ?, ?, ?, ?, ?)", reader)
         conn.commit()
         took = time.perf_counter() - start
-        conn.execute(f"DROP TABLE {FLOOR_TABLE}")
+        conn.execute("DROP TABLE bench_bulk_floor")
         conn.commit()
     finally:
         conn.close()
