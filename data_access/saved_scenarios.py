@@ -25,10 +25,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, delete, insert, or_, select, update
 
+from data_access import audit
+
 # LOCAL_USER and ROLES re-exported: callers imported them from here before sign-in existed.
 from data_access.identity import LOCAL_USER, ROLES, User  # noqa: F401
 from data_access.schema import scenarios
-from data_access.writes import record_audit
 from metrics.clock import utc_now
 
 
@@ -145,7 +146,7 @@ def save(
         )
     )
     scenario_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-    record_audit(
+    audit.record(
         conn,
         actor=user,
         # Marking the official baseline is its own action, for the admin's filter.
@@ -319,7 +320,7 @@ def delete_saved(conn: Connection, user: User, scenario_id: int) -> None:
     """Delete a saved scenario the user may change (see :meth:`SavedScenario.can_change`)."""
     saved = _changeable(conn, user, scenario_id)
     conn.execute(delete(scenarios).where(scenarios.c.scenario_id == scenario_id))
-    record_audit(
+    audit.record(
         conn,
         actor=user,
         action="scenario_deleted",
@@ -354,7 +355,7 @@ def rerun(
             is_demo=is_demo,
         )
     )
-    record_audit(
+    audit.record(
         conn,
         actor=user,
         action="scenario_rerun",

@@ -541,7 +541,7 @@ def _load_versioned(
         .where(load_batches.c.batch_id == batch_id)
         .values(rows_replaced=replaced)
     )
-    record_audit(
+    audit.record(
         conn,
         actor=submitted_by,
         # A target file's load changes targets: its own action, for the admin's filter.
@@ -875,7 +875,7 @@ def undo_batch(
         .where(load_batches.c.batch_id == batch_id)
         .values(status="undone", undone_at=at, undone_by=actor_name(undone_by))
     )
-    record_audit(
+    audit.record(
         conn,
         actor=undone_by,
         action="undo_targets" if target.kind == "targets" else "undo_batch",
@@ -950,31 +950,6 @@ def refresh_statistics(conn: Connection) -> None:
         for table in (observations, capital_plans, targets, load_batches, units):
             # A table name cannot be a bind parameter; it is quoted by the dialect instead.
             conn.execute(text("ANALYZE " + conn.dialect.identifier_preparer.format_table(table)))
-
-
-def record_audit(
-    conn: Connection,
-    *,
-    actor: Actor,
-    action: str,
-    object_type: str,
-    object_id: str | None,
-    detail: dict[str, object] | None = None,
-    occurred_at: dt.datetime | None = None,
-    outcome: str = "ok",
-) -> None:
-    """Append one line to the audit log, in the caller's transaction (see
-    :func:`data_access.audit.record`)."""
-    audit.record(
-        conn,
-        actor,
-        action,
-        object_type=object_type,
-        object_id=object_id,
-        detail=detail,
-        outcome=outcome,
-        occurred_at=occurred_at,
-    )
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:

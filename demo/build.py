@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, inspect, select
 
+from data_access import audit
 from data_access.engine import describe_url, make_engine
 from data_access.migrate import upgrade
 from data_access.schema import (
@@ -28,7 +29,6 @@ from data_access.writes import (
     insert_units,
     load_capital_plan_batch,
     load_observation_batch,
-    record_audit,
     reference_unit_rows,
     refresh_statistics,
     replace_published_figures,
@@ -212,7 +212,7 @@ def build_demo_warehouse(
                     func.count().filter(observations.c.superseded_at.is_not(None)),
                 )
             ).one()
-            record_audit(
+            audit.record(
                 conn,
                 actor=SUBMITTED_BY,
                 action=BUILD_ACTION,
@@ -310,7 +310,7 @@ def _remove_demo(conn: Connection, at: dt.datetime) -> None:
             breakdowns.c.breakdown_key.not_in(select(observations.c.breakdown_key).distinct()),
         )
     )
-    record_audit(
+    audit.record(
         conn,
         actor=SUBMITTED_BY,
         action="remove_demo_data",

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access import identity, submissions, writes
+from data_access import audit, identity, submissions, writes
 from data_access.audit import Actor, actor_name
 from data_access.schema import load_batches
 from data_access.submissions import CheckRecord
@@ -265,7 +265,7 @@ def load_files(
                 known.get(c.sha256) or submissions.record_check(conn, _record(c, actor, channel))
                 for c in report.checked
             ]
-            writes.record_audit(
+            audit.record(
                 conn,
                 actor=actor,
                 action="load_refused",
