@@ -7,6 +7,7 @@ The app serves a private copy of the demo warehouse (a download writes to it).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -57,6 +58,11 @@ def test_a_unit_scorecard_download_is_audited(server: str, warehouse: str, page:
     page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
 
     assert file_name.endswith(".csv")
+    # The click's rerun (which writes the entry) may start after the page looked idle: wait
+    # for it up to 30 s (a fresh-clone run on a loaded machine read the table too early).
+    deadline = time.monotonic() + 30
+    while not current(warehouse, DOWNLOADS) and time.monotonic() < deadline:
+        time.sleep(0.25)
     assert current(warehouse, DOWNLOADS) == [
         ("local", "admin,analyst,data_steward,viewer", "download", "file", file_name, "ok")
     ]
