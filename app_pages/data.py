@@ -14,8 +14,6 @@ lang = _ui.current_language()
 _auth.stop_unless_allowed(lang, "data", t("page_data", lang))
 st.title(t("page_data", lang))
 st.caption(t("data_subtitle", lang))
-if _auth.is_local_mode():
-    st.info(t("data_local_mode", lang), icon=":material/person:")
 _data.outcome_banner(lang)
 
 # The audit log is for admins only: other roles are not offered its tab at all.

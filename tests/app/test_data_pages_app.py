@@ -50,8 +50,15 @@ def _text(app) -> str:  # type: ignore[no-untyped-def]
 def test_the_data_page_says_local_mode_and_offers_every_part(monkeypatch, url, lang):
     app = open_page(monkeypatch, url, "data", lang=lang)
     assert app.title[0].value == ("Dữ liệu" if lang == "vi" else "Data")
-    local = app.info[0].value
-    assert ("Chế độ cục bộ" if lang == "vi" else "Local mode") in local
+    # Local mode is said once, by the notice every page carries, with the name actions go under.
+    notices = [
+        c.value
+        for c in app.caption
+        if ("Chế độ cục bộ" if lang == "vi" else "Local mode") in c.value
+    ]
+    assert len(notices) == 1, notices
+    assert "«local»" in notices[0]
+    assert not [i.value for i in app.info if "local" in i.value.lower()]
     assert [tab.label for tab in app.tabs] == (
         [
             "Tải lên số liệu tháng",
