@@ -196,14 +196,43 @@ def promises(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def _triple(values: Any) -> str:
+    return ", ".join(f"{v:.2f}" for v in values) if values else "not recorded"
+
+
+def _load_averages(results: dict[str, Any]) -> str:
+    """Each run's load averages, as "start → end", one run after another for merged runs.
+
+    >>> _load_averages({"machine": {"load_average_at_start": [1, 2, 3],
+    ...                             "load_average_at_end": [4, 5, 6.5]}})
+    '1.00, 2.00, 3.00 → 4.00, 5.00, 6.50'
+    >>> _load_averages({"machine": {}, "merged_from": [
+    ...     {"date_utc": "d1", "load_average_at_start": [1, 1, 1], "load_average_at_end": None},
+    ...     {"date_utc": "d2", "load_average_at_start": [2, 2, 2],
+    ...      "load_average_at_end": [3, 3, 3]}]})
+    'd1: 1.00, 1.00, 1.00 → not recorded; d2: 2.00, 2.00, 2.00 → 3.00, 3.00, 3.00'
+    """
+    runs = results.get("merged_from")
+    if not runs:
+        m = results["machine"]
+        return (
+            f"{_triple(m.get('load_average_at_start'))} → {_triple(m.get('load_average_at_end'))}"
+        )
+    return "; ".join(
+        f"{run.get('date_utc')}: {_triple(run.get('load_average_at_start'))} → "
+        f"{_triple(run.get('load_average_at_end'))}"
+        for run in runs
+    )
+
+
 def table(results: dict[str, Any]) -> str:
     m = results["machine"]
     s = results["settings"]
     out = [
         f"Measured {m['date_utc']} at commit `{m['commit']}` on {m['cores']} cores "
         f"({m['cpu']}), {m['memory_gib']} GiB RAM; Python {m['python']}, Streamlit "
-        f"{m['streamlit']}. Load average (1, 5, 15 min) at the start "
-        f"{m.get('load_average_at_start')}, at the end {m.get('load_average_at_end')}: the "
+        f"{m['streamlit']}. Load average (1, 5, 15 min) at the start and the end: "
+        f"{_load_averages(results)}: the "
         "machine is shared, so ratios measured in the same run are the figures to read. "
         f"Tiers {', '.join(s['tiers'])}; engines "
         f"{', '.join(s['engines'])}; {s['rounds']} warm script runs and "
@@ -316,6 +345,13 @@ def write(results: dict[str, Any], path: Path) -> None:
     path.write_text(f"# Benchmarks\n\nWritten by `make bench` (`python -m bench`).\n\n{body}\n")
 
 
+def _runs_of(part: dict[str, Any]) -> list[dict[str, Any]]:
+    if part.get("merged_from"):
+        return list(part["merged_from"])
+    keys = ("date_utc", "commit", "load_average_at_start", "load_average_at_end")
+    return [{k: part["machine"].get(k) for k in keys} | {"engines": part["settings"]["engines"]}]
+
+
 def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
     """Results of harness runs made side by side (e.g. one per engine) as one result: runs
     and ingest together; the machine of the first, with every run's load averages."""
@@ -325,19 +361,12 @@ def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
         "not_measured": {},
         "runs": [],
         "ingest": {},
-        "merged_from": [
-            {k: p["machine"].get(k) for k in ("date_utc", "commit")}
-            | {"engines": p["settings"]["engines"]}
-            for p in parts
-        ],
+        # One entry per harness run, flattened: a part that is itself a merge brings its runs.
+        "merged_from": [run for p in parts for run in _runs_of(p)],
     }
     merged["settings"]["engines"] = [e for p in parts for e in p["settings"]["engines"]]
-    merged["machine"]["load_average_at_start"] = [
-        p["machine"].get("load_average_at_start") for p in parts
-    ]
-    merged["machine"]["load_average_at_end"] = [
-        p["machine"].get("load_average_at_end") for p in parts
-    ]
+    for key in ("load_average_at_start", "load_average_at_end"):
+        merged["machine"].pop(key, None)  # per run, in merged_from
     for part in parts:
         merged["not_measured"].update(part.get("not_measured", {}))
         merged["runs"].extend(part["runs"])
