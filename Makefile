@@ -33,7 +33,7 @@ STAMP_RUNTIME := $(VENV)/.stamp-runtime
 STAMP_DEV := $(VENV)/.stamp-dev
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run demo demo-embedded test lint mutation migrate bench clean
+.PHONY: run demo demo-embedded test lint mutation migrate bench load clean
 
 # `make run` says what it does at each step (a first run spends minutes installing).
 say = @printf '\n==> %s\n' $(1)
@@ -96,6 +96,16 @@ bench: $(STAMP_DEV)
 	@bash scripts/ensure_chromium.sh
 	@bash scripts/ensure_postgres.sh
 	$(PY) -m bench $(BENCH_ARGS)
+
+# make load LOAD_ARGS="--users 20 --minutes 10 --tier M": options of python -m bench.load.
+LOAD_ARGS ?=
+
+# The load test, not a test: many concurrent Streamlit sessions over the websocket (locust)
+# against the app served on PostgreSQL; writes docs/load.json and its table in
+# docs/benchmarks.md. Exits non-zero when any script run failed.
+load: $(STAMP_DEV)
+	@bash scripts/ensure_postgres.sh
+	$(PY) -m bench.load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache artifacts mutants
