@@ -80,13 +80,18 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument("--reuse", action="store_true", help="use warehouses already built")
     result.add_argument("--postgres", default=warehouses.DEFAULT_POSTGRES)
     result.add_argument("--port", type=int, default=8630, help="the app; the empty page +1")
+    add_last_month(result)
+    return result
+
+
+def add_last_month(result: argparse.ArgumentParser) -> None:
+    """``--last-month YYYY-MM``: the last month of the warehouses the benchmark builds."""
     result.add_argument(
         "--last-month",
         type=lambda s: dt.date.fromisoformat(f"{s}-01"),
         default=dt.date(2026, 10, 1),
-        help="last month of the warehouses (default 2026-10, the tests' demo)",
+        help="last month of the warehouses built (default 2026-10, the tests' demo)",
     )
-    return result
 
 
 def machine() -> dict[str, object]:

@@ -33,7 +33,6 @@ when it is missing and reused when it holds data (``bench/warehouses.py``).
 from locust import User, between, events, task  # isort: skip
 
 import argparse
-import datetime as dt
 import json
 import os
 import random
@@ -51,7 +50,7 @@ from locust.env import Environment
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench import warehouses
-from bench.__main__ import machine
+from bench.__main__ import add_last_month, machine
 from bench.streamlit_session import RunFailedError, Session
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -322,12 +321,7 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument("--postgres", default=warehouses.DEFAULT_POSTGRES)
     result.add_argument("--port", type=int, default=8640)
     result.add_argument("--out", type=Path, default=PROJECT_ROOT / "docs")
-    result.add_argument(
-        "--last-month",
-        type=lambda s: dt.date.fromisoformat(f"{s}-01"),
-        default=dt.date(2026, 10, 1),
-        help="last month of a warehouse the benchmark builds (default 2026-10)",
-    )
+    add_last_month(result)
     return result
 
 
