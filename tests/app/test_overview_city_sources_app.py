@@ -10,17 +10,14 @@ notices: the city's own rows are not demo data.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from data_access import sources
 from tests.app.reading import GOLDEN_MOMENT, read_view, run_overview
-from tests.sources_city import build_city_warehouse, write_city_mapping
+from tests.sources_city import build_city_warehouse, own_warehouse_without, write_city_mapping
 
 GOLDEN = yaml.safe_load(
     (Path(__file__).parents[1] / "golden" / "overview_demo.yaml").read_text(encoding="utf-8")
@@ -37,21 +34,7 @@ def deployment(demo_warehouse_url, tmp_path_factory) -> tuple[str, Path, str]:
     mapping = write_city_mapping(folder, city_url, crosswalk)
     declared = [s.indicator for s in sources.load_mapping(mapping).sources]
     assert set(DECLARED_HEADLINES) <= set(declared)
-    own = folder / "own.sqlite"
-    shutil.copyfile(str(make_url(demo_warehouse_url).database), own)
-    own_url = f"sqlite:///{own}"
-    engine = create_engine(own_url)
-    try:
-        with engine.begin() as conn:
-            for code in declared:
-                conn.execute(text("DELETE FROM observations WHERE indicator_id = :c"), {"c": code})
-            left = conn.execute(
-                text("SELECT COUNT(*) FROM observations WHERE indicator_id = :c"),
-                {"c": "online_dossier_share"},
-            ).scalar()
-    finally:
-        engine.dispose()
-    assert left == 0
+    own_url = own_warehouse_without(demo_warehouse_url, folder, declared)
     return own_url, mapping, city_url
 
 
