@@ -859,6 +859,21 @@ def first_failure(report: SourceReport) -> ContractResult | None:
     return next((result for result in report.results if result.passed is False), None)
 
 
+def failure_text(report: SourceReport, lang: str) -> str:
+    """``Chưa đủ dữ liệu để đánh giá: nguồn số liệu không đạt kiểm tra “…”: …`` — what a
+    page (or the briefing) says in place of an indicator whose declared source fails: the
+    first contract it fails, and its message (text from the source: escape it for Markdown)."""
+    failure = first_failure(report)
+    if failure is None:  # not called for a passing source; said plainly if it were
+        return t("status_not_assessable", lang)
+    return t(
+        "tile_source_failed",
+        lang,
+        contract=t(f"sources_contract_{failure.code}", lang),
+        reason=failure.message(lang),
+    )
+
+
 def check_health(
     path: Path | None = None,
     environ: Mapping[str, str] | None = None,
@@ -977,6 +992,7 @@ __all__ = [
     "check_source",
     "city_series",
     "connection_url",
+    "failure_text",
     "first_failure",
     "is_default_mapping",
     "known_units",
