@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
 from data_access import sources
+from tests.app.pages import open_page
 from tests.app.reading import GOLDEN_MOMENT, read_view, run_overview
 from tests.sources_city import build_city_warehouse, own_warehouse_without, write_city_mapping
 
@@ -60,3 +62,39 @@ def test_the_city_shape_shows_the_golden_tiles(monkeypatch, time_machine, deploy
     # Not declared (cumulative): still read from the project's own warehouse.
     code = "public_investment_disbursement"
     assert seen["tiles"][code] == golden["tiles"][code]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_city_shape_shows_the_golden_attention_list(
+    monkeypatch, time_machine, deployment, lang
+):
+    """The attention list ranks units through the mapping too (the own schema has no rows
+    of the declared indicators): the golden file's units, figures and gaps."""
+    own_url, mapping, city_url = deployment
+    monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
+    monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", city_url)
+    time_machine.move_to(GOLDEN_MOMENT)
+    golden = GOLDEN[f"2026 {lang}"]
+    app = run_overview(monkeypatch, own_url, **golden["query"])
+    seen = read_view(app, tuple(golden["tiles"]))
+    assert len(seen["attention"]) > 10
+    assert seen["attention"] == golden["attention"]
+
+
+def test_the_city_shape_shows_the_same_online_ranking(
+    monkeypatch, time_machine, deployment, demo_warehouse_url
+):
+    """The Online services page's ward ranking through the mapping equals the one on the
+    project's own schema (the demo warehouse), row by row: units, ranks, figures, peers."""
+    own_url, mapping, city_url = deployment
+    time_machine.move_to(GOLDEN_MOMENT)
+    own = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    expected = next(d for d in own.dataframe if d.key == "ranking-online").value
+    monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
+    monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", city_url)
+    app = open_page(monkeypatch, own_url, "online", year="2026", lang="en")
+    table = next(d for d in app.dataframe if d.key == "ranking-online").value
+    assert len(expected) == 113
+    pd.testing.assert_frame_equal(
+        table.reset_index(drop=True), expected.reset_index(drop=True), check_exact=False
+    )
