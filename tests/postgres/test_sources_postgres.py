@@ -326,6 +326,8 @@ def test_the_app_works_on_a_select_only_source_and_writes_nothing_there(
         assert _without_demo_notes(seen["tiles"][code_]) == _without_demo_notes(
             golden["tiles"][code_]
         ), code_
+    # The attention list: units ranked through the reader role too (PostgreSQL's sums).
+    assert seen["attention"] == golden["attention"]
     # Every other page that reads a declared source: rendered, nothing refused or broken.
     for page, params in PAGES_READING_SOURCES:
         app = open_page(monkeypatch, own_url, page, lang="en", **params)
