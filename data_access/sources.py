@@ -573,6 +573,7 @@ def as_unit_standing(
         unit_id=lambda f: f["unit_id"].astype(str)
     )
     frame = attributes.merge(grouped, on="unit_id", how="inner").sort_values("unit_id")
+    frame = frame.astype({name: "float64" for name in amounts})  # also when nothing was read
     frame = frame.assign(
         value=_percent(frame["numerator"], frame["denominator"]),
         value_previous=_percent(frame["numerator_previous"], frame["denominator_previous"]),

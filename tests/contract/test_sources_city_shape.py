@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import time_machine
 from sqlalchemy import create_engine, text
@@ -294,3 +295,25 @@ def _same(got, expected, code: str) -> None:  # type: ignore[no-untyped-def]
             np.testing.assert_allclose(left, right.astype(float), rtol=1e-12, err_msg=code)
         else:
             assert list(left.astype(str)) == list(right.astype(str)), (code, column)
+
+
+def test_a_source_that_gave_nothing_ranks_no_unit(demo_warehouse_url):
+    """No sums (a source that cannot be read, with nothing kept): no unit, no error, the
+    columns and types of the project's own ranking."""
+    engine = create_engine(demo_warehouse_url)
+    try:
+        with engine.connect() as conn:
+            units = queries.unit_list(conn)
+            expected = queries.unit_ranking(
+                conn, "satisfaction_rate", 2030, dt.date(2030, 1, 1), queries.UnitFilter()
+            )
+    finally:
+        engine.dispose()
+    source = next(s for s in sources.load_mapping().sources if s.indicator == "satisfaction_rate")
+    empty = pd.DataFrame(columns=["unit_code", *sources.AMOUNTS, "is_reported"])
+    standing = sources.as_unit_standing(empty, source, units, queries.UnitFilter())
+    ranking = sources.rank_standing(standing, higher_is_better=True)
+    assert expected.empty and ranking.empty
+    assert list(ranking.columns) == list(expected.columns)
+    for column in ("value", "peer_p25", "peer_median"):
+        assert ranking[column].dtype == "float64", column
