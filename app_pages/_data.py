@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from app_pages import _auth, _ui
+from app_pages import _auth, _page, _ui
 from app_pages._auth import reader_scope
 from data_access import audit, cached, submissions
 from data_access.writes import UndoRefusedError
@@ -509,6 +509,12 @@ def export(lang: str, today: dt.date) -> None:
             ),
         )
         asked = st.form_submit_button(t("data_export_button", lang), icon=":material/download:")
+    if asked and _page.source_failure_in(
+        get_indicator(str(code)), lang, f"not-assessable-export-{code}"
+    ):
+        # Its declared source fails a contract (issue 14): no figures of it leave the app.
+        _state()["_data_export"] = None
+        return
     if asked:
         try:
             frame = service.export_month(

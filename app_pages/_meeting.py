@@ -21,6 +21,7 @@ from app_pages import _tables, _tiles, _ui
 from app_pages._auth import reader_scope
 from charts.tile import make_tile_figure
 from data_access import cached
+from data_access.sources import SourceReport
 from i18n import (
     catalogue,
     code_span,
@@ -33,7 +34,7 @@ from i18n import (
     t,
 )
 from metrics.attention import MET, MISSED
-from metrics.clock import to_city_time, utc_now
+from metrics.clock import city_today, to_city_time, utc_now
 from metrics.meeting import (
     MAX_UNITS,
     REFRESH_S,
@@ -131,6 +132,9 @@ class MeetingData:
     """Each headline indicator's series at the chosen scope, for the tile chart."""
     published: pd.DataFrame
     """The city's published figures (empty when a part of the city is chosen)."""
+    failing: dict[str, SourceReport]
+    """Each headline indicator whose declared source fails a contract (issue 14): not
+    assessed, so no tile, no slide of its own and no units in the ranking."""
 
     @property
     def standings(self) -> list[Standing]:
@@ -148,7 +152,11 @@ def load(filters: _ui.Filters) -> MeetingData:
     tiles: dict[str, Tile | None] = {}
     rankings: dict[str, pd.DataFrame] = {}
     frames: dict[str, pd.DataFrame] = {}
+    failing = cached.failing_sources(city_today())
     for indicator in headline_indicators():
+        if indicator.code in failing:
+            tiles[indicator.code] = None
+            continue
         series = cached.scope_series(
             indicator.code, filters.unit_filter, filters.as_of, scope=reader_scope()
         )
@@ -185,6 +193,7 @@ def load(filters: _ui.Filters) -> MeetingData:
         is_demo,
         frames,
         published.frame if filters.unit_filter.is_whole_city else published.frame.iloc[0:0],
+        {code: report for code, report in failing.items() if code in tiles},
     )
 
 
@@ -301,6 +310,12 @@ def headlines_slide(data: MeetingData, year: int, lang: str) -> None:
     with st.container(horizontal=True, key="meeting-headlines", gap="medium"):
         for indicator in headline_indicators():
             tile = data.tiles.get(indicator.code)
+            report = data.failing.get(indicator.code)
+            if report is not None:  # said in place of its card, as on the Overview
+                _tiles.render_source_failure(
+                    indicator, report, lang, f"meeting-headline-{indicator.code}"
+                )
+                continue
             with st.container(border=True, key=f"meeting-headline-{indicator.code}"):
                 st.markdown(f"### {indicator.short(lang)}")
                 if tile is None:

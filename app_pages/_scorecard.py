@@ -16,7 +16,7 @@ from data_access import cached
 from data_access.queries import UnitFilter
 from i18n import escape_markdown, fmt_date, fmt_month, fmt_number, t
 from metrics.attention import expected_to_date
-from metrics.clock import month_end
+from metrics.clock import city_today, month_end
 from metrics.freshness import latest_complete_period
 from metrics.rankings import ranking_table
 from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES
@@ -85,10 +85,27 @@ class Line:
     series: pd.DataFrame
 
 
+def failing() -> list[Indicator]:
+    """The scorecard's indicators whose declared source fails a contract (issue 14): not
+    assessed, so left out of :func:`lines` and said in their place (:func:`say_failing`)."""
+    reports = cached.failing_sources(city_today())
+    return [get_indicator(code) for code in SCORECARD_CODES if code in reports]
+
+
+def say_failing(indicators: list[Indicator], lang: str) -> None:
+    """Each failing indicator's name and why it is not assessed, as on the Overview."""
+    for indicator in indicators:
+        _page.source_failure_in(indicator, lang, f"not-assessable-unit-{indicator.code}")
+
+
 def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
-    """The unit's indicators for the year, each read to the city's latest complete month."""
+    """The unit's indicators for the year, each read to the city's latest complete month
+    (those whose declared source fails a contract are left out: :func:`failing`)."""
     out = []
+    left_out = {indicator.code for indicator in failing()}
     for code in SCORECARD_CODES:
+        if code in left_out:
+            continue
         indicator = get_indicator(code)
         city = cached.scope_series(code, UnitFilter(), filters.as_of, scope=reader_scope()).frame
         if city.empty:

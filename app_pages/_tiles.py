@@ -18,7 +18,7 @@ from babel.dates import format_date as babel_format_date
 
 from app_pages import _ui
 from charts.tile import make_tile_figure
-from data_access.sources import SourceReport, first_failure
+from data_access.sources import SourceReport, failure_text
 from i18n import (
     fmt_date,
     fmt_month,
@@ -757,24 +757,10 @@ def render_top(
 # --- a declared source that fails its contracts (issue 14) ------------------------------------
 
 
-def source_failure_text(report: SourceReport, lang: str) -> str:
-    """``Chưa đủ dữ liệu để đánh giá: nguồn số liệu không đạt kiểm tra “…”: …`` — the first
-    contract the indicator's declared source fails, and its message."""
-    failure = first_failure(report)
-    if failure is None:  # not called for a passing source; said plainly if it were
-        return t("status_not_assessable", lang)
-    return t(
-        "tile_source_failed",
-        lang,
-        contract=t(f"sources_contract_{failure.code}", lang),
-        reason=failure.message(lang),
-    )
-
-
 def render_source_failure(indicator: Indicator, report: SourceReport, lang: str, key: str) -> None:
     """In place of a tile (or a review card): the indicator's name and why it cannot be
     assessed. The message carries text from the mapping or the source, so it is escaped."""
     with st.container(border=True, key=key):
         st.markdown(f"**{indicator.short(lang)}**")
-        st.warning(escape_markdown(source_failure_text(report, lang)), icon=":material/report:")
+        st.warning(escape_markdown(failure_text(report, lang)), icon=":material/report:")
         st.caption(t("tile_source_failed_where", lang))

@@ -10,15 +10,17 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_pages import _ui
+from app_pages import _page, _ui
 from app_pages._auth import reader_scope
 from briefing.charts import ChartExportError
 from briefing.collect import PAGES, Source, collect
 from briefing.pdf import file_name, render_pdf
 from data_access import cached
 from data_access.queries import UnitFilter
+from data_access.sources import SourceReport
 from i18n import LANGUAGES, fmt_date, t
 from metrics.clock import city_today
+from metrics.registry import headline_indicators
 
 STATE_KEY = "briefing_pdf"
 """Session state: (what it was made from, file name, bytes) of the last briefing made."""
@@ -38,13 +40,21 @@ def _published() -> pd.DataFrame:
     return cached.published().frame
 
 
-SOURCE = Source(_scope_series, cached.headline_tile, _unit_standing, _published)
-"""The Overview's cached functions: the briefing's tiles are the ones on screen."""
+def _failing() -> dict[str, SourceReport]:
+    return cached.failing_sources(city_today())
+
+
+SOURCE = Source(_scope_series, cached.headline_tile, _unit_standing, _published, _failing)
+"""The Overview's cached functions: the briefing's tiles are the ones on screen, and an
+indicator whose declared source fails a contract is not assessed in it either."""
 
 filters = _ui.current_filters()
 lang = filters.lang
 _ui.page_header("page_briefing", filters)
 st.markdown(t("briefing_intro", lang))
+# A declared source failing a contract: said here, as on the Overview, and in the briefing.
+for indicator in headline_indicators():
+    _page.source_failure(indicator, lang)
 
 form_column, _ = st.columns([3, 2])  # a readable width on a wide screen; stacked on a phone
 with form_column, st.container(border=True, key="briefing-form"):

@@ -32,7 +32,9 @@ st.caption(
     )
 )
 items = _scorecard.lines(str(unit["unit_id"]), filters)
+not_assessed = _scorecard.failing()
 if not items:
+    _scorecard.say_failing(not_assessed, lang)
     _ui.empty_state(lang, t("unit_no_data", lang, year=year))
     st.stop()
 is_demo = any(bool(item.series["is_demo"].any()) for item in items if not item.series.empty)
@@ -42,6 +44,7 @@ lines = _page.about(
 )
 
 st.markdown(f"#### {t('unit_indicators_title', lang, year=year)}")
+_scorecard.say_failing(not_assessed, lang)
 frame = _scorecard.scorecard_frame(items, year, lang)
 _scorecard.show_table(frame, lang)
 st.caption(t("unit_indicators_help", lang))

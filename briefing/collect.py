@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy.engine import Engine
 
 from data_access import queries
 from data_access.queries import UnitFilter
+from data_access.sources import SourceReport
 from metrics.backtest import backtest
 from metrics.clock import last_complete_month, month_end
 from metrics.links import as_of_moment
@@ -42,14 +43,21 @@ PAGE_INDICATORS: dict[str, str] = {
 """Each page's headline indicator."""
 
 
+def no_failing_sources() -> dict[str, SourceReport]:
+    """No declared source fails: the command line reads the project's own warehouse."""
+    return {}
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Where the figures come from: four functions with the Overview's cached signatures."""
+    """Where the figures come from: four functions with the Overview's cached signatures,
+    and the declared sources that fail a contract (issue 14; indicator code → report)."""
 
     scope_series: Callable[[str, UnitFilter, dt.datetime | None], pd.DataFrame]
     headline_tile: Callable[[pd.DataFrame, str, int, dt.date], Tile | None]
     unit_standing: Callable[[str, int, dt.date, UnitFilter, dt.datetime | None], pd.DataFrame]
     published: Callable[[], pd.DataFrame]
+    failing: Callable[[], dict[str, SourceReport]] = no_failing_sources
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,10 @@ class BriefingData:
     attention: pd.DataFrame
     """The Overview's attention list (top :data:`ATTENTION_TOP`)."""
     is_demo: bool
+    failing: dict[str, SourceReport] = field(default_factory=dict)
+    """Per headline indicator whose declared source fails a contract: its report. Such an
+    indicator is not assessed: no tile, no series read, no units in the rankings; the
+    briefing says why in its place (:func:`data_access.sources.failure_text`)."""
 
     @property
     def shown(self) -> list[Tile]:
@@ -102,7 +114,15 @@ def collect(
     as_of = as_of_moment(as_of_day) if as_of_day is not None else None
     tiles: dict[str, Tile | None] = {}
     series: dict[str, pd.DataFrame] = {}
+    failing = {
+        code: report
+        for code, report in source.failing().items()
+        if code in {indicator.code for indicator in headline_indicators()}
+    }
     for indicator in headline_indicators():
+        if indicator.code in failing:
+            tiles[indicator.code] = None
+            continue
         frame = source.scope_series(indicator.code, unit_filter, as_of)
         series[indicator.code] = frame
         tiles[indicator.code] = source.headline_tile(frame, indicator.code, year, today)
@@ -127,6 +147,7 @@ def collect(
         rankings=rankings,
         attention=combine_attention(rankings, ATTENTION_TOP),
         is_demo=is_demo,
+        failing=failing,
     )
 
 

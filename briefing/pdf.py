@@ -27,6 +27,7 @@ from fpdf.fonts import FontFace
 
 from briefing.charts import export_png, print_figure
 from briefing.collect import PAGE_INDICATORS, BriefingData
+from data_access.sources import failure_text
 from i18n import (
     basis_text,
     fmt_date,
@@ -245,10 +246,12 @@ def _headline_rows(data: BriefingData, lang: str) -> list[list[str]]:
     ]
     for indicator in headline_indicators():
         tile = data.tiles[indicator.code]
+        report = data.failing.get(indicator.code)
         if tile is None:
-            rows.append(
-                [indicator.short(lang), "—", "—", "—", t("status_not_assessable", lang), "—"]
+            status = (
+                t("status_not_assessable", lang) if report is None else failure_text(report, lang)
             )
+            rows.append([indicator.short(lang), "—", "—", "—", status, "—"])
             continue
         headline = tile.headline
         value = fmt_value(headline.value, indicator.unit, lang, indicator.decimals)
@@ -508,7 +511,12 @@ def render_pdf(
         pdf.heading(t(f"page_{page}", lang), 18)
         pdf.note(t("briefing_scope_filters", lang, year=data.year, scope=scope))
         if tile is None:
-            pdf.paragraph(t("briefing_no_tile", lang, year=data.year))
+            report = data.failing.get(code)
+            pdf.paragraph(
+                t("briefing_no_tile", lang, year=data.year)
+                if report is None
+                else failure_text(report, lang)
+            )
             continue
         pdf.note(
             t("briefing_data_to", lang, date=fmt_date(month_end(tile.as_of_month.date()), lang))

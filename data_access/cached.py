@@ -416,6 +416,10 @@ def unit_standing(
     url, moment, version = warehouse_url(), _utc(as_of), data_version()
     ids = _scope_ids(url, scope)
     _check_filter(scope, ids, unit_filter)
+    if as_of is None:
+        declared = declared_source(indicator_code)
+        if declared is not None:
+            return _declared_units(*declared, year, through_month, unit_filter, ids, ranked=False)
     return _fetch(
         ("unit_standing", url, indicator_code, year, through_month, unit_filter, moment, ids),
         lambda: _unit_standing(
@@ -486,7 +490,17 @@ def unit_ranking(
     *,
     scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.unit_ranking`, limited to ``scope``."""
+    """Cached :func:`data_access.queries.unit_ranking`, limited to ``scope``.
+
+    The current ranking of an indicator that a deployment's mapping declares is read
+    through that source instead (:func:`_declared_units`); a past day, from the project's
+    own warehouse."""
+    if as_of is None:
+        declared = declared_source(indicator_code)
+        if declared is not None:
+            ids = _scope_ids(warehouse_url(), scope)
+            _check_filter(scope, ids, unit_filter)
+            return _declared_units(*declared, year, through_month, unit_filter, ids, ranked=True)
     return page_query(
         "unit_ranking", indicator_code, year, through_month, unit_filter, as_of, scope=scope
     )
@@ -1156,6 +1170,54 @@ def _declared_series(source: sources.Source, url: str) -> tuple[pd.DataFrame, dt
             return sources.as_scope_series(sources.city_series(conn, source)), utc_now()
     finally:
         engine.dispose()
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _declared_unit_sums(
+    source: sources.Source, url: str, year: int, through_month: dt.date
+) -> tuple[pd.DataFrame, dt.datetime]:
+    engine = sources.read_only_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sources.unit_sums(conn, source, year, through_month), utc_now()
+    finally:
+        engine.dispose()
+
+
+def _declared_units(
+    source: sources.Source,
+    url: str,
+    year: int,
+    through_month: dt.date,
+    unit_filter: UnitFilter,
+    ids: ScopeIds,
+    *,
+    ranked: bool,
+) -> Fetched:
+    """Each unit's standing (and with ``ranked`` its rank and peers) through a declared
+    source, in the shape of the project's own ``queries.unit_standing`` /
+    ``queries.unit_ranking``: the sums per source unit code and month range in the source's
+    database (:func:`data_access.sources.unit_sums`), the crosswalk and the project's unit
+    list applied here, then the peers ranked; a scoped reader keeps its own unit's row.
+
+    A source that cannot be read and has nothing kept breaks no page: no unit is listed
+    (its health says why), as with :func:`_declared_city_series`."""
+    units = unit_list(scope=None).frame
+    try:
+        fetched = _fetch(
+            ("declared_units", url, source.indicator, repr(source), year, through_month),
+            lambda: _declared_unit_sums(source, url, year, through_month),
+        )
+        sums = fetched.frame
+    except (WarehouseUnavailableError, ValueError, TypeError):
+        empty = pd.DataFrame(columns=["unit_code", *sources.AMOUNTS, "is_reported"])
+        fetched = Fetched(empty, utc_now(), is_stale=False)
+        sums = empty
+    standing = sources.as_unit_standing(sums, source, units, unit_filter)
+    if ranked:
+        higher = get_indicator(source.indicator).direction == "higher"
+        standing = sources.rank_standing(standing, higher)
+    return Fetched(_only_scope(standing, ids), fetched.fetched_at, fetched.is_stale)
 
 
 def _declared_city_series(source: sources.Source, url: str) -> Fetched:

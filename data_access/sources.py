@@ -460,6 +460,161 @@ def as_scope_series(series: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def unit_sums(conn: Connection, source: Source, year: int, through_month: dt.date) -> pd.DataFrame:
+    """Each source unit code's sums over ``year``'s months to ``through_month`` and to the
+    month before, summed in the database over the declared rows (as the project's own
+    ``queries.unit_standing`` sums its observations; a rate's row counts only with both
+    numerator and denominator).
+
+    Grain: one row per source unit code with a row in those months. Columns: ``unit_code``
+    (str), ``numerator``, ``denominator``, ``numerator_previous``, ``denominator_previous``
+    (float sums; NaN when nothing was summed), ``is_reported`` (bool: a row for
+    ``through_month`` itself).
+    """
+    src = canonical(source)
+    month = month_start(src.c.month)
+    through: ColumnElement[Any] = bindparam("through_month", through_month)
+    previous: ColumnElement[Any] = bindparam(
+        "previous_month", (pd.Timestamp(through_month) - pd.DateOffset(months=1)).date()
+    )
+    role = "numerator" if source.is_rate or "value" not in source.columns else "value"
+    numerator = _amount(src, role, source.is_rate)
+    denominator: ColumnElement[Any] = (
+        _amount(src, "denominator", source.is_rate) if "denominator" in src.c else null()
+    )
+
+    def pick(amount: ColumnElement[Any], last: ColumnElement[Any]) -> ColumnElement[Any]:
+        return cast(func.sum(case((month <= last, amount), else_=None)), Float)
+
+    statement = (
+        select(
+            src.c.unit_code,
+            pick(numerator, through).label("numerator"),
+            pick(denominator, through).label("denominator"),
+            pick(numerator, previous).label("numerator_previous"),
+            pick(denominator, previous).label("denominator_previous"),
+            func.max(case((month == through, 1), else_=0)).label("is_reported"),
+        )
+        .where(month >= bindparam("year_start", dt.date(year, 1, 1)), month <= through)
+        .group_by(src.c.unit_code)
+    )
+    columns = [
+        "unit_code",
+        "numerator",
+        "denominator",
+        "numerator_previous",
+        "denominator_previous",
+        "is_reported",
+    ]
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=columns)
+    return frame.assign(
+        unit_code=frame["unit_code"].astype(str),
+        **{name: frame[name].astype("float64") for name in columns[1:5]},
+        is_reported=frame["is_reported"].fillna(0).astype(bool),
+    )
+
+
+AMOUNTS = ["numerator", "denominator", "numerator_previous", "denominator_previous"]
+"""The sums of :func:`unit_sums`."""
+STANDING_COLUMNS = [
+    "unit_id",
+    "name_vi",
+    "name_en",
+    "unit_type",
+    "former_province",
+    "numerator",
+    "denominator",
+    "value",
+    "numerator_previous",
+    "denominator_previous",
+    "value_previous",
+    "is_demo",
+    "is_reported",
+]
+"""The columns of ``data_access.queries.unit_standing``, in its order."""
+
+
+def _percent(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """``100 · numerator ÷ denominator`` where the denominator is above 0 (as in SQL)."""
+    return (100.0 * numerator / denominator).where(denominator > 0)
+
+
+def as_unit_standing(
+    sums: pd.DataFrame,
+    source: Source,
+    units: pd.DataFrame,
+    unit_filter: Any,
+) -> pd.DataFrame:
+    """:func:`unit_sums` in the shape of ``data_access.queries.unit_standing``: the source's
+    codes turned into official ones through the crosswalk (codes that meet are summed), the
+    project's units (names, type, former province) joined, kept to the indicator's level
+    (the city, or wards, communes, departments and investors) and to ``unit_filter``
+    (a ``queries.UnitFilter``), ``is_demo`` False (a city's own data), ordered by unit."""
+    official = sums.assign(unit_id=[source.crosswalk.get(code, code) for code in sums["unit_code"]])
+    amounts = AMOUNTS
+    grouped = (
+        official.groupby("unit_id", sort=True)
+        .agg(
+            **{name: (name, lambda s: s.sum(min_count=1)) for name in amounts},
+            is_reported=("is_reported", "max"),
+        )
+        .reset_index()
+    )
+    allowed = ("city",) if source.city_grain else LEAF_UNIT_TYPES
+    keep = units["unit_type"].isin(allowed)
+    if not source.city_grain:
+        if unit_filter.former_provinces:
+            keep &= units["former_province"].isin(unit_filter.former_provinces)
+        if unit_filter.unit_types:
+            keep &= units["unit_type"].isin(unit_filter.unit_types)
+        if unit_filter.unit_ids:
+            keep &= units["unit_id"].astype(str).isin(unit_filter.unit_ids)
+    attributes = units.loc[keep, STANDING_COLUMNS[:5]].assign(
+        unit_id=lambda f: f["unit_id"].astype(str)
+    )
+    frame = attributes.merge(grouped, on="unit_id", how="inner").sort_values("unit_id")
+    frame = frame.astype({name: "float64" for name in amounts})  # also when nothing was read
+    frame = frame.assign(
+        value=_percent(frame["numerator"], frame["denominator"]),
+        value_previous=_percent(frame["numerator_previous"], frame["denominator_previous"]),
+        is_demo=False,
+        is_reported=frame["is_reported"].astype(bool),
+    )
+    return frame[STANDING_COLUMNS].reset_index(drop=True)
+
+
+def rank_standing(standing: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
+    """A :func:`as_unit_standing` frame with each unit's rank in its peer group (its unit
+    type) and the group's quartiles, as ``data_access.queries.unit_ranking`` gives them:
+    ``peer_rank`` (Int64, 1 = best, ties share a rank, missing without a value),
+    ``peer_count`` (Int64), ``peer_p25``, ``peer_median``, ``peer_p75`` (linear
+    interpolation between the ordered values); ordered by unit type, rank, unit.
+
+    A few hundred rows at most, already summed in the source's database: ranked here."""
+    valued = standing[standing["value"].notna()]
+    groups = valued.groupby("unit_type")["value"]
+    peers = pd.DataFrame(
+        {
+            "peer_count": groups.size(),
+            "peer_p25": groups.quantile(0.25),
+            "peer_median": groups.quantile(0.5),
+            "peer_p75": groups.quantile(0.75),
+        }
+    ).reset_index()
+    rank = standing.groupby("unit_type")["value"].rank(method="min", ascending=not higher_is_better)
+    frame = standing.assign(peer_rank=rank).merge(peers, on="unit_type", how="left")
+    frame = frame.sort_values(
+        ["unit_type", "peer_rank", "unit_id"], na_position="last", kind="mergesort"
+    ).reset_index(drop=True)
+    return frame.assign(
+        peer_rank=frame["peer_rank"].astype("Float64").astype("Int64"),
+        peer_count=frame["peer_count"].astype("Float64").astype("Int64"),
+        peer_p25=frame["peer_p25"].astype("float64"),
+        peer_median=frame["peer_median"].astype("float64"),
+        peer_p75=frame["peer_p75"].astype("float64"),
+    )
+
+
 # --- contracts -------------------------------------------------------------------------------
 
 CONTRACTS = (
@@ -859,6 +1014,21 @@ def first_failure(report: SourceReport) -> ContractResult | None:
     return next((result for result in report.results if result.passed is False), None)
 
 
+def failure_text(report: SourceReport, lang: str) -> str:
+    """``Chưa đủ dữ liệu để đánh giá: nguồn số liệu không đạt kiểm tra “…”: …`` — what a
+    page (or the briefing) says in place of an indicator whose declared source fails: the
+    first contract it fails, and its message (text from the source: escape it for Markdown)."""
+    failure = first_failure(report)
+    if failure is None:  # not called for a passing source; said plainly if it were
+        return t("status_not_assessable", lang)
+    return t(
+        "tile_source_failed",
+        lang,
+        contract=t(f"sources_contract_{failure.code}", lang),
+        reason=failure.message(lang),
+    )
+
+
 def check_health(
     path: Path | None = None,
     environ: Mapping[str, str] | None = None,
@@ -971,19 +1141,23 @@ __all__ = [
     "SourceReport",
     "TableRef",
     "as_scope_series",
+    "as_unit_standing",
     "canonical",
     "check_health",
     "check_mapping",
     "check_source",
     "city_series",
     "connection_url",
+    "failure_text",
     "first_failure",
     "is_default_mapping",
     "known_units",
     "load_mapping",
     "main",
     "mapping_path",
+    "rank_standing",
     "read_only_engine",
+    "unit_sums",
 ]
 
 if __name__ == "__main__":

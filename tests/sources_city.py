@@ -21,9 +21,12 @@ not through the code under test.
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from pathlib import Path
 
 import pandas as pd
+from psycopg import sql
 from sqlalchemy import (
     Column,
     Date,
@@ -32,10 +35,12 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    bindparam,
     create_engine,
     text,
 )
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 DEMO_COLUMNS = "o.unit_id, o.period_month, o.numerator, o.denominator"
 
@@ -243,3 +248,89 @@ indicators:
     path = folder / "city_sources.yaml"
     path.write_text(mapping, encoding="utf-8")
     return path
+
+
+CITY_TABLES = ("ho_so_chi_tiet", "chi_so_hanh_chinh_thang", "kinh_te_so_quy")
+"""The tables of the city-style warehouse, all read by its mapping."""
+READER_GRANTS = (
+    "CREATE ROLE {role} LOGIN PASSWORD {password};",
+    "GRANT CONNECT ON DATABASE {database} TO {role};",
+    "GRANT USAGE ON SCHEMA {schema} TO {role};",
+    "GRANT SELECT ON {tables} TO {role};",
+)
+"""What a city gives the dashboard on PostgreSQL (the README quotes these statements with
+``dashboard_reader``, ``dw`` and the three tables): a login, CONNECT on the database, USAGE on
+the schema and SELECT on the declared tables; nothing more."""
+PUBLIC_DEFAULTS_REVOKED = (
+    "REVOKE ALL ON DATABASE {database} FROM PUBLIC;",
+    "REVOKE ALL ON SCHEMA public FROM PUBLIC;",
+)
+"""PostgreSQL's defaults for every role (TEMPORARY and CONNECT on a database, USAGE on schema
+``public``), taken away in the test's database, so that the reader has only its grants."""
+
+
+def grant_select_only(owner_url: str, schema: str) -> tuple[str, str]:
+    """Create a login role with only :data:`READER_GRANTS` on the city-style tables of
+    ``schema`` at ``owner_url`` (after :data:`PUBLIC_DEFAULTS_REVOKED`); return (role, its
+    URL). Names and password are random hex; DDL takes no bound parameters, so psycopg
+    composes the names as identifiers and the password as a literal."""
+    role = f"dash_reader_{uuid.uuid4().hex[:8]}"
+    password = uuid.uuid4().hex
+    database = make_url(owner_url).database
+    assert database is not None
+    names = {
+        "role": sql.Identifier(role),
+        "password": sql.Literal(password),
+        "database": sql.Identifier(database),
+        "schema": sql.Identifier(schema),
+        "tables": sql.SQL(", ").join(sql.Identifier(schema, name) for name in CITY_TABLES),
+    }
+    engine = create_engine(owner_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            cursor = conn.connection.driver_connection.cursor()
+            for template in (*PUBLIC_DEFAULTS_REVOKED, *READER_GRANTS):
+                cursor.execute(sql.SQL(template).format(**names))
+    finally:
+        engine.dispose()
+    reader_url = (
+        make_url(owner_url)
+        .set(username=role, password=password)
+        .render_as_string(hide_password=False)
+    )
+    return role, reader_url
+
+
+def drop_role(admin_url: str, role: str) -> None:
+    """Drop a role made by :func:`grant_select_only` (after its database is dropped)."""
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            quoted = conn.dialect.identifier_preparer.quote(role)
+            conn.execute(text("DROP ROLE IF EXISTS " + quoted))
+    finally:
+        engine.dispose()
+
+
+def own_warehouse_without(demo_url: str, folder: Path, indicators: list[str]) -> str:
+    """A private SQLite copy of the demo warehouse (the app's own schema, where it writes)
+    with ``indicators``' observations deleted, so that a figure a page shows for them can
+    only have come through a declared source; returns its URL."""
+    own = folder / "own.sqlite"
+    shutil.copyfile(str(make_url(demo_url).database), own)
+    own_url = f"sqlite:///{own}"
+    engine = create_engine(own_url)
+    try:
+        with engine.begin() as conn:
+            for code in indicators:
+                conn.execute(text("DELETE FROM observations WHERE indicator_id = :c"), {"c": code})
+            left = conn.execute(
+                text("SELECT COUNT(*) FROM observations WHERE indicator_id IN :codes").bindparams(
+                    bindparam("codes", expanding=True)
+                ),
+                {"codes": indicators},
+            ).scalar()
+    finally:
+        engine.dispose()
+    assert left == 0
+    return own_url

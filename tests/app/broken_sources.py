@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from data_access import sources
+from i18n.escape import escape_markdown
 
 DUPLICATED = (
     "\nUNION ALL\n"
@@ -99,3 +100,34 @@ def contract_mapping(directory: Path, case: str) -> Path:
     path = directory / f"{case}.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+SATISFACTION_SHOWN = {
+    "vi": [
+        "markdown: **Mức độ hài lòng của người dân, doanh nghiệp**",
+        "warning: "
+        + escape_markdown(
+            "Chưa đủ dữ liệu để đánh giá: nguồn số liệu không đạt kiểm tra “Tử số không vượt "
+            "mẫu số”: 1 trên 14996 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ ngoài khoảng "
+            "0–100%): unit_code=26737 month=2026-01-01 numerator=1001 denominator=1000."
+        ),
+        "caption: Chi tiết từng kiểm tra ở trang Quản trị dữ liệu; các chỉ tiêu khác vẫn được "
+        "tính.",
+    ],
+    "en": [
+        "markdown: **Citizen and business satisfaction**",
+        "warning: "
+        + escape_markdown(
+            "Not yet assessable: the data source fails the check “Numerator within "
+            "denominator”: 1 of 14996 rows have a numerator above the denominator or a "
+            "negative figure (a rate outside 0–100%): unit_code=26737 month=2026-01-01 "
+            "numerator=1001 denominator=1000."
+        ),
+        "caption: Every check is on the Data governance page; the other indicators are still "
+        "computed.",
+    ],
+}
+"""What a page shows in place of the satisfaction rate when its source is broken as
+``numerator_above_denominator`` (the name, the reason, where to look), in each language.
+The reason carries text from the source, so it is shown as escaped Markdown. Counts by hand:
+the declared rows are 14,996 (test_source_contracts_app.py)."""

@@ -10,17 +10,16 @@ notices: the city's own rows are not demo data.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from data_access import sources
+from tests.app.pages import open_page
 from tests.app.reading import GOLDEN_MOMENT, read_view, run_overview
-from tests.sources_city import build_city_warehouse, write_city_mapping
+from tests.sources_city import build_city_warehouse, own_warehouse_without, write_city_mapping
 
 GOLDEN = yaml.safe_load(
     (Path(__file__).parents[1] / "golden" / "overview_demo.yaml").read_text(encoding="utf-8")
@@ -37,21 +36,7 @@ def deployment(demo_warehouse_url, tmp_path_factory) -> tuple[str, Path, str]:
     mapping = write_city_mapping(folder, city_url, crosswalk)
     declared = [s.indicator for s in sources.load_mapping(mapping).sources]
     assert set(DECLARED_HEADLINES) <= set(declared)
-    own = folder / "own.sqlite"
-    shutil.copyfile(str(make_url(demo_warehouse_url).database), own)
-    own_url = f"sqlite:///{own}"
-    engine = create_engine(own_url)
-    try:
-        with engine.begin() as conn:
-            for code in declared:
-                conn.execute(text("DELETE FROM observations WHERE indicator_id = :c"), {"c": code})
-            left = conn.execute(
-                text("SELECT COUNT(*) FROM observations WHERE indicator_id = :c"),
-                {"c": "online_dossier_share"},
-            ).scalar()
-    finally:
-        engine.dispose()
-    assert left == 0
+    own_url = own_warehouse_without(demo_warehouse_url, folder, declared)
     return own_url, mapping, city_url
 
 
@@ -77,3 +62,39 @@ def test_the_city_shape_shows_the_golden_tiles(monkeypatch, time_machine, deploy
     # Not declared (cumulative): still read from the project's own warehouse.
     code = "public_investment_disbursement"
     assert seen["tiles"][code] == golden["tiles"][code]
+
+
+@pytest.mark.parametrize("lang", ["en", "vi"])
+def test_the_city_shape_shows_the_golden_attention_list(
+    monkeypatch, time_machine, deployment, lang
+):
+    """The attention list ranks units through the mapping too (the own schema has no rows
+    of the declared indicators): the golden file's units, figures and gaps."""
+    own_url, mapping, city_url = deployment
+    monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
+    monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", city_url)
+    time_machine.move_to(GOLDEN_MOMENT)
+    golden = GOLDEN[f"2026 {lang}"]
+    app = run_overview(monkeypatch, own_url, **golden["query"])
+    seen = read_view(app, tuple(golden["tiles"]))
+    assert len(seen["attention"]) > 10
+    assert seen["attention"] == golden["attention"]
+
+
+def test_the_city_shape_shows_the_same_online_ranking(
+    monkeypatch, time_machine, deployment, demo_warehouse_url
+):
+    """The Online services page's ward ranking through the mapping equals the one on the
+    project's own schema (the demo warehouse), row by row: units, ranks, figures, peers."""
+    own_url, mapping, city_url = deployment
+    time_machine.move_to(GOLDEN_MOMENT)
+    own = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    expected = next(d for d in own.dataframe if d.key == "ranking-online").value
+    monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
+    monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", city_url)
+    app = open_page(monkeypatch, own_url, "online", year="2026", lang="en")
+    table = next(d for d in app.dataframe if d.key == "ranking-online").value
+    assert len(expected) == 113
+    pd.testing.assert_frame_equal(
+        table.reset_index(drop=True), expected.reset_index(drop=True), check_exact=False
+    )

@@ -16,36 +16,10 @@ import yaml
 
 from data_access import sources
 from i18n.escape import escape_markdown
-from tests.app.broken_sources import broken_mapping, contract_mapping
+from tests.app.broken_sources import SATISFACTION_SHOWN, broken_mapping, contract_mapping
 from tests.app.pages import frame, open_page
 from tests.app.reading import GOLDEN_MOMENT, find_block, read_block
 
-SATISFACTION_SHOWN = {
-    "vi": [
-        "markdown: **Mức độ hài lòng của người dân, doanh nghiệp**",
-        "warning: "
-        + escape_markdown(
-            "Chưa đủ dữ liệu để đánh giá: nguồn số liệu không đạt kiểm tra “Tử số không vượt "
-            "mẫu số”: 1 trên 14996 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ ngoài khoảng "
-            "0–100%): unit_code=26737 month=2026-01-01 numerator=1001 denominator=1000."
-        ),
-        "caption: Chi tiết từng kiểm tra ở trang Quản trị dữ liệu; các chỉ tiêu khác vẫn được "
-        "tính.",
-    ],
-    "en": [
-        "markdown: **Citizen and business satisfaction**",
-        "warning: "
-        + escape_markdown(
-            "Not yet assessable: the data source fails the check “Numerator within "
-            "denominator”: 1 of 14996 rows have a numerator above the denominator or a "
-            "negative figure (a rate outside 0–100%): unit_code=26737 month=2026-01-01 "
-            "numerator=1001 denominator=1000."
-        ),
-        "caption: Every check is on the Data governance page; the other indicators are still "
-        "computed.",
-    ],
-}
-"""The reason carries text from the source, so it is shown as escaped Markdown."""
 SATISFACTION_TITLE = {"vi": "Mức độ hài lòng", "en": "Satisfaction"}
 
 

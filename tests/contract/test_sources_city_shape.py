@@ -12,11 +12,13 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import time_machine
 from sqlalchemy import create_engine, text
 
 from data_access import queries, sources
+from metrics.registry import get_indicator
 from tests.conftest import city_moment
 from tests.sources_city import build_city_warehouse, write_city_mapping
 
@@ -239,3 +241,79 @@ def test_a_broken_source_fails_its_contract_and_the_others_pass(
         if lang == "en"
         else f"1 nguồn không đạt kiểm tra: {indicator}"
     )
+
+
+@pytest.mark.parametrize(
+    ("year", "through", "unit_filter"),
+    [
+        (2026, dt.date(2026, 10, 1), queries.UnitFilter()),
+        (2026, dt.date(2026, 1, 1), queries.UnitFilter()),
+        (2025, dt.date(2025, 12, 1), queries.UnitFilter()),
+        (2026, dt.date(2026, 10, 1), queries.UnitFilter(former_provinces=("binh_duong",))),
+        (2026, dt.date(2026, 10, 1), queries.UnitFilter(unit_types=("ward",))),
+    ],
+)
+def test_the_city_shape_gives_the_same_unit_standings_and_rankings(
+    city, demo_warehouse_url, year, through, unit_filter
+):
+    """Each declared indicator's unit standing and ranking through the city's shape (sums
+    per city code in its database, the crosswalk, the project's units) equal the project's
+    own queries on the demo: the same units in the same order, figures, ranks, quartiles."""
+    database, mapping_file = city
+    mapping = sources.load_mapping(mapping_file)
+    demo = create_engine(demo_warehouse_url)
+    city_engine = sources.read_only_engine(f"sqlite:///{database}")
+    try:
+        with demo.connect() as demo_conn, city_engine.connect() as city_conn:
+            units = queries.unit_list(demo_conn)
+            compared = 0
+            for source in mapping.sources:
+                code = source.indicator
+                expected = queries.unit_standing(demo_conn, code, year, through, unit_filter)
+                sums = sources.unit_sums(city_conn, source, year, through)
+                got = sources.as_unit_standing(sums, source, units, unit_filter)
+                compared += len(got)
+                _same(got, expected, code)
+                expected_ranking = queries.unit_ranking(demo_conn, code, year, through, unit_filter)
+                higher = get_indicator(code).direction == "higher"
+                _same(sources.rank_standing(got, higher), expected_ranking, code)
+    finally:
+        demo.dispose()
+        city_engine.dispose()
+    assert compared > 100  # not an empty comparison
+
+
+def _same(got, expected, code: str) -> None:  # type: ignore[no-untyped-def]
+    """The same rows, columns and figures (the demo's rows are marked demo: not compared)."""
+    assert list(got.columns) == list(expected.columns), code
+    assert list(got["unit_id"]) == list(expected["unit_id"].astype(str)), code
+    for column in got.columns:
+        if column == "is_demo":
+            continue
+        left, right = got[column].reset_index(drop=True), expected[column].reset_index(drop=True)
+        if left.dtype.kind == "f":
+            np.testing.assert_allclose(left, right.astype(float), rtol=1e-12, err_msg=code)
+        else:
+            assert list(left.astype(str)) == list(right.astype(str)), (code, column)
+
+
+def test_a_source_that_gave_nothing_ranks_no_unit(demo_warehouse_url):
+    """No sums (a source that cannot be read, with nothing kept): no unit, no error, the
+    columns and types of the project's own ranking."""
+    engine = create_engine(demo_warehouse_url)
+    try:
+        with engine.connect() as conn:
+            units = queries.unit_list(conn)
+            expected = queries.unit_ranking(
+                conn, "satisfaction_rate", 2030, dt.date(2030, 1, 1), queries.UnitFilter()
+            )
+    finally:
+        engine.dispose()
+    source = next(s for s in sources.load_mapping().sources if s.indicator == "satisfaction_rate")
+    empty = pd.DataFrame(columns=["unit_code", *sources.AMOUNTS, "is_reported"])
+    standing = sources.as_unit_standing(empty, source, units, queries.UnitFilter())
+    ranking = sources.rank_standing(standing, higher_is_better=True)
+    assert expected.empty and ranking.empty
+    assert list(ranking.columns) == list(expected.columns)
+    for column in ("value", "peer_p25", "peer_median"):
+        assert ranking[column].dtype == "float64", column

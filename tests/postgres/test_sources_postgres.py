@@ -9,22 +9,33 @@ sources' engine even as a superuser (its sessions are read-only).
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import time_machine
-from psycopg import sql
+import yaml
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from data_access import queries, sources
+from tests.app.pages import open_page
+from tests.app.reading import GOLDEN_MOMENT, find_block, read_view, run_overview
 from tests.conftest import PostgresDatabases, city_moment
-from tests.sources_city import build_city_warehouse, write_city_mapping
+from tests.sources_city import (
+    CITY_TABLES,
+    PUBLIC_DEFAULTS_REVOKED,
+    READER_GRANTS,
+    build_city_warehouse,
+    drop_role,
+    grant_select_only,
+    own_warehouse_without,
+    write_city_mapping,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -47,56 +58,94 @@ def city_pg(
     The database and the role are dropped afterwards."""
     url = postgres_databases.create("dash_sources")
     crosswalk = build_city_warehouse(demo_warehouse_url, url, schema="dw")
-    # Names and password from random hex: identifiers are quoted by the dialect, and the
-    # password (a literal in CREATE ROLE, which takes no bound parameters) is hex only.
-    role = f"dash_reader_{uuid.uuid4().hex[:8]}"
-    password = uuid.uuid4().hex
-    database = make_url(url).database
-    assert database is not None
-    engine = _autocommit(url)
-    try:
-        with engine.connect() as conn:
-            # DDL takes no bound parameters: psycopg composes the names as identifiers and
-            # the password as a literal, so no SQL text is built by string formatting.
-            cursor = conn.connection.driver_connection.cursor()
-            who = sql.Identifier(role)
-            for statement in (
-                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(who, sql.Literal(password)),
-                sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), who),
-                sql.SQL("GRANT USAGE ON SCHEMA dw TO {}").format(who),
-                sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA dw TO {}").format(who),
-            ):
-                cursor.execute(statement)
-    finally:
-        engine.dispose()
-    reader_url = (
-        make_url(url).set(username=role, password=password).render_as_string(hide_password=False)
-    )
+    role, reader_url = grant_select_only(url, "dw")
     folder = tmp_path_factory.mktemp("city-pg")
     mapping = write_city_mapping(folder, url, crosswalk, schema="dw")
     try:
         yield url, reader_url, mapping
     finally:
         postgres_databases.drop(url)
-        admin = _autocommit(postgres_admin_url)
-        try:
-            with admin.connect() as conn:
-                quoted = conn.dialect.identifier_preparer.quote(role)
-                conn.execute(text("DROP ROLE IF EXISTS " + quoted))
-        finally:
-            admin.dispose()
+        drop_role(postgres_admin_url, role)
 
 
-def test_the_reader_role_cannot_write(city_pg):
+WRITES = (
+    "INSERT INTO dw.kinh_te_so_quy VALUES ('HCM-TP', DATE '2026-12-31', 1, 2)",
+    "UPDATE dw.chi_so_hanh_chinh_thang SET dung_han = 0",
+    "DELETE FROM dw.kinh_te_so_quy",
+    "TRUNCATE dw.ho_so_chi_tiet",
+    "CREATE TABLE dw.x (a int)",
+    "CREATE TABLE public.x (a int)",
+    "CREATE TEMPORARY TABLE x (a int)",
+    "CREATE SCHEMA x",
+)
+"""A write of every kind a session could attempt: rows, tables, a temporary table (a
+privilege every role has by default, revoked in the fixture's database) and a schema."""
+
+
+@pytest.mark.parametrize("statement", WRITES)
+def test_the_reader_role_cannot_write(city_pg, statement):
+    """The fixture is honest: its role really has SELECT only (not read-only sessions here,
+    a plain engine), so every write is refused by PostgreSQL's grants."""
     _, reader_url, _ = city_pg
     engine = create_engine(reader_url, poolclass=NullPool)
     try:
         with engine.connect() as conn, pytest.raises(DBAPIError, match="permission denied"):
-            conn.execute(text("DELETE FROM dw.kinh_te_so_quy"))
-        with engine.connect() as conn, pytest.raises(DBAPIError, match="permission denied"):
-            conn.execute(text("CREATE TABLE dw.x (a int)"))
+            conn.execute(text(statement))
     finally:
         engine.dispose()
+
+
+def test_the_reader_role_has_exactly_the_readme_grants(city_pg):
+    """Its privileges, as PostgreSQL reports them: SELECT on the three city tables and no
+    other table privilege, USAGE and not CREATE on the schema, CONNECT and not CREATE or
+    TEMPORARY on the database."""
+    owner_url, reader_url, _ = city_pg
+    role = make_url(reader_url).username
+    database = make_url(owner_url).database
+    engine = create_engine(owner_url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            grants = conn.execute(
+                text(
+                    "SELECT table_schema, table_name, privilege_type "
+                    "FROM information_schema.role_table_grants WHERE grantee = :role "
+                    "ORDER BY table_name"
+                ),
+                {"role": role},
+            ).all()
+            checks = conn.execute(
+                text(
+                    "SELECT has_schema_privilege(:role, 'dw', 'USAGE'), "
+                    "has_schema_privilege(:role, 'dw', 'CREATE'), "
+                    "has_schema_privilege(:role, 'public', 'USAGE'), "
+                    "has_database_privilege(:role, :db, 'CONNECT'), "
+                    "has_database_privilege(:role, :db, 'CREATE'), "
+                    "has_database_privilege(:role, :db, 'TEMPORARY')"
+                ),
+                {"role": role, "db": database},
+            ).one()
+    finally:
+        engine.dispose()
+    assert [tuple(row) for row in grants] == [
+        ("dw", "chi_so_hanh_chinh_thang", "SELECT"),
+        ("dw", "ho_so_chi_tiet", "SELECT"),
+        ("dw", "kinh_te_so_quy", "SELECT"),
+    ]
+    assert tuple(checks) == (True, False, False, True, False, False)
+
+
+def test_the_readme_gives_the_grants_the_tests_use():
+    """The README's statements are the fixture's (:data:`READER_GRANTS`), for the role
+    ``dashboard_reader`` on the city's database ``dw``, schema ``dw``."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    tables = ", ".join(f"dw.{name}" for name in CITY_TABLES)
+    names = {"role": "dashboard_reader", "database": "dw", "schema": "dw", "tables": tables}
+    lines = [
+        template.format(password="'…'", **names)
+        for template in (*READER_GRANTS, *PUBLIC_DEFAULTS_REVOKED)
+    ]
+    for line in lines:
+        assert "\n" + line + "\n" in readme, line
 
 
 def test_the_sources_engine_is_read_only_even_for_the_owner(city_pg):
@@ -160,3 +209,138 @@ def test_an_unreachable_postgres_source_fails_and_the_others_pass(
     assert "  FAIL reachable: the source cannot be reached through connection archive: " in out
     assert out.count("  FAIL ") == 1
     assert out.splitlines()[-1] == "1 sources fail their contracts: digital_economy_share_grdp"
+
+
+# --- the app on a SELECT-only source, its own schema elsewhere --------------------------------
+
+GOLDEN = yaml.safe_load(
+    (Path(__file__).parents[1] / "golden" / "overview_demo.yaml").read_text(encoding="utf-8")
+)["views"]
+DECLARED_HEADLINES = ("online_dossier_share", "satisfaction_rate", "digital_economy_share_grdp")
+PAGES_READING_SOURCES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("online", {"year": "2026"}),
+    ("satisfaction", {"year": "2026"}),
+    ("economy", {"year": "2026"}),
+    ("briefing", {"year": "2026"}),
+    ("meeting", {"year": "2026"}),
+    ("unit", {"year": "2026", "unit": "26737"}),
+    ("data", {}),
+    ("governance", {}),
+)
+"""Every page that reads an indicator's whole-city series or the sources' health."""
+
+
+def _city_state(owner_url: str) -> dict[str, object]:
+    """What the city's database holds and what was ever written to it, read as its owner:
+    per table its row count and a digest of its rows, the rows inserted, updated and deleted
+    since the statistics began (counted even when rolled back), and its relations."""
+    engine = create_engine(owner_url, poolclass=NullPool)
+    state: dict[str, object] = {}
+    try:
+        with engine.connect() as conn:
+            quote = conn.dialect.identifier_preparer.quote
+            for name in CITY_TABLES:
+                state[name] = tuple(
+                    conn.execute(
+                        text(
+                            "SELECT COUNT(*), md5(COALESCE(string_agg(t::text, '|' "
+                            "ORDER BY t::text), '')) FROM dw." + quote(name) + " AS t"
+                        )
+                    ).one()
+                )
+            state["writes"] = [
+                tuple(row)
+                for row in conn.execute(
+                    text(
+                        "SELECT relname, n_tup_ins, n_tup_upd, n_tup_del "
+                        "FROM pg_stat_user_tables ORDER BY relname"
+                    )
+                )
+            ]
+            state["relations"] = [
+                tuple(row)
+                for row in conn.execute(
+                    text(
+                        "SELECT n.nspname, c.relname FROM pg_class c "
+                        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                        "AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1, 2"
+                    )
+                )
+            ]
+    finally:
+        engine.dispose()
+    return state
+
+
+def _settled_city_state(owner_url: str) -> dict[str, object]:
+    """:func:`_city_state` once two reads a second apart agree (a backend that has just
+    closed may still be flushing its statistics)."""
+    state = _city_state(owner_url)
+    for _ in range(10):
+        time.sleep(1)
+        again = _city_state(owner_url)
+        if again == state:
+            return state
+        state = again
+    raise AssertionError("the city database's statistics did not settle")
+
+
+@pytest.fixture
+def select_only_deployment(city_pg, demo_warehouse_url, tmp_path, monkeypatch):
+    """The app's own schema in another database (a private SQLite copy of the demo, where
+    it writes, without the declared indicators' rows) via DASHBOARD_DB_URL; the mapping's
+    connection ``city_dw`` logs in as the SELECT-only role. Returns (owner URL, own URL)."""
+    owner_url, reader_url, mapping = city_pg
+    declared = [s.indicator for s in sources.load_mapping(mapping).sources]
+    assert set(DECLARED_HEADLINES) <= set(declared)
+    own_url = own_warehouse_without(demo_warehouse_url, tmp_path, declared)
+    monkeypatch.setenv("DASHBOARD_DB_URL", own_url)
+    monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
+    monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", reader_url)
+    return owner_url, own_url
+
+
+def test_the_app_works_on_a_select_only_source_and_writes_nothing_there(
+    select_only_deployment, monkeypatch, time_machine, capsys
+):
+    owner_url, own_url = select_only_deployment
+    before = _settled_city_state(owner_url)
+    time_machine.move_to(GOLDEN_MOMENT)
+
+    # The check command, as the reader, against the app's own unit list.
+    code = sources.main(["check", "--lang", "en"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert out.splitlines()[-1] == "All 6 sources pass every contract."
+
+    # The Overview's declared tiles: the golden figures, read through the reader role (the
+    # own schema has none of their rows).
+    golden = GOLDEN["2026 en"]
+    app = run_overview(monkeypatch, own_url, **golden["query"])
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    seen = read_view(app, tuple(golden["tiles"]))
+    for code_ in DECLARED_HEADLINES:
+        assert any(line.startswith("metric:") for line in seen["tiles"][code_]), code_
+        assert _without_demo_notes(seen["tiles"][code_]) == _without_demo_notes(
+            golden["tiles"][code_]
+        ), code_
+    # The attention list: units ranked through the reader role too (PostgreSQL's sums).
+    assert seen["attention"] == golden["attention"]
+    # Every other page that reads a declared source: rendered, nothing refused or broken.
+    for page, params in PAGES_READING_SOURCES:
+        app = open_page(monkeypatch, own_url, page, lang="en", **params)
+        assert not app.error, (page, [e.value for e in app.error])
+        assert find_block(app, "not-assessable-online_dossier_share") is None, page
+
+    # Every source still passes as the reader (a refused SELECT would fail `reachable` or
+    # `columns`), and the city's database is as it was: no row, table or statistic moved.
+    health = sources.check_health()
+    assert [r.indicator for r in health.reports if not r.passed] == []
+    assert len(health.reports) == 6
+    assert _settled_city_state(owner_url) == before
+
+
+def _without_demo_notes(lines: list[str]) -> list[str]:
+    return [line for line in lines if "Demo data" not in line and "minh họa" not in line]
