@@ -29,6 +29,7 @@ from i18n import (
 )
 from metrics.clock import add_months, to_city_time
 from metrics.export import file_stem
+from metrics.links import plain_text
 from metrics.projection import DEFAULT_SEED
 from metrics.registry import get_indicator
 from scenarios import engine, workspace
@@ -868,7 +869,9 @@ def open_link(baseline_: Baseline, lang: str) -> None:
     if found is None:
         st.session_state["scn_open_id"] = None
         st.error(
-            t("scenario_link_bad", lang, value=code_span(text)),
+            # The address's value, cleaned of control and bidirectional characters and
+            # cut short, as every other refused link value (metrics.links.plain_text).
+            t("scenario_link_bad", lang, value=code_span(plain_text(text))),
             icon=":material/link_off:",
         )
         return
