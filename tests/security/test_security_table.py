@@ -15,18 +15,26 @@ signature, issuer, audience, expiry and nonce (Authlib) and signs its session co
 forged or expired token never reaches the app's code: the rows here cover what is ours,
 the claims a token carries once accepted.
 
-Each guard was disabled once to see its rows fail (then restored):
+Rows seen failing before their guard existed or with it disabled (then restored):
 
-- ``check_choice``/``check_code`` accepting anything: the ``sqli-*`` URL rows fail (no
-  warning naming the parameter);
-- ``code_span(plain_text(...))`` in the scenario link message replaced by the raw value:
-  ``url-scenario-bidi`` fails (it failed before its fix, commit "Scenario link…");
-- ``escape_markdown`` removed from ``app_pages/online.py``'s procedures heading:
-  the ``markup-unit-*`` rows fail (they failed before its fix);
-- ``neutralise_formulas`` made the identity: the ``formula-*`` rows fail;
-- the loader's size, type, encoding and NUL checks: their ``upload-*`` rows are the
-  loader's own exact messages and fail when a check is removed;
-- ``user_from_claims``'s role and unit checks: the ``identity-*`` rows fail.
+- ``metrics.links.check_choice`` accepting anything: ``sqli-or-{lang,year,province,type}``
+  fail (no warning naming the parameter);
+- ``escape_markdown`` taken out of the Online page's procedures heading: every
+  ``markup-unit-*`` row fails (they failed before that fix, commit 8831fd0);
+- ``neutralise_formulas`` made the identity: every ``formula-<prefix>`` row fails;
+  ``formula-cr`` failed before CSV rows were written CRLF (92aaa37);
+- ``formula-lever-file-cr`` failed before the lever file was written CRLF (e1908bd);
+- ``url-scenario-bidi`` failed before the scenario link message cleaned its value (8d0c2e0);
+- ``upload-huge-sheet`` failed before an XLSX over the row limit was refused (dcb9afa);
+- ``user_from_claims`` without its role check: ``identity-no-role``, ``identity-wrong-group``
+  fail.
+
+Not checked by disabling (the guard could not be switched off in the time): the ``sqli-*``
+rows of ``as_of``, ``unit``, ``procedure``, ``scenario``, ``interval``, ``agenda`` and of
+the form fields (SQL is parametrised throughout; the rows show the value refused or stored
+literally and every table's row count unchanged), the ``upload-*`` rows other than
+``upload-huge-sheet`` (moved here from ``tests/ingest/test_bad_files.py`` with their exact
+messages), ``secret-*`` and ``session-*``.
 """
 
 from __future__ import annotations
