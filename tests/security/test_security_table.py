@@ -13,7 +13,10 @@ sign-in flow (``st.login`` against a local OpenID Connect provider) is in
 ``tests/browser/test_sign_in_browser.py``; Streamlit itself checks the identity token's
 signature, issuer, audience, expiry and nonce (Authlib) and signs its session cookie, so a
 forged or expired token never reaches the app's code: the rows here cover what is ours,
-the claims a token carries once accepted.
+the claims a token carries once accepted. The cookie is checked in the browser, where it
+lives: ``test_a_tampered_or_forged_sign_in_cookie_is_not_accepted`` (a signed-in cookie
+changed in its middle, or made up without the secret, opens the sign-in page; untouched,
+it signs in). An expired token is not tested: the provider mock issues only fresh ones.
 
 Rows seen failing before their guard existed or with it disabled (then restored):
 
