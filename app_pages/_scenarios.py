@@ -29,6 +29,7 @@ from i18n import (
 )
 from metrics.clock import add_months, to_city_time
 from metrics.export import file_stem
+from metrics.links import plain_text
 from metrics.projection import DEFAULT_SEED
 from metrics.registry import get_indicator
 from scenarios import engine, workspace
@@ -140,7 +141,15 @@ def _overrides(baseline_: Baseline) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _lowest_out_of_scope(parameter_name: str) -> bool:
+    """The "N lowest units" are chosen among the whole city's units: for a unit-scoped user
+    the city result for N = 1, 2, … would tell other units' rates, so it is not theirs."""
+    return parameter_name == "lowest_n" and _auth.reader_scope() is not None
+
+
 def _parameter_widget(baseline_: Baseline, lever: Lever, parameter: Parameter, lang: str) -> None:
+    if _lowest_out_of_scope(parameter.name):
+        return  # not offered (see _lowest_out_of_scope)
     key = widget_key(lever.code, parameter.name)
     label = t(f"scenario_parameter_{lever.code}_{parameter.name}", lang)
     if parameter.type in ("number", "integer"):
@@ -336,6 +345,14 @@ def submitted(baseline_: Baseline, pressed: str, official: bool, lang: str) -> N
     name = str(st.session_state.get("scn_name") or "")
     seed = st.session_state.get("scn_seed")
     overrides = _overrides(baseline_)
+    if any(
+        _lowest_out_of_scope(parameter) and value
+        for params in overrides.values()
+        for parameter, value in params.items()
+    ):
+        # Asked for all the same (a lever file, a saved scenario's form): refused, not run.
+        st.error(t("scenario_lowest_out_of_scope", lang), icon=":material/block:")
+        return
     try:
         result = workspace.run(baseline_, name, overrides, seed)
     except ScenarioError as error:
@@ -868,7 +885,9 @@ def open_link(baseline_: Baseline, lang: str) -> None:
     if found is None:
         st.session_state["scn_open_id"] = None
         st.error(
-            t("scenario_link_bad", lang, value=code_span(text)),
+            # The address's value, cleaned of control and bidirectional characters and
+            # cut short, as every other refused link value (metrics.links.plain_text).
+            t("scenario_link_bad", lang, value=code_span(plain_text(text))),
             icon=":material/link_off:",
         )
         return

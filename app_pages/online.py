@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import _drill, _page, _sections, _ui
 from data_access import cached
-from i18n import t
+from i18n import escape_markdown, t
 from metrics.registry import get_indicator
 
 ONLINE = get_indicator("online_dossier_share")
@@ -52,7 +52,7 @@ if unit is None and procedure is None:
     st.subheader(t("comparisons_title", lang))
     _sections.comparisons(view, key="online")
 
-st.subheader(t("procedures_title", lang, scope=view.words))
+st.subheader(t("procedures_title", lang, scope=escape_markdown(view.words)))
 _drill.procedures_table(view, key="online")
 _drill.services_offered(filters)
 

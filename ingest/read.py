@@ -296,6 +296,9 @@ def _read_xlsx(submitted: Submitted, limits: Limits) -> tuple[Cells | None, pd.D
         book.close()
     if header is None:
         return None, p.file_problem(name, "file_empty")
+    if counted > limits.max_rows:
+        # As for a CSV: the whole file is refused, never its first max_rows rows loaded.
+        return None, p.file_problem(name, "too_many_rows", rows=counted, limit=limits.max_rows)
     while (
         header
         and not header[-1]

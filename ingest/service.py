@@ -568,7 +568,8 @@ def table_bytes(frame: pd.DataFrame, file_format: str, guide: pd.DataFrame | Non
 
     safe = neutralise_formulas(frame)
     if file_format == "csv":
-        return safe.to_csv(index=False).encode("utf-8-sig")
+        # CRLF: a cell holding a CR or LF is quoted (see metrics.export.to_csv_bytes).
+        return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
         # Every cell as text: "2026-10" stays a period and codes keep their leading zeros.

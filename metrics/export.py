@@ -45,14 +45,17 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _about_lines(about: About) -> str:
     return "".join(
-        "# " + str(label) + ": " + " ".join(str(value).split()) + "\n" for label, value in about
+        "# " + str(label) + ": " + " ".join(str(value).split()) + "\r\n" for label, value in about
     )
 
 
 def to_csv_bytes(frame: pd.DataFrame, about: About = ()) -> bytes:
     """UTF-8 CSV with a byte-order mark, so Excel shows Vietnamese diacritics; ``about``
     lines first, each starting with ``#``."""
-    body = neutralise_formulas(frame).to_csv(index=False)
+    # CRLF (RFC 4180): a text cell holding a CR or LF is then quoted. With "\n" alone a
+    # bare CR would end the row in Excel and start the next cell with what follows it
+    # (a unit named "'\r=1+1" would put =1+1 in a cell of its own).
+    body = neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n")
     return (_about_lines(about) + body).encode("utf-8-sig")
 
 

@@ -50,7 +50,9 @@ def _cell(value: Any) -> str:
 def to_csv(scenario: Scenario, year: int) -> bytes:
     """The scenario's overrides as a lever file (UTF-8 with a byte-order mark)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF, as RFC 4180 has it: a cell holding a CR or LF is then quoted (with "\n" alone a
+    # bare CR in a name would end the row and start the next cell, unneutralised).
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     writer.writerow(["scenario", "name", _cell(scenario.name)])
     writer.writerow(["scenario", "year", str(year)])

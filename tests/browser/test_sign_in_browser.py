@@ -11,10 +11,13 @@ Overview, an indicator page's ranking, the Unit page and a CSV download (issue 1
 
 from __future__ import annotations
 
+import base64
+import json
 import secrets
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import werkzeug.serving
@@ -325,3 +328,50 @@ def test_a_refused_sign_in_goes_into_the_audit_log(
     assert current(sign_in_warehouse, SIGN_INS, name=name)[len(before) :] == [
         (name, None, None, "refused", '{"reason": "no_role"}')
     ]
+
+
+def _fresh_with(browser: Browser, base_url: str, cookies: list[Any]) -> tuple[Page, str]:
+    """A new browser context holding only ``cookies``; the app opened in it: (page, h1)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.add_cookies(cookies)
+    fresh = context.new_page()
+    fresh.goto(base_url, wait_until="domcontentloaded")
+    _settle(fresh)
+    fresh.wait_for_selector("h1", timeout=SETTLE_TIMEOUT_MS)
+    return fresh, fresh.locator("h1").first.inner_text()
+
+
+def _flip(value: str, at: int) -> str:
+    """``value`` with its character at ``at`` changed (to another of the same kind)."""
+    ch = value[at]
+    swapped = "B" if ch == "A" else "A" if ch.isalpha() else "1" if ch != "1" else "2"
+    return value[:at] + swapped + value[at + 1 :]
+
+
+def test_a_tampered_or_forged_sign_in_cookie_is_not_accepted(
+    signed_in_server: str, page: Page, browser: Browser
+) -> None:
+    """The security table's browser row (tests/security): the signed cookie Streamlit keeps
+    the identity in, changed in its claims part, or made up whole without the cookie
+    secret, opens the sign-in page; the same cookie untouched signs in (the control)."""
+    _sign_in(page, signed_in_server, "xem")
+    cookies = [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+    assert cookies, page.context.cookies()
+
+    control, title = _fresh_with(browser, signed_in_server, cookies)
+    assert "Nguyễn Văn Xem" in _sidebar_text(control)
+    control.context.close()
+
+    middle = [dict(c, value=_flip(c["value"], len(c["value"]) // 2)) for c in cookies]
+    forged_claims = base64.b64encode(
+        json.dumps(
+            {"is_logged_in": True, "name": "Kẻ Giả", "groups": ["dashboard-admins"]}
+        ).encode()
+    ).decode()
+    forged = [dict(c, value=forged_claims) for c in cookies]
+    for changed in (middle, forged):
+        fresh, title = _fresh_with(browser, signed_in_server, changed)
+        assert title == "Đăng nhập"
+        assert fresh.locator('[data-testid="stSidebar"] a[href]').count() == 0
+        assert "Kẻ Giả" not in fresh.locator("body").inner_text()
+        fresh.context.close()

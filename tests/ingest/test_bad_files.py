@@ -1,5 +1,8 @@
 """The loader refuses bad files with exact messages, and a refused file changes no table.
 
+The cases that are attacks (size, type, encoding, NUL bytes, HTML) are rows of the security
+table, ``tests/security/test_security_table.py``, with the same checks.
+
 Each case is a file and the exact lines the loader must say (Vietnamese; a few in English
 too). ``check`` must leave every table of the warehouse as it was (row counts and
 checksums); a refused ``load`` too, except the record of submitted files and the audit
@@ -85,9 +88,6 @@ def _plan_workbook_with_formula_number() -> bytes:
     return buffer.getvalue()
 
 
-# cp1258 has no precomposed ế or ị: Windows writes them as a base letter and a tone mark.
-_CP1258_TEXT = "Quy\u00ea\u0301t \u0111i\u0323nh 12/Q\u0110-UBND"
-_FIFTY_MB = (HEADER + ROW * (50 * 1024 * 1024 // len(ROW) + 1)).encode()
 _HUGE = "x" * 100_000
 
 CASES = [
@@ -202,39 +202,6 @@ CASES = [
         ],
     ),
     (
-        "a 50 MB file",
-        "bad.csv",
-        _FIFTY_MB,
-        [
-            "bad.csv: tệp có dung lượng 50,0 MB, vượt giới hạn 20,0 MB; hãy tách thành nhiều "
-            "tệp (ví dụ mỗi tháng một tệp)"
-        ],
-    ),
-    (
-        "Windows-1258 text",
-        "bad.csv",
-        (PLAN_HEADER + "25747,2026,2026-07-01,100," + _CP1258_TEXT + "\n").encode("cp1258"),
-        [
-            "bad.csv: dòng 2 không phải UTF-8 (có thể là Windows-1258 hoặc TCVN3), chữ tiếng "
-            f"Việt sẽ bị sai; {UTF8_HINT}"
-        ],
-    ),
-    (
-        "UTF-16 text",
-        "bad.csv",
-        (HEADER + ROW).encode("utf-16"),
-        [f"bad.csv: tệp được mã hóa UTF-16; {UTF8_HINT}"],
-    ),
-    (
-        "NUL bytes",
-        "bad.csv",
-        (HEADER + ROW + "online_dossier_share,25750,2026-10,6\x000,100\n").encode(),
-        [
-            "bad.csv: dòng 3 chứa ký tự NUL (mã 0), thường do tệp bị hỏng hoặc lưu sai định "
-            "dạng; hãy xuất lại tệp dạng «CSV UTF-8»"
-        ],
-    ),
-    (
         "formula injection",
         "plans.csv",
         (
@@ -276,15 +243,6 @@ CASES = [
         ],
     ),
     (
-        "HTML in a text field",
-        "plans.csv",
-        (PLAN_HEADER + "25747,2026,2026-07-01,100,<script>alert(1)</script>\n").encode(),
-        [
-            "plans.csv, dòng 2, cột «source_document», giá trị «<script>alert(1)</script>»: "
-            + MARKUP
-        ],
-    ),
-    (
         "Markdown in a text field",
         "plans.csv",
         (PLAN_HEADER + "25747,2026,2026-07-01,100,**QĐ 1** [xem](javascript:x)\n").encode(),
@@ -303,15 +261,6 @@ CASES = [
         ],
     ),
     (
-        "an XLSX that is really a CSV",
-        "bad.xlsx",
-        (HEADER + ROW).encode(),
-        [
-            "bad.xlsx: tệp có đuôi .xlsx nhưng không phải bảng tính Excel (có thể là tệp khác "
-            "được đổi tên); hãy mở bằng Excel và lưu lại dạng .xlsx"
-        ],
-    ),
-    (
         "an XLSX that is really another zip",
         "bad.xlsx",
         _zip_of("notes.txt", b"hello"),
@@ -327,24 +276,6 @@ CASES = [
         [
             "bad.csv: tệp có đuôi .csv nhưng là bảng tính Excel (.xlsx); hãy đổi đuôi thành "
             ".xlsx hoặc lưu lại dạng «CSV UTF-8»"
-        ],
-    ),
-    (
-        "an old .xls",
-        "bad.xls",
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
-        [
-            "bad.xls: tệp Excel định dạng cũ (.xls) không được nhận; hãy lưu lại dạng .xlsx "
-            "hoặc «CSV UTF-8»"
-        ],
-    ),
-    (
-        "another type",
-        "bad.pdf",
-        b"%PDF-1.4",
-        [
-            "bad.pdf: chỉ nhận tệp .csv hoặc .xlsx, tệp này có đuôi «.pdf»; hãy lưu lại từ mẫu "
-            "tải lên"
         ],
     ),
     (

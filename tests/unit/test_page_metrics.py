@@ -229,7 +229,7 @@ def test_a_download_carries_its_scope_and_stays_numbers():
     about = [("Phạm vi", "toàn Thành phố"), ("Dữ liệu minh họa", "Có")]
     csv = to_csv_bytes(frame, about)
     text = csv.decode("utf-8-sig")
-    assert text.startswith("# Phạm vi: toàn Thành phố\n# Dữ liệu minh họa: Có\n")
+    assert text.startswith("# Phạm vi: toàn Thành phố\r\n# Dữ liệu minh họa: Có\r\n")
     back = pd.read_csv(io.BytesIO(csv), comment="#", encoding="utf-8-sig")
     assert back["Kết quả (%)"].tolist() == [87.1, -2.5]
     assert back["Đơn vị"].tolist() == ["'=cmd", "Phường Tân Định"]
