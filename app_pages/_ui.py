@@ -413,8 +413,8 @@ def stale_banner(fetched: list[cached.Fetched], lang: str) -> None:
     and when the figures shown were read."""
     stale = [f for f in fetched if f.is_stale]
     outage = cached.outage()
-    if not stale and outage is None:
-        return
+    if (not stale and outage is None) or st.session_state.get(_BANNER_SHOWN):
+        return  # nothing to say, or said once on this page already
     read = stale or fetched
     last_read = min(f.fetched_at for f in read) if read else None
     since = outage.since if outage is not None else last_read
