@@ -1071,6 +1071,7 @@ def warm_up(compute: Callable[[], T]) -> WarmUp[T] | None:
         version = _read_version(url)
     except SQLAlchemyError as error:
         LOGGER.warning("warm-up: the warehouse at %s did not answer: %s", describe_url(url), error)
+        _mark_down(url)  # noticed within VERSION_CHECK_SECONDS, even with no page open
         return None
     with _versions_lock:
         published = _published_versions.get(url)
