@@ -57,6 +57,7 @@ if not _auth.may_open(user, page.url_path):
     _auth.not_allowed(lang, page.title)
     st.stop()
 _ui.warehouse_gate(lang)
+banner_slot = _ui.page_banner_slot()
 try:
     page.run()
 except cached.OutOfScopeError:
@@ -67,3 +68,7 @@ except cached.WarehouseUnavailableError as error:
     # A view whose figures were never read before the warehouse went away: nothing stale to
     # show, so say what happened instead of drawing half a page.
     _ui.warehouse_lost(lang, error)
+# While the warehouse does not answer: one banner (unless the page drew its own) and the
+# watch that reruns the page when the warehouse answers again.
+_ui.outage_banner(lang, banner_slot)
+_ui.recovery_watch()

@@ -390,6 +390,7 @@ def warehouse_gate(lang: str) -> None:
     st.title(t("app_title", lang))
     st.error(t(messages[state], lang, url=url, detail=detail), icon=":material/database_off:")
     st.caption(t("warehouse_retry", lang))
+    recovery_watch()
     st.stop()
 
 
@@ -403,15 +404,67 @@ def warehouse_lost(lang: str, error: cached.WarehouseUnavailableError) -> None:
     st.caption(t("warehouse_retry", lang))
 
 
+_BANNER_SHOWN = "_outage_banner_shown"
+
+
 def stale_banner(fetched: list[cached.Fetched], lang: str) -> None:
-    """A banner when any figure on the page comes from the last good fetch."""
+    """A banner when any figure on the page comes from the last good fetch, or the
+    warehouse is known not to answer (the figures then come from the caches): since when,
+    and when the figures shown were read."""
     stale = [f for f in fetched if f.is_stale]
-    if stale:
-        oldest = min(f.fetched_at for f in stale)
-        st.warning(
-            t("stale_banner", lang, time=_local_time(oldest, lang)),
-            icon=":material/cloud_off:",
-        )
+    outage = cached.outage()
+    if (not stale and outage is None) or st.session_state.get(_BANNER_SHOWN):
+        return  # nothing to say, or said once on this page already
+    read = stale or fetched
+    last_read = min(f.fetched_at for f in read) if read else None
+    since = outage.since if outage is not None else last_read
+    if since is None or last_read is None:
+        outage_banner(lang)
+        return
+    st.warning(
+        t(
+            "outage_banner",
+            lang,
+            since=_local_time(since, lang),
+            time=_local_time(last_read, lang),
+        ),
+        icon=":material/cloud_off:",
+    )
+    st.session_state[_BANNER_SHOWN] = True
+
+
+def outage_banner(lang: str, slot: Any = None) -> None:
+    """The banner of a page that keeps its figures while the warehouse does not answer and
+    drew none of its own (:func:`stale_banner`): since when."""
+    outage = cached.outage()
+    if outage is None or st.session_state.get(_BANNER_SHOWN):
+        return
+    (slot or st).warning(
+        t("outage_banner_page", lang, since=_local_time(outage.since, lang)),
+        icon=":material/cloud_off:",
+    )
+    st.session_state[_BANNER_SHOWN] = True
+
+
+def page_banner_slot() -> Any:
+    """Where the page's outage banner goes (above the page), before the page runs."""
+    st.session_state[_BANNER_SHOWN] = False
+    return st.empty()
+
+
+@st.fragment(run_every=cached.RETRY_FIRST_SECONDS)
+def _recovery_watch() -> None:
+    # Reruns by itself every few seconds; the warehouse is tried only when a try is due
+    # (cached.retry_delay: 5, 10, 20, 40, then every 60 s), once per process.
+    if cached.try_warehouse_again():
+        st.rerun()  # the whole page, with the warehouse's figures and without the banner
+
+
+def recovery_watch() -> None:
+    """While the warehouse does not answer, try it again now and then (backing off) and
+    rerun the page when it answers: the page recovers by itself, without a reload."""
+    if cached.outage() is not None:
+        _recovery_watch()
 
 
 def _local_time(moment_utc: dt.datetime, lang: str) -> str:

@@ -217,6 +217,7 @@ def _fetch(
     try:
         frame, fetched_at = load()
     except SQLAlchemyError as error:
+        _mark_down(url)
         with _last_good_lock:
             remembered = _last_good.get(key)
         if remembered is None:
@@ -280,6 +281,7 @@ def _read_version(url: str) -> DataVersion:
         version = queries.data_version(conn)
     with _versions_lock:
         _read_versions[url] = version
+    _mark_up(url)
     return version
 
 
@@ -313,6 +315,7 @@ def data_version() -> DataVersion | None:
     try:
         return _polled_version(url)
     except SQLAlchemyError:
+        _mark_down(url)
         with _versions_lock:
             _version_failed_at[url] = time.monotonic()
             return _read_versions.get(url)
@@ -648,7 +651,10 @@ def _warehouse_state(url: str) -> tuple[WarehouseState, str]:
     problem = url_problem(url)  # before engine_for, which would cache a broken engine
     if problem is not None:
         return problem
-    return inspect_warehouse(url, engine_for(url))
+    state, detail = inspect_warehouse(url, engine_for(url))
+    if state is WarehouseState.UNREACHABLE:
+        _mark_down(url)
+    return state, detail
 
 
 def warehouse_state() -> tuple[WarehouseState, str, str]:
@@ -677,6 +683,102 @@ def latest_data_year(through_month: dt.date, as_of: dt.datetime | None = None) -
         return _latest_data_year(warehouse_url(), through_month, _utc(as_of), data_version())
     except SQLAlchemyError:
         return None
+
+
+# --- outages: since when, and when to try again (issue 13, item 4) ------------------------
+
+RETRY_FIRST_SECONDS = 5
+"""The first try after the warehouse stopped answering comes this long after it did."""
+RETRY_MAX_SECONDS = 60
+"""Tries never come further apart than this."""
+
+
+def retry_delay(failures: int) -> float:
+    """Seconds to wait before the next try at the warehouse after ``failures`` failed in a
+    row: 5, 10, 20, 40, then 60 at most (none before the first failure)."""
+    if failures < 1:
+        return 0.0
+    return float(min(RETRY_MAX_SECONDS, RETRY_FIRST_SECONDS * 2 ** min(failures - 1, 16)))
+
+
+@dataclass(frozen=True, slots=True)
+class Outage:
+    """The configured warehouse stopped answering: since when (UTC), how many tries at it
+    failed since, and when (``time.monotonic``) the next one is due."""
+
+    since: dt.datetime
+    failures: int
+    next_try_at: float
+
+
+_outages: dict[str, Outage] = {}
+_outages_lock = threading.Lock()
+
+
+def _mark_down(url: str, tried: bool = False) -> None:
+    """A read of ``url`` failed: an outage starts (if none was known). A failed try of
+    :func:`try_warehouse_again` (``tried``) counts, and puts the next one further off."""
+    now = time.monotonic()
+    with _outages_lock:
+        known = _outages.get(url)
+        if known is None:
+            _outages[url] = Outage(utc_now(), 1, now + retry_delay(1))
+        elif tried:
+            failures = known.failures + 1
+            _outages[url] = Outage(known.since, failures, now + retry_delay(failures))
+
+
+def _mark_up(url: str) -> None:
+    """A read of ``url`` succeeded: the outage (if any) is over, and the state kept during
+    it is forgotten, so every page reads the warehouse again on its next run."""
+    with _outages_lock:
+        ended = _outages.pop(url, None)
+    if ended is None:
+        return
+    LOGGER.info("the warehouse at %s answers again (down since %s)", describe_url(url), ended.since)
+    _warehouse_state.clear()
+    _polled_version.clear()
+    with _versions_lock:
+        _version_failed_at.pop(url, None)
+
+
+def outage() -> Outage | None:
+    """The configured warehouse's outage, while one is known (a read failed and no read
+    succeeded since); None when it answers."""
+    url = warehouse_url()
+    with _outages_lock:
+        return _outages.get(url)
+
+
+def try_warehouse_again() -> bool:
+    """During an outage, read the warehouse again if a try is due (:func:`retry_delay` after
+    the last one; one try per process, whatever the number of sessions waiting). True when
+    no outage is known any more: the caller reruns its page."""
+    url = warehouse_url()
+    now = time.monotonic()
+    with _outages_lock:
+        known = _outages.get(url)
+        if known is None:
+            return True
+        if now < known.next_try_at:
+            return False
+        # Claim this try: sessions asking meanwhile wait for the next one.
+        _outages[url] = dataclasses.replace(
+            known, next_try_at=now + retry_delay(known.failures + 1)
+        )
+    try:
+        _read_version(url)  # ends the outage (_mark_up)
+    except SQLAlchemyError as error:
+        LOGGER.info("the warehouse at %s still does not answer: %s", describe_url(url), error)
+        _mark_down(url, tried=True)
+        return False
+    return True
+
+
+def _forget_outages() -> None:
+    """Forget every outage (for tests)."""
+    with _outages_lock:
+        _outages.clear()
 
 
 BACKTEST_MAX_ENTRIES = 32
@@ -983,6 +1085,7 @@ def warm_up(compute: Callable[[], T]) -> WarmUp[T] | None:
         version = _read_version(url)
     except SQLAlchemyError as error:
         LOGGER.warning("warm-up: the warehouse at %s did not answer: %s", describe_url(url), error)
+        _mark_down(url)  # noticed within VERSION_CHECK_SECONDS, even with no page open
         return None
     with _versions_lock:
         published = _published_versions.get(url)
