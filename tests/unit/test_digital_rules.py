@@ -23,7 +23,7 @@ from metrics.digital import (
     path_to_targets,
     required_relative_growth,
 )
-from metrics.registry import Target, get_indicator
+from metrics.registry import Indicator, Target, get_indicator
 
 # --- odds and the growth a target needs ------------------------------------------------
 
@@ -90,7 +90,9 @@ def test_required_relative_growth_just_inside_the_bounds() -> None:
 # --- a basis's annual values -------------------------------------------------------------
 
 
-def _quarters(year: int, months: list[int], numerators: list[float], denominators: list[float]):
+def _quarters(
+    year: int, months: list[int], numerators: list[float], denominators: list[float]
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "period_year": [year] * len(months),
@@ -205,7 +207,7 @@ def _target(year: int, value: float, *, is_year_end: bool = True, month: int = 1
     return Target(year, value, ">=", due, "nguồn", "source", "", is_year_end=is_year_end)
 
 
-def _digital_with(*targets: Target):
+def _digital_with(*targets: Target) -> Indicator:
     return dataclasses.replace(get_indicator("digital_economy_share_grdp"), targets=targets)
 
 
