@@ -207,6 +207,18 @@ def test_investor_table_remaining_capital_target_gap_and_pace() -> None:
     assert table["name_vi"].tolist() == ["Dự án D", "An Phú", "Bến Thành", "Near", "Over", "Zeta"]
     assert table["is_reported"].tolist() == [True] * 6
     assert table.index.tolist() == list(range(6))
+    assert list(table.columns) == [
+        "unit_id",
+        "name_vi",
+        "numerator",
+        "denominator",
+        "value",
+        "is_reported",
+        "remaining_billion_vnd",
+        "to_target_billion_vnd",
+        "months_left",
+        "pace_billion_vnd_per_month",
+    ]
 
 
 def test_investor_table_target_is_a_percentage_of_the_plan() -> None:
