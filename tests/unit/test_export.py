@@ -8,7 +8,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from metrics.export import FORMULA_PREFIXES, neutralise_formulas, to_csv_bytes, to_xlsx_bytes
+from metrics.export import (
+    FORMULA_PREFIXES,
+    file_stem,
+    neutralise_formulas,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 
 
 @pytest.mark.parametrize("prefix", ["=", "+", "-", "@", "\t", "\r"])
@@ -108,3 +114,41 @@ def test_xlsx_about_is_a_second_sheet_of_label_and_value_guarded() -> None:
     assert openpyxl.load_workbook(
         io.BytesIO(to_xlsx_bytes(pd.DataFrame({"a": [1]})))
     ).sheetnames == ["data"]
+
+
+def test_xlsx_about_sheet_name_is_cut_to_31_characters_and_only_two_columns_are_widened() -> None:
+    about_sheet = "Thông tin " + "y" * 30
+    data = to_xlsx_bytes(pd.DataFrame({"a": [1]}), about=ABOUT, about_sheet=about_sheet)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["data", about_sheet[:31]]
+    sheet = book[about_sheet[:31]]
+    # label 28 wide, value 100 (xlsxwriter stores widths + 0.71); each exactly one column
+    widths = {
+        letter: (d.min, d.max, round(d.width)) for letter, d in sheet.column_dimensions.items()
+    }
+    assert widths == {"A": (1, 1, 29), "B": (2, 2, 101)}
+
+
+def test_xlsx_column_width_reads_only_the_first_200_rows() -> None:
+    """A long cell after the 200th row does not widen its column."""
+    frame = pd.DataFrame({"a": ["x"] * 200 + ["y" * 30] + ["x"] * 4})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active
+    assert round(sheet.column_dimensions["A"].width) == round(1 + 2 + 0.71)
+    frame = pd.DataFrame({"a": ["x"] * 199 + ["y" * 30] + ["x"] * 4})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame))).active
+    assert round(sheet.column_dimensions["A"].width) == round(30 + 2 + 0.71)
+
+
+@pytest.mark.parametrize(
+    ("parts", "stem"),
+    [
+        (("Đồng Nai", "đường Điện Biên Phủ"), "dong-nai-duong-dien-bien-phu"),
+        (("ĐÀ LẠT",), "da-lat"),
+        (("  Phường 1 (cũ) ", "", "2026"), "phuong-1-cu-2026"),
+        (("-Bình Dương-",), "binh-duong"),
+        (("a" * 130,), "a" * 120),
+    ],
+)
+def test_file_stem_is_ascii_lower_case_and_hyphens(parts: tuple[str, ...], stem: str) -> None:
+    """đ and Đ have no accent to strip: they become d, not nothing."""
+    assert file_stem(*parts) == stem
