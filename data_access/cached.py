@@ -217,7 +217,7 @@ def _fetch(
     try:
         frame, fetched_at = load()
     except SQLAlchemyError as error:
-        _mark_down(url)
+        _notice_failure(url)
         with _last_good_lock:
             remembered = _last_good.get(key)
         if remembered is None:
@@ -726,6 +726,21 @@ def _mark_down(url: str, tried: bool = False) -> None:
         elif tried:
             failures = known.failures + 1
             _outages[url] = Outage(known.since, failures, now + retry_delay(failures))
+
+
+def _notice_failure(url: str) -> None:
+    """A query on ``url`` failed: an outage when the warehouse does not answer at all (its
+    data version cannot be read either), not when one query failed on its own (a missing
+    table, a statement timeout), which must not put every page under the banner."""
+    with _outages_lock:
+        if url in _outages:
+            return
+    if url_problem(url) is not None:
+        return
+    try:
+        _read_version(url)
+    except SQLAlchemyError:
+        _mark_down(url)
 
 
 def _mark_up(url: str) -> None:

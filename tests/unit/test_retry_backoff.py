@@ -85,3 +85,32 @@ def test_a_try_that_succeeds_ends_the_outage(monkeypatch, tmp_path):
     finally:
         cached._forget_outages()
         cached.engine_for.clear()
+
+
+def test_one_query_failing_on_its_own_is_no_outage(monkeypatch, tmp_path):
+    """A query that fails while the warehouse answers (a missing table, a statement timeout)
+    keeps its last result, but puts no page under the outage banner."""
+    from sqlalchemy.exc import OperationalError
+
+    from data_access.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'warehouse.sqlite'}"
+    upgrade(url)
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+
+    def failing():
+        raise OperationalError("SELECT * FROM gone", {}, Exception("no such table: gone"))
+
+    try:
+        with pytest.raises(cached.WarehouseUnavailableError):
+            cached._fetch(("one query", url), failing)
+        assert cached.outage() is None
+        tmp_path.joinpath("warehouse.sqlite").unlink()
+        tmp_path.joinpath("warehouse.sqlite").mkdir()  # now nothing can be read from it
+        cached.engine_for.clear()
+        with pytest.raises(cached.WarehouseUnavailableError):
+            cached._fetch(("one query", url), failing)
+        assert cached.outage() is not None
+    finally:
+        cached._forget_outages()
+        cached.engine_for.clear()
