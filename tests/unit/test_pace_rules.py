@@ -1,0 +1,126 @@
+"""The edges of the required-pace rules (metrics/pace.py) that a leader reads as "already
+secured" or "out of reach", each worked by hand; written after mutation testing found them
+unstated (a 0.5 % required rate called secured, an exactly reachable annual target called
+out of reach, and the like)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from metrics.pace import required_pace
+from metrics.registry import get_indicator
+from tests.unit.test_pace import months_of_2025
+from tests.unit.test_projection import quarterly_share_series, with_target
+
+ONLINE = get_indicator("online_dossier_share")
+DIGITAL = get_indicator("digital_economy_share_grdp")
+
+
+# ------------------------------------------------------------------ monthly flow
+
+
+def test_a_small_positive_required_rate_is_not_yet_secured() -> None:
+    # r = (0.5 · 1,200 − 598.5) ÷ 300 = 0.5 %: something is still needed.
+    series = months_of_2025([598.5 / 9] * 9, [100.0] * 9)
+    pace = required_pace(series, ONLINE, 2025, expected_denominators=[100.0] * 3)
+    assert pace.required == pytest.approx(0.5)
+    assert pace.is_already_secured is False and pace.is_out_of_reach is False
+
+
+def test_a_lower_is_better_target_reached_even_at_100_percent_is_secured() -> None:
+    # ≤ 80 %: 660 of 900 so far; even 300 of 300 gives 960 / 1,200 = 80 % exactly.
+    indicator = with_target(ONLINE, 2025, 80.0, "<=")
+    series = months_of_2025([660.0 / 9] * 9, [100.0] * 9)
+    pace = required_pace(series, indicator, 2025, expected_denominators=[100.0] * 3)
+    assert pace.required == pytest.approx(100.0)
+    assert pace.is_already_secured is True and pace.is_out_of_reach is False
+
+
+def test_small_expected_denominators_still_give_a_rate() -> None:
+    # 0.75 dossiers expected in all: r = (0.5 · 900.75 − 450) ÷ 0.75 = 50 %.
+    series = months_of_2025([50.0] * 9, [100.0] * 9)
+    pace = required_pace(series, ONLINE, 2025, expected_denominators=[0.25, 0.25, 0.25])
+    assert pace.required == pytest.approx(50.0)
+
+
+def test_no_target_is_neither_secured_nor_out_of_reach_and_says_false() -> None:
+    indicator = dataclasses.replace(ONLINE, targets=())
+    pace = required_pace(months_of_2025([40.0] * 9, [100.0] * 9), indicator, 2025)
+    assert pace.required is None and pace.target is None and pace.comparator is None
+    assert pace.is_already_secured is False and pace.is_out_of_reach is False
+
+
+# ------------------------------------------------------------------------ annual
+
+
+@pytest.mark.parametrize(
+    ("target", "comparator", "out_of_reach"),
+    [
+        (50.0, ">=", False),
+        (100.0, ">=", False),  # every unit of GRDP digital: reachable, if only just
+        (100.5, ">=", True),  # a share above 100 % cannot be reached
+        (0.5, "<=", False),
+        (0.0, "<=", False),  # nothing digital: reachable, if only just
+        (-0.5, "<=", True),  # a share below 0 % cannot be reached
+    ],
+)
+def test_an_annual_target_is_out_of_reach_only_beyond_0_to_100_percent(
+    target: float, comparator: str, out_of_reach: bool
+) -> None:
+    indicator = with_target(DIGITAL, 2027, target, comparator)
+    series = quarterly_share_series(2019, "2025-12-01")
+    pace = required_pace(series, indicator, 2027)
+    value_2025 = pace.basis_value
+    assert pace.basis_year == 2025 and value_2025 is not None
+    assert pace.required == pytest.approx((target - value_2025) / 2)
+    assert pace.is_out_of_reach is out_of_reach
+    assert pace.is_already_secured is False
+    # The pace names what it is about.
+    assert (pace.indicator_code, pace.year, pace.target, pace.comparator) == (
+        DIGITAL.code,
+        2027,
+        target,
+        comparator,
+    )
+
+
+def test_an_annual_pace_starts_from_the_last_complete_year_up_to_its_own_year() -> None:
+    # Data run to the end of 2026; the pace of 2025 is judged on 2025, not on 2026.
+    series = quarterly_share_series(2019, "2026-12-01")
+    indicator = with_target(DIGITAL, 2025, 25.0)
+    pace = required_pace(series, indicator, 2025)
+    rows = series.loc[series["period_year"] == 2025]
+    assert pace.basis_year == 2025
+    assert pace.basis_value == pytest.approx(
+        100 * rows["numerator"].sum() / rows["denominator"].sum()
+    )
+    assert pace.months_remaining == 0 and pace.required is None
+
+
+def test_an_annual_series_with_nothing_says_nothing() -> None:
+    empty = quarterly_share_series(2019, "2025-12-01").iloc[0:0]
+    pace = required_pace(empty, DIGITAL, 2025)
+    assert pace.required is None and pace.recent is None
+    assert pace.basis_value is None and pace.basis_year is None
+    assert pace.is_already_secured is False and pace.is_out_of_reach is False
+    assert pace.months_remaining == 12
+
+
+def test_an_annual_pace_without_a_complete_year_has_no_basis_and_no_recent_change() -> None:
+    pace = required_pace(quarterly_share_series(2025, "2025-06-01"), DIGITAL, 2025)
+    assert pace.basis_year is None and pace.basis_value is None and pace.recent is None
+    assert pace.is_already_secured is False and pace.is_out_of_reach is False
+
+
+def test_an_annual_indicator_without_a_target_has_its_basis_but_no_pace() -> None:
+    indicator = dataclasses.replace(DIGITAL, targets=())
+    pace = required_pace(quarterly_share_series(2019, "2025-09-01"), indicator, 2025)
+    assert pace.basis_year == 2024 and pace.required is None
+    assert pace.is_already_secured is False and pace.is_out_of_reach is False
+
+
+def test_the_first_complete_year_has_no_recent_change() -> None:
+    pace = required_pace(quarterly_share_series(2024, "2025-06-01"), DIGITAL, 2025)
+    assert pace.basis_year == 2024 and pace.recent is None
