@@ -69,6 +69,15 @@ def _finished(status: int = Status.FINISHED_SUCCESSFULLY) -> ForwardMsg:
     return message
 
 
+def test_the_test_process_is_not_patched_for_gevent() -> None:
+    """Importing locust (bench/load.py) patches threading and sockets for gevent; the test
+    process must never get that by collecting or importing it (it froze the suite once)."""
+    from gevent import monkey
+
+    assert not monkey.is_module_patched("threading")
+    assert not monkey.is_module_patched("socket")
+
+
 def test_a_run_that_draws_and_finishes_is_counted_with_its_elements() -> None:
     session = _session(
         [
