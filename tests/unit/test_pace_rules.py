@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from metrics.pace import required_pace
@@ -124,3 +125,36 @@ def test_an_annual_indicator_without_a_target_has_its_basis_but_no_pace() -> Non
 def test_the_first_complete_year_has_no_recent_change() -> None:
     pace = required_pace(quarterly_share_series(2024, "2025-06-01"), DIGITAL, 2025)
     assert pace.basis_year == 2024 and pace.recent is None
+
+
+def test_a_lower_is_better_target_met_only_at_0_percent_is_not_out_of_reach() -> None:
+    # ≤ 25 %: 300 of 900 so far; 0 of the remaining 300 gives 300 / 1,200 = 25 % exactly.
+    indicator = with_target(ONLINE, 2025, 25.0, "<=")
+    series = months_of_2025([300.0 / 9] * 9, [100.0] * 9)
+    pace = required_pace(series, indicator, 2025, expected_denominators=[100.0] * 3)
+    assert pace.required == pytest.approx(0.0)
+    assert pace.is_out_of_reach is False and pace.is_already_secured is False
+    # A little more would need a negative rate: out of reach.
+    worse = required_pace(
+        months_of_2025([303.0 / 9] * 9, [100.0] * 9),
+        indicator,
+        2025,
+        expected_denominators=[100.0] * 3,
+    )
+    assert worse.required == pytest.approx(-1.0) and worse.is_out_of_reach is True
+
+
+def test_a_monthly_pace_names_its_indicator_and_year() -> None:
+    pace = required_pace(months_of_2025([40.0] * 9, [100.0] * 9), ONLINE, 2025)
+    assert (pace.indicator_code, pace.year, pace.basis_year) == (ONLINE.code, 2025, 2025)
+
+
+def test_a_cumulative_indicator_without_a_target_is_neither_secured_nor_out_of_reach() -> None:
+    indicator = dataclasses.replace(get_indicator("public_investment_disbursement"), targets=())
+    months = pd.date_range("2025-01-01", periods=3, freq="MS")
+    series = pd.DataFrame(
+        {"period_year": 2025, "period_month": months, "numerator": [10.0, 20.0, 30.0]}
+    ).assign(denominator=1_000.0)
+    pace = required_pace(series, indicator, 2025)
+    assert pace.required is None
+    assert pace.is_already_secured is False and pace.is_out_of_reach is False
