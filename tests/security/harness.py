@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 from sqlalchemy import inspect, make_url, text
@@ -76,7 +77,12 @@ def counts(url: str) -> dict[str, int]:
         with engine.connect() as conn:
             names = sorted(inspect(conn).get_table_names())
             return {
-                name: int(conn.execute(text(f'SELECT COUNT(*) FROM "{name}"')).scalar_one())
+                # The table's name quoted by the dialect, not pasted into the statement.
+                name: int(
+                    conn.execute(
+                        sa.select(sa.func.count()).select_from(sa.table(name))
+                    ).scalar_one()
+                )
                 for name in names
             }
     finally:
