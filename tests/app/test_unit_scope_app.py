@@ -106,20 +106,24 @@ def _others_shown(shown: str, names: dict[str, tuple[str, str]]) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(
-    ("page", "params"),
-    [
-        ("overview", {"year": "2026", "lang": "vi"}),
-        ("online", {"year": "2026", "lang": "vi"}),
-        ("unit", {"year": "2026", "lang": "vi", "unit": OWN}),
-        ("governance", {"lang": "vi"}),
-        ("satisfaction", {"year": "2026", "lang": "vi"}),
-        # The lever's unit choice offered every unit's name before it was scoped.
-        ("scenarios", {"year": "2026", "lang": "vi"}),
-        # Not meeting mode nor the briefing: on their first run in AppTest they show no
-        # unit's name even without any scope, so such a test could not fail.
-    ],
-)
+SCOPED_PAGES = [
+    ("overview", {"year": "2026", "lang": "vi"}),
+    ("online", {"year": "2026", "lang": "vi"}),
+    ("unit", {"year": "2026", "lang": "vi", "unit": OWN}),
+    ("governance", {"lang": "vi"}),
+    ("satisfaction", {"year": "2026", "lang": "vi"}),
+    ("disbursement", {"year": "2026", "lang": "vi"}),
+    # The lever's unit choice offered every unit's name before it was scoped.
+    ("scenarios", {"year": "2026", "lang": "vi"}),
+    # Not meeting mode nor the briefing: on their first run in AppTest they show no
+    # unit's name even without any scope, so such a test could not fail (the browser
+    # test of a signed-in ward account reads them: test_scoped_meeting_briefing_browser).
+]
+"""Pages read as the ward-scoped viewer, with their address's parameters (SQLite here,
+PostgreSQL in tests/postgres/test_unit_scope_postgres_app.py)."""
+
+
+@pytest.mark.parametrize(("page", "params"), SCOPED_PAGES)
 def test_a_ward_scoped_user_sees_no_other_units_detail(
     monkeypatch, demo_warehouse_url, page, params
 ):

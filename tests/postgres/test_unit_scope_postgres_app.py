@@ -17,6 +17,7 @@ from demo.build import build_demo_warehouse
 from tests.app.test_unit_scope_app import (
     CITY_STEWARD,
     OWN,
+    SCOPED_PAGES,
     STEWARD,
     VIEWER,
     _names,
@@ -37,18 +38,7 @@ def demo_on_postgres(postgres_databases: PostgresDatabases) -> Iterator[str]:
     postgres_databases.drop(url)
 
 
-@pytest.mark.parametrize(
-    ("page", "params"),
-    [
-        ("overview", {"year": "2026", "lang": "vi"}),
-        ("online", {"year": "2026", "lang": "vi"}),
-        ("unit", {"year": "2026", "lang": "vi", "unit": OWN}),
-        ("governance", {"lang": "vi"}),
-        ("satisfaction", {"year": "2026", "lang": "vi"}),
-        ("disbursement", {"year": "2026", "lang": "vi"}),
-        ("scenarios", {"year": "2026", "lang": "vi"}),
-    ],
-)
+@pytest.mark.parametrize(("page", "params"), SCOPED_PAGES)
 def test_a_ward_scoped_user_sees_no_other_units_detail_on_postgresql(
     monkeypatch: pytest.MonkeyPatch, demo_on_postgres: str, page: str, params: dict[str, str]
 ) -> None:
