@@ -76,6 +76,7 @@ def _scope_units() -> tuple[str, ...] | None:
 def upload(lang: str) -> None:
     """Upload, check (recorded as a submission), preview, problems, and load."""
     round_ = int(_state().get("_upload_round", 0))
+    _ui.uploader_words("data-upload-", lang, limit_mb=MAX_UPLOAD_MB, types="CSV, XLSX")
     uploaded = st.file_uploader(
         t("data_upload_label", lang),
         type=["csv", "xlsx"],

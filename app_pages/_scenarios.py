@@ -228,6 +228,7 @@ LEVER_UPLOAD_MB = max(1, math.ceil(MAX_BYTES / 1_000_000))
 
 def lever_file(baseline_: Baseline, lang: str) -> None:
     """Load a lever file into the form (refused whole, with its messages, when bad)."""
+    _ui.uploader_words("scn_file", lang, limit_mb=LEVER_UPLOAD_MB, types="CSV")
     uploaded = st.file_uploader(
         t("scenario_load_file", lang),
         type=["csv"],
