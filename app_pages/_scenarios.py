@@ -18,6 +18,7 @@ from charts.scenarios import make_fan_figure, make_tornado_figure
 from data_access import cached, saved_scenarios
 from data_access.saved_scenarios import SavedScenario, SavedScenarioError
 from i18n import (
+    MISSING,
     code_span,
     escape_markdown,
     fmt_date,
@@ -614,7 +615,7 @@ def table(
     lang = filters.lang
     st.subheader(t("scenario_table_title", lang))
     frame = workspace.results_table(runs, lang)
-    st.dataframe(_styled(frame, lang), hide_index=True, width="stretch")
+    st.dataframe(_styled(frame, lang), hide_index=True, width="stretch", placeholder=MISSING)
     lines = _page.about(
         filters,
         "page_scenarios",
@@ -723,7 +724,7 @@ def saved_section(filters: _ui.Filters, baseline_: Baseline) -> None:
             ],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", placeholder=MISSING)
     ids = listed["scenario_id"].tolist()
     names = dict(zip(ids, listed["name"], strict=True))
     if st.session_state.get("scn_pick") not in ids:

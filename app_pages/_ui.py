@@ -25,6 +25,7 @@ from data_access.queries import UnitFilter
 from i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    MISSING,
     code_span,
     escape_markdown,
     fmt_date,
@@ -1129,5 +1130,5 @@ def _lineage_body(source: FigureSource, lang: str) -> None:
         }
     )
     st.caption(t("lineage_count", lang, count=len(table)))
-    st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420))
+    st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420), placeholder=MISSING)
     st.page_link(DATA_PAGE, label=t("lineage_open_data", lang), icon=":material/upload_file:")
