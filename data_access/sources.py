@@ -673,7 +673,7 @@ def unit_month_sums(conn: Connection, source: Source) -> pd.DataFrame:
     frame = pd.DataFrame(conn.execute(statement).all(), columns=MONTH_SUMS)
     return frame.assign(
         unit_code=frame["unit_code"].astype(str),
-        period_month=pd.to_datetime(frame["period_month"]).astype("datetime64[ns]"),
+        period_month=pd.to_datetime(frame["period_month"]),
         numerator=frame["numerator"].astype("float64"),
         denominator=frame["denominator"].astype("float64"),
         n_rows=frame["n_rows"].astype("int64"),
@@ -739,7 +739,7 @@ def as_filtered_series(
     ``last_loaded_at`` unknown (NaT). One row per month with a row of those units."""
     kept = _kept_month_sums(sums, source, units, unit_filter)
     totals = _month_totals(kept, ["period_month"], source)
-    months = pd.to_datetime(totals["period_month"]).astype("datetime64[ns]")
+    months = pd.to_datetime(totals["period_month"])
     frame = totals.assign(
         period_year=months.dt.year.astype("int64"),
         period_month=months,
@@ -765,7 +765,7 @@ def as_series_by_group(
     kept = _kept_month_sums(sums, source, units, unit_filter)
     kept = kept.assign(group_key=_group_keys(kept))
     totals = _month_totals(kept, ["period_month", "group_key"], source)
-    months = pd.to_datetime(totals["period_month"]).astype("datetime64[ns]")
+    months = pd.to_datetime(totals["period_month"])
     frame = totals.assign(period_year=months.dt.year.astype("int64"), period_month=months)
     frame = frame.sort_values(["period_month", "period_year", "group_key"], kind="mergesort")
     return frame[_GROUP_SERIES_OUT].reset_index(drop=True)

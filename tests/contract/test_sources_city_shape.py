@@ -332,7 +332,7 @@ YEARS_THROUGH = ((2026, dt.date(2026, 10, 1)), (2025, dt.date(2025, 8, 1)))
 
 
 def _same_frame(got: pd.DataFrame, expected: pd.DataFrame, label: str) -> None:
-    """The same columns, rows and figures; ``is_demo`` and ``last_loaded_at`` are the
+    """The same columns, types, rows and figures; ``is_demo`` and ``last_loaded_at`` are the
     project's loading marks, which a city's source does not have (not compared)."""
     assert list(got.columns) == list(expected.columns), label
     assert len(got) == len(expected), label
@@ -340,6 +340,7 @@ def _same_frame(got: pd.DataFrame, expected: pd.DataFrame, label: str) -> None:
         if name in ("is_demo", "last_loaded_at"):
             continue
         left, right = got[name].reset_index(drop=True), expected[name].reset_index(drop=True)
+        assert left.dtype == right.dtype, (label, name, left.dtype, right.dtype)
         if left.dtype.kind == "f":
             np.testing.assert_allclose(left, right.astype(float), rtol=1e-12, err_msg=label)
         else:
