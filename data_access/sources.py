@@ -479,8 +479,11 @@ def unit_sums(conn: Connection, source: Source, year: int, through_month: dt.dat
     )
     role = "numerator" if source.is_rate or "value" not in source.columns else "value"
     numerator = _amount(src, role, source.is_rate)
+    # A typed NULL without a denominator: PostgreSQL has no sum() of the text a bare one is.
     denominator: ColumnElement[Any] = (
-        _amount(src, "denominator", source.is_rate) if "denominator" in src.c else null()
+        _amount(src, "denominator", source.is_rate)
+        if "denominator" in src.c
+        else cast(null(), Float)
     )
 
     def pick(amount: ColumnElement[Any], last: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -656,8 +659,11 @@ def unit_month_sums(conn: Connection, source: Source) -> pd.DataFrame:
     month = month_start(src.c.month)
     role = "numerator" if source.is_rate or "value" not in source.columns else "value"
     numerator = _amount(src, role, source.is_rate)
+    # A typed NULL without a denominator: PostgreSQL cannot choose a sum() for a bare one.
     denominator: ColumnElement[Any] = (
-        _amount(src, "denominator", source.is_rate) if "denominator" in src.c else null()
+        _amount(src, "denominator", source.is_rate)
+        if "denominator" in src.c
+        else cast(null(), Float)
     )
     statement = (
         select(

@@ -331,7 +331,7 @@ FILTERS = [
 YEARS_THROUGH = ((2026, dt.date(2026, 10, 1)), (2025, dt.date(2025, 8, 1)))
 
 
-def _same_frame(got: pd.DataFrame, expected: pd.DataFrame, label: str) -> None:
+def same_frame(got: pd.DataFrame, expected: pd.DataFrame, label: str) -> None:
     """The same columns, types, rows and figures; ``is_demo`` and ``last_loaded_at`` are the
     project's loading marks, which a city's source does not have (not compared)."""
     assert list(got.columns) == list(expected.columns), label
@@ -370,11 +370,11 @@ def test_the_city_shape_gives_the_same_filtered_series_groups_and_comparisons(
                     label = f"{code} {unit_filter}"
                     expected = queries.scope_series(demo_conn, code, unit_filter)
                     got = sources.as_filtered_series(sums, source, units, unit_filter)
-                    _same_frame(got, expected, label)
+                    same_frame(got, expected, label)
                     compared += len(got)
                     expected_groups = queries.series_by_group(demo_conn, code, unit_filter)
                     got_groups = sources.as_series_by_group(sums, source, units, unit_filter)
-                    _same_frame(got_groups, expected_groups, "groups " + label)
+                    same_frame(got_groups, expected_groups, "groups " + label)
                     for year, through in YEARS_THROUGH:
                         expected_standing = queries.group_standing(
                             demo_conn, code, year, through, unit_filter
@@ -386,7 +386,7 @@ def test_the_city_shape_gives_the_same_filtered_series_groups_and_comparisons(
                             unit_filter,
                         )
                         got_standing = sources.as_group_standing(standing)
-                        _same_frame(got_standing, expected_standing, f"standing {label} {year}")
+                        same_frame(got_standing, expected_standing, f"standing {label} {year}")
                         compared += len(got_standing)
     finally:
         demo.dispose()
