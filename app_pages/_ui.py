@@ -54,7 +54,7 @@ from metrics.links import (
 )
 from metrics.projection import Interval, Projection
 from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES, former_province_name, scope_text
-from metrics.registry import Indicator
+from metrics.registry import Indicator, get_indicator
 
 FIRST_YEAR = 2020
 _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -962,6 +962,11 @@ def past_state_banner(filters: Filters) -> None:
         st.markdown(
             ":material/history: " + t("past_state", lang, date=fmt_date(filters.as_of_day, lang))
         )
+        declared = cached.declared_indicators()
+        if declared:
+            # A declared source keeps no load history: its indicators show current figures.
+            names = ", ".join(get_indicator(code).short(lang) for code in declared)
+            st.markdown(t("past_state_declared", lang, indicators=names))
         st.button(
             t("past_state_back", lang),
             icon=":material/update:",

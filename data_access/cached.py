@@ -368,18 +368,24 @@ def scope_series(
 
     The whole city's current series of an indicator that a deployment's mapping declares
     (:func:`declared_source`) is read through that source instead: summed in its database
-    (:func:`data_access.sources.city_series`). Filtered scopes, past days and breakdowns
-    are still read from the project's own warehouse.
+    (:func:`data_access.sources.city_series`); a filtered scope's (a former province, a unit
+    type, one unit) from its sums per source unit code and month
+    (:func:`_declared_filtered_series`). A declared source keeps no load history: on a past
+    day (``as_of``) its current figures are read (the page says so,
+    :func:`declared_indicators`). A breakdown (a procedure) is read from the project's own
+    warehouse: a declaration has unit totals only.
 
     A scoped reader gets the whole city's series and its own unit's; any other filter
     raises :class:`OutOfScopeError`."""
     url, moment, version = warehouse_url(), _utc(as_of), data_version()
     ids = _scope_ids(url, scope)
     _check_filter(scope, ids, unit_filter)
-    if unit_filter.is_whole_city and as_of is None and breakdown_key == "":
+    if breakdown_key == "":
         declared = declared_source(indicator_code)
         if declared is not None:
-            return _declared_city_series(*declared)
+            if unit_filter.is_whole_city:
+                return _declared_city_series(*declared)
+            return _declared_filtered_series(*declared, unit_filter)
     return _fetch(
         ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key, ids),
         lambda: _scope_series(
@@ -415,14 +421,14 @@ def unit_standing(
     scope: Scope,
 ) -> Fetched:
     """Cached :func:`data_access.queries.unit_standing` on the configured warehouse; a
-    scoped reader gets its own unit's row only."""
+    scoped reader gets its own unit's row only. A declared indicator's is read through its
+    source, current also on a past day (a source keeps no load history)."""
     url, moment, version = warehouse_url(), _utc(as_of), data_version()
     ids = _scope_ids(url, scope)
     _check_filter(scope, ids, unit_filter)
-    if as_of is None:
-        declared = declared_source(indicator_code)
-        if declared is not None:
-            return _declared_units(*declared, year, through_month, unit_filter, ids, ranked=False)
+    declared = declared_source(indicator_code)
+    if declared is not None:
+        return _declared_units(*declared, year, through_month, unit_filter, ids, ranked=False)
     return _fetch(
         ("unit_standing", url, indicator_code, year, through_month, unit_filter, moment, ids),
         lambda: _unit_standing(
@@ -495,15 +501,14 @@ def unit_ranking(
 ) -> Fetched:
     """Cached :func:`data_access.queries.unit_ranking`, limited to ``scope``.
 
-    The current ranking of an indicator that a deployment's mapping declares is read
-    through that source instead (:func:`_declared_units`); a past day, from the project's
-    own warehouse."""
-    if as_of is None:
-        declared = declared_source(indicator_code)
-        if declared is not None:
-            ids = _scope_ids(warehouse_url(), scope)
-            _check_filter(scope, ids, unit_filter)
-            return _declared_units(*declared, year, through_month, unit_filter, ids, ranked=True)
+    The ranking of an indicator that a deployment's mapping declares is read through that
+    source instead (:func:`_declared_units`), its current figures also on a past day (a
+    source keeps no load history)."""
+    declared = declared_source(indicator_code)
+    if declared is not None:
+        ids = _scope_ids(warehouse_url(), scope)
+        _check_filter(scope, ids, unit_filter)
+        return _declared_units(*declared, year, through_month, unit_filter, ids, ranked=True)
     return page_query(
         "unit_ranking", indicator_code, year, through_month, unit_filter, as_of, scope=scope
     )
@@ -518,7 +523,13 @@ def group_standing(
     *,
     scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.group_standing`, limited to ``scope``."""
+    """Cached :func:`data_access.queries.group_standing`, limited to ``scope``; a declared
+    indicator's through its source (:func:`_declared_group_standing`)."""
+    declared = declared_source(indicator_code)
+    if declared is not None:
+        ids = _scope_ids(warehouse_url(), scope)
+        _check_filter(scope, ids, unit_filter)
+        return _declared_group_standing(*declared, year, through_month, unit_filter, ids)
     return page_query(
         "group_standing", indicator_code, year, through_month, unit_filter, as_of, scope=scope
     )
@@ -527,7 +538,13 @@ def group_standing(
 def series_by_group(
     indicator_code: str, unit_filter: UnitFilter, as_of: dt.datetime | None = None, *, scope: Scope
 ) -> Fetched:
-    """Cached :func:`data_access.queries.series_by_group`, limited to ``scope``."""
+    """Cached :func:`data_access.queries.series_by_group`, limited to ``scope``; a declared
+    indicator's through its source (:func:`_declared_series_by_group`)."""
+    declared = declared_source(indicator_code)
+    if declared is not None:
+        ids = _scope_ids(warehouse_url(), scope)
+        _check_filter(scope, ids, unit_filter)
+        return _declared_series_by_group(*declared, unit_filter, ids)
     return page_query("series_by_group", indicator_code, unit_filter, as_of, scope=scope)
 
 
@@ -1355,3 +1372,95 @@ def _declared_city_series(source: sources.Source, url: str) -> Fetched:
             columns=["period_month", "numerator", "denominator", "value", "n_rows"]
         )
         return Fetched(sources.as_scope_series(empty), utc_now(), is_stale=False)
+
+
+# --- declared sources: filtered scopes, groups and past days (issue 14) ---------------------
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _declared_unit_month_sums(source: sources.Source, url: str) -> tuple[pd.DataFrame, dt.datetime]:
+    engine = sources.read_only_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sources.unit_month_sums(conn, source), utc_now()
+    finally:
+        engine.dispose()
+
+
+def _declared_month_sums(source: sources.Source, url: str) -> Fetched:
+    """Each source unit code's sums per month (:func:`data_access.sources.unit_month_sums`),
+    kept like every other query. The sums are the source's whole (a few hundred codes ×
+    the months kept): a scope, a filter and the groups are applied to them afterwards,
+    per reader, never cached across scopes. A source that cannot be read and has nothing
+    kept gives no sums (its health says why), as with :func:`_declared_city_series`."""
+    try:
+        return _fetch(
+            ("declared_month_sums", url, source.indicator, repr(source)),
+            lambda: _declared_unit_month_sums(source, url),
+        )
+    except (WarehouseUnavailableError, ValueError, TypeError):
+        empty = pd.DataFrame(columns=sources.MONTH_SUMS)
+        return Fetched(empty, utc_now(), is_stale=False)
+
+
+def _declared_filtered_series(source: sources.Source, url: str, unit_filter: UnitFilter) -> Fetched:
+    """A filtered scope's series (a former province, a unit type, one unit) through a
+    declared source, in the shape of ``queries.scope_series``: the sums per source unit
+    code and month from the source's database, then the crosswalk, the project's unit list
+    and the filter here (:func:`data_access.sources.as_filtered_series`). The caller has
+    checked the filter against the reader's scope (a scoped reader may ask only for its
+    own unit)."""
+    fetched = _declared_month_sums(source, url)
+    units = unit_list(scope=None).frame
+    frame = sources.as_filtered_series(fetched.frame, source, units, unit_filter)
+    return Fetched(frame, fetched.fetched_at, fetched.is_stale)
+
+
+def _declared_series_by_group(
+    source: sources.Source, url: str, unit_filter: UnitFilter, ids: ScopeIds
+) -> Fetched:
+    """The drill-down groups' monthly series (the former provinces' comparison) through a
+    declared source, in the shape of ``queries.series_by_group``; a scoped reader loses
+    single-unit groups, as with the project's own query."""
+    fetched = _declared_month_sums(source, url)
+    units = unit_list(scope=None).frame
+    frame = sources.as_series_by_group(fetched.frame, source, units, unit_filter)
+    return Fetched(_without_single_unit_groups(frame, ids), fetched.fetched_at, fetched.is_stale)
+
+
+def _declared_group_standing(
+    source: sources.Source,
+    url: str,
+    year: int,
+    through_month: dt.date,
+    unit_filter: UnitFilter,
+    ids: ScopeIds,
+) -> Fetched:
+    """The drill-down groups' standing (the breakdown by area and type) through a declared
+    source, in the shape of ``queries.group_standing``: the units' standing
+    (:func:`_declared_units`, every unit of the filter) summed per group here; a scoped
+    reader loses single-unit groups, as with the project's own query."""
+    standing = _declared_units(source, url, year, through_month, unit_filter, None, ranked=False)
+    frame = sources.as_group_standing(standing.frame)
+    return Fetched(_without_single_unit_groups(frame, ids), standing.fetched_at, standing.is_stale)
+
+
+def declared_indicators() -> tuple[str, ...]:
+    """The indicators a deployment's mapping declares (read through their sources, which
+    keep no load history: on a past day the pages show their current figures and say so);
+    none with the project's own default mapping."""
+    path = sources.mapping_path()
+    if sources.is_default_mapping(path):
+        return ()
+    try:
+        modified = path.stat().st_mtime
+    except OSError:
+        return ()
+    mapping = _deployment_mapping(str(path), modified)
+    if mapping is None:
+        return ()
+    return tuple(
+        source.indicator
+        for source in mapping.sources
+        if declared_source(source.indicator) is not None
+    )

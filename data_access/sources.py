@@ -66,7 +66,7 @@ from data_access.queries import _ratio, month_start
 from data_access.submissions import reference
 from i18n import LANGUAGES, catalogue, t
 from metrics.clock import city_today, month_end, utc_now
-from metrics.reference import LEAF_UNIT_TYPES
+from metrics.reference import COMMUNE_LEVEL_TYPES, LEAF_UNIT_TYPES
 from metrics.registry import INDICATORS, Grain, TimeRollup
 
 DEFAULT_MAPPING_PATH = Path(__file__).resolve().with_name("sources.yaml")
@@ -479,8 +479,11 @@ def unit_sums(conn: Connection, source: Source, year: int, through_month: dt.dat
     )
     role = "numerator" if source.is_rate or "value" not in source.columns else "value"
     numerator = _amount(src, role, source.is_rate)
+    # A typed NULL without a denominator: PostgreSQL has no sum() of the text a bare one is.
     denominator: ColumnElement[Any] = (
-        _amount(src, "denominator", source.is_rate) if "denominator" in src.c else null()
+        _amount(src, "denominator", source.is_rate)
+        if "denominator" in src.c
+        else cast(null(), Float)
     )
 
     def pick(amount: ColumnElement[Any], last: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -613,6 +616,188 @@ def rank_standing(standing: pd.DataFrame, higher_is_better: bool) -> pd.DataFram
         peer_median=frame["peer_median"].astype("float64"),
         peer_p75=frame["peer_p75"].astype("float64"),
     )
+
+
+# --- filtered scopes and groups (issue 14, second slice) -----------------------------------
+
+MONTH_SUMS = ["unit_code", "period_month", "numerator", "denominator", "n_rows"]
+"""The columns of :func:`unit_month_sums`."""
+_SERIES_OUT = [
+    "period_year",
+    "period_month",
+    "numerator",
+    "denominator",
+    "value",
+    "n_units",
+    "n_expected",
+    "is_demo",
+    "last_loaded_at",
+]
+_GROUP_SERIES_OUT = [
+    "period_year",
+    "period_month",
+    "group_key",
+    "numerator",
+    "denominator",
+    "value",
+    "n_units",
+]
+_GROUP_OUT = ["group_key", "numerator", "denominator", "value", "n_units"]
+
+
+def unit_month_sums(conn: Connection, source: Source) -> pd.DataFrame:
+    """Each source unit code's sums per month, summed in the database over the declared
+    rows (a rate's row counts only with both numerator and denominator, as in
+    :func:`city_series`).
+
+    Grain: one row per source unit code and month (a few hundred units × the months kept).
+    Columns: ``unit_code`` (str), ``period_month`` (datetime64, first of month),
+    ``numerator``, ``denominator`` (float sums; NaN when nothing was summed), ``n_rows``
+    (int: the declared rows of that code and month).
+    """
+    src = canonical(source)
+    month = month_start(src.c.month)
+    role = "numerator" if source.is_rate or "value" not in source.columns else "value"
+    numerator = _amount(src, role, source.is_rate)
+    # A typed NULL without a denominator: PostgreSQL cannot choose a sum() for a bare one.
+    denominator: ColumnElement[Any] = (
+        _amount(src, "denominator", source.is_rate)
+        if "denominator" in src.c
+        else cast(null(), Float)
+    )
+    statement = (
+        select(
+            src.c.unit_code,
+            month.label("period_month"),
+            cast(func.sum(numerator), Float).label("numerator"),
+            cast(func.sum(denominator), Float).label("denominator"),
+            func.count().label("n_rows"),
+        )
+        .group_by(src.c.unit_code, month)
+        .order_by(month, src.c.unit_code)
+    )
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=MONTH_SUMS)
+    return frame.assign(
+        unit_code=frame["unit_code"].astype(str),
+        period_month=pd.to_datetime(frame["period_month"]),
+        numerator=frame["numerator"].astype("float64"),
+        denominator=frame["denominator"].astype("float64"),
+        n_rows=frame["n_rows"].astype("int64"),
+    )
+
+
+def kept_units(source: Source, units: pd.DataFrame, unit_filter: Any) -> pd.DataFrame:
+    """The project's units a declared figure is summed over, as the project's own queries
+    choose them: the indicator's level (the city, or wards, communes, departments and
+    investors) and ``unit_filter`` (a ``queries.UnitFilter``; ignored for a city-level
+    indicator). Columns: ``unit_id`` (str), ``unit_type``, ``former_province``."""
+    allowed = ("city",) if source.city_grain else LEAF_UNIT_TYPES
+    keep = units["unit_type"].isin(allowed)
+    if not source.city_grain:
+        if unit_filter.former_provinces:
+            keep &= units["former_province"].isin(unit_filter.former_provinces)
+        if unit_filter.unit_types:
+            keep &= units["unit_type"].isin(unit_filter.unit_types)
+        if unit_filter.unit_ids:
+            keep &= units["unit_id"].astype(str).isin(unit_filter.unit_ids)
+    kept = units.loc[keep, ["unit_id", "unit_type", "former_province"]]
+    return kept.assign(unit_id=kept["unit_id"].astype(str)).reset_index(drop=True)
+
+
+def _kept_month_sums(
+    sums: pd.DataFrame, source: Source, units: pd.DataFrame, unit_filter: Any
+) -> pd.DataFrame:
+    """:func:`unit_month_sums` turned into official codes through the crosswalk and kept
+    to the filter's units (a code the project's unit list does not hold counts nowhere,
+    as an observation of an unknown unit counts nowhere in the project's own queries)."""
+    official = sums.assign(unit_id=[source.crosswalk.get(code, code) for code in sums["unit_code"]])
+    return official.merge(kept_units(source, units, unit_filter), on="unit_id", how="inner")
+
+
+def _month_totals(frame: pd.DataFrame, keys: list[str], source: Source) -> pd.DataFrame:
+    """Sums per ``keys`` (the month, and a group): numerator and denominator (NaN when
+    nothing was summed, as SQL's SUM), the value (ratio of sums for a rate, the numerator
+    otherwise) and the rows counted."""
+    grouped = (
+        frame.groupby(keys, sort=True)
+        .agg(
+            numerator=("numerator", lambda s: s.sum(min_count=1)),
+            denominator=("denominator", lambda s: s.sum(min_count=1)),
+            n_units=("n_rows", "sum"),
+        )
+        .reset_index()
+    )
+    grouped = grouped.astype({"numerator": "float64", "denominator": "float64"})
+    value = (
+        _percent(grouped["numerator"], grouped["denominator"])
+        if source.is_rate
+        else grouped["numerator"]
+    )
+    return grouped.assign(value=value.astype("float64"), n_units=grouped["n_units"].astype("int64"))
+
+
+def as_filtered_series(
+    sums: pd.DataFrame, source: Source, units: pd.DataFrame, unit_filter: Any
+) -> pd.DataFrame:
+    """:func:`unit_month_sums` summed over the units of ``unit_filter`` (a former province,
+    a unit type, one unit), in the shape of ``data_access.queries.scope_series``:
+    ``n_units`` and ``n_expected`` the declared rows, ``is_demo`` False (a city's own data),
+    ``last_loaded_at`` unknown (NaT). One row per month with a row of those units."""
+    kept = _kept_month_sums(sums, source, units, unit_filter)
+    totals = _month_totals(kept, ["period_month"], source)
+    months = pd.to_datetime(totals["period_month"])
+    frame = totals.assign(
+        period_year=months.dt.year.astype("int64"),
+        period_month=months,
+        n_expected=totals["n_units"],
+        is_demo=False,
+        last_loaded_at=pd.Series(pd.NaT, index=totals.index, dtype="datetime64[ns]"),
+    )
+    return frame[_SERIES_OUT].reset_index(drop=True)
+
+
+def _group_keys(kept: pd.DataFrame) -> pd.Series:
+    """The drill-down group of a unit (as ``queries._group_key``): its former province for
+    a ward, commune or the special zone; its type otherwise."""
+    communes = kept["unit_type"].isin(COMMUNE_LEVEL_TYPES)
+    return kept["former_province"].where(communes, kept["unit_type"]).astype(str)
+
+
+def as_series_by_group(
+    sums: pd.DataFrame, source: Source, units: pd.DataFrame, unit_filter: Any
+) -> pd.DataFrame:
+    """:func:`unit_month_sums` summed per month and drill-down group (the former provinces,
+    ``department``, ``investor``), in the shape of ``data_access.queries.series_by_group``."""
+    kept = _kept_month_sums(sums, source, units, unit_filter)
+    kept = kept.assign(group_key=_group_keys(kept))
+    totals = _month_totals(kept, ["period_month", "group_key"], source)
+    months = pd.to_datetime(totals["period_month"])
+    frame = totals.assign(period_year=months.dt.year.astype("int64"), period_month=months)
+    frame = frame.sort_values(["period_month", "period_year", "group_key"], kind="mergesort")
+    return frame[_GROUP_SERIES_OUT].reset_index(drop=True)
+
+
+def as_group_standing(standing: pd.DataFrame) -> pd.DataFrame:
+    """An :func:`as_unit_standing` frame summed per drill-down group, in the shape of
+    ``data_access.queries.group_standing``: the ratio of the group's sums (a ratio for every
+    indicator, as there) and the units in the group."""
+    frame = standing.assign(group_key=_group_keys(standing), n_rows=1)
+    grouped = (
+        frame.groupby("group_key", sort=True)
+        .agg(
+            numerator=("numerator", lambda s: s.sum(min_count=1)),
+            denominator=("denominator", lambda s: s.sum(min_count=1)),
+            n_units=("n_rows", "sum"),
+        )
+        .reset_index()
+    )
+    grouped = grouped.astype({"numerator": "float64", "denominator": "float64"})
+    grouped = grouped.assign(
+        value=_percent(grouped["numerator"], grouped["denominator"]).astype("float64"),
+        n_units=grouped["n_units"].astype("int64"),
+        group_key=grouped["group_key"].astype(str),
+    )
+    return grouped[_GROUP_OUT].reset_index(drop=True)
 
 
 # --- contracts -------------------------------------------------------------------------------
@@ -1140,7 +1325,10 @@ __all__ = [
     "SourceMapping",
     "SourceReport",
     "TableRef",
+    "as_filtered_series",
+    "as_group_standing",
     "as_scope_series",
+    "as_series_by_group",
     "as_unit_standing",
     "canonical",
     "check_health",
@@ -1151,12 +1339,14 @@ __all__ = [
     "failure_text",
     "first_failure",
     "is_default_mapping",
+    "kept_units",
     "known_units",
     "load_mapping",
     "main",
     "mapping_path",
     "rank_standing",
     "read_only_engine",
+    "unit_month_sums",
     "unit_sums",
 ]
 

@@ -317,3 +317,78 @@ def test_a_source_that_gave_nothing_ranks_no_unit(demo_warehouse_url):
     assert list(ranking.columns) == list(expected.columns)
     for column in ("value", "peer_p25", "peer_median"):
         assert ranking[column].dtype == "float64", column
+
+
+FILTERS = [
+    queries.UnitFilter(former_provinces=("binh_duong",)),
+    queries.UnitFilter(former_provinces=("ba_ria_vung_tau",), unit_types=("commune",)),
+    queries.UnitFilter(unit_types=("ward",)),
+    queries.UnitFilter(unit_types=("department",)),
+    queries.UnitFilter(unit_types=("ward", "commune", "special_zone")),
+]
+
+
+YEARS_THROUGH = ((2026, dt.date(2026, 10, 1)), (2025, dt.date(2025, 8, 1)))
+
+
+def same_frame(got: pd.DataFrame, expected: pd.DataFrame, label: str) -> None:
+    """The same columns, types, rows and figures; ``is_demo`` and ``last_loaded_at`` are the
+    project's loading marks, which a city's source does not have (not compared)."""
+    assert list(got.columns) == list(expected.columns), label
+    assert len(got) == len(expected), label
+    for name in got.columns:
+        if name in ("is_demo", "last_loaded_at"):
+            continue
+        left, right = got[name].reset_index(drop=True), expected[name].reset_index(drop=True)
+        assert left.dtype == right.dtype, (label, name, left.dtype, right.dtype)
+        if left.dtype.kind == "f":
+            np.testing.assert_allclose(left, right.astype(float), rtol=1e-12, err_msg=label)
+        else:
+            assert list(left.astype(str)) == list(right.astype(str)), (label, name)
+
+
+def test_the_city_shape_gives_the_same_filtered_series_groups_and_comparisons(
+    city, demo_warehouse_url
+):
+    """A filtered scope's monthly series (a former province, a unit type, one unit), the
+    former provinces' monthly comparison and the drill-down groups' standing, each through
+    the city's shape (sums per city code and month in its database, then the crosswalk and
+    the project's units), equal the project's own queries on the demo."""
+    database, mapping_file = city
+    mapping = sources.load_mapping(mapping_file)
+    demo = create_engine(demo_warehouse_url)
+    city_engine = sources.read_only_engine(f"sqlite:///{database}")
+    compared = 0
+    try:
+        with demo.connect() as demo_conn, city_engine.connect() as city_conn:
+            units = queries.unit_list(demo_conn)
+            one_ward = str(units.loc[units["unit_type"] == "ward", "unit_id"].sort_values().iloc[3])
+            for source in mapping.sources:
+                code = source.indicator
+                sums = sources.unit_month_sums(city_conn, source)
+                for unit_filter in [*FILTERS, queries.UnitFilter(unit_ids=(one_ward,))]:
+                    label = f"{code} {unit_filter}"
+                    expected = queries.scope_series(demo_conn, code, unit_filter)
+                    got = sources.as_filtered_series(sums, source, units, unit_filter)
+                    same_frame(got, expected, label)
+                    compared += len(got)
+                    expected_groups = queries.series_by_group(demo_conn, code, unit_filter)
+                    got_groups = sources.as_series_by_group(sums, source, units, unit_filter)
+                    same_frame(got_groups, expected_groups, "groups " + label)
+                    for year, through in YEARS_THROUGH:
+                        expected_standing = queries.group_standing(
+                            demo_conn, code, year, through, unit_filter
+                        )
+                        standing = sources.as_unit_standing(
+                            sources.unit_sums(city_conn, source, year, through),
+                            source,
+                            units,
+                            unit_filter,
+                        )
+                        got_standing = sources.as_group_standing(standing)
+                        same_frame(got_standing, expected_standing, f"standing {label} {year}")
+                        compared += len(got_standing)
+    finally:
+        demo.dispose()
+        city_engine.dispose()
+    assert compared > 1000  # not an empty comparison

@@ -26,6 +26,7 @@ from data_access import queries, sources
 from tests.app.pages import open_page
 from tests.app.reading import GOLDEN_MOMENT, find_block, read_view, run_overview
 from tests.conftest import PostgresDatabases, city_moment
+from tests.contract.test_sources_city_shape import FILTERS, same_frame
 from tests.sources_city import (
     CITY_TABLES,
     PUBLIC_DEFAULTS_REVOKED,
@@ -186,6 +187,52 @@ def test_the_city_figures_through_the_role_equal_the_project_queries(city_pg, de
     finally:
         demo.dispose()
         city.dispose()
+
+
+def test_filtered_scopes_and_groups_through_the_role_equal_the_project_queries(
+    city_pg, demo_warehouse_url
+):
+    """A filtered scope's series, the groups' monthly series and the groups' standing, from
+    the sums per city code and month the SELECT-only role reads (``date_trunc`` in
+    PostgreSQL), equal the project's own queries on the demo (the SQLite twin is
+    ``tests/contract/test_sources_city_shape.py``)."""
+    _, reader_url, mapping_file = city_pg
+    mapping = sources.load_mapping(mapping_file)
+    demo = create_engine(demo_warehouse_url)
+    city = sources.read_only_engine(reader_url)
+    compared = 0
+    try:
+        with demo.connect() as demo_conn, city.connect() as city_conn:
+            units = queries.unit_list(demo_conn)
+            for source in mapping.sources:
+                code = source.indicator
+                sums = sources.unit_month_sums(city_conn, source)
+                for unit_filter in FILTERS:
+                    label = f"{code} {unit_filter}"
+                    got = sources.as_filtered_series(sums, source, units, unit_filter)
+                    same_frame(got, queries.scope_series(demo_conn, code, unit_filter), label)
+                    compared += len(got)
+                    same_frame(
+                        sources.as_series_by_group(sums, source, units, unit_filter),
+                        queries.series_by_group(demo_conn, code, unit_filter),
+                        "groups " + label,
+                    )
+                    year, through = 2026, dt.date(2026, 10, 1)
+                    standing = sources.as_unit_standing(
+                        sources.unit_sums(city_conn, source, year, through),
+                        source,
+                        units,
+                        unit_filter,
+                    )
+                    same_frame(
+                        sources.as_group_standing(standing),
+                        queries.group_standing(demo_conn, code, year, through, unit_filter),
+                        "standing " + label,
+                    )
+    finally:
+        demo.dispose()
+        city.dispose()
+    assert compared > 1000
 
 
 def test_an_unreachable_postgres_source_fails_and_the_others_pass(
