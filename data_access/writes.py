@@ -508,9 +508,8 @@ def _load_versioned(
     lock_writes(conn)
     loaded_at = to_warehouse_time(loaded_at) if loaded_at is not None else utc_now()
     rows = frame[list(target.columns)]
-    checksum = hashlib.sha256(
-        rows.to_csv(index=False).encode("utf-8"), usedforsecurity=False
-    ).hexdigest()
+    text_rows = batch_csv(rows)
+    checksum = hashlib.sha256(text_rows, usedforsecurity=False).hexdigest()
     batch_id = conn.execute(
         insert(load_batches)
         .values(
@@ -530,7 +529,7 @@ def _load_versioned(
         .returning(load_batches.c.batch_id)
     ).scalar_one()
     if len(rows) > STAGE_THRESHOLD:
-        replaced = _load_staged(conn, target, rows, submission_key, batch_id, loaded_at)
+        replaced = _load_staged(conn, target, rows, submission_key, batch_id, loaded_at, text_rows)
     else:
         replaced = _supersede(conn, target, rows, submission_key, batch_id, loaded_at)
         conn.execute(
@@ -650,6 +649,7 @@ def _load_staged(
     submission_key: str,
     batch_id: int,
     at: dt.datetime,
+    text_rows: bytes,
 ) -> int:
     """Supersede and insert a large batch set-wise, through a staging table.
 
@@ -666,7 +666,7 @@ def _load_staged(
     stage = _stage_table(target)
     stage.drop(conn, checkfirst=True)
     stage.create(conn)
-    _fill_stage(conn, stage, rows[list(target.columns)])
+    _fill_stage(conn, stage, rows[list(target.columns)], text_rows)
     replaced = conn.execute(
         update(table)
         .where(
@@ -714,23 +714,45 @@ def _load_staged(
     return int(replaced)
 
 
-def _fill_stage(conn: Connection, stage: Table, rows: pd.DataFrame) -> None:
-    """Put ``rows`` into the staging table: COPY on PostgreSQL, executemany elsewhere."""
+def batch_csv(rows: pd.DataFrame) -> bytes:
+    """A batch's rows as CSV (UTF-8, a header line, ``\\n`` line ends), in one pass of
+    pyarrow's writer: the text its checksum is taken of, and what COPY reads on PostgreSQL.
+
+    Text is always quoted and a missing value is an empty unquoted field, so a unit's total
+    (``breakdown_key`` '') and NULL stay apart, as PostgreSQL's CSV format reads them;
+    floats are written in their shortest exact form, so they read back bit for bit.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"unit_id": ["25747"], "breakdown_key": [""],
+    ...     "value": [float("nan")], "numerator": [12.5]})
+    >>> batch_csv(frame).decode()
+    '"unit_id","breakdown_key","value","numerator"\\n"25747","",,12.5\\n'
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    table = pa.Table.from_pandas(rows, preserve_index=False)
+    sink = pa.BufferOutputStream()
+    pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=True))
+    return bytes(sink.getvalue())
+
+
+def _fill_stage(conn: Connection, stage: Table, rows: pd.DataFrame, text_rows: bytes) -> None:
+    """Put ``rows`` into the staging table: COPY of ``text_rows`` (:func:`batch_csv` of
+    ``rows``) on PostgreSQL, executemany elsewhere."""
     if conn.dialect.name == "postgresql":
-        # COPY in CSV form; None is written as \N, so that '' (a unit's total) stays ''.
-        buffer = rows.to_csv(index=False, header=False, na_rep="\\N", lineterminator="\n")
-        columns = ", ".join(rows.columns)
+        from psycopg import sql
+
+        copy_statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv, HEADER true)").format(
+            sql.Identifier(stage.name), sql.SQL(", ").join(map(sql.Identifier, rows.columns))
+        )
         raw = conn.connection.driver_connection
         assert raw is not None
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(
-                f"COPY {_STAGE_NAME} ({columns}) FROM STDIN (FORMAT csv, NULL '\\N')"
-            ) as copy,
-        ):
+        with raw.cursor() as cursor, cursor.copy(copy_statement) as copy:
             step = 8 << 20
-            for start in range(0, len(buffer), step):
-                copy.write(buffer[start : start + step])
+            for start in range(0, len(text_rows), step):
+                copy.write(text_rows[start : start + step])
         return
     # Elsewhere (SQLite): the driver's executemany with plain tuples, each column passed
     # through its type's bind processor once (as SQLAlchemy would), without building a

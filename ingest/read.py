@@ -142,10 +142,13 @@ def _read_csv(submitted: Submitted, limits: Limits) -> tuple[Cells | None, pd.Da
         line = data.count(b"\n", 0, error.start) + 1
         return None, p.file_problem(name, "encoding_not_utf8", line=line)
     text = unicodedata.normalize("NFC", text)
-    if _NEEDS_FILTER.search(text):
+    # The file's last line end is not a blank line: looked for without it, a file with no
+    # blank or comment line takes the fast path (no Python loop over its lines).
+    bare = text.removesuffix("\n").removesuffix("\r")
+    if _NEEDS_FILTER.search(bare):
         kept, numbers = _without_comments(text)
     else:
-        kept = text.removesuffix("\n").removesuffix("\r")
+        kept = bare
         numbers = None
     if not kept.strip():
         return None, p.file_problem(name, "file_empty")

@@ -352,13 +352,48 @@ def _record(checked: Checked, actor: Actor, channel: str) -> CheckRecord:
     )
 
 
-def _as_text(column: pd.Series) -> list[str]:
-    """``column.astype(str).tolist()``, converting each distinct value once."""
+def _as_text(column: pd.Series) -> pd.Series:
+    """``column.astype(str)``, converting each distinct value once."""
     distinct = pd.unique(column)
     text = column.map(dict(zip(distinct, (str(v) for v in distinct), strict=True)))
     if text.isna().any():  # a missing value is not its own dictionary key (NaN != NaN)
-        return list(column.astype(str))
-    return list(text)
+        return column.astype(str)
+    return text
+
+
+def _key_digest(columns: list[pd.Series]) -> str:
+    """The first 12 hex digits of the SHA-256 of the rows' key lines (each column as
+    ``astype(str)`` gives it, joined by tabs), sorted and joined by newlines.
+
+    The lines are joined and sorted by pyarrow: a byte order of UTF-8 is the code-point
+    order Python's ``sorted`` gives, so the digest is the one of the plain formula.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text_type = pa.large_string()
+    arrays = []
+    for column in columns:
+        if isinstance(column.dtype, pd.StringDtype) and not column.isna().any():
+            # Already text (str(v) is v), handed over without a Python object per row.
+            array = pa.chunked_array(pa.array(column.array)).cast(text_type).combine_chunks()
+        else:
+            array = pa.array(_as_text(column).to_numpy(dtype=object), type=text_type)
+        arrays.append(array)
+    lines = pc.binary_join_element_wise(*arrays, pa.scalar("\t", text_type))
+    ordered = pc.take(lines, pc.sort_indices(lines))
+    # Each line with a newline after it: the array's data buffer is then the lines joined
+    # by newlines, plus one at the end, which is left out of the digest.
+    ended = pc.binary_join_element_wise(
+        ordered, pa.scalar("", text_type), pa.scalar("\n", text_type)
+    )
+    if isinstance(ended, pa.ChunkedArray):
+        ended = ended.combine_chunks()
+    offsets = np.frombuffer(ended.buffers()[1], dtype=np.int64)
+    start, end = int(offsets[ended.offset]), int(offsets[ended.offset + len(ended)])
+    data = memoryview(ended.buffers()[2])[start : max(start, end - 1)]
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 def submission_key(kind: Kind, rows: pd.DataFrame) -> str:
@@ -374,11 +409,10 @@ def submission_key(kind: Kind, rows: pd.DataFrame) -> str:
     """
     # The text of each key column as ``astype(str)`` gives it, each distinct value
     # converted once (a million-row file has a few hundred distinct dates and codes).
-    columns = [_as_text(rows[name]) for name in _KEY[kind]]
-    lines = sorted(map("\t".join, zip(*columns, strict=True)))
-    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:12]
+    digest = _key_digest([rows[name] for name in _KEY[kind]])
     if kind is Kind.OBSERVATIONS:
-        months = sorted(pd.to_datetime(rows["period_month"]).dt.strftime("%Y-%m").unique())
+        distinct = pd.Series(pd.unique(rows["period_month"]))
+        months = sorted(pd.to_datetime(distinct).dt.strftime("%Y-%m").unique())
         periods = months[0] if len(months) == 1 else f"{months[0]}..{months[-1]}"
     elif kind is Kind.CAPITAL_PLANS:
         years = sorted(rows["plan_year"].astype(int).unique())
