@@ -22,6 +22,8 @@ The band at x = 90: 82.5 ± 1.959964·√6.7602041 = [77.4040167, 87.5959833]; a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -100,3 +102,32 @@ def test_fewer_than_ten_units_give_no_line() -> None:
 def test_no_line_when_x_does_not_vary() -> None:
     points = _points().assign(x=95.0)
     assert fit_relation(points) is None
+
+
+def test_other_columns_do_not_decide_which_units_are_used() -> None:
+    # A unit's missing English name (or any other column) does not drop it from the fit.
+    names = pd.Series(["a", None, "c", "d", "e", "f", "g", "h", "i", "j"], dtype=object)
+    points = _points().assign(name_en=names)
+    relation = fit_relation(points)
+    assert relation is not None
+    assert relation.n_units == 10
+    assert relation.slope == pytest.approx(1.25)
+
+
+def test_figures_read_as_decimals_fit_the_same_line() -> None:
+    # PostgreSQL NUMERIC columns arrive as Decimal objects.
+    points = _points().map(lambda number: Decimal(str(number))).astype(object)
+    relation = fit_relation(points)
+    assert relation is not None
+    assert relation.slope == pytest.approx(1.25)
+    assert relation.intercept == pytest.approx(-30.0)
+    assert relation.slope_high == pytest.approx(2.3894965, abs=1e-6)
+
+
+def test_a_slope_without_any_spread_reads_as_no_evidence() -> None:
+    # Every unit at 0 %: slope 0 with a standard error of 0, so the test statistic is 0/0;
+    # the page must not show "p = nan" but "no evidence" (p = 1).
+    relation = fit_relation(_points().assign(y=0.0))
+    assert relation is not None
+    assert relation.slope == 0.0
+    assert relation.p_value == 1.0

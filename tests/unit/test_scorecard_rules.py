@@ -146,3 +146,14 @@ def test_peer_position(
     value: float | None, p25: float | None, p75: float | None, position: str
 ) -> None:
     assert peer_position(value, p25, p75) == position
+
+
+def test_an_empty_grid_keeps_its_column_types() -> None:
+    # No indicator reported: the page's table and download still get dates and numbers.
+    submissions = _submissions([])
+    grid = submission_grid(submissions, [], 2026, dt.date(2026, 4, 1))
+    assert list(grid.columns) == list(SUBMISSION_COLUMNS)
+    assert grid.empty
+    assert str(grid["period_month"].dtype).startswith("datetime64")
+    assert grid["days_late"].dtype == np.float64
+    assert str(grid["first_loaded_at"].dtype).startswith("datetime64")
