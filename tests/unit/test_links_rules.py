@@ -56,6 +56,7 @@ def test_a_filter_value_it_does_not_offer_is_refused_cleaned() -> None:
     ("text", "shown", "problem"),
     [
         ("2026-13-01\u202e", "2026-13-01", LinkProblem.MALFORMED_DATE),  # not a calendar day
+        ("2026-02-30", "2026-02-30", LinkProblem.MALFORMED_DATE),  # written right, no such day
         ("x\u202e" * 70, "x" * 60 + "…", LinkProblem.MALFORMED_DATE),
         ("2026-11-29", "2026-11-29", LinkProblem.FUTURE_DATE),
         ("2020-01-31", "2020-01-31", LinkProblem.BEFORE_FIRST_LOAD),

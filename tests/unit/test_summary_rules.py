@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from metrics.registry import get_indicator
-from metrics.status import Status
+from metrics.review import YearResult
+from metrics.status import Status, Trend
 from metrics.summary import (
     Sentence,
     WrittenSummary,
@@ -25,9 +26,19 @@ from metrics.summary import (
     missed_sentence,
     none_behind_sentence,
     not_assessable_sentence,
+    period_text,
+    why_sentence,
+    write_summary,
 )
 from metrics.tiles import Headline, Tile, build_tile
-from tests.unit.test_summary import DISBURSEMENT, ECONOMY, SATISFACTION, make
+from tests.unit.test_summary import (
+    DISBURSEMENT,
+    ECONOMY,
+    ONLINE,
+    SATISFACTION,
+    make,
+    month_headline,
+)
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +209,135 @@ def test_a_projection_without_its_interval_keeps_missing_figures(base: Tile) -> 
     assert sentence.figures[0] == 76.84 and sentence.figures[3] == 0.004
     assert math.isnan(sentence.figures[1]) and math.isnan(sentence.figures[2])
     assert "(80% interval — – —)" in sentence.text
+
+
+def _headline(
+    kind: str,
+    period: str | None,
+    *,
+    value: float | None = 88.0,
+    reference_kind: str = "target",
+    reference_date: dt.date | None = None,
+    gap: float | None = -7.0,
+    is_preliminary: bool = False,
+) -> Headline:
+    return Headline(
+        value,
+        kind,  # type: ignore[arg-type]
+        pd.Timestamp(period) if period is not None else None,
+        95.0,
+        reference_kind,  # type: ignore[arg-type]
+        2025,
+        reference_date,
+        gap,
+        is_preliminary,
+    )
+
+
+@pytest.mark.parametrize(
+    ("headline", "vi", "en"),
+    [
+        # No period: the tile's own year (2026).
+        (_headline("month", None), "năm 2026", "2026"),
+        # The last complete year, even with a day to read a milestone at: its year.
+        (
+            _headline("year", "2025-12-01", reference_date=dt.date(2025, 12, 31)),
+            "năm 2025",
+            "2025",
+        ),
+        # Judged without a judgement date: the year of its period.
+        (_headline("judged", "2026-01-01"), "năm 2026", "2026"),
+        # An estimate that is no longer preliminary says nothing more.
+        (_headline("year_so_far", "2026-09-01"), "9 tháng năm 2026", "first 9 months of 2026"),
+        (
+            _headline("year_so_far", "2026-09-01", is_preliminary=True),
+            "9 tháng năm 2026, số liệu sơ bộ",
+            "first 9 months of 2026, preliminary",
+        ),
+    ],
+)
+def test_what_the_big_number_covers(base: Tile, headline: Headline, vi: str, en: str) -> None:
+    tile = make(base, ECONOMY, headline=headline)
+    assert (period_text(tile, "vi"), period_text(tile, "en")) == (vi, en)
+
+
+def test_no_why_without_a_big_number(base: Tile) -> None:
+    tile = make(
+        base, ECONOMY, status=Status.AT_RISK, headline=_headline("month", "2026-09-01", value=None)
+    )
+    assert why_sentence(tile, "en") is None
+
+
+def test_a_target_read_on_a_day_is_still_a_target(base: Tile) -> None:
+    # A judged value carries its judgement date; the reason is the target, not the path.
+    headline = _headline("judged", "2026-01-01", reference_date=dt.date(2026, 1, 31))
+    tile = make(base, DISBURSEMENT, status=Status.OFF_TRACK, headline=headline)
+    why = why_sentence(tile, "en")
+    assert why is not None
+    assert why.template == "summary_why_target"
+    assert why.text == "Why: 88.0% (to 31 Jan 2026), 7.0 pp below the 2025 target."
+
+
+def _no_attention() -> pd.DataFrame:
+    return pd.DataFrame(columns=["section"])
+
+
+def test_a_closed_year_tells_what_was_missed_and_no_trend(base: Tile) -> None:
+    result = YearResult(
+        indicator_code=DISBURSEMENT,
+        year=2025,
+        value=91.4,
+        value_with_extension=91.4,
+        target=95.0,
+        comparator=">=",
+        is_target_carried_forward=False,
+        is_met=False,
+        margin=-3.6,
+        is_complete=True,
+        periods_observed=13,
+        periods_expected=13,
+        last_month=pd.Timestamp("2026-01-01"),
+        judgement_date=dt.date(2026, 1, 31),
+        extension_date=dt.date(2026, 1, 31),
+    )
+    missed = dataclasses.replace(
+        _missed_tile(base, 91.4), year_result=result, trend=Trend.WORSENING
+    )
+    met = dataclasses.replace(
+        make(base, ONLINE, year=2025, closed=True, as_of="2025-12-01", trend=Trend.IMPROVING),
+        year_result=dataclasses.replace(result, indicator_code=ONLINE, is_met=True),
+    )
+    summary = write_summary([met, missed], _no_attention(), "en")
+    assert [s.template for s in summary.sentences] == [
+        "summary_count_closed",
+        "summary_missed",
+        "summary_holding_back_none",
+    ]
+    assert summary.sentences[1].text.startswith("Disbursement missed its 2025 target")
+
+
+def test_of_two_tiles_off_track_the_larger_shortfall_comes_first(base: Tile) -> None:
+    small = make(
+        base,
+        ONLINE,
+        status=Status.OFF_TRACK,
+        headline=month_headline(45.0, "2026-10-01", -5.0),
+        central=80.0,
+        lower_80=70.0,
+        upper_80=90.0,
+        probability=0.3,
+    )
+    large = make(
+        base,
+        SATISFACTION,
+        status=Status.OFF_TRACK,
+        headline=month_headline(70.0, "2026-10-01", -20.0),
+        central=80.0,
+        lower_80=70.0,
+        upper_80=90.0,
+        probability=0.3,
+    )
+    summary = write_summary([small, large], _no_attention(), "en")
+    behind = [s.text for s in summary.sentences if s.template == "summary_behind"]
+    assert behind[0].startswith("Satisfaction is off track")
+    assert behind[1].startswith("The online dossier share is off track")
