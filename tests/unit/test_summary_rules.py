@@ -23,10 +23,12 @@ from metrics.summary import (
     Sentence,
     WrittenSummary,
     behind_sentence,
+    holding_back_sentence,
     missed_sentence,
     none_behind_sentence,
     not_assessable_sentence,
     period_text,
+    trend_sentence,
     why_sentence,
     write_summary,
 )
@@ -36,6 +38,7 @@ from tests.unit.test_summary import (
     ECONOMY,
     ONLINE,
     SATISFACTION,
+    attention_rows,
     make,
     month_headline,
 )
@@ -164,6 +167,10 @@ def test_a_behind_sentence_writes_its_target_in_the_readers_language(base: Tile)
     assert behind_sentence(tile, "en").text == (
         "Disbursement is off track: projected at 76.8% by 31 Dec 2026 (80% interval "
         "69.4% – 83.9%) against a target of ≥ 95.5%; probability of reaching it < 1%."
+    )
+    assert behind_sentence(tile, "vi").text == (
+        "Giải ngân chậm tiến độ: dự báo đến 31/12/2026 đạt 76,8% (khoảng dự báo 80%: "
+        "69,4% – 83,9%), chỉ tiêu ≥ 95,5%; khả năng đạt chỉ tiêu < 1%."
     )
 
 
@@ -341,3 +348,52 @@ def test_of_two_tiles_off_track_the_larger_shortfall_comes_first(base: Tile) -> 
     behind = [s.text for s in summary.sentences if s.template == "summary_behind"]
     assert behind[0].startswith("Satisfaction is off track")
     assert behind[1].startswith("The online dossier share is off track")
+
+
+def test_trend_and_holding_back_sentences_without_figures(base: Tile) -> None:
+    assert trend_sentence([], Trend.IMPROVING, "en").figures == ()
+    assert trend_sentence([], Trend.WORSENING, "en").figures == ()
+    assert holding_back_sentence(attention_rows(0), "en").figures == ()
+
+
+def test_a_trend_without_a_big_number_keeps_a_missing_figure(base: Tile) -> None:
+    tile = make(
+        base, ONLINE, trend=Trend.IMPROVING, headline=_headline("month", "2026-10-01", value=None)
+    )
+    sentence = trend_sentence([tile], Trend.IMPROVING, "en")
+    assert len(sentence.figures) == 1 and math.isnan(sentence.figures[0])
+
+
+def test_a_tile_behind_without_a_probability_is_passed_over_not_the_rest(base: Tile) -> None:
+    # The worst tile (off track, 20 pp short) has no probability: no behind sentence for it,
+    # and the next one (at risk) still gets its own.
+    worst = make(
+        base,
+        ONLINE,
+        status=Status.OFF_TRACK,
+        headline=month_headline(30.0, "2026-10-01", -20.0),
+        central=35.0,
+        probability=None,
+    )
+    next_one = make(
+        base,
+        SATISFACTION,
+        status=Status.AT_RISK,
+        headline=month_headline(89.0, "2026-10-01", -1.0),
+        central=89.5,
+        lower_80=88.0,
+        upper_80=91.0,
+        probability=0.4,
+    )
+    summary = write_summary([worst, next_one], attention_rows(0), "en")
+    behind = [s.text for s in summary.sentences if s.template == "summary_behind"]
+    assert len(behind) == 1 and behind[0].startswith("Satisfaction is at risk")
+
+
+def test_the_summary_names_its_year_and_as_many_units_as_asked(base: Tile) -> None:
+    summary = write_summary([make(base, ONLINE)], attention_rows(3), "en", top_units=1)
+    texts = {s.template: s.text for s in summary.sentences}
+    assert texts["summary_none_behind"] == "No target is at risk for 2026."
+    assert texts["summary_holding_back"].count("(") == 1
+    assert "Ben Thanh Ward" in texts["summary_holding_back"]
+    assert "Management Authority" not in texts["summary_holding_back"]
