@@ -6,6 +6,7 @@ of ties."""
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -106,7 +107,9 @@ def test_the_target_is_checked_by_name_too() -> None:
 
 
 def test_a_missing_column_names_where_the_frame_comes_from() -> None:
-    with pytest.raises(ValueError, match=r"data_access\.queries\.unit_standing"):
+    with pytest.raises(
+        ValueError, match=r"pass the frame from data_access\.queries\.unit_standing$"
+    ):
         rank_attention(_units([("a", 100.0, 40.0)]).drop(columns="name_vi"), ONLINE, 50.0)
 
 
@@ -128,3 +131,24 @@ def test_the_benchmark_column_is_the_path_when_given_else_the_target() -> None:
     frame = _units([("a", 100.0, 40.0)])
     assert rank_attention(frame, ONLINE, 50.0)["benchmark"].iloc[0] == 50.0
     assert rank_attention(frame, ONLINE, 95.0, 30.0)["benchmark"].iloc[0] == 30.0
+
+
+def test_figures_read_as_decimals_rank_the_same() -> None:
+    # PostgreSQL NUMERIC columns arrive as Decimal objects: 1,000 dossiers at 40 % with
+    # 400 online, target 50 %: 10 pp and 100 dossiers short, the whole weight.
+    frame = _units([("a", 1000.0, 40.0)]).assign(numerator=[400.0])
+    for column in ("denominator", "value", "numerator"):
+        frame[column] = pd.Series([Decimal(str(v)) for v in frame[column]], dtype=object)
+    ranked = rank_attention(frame, ONLINE, 50.0)
+    assert ranked["unit_status"].iloc[0] == "off_track"
+    assert ranked["gap_pp"].iloc[0] == pytest.approx(10.0)
+    assert ranked["shortfall"].iloc[0] == pytest.approx(100.0)
+    assert ranked["impact_pp"].iloc[0] == pytest.approx(10.0)
+
+
+def test_decimals_without_a_numerator_column() -> None:
+    frame = _units([("a", 1000.0, 40.0)])
+    for column in ("denominator", "value"):
+        frame[column] = pd.Series([Decimal(str(v)) for v in frame[column]], dtype=object)
+    ranked = rank_attention(frame, ONLINE, 50.0)
+    assert ranked["shortfall"].iloc[0] == pytest.approx(100.0)
