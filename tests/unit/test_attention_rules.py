@@ -17,6 +17,7 @@ from metrics.registry import get_indicator
 from tests.unit.test_projection import with_target
 
 ONLINE = get_indicator("online_dossier_share")
+DISBURSEMENT = get_indicator("public_investment_disbursement")
 
 
 def _units(rows: list[tuple[str, float, float]]) -> pd.DataFrame:
@@ -152,3 +153,29 @@ def test_decimals_without_a_numerator_column() -> None:
         frame[column] = pd.Series([Decimal(str(v)) for v in frame[column]], dtype=object)
     ranked = rank_attention(frame, ONLINE, 50.0)
     assert ranked["shortfall"].iloc[0] == pytest.approx(100.0)
+
+
+def test_a_plan_under_one_billion_is_assessed_and_carries_the_whole_weight() -> None:
+    # Disbursement: a plan of 0.5 billion VND, 40 % disbursed against a path of 65.2 %:
+    # assessable (flagged small), 25.2 pp short, the scope's only plan → weight 1, impact 25.2.
+    frame = _units([("a", 0.5, 40.0)])
+    ranked = rank_attention(frame, DISBURSEMENT, 95.0, 65.2)
+    assert ranked["unit_status"].iloc[0] == "off_track"
+    assert ranked["gap_pp"].iloc[0] == pytest.approx(25.2)
+    assert ranked["weight"].iloc[0] == 1.0
+    assert ranked["impact_pp"].iloc[0] == pytest.approx(25.2)
+    assert bool(ranked["is_small_denominator"].iloc[0]) is True
+
+
+def test_a_missing_report_flag_read_as_a_number_is_not_reported() -> None:
+    frame = _units([("a", 100.0, 40.0), ("b", 100.0, 45.0)]).assign(is_reported=[np.nan, 1.0])
+    ranked = rank_attention(frame, ONLINE, 50.0).set_index("unit_id")
+    assert ranked["is_reported"].to_dict() == {"a": False, "b": True}
+
+
+def test_the_flags_are_booleans() -> None:
+    ranked = rank_attention(_units([("a", 100.0, 40.0), ("b", 10.0, 60.0)]), ONLINE, 50.0)
+    for column in ("is_reported", "is_newly_red", "is_small_denominator"):
+        assert ranked[column].dtype == bool, column
+    assert ranked["is_reported"].tolist() == [True, True]
+    assert ranked["is_small_denominator"].tolist() == [False, True]
