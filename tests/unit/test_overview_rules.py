@@ -1,0 +1,223 @@
+"""The Overview's attention list, its smaller rules worked by hand: the order of units that
+have not reported, how many each indicator shows, what counts as behind, the lowest unit of
+each peer group, and which published figures belong to a tile."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from metrics.overview import (
+    ATTENTION_COLUMNS,
+    SECTION_BEHIND,
+    SECTION_LOWEST,
+    SECTION_NOT_REPORTED,
+    combine_attention,
+    published_for_year,
+)
+from metrics.registry import get_indicator
+
+
+def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """rank_attention-like rows; each dict gives unit_id and what differs."""
+    base: dict[str, object] = {
+        "name_en": "",
+        "unit_type": "ward",
+        "value": 40.0,
+        "benchmark": 50.0,
+        "gap_pp": 10.0,
+        "shortfall": 10.0,
+        "impact_pp": 1.0,
+        "unit_status": "off_track",
+        "is_newly_red": False,
+        "is_small_denominator": False,
+        "is_reported": True,
+        "denominator": 100.0,
+    }
+    frame = pd.DataFrame([{**base, **row} for row in rows])
+    if "name_vi" not in frame.columns:
+        frame = frame.assign(name_vi=frame["unit_id"])
+    return frame
+
+
+def test_units_not_reported_by_impact_then_size_then_name_then_id() -> None:
+    frame = _frame(
+        [
+            {"unit_id": "e", "is_reported": False, "impact_pp": 0.5, "denominator": 900.0},
+            {"unit_id": "d", "is_reported": False, "impact_pp": 2.0, "denominator": 10.0},
+            {
+                "unit_id": "c",
+                "is_reported": False,
+                "impact_pp": 0.5,
+                "denominator": 100.0,
+                "name_vi": "B",
+            },
+            {
+                "unit_id": "b",
+                "is_reported": False,
+                "impact_pp": 0.5,
+                "denominator": 100.0,
+                "name_vi": "A",
+            },
+            {
+                "unit_id": "a2",
+                "is_reported": False,
+                "impact_pp": 0.5,
+                "denominator": 100.0,
+                "name_vi": "A",
+            },
+            {
+                "unit_id": "a1",
+                "is_reported": False,
+                "impact_pp": 0.5,
+                "denominator": 100.0,
+                "name_vi": "A",
+            },
+        ]
+    )
+    listed = combine_attention({"online_dossier_share": frame})
+    # d (impact 2) first; then impact 0.5: e (900 dossiers), then the 100s by name, then id;
+    # five per indicator, so c (name B) is left out.
+    assert listed["unit_id"].tolist() == ["d", "e", "a1", "a2", "b"]
+    assert set(listed["section"]) == {SECTION_NOT_REPORTED}
+    assert list(listed.columns) == list(ATTENTION_COLUMNS)
+    assert listed.index.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_units_not_reported_across_indicators_by_impact() -> None:
+    first = _frame([{"unit_id": "x", "is_reported": False, "impact_pp": 0.1}])
+    second = _frame([{"unit_id": "y", "is_reported": False, "impact_pp": 3.0}])
+    listed = combine_attention({"online_dossier_share": first, "satisfaction_rate": second})
+    assert listed["unit_id"].tolist() == ["y", "x"]
+
+
+def test_an_unknown_report_flag_is_not_reported_and_the_month_read_is_kept() -> None:
+    frame = _frame([{"unit_id": "a", "is_reported": math.nan}]).assign(
+        through_month=[pd.Timestamp("2026-09-01")]
+    )
+    listed = combine_attention({"online_dossier_share": frame})
+    assert listed["section"].tolist() == [SECTION_NOT_REPORTED]
+    assert listed["through_month"].tolist() == [pd.Timestamp("2026-09-01")]
+
+
+def test_an_empty_ranking_does_not_stop_the_next_indicators() -> None:
+    empty = _frame([{"unit_id": "z"}]).iloc[0:0]
+    listed = combine_attention(
+        {"online_dossier_share": empty, "satisfaction_rate": _frame([{"unit_id": "a"}])}
+    )
+    assert listed["unit_id"].tolist() == ["a"]
+    assert listed["indicator_code"].tolist() == ["satisfaction_rate"]
+
+
+def test_behind_ties_by_name_then_id() -> None:
+    frame = _frame(
+        [
+            {"unit_id": "2", "name_vi": "B"},
+            {"unit_id": "9", "name_vi": "A"},
+            {"unit_id": "1", "name_vi": "B"},
+        ]
+    )
+    listed = combine_attention({"online_dossier_share": frame})
+    assert listed["unit_id"].tolist() == ["9", "1", "2"]
+    assert set(listed["section"]) == {SECTION_BEHIND}
+
+
+def test_a_unit_without_a_gap_is_not_behind() -> None:
+    # One unit cannot be assessed (no gap), the other is at the target: nobody is behind, so
+    # the lowest assessable unit of the group shows.
+    frame = _frame(
+        [
+            {"unit_id": "n", "gap_pp": math.nan, "value": 10.0, "unit_status": "not_assessable"},
+            {"unit_id": "ok", "gap_pp": 0.0, "value": 60.0, "unit_status": "on_track"},
+        ]
+    )
+    listed = combine_attention({"online_dossier_share": frame})
+    assert listed[["section", "unit_id"]].values.tolist() == [[SECTION_LOWEST, "ok"]]
+
+
+def _all_past_target(rows: list[dict[str, object]]) -> pd.DataFrame:
+    return _frame([{"gap_pp": 0.0, "unit_status": "on_track", **row} for row in rows])
+
+
+def test_the_lowest_of_each_group_in_group_order_then_unknown_groups_by_name() -> None:
+    frame = _all_past_target(
+        [
+            {"unit_id": "w1", "value": 70.0},
+            {"unit_id": "w2", "value": 60.0},
+            {"unit_id": "o1", "value": 55.0, "unit_type": "zz_other"},
+            {"unit_id": "c1", "value": 65.0, "unit_type": "commune"},
+        ]
+    )
+    listed = combine_attention({"online_dossier_share": frame})
+    assert listed["unit_id"].tolist() == ["w2", "c1", "o1"]
+    assert combine_attention({"online_dossier_share": frame}, top=1)["unit_id"].tolist() == ["w2"]
+
+
+def test_lower_is_better_the_worst_of_a_group_is_the_highest() -> None:
+    frame = _all_past_target([{"unit_id": "w1", "value": 7.0}, {"unit_id": "w2", "value": 9.0}])
+    listed = combine_attention(
+        {"online_dossier_share": frame}, lower_is_better=frozenset({"online_dossier_share"})
+    )
+    assert listed["unit_id"].tolist() == ["w2"]
+
+
+def test_lowest_ties_by_name_then_id() -> None:
+    frame = _all_past_target(
+        [
+            {"unit_id": "2", "name_vi": "B", "value": 60.0},
+            {"unit_id": "3", "name_vi": "A", "value": 60.0},
+        ]
+    )
+    assert combine_attention({"x": frame})["unit_id"].tolist() == ["3"]
+    frame = _all_past_target(
+        [
+            {"unit_id": "2", "name_vi": "A", "value": 60.0},
+            {"unit_id": "1", "name_vi": "A", "value": 60.0},
+        ]
+    )
+    assert combine_attention({"x": frame})["unit_id"].tolist() == ["1"]
+
+
+def test_a_unit_that_cannot_be_assessed_is_never_the_lowest() -> None:
+    frame = _all_past_target(
+        [
+            {"unit_id": "n", "value": 5.0, "unit_status": "not_assessable"},
+            {"unit_id": "ok", "value": 60.0},
+        ]
+    )
+    assert combine_attention({"x": frame})["unit_id"].tolist() == ["ok"]
+
+
+def test_published_figures_of_a_tile_leave_out_targets_and_the_other_basis() -> None:
+    table = pd.DataFrame(
+        {
+            "indicator_code": ["digital_economy_share_grdp"] * 3,
+            "kind": ["actual", "target", "actual"],
+            "basis": ["ICT ministry method", "ICT ministry method", "statistics office method"],
+            "period_start": pd.to_datetime(["2023-01-01"] * 3),
+            "period_end": pd.to_datetime(["2023-12-31"] * 3),
+            "value": [21.5, 25.0, 14.65],
+        }
+    )
+    rows = published_for_year(table, get_indicator("digital_economy_share_grdp"), 2023)
+    assert rows["value"].tolist() == [21.5]
+
+
+def test_units_not_reported_of_equal_impact_keep_the_indicators_order() -> None:
+    # Four indicators, five units not reported each: impacts 1, 1, 1, 0.5, 0.5. Across
+    # indicators the list is by impact, and equal impacts keep the indicators' order.
+    rankings = {
+        code: _frame(
+            [
+                {"unit_id": f"{code}{i}", "is_reported": False, "impact_pp": impact}
+                for i, impact in enumerate([1.0, 1.0, 1.0, 0.5, 0.5], start=1)
+            ]
+        )
+        for code in ("a", "b", "c", "d")
+    }
+    listed = combine_attention(rankings, max_not_reported=20)
+    assert listed["unit_id"].tolist() == [
+        "a1", "a2", "a3", "b1", "b2", "b3", "c1", "c2", "c3", "d1", "d2", "d3",
+        "a4", "a5", "b4", "b5", "c4", "c5", "d4", "d5",
+    ]  # fmt: skip
