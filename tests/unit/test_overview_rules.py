@@ -4,9 +4,12 @@ each peer group, and which published figures belong to a tile."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import math
 
 import pandas as pd
+import pytest
 
 from metrics.overview import (
     ATTENTION_COLUMNS,
@@ -15,8 +18,11 @@ from metrics.overview import (
     SECTION_NOT_REPORTED,
     combine_attention,
     published_for_year,
+    rank_for_tile,
 )
 from metrics.registry import get_indicator
+from metrics.review import YearResult
+from metrics.tiles import Tile, build_tile
 
 
 def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
@@ -221,3 +227,92 @@ def test_units_not_reported_of_equal_impact_keep_the_indicators_order() -> None:
         "a1", "a2", "a3", "b1", "b2", "b3", "c1", "c2", "c3", "d1", "d2", "d3",
         "a4", "a5", "b4", "b5", "c4", "c5", "d4", "d5",
     ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tile() -> Tile:
+    """A real tile (six months of 2025 of the online share), to change by hand."""
+    months = pd.date_range("2025-01-01", "2025-06-01", freq="MS")
+    frame = pd.DataFrame(
+        {
+            "period_year": 2025,
+            "period_month": months,
+            "numerator": [60.0, 61, 62, 63, 64, 65],
+            "denominator": 100.0,
+        }
+    )
+    return build_tile(
+        frame,
+        get_indicator("online_dossier_share"),
+        2025,
+        as_of_month="2025-06-01",
+        n_paths=200,
+        seed=1,
+        compare_previous=False,
+    )
+
+
+def _standing(value: float, previous: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit_id": ["a"],
+            "name_vi": ["A"],
+            "denominator": [100.0],
+            "value": [value],
+            "value_previous": [previous],
+        }
+    )
+
+
+def test_a_tile_ranks_against_its_target_and_names_its_month(tile: Tile) -> None:
+    tile = dataclasses.replace(tile, target_value=50.0, year_result=None)
+    ranked = rank_for_tile(_standing(40.0, 40.0), get_indicator("online_dossier_share"), tile)
+    assert ranked["benchmark"].tolist() == [50.0]
+    assert ranked["gap_pp"].tolist() == [10.0]
+    assert ranked["through_month"].tolist() == [dt.date(2025, 6, 1)]
+
+
+def test_disbursement_judges_last_month_against_last_months_path(tile: Tile) -> None:
+    # Data to October 2025: the path on 31 October is 50 + 45 · 31/92 = 65.16 %; on
+    # 30 September, 50 %. Last month's 55 % was on track against 50 %.
+    tile = dataclasses.replace(
+        tile,
+        indicator_code="public_investment_disbursement",
+        target_value=95.0,
+        as_of_month=pd.Timestamp("2025-10-01"),
+        year_result=None,
+    )
+    ranked = rank_for_tile(
+        _standing(60.0, 55.0), get_indicator("public_investment_disbursement"), tile
+    )
+    assert ranked["benchmark"].iloc[0] == pytest.approx(50.0 + 45.0 * 31 / 92)
+    assert ranked["previous_status"].tolist() == ["on_track"]
+    assert ranked["unit_status"].tolist() == ["off_track"]
+
+
+def test_a_closed_years_units_are_met_or_missed(tile: Tile) -> None:
+    result = YearResult(
+        indicator_code="online_dossier_share",
+        year=2025,
+        value=62.0,
+        value_with_extension=None,
+        target=50.0,
+        comparator=">=",
+        is_target_carried_forward=False,
+        is_met=True,
+        margin=12.0,
+        is_complete=True,
+        periods_observed=12,
+        periods_expected=12,
+        last_month=pd.Timestamp("2025-12-01"),
+        judgement_date=dt.date(2025, 12, 31),
+        extension_date=None,
+    )
+    closed = dataclasses.replace(
+        tile,
+        target_value=50.0,
+        year_result=result,
+        projection=dataclasses.replace(tile.projection, method="complete"),
+    )
+    ranked = rank_for_tile(_standing(40.0, 40.0), get_indicator("online_dossier_share"), closed)
+    assert ranked["unit_status"].tolist() == ["missed"]
