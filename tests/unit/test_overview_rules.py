@@ -316,3 +316,49 @@ def test_a_closed_years_units_are_met_or_missed(tile: Tile) -> None:
     )
     ranked = rank_for_tile(_standing(40.0, 40.0), get_indicator("online_dossier_share"), closed)
     assert ranked["unit_status"].tolist() == ["missed"]
+
+
+def test_last_months_path_is_read_on_the_last_day_of_last_month(tile: Tile) -> None:
+    # Data to October 2025: last month's path is read on 30 September (day 272 of the
+    # year): 50 %. On 1 October it would be 50 + 45 · 2/92 = 50.98 %; on 29 September
+    # 25 + 25 · 91/92 = 49.73 %. So 50.0 % last month was on track, 49.9 % at risk.
+    tile = dataclasses.replace(
+        tile,
+        indicator_code="public_investment_disbursement",
+        target_value=95.0,
+        as_of_month=pd.Timestamp("2025-10-01"),
+        year_result=None,
+    )
+    standing = pd.concat(
+        [_standing(60.0, 50.0), _standing(60.0, 49.9).assign(unit_id="b", name_vi="B")],
+        ignore_index=True,
+    )
+    ranked = rank_for_tile(standing, get_indicator("public_investment_disbursement"), tile)
+    assert ranked.set_index("unit_id")["previous_status"].to_dict() == {
+        "a": "on_track",
+        "b": "at_risk",
+    }
+
+
+def test_a_year_with_a_result_but_a_running_projection_is_not_closed(tile: Tile) -> None:
+    result = YearResult(
+        indicator_code="online_dossier_share",
+        year=2025,
+        value=62.0,
+        value_with_extension=None,
+        target=50.0,
+        comparator=">=",
+        is_target_carried_forward=False,
+        is_met=True,
+        margin=12.0,
+        is_complete=False,
+        periods_observed=6,
+        periods_expected=12,
+        last_month=pd.Timestamp("2025-06-01"),
+        judgement_date=dt.date(2025, 12, 31),
+        extension_date=None,
+    )
+    running = dataclasses.replace(tile, target_value=50.0, year_result=result)
+    assert running.projection.method != "complete"
+    ranked = rank_for_tile(_standing(48.0, 48.0), get_indicator("online_dossier_share"), running)
+    assert ranked["unit_status"].tolist() == ["at_risk"]
