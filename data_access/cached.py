@@ -1285,6 +1285,8 @@ def _declared_series(source: sources.Source, url: str) -> tuple[pd.DataFrame, dt
     engine = sources.read_only_engine(url)
     try:
         with engine.connect() as conn:
+            if source.is_cumulative:
+                return sources.cumulative_series(conn, source), utc_now()
             return sources.as_scope_series(sources.city_series(conn, source)), utc_now()
     finally:
         engine.dispose()
@@ -1297,7 +1299,8 @@ def _declared_unit_sums(
     engine = sources.read_only_engine(url)
     try:
         with engine.connect() as conn:
-            return sources.unit_sums(conn, source, year, through_month), utc_now()
+            read = sources.cumulative_unit_sums if source.is_cumulative else sources.unit_sums
+            return read(conn, source, year, through_month), utc_now()
     finally:
         engine.dispose()
 

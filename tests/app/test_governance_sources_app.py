@@ -113,7 +113,7 @@ def test_each_source_shows_its_contracts_and_the_exact_failure(
         else:
             assert results == [passed] * len(results), (code, list(table.iloc[:, 2]))
     facts = [c.value for c in app.caption if c.value.startswith(("Kết nối", "Connection"))]
-    assert len(facts) == 6
+    assert len(facts) == 7
     # A failing source is a warning to attend to, not an error of the page (the every-page
     # browser test forbids error boxes; a year-old demo failed it on freshness).
     assert [e.value for e in app.error] == []
