@@ -1358,3 +1358,49 @@ def _declared_city_series(source: sources.Source, url: str) -> Fetched:
             columns=["period_month", "numerator", "denominator", "value", "n_rows"]
         )
         return Fetched(sources.as_scope_series(empty), utc_now(), is_stale=False)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _declared_unit_month_sums(
+    source: sources.Source, url: str, codes: tuple[str, ...]
+) -> tuple[pd.DataFrame, dt.datetime]:
+    engine = sources.read_only_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sources.unit_month_sums(conn, source, codes), utc_now()
+    finally:
+        engine.dispose()
+
+
+def unit_series(
+    indicator_code: str, unit_id: str, as_of: dt.datetime | None = None, *, scope: Scope
+) -> Fetched:
+    """One unit's series of an indicator (:func:`scope_series` for that unit alone).
+
+    The current series of an indicator that a deployment's mapping declares is read through
+    that source: the sums per source unit code and month in the source's database, for the
+    codes the crosswalk turns into ``unit_id`` (:func:`data_access.sources.unit_month_sums`),
+    then summed per month here; a city-level indicator's is the city's. A past day is read
+    from the project's own warehouse. A source that cannot be read and has nothing kept
+    gives an empty series (its health says why). Another unit than a scoped reader's own
+    raises :class:`OutOfScopeError`."""
+    unit_filter = UnitFilter(unit_ids=(unit_id,))
+    if as_of is None:
+        declared = declared_source(indicator_code)
+        if declared is not None:
+            source, url = declared
+            _check_filter(scope, _scope_ids(warehouse_url(), scope), unit_filter)
+            if source.city_grain:
+                return _declared_city_series(source, url)
+            codes = tuple(sources.source_codes(source, unit_id))
+            try:
+                fetched = _fetch(
+                    ("declared_unit_series", url, source.indicator, repr(source), codes),
+                    lambda: _declared_unit_month_sums(source, url, codes),
+                )
+            except (WarehouseUnavailableError, ValueError, TypeError):
+                empty = pd.DataFrame(columns=[*sources.UNIT_MONTH_COLUMNS, "n_rows", "n_expected"])
+                return Fetched(sources.as_unit_series(empty, source), utc_now(), is_stale=False)
+            series = sources.as_unit_series(fetched.frame, source)
+            return Fetched(series, fetched.fetched_at, fetched.is_stale)
+    return scope_series(indicator_code, unit_filter, as_of, scope=scope)

@@ -42,6 +42,7 @@ from sqlalchemy import (
     Engine,
     Float,
     Integer,
+    String,
     and_,
     bindparam,
     case,
@@ -60,7 +61,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import FromClause, Select, Subquery
 
 from data_access.engine import STATEMENT_TIMEOUT_MS, database_url, url_problem
@@ -769,6 +770,114 @@ def as_unit_standing(
     return frame[STANDING_COLUMNS].reset_index(drop=True)
 
 
+def source_codes(source: Source, unit_id: str) -> list[str]:
+    """The source's unit codes that the crosswalk turns into ``unit_id`` (a code the
+    crosswalk does not list stands for itself)."""
+    codes = {code for code, official in source.crosswalk.items() if official == unit_id}
+    if unit_id not in source.crosswalk:
+        codes.add(unit_id)
+    return sorted(codes)
+
+
+UNIT_MONTH_COLUMNS = ["unit_code", "period_year", "period_month", "numerator", "denominator"]
+
+
+def unit_month_sums(conn: Connection, source: Source, codes: Sequence[str]) -> pd.DataFrame:
+    """Per source unit code among ``codes`` and month, the sums in the source's database
+    (a rate's row counts only with both numerator and denominator; a cumulative source's
+    figures carried as :func:`cumulative_rows` carries them).
+
+    Grain: one row per source unit code × ``period_year`` × ``period_month`` (for a flow
+    indicator the year is the month's; for a cumulative one the plan year). Columns:
+    ``unit_code`` (str), ``period_year`` (int), ``period_month`` (datetime64),
+    ``numerator``, ``denominator`` (float sums), ``n_rows`` (int: rows summed; for a
+    cumulative source 1 when the code reported that month, else 0), ``n_expected`` (int:
+    rows counted, carried ones included).
+    """
+    wanted: BindParameter[list[str]] = bindparam(
+        "unit_codes", [str(code) for code in codes], expanding=True
+    )
+    if source.is_cumulative:
+        rows = cumulative_rows(source)
+        statement = select(
+            rows.c.unit_code,
+            rows.c.plan_year,
+            rows.c.period_month,
+            cast(rows.c.disbursed, Float),
+            cast(rows.c.plan, Float),
+            rows.c.is_reported,
+            literal_column("1"),
+        ).where(cast(rows.c.unit_code, String).in_(wanted))
+    else:
+        src = canonical(source)
+        month = month_start(src.c.month)
+        role = "numerator" if source.is_rate or "value" not in source.columns else "value"
+        denominator: ColumnElement[Any] = (
+            func.sum(_amount(src, "denominator", source.is_rate))
+            if "denominator" in src.c
+            else null()
+        )
+        statement = (
+            select(
+                src.c.unit_code,
+                cast(extract("year", month), Integer),
+                month,
+                cast(func.sum(_amount(src, role, source.is_rate)), Float),
+                cast(denominator, Float),
+                func.count(),
+                func.count(),
+            )
+            .where(cast(src.c.unit_code, String).in_(wanted))
+            .group_by(src.c.unit_code, month)
+        )
+    columns = [*UNIT_MONTH_COLUMNS, "n_rows", "n_expected"]
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=columns)
+    return frame.assign(
+        unit_code=frame["unit_code"].astype(str),
+        period_year=frame["period_year"].astype("int64"),
+        period_month=pd.to_datetime(frame["period_month"]).astype("datetime64[ns]"),
+        numerator=frame["numerator"].astype("float64"),
+        denominator=frame["denominator"].astype("float64"),
+        n_rows=frame["n_rows"].astype("int64"),
+        n_expected=frame["n_expected"].astype("int64"),
+    )
+
+
+def as_unit_series(sums: pd.DataFrame, source: Source) -> pd.DataFrame:
+    """:func:`unit_month_sums` of one unit's source codes in the shape of the project's own
+    ``queries.scope_series`` for that unit: the codes summed per month (ratio of sums for a
+    rate), ``n_units`` the rows reported, ``n_expected`` the rows counted, ``is_demo`` False
+    and ``last_loaded_at`` unknown (NaT); ordered by month, then year."""
+    grouped = (
+        sums.groupby(["period_year", "period_month"], sort=False)
+        .agg(
+            numerator=("numerator", lambda s: s.sum(min_count=1)),
+            denominator=("denominator", lambda s: s.sum(min_count=1)),
+            n_units=("n_rows", "sum"),
+            n_expected=("n_expected", "sum"),
+        )
+        .reset_index()
+        .sort_values(["period_month", "period_year"], kind="mergesort")
+        .reset_index(drop=True)
+    )
+    numerator = grouped["numerator"].astype("float64")
+    denominator = grouped["denominator"].astype("float64")
+    value = _percent(numerator, denominator) if source.is_rate else numerator
+    return pd.DataFrame(
+        {
+            "period_year": grouped["period_year"].astype("int64"),
+            "period_month": pd.to_datetime(grouped["period_month"]).astype("datetime64[ns]"),
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": value.astype("float64"),
+            "n_units": grouped["n_units"].astype("int64"),
+            "n_expected": grouped["n_expected"].astype("int64"),
+            "is_demo": False,
+            "last_loaded_at": pd.Series(pd.NaT, index=grouped.index, dtype="datetime64[ns]"),
+        }
+    )
+
+
 def rank_standing(standing: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
     """A :func:`as_unit_standing` frame with each unit's rank in its peer group (its unit
     type) and the group's quartiles, as ``data_access.queries.unit_ranking`` gives them:
@@ -1330,6 +1439,7 @@ __all__ = [
     "SourceReport",
     "TableRef",
     "as_scope_series",
+    "as_unit_series",
     "as_unit_standing",
     "canonical",
     "check_health",
@@ -1349,6 +1459,8 @@ __all__ = [
     "mapping_path",
     "rank_standing",
     "read_only_engine",
+    "source_codes",
+    "unit_month_sums",
     "unit_sums",
 ]
 

@@ -363,3 +363,42 @@ def test_a_source_that_gave_nothing_ranks_no_unit(demo_warehouse_url):
     assert list(ranking.columns) == list(expected.columns)
     for column in ("value", "peer_p25", "peer_median"):
         assert ranking[column].dtype == "float64", column
+
+
+@pytest.mark.parametrize("unit_id", ["26737", "26566", "dept-construction", "inv-transport"])
+def test_the_city_shape_gives_the_same_series_of_one_unit(city, demo_warehouse_url, unit_id):
+    """A unit's own series of each declared unit-level indicator (the Unit page's trend
+    lines and year-on-year change) through the city's shape — the sums per city code and
+    month in its database, for the codes the crosswalk turns into the unit — equal the
+    project's own query for that unit on the demo: months, plan years, sums, rates and rows
+    reported (26566 did not report disbursement for September and October 2026: carried)."""
+    database, mapping_file = city
+    mapping = sources.load_mapping(mapping_file)
+    demo = create_engine(demo_warehouse_url)
+    city_engine = sources.read_only_engine(f"sqlite:///{database}")
+    compared = 0
+    try:
+        with demo.connect() as demo_conn, city_engine.connect() as city_conn:
+            for source in mapping.sources:
+                if source.city_grain:
+                    continue  # a city-level figure: the unit's page shows the city's series
+                code = source.indicator
+                unit_filter = queries.UnitFilter(unit_ids=(unit_id,))
+                expected = queries.scope_series(demo_conn, code, unit_filter)
+                codes = sources.source_codes(source, unit_id)
+                # The city's own code, and the official one (not in the crosswalk: itself).
+                assert len(codes) == 2 and unit_id in codes, codes
+                sums = sources.unit_month_sums(city_conn, source, codes)
+                got = sources.as_unit_series(sums, source)
+                assert len(got) == len(expected), code
+                compared += len(got)
+                for name in ("period_year", "period_month", "n_units", "n_expected"):
+                    assert list(got[name]) == list(expected[name]), (code, name)
+                for name in ("numerator", "denominator", "value"):
+                    np.testing.assert_allclose(
+                        got[name], expected[name], rtol=1e-12, err_msg=f"{code} {name}"
+                    )
+    finally:
+        demo.dispose()
+        city_engine.dispose()
+    assert compared > 50  # not an empty comparison
