@@ -127,9 +127,7 @@ def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
         )
         table = ranking_table(ranking, indicator, benchmark)
         row = table[table["unit_id"].astype(str) == unit_id].iloc[0]
-        series = cached.scope_series(
-            code, UnitFilter(unit_ids=(unit_id,)), filters.as_of, scope=reader_scope()
-        ).frame
+        series = cached.unit_series(code, unit_id, filters.as_of, scope=reader_scope()).frame
         out.append(Line(indicator, month, row, series))
     return out
 

@@ -18,6 +18,8 @@ lang = filters.lang
 _ui.page_header("page_disbursement", filters, "disbursement_subtitle")
 unit = _page.unit_row(_ui.focus_unit())
 _page.breadcrumbs(filters, unit, None, key="disbursement")
+if _page.source_failure(DISBURSEMENT, lang):
+    st.stop()
 view = _sections.load_view(filters, DISBURSEMENT, unit)
 _page.demo_notice(lang, view.is_demo)
 if view.series.empty or view.tile is None or s_curves(view.series, filters.year).empty:

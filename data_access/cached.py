@@ -385,7 +385,14 @@ def scope_series(
         if declared is not None:
             if unit_filter.is_whole_city:
                 return _declared_city_series(*declared)
-            return _declared_filtered_series(*declared, unit_filter)
+            if not declared[0].is_cumulative:
+                return _declared_filtered_series(*declared, unit_filter)
+            one_unit = len(unit_filter.unit_ids) == 1
+            if one_unit and not (unit_filter.former_provinces or unit_filter.unit_types):
+                # A cumulative source's carry-forward is done in SQL per unit code
+                # (:func:`unit_series`); its other filtered scopes are still read from the
+                # project's own warehouse.
+                return unit_series(indicator_code, unit_filter.unit_ids[0], scope=scope)
     return _fetch(
         ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key, ids),
         lambda: _scope_series(
@@ -526,7 +533,7 @@ def group_standing(
     """Cached :func:`data_access.queries.group_standing`, limited to ``scope``; a declared
     indicator's through its source (:func:`_declared_group_standing`)."""
     declared = declared_source(indicator_code)
-    if declared is not None:
+    if declared is not None and not declared[0].is_cumulative:
         ids = _scope_ids(warehouse_url(), scope)
         _check_filter(scope, ids, unit_filter)
         return _declared_group_standing(*declared, year, through_month, unit_filter, ids)
@@ -541,7 +548,7 @@ def series_by_group(
     """Cached :func:`data_access.queries.series_by_group`, limited to ``scope``; a declared
     indicator's through its source (:func:`_declared_series_by_group`)."""
     declared = declared_source(indicator_code)
-    if declared is not None:
+    if declared is not None and not declared[0].is_cumulative:
         ids = _scope_ids(warehouse_url(), scope)
         _check_filter(scope, ids, unit_filter)
         return _declared_series_by_group(*declared, unit_filter, ids)
@@ -1302,6 +1309,8 @@ def _declared_series(source: sources.Source, url: str) -> tuple[pd.DataFrame, dt
     engine = sources.read_only_engine(url)
     try:
         with engine.connect() as conn:
+            if source.is_cumulative:
+                return sources.cumulative_series(conn, source), utc_now()
             return sources.as_scope_series(sources.city_series(conn, source)), utc_now()
     finally:
         engine.dispose()
@@ -1314,7 +1323,8 @@ def _declared_unit_sums(
     engine = sources.read_only_engine(url)
     try:
         with engine.connect() as conn:
-            return sources.unit_sums(conn, source, year, through_month), utc_now()
+            read = sources.cumulative_unit_sums if source.is_cumulative else sources.unit_sums
+            return read(conn, source, year, through_month), utc_now()
     finally:
         engine.dispose()
 
@@ -1383,6 +1393,18 @@ def _declared_unit_month_sums(source: sources.Source, url: str) -> tuple[pd.Data
     try:
         with engine.connect() as conn:
             return sources.unit_month_sums(conn, source), utc_now()
+    finally:
+        engine.dispose()
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _declared_unit_code_sums(
+    source: sources.Source, url: str, codes: tuple[str, ...]
+) -> tuple[pd.DataFrame, dt.datetime]:
+    engine = sources.read_only_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sources.unit_code_month_sums(conn, source, codes), utc_now()
     finally:
         engine.dispose()
 
@@ -1464,3 +1486,37 @@ def declared_indicators() -> tuple[str, ...]:
         for source in mapping.sources
         if declared_source(source.indicator) is not None
     )
+
+
+def unit_series(
+    indicator_code: str, unit_id: str, as_of: dt.datetime | None = None, *, scope: Scope
+) -> Fetched:
+    """One unit's series of an indicator (:func:`scope_series` for that unit alone).
+
+    The current series of an indicator that a deployment's mapping declares is read through
+    that source: the sums per source unit code and month in the source's database, for the
+    codes the crosswalk turns into ``unit_id`` (:func:`data_access.sources.unit_code_month_sums`),
+    then summed per month here; a city-level indicator's is the city's. A past day is read
+    from the project's own warehouse. A source that cannot be read and has nothing kept
+    gives an empty series (its health says why). Another unit than a scoped reader's own
+    raises :class:`OutOfScopeError`."""
+    unit_filter = UnitFilter(unit_ids=(unit_id,))
+    if as_of is None:
+        declared = declared_source(indicator_code)
+        if declared is not None:
+            source, url = declared
+            _check_filter(scope, _scope_ids(warehouse_url(), scope), unit_filter)
+            if source.city_grain:
+                return _declared_city_series(source, url)
+            codes = tuple(sources.source_codes(source, unit_id))
+            try:
+                fetched = _fetch(
+                    ("declared_unit_series", url, source.indicator, repr(source), codes),
+                    lambda: _declared_unit_code_sums(source, url, codes),
+                )
+            except (WarehouseUnavailableError, ValueError, TypeError):
+                empty = pd.DataFrame(columns=[*sources.UNIT_MONTH_COLUMNS, "n_rows", "n_expected"])
+                return Fetched(sources.as_unit_series(empty, source), utc_now(), is_stale=False)
+            series = sources.as_unit_series(fetched.frame, source)
+            return Fetched(series, fetched.fetched_at, fetched.is_stale)
+    return scope_series(indicator_code, unit_filter, as_of, scope=scope)

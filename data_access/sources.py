@@ -41,12 +41,15 @@ from sqlalchemy import (
     Connection,
     Engine,
     Float,
+    Integer,
+    String,
     and_,
     bindparam,
     case,
     cast,
     column,
     create_engine,
+    extract,
     func,
     literal_column,
     null,
@@ -58,7 +61,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import FromClause, Select, Subquery
 
 from data_access.engine import STATEMENT_TIMEOUT_MS, database_url, url_problem
@@ -76,7 +79,9 @@ HOME_CONNECTION = "warehouse"
 EXAMPLE_LIMIT = 5
 TYPE_SAMPLE_ROWS = 500
 
-ROLES = ("unit_code", "month", "numerator", "denominator", "value")
+ROLES = ("unit_code", "month", "numerator", "denominator", "value", "year")
+"""The columns a source yields. ``year`` (the plan year) only for a cumulative indicator,
+whose plan year runs to the January after it (the extension month)."""
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CONNECTION_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _INDICATOR_KEYS = {
@@ -155,6 +160,12 @@ class Source:
     def city_grain(self) -> bool:
         return _INDICATORS[self.indicator].grain is Grain.CITY
 
+    @property
+    def is_cumulative(self) -> bool:
+        """Year-to-date figures against a plan (disbursement): read by
+        :func:`cumulative_series` and :func:`cumulative_unit_sums`."""
+        return _INDICATORS[self.indicator].time_rollup is TimeRollup.CUMULATIVE
+
 
 @dataclass(frozen=True, slots=True)
 class SourceMapping:
@@ -221,8 +232,6 @@ def _source(path: Path, code: object, entry: object) -> Source:
         known = ", ".join(sorted(_INDICATORS))
         raise MappingError(path, str(code), "", "unknown_indicator", known=known)
     indicator = _INDICATORS[code]
-    if indicator.time_rollup is TimeRollup.CUMULATIVE:
-        raise MappingError(path, code, "", "cumulative")
     if not isinstance(entry, dict):
         raise MappingError(path, code, "", "entry_shape")
     unknown = sorted(set(entry) - _INDICATOR_KEYS)
@@ -262,6 +271,8 @@ def _source(path: Path, code: object, entry: object) -> Source:
     columns = {
         role: _identifier(path, code, f"columns.{role}", name) for role, name in raw_columns.items()
     }
+    if "year" in columns and indicator.time_rollup is not TimeRollup.CUMULATIVE:
+        raise MappingError(path, code, "columns.year", "year_role")
     if sql is not None:  # an SQL source may name its columns by their roles directly
         columns = {role: role for role in _roles_needed(indicator.is_rate)} | columns
         if not indicator.is_rate and not {"numerator", "value"} & set(columns):
@@ -519,6 +530,182 @@ def unit_sums(conn: Connection, source: Source, year: int, through_month: dt.dat
 
 AMOUNTS = ["numerator", "denominator", "numerator_previous", "denominator_previous"]
 """The sums of :func:`unit_sums`."""
+
+
+def _plan_year(src: Subquery, month: ColumnElement[Any]) -> ColumnElement[Any]:
+    """A cumulative source's plan year: its ``year`` column, else the month's year."""
+    if "year" in src.c:
+        return cast(src.c.year, Integer)
+    return cast(extract("year", month), Integer)
+
+
+def cumulative_rows(source: Source, year: int | None = None) -> Subquery:
+    """A cumulative source's figures per source unit code, plan year and month, as the
+    project's own queries carry them (``queries._cumulative_unit_rows``).
+
+    Grain: one row per plan year × month in which any declared row of that plan year
+    falls × source unit code with a row in that plan year, once it has a plan.
+
+    Columns: ``plan_year``, ``period_month``, ``unit_code``, ``disbursed`` (the latest
+    year-to-date figure given up to the month, 0 before the first), ``plan`` (the latest
+    plan given up to the month: the denominator), ``is_reported`` (1 when the row of that
+    very month has a numerator). A missing report keeps the investor's last figure and
+    plan; rows before an investor's first plan are left out. Built in SQL over the
+    declared relation (window functions), so nothing is carried in the app.
+    """
+    src = canonical(source)
+    month = month_start(src.c.month)
+    plan_year = _plan_year(src, month)
+    base = (
+        select(
+            src.c.unit_code.label("unit_code"),
+            plan_year.label("plan_year"),
+            month.label("period_month"),
+            src.c.numerator.label("numerator"),
+            src.c.denominator.label("denominator"),
+        )
+        .where(*([plan_year == bindparam("plan_year", year)] if year is not None else []))
+        .cte("declared_rows")
+    )
+    grid = select(base.c.plan_year, base.c.period_month).distinct().cte("declared_months")
+    codes = select(base.c.unit_code, base.c.plan_year).distinct().cte("declared_codes")
+    dense = (
+        select(
+            grid.c.plan_year,
+            grid.c.period_month,
+            codes.c.unit_code,
+            base.c.numerator,
+            base.c.denominator,
+        )
+        .select_from(
+            grid.join(codes, codes.c.plan_year == grid.c.plan_year).outerjoin(
+                base,
+                and_(
+                    base.c.unit_code == codes.c.unit_code,
+                    base.c.plan_year == grid.c.plan_year,
+                    base.c.period_month == grid.c.period_month,
+                ),
+            )
+        )
+        .cte("declared_dense")
+    )
+    # Carry each figure forward: the running count of given figures numbers the stretch
+    # since each, and every row of a stretch takes that figure.
+    by_code_year = (dense.c.unit_code, dense.c.plan_year)
+
+    def running(value: ColumnElement[Any]) -> ColumnElement[Any]:
+        return func.count(value).over(
+            partition_by=by_code_year, order_by=dense.c.period_month, rows=(None, 0)
+        )
+
+    stretched = select(
+        dense,
+        running(dense.c.numerator).label("numerator_stretch"),
+        running(dense.c.denominator).label("denominator_stretch"),
+    ).cte("declared_stretched")
+    code_year = (stretched.c.unit_code, stretched.c.plan_year)
+    carried = select(
+        stretched.c.plan_year,
+        stretched.c.period_month,
+        stretched.c.unit_code,
+        func.coalesce(
+            func.max(stretched.c.numerator).over(
+                partition_by=(*code_year, stretched.c.numerator_stretch)
+            ),
+            0.0,
+        ).label("disbursed"),
+        func.max(stretched.c.denominator)
+        .over(partition_by=(*code_year, stretched.c.denominator_stretch))
+        .label("plan"),
+        case((stretched.c.numerator.is_not(None), 1), else_=0).label("is_reported"),
+    ).subquery("declared_carried")
+    return select(carried).where(carried.c.plan.is_not(None)).subquery("declared_cumulative")
+
+
+def cumulative_series(conn: Connection, source: Source) -> pd.DataFrame:
+    """The city's series of a cumulative source (disbursement), in the shape of the
+    project's own ``queries.scope_series``: per plan year and month, Σ year-to-date
+    disbursed ÷ Σ plan over every investor (:func:`cumulative_rows`), summed in the database.
+
+    Grain: one row per ``period_year`` (the plan year) × ``period_month``. ``n_units`` are
+    the investors that reported that month, ``n_expected`` every investor counted (those
+    that did not report carried), ``is_demo`` False and ``last_loaded_at`` unknown (NaT).
+    """
+    rows = cumulative_rows(source)
+    numerator = func.sum(rows.c.disbursed)
+    denominator = func.sum(rows.c.plan)
+    statement = (
+        select(
+            rows.c.plan_year.label("period_year"),
+            rows.c.period_month,
+            cast(numerator, Float).label("numerator"),
+            cast(denominator, Float).label("denominator"),
+            _ratio(numerator, denominator).label("value"),
+            cast(func.sum(rows.c.is_reported), Integer).label("n_units"),
+            func.count().label("n_expected"),
+        )
+        .group_by(rows.c.plan_year, rows.c.period_month)
+        .order_by(rows.c.period_month, rows.c.plan_year)
+    )
+    names = ["period_year", "period_month", "numerator", "denominator", "value"]
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=[*names, "n_units", "n_expected"])
+    return pd.DataFrame(
+        {
+            "period_year": frame["period_year"].astype("int64"),
+            "period_month": pd.to_datetime(frame["period_month"]).astype("datetime64[ns]"),
+            "numerator": frame["numerator"].astype("float64"),
+            "denominator": frame["denominator"].astype("float64"),
+            "value": frame["value"].astype("float64"),
+            "n_units": frame["n_units"].astype("int64"),
+            "n_expected": frame["n_expected"].astype("int64"),
+            "is_demo": False,
+            "last_loaded_at": pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"),
+        }
+    )
+
+
+def cumulative_unit_sums(
+    conn: Connection, source: Source, year: int, through_month: dt.date
+) -> pd.DataFrame:
+    """:func:`unit_sums` for a cumulative source: each source unit code's year-to-date
+    figure and plan of plan year ``year`` at ``through_month`` and at the month before (the
+    last ones given carried, :func:`cumulative_rows`), read in the database.
+
+    Grain: one row per source unit code counted at ``through_month``. Columns as
+    :func:`unit_sums` (``is_reported``: a report for ``through_month`` itself).
+    """
+    rows = cumulative_rows(source, year)
+    through: ColumnElement[Any] = bindparam("through_month", through_month)
+    previous: ColumnElement[Any] = bindparam(
+        "previous_month", (pd.Timestamp(through_month) - pd.DateOffset(months=1)).date()
+    )
+
+    def pick(amount: ColumnElement[Any], wanted: ColumnElement[Any]) -> ColumnElement[Any]:
+        return func.max(case((rows.c.period_month == wanted, amount), else_=None))
+
+    numerator = pick(rows.c.disbursed, through)
+    statement = (
+        select(
+            rows.c.unit_code,
+            cast(numerator, Float).label("numerator"),
+            cast(pick(rows.c.plan, through), Float).label("denominator"),
+            cast(pick(rows.c.disbursed, previous), Float).label("numerator_previous"),
+            cast(pick(rows.c.plan, previous), Float).label("denominator_previous"),
+            pick(rows.c.is_reported, through).label("is_reported"),
+        )
+        .where(rows.c.period_month.in_([through, previous]))
+        .group_by(rows.c.unit_code)
+        .having(numerator.is_not(None))
+    )
+    columns = ["unit_code", *AMOUNTS, "is_reported"]
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=columns)
+    return frame.assign(
+        unit_code=frame["unit_code"].astype(str),
+        **{name: frame[name].astype("float64") for name in AMOUNTS},
+        is_reported=frame["is_reported"].fillna(0).astype(bool),
+    )
+
+
 STANDING_COLUMNS = [
     "unit_id",
     "name_vi",
@@ -584,6 +771,114 @@ def as_unit_standing(
         is_reported=frame["is_reported"].astype(bool),
     )
     return frame[STANDING_COLUMNS].reset_index(drop=True)
+
+
+def source_codes(source: Source, unit_id: str) -> list[str]:
+    """The source's unit codes that the crosswalk turns into ``unit_id`` (a code the
+    crosswalk does not list stands for itself)."""
+    codes = {code for code, official in source.crosswalk.items() if official == unit_id}
+    if unit_id not in source.crosswalk:
+        codes.add(unit_id)
+    return sorted(codes)
+
+
+UNIT_MONTH_COLUMNS = ["unit_code", "period_year", "period_month", "numerator", "denominator"]
+
+
+def unit_code_month_sums(conn: Connection, source: Source, codes: Sequence[str]) -> pd.DataFrame:
+    """Per source unit code among ``codes`` and month, the sums in the source's database
+    (a rate's row counts only with both numerator and denominator; a cumulative source's
+    figures carried as :func:`cumulative_rows` carries them).
+
+    Grain: one row per source unit code × ``period_year`` × ``period_month`` (for a flow
+    indicator the year is the month's; for a cumulative one the plan year). Columns:
+    ``unit_code`` (str), ``period_year`` (int), ``period_month`` (datetime64),
+    ``numerator``, ``denominator`` (float sums), ``n_rows`` (int: rows summed; for a
+    cumulative source 1 when the code reported that month, else 0), ``n_expected`` (int:
+    rows counted, carried ones included).
+    """
+    wanted: BindParameter[list[str]] = bindparam(
+        "unit_codes", [str(code) for code in codes], expanding=True
+    )
+    if source.is_cumulative:
+        rows = cumulative_rows(source)
+        statement = select(
+            rows.c.unit_code,
+            rows.c.plan_year,
+            rows.c.period_month,
+            cast(rows.c.disbursed, Float),
+            cast(rows.c.plan, Float),
+            rows.c.is_reported,
+            literal_column("1"),
+        ).where(cast(rows.c.unit_code, String).in_(wanted))
+    else:
+        src = canonical(source)
+        month = month_start(src.c.month)
+        role = "numerator" if source.is_rate or "value" not in source.columns else "value"
+        denominator: ColumnElement[Any] = (
+            func.sum(_amount(src, "denominator", source.is_rate))
+            if "denominator" in src.c
+            else null()
+        )
+        statement = (
+            select(
+                src.c.unit_code,
+                cast(extract("year", month), Integer),
+                month,
+                cast(func.sum(_amount(src, role, source.is_rate)), Float),
+                cast(denominator, Float),
+                func.count(),
+                func.count(),
+            )
+            .where(cast(src.c.unit_code, String).in_(wanted))
+            .group_by(src.c.unit_code, month)
+        )
+    columns = [*UNIT_MONTH_COLUMNS, "n_rows", "n_expected"]
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=columns)
+    return frame.assign(
+        unit_code=frame["unit_code"].astype(str),
+        period_year=frame["period_year"].astype("int64"),
+        period_month=pd.to_datetime(frame["period_month"]).astype("datetime64[ns]"),
+        numerator=frame["numerator"].astype("float64"),
+        denominator=frame["denominator"].astype("float64"),
+        n_rows=frame["n_rows"].astype("int64"),
+        n_expected=frame["n_expected"].astype("int64"),
+    )
+
+
+def as_unit_series(sums: pd.DataFrame, source: Source) -> pd.DataFrame:
+    """:func:`unit_code_month_sums` of one unit's source codes in the shape of the project's own
+    ``queries.scope_series`` for that unit: the codes summed per month (ratio of sums for a
+    rate), ``n_units`` the rows reported, ``n_expected`` the rows counted, ``is_demo`` False
+    and ``last_loaded_at`` unknown (NaT); ordered by month, then year."""
+    grouped = (
+        sums.groupby(["period_year", "period_month"], sort=False)
+        .agg(
+            numerator=("numerator", lambda s: s.sum(min_count=1)),
+            denominator=("denominator", lambda s: s.sum(min_count=1)),
+            n_units=("n_rows", "sum"),
+            n_expected=("n_expected", "sum"),
+        )
+        .reset_index()
+        .sort_values(["period_month", "period_year"], kind="mergesort")
+        .reset_index(drop=True)
+    )
+    numerator = grouped["numerator"].astype("float64")
+    denominator = grouped["denominator"].astype("float64")
+    value = _percent(numerator, denominator) if source.is_rate else numerator
+    return pd.DataFrame(
+        {
+            "period_year": grouped["period_year"].astype("int64"),
+            "period_month": pd.to_datetime(grouped["period_month"]).astype("datetime64[ns]"),
+            "numerator": numerator,
+            "denominator": denominator,
+            "value": value.astype("float64"),
+            "n_units": grouped["n_units"].astype("int64"),
+            "n_expected": grouped["n_expected"].astype("int64"),
+            "is_demo": False,
+            "last_loaded_at": pd.Series(pd.NaT, index=grouped.index, dtype="datetime64[ns]"),
+        }
+    )
 
 
 def rank_standing(standing: pd.DataFrame, higher_is_better: bool) -> pd.DataFrame:
@@ -1092,28 +1387,31 @@ def _one_row_result(
     The rows are counted per source code and month in SQL (a few hundred units × months);
     the crosswalk is applied to those counts here.
     """
-    counts = conn.execute(
-        select(src.c.unit_code, month.label("month"), func.count().label("n")).group_by(
-            src.c.unit_code, month
-        )
-    ).all()
-    grouped: dict[tuple[str, dt.date], list[tuple[str, int]]] = {}
-    for code, when, n in counts:
+    # A cumulative source's January may hold two plan years (the extension month of the
+    # year before, and the new year): one row per unit, plan year and month.
+    keys: list[ColumnElement[Any]] = [src.c.unit_code, month]
+    if source.is_cumulative and "year" in src.c:
+        keys.append(_plan_year(src, month))
+    counts = conn.execute(select(*keys, func.count()).group_by(*keys)).all()
+    grouped: dict[tuple[str, dt.date, str], list[tuple[str, int]]] = {}
+    for code, when, *plan_years, n in counts:
+        plan_year = plan_years[0] if plan_years else None
         official = source.crosswalk.get(str(code), str(code))
-        grouped.setdefault((official, _as_month(when)), []).append((str(code), int(n)))
+        key = (official, _as_month(when), "" if plan_year is None else f" year={plan_year}")
+        grouped.setdefault(key, []).append((str(code), int(n)))
     duplicates = sorted(
-        (when, "+".join(sorted(code for code, _ in parts)), sum(n for _, n in parts))
-        for (_, when), parts in grouped.items()
+        (when, "+".join(sorted(code for code, _ in parts)), shown, sum(n for _, n in parts))
+        for (_, when, shown), parts in grouped.items()
         if sum(n for _, n in parts) > 1
     )
     return ContractResult(
         "one_row_per_unit_month",
         not duplicates,
         checked=rows,
-        failing=sum(n for _, _, n in duplicates),
+        failing=sum(n for *_, n in duplicates),
         examples=tuple(
-            f"unit_code={codes} month={when.isoformat()} ×{n}"
-            for when, codes, n in duplicates[:EXAMPLE_LIMIT]
+            f"unit_code={codes}{shown} month={when.isoformat()} ×{n}"
+            for when, codes, shown, n in duplicates[:EXAMPLE_LIMIT]
         ),
     )
 
@@ -1329,6 +1627,7 @@ __all__ = [
     "as_group_standing",
     "as_scope_series",
     "as_series_by_group",
+    "as_unit_series",
     "as_unit_standing",
     "canonical",
     "check_health",
@@ -1336,6 +1635,9 @@ __all__ = [
     "check_source",
     "city_series",
     "connection_url",
+    "cumulative_rows",
+    "cumulative_series",
+    "cumulative_unit_sums",
     "failure_text",
     "first_failure",
     "is_default_mapping",
@@ -1346,6 +1648,8 @@ __all__ = [
     "mapping_path",
     "rank_standing",
     "read_only_engine",
+    "source_codes",
+    "unit_code_month_sums",
     "unit_month_sums",
     "unit_sums",
 ]

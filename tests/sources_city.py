@@ -12,6 +12,12 @@ project's own schema on purpose:
 - ``chi_so_hanh_chinh_thang``: a wide table, one row per unit and month with the figures of
   three indicators side by side (on-time rate, electronic results rate, satisfaction);
 - ``kinh_te_so_quy``: the digital economy's quarterly figures;
+- ``giai_ngan_nguon_von`` and ``ke_hoach_von``: public-investment disbursement as a city's
+  finance office keeps it: per investor, plan year and report date (the month's last day),
+  the year-to-date amount split by funding source (city and central budget), which the
+  mapping sums in SQL; and the capital plan's revisions with their effective dates, from
+  which the mapping's SQL takes the plan in force at each report date. An investor that did
+  not report a month has no row (the demo has four such investor-months in 2026);
 - the city's own unit codes (``HCM-0001``…), turned into official ones by a crosswalk CSV
   file, and for the city-level figure an inline crosswalk.
 
@@ -21,6 +27,7 @@ not through the code under test.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import uuid
 from pathlib import Path
@@ -31,6 +38,7 @@ from sqlalchemy import (
     Column,
     Date,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
@@ -79,6 +87,33 @@ def build_city_warehouse(demo_url: str, url: str, schema: str | None = None) -> 
     digital = _demo_rows(demo_url, "digital_economy_share_grdp")
     leaf_units = set(online.unit_id) | set(on_time.unit_id) | set(satisfaction.unit_id)
     codes = _own_codes(sorted(leaf_units))
+    reports, plans = _disbursement_rows(demo_url)
+    investors = sorted((set(reports.unit_id) | set(plans.unit_id)) - set(codes))
+    codes |= {unit_id: f"CDT-{number:02d}" for number, unit_id in enumerate(investors, 1)}
+    payments = []
+    for row in reports.itertuples(index=False):
+        # Halves, so that the mapping's sum gives the demo's figure to the last bit (an
+        # investor at exactly 100 % stays tied with the others there in the rankings).
+        half = float(row.numerator) / 2
+        for fund, amount in (("ngan_sach_tw", half), ("ngan_sach_tp", half)):
+            payments.append(
+                {
+                    "ma_cdt": codes[row.unit_id],
+                    "nam_kh": int(row.period_year),
+                    "ngay_bao_cao": _month_end(row.period_month),
+                    "nguon_von": fund,
+                    "luy_ke_ty_dong": amount,
+                }
+            )
+    plan_rows = [
+        {
+            "ma_cdt": codes[row.unit_id],
+            "nam_kh": int(row.plan_year),
+            "ngay_hieu_luc": row.effective_date,
+            "so_tien_ty_dong": float(row.plan_billion_vnd),
+        }
+        for row in plans.itertuples(index=False)
+    ]
 
     detail_rows = []
     for row in online.itertuples(index=False):
@@ -152,6 +187,25 @@ def build_city_warehouse(demo_url: str, url: str, schema: str | None = None) -> 
         Column("gia_tri_kts", Float),
         Column("grdp", Float),
     )
+    disbursed_table = Table(
+        "giai_ngan_nguon_von",
+        metadata,
+        Column("ma_cdt", String(12), nullable=False),
+        Column("nam_kh", Integer, nullable=False),
+        Column("ngay_bao_cao", Date, nullable=False),
+        Column("nguon_von", String(16), nullable=False),
+        Column("luy_ke_ty_dong", Float, nullable=False),
+    )
+    plan_table = Table(
+        "ke_hoach_von",
+        metadata,
+        Column("ma_cdt", String(12), nullable=False),
+        Column("nam_kh", Integer, nullable=False),
+        Column("ngay_hieu_luc", Date, nullable=False),
+        Column("so_tien_ty_dong", Float, nullable=False),
+        # As a city's table would have: the mapping looks the plan in force up per report.
+        Index("ke_hoach_von_cdt_nam", "ma_cdt", "nam_kh"),
+    )
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
@@ -162,10 +216,44 @@ def build_city_warehouse(demo_url: str, url: str, schema: str | None = None) -> 
             conn.execute(detail.insert(), detail_rows)
             conn.execute(wide_table.insert(), _records(wide))
             conn.execute(quarter_table.insert(), _records(quarterly))
+            conn.execute(disbursed_table.insert(), payments)
+            conn.execute(plan_table.insert(), plan_rows)
     finally:
         engine.dispose()
     crosswalk = {code: unit_id for unit_id, code in codes.items()}
     return crosswalk
+
+
+def _disbursement_rows(demo_url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The demo's current disbursement reports (plan year, month, year to date) and capital
+    plan revisions, read from its tables directly."""
+    engine = create_engine(demo_url)
+    try:
+        with engine.connect() as conn:
+            reports = pd.read_sql_query(
+                text(
+                    "SELECT o.unit_id, o.period_year, o.period_month, o.numerator "
+                    "FROM observations o WHERE o.indicator_id = 'public_investment_disbursement' "
+                    "AND o.breakdown_key = '' AND o.superseded_at IS NULL"
+                ),
+                conn,
+            )
+            plans = pd.read_sql_query(
+                text(
+                    "SELECT unit_id, plan_year, effective_date, plan_billion_vnd "
+                    "FROM capital_plans WHERE superseded_at IS NULL"
+                ),
+                conn,
+            )
+    finally:
+        engine.dispose()
+    reports["period_month"] = pd.to_datetime(reports["period_month"]).dt.date
+    plans["effective_date"] = pd.to_datetime(plans["effective_date"]).dt.date
+    return reports, plans
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
@@ -244,13 +332,33 @@ indicators:
       month: quy_ket_thuc
       numerator: gia_tri_kts
       denominator: grdp
+  public_investment_disbursement:
+    connection: {connection}
+    freshness_days: 36
+    crosswalk_file: ma_don_vi.csv
+    columns: {{year: nam}}
+    sql: |
+      SELECT g.ma_cdt AS unit_code, g.nam_kh AS nam, g.ngay_bao_cao AS month,
+             SUM(g.luy_ke_ty_dong) AS numerator,
+             (SELECT k.so_tien_ty_dong FROM {prefix}ke_hoach_von k
+               WHERE k.ma_cdt = g.ma_cdt AND k.nam_kh = g.nam_kh
+                 AND k.ngay_hieu_luc <= g.ngay_bao_cao
+               ORDER BY k.ngay_hieu_luc DESC LIMIT 1) AS denominator
+      FROM {prefix}giai_ngan_nguon_von g
+      GROUP BY g.ma_cdt, g.nam_kh, g.ngay_bao_cao
 """
     path = folder / "city_sources.yaml"
     path.write_text(mapping, encoding="utf-8")
     return path
 
 
-CITY_TABLES = ("ho_so_chi_tiet", "chi_so_hanh_chinh_thang", "kinh_te_so_quy")
+CITY_TABLES = (
+    "ho_so_chi_tiet",
+    "chi_so_hanh_chinh_thang",
+    "kinh_te_so_quy",
+    "giai_ngan_nguon_von",
+    "ke_hoach_von",
+)
 """The tables of the city-style warehouse, all read by its mapping."""
 READER_GRANTS = (
     "CREATE ROLE {role} LOGIN PASSWORD {password};",
@@ -259,7 +367,7 @@ READER_GRANTS = (
     "GRANT SELECT ON {tables} TO {role};",
 )
 """What a city gives the dashboard on PostgreSQL (the README quotes these statements with
-``dashboard_reader``, ``dw`` and the three tables): a login, CONNECT on the database, USAGE on
+``dashboard_reader``, ``dw`` and the five tables): a login, CONNECT on the database, USAGE on
 the schema and SELECT on the declared tables; nothing more."""
 PUBLIC_DEFAULTS_REVOKED = (
     "REVOKE ALL ON DATABASE {database} FROM PUBLIC;",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from data_access import sources
 from i18n.escape import escape_markdown
@@ -113,7 +114,7 @@ def test_each_source_shows_its_contracts_and_the_exact_failure(
         else:
             assert results == [passed] * len(results), (code, list(table.iloc[:, 2]))
     facts = [c.value for c in app.caption if c.value.startswith(("Kết nối", "Connection"))]
-    assert len(facts) == 6
+    assert len(facts) == 7
     # A failing source is a warning to attend to, not an error of the page (the every-page
     # browser test forbids error boxes; a year-old demo failed it on freshness).
     assert [e.value for e in app.error] == []
@@ -218,3 +219,34 @@ def test_source_health_is_for_data_stewards(
         "Land and urban data group",
         "Quality by unit",
     ]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_duplicate_disbursement_report_names_its_plan_year_on_screen(
+    monkeypatch, time_machine, tmp_path, demo_warehouse_url, lang
+):
+    """Disbursement (cumulative) is one row per investor, plan year and month: its January
+    holds two plan years and passes; a report of 26566 for August 2026 given twice fails,
+    and the page says so with the plan year, in the reader's language."""
+    raw = yaml.safe_load(sources.DEFAULT_MAPPING_PATH.read_text(encoding="utf-8"))
+    entry = raw["indicators"]["public_investment_disbursement"]
+    twice = (
+        "\nUNION ALL\n" + entry["sql"].strip() + "\n  AND o.unit_id = '26566' "
+        "AND o.period_year = 2026 AND o.period_month = '2026-08-01'"
+    )
+    entry["sql"] = entry["sql"].strip() + twice
+    mapping = tmp_path / "twice.yaml"
+    mapping.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    app = _open(monkeypatch, time_machine, demo_warehouse_url, mapping, lang)
+    table = _contracts(app, "public_investment_disbursement")
+    at = sources.CONTRACTS.index("one_row_per_unit_month")
+    fail, passed = ("✕ Không đạt", "✓ Đạt") if lang == "vi" else ("✕ Fail", "✓ Pass")
+    assert list(table.iloc[:, 1]) == [passed] * at + [fail] + [passed] * (len(table) - at - 1)
+    said = {
+        "vi": "2 dòng trùng đơn vị và tháng với dòng khác: unit_code=26566 year=2026 "
+        "month=2026-08-01 ×2",
+        "en": "2 rows share a unit and month with another row: unit_code=26566 year=2026 "
+        "month=2026-08-01 ×2",
+    }[lang]
+    assert table.iloc[at, 2] == said
+    assert [e.value for e in app.error] == []

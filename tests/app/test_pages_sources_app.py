@@ -116,3 +116,29 @@ def test_a_failing_companion_says_why_and_the_page_carries_on(
     labels = [str(m.label) for m in app.metric]
     assert not any("on-time" in label.lower() for label in labels), labels
     assert len(app.metric) >= 3  # the online share's month and year to date, the e-results
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_disbursement_page_says_why_instead_of_its_figures(
+    monkeypatch, time_machine, tmp_path, demo_warehouse_url, lang
+):
+    """Disbursement declared (cumulative) with a promise of 2 days: its last month is
+    2026-10 (the demo's), due on 2026-11-02, 26 days before 2026-11-28."""
+    raw = yaml.safe_load(sources.DEFAULT_MAPPING_PATH.read_text(encoding="utf-8"))
+    raw["indicators"]["public_investment_disbursement"]["freshness_days"] = 2
+    mapping = tmp_path / "stale_disbursement.yaml"
+    mapping.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    app = _open(monkeypatch, time_machine, demo_warehouse_url, mapping, "disbursement", lang)
+    block = find_block(app, "not-assessable-public_investment_disbursement")
+    assert block is not None
+    said = {
+        "en": "Not yet assessable: the data source fails the check “Up to date”: stale: "
+        "last month 2026-10, promised within 2 days of a month's end, 26 days late.",
+        "vi": "Chưa đủ dữ liệu để đánh giá: nguồn số liệu không đạt kiểm tra “Cập nhật đúng "
+        "hạn”: chưa cập nhật: tháng mới nhất 2026-10, cam kết trong 2 ngày sau khi hết "
+        "tháng, chậm 26 ngày.",
+    }[lang]
+    assert read_block(block)[1] == "warning: " + escape_markdown(said)
+    assert not app.metric
+    assert not app.get("plotly_chart")
+    assert not app.error

@@ -64,14 +64,22 @@ def blocks(out: str) -> dict[str, list[str]]:
 def test_the_city_shape_gives_the_same_city_figures(city, demo_warehouse_url):
     database, mapping_file = city
     mapping = sources.load_mapping(mapping_file)
-    assert len(mapping.sources) == 6
+    assert len(mapping.sources) == 7
     demo = create_engine(demo_warehouse_url)
     city_engine = sources.read_only_engine(f"sqlite:///{database}")
     try:
         with demo.connect() as demo_conn, city_engine.connect() as city_conn:
             for source in mapping.sources:
                 expected = queries.scope_series(demo_conn, source.indicator)
-                got = sources.city_series(city_conn, source)
+                if source.is_cumulative:
+                    got = sources.cumulative_series(city_conn, source)
+                    for name in ("period_year", "n_units", "n_expected"):
+                        assert list(got[name]) == list(expected[name]), (source, name)
+                    np.testing.assert_allclose(
+                        got["denominator"], expected["denominator"], rtol=1e-12
+                    )
+                else:
+                    got = sources.city_series(city_conn, source)
                 assert list(got["period_month"]) == list(expected["period_month"]), source
                 np.testing.assert_allclose(got["value"], expected["value"], rtol=1e-12)
                 np.testing.assert_allclose(got["numerator"], expected["numerator"], rtol=1e-12)
@@ -84,7 +92,7 @@ def test_the_check_command_passes_on_the_city_shape(city, demo_warehouse_url, mo
     database, mapping_file = city
     code, out = run_check(monkeypatch, capsys, demo_warehouse_url, database, mapping_file, "vi")
     assert code == 0, out
-    assert out.splitlines()[-1] == "Cả 6 nguồn đều đạt mọi kiểm tra."
+    assert out.splitlines()[-1] == "Cả 7 nguồn đều đạt mọi kiểm tra."
     assert "  ĐẠT units_known: cả 183 mã đơn vị đều đối chiếu được với đơn vị đã biết" in out
 
 
@@ -146,6 +154,43 @@ CASES = {
         "numerator=120 denominator=100",
         "  KHÔNG ĐẠT within_bounds: 1 trên 27 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ "
         "ngoài khoảng 0–100%): unit_code=HCM-TP month=2026-03-01 numerator=120 denominator=100",
+    ),
+    # A plan revision of 1,000 from 15 October 2026 for CDT-01 and an October report of
+    # 600 + 500 = 1,100: disbursed above the plan in force (the loader refuses the same row,
+    # numerator_above_denominator). The declared rows: 13 × 191 for each plan year 2020–2025
+    # and 1,906 for 2026 (the demo's reports) = 16,804.
+    "disbursed_above_plan": (
+        "public_investment_disbursement",
+        [
+            "INSERT INTO ke_hoach_von VALUES ('CDT-01', 2026, '2026-10-15', 1000)",
+            "UPDATE giai_ngan_nguon_von SET luy_ke_ty_dong = CASE nguon_von "
+            "WHEN 'ngan_sach_tw' THEN 600 ELSE 500 END "
+            "WHERE ma_cdt = 'CDT-01' AND ngay_bao_cao = '2026-10-31'",
+        ],
+        None,
+        {},
+        "  FAIL within_bounds: 1 of 16804 rows have a numerator above the denominator or a "
+        "negative figure (a rate outside 0–100%): unit_code=CDT-01 month=2026-10-31 "
+        "numerator=1100 denominator=1000",
+        "  KHÔNG ĐẠT within_bounds: 1 trên 16804 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ "
+        "ngoài khoảng 0–100%): unit_code=CDT-01 month=2026-10-31 numerator=1100 "
+        "denominator=1000",
+    ),
+    # A correction dated 15 October beside the report of 31 October: two rows of one
+    # investor, plan year and month. (January 2026 holds two plan years for every investor,
+    # the 2025 extension and 2026: not duplicates, as the passing check shows.)
+    "duplicate_investor_month": (
+        "public_investment_disbursement",
+        [
+            "INSERT INTO giai_ngan_nguon_von "
+            "VALUES ('CDT-01', 2026, '2026-10-15', 'ngan_sach_tp', 1)"
+        ],
+        None,
+        {},
+        "  FAIL one_row_per_unit_month: 2 rows share a unit and month with another row: "
+        "unit_code=CDT-01 year=2026 month=2026-10-01 ×2",
+        "  KHÔNG ĐẠT one_row_per_unit_month: 2 dòng trùng đơn vị và tháng với dòng khác: "
+        "unit_code=CDT-01 year=2026 month=2026-10-01 ×2",
     ),
     "future_month": (
         "digital_economy_share_grdp",
@@ -226,7 +271,7 @@ def test_a_broken_source_fails_its_contract_and_the_others_pass(
 
     assert code == 1, out
     found = blocks(out)
-    assert len(found) == 6
+    assert len(found) == 7
     expected = (expected_en if lang == "en" else expected_vi).format(folder=tmp_path)
     assert expected in found[indicator], "\n".join(found[indicator])
     failing = "  FAIL " if lang == "en" else "  KHÔNG ĐẠT "
@@ -270,7 +315,8 @@ def test_the_city_shape_gives_the_same_unit_standings_and_rankings(
             for source in mapping.sources:
                 code = source.indicator
                 expected = queries.unit_standing(demo_conn, code, year, through, unit_filter)
-                sums = sources.unit_sums(city_conn, source, year, through)
+                read = sources.cumulative_unit_sums if source.is_cumulative else sources.unit_sums
+                sums = read(city_conn, source, year, through)
                 got = sources.as_unit_standing(sums, source, units, unit_filter)
                 compared += len(got)
                 _same(got, expected, code)
@@ -364,6 +410,8 @@ def test_the_city_shape_gives_the_same_filtered_series_groups_and_comparisons(
             units = queries.unit_list(demo_conn)
             one_ward = str(units.loc[units["unit_type"] == "ward", "unit_id"].sort_values().iloc[3])
             for source in mapping.sources:
+                if source.is_cumulative:
+                    continue  # disbursement: its filtered scopes are read from the own schema
                 code = source.indicator
                 sums = sources.unit_month_sums(city_conn, source)
                 for unit_filter in [*FILTERS, queries.UnitFilter(unit_ids=(one_ward,))]:
@@ -392,3 +440,42 @@ def test_the_city_shape_gives_the_same_filtered_series_groups_and_comparisons(
         demo.dispose()
         city_engine.dispose()
     assert compared > 1000  # not an empty comparison
+
+
+@pytest.mark.parametrize("unit_id", ["26737", "26566", "dept-construction", "inv-transport"])
+def test_the_city_shape_gives_the_same_series_of_one_unit(city, demo_warehouse_url, unit_id):
+    """A unit's own series of each declared unit-level indicator (the Unit page's trend
+    lines and year-on-year change) through the city's shape — the sums per city code and
+    month in its database, for the codes the crosswalk turns into the unit — equal the
+    project's own query for that unit on the demo: months, plan years, sums, rates and rows
+    reported (26566 did not report disbursement for September and October 2026: carried)."""
+    database, mapping_file = city
+    mapping = sources.load_mapping(mapping_file)
+    demo = create_engine(demo_warehouse_url)
+    city_engine = sources.read_only_engine(f"sqlite:///{database}")
+    compared = 0
+    try:
+        with demo.connect() as demo_conn, city_engine.connect() as city_conn:
+            for source in mapping.sources:
+                if source.city_grain:
+                    continue  # a city-level figure: the unit's page shows the city's series
+                code = source.indicator
+                unit_filter = queries.UnitFilter(unit_ids=(unit_id,))
+                expected = queries.scope_series(demo_conn, code, unit_filter)
+                codes = sources.source_codes(source, unit_id)
+                # The city's own code, and the official one (not in the crosswalk: itself).
+                assert len(codes) == 2 and unit_id in codes, codes
+                sums = sources.unit_code_month_sums(city_conn, source, codes)
+                got = sources.as_unit_series(sums, source)
+                assert len(got) == len(expected), code
+                compared += len(got)
+                for name in ("period_year", "period_month", "n_units", "n_expected"):
+                    assert list(got[name]) == list(expected[name]), (code, name)
+                for name in ("numerator", "denominator", "value"):
+                    np.testing.assert_allclose(
+                        got[name], expected[name], rtol=1e-12, err_msg=f"{code} {name}"
+                    )
+    finally:
+        demo.dispose()
+        city_engine.dispose()
+    assert compared > 50  # not an empty comparison

@@ -97,7 +97,7 @@ def test_the_reader_role_cannot_write(city_pg, statement):
 
 
 def test_the_reader_role_has_exactly_the_readme_grants(city_pg):
-    """Its privileges, as PostgreSQL reports them: SELECT on the three city tables and no
+    """Its privileges, as PostgreSQL reports them: SELECT on the five city tables and no
     other table privilege, USAGE and not CREATE on the schema, CONNECT and not CREATE or
     TEMPORARY on the database."""
     owner_url, reader_url, _ = city_pg
@@ -129,7 +129,9 @@ def test_the_reader_role_has_exactly_the_readme_grants(city_pg):
         engine.dispose()
     assert [tuple(row) for row in grants] == [
         ("dw", "chi_so_hanh_chinh_thang", "SELECT"),
+        ("dw", "giai_ngan_nguon_von", "SELECT"),
         ("dw", "ho_so_chi_tiet", "SELECT"),
+        ("dw", "ke_hoach_von", "SELECT"),
         ("dw", "kinh_te_so_quy", "SELECT"),
     ]
     assert tuple(checks) == (True, False, False, True, False, False)
@@ -167,7 +169,7 @@ def test_the_check_passes_as_the_select_only_role(city_pg, demo_warehouse_url, m
         code = sources.main(["check", "--mapping", str(mapping), "--lang", "en"])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert out.splitlines()[-1] == "All 6 sources pass every contract."
+    assert out.splitlines()[-1] == "All 7 sources pass every contract."
     assert "  PASS units_known: all 183 unit codes resolve to known units" in out
 
 
@@ -180,7 +182,15 @@ def test_the_city_figures_through_the_role_equal_the_project_queries(city_pg, de
         with demo.connect() as demo_conn, city.connect() as city_conn:
             for source in mapping.sources:
                 expected = queries.scope_series(demo_conn, source.indicator)
-                got = sources.city_series(city_conn, source)
+                if source.is_cumulative:  # disbursement: plan years, investors carried
+                    got = sources.cumulative_series(city_conn, source)
+                    for name in ("period_year", "n_units", "n_expected"):
+                        assert list(got[name]) == list(expected[name]), (source, name)
+                    np.testing.assert_allclose(
+                        got["denominator"], expected["denominator"], rtol=1e-12
+                    )
+                else:
+                    got = sources.city_series(city_conn, source)
                 assert list(got["period_month"]) == list(expected["period_month"]), source
                 np.testing.assert_allclose(got["value"], expected["value"], rtol=1e-12)
                 np.testing.assert_allclose(got["numerator"], expected["numerator"], rtol=1e-12)
@@ -205,6 +215,8 @@ def test_filtered_scopes_and_groups_through_the_role_equal_the_project_queries(
         with demo.connect() as demo_conn, city.connect() as city_conn:
             units = queries.unit_list(demo_conn)
             for source in mapping.sources:
+                if source.is_cumulative:
+                    continue  # disbursement: its filtered scopes are read from the own schema
                 code = source.indicator
                 sums = sources.unit_month_sums(city_conn, source)
                 for unit_filter in FILTERS:
@@ -263,11 +275,17 @@ def test_an_unreachable_postgres_source_fails_and_the_others_pass(
 GOLDEN = yaml.safe_load(
     (Path(__file__).parents[1] / "golden" / "overview_demo.yaml").read_text(encoding="utf-8")
 )["views"]
-DECLARED_HEADLINES = ("online_dossier_share", "satisfaction_rate", "digital_economy_share_grdp")
+DECLARED_HEADLINES = (
+    "online_dossier_share",
+    "satisfaction_rate",
+    "public_investment_disbursement",
+    "digital_economy_share_grdp",
+)
 PAGES_READING_SOURCES: tuple[tuple[str, dict[str, str]], ...] = (
     ("online", {"year": "2026"}),
     ("satisfaction", {"year": "2026"}),
     ("economy", {"year": "2026"}),
+    ("disbursement", {"year": "2026"}),
     ("briefing", {"year": "2026"}),
     ("meeting", {"year": "2026"}),
     ("unit", {"year": "2026", "unit": "26737"}),
@@ -359,7 +377,7 @@ def test_the_app_works_on_a_select_only_source_and_writes_nothing_there(
     code = sources.main(["check", "--lang", "en"])
     out = capsys.readouterr().out
     assert code == 0, out
-    assert out.splitlines()[-1] == "All 6 sources pass every contract."
+    assert out.splitlines()[-1] == "All 7 sources pass every contract."
 
     # The Overview's declared tiles: the golden figures, read through the reader role (the
     # own schema has none of their rows).
@@ -385,7 +403,7 @@ def test_the_app_works_on_a_select_only_source_and_writes_nothing_there(
     # `columns`), and the city's database is as it was: no row, table or statistic moved.
     health = sources.check_health()
     assert [r.indicator for r in health.reports if not r.passed] == []
-    assert len(health.reports) == 6
+    assert len(health.reports) == 7
     assert _settled_city_state(owner_url) == before
 
 

@@ -104,11 +104,11 @@ MALFORMED = {
         "{file}: indicator on_time, field —: this is not an indicator code of the dashboard. "
         "How to fix: use one of: ",
     ),
-    "cumulative": (
-        ("on_time_rate:", "public_investment_disbursement:"),
-        "{file}: indicator public_investment_disbursement, field —: a cumulative indicator "
-        "(year-to-date figures against capital plans) cannot be declared yet. How to fix: "
-        "remove it from the mapping; it is read from the project's own schema",
+    "year_role": (
+        (", denominator: tong}", ", denominator: tong, year: nam}"),
+        "{file}: indicator on_time_rate, field columns.year: the role year (the plan year) "
+        "applies only to a cumulative indicator (public_investment_disbursement). How to fix: "
+        "remove columns.year; this indicator's year is its month's",
     ),
     "missing_denominator": (
         (", denominator: tong}", "}"),

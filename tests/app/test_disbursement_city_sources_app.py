@@ -1,0 +1,121 @@
+"""The Disbursement page read through a deployment's mapping (issue 14): the city-style
+warehouse of ``tests/sources_city.py`` keeps disbursement its own way (year-to-date amounts
+split by funding source per investor and report date, summed in SQL; the plan in force
+looked up in SQL from the plan's revisions; its own investor codes) and the page shows the
+same figures as on the project's own schema.
+
+The project's own warehouse here is a copy of the demo with the declared indicators'
+observations deleted, so a figure on the page can only have come through the mapping (its
+capital plans stay: the plan's changes are still read there). Compared with the page on the
+demo warehouse itself: the headline metrics, the S-curve's points, the investor table (each
+investor's plan, disbursed, remaining, rate, status, pace, rank and whether it reported;
+191 rows; in 2026 three did not report October, one of them September either, and are
+carried: the demo has no row for them, counted by SQL when this test was written), its
+caption, and the bar chart of the investors with the most capital left. The map is not
+compared. The former provinces' curves are still read from the project's own schema
+(README, "still open") and are not compared.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data_access import sources
+from i18n import t
+from tests.app.pages import open_page
+from tests.app.reading import GOLDEN_MOMENT
+from tests.sources_city import build_city_warehouse, own_warehouse_without, write_city_mapping
+
+DISBURSEMENT = "public_investment_disbursement"
+
+
+@pytest.fixture(scope="module")
+def deployment(demo_warehouse_url, tmp_path_factory) -> tuple[str, Path, str]:
+    """(own warehouse URL without the declared indicators' rows, mapping file, city URL)."""
+    folder = tmp_path_factory.mktemp("city-disbursement")
+    city_url = f"sqlite:///{folder / 'city.sqlite'}"
+    crosswalk = build_city_warehouse(demo_warehouse_url, city_url)
+    mapping = write_city_mapping(folder, city_url, crosswalk)
+    declared = [s.indicator for s in sources.load_mapping(mapping).sources]
+    assert DISBURSEMENT in declared
+    own_url = own_warehouse_without(demo_warehouse_url, folder, declared)
+    return own_url, mapping, city_url
+
+
+def _figure(app, key: str) -> dict:  # type: ignore[no-untyped-def]
+    (chart,) = [c for c in app.get("plotly_chart") if c.proto.id.endswith(f"-{key}")]
+    return json.loads(chart.proto.spec)
+
+
+def _numbers(values: object) -> object:
+    """Plotly's typed arrays (``{"dtype": "f8", "bdata": …}``) as numbers; others as given."""
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return values
+
+
+def _traces(figure: dict) -> list[tuple[object, ...]]:
+    """Each trace's name and points (the figure's data, without its styling); sums taken in
+    another order may differ in the last bits, so numbers are rounded to 9 digits."""
+
+    def rounded(values: object) -> object:
+        values = _numbers(values)
+        if isinstance(values, list) and all(isinstance(v, float) for v in values):
+            return [round(v, 9) for v in values]
+        return values
+
+    return [
+        (
+            trace.get("name"),
+            rounded(trace.get("x")),
+            rounded(trace.get("y")),
+            trace.get("customdata"),
+        )
+        for trace in figure["data"]
+    ]
+
+
+def _without_demo_notes(lines: list[str]) -> list[str]:
+    return [line for line in lines if "demo data" not in line.lower() and "minh họa" not in line]
+
+
+@pytest.mark.parametrize(("year", "lang"), [("2026", "vi"), ("2025", "en")])
+def test_the_city_shape_shows_the_same_disbursement_page(
+    monkeypatch, time_machine, deployment, demo_warehouse_url, year, lang
+):
+    own_url, mapping, city_url = deployment
+    time_machine.move_to(GOLDEN_MOMENT)
+    monkeypatch.delenv(sources.SOURCES_FILE_VARIABLE, raising=False)
+    expected = open_page(monkeypatch, demo_warehouse_url, "disbursement", year=year, lang=lang)
+    monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
+    monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", city_url)
+    app = open_page(monkeypatch, own_url, "disbursement", year=year, lang=lang)
+    assert not app.error, [e.value for e in app.error]
+
+    def metrics(page):  # type: ignore[no-untyped-def]
+        return [(m.label, m.value, m.proto.delta) for m in page.metric]
+
+    assert len(metrics(expected)) >= 4
+    assert metrics(app) == metrics(expected)
+
+    table = next(d for d in app.dataframe if d.key == "investors-all").value
+    wanted = next(d for d in expected.dataframe if d.key == "investors-all").value
+    assert len(wanted) == 191
+    if year == "2026":  # 26566, 26647 and 27232 did not report October 2026
+        assert (table[t("col_reported", lang)] == t("no", lang)).sum() == 3
+    pd.testing.assert_frame_equal(
+        table.reset_index(drop=True), wanted.reset_index(drop=True), check_exact=False
+    )
+    captions = _without_demo_notes([c.value for c in app.caption])
+    assert captions == _without_demo_notes([c.value for c in expected.caption])
+
+    for key in ("scurve", "investors"):
+        got = _traces(_figure(app, key))
+        assert got == _traces(_figure(expected, key)), key
+        assert any(points for _, _, points, _ in got), key
