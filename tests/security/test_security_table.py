@@ -16,7 +16,13 @@ forged or expired token never reaches the app's code: the rows here cover what i
 the claims a token carries once accepted. The cookie is checked in the browser, where it
 lives: ``test_a_tampered_or_forged_sign_in_cookie_is_not_accepted`` (a signed-in cookie
 changed in its middle, or made up without the secret, opens the sign-in page; untouched,
-it signs in). An expired token is not tested: the provider mock issues only fresh ones.
+it signs in). An expired ID token is refused in the same real flow:
+``test_an_expired_identity_token_does_not_sign_in`` (the provider, ``oidc-provider-mock``
+with a negative ``access_token_max_age``, signs a token whose ``exp`` is an hour past; the
+browser is back on the sign-in page, no cookie set, the server log names joserfc's
+``ExpiredTokenError``; a fresh token then signs in). With joserfc's ``validate_exp`` made a
+no-op in the app server's process (a ``sitecustomize`` on its ``PYTHONPATH``, not
+committed) that test failed: the expired token signed in and the Overview opened.
 
 Rows seen failing before their guard existed or with it disabled (then restored):
 
