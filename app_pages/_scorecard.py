@@ -62,7 +62,7 @@ def unit_picker(lang: str) -> str | None:
     labels = {str(r["unit_id"]): _label(r, lang) for _, r in units.iterrows()}
     current = _ui.focus_unit()
     st.session_state["unit_picker"] = current if current in labels else None
-    st.selectbox(
+    _ui.selectbox(
         t("unit_picker_label", lang),
         list(labels),
         format_func=labels.__getitem__,
@@ -183,7 +183,7 @@ def scorecard_frame(items: list[Line], year: int, lang: str) -> pd.DataFrame:
 
 def show_table(frame: pd.DataFrame, lang: str) -> None:
     """The scorecard table, numbers formatted for the reader."""
-    st.dataframe(_rankings._styled(frame, lang), hide_index=True, width="stretch")
+    _ui.dataframe(_rankings._styled(frame, lang), hide_index=True, width="stretch")
 
 
 def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.DataFrame:
@@ -242,7 +242,7 @@ def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.Dat
         .reset_index()
         .rename(columns={"indicator": t("col_indicator", lang)})
     )
-    st.dataframe(wide, hide_index=True, width="stretch")
+    _ui.dataframe(wide, hide_index=True, width="stretch")
     detail = pd.DataFrame(
         {
             t("col_indicator", lang): [
