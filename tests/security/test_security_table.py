@@ -105,6 +105,14 @@ SQLI = {
     "drop": "1; DROP TABLE observations--",
     "union": "2026 UNION SELECT unit_id, name_vi, 1, 1 FROM units--",
 }
+FIELD_SQLI = {
+    "or": "' OR 1=1--",
+    "drop": "x'); DROP TABLE observations--",
+    "union": "x' UNION SELECT unit_id, name_vi, 1, 1 FROM units--",
+}
+"""For a text field, each payload leaves a quoted string: pasted between quotes, ``SQLI``'s
+``drop`` and ``union`` would stay inside them and change nothing (seen: with the name
+pasted into an UPDATE, only the ``or`` row failed)."""
 LINK_PARAMETERS = ("lang", "year", "province", "type", "as_of", "unit", "procedure")
 """Read by every page (``app_pages/_ui.py``: read_url_once, read_links_once)."""
 PAGE_PARAMETERS = ("scenario", "interval", "agenda")
@@ -118,8 +126,14 @@ MARKUP = {
     "bold": "**xbold**",
     "bidi": "\u202egnp.exe",
 }
-HOSTILE = "Phường " + " ".join(MARKUP.values())
+CONTROLS = "\u2066\u200f\u200b\x07\x1b"
+"""Other invisible characters from outside: an isolate and a mark of bidirectional text, a
+zero-width space, a bell and an escape (``MARKUP["bidi"]`` adds the right-to-left
+override)."""
+HOSTILE = "Phường " + " ".join(MARKUP.values()) + " ctl" + CONTROLS + "end"
 """Planted whole in each warehouse field below; each row checks its own piece."""
+INVISIBLE = frozenset("\u202e" + CONTROLS)
+"""What no page may show, in Markdown, a table cell, a choice or a field."""
 TYPED = " ".join(v for k, v in MARKUP.items() if k != "image")
 """What fits the scenario name field (120 characters)."""
 
@@ -161,7 +175,7 @@ CASES: list[Case] = [
             "scenario form: name field, saved",
             "saved with exactly that name (read back by SQL); only scenarios gains a row",
         )
-        for name, payload in SQLI.items()
+        for name, payload in FIELD_SQLI.items()
     ),
     Case(
         "sqli-upload-file-name",
@@ -189,6 +203,21 @@ CASES: list[Case] = [
             ("scenario", "warehouse scenarios.name saved by another user, scenarios page"),
         )
         for piece, payload in MARKUP.items()
+    ),
+    *(
+        Case(
+            f"bidi-{field}-cells",
+            "U+202E, U+2066, U+200F, U+200B, BEL and ESC in " + what,
+            where,
+            "none of them in any table cell, choice or field a page shows (nor in its "
+            "Markdown); the text around them shown",
+        )
+        for field, what, where in (
+            ("unit", "a unit's name", "every page at ?unit=26737: rankings, scorecards, lists"),
+            ("batch", "a load's file name and note", "Data page: loads, checks, history"),
+            ("scenario", "a saved scenario's name", "scenarios page: saved list, comparison"),
+            ("plan", "a capital plan's source document", "disbursement page at ?unit=26737"),
+        )
     ),
     Case(
         "markup-scenario-name-typed",
@@ -442,7 +471,7 @@ def _form_run(request: pytest.FixtureRequest) -> dict[str, Any]:
         app.switch_page("app_pages/scenarios.py")
         app.run()
         no_exception(app)
-        for name in [*SQLI.values(), TYPED]:
+        for name in [*FIELD_SQLI.values(), TYPED]:
             before = counts(url)
             app.text_input(key="scn_name").input(name)
             app.number_input(key="scn_online_extra_growth_pp_per_month").set_value(1.0)
@@ -542,6 +571,10 @@ def _plant(url: str) -> dict[str, list[str]]:
         n=FORMULAS["equals"],
         b=batches[1],
     )
+    execute(url, "UPDATE load_batches SET note = :n WHERE batch_id = :b", n=HOSTILE, b=batches[0])
+    execute(
+        url, "UPDATE capital_plans SET source_document = :n WHERE unit_id = :u", n=HOSTILE, u=OWN
+    )
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
@@ -638,6 +671,27 @@ def check_markup(case: Case, request: pytest.FixtureRequest) -> None:
     assert _markup_problems(piece, pages) == []
     literal = case.attack.replace("\u202e", "")
     assert _literally_shown(literal, pages), f"{literal!r} is not shown anywhere"
+
+
+def check_bidi(case: Case, request: pytest.FixtureRequest) -> None:
+    run = _hostile_run(request)
+    field = case.id.split("-")[1]
+    pages = {
+        "unit": run["unit"],
+        "batch": [s for s in run["unit"] + run["city"] if s.page == "data"],
+        "scenario": [s for s in run["unit"] if s.page == "scenarios"] + [run["opened"]],
+        "plan": [s for s in run["unit"] if s.page == "disbursement"],
+    }[field]
+    leaks = [
+        f"{page.page} {kind}: {text[max(0, text.find('ctl') - 60) : text.find('ctl') + 40]!r}"
+        for page in pages
+        for kind, texts in (("plain", page.plain), ("markdown", page.markdown))
+        for text in texts
+        if INVISIBLE & set(text)
+    ]
+    assert leaks == []
+    shown = [text for page in pages for text in page.plain + page.markdown]
+    assert any("ctlend" in text for text in shown), "the planted text is shown somewhere"
 
 
 def check_typed(case: Case, request: pytest.FixtureRequest) -> None:
@@ -1027,6 +1081,7 @@ CHECKS = {
     "sqliform": check_sqliform,
     "url": check_url,
     "markup": check_markup,
+    "bidi": check_bidi,
     "typed": check_typed,
     "formula": check_formula,
     "upload": check_upload,
