@@ -38,12 +38,46 @@ Rows seen failing before their guard existed or with it disabled (then restored)
 - ``user_from_claims`` without its role check: ``identity-no-role``, ``identity-wrong-group``
   fail.
 
-Not checked by disabling (the guard could not be switched off in the time): the ``sqli-*``
-rows of ``as_of``, ``unit``, ``procedure``, ``scenario``, ``interval``, ``agenda`` and of
-the form fields (SQL is parametrised throughout; the rows show the value refused or stored
-literally and every table's row count unchanged), the ``upload-*`` rows other than
-``upload-huge-sheet`` (moved here from ``tests/ingest/test_bad_files.py`` with their exact
-messages), ``secret-*`` and ``session-*``.
+Then (29 November 2026), each guard below switched off by a pytest plugin or a ``sitecustomize``
+kept outside the repository (or, for the migrate command, a one-line edit), the rows run
+alone, and the guard restored:
+
+- ``sqli-{or,drop,union}-as_of``: ``parse_as_of`` accepting any value (dropped, no
+  refusal): 3 failed (no warning naming ``as_of``).
+- ``sqli-*-unit``, ``sqli-*-procedure``: ``check_code`` accepting the value as given: 3 and
+  3 failed (no warning naming the parameter).
+- ``sqli-*-scenario``: the link's value pasted into ``SELECT … WHERE scenario_id = {value}``
+  before the page's own check: 3 failed (sqlite: "unrecognized token", "You can only
+  execute one statement at a time"; the page drew an exception).
+- ``sqli-*-interval``, ``sqli-*-agenda``: ``parse_interval`` / ``parse_agenda`` accepting
+  anything: 3 and 3 failed (their refusal missing).
+- ``sqli-*-scenario-name`` (the form field): the saved name pasted into an ``UPDATE``
+  between quotes. At first only ``sqli-or-scenario-name`` failed: the ``drop`` and
+  ``union`` payloads had no quote to leave, so they tested nothing there. They now use
+  ``FIELD_SQLI`` (each leaves its quote) and all 3 failed.
+- ``sqli-upload-file-name``: the file name pasted into an ``UPDATE`` after the bound
+  insert of its batch: failed (sqlite refused the second statement; the load failed).
+- ``sqli-lever-file-scenario-name``: not switched off. Reading a lever file sends no SQL,
+  so there is no binding to remove; the name reaches SQL only when saved, which the
+  ``sqli-*-scenario-name`` rows cover.
+- ``upload-*`` other than ``upload-huge-sheet``: the row's own rule made silent
+  (``ingest.problems.file_problem`` returning no problem for ``file_too_large``,
+  ``file_type``, ``file_xls``, ``file_renamed_xlsx``, ``nul_bytes``,
+  ``encoding_not_utf8``, ``encoding_utf16``; the validator's ``report`` skipping
+  ``markup`` and ``formula``): each of the 10 failed (its message missing).
+- ``secret-db-password``: URLs rendered with their password
+  (``URL.render_as_string``): failed (11 of the texts read, pages and logs, held it).
+  ``secret-db-password-cli``: ``data_access.migrate`` printing the raw URL in its
+  "cannot reach" line: failed. ``secret-oidc-client``: the sign-in page printing the
+  ``[auth]`` section: failed.
+- ``session-unit-detail``: ``cached._scope_ids`` ignoring the scope (every scope read,
+  and cached, as the whole city): failed (the out-of-scope refusal missing).
+- ``session-unsaved-scenario``: the scenario name being typed kept process-wide (one value
+  for every session). It passed at first: the harness did not read what text fields hold.
+  ``harness.read`` now does, and the row failed.
+- ``bidi-*-cells`` (new): ``strip_invisible`` made the identity in ``app_pages`` (the state
+  before table cells, choices, chart descriptions and the name field were cleaned): all 4
+  failed (texts holding the planted characters: unit 14, batch 6, scenario 9, plan 1).
 """
 
 from __future__ import annotations
