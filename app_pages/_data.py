@@ -20,7 +20,7 @@ from app_pages import _auth, _page, _ui
 from app_pages._auth import reader_scope
 from data_access import audit, cached, submissions
 from data_access.writes import UndoRefusedError
-from i18n import catalogue, escape_markdown, fmt_date, fmt_month, fmt_number, t
+from i18n import MISSING, catalogue, escape_markdown, fmt_date, fmt_month, fmt_number, t
 from ingest import problems as p
 from ingest import service
 from ingest.layouts import Kind, guide_frame
@@ -76,6 +76,7 @@ def _scope_units() -> tuple[str, ...] | None:
 def upload(lang: str) -> None:
     """Upload, check (recorded as a submission), preview, problems, and load."""
     round_ = int(_state().get("_upload_round", 0))
+    _ui.uploader_words("data-upload-", lang, limit_mb=MAX_UPLOAD_MB, types="CSV, XLSX")
     uploaded = st.file_uploader(
         t("data_upload_label", lang),
         type=["csv", "xlsx"],
@@ -149,7 +150,7 @@ def _file_result(checked: Checked, preview: service.Preview | None, lang: str) -
                         icon=":material/info:",
                     )
             st.caption(t("data_preview_rows", lang, shown=min(PREVIEW_ROWS, checked.row_count)))
-            _ui.dataframe(_preview_rows(checked, lang), hide_index=True)
+            _ui.dataframe(_preview_rows(checked, lang), hide_index=True, placeholder=MISSING)
             return
         st.markdown(
             ":material/error: "
@@ -167,6 +168,7 @@ def _file_result(checked: Checked, preview: service.Preview | None, lang: str) -
             hide_index=True,
             height=min(38 + 35 * len(table), 420),
             column_config={t("ingest_col_error", lang): st.column_config.TextColumn(width="large")},
+            placeholder=MISSING,
         )
         stem = file_stem("loi", checked.name.rsplit(".", 1)[0][:40])
         _ui.download_buttons(table, stem, lang, f"problems-{checked.sha256[:12]}")
@@ -251,14 +253,16 @@ def history(lang: str) -> None:
         _ui.empty_state(lang, t("data_history_empty", lang))
     else:
         table = _history_table(frame, lang)
-        _ui.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420))
+        _ui.dataframe(
+            table, hide_index=True, height=min(38 + 35 * len(table), 420), placeholder=MISSING
+        )
         _ui.download_buttons(table, "lich-su-tai-len", lang, "history")
         _undo_choice(frame, lang)
     st.markdown(f"**{t('data_checks_title', lang)}**")
     if files.empty:
         st.caption(t("data_checks_empty", lang))
     else:
-        _ui.dataframe(_checks_table(files, lang), hide_index=True)
+        _ui.dataframe(_checks_table(files, lang), hide_index=True, placeholder=MISSING)
 
 
 def _history_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -441,7 +445,9 @@ def audit_log(lang: str) -> None:
         _ui.empty_state(lang, t("audit_empty", lang))
         return
     table = _audit_table(frame, lang)
-    _ui.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 560))
+    _ui.dataframe(
+        table, hide_index=True, height=min(38 + 35 * len(table), 560), placeholder=MISSING
+    )
 
 
 def _audit_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -582,12 +588,12 @@ def templates(lang: str) -> None:
                         key=f"template-{kind.value}-{file_format}",
                     )
             with st.expander(t("data_template_columns", lang)):
-                _ui.dataframe(_guide(kind, lang), hide_index=True)
+                _ui.dataframe(_guide(kind, lang), hide_index=True, placeholder=MISSING)
     with st.expander(t("data_codes_indicators", lang), icon=":material/list:"):
-        _ui.dataframe(_indicator_codes(lang), hide_index=True)
+        _ui.dataframe(_indicator_codes(lang), hide_index=True, placeholder=MISSING)
     with st.expander(t("data_codes_units", lang), icon=":material/list:"):
         codes = _unit_codes(lang)
-        _ui.dataframe(codes, hide_index=True, height=420)
+        _ui.dataframe(codes, hide_index=True, height=420, placeholder=MISSING)
         _ui.download_buttons(codes, "ma-don-vi", lang, "unit-codes")
 
 

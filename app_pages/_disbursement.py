@@ -14,7 +14,7 @@ from charts.comparison import make_groups_figure
 from charts.disbursement import make_investors_figure, make_scurve_figure
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import basis_text, escape_markdown, fmt_date, fmt_month, fmt_number, fmt_value, t
+from i18n import MISSING, basis_text, escape_markdown, fmt_date, fmt_month, fmt_number, fmt_value, t
 from metrics.clock import month_end
 from metrics.comparisons import national_figures
 from metrics.disbursement import investor_table, milestone_path, plan_changes, s_curves
@@ -316,6 +316,7 @@ def investors(view: _sections.View) -> None:
         selection_mode="single-row",
         key=f"investors-{group}",
         column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
+        placeholder=MISSING,
     )
     _page.download(
         frame,

@@ -14,7 +14,7 @@ import streamlit as st
 from app_pages import _page, _rankings, _sections, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
-from i18n import fmt_date, fmt_number, safe_link, t
+from i18n import MISSING, fmt_date, fmt_number, safe_link, t
 from metrics.reference import FORMER_PROVINCES
 
 AVAILABILITY = ("full_process", "partial", "mixed")
@@ -65,6 +65,7 @@ def groups_table(view: _sections.View, key: str) -> None:
         on_select="rerun",
         selection_mode="single-row",
         key=f"groups-{key}",
+        placeholder=MISSING,
     )
     rows = _ui.selected_rows(event)
     if rows:
@@ -157,6 +158,7 @@ def procedures_table(view: _sections.View, key: str) -> None:
         on_select="rerun",
         selection_mode="single-row",
         key=f"procedures-{key}-{level}",
+        placeholder=MISSING,
     )
     _page.download(
         frame,

@@ -13,7 +13,7 @@ from app_pages._auth import reader_scope
 from charts.economy import make_basis_figure, make_grdp_figure, make_path_figure
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import basis_text, fmt_number, fmt_percent, fmt_value, t
+from i18n import MISSING, basis_text, fmt_number, fmt_percent, fmt_value, t
 from metrics.digital import (
     annual_values,
     nominal_growth,
@@ -243,7 +243,9 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
             t("col_share_pct", lang): year_rows["share_pct"].round(1),
         }
     )
-    _ui.dataframe(_rankings._styled(frame, lang), hide_index=True, width="stretch")
+    _ui.dataframe(
+        _rankings._styled(frame, lang), hide_index=True, width="stretch", placeholder=MISSING
+    )
     st.caption(t("economy_sectors_help", lang))
     _page.download(
         frame,
@@ -301,7 +303,9 @@ def path(filters: _ui.Filters, ict: pd.DataFrame) -> None:
         table[t("col_digital_growth_pct", lang)] = (
             100 * ((1 + growth) * (1 + ahead["relative_growth"]) - 1)
         ).round(1)
-    _ui.dataframe(_rankings._styled(table, lang), hide_index=True, width="stretch")
+    _ui.dataframe(
+        _rankings._styled(table, lang), hide_index=True, width="stretch", placeholder=MISSING
+    )
     recent = (
         t(
             "economy_recent_relative",

@@ -13,7 +13,7 @@ import streamlit as st
 
 from app_pages import _ui
 from data_access.sources import CONTRACTS, SourceHealth, SourceReport
-from i18n import fmt_date, fmt_month, fmt_number, fmt_percent, t
+from i18n import MISSING, fmt_date, fmt_month, fmt_number, fmt_percent, t
 from i18n.escape import escape_markdown
 from metrics.clock import to_city_time
 from metrics.governance import MEASURES, GovernanceReport, SubmitterStatus
@@ -343,4 +343,4 @@ def source_health(health: SourceHealth, lang: str) -> None:
             else:
                 st.success(t("sources_health_passed", lang), icon=":material/check_circle:")
             st.caption(escape_markdown(source_facts(report, lang)))
-            _ui.dataframe(contracts_table(report, lang), hide_index=True)
+            _ui.dataframe(contracts_table(report, lang), hide_index=True, placeholder=MISSING)

@@ -14,7 +14,7 @@ from app_pages import _page, _ui
 from app_pages._auth import reader_scope
 from charts.map import AREA_LAYER, POINT_LAYER, make_unit_map
 from data_access import cached
-from i18n import escape_markdown, fmt_number, fmt_pp, fmt_value, t
+from i18n import MISSING, escape_markdown, fmt_number, fmt_pp, fmt_value, t
 from metrics.geo import boundaries_from_units
 from metrics.palette import STATUS_STYLES
 from metrics.rankings import PEER_GROUPS, radius_metres
@@ -125,6 +125,7 @@ def ranking_section(
         selection_mode="single-row",
         key=f"ranking-{key}",
         column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
+        placeholder=MISSING,
     )
     _page.download(
         ranking_frame(table, indicator, lang, volume_key),

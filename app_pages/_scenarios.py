@@ -18,6 +18,7 @@ from charts.scenarios import make_fan_figure, make_tornado_figure
 from data_access import cached, saved_scenarios
 from data_access.saved_scenarios import SavedScenario, SavedScenarioError
 from i18n import (
+    MISSING,
     code_span,
     escape_markdown,
     fmt_date,
@@ -230,6 +231,7 @@ LEVER_UPLOAD_MB = max(1, math.ceil(MAX_BYTES / 1_000_000))
 
 def lever_file(baseline_: Baseline, lang: str) -> None:
     """Load a lever file into the form (refused whole, with its messages, when bad)."""
+    _ui.uploader_words("scn_file", lang, limit_mb=LEVER_UPLOAD_MB, types="CSV")
     uploaded = st.file_uploader(
         t("scenario_load_file", lang),
         type=["csv"],
@@ -615,7 +617,7 @@ def table(
     lang = filters.lang
     st.subheader(t("scenario_table_title", lang))
     frame = workspace.results_table(runs, lang)
-    _ui.dataframe(_styled(frame, lang), hide_index=True, width="stretch")
+    _ui.dataframe(_styled(frame, lang), hide_index=True, width="stretch", placeholder=MISSING)
     lines = _page.about(
         filters,
         "page_scenarios",
@@ -724,7 +726,7 @@ def saved_section(filters: _ui.Filters, baseline_: Baseline) -> None:
             ],
         }
     )
-    _ui.dataframe(shown, hide_index=True, width="stretch")
+    _ui.dataframe(shown, hide_index=True, width="stretch", placeholder=MISSING)
     ids = listed["scenario_id"].tolist()
     names = dict(zip(ids, listed["name"], strict=True))
     if st.session_state.get("scn_pick") not in ids:

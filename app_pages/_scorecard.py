@@ -14,7 +14,7 @@ from app_pages import _page, _rankings, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import escape_markdown, fmt_date, fmt_month, fmt_number, t
+from i18n import MISSING, escape_markdown, fmt_date, fmt_month, fmt_number, t
 from metrics.attention import expected_to_date
 from metrics.clock import city_today, month_end
 from metrics.freshness import latest_complete_period
@@ -155,13 +155,13 @@ def scorecard_frame(items: list[Line], year: int, lang: str) -> pd.DataFrame:
         records.append(
             {
                 t("col_indicator", lang): item.indicator.short(lang),
-                t("col_through", lang): fmt_month(item.through, lang),
                 t("col_value_pct", lang): _rounded(row["value"]),
+                t("col_status", lang): t(f"status_{row['unit_status']}", lang),
                 t("col_target_or_milestone_pct", lang): _rounded(row["benchmark"]),
                 t("col_gap_pp", lang): _rounded(float(row["value"]) - float(row["benchmark"]))
                 if pd.notna(row["value"]) and pd.notna(row["benchmark"])
                 else None,
-                t("col_status", lang): t(f"status_{row['unit_status']}", lang),
+                t("col_through", lang): fmt_month(item.through, lang),
                 t("col_rank", lang): row["peer_rank"],
                 t("col_peer_count", lang): row["peer_count"],
                 t("col_peer_p25_pct", lang): _rounded(row["peer_p25"]),
@@ -182,8 +182,18 @@ def scorecard_frame(items: list[Line], year: int, lang: str) -> pd.DataFrame:
 
 
 def show_table(frame: pd.DataFrame, lang: str) -> None:
-    """The scorecard table, numbers formatted for the reader."""
-    _ui.dataframe(_rankings._styled(frame, lang), hide_index=True, width="stretch")
+    """The scorecard table, numbers formatted for the reader.
+
+    The value and its status come straight after the indicator, whose column is pinned: on
+    a phone (390 px) the value is what shows beside it before the table is scrolled, and the
+    indicator stays in view while it is. A missing number reads "—", not "None"."""
+    _ui.dataframe(
+        _rankings._styled(frame, lang),
+        hide_index=True,
+        width="stretch",
+        column_config={t("col_indicator", lang): st.column_config.TextColumn(pinned=True)},
+        placeholder=MISSING,
+    )
 
 
 def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.DataFrame:
@@ -242,7 +252,7 @@ def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.Dat
         .reset_index()
         .rename(columns={"indicator": t("col_indicator", lang)})
     )
-    _ui.dataframe(wide, hide_index=True, width="stretch")
+    _ui.dataframe(wide, hide_index=True, width="stretch", placeholder=MISSING)
     detail = pd.DataFrame(
         {
             t("col_indicator", lang): [

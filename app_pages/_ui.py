@@ -26,6 +26,7 @@ from data_access.queries import UnitFilter
 from i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    MISSING,
     code_span,
     escape_markdown,
     fmt_date,
@@ -176,6 +177,38 @@ class Filters:
 def inject_style() -> None:
     """Layout rules Streamlit has no parameter for (tiles wrap by width). No data inside."""
     st.html(_STYLE)
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (our own catalogue text, quoted and escaped)."""
+    escaped = "".join(
+        f"\\{ord(char):x} " if char in '"\\<>' or ord(char) < 0x20 else char for char in text
+    )
+    return f'"{escaped}"'
+
+
+def uploader_words(key_prefix: str, lang: str, *, limit_mb: float, types: str) -> None:
+    """Say Streamlit's file-uploader words in the reader's language.
+
+    Streamlit draws the uploader's button ("Upload") and its line "20MB per file • CSV,
+    XLSX" in English whatever the page's language, with no parameter to change them. This
+    draws our catalogue's words in their place with CSS (the English text is kept in the
+    page for nothing but its box, at size 0) on the uploader whose key starts with
+    ``key_prefix``. No text from outside goes in: the words are ours, the limit a number.
+    """
+    scope = f'[class*="st-key-{key_prefix}"] [data-testid="stFileUploaderDropzone"]'
+    button = t("upload_widget_button", lang)
+    line = t("upload_widget_limit", lang, limit=fmt_number(limit_mb, lang, 0), types=types)
+    st.html(
+        "<style>"
+        f"{scope} button [data-testid='stMarkdownContainer'] p {{font-size:0}}"
+        f"{scope} button [data-testid='stMarkdownContainer'] p::after"
+        f" {{content:{_css_string(button)};font-size:14px}}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span {{font-size:0}}"
+        f"{scope} [data-testid='stFileUploaderDropzoneInstructions'] span::after"
+        f" {{content:{_css_string(line)};font-size:14px}}"
+        "</style>"
+    )
 
 
 def mark_document_language(lang: str) -> None:
@@ -1151,5 +1184,5 @@ def _lineage_body(source: FigureSource, lang: str) -> None:
         }
     )
     st.caption(t("lineage_count", lang, count=len(table)))
-    dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420))
+    dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420), placeholder=MISSING)
     st.page_link(DATA_PAGE, label=t("lineage_open_data", lang), icon=":material/upload_file:")

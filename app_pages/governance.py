@@ -8,7 +8,7 @@ import streamlit as st
 from app_pages import _auth, _governance, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
-from i18n import fmt_date, t
+from i18n import MISSING, fmt_date, t
 from metrics.clock import city_today
 from metrics.export import file_stem
 from metrics.governance import DATA_GROUPS
@@ -36,7 +36,9 @@ if shown.empty:
     st.success(t("governance_all_on_time", lang), icon=":material/check_circle:")
 else:
     st.caption(t("governance_attention_help", lang, count=len(shown)))
-    _ui.dataframe(shown, hide_index=True, height=min(38 + 35 * len(shown), 420))
+    _ui.dataframe(
+        shown, hide_index=True, height=min(38 + 35 * len(shown), 420), placeholder=MISSING
+    )
     _ui.download_buttons(
         download, file_stem("cham-va-chua-bao-cao", today.isoformat()), lang, "late"
     )
@@ -47,7 +49,7 @@ for group in DATA_GROUPS:
     if shown.empty:
         _ui.empty_state(lang, t("governance_group_empty", lang))
         continue
-    _ui.dataframe(shown, hide_index=True)
+    _ui.dataframe(shown, hide_index=True, placeholder=MISSING)
     _ui.download_buttons(download, file_stem("bo-du-lieu", group, today.isoformat()), lang, group)
 
 st.subheader(t("governance_units_section", lang))
@@ -63,7 +65,7 @@ else:
         key="governance-dataset",
     )
     shown, download = _governance.units_table(report, str(chosen), names, lang)
-    _ui.dataframe(shown, hide_index=True, height=420)
+    _ui.dataframe(shown, hide_index=True, height=420, placeholder=MISSING)
     _ui.download_buttons(
         download, file_stem("chat-luong-theo-don-vi", str(chosen), today.isoformat()), lang, "units"
     )

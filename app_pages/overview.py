@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages import _page, _rankings, _summary, _tables, _tiles, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
-from i18n import t
+from i18n import MISSING, t
 from i18n.escape import escape_markdown
 from metrics.clock import city_today, month_end
 from metrics.export import file_stem
@@ -210,6 +210,7 @@ else:
                     on_select="rerun",
                     selection_mode="single-row",
                     key=f"attention-rows-{key}",
+                    placeholder=MISSING,
                 )
             rows = _ui.selected_rows(event)
             if rows:

@@ -49,6 +49,9 @@ DEFAULT_LANGUAGE = "vi"
 _CATALOGUE_DIR = Path(__file__).resolve().parent
 _ROMAN = ("I", "II", "III", "IV")
 _MINUS = "−"  # U+2212, the typographic minus
+MISSING = "—"
+"""What a missing number reads as, in text and in every table cell (``st.dataframe``'s
+``placeholder``; Streamlit's own is the word "None")."""
 
 
 @cache
