@@ -150,7 +150,7 @@ def _file_result(checked: Checked, preview: service.Preview | None, lang: str) -
                         icon=":material/info:",
                     )
             st.caption(t("data_preview_rows", lang, shown=min(PREVIEW_ROWS, checked.row_count)))
-            st.dataframe(_preview_rows(checked, lang), hide_index=True, placeholder=MISSING)
+            _ui.dataframe(_preview_rows(checked, lang), hide_index=True, placeholder=MISSING)
             return
         st.markdown(
             ":material/error: "
@@ -163,7 +163,7 @@ def _file_result(checked: Checked, preview: service.Preview | None, lang: str) -
             )
         )
         table = p.table(checked.problems, lang)
-        st.dataframe(
+        _ui.dataframe(
             table,
             hide_index=True,
             height=min(38 + 35 * len(table), 420),
@@ -253,7 +253,7 @@ def history(lang: str) -> None:
         _ui.empty_state(lang, t("data_history_empty", lang))
     else:
         table = _history_table(frame, lang)
-        st.dataframe(
+        _ui.dataframe(
             table, hide_index=True, height=min(38 + 35 * len(table), 420), placeholder=MISSING
         )
         _ui.download_buttons(table, "lich-su-tai-len", lang, "history")
@@ -262,7 +262,7 @@ def history(lang: str) -> None:
     if files.empty:
         st.caption(t("data_checks_empty", lang))
     else:
-        st.dataframe(_checks_table(files, lang), hide_index=True, placeholder=MISSING)
+        _ui.dataframe(_checks_table(files, lang), hide_index=True, placeholder=MISSING)
 
 
 def _history_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -312,7 +312,7 @@ def _undo_choice(frame: pd.DataFrame, lang: str) -> None:
         int(r["batch_id"]): {str(k): v for k, v in r.items()} for r in loaded.to_dict("records")
     }
     with st.container(horizontal=True, vertical_alignment="bottom", key="data-undo"):
-        chosen = st.selectbox(
+        chosen = _ui.selectbox(
             t("data_undo_choose", lang),
             list(records),
             format_func=lambda b: t(
@@ -427,7 +427,7 @@ def audit_log(lang: str) -> None:
     if not _auth.current_user().is_admin:
         return
     st.caption(t("audit_caption", lang, limit=fmt_number(AUDIT_LIMIT, lang)))
-    action = st.selectbox(
+    action = _ui.selectbox(
         t("audit_filter_action", lang),
         [None, *audit.ACTIONS],
         format_func=lambda a: (
@@ -445,7 +445,9 @@ def audit_log(lang: str) -> None:
         _ui.empty_state(lang, t("audit_empty", lang))
         return
     table = _audit_table(frame, lang)
-    st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 560), placeholder=MISSING)
+    _ui.dataframe(
+        table, hide_index=True, height=min(38 + 35 * len(table), 560), placeholder=MISSING
+    )
 
 
 def _audit_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -496,15 +498,15 @@ def export(lang: str, today: dt.date) -> None:
         )
     )
     with st.form("data-export", border=True):
-        code = st.selectbox(
+        code = _ui.selectbox(
             t("data_export_indicator", lang),
             [i.code for i in monthly],
             format_func=lambda c: f"{get_indicator(c).name(lang)} ({c})",
         )
-        month = st.selectbox(
+        month = _ui.selectbox(
             t("data_export_month", lang), months, format_func=lambda m: fmt_month(m, lang)
         )
-        unit = st.selectbox(
+        unit = _ui.selectbox(
             t("data_export_unit", lang),
             # A unit-scoped steward exports their own unit only, never "every unit".
             [*names] if reader_scope() is not None else [None, *names],
@@ -586,12 +588,12 @@ def templates(lang: str) -> None:
                         key=f"template-{kind.value}-{file_format}",
                     )
             with st.expander(t("data_template_columns", lang)):
-                st.dataframe(_guide(kind, lang), hide_index=True, placeholder=MISSING)
+                _ui.dataframe(_guide(kind, lang), hide_index=True, placeholder=MISSING)
     with st.expander(t("data_codes_indicators", lang), icon=":material/list:"):
-        st.dataframe(_indicator_codes(lang), hide_index=True, placeholder=MISSING)
+        _ui.dataframe(_indicator_codes(lang), hide_index=True, placeholder=MISSING)
     with st.expander(t("data_codes_units", lang), icon=":material/list:"):
         codes = _unit_codes(lang)
-        st.dataframe(codes, hide_index=True, height=420, placeholder=MISSING)
+        _ui.dataframe(codes, hide_index=True, height=420, placeholder=MISSING)
         _ui.download_buttons(codes, "ma-don-vi", lang, "unit-codes")
 
 

@@ -307,7 +307,7 @@ def investors(view: _sections.View) -> None:
             t("col_reported", lang): [t("yes" if r else "no", lang) for r in shown["is_reported"]],
         }
     )
-    event = st.dataframe(
+    event = _ui.dataframe(
         _rankings._styled(frame, lang),
         hide_index=True,
         width="stretch",

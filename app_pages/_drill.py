@@ -58,7 +58,7 @@ def groups_table(view: _sections.View, key: str) -> None:
         }
     )
     st.caption(t("drill_groups_help", lang))
-    event = st.dataframe(
+    event = _ui.dataframe(
         _rankings._styled(frame, lang),
         hide_index=True,
         width="stretch",
@@ -80,7 +80,7 @@ def unit_picker(view: _sections.View, table: pd.DataFrame | None, key: str) -> N
     name = "name_vi" if lang == "vi" else "name_en"
     options = table.sort_values(name)
     names = dict(zip(options["unit_id"].astype(str), options[name].astype(str), strict=True))
-    chosen = st.selectbox(
+    chosen = _ui.selectbox(
         t("drill_unit_picker", lang),
         list(names),
         index=None,
@@ -151,7 +151,7 @@ def procedures_table(view: _sections.View, key: str) -> None:
             view.procedure[0] if view.procedure else "",
         ]
     )
-    event = st.dataframe(
+    event = _ui.dataframe(
         _rankings._styled(frame, lang),
         hide_index=True,
         width="stretch",

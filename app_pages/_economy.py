@@ -243,7 +243,7 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
             t("col_share_pct", lang): year_rows["share_pct"].round(1),
         }
     )
-    st.dataframe(
+    _ui.dataframe(
         _rankings._styled(frame, lang), hide_index=True, width="stretch", placeholder=MISSING
     )
     st.caption(t("economy_sectors_help", lang))
@@ -303,7 +303,7 @@ def path(filters: _ui.Filters, ict: pd.DataFrame) -> None:
         table[t("col_digital_growth_pct", lang)] = (
             100 * ((1 + growth) * (1 + ahead["relative_growth"]) - 1)
         ).round(1)
-    st.dataframe(
+    _ui.dataframe(
         _rankings._styled(table, lang), hide_index=True, width="stretch", placeholder=MISSING
     )
     recent = (

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from app_pages import _ui
 from data_access.sources import CONTRACTS, SourceHealth, SourceReport
 from i18n import MISSING, fmt_date, fmt_month, fmt_number, fmt_percent, t
 from i18n.escape import escape_markdown
@@ -342,4 +343,4 @@ def source_health(health: SourceHealth, lang: str) -> None:
             else:
                 st.success(t("sources_health_passed", lang), icon=":material/check_circle:")
             st.caption(escape_markdown(source_facts(report, lang)))
-            st.dataframe(contracts_table(report, lang), hide_index=True, placeholder=MISSING)
+            _ui.dataframe(contracts_table(report, lang), hide_index=True, placeholder=MISSING)

@@ -116,7 +116,7 @@ def ranking_section(
         "ranking_help_plan" if indicator.time_rollup is TimeRollup.CUMULATIVE else "ranking_help"
     )
     st.caption(t(help_key, lang, count=len(shown), small=small))
-    event = st.dataframe(
+    event = _ui.dataframe(
         _styled(frame, lang),
         hide_index=True,
         width="stretch",
@@ -254,7 +254,7 @@ def scorecard_picker(units: pd.DataFrame, lang: str, *, key: str) -> None:
         return
     name = "name_vi" if lang == "vi" else "name_en"
     names = dict(zip(units["unit_id"].astype(str), units[name].astype(str), strict=False))
-    chosen = st.selectbox(
+    chosen = _ui.selectbox(
         t("open_unit_from_list", lang),
         list(names),
         index=None,

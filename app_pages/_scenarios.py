@@ -28,6 +28,7 @@ from i18n import (
     fmt_signed,
     t,
 )
+from i18n.escape import strip_invisible
 from metrics.clock import add_months, to_city_time
 from metrics.export import file_stem
 from metrics.links import plain_text
@@ -121,7 +122,8 @@ def fill_form(baseline_: Baseline, name: str, overrides: dict[str, Any], seed: i
             if parameter.type == "number" and isinstance(value, int | float):
                 value = float(value)
             st.session_state[widget_key(lever.code, parameter.name)] = value
-    st.session_state["scn_name"] = name
+    # A name typed by someone else: into the field as plain text (no bidi or control).
+    st.session_state["scn_name"] = strip_invisible(name)
     st.session_state["scn_seed"] = int(seed)
 
 
@@ -163,7 +165,7 @@ def _parameter_widget(baseline_: Baseline, lever: Lever, parameter: Parameter, l
             key=key,
         )
     elif parameter.type == "month":
-        st.selectbox(
+        _ui.selectbox(
             label,
             _month_options(baseline_, parameter),
             format_func=lambda m: (
@@ -174,14 +176,14 @@ def _parameter_widget(baseline_: Baseline, lever: Lever, parameter: Parameter, l
             key=key,
         )
     elif parameter.type == "choice":
-        st.selectbox(
+        _ui.selectbox(
             label,
             list(parameter.choices),
             format_func=lambda c: t(f"scenario_mode_{c}", lang),
             key=key,
         )
     elif parameter.type == "year":
-        st.selectbox(
+        _ui.selectbox(
             label,
             [None, *sorted(baseline_.curves, reverse=True)],
             format_func=lambda y: t("scenario_no_choice", lang) if y is None else str(y),
@@ -192,7 +194,7 @@ def _parameter_widget(baseline_: Baseline, lever: Lever, parameter: Parameter, l
         # (or all units), and no other unit's name is offered.
         units = cached.scenario_units(baseline_.year, scope=_auth.reader_scope())
         names = dict(zip(units["unit_id"], units[f"name_{lang}"], strict=True))
-        st.multiselect(
+        _ui.multiselect(
             label,
             list(names),
             format_func=lambda u: names.get(u, u),
@@ -213,7 +215,7 @@ def _parameter_widget(baseline_: Baseline, lever: Lever, parameter: Parameter, l
             if economy
             else {}
         )
-        st.multiselect(
+        _ui.multiselect(
             label,
             codes,
             format_func=lambda c: f"{c} – {names.get(c, c)}",
@@ -514,7 +516,7 @@ def goal(baseline_: Baseline, result: Result, lang: str) -> None:
         return
     with st.form("scenario-goal", border=True):
         st.caption(t("scenario_goal_help", lang))
-        choice = st.selectbox(
+        choice = _ui.selectbox(
             t("scenario_goal_lever", lang),
             range(len(pairs)),
             format_func=lambda i: (
@@ -615,7 +617,7 @@ def table(
     lang = filters.lang
     st.subheader(t("scenario_table_title", lang))
     frame = workspace.results_table(runs, lang)
-    st.dataframe(_styled(frame, lang), hide_index=True, width="stretch", placeholder=MISSING)
+    _ui.dataframe(_styled(frame, lang), hide_index=True, width="stretch", placeholder=MISSING)
     lines = _page.about(
         filters,
         "page_scenarios",
@@ -724,12 +726,12 @@ def saved_section(filters: _ui.Filters, baseline_: Baseline) -> None:
             ],
         }
     )
-    st.dataframe(shown, hide_index=True, width="stretch", placeholder=MISSING)
+    _ui.dataframe(shown, hide_index=True, width="stretch", placeholder=MISSING)
     ids = listed["scenario_id"].tolist()
     names = dict(zip(ids, listed["name"], strict=True))
     if st.session_state.get("scn_pick") not in ids:
         st.session_state["scn_pick"] = ids[0]
-    picked = st.selectbox(
+    picked = _ui.selectbox(
         t("scenario_pick", lang),
         ids,
         format_func=lambda i: f"{i} · {names[i]}",
@@ -828,7 +830,7 @@ def compare(filters: _ui.Filters, baseline_: Baseline, listed: pd.DataFrame) -> 
     st.session_state["scn_compare"] = [
         i for i in st.session_state.get("scn_compare", []) if i in ids
     ]
-    chosen = st.multiselect(
+    chosen = _ui.multiselect(
         t("scenario_compare_pick", lang),
         ids,
         format_func=lambda i: f"{i} · {names[i]}",

@@ -62,7 +62,7 @@ def unit_picker(lang: str) -> str | None:
     labels = {str(r["unit_id"]): _label(r, lang) for _, r in units.iterrows()}
     current = _ui.focus_unit()
     st.session_state["unit_picker"] = current if current in labels else None
-    st.selectbox(
+    _ui.selectbox(
         t("unit_picker_label", lang),
         list(labels),
         format_func=labels.__getitem__,
@@ -185,7 +185,7 @@ def show_table(frame: pd.DataFrame, lang: str) -> None:
     The value and its status come straight after the indicator, whose column is pinned: on
     a phone (390 px) the value is what shows beside it before the table is scrolled, and the
     indicator stays in view while it is. A missing number reads "—", not "None"."""
-    st.dataframe(
+    _ui.dataframe(
         _rankings._styled(frame, lang),
         hide_index=True,
         width="stretch",
@@ -250,7 +250,7 @@ def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.Dat
         .reset_index()
         .rename(columns={"indicator": t("col_indicator", lang)})
     )
-    st.dataframe(wide, hide_index=True, width="stretch", placeholder=MISSING)
+    _ui.dataframe(wide, hide_index=True, width="stretch", placeholder=MISSING)
     detail = pd.DataFrame(
         {
             t("col_indicator", lang): [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -38,6 +39,7 @@ from i18n import (
     published_line,
     t,
 )
+from i18n.escape import strip_invisible
 from metrics import overview
 from metrics.backtest import MethodScore
 from metrics.clock import city_today, last_complete_month, to_city_time
@@ -364,15 +366,15 @@ def sidebar_filters(lang: str) -> Filters:
         st.session_state[key] = value  # asked for by a page, before the widgets exist
     with st.sidebar:
         st.subheader(t("filters_title", lang))
-        year = st.selectbox(t("filter_year", lang), years, key="year")
-        provinces = st.multiselect(
+        year = selectbox(t("filter_year", lang), years, key="year")
+        provinces = multiselect(
             t("filter_former_province", lang),
             list(FORMER_PROVINCES),
             format_func=lambda code: former_province_name(code, lang),
             key="province",
             placeholder=t("filter_all", lang),
         )
-        unit_types = st.multiselect(
+        unit_types = multiselect(
             t("filter_unit_type", lang),
             LEAF_UNIT_TYPES,
             format_func=lambda code: t(f"unit_type_{code}", lang),
@@ -477,6 +479,58 @@ def outage_banner(lang: str, slot: Any = None) -> None:
         icon=":material/cloud_off:",
     )
     st.session_state[_BANNER_SHOWN] = True
+
+
+def plain_cells(frame: pd.DataFrame, *, index: bool = True) -> pd.DataFrame:
+    """``frame`` with every text cell (and, with ``index``, text index label) stripped of
+    control, format and bidirectional characters (:func:`i18n.escape.strip_invisible`):
+    names, file names and notes come from outside, and a table cell shows them as they are.
+    A copy; other cells untouched."""
+
+    def clean(value: object) -> object:
+        return strip_invisible(value) if isinstance(value, str) else value
+
+    cleaned = frame.copy()
+    for position in range(cleaned.shape[1]):
+        column = cleaned.iloc[:, position]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = column.astype(object)
+        elif pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+            continue
+        cleaned.isetitem(position, column.map(clean).array)
+    if index and not pd.api.types.is_numeric_dtype(cleaned.index):
+        cleaned.index = cleaned.index.map(clean)
+    return cleaned
+
+
+def dataframe(data: Any, **kwargs: Any) -> Any:
+    """``st.dataframe`` of ``data`` (a frame or a pandas Styler) with its text cells as plain
+    text (:func:`plain_cells`); the same arguments and return value."""
+    if isinstance(data, pd.DataFrame):
+        data = plain_cells(data)
+    elif isinstance(getattr(data, "data", None), pd.DataFrame):  # a Styler: same labels,
+        data.data = plain_cells(data.data, index=False)  # so its styles still apply
+    return st.dataframe(data, **kwargs)
+
+
+def _plain_choices(kind: str) -> Callable[..., Any]:
+    def widget(*args: Any, container: Any = None, **kwargs: Any) -> Any:
+        shown = kwargs.get("format_func") or str
+        kwargs["format_func"] = lambda option: strip_invisible(str(shown(option)))
+        return getattr(container or st, kind)(*args, **kwargs)
+
+    widget.__name__ = kind
+    widget.__doc__ = (
+        f"``st.{kind}`` (or ``container.{kind}``) whose choices are shown as plain text: "
+        "what ``format_func`` makes of each is stripped of control, format and "
+        "bidirectional characters (names from outside are choices too)."
+    )
+    return widget
+
+
+selectbox = _plain_choices("selectbox")
+multiselect = _plain_choices("multiselect")
+radio = _plain_choices("radio")
 
 
 def page_banner_slot() -> Any:
@@ -1025,7 +1079,7 @@ def show_figure(figure: go.Figure, key: str) -> None:
         config={"displayModeBar": False, "scrollZoom": False, "doubleClick": False},
     )
     with st.container(key=f"alt-{key}"):
-        st.text(description)
+        st.text(strip_invisible(description))
 
 
 def request_filters(**values: list[str]) -> None:
@@ -1135,5 +1189,5 @@ def _lineage_body(source: FigureSource, lang: str) -> None:
         }
     )
     st.caption(t("lineage_count", lang, count=len(table)))
-    st.dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420), placeholder=MISSING)
+    dataframe(table, hide_index=True, height=min(38 + 35 * len(table), 420), placeholder=MISSING)
     st.page_link(DATA_PAGE, label=t("lineage_open_data", lang), icon=":material/upload_file:")

@@ -58,14 +58,14 @@ for indicator in headline_indicators():
 
 form_column, _ = st.columns([3, 2])  # a readable width on a wide screen; stacked on a phone
 with form_column, st.container(border=True, key="briefing-form"):
-    pages = st.multiselect(
+    pages = _ui.multiselect(
         t("briefing_pages_label", lang),
         options=list(PAGES),
         default=list(PAGES),
         format_func=lambda page: t(f"page_{page}", lang),
         key="briefing-pages",
     )
-    doc_lang = st.radio(
+    doc_lang = _ui.radio(
         t("briefing_lang_label", lang),
         options=list(LANGUAGES),
         index=LANGUAGES.index(lang),

@@ -36,7 +36,9 @@ if shown.empty:
     st.success(t("governance_all_on_time", lang), icon=":material/check_circle:")
 else:
     st.caption(t("governance_attention_help", lang, count=len(shown)))
-    st.dataframe(shown, hide_index=True, height=min(38 + 35 * len(shown), 420), placeholder=MISSING)
+    _ui.dataframe(
+        shown, hide_index=True, height=min(38 + 35 * len(shown), 420), placeholder=MISSING
+    )
     _ui.download_buttons(
         download, file_stem("cham-va-chua-bao-cao", today.isoformat()), lang, "late"
     )
@@ -47,7 +49,7 @@ for group in DATA_GROUPS:
     if shown.empty:
         _ui.empty_state(lang, t("governance_group_empty", lang))
         continue
-    st.dataframe(shown, hide_index=True, placeholder=MISSING)
+    _ui.dataframe(shown, hide_index=True, placeholder=MISSING)
     _ui.download_buttons(download, file_stem("bo-du-lieu", group, today.isoformat()), lang, group)
 
 st.subheader(t("governance_units_section", lang))
@@ -56,14 +58,14 @@ if measured.empty:
     _ui.empty_state(lang, t("governance_nothing_measured", lang))
 else:
     titles = _governance.dataset_titles(catalogue, lang)
-    chosen = st.selectbox(
+    chosen = _ui.selectbox(
         t("governance_col_dataset", lang),
         list(measured["dataset_id"]),
         format_func=lambda code: str(titles.get(code, code)),
         key="governance-dataset",
     )
     shown, download = _governance.units_table(report, str(chosen), names, lang)
-    st.dataframe(shown, hide_index=True, height=420, placeholder=MISSING)
+    _ui.dataframe(shown, hide_index=True, height=420, placeholder=MISSING)
     _ui.download_buttons(
         download, file_stem("chat-luong-theo-don-vi", str(chosen), today.isoformat()), lang, "units"
     )

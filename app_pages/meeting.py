@@ -65,7 +65,7 @@ with st.container(horizontal=True, vertical_alignment="center", key="meeting-bar
             key="meeting-interval",
             on_change=_interval_changed,
         )
-        st.multiselect(
+        _ui.multiselect(
             t("meeting_agenda_label", lang),
             [section.value for section in Section],
             format_func=lambda code: _meeting.section_label(Section(code), lang),

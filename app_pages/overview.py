@@ -202,7 +202,7 @@ else:
             st.markdown(f"**{heading}**")
             key = code or "not-reported"
             with st.container(key=f"attention-table-{key}"):
-                event = st.dataframe(
+                event = _ui.dataframe(
                     _tables.styled(frame, config, lang),
                     hide_index=True,
                     width="stretch",

@@ -266,6 +266,13 @@ _RETRY_VERSION_AFTER_SECONDS = 10
 """After the version query failed, the pages use the last version read for this long
 before trying again (each try can wait for a connection timeout)."""
 
+ALIVE_CHECK_SECONDS = 3
+"""A page run reads the data version itself (one small query), to learn whether the
+warehouse still answers, at most this often per process. The version the caches are keyed
+on is still the one read every ``VERSION_CHECK_SECONDS``; without this check a page served
+from the caches would not notice an outage for up to that long."""
+_alive_checked_at: dict[str, float] = {}
+
 _published_versions: dict[str, tuple[DataVersion, float]] = {}
 _read_versions: dict[str, DataVersion] = {}
 _version_failed_at: dict[str, float] = {}
@@ -296,17 +303,22 @@ def data_version() -> DataVersion | None:
     While the warm-up runs (:func:`start_warm_up`), the version it last published: a page
     sends no query for it, and switches to a new version only once the warm-up has computed
     its figures. Otherwise the version read at most every ``VERSION_CHECK_SECONDS``. When
-    the warehouse does not answer, the last version read (None if none was).
+    the warehouse does not answer, the last version read (None if none was). Either way,
+    whether the warehouse still answers is checked at most every ``ALIVE_CHECK_SECONDS``
+    (:func:`_check_alive`), so an outage is noticed within seconds.
     """
     warming = _warming.get()
     if warming is not None:
         return warming
     url = warehouse_url()
+    problem = url_problem(url)
+    if problem is None:
+        _check_alive(url)
     with _versions_lock:
         published = _published_versions.get(url)
     if published is not None and time.monotonic() - published[1] < _PUBLISHED_FOR_SECONDS:
         return published[0]
-    if url_problem(url) is not None:
+    if problem is not None:
         return None
     with _versions_lock:
         failed_at = _version_failed_at.get(url)
@@ -321,6 +333,25 @@ def data_version() -> DataVersion | None:
             return _read_versions.get(url)
 
 
+def _check_alive(url: str) -> None:
+    """Whether ``url`` still answers, read at most every ``ALIVE_CHECK_SECONDS`` per process
+    (one session at a time asks; the others go on meanwhile): an outage starts when it does
+    not. Not during a known outage: :func:`try_warehouse_again` tries then, backing off."""
+    now = time.monotonic()
+    with _outages_lock:
+        if url in _outages:
+            return
+    with _versions_lock:
+        checked_at = _alive_checked_at.get(url)
+        if checked_at is not None and now - checked_at < ALIVE_CHECK_SECONDS:
+            return
+        _alive_checked_at[url] = now
+    try:
+        _read_version(url)
+    except SQLAlchemyError:
+        _mark_down(url)
+
+
 def _publish(url: str, version: DataVersion) -> None:
     with _versions_lock:
         _published_versions[url] = (version, time.monotonic())
@@ -332,6 +363,7 @@ def _forget_versions() -> None:
         _published_versions.clear()
         _read_versions.clear()
         _version_failed_at.clear()
+        _alive_checked_at.clear()
 
 
 def _utc(as_of: dt.datetime | None) -> dt.datetime | None:

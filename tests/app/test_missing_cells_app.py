@@ -46,7 +46,9 @@ def test_the_unit_scorecard_has_missing_numbers_to_show(
 
 
 def test_every_table_call_of_the_app_passes_the_dash() -> None:
-    """Every ``st.dataframe(…)`` in the app's code says ``placeholder=MISSING``."""
+    """Every ``st.dataframe(…)`` in the app's code, and every ``_ui.dataframe(…)`` (which
+    draws text cells as plain text, then calls ``st.dataframe`` with the same arguments),
+    says ``placeholder=MISSING``."""
     calls = []
     for path in sorted([PROJECT_ROOT / "app.py", *(PROJECT_ROOT / "app_pages").glob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -54,10 +56,17 @@ def test_every_table_call_of_the_app_passes_the_dash() -> None:
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Attribute)
                 and isinstance(node.func.value, ast.Name)
-                and node.func.value.id == "st"
+                and node.func.value.id in {"st", "_ui"}
                 and node.func.attr in {"dataframe", "data_editor"}
+            ) or (
+                path.name == "_ui.py"
+                and isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "dataframe"
             ):
                 given = {k.arg: k.value for k in node.keywords}
+                if None in given:
+                    continue  # _ui.dataframe's own st.dataframe(data, **kwargs): a pass-through
                 placeholder = given.get("placeholder")
                 ok = isinstance(placeholder, ast.Name) and placeholder.id == "MISSING"
                 calls.append((f"{path.name}:{node.lineno}", ok))

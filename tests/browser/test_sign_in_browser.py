@@ -7,11 +7,14 @@ through ``/oauth2callback`` and finds the dashboard with what that user's groups
 (``data_access/roles.yaml``, the mapping the app ships). A ward-scoped account signs in
 the same way and finds its own unit, and no other ward's or commune's name, on the
 Overview, an indicator page's ranking, the Unit page and a CSV download (issue 13, item 2).
+An ID token that has expired (the same provider, told to sign tokens whose ``exp`` is past)
+does not sign in; a sign-in cookie changed or forged is not accepted (issue 13, item 5).
 """
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import secrets
 import threading
@@ -47,25 +50,46 @@ USERS = {
 }
 
 
+class _Provider:
+    """Two OpenID Connect providers behind one address, sharing their users: one issues
+    tokens valid for an hour (the default); the other, chosen with ``expired = True``,
+    ID tokens whose ``exp`` lies an hour in the past (``oidc-provider-mock``'s own
+    ``access_token_max_age`` option, negative: ``exp = iat - 3600``). Each keeps its own
+    signing key and codes; the app fetches the provider's metadata and keys on every
+    callback, so a whole sign-in goes to the one chosen when it starts."""
+
+    def __init__(self) -> None:
+        users = [ProviderUser(sub=sub, claims=claims) for sub, claims in USERS.items()]
+        self.fresh = provider_app(user_claims=users)
+        self.stale = provider_app(user_claims=users, access_token_max_age=EXPIRED_BY)
+        self.expired = False
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        return (self.stale if self.expired else self.fresh)(environ, start_response)
+
+
+EXPIRED_BY = -dt.timedelta(hours=1)
+"""Past Authlib's leeway (120 s) by far."""
+
+
 @pytest.fixture(scope="module")
-def provider() -> Iterator[str]:
-    """A real OpenID Connect provider on a free localhost port, with the two users above."""
-    server = werkzeug.serving.make_server(
-        "127.0.0.1",
-        0,
-        provider_app(
-            user_claims=[ProviderUser(sub=sub, claims=claims) for sub, claims in USERS.items()]
-        ),
-        threaded=True,
-    )
+def provider_switch() -> Iterator[tuple[str, _Provider]]:
+    """A real OpenID Connect provider on a free localhost port, with the users above."""
+    switch = _Provider()
+    server = werkzeug.serving.make_server("127.0.0.1", 0, switch, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield f"http://127.0.0.1:{server.server_port}", switch
     finally:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def provider(provider_switch: tuple[str, _Provider]) -> str:
+    return provider_switch[0]
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +100,15 @@ def sign_in_warehouse(demo_warehouse_url: str, tmp_path_factory: pytest.TempPath
 
 
 @pytest.fixture(scope="module")
-def signed_in_server(
-    provider: str, sign_in_warehouse: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+def sign_in_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app server's secrets file and its log (``streamlit.log``)."""
+    return tmp_path_factory.mktemp("sign-in")
+
+
+@pytest.fixture(scope="module")
+def signed_in_server(provider: str, sign_in_warehouse: str, sign_in_folder: Path) -> Iterator[str]:
     """The real app with ``[auth]`` pointing at the provider (its own secrets file)."""
-    folder = tmp_path_factory.mktemp("sign-in")
+    folder = sign_in_folder
     secrets_file = folder / "secrets.toml"
     secrets_file.write_text(
         "[auth]\n"
@@ -375,3 +403,42 @@ def test_a_tampered_or_forged_sign_in_cookie_is_not_accepted(
         assert fresh.locator('[data-testid="stSidebar"] a[href]').count() == 0
         assert "Kẻ Giả" not in fresh.locator("body").inner_text()
         fresh.context.close()
+
+
+def test_an_expired_identity_token_does_not_sign_in(
+    provider_switch: tuple[str, _Provider], signed_in_server: str, sign_in_folder: Path, page: Page
+) -> None:
+    """The security table's expired-token row, in the real flow: the provider returns an ID
+    token whose ``exp`` is an hour past; the callback refuses it (Authlib checks ``exp``
+    when Streamlit exchanges the code) and the browser is back on the sign-in page, with no
+    sign-in cookie and no traceback. The same steps with a fresh token sign in (the
+    control), in the same app server."""
+    _, switch = provider_switch
+    log = sign_in_folder / "streamlit.log"
+    seen = len(log.read_text(errors="replace"))
+    switch.expired = True
+    try:
+        page.goto(signed_in_server, wait_until="domcontentloaded")
+        _settle(page)
+        page.get_by_role("button", name="Đăng nhập").click()
+        page.wait_for_url("**/oauth2/authorize**", timeout=SETTLE_TIMEOUT_MS)
+        page.get_by_role("button", name="xem", exact=True).click()
+        page.wait_for_url(f"{signed_in_server}/**", timeout=SETTLE_TIMEOUT_MS)
+        _settle(page)
+        page.wait_for_selector("h1", timeout=SETTLE_TIMEOUT_MS)
+    finally:
+        switch.expired = False
+
+    assert page.locator("h1").first.inner_text() == "Đăng nhập"
+    assert page.locator(".st-key-identity").count() == 0
+    assert page.locator('[data-testid="stSidebar"] a[href]').count() == 0
+    body = page.locator("body").inner_text()
+    assert "Traceback" not in body and "Nguyễn Văn Xem" not in body
+    assert not [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
+    # Refused for its expiry, not for anything else (a signature, a code, a nonce).
+    said = log.read_text(errors="replace")[seen:]
+    assert "OAuth token exchange failed" in said, said[-3000:]
+    assert "ExpiredTokenError" in said, said[-3000:]
+
+    _sign_in(page, signed_in_server, "xem")
+    assert "Nguyễn Văn Xem" in _sidebar_text(page)

@@ -120,7 +120,7 @@ def no_exception(app: AppTest) -> None:
 @dataclass
 class Shown:
     """What one page showed: Markdown sources, plain texts (tables, choices, st.text,
-    st.code), and downloads (file name → bytes)."""
+    st.code, what text fields hold), and downloads (file name → bytes)."""
 
     page: str
     markdown: list[str] = field(default_factory=list)
@@ -154,6 +154,9 @@ def read(app: AppTest, page: str) -> Shown:
     shown.markdown += list(_label_sources(app))
     for kind in ("text", "code"):
         shown.plain += [str(getattr(e, "value", "")) for e in app.get(kind)]
+    # What a field holds is shown too (a session's typing must not reach another's page).
+    for kind in ("text_input", "text_area"):
+        shown.plain += [str(w.value) for w in app.get(kind) if w.value]
     for table in list(app.dataframe) + list(app.table):
         value = table.value
         shown.plain.append(value.to_csv() if hasattr(value, "to_csv") else str(value))

@@ -16,7 +16,13 @@ forged or expired token never reaches the app's code: the rows here cover what i
 the claims a token carries once accepted. The cookie is checked in the browser, where it
 lives: ``test_a_tampered_or_forged_sign_in_cookie_is_not_accepted`` (a signed-in cookie
 changed in its middle, or made up without the secret, opens the sign-in page; untouched,
-it signs in). An expired token is not tested: the provider mock issues only fresh ones.
+it signs in). An expired ID token is refused in the same real flow:
+``test_an_expired_identity_token_does_not_sign_in`` (the provider, ``oidc-provider-mock``
+with a negative ``access_token_max_age``, signs a token whose ``exp`` is an hour past; the
+browser is back on the sign-in page, no cookie set, the server log names joserfc's
+``ExpiredTokenError``; a fresh token then signs in). With joserfc's ``validate_exp`` made a
+no-op in the app server's process (a ``sitecustomize`` on its ``PYTHONPATH``, not
+committed) that test failed: the expired token signed in and the Overview opened.
 
 Rows seen failing before their guard existed or with it disabled (then restored):
 
@@ -32,12 +38,46 @@ Rows seen failing before their guard existed or with it disabled (then restored)
 - ``user_from_claims`` without its role check: ``identity-no-role``, ``identity-wrong-group``
   fail.
 
-Not checked by disabling (the guard could not be switched off in the time): the ``sqli-*``
-rows of ``as_of``, ``unit``, ``procedure``, ``scenario``, ``interval``, ``agenda`` and of
-the form fields (SQL is parametrised throughout; the rows show the value refused or stored
-literally and every table's row count unchanged), the ``upload-*`` rows other than
-``upload-huge-sheet`` (moved here from ``tests/ingest/test_bad_files.py`` with their exact
-messages), ``secret-*`` and ``session-*``.
+Then (29 November 2026), each guard below switched off by a pytest plugin or a ``sitecustomize``
+kept outside the repository (or, for the migrate command, a one-line edit), the rows run
+alone, and the guard restored:
+
+- ``sqli-{or,drop,union}-as_of``: ``parse_as_of`` accepting any value (dropped, no
+  refusal): 3 failed (no warning naming ``as_of``).
+- ``sqli-*-unit``, ``sqli-*-procedure``: ``check_code`` accepting the value as given: 3 and
+  3 failed (no warning naming the parameter).
+- ``sqli-*-scenario``: the link's value pasted into ``SELECT … WHERE scenario_id = {value}``
+  before the page's own check: 3 failed (sqlite: "unrecognized token", "You can only
+  execute one statement at a time"; the page drew an exception).
+- ``sqli-*-interval``, ``sqli-*-agenda``: ``parse_interval`` / ``parse_agenda`` accepting
+  anything: 3 and 3 failed (their refusal missing).
+- ``sqli-*-scenario-name`` (the form field): the saved name pasted into an ``UPDATE``
+  between quotes. At first only ``sqli-or-scenario-name`` failed: the ``drop`` and
+  ``union`` payloads had no quote to leave, so they tested nothing there. They now use
+  ``FIELD_SQLI`` (each leaves its quote) and all 3 failed.
+- ``sqli-upload-file-name``: the file name pasted into an ``UPDATE`` after the bound
+  insert of its batch: failed (sqlite refused the second statement; the load failed).
+- ``sqli-lever-file-scenario-name``: not switched off. Reading a lever file sends no SQL,
+  so there is no binding to remove; the name reaches SQL only when saved, which the
+  ``sqli-*-scenario-name`` rows cover.
+- ``upload-*`` other than ``upload-huge-sheet``: the row's own rule made silent
+  (``ingest.problems.file_problem`` returning no problem for ``file_too_large``,
+  ``file_type``, ``file_xls``, ``file_renamed_xlsx``, ``nul_bytes``,
+  ``encoding_not_utf8``, ``encoding_utf16``; the validator's ``report`` skipping
+  ``markup`` and ``formula``): each of the 10 failed (its message missing).
+- ``secret-db-password``: URLs rendered with their password
+  (``URL.render_as_string``): failed (11 of the texts read, pages and logs, held it).
+  ``secret-db-password-cli``: ``data_access.migrate`` printing the raw URL in its
+  "cannot reach" line: failed. ``secret-oidc-client``: the sign-in page printing the
+  ``[auth]`` section: failed.
+- ``session-unit-detail``: ``cached._scope_ids`` ignoring the scope (every scope read,
+  and cached, as the whole city): failed (the out-of-scope refusal missing).
+- ``session-unsaved-scenario``: the scenario name being typed kept process-wide (one value
+  for every session). It passed at first: the harness did not read what text fields hold.
+  ``harness.read`` now does, and the row failed.
+- ``bidi-*-cells`` (new): ``strip_invisible`` made the identity in ``app_pages`` (the state
+  before table cells, choices, chart descriptions and the name field were cleaned): all 4
+  failed (texts holding the planted characters: unit 14, batch 6, scenario 9, plan 1).
 """
 
 from __future__ import annotations
@@ -99,6 +139,14 @@ SQLI = {
     "drop": "1; DROP TABLE observations--",
     "union": "2026 UNION SELECT unit_id, name_vi, 1, 1 FROM units--",
 }
+FIELD_SQLI = {
+    "or": "' OR 1=1--",
+    "drop": "x'); DROP TABLE observations--",
+    "union": "x' UNION SELECT unit_id, name_vi, 1, 1 FROM units--",
+}
+"""For a text field, each payload leaves a quoted string: pasted between quotes, ``SQLI``'s
+``drop`` and ``union`` would stay inside them and change nothing (seen: with the name
+pasted into an UPDATE, only the ``or`` row failed)."""
 LINK_PARAMETERS = ("lang", "year", "province", "type", "as_of", "unit", "procedure")
 """Read by every page (``app_pages/_ui.py``: read_url_once, read_links_once)."""
 PAGE_PARAMETERS = ("scenario", "interval", "agenda")
@@ -112,8 +160,14 @@ MARKUP = {
     "bold": "**xbold**",
     "bidi": "\u202egnp.exe",
 }
-HOSTILE = "Phường " + " ".join(MARKUP.values())
+CONTROLS = "\u2066\u200f\u200b\x07\x1b"
+"""Other invisible characters from outside: an isolate and a mark of bidirectional text, a
+zero-width space, a bell and an escape (``MARKUP["bidi"]`` adds the right-to-left
+override)."""
+HOSTILE = "Phường " + " ".join(MARKUP.values()) + " ctl" + CONTROLS + "end"
 """Planted whole in each warehouse field below; each row checks its own piece."""
+INVISIBLE = frozenset("\u202e" + CONTROLS)
+"""What no page may show, in Markdown, a table cell, a choice or a field."""
 TYPED = " ".join(v for k, v in MARKUP.items() if k != "image")
 """What fits the scenario name field (120 characters)."""
 
@@ -155,7 +209,7 @@ CASES: list[Case] = [
             "scenario form: name field, saved",
             "saved with exactly that name (read back by SQL); only scenarios gains a row",
         )
-        for name, payload in SQLI.items()
+        for name, payload in FIELD_SQLI.items()
     ),
     Case(
         "sqli-upload-file-name",
@@ -183,6 +237,21 @@ CASES: list[Case] = [
             ("scenario", "warehouse scenarios.name saved by another user, scenarios page"),
         )
         for piece, payload in MARKUP.items()
+    ),
+    *(
+        Case(
+            f"bidi-{field}-cells",
+            "U+202E, U+2066, U+200F, U+200B, BEL and ESC in " + what,
+            where,
+            "none of them in any table cell, choice or field a page shows (nor in its "
+            "Markdown); the text around them shown",
+        )
+        for field, what, where in (
+            ("unit", "a unit's name", "every page at ?unit=26737: rankings, scorecards, lists"),
+            ("batch", "a load's file name and note", "Data page: loads, checks, history"),
+            ("scenario", "a saved scenario's name", "scenarios page: saved list, comparison"),
+            ("plan", "a capital plan's source document", "disbursement page at ?unit=26737"),
+        )
     ),
     Case(
         "markup-scenario-name-typed",
@@ -436,7 +505,7 @@ def _form_run(request: pytest.FixtureRequest) -> dict[str, Any]:
         app.switch_page("app_pages/scenarios.py")
         app.run()
         no_exception(app)
-        for name in [*SQLI.values(), TYPED]:
+        for name in [*FIELD_SQLI.values(), TYPED]:
             before = counts(url)
             app.text_input(key="scn_name").input(name)
             app.number_input(key="scn_online_extra_growth_pp_per_month").set_value(1.0)
@@ -536,6 +605,10 @@ def _plant(url: str) -> dict[str, list[str]]:
         n=FORMULAS["equals"],
         b=batches[1],
     )
+    execute(url, "UPDATE load_batches SET note = :n WHERE batch_id = :b", n=HOSTILE, b=batches[0])
+    execute(
+        url, "UPDATE capital_plans SET source_document = :n WHERE unit_id = :u", n=HOSTILE, u=OWN
+    )
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
@@ -632,6 +705,27 @@ def check_markup(case: Case, request: pytest.FixtureRequest) -> None:
     assert _markup_problems(piece, pages) == []
     literal = case.attack.replace("\u202e", "")
     assert _literally_shown(literal, pages), f"{literal!r} is not shown anywhere"
+
+
+def check_bidi(case: Case, request: pytest.FixtureRequest) -> None:
+    run = _hostile_run(request)
+    field = case.id.split("-")[1]
+    pages = {
+        "unit": run["unit"],
+        "batch": [s for s in run["unit"] + run["city"] if s.page == "data"],
+        "scenario": [s for s in run["unit"] if s.page == "scenarios"] + [run["opened"]],
+        "plan": [s for s in run["unit"] if s.page == "disbursement"],
+    }[field]
+    leaks = [
+        f"{page.page} {kind}: {text[max(0, text.find('ctl') - 60) : text.find('ctl') + 40]!r}"
+        for page in pages
+        for kind, texts in (("plain", page.plain), ("markdown", page.markdown))
+        for text in texts
+        if INVISIBLE & set(text)
+    ]
+    assert leaks == []
+    shown = [text for page in pages for text in page.plain + page.markdown]
+    assert any("ctlend" in text for text in shown), "the planted text is shown somewhere"
 
 
 def check_typed(case: Case, request: pytest.FixtureRequest) -> None:
@@ -1021,6 +1115,7 @@ CHECKS = {
     "sqliform": check_sqliform,
     "url": check_url,
     "markup": check_markup,
+    "bidi": check_bidi,
     "typed": check_typed,
     "formula": check_formula,
     "upload": check_upload,
