@@ -113,11 +113,13 @@ def test_the_groups_and_the_former_provinces_comparison_through_the_mapping(
 PAST_STATE_DECLARED = {
     "vi": "Các chỉ tiêu đọc từ nguồn số liệu đã khai báo (Tỷ lệ hồ sơ trực tuyến, Hồ sơ tiếp "
     "nhận, Giải quyết đúng hạn, Trả kết quả điện tử, Mức độ hài lòng của người dân, doanh "
-    "nghiệp, Tỷ trọng kinh tế số trong GRDP) không lưu lịch sử tải lên: với các chỉ tiêu này, "
-    "trang hiển thị **số liệu hiện tại** của nguồn, không phải số liệu như tại ngày đã chọn.",
+    "nghiệp, Tỷ trọng kinh tế số trong GRDP, Tỷ lệ giải ngân kế hoạch vốn đầu tư công) không "
+    "lưu lịch sử tải lên: với các chỉ tiêu này, trang hiển thị **số liệu hiện tại** của nguồn, "
+    "không phải số liệu như tại ngày đã chọn.",
     "en": "The indicators read from declared data sources (Online dossier share, Dossiers "
     "received, Resolved on time, Electronic results, Citizen and business satisfaction, "
-    "Digital economy share of GRDP) keep no load history: for them the page shows the "
+    "Digital economy share of GRDP, Public investment disbursement rate) keep no load history: "
+    "for them the page shows the "
     "source's **current figures**, not the figures as they stood on the chosen day.",
 }
 DIGITAL_NINE_MONTHS = {"vi": "27,2%", "en": "27.2%"}
