@@ -23,6 +23,8 @@ from tests.browser.test_sign_in_browser import (  # noqa: F401 (fixtures)
     _sign_in,
     page,
     provider,
+    provider_switch,
+    sign_in_folder,
     sign_in_warehouse,
     signed_in_server,
 )
