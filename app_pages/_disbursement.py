@@ -40,8 +40,12 @@ def headline(view: _sections.View) -> None:
         (view.series["period_year"] == view.filters.year - 1)
         & (view.series["period_month"] == tile.ytd_through - pd.DateOffset(years=1))
     ]
-    columns = st.columns(4)
-    with columns[0]:
+    # Four figures in a row, two or one by the width they have (as the Overview's tiles):
+    # four columns cut the money and the gap short on a tablet.
+    row = st.container(
+        horizontal=True, key="figures", gap="medium", vertical_alignment="distribute"
+    )
+    with row:
         st.metric(
             t("tile_result_ytd", lang, date=fmt_date(month_end(tile.ytd_through.date()), lang)),
             fmt_value(tile.ytd_value, indicator.unit, lang, indicator.decimals),
@@ -49,19 +53,20 @@ def headline(view: _sections.View) -> None:
             delta_description=t("vs_milestone_path", lang),
             border=True,
         )
-    with columns[1]:
+    with row:
         st.metric(
             t("col_disbursed_bvnd", lang),
-            _billion(float(last["numerator"]), lang),
-            delta=t("of_plan", lang, plan=_billion(float(last["denominator"]), lang)),
+            # A bare number: the label names the unit (tỷ đồng), which a tablet cut short.
+            fmt_number(float(last["numerator"]), lang, 0),
+            delta=t("of_plan", lang, plan=fmt_number(float(last["denominator"]), lang, 0)),
             delta_arrow="off",
             delta_color="off",
             border=True,
         )
-    with columns[2]:
+    with row:
         remaining = max(float(last["denominator"]) - float(last["numerator"]), 0.0)
-        st.metric(t("col_remaining_bvnd", lang), _billion(remaining, lang), border=True)
-    with columns[3]:
+        st.metric(t("col_remaining_bvnd", lang), fmt_number(remaining, lang, 0), border=True)
+    with row:
         before = float(previous["value"].iloc[-1]) if not previous.empty else None
         st.metric(
             t("same_month_last_year", lang),

@@ -74,13 +74,19 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 /* Tiles and review cards: four in a row, two, or one, by the width they have (never
    three and a stretched fourth). Container queries measure the row, not the window, so
    an open sidebar is taken into account. */
-.st-key-tiles, .st-key-review { container-type: inline-size; gap: 1rem !important; }
-.st-key-tiles > div, .st-key-review > div { flex: 1 1 100%; min-width: 0; }
+.st-key-tiles, .st-key-review, .st-key-figures {
+  container-type: inline-size; gap: 1rem !important;
+}
+.st-key-tiles > div, .st-key-review > div, .st-key-figures > div { flex: 1 1 100%; min-width: 0; }
 @container (min-width: 560px) {
-  .st-key-tiles > div, .st-key-review > div { flex: 0 0 calc(50% - 0.5rem); }
+  .st-key-tiles > div, .st-key-review > div, .st-key-figures > div {
+    flex: 0 0 calc(50% - 0.5rem);
+  }
 }
 @container (min-width: 1100px) {
-  .st-key-tiles > div, .st-key-review > div { flex: 0 0 calc(25% - 0.75rem); }
+  .st-key-tiles > div, .st-key-review > div, .st-key-figures > div {
+    flex: 0 0 calc(25% - 0.75rem);
+  }
 }
 /* Big numbers line up across a row: four to a row, a name may take two lines, so each
    keeps two lines' height; side by side, the number's label keeps one line. */

@@ -67,7 +67,7 @@ from sqlalchemy.sql.selectable import FromClause, Select, Subquery
 from data_access.engine import STATEMENT_TIMEOUT_MS, database_url, url_problem
 from data_access.queries import _ratio, month_start
 from data_access.submissions import reference
-from i18n import LANGUAGES, catalogue, t
+from i18n import LANGUAGES, catalogue, fmt_date, fmt_month, fmt_number, t
 from metrics.clock import city_today, month_end, utc_now
 from metrics.reference import COMMUNE_LEVEL_TYPES, LEAF_UNIT_TYPES
 from metrics.registry import INDICATORS, Grain, TimeRollup
@@ -1130,11 +1130,22 @@ class ContractResult:
         return t(
             key,
             lang,
-            checked=self.checked,
-            failing=self.failing,
+            checked=fmt_number(self.checked, lang),
+            failing=fmt_number(self.failing, lang),
             examples="; ".join(self.examples),
-            **self.values,
+            **{name: _in_format(name, value, lang) for name, value in self.values.items()},
         )
+
+
+def _in_format(name: str, value: object, lang: str) -> object:
+    """A contract message's value in the reader's format (GLOSSARY): a count as
+    ``14.996`` / ``14,996``, the last month as ``tháng 10/2026`` / ``Oct 2026``, a day as
+    ``29/11/2026`` / ``29 Nov 2026``; text as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | dt.date):
+        return value
+    if isinstance(value, dt.date):
+        return fmt_month(value, lang) if name == "last" else fmt_date(value, lang)
+    return fmt_number(value, lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1371,7 +1382,7 @@ def _contracts(
             total,
             failing,
             examples,
-            values={"today": today.isoformat()},
+            values={"today": today},
         )
     )
     results.append(_fresh_result(source, last, today))
@@ -1429,7 +1440,7 @@ def _fresh_result(source: Source, last: dt.date | None, today: dt.date) -> Contr
         return ContractResult("fresh", False, values={"last": "—", "days": days, "late": "—"})
     due = month_end(last) + dt.timedelta(days=days)
     late = (today - due).days
-    values: dict[str, object] = {"last": f"{last:%Y-%m}", "days": days, "late": late}
+    values: dict[str, object] = {"last": last, "days": days, "late": late}
     return ContractResult("fresh", late <= 0, checked=1, failing=int(late > 0), values=values)
 
 
@@ -1545,14 +1556,14 @@ def check_health(
 
 
 def _report_lines(report: SourceReport, lang: str) -> list[str]:
-    last = f"{report.last_month:%Y-%m}" if report.last_month else "—"
+    last = fmt_month(report.last_month, lang)
     seconds = f"{report.query_seconds:.2f}" if report.query_seconds is not None else "—"
     head = t(
         "sources_cli_source",
         lang,
         indicator=report.indicator,
         connection=report.connection,
-        rows="—" if report.rows is None else report.rows,
+        rows="—" if report.rows is None else fmt_number(report.rows, lang),
         last=last,
         seconds=seconds,
     )

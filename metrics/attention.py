@@ -213,7 +213,7 @@ def rank_attention(
         & np.isin(previous_status, [Status.ON_TRACK.value, Status.AT_RISK.value])
     )
     is_reported = (
-        units["is_reported"].fillna(False).to_numpy(dtype=bool)
+        units["is_reported"].astype("boolean").fillna(False).to_numpy(dtype=bool)
         if "is_reported" in units.columns
         else np.ones(len(units), dtype=bool)
     )

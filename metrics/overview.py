@@ -183,7 +183,7 @@ def combine_attention(
             frame = frame.assign(is_reported=True)
         if "through_month" not in frame.columns:
             frame = frame.assign(through_month=None)
-        reported = frame["is_reported"].fillna(False).astype(bool)
+        reported = frame["is_reported"].astype("boolean").fillna(False).astype(bool)
         missing = frame[~reported]
         if not missing.empty:
             order = missing.assign(_size=missing.get("denominator", 0.0)).sort_values(

@@ -108,7 +108,7 @@ SATISFACTION_SHOWN = {
         "warning: "
         + escape_markdown(
             "Chưa đủ dữ liệu để đánh giá: nguồn số liệu không đạt kiểm tra “Tử số không vượt "
-            "mẫu số”: 1 trên 14996 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ ngoài khoảng "
+            "mẫu số”: 1 trên 14.996 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ ngoài khoảng "
             "0–100%): unit_code=26737 month=2026-01-01 numerator=1001 denominator=1000."
         ),
         "caption: Chi tiết từng kiểm tra ở trang Quản trị dữ liệu; các chỉ tiêu khác vẫn được "
@@ -119,7 +119,7 @@ SATISFACTION_SHOWN = {
         "warning: "
         + escape_markdown(
             "Not yet assessable: the data source fails the check “Numerator within "
-            "denominator”: 1 of 14996 rows have a numerator above the denominator or a "
+            "denominator”: 1 of 14,996 rows have a numerator above the denominator or a "
             "negative figure (a rate outside 0–100%): unit_code=26737 month=2026-01-01 "
             "numerator=1001 denominator=1000."
         ),

@@ -128,3 +128,41 @@ def test_an_investor_row_opens_its_scorecard(monkeypatch, demo_warehouse_url):
     app.run()
     assert app.title[0].value == "Đơn vị"
     assert app.subheader[0].value == table.iloc[0, 0]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_money_figures_are_bare_numbers_under_a_label_naming_the_unit(
+    monkeypatch, demo_warehouse_url, lang
+):
+    """Regression: the headline's money read "69.590 tỷ đồng" under the label "Đã giải ngân
+    (tỷ đồng)", the unit twice, and a tablet (820 px, four figures a row) cut it to
+    "69.590 t…". The figures: Σ latest year-to-date disbursed and Σ plans in force at the
+    end of October 2026, every investor counted (this suite's own SQL)."""
+    reports = frame(
+        demo_warehouse_url,
+        "SELECT unit_id, period_month, numerator FROM observations "
+        "WHERE indicator_id = 'public_investment_disbursement' AND breakdown_key = '' "
+        "AND superseded_at IS NULL AND period_year = 2026 AND period_month <= '2026-10-31'",
+    )
+    plans = frame(
+        demo_warehouse_url,
+        "SELECT unit_id, effective_date, plan_billion_vnd FROM capital_plans "
+        "WHERE superseded_at IS NULL AND plan_year = 2026 AND effective_date <= '2026-10-31'",
+    )
+    latest = reports.sort_values("period_month").groupby("unit_id")["numerator"].last()
+    in_force = plans.sort_values("effective_date").groupby("unit_id")["plan_billion_vnd"].last()
+    disbursed, plan = latest.reindex(in_force.index).fillna(0.0).sum(), in_force.sum()
+
+    def shown(number: float) -> str:
+        text = f"{round(number):,}"
+        return text.replace(",", ".") if lang == "vi" else text
+
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", lang=lang, year="2026")
+    metrics = {metric.label: metric for metric in app.metric}
+    money = metrics["Đã giải ngân (tỷ đồng)" if lang == "vi" else "Disbursed (billion VND)"]
+    left = metrics[
+        "Chưa giải ngân (tỷ đồng)" if lang == "vi" else "Not yet disbursed (billion VND)"
+    ]
+    assert money.value == shown(disbursed)
+    assert money.delta == ("trên kế hoạch " if lang == "vi" else "of a plan of ") + shown(plan)
+    assert left.value == shown(plan - disbursed)

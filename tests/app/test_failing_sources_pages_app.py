@@ -29,10 +29,10 @@ from tests.ingest.warehouse import copy_sqlite
 CODE = "satisfaction_rate"
 REASON = {
     "vi": "Chưa đủ dữ liệu để đánh giá: nguồn số liệu không đạt kiểm tra “Tử số không vượt "
-    "mẫu số”: 1 trên 14996 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ ngoài khoảng "
+    "mẫu số”: 1 trên 14.996 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ ngoài khoảng "
     "0–100%): unit_code=26737 month=2026-01-01 numerator=1001 denominator=1000.",
     "en": "Not yet assessable: the data source fails the check “Numerator within "
-    "denominator”: 1 of 14996 rows have a numerator above the denominator or a "
+    "denominator”: 1 of 14,996 rows have a numerator above the denominator or a "
     "negative figure (a rate outside 0–100%): unit_code=26737 month=2026-01-01 "
     "numerator=1001 denominator=1000.",
 }

@@ -84,7 +84,7 @@ def test_the_economy_page_says_why_for_its_basis_and_carries_on(
     assert block is not None
     assert read_block(block)[1] == "warning: " + escape_markdown(
         "Not yet assessable: the data source fails the check “Up to date”: stale: "
-        "last month 2026-09, promised within 1 days of a month's end, 58 days late."
+        "last month Sep 2026, promised within 1 days of a month's end, 58 days late."
     )
     labels = [str(m.label) for m in app.metric]
     # The ICT basis's own figures are not shown; the statistics office's basis still is.
@@ -105,7 +105,7 @@ def test_a_failing_companion_says_why_and_the_page_carries_on(
     app = _open(monkeypatch, time_machine, demo_warehouse_url, mapping, "online", "en")
     said = "warning: " + escape_markdown(
         "Not yet assessable: the data source fails the check “Up to date”: stale: "
-        "last month 2026-10, promised within 2 days of a month's end, 26 days late."
+        "last month Oct 2026, promised within 2 days of a month's end, 26 days late."
     )
     for key in ("not-assessable-ytd-on_time_rate", "not-assessable-trend-online-on_time_rate"):
         block = find_block(app, key)
@@ -133,9 +133,9 @@ def test_the_disbursement_page_says_why_instead_of_its_figures(
     assert block is not None
     said = {
         "en": "Not yet assessable: the data source fails the check “Up to date”: stale: "
-        "last month 2026-10, promised within 2 days of a month's end, 26 days late.",
+        "last month Oct 2026, promised within 2 days of a month's end, 26 days late.",
         "vi": "Chưa đủ dữ liệu để đánh giá: nguồn số liệu không đạt kiểm tra “Cập nhật đúng "
-        "hạn”: chưa cập nhật: tháng mới nhất 2026-10, cam kết trong 2 ngày sau khi hết "
+        "hạn”: chưa cập nhật: số liệu mới nhất tháng 10/2026, cam kết trong 2 ngày sau khi hết "
         "tháng, chậm 26 ngày.",
     }[lang]
     assert read_block(block)[1] == "warning: " + escape_markdown(said)

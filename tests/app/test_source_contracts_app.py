@@ -49,21 +49,21 @@ CASES = {
         "vi",
         4,
         "Tử số không vượt mẫu số",
-        "1 trên 14996 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ ngoài khoảng 0–100%): "
+        "1 trên 14.996 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ ngoài khoảng 0–100%): "
         "unit_code=26737 month=2026-01-01 numerator=1001 denominator=1000",
     ),
     "rate_below_zero": (
         "en",
         4,
         "Numerator within denominator",
-        "1 of 14996 rows have a numerator above the denominator or a negative figure (a rate "
+        "1 of 14,996 rows have a numerator above the denominator or a negative figure (a rate "
         "outside 0–100%): unit_code=26737 month=2026-01-01 numerator=-5 denominator=1403",
     ),
     "future_month": (
         "vi",
         5,
         "Không có tháng tương lai",
-        "1 trên 14997 dòng thuộc tháng sau tháng hiện tại (hôm nay 2026-11-28): "
+        "1 trên 14.997 dòng thuộc tháng sau tháng hiện tại (hôm nay 28/11/2026): "
         "unit_code=26737 month=2026-12-01",
     ),
     "stale": (
@@ -71,7 +71,7 @@ CASES = {
         6,
         "Up to date",
         # 2026-10-31 + 2 days = 2026-11-02, and 2026-11-28 is 26 days after it.
-        "stale: last month 2026-10, promised within 2 days of a month's end, 26 days late",
+        "stale: last month Oct 2026, promised within 2 days of a month's end, 26 days late",
     ),
 }
 WORDS = {

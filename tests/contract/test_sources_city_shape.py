@@ -169,10 +169,10 @@ CASES = {
         ],
         None,
         {},
-        "  FAIL within_bounds: 1 of 16804 rows have a numerator above the denominator or a "
+        "  FAIL within_bounds: 1 of 16,804 rows have a numerator above the denominator or a "
         "negative figure (a rate outside 0–100%): unit_code=CDT-01 month=2026-10-31 "
         "numerator=1100 denominator=1000",
-        "  KHÔNG ĐẠT within_bounds: 1 trên 16804 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ "
+        "  KHÔNG ĐẠT within_bounds: 1 trên 16.804 dòng có tử số lớn hơn mẫu số hoặc số âm (tỷ lệ "
         "ngoài khoảng 0–100%): unit_code=CDT-01 month=2026-10-31 numerator=1100 "
         "denominator=1000",
     ),
@@ -198,9 +198,9 @@ CASES = {
         None,
         {},
         "  FAIL no_future_months: 1 of 28 rows are for a month after the current one "
-        "(today 2026-11-20): unit_code=HCM-TP month=2026-12-01",
+        "(today 20 Nov 2026): unit_code=HCM-TP month=2026-12-01",
         "  KHÔNG ĐẠT no_future_months: 1 trên 28 dòng thuộc tháng sau tháng hiện tại "
-        "(hôm nay 2026-11-20): unit_code=HCM-TP month=2026-12-01",
+        "(hôm nay 20/11/2026): unit_code=HCM-TP month=2026-12-01",
     ),
     # 31 Mar 2026 + 112 days = 21 Jul 2026; 20 Nov 2026 is 122 days after it.
     "stale": (
@@ -208,10 +208,10 @@ CASES = {
         ["DELETE FROM kinh_te_so_quy WHERE quy_ket_thuc > '2026-03-01'"],
         None,
         {},
-        "  FAIL fresh: stale: last month 2026-03, promised within 112 days of a month's end, "
+        "  FAIL fresh: stale: last month Mar 2026, promised within 112 days of a month's end, "
         "122 days late",
-        "  KHÔNG ĐẠT fresh: chưa cập nhật: tháng mới nhất 2026-03, cam kết trong 112 ngày sau "
-        "khi hết tháng, chậm 122 ngày",
+        "  KHÔNG ĐẠT fresh: chưa cập nhật: số liệu mới nhất tháng 3/2026, cam kết trong 112 "
+        "ngày sau khi hết tháng, chậm 122 ngày",
     ),
     "unreachable": (
         "digital_economy_share_grdp",

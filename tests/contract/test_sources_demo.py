@@ -104,7 +104,7 @@ def test_the_check_command_passes_on_the_demo(demo_warehouse_url, monkeypatch, c
     assert out.splitlines()[-1] == "All 7 sources pass every contract."
     assert "FAIL" not in out and "SKIP" not in out
     assert (
-        "online_dossier_share (connection warehouse): 14996 rows, last new month 2026-10, " in out
+        "online_dossier_share (connection warehouse): 14,996 rows, last new month Oct 2026, " in out
     )
 
 
