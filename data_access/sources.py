@@ -729,6 +729,23 @@ def _percent(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
     return (100.0 * numerator / denominator).where(denominator > 0)
 
 
+def _kept(source: Source, units: pd.DataFrame, unit_filter: Any) -> pd.Series:
+    """Which of the project's units a declared figure is summed over, as the project's own
+    queries choose them: the indicator's level (the city, or wards, communes, departments
+    and investors) and ``unit_filter`` (a ``queries.UnitFilter``; ignored for a city-level
+    indicator). One home for the standings and the filtered scopes."""
+    allowed = ("city",) if source.city_grain else LEAF_UNIT_TYPES
+    keep = units["unit_type"].isin(allowed)
+    if not source.city_grain:
+        if unit_filter.former_provinces:
+            keep &= units["former_province"].isin(unit_filter.former_provinces)
+        if unit_filter.unit_types:
+            keep &= units["unit_type"].isin(unit_filter.unit_types)
+        if unit_filter.unit_ids:
+            keep &= units["unit_id"].astype(str).isin(unit_filter.unit_ids)
+    return keep
+
+
 def as_unit_standing(
     sums: pd.DataFrame,
     source: Source,
@@ -750,15 +767,7 @@ def as_unit_standing(
         )
         .reset_index()
     )
-    allowed = ("city",) if source.city_grain else LEAF_UNIT_TYPES
-    keep = units["unit_type"].isin(allowed)
-    if not source.city_grain:
-        if unit_filter.former_provinces:
-            keep &= units["former_province"].isin(unit_filter.former_provinces)
-        if unit_filter.unit_types:
-            keep &= units["unit_type"].isin(unit_filter.unit_types)
-        if unit_filter.unit_ids:
-            keep &= units["unit_id"].astype(str).isin(unit_filter.unit_ids)
+    keep = _kept(source, units, unit_filter)
     attributes = units.loc[keep, STANDING_COLUMNS[:5]].assign(
         unit_id=lambda f: f["unit_id"].astype(str)
     )
@@ -986,15 +995,7 @@ def kept_units(source: Source, units: pd.DataFrame, unit_filter: Any) -> pd.Data
     choose them: the indicator's level (the city, or wards, communes, departments and
     investors) and ``unit_filter`` (a ``queries.UnitFilter``; ignored for a city-level
     indicator). Columns: ``unit_id`` (str), ``unit_type``, ``former_province``."""
-    allowed = ("city",) if source.city_grain else LEAF_UNIT_TYPES
-    keep = units["unit_type"].isin(allowed)
-    if not source.city_grain:
-        if unit_filter.former_provinces:
-            keep &= units["former_province"].isin(unit_filter.former_provinces)
-        if unit_filter.unit_types:
-            keep &= units["unit_type"].isin(unit_filter.unit_types)
-        if unit_filter.unit_ids:
-            keep &= units["unit_id"].astype(str).isin(unit_filter.unit_ids)
+    keep = _kept(source, units, unit_filter)
     kept = units.loc[keep, ["unit_id", "unit_type", "former_province"]]
     return kept.assign(unit_id=kept["unit_id"].astype(str)).reset_index(drop=True)
 
