@@ -1010,10 +1010,9 @@ def _kept_month_sums(
     return official.merge(kept_units(source, units, unit_filter), on="unit_id", how="inner")
 
 
-def _month_totals(frame: pd.DataFrame, keys: list[str], source: Source) -> pd.DataFrame:
-    """Sums per ``keys`` (the month, and a group): numerator and denominator (NaN when
-    nothing was summed, as SQL's SUM), the value (ratio of sums for a rate, the numerator
-    otherwise) and the rows counted."""
+def _summed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Numerator and denominator summed per ``keys`` (float; NaN when nothing was summed,
+    as SQL's SUM) and ``n_units``, the rows counted."""
     grouped = (
         frame.groupby(keys, sort=True)
         .agg(
@@ -1024,6 +1023,14 @@ def _month_totals(frame: pd.DataFrame, keys: list[str], source: Source) -> pd.Da
         .reset_index()
     )
     grouped = grouped.astype({"numerator": "float64", "denominator": "float64"})
+    return grouped
+
+
+def _month_totals(frame: pd.DataFrame, keys: list[str], source: Source) -> pd.DataFrame:
+    """Sums per ``keys`` (the month, and a group): numerator and denominator (NaN when
+    nothing was summed, as SQL's SUM), the value (ratio of sums for a rate, the numerator
+    otherwise) and the rows counted."""
+    grouped = _summed(frame, keys)
     value = (
         _percent(grouped["numerator"], grouped["denominator"])
         if source.is_rate
@@ -1078,16 +1085,7 @@ def as_group_standing(standing: pd.DataFrame) -> pd.DataFrame:
     ``data_access.queries.group_standing``: the ratio of the group's sums (a ratio for every
     indicator, as there) and the units in the group."""
     frame = standing.assign(group_key=_group_keys(standing), n_rows=1)
-    grouped = (
-        frame.groupby("group_key", sort=True)
-        .agg(
-            numerator=("numerator", lambda s: s.sum(min_count=1)),
-            denominator=("denominator", lambda s: s.sum(min_count=1)),
-            n_units=("n_rows", "sum"),
-        )
-        .reset_index()
-    )
-    grouped = grouped.astype({"numerator": "float64", "denominator": "float64"})
+    grouped = _summed(frame, ["group_key"])
     grouped = grouped.assign(
         value=_percent(grouped["numerator"], grouped["denominator"]).astype("float64"),
         n_units=grouped["n_units"].astype("int64"),
