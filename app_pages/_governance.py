@@ -13,7 +13,7 @@ import streamlit as st
 
 from app_pages import _ui
 from data_access.sources import CONTRACTS, SourceHealth, SourceReport
-from i18n import MISSING, fmt_date, fmt_month, fmt_number, fmt_percent, t
+from i18n import MISSING, fmt_date, fmt_days, fmt_month, fmt_number, fmt_percent, t
 from i18n.escape import escape_markdown
 from metrics.clock import to_city_time
 from metrics.governance import MEASURES, GovernanceReport, SubmitterStatus
@@ -213,8 +213,8 @@ def units_table(
         t(
             "governance_days_since",
             lang,
-            days=fmt_number(float(d), lang) if not math.isnan(float(d)) else "—",
-            promise=fmt_number(float(p), lang),
+            days=fmt_days(float(d), lang),
+            promise=fmt_days(float(p), lang),
         )
         for d, p in zip(rows["days_since_load"], rows["promise_days"], strict=True)
     ]

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from i18n import fmt_month, fmt_number, fmt_value, t
+from i18n import fmt_month, fmt_number, fmt_value, t, t_count
 from metrics.palette import BAND_COLORS, SERIES_COLOR, TARGET_LINE_COLOR
 from metrics.registry import Indicator
 
@@ -297,11 +297,24 @@ def describe_figure(figure: go.Figure, lang: str) -> str:
             high, low = _point_text(trace, order[-1], lang), _point_text(trace, order[0], lang)
             if high is None or low is None:
                 continue
-            said = t("chart_alt_bars", lang, name=name, n=count, high=high, low=low)
+            said = t(
+                "chart_alt_bars",
+                lang,
+                name=name,
+                bars=t_count("count_bars", lang, count),
+                high=high,
+                low=low,
+            )
         else:
             last = _point_text(trace, count - 1, lang)
             if last is None:
                 continue
-            said = t("chart_alt_line", lang, name=name, n=count, last=last)
+            said = t(
+                "chart_alt_line",
+                lang,
+                name=name,
+                points=t_count("count_points", lang, count),
+                last=last,
+            )
         parts.append(said.strip())
     return " ".join(part if part.endswith(".") else part + "." for part in parts)

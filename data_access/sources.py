@@ -67,7 +67,7 @@ from sqlalchemy.sql.selectable import FromClause, Select, Subquery
 from data_access.engine import STATEMENT_TIMEOUT_MS, database_url, url_problem
 from data_access.queries import _ratio, month_start
 from data_access.submissions import reference
-from i18n import LANGUAGES, catalogue, fmt_date, fmt_month, fmt_number, t
+from i18n import LANGUAGES, catalogue, fmt_date, fmt_days, fmt_month, fmt_number, t
 from metrics.clock import city_today, month_end, utc_now
 from metrics.reference import COMMUNE_LEVEL_TYPES, LEAF_UNIT_TYPES
 from metrics.registry import INDICATORS, Grain, TimeRollup
@@ -1139,9 +1139,12 @@ class ContractResult:
 def _in_format(name: str, value: object, lang: str) -> object:
     """A contract message's value in the reader's format (GLOSSARY): a count as
     ``14.996`` / ``14,996``, the last month as ``tháng 10/2026`` / ``Oct 2026``, a day as
-    ``29/11/2026`` / ``29 Nov 2026``; text as it is."""
+    ``29/11/2026`` / ``29 Nov 2026``, a number of days as ``1 ngày`` / ``1 day``; text
+    as it is."""
     if isinstance(value, bool) or not isinstance(value, int | dt.date):
         return value
+    if name in {"days", "late"} and isinstance(value, int):
+        return fmt_days(value, lang)
     if isinstance(value, dt.date):
         return fmt_month(value, lang) if name == "last" else fmt_date(value, lang)
     return fmt_number(value, lang)

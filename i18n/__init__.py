@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal, format_percent
 
@@ -77,6 +78,33 @@ def t(key: str, lang: str, **values: object) -> str:
     """
     text = catalogue(lang)[key]
     return text.format(**values) if values else text
+
+
+def t_count(key: str, lang: str, count: float, **values: object) -> str:
+    """The string ``key`` in the plural form the language uses for ``count`` (CLDR's rules,
+    through Babel): ``key_one`` for "1 day", ``key_other`` for "2 days"; Vietnamese has
+    only ``key_other`` ("1 ngày", "2 ngày"). ``{n}`` is the count in the reader's format.
+
+    >>> t_count("count_days", "en", 1), t_count("count_days", "en", 35)
+    ('1 day', '35 days')
+    >>> t_count("count_days", "vi", 1), t_count("count_days", "en", 1000)
+    ('1 ngày', '1,000 days')
+    """
+    form = Locale.parse(_locale(lang)).plural_form(count)
+    strings = catalogue(lang)
+    chosen = f"{key}_{form}" if f"{key}_{form}" in strings else f"{key}_other"
+    return t(chosen, lang, n=fmt_number(count, lang), **values)
+
+
+def fmt_days(days: float | None, lang: str) -> str:
+    """A number of days: ``1 ngày`` / ``1 day``, ``35 ngày`` / ``35 days``; ``—`` for none.
+
+    >>> fmt_days(1, "en"), fmt_days(2, "en"), fmt_days(1, "vi"), fmt_days(None, "en")
+    ('1 day', '2 days', '1 ngày', '—')
+    """
+    if days is None or (isinstance(days, float) and math.isnan(days)):
+        return "—"
+    return t_count("count_days", lang, days)
 
 
 def _locale(lang: str) -> str:

@@ -84,7 +84,7 @@ def test_the_economy_page_says_why_for_its_basis_and_carries_on(
     assert block is not None
     assert read_block(block)[1] == "warning: " + escape_markdown(
         "Not yet assessable: the data source fails the check “Up to date”: stale: "
-        "last month Sep 2026, promised within 1 days of a month's end, 58 days late."
+        "last month Sep 2026, promised within 1 day of a month's end, 58 days late."
     )
     labels = [str(m.label) for m in app.metric]
     # The ICT basis's own figures are not shown; the statistics office's basis still is.

@@ -10,6 +10,7 @@ import pytest
 from i18n import (
     catalogue,
     fmt_date,
+    fmt_days,
     fmt_month,
     fmt_number,
     fmt_percent,
@@ -23,17 +24,60 @@ from i18n import (
 ROOT = Path(__file__).resolve().parents[2]
 
 
+PLURAL = re.compile(r"^(count_\w+)_(zero|one|two|few|many)$")
+
+
+def _base(key: str) -> str:
+    """A plural variant's key without its CLDR category (``count_days_one`` →
+    ``count_days_other``; only ``count_*`` keys have variants): English has "1 day",
+    Vietnamese only "1 ngày"."""
+    return PLURAL.sub(r"\1_other", key)
+
+
 def test_both_catalogues_have_the_same_keys_and_no_empty_text():
     vi, en = catalogue("vi"), catalogue("en")
-    assert set(vi) == set(en)
+    assert {_base(k) for k in vi} == {_base(k) for k in en}
     assert all(v.strip() for v in vi.values())
     assert all(v.strip() for v in en.values())
 
 
+def test_plural_variants_are_the_ones_each_language_uses():
+    from babel import Locale
+
+    for lang, locale in (("vi", "vi_VN"), ("en", "en")):
+        strings = catalogue(lang)
+        needed = Locale.parse(locale).plural_form.tags | {"other"}
+        bases = {
+            k.removesuffix("_other")
+            for k in strings
+            if k.startswith("count_") and k.endswith("_other")
+        }
+        assert bases, "no counted strings: the scan is broken"
+        for base in bases:
+            have = {k.removeprefix(base + "_") for k in strings if k.startswith(base + "_")}
+            assert have == needed, (lang, base, have, needed)
+
+
 def test_placeholders_agree_between_languages():
     vi, en = catalogue("vi"), catalogue("en")
-    for key in vi:
-        assert set(re.findall(r"{(\w+)}", vi[key])) == set(re.findall(r"{(\w+)}", en[key])), key
+    for key in en:
+        theirs = vi[_base(key)]
+        assert set(re.findall(r"{(\w+)}", theirs)) == set(re.findall(r"{(\w+)}", en[key])), key
+
+
+@pytest.mark.parametrize(
+    ("days", "lang", "expected"),
+    [
+        (1, "en", "1 day"),
+        (0, "en", "0 days"),
+        (2, "en", "2 days"),
+        (1500, "en", "1,500 days"),
+        (1, "vi", "1 ngày"),
+        (1500, "vi", "1.500 ngày"),
+    ],
+)
+def test_a_count_of_days_takes_the_languages_plural(days, lang, expected):
+    assert fmt_days(days, lang) == expected
 
 
 def test_vietnamese_is_nfc_on_disk():
