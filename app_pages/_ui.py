@@ -200,13 +200,23 @@ def uploader_words(key_prefix: str, lang: str, *, limit_mb: float, types: str) -
     XLSX" in English whatever the page's language, with no parameter to change them. This
     draws our catalogue's words in their place with CSS (the English text is kept in the
     page for nothing but its box, at size 0) on the uploader whose key starts with
-    ``key_prefix``. No text from outside goes in: the words are ours, the limit a number.
+    ``key_prefix``. A file the browser refuses gets our words too, under the chips. No text
+    from outside goes in: the words are ours, the limit a number.
     """
     scope = f'[class*="st-key-{key_prefix}"] [data-testid="stFileUploaderDropzone"]'
     button = t("upload_widget_button", lang)
-    line = t("upload_widget_limit", lang, limit=fmt_number(limit_mb, lang, 0), types=types)
+    limit = fmt_number(limit_mb, lang, 0)
+    line = t("upload_widget_limit", lang, limit=limit, types=types)
+    # A file the browser refuses (too large, another type, or an upload that failed) is a
+    # red chip whose only words are Streamlit's English, in a tooltip a tablet never shows:
+    # say in the reader's language, under the chips, what a file must be.
+    refused = t("upload_widget_refused", lang, limit=limit, types=types)
+    chips = f'{scope} [data-testid="stFileChips"]:has([data-testid="stFileChip"][aria-invalid])'
     st.html(
         "<style>"
+        f"{chips} {{flex-wrap:wrap}}"
+        f"{chips}::after {{content:{_css_string(refused)};display:block;flex-basis:100%;"
+        "font-size:14px;line-height:1.4;color:#a4161a;margin-top:0.25rem}"
         f"{scope} button [data-testid='stMarkdownContainer'] p {{font-size:0}}"
         f"{scope} button [data-testid='stMarkdownContainer'] p::after"
         f" {{content:{_css_string(button)};font-size:14px}}"
