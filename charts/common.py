@@ -280,6 +280,10 @@ def describe_figure(figure: go.Figure, lang: str) -> str:
     ...     name="Giải ngân", hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
     >>> describe_figure(sideways, "vi")
     'Biểu đồ. Giải ngân (2 cột): cao nhất Ban B: 91,5%; thấp nhất Ban A: 70,0%.'
+    >>> one = go.Figure(go.Scatter(x=["Jan"], y=[48.0], name="2027",
+    ...     hovertemplate="Jan 2027: %{y:.1f}%<extra></extra>"))
+    >>> describe_figure(one, "en"), describe_figure(one, "vi")
+    ('Chart. 2027 (1 point): Jan 2027: 48.0%.', 'Biểu đồ. 2027 (1 điểm): Jan 2027: 48,0%.')
     """
     title = figure.layout.title.text if figure.layout.title else None
     parts = [t("chart_alt_title", lang, title=title) if title else t("chart_alt", lang)]
