@@ -20,7 +20,7 @@ from app_pages import _auth, _page, _ui
 from app_pages._auth import reader_scope
 from data_access import audit, cached, submissions
 from data_access.writes import UndoRefusedError
-from i18n import MISSING, catalogue, escape_markdown, fmt_date, fmt_month, fmt_number, t
+from i18n import MISSING, catalogue, escape_markdown, fmt_date, fmt_month, fmt_number, t, t_count
 from ingest import problems as p
 from ingest import service
 from ingest.layouts import Kind, guide_frame
@@ -111,7 +111,7 @@ def upload(lang: str) -> None:
     if not report.is_ok:
         st.error(t("data_nothing_loadable", lang), icon=":material/block:")
     if st.button(
-        t("data_load_button", lang, count=len(files)),
+        t("data_load_button", lang, files=t_count("count_files", lang, len(files))),
         type="primary",
         icon=":material/upload:",
         disabled=not report.is_ok,
@@ -126,30 +126,36 @@ def _file_result(checked: Checked, preview: service.Preview | None, lang: str) -
         if checked.is_ok:
             st.markdown(
                 ":material/check_circle: "
-                + t("data_file_passed", lang, file=name, rows=fmt_number(checked.row_count, lang))
+                + t(
+                    "data_file_passed",
+                    lang,
+                    file=name,
+                    rows=t_count("count_data_rows", lang, checked.row_count),
+                )
             )
             if preview is not None:
                 st.markdown(
                     t(
                         "data_preview_counts",
                         lang,
-                        new=fmt_number(preview.rows_new, lang),
-                        replacing=fmt_number(preview.rows_replacing, lang),
-                        changing=fmt_number(preview.rows_changing, lang),
+                        new=t_count("count_new_rows", lang, preview.rows_new),
+                        replacing=t_count("count_rows", lang, preview.rows_replacing),
+                        changing=t_count("count_rows", lang, preview.rows_changing),
                     )
                 )
                 for left in preview.left_as_is.to_dict("records"):
                     st.warning(
-                        t(
-                            "data_left_as_is",
+                        t_count(
+                            "count_data_left_as_is",
                             lang,
-                            rows=fmt_number(int(left["rows"]), lang),
+                            int(left["rows"]),
                             batch=int(left["batch_id"]),
                             file=escape_markdown(str(left["source_name"])),
                         ),
                         icon=":material/info:",
                     )
-            st.caption(t("data_preview_rows", lang, shown=min(PREVIEW_ROWS, checked.row_count)))
+            shown = min(PREVIEW_ROWS, checked.row_count)
+            st.caption(t_count("count_data_preview_rows", lang, shown))
             _ui.dataframe(_preview_rows(checked, lang), hide_index=True, placeholder=MISSING)
             return
         st.markdown(
@@ -158,8 +164,8 @@ def _file_result(checked: Checked, preview: service.Preview | None, lang: str) -
                 "data_file_refused",
                 lang,
                 file=name,
-                problems=fmt_number(len(checked.problems), lang),
-                rows=fmt_number(checked.error_row_count, lang),
+                problems=t_count("count_errors", lang, len(checked.problems)),
+                rows=t_count("count_rows", lang, checked.error_row_count),
             )
         )
         table = p.table(checked.problems, lang)
@@ -213,8 +219,8 @@ def _load(files: list[Submitted], report: service.Report, lang: str) -> None:
             lang,
             batch=b.batch_id,
             file=escape_markdown(c.name),
-            rows=fmt_number(b.rows_loaded, lang),
-            replaced=fmt_number(b.rows_replaced, lang),
+            rows=t_count("count_rows", lang, b.rows_loaded),
+            replaced=t_count("count_rows", lang, b.rows_replaced),
         )
         for b, c in zip(loaded.batches, loaded.checked, strict=True)
     ]
@@ -343,7 +349,7 @@ def _confirm_undo(record: dict[str, Any], lang: str) -> None:
                 lang,
                 batch=int(record["batch_id"]),
                 file=escape_markdown(str(record["source_name"])),
-                rows=fmt_number(int(record["rows_current"]), lang),
+                rows=t_count("count_rows", lang, int(record["rows_current"])),
                 when=_when(record["loaded_at"], lang),
             )
         )
@@ -403,8 +409,8 @@ def _undo(batch_id: int, lang: str) -> None:
             "data_undone",
             lang,
             batch=batch_id,
-            withdrawn=fmt_number(result.rows_withdrawn, lang),
-            restored=fmt_number(result.rows_restored, lang),
+            withdrawn=t_count("count_rows", lang, result.rows_withdrawn),
+            restored=t_count("count_rows", lang, result.rows_restored),
         ),
     )
     cached.data_changed()
@@ -541,7 +547,7 @@ def export(lang: str, today: dt.date) -> None:
         return
     code, month, unit, frame = kept
     stem = file_stem(code, f"{month:%Y-%m}", unit or "")
-    st.caption(t("data_export_ready", lang, rows=fmt_number(len(frame), lang)))
+    st.caption(t("data_export_ready", lang, rows=t_count("count_rows", lang, len(frame))))
     with st.container(horizontal=True, key="data-export-files"):
         st.download_button(
             t("download_csv", lang),

@@ -14,7 +14,17 @@ from charts.comparison import make_groups_figure
 from charts.disbursement import make_investors_figure, make_scurve_figure
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import MISSING, basis_text, escape_markdown, fmt_date, fmt_month, fmt_number, fmt_value, t
+from i18n import (
+    MISSING,
+    basis_text,
+    escape_markdown,
+    fmt_date,
+    fmt_month,
+    fmt_number,
+    fmt_value,
+    t,
+    t_count,
+)
 from metrics.clock import month_end
 from metrics.comparisons import national_figures
 from metrics.disbursement import investor_table, milestone_path, plan_changes, s_curves
@@ -289,7 +299,10 @@ def investors(view: _sections.View) -> None:
     )
     if months_left:
         text += " " + t(
-            "investors_pace_help", lang, months=months_left, target=fmt_number(target, lang, 0)
+            "investors_pace_help",
+            lang,
+            months=t_count("count_months", lang, months_left),
+            target=fmt_number(target, lang, 0),
         )
     missing = int((~shown["is_reported"]).sum())
     if missing:

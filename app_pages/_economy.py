@@ -13,7 +13,7 @@ from app_pages._auth import reader_scope
 from charts.economy import make_basis_figure, make_grdp_figure, make_path_figure
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import MISSING, basis_text, fmt_number, fmt_percent, fmt_value, t
+from i18n import MISSING, basis_text, fmt_number, fmt_percent, fmt_value, t, t_count
 from metrics.digital import (
     annual_values,
     nominal_growth,
@@ -92,7 +92,12 @@ def headline(filters: _ui.Filters, ict: pd.DataFrame, statistics: pd.DataFrame) 
         label = (
             t("economy_year_label", lang, year=year)
             if bool(row["is_complete"])
-            else t("economy_ytd_label", lang, year=year, quarters=int(row["quarters"]))
+            else t(
+                "economy_ytd_label",
+                lang,
+                year=year,
+                quarters=t_count("count_quarters", lang, int(row["quarters"])),
+            )
         )
         with columns[0]:
             st.metric(
@@ -210,7 +215,12 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
     )
     quarters_by_year = rows.groupby("period_year")["n_periods"].max()
     partial = {
-        year: t("economy_partial_year", lang, year=year, quarters=quarters)
+        year: t(
+            "economy_partial_year",
+            lang,
+            year=year,
+            quarters=t_count("count_quarters", lang, quarters),
+        )
         for year, quarters in zip(
             quarters_by_year.index.astype(int), quarters_by_year.astype(int), strict=True
         )
@@ -232,7 +242,7 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
     quarters = int(year_rows["n_periods"].max())
     st.markdown(
         t("economy_sectors_year", lang, year=shown_year)
-        + (" " + t("economy_quarters_so_far", lang, quarters=quarters) if quarters < 4 else "")
+        + (" " + t_count("count_economy_quarters_so_far", lang, quarters) if quarters < 4 else "")
     )
     name = "name_vi" if lang == "vi" else "name_en"
     frame = pd.DataFrame(

@@ -14,7 +14,7 @@ from app_pages import _page, _rankings, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import MISSING, escape_markdown, fmt_date, fmt_month, fmt_number, t
+from i18n import MISSING, escape_markdown, fmt_date, fmt_days, fmt_month, t
 from metrics.attention import expected_to_date
 from metrics.clock import city_today, month_end
 from metrics.freshness import latest_complete_period
@@ -228,7 +228,7 @@ def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.Dat
         "missing": t("submission_missing", lang),
     }
     cell = [
-        words.get(state) or t("submission_late", lang, days=fmt_number(days, lang, 0))
+        words.get(state) or t("submission_late", lang, days=fmt_days(days, lang))
         for state, days in zip(grid["state"], grid["days_late"], strict=True)
     ]
     wide = grid.assign(

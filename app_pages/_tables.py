@@ -26,6 +26,7 @@ from i18n import (
     fmt_signed,
     fmt_value,
     t,
+    t_count,
 )
 from metrics.attention import MET, MISSED
 from metrics.clock import month_end
@@ -191,7 +192,7 @@ def impact_sentence(row: Mapping[Any, Any], lang: str) -> str:
         return t(key, lang, amount=amount)
     key = f"attention_short_{code}"
     if key in words:
-        return t(key, lang, count=fmt_number(count, lang, 0))
+        return t(key, lang, count=t_count(f"count_short_{code}", lang, count))
     gap = fmt_pp(float(row["gap_pp"]), lang).lstrip("+")
     return t("attention_short_generic", lang, gap=gap)
 

@@ -28,6 +28,7 @@ from i18n import (
     fmt_probability,
     fmt_quarter,
     fmt_value,
+    period_word,
     published_line,
     t,
 )
@@ -339,7 +340,7 @@ def status_why(tile: Tile, indicator: Indicator, lang: str) -> str:
             lang,
             n_points=reason.n_points,
             min_points=reason.min_points,
-            unit=t(f"period_{unit}_word", lang),
+            unit=period_word(unit, reason.n_points or 0, lang),
         )
     else:
         return t("tile_why_none", lang, reason=_ui.projection_reason(projection, lang))

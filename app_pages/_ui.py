@@ -36,8 +36,10 @@ from i18n import (
     fmt_pp,
     fmt_signed,
     fmt_value,
+    period_word,
     published_line,
     t,
+    t_count,
 )
 from i18n.escape import strip_invisible
 from metrics import overview
@@ -585,11 +587,11 @@ def freshness_badge(check: FreshnessCheck, lang: str, indicator: Indicator) -> N
     if check.state is Freshness.ON_TIME:
         st.badge(t("freshness_on_time", lang), icon=":material/schedule:", color="gray")
     elif check.state is Freshness.LATE:
-        word = (
-            "period_month_word" if indicator.frequency.value == "monthly" else "period_quarter_word"
-        )
+        unit = "month" if indicator.frequency.value == "monthly" else "quarter"
+        behind = check.periods_behind
+        periods = fmt_number(behind, lang) + " " + period_word(unit, behind, lang)
         st.badge(
-            t("freshness_late", lang, count=check.periods_behind, period=t(word, lang)),
+            t("freshness_late", lang, periods=periods),
             icon=":material/hourglass_bottom:",
             color="orange",
         )
@@ -636,8 +638,13 @@ def model_text(model: str, lang: str) -> str:
 def projection_reason(projection: Projection, lang: str) -> str:
     """Why this method (or why no projection), in the reader's language."""
     parts = dict(projection.reason_parts)
-    unit = t(f"period_{parts.get('unit', 'month')}_word", lang)
+    # The period word agrees with the count it follows: the horizon ("3 months after the
+    # last data") or the periods expected ("12 of 12 months observed").
+    counted = parts.get("horizon", parts.get("expected", 2))
+    unit = period_word(str(parts.get("unit", "month")), float(str(counted)), lang)
     values: dict[str, object] = {**parts, "unit": unit}
+    if "needed" in parts:
+        values["needed"] = t_count("count_earlier_years", lang, float(str(parts["needed"])))
     if "mae" in parts:
         values["mae"] = fmt_number(float(str(parts["mae"])), lang, 2)
     if "failed" in parts:

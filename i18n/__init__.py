@@ -89,8 +89,14 @@ def t_count(key: str, lang: str, count: float, **values: object) -> str:
     ('1 day', '35 days')
     >>> t_count("count_days", "vi", 1), t_count("count_days", "en", 1000)
     ('1 ngày', '1,000 days')
+    >>> t_count("count_days", "en", 0.6), t_count("count_days", "en", 1.5)
+    ('1 day', '2 days')
     """
-    form = Locale.parse(_locale(lang)).plural_form(count)
+    # The form of the number as written: 0,6 is written "1", so it is "1 day".
+    with decimal.localcontext() as context:
+        context.rounding = decimal.ROUND_HALF_UP
+        written = int(decimal.Decimal(str(count)).quantize(decimal.Decimal(1)))
+    form = Locale.parse(_locale(lang)).plural_form(written)
     strings = catalogue(lang)
     chosen = f"{key}_{form}" if f"{key}_{form}" in strings else f"{key}_other"
     return t(chosen, lang, n=fmt_number(count, lang), **values)
@@ -105,6 +111,18 @@ def fmt_days(days: float | None, lang: str) -> str:
     if days is None or (isinstance(days, float) and math.isnan(days)):
         return "—"
     return t_count("count_days", lang, days)
+
+
+def period_word(unit: str, count: float, lang: str) -> str:
+    """The word for ``count`` months, quarters or years (``unit`` is ``month``, ``quarter``
+    or ``year``) in the form the count takes, without the count: the sentence places it.
+
+    >>> period_word("month", 1, "en"), period_word("month", 12, "en")
+    ('month', 'months')
+    >>> period_word("quarter", 1, "vi"), period_word("quarter", 3, "vi")
+    ('quý', 'quý')
+    """
+    return t_count(f"count_{unit}_word", lang, count)
 
 
 def _locale(lang: str) -> str:

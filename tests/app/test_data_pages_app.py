@@ -93,7 +93,7 @@ def test_a_good_file_is_previewed_loaded_and_undone(monkeypatch, url, lang):
     assert not app.exception, [e.value for e in app.exception]
     text = _text(app)
     assert "**september\\.csv**" in text  # the file's name as text, escaped for Markdown
-    assert ("hợp lệ, 1 dòng số liệu" if lang == "vi" else "valid, 1 data rows") in text
+    assert ("hợp lệ, 1 dòng số liệu" if lang == "vi" else "valid, 1 data row.") in text
     load = app.button(key="data-load")
     assert not load.disabled
     assert _september(url) == before, "checking a file loaded it"

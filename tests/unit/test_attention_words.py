@@ -51,6 +51,23 @@ def _row(code: str, shortfall: float, status: str = "off_track") -> dict[str, ob
             "vi",
             "thiếu 207 hồ sơ đánh giá hài lòng so với chỉ tiêu",
         ),
+        # One dossier short (0.3 rounds up to 1): singular in English (it read "1 online
+        # dossiers short").
+        ("online_dossier_share", 0.3, "at_risk", "en", "1 online dossier short of the target"),
+        (
+            "satisfaction_rate",
+            1.0,
+            "at_risk",
+            "en",
+            "1 dossier rated satisfied short of the target",
+        ),
+        (
+            "satisfaction_rate",
+            1.0,
+            "at_risk",
+            "vi",
+            "thiếu 1 hồ sơ đánh giá hài lòng so với chỉ tiêu",
+        ),
         (
             "public_investment_disbursement",
             2140.4,

@@ -133,3 +133,79 @@ def test_the_drawer_names_the_fitted_model_in_the_readers_language(
     shown.clear()
     ui.forecast_accuracy(ets, ONLINE, lang)
     assert any(line.endswith("** (ETS(A,Ad,N)).") for line in shown)
+
+
+@pytest.mark.parametrize(
+    ("code", "parts", "lang", "expected"),
+    [
+        (
+            "complete",
+            {"year": 2025, "observed": 4, "expected": 4, "unit": "quarter"},
+            "en",
+            "2025 is complete (4 of 4 quarters observed).",
+        ),
+        (
+            "complete",
+            {"year": 2025, "observed": 12, "expected": 12, "unit": "month"},
+            "vi",
+            "Năm 2025 đã có số liệu đến hết năm (12/12 tháng).",
+        ),
+        (
+            "short_history",
+            {"needed": 1, "got": 0},
+            "en",
+            "Not yet assessable: a backtest needs 1 earlier year of data; there are 0.",
+        ),
+        (
+            "short_history",
+            {"needed": 2, "got": 1},
+            "vi",
+            "Chưa đủ dữ liệu để đánh giá: cần số liệu của 2 năm trước đó để kiểm định dự báo,"
+            " hiện có 1.",
+        ),
+    ],
+)
+def test_a_reasons_period_words_agree_with_their_count(
+    projection: Projection, code: str, parts: dict[str, object], lang: str, expected: str
+) -> None:
+    """Regression: "4 of 4 quarter(s) observed", "needs 1 earlier year(s) of data"."""
+    made = dataclasses.replace(projection, reason_code=code, reason_parts=parts)
+    assert projection_reason(made, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("horizon", "words"), [(1, "is 1 month after the last data"), (14, "is 14 months after")]
+)
+def test_an_extrapolated_horizon_says_month_or_months(
+    projection: Projection, horizon: int, words: str
+) -> None:
+    parts = {**PARTS["chosen_by_backtest"], "horizon": horizon}
+    made = dataclasses.replace(projection, reason_code="chosen_by_backtest", reason_parts=parts)
+    assert words in projection_reason(made, "en")
+
+
+@pytest.mark.parametrize(
+    ("code", "behind", "lang", "label"),
+    [
+        ("online_dossier_share", 1, "en", "1 month late"),
+        ("online_dossier_share", 2, "en", "2 months late"),
+        ("online_dossier_share", 1, "vi", "Chậm cập nhật 1 tháng"),
+        ("digital_economy_share_grdp", 1, "en", "1 quarter late"),
+        ("digital_economy_share_grdp", 3, "vi", "Chậm cập nhật 3 quý"),
+    ],
+)
+def test_the_late_badge_counts_its_periods(
+    monkeypatch: pytest.MonkeyPatch, code: str, behind: int, lang: str, label: str
+) -> None:
+    """Regression: the badge read "1 month(s) late"."""
+    import datetime as dt
+
+    from app_pages import _ui
+    from metrics.freshness import Freshness, FreshnessCheck
+    from metrics.registry import get_indicator
+
+    shown: list[str] = []
+    monkeypatch.setattr(_ui.st, "badge", lambda text, **_: shown.append(text))
+    check = FreshnessCheck(Freshness.LATE, dt.date(2026, 10, 1), dt.date(2026, 9, 1), behind)
+    _ui.freshness_badge(check, lang, get_indicator(code))
+    assert shown == [label]

@@ -294,7 +294,7 @@ def test_too_few_points_is_said_with_its_numbers() -> None:
         "Chưa đủ dữ liệu để đánh giá: mới có số liệu 4 tháng, cần ít nhất 6 tháng. Dự báo "
     )
     assert _tiles.why_line(tile, DISBURSEMENT, "en").startswith(
-        "Not yet assessable: 4 month(s) of data; at least 6 are needed. Projected "
+        "Not yet assessable: 4 months of data; at least 6 are needed. Projected "
     )
 
 
