@@ -450,8 +450,9 @@ def _breakdown_declarations(url: str, prefix: str, connection: str, grdp: bool) 
     connection: {connection}
     freshness_days: 112
     crosswalk: {{HCM-TP: city}}
+    columns: {{value: grdp_ty_dong}}
     sql: |
-      SELECT ma_dv AS unit_code, {quarter} AS month, SUM(gia_tri_ty_dong) AS value
+      SELECT ma_dv AS unit_code, {quarter} AS month, SUM(gia_tri_ty_dong) AS grdp_ty_dong
       FROM {prefix}grdp_nganh_quy
       GROUP BY ma_dv, nam, quy
 """
