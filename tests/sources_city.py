@@ -571,7 +571,7 @@ READER_GRANTS = (
     "GRANT SELECT ON {tables} TO {role};",
 )
 """What a city gives the dashboard on PostgreSQL (the README quotes these statements with
-``dashboard_reader``, ``dw`` and the five tables): a login, CONNECT on the database, USAGE on
+``dashboard_reader``, ``dw`` and the eight tables): a login, CONNECT on the database, USAGE on
 the schema and SELECT on the declared tables; nothing more."""
 PUBLIC_DEFAULTS_REVOKED = (
     "REVOKE ALL ON DATABASE {database} FROM PUBLIC;",
