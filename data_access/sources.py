@@ -2117,7 +2117,7 @@ def check_breakdown(
         )
 
     def unreachable(detail: str, variant: str = "") -> BreakdownReport:
-        values = {"connection": source.connection, "detail": detail}
+        values: dict[str, object] = {"connection": source.connection, "detail": detail}
         return report(ContractResult("reachable", False, values=values, variant=variant))
 
     if url is None:
