@@ -107,6 +107,8 @@ def procedures_table(view: _sections.View, key: str) -> None:
     lang = view.filters.lang
     if view.through is None:
         return
+    if _page.breakdown_unavailable(view.indicator, "procedure", lang, key):
+        return
     parts = cached.breakdown_standing(
         view.indicator.code,
         view.filters.year,
@@ -212,8 +214,8 @@ def procedure_facts(view: _sections.View) -> None:
     if view.procedure is None:
         return
     lang = view.filters.lang
-    rows = cached.breakdown_list().frame
-    row = rows[(rows["dimension"] == "procedure") & (rows["code"] == view.procedure[0])]
+    rows = cached.breakdown_parts(view.indicator.code, "procedure").frame
+    row = rows[rows["code"] == view.procedure[0]]
     if row.empty:
         return
     availability = _availability(row.iloc[0]["attributes_json"])

@@ -188,6 +188,8 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
     """GRDP by sector group over the years, and the selected year's sectors (their shares
     add up to 100 %, with the product taxes less subsidies as their own line)."""
     lang = filters.lang
+    if _page.breakdown_unavailable(GRDP, "sector", lang, "sectors"):
+        return
     rows = cached.breakdown_by_year(
         GRDP.code, "sector", UnitFilter(), filters.as_of, scope=reader_scope()
     ).frame

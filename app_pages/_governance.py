@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import _ui
-from data_access.sources import CONTRACTS, SourceHealth, SourceReport
+from data_access.sources import BREAKDOWN_CONTRACTS, CONTRACTS, SourceHealth, SourceReport
 from i18n import MISSING, fmt_date, fmt_days, fmt_month, fmt_number, fmt_percent, t
 from i18n.escape import escape_markdown
 from metrics.clock import to_city_time
@@ -344,3 +344,34 @@ def source_health(health: SourceHealth, lang: str) -> None:
                 st.success(t("sources_health_passed", lang), icon=":material/check_circle:")
             st.caption(escape_markdown(source_facts(report, lang)))
             _ui.dataframe(contracts_table(report, lang), hide_index=True, placeholder=MISSING)
+
+
+def breakdown_health(health: SourceHealth, lang: str) -> None:
+    """Every declared breakdown below the unit totals (procedures, sectors): its status,
+    facts and contracts, as :func:`source_health` shows a source's; nothing when the mapping
+    could not be checked (:func:`source_health` said why)."""
+    if health.mapping_problem or health.units_problem is not None:
+        return
+    if not health.breakdowns:
+        if not health.is_default:
+            st.caption(t("breakdowns_health_none", lang))
+        return
+    for part in health.breakdowns:
+        key = f"breakdown-{part.indicator}-{part.dimension}"
+        with st.container(border=True, key=key):
+            title = t(
+                "breakdowns_health_title",
+                lang,
+                indicator=source_title(part.indicator, lang),
+                dimension=t(f"breakdown_{part.dimension}", lang),
+            )
+            st.markdown(f"**{escape_markdown(title)}**")
+            failed = [r for r in part.report.results if r.passed is False]
+            if failed:
+                total = len(BREAKDOWN_CONTRACTS)
+                text = t("sources_health_failed", lang, count=len(failed), total=total)
+                st.warning(escape_markdown(text), icon=":material/warning:")
+            else:
+                st.success(t("sources_health_passed", lang), icon=":material/check_circle:")
+            st.caption(escape_markdown(source_facts(part.report, lang)))
+            _ui.dataframe(contracts_table(part.report, lang), hide_index=True, placeholder=MISSING)

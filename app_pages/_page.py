@@ -14,6 +14,7 @@ from app_pages import _tiles, _ui
 from app_pages._auth import reader_scope, record_download
 from data_access import cached
 from data_access.queries import UnitFilter
+from data_access.sources import breakdown_failure_text
 from i18n import escape_markdown, fmt_date, t
 from metrics.clock import city_today, month_end
 from metrics.comparisons import published_known_by
@@ -104,6 +105,27 @@ def source_failure_in(indicator: Indicator, lang: str, key: str) -> bool:
     if report is None:
         return False
     _tiles.render_source_failure(indicator, report, lang, key)
+    return True
+
+
+def breakdown_unavailable(indicator: Indicator, dimension: str, lang: str, key: str) -> bool:
+    """When ``indicator`` is read through a deployment's declared source (issue 14) whose
+    breakdown by ``dimension`` (procedures, sectors) is not declared, or fails a contract:
+    say so plainly in place of the breakdown (never the project's empty table as if it
+    were data) and return True, so the page reads none of it. False (nothing shown)
+    otherwise."""
+    words = t(f"breakdown_{dimension}", lang)
+    if cached.breakdown_missing(indicator.code, dimension):
+        with st.container(key=f"breakdown-missing-{key}"):
+            text = t("breakdown_not_declared", lang, dimension=words)
+            st.info(text, icon=":material/table_rows:")
+        return True
+    report = cached.breakdown_failure(indicator.code, dimension, city_today())
+    if report is None:
+        return False
+    with st.container(key=f"breakdown-failed-{key}"):
+        text = escape_markdown(breakdown_failure_text(report, lang))
+        st.warning(text, icon=":material/rule:")
     return True
 
 

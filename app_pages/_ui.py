@@ -938,7 +938,8 @@ def read_links_once() -> None:
         st.session_state["_link_unit"] = text
     text = st.query_params.get("procedure")
     if text is not None:
-        known = set(cached.breakdown_list().frame.query("dimension == 'procedure'")["code"])
+        parts = cached.breakdown_parts("online_dossier_share", "procedure").frame
+        known = set(parts["code"].astype(str))
         code, refusal = check_code("procedure", text, known, LinkProblem.UNKNOWN_PROCEDURE)
         st.session_state["procedure"] = code
         refusals += [refusal] if refusal else []

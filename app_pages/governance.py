@@ -82,6 +82,11 @@ if _auth.current_user().is_data_steward:
     health = cached.source_health(today)
     st.caption(_governance.checked_at_text(health, lang, cached.SOURCE_HEALTH_TTL_SECONDS // 60))
     _governance.source_health(health, lang)
+    checked = not health.mapping_problem and health.units_problem is None
+    if checked and (health.breakdowns or not health.is_default):
+        st.subheader(t("breakdowns_health_section", lang))
+        st.caption(t("breakdowns_health_help", lang))
+        _governance.breakdown_health(health, lang)
 
 with st.expander(t("governance_how_title", lang), icon=":material/info:"):
     st.markdown(t("governance_how", lang))

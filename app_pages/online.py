@@ -17,7 +17,7 @@ lang = filters.lang
 _ui.page_header("page_online", filters, "online_subtitle")
 unit = _page.unit_row(_ui.focus_unit())
 code = str(st.session_state.get("procedure") or "")
-names = cached.breakdown_list().frame.query("dimension == 'procedure'").set_index("code")
+names = cached.breakdown_parts(ONLINE.code, "procedure").frame.set_index("code")
 name_column = "name_vi" if lang == "vi" else "name_en"
 procedure = (code, str(names.at[code, name_column])) if code in names.index else None
 _page.breadcrumbs(filters, unit, procedure, key="online")

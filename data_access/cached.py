@@ -404,14 +404,19 @@ def scope_series(
     type, one unit) from its sums per source unit code and month
     (:func:`_declared_filtered_series`). A declared source keeps no load history: on a past
     day (``as_of``) its current figures are read (the page says so,
-    :func:`declared_indicators`). A breakdown (a procedure) is read from the project's own
-    warehouse: a declaration has unit totals only.
+    :func:`declared_indicators`). A breakdown (a procedure) of a declared indicator is
+    read through the source's declared breakdown (:func:`_declared_part_series`; empty
+    when it declares none).
 
     A scoped reader gets the whole city's series and its own unit's; any other filter
     raises :class:`OutOfScopeError`."""
     url, moment, version = warehouse_url(), _utc(as_of), data_version()
     ids = _scope_ids(url, scope)
     _check_filter(scope, ids, unit_filter)
+    if breakdown_key != "":
+        part = declared_breakdown(indicator_code, breakdown_key.partition(":")[0])
+        if part is not None:
+            return _declared_part_series(*part, breakdown_key, unit_filter)
     if breakdown_key == "":
         declared = declared_source(indicator_code)
         if declared is not None:
@@ -598,7 +603,18 @@ def breakdown_standing(
     scope: Scope,
 ) -> Fetched:
     """Cached :func:`data_access.queries.breakdown_standing` (summed over the filter's
-    units: a scoped reader may ask for the whole city or its own unit)."""
+    units: a scoped reader may ask for the whole city or its own unit); a declared
+    indicator's through its declared breakdown (:func:`_declared_breakdown_standing`),
+    empty when it declares none (the page says so: :func:`breakdown_missing`)."""
+    declared = declared_breakdown(indicator_code, dimension)
+    if declared is not None:
+        _check_filter(scope, _scope_ids(warehouse_url(), scope), unit_filter)
+        source, url, breakdown = declared
+        if breakdown is None:
+            return Fetched(pd.DataFrame(columns=sources.BREAKDOWN_COLUMNS), utc_now(), False)
+        return _declared_breakdown_standing(
+            source, url, dimension, year, through_month, unit_filter
+        )
     return page_query(
         "breakdown_standing",
         indicator_code,
@@ -619,7 +635,16 @@ def breakdown_by_year(
     *,
     scope: Scope,
 ) -> Fetched:
-    """Cached :func:`data_access.queries.breakdown_by_year` (whole city or own unit)."""
+    """Cached :func:`data_access.queries.breakdown_by_year` (whole city or own unit); a
+    declared indicator's through its declared breakdown (:func:`_declared_breakdown_by_year`),
+    empty when it declares none (the page says so: :func:`breakdown_missing`)."""
+    declared = declared_breakdown(indicator_code, dimension)
+    if declared is not None:
+        _check_filter(scope, _scope_ids(warehouse_url(), scope), unit_filter)
+        source, url, breakdown = declared
+        if breakdown is None:
+            return Fetched(pd.DataFrame(columns=sources.BREAKDOWN_YEAR_COLUMNS), utc_now(), False)
+        return _declared_breakdown_by_year(source, url, dimension)
     return page_query(
         "breakdown_by_year", indicator_code, dimension, unit_filter, as_of, scope=scope
     )
@@ -1552,3 +1577,153 @@ def unit_series(
             series = sources.as_unit_series(fetched.frame, source)
             return Fetched(series, fetched.fetched_at, fetched.is_stale)
     return scope_series(indicator_code, unit_filter, as_of, scope=scope)
+
+
+# --- declared sources: breakdowns below the unit totals (issue 14) ---------------------------
+
+
+def declared_breakdown(
+    indicator_code: str, dimension: str
+) -> tuple[sources.Source, str, sources.Breakdown | None] | None:
+    """How ``indicator_code``'s breakdown by ``dimension`` (procedures, sectors) is read:
+    None when the indicator is read from the project's own warehouse (its own breakdown
+    rows); else its declared source, the source's URL and the declared breakdown, or None
+    in its place when the source declares none (the page says so:
+    :func:`breakdown_missing`)."""
+    declared = declared_source(indicator_code)
+    if declared is None:
+        return None
+    source, url = declared
+    return source, url, sources.declared_breakdown(source, dimension)
+
+
+def breakdown_missing(indicator_code: str, dimension: str) -> bool:
+    """Whether ``indicator_code`` is read through a declared source that declares no
+    breakdown by ``dimension``: the page says so instead of showing an empty table."""
+    declared = declared_breakdown(indicator_code, dimension)
+    return declared is not None and declared[2] is None
+
+
+def breakdown_failure(
+    indicator_code: str, dimension: str, today: dt.date
+) -> sources.BreakdownReport | None:
+    """The report of ``indicator_code``'s declared breakdown by ``dimension`` when it fails
+    a contract (the page shows its message in place of the breakdown), else None."""
+    declared = declared_breakdown(indicator_code, dimension)
+    if declared is None or declared[2] is None:
+        return None
+    for report in source_health(today).breakdowns:
+        if report.indicator == indicator_code and report.dimension == dimension:
+            return None if report.passed else report
+    return None
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _declared_breakdown_read(
+    source: sources.Source, url: str, what: str, dimension: str, args: tuple[Any, ...]
+) -> tuple[pd.DataFrame, dt.datetime]:
+    """One read of a declared breakdown in its source's database: ``what`` names the
+    function of :mod:`data_access.sources` (``breakdown_parts``, ``breakdown_unit_sums``,
+    ``breakdown_year_sums``, ``breakdown_month_sums``)."""
+    read: dict[str, Callable[..., pd.DataFrame]] = {
+        "parts": sources.breakdown_parts,
+        "unit_sums": sources.breakdown_unit_sums,
+        "year_sums": sources.breakdown_year_sums,
+        "month_sums": sources.breakdown_month_sums,
+    }
+    engine = sources.read_only_engine(url)
+    try:
+        with engine.connect() as conn:
+            return read[what](conn, source, dimension, *args), utc_now()
+    finally:
+        engine.dispose()
+
+
+_EMPTY_BREAKDOWN_READS = {
+    "parts": sources.PART_LIST_COLUMNS,
+    "unit_sums": sources.PART_SUMS,
+    "year_sums": sources.PART_YEAR_SUMS,
+    "month_sums": sources.MONTH_SUMS,
+}
+
+
+def _declared_breakdown_fetch(
+    source: sources.Source, url: str, what: str, dimension: str, *args: Any
+) -> Fetched:
+    """:func:`_declared_breakdown_read` kept like every other query (the last good one,
+    marked stale, while the source does not answer); a breakdown that cannot be read and
+    has nothing kept reads as empty (its health says why), breaking no page."""
+    try:
+        return _fetch(
+            ("declared_breakdown", url, source.indicator, repr(source), what, dimension, args),
+            lambda: _declared_breakdown_read(source, url, what, dimension, args),
+        )
+    except (WarehouseUnavailableError, ValueError, TypeError):
+        empty = pd.DataFrame(columns=_EMPTY_BREAKDOWN_READS[what])
+        return Fetched(empty, utc_now(), is_stale=False)
+
+
+def breakdown_parts(indicator_code: str, dimension: str) -> Fetched:
+    """The parts of ``dimension`` (procedures, sectors) the pages list for
+    ``indicator_code``, in the shape of the project's ``breakdowns`` table: a declared
+    breakdown's keys and labels (:func:`data_access.sources.breakdown_parts`); none for a
+    declared source without that breakdown; else the project's own list."""
+    declared = declared_breakdown(indicator_code, dimension)
+    if declared is None:
+        fetched = breakdown_list()
+        rows = fetched.frame[fetched.frame["dimension"] == dimension].reset_index(drop=True)
+        return Fetched(rows, fetched.fetched_at, fetched.is_stale)
+    source, url, breakdown = declared
+    if breakdown is None:
+        return Fetched(pd.DataFrame(columns=sources.PART_LIST_COLUMNS), utc_now(), False)
+    return _declared_breakdown_fetch(source, url, "parts", dimension)
+
+
+def _declared_breakdown_standing(
+    source: sources.Source,
+    url: str,
+    dimension: str,
+    year: int,
+    through_month: dt.date,
+    unit_filter: UnitFilter,
+) -> Fetched:
+    """The parts' standing summed over the filter's units through a declared breakdown, in
+    the shape of ``queries.breakdown_standing``: per source unit code and part summed in the
+    source's database, the crosswalk, the project's unit list and the filter applied here
+    (:func:`data_access.sources.as_breakdown_standing`)."""
+    sums = _declared_breakdown_fetch(source, url, "unit_sums", dimension, year, through_month)
+    parts = _declared_breakdown_fetch(source, url, "parts", dimension)
+    units = unit_list(scope=None).frame
+    frame = sources.as_breakdown_standing(sums.frame, parts.frame, source, units, unit_filter)
+    return Fetched(frame, sums.fetched_at, sums.is_stale or parts.is_stale)
+
+
+def _declared_breakdown_by_year(source: sources.Source, url: str, dimension: str) -> Fetched:
+    """An amount's parts per year through a declared breakdown, in the shape of
+    ``queries.breakdown_by_year`` (:func:`data_access.sources.as_breakdown_by_year`)."""
+    sums = _declared_breakdown_fetch(source, url, "year_sums", dimension)
+    parts = _declared_breakdown_fetch(source, url, "parts", dimension)
+    units = unit_list(scope=None).frame
+    frame = sources.as_breakdown_by_year(sums.frame, parts.frame, source, units)
+    return Fetched(frame, sums.fetched_at, sums.is_stale or parts.is_stale)
+
+
+def _declared_part_series(
+    source: sources.Source,
+    url: str,
+    breakdown: sources.Breakdown | None,
+    breakdown_key: str,
+    unit_filter: UnitFilter,
+) -> Fetched:
+    """One part's series (``procedure:<code>``) over the filter's units through a declared
+    breakdown, in the shape of ``queries.scope_series``; empty when the source declares no
+    breakdown of that dimension (the page says so)."""
+    dimension, _, code = breakdown_key.partition(":")
+    if breakdown is None:
+        empty = pd.DataFrame(columns=sources.MONTH_SUMS)
+        frame = sources.as_filtered_series(empty, source, unit_list(scope=None).frame, unit_filter)
+        return Fetched(frame, utc_now(), is_stale=False)
+    sums = _declared_breakdown_fetch(source, url, "month_sums", dimension, code)
+    units = unit_list(scope=None).frame
+    frame = sources.as_filtered_series(sums.frame, source, units, unit_filter)
+    return Fetched(frame, sums.fetched_at, sums.is_stale)

@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
+import json
 import os
 import re
 import sqlite3
@@ -65,7 +67,7 @@ from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.selectable import FromClause, Select, Subquery
 
 from data_access.engine import STATEMENT_TIMEOUT_MS, database_url, url_problem
-from data_access.queries import _ratio, month_start
+from data_access.queries import UnitFilter, _ratio, month_start
 from data_access.submissions import reference
 from i18n import LANGUAGES, catalogue, fmt_date, fmt_days, fmt_month, fmt_number, t
 from metrics.clock import city_today, month_end, utc_now
@@ -93,6 +95,7 @@ _INDICATOR_KEYS = {
     "crosswalk",
     "crosswalk_file",
     "freshness_days",
+    "breakdowns",
 }
 _INDICATORS = {indicator.code: indicator for indicator in INDICATORS}
 
@@ -137,6 +140,26 @@ class TableRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Breakdown:
+    """One declared breakdown of an indicator below its unit totals (the parts of one
+    dimension: procedures, sectors), read through the indicator's connection and crosswalk.
+
+    Its relation yields per unit code, month and part (``key``) the part's ``label`` (and
+    ``label_en``), its numerator and denominator (or value), and optionally its display
+    ``order``; ``attributes`` name further columns that describe the part (e.g. a
+    procedure's ``online_availability``, a sector's ``group``). See :func:`_breakdown`."""
+
+    dimension: str
+    columns: dict[str, str]
+    """Role (:data:`BREAKDOWN_ROLES`) → the source's column name."""
+    sql: str | None = None
+    table: TableRef | None = None
+    filters: dict[str, object] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)
+    """Attribute name → the source's column name."""
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     """One indicator's declared source."""
 
@@ -151,6 +174,8 @@ class Source:
     filters: dict[str, object] = field(default_factory=dict)
     crosswalk: dict[str, str] = field(default_factory=dict)
     """The source's unit code → the official code (``units.unit_id``)."""
+    breakdowns: tuple[Breakdown, ...] = ()
+    """Its declared breakdowns below the unit totals (:func:`declared_breakdown`)."""
 
     @property
     def is_rate(self) -> bool:
@@ -301,6 +326,7 @@ def _source(path: Path, code: object, entry: object) -> Source:
         table=table_ref,
         filters=filters,
         crosswalk=_crosswalk(path, code, entry),
+        breakdowns=_breakdowns(path, code, entry),
     )
 
 
@@ -1211,9 +1237,11 @@ def _columns_result(conn: Connection, source: Source) -> ContractResult:
         for role, value in row.items():
             ok = (
                 value is not None
-                if role == "unit_code"
+                if role in ("unit_code", "key")
                 else _is_month(value)
                 if role == "month"
+                else True
+                if role in _BREAKDOWN_TEXT_ROLES or role.startswith("attribute_")
                 else _is_number(value)
             )
             if not ok:
@@ -1485,6 +1513,8 @@ class SourceHealth:
     """The malformed mapping's message per language; empty when the file is well formed."""
     units_problem: str | None = None
     """Why the project's own unit list could not be read (the checks need it)."""
+    breakdowns: tuple[BreakdownReport, ...] = ()
+    """Every declared breakdown's report (:func:`check_breakdowns`)."""
 
     @property
     def is_default(self) -> bool:
@@ -1551,7 +1581,618 @@ def check_health(
     except SQLAlchemyError as error:
         return SourceHealth(path, checked_at, units_problem=_first(error))
     reports = check_mapping(mapping, unit_types, environ, today)
-    return SourceHealth(path, checked_at, tuple(reports))
+    parts = check_breakdowns(mapping, unit_types, environ, today)
+    return SourceHealth(path, checked_at, tuple(reports), breakdowns=tuple(parts))
+
+
+# --- declared breakdowns below the unit totals (issue 14, breakdowns) -----------------------
+
+BREAKDOWN_DIMENSIONS = ("procedure", "sector")
+"""The dimensions the pages break an indicator down by: administrative procedures (the
+Online services page's procedures table and drill-down) and sectors (the Digital economy
+page's GRDP by sector)."""
+BREAKDOWN_ROLES = (
+    "unit_code",
+    "month",
+    "key",
+    "label",
+    "label_en",
+    "order",
+    "numerator",
+    "denominator",
+    "value",
+)
+"""The columns a declared breakdown yields: the unit code and month as for the totals, the
+part's ``key`` (its code) and ``label`` (``label_en`` optional, else the label), its
+display ``order`` (optional: a number; else by key), and its figures."""
+_BREAKDOWN_TEXT_ROLES = frozenset({"label", "label_en"})
+_BREAKDOWN_FIELDS = {"sql", "table", "columns", "filters", "attributes"}
+BREAKDOWN_CONTRACTS = (
+    "reachable",
+    "columns",
+    "units_known",
+    "one_row_per_unit_month_key",
+    "within_bounds",
+    "no_future_months",
+)
+"""The contracts of a declared breakdown: those of a source, one row per unit, month and
+part instead of per unit and month, and no freshness of its own (its indicator's totals
+carry the promise)."""
+BREAKDOWN_COLUMNS = [
+    "breakdown_key",
+    "code",
+    "name_vi",
+    "name_en",
+    "sort_order",
+    "attributes_json",
+    "is_demo",
+    "numerator",
+    "denominator",
+    "value",
+    "n_units",
+]
+"""The columns of ``data_access.queries.breakdown_standing``, in its order."""
+BREAKDOWN_YEAR_COLUMNS = [
+    "period_year",
+    "breakdown_key",
+    "code",
+    "name_vi",
+    "name_en",
+    "sort_order",
+    "attributes_json",
+    "amount",
+    "n_periods",
+    "year_total",
+    "share_pct",
+    "is_demo",
+]
+"""The columns of ``data_access.queries.breakdown_by_year``, in its order."""
+PART_LIST_COLUMNS = ["breakdown_key", "dimension", "code", "name_vi", "name_en", "sort_order"]
+PART_LIST_COLUMNS += ["attributes_json", "is_demo"]
+"""The columns of ``data_access.queries.breakdown_list`` (the ``breakdowns`` table)."""
+PART_SUMS = ["unit_code", "code", "numerator", "denominator", "n_rows"]
+"""The columns of :func:`breakdown_unit_sums`."""
+PART_YEAR_SUMS = ["unit_code", "period_year", "code", "amount", "n_periods"]
+"""The columns of :func:`breakdown_year_sums`."""
+
+
+def _breakdowns(path: Path, code: str, entry: dict[str, Any]) -> tuple[Breakdown, ...]:
+    """An indicator's optional ``breakdowns:`` (dimension → declaration, :func:`_breakdown`)."""
+    raw = entry.get("breakdowns")
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not raw:
+        raise MappingError(path, code, "breakdowns", "breakdowns_shape")
+    if _INDICATORS[code].time_rollup is TimeRollup.CUMULATIVE:
+        raise MappingError(path, code, "breakdowns", "breakdowns_cumulative")
+    return tuple(_breakdown(path, code, dimension, part) for dimension, part in raw.items())
+
+
+def _breakdown(path: Path, code: str, dimension: object, entry: object) -> Breakdown:
+    """One declared breakdown: either ``sql`` (a SELECT yielding the roles by name, or named
+    in ``columns``) or ``table`` with ``columns`` and optional ``filters``; ``attributes``
+    map attribute names to columns."""
+    known = ", ".join(BREAKDOWN_DIMENSIONS)
+    if dimension not in BREAKDOWN_DIMENSIONS:
+        raise MappingError(
+            path, code, f"breakdowns.{dimension}", "breakdown_dimension", known=known
+        )
+    where = f"breakdowns.{dimension}"
+    if not isinstance(entry, dict):
+        raise MappingError(path, code, where, "breakdowns_shape")
+    unknown = sorted(set(entry) - _BREAKDOWN_FIELDS)
+    if unknown:
+        fields = ", ".join(sorted(_BREAKDOWN_FIELDS))
+        raise MappingError(path, code, f"{where}.{unknown[0]}", "unknown_key", known=fields)
+    if ("sql" in entry) == ("table" in entry):
+        raise MappingError(path, code, f"{where}.sql", "sql_or_table")
+    sql: str | None = None
+    table_ref: TableRef | None = None
+    if "sql" in entry:
+        sql = entry["sql"]
+        if not isinstance(sql, str) or not re.match(r"^\s*(select|with)\b", sql, re.I):
+            raise MappingError(path, code, f"{where}.sql", "sql_select")
+        if ";" in sql.strip().rstrip(";"):
+            raise MappingError(path, code, f"{where}.sql", "sql_one_statement")
+        sql = sql.strip().rstrip(";")
+        if "filters" in entry:
+            raise MappingError(path, code, f"{where}.filters", "filters_with_sql")
+    else:
+        table_ref = _table(path, code, entry["table"])
+    raw_columns = entry.get("columns", {} if sql is not None else None)
+    if not isinstance(raw_columns, dict):
+        raise MappingError(path, code, f"{where}.columns", "columns_shape")
+    wrong = sorted(set(raw_columns) - set(BREAKDOWN_ROLES))
+    if wrong:
+        roles = ", ".join(BREAKDOWN_ROLES)
+        raise MappingError(path, code, f"{where}.columns.{wrong[0]}", "column_role", known=roles)
+    columns = {
+        role: _identifier(path, code, f"{where}.columns.{role}", name)
+        for role, name in raw_columns.items()
+    }
+    is_rate = _INDICATORS[code].is_rate
+    needed = ["unit_code", "month", "key", "label"]
+    needed += ["numerator", "denominator"] if is_rate else []
+    if sql is not None:  # an SQL breakdown may name its columns by their roles directly
+        columns = {role: role for role in needed} | columns
+        if not is_rate and not {"numerator", "value"} & set(columns):
+            columns["value"] = "value"
+    for role in needed:
+        if role not in columns:
+            raise MappingError(
+                path, code, f"{where}.columns.{role}", "breakdown_column_missing", role=role
+            )
+    if not is_rate and not {"numerator", "value"} & set(columns):
+        raise MappingError(
+            path, code, f"{where}.columns.value", "breakdown_column_missing", role="value"
+        )
+    filters: dict[str, object] = {}
+    raw_filters = entry.get("filters", {})
+    if not isinstance(raw_filters, dict):
+        raise MappingError(path, code, f"{where}.filters", "filters_shape")
+    for name, value in raw_filters.items():
+        _identifier(path, code, f"{where}.filters.{name}", name)
+        if value is not None and not isinstance(value, str | int | float | bool):
+            raise MappingError(path, code, f"{where}.filters.{name}", "filters_shape")
+        filters[str(name)] = value
+    raw_attributes = entry.get("attributes", {})
+    if not isinstance(raw_attributes, dict):
+        raise MappingError(path, code, f"{where}.attributes", "attributes_shape")
+    attributes = {
+        _identifier(path, code, f"{where}.attributes", name): _identifier(
+            path, code, f"{where}.attributes.{name}", column_name
+        )
+        for name, column_name in raw_attributes.items()
+    }
+    return Breakdown(str(dimension), columns, sql, table_ref, filters, attributes)
+
+
+def declared_breakdown(source: Source, dimension: str) -> Breakdown | None:
+    """The source's declared breakdown by ``dimension``; None when it declares none."""
+    return next((b for b in source.breakdowns if b.dimension == dimension), None)
+
+
+def breakdown_source(source: Source, breakdown: Breakdown) -> Source:
+    """The breakdown as a source of its own (the indicator's connection, crosswalk and
+    freshness; the breakdown's relation, columns and filters; its attributes as roles
+    ``attribute_<name>``), so that :func:`canonical` and the contracts read it."""
+    attributes = {f"attribute_{name}": col for name, col in breakdown.attributes.items()}
+    return dataclasses.replace(
+        source,
+        columns=dict(breakdown.columns) | attributes,
+        sql=breakdown.sql,
+        table=breakdown.table,
+        filters=dict(breakdown.filters),
+        breakdowns=(),
+    )
+
+
+def _part_src(source: Source, dimension: str) -> tuple[Source, Subquery]:
+    breakdown = declared_breakdown(source, dimension)
+    if breakdown is None:
+        raise ValueError(f"{source.indicator} declares no breakdown by {dimension}")
+    part = breakdown_source(source, breakdown)
+    return part, canonical(part)
+
+
+def _part_amounts(part: Source, src: Subquery) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """A part's numerator (or value) and denominator per row, as :func:`unit_month_sums`
+    takes them (a rate's row counts only with both)."""
+    role = "numerator" if part.is_rate or "value" not in part.columns else "value"
+    numerator = _amount(src, role, part.is_rate)
+    denominator: ColumnElement[Any] = (
+        _amount(src, "denominator", part.is_rate) if "denominator" in src.c else cast(null(), Float)
+    )
+    return numerator, denominator
+
+
+def breakdown_unit_sums(
+    conn: Connection, source: Source, dimension: str, year: int, through_month: dt.date
+) -> pd.DataFrame:
+    """Each source unit code's sums per part of ``dimension`` over ``year``'s months to
+    ``through_month``, summed in the database over the declared breakdown's rows.
+
+    Grain: one row per source unit code × part with a row in those months (a few hundred
+    units × the parts). Columns: ``unit_code``, ``code`` (str: the part's key),
+    ``numerator``, ``denominator`` (float sums; NaN when nothing was summed), ``n_rows``
+    (int).
+    """
+    part, src = _part_src(source, dimension)
+    month = month_start(src.c.month)
+    numerator, denominator = _part_amounts(part, src)
+    statement = (
+        select(
+            src.c.unit_code,
+            src.c["key"],
+            cast(func.sum(numerator), Float),
+            cast(func.sum(denominator), Float),
+            func.count(),
+        )
+        .where(
+            month >= bindparam("year_start", dt.date(year, 1, 1)),
+            month <= bindparam("through_month", through_month),
+        )
+        .group_by(src.c.unit_code, src.c["key"])
+    )
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=PART_SUMS)
+    return frame.assign(
+        unit_code=frame["unit_code"].astype(str),
+        code=frame["code"].astype(str),
+        numerator=frame["numerator"].astype("float64"),
+        denominator=frame["denominator"].astype("float64"),
+        n_rows=frame["n_rows"].astype("int64"),
+    )
+
+
+def breakdown_month_sums(
+    conn: Connection, source: Source, dimension: str, code: str
+) -> pd.DataFrame:
+    """:func:`unit_month_sums` of one part (``code``) of the declared breakdown: each source
+    unit code's sums of that part per month, in the database. Columns :data:`MONTH_SUMS`;
+    :func:`as_filtered_series` turns them into a scope's series."""
+    part, src = _part_src(source, dimension)
+    month = month_start(src.c.month)
+    numerator, denominator = _part_amounts(part, src)
+    statement = (
+        select(
+            src.c.unit_code,
+            month,
+            cast(func.sum(numerator), Float),
+            cast(func.sum(denominator), Float),
+            func.count(),
+        )
+        .where(cast(src.c["key"], String) == bindparam("part_code", str(code)))
+        .group_by(src.c.unit_code, month)
+        .order_by(month, src.c.unit_code)
+    )
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=MONTH_SUMS)
+    return frame.assign(
+        unit_code=frame["unit_code"].astype(str),
+        period_month=pd.to_datetime(frame["period_month"]),
+        numerator=frame["numerator"].astype("float64"),
+        denominator=frame["denominator"].astype("float64"),
+        n_rows=frame["n_rows"].astype("int64"),
+    )
+
+
+def breakdown_year_sums(conn: Connection, source: Source, dimension: str) -> pd.DataFrame:
+    """Each source unit code's amount per year and part of ``dimension`` (the value, or
+    the numerator, summed over the year's periods) and the periods summed, in the database.
+
+    Grain: one row per source unit code × year × part. Columns :data:`PART_YEAR_SUMS`.
+    """
+    part, src = _part_src(source, dimension)
+    month = month_start(src.c.month)
+    amount, _ = _part_amounts(part, src)
+    year = cast(extract("year", month), Integer)
+    statement = select(
+        src.c.unit_code,
+        year,
+        src.c["key"],
+        cast(func.sum(amount), Float),
+        func.count(func.distinct(month)),
+    ).group_by(src.c.unit_code, year, src.c["key"])
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=PART_YEAR_SUMS)
+    return frame.assign(
+        unit_code=frame["unit_code"].astype(str),
+        period_year=frame["period_year"].astype("int64"),
+        code=frame["code"].astype(str),
+        amount=frame["amount"].astype("float64"),
+        n_periods=frame["n_periods"].astype("int64"),
+    )
+
+
+def breakdown_parts(conn: Connection, source: Source, dimension: str) -> pd.DataFrame:
+    """The parts a declared breakdown names, in the shape of the project's own
+    ``queries.breakdown_list`` for ``dimension``: per key its label (``name_en`` the
+    ``label_en``, else the label), its order (the ``order`` role, else by key), its
+    attributes as JSON, ``is_demo`` False (a city's own list). Read in the database (one
+    row per part)."""
+    part, src = _part_src(source, dimension)
+    label_en = src.c["label_en"] if "label_en" in src.c else src.c["label"]
+    order = src.c["order"] if "order" in src.c else null()
+    names = sorted(name for name in part.columns if name.startswith("attribute_"))
+    statement = select(
+        src.c["key"],
+        func.max(src.c["label"]),
+        func.max(label_en),
+        func.min(order),
+        *(func.max(src.c[name]) for name in names),
+    ).group_by(src.c["key"])
+    rows = conn.execute(statement).all()
+    records = []
+    for key, name_vi, name_en, sort_order, *values in rows:
+        attributes = {
+            name.removeprefix("attribute_"): value
+            for name, value in zip(names, values, strict=True)
+            if value is not None
+        }
+        records.append(
+            {
+                "code": str(key),
+                "name_vi": "" if name_vi is None else str(name_vi),
+                "name_en": str(name_vi if name_en is None else name_en),
+                "order": float("inf") if sort_order is None else float(sort_order),
+                "attributes_json": json.dumps(attributes, ensure_ascii=False, sort_keys=True),
+            }
+        )
+    frame = pd.DataFrame(
+        records, columns=["code", "name_vi", "name_en", "order", "attributes_json"]
+    )
+    frame = frame.sort_values(["order", "code"], kind="mergesort").reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "breakdown_key": dimension + ":" + frame["code"].astype(str),
+            "dimension": dimension,
+            "code": frame["code"].astype(str),
+            "name_vi": frame["name_vi"].astype(str),
+            "name_en": frame["name_en"].astype(str),
+            "sort_order": pd.Series(range(1, len(frame) + 1), dtype="int64"),
+            "attributes_json": frame["attributes_json"].astype(str),
+            "is_demo": False,
+        },
+        columns=PART_LIST_COLUMNS,
+    )
+
+
+def _official_parts(
+    sums: pd.DataFrame, source: Source, units: pd.DataFrame, unit_filter: Any
+) -> pd.DataFrame:
+    """Per-code sums turned into official codes through the crosswalk and kept to the
+    filter's units (as :func:`_kept_month_sums`)."""
+    official = sums.assign(unit_id=[source.crosswalk.get(code, code) for code in sums["unit_code"]])
+    return official.merge(kept_units(source, units, unit_filter), on="unit_id", how="inner")
+
+
+def as_breakdown_standing(
+    sums: pd.DataFrame,
+    parts: pd.DataFrame,
+    source: Source,
+    units: pd.DataFrame,
+    unit_filter: Any,
+) -> pd.DataFrame:
+    """:func:`breakdown_unit_sums` summed over the units of ``unit_filter`` per part, in the
+    shape of ``data_access.queries.breakdown_standing``: the ratio of the part's sums (the
+    numerator's sum for a count), ``n_units`` the units with rows of the part, the parts'
+    names and attributes from :func:`breakdown_parts`, ``is_demo`` False; largest
+    denominator first, then the parts' order."""
+    kept = _official_parts(sums, source, units, unit_filter)
+    kept = kept[kept["n_rows"] > 0]
+    grouped = (
+        kept.groupby("code", sort=True)
+        .agg(
+            numerator=("numerator", lambda s: s.sum(min_count=1)),
+            denominator=("denominator", lambda s: s.sum(min_count=1)),
+            n_units=("unit_id", "nunique"),
+        )
+        .reset_index()
+    )
+    grouped = grouped.astype({"numerator": "float64", "denominator": "float64"})
+    value = (
+        _percent(grouped["numerator"], grouped["denominator"])
+        if source.is_rate
+        else grouped["numerator"]
+    )
+    frame = parts.drop(columns=["dimension"]).merge(
+        grouped.assign(value=value.astype("float64")), on="code", how="inner"
+    )
+    frame = frame.sort_values(
+        ["denominator", "sort_order"], ascending=[False, True], kind="mergesort"
+    )
+    return frame.assign(
+        sort_order=frame["sort_order"].astype("int64"),
+        is_demo=frame["is_demo"].astype(bool),
+        n_units=frame["n_units"].astype("int64"),
+    )[BREAKDOWN_COLUMNS].reset_index(drop=True)
+
+
+def as_breakdown_by_year(
+    sums: pd.DataFrame, parts: pd.DataFrame, source: Source, units: pd.DataFrame
+) -> pd.DataFrame:
+    """:func:`breakdown_year_sums` in the shape of ``data_access.queries.breakdown_by_year``
+    (the indicator's level: the city for GRDP): per year and part the amount, the periods
+    summed, the year's total over every part and the part's share of it (%); ordered by
+    year and the parts' order."""
+    kept = _official_parts(sums, source, units, UnitFilter())
+    grouped = (
+        kept.groupby(["period_year", "code"], sort=True)
+        .agg(
+            amount=("amount", lambda s: s.sum(min_count=1)),
+            n_periods=("n_periods", "max"),
+        )
+        .reset_index()
+    )
+    grouped = grouped.astype({"amount": "float64"})
+    year_total = grouped.groupby("period_year")["amount"].transform("sum")
+    grouped = grouped.assign(
+        year_total=year_total.astype("float64"),
+        share_pct=(100.0 * grouped["amount"] / year_total).astype("float64"),
+    )
+    frame = grouped.merge(parts.drop(columns=["dimension"]), on="code", how="inner")
+    frame = frame.sort_values(["period_year", "sort_order"], kind="mergesort")
+    return frame.assign(
+        period_year=frame["period_year"].astype("int64"),
+        sort_order=frame["sort_order"].astype("int64"),
+        n_periods=frame["n_periods"].astype("int64"),
+        is_demo=frame["is_demo"].astype(bool),
+    )[BREAKDOWN_YEAR_COLUMNS].reset_index(drop=True)
+
+
+@dataclass(frozen=True, slots=True)
+class BreakdownReport:
+    """The contracts of one declared breakdown: ``report`` as a source's (its indicator and
+    connection, :data:`BREAKDOWN_CONTRACTS`' results, rows and query time)."""
+
+    dimension: str
+    report: SourceReport
+
+    @property
+    def indicator(self) -> str:
+        return self.report.indicator
+
+    @property
+    def passed(self) -> bool:
+        return self.report.passed
+
+
+def _one_row_per_key_result(
+    conn: Connection, source: Source, src: Subquery, month: ColumnElement[Any], rows: int
+) -> ContractResult:
+    """One row per unit, month and part, after the crosswalk (as :func:`_one_row_result`)."""
+    keys = (src.c.unit_code, month, src.c["key"])
+    counts = conn.execute(select(*keys, func.count()).group_by(*keys)).all()
+    grouped: dict[tuple[str, dt.date, str], list[tuple[str, int]]] = {}
+    for code, when, key, n in counts:
+        official = source.crosswalk.get(str(code), str(code))
+        grouped.setdefault((official, _as_month(when), str(key)), []).append((str(code), int(n)))
+    duplicates = sorted(
+        (when, "+".join(sorted(code for code, _ in parts)), key, sum(n for _, n in parts))
+        for (_, when, key), parts in grouped.items()
+        if sum(n for _, n in parts) > 1
+    )
+    return ContractResult(
+        "one_row_per_unit_month_key",
+        not duplicates,
+        checked=rows,
+        failing=sum(n for *_, n in duplicates),
+        examples=tuple(
+            f"unit_code={codes} month={when.isoformat()} key={key} ×{n}"
+            for when, codes, key, n in duplicates[:EXAMPLE_LIMIT]
+        ),
+    )
+
+
+def _breakdown_contracts(
+    conn: Connection,
+    part: Source,
+    unit_types: dict[str, str],
+    today: dt.date,
+    done: tuple[ContractResult, ...],
+) -> SourceReport:
+    """The contracts after the columns (:data:`BREAKDOWN_CONTRACTS`) and the report's rows,
+    last month and query time."""
+    src = canonical(part)
+    month = month_start(src.c.month)
+    started = time.perf_counter()
+    rows, last = conn.execute(select(func.count(), func.max(month))).one()
+    seconds = time.perf_counter() - started
+    results = [*done, _unit_result(conn, part, unit_types)]
+    results.append(_one_row_per_key_result(conn, part, src, month, int(rows or 0)))
+    show = ("unit_code", "month", "key", "numerator", "denominator")
+    if part.is_rate:
+        out_of_bounds = or_(
+            src.c.numerator > src.c.denominator, src.c.numerator < 0, src.c.denominator < 0
+        )
+        total, failing, examples = _count_and_examples(conn, src, out_of_bounds, show)
+        results.append(ContractResult("within_bounds", failing == 0, total, failing, examples))
+    else:
+        results.append(ContractResult("within_bounds", True, checked=int(rows), variant="value"))
+    future = month > bindparam("this_month", today.replace(day=1))
+    total, failing, examples = _count_and_examples(conn, src, future, show[:3])
+    values: dict[str, object] = {"today": today}
+    results.append(
+        ContractResult("no_future_months", failing == 0, total, failing, examples, values=values)
+    )
+    last_month = _as_month(last) if last is not None else None
+    return SourceReport(
+        part.indicator, part.connection, tuple(results), int(rows or 0), last_month, seconds
+    )
+
+
+def check_breakdown(
+    source: Source,
+    breakdown: Breakdown,
+    url: str | None,
+    unit_types: dict[str, str],
+    today: dt.date | None = None,
+) -> BreakdownReport:
+    """Run every contract on one declared breakdown (:data:`BREAKDOWN_CONTRACTS`); never
+    raises for a source's own problems (the same messages as a source's contracts)."""
+    today = today or city_today()
+    part = breakdown_source(source, breakdown)
+
+    def report(*results: ContractResult) -> BreakdownReport:
+        rest = BREAKDOWN_CONTRACTS[len(results) :]
+        skipped = tuple(ContractResult(code, None) for code in rest)
+        return BreakdownReport(
+            breakdown.dimension,
+            SourceReport(source.indicator, source.connection, (*results, *skipped)),
+        )
+
+    def unreachable(detail: str, variant: str = "") -> BreakdownReport:
+        values: dict[str, object] = {"connection": source.connection, "detail": detail}
+        return report(ContractResult("reachable", False, values=values, variant=variant))
+
+    if url is None:
+        return unreachable(SOURCE_URL_PREFIX + source.connection.upper(), "not_configured")
+    problem = url_problem(url)
+    if problem is not None:
+        return unreachable(problem[1])
+    engine = read_only_engine(url)
+    try:
+        try:
+            conn = engine.connect()
+        except SQLAlchemyError as error:
+            return unreachable(_first(error))
+        with conn:
+            reachable = ContractResult("reachable", True, values={"connection": source.connection})
+            try:
+                columns = _columns_result(conn, part)
+                if columns.passed:
+                    done = (reachable, columns)
+                    contracts = _breakdown_contracts(conn, part, unit_types, today, done)
+                    return BreakdownReport(breakdown.dimension, contracts)
+            except SQLAlchemyError as error:
+                conn.rollback()
+                columns = ContractResult(
+                    "columns", False, failing=1, examples=(_first(error),), variant="query"
+                )
+            except (ValueError, TypeError, ArithmeticError) as error:
+                conn.rollback()
+                columns = ContractResult(
+                    "columns", False, failing=1, examples=(_first(error),), variant="type"
+                )
+            return report(reachable, columns)
+    finally:
+        engine.dispose()
+
+
+def check_breakdowns(
+    mapping: SourceMapping,
+    unit_types: dict[str, str],
+    environ: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
+) -> list[BreakdownReport]:
+    """Every contract on every declared breakdown of the mapping."""
+    return [
+        check_breakdown(
+            source, breakdown, connection_url(source.connection, environ), unit_types, today
+        )
+        for source in mapping.sources
+        for breakdown in source.breakdowns
+    ]
+
+
+def breakdown_failure_text(report: BreakdownReport, lang: str) -> str:
+    """What a page says in place of a breakdown whose declaration fails a contract: the
+    first contract it fails and its message (text from the source: escape it for Markdown)."""
+    failure = first_failure(report.report)
+    if failure is None:
+        return t("breakdown_not_declared", lang, dimension=t(f"breakdown_{report.dimension}", lang))
+    return t(
+        "breakdown_source_failed",
+        lang,
+        dimension=t(f"breakdown_{report.dimension}", lang),
+        contract=t(f"sources_contract_{failure.code}", lang),
+        reason=failure.message(lang),
+    )
+
+
+def _breakdown_lines(report: BreakdownReport, lang: str) -> list[str]:
+    """The check command's block of one breakdown: a header ``indicator:dimension (…)``."""
+    lines = _report_lines(report.report, lang)
+    lines[0] = report.indicator + ":" + report.dimension + lines[0][len(report.indicator) :]
+    return lines
 
 
 # --- the command -----------------------------------------------------------------------------
@@ -1616,6 +2257,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for report in reports:
         print("\n".join(_report_lines(report, lang)))
     failed = [report.indicator for report in reports if not report.passed]
+    for part in check_breakdowns(mapping, unit_types):
+        print("\n".join(_breakdown_lines(part, lang)))
+        failed += [] if part.passed else [f"{part.indicator}:{part.dimension}"]
     if failed:
         print(t("sources_cli_failed", lang, count=len(failed), indicators=", ".join(failed)))
         return 1
@@ -1624,11 +2268,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 __all__ = [
+    "BREAKDOWN_CONTRACTS",
+    "BREAKDOWN_DIMENSIONS",
     "CONTRACTS",
     "DEFAULT_MAPPING_PATH",
     "HOME_CONNECTION",
     "SOURCES_FILE_VARIABLE",
     "SOURCE_URL_PREFIX",
+    "Breakdown",
+    "BreakdownReport",
     "ContractResult",
     "MappingError",
     "Source",
@@ -1636,13 +2284,23 @@ __all__ = [
     "SourceMapping",
     "SourceReport",
     "TableRef",
+    "as_breakdown_by_year",
+    "as_breakdown_standing",
     "as_filtered_series",
     "as_group_standing",
     "as_scope_series",
     "as_series_by_group",
     "as_unit_series",
     "as_unit_standing",
+    "breakdown_failure_text",
+    "breakdown_month_sums",
+    "breakdown_parts",
+    "breakdown_source",
+    "breakdown_unit_sums",
+    "breakdown_year_sums",
     "canonical",
+    "check_breakdown",
+    "check_breakdowns",
     "check_health",
     "check_mapping",
     "check_source",
@@ -1651,6 +2309,7 @@ __all__ = [
     "cumulative_rows",
     "cumulative_series",
     "cumulative_unit_sums",
+    "declared_breakdown",
     "failure_text",
     "first_failure",
     "is_default_mapping",

@@ -18,6 +18,15 @@ project's own schema on purpose:
   mapping sums in SQL; and the capital plan's revisions with their effective dates, from
   which the mapping's SQL takes the plan in force at each report date. An investor that did
   not report a month has no row (the demo has four such investor-months in 2026);
+- ``ho_so_tthc`` and ``danh_muc_tthc``: the dossiers by administrative procedure, as rows
+  per unit, procedure, submission time and whether submitted online (each with its count of
+  dossiers), with the procedure catalogue (the city's own procedure codes ``TTHC-001``…,
+  names in both languages, online availability, display order) in its own table; the
+  mapping's declared breakdown joins and sums them in SQL, truncating times to months;
+- ``grdp_nganh_quy``: GRDP at current prices by sector, one row per quarter (year and
+  quarter number, not a date) and sector with its names and sector group; the mapping
+  makes the quarter's month in SQL, sums the sectors for GRDP and declares them as its
+  breakdown;
 - the city's own unit codes (``HCM-0001``…), turned into official ones by a crosswalk CSV
   file, and for the city-level figure an inline crosswalk.
 
@@ -28,6 +37,7 @@ not through the code under test.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import uuid
 from pathlib import Path
@@ -37,6 +47,7 @@ from psycopg import sql
 from sqlalchemy import (
     Column,
     Date,
+    DateTime,
     Float,
     Index,
     Integer,
@@ -159,7 +170,40 @@ def build_city_warehouse(demo_url: str, url: str, schema: str | None = None) -> 
     quarterly.insert(0, "ma_dv", "HCM-TP")
     quarterly = quarterly.drop(columns=["unit_id"])
 
+    procedure_rows, catalogue = _procedure_rows(demo_url, codes)
+    sector_rows = _sector_rows(demo_url)
+
     metadata = MetaData(schema=schema)
+    procedure_table = Table(
+        "ho_so_tthc",
+        metadata,
+        Column("ma_dv", String(12), nullable=False),
+        Column("ma_tthc", String(12), nullable=False),
+        Column("thoi_diem_nop", DateTime, nullable=False),
+        Column("nop_truc_tuyen", Integer, nullable=False),
+        Column("so_luong", Integer, nullable=False),
+    )
+    catalogue_table = Table(
+        "danh_muc_tthc",
+        metadata,
+        Column("ma_tthc", String(12), nullable=False, primary_key=True),
+        Column("ten_tthc", String(200), nullable=False),
+        Column("ten_tthc_en", String(200)),
+        Column("muc_do_truc_tuyen", String(16)),
+        Column("thu_tu", Integer),
+    )
+    sector_table = Table(
+        "grdp_nganh_quy",
+        metadata,
+        Column("ma_dv", String(12), nullable=False),
+        Column("nam", Integer, nullable=False),
+        Column("quy", Integer, nullable=False),
+        Column("ma_nganh", String(8), nullable=False),
+        Column("ten_nganh", String(200), nullable=False),
+        Column("ten_nganh_en", String(200)),
+        Column("nhom_nganh", String(32)),
+        Column("gia_tri_ty_dong", Float),
+    )
     detail = Table(
         "ho_so_chi_tiet",
         metadata,
@@ -218,10 +262,108 @@ def build_city_warehouse(demo_url: str, url: str, schema: str | None = None) -> 
             conn.execute(quarter_table.insert(), _records(quarterly))
             conn.execute(disbursed_table.insert(), payments)
             conn.execute(plan_table.insert(), plan_rows)
+            conn.execute(catalogue_table.insert(), catalogue)
+            conn.execute(procedure_table.insert(), procedure_rows)
+            conn.execute(sector_table.insert(), sector_rows)
     finally:
         engine.dispose()
     crosswalk = {code: unit_id for unit_id, code in codes.items()}
     return crosswalk
+
+
+def _procedure_rows(
+    demo_url: str, codes: dict[str, str]
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """The demo's current dossiers by procedure as the city's rows (per unit, procedure,
+    submission time and channel, each with its count) and its procedure catalogue (the
+    city's own codes, numbered in the demo's order)."""
+    engine = create_engine(demo_url)
+    try:
+        with engine.connect() as conn:
+            rows = pd.read_sql_query(
+                text(
+                    "SELECT o.unit_id, o.period_month, b.code, o.numerator, o.denominator "
+                    "FROM observations o JOIN breakdowns b ON b.breakdown_key = o.breakdown_key "
+                    "WHERE o.indicator_id = 'online_dossier_share' AND b.dimension = 'procedure' "
+                    "AND o.superseded_at IS NULL"
+                ),
+                conn,
+            )
+            parts = pd.read_sql_query(
+                text(
+                    "SELECT code, name_vi, name_en, sort_order, attributes_json FROM breakdowns "
+                    "WHERE dimension = 'procedure' ORDER BY sort_order"
+                ),
+                conn,
+            )
+    finally:
+        engine.dispose()
+    own_code = {code: f"TTHC-{n:03d}" for n, code in enumerate(parts["code"], 1)}
+    catalogue = [
+        {
+            "ma_tthc": own_code[row.code],
+            "ten_tthc": row.name_vi,
+            "ten_tthc_en": row.name_en,
+            "muc_do_truc_tuyen": json.loads(row.attributes_json).get("online_availability"),
+            "thu_tu": int(row.sort_order),
+        }
+        for row in parts.itertuples(index=False)
+    ]
+    records: list[dict[str, object]] = []
+    for row in rows.itertuples(index=False):
+        month = pd.Timestamp(row.period_month)
+        online = int(row.numerator)
+        # The online dossiers on the 2nd at 08:30, the others on the 27th at 16:45: the
+        # mapping truncates the times to months and sums the channels back.
+        for when, is_online, count in (
+            (month.replace(day=2, hour=8, minute=30), 1, online),
+            (month.replace(day=27, hour=16, minute=45), 0, int(row.denominator) - online),
+        ):
+            records.append(
+                {
+                    "ma_dv": codes[row.unit_id],
+                    "ma_tthc": own_code[row.code],
+                    "thoi_diem_nop": when.to_pydatetime(),
+                    "nop_truc_tuyen": is_online,
+                    "so_luong": count,
+                }
+            )
+    return records, catalogue
+
+
+def _sector_rows(demo_url: str) -> list[dict[str, object]]:
+    """The demo's current GRDP by sector, per year, quarter and sector, with the names and
+    sector group (from its ``breakdowns`` rows)."""
+    engine = create_engine(demo_url)
+    try:
+        with engine.connect() as conn:
+            rows = pd.read_sql_query(
+                text(
+                    "SELECT o.period_month, b.code, b.name_vi, b.name_en, b.attributes_json, "
+                    "o.numerator FROM observations o "
+                    "JOIN breakdowns b ON b.breakdown_key = o.breakdown_key "
+                    "WHERE o.indicator_id = 'grdp_current_prices' AND b.dimension = 'sector' "
+                    "AND o.superseded_at IS NULL"
+                ),
+                conn,
+            )
+    finally:
+        engine.dispose()
+    months = pd.to_datetime(rows["period_month"])
+    assert set(months.dt.month) <= {3, 6, 9, 12}
+    return [
+        {
+            "ma_dv": "HCM-TP",
+            "nam": int(month.year),
+            "quy": int(month.month // 3),
+            "ma_nganh": row.code,
+            "ten_nganh": row.name_vi,
+            "ten_nganh_en": row.name_en,
+            "nhom_nganh": json.loads(row.attributes_json).get("group"),
+            "gia_tri_ty_dong": float(row.numerator),
+        }
+        for month, row in zip(months, rows.itertuples(index=False), strict=True)
+    ]
 
 
 def _disbursement_rows(demo_url: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -268,14 +410,71 @@ def month_expression(url: str, column: str) -> str:
     return f"CAST(date_trunc('month', {column}) AS DATE)"
 
 
+def quarter_month_expression(url: str, year: str, quarter: str) -> str:
+    """The first day of a quarter's last month from its year and number, in the SQL of the
+    city's engine (the project's own quarterly rows are dated so)."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return f"date(printf('%04d-%02d-01', {year}, {quarter} * 3))"
+    return f"make_date({year}, {quarter} * 3, 1)"
+
+
+def _breakdown_declarations(url: str, prefix: str, connection: str, grdp: bool) -> dict[str, str]:
+    """The mapping's lines for the breakdowns: the online share's by procedure (appended
+    to its entry) and GRDP with its sectors (a source of its own)."""
+    month = month_expression(url, "h.thoi_diem_nop")
+    quarter = quarter_month_expression(url, "nam", "quy")
+    procedures = f"""    breakdowns:
+      procedure:
+        columns: {{label_en: label_en, order: thu_tu}}
+        attributes: {{online_availability: muc_do_truc_tuyen}}
+        sql: |
+          SELECT h.ma_dv AS unit_code, {month} AS month, h.ma_tthc AS key,
+                 d.ten_tthc AS label, d.ten_tthc_en AS label_en,
+                 d.thu_tu, d.muc_do_truc_tuyen,
+                 SUM(CASE WHEN h.nop_truc_tuyen = 1 THEN h.so_luong ELSE 0 END) AS numerator,
+                 SUM(h.so_luong) AS denominator
+          FROM {prefix}ho_so_tthc h JOIN {prefix}danh_muc_tthc d ON d.ma_tthc = h.ma_tthc
+          GROUP BY h.ma_dv, {month}, h.ma_tthc, d.ten_tthc, d.ten_tthc_en, d.thu_tu,
+                   d.muc_do_truc_tuyen
+"""
+    sectors = f"""    breakdowns:
+      sector:
+        columns: {{key: ma_nganh, label: ten_nganh, label_en: ten_nganh_en, value: gia_tri_ty_dong}}
+        attributes: {{group: nhom_nganh}}
+        sql: |
+          SELECT ma_dv AS unit_code, {quarter} AS month, ma_nganh, ten_nganh, ten_nganh_en,
+                 nhom_nganh, gia_tri_ty_dong
+          FROM {prefix}grdp_nganh_quy
+"""
+    gdp = f"""  grdp_current_prices:
+    connection: {connection}
+    freshness_days: 112
+    crosswalk: {{HCM-TP: city}}
+    columns: {{value: grdp_ty_dong}}
+    sql: |
+      SELECT ma_dv AS unit_code, {quarter} AS month, SUM(gia_tri_ty_dong) AS grdp_ty_dong
+      FROM {prefix}grdp_nganh_quy
+      GROUP BY ma_dv, nam, quy
+"""
+    return {"procedures": procedures, "grdp": gdp + (sectors if grdp else "")}
+
+
 def write_city_mapping(
     folder: Path,
     url: str,
     crosswalk: dict[str, str],
     schema: str | None = None,
     connection: str = "city_dw",
+    *,
+    grdp: bool = False,
+    breakdowns: bool = False,
 ) -> Path:
-    """The mapping file that reads the city-style warehouse; returns its path."""
+    """The mapping file that reads the city-style warehouse; returns its path.
+
+    With ``grdp`` GRDP at current prices is declared too (from the sectors' table); with
+    ``breakdowns`` the online share's procedures and (with ``grdp``) GRDP's sectors are
+    declared as their breakdowns. Without them, the seven sources of issue 14's first
+    slices."""
     crosswalk_file = folder / "ma_don_vi.csv"
     pd.DataFrame({"source_code": list(crosswalk), "unit_code": list(crosswalk.values())}).to_csv(
         crosswalk_file, index=False
@@ -283,6 +482,7 @@ def write_city_mapping(
     prefix = f"{schema}." if schema else ""
     table_of = (lambda name: f"{{schema: {schema}, name: {name}}}") if schema else str
     month = month_expression(url, "ngay_tiep_nhan")
+    extra = _breakdown_declarations(url, prefix, connection, grdp and breakdowns)
     mapping = f"""version: 1
 indicators:
   online_dossier_share:
@@ -295,7 +495,7 @@ indicators:
              SUM(so_ho_so) AS denominator
       FROM {prefix}ho_so_chi_tiet
       GROUP BY ma_dv, {month}
-  dossiers_received:
+{extra["procedures"] if breakdowns else ""}  dossiers_received:
     connection: {connection}
     freshness_days: 36
     crosswalk_file: ma_don_vi.csv
@@ -346,7 +546,7 @@ indicators:
                ORDER BY k.ngay_hieu_luc DESC LIMIT 1) AS denominator
       FROM {prefix}giai_ngan_nguon_von g
       GROUP BY g.ma_cdt, g.nam_kh, g.ngay_bao_cao
-"""
+{extra["grdp"] if grdp else ""}"""
     path = folder / "city_sources.yaml"
     path.write_text(mapping, encoding="utf-8")
     return path
@@ -358,8 +558,12 @@ CITY_TABLES = (
     "kinh_te_so_quy",
     "giai_ngan_nguon_von",
     "ke_hoach_von",
+    "ho_so_tthc",
+    "danh_muc_tthc",
+    "grdp_nganh_quy",
 )
-"""The tables of the city-style warehouse, all read by its mapping."""
+"""The tables of the city-style warehouse, all read by its mapping (the last three with
+its breakdowns and GRDP declared)."""
 READER_GRANTS = (
     "CREATE ROLE {role} LOGIN PASSWORD {password};",
     "GRANT CONNECT ON DATABASE {database} TO {role};",
@@ -367,7 +571,7 @@ READER_GRANTS = (
     "GRANT SELECT ON {tables} TO {role};",
 )
 """What a city gives the dashboard on PostgreSQL (the README quotes these statements with
-``dashboard_reader``, ``dw`` and the five tables): a login, CONNECT on the database, USAGE on
+``dashboard_reader``, ``dw`` and the eight tables): a login, CONNECT on the database, USAGE on
 the schema and SELECT on the declared tables; nothing more."""
 PUBLIC_DEFAULTS_REVOKED = (
     "REVOKE ALL ON DATABASE {database} FROM PUBLIC;",

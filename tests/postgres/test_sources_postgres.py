@@ -97,7 +97,7 @@ def test_the_reader_role_cannot_write(city_pg, statement):
 
 
 def test_the_reader_role_has_exactly_the_readme_grants(city_pg):
-    """Its privileges, as PostgreSQL reports them: SELECT on the five city tables and no
+    """Its privileges, as PostgreSQL reports them: SELECT on the eight city tables and no
     other table privilege, USAGE and not CREATE on the schema, CONNECT and not CREATE or
     TEMPORARY on the database."""
     owner_url, reader_url, _ = city_pg
@@ -129,8 +129,11 @@ def test_the_reader_role_has_exactly_the_readme_grants(city_pg):
         engine.dispose()
     assert [tuple(row) for row in grants] == [
         ("dw", "chi_so_hanh_chinh_thang", "SELECT"),
+        ("dw", "danh_muc_tthc", "SELECT"),
         ("dw", "giai_ngan_nguon_von", "SELECT"),
+        ("dw", "grdp_nganh_quy", "SELECT"),
         ("dw", "ho_so_chi_tiet", "SELECT"),
+        ("dw", "ho_so_tthc", "SELECT"),
         ("dw", "ke_hoach_von", "SELECT"),
         ("dw", "kinh_te_so_quy", "SELECT"),
     ]
