@@ -113,10 +113,11 @@ def changes(view: _sections.View) -> pd.DataFrame:
         # A declared source gives each month's plan in force, not the plan's revisions: the
         # page says so rather than show the project's own schema's notes (``capital_plans``).
         st.caption(t("plan_changes_not_declared", lang))
-        return plan_changes(pd.DataFrame(columns=list(PLAN_REVISION_COLUMNS)))
-    revisions = cached.plan_revisions(
-        filters.year, view.scope, filters.as_of, scope=reader_scope()
-    ).frame
+        revisions = pd.DataFrame(columns=list(PLAN_REVISION_COLUMNS))
+    else:
+        revisions = cached.plan_revisions(
+            filters.year, view.scope, filters.as_of, scope=reader_scope()
+        ).frame
     found = plan_changes(revisions)
     for change in found.to_dict("records"):
         st.info(
