@@ -32,6 +32,8 @@ from metrics.rankings import PEER_GROUPS
 from metrics.reference import FORMER_PROVINCES
 
 TOP_INVESTORS = 15
+PLAN_REVISION_COLUMNS = ("effective_date", "n_investors", "plan_billion_vnd", "source_document")
+"""The columns of ``queries.plan_revisions``."""
 
 
 def _billion(value: float | None, lang: str) -> str:
@@ -117,9 +119,15 @@ def headline(view: _sections.View) -> None:
 def changes(view: _sections.View) -> pd.DataFrame:
     """Say wherever the plan changed during the year (and return the changes)."""
     lang, filters = view.filters.lang, view.filters
-    revisions = cached.plan_revisions(
-        filters.year, view.scope, filters.as_of, scope=reader_scope()
-    ).frame
+    if cached.declared_source(view.indicator.code) is not None:
+        # A declared source gives each month's plan in force, not the plan's revisions: the
+        # page says so rather than show the project's own schema's notes (``capital_plans``).
+        st.caption(t("plan_changes_not_declared", lang))
+        revisions = pd.DataFrame(columns=list(PLAN_REVISION_COLUMNS))
+    else:
+        revisions = cached.plan_revisions(
+            filters.year, view.scope, filters.as_of, scope=reader_scope()
+        ).frame
     found = plan_changes(revisions)
     for change in found.to_dict("records"):
         st.info(

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from briefing.charts import ChartExportError
-from briefing.collect import PAGES, collect, default_year_for, warehouse_source
+from briefing.collect import PAGES, collect, configured_source, default_year_for
 from briefing.pdf import file_name, render_pdf
 from data_access import queries
 from data_access.engine import database_url, describe_url, make_engine, url_problem
@@ -119,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         day = as_of_day or today
         year = args.year if args.year is not None else default_year_for(engine, day, as_of_day)
         data = collect(
-            warehouse_source(engine),
+            configured_source(engine, url, today),
             year,
             UnitFilter(tuple(args.province), tuple(args.unit_types)),
             day,

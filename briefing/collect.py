@@ -182,6 +182,39 @@ def warehouse_source(engine: Engine) -> Source:
     return Source(scope_series, tile, unit_standing, published)
 
 
+def configured_source(engine: Engine, url: str, today: dt.date) -> Source:
+    """The command line's source: :func:`warehouse_source` on ``engine``; but when ``url`` is
+    the configured warehouse and a deployment's mapping declares indicators (issue 14), the
+    app's own reads (:mod:`data_access.cached`, as the Briefing page passes them), so that a
+    declared indicator is read through its source, and one failing a contract is not
+    assessed, as on screen."""
+    from data_access import cached  # Streamlit's cache, in bare mode: only for a mapping
+
+    if url != cached.warehouse_url() or not cached.declared_indicators():
+        return warehouse_source(engine)
+    own = warehouse_source(engine)
+
+    def scope_series(code: str, unit_filter: UnitFilter, as_of: dt.datetime | None) -> pd.DataFrame:
+        return cached.scope_series(code, unit_filter, as_of, scope=None).frame
+
+    def unit_standing(
+        code: str,
+        year: int,
+        through: dt.date,
+        unit_filter: UnitFilter,
+        as_of: dt.datetime | None,
+    ) -> pd.DataFrame:
+        return cached.unit_standing(code, year, through, unit_filter, as_of, scope=None).frame
+
+    return Source(
+        scope_series,
+        own.headline_tile,
+        unit_standing,
+        own.published,
+        lambda: cached.failing_sources(today),
+    )
+
+
 def default_year_for(engine: Engine, today: dt.date, as_of_day: dt.date | None) -> int:
     """The year the Overview would open on for ``today`` (:func:`metrics.overview.default_year`)."""
     from metrics.overview import default_year

@@ -427,9 +427,11 @@ def scope_series(
             one_unit = len(unit_filter.unit_ids) == 1
             if one_unit and not (unit_filter.former_provinces or unit_filter.unit_types):
                 # A cumulative source's carry-forward is done in SQL per unit code
-                # (:func:`unit_series`); its other filtered scopes are still read from the
-                # project's own warehouse.
+                # (:func:`unit_series`).
                 return unit_series(indicator_code, unit_filter.unit_ids[0], scope=scope)
+            # Its other filtered scopes (a former province, a unit type): the carried
+            # figures summed in SQL over the scope's codes (:func:`_declared_cumulative_groups`).
+            return _declared_cumulative_groups(*declared, unit_filter, None, by_group=False)
     return _fetch(
         ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key, ids),
         lambda: _scope_series(
@@ -570,7 +572,9 @@ def group_standing(
     """Cached :func:`data_access.queries.group_standing`, limited to ``scope``; a declared
     indicator's through its source (:func:`_declared_group_standing`)."""
     declared = declared_source(indicator_code)
-    if declared is not None and not declared[0].is_cumulative:
+    if declared is not None:
+        # A cumulative source's too: its units' standing carries a missing report forward
+        # (:func:`data_access.sources.cumulative_unit_sums`).
         ids = _scope_ids(warehouse_url(), scope)
         _check_filter(scope, ids, unit_filter)
         return _declared_group_standing(*declared, year, through_month, unit_filter, ids)
@@ -585,9 +589,11 @@ def series_by_group(
     """Cached :func:`data_access.queries.series_by_group`, limited to ``scope``; a declared
     indicator's through its source (:func:`_declared_series_by_group`)."""
     declared = declared_source(indicator_code)
-    if declared is not None and not declared[0].is_cumulative:
+    if declared is not None:
         ids = _scope_ids(warehouse_url(), scope)
         _check_filter(scope, ids, unit_filter)
+        if declared[0].is_cumulative:
+            return _declared_cumulative_groups(*declared, unit_filter, ids, by_group=True)
         return _declared_series_by_group(*declared, unit_filter, ids)
     return page_query("series_by_group", indicator_code, unit_filter, as_of, scope=scope)
 
@@ -1522,6 +1528,55 @@ def _declared_group_standing(
     standing = _declared_units(source, url, year, through_month, unit_filter, None, ranked=False)
     frame = sources.as_group_standing(standing.frame)
     return Fetched(_without_single_unit_groups(frame, ids), standing.fetched_at, standing.is_stale)
+
+
+@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+def _declared_cumulative_sums(
+    source: sources.Source, url: str, code_groups: tuple[tuple[str, str], ...]
+) -> tuple[pd.DataFrame, dt.datetime]:
+    engine = sources.read_only_engine(url)
+    try:
+        with engine.connect() as conn:
+            return sources.cumulative_group_sums(conn, source, dict(code_groups)), utc_now()
+    finally:
+        engine.dispose()
+
+
+def _declared_cumulative_groups(
+    source: sources.Source,
+    url: str,
+    unit_filter: UnitFilter,
+    ids: ScopeIds,
+    *,
+    by_group: bool,
+) -> Fetched:
+    """A cumulative source's filtered scope (a former province, a unit type) in the shape of
+    ``queries.scope_series``, or with ``by_group`` its drill-down groups' monthly series (the
+    former provinces' comparison curves) in the shape of ``queries.series_by_group``: the
+    carried figures (a missing report keeps the investor's last figure and plan) summed in
+    the source's database over the scope's source codes, per group
+    (:func:`data_access.sources.cumulative_group_sums`). The codes and groups come from the
+    crosswalk and the project's unit list, and are part of the cache key. A scoped reader
+    loses single-unit groups, as with the project's own query; a source that cannot be read
+    and has nothing kept gives an empty series (its health says why)."""
+    units = unit_list(scope=None).frame
+    groups = sources.cumulative_code_groups(source, units, unit_filter, by_group=by_group)
+    key = tuple(sorted(groups.items()))
+    try:
+        fetched = _fetch(
+            ("declared_cumulative_groups", url, source.indicator, repr(source), key),
+            lambda: _declared_cumulative_sums(source, url, key),
+        )
+        sums = fetched.frame
+    except (WarehouseUnavailableError, ValueError, TypeError):
+        sums = pd.DataFrame(columns=sources.CUMULATIVE_GROUP_SUMS)
+        fetched = Fetched(sums, utc_now(), is_stale=False)
+    if by_group:
+        frame = sources.as_cumulative_series_by_group(sums)
+        frame = _without_single_unit_groups(frame, ids)
+    else:
+        frame = sources.as_cumulative_scope_series(sums)
+    return Fetched(frame, fetched.fetched_at, fetched.is_stale)
 
 
 def declared_indicators() -> tuple[str, ...]:

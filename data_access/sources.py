@@ -1115,9 +1115,144 @@ def as_group_standing(standing: pd.DataFrame) -> pd.DataFrame:
     grouped = grouped.assign(
         value=_percent(grouped["numerator"], grouped["denominator"]).astype("float64"),
         n_units=grouped["n_units"].astype("int64"),
-        group_key=grouped["group_key"].astype(str),
+        group_key=grouped["group_key"].astype(object if grouped.empty else str),
     )
     return grouped[_GROUP_OUT].reset_index(drop=True)
+
+
+# --- a cumulative source's filtered scopes and groups (issue 14, srcdisb2) ----------------
+
+CUMULATIVE_GROUP_SUMS = [
+    "period_year",
+    "period_month",
+    "group_key",
+    "numerator",
+    "denominator",
+    "n_reported",
+    "n_expected",
+]
+"""The columns of :func:`cumulative_group_sums`."""
+
+
+def cumulative_code_groups(
+    source: Source, units: pd.DataFrame, unit_filter: Any, *, by_group: bool
+) -> dict[str, str]:
+    """Which of a cumulative source's unit codes a filtered scope (or its drill-down groups)
+    is summed over: each source code whose official code (through the crosswalk; a code the
+    crosswalk does not list stands for itself) is a unit of ``unit_filter`` at the
+    indicator's level (:func:`kept_units`) → its group key (:func:`_group_keys` with
+    ``by_group``, else ``""``: one group, the scope). A code of no such unit is left out,
+    as an observation of an unknown unit counts nowhere in the project's own queries."""
+    kept = kept_units(source, units, unit_filter)
+    keys = _group_keys(kept) if by_group else pd.Series("", index=kept.index)
+    wanted = dict(zip(kept["unit_id"], keys.astype(str), strict=True))
+    codes = {
+        code: wanted[official] for code, official in source.crosswalk.items() if official in wanted
+    }
+    for unit_id, key in wanted.items():
+        if unit_id not in source.crosswalk:  # the official code stands for itself
+            codes[unit_id] = key
+    return codes
+
+
+def cumulative_group_sums(
+    conn: Connection, source: Source, code_groups: Mapping[str, str]
+) -> pd.DataFrame:
+    """A cumulative source's figures (:func:`cumulative_rows`: a missing report keeps the
+    investor's last figure and plan; an investor counts from its first plan) summed in the
+    database per plan year, month and group, over the source codes of ``code_groups``
+    (source code → group key, :func:`cumulative_code_groups`); the codes of no group are
+    not summed. The months are those in which any declared row falls (in the scope or not),
+    as the project's own ``queries._cumulative_unit_rows`` takes them.
+
+    Grain: one row per ``period_year`` (the plan year) × ``period_month`` × ``group_key``
+    with an investor counted. Columns: ``period_year`` (int), ``period_month``
+    (datetime64), ``group_key`` (str), ``numerator`` (Σ year to date), ``denominator``
+    (Σ plan in force) (float), ``n_reported`` (int: investors that reported that month),
+    ``n_expected`` (int: investors counted, carried ones included).
+    """
+    if not code_groups:
+        return _typed_group_sums(pd.DataFrame(columns=CUMULATIVE_GROUP_SUMS))
+    rows = cumulative_rows(source)
+    # The group of each code as a CASE over bound parameters: a few hundred codes at most.
+    key = case(
+        {str(code): str(group) for code, group in code_groups.items()},
+        value=cast(rows.c.unit_code, String),
+        else_=null(),
+    )
+    grouped = select(rows, key.label("group_key")).subquery("declared_grouped")
+    statement = (
+        select(
+            grouped.c.plan_year,
+            grouped.c.period_month,
+            grouped.c.group_key,
+            cast(func.sum(grouped.c.disbursed), Float),
+            cast(func.sum(grouped.c.plan), Float),
+            cast(func.sum(grouped.c.is_reported), Integer),
+            func.count(),
+        )
+        .where(grouped.c.group_key.is_not(None))
+        .group_by(grouped.c.plan_year, grouped.c.period_month, grouped.c.group_key)
+        .order_by(grouped.c.period_month, grouped.c.plan_year, grouped.c.group_key)
+    )
+    frame = pd.DataFrame(conn.execute(statement).all(), columns=CUMULATIVE_GROUP_SUMS)
+    return _typed_group_sums(frame)
+
+
+def _typed_group_sums(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.assign(
+        period_year=frame["period_year"].astype("int64"),
+        period_month=pd.to_datetime(frame["period_month"]),
+        group_key=frame["group_key"].astype(str),
+        numerator=frame["numerator"].astype("float64"),
+        denominator=frame["denominator"].astype("float64"),
+        n_reported=frame["n_reported"].astype("int64"),
+        n_expected=frame["n_expected"].astype("int64"),
+    )[CUMULATIVE_GROUP_SUMS]
+
+
+def as_cumulative_scope_series(sums: pd.DataFrame) -> pd.DataFrame:
+    """:func:`cumulative_group_sums` of one group (a filtered scope) in the shape of the
+    project's own ``queries.scope_series``: Σ year to date ÷ Σ plan, ``n_units`` the
+    investors that reported, ``n_expected`` those counted, ``is_demo`` False and
+    ``last_loaded_at`` unknown (NaT); ordered by month, then plan year."""
+    frame = sums.sort_values(["period_month", "period_year"], kind="mergesort").reset_index(
+        drop=True
+    )
+    return pd.DataFrame(
+        {
+            "period_year": frame["period_year"].astype("int64"),
+            "period_month": pd.to_datetime(frame["period_month"]),
+            "numerator": frame["numerator"].astype("float64"),
+            "denominator": frame["denominator"].astype("float64"),
+            "value": _percent(frame["numerator"], frame["denominator"]).astype("float64"),
+            "n_units": frame["n_reported"].astype("int64"),
+            "n_expected": frame["n_expected"].astype("int64"),
+            "is_demo": False,
+            "last_loaded_at": pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]"),
+        }
+    )
+
+
+def as_cumulative_series_by_group(sums: pd.DataFrame) -> pd.DataFrame:
+    """:func:`cumulative_group_sums` per drill-down group in the shape of the project's own
+    ``queries.series_by_group``: Σ year to date ÷ Σ plan per group and month, ``n_units``
+    the investors counted (carried forward or not, as there)."""
+    frame = sums.sort_values(
+        ["period_month", "period_year", "group_key"], kind="mergesort"
+    ).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "period_year": frame["period_year"].astype("int64"),
+            "period_month": pd.to_datetime(frame["period_month"]),
+            # Text, or object when empty, as the project's own query gives it.
+            "group_key": frame["group_key"].astype(object if frame.empty else str),
+            "numerator": frame["numerator"].astype("float64"),
+            "denominator": frame["denominator"].astype("float64"),
+            "value": _percent(frame["numerator"], frame["denominator"]).astype("float64"),
+            "n_units": frame["n_expected"].astype("int64"),
+        }
+    )
 
 
 # --- contracts -------------------------------------------------------------------------------
@@ -2286,6 +2421,8 @@ __all__ = [
     "TableRef",
     "as_breakdown_by_year",
     "as_breakdown_standing",
+    "as_cumulative_scope_series",
+    "as_cumulative_series_by_group",
     "as_filtered_series",
     "as_group_standing",
     "as_scope_series",
@@ -2306,6 +2443,8 @@ __all__ = [
     "check_source",
     "city_series",
     "connection_url",
+    "cumulative_code_groups",
+    "cumulative_group_sums",
     "cumulative_rows",
     "cumulative_series",
     "cumulative_unit_sums",

@@ -167,3 +167,34 @@ def test_the_check_passes_with_two_plan_years_in_one_january(source):
     ]
     assert report.rows == 10
     assert report.last_month == dt.date(2026, 4, 1)
+
+
+def test_a_scope_and_its_groups_carry_missing_reports_in_the_database(source):
+    """A scope of B alone keeps every month any investor reported (February: B did not
+    report, its January figure and plan carried); groups sum their own investors only; a
+    code of no group is not summed."""
+    declared, url = source
+    only_b = _read(url, sources.cumulative_group_sums, declared, {"B": ""})
+    got = [
+        (int(r.period_year), f"{r.period_month:%Y-%m}", r.numerator, r.denominator)
+        + (int(r.n_reported), int(r.n_expected))
+        for r in only_b.itertuples()
+    ]
+    assert got == [
+        (2025, "2026-01", 48.0, 50.0, 1, 1),
+        (2026, "2026-01", 5.0, 50.0, 1, 1),
+        (2026, "2026-02", 5.0, 50.0, 0, 1),  # carried
+        (2026, "2026-03", 20.0, 50.0, 1, 1),
+        (2026, "2026-04", 30.0, 50.0, 1, 1),
+    ]
+    series = sources.as_cumulative_scope_series(only_b)
+    assert list(series["value"]) == [96.0, 10.0, 10.0, 40.0, 60.0]
+    assert list(series["n_units"]) == [1, 1, 0, 1, 1]
+    groups = _read(url, sources.cumulative_group_sums, declared, {"A": "g1", "C": "g2"})
+    by_group = sources.as_cumulative_series_by_group(groups)
+    march = by_group[by_group["period_month"] == "2026-03-01"]
+    assert list(march["group_key"]) == ["g1", "g2"]
+    assert list(march["numerator"]) == [25.0, 0.0]  # A carried from February; C's plan only
+    assert list(march["denominator"]) == [100.0, 80.0]
+    assert list(march["n_units"]) == [1, 1]
+    assert _read(url, sources.cumulative_group_sums, declared, {}).empty

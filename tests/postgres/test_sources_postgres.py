@@ -9,6 +9,7 @@ sources' engine even as a superuser (its sessions are read-only).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,8 +26,11 @@ from sqlalchemy.pool import NullPool
 from data_access import queries, sources
 from tests.app.pages import open_page
 from tests.app.reading import GOLDEN_MOMENT, find_block, read_view, run_overview
+from tests.app.test_city_sources_figures_app import all_slides, briefing_made
+from tests.app.test_disbursement_city_sources_app import _figure, _map_points, _traces
+from tests.app.test_meeting_app import open_meeting
 from tests.conftest import PostgresDatabases, city_moment
-from tests.contract.test_sources_city_shape import FILTERS, same_frame
+from tests.contract.test_sources_city_shape import CUMULATIVE_FILTERS, FILTERS, same_frame
 from tests.sources_city import (
     CITY_TABLES,
     PUBLIC_DEFAULTS_REVOKED,
@@ -412,3 +416,109 @@ def test_the_app_works_on_a_select_only_source_and_writes_nothing_there(
 
 def _without_demo_notes(lines: list[str]) -> list[str]:
     return [line for line in lines if "Demo data" not in line and "minh họa" not in line]
+
+
+# --- disbursement's scopes, the map, meeting mode and the briefing through the role -------------
+
+
+def test_disbursement_scopes_and_groups_through_the_role_equal_the_project_queries(
+    city_pg, demo_warehouse_url
+):
+    """Disbursement (cumulative) through the SELECT-only role: a filtered scope's series,
+    the groups' monthly series (the former provinces' curves) and the groups' standing,
+    with the carry-forward summed in PostgreSQL, equal the project's own queries on the
+    demo (the SQLite twin is in ``tests/contract/test_sources_city_shape.py``)."""
+    _, reader_url, mapping_file = city_pg
+    (source,) = (s for s in sources.load_mapping(mapping_file).sources if s.is_cumulative)
+    code = source.indicator
+    demo = create_engine(demo_warehouse_url)
+    city = sources.read_only_engine(reader_url)
+    compared = 0
+    try:
+        with demo.connect() as demo_conn, city.connect() as city_conn:
+            units = queries.unit_list(demo_conn)
+            for unit_filter in [queries.UnitFilter(), *CUMULATIVE_FILTERS]:
+                label = f"{code} {unit_filter}"
+                scope = sources.cumulative_code_groups(source, units, unit_filter, by_group=False)
+                got = sources.as_cumulative_scope_series(
+                    sources.cumulative_group_sums(city_conn, source, scope)
+                )
+                same_frame(got, queries.scope_series(demo_conn, code, unit_filter), label)
+                compared += len(got)
+                groups = sources.cumulative_code_groups(source, units, unit_filter, by_group=True)
+                same_frame(
+                    sources.as_cumulative_series_by_group(
+                        sources.cumulative_group_sums(city_conn, source, groups)
+                    ),
+                    queries.series_by_group(demo_conn, code, unit_filter),
+                    "groups " + label,
+                )
+                year, through = 2026, dt.date(2026, 10, 1)
+                standing = sources.as_unit_standing(
+                    sources.cumulative_unit_sums(city_conn, source, year, through),
+                    source,
+                    units,
+                    unit_filter,
+                )
+                same_frame(
+                    sources.as_group_standing(standing),
+                    queries.group_standing(demo_conn, code, year, through, unit_filter),
+                    "standing " + label,
+                )
+    finally:
+        demo.dispose()
+        city.dispose()
+    assert compared > 100
+
+
+def test_the_disbursement_page_map_meeting_and_briefing_through_the_role(
+    select_only_deployment, demo_warehouse_url, monkeypatch, time_machine
+):
+    """Through the SELECT-only role: the Disbursement page in a former province (metrics,
+    investors, the map's points, the S-curve) and the whole city (the former provinces'
+    curves), every meeting slide, and the briefing's texts and charts equal the same made
+    on the demo warehouse itself (the SQLite twins: ``tests/app/test_disbursement_city_
+    sources_app.py`` and ``tests/app/test_city_sources_figures_app.py``)."""
+    _, own_url = select_only_deployment
+    mapping = Path(os.environ[sources.SOURCES_FILE_VARIABLE])
+    reader_url = os.environ[sources.SOURCE_URL_PREFIX + "CITY_DW"]
+    time_machine.move_to(GOLDEN_MOMENT)
+
+    def on_demo() -> None:
+        monkeypatch.delenv(sources.SOURCES_FILE_VARIABLE, raising=False)
+        monkeypatch.setenv("DASHBOARD_DB_URL", demo_warehouse_url)
+
+    def through_role() -> None:
+        monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
+        monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", reader_url)
+        monkeypatch.setenv("DASHBOARD_DB_URL", own_url)
+
+    for params in ({"province": "binh_duong"}, {}):
+        on_demo()
+        expected = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2026", **params)
+        through_role()
+        app = open_page(monkeypatch, own_url, "disbursement", year="2026", **params)
+        assert not app.error, [e.value for e in app.error]
+        assert [(m.label, m.value) for m in app.metric] == [
+            (m.label, m.value) for m in expected.metric
+        ]
+        assert _map_points(app) == _map_points(expected)
+        keys = ("scurve", "investors") if params else ("scurve-provinces",)
+        for key in keys:
+            assert _traces(_figure(app, key)) == _traces(_figure(expected, key)), key
+
+    query = {"year": "2026", "lang": "en", "interval": "600", "province": "binh_duong"}
+    on_demo()
+    expected_slides = all_slides(open_meeting(monkeypatch, demo_warehouse_url, **query))
+    through_role()
+    slides = all_slides(open_meeting(monkeypatch, own_url, **query))
+    assert len(slides) >= 4
+    assert slides == expected_slides
+
+    for unit_filter in (queries.UnitFilter(), queries.UnitFilter(former_provinces=("binh_duong",))):
+        on_demo()
+        expected_briefing = briefing_made(monkeypatch, unit_filter, "vi")
+        through_role()
+        got = briefing_made(monkeypatch, unit_filter, "vi")
+        assert got["shown"] == 4 and len(got["charts"]) == 8
+        assert got == expected_briefing
