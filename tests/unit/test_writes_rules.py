@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -23,9 +21,8 @@ import pytest
 from sqlalchemy import text
 
 from data_access import writes
-from data_access.engine import make_engine
-from data_access.migrate import upgrade
 from data_access.writes import LaterBatch, UndoRefusedError
+from tests.unit.copied_warehouse import rows
 
 A, B, C = "25747", "25750", "25760"  # three Bình Dương wards of the reference file
 OCT, SEP = dt.date(2026, 10, 1), dt.date(2026, 9, 1)
@@ -33,31 +30,6 @@ T1 = dt.datetime(2026, 11, 5, 3, 0)
 T2 = dt.datetime(2026, 11, 6, 3, 0)
 T3 = dt.datetime(2026, 11, 7, 3, 0)
 T4 = dt.datetime(2026, 11, 8, 3, 0)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("writes") / "template.sqlite"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            writes.insert_units(conn, writes.reference_unit_rows())
-            writes.sync_registry(conn)
-    finally:
-        engine.dispose()
-    return path
-
-
-@pytest.fixture
-def engine(template: Path, tmp_path: Path):
-    path = tmp_path / "w.sqlite"
-    with sqlite3.connect(template) as source, sqlite3.connect(path) as copy:
-        source.backup(copy)
-    made = make_engine(f"sqlite:///{path}")
-    yield made
-    made.dispose()
 
 
 @pytest.fixture(params=["row_by_row", "staged"])
@@ -84,8 +56,10 @@ def _obs(data: dict[str, tuple[float, float]], month: dt.date = OCT) -> pd.DataF
     )
 
 
-def _load(engine, frame: pd.DataFrame, key: str, at: dt.datetime, **kwargs) -> writes.BatchResult:
-    with engine.begin() as conn:
+def _load(
+    warehouse, frame: pd.DataFrame, key: str, at: dt.datetime, **kwargs
+) -> writes.BatchResult:
+    with warehouse.begin() as conn:
         return writes.load_observation_batch(
             conn,
             frame,
@@ -97,14 +71,12 @@ def _load(engine, frame: pd.DataFrame, key: str, at: dt.datetime, **kwargs) -> w
         )
 
 
-def _undo(engine, batch_id: int, at: dt.datetime = T4) -> writes.UndoResult:
-    with engine.begin() as conn:
+def _undo(warehouse, batch_id: int, at: dt.datetime = T4) -> writes.UndoResult:
+    with warehouse.begin() as conn:
         return writes.undo_batch(conn, batch_id, undone_by="admin", at=at)
 
 
-def _sql(engine, sql: str, **params: object) -> list[tuple[object, ...]]:
-    with engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(text(sql), params)]
+_sql = rows
 
 
 CURRENT = (
@@ -120,18 +92,18 @@ def _when(value: object) -> dt.datetime:
 # --- loading ---------------------------------------------------------------------------------
 
 
-def test_a_resent_submission_replaces_its_earlier_version_whole(engine, load_path):
-    first = _load(engine, _obs({A: (50, 100), B: (25, 100)}), "k", T1)
+def test_a_resent_submission_replaces_its_earlier_version_whole(warehouse, load_path):
+    first = _load(warehouse, _obs({A: (50, 100), B: (25, 100)}), "k", T1)
     # The resend holds ward A only: both rows of the first version stop being current (the
     # submission is replaced, not merged), so 2 rows are replaced and only A's new row counts.
-    second = _load(engine, _obs({A: (60, 100)}), "k", T2)
+    second = _load(warehouse, _obs({A: (60, 100)}), "k", T2)
     assert (first.rows_loaded, first.rows_replaced) == (2, 0)
     assert (second.rows_loaded, second.rows_replaced) == (1, 2)
     assert second.batch_id != first.batch_id
-    assert _sql(engine, CURRENT) == [(A, 60.0, 100.0, second.batch_id)]
+    assert _sql(warehouse, CURRENT) == [(A, 60.0, 100.0, second.batch_id)]
     # Nothing is deleted: the two old rows stay, marked with when and by which batch.
     old = _sql(
-        engine,
+        warehouse,
         "SELECT unit_id, superseded_at, superseded_by_batch_id FROM observations "
         "WHERE batch_id = :b ORDER BY unit_id",
         b=first.batch_id,
@@ -140,21 +112,24 @@ def test_a_resent_submission_replaces_its_earlier_version_whole(engine, load_pat
         (A, T2, second.batch_id),
         (B, T2, second.batch_id),
     ]
-    assert _sql(engine, "SELECT COUNT(*) FROM observations") == [(3,)]
-    assert _sql(engine, "SELECT rows_replaced FROM load_batches ORDER BY batch_id") == [(0,), (2,)]
+    assert _sql(warehouse, "SELECT COUNT(*) FROM observations") == [(3,)]
+    assert _sql(warehouse, "SELECT rows_replaced FROM load_batches ORDER BY batch_id") == [
+        (0,),
+        (2,),
+    ]
 
 
-def test_another_submission_replaces_only_the_rows_with_its_keys(engine, load_path):
-    first = _load(engine, _obs({A: (50, 100), B: (25, 100)}), "k1", T1)
+def test_another_submission_replaces_only_the_rows_with_its_keys(warehouse, load_path):
+    first = _load(warehouse, _obs({A: (50, 100), B: (25, 100)}), "k1", T1)
     # Another submission for ward A in October: A's row is replaced (1), B's stays current.
-    second = _load(engine, _obs({A: (70, 100)}), "k2", T2)
+    second = _load(warehouse, _obs({A: (70, 100)}), "k2", T2)
     assert second.rows_replaced == 1
-    assert _sql(engine, CURRENT) == [
+    assert _sql(warehouse, CURRENT) == [
         (A, 70.0, 100.0, second.batch_id),
         (B, 25.0, 100.0, first.batch_id),
     ]
     assert _sql(
-        engine,
+        warehouse,
         "SELECT unit_id, superseded_by_batch_id FROM observations WHERE superseded_at IS NOT NULL",
     ) == [(A, second.batch_id)]
 
@@ -166,38 +141,40 @@ def test_another_submission_replaces_only_the_rows_with_its_keys(engine, load_pa
         ({A: (1, 4)}, SEP),  # same ward, another month: nothing to compare
     ],
 )
-def test_a_submission_with_new_keys_replaces_nothing(engine, load_path, data, month):
-    first = _load(engine, _obs({A: (50, 100), B: (25, 100)}), "k1", T1)
-    second = _load(engine, _obs(data, month), "k2", T2)
+def test_a_submission_with_new_keys_replaces_nothing(warehouse, load_path, data, month):
+    first = _load(warehouse, _obs({A: (50, 100), B: (25, 100)}), "k1", T1)
+    second = _load(warehouse, _obs(data, month), "k2", T2)
     assert second.rows_replaced == 0
-    assert _sql(engine, "SELECT COUNT(*) FROM observations WHERE superseded_at IS NULL") == [(3,)]
+    assert _sql(warehouse, "SELECT COUNT(*) FROM observations WHERE superseded_at IS NULL") == [
+        (3,)
+    ]
     assert _sql(
-        engine,
+        warehouse,
         "SELECT COUNT(*) FROM observations WHERE batch_id = :b AND superseded_at IS NULL",
         b=first.batch_id,
     ) == [(2,)]
 
 
-def test_an_undone_batch_of_the_same_submission_is_not_replaced_again(engine, load_path):
-    first = _load(engine, _obs({A: (50, 100)}), "k", T1)
-    _undo(engine, first.batch_id, at=T2)
+def test_an_undone_batch_of_the_same_submission_is_not_replaced_again(warehouse, load_path):
+    first = _load(warehouse, _obs({A: (50, 100)}), "k", T1)
+    _undo(warehouse, first.batch_id, at=T2)
     # After the undo ward A has no current row; the resend replaces nothing (0), and the
     # undone batch's row keeps the undo as its end, with no superseding batch.
-    again = _load(engine, _obs({A: (55, 100)}), "k", T3)
+    again = _load(warehouse, _obs({A: (55, 100)}), "k", T3)
     assert again.rows_replaced == 0
-    assert _sql(engine, CURRENT) == [(A, 55.0, 100.0, again.batch_id)]
+    assert _sql(warehouse, CURRENT) == [(A, 55.0, 100.0, again.batch_id)]
     rows = _sql(
-        engine,
+        warehouse,
         "SELECT superseded_at, superseded_by_batch_id FROM observations WHERE batch_id = :b",
         b=first.batch_id,
     )
     assert [(_when(at), by) for at, by in rows] == [(T2, None)]
 
 
-def test_the_batch_row_says_what_was_loaded(engine, load_path):
+def test_the_batch_row_says_what_was_loaded(warehouse, load_path):
     frame = _obs({A: (1, 4)})
     result = _load(
-        engine,
+        warehouse,
         frame,
         "k",
         T1,
@@ -208,7 +185,7 @@ def test_the_batch_row_says_what_was_loaded(engine, load_path):
         check_id=7,
     )
     row = _sql(
-        engine,
+        warehouse,
         "SELECT submission_key, batch_kind, source_name, submitted_by, loaded_at, row_count, "
         "rows_replaced, status, checksum_sha256, is_demo, note, check_id, undone_at "
         "FROM load_batches WHERE batch_id = :b",
@@ -241,20 +218,20 @@ def test_the_batch_row_says_what_was_loaded(engine, load_path):
     assert result == writes.BatchResult(result.batch_id, 1, 0, T1)
 
 
-def test_a_batch_is_not_demo_unless_said(engine):
-    result = _load(engine, _obs({A: (1, 4)}), "k", T1)
+def test_a_batch_is_not_demo_unless_said(warehouse):
+    result = _load(warehouse, _obs({A: (1, 4)}), "k", T1)
     assert _sql(
-        engine,
+        warehouse,
         "SELECT is_demo, note, check_id FROM load_batches WHERE batch_id = :b",
         b=result.batch_id,
     ) == [(0, None, None)]
 
 
-def test_the_load_is_in_the_audit_log(engine, load_path):
-    first = _load(engine, _obs({A: (1, 4), B: (1, 2)}), "k", T1, submitted_by="lan", check_id=3)
-    second = _load(engine, _obs({A: (2, 4)}), "k", T2, submitted_by="lan")
+def test_the_load_is_in_the_audit_log(warehouse, load_path):
+    first = _load(warehouse, _obs({A: (1, 4), B: (1, 2)}), "k", T1, submitted_by="lan", check_id=3)
+    second = _load(warehouse, _obs({A: (2, 4)}), "k", T2, submitted_by="lan")
     rows = _sql(
-        engine,
+        warehouse,
         "SELECT occurred_at, actor, action, object_type, object_id, detail_json FROM audit_log "
         "ORDER BY audit_id",
     )
@@ -273,59 +250,61 @@ def test_the_load_is_in_the_audit_log(engine, load_path):
     }
     assert json.loads(str(rows[0][5]))["check_id"] == 3
     stored = _sql(
-        engine, "SELECT checksum_sha256 FROM load_batches WHERE batch_id = :b", b=second.batch_id
+        warehouse, "SELECT checksum_sha256 FROM load_batches WHERE batch_id = :b", b=second.batch_id
     )
     assert detail["checksum_sha256"] == stored[0][0]
 
 
-def test_an_empty_file_loads_nothing(engine):
-    _load(engine, _obs({A: (1, 4)}), "k", T1)
+def test_an_empty_file_loads_nothing(warehouse):
+    _load(warehouse, _obs({A: (1, 4)}), "k", T1)
     with pytest.raises(ValueError, match=r"submission 'k' has no rows; an empty file would erase"):
-        _load(engine, _obs({A: (1, 4)}).iloc[0:0], "k", T2)
-    assert _sql(engine, "SELECT COUNT(*) FROM load_batches") == [(1,)]
-    assert _sql(engine, "SELECT COUNT(*) FROM observations WHERE superseded_at IS NULL") == [(1,)]
+        _load(warehouse, _obs({A: (1, 4)}).iloc[0:0], "k", T2)
+    assert _sql(warehouse, "SELECT COUNT(*) FROM load_batches") == [(1,)]
+    assert _sql(warehouse, "SELECT COUNT(*) FROM observations WHERE superseded_at IS NULL") == [
+        (1,)
+    ]
 
 
-def test_a_zoned_load_time_is_stored_in_utc(engine):
+def test_a_zoned_load_time_is_stored_in_utc(warehouse):
     # 14:00 in the city (UTC+7) is 07:00 UTC, stored without a zone.
     at = dt.datetime(2026, 11, 5, 14, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    result = _load(engine, _obs({A: (1, 4)}), "k", at)
+    result = _load(warehouse, _obs({A: (1, 4)}), "k", at)
     assert result.loaded_at == dt.datetime(2026, 11, 5, 7, 0)
-    assert [_when(r[0]) for r in _sql(engine, "SELECT loaded_at FROM observations")] == [
+    assert [_when(r[0]) for r in _sql(warehouse, "SELECT loaded_at FROM observations")] == [
         dt.datetime(2026, 11, 5, 7, 0)
     ]
 
 
-def test_without_a_load_time_the_batch_is_loaded_now(engine, time_machine):
+def test_without_a_load_time_the_batch_is_loaded_now(warehouse, time_machine):
     time_machine.move_to(dt.datetime(2026, 11, 28, 3, 4, 5, tzinfo=dt.UTC), tick=False)
-    with engine.begin() as conn:
+    with warehouse.begin() as conn:
         result = writes.load_observation_batch(
             conn, _obs({A: (1, 4)}), submission_key="k", source_name="s", submitted_by="x"
         )
     assert result.loaded_at == dt.datetime(2026, 11, 28, 3, 4, 5)
 
 
-def test_a_missing_breakdown_is_the_units_total(engine, load_path):
+def test_a_missing_breakdown_is_the_units_total(warehouse, load_path):
     frame = _obs({A: (1, 4), B: (1, 2), C: (3, 4)}).assign(
         breakdown_key=["", None, "sector:health"], period_month=["2026-10-01"] * 3
     )
-    _load(engine, frame, "k", T1)
+    _load(warehouse, frame, "k", T1)
     assert _sql(
-        engine, "SELECT unit_id, period_month, breakdown_key FROM observations ORDER BY unit_id"
+        warehouse, "SELECT unit_id, period_month, breakdown_key FROM observations ORDER BY unit_id"
     ) == [(A, "2026-10-01", ""), (B, "2026-10-01", ""), (C, "2026-10-01", "sector:health")]
     # With no breakdown column at all, every row is the unit's total.
-    _load(engine, _obs({A: (2, 4)}), "k2", T2)
+    _load(warehouse, _obs({A: (2, 4)}), "k2", T2)
     assert _sql(
-        engine,
+        warehouse,
         "SELECT breakdown_key, numerator FROM observations WHERE superseded_at IS NULL "
         "AND unit_id = :u",
         u=A,
     ) == [("", 2.0)]
 
 
-def test_the_stage_table_is_gone_after_a_large_load(engine, monkeypatch):
+def test_the_stage_table_is_gone_after_a_large_load(warehouse, monkeypatch):
     monkeypatch.setattr(writes, "STAGE_THRESHOLD", 1)
-    with engine.begin() as conn:
+    with warehouse.begin() as conn:
         writes.load_observation_batch(
             conn,
             _obs({A: (1, 4), B: (1, 2)}),
@@ -353,8 +332,8 @@ def _plans(rows: list[tuple[str, str, float]]) -> pd.DataFrame:
     )
 
 
-def test_capital_plans_are_versioned_by_investor_year_and_effective_date(engine, load_path):
-    with engine.begin() as conn:
+def test_capital_plans_are_versioned_by_investor_year_and_effective_date(warehouse, load_path):
+    with warehouse.begin() as conn:
         first = writes.load_capital_plan_batch(
             conn,
             _plans([(A, "2026-01-15", 100.0), (A, "2026-06-01", 120.0)]),
@@ -374,17 +353,17 @@ def test_capital_plans_are_versioned_by_investor_year_and_effective_date(engine,
         )
     assert (first.rows_replaced, second.rows_replaced) == (0, 1)
     assert _sql(
-        engine,
+        warehouse,
         "SELECT effective_date, plan_billion_vnd, batch_id FROM capital_plans "
         "WHERE superseded_at IS NULL ORDER BY effective_date",
     ) == [("2026-01-15", 100.0, first.batch_id), ("2026-06-01", 130.0, second.batch_id)]
     assert _sql(
-        engine, "SELECT batch_kind FROM load_batches WHERE batch_id = :b", b=second.batch_id
+        warehouse, "SELECT batch_kind FROM load_batches WHERE batch_id = :b", b=second.batch_id
     ) == [("capital_plans",)]
-    undone = _undo(engine, second.batch_id)
+    undone = _undo(warehouse, second.batch_id)
     assert (undone.kind, undone.rows_withdrawn, undone.rows_restored) == ("capital_plans", 1, 1)
     assert _sql(
-        engine,
+        warehouse,
         "SELECT plan_billion_vnd FROM capital_plans WHERE superseded_at IS NULL "
         "ORDER BY effective_date",
     ) == [(100.0,), (120.0,)]
@@ -416,11 +395,11 @@ REGISTRY_TARGET = (
 )
 
 
-def test_a_loaded_target_replaces_loaded_targets_only(engine, load_path):
+def test_a_loaded_target_replaces_loaded_targets_only(warehouse, load_path):
     # The registry holds one city target of this key (2025, due 31 December).
-    registry = _sql(engine, REGISTRY_TARGET)
+    registry = _sql(warehouse, REGISTRY_TARGET)
     assert registry == [(1,)]
-    with engine.begin() as conn:
+    with warehouse.begin() as conn:
         first = writes.load_target_batch(
             conn,
             _targets(80.0),
@@ -442,31 +421,31 @@ def test_a_loaded_target_replaces_loaded_targets_only(engine, load_path):
     assert (first.rows_replaced, second.rows_replaced) == (0, 1)
     assert (
         _sql(
-            engine,
+            warehouse,
             REGISTRY_TARGET,
         )
         == registry
     )
     assert _sql(
-        engine,
+        warehouse,
         "SELECT target_value, batch_id FROM targets WHERE batch_id IS NOT NULL "
         "AND superseded_at IS NULL",
     ) == [(85.0, second.batch_id)]
-    assert _sql(engine, "SELECT batch_kind, is_demo FROM load_batches ORDER BY batch_id") == [
+    assert _sql(warehouse, "SELECT batch_kind, is_demo FROM load_batches ORDER BY batch_id") == [
         ("targets", 0),
         ("targets", 0),
     ]
-    assert _sql(engine, "SELECT action FROM audit_log ORDER BY audit_id") == [
+    assert _sql(warehouse, "SELECT action FROM audit_log ORDER BY audit_id") == [
         ("load_targets",),
         ("load_targets",),
     ]
-    undone = _undo(engine, second.batch_id)
+    undone = _undo(warehouse, second.batch_id)
     assert (undone.kind, undone.rows_withdrawn, undone.rows_restored) == ("targets", 1, 1)
-    assert _sql(engine, "SELECT action FROM audit_log ORDER BY audit_id DESC LIMIT 1") == [
+    assert _sql(warehouse, "SELECT action FROM audit_log ORDER BY audit_id DESC LIMIT 1") == [
         ("undo_targets",)
     ]
     assert _sql(
-        engine,
+        warehouse,
         "SELECT target_value FROM targets WHERE batch_id IS NOT NULL AND superseded_at IS NULL",
     ) == [(80.0,)]
 
@@ -474,36 +453,36 @@ def test_a_loaded_target_replaces_loaded_targets_only(engine, load_path):
 # --- undo ------------------------------------------------------------------------------------
 
 
-def test_undo_brings_back_the_replaced_rows_as_new_versions(engine, load_path):
-    first = _load(engine, _obs({A: (50, 100), B: (25, 100)}), "k", T1)
-    second = _load(engine, _obs({A: (60, 100)}), "k", T2)
-    result = _undo(engine, second.batch_id, at=T3)
+def test_undo_brings_back_the_replaced_rows_as_new_versions(warehouse, load_path):
+    first = _load(warehouse, _obs({A: (50, 100), B: (25, 100)}), "k", T1)
+    second = _load(warehouse, _obs({A: (60, 100)}), "k", T2)
+    result = _undo(warehouse, second.batch_id, at=T3)
     # The resend's one current row is withdrawn; the two rows it replaced come back.
     assert result == writes.UndoResult(second.batch_id, "observations", 1, 2, T3)
-    assert _sql(engine, CURRENT) == [
+    assert _sql(warehouse, CURRENT) == [
         (A, 50.0, 100.0, first.batch_id),
         (B, 25.0, 100.0, first.batch_id),
     ]
     # As new rows loaded at the undo: the old versions keep their history (5 rows in all).
     assert [
         _when(r[0])
-        for r in _sql(engine, "SELECT loaded_at FROM observations WHERE superseded_at IS NULL")
+        for r in _sql(warehouse, "SELECT loaded_at FROM observations WHERE superseded_at IS NULL")
     ] == [T3, T3]
-    assert _sql(engine, "SELECT COUNT(*) FROM observations") == [(5,)]
+    assert _sql(warehouse, "SELECT COUNT(*) FROM observations") == [(5,)]
     withdrawn = _sql(
-        engine,
+        warehouse,
         "SELECT superseded_at, superseded_by_batch_id FROM observations WHERE batch_id = :b",
         b=second.batch_id,
     )
     assert [(_when(at), by) for at, by in withdrawn] == [(T3, None)]
     batch = _sql(
-        engine,
+        warehouse,
         "SELECT status, undone_at, undone_by FROM load_batches WHERE batch_id = :b",
         b=second.batch_id,
     )
     assert [(s, _when(at), by) for s, at, by in batch] == [("undone", T3, "admin")]
     audit = _sql(
-        engine,
+        warehouse,
         "SELECT occurred_at, actor, action, object_type, object_id, detail_json FROM audit_log "
         "ORDER BY audit_id DESC LIMIT 1",
     )[0]
@@ -517,88 +496,88 @@ def test_undo_brings_back_the_replaced_rows_as_new_versions(engine, load_path):
     assert json.loads(str(audit[5])) == {"kind": "observations", "withdrawn": 1, "restored": 2}
 
 
-def test_undo_without_a_time_is_now(engine, time_machine):
-    first = _load(engine, _obs({A: (1, 4)}), "k", T1)
+def test_undo_without_a_time_is_now(warehouse, time_machine):
+    first = _load(warehouse, _obs({A: (1, 4)}), "k", T1)
     time_machine.move_to(dt.datetime(2026, 11, 28, 3, 4, 5, tzinfo=dt.UTC), tick=False)
-    with engine.begin() as conn:
+    with warehouse.begin() as conn:
         result = writes.undo_batch(conn, first.batch_id, undone_by="admin")
     assert result.undone_at == dt.datetime(2026, 11, 28, 3, 4, 5)
 
 
-def test_undo_of_nothing_or_twice_is_refused_with_the_reason(engine):
-    first = _load(engine, _obs({A: (1, 4)}), "k", T1)
+def test_undo_of_nothing_or_twice_is_refused_with_the_reason(warehouse):
+    first = _load(warehouse, _obs({A: (1, 4)}), "k", T1)
     with pytest.raises(UndoRefusedError) as missing:
-        _undo(engine, first.batch_id + 100)
+        _undo(warehouse, first.batch_id + 100)
     assert (missing.value.reason, str(missing.value)) == (
         "not_found",
         f"there is no batch {first.batch_id + 100}",
     )
-    _undo(engine, first.batch_id, at=T2)
+    _undo(warehouse, first.batch_id, at=T2)
     with pytest.raises(UndoRefusedError) as twice:
-        _undo(engine, first.batch_id, at=T3)
+        _undo(warehouse, first.batch_id, at=T3)
     assert twice.value.reason == "already_undone"
     assert (
         str(twice.value)
         == f"batch {first.batch_id} was already undone (at {twice.value.undone_at})"
     )
     assert _when(twice.value.undone_at) == T2
-    assert _sql(engine, "SELECT COUNT(*) FROM audit_log WHERE action = 'undo_batch'") == [(1,)]
+    assert _sql(warehouse, "SELECT COUNT(*) FROM audit_log WHERE action = 'undo_batch'") == [(1,)]
 
 
-def test_undo_is_refused_while_a_later_batch_replaced_its_rows(engine, load_path):
-    first = _load(engine, _obs({A: (50, 100), B: (25, 100)}), "k1", T1)
+def test_undo_is_refused_while_a_later_batch_replaced_its_rows(warehouse, load_path):
+    first = _load(warehouse, _obs({A: (50, 100), B: (25, 100)}), "k1", T1)
     second = _load(
-        engine, _obs({A: (60, 100)}), "k2", T2, source_name="fix.csv", submitted_by="lan"
+        warehouse, _obs({A: (60, 100)}), "k2", T2, source_name="fix.csv", submitted_by="lan"
     )
-    before = _sql(engine, "SELECT * FROM observations ORDER BY observation_id")
+    before = _sql(warehouse, "SELECT * FROM observations ORDER BY observation_id")
     with pytest.raises(UndoRefusedError) as refused:
-        _undo(engine, first.batch_id)
+        _undo(warehouse, first.batch_id)
     assert refused.value.reason == "replaced_later"
     assert refused.value.later == (LaterBatch(second.batch_id, "fix.csv", "lan", T2, 1),)
     assert str(refused.value) == (
         f"rows of batch {first.batch_id} have since been replaced by batch(es) "
         f"{second.batch_id} (fix.csv); undo those first (newest first), then this one"
     )
-    assert _sql(engine, "SELECT * FROM observations ORDER BY observation_id") == before
+    assert _sql(warehouse, "SELECT * FROM observations ORDER BY observation_id") == before
     # Once the later batch is undone, the first can be.
-    _undo(engine, second.batch_id, at=T3)
-    assert _undo(engine, first.batch_id).rows_withdrawn == 2
+    _undo(warehouse, second.batch_id, at=T3)
+    assert _undo(warehouse, first.batch_id).rows_withdrawn == 2
 
 
-def test_undo_is_refused_while_a_later_batch_holds_a_key_it_would_bring_back(engine, load_path):
+def test_undo_is_refused_while_a_later_batch_holds_a_key_it_would_bring_back(warehouse, load_path):
     # The resend (k1 again, ward A only) replaced B's row by its submission key; then another
     # file (k2) loaded B. Undoing the resend would bring B's old row back beside k2's.
-    first = _load(engine, _obs({A: (50, 100), B: (25, 100)}), "k1", T1)
-    resend = _load(engine, _obs({A: (60, 100)}), "k1", T2)
-    other = _load(engine, _obs({B: (30, 100)}), "k2", T3, source_name="b.csv")
+    first = _load(warehouse, _obs({A: (50, 100), B: (25, 100)}), "k1", T1)
+    resend = _load(warehouse, _obs({A: (60, 100)}), "k1", T2)
+    other = _load(warehouse, _obs({B: (30, 100)}), "k2", T3, source_name="b.csv")
     with pytest.raises(UndoRefusedError) as refused:
-        _undo(engine, resend.batch_id)
+        _undo(warehouse, resend.batch_id)
     assert [b.batch_id for b in refused.value.later] == [other.batch_id]
     assert refused.value.later[0].rows == 1
     assert first.batch_id < resend.batch_id
 
 
-def test_later_batches_are_named_oldest_first_and_undone_ones_drop_out(engine, load_path):
-    first = _load(engine, _obs({A: (50, 100), B: (25, 100)}), "k1", T1)
-    on_b = _load(engine, _obs({B: (30, 100)}), "k3", T3, source_name="b.csv")
-    on_a = _load(engine, _obs({A: (60, 100)}), "k2", T2, source_name="a.csv")
+def test_later_batches_are_named_oldest_first_and_undone_ones_drop_out(warehouse, load_path):
+    first = _load(warehouse, _obs({A: (50, 100), B: (25, 100)}), "k1", T1)
+    on_b = _load(warehouse, _obs({B: (30, 100)}), "k3", T3, source_name="b.csv")
+    on_a = _load(warehouse, _obs({A: (60, 100)}), "k2", T2, source_name="a.csv")
     with pytest.raises(UndoRefusedError) as refused:
-        _undo(engine, first.batch_id)
+        _undo(warehouse, first.batch_id)
     # Loaded at T2 (a.csv) before T3 (b.csv), whatever the batch ids.
     assert [b.source_name for b in refused.value.later] == ["a.csv", "b.csv"]
     assert f"{on_a.batch_id} (a.csv), {on_b.batch_id} (b.csv)" in str(refused.value)
-    _undo(engine, on_b.batch_id, at=T4)
+    _undo(warehouse, on_b.batch_id, at=T4)
     with pytest.raises(UndoRefusedError) as still:
-        _undo(engine, first.batch_id)
+        _undo(warehouse, first.batch_id)
     assert [b.batch_id for b in still.value.later] == [on_a.batch_id]
 
 
-def test_an_undone_batch_does_not_block_the_batch_it_replaced(engine, load_path):
-    first = _load(engine, _obs({A: (50, 100)}), "k1", T1)
-    other = _load(engine, _obs({B: (30, 100)}), "k2", T2)
+def test_an_undone_batch_does_not_block_the_batch_it_replaced(warehouse, load_path):
+    first = _load(warehouse, _obs({A: (50, 100)}), "k1", T1)
+    other = _load(warehouse, _obs({B: (30, 100)}), "k2", T2)
     # A batch whose rows nobody replaced is undone freely, and the other batch stays.
-    assert _undo(engine, first.batch_id).rows_withdrawn == 1
-    assert _sql(engine, CURRENT) == [(B, 30.0, 100.0, other.batch_id)]
+    assert _undo(warehouse, first.batch_id).rows_withdrawn == 1
+    assert _sql(warehouse, CURRENT) == [(B, 30.0, 100.0, other.batch_id)]
 
 
 # --- reference data and the registry ----------------------------------------------------------
@@ -661,15 +640,15 @@ def test_the_reference_rows_put_the_city_and_former_provinces_first():
     assert not rows["is_demo"].astype(bool).any()
 
 
-def test_inserting_units_counts_them_and_nothing_is_fine(engine):
+def test_inserting_units_counts_them_and_nothing_is_fine(warehouse):
     extra = writes.reference_unit_rows().iloc[[0]].assign(unit_id="x1", slug="x1", unit_code="x1")
-    with engine.begin() as conn:
+    with warehouse.begin() as conn:
         assert writes.insert_units(conn, extra) == 1
         assert writes.insert_units(conn, extra.iloc[0:0]) == 0
-    assert _sql(engine, "SELECT COUNT(*) FROM units") == [(173,)]
+    assert _sql(warehouse, "SELECT COUNT(*) FROM units") == [(173,)]
 
 
-def test_breakdowns_are_inserted_when_new_and_updated_when_known(engine):
+def test_breakdowns_are_inserted_when_new_and_updated_when_known(warehouse):
     def frame(name: str, order: int) -> pd.DataFrame:
         return pd.DataFrame(
             [
@@ -686,21 +665,21 @@ def test_breakdowns_are_inserted_when_new_and_updated_when_known(engine):
             ]
         )
 
-    with engine.begin() as conn:
+    with warehouse.begin() as conn:
         assert writes.upsert_breakdowns(conn, frame("Y tế", 1)) == 1
         assert writes.upsert_breakdowns(conn, frame("Y tế (mới)", 2)) == 1
     assert _sql(
-        engine,
+        warehouse,
         "SELECT breakdown_key, name_vi, sort_order FROM breakdowns "
         "WHERE breakdown_key = 'sector:health'",
     ) == [("sector:health", "Y tế (mới)", 2)]
 
 
-def test_the_registry_sync_replaces_registry_targets_and_keeps_loaded_ones(engine):
+def test_the_registry_sync_replaces_registry_targets_and_keeps_loaded_ones(warehouse):
     from metrics.registry import INDICATORS
 
     expected = sum(len(i.targets) for i in INDICATORS)
-    with engine.begin() as conn:
+    with warehouse.begin() as conn:
         writes.load_target_batch(
             conn,
             _targets(80.0),
@@ -721,25 +700,25 @@ def test_the_registry_sync_replaces_registry_targets_and_keeps_loaded_ones(engin
             {"i": INDICATORS[0].code},
         )
         writes.sync_registry(conn)
-    assert _sql(engine, "SELECT COUNT(*) FROM targets WHERE batch_id IS NULL") == [(expected,)]
-    assert _sql(engine, "SELECT COUNT(*) FROM targets WHERE batch_id IS NOT NULL") == [(1,)]
-    assert _sql(engine, "SELECT COUNT(*) FROM indicators") == [(len(INDICATORS),)]
+    assert _sql(warehouse, "SELECT COUNT(*) FROM targets WHERE batch_id IS NULL") == [(expected,)]
+    assert _sql(warehouse, "SELECT COUNT(*) FROM targets WHERE batch_id IS NOT NULL") == [(1,)]
+    assert _sql(warehouse, "SELECT COUNT(*) FROM indicators") == [(len(INDICATORS),)]
     assert _sql(
-        engine, "SELECT name_en FROM indicators WHERE indicator_id = :i", i=INDICATORS[0].code
+        warehouse, "SELECT name_en FROM indicators WHERE indicator_id = :i", i=INDICATORS[0].code
     ) == [(INDICATORS[0].name_en,)]
-    assert _sql(engine, "SELECT DISTINCT unit_id FROM targets WHERE batch_id IS NULL") == [
+    assert _sql(warehouse, "SELECT DISTINCT unit_id FROM targets WHERE batch_id IS NULL") == [
         ("city",)
     ]
 
 
-def test_published_figures_are_replaced_whole(engine):
+def test_published_figures_are_replaced_whole(warehouse):
     figures = writes.read_published_figures()
     lines = writes.PUBLISHED_FILE.read_text(encoding="utf-8").strip().splitlines()
     assert len(figures) == len(lines) - 1
-    with engine.begin() as conn:
+    with warehouse.begin() as conn:
         assert writes.replace_published_figures(conn) == len(figures)
         assert writes.replace_published_figures(conn, figures.iloc[:2]) == 2
-    assert _sql(engine, "SELECT COUNT(*) FROM published_figures") == [(2,)]
+    assert _sql(warehouse, "SELECT COUNT(*) FROM published_figures") == [(2,)]
 
 
 def test_records_hold_plain_values_and_none_for_missing():
