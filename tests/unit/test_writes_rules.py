@@ -10,6 +10,7 @@ must give the same warehouse.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
 import json
@@ -736,3 +737,121 @@ def test_records_hold_plain_values_and_none_for_missing():
         {"n": 2, "x": None, "s": None, "t": None},
     ]
     assert type(records[0]["n"]) is int and type(records[0]["t"]) is dt.datetime
+
+
+def test_every_published_figure_is_stored_as_the_file_says(warehouse):
+    # The file read with the standard csv module: an empty plan or note is NULL, dates stay
+    # the file's days, numbers are read as numbers.
+    with writes.PUBLISHED_FILE.open(encoding="utf-8", newline="") as handle:
+        expected = sorted(
+            (
+                r["indicator"],
+                r["period_kind"],
+                r["period_start"],
+                r["period_end"],
+                float(r["value"]),
+                r["qualifier"],
+                r["unit"],
+                r["territory"],
+                r["basis"],
+                r["kind"],
+                float(r["plan_billion_vnd"]) if r["plan_billion_vnd"] else None,
+                r["source_url"],
+                r["published_on"],
+                r["note"] or None,
+            )
+            for r in csv.DictReader(handle)
+        )
+    assert any(row[10] is not None for row in expected) and any(row[13] is None for row in expected)
+    with warehouse.begin() as conn:
+        writes.replace_published_figures(conn)
+    stored = _sql(
+        warehouse,
+        "SELECT indicator_code, period_kind, period_start, period_end, value, qualifier, unit, "
+        "territory, basis, kind, plan_billion_vnd, source_url, published_on, note "
+        "FROM published_figures",
+    )
+    assert sorted(stored) == expected
+
+
+def test_every_reference_unit_is_stored_as_the_file_says(warehouse):
+    prefix = {"ward": "Phường ", "commune": "Xã ", "special_zone": "Đặc khu "}
+    suffix = {"ward": " Ward", "commune": " Commune", "special_zone": " Special Zone"}
+    with writes.UNITS_FILE.open(encoding="utf-8", newline="") as handle:
+        expected = sorted(
+            (
+                r["code"],
+                r["code"],
+                prefix[r["unit_type"]] + r["name_vi"],
+                r["name_vi"] + suffix[r["unit_type"]],
+                r["unit_type"],
+                r["former_province"],
+                r["former_province"],
+                r["slug"],
+                float(r["lat"]),
+                float(r["lon"]),
+                r["coord_source"],
+                0,
+            )
+            for r in csv.DictReader(handle)
+        )
+    stored = _sql(
+        warehouse,
+        "SELECT unit_id, unit_code, name_vi, name_en, unit_type, parent_unit_id, "
+        "former_province, slug, latitude, longitude, coord_source, is_demo FROM units "
+        "WHERE unit_type NOT IN ('city', 'former_province')",
+    )
+    assert sorted(stored) == expected
+    assert _sql(
+        warehouse,
+        "SELECT unit_id, unit_code, name_vi, name_en, parent_unit_id, former_province, slug, "
+        "is_demo FROM units WHERE unit_type = 'former_province' ORDER BY unit_id",
+    ) == [
+        (
+            "ba_ria_vung_tau",
+            None,
+            "Tỉnh Bà Rịa – Vũng Tàu (cũ)",
+            "Former Bà Rịa–Vũng Tàu province",
+            "city",
+            "ba_ria_vung_tau",
+            "former-ba-ria-vung-tau",
+            0,
+        ),
+        (
+            "binh_duong",
+            None,
+            "Tỉnh Bình Dương (cũ)",
+            "Former Bình Dương province",
+            "city",
+            "binh_duong",
+            "former-binh-duong",
+            0,
+        ),
+        (
+            "ho_chi_minh_old",
+            None,
+            "TP.HCM (cũ)",
+            "Former HCMC",
+            "city",
+            "ho_chi_minh_old",
+            "former-ho-chi-minh-old",
+            0,
+        ),
+    ]
+    assert _sql(
+        warehouse,
+        "SELECT unit_id, unit_code, name_vi, name_en, unit_type, parent_unit_id, "
+        "former_province, slug, is_demo FROM units WHERE unit_type = 'city'",
+    ) == [
+        (
+            "city",
+            "79",
+            "Thành phố Hồ Chí Minh",
+            "Ho Chi Minh City",
+            "city",
+            None,
+            None,
+            "tp-ho-chi-minh",
+            0,
+        )
+    ]
