@@ -89,14 +89,14 @@ def _plans(data: list[tuple[str, str, float]], key: str, at: dt.datetime, wareho
         ).batch_id
 
 
-def _target(warehouse, value: float, key: str, at: dt.datetime) -> int:
+def _target(warehouse, value: float, key: str, at: dt.datetime, due: str = "2026-12-31") -> int:
     frame = pd.DataFrame(
         [
             {
                 "indicator_id": "online_dossier_share",
                 "unit_id": "city",
                 "target_year": 2026,
-                "due_date": "2026-12-31",
+                "due_date": due,
                 "comparator": ">=",
                 "target_value": value,
                 "is_year_end": True,
@@ -150,15 +150,20 @@ def test_loaded_targets_are_the_files_targets_now_or_as_they_stood(warehouse):
     assert empty.empty and "unit_id" in empty.columns and "loaded_at" in empty.columns
     first = _target(warehouse, 80.0, "t1", T1)
     second = _target(warehouse, 85.0, "t1", T3)
+    mid_year = _target(warehouse, 60.0, "t2", T2, due="2026-06-30")  # loaded after December's
     with warehouse.connect() as conn:
         now = submissions.loaded_targets(conn)
         between = submissions.loaded_targets(conn, as_of=T2)
         before = submissions.loaded_targets(conn, as_of=dt.datetime(2026, 11, 1))
     # The registry's targets (no batch) are never among them.
+    # By indicator, then due date (not by load).
     assert now[["indicator_id", "target_value", "unit_id", "due_date"]].values.tolist() == [
-        ["online_dossier_share", 85.0, "city", dt.date(2026, 12, 31)]
+        ["online_dossier_share", 60.0, "city", dt.date(2026, 6, 30)],
+        ["online_dossier_share", 85.0, "city", dt.date(2026, 12, 31)],
     ]
-    assert between["target_value"].tolist() == [80.0]
+    assert now["loaded_at"].tolist() == [T2, T3]
+    assert between["target_value"].tolist() == [60.0, 80.0]
+    assert mid_year not in (first, second)
     assert before.empty
     assert first != second
 
@@ -199,15 +204,18 @@ def test_current_observations_are_the_current_rows_asked_for(warehouse):
 def test_current_capital_plans_are_the_current_rows_of_the_years_asked_for(warehouse):
     first = _plans([(A, "2026-06-01", 120.0), (B, "2026-01-01", 50.0)], "p1", T1, warehouse)
     revision = _plans([(A, "2026-06-01", 130.0)], "p2", T2, warehouse)
+    january = _plans([(A, "2026-01-01", 100.0)], "p3", T3, warehouse)  # loaded last
     with warehouse.connect() as conn:
         every = submissions.current_capital_plans(conn, [2026])
         of_a = submissions.current_capital_plans(conn, [2026], [A])
         other_year = submissions.current_capital_plans(conn, [2025])
-    assert every[["unit_id", "effective_date", "plan_billion_vnd", "batch_id"]].values.tolist() == [
-        [A, dt.date(2026, 6, 1), 130.0, revision],
-        [B, dt.date(2026, 1, 1), 50.0, first],
+    # By investor, then effective date (not by load).
+    assert every.values.tolist() == [
+        [A, 2026, dt.date(2026, 1, 1), 100.0, "QĐ 1", january],
+        [A, 2026, dt.date(2026, 6, 1), 130.0, "QĐ 1", revision],
+        [B, 2026, dt.date(2026, 1, 1), 50.0, "QĐ 1", first],
     ]
-    assert of_a["unit_id"].tolist() == [A]
+    assert of_a["unit_id"].tolist() == [A, A]
     assert other_year.empty and list(other_year.columns) == [
         "unit_id",
         "plan_year",

@@ -855,3 +855,60 @@ def test_every_reference_unit_is_stored_as_the_file_says(warehouse):
             0,
         )
     ]
+
+
+def test_a_published_file_is_read_as_written(tmp_path):
+    # Years alone as the publication date stay text ("2024", not 2024), a note "NA" is the
+    # word, not a missing value; an empty plan or note is missing.
+    path = tmp_path / "published.csv"
+    path.write_text(
+        "indicator,period_kind,period_start,period_end,value,qualifier,unit,territory,basis,"
+        "kind,plan_billion_vnd,source_url,published_on,note\n"
+        "x,year,2024-01-01,2024-12-31,12.5,exact,percent,city,b,actual,,https://a,2024,NA\n"
+        "x,year,2025-01-01,2025-12-31,13,about,percent,city,b,plan,7.5,https://b,2025,\n",
+        encoding="utf-8",
+    )
+    frame = writes.read_published_figures(path)
+    assert frame["published_on"].tolist() == ["2024", "2025"]
+    assert frame["note"].iloc[0] == "NA" and pd.isna(frame["note"].iloc[1])
+    assert frame["qualifier"].tolist() == ["exact", "about"]
+    assert frame["value"].tolist() == [12.5, 13.0]
+    assert frame["plan_billion_vnd"].isna().tolist() == [True, False]
+    assert frame["plan_billion_vnd"].iloc[1] == 7.5
+    assert frame["period_start"].tolist() == [dt.date(2024, 1, 1), dt.date(2025, 1, 1)]
+    assert frame["period_end"].tolist() == [dt.date(2024, 12, 31), dt.date(2025, 12, 31)]
+
+
+class _Recorder:
+    """A connection that records what it is asked to run (for PostgreSQL-only statements)."""
+
+    def __init__(self, dialect_name: str) -> None:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        self.dialect = (postgresql if dialect_name == "postgresql" else sqlite).dialect()
+        self.ran: list[tuple[str, object]] = []
+
+    def execute(self, statement, params=None):
+        self.ran.append((str(statement), params))
+
+
+def test_postgresql_loads_take_the_write_lock_and_sqlite_needs_none():
+    on_postgres, on_sqlite = _Recorder("postgresql"), _Recorder("sqlite")
+    writes.lock_writes(on_postgres)  # type: ignore[arg-type]
+    writes.lock_writes(on_sqlite)  # type: ignore[arg-type]
+    assert on_postgres.ran == [("SELECT pg_advisory_xact_lock(:key)", {"key": 7_310_001})]
+    assert on_sqlite.ran == []
+
+
+def test_postgresql_statistics_are_refreshed_for_the_five_tables():
+    on_postgres, on_sqlite = _Recorder("postgresql"), _Recorder("sqlite")
+    writes.refresh_statistics(on_postgres)  # type: ignore[arg-type]
+    writes.refresh_statistics(on_sqlite)  # type: ignore[arg-type]
+    assert [sql for sql, _ in on_postgres.ran] == [
+        "ANALYZE observations",
+        "ANALYZE capital_plans",
+        "ANALYZE targets",
+        "ANALYZE load_batches",
+        "ANALYZE units",
+    ]
+    assert on_sqlite.ran == []
