@@ -514,3 +514,46 @@ def test_the_plans_behind_a_figure_follow_the_scope(warehouse, scope, expected):
     with warehouse.connect() as conn:
         frame = submissions.lineage(conn, "public_investment_disbursement", OCT, scope)
     assert (frame["batch_kind"] == "capital_plans").sum() == expected
+
+
+def test_the_checked_files_are_ordered_by_when_then_by_number_and_50_by_default(warehouse):
+    with warehouse.begin() as conn:
+        late = submissions.record_check(conn, _record("late.csv"), at=T3)
+        early = submissions.record_check(conn, _record("early.csv"), at=T1)  # recorded after
+        tie_first = submissions.record_check(conn, _record("tie1.csv"), at=T2)
+        tie_second = submissions.record_check(conn, _record("tie2.csv"), at=T2)
+    with warehouse.connect() as conn:
+        ordered = submissions.checks(conn)["check_id"].tolist()
+    assert ordered == [late, tie_second, tie_first, early]
+    with warehouse.begin() as conn:
+        for n in range(47):
+            submissions.record_check(conn, _record(f"more{n}.csv"), at=T4)
+        everything = submissions.checks(conn, limit=100)
+        shown = submissions.checks(conn)
+    # 51 files in all; 50 are shown unless asked, the earliest one left out.
+    assert len(everything) == 51
+    assert len(shown) == 50 and early not in shown["check_id"].tolist()
+
+
+def test_the_history_is_ordered_by_load_then_by_number_and_50_by_default(warehouse):
+    late = _load(warehouse, _obs({A: (1, 4)}), "late", T3)
+    early = _load(warehouse, _obs({B: (1, 4)}), "early", T1)  # loaded after, dated before
+    tie_first = _load(warehouse, _obs({C: (1, 4)}), "tie1", T2)
+    tie_second = _load(warehouse, _obs({OLD: (1, 4)}), "tie2", T2)
+    with warehouse.connect() as conn:
+        ordered = submissions.history(conn)["batch_id"].tolist()
+    assert ordered == [late, tie_second, tie_first, early]
+    with warehouse.begin() as conn:
+        for n in range(47):
+            writes.load_observation_batch(
+                conn,
+                _obs({A: (1, 4)}, dt.date(2022, 1, 1) + dt.timedelta(days=31 * n)),
+                submission_key=f"more{n}",
+                source_name="m.csv",
+                submitted_by="x",
+                loaded_at=T4,
+            )
+        shown = submissions.history(conn)
+        everything = submissions.history(conn, limit=100)
+    assert len(everything) == 51
+    assert len(shown) == 50 and early not in shown["batch_id"].tolist()
