@@ -557,3 +557,25 @@ def test_the_history_is_ordered_by_load_then_by_number_and_50_by_default(warehou
         everything = submissions.history(conn, limit=100)
     assert len(everything) == 51
     assert len(shown) == 50 and early not in shown["batch_id"].tolist()
+
+
+def test_current_observations_are_ordered_by_indicator_month_unit_and_part(warehouse):
+    # Loaded in the reverse of the order they are read in.
+    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate", "sector:tax"), "k1", T1)
+    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate", "sector:health"), "k2", T1)
+    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate"), "k3", T1)
+    _load(warehouse, _obs({A: (1, 2)}, OCT, "on_time_rate"), "k4", T1)
+    _load(warehouse, _obs({A: (1, 2)}, SEP, "on_time_rate"), "k5", T1)
+    _load(warehouse, _obs({A: (1, 2)}, SEP, "online_dossier_share"), "k6", T1)
+    with warehouse.connect() as conn:
+        frame = submissions.current_observations(
+            conn, ["on_time_rate", "online_dossier_share"], [SEP, OCT]
+        )
+    assert frame[["indicator_id", "period_month", "unit_id", "breakdown_key"]].values.tolist() == [
+        ["on_time_rate", SEP, A, ""],
+        ["on_time_rate", OCT, A, ""],
+        ["on_time_rate", OCT, B, ""],
+        ["on_time_rate", OCT, B, "sector:health"],
+        ["on_time_rate", OCT, B, "sector:tax"],
+        ["online_dossier_share", SEP, A, ""],
+    ]
