@@ -579,3 +579,13 @@ def test_current_observations_are_ordered_by_indicator_month_unit_and_part(wareh
         ["on_time_rate", OCT, B, "sector:tax"],
         ["online_dossier_share", SEP, A, ""],
     ]
+
+
+def test_a_checks_problems_keep_their_words_and_dates(warehouse):
+    problem = {"rule": "unknown_unit", "value": "Phường Tân Định", "period": dt.date(2026, 10, 1)}
+    with warehouse.begin() as conn:
+        submissions.record_check(conn, replace(_record("a.csv"), problems=(problem,)), at=T1)
+    # Vietnamese is stored as written (not as \\u escapes); a date as its ISO text.
+    assert rows(warehouse, "SELECT problems_json FROM submission_checks") == [
+        ('[{"rule": "unknown_unit", "value": "Phường Tân Định", "period": "2026-10-01"}]',)
+    ]
