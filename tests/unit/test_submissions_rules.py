@@ -230,12 +230,16 @@ def test_a_batch_holds_the_rows_still_current(warehouse):
     first = _load(warehouse, _obs({A: (1, 4), B: (2, 4)}), "k1", T1)
     second = _load(warehouse, _obs({A: (3, 4)}), "k2", T2)  # replaces A's row only
     plan = _plans([(A, "2026-01-01", 10.0)], "p", T1, warehouse)
+    _load(warehouse, _obs({C: (1, 4)}), "k3", T2)  # not asked for
+    target = _target(warehouse, 80.0, "t", T1)
     with warehouse.connect() as conn:
         counts = submissions.batch_row_counts(conn, "observations", [first, second])
         plans = submissions.batch_row_counts(conn, "capital_plans", [plan])
+        targets = submissions.batch_row_counts(conn, "targets", [target])
         nothing = submissions.batch_row_counts(conn, "observations", [])
     assert counts == {first: 1, second: 1}
     assert plans == {plan: 1}
+    assert targets == {target: 1}
     assert nothing == {}
 
 
@@ -264,6 +268,7 @@ def test_the_history_is_newest_first_with_the_rows_still_current(warehouse):
         "lan",
     ]
     assert by_id.loc[second, "undone_at"] == pd.Timestamp(T4)
+    assert every["undone_at"].dtype.kind == every["loaded_at"].dtype.kind == "M"
     assert by_id.loc[plan, ["batch_kind", "rows_current"]].tolist() == ["capital_plans", 1]
     assert by_id.loc[first, "loaded_at"] == pd.Timestamp(T1)
     assert by_id.loc[first, "note"] == "first"
