@@ -592,7 +592,9 @@ def _supersede(
         .values(superseded_at=at, superseded_by_batch_id=batch_id)
     ).rowcount
     # A quick count before the row-by-row update: a new month's submission usually
-    # clashes with nothing.
+    # clashes with nothing. The values are plain Python (``tolist``): a numpy integer (a
+    # plan or target year) is bound by SQLite as bytes, equal to no stored year, and the
+    # count would miss every clash.
     first, second = target.prefilter
     clash_count = conn.execute(
         select(func.count())
@@ -600,8 +602,8 @@ def _supersede(
         .where(
             table.c.superseded_at.is_(None),
             *target.owned_condition(),
-            table.c[first].in_(sorted(frame[first].unique())),
-            table.c[second].in_(sorted(frame[second].unique())),
+            table.c[first].in_(sorted(set(frame[first].tolist()))),
+            table.c[second].in_(sorted(set(frame[second].tolist()))),
         )
     ).scalar_one()
     if clash_count:
