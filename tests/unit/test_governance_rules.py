@@ -6,6 +6,7 @@ comments, on 28 November 2026 (window: November 2025 – October 2026, October d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 
@@ -230,3 +231,89 @@ def test_a_due_day_past_the_28th_is_the_28th_every_month() -> None:
     assert g.due_date("online_services_count", dt.date(2026, 3, 1)) == dt.date(2026, 4, 28)
     assert g.due_date("online_services_count", dt.date(2026, 1, 1)) == dt.date(2026, 2, 28)
     assert g.due_date(ONLINE, dt.date(2026, 9, 15)) == dt.date(2026, 10, 5)
+
+
+def test_a_dataset_measured_by_nothing_still_has_its_row() -> None:
+    report = g.report(_inputs())
+    assert list(report.datasets.columns) == list(g.DATASET_QUALITY_COLUMNS)
+    assert report.datasets["dataset_id"].tolist() == ["unmeasured", "services", "satisfaction_only"]
+    assert report.datasets["data_group"].tolist() == ["people", "people", "finance_business"]
+    assert report.datasets["promise_days"].tolist() == [30, 36, 7]
+    assert report.datasets["is_measured"].tolist() == [False, True, True]
+    row = report.datasets.iloc[0]
+    assert (row.units_expected, row.units_late, row.units_missing) == (0, 0, 0)
+    for column in ("correct_pct", "complete_pct", "clean_pct", "live_pct", "days_since_load"):
+        assert math.isnan(row[column]), column
+    assert report.groups["data_group"].tolist() == list(g.DATA_GROUPS)
+    assert (report.today, report.is_demo) == (TODAY, False)
+    demo = g.report(dataclasses.replace(_inputs(), is_demo=True))
+    assert demo.is_demo is True
+    empty = g.dataset_quality(_inputs().catalogue.iloc[0:0], g.unit_quality(*_empty_inputs()))
+    assert empty.empty and list(empty.columns) == list(g.DATASET_QUALITY_COLUMNS)
+
+
+def _empty_inputs() -> tuple[object, ...]:
+    i = _inputs()
+    return (i.catalogue.iloc[0:0], i.links, i.units, i.periods, i.latest, i.checks, i.today)
+
+
+def _two_units() -> g.GovernanceReport:
+    """W loaded today, V 36 days ago (23 October in the city), a promise of 36 days; W sent
+    one row, which passed."""
+    catalogue = pd.DataFrame({"dataset_id": ["d"], "data_group": ["people"], "promise_days": [36]})
+    links = pd.DataFrame({"dataset_id": ["d"], "indicator_id": [ONLINE]})
+    units = pd.DataFrame({"unit_id": ["W", "V"], "unit_type": ["ward", "ward"]})
+    periods = pd.concat([_periods(ONLINE, "W", 12), _periods(ONLINE, "V", 12)])
+    latest = pd.DataFrame(
+        {
+            "indicator_id": ONLINE,
+            "unit_id": ["W", "V"],
+            "latest_period": [dt.date(2026, 10, 1)] * 2,
+            "last_loaded_at": pd.to_datetime(["2026-11-28 01:00", "2026-10-23 00:00"]),
+        }
+    )
+    checks = pd.DataFrame(
+        {
+            "indicator_code": [ONLINE],
+            "unit_code": ["W"],
+            "row_count": [1],
+            "error_row_count": [0],
+            "duplicate_row_count": [0],
+            "out_of_range_row_count": [0],
+        }
+    )
+    return g.report(g.GovernanceInputs(catalogue, links, units, periods, latest, checks, TODAY))
+
+
+def test_live_is_within_the_promise_its_last_day_included() -> None:
+    report = _two_units()
+    rows = report.per_unit.set_index("unit_id")
+    assert (rows.loc["W", "days_since_load"], rows.loc["V", "days_since_load"]) == (0.0, 36.0)
+    assert rows["is_live"].tolist() == [True, True]
+    # One row sent, one passed: 100 %, for the unit and for the dataset.
+    assert rows.loc["W", "correct_pct"] == 100.0
+    d = report.datasets.iloc[0]
+    assert (d.correct_pct, d.live_pct, d.days_since_load) == (100.0, 100.0, 0.0)
+
+
+def test_nothing_examined_leaves_every_measure_blank() -> None:
+    zeros = dict.fromkeys(
+        ("present", "expected", "passed", "submitted", "issues", "examined", "live", "units"), 0.0
+    )
+    assert all(math.isnan(v) for v in g._measures(zeros).values())
+    assert g._measures({**zeros, "examined": 1.0, "issues": 1.0})["clean_pct"] == 0.0
+
+
+def test_attention_first_missing_then_most_days_late_then_on_time() -> None:
+    frame = pd.DataFrame(
+        {
+            "unit_id": ["a", "b", "c", "d", "e"],
+            "status": ["late", "missing", "late", "on_time", "late"],
+            "days_late": [3, 0, 30, 0, 30],
+        }
+    )
+    got = g.attention_first(frame)
+    # A missing unit comes first even with fewer days counted; ties keep their order.
+    assert got["unit_id"].tolist() == ["b", "c", "e", "a", "d"]
+    assert list(got.columns) == ["unit_id", "status", "days_late"]
+    assert list(got.index) == [0, 1, 2, 3, 4]
