@@ -91,6 +91,8 @@ def test_the_backtest_key_reads_the_earlier_years_only() -> None:
     changed_denominator.loc[0, "denominator"] = 50.0
     assert r._past_key(changed_denominator, 2024)[0] != digest
     assert r._past_key(series.iloc[0:0], 2024)[1] == -1
+    # The rows decide, not their labels: the same rows numbered otherwise, the same key.
+    assert r._past_key(series.set_axis(series.index + 100), 2024) == (digest, 2024)
     # The same earlier years with one month more this year: the same key.
     assert r._past_key(series.iloc[:-1], 2024) == (digest, 2024)
 
@@ -100,6 +102,7 @@ def test_the_cache_makes_one_backtest_per_series_of_earlier_years() -> None:
     made: list[object] = []
 
     def fake(frame: pd.DataFrame, indicator: object) -> object:
+        assert isinstance(frame, pd.DataFrame) and indicator in (ONLINE, DISBURSEMENT)
         made.append(object())
         return made[-1]
 
@@ -156,44 +159,72 @@ def test_the_replay_reads_each_day_as_it_stood_and_replays_each_candidate() -> N
     # Online share 2023–2024 at 60 %: 2024's truth is 60 %.
     final = _monthly([2023, 2024])
     asked: list[dt.date] = []
+    given: dict[dt.date, pd.DataFrame] = {}
     candidates: list[tuple[str, pd.Timestamp, int, object]] = []
+    report = object()
 
     def series_at(day: dt.date) -> pd.DataFrame:
         asked.append(day)
-        return final.loc[final["period_month"] < pd.Timestamp(day.year, day.month, 1)]
+        given[day] = final.loc[final["period_month"] < pd.Timestamp(day.year, day.month, 1)]
+        return given[day]
 
     def tile(series, indicator, year, day, *, backtest_report):  # type: ignore[no-untyped-def]
+        assert series is given[day] and indicator is ONLINE and year == 2024
+        assert backtest_report is report
         if day.month == 2:  # 29 February: no tile
             return None
         month = pd.Timestamp(day.year, day.month - 1, 1)
         return SimpleNamespace(as_of_month=month, projection=_drawn(float(day.month)))
 
     def candidate(visible, indicator, year, *, n_paths, backtest_report, method):  # type: ignore[no-untyped-def]
+        assert indicator is ONLINE and year == 2024
         candidates.append((method, visible["period_month"].max(), n_paths, backtest_report))
         return _drawn(100.0 + len(candidates))
 
-    report = object()
+    cache = r.ReportCache()
     with (
         mock.patch.object(r, "headline_tile", tile),
         mock.patch.object(r, "project_year", candidate),
         mock.patch.object(r, "backtest", lambda s, i: report),
     ):
-        frame = r.replay(series_at, final, ONLINE, methods=("drift", "ets"))
+        frame = r.replay(series_at, final, ONLINE, methods=("drift", "ets"), cache=cache)
     assert asked == r.replay_days(2024)  # 2023 is the first year: only 2024 is replayed
     assert list(frame.columns) == list(r.COLUMNS)
+    # One backtest, kept in the cache given, under 2024's earlier years.
+    digest = r._past_key(given[dt.date(2024, 3, 31)], 2024)[0]
+    assert list(cache.reports) == [(ONLINE.code, digest, 2024)]
     # 29 Feb: one blank row; then 10 days × (in use + 2 candidates).
     assert len(frame) == 1 + 10 * 3
+    assert (frame["year"] == 2024).all()
+    assert list(dict.fromkeys(frame["day"])) == r.replay_days(2024)
     first = frame.iloc[0]
     assert (first["method"], first["used"], first["actual"]) == (r.IN_USE, "no_tile", 60.0)
     june = frame.loc[frame["day"] == dt.date(2024, 6, 30)]
     assert june["method"].tolist() == [r.IN_USE, "drift", "ets"]
     assert june["as_of_month"].tolist() == [pd.Timestamp(2024, 5, 1)] * 3
-    assert june["central"].iloc[0] == 6.0
+    # In use: the tile's (6); the candidates of 30 June are the 7th and 8th asked for
+    # (three days before it, two each).
+    assert june["central"].tolist() == [6.0, 107.0, 108.0]
     assert (june["actual"] == 60.0).all()
     # The candidates see the months up to the tile's, the replay's paths and the report.
     assert candidates[0] == ("drift", pd.Timestamp(2024, 2, 1), r.CANDIDATE_PATHS, report)
     assert candidates[1][0] == "ets"
     assert candidates[-1][1] == pd.Timestamp(2024, 11, 1)
+
+
+def test_the_years_asked_for_are_replayed_and_a_year_without_a_result_skipped() -> None:
+    final = _monthly([2022, 2023, 2024])
+
+    def tile(series, indicator, year, day, *, backtest_report):  # type: ignore[no-untyped-def]
+        return None
+
+    with (
+        mock.patch.object(r, "headline_tile", tile),
+        mock.patch.object(r, "backtest", lambda s, i: None),
+    ):
+        frame = r.replay(lambda day: final, final, ONLINE, years=[2030, 2023], methods=())
+    assert frame["day"].tolist() == r.replay_days(2023)
+    assert (frame["year"] == 2023).all() and (frame["used"] == "no_tile").all()
 
 
 def test_the_truth_is_the_31_january_value_for_a_projection_judged_then() -> None:
