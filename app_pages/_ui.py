@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages._auth import reader_scope, record_download
-from charts.common import TITLE_ROOM, describe_figure
+from charts.common import TITLE_ROOM, clean_figure, describe_figure
 from data_access import cached
 from data_access.engine import WarehouseState, describe_url
 from data_access.queries import UnitFilter
@@ -1086,7 +1086,9 @@ def show_figure(figure: go.Figure, key: str) -> None:
     """A plotly figure, static: hover text, no toolbar, no zoom. Its title is written above
     it as text, which wraps on a narrow screen where a chart title would be cut. Beneath it,
     out of sight, the figure in words for a screen reader
-    (:func:`charts.common.describe_figure`)."""
+    (:func:`charts.common.describe_figure`). Its texts are cleaned of control and
+    bidirectional characters first (:func:`charts.common.clean_figure`)."""
+    figure = clean_figure(figure)
     title = figure.layout.title.text if figure.layout.title else None
     description = describe_figure(figure, current_language())
     if title:

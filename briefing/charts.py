@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.common import FONT_FAMILY, unit_title
+from charts.common import FONT_FAMILY, clean_figure, unit_title
 from charts.tile import make_tile_figure
 from metrics.registry import Indicator
 from metrics.tiles import Tile
@@ -100,6 +100,8 @@ def export_png(
     """
     if not figures:
         return []
+    # Labels from outside (unit names) without control or bidirectional characters.
+    figures = [clean_figure(figure) for figure in figures]
     path = browser_path()
     if not (Path(path).is_file() and os.access(path, os.X_OK)):
         raise ChartExportError(f"no browser at {path}")

@@ -38,6 +38,7 @@ from i18n import (
     fmt_value,
     t,
 )
+from i18n.escape import strip_invisible
 from metrics import reference
 from metrics.clock import month_end
 from metrics.overview import combine_attention, published_for_year
@@ -107,6 +108,17 @@ class _Document(FPDF):
         self.set_margins(MARGIN_MM, MARGIN_MM + 4, MARGIN_MM)
         self.set_auto_page_break(auto=True, margin=MARGIN_MM)
         self.set_text_color(*INK)
+
+    def normalize_text(self, text: str) -> str:
+        """Every text the document writes (cells, paragraphs, table cells, header and
+        footer) passes here: control, format and bidirectional characters are taken out
+        (a unit's name comes from outside; a right-to-left override would turn the rest
+        of its line around)."""
+        return super().normalize_text(strip_invisible(text))
+
+    def set_title(self, title: str) -> None:
+        """The document's title (its metadata), cleaned as its text."""
+        super().set_title(strip_invisible(title))
 
     def header(self) -> None:
         if self.page_no() == 1:

@@ -8,10 +8,12 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from i18n import fmt_month, fmt_number, fmt_value, t, t_count
+from i18n.escape import strip_invisible
 from metrics.palette import BAND_COLORS, SERIES_COLOR, TARGET_LINE_COLOR
 from metrics.registry import Indicator
 
@@ -250,6 +252,52 @@ def _point_text(trace: Any, point: int, lang: str) -> str | None:
 
     text = _PLACEHOLDER.sub(fill, template).replace("<br>", "; ")
     return " ".join(_TAGS.sub("", text).split()) or None
+
+
+def clean_figure(figure: go.Figure) -> go.Figure:
+    """``figure`` with every text in it (axis and tick labels, trace names, hover text,
+    custom data, annotations, titles) cleaned of control, format and bidirectional
+    characters (:func:`i18n.escape.strip_invisible`): unit, scenario and file names come
+    from outside, and a right-to-left override in one would turn a label around. The
+    figure itself when it holds none (the usual case); otherwise a new one.
+
+    >>> fig = go.Figure(go.Bar(x=["Phường\u202e A", "B"], y=[1, 2], name="x\u200by"))
+    >>> cleaned = clean_figure(fig)
+    >>> list(cleaned.data[0].x), cleaned.data[0].name, fig.data[0].name
+    (['Phường A', 'B'], 'xy', 'x\u200by')
+    >>> clean_figure(cleaned) is cleaned
+    True
+    """
+    spec = figure.to_plotly_json()
+    cleaned, changed = _clean_texts(spec)
+    if not changed:
+        return figure
+    return go.Figure(cleaned)
+
+
+def _clean_texts(value: Any) -> tuple[Any, bool]:
+    """``value`` with its strings cleaned, and whether any changed."""
+    if isinstance(value, str):
+        text = strip_invisible(value)
+        return text, text != value
+    if isinstance(value, dict):
+        pairs = {key: _clean_texts(item) for key, item in value.items()}
+        if any(changed for _, changed in pairs.values()):
+            return {key: item for key, (item, _) in pairs.items()}, True
+        return value, False
+    if isinstance(value, list | tuple):
+        items = [_clean_texts(item) for item in value]
+        if any(changed for _, changed in items):
+            return type(value)(item for item, _ in items), True
+        return value, False
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OU":
+        flat = [_clean_texts(item) for item in value.ravel().tolist()]
+        if any(changed for _, changed in flat):
+            out = np.empty(value.shape, dtype=object)
+            out.ravel()[:] = [item for item, _ in flat]
+            return out, True
+        return value, False
+    return value, False
 
 
 def _number(value: Any) -> float:

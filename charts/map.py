@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pydeck as pdk
 
+from i18n.escape import strip_invisible
 from metrics.palette import STATUS_STYLES
 from metrics.status import Status
 
@@ -92,6 +93,15 @@ def make_unit_map(
         Layers with stable ids (:data:`POINT_LAYER`, :data:`AREA_LAYER`) so a selection
         survives a rerun; ``map_provider=None``: no basemap.
     """
+    # The tooltip's texts (a unit's name from the warehouse) without control or
+    # bidirectional characters, as everywhere else a page shows outside text.
+    points = points.assign(
+        **{
+            name: points[name].map(lambda v: strip_invisible(v) if isinstance(v, str) else v)
+            for name in _fields(tooltip_lines)
+            if name in points.columns
+        }
+    )
     records = points.assign(
         fill=pd.Series([status_rgba(s) for s in points["unit_status"]], index=points.index),
         line=pd.Series([[255, 255, 255, 255]] * len(points), index=points.index),

@@ -17,9 +17,11 @@ figure of S, unchanged) plus:
   part has more online dossiers than received. About 2 million rows at M (a part without
   dossiers has no row, as in the demo), a batch per year.
 
-Everything here is demo data, loaded in demo batches (``bench|…`` submission keys) through
-the same loader as the demo (``load_observation_batch``: a staging table, COPY on
-PostgreSQL).
+Everything here is demo data, loaded in demo batches (``bench|…`` submission keys): on
+PostgreSQL COPYed straight into ``observations`` (``demo.build.append_bulk_batch``: the
+rows, batches and audit entries the loader would leave, without its scan of every current
+row per batch for rows to supersede: none of these keys exists before); on SQLite through
+the same loader as the demo (``load_observation_batch``).
 """
 
 from __future__ import annotations

@@ -24,17 +24,25 @@ WORD_JOINER = "\u2060"
 _WWW = re.compile(r"(www)(?=\\\.)", re.IGNORECASE)
 
 
-def strip_invisible(text: str) -> str:
+def strip_invisible(text: str, keep: str = "\n\t") -> str:
     """``text`` in NFC without control, format and bidirectional characters (Unicode
-    categories Cc, Cf, Co, Cs, Cn), except line breaks and tabs, which stay.
+    categories Cc, Cf, Co, Cs, Cn), except those in ``keep``: line feeds and tabs, which
+    stay. (A download keeps carriage returns too: ``metrics.export``.)
 
     Examples
     --------
     >>> strip_invisible("ab\\u202ecd\\u200b\\x07e")
     'abcde'
+    >>> strip_invisible("a\\r\\nb"), strip_invisible("a\\r\\nb", keep="\\r\\n\\t")
+    ('a\\nb', 'a\\r\\nb')
     """
-    text = unicodedata.normalize("NFC", str(text))
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = str(text)
+    # Most text has nothing to strip: printable (no C or Z character but the space) and
+    # already in NFC.
+    if text.isprintable() and unicodedata.is_normalized("NFC", text):
+        return text
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch for ch in text if ch in keep or unicodedata.category(ch)[0] != "C")
 
 
 def escape_markdown(text: str) -> str:

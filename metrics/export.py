@@ -16,12 +16,40 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from i18n.escape import strip_invisible
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 About = Sequence[tuple[str, str]]
 
 
+KEEP = "\n\t\r"
+"""The control characters a download keeps: line breaks and tabs (a cell may hold them;
+a CSV quotes such a cell)."""
+
+
+def clean_cell(value: object) -> object:
+    """A text cell as a download holds it: first without control, format and bidirectional
+    characters but line breaks and tabs (:func:`i18n.escape.strip_invisible`), then, if a
+    spreadsheet would run it as a formula, with a leading apostrophe. In that order: an
+    invisible character in front of ``=`` would otherwise hide the formula from the guard,
+    and stripping it afterwards would leave the formula bare. Anything but text is left
+    alone.
+
+    Examples
+    --------
+    >>> clean_cell("\u202e=HYPERLINK(1)"), clean_cell("\u200b=1+1"), clean_cell(-1)
+    ("'=HYPERLINK(1)", "'=1+1", -1)
+    """
+    if not isinstance(value, str):
+        return value
+    value = strip_invisible(value, keep=KEEP)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
+    """Every text cell cleaned (:func:`clean_cell`): invisible characters removed, and a
+    cell that a spreadsheet would run as a formula given a leading apostrophe. Column names
+    lose their invisible characters too.
 
     Numbers are left alone (a negative number is a number, not a formula).
 
@@ -33,19 +61,21 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     1     ok  2
     2    '-x  3
     """
-
-    def clean(value: object) -> object:
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
-
     text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
-    return frame.assign(**{c: frame[c].map(clean) for c in text_columns})
+    cleaned = frame.assign(**{c: frame[c].map(clean_cell) for c in text_columns})
+    return cleaned.rename(
+        columns=lambda c: strip_invisible(c, keep=KEEP) if isinstance(c, str) else c
+    )
 
 
 def _about_lines(about: About) -> str:
     return "".join(
-        "# " + str(label) + ": " + " ".join(str(value).split()) + "\r\n" for label, value in about
+        "# "
+        + strip_invisible(str(label))
+        + ": "
+        + " ".join(strip_invisible(str(value)).split())
+        + "\r\n"
+        for label, value in about
     )
 
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from i18n.escape import strip_invisible
 from scenarios.levers import Catalogue, Problem, Scenario, ScenarioError, load_catalogue, month_text
 
 MAX_BYTES = 1_000_000
@@ -44,6 +45,9 @@ def _cell(value: Any) -> str:
         text = str(int(value))
     else:
         text = "" if value is None else str(value)
+    # Invisible characters out first (a name is outside text): one in front of "=" would
+    # hide the formula from the check below.
+    text = strip_invisible(text, keep="\n\t\r")
     return "'" + text if looks_like_formula(text) or text.startswith("'") else text
 
 

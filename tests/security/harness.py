@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -120,11 +121,14 @@ def no_exception(app: AppTest) -> None:
 @dataclass
 class Shown:
     """What one page showed: Markdown sources, plain texts (tables, choices, st.text,
-    st.code, what text fields hold), and downloads (file name → bytes)."""
+    st.code, what text fields hold), the texts of its charts (every string in a Plotly
+    figure's spec and a map's JSON, tooltips included), and downloads (file name →
+    bytes)."""
 
     page: str
     markdown: list[str] = field(default_factory=list)
     plain: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
     downloads: dict[str, bytes] = field(default_factory=dict)
 
 
@@ -163,10 +167,26 @@ def read(app: AppTest, page: str) -> Shown:
     for kind in ("selectbox", "multiselect"):
         for widget in app.get(kind):
             shown.plain += [str(o) for o in getattr(widget, "options", [])]
+    for chart in app.get("plotly_chart"):
+        shown.charts += list(strings(json.loads(chart.proto.spec)))
+    for deck in app.get("deck_gl_json_chart"):
+        shown.charts += list(strings(json.loads(deck.proto.json)))
     for button in app.get("download_button"):
         name, data = download(button)
         shown.downloads[name] = data
     return shown
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in a JSON value (keys aside)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
 
 
 def download(button: Any) -> tuple[str, bytes]:

@@ -86,6 +86,7 @@ import csv
 import io
 import logging
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -94,18 +95,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
+from briefing.collect import PAGES as BRIEFING_PAGES
+from briefing.collect import collect, warehouse_source
+from briefing.pdf import render_pdf
 from data_access import saved_scenarios
 from data_access.engine import PROJECT_ROOT, make_engine
 from data_access.identity import IdentityError, User, parse_mapping, user_from_claims
+from data_access.queries import UnitFilter
 from i18n import code_span, t
+from i18n.escape import strip_invisible
 from ingest import problems as p
 from ingest import service
 from ingest.read import Limits, Submitted
 from scenarios.leverfile import read_csv as read_lever_file
 from scenarios.leverfile import to_csv as lever_file_bytes
 from scenarios.levers import Scenario
+from tests.conftest import _skip_or_fail
 from tests.ingest.warehouse import TODAY, fingerprint, small_warehouse
 from tests.security.harness import (
     OWN,
@@ -120,6 +128,7 @@ from tests.security.harness import (
     no_exception,
     read,
     rendered,
+    strings,
 )
 
 # ---------------------------------------------------------------------------------------
@@ -178,7 +187,11 @@ FORMULAS = {
     "at": "@SUM(1+1)*cmd|' /C calc'!A0",
     "tab": "\t=1+1",
     "cr": "\r=1+1",
+    "bidi-equals": '\u202e=HYPERLINK("https://evil.example","x")',
+    "zwsp": "\u200b=1+1",
 }
+"""The last two hide their formula behind an invisible character: a download strips it
+(``metrics.export.clean_cell``), and must then still neutralise what it uncovered."""
 
 DB_SECRET = "s3cr3t-PW"
 CLIENT_SECRET = "cl13nt-S3CRET-value"
@@ -252,6 +265,30 @@ CASES: list[Case] = [
             ("scenario", "a saved scenario's name", "scenarios page: saved list, comparison"),
             ("plan", "a capital plan's source document", "disbursement page at ?unit=26737"),
         )
+    ),
+    Case(
+        "bidi-unit-charts",
+        "U+202E, U+2066, U+200F, U+200B, BEL and ESC in a unit's name",
+        "every page, city-wide and at ?unit=26737: Plotly figures (axis and tick labels, "
+        "trace names, hover text, custom data, titles) and the map's tooltips",
+        "none of them in any chart's text; the text around them in some chart",
+    ),
+    *(
+        Case(
+            f"bidi-{kind}-downloads",
+            "U+202E, U+2066, U+200F, U+200B, BEL and ESC in a unit's name, a load's file "
+            "name and note, a scenario's name, a plan's source document",
+            f"every {kind.upper()} download of every page, city-wide and at ?unit=26737",
+            "none of them in any cell (headers and notes included); the text around them in "
+            "some cell",
+        )
+        for kind in ("csv", "xlsx")
+    ),
+    Case(
+        "bidi-pdf-download",
+        "U+202E, U+2066, U+200F, U+200B, BEL and ESC in every unit's name",
+        "the briefing PDF (every page, whole city): its text (pdftotext) and its charts",
+        "none of them in the text or in any chart's text; the text around them in the PDF",
     ),
     Case(
         "markup-scenario-name-typed",
@@ -576,15 +613,16 @@ _HOSTILE_RUN: dict[str, Any] = {}
 
 def _plant(url: str) -> dict[str, list[str]]:
     """Hostile text where other people's text comes from: unit 26737's name, the latest
-    load batch's file name, a scenario saved by another user; formula-like names for six
-    other wards, a batch and a scenario."""
+    load batch's file name, a scenario saved by another user; formula-like names for as
+    many other wards as ``FORMULAS`` has, a batch and a scenario."""
     wards = [
         str(r[0])
         for r in execute(
             url,
             "SELECT unit_id FROM units WHERE unit_type = 'ward' AND unit_id <> :own "
-            "ORDER BY unit_id LIMIT 6",
+            "ORDER BY unit_id LIMIT :n",
             own=OWN,
+            n=len(FORMULAS),
         )
     ]
     execute(url, "UPDATE units SET name_vi = :n, name_en = :n WHERE unit_id = :u", n=HOSTILE, u=OWN)
@@ -728,6 +766,89 @@ def check_bidi(case: Case, request: pytest.FixtureRequest) -> None:
     assert any("ctlend" in text for text in shown), "the planted text is shown somewhere"
 
 
+def _invisible_leaks(texts: list[str], where: str) -> list[str]:
+    return [
+        f"{where}: {text[max(0, text.find('ctl') - 60) : text.find('ctl') + 40]!r}"
+        for text in texts
+        if INVISIBLE & set(text)
+    ]
+
+
+def check_bidi_charts(case: Case, request: pytest.FixtureRequest) -> None:
+    run = _hostile_run(request)
+    pages = run["unit"] + run["city"]
+    leaks = [leak for page in pages for leak in _invisible_leaks(page.charts, page.page)]
+    assert leaks == []
+    assert any("ctlend" in text for page in pages for text in page.charts), (
+        "the planted name is in no chart: the case does not reach a chart"
+    )
+
+
+def check_bidi_downloads(case: Case, request: pytest.FixtureRequest) -> None:
+    kind = case.id.split("-")[1]
+    run = _hostile_run(request)
+    texts = {
+        f"{page.page} {where}": value
+        for page in run["unit"] + run["city"]
+        for name, data in page.downloads.items()
+        if name.endswith(f".{kind}")
+        for where, value, _ in cells(name, data)
+        if isinstance(value, str)
+    }
+    assert texts, f"no {kind} download was read"
+    leaks = [leak for where, text in texts.items() for leak in _invisible_leaks([text], where)]
+    assert leaks == []
+    assert any("ctlend" in text for text in texts.values()), (
+        f"the planted text is in no {kind} download: the case does not reach one"
+    )
+
+
+def check_bidi_pdf(case: Case, request: pytest.FixtureRequest) -> None:
+    if shutil.which("pdftotext") is None:
+        _skip_or_fail("pdftotext is missing (poppler-utils)", "DASHBOARD_REQUIRE_BROWSER")
+    url = copy_warehouse(
+        request.getfixturevalue("demo_warehouse_url"),
+        str(request.getfixturevalue("tmp_path_factory").mktemp("bidi-pdf") / "w.sqlite"),
+    )
+    marked = " \u202ectl" + CONTROLS + "end"
+    execute(url, "UPDATE units SET name_vi = name_vi || :m, name_en = name_en || :m", m=marked)
+    drawn: list[go.Figure] = []
+
+    async def draw(figures: list[go.Figure], width: int, scale: float) -> list[bytes]:
+        """The figures as the browser would get them; a blank picture each."""
+        drawn.extend(figures)
+        return [_blank_png()] * len(figures)
+
+    engine = make_engine(url)
+    try:
+        data = collect(warehouse_source(engine), 2026, UnitFilter(), TODAY)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr("briefing.charts._export", draw)
+            mp.setattr("briefing.charts.browser_path", lambda: sys.executable)
+            pdf = render_pdf(data, tuple(BRIEFING_PAGES), "vi", made_on=TODAY)
+    finally:
+        engine.dispose()
+    path = request.getfixturevalue("tmp_path") / "briefing.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True
+    ).stdout.decode("utf-8")
+    assert drawn, "no chart was drawn"
+    chart_texts = [t for figure in drawn for t in strings(figure.to_plotly_json())]
+    assert _invisible_leaks(chart_texts, "chart") == []
+    assert _invisible_leaks([text], "pdf") == []
+    assert "ctlend" in text, "no unit name in the PDF: the case does not reach it"
+
+
+def _blank_png() -> bytes:
+    """A 1 × 1 picture."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1, 1), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
 def check_typed(case: Case, request: pytest.FixtureRequest) -> None:
     run = _form_run(request)
     save = run["saves"][case.attack]
@@ -739,15 +860,16 @@ def check_typed(case: Case, request: pytest.FixtureRequest) -> None:
 
 
 def check_formula(case: Case, request: pytest.FixtureRequest) -> None:
+    # Invisible characters leave first, then the apostrophe goes in front.
+    neutralised = "'" + strip_invisible(case.attack, keep="\n\t\r")
     if case.id.startswith("formula-lever-file-"):
         data = lever_file_bytes(Scenario(name=case.attack, seed=1, levers={}, overrides={}), 2026)
         rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-        assert ["scenario", "name", "'" + case.attack] in rows
+        assert ["scenario", "name", neutralised] in rows
         return
     run = _hostile_run(request)
     shown = run["unit"] + run["city"]
     assert formula_cells(shown) == []
-    neutralised = "'" + case.attack
     found = [
         where
         for page in shown
@@ -1110,12 +1232,21 @@ def check_identity(case: Case, request: pytest.FixtureRequest) -> None:
     assert refused.value.code == code
 
 
+BIDI_CHECKS = {
+    "charts": check_bidi_charts,
+    "downloads": check_bidi_downloads,
+    "download": check_bidi_pdf,
+}
+"""The ``bidi-*`` rows by their last word; ``-cells`` rows go to :func:`check_bidi`."""
+
 CHECKS = {
     "sqli": check_sqli,
     "sqliform": check_sqliform,
     "url": check_url,
     "markup": check_markup,
-    "bidi": check_bidi,
+    "bidi": lambda case, request: BIDI_CHECKS.get(case.id.rsplit("-", 1)[1], check_bidi)(
+        case, request
+    ),
     "typed": check_typed,
     "formula": check_formula,
     "upload": check_upload,

@@ -152,3 +152,33 @@ def test_xlsx_column_width_reads_only_the_first_200_rows() -> None:
 def test_file_stem_is_ascii_lower_case_and_hyphens(parts: tuple[str, ...], stem: str) -> None:
     """đ and Đ have no accent to strip: they become d, not nothing."""
     assert file_stem(*parts) == stem
+
+
+HIDDEN_FORMULAS = ['\u202e=HYPERLINK("https://evil.example","x")', "\u200b=1+1", "\u2066\x07+1"]
+"""A formula behind an invisible character: stripped, it would run."""
+
+
+@pytest.mark.parametrize("cell", HIDDEN_FORMULAS)
+def test_a_formula_behind_an_invisible_character_is_stripped_then_neutralised(cell: str) -> None:
+    bare = cell.lstrip("\u202e\u200b\u2066\x07")
+    frame = pd.DataFrame({"Đơn vị\u200f": [cell, "Phường\u202e Tân\x1b Định"]})
+    assert neutralise_formulas(frame)["Đơn vị"].tolist() == ["'" + bare, "Phường Tân Định"]
+    csv_rows = to_csv_bytes(frame, [("Phạm vi", "Phường\u202e A")]).decode("utf-8-sig")
+    assert csv_rows.splitlines() == [
+        "# Phạm vi: Phường A",
+        "Đơn vị",
+        "\"'" + bare.replace('"', '""') + '"' if '"' in bare else "'" + bare,
+        "Phường Tân Định",
+    ]
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(frame, about=[("x", "\u202e=1")])))
+    assert list(book["data"].iter_rows(values_only=True)) == [
+        ("Đơn vị",),
+        ("'" + bare,),
+        ("Phường Tân Định",),
+    ]
+    assert list(book["about"].iter_rows(values_only=True)) == [("x", "'=1")]
+
+
+def test_line_breaks_and_tabs_stay_in_a_download_cell() -> None:
+    frame = pd.DataFrame({"note": ["a\r\nb\tc", "\r=1"]})
+    assert neutralise_formulas(frame)["note"].tolist() == ["a\r\nb\tc", "'\r=1"]
