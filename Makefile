@@ -47,7 +47,7 @@ run: $(STAMP_RUNTIME)
 	@if [ -z "$$DASHBOARD_DB_URL" ]; then $(PY) -m demo --if-missing; \
 	  else echo "DASHBOARD_DB_URL is set: not building demo data into it"; fi
 	$(call say,"[5/5] Serving at http://localhost:$(PORT) (Ctrl+C stops the server)")
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m serve --server.port $(PORT) --server.headless true
 
 # Checked before anything is installed: `make demo` rebuilds only the embedded demo
 # warehouse, never one that DASHBOARD_DB_URL names (that may be production).

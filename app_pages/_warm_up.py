@@ -9,15 +9,23 @@ one clock (:func:`metrics.clock.city_today`), as the pages take it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import pandas as pd
+from streamlit import delta_generator, string_util
 
 from data_access import cached
 from data_access.queries import UnitFilter
+from i18n import LANGUAGES
 from metrics import overview
 from metrics.clock import city_today, last_complete_month
-from metrics.registry import Grain, headline_indicators
+from metrics.registry import Grain, Indicator, headline_indicators
+from metrics.tiles import Tile
 
 LOGGER = logging.getLogger(__name__)
 
@@ -52,6 +60,40 @@ def _import_page_modules() -> None:
             LOGGER.exception("warm-up: importing %s failed", name)
 
 
+_first_use_done = threading.Event()
+
+
+def _first_use(tiles: list[tuple[pd.DataFrame, Indicator, Tile]], published: pd.DataFrame) -> None:
+    """Once per process: what the first page run would otherwise pay as one-time work, not
+    figures (a cProfile of the first Overview after a warm-up, tier S: 6.1 s against 2.5 s
+    warm, of which Streamlit's emoji pattern 2.1 s, the first Plotly figures 1.2 s, the
+    "running under streamlit run?" check's ``inspect.stack`` 0.4 s, pandas' Styler and its
+    templates 0.5 s). Each step is best effort: a failure is logged, never raised."""
+    if _first_use_done.is_set():
+        return
+    from charts.tile import make_tile_figure  # Plotly: imported by the thread, not app.py
+
+    steps: list[tuple[str, Callable[[], object]]] = [
+        # The language switch's options pass Streamlit's emoji check, whose first call
+        # imports streamlit.emojis and compiles its pattern of every emoji.
+        ("emoji pattern", lambda: string_util.extract_leading_emoji("Tiếng Việt")),
+        # The first element a process draws asks once whether it runs in a REPL
+        # (inspect.stack() over the whole stack); it is a no-op after the first call.
+        ("first-element check", getattr(delta_generator, "_maybe_print_use_warning", bool)),
+        ("table styling", lambda: pd.DataFrame({"a": [1.0]}).style.format("{:.1f}").to_html()),
+    ]
+    for series, indicator, tile in tiles:
+        for lang in LANGUAGES:
+            chart = functools.partial(make_tile_figure, series, indicator, tile, lang, published)
+            steps.append((f"{indicator.code} chart", chart))
+    for name, step in steps:
+        try:
+            step()
+        except Exception:  # the page itself says what is wrong, when visited
+            LOGGER.exception("warm-up: the first use of the %s failed", name)
+    _first_use_done.set()
+
+
 def default_views() -> Warmed:
     """Read and compute, through the caches the pages use, what the Overview shows by
     default to a city-wide reader (whole city, no unit scope, the default year, no "as
@@ -64,12 +106,15 @@ def default_views() -> Warmed:
     year = overview.default_year(today, latest)
     review = overview.review_year(today, latest)
     cached.first_load_at()
-    cached.published()
+    published = cached.published().frame
     city = UnitFilter()
     done: list[str] = []
+    drawn: list[tuple[pd.DataFrame, Indicator, Tile]] = []
     for indicator in headline_indicators():
         series = cached.scope_series(indicator.code, city, scope=None).frame
         tile = cached.headline_tile(series, indicator.code, year, today)
+        if tile is not None:
+            drawn.append((series, indicator, tile))
         if year != review:
             cached.year_review(series, indicator.code, review)
         if indicator.grain is not Grain.CITY and tile is not None and tile.target_value is not None:
@@ -78,6 +123,7 @@ def default_views() -> Warmed:
     # The declared sources' contracts: checked here at start-up and again whenever the kept
     # check has expired (every SOURCE_HEALTH_TTL_SECONDS), so no page waits for them.
     cached.source_health(today)
+    _first_use(drawn, published)
     return Warmed(today, year, review, tuple(done))
 
 
@@ -87,6 +133,9 @@ def warm_up() -> cached.WarmUp[Warmed] | None:
     return cached.warm_up(default_views)
 
 
-def start() -> bool:
-    """Start the background warm-up of the default views, once per process."""
-    return cached.start_warm_up(default_views)
+def start(*, when_served: bool = False) -> bool:
+    """Start the background warm-up of the default views, once per process; with
+    ``when_served``, from the serving entry point (``serve.py``) before the server runs:
+    the thread then waits for the server's runtime (see
+    :func:`data_access.cached.start_warm_up`)."""
+    return cached.start_warm_up(default_views, when_served=when_served)

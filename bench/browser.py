@@ -5,9 +5,10 @@ browser page per load at 1366×1024; a page is drawn when the script has finishe
 skeleton is left, every plotly chart has drawn its SVG and every metric's chart is drawn.
 Warm-up loads first, then rounds alternating each page and the empty page; medians.
 
-The app is served by ``streamlit run app.py`` on the warehouse at ``url`` with the
-production settings of ``.streamlit/config.toml`` (the file watcher off here, as the issue's
-production settings ask); the empty page by the same Streamlit with the same flags. The
+The app is served by ``python -m serve`` (``streamlit run app.py`` with the warm-up
+started at server start) on the warehouse at ``url`` with the production settings of
+``.streamlit/config.toml`` (the file watcher off here, as the issue's production settings
+ask); the empty page by the same Streamlit with the same flags. The
 app server's peak resident memory (``VmHWM``) is read from ``/proc`` after the run.
 """
 
@@ -59,13 +60,13 @@ def available() -> str | None:
 
 
 def _serve(script: str, cwd: Path, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    # The app through its serving entry point (serve.py: the warm-up starts with the
+    # server, as in production); any other script (the empty page) through Streamlit's.
+    command = ["-m", "serve"] if script == "app.py" else ["-m", "streamlit", "run", script]
     process = subprocess.Popen(
         [
             sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            script,
+            *command,
             "--server.port",
             str(port),
             "--server.address",

@@ -1,7 +1,7 @@
 """Many users at once: a load test of the served app over Streamlit's websocket, with locust.
 
 ``python -m bench.load --users 20 --minutes 10`` (``--help`` for every option; ``make load``)
-serves the app (``streamlit run app.py`` with the production settings) on a warehouse, then
+serves the app (``python -m serve``, the production entry point and settings) on a warehouse, then
 locust drives that many concurrent sessions against it. Each session speaks Streamlit's own
 protocol over ``/_stcore/stream``, as a browser tab does: it asks for a page run
 (``BackMsg.rerun_script`` with the page's address and query string) and reads the answers

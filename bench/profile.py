@@ -25,10 +25,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("url")
     parser.add_argument("page", choices=sorted(PAGES))
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--warm-up",
+        action="store_true",
+        help="run the app's warm-up first (the cold run is then the first visit after it)",
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="list library functions too, not only the project's"
+    )
     args = parser.parse_args(argv)
     from bench.script import _run, _test_app
 
     os.environ["DASHBOARD_DB_URL"] = args.url
+    os.environ["DASHBOARD_WARM_UP"] = "0"
+    if args.warm_up:
+        from app_pages import _warm_up
+
+        _warm_up.warm_up()
     app = _test_app(args.page)
     for label in ("cold", "warm"):
         # AppTest runs the script in a thread of its own: profile every thread started
@@ -47,7 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         threading.setprofile(None)
         out = io.StringIO()
         stats = pstats.Stats(*profiles, stream=out).sort_stats("cumulative")
-        stats.print_stats(r"(app_pages|metrics|data_access|charts|scenarios|i18n)/", args.top)
+        project = r"(app_pages|metrics|data_access|charts|scenarios|i18n)/"
+        stats.print_stats(*(() if args.all else (project,)), args.top)
         print(f"=== {args.page} {label} run: {took:.2f} s ===")
         print(out.getvalue())
     return 0

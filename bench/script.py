@@ -21,7 +21,16 @@ With ``--warm-up``, the process first runs the app's warm-up (``app_pages._warm_
 what the server's background thread does at start-up) and times it; the cold run is then the
 first visit after a restart once the warm-up has finished. The background thread itself is
 off in this process (``DASHBOARD_WARM_UP=0``) either way, so it never runs alongside a timed
-run.
+run. The warm-up may read backtests kept by an earlier process (``stored_reports``); the
+statements on that table are the app's own cache, not the page's SQL floor, and are not
+replayed.
+
+With ``--after-load``, after the warm rounds a batch is loaded (one ward's October of the
+online share, 1,000 more dossiers, as ``tests/app/test_warm_up_app.py`` does), the caches
+are told as the Data page tells them (``cached.data_changed``), the warm-up runs again
+(with ``--warm-up``; what the thread woken by the load does) and is timed, then the first
+visit after the load and ``N`` more are timed. The load writes to the warehouse: give it a
+copy.
 """
 
 from __future__ import annotations
@@ -97,7 +106,78 @@ def _test_app(page: str) -> Any:
     return app
 
 
-def measure(url: str, page: str, rounds: int, warm_up: bool = False) -> dict[str, object]:
+def _load_one_batch(url: str) -> None:
+    """One ward's October of the online share sent again with 1,000 more dossiers."""
+    import datetime as dt
+
+    import pandas as pd
+    from sqlalchemy import text
+
+    from data_access import writes
+    from data_access.engine import make_engine
+
+    code, ward, october = "online_dossier_share", "26737", dt.date(2026, 10, 1)
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            numerator, denominator = conn.execute(
+                text(
+                    "SELECT numerator, denominator FROM observations WHERE indicator_id = :c "
+                    "AND unit_id = :u AND breakdown_key = '' AND superseded_at IS NULL "
+                    "AND period_month = :m"
+                ),
+                {"c": code, "u": ward, "m": october},
+            ).one()
+            rows = pd.DataFrame(
+                [
+                    {
+                        "indicator_id": code,
+                        "unit_id": ward,
+                        "period_year": 2026,
+                        "period_month": october,
+                        "value": 100 * (numerator + 1000) / (denominator + 1000),
+                        "numerator": numerator + 1000,
+                        "denominator": denominator + 1000,
+                    }
+                ]
+            )
+            writes.load_observation_batch(
+                conn,
+                rows,
+                submission_key=f"bench-after-load-{time.time_ns()}",
+                source_name="bench",
+                submitted_by="bench",
+            )
+    finally:
+        engine.dispose()
+
+
+def _after_load(url: str, app: Any, rounds: int, warm_up: bool) -> dict[str, object]:
+    from data_access import cached
+
+    _load_one_batch(url)
+    cached.data_changed()
+    warm_up_s = None
+    if warm_up:
+        from app_pages import _warm_up
+
+        start = time.perf_counter()
+        if _warm_up.warm_up() is None:
+            raise RuntimeError("the warm-up could not read the warehouse")
+        warm_up_s = time.perf_counter() - start
+    first = _run(app)
+    again = [_run(app) for _ in range(rounds)]
+    return {
+        "after_load_warm_up_s": warm_up_s,
+        "after_load_first_s": first,
+        "after_load_warm_s": again,
+        "after_load_warm_median_s": statistics.median(again),
+    }
+
+
+def measure(
+    url: str, page: str, rounds: int, warm_up: bool = False, after_load_batch: bool = False
+) -> dict[str, object]:
     """The page's cold, warm, SQL-floor and empty-page times (seconds); with ``warm_up``,
     the cold run comes after the app's warm-up, whose time is reported too."""
     from streamlit.testing.v1 import AppTest
@@ -117,7 +197,11 @@ def measure(url: str, page: str, rounds: int, warm_up: bool = False) -> dict[str
     _RECORDING["on"] = True
     cold = _run(app)
     _RECORDING["on"] = False
-    statements = [s for s in _RECORDED if s[0].lstrip().upper().startswith(("SELECT", "WITH"))]
+    statements = [
+        s
+        for s in _RECORDED
+        if s[0].lstrip().upper().startswith(("SELECT", "WITH")) and "stored_reports" not in s[0]
+    ]
     empty = AppTest.from_string("import streamlit as st\n", default_timeout=60)
     _run(empty)
     warm: list[float] = []
@@ -127,8 +211,12 @@ def measure(url: str, page: str, rounds: int, warm_up: bool = False) -> dict[str
         warm.append(_run(app))
         floor.append(_replay(url, statements))
         empties.append(_run(empty))
+    after_load: dict[str, object] = {}
+    if after_load_batch:
+        after_load = _after_load(url, app, rounds, warm_up)
     return {
         "page": page,
+        **after_load,
         "warm_up_s": warm_up_s,
         "cold_s": cold,
         "warm_s": warm,
@@ -149,8 +237,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--warm-up", action="store_true", help="run the app's warm-up before the cold run"
     )
+    parser.add_argument(
+        "--after-load",
+        action="store_true",
+        help="then load a batch and time the first visit after it (writes to the warehouse)",
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.url, args.page, args.rounds, args.warm_up)))
+    print(json.dumps(measure(args.url, args.page, args.rounds, args.warm_up, args.after_load)))
     return 0
 
 

@@ -37,7 +37,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from data_access import governance as governance_queries
-from data_access import queries, sources, submissions
+from data_access import queries, sources, stored_reports, submissions
 from data_access.engine import (
     WarehouseState,
     database_url,
@@ -891,15 +891,42 @@ _FRAMES_BY_SOURCE: dict[str | type[Any], Callable[[Any], Any]] = {pd.DataFrame: 
 """``hash_funcs`` of the computed-figure caches: a frame is keyed on its source key."""
 
 
+STORED_REPORTS_VARIABLE = "DASHBOARD_STORED_REPORTS"
+"""Set to ``0`` to keep backtests in this process only, not in the warehouse's
+``stored_reports`` table (the test suite does; its own tests turn it on)."""
+
+
+def _stores_reports() -> bool:
+    return os.environ.get(STORED_REPORTS_VARIABLE, "1").strip() != "0"
+
+
 @st.cache_data(max_entries=BACKTEST_MAX_ENTRIES, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
 def backtest_report(series: pd.DataFrame, indicator_code: str) -> BacktestReport:
     """:func:`metrics.backtest.backtest` of ``series``, cached on the series' source key
     (query, parameters, data version; :func:`_frame_key`), with no time limit.
 
     A new load makes a new data version and so a new report, and any number of page views
-    of the same data share one (about a second per series to compute).
+    of the same data share one (about a second per series to compute, tens of seconds
+    under load). Across restarts the report is kept in the app's own warehouse
+    (:mod:`data_access.stored_reports`, keyed on the indicator, the series' content, the
+    data version and the code): a restart reads it instead of refitting. A frame without a
+    source key (built by hand, or stale during an outage) is neither read nor kept there.
     """
-    return backtest(series, get_indicator(indicator_code))
+    indicator = get_indicator(indicator_code)
+    version = data_version() if SOURCE_ATTR in series.attrs and _stores_reports() else None
+    if version is None:
+        return backtest(series, indicator)
+    # The app's own database only: declared sources are read-only (engine_for is the
+    # warehouse's read-write engine; sources.read_only_engine is never written through).
+    engine = engine_for(warehouse_url())
+    stored = stored_reports.read(engine, indicator_code, series, version)
+    if stored is not None:
+        return stored
+    report = backtest(series, indicator)
+    stored_reports.write(
+        engine, indicator_code, series, version, report, to_warehouse_time(utc_now())
+    )
+    return report
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
@@ -1213,7 +1240,26 @@ def warm_up(compute: Callable[[], T]) -> WarmUp[T] | None:
     return WarmUp(version, computed)
 
 
-def _warm_up_forever(compute: Callable[[], object]) -> None:
+SERVER_WAIT_SECONDS = 0.05
+"""How often a warm-up started before the server (``serve.py``) looks whether the server's
+runtime exists yet."""
+
+
+def _wait_for_server() -> bool:
+    """Wait until Streamlit's runtime exists (the server has been created): figures computed
+    before would land in a cache of their own, not in the one the pages read. False when
+    the thread was stopped meanwhile."""
+    from streamlit import runtime
+
+    while not runtime.exists():
+        if _stop.wait(SERVER_WAIT_SECONDS):
+            return False
+    return True
+
+
+def _warm_up_forever(compute: Callable[[], object], when_served: bool = False) -> None:
+    if when_served and not _wait_for_server():
+        return
     while not _stop.is_set():
         _wake_up.clear()
         try:
@@ -1223,12 +1269,16 @@ def _warm_up_forever(compute: Callable[[], object]) -> None:
         _wake_up.wait(VERSION_CHECK_SECONDS)
 
 
-def start_warm_up(compute: Callable[[], object]) -> bool:
+def start_warm_up(compute: Callable[[], object], *, when_served: bool = False) -> bool:
     """Start the warm-up thread, once per process: at once, then every
     ``VERSION_CHECK_SECONDS`` and right after a load or undo (:func:`data_changed`), it runs
     :func:`warm_up` of ``compute`` (the default views) for the current data version. A
     daemon thread; it never blocks a page. Returns whether this call started it (False when
-    it runs already, or ``DASHBOARD_WARM_UP=0``)."""
+    it runs already, or ``DASHBOARD_WARM_UP=0``).
+
+    ``when_served``: called by the serving entry point (``serve.py``) before Streamlit's
+    server exists; the first pass waits until it does (:func:`_wait_for_server`), so the
+    warm-up starts with the server, not with the first session."""
     global _warm_up_thread
     if os.environ.get(WARM_UP_VARIABLE, "1").strip() == "0":
         return False
@@ -1236,7 +1286,10 @@ def start_warm_up(compute: Callable[[], object]) -> bool:
         if _warm_up_thread is not None and _warm_up_thread.is_alive():
             return False
         _warm_up_thread = threading.Thread(
-            target=_warm_up_forever, args=(compute,), name="dashboard-warm-up", daemon=True
+            target=_warm_up_forever,
+            args=(compute, when_served),
+            name="dashboard-warm-up",
+            daemon=True,
         )
         _warm_up_thread.start()
     return True

@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -482,3 +483,30 @@ dataset_indicators = Table(
     ),
 )
 """Which indicators measure a dataset (their submissions give its quality measures)."""
+
+stored_reports = Table(
+    "stored_reports",
+    metadata,
+    Column(
+        "report_key",
+        String(64),
+        primary_key=True,
+        comment="digest of (kind, indicator, series content, data version, code fingerprint)",
+    ),
+    Column("kind", String(20), nullable=False, comment="what was computed: backtest"),
+    Column("indicator_code", String(60), nullable=False),
+    Column("series_digest", String(64), nullable=False, comment="the series' content (its scope)"),
+    Column("data_version", String(200), nullable=False, comment="the warehouse's data version"),
+    Column(
+        "code_fingerprint",
+        String(64),
+        nullable=False,
+        comment="digest of the code and settings that computed it",
+    ),
+    Column("payload", LargeBinary, nullable=False),
+    Column("payload_bytes", Integer, nullable=False),
+    Column("written_at", DateTime, nullable=False),
+    Index("ix_stored_reports_written_at", "written_at"),
+)
+"""Computed figures kept across restarts (``data_access.stored_reports``): the app's own
+cache, pruned on every write; any row may be deleted at any time."""

@@ -91,6 +91,10 @@ def pytest_configure(config: pytest.Config) -> None:
     # No background warm-up thread in the app runs of the suite (it would compute on the
     # shared cores while other tests run); tests/unit/test_warm_up.py calls it directly.
     os.environ.setdefault("DASHBOARD_WARM_UP", "0")
+    # Nor backtests written into the warehouses the tests share (a stored report would
+    # answer another test's count of computations); tests/app/test_stored_reports_app.py
+    # turns it on for its own copies.
+    os.environ.setdefault("DASHBOARD_STORED_REPORTS", "0")
     traveller = time_machine.travel(city_moment(test_today()), tick=True)
     traveller.start()
     config.stash[_CLOCK_KEY] = traveller
@@ -326,9 +330,8 @@ _SERVER_UNDER_THE_CLOCK = """
 import sys
 import time_machine
 time_machine.travel(sys.argv[1], tick=True).start()
-from streamlit.web.cli import main
-sys.argv = ["streamlit", *sys.argv[2:]]
-main()
+from serve import main
+main(sys.argv[2:])
 """
 
 
@@ -336,7 +339,8 @@ main()
 def serve_app(
     warehouse_url: str, log_path: Path, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """The real app (``streamlit run app.py``) on a free port, reading ``warehouse_url``.
+    """The real app (``python -m serve``: ``streamlit run app.py`` with the warm-up started
+    with the server) on a free port, reading ``warehouse_url``.
 
     Yields the base URL (``http://127.0.0.1:<port>``) and the server's process (whose id is
     the Streamlit server's own: ``python -c`` runs it in place). Stopped on exit.
@@ -359,8 +363,6 @@ def serve_app(
         "-c",
         _SERVER_UNDER_THE_CLOCK,
         clock,
-        "run",
-        str(PROJECT_ROOT / "app.py"),
         "--server.port",
         str(port),
         "--server.address",
