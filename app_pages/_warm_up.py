@@ -133,9 +133,7 @@ def warm_up() -> cached.WarmUp[Warmed] | None:
     return cached.warm_up(default_views)
 
 
-def start(*, when_served: bool = False) -> bool:
-    """Start the background warm-up of the default views, once per process; with
-    ``when_served``, from the serving entry point (``serve.py``) before the server runs:
-    the thread then waits for the server's runtime (see
-    :func:`data_access.cached.start_warm_up`)."""
-    return cached.start_warm_up(default_views, when_served=when_served)
+def start() -> bool:
+    """Start the background warm-up of the default views, once per process (``app.py``
+    with each session; ``serve.py`` when the server starts)."""
+    return cached.start_warm_up(default_views)

@@ -1240,26 +1240,7 @@ def warm_up(compute: Callable[[], T]) -> WarmUp[T] | None:
     return WarmUp(version, computed)
 
 
-SERVER_WAIT_SECONDS = 0.05
-"""How often a warm-up started before the server (``serve.py``) looks whether the server's
-runtime exists yet."""
-
-
-def _wait_for_server() -> bool:
-    """Wait until Streamlit's runtime exists (the server has been created): figures computed
-    before would land in a cache of their own, not in the one the pages read. False when
-    the thread was stopped meanwhile."""
-    from streamlit import runtime
-
-    while not runtime.exists():
-        if _stop.wait(SERVER_WAIT_SECONDS):
-            return False
-    return True
-
-
-def _warm_up_forever(compute: Callable[[], object], when_served: bool = False) -> None:
-    if when_served and not _wait_for_server():
-        return
+def _warm_up_forever(compute: Callable[[], object]) -> None:
     while not _stop.is_set():
         _wake_up.clear()
         try:
@@ -1269,16 +1250,14 @@ def _warm_up_forever(compute: Callable[[], object], when_served: bool = False) -
         _wake_up.wait(VERSION_CHECK_SECONDS)
 
 
-def start_warm_up(compute: Callable[[], object], *, when_served: bool = False) -> bool:
+def start_warm_up(compute: Callable[[], object]) -> bool:
     """Start the warm-up thread, once per process: at once, then every
     ``VERSION_CHECK_SECONDS`` and right after a load or undo (:func:`data_changed`), it runs
     :func:`warm_up` of ``compute`` (the default views) for the current data version. A
     daemon thread; it never blocks a page. Returns whether this call started it (False when
-    it runs already, or ``DASHBOARD_WARM_UP=0``).
-
-    ``when_served``: called by the serving entry point (``serve.py``) before Streamlit's
-    server exists; the first pass waits until it does (:func:`_wait_for_server`), so the
-    warm-up starts with the server, not with the first session."""
+    it runs already, or ``DASHBOARD_WARM_UP=0``). Called by ``app.py`` with each session and,
+    once Streamlit's runtime exists, by the serving entry point (``serve.py``), so that it
+    starts with the server."""
     global _warm_up_thread
     if os.environ.get(WARM_UP_VARIABLE, "1").strip() == "0":
         return False
@@ -1287,7 +1266,7 @@ def start_warm_up(compute: Callable[[], object], *, when_served: bool = False) -
             return False
         _warm_up_thread = threading.Thread(
             target=_warm_up_forever,
-            args=(compute, when_served),
+            args=(compute,),
             name="dashboard-warm-up",
             daemon=True,
         )
