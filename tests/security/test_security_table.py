@@ -78,6 +78,24 @@ alone, and the guard restored:
 - ``bidi-*-cells`` (new): ``strip_invisible`` made the identity in ``app_pages`` (the state
   before table cells, choices, chart descriptions and the name field were cleaned): all 4
   failed (texts holding the planted characters: unit 14, batch 6, scenario 9, plan 1).
+
+And for charts and downloads (the same day; a pytest plugin outside the repository made the
+new stripping the identity, one place at a time):
+
+- ``bidi-unit-charts`` (new): ``clean_figure`` the identity in ``app_pages._ui`` and
+  ``briefing.charts``, and ``charts.map`` not stripping its tooltips: failed (16 chart
+  texts holding the planted characters, the first a ward named ``"\u200b=1+1"``).
+- ``bidi-{csv,xlsx}-downloads`` (new): ``strip_invisible`` the identity in
+  ``metrics.export`` and ``scenarios.leverfile``: both failed (25 cells each, headers and
+  notes among them); so did ``formula-zwsp`` (``'=1+1`` in no download: the guard never
+  saw the ``=`` behind the zero-width space) and ``formula-lever-file-{bidi-equals,zwsp}``
+  (the name cell as planted). ``formula-bidi-equals`` passed at first: another download
+  held the name cleaned already, and the planted ``"\u202e=HYPERLINK(…)"`` elsewhere does
+  not start with ``=``. The row now also finds the planted value nowhere as planted, and
+  with the stripping off it failed (17 cells held it as planted).
+- ``bidi-pdf-download`` (new): ``strip_invisible`` the identity in ``briefing.pdf``. With
+  only ``clean_figure`` off it passed: the briefing's charts carry no unit's name today (the
+  scope's trends), so the chart half of the row guards what a future chart would carry.
 """
 
 from __future__ import annotations
@@ -878,6 +896,17 @@ def check_formula(case: Case, request: pytest.FixtureRequest) -> None:
         if value == neutralised
     ]
     assert found, f"{neutralised!r} is in no download: the case does not reach an export"
+    # Nowhere as planted either: a formula behind an invisible character is no formula to
+    # the check above, but it is one once the character is dropped (by a reader, a later
+    # clean-up, a copy and paste).
+    planted = [
+        where
+        for page in shown
+        for name, data in page.downloads.items()
+        for where, value, _ in cells(name, data)
+        if value == case.attack
+    ]
+    assert planted == []
 
 
 # ---------------------------------------------------------------------------------------
