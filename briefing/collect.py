@@ -190,7 +190,7 @@ def configured_source(engine: Engine, url: str, today: dt.date) -> Source:
     assessed, as on screen."""
     from data_access import cached  # Streamlit's cache, in bare mode: only for a mapping
 
-    if url != cached.warehouse_url() or not cached.declared_indicators():
+    if not cached.declared_indicators() or url != cached.warehouse_url():
         return warehouse_source(engine)
     own = warehouse_source(engine)
 
