@@ -171,6 +171,9 @@ def test_grdp_by_sector_shows_the_same_figures_through_the_mapping(
     grdp = _chart_data(app, "grdp")
     assert len(grdp) >= 4 and all(trace.get("y") for trace in grdp[:4])
     assert grdp == _chart_data(expected, "grdp")
+    # The city's own sectors: not the demo's note that the split within a group is made up.
+    assert t("economy_sectors_help_declared", lang) in _captions(app)
+    assert t("economy_sectors_help", lang) not in _captions(app)
     assert not app.error
 
 
