@@ -258,7 +258,9 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
     _ui.dataframe(
         _rankings._styled(frame, lang), hide_index=True, width="stretch", placeholder=MISSING
     )
-    st.caption(t("economy_sectors_help", lang))
+    # A declared breakdown is the city's own: the demo's note on its split does not apply.
+    declared = cached.declared_breakdown(GRDP.code, "sector") is not None
+    st.caption(t("economy_sectors_help_declared" if declared else "economy_sectors_help", lang))
     _page.download(
         frame,
         filters,

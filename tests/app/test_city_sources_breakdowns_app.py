@@ -19,15 +19,17 @@ Clock pinned to the golden moment (2026-11-28 in the city).
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from data_access import sources
-from i18n import t
+from i18n import escape_markdown, t
 from tests.app.pages import open_page
 from tests.app.reading import GOLDEN_MOMENT, find_block, read_block
 from tests.sources_city import build_city_warehouse, own_warehouse_without, write_city_mapping
@@ -171,6 +173,9 @@ def test_grdp_by_sector_shows_the_same_figures_through_the_mapping(
     grdp = _chart_data(app, "grdp")
     assert len(grdp) >= 4 and all(trace.get("y") for trace in grdp[:4])
     assert grdp == _chart_data(expected, "grdp")
+    # The city's own sectors: not the demo's note that the split within a group is made up.
+    assert t("economy_sectors_help_declared", lang) in _captions(app)
+    assert t("economy_sectors_help", lang) not in _captions(app)
     assert not app.error
 
 
@@ -192,3 +197,47 @@ def test_a_source_without_breakdowns_says_so_on_each_page(monkeypatch, time_mach
     assert not [d for d in economy.dataframe if t("col_sector", lang) in d.value.columns]
     assert not [c for c in economy.get("plotly_chart") if c.proto.id.endswith("grdp")]
     assert not economy.error
+
+
+FAILED_EN = (
+    "The figures by administrative procedure cannot be shown: the data source fails the check "
+    "“Unit codes resolve”: 1 of 174 unit codes (1 rows) do not resolve through the crosswalk "
+    "to a known unit of this indicator: HCM-9999."
+)
+
+
+def test_a_failing_breakdown_empties_only_its_table_and_shows_on_the_governance_page(
+    monkeypatch, time_machine, city, demo_warehouse_url, tmp_path
+):
+    own_url, city_url, mapping, _ = city
+    broken = tmp_path / "city.sqlite"
+    shutil.copyfile(str(make_url(city_url).database), broken)
+    engine = create_engine(f"sqlite:///{broken}")
+    try:
+        with engine.begin() as conn:  # a ward code the crosswalk does not know
+            conn.execute(
+                text(
+                    "INSERT INTO ho_so_tthc VALUES "
+                    "('HCM-9999', 'TTHC-004', '2026-10-02 08:30:00', 1, 5)"
+                )
+            )
+    finally:
+        engine.dispose()
+    time_machine.move_to(GOLDEN_MOMENT)
+    _declare(monkeypatch, mapping, f"sqlite:///{broken}")
+    online = open_page(monkeypatch, own_url, "online", year="2026", lang="en")
+
+    block = read_block(find_block(online, "breakdown-failed-online"))
+    assert block == ["warning: " + escape_markdown(FAILED_EN)]
+    assert not [d for d in online.dataframe if (d.key or "").startswith("procedures-")]
+    assert len(online.metric) >= 4  # the indicator itself is still shown
+    assert [d for d in online.dataframe if d.key == "ranking-online"]
+
+    governance = open_page(monkeypatch, own_url, "governance", lang="en")
+    card = read_block(find_block(governance, "breakdown-online_dossier_share-procedure"))
+    assert card[0].startswith("markdown: **Online dossier share")
+    assert card[0].endswith(" — by administrative procedure**")
+    assert card[1] == "warning: Fails 1 of 6 checks"
+    sectors = read_block(find_block(governance, "breakdown-grdp_current_prices-sector"))
+    assert sectors[0].endswith(" — by economic sector**")
+    assert not [line for line in sectors if line.startswith("warning:")]  # it passes
