@@ -176,8 +176,14 @@ def test_a_scope_and_its_groups_carry_missing_reports_in_the_database(source):
     declared, url = source
     only_b = _read(url, sources.cumulative_group_sums, declared, {"B": ""})
     got = [
-        (int(r.period_year), f"{r.period_month:%Y-%m}", r.numerator, r.denominator)
-        + (int(r.n_reported), int(r.n_expected))
+        (
+            int(r.period_year),
+            f"{r.period_month:%Y-%m}",
+            r.numerator,
+            r.denominator,
+            int(r.n_reported),
+            int(r.n_expected),
+        )
         for r in only_b.itertuples()
     ]
     assert got == [
