@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -222,6 +223,33 @@ def earlier_curves(series: pd.DataFrame, year: int) -> dict[int, np.ndarray]:
     return curves
 
 
+PRODUCT_TAXES = "product_taxes"
+"""The group of GRDP's "product taxes less subsidies", which is not a production sector."""
+
+
+def is_production_sector(attributes_json: str) -> bool:
+    """Whether a GRDP part is a production sector, from its attributes: the project's own
+    breakdown says so (``is_production_sector``); a city's declared breakdown names only its
+    ``group``, and the product taxes less subsidies are the one group that is not.
+
+    >>> is_production_sector('{"group": "services", "is_production_sector": true}')
+    True
+    >>> is_production_sector('{"group": "product_taxes"}'), is_production_sector('{}')
+    (False, True)
+    >>> is_production_sector('{"group": "services", "is_production_sector": false}')
+    False
+    """
+    try:
+        attributes = json.loads(attributes_json)
+    except ValueError:
+        attributes = {}
+    if not isinstance(attributes, dict):
+        attributes = {}
+    if "is_production_sector" in attributes:
+        return bool(attributes["is_production_sector"])
+    return attributes.get("group") != PRODUCT_TAXES
+
+
 def economy(
     digital_series: pd.DataFrame,
     digital: IndicatorPaths | None,
@@ -261,7 +289,7 @@ def economy(
         sector_names_vi=tuple(chosen["name_vi"].astype(str)),
         sector_names_en=tuple(chosen["name_en"].astype(str)),
         sector_shares=amounts / amounts.sum(),
-        is_production=np.array(['"is_production_sector": false' not in a for a in attributes]),
+        is_production=np.array([is_production_sector(a) for a in attributes]),
         shares_year=shares_year,
     )
 

@@ -241,3 +241,46 @@ def test_a_failing_breakdown_empties_only_its_table_and_shows_on_the_governance_
     sectors = read_block(find_block(governance, "breakdown-grdp_current_prices-sector"))
     assert sectors[0].endswith(" — by economic sector**")
     assert not [line for line in sectors if line.startswith("warning:")]  # it passes
+
+
+def test_the_scenario_baseline_reads_the_sectors_through_the_mapping(
+    monkeypatch, time_machine, city, demo_warehouse_url
+):
+    """The scenario workspace's sector levers (close and reopen a sector) take GRDP by
+    sector from the declared breakdown: the inputs of its baseline equal the demo's, sector
+    by sector, and the economy the levers act on has the same sectors and shares."""
+    from data_access import cached
+    from scenarios.baseline import GRDP, is_production_sector
+
+    own_url, city_url, mapping, bare = city
+    time_machine.move_to(GOLDEN_MOMENT)
+    monkeypatch.setenv("DASHBOARD_DB_URL", demo_warehouse_url)
+    expected = cached.scenario_inputs(2026)[2]
+    assert len(expected) > 0 and set(expected["period_year"]) >= {2025, 2026}
+    _declare(monkeypatch, mapping, city_url)
+    monkeypatch.setenv("DASHBOARD_DB_URL", own_url)
+    assert cached.declared_breakdown(GRDP, "sector") is not None
+    got = cached.scenario_inputs(2026)[2]
+    key = ["period_year", "code"]
+    # The attributes differ in form (the city names a part's group only; what the levers
+    # take from them is compared below), and a city's figures are not demo figures.
+    differ = {"attributes_json", "is_demo"}
+    shown = [c for c in expected.columns if c in got.columns and c not in differ]
+    assert not got["is_demo"].any()
+    assert {"period_year", "code", "amount"} <= set(shown)
+    pd.testing.assert_frame_equal(
+        got[shown].sort_values(key).reset_index(drop=True),
+        expected[shown].sort_values(key).reset_index(drop=True),
+        check_dtype=False,
+    )
+    # The product taxes less subsidies are no production sector either way: the sector
+    # levers scale the production sectors only (it was counted as one through a mapping).
+    production = [is_production_sector(a) for a in got.sort_values(key)["attributes_json"]]
+    assert production == [
+        is_production_sector(a) for a in expected.sort_values(key)["attributes_json"]
+    ]
+    assert production.count(False) == got["period_year"].nunique()
+    # Without a declared breakdown the levers get no sectors (the project's own schema
+    # holds none here), rather than another warehouse's.
+    _declare(monkeypatch, bare, city_url)
+    assert cached.scenario_inputs(2026)[2].empty
