@@ -147,7 +147,7 @@ MALFORMED = {
     "unknown_field": (
         ("freshness_days: 36", "freshness_days: 36\n    password: x"),
         "{file}: indicator on_time_rate, field password: this field is not part of the "
-        "mapping format. How to fix: use only: columns, connection, crosswalk, "
+        "mapping format. How to fix: use only: breakdowns, columns, connection, crosswalk, "
         "crosswalk_file, filters, freshness_days, sql, table",
     ),
     "crosswalk_file_missing": (
