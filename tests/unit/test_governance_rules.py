@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -162,8 +163,8 @@ def test_each_units_measures_over_both_indicators_of_its_dataset() -> None:
     # 5 December 2025: 358 days); nothing to measure but completeness.
     assert (dep.expected_periods, dep.present_periods, dep.complete_pct) == (24, 0, 0.0)
     assert (dep.status, dep.days_late) == ("missing", 358)
-    assert math.isnan(dep.correct_pct) and math.isnan(dep.clean_pct)
-    assert math.isnan(dep.days_since_load) and not bool(dep.is_live)
+    assert pd.isna(dep.correct_pct) and pd.isna(dep.clean_pct)
+    assert pd.isna(dep.days_since_load) and not bool(dep.is_live)
     assert pd.isna(dep.latest_period) and pd.isna(dep.last_loaded_at)
     # INV: the online share only, all 12 months, loaded 20 Nov (8 days).
     assert (inv.expected_periods, inv.present_periods, inv.status, inv.days_late) == (
@@ -252,7 +253,7 @@ def test_a_dataset_measured_by_nothing_still_has_its_row() -> None:
     assert empty.empty and list(empty.columns) == list(g.DATASET_QUALITY_COLUMNS)
 
 
-def _empty_inputs() -> tuple[object, ...]:
+def _empty_inputs() -> tuple[Any, ...]:
     i = _inputs()
     return (i.catalogue.iloc[0:0], i.links, i.units, i.periods, i.latest, i.checks, i.today)
 

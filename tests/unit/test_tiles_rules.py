@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from typing import Any
 from unittest import mock
 
 import numpy as np
@@ -41,7 +42,10 @@ def _frame(rows: list[tuple[int, str, float, float]]) -> pd.DataFrame:
 def _monthly(first: str, numerators: list[float], denominator: float = 100.0) -> pd.DataFrame:
     months = pd.date_range(first, periods=len(numerators), freq="MS")
     return _frame(
-        [(m.year, m.strftime("%Y-%m-01"), n, denominator) for m, n in zip(months, numerators)]
+        [
+            (m.year, m.strftime("%Y-%m-01"), n, denominator)
+            for m, n in zip(months, numerators, strict=True)
+        ]
     )
 
 
@@ -63,7 +67,7 @@ def _quarters(year: int, numerators: list[float], denominator: float = 100.0) ->
 _BASE: Projection | None = None
 
 
-def _projection(**changes: object) -> Projection:
+def _projection(**changes: Any) -> Projection:
     """A real projection of a short series (nothing simulated), with fields replaced."""
     global _BASE
     if _BASE is None:
@@ -71,7 +75,7 @@ def _projection(**changes: object) -> Projection:
     return dataclasses.replace(_BASE, **changes)
 
 
-def _result(**changes: object) -> YearResult:
+def _result(**changes: Any) -> YearResult:
     base = YearResult(
         "public_investment_disbursement",
         2025,
@@ -189,9 +193,7 @@ def _disbursement_years() -> pd.DataFrame:
     return _frame(rows)
 
 
-def test_disbursement_trend_sets_the_last_three_flows_against_the_median_of_earlier_years() -> (
-    None
-):
+def test_disbursement_trend_sets_the_last_three_flows_against_the_median_of_earlier_years() -> None:
     frame = _disbursement_years()
     # 19.5 − median 18 = +1.5 ≥ the band of 1.0: improving (against the mean, 20, it
     # would be −0.5: stable).
@@ -347,9 +349,7 @@ def test_before_this_years_first_quarter_the_last_complete_year_is_set_against_t
         None,
         False,
     )
-    assert t._trend(frame.iloc[0:0], DIGITAL, SeriesShape.ANNUAL, 2025)[0] is (
-        Trend.NOT_ASSESSABLE
-    )
+    assert t._trend(frame.iloc[0:0], DIGITAL, SeriesShape.ANNUAL, 2025)[0] is (Trend.NOT_ASSESSABLE)
 
 
 def test_monthly_trend_is_the_last_three_months_against_the_three_before_as_ratios_of_sums() -> (
@@ -395,15 +395,15 @@ def test_monthly_trend_is_the_last_three_months_against_the_three_before_as_rati
 # --------------------------------------------------------------------- pace history
 
 
-def test_monthly_pace_history_is_the_rate_of_the_same_remaining_months_in_earlier_years() -> (
-    None
-):
+def test_monthly_pace_history_is_the_rate_of_the_same_remaining_months_in_earlier_years() -> None:
     # Through September 2025. October–December: 2023 (30 + 30 + 60) / 300 = 40 %, 2024
     # (50 + 50 + 50) / 300 = 50 %; 2022 lacks November: left out.
     rows = []
     for year, later in ((2023, [30.0, 30.0, 60.0]), (2024, [50.0, 50.0, 50.0])):
         rows += [(year, f"{year}-{m:02d}-01", 10.0, 100.0) for m in range(1, 10)]
-        rows += [(year, f"{year}-{m:02d}-01", n, 100.0) for m, n in zip((10, 11, 12), later)]
+        rows += [
+            (year, f"{year}-{m:02d}-01", n, 100.0) for m, n in zip((10, 11, 12), later, strict=True)
+        ]
     rows += [(2022, f"2022-{m:02d}-01", 99.0, 100.0) for m in range(1, 13) if m != 11]
     rows += [(2025, f"2025-{m:02d}-01", 45.0, 100.0) for m in range(1, 10)]
     frame = _frame(rows)
@@ -437,7 +437,7 @@ def test_disbursement_pace_history_is_points_of_the_plan_a_month_to_december() -
     pace = required_pace(frame, DISBURSEMENT, 2025)
     got = t._pace_history(frame, DISBURSEMENT, SeriesShape.CUMULATIVE, 2025, pace)
     assert got.median == pytest.approx(9.0)
-    assert (got.low, got.high) == (pytest.approx(8.0), pytest.approx(10.0))
+    assert got.low == pytest.approx(8.0) and got.high == pytest.approx(10.0)
     assert (got.first_year, got.last_year, got.n_years, got.spans_merger) == (
         2023,
         2024,
@@ -480,9 +480,9 @@ def test_no_pace_history_once_no_month_remains() -> None:
 
 def test_a_closed_year_judged_on_31_january_shows_the_january_value() -> None:
     # A year-end target due at the end of the extension month (31 January 2026).
-    year_end = dataclasses.replace(
-        DISBURSEMENT.year_end_target(2025).target, due_date=dt.date(2026, 1, 31)
-    )
+    in_force = DISBURSEMENT.year_end_target(2025)
+    assert in_force is not None
+    year_end = dataclasses.replace(in_force.target, due_date=dt.date(2026, 1, 31))
     extended = dataclasses.replace(DISBURSEMENT, targets=(year_end,))
     args = (
         80.0,
@@ -495,16 +495,30 @@ def test_a_closed_year_judged_on_31_january_shows_the_january_value() -> None:
         *args, extended, SeriesShape.CUMULATIVE, 2025, _projection(method="complete"), result
     )
     assert head == t.Headline(
-        99.0, "judged", pd.Timestamp(2026, 1, 1), 95.0, "target", 2025, dt.date(2026, 1, 31),
-        4.0, False,
+        99.0,
+        "judged",
+        pd.Timestamp(2026, 1, 1),
+        95.0,
+        "target",
+        2025,
+        dt.date(2026, 1, 31),
+        4.0,
+        False,
     )
     # The registry's own target is due on 31 December: the December value.
     head = t._headline(
         *args, DISBURSEMENT, SeriesShape.CUMULATIVE, 2025, _projection(method="complete"), result
     )
     assert head == t.Headline(
-        96.0, "judged", pd.Timestamp(2025, 12, 1), 95.0, "target", 2025, dt.date(2025, 12, 31),
-        4.0, False,
+        96.0,
+        "judged",
+        pd.Timestamp(2025, 12, 1),
+        95.0,
+        "target",
+        2025,
+        dt.date(2025, 12, 31),
+        4.0,
+        False,
     )
 
 
@@ -528,32 +542,62 @@ def test_a_closed_year_judged_on_31_december_shows_the_december_value() -> None:
         ),
     )
     assert head == t.Headline(
-        55.0, "judged", pd.Timestamp(2025, 12, 1), 50.0, "target", 2025, dt.date(2025, 12, 31),
-        5.0, False,
+        55.0,
+        "judged",
+        pd.Timestamp(2025, 12, 1),
+        50.0,
+        "target",
+        2025,
+        dt.date(2025, 12, 31),
+        5.0,
+        False,
     )
 
 
 def test_disbursement_headline_is_the_year_to_date_against_the_milestone_path() -> None:
     through = pd.Timestamp(2025, 5, 1)
     head = t._headline(
-        20.0, through, 16.0, pd.DataFrame(), DISBURSEMENT, SeriesShape.CUMULATIVE, 2025,
-        _projection(), None,
+        20.0,
+        through,
+        16.0,
+        pd.DataFrame(),
+        DISBURSEMENT,
+        SeriesShape.CUMULATIVE,
+        2025,
+        _projection(),
+        None,
     )
     assert head == t.Headline(
         20.0, "year_to_date", through, 16.0, "milestone", 2025, dt.date(2025, 5, 31), 4.0, False
     )
     # Without the path to date it is held against the year-end target (95 %).
     head = t._headline(
-        20.0, through, None, pd.DataFrame(), DISBURSEMENT, SeriesShape.CUMULATIVE, 2025,
-        _projection(), None,
+        20.0,
+        through,
+        None,
+        pd.DataFrame(),
+        DISBURSEMENT,
+        SeriesShape.CUMULATIVE,
+        2025,
+        _projection(),
+        None,
     )
-    assert head == t.Headline(20.0, "year_to_date", through, 95.0, "target", 2025, None, -75.0, False)
+    assert head == t.Headline(
+        20.0, "year_to_date", through, 95.0, "target", 2025, None, -75.0, False
+    )
 
 
 def test_an_annual_headline_is_this_year_so_far_against_this_years_target() -> None:
     head = t._headline(
-        27.0, pd.Timestamp(2026, 6, 1), None, pd.DataFrame(), DIGITAL, SeriesShape.ANNUAL,
-        2026, _projection(), None,
+        27.0,
+        pd.Timestamp(2026, 6, 1),
+        None,
+        pd.DataFrame(),
+        DIGITAL,
+        SeriesShape.ANNUAL,
+        2026,
+        _projection(),
+        None,
     )
     assert head == t.Headline(
         27.0, "year_so_far", pd.Timestamp(2026, 6, 1), 30.0, "target", 2026, None, -3.0, True
@@ -578,8 +622,15 @@ def test_before_a_quarter_is_in_the_last_year_is_held_against_its_own_target() -
 def test_a_monthly_headline_is_the_latest_month_against_the_years_target() -> None:
     frame = _monthly("2025-01-01", [40.0, 58.0])
     head = t._headline(
-        49.0, pd.Timestamp(2025, 2, 1), None, frame, ONLINE, SeriesShape.MONTHLY_FLOW, 2025,
-        _projection(), None,
+        49.0,
+        pd.Timestamp(2025, 2, 1),
+        None,
+        frame,
+        ONLINE,
+        SeriesShape.MONTHLY_FLOW,
+        2025,
+        _projection(),
+        None,
     )
     assert head == t.Headline(
         58.0, "month", pd.Timestamp(2025, 2, 1), 50.0, "target", 2025, None, 8.0, False
@@ -625,7 +676,11 @@ def test_an_open_years_status_says_why_with_its_figures() -> None:
         Status.NOT_ASSESSABLE,
         t.StatusReason("too_few_points", 2025, n_points=5, min_points=6),
     )
-    for probability, status in ((0.75, Status.ON_TRACK), (0.5, Status.AT_RISK), (0.2, Status.OFF_TRACK)):
+    for probability, status in (
+        (0.75, Status.ON_TRACK),
+        (0.5, Status.AT_RISK),
+        (0.2, Status.OFF_TRACK),
+    ):
         got = t._status(_projection(probability=probability, n_points=6, year=2025), None, ONLINE)
         assert got == (
             status,
@@ -717,7 +772,7 @@ def test_the_sparkline_is_the_last_24_points_and_disbursement_draws_its_own_year
     assert line["value"].iloc[-1] == 29.0 and line["value"].dtype == "float64"
     # A tile of 2024 stops at December 2024.
     assert t._sparkline(frame, 2024, SeriesShape.MONTHLY_FLOW)["value"].iloc[-1] == 23.0
-    rows = _cumulative(2024, [8.0] * 12) + [(2024, "2025-01-01", 98.0, 100.0)]
+    rows = [*_cumulative(2024, [8.0] * 12), (2024, "2025-01-01", 98.0, 100.0)]
     both = _frame(rows + _cumulative(2025, [3.0, 4.0]))
     line = t._sparkline(both, 2025, SeriesShape.CUMULATIVE)
     assert line["value"].tolist() == [3.0, 7.0]
@@ -802,8 +857,17 @@ def test_a_monthly_tile_puts_its_numbers_together() -> None:
     # Jan–Mar 2025: 60, 61, 65 of 100: latest 65, year to date 186 / 300 = 62; target 50.
     frame = _monthly("2025-01-01", [60.0, 61.0, 65.0]).drop(columns="value")
     frame = pd.concat(
-        [frame, pd.DataFrame({"period_year": [2025], "period_month": ["2025-04-01"],
-                              "numerator": [1.0], "denominator": [100.0]})]
+        [
+            frame,
+            pd.DataFrame(
+                {
+                    "period_year": [2025],
+                    "period_month": ["2025-04-01"],
+                    "numerator": [1.0],
+                    "denominator": [100.0],
+                }
+            ),
+        ]
     )
     tile = t.build_tile(frame, ONLINE, 2025, as_of_month="2025-03-15", n_paths=20, seed=1)
     assert tile.as_of_month == pd.Timestamp(2025, 3, 1)
@@ -872,9 +936,7 @@ def test_an_annual_tiles_gap_is_the_latest_complete_year_against_the_target() ->
 def test_a_status_change_within_the_simulations_noise_is_held() -> None:
     # Rule: 0.74 is at risk; last month 0.76 was on track; with 2000 paths the noise is
     # about 2 × √(2 × 0.75 × 0.25 / 2000) ≈ 0.027 > 0.02: last month's status is kept.
-    frame = _monthly("2025-01-01", [60.0, 61.0, 62.0, 63.0, 64.0, 65.0, 66.0]).drop(
-        columns="value"
-    )
+    frame = _monthly("2025-01-01", [60.0, 61.0, 62.0, 63.0, 64.0, 65.0, 66.0]).drop(columns="value")
     calls: list[pd.Timestamp] = []
 
     def fake(visible: pd.DataFrame, *args: object, **kwargs: object) -> tuple[Projection, None]:
@@ -896,6 +958,7 @@ def test_a_status_change_within_the_simulations_noise_is_held() -> None:
         0.76,
         pd.Timestamp(2025, 6, 1),
     )
+
     # With 20 paths the noise is wider still; with 2000 and a drop to 0.5 the change is
     # real: reported.
     def drop(visible: pd.DataFrame, *args: object, **kwargs: object) -> tuple[Projection, None]:
