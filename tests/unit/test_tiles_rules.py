@@ -973,3 +973,15 @@ def test_a_status_change_within_the_simulations_noise_is_held() -> None:
         Status.AT_RISK,
         False,
     )
+
+
+def test_disbursement_trend_of_2026_against_2025_alone_does_not_span_the_merger() -> None:
+    # 2025 is the merged city's first year: comparing 2026 with it alone is like for like.
+    # April–June: 2025 6 × 3 = 18, 2026 7 × 3 = 21: +3, improving.
+    frame = _frame(_cumulative(2025, [6.0] * 12) + _cumulative(2026, [5.0] * 3 + [7.0] * 3))
+    assert t._trend(frame, DISBURSEMENT, SeriesShape.CUMULATIVE, 2026) == (
+        Trend.IMPROVING,
+        "same_months_earlier_years",
+        (2025, 2025),
+        False,
+    )
