@@ -985,3 +985,27 @@ def test_disbursement_trend_of_2026_against_2025_alone_does_not_span_the_merger(
         (2025, 2025),
         False,
     )
+
+
+def test_annual_trend_reads_the_two_latest_complete_years_of_several() -> None:
+    # 2022 10 %, 2023 13 %, 2024 21 %: 2024 against 2023, +8: improving.
+    frame = _frame(
+        _quarters(2022, [10.0] * 4) + _quarters(2023, [13.0] * 4) + _quarters(2024, [21.0] * 4)
+    )
+    assert t._trend(frame, DIGITAL, SeriesShape.ANNUAL, 2025) == (
+        Trend.IMPROVING,
+        "previous_year",
+        (2023, 2023),
+        False,
+    )
+
+
+def test_annual_trend_of_2026_against_2025_does_not_span_the_merger() -> None:
+    # 2025 Q1 24 %, 2026 Q1 26 %: +2, improving, both the merged city's.
+    frame = _frame(_quarters(2025, [24.0] * 4) + _quarters(2026, [26.0]))
+    assert t._trend(frame, DIGITAL, SeriesShape.ANNUAL, 2026) == (
+        Trend.IMPROVING,
+        "same_quarters_last_year",
+        (2025, 2025),
+        False,
+    )
