@@ -1009,3 +1009,14 @@ def test_annual_trend_of_2026_against_2025_does_not_span_the_merger() -> None:
         (2025, 2025),
         False,
     )
+
+
+def test_annual_pace_history_leaves_out_the_tiles_own_year() -> None:
+    # 2022 10 %, 2023 12 %, 2024 15 %, all complete; a tile of 2024 looks at earlier years
+    # only: 2023's change, +2 (not 2024's +3).
+    frame = _frame(
+        _quarters(2022, [10.0] * 4) + _quarters(2023, [12.0] * 4) + _quarters(2024, [15.0] * 4)
+    )
+    pace = required_pace(frame, DIGITAL, 2024)
+    got = t._pace_history(frame, DIGITAL, SeriesShape.ANNUAL, 2024, pace)
+    assert got == t.PaceHistory(2.0, 2.0, 2.0, 2023, 2023, 1, False)
