@@ -1020,3 +1020,14 @@ def test_annual_pace_history_leaves_out_the_tiles_own_year() -> None:
     pace = required_pace(frame, DIGITAL, 2024)
     got = t._pace_history(frame, DIGITAL, SeriesShape.ANNUAL, 2024, pace)
     assert got == t.PaceHistory(2.0, 2.0, 2.0, 2023, 2023, 1, False)
+
+
+def test_a_monthly_trend_from_june_spans_the_merger() -> None:
+    # Through November 2025: the window is June–November, June before the merger.
+    frame = _monthly("2025-01-01", [50.0] * 11)
+    assert t._trend(frame, ONLINE, SeriesShape.MONTHLY_FLOW, 2025) == (
+        Trend.STABLE,
+        "previous_months",
+        None,
+        True,
+    )
