@@ -318,3 +318,26 @@ def test_attention_first_missing_then_most_days_late_then_on_time() -> None:
     assert got["unit_id"].tolist() == ["b", "c", "e", "a", "d"]
     assert list(got.columns) == ["unit_id", "status", "days_late"]
     assert list(got.index) == [0, 1, 2, 3, 4]
+
+
+def test_a_units_missing_indicator_outranks_a_late_one_whatever_the_days() -> None:
+    # U began with November 2026 (after the window, not yet due): the online share is
+    # missing from the window, with no day late counted; satisfaction owes October, due
+    # 5 November: 23 days late. Missing comes first: the unit is missing, 0 days.
+    catalogue = pd.DataFrame({"dataset_id": ["d"], "data_group": ["people"], "promise_days": [36]})
+    links = pd.DataFrame({"dataset_id": ["d", "d"], "indicator_id": [ONLINE, SATISFACTION]})
+    units = pd.DataFrame({"unit_id": ["U"], "unit_type": ["ward"]})
+    periods = _periods(SATISFACTION, "U", 11)
+    latest = pd.DataFrame(
+        {
+            "indicator_id": [ONLINE, SATISFACTION],
+            "unit_id": ["U", "U"],
+            "latest_period": [dt.date(2026, 11, 1), dt.date(2026, 9, 1)],
+            "last_loaded_at": pd.to_datetime(["2026-11-20 00:00", "2026-10-01 00:00"]),
+        }
+    )
+    checks = _inputs().checks.iloc[0:0]
+    per_unit = g.unit_quality(catalogue, links, units, periods, latest, checks, TODAY)
+    assert per_unit[["unit_id", "status", "days_late"]].to_dict("records") == [
+        {"unit_id": "U", "status": "missing", "days_late": 0}
+    ]
