@@ -1031,3 +1031,20 @@ def test_a_monthly_trend_from_june_spans_the_merger() -> None:
         None,
         True,
     )
+
+
+def test_annual_pace_history_keeps_changes_after_the_merger() -> None:
+    # Complete 2025 24 %, 2026 27 %; a tile of 2027: 2026's change, +3, is the merged
+    # city's own.
+    frame = _frame(_quarters(2025, [24.0] * 4) + _quarters(2026, [27.0] * 4))
+    pace = required_pace(frame, DIGITAL, 2027)
+    got = t._pace_history(frame, DIGITAL, SeriesShape.ANNUAL, 2027, pace)
+    assert got == t.PaceHistory(3.0, 3.0, 3.0, 2026, 2026, 1, False)
+
+
+def test_no_disbursement_pace_history_once_december_is_in() -> None:
+    frame = _frame(_cumulative(2024, [8.0] * 12) + _cumulative(2025, [7.0] * 12))
+    pace = required_pace(frame, DISBURSEMENT, 2025)
+    assert pace.months_remaining == 0
+    got = t._pace_history(frame, DISBURSEMENT, SeriesShape.CUMULATIVE, 2025, pace)
+    assert got == t.PaceHistory(None, None, None, None, None, 0, False)
