@@ -1048,3 +1048,22 @@ def test_no_disbursement_pace_history_once_december_is_in() -> None:
     assert pace.months_remaining == 0
     got = t._pace_history(frame, DISBURSEMENT, SeriesShape.CUMULATIVE, 2025, pace)
     assert got == t.PaceHistory(None, None, None, None, None, 0, False)
+
+
+def test_a_headline_in_a_year_before_any_target_has_no_reference() -> None:
+    # The online share's first target is 2025's: in 2024 the month stands alone.
+    frame = _monthly("2024-01-01", [40.0, 42.0])
+    head = t._headline(
+        41.0,
+        pd.Timestamp(2024, 2, 1),
+        None,
+        frame,
+        ONLINE,
+        SeriesShape.MONTHLY_FLOW,
+        2024,
+        _projection(),
+        None,
+    )
+    assert head == t.Headline(
+        42.0, "month", pd.Timestamp(2024, 2, 1), None, "target", 2024, None, None, False
+    )
