@@ -1072,7 +1072,7 @@ def test_a_headline_in_a_year_before_any_target_has_no_reference() -> None:
 def test_an_annual_headline_before_this_years_value_reads_the_whole_last_year() -> None:
     # 2025: 20 + 22 + 26 + 28 of 400 = 24 % (its last quarter alone: 28 %), target 25 %.
     # 2026's first quarter has no denominator: no value this year, so last year is shown.
-    frame = _frame(_quarters(2025, [20.0, 22.0, 26.0, 28.0]) + [(2026, "2026-03-01", 5.0, 0.0)])
+    frame = _frame([*_quarters(2025, [20.0, 22.0, 26.0, 28.0]), (2026, "2026-03-01", 5.0, 0.0)])
     head = t._headline(
         None,
         pd.Timestamp(2026, 3, 1),
