@@ -938,15 +938,29 @@ def test_a_status_change_within_the_simulations_noise_is_held() -> None:
     # about 2 × √(2 × 0.75 × 0.25 / 2000) ≈ 0.027 > 0.02: last month's status is kept.
     frame = _monthly("2025-01-01", [60.0, 61.0, 62.0, 63.0, 64.0, 65.0, 66.0]).drop(columns="value")
     calls: list[pd.Timestamp] = []
+    given, made = object(), object()
 
-    def fake(visible: pd.DataFrame, *args: object, **kwargs: object) -> tuple[Projection, None]:
+    def fake(visible: pd.DataFrame, *args: object, **kwargs: object) -> tuple[Projection, object]:
         last = pd.Timestamp(visible["period_month"].max())
+        # Both projections use the tile's paths and seed; the first the report given, the
+        # second the report the first returned.
+        assert args == (ONLINE, 2025)
+        assert (kwargs["n_paths"], kwargs["seed"]) == (2000, 1)
+        assert kwargs["backtest_report"] is (given if not calls else made)
         calls.append(last)
         probability = 0.74 if last == pd.Timestamp(2025, 7, 1) else 0.76
-        return _projection(probability=probability, n_points=len(visible), year=2025), None
+        return _projection(probability=probability, n_points=len(visible), year=2025), made
 
     with mock.patch.object(t, "project_year_with_report", fake):
-        tile = t.build_tile(frame, ONLINE, 2025, as_of_month="2025-07-01", n_paths=2000, seed=1)
+        tile = t.build_tile(
+            frame,
+            ONLINE,
+            2025,
+            as_of_month="2025-07-01",
+            n_paths=2000,
+            seed=1,
+            backtest_report=given,  # type: ignore[arg-type]
+        )
     assert calls == [pd.Timestamp(2025, 7, 1), pd.Timestamp(2025, 6, 1)]
     assert (tile.rule_status, tile.status, tile.status_is_held) == (
         Status.AT_RISK,
@@ -1087,3 +1101,26 @@ def test_an_annual_headline_before_this_years_value_reads_the_whole_last_year() 
     assert head == t.Headline(
         24.0, "year", pd.Timestamp(2025, 12, 1), 25.0, "target", 2025, None, -1.0, False
     )
+
+
+def test_a_closed_years_tile_is_judged_on_its_result() -> None:
+    # 2025 complete at 55 % (target 50 %): met, on track, judged on 31 December.
+    frame = _monthly("2025-01-01", [55.0] * 12).drop(columns="value")
+    tile = t.build_tile(frame, ONLINE, 2025, as_of_month="2025-12-01", n_paths=20, seed=1)
+    assert tile.projection.method == "complete"
+    assert tile.year_result is not None and tile.year_result.value == 55.0
+    assert (tile.status, tile.status_reason) == (Status.ON_TRACK, t.StatusReason("year_met", 2025))
+    assert (tile.headline.kind, tile.headline.value, tile.headline.gap) == ("judged", 55.0, 5.0)
+    assert (tile.previous_month, tile.previous_status) == (None, None)
+
+
+def test_a_tile_in_a_year_without_a_target_has_no_gap() -> None:
+    frame = _monthly("2024-01-01", [40.0, 42.0]).drop(columns="value")
+    tile = t.build_tile(frame, ONLINE, 2024, as_of_month="2024-02-01", n_paths=20, seed=1)
+    assert (tile.target_in_force, tile.target_value, tile.gap, tile.latest_gap) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert tile.status_reason == t.StatusReason("no_target", 2024)
