@@ -879,6 +879,7 @@ def test_a_monthly_tile_puts_its_numbers_together() -> None:
     assert (tile.ytd_value, tile.ytd_through) == (62.0, pd.Timestamp(2025, 3, 1))
     assert (tile.target_value, tile.gap, tile.latest_gap) == (50.0, 12.0, 15.0)
     assert (tile.expected_to_date, tile.gap_to_expected, tile.next_milestone) == (None, None, None)
+    assert tile.next_milestone_projected is None
     # Three months are too few to project: nothing to set against the target.
     assert tile.status_reason == t.StatusReason("no_projection", 2025)
     assert (tile.status, tile.rule_status, tile.status_is_held) == (
@@ -915,6 +916,7 @@ def test_a_disbursement_tile_sets_the_year_to_date_against_the_milestone_path() 
     assert tile.next_milestone is not None
     assert tile.next_milestone.due_date == dt.date(2025, 6, 30)
     assert tile.headline.reference_kind == "milestone" and tile.headline.reference == 7.5
+    assert tile.trend_basis == "same_months_earlier_years"
     # Before the plan year's first month is in, the path is read at 1 January: 0 %.
     early = t.build_tile(frame, DISBURSEMENT, 2026, as_of_month="2025-03-01", n_paths=20, seed=1)
     assert early.ytd_value is None and early.expected_to_date == 0.0
@@ -962,6 +964,8 @@ def test_a_status_change_within_the_simulations_noise_is_held() -> None:
             backtest_report=given,  # type: ignore[arg-type]
         )
     assert calls == [pd.Timestamp(2025, 7, 1), pd.Timestamp(2025, 6, 1)]
+    # May–July 64, 65, 66 against February–April 61, 62, 63: +3, improving.
+    assert (tile.trend, tile.trend_basis) == (Trend.IMPROVING, "previous_months")
     assert (tile.rule_status, tile.status, tile.status_is_held) == (
         Status.AT_RISK,
         Status.ON_TRACK,
@@ -1112,6 +1116,7 @@ def test_a_closed_years_tile_is_judged_on_its_result() -> None:
     assert (tile.status, tile.status_reason) == (Status.ON_TRACK, t.StatusReason("year_met", 2025))
     assert (tile.headline.kind, tile.headline.value, tile.headline.gap) == ("judged", 55.0, 5.0)
     assert (tile.previous_month, tile.previous_status) == (None, None)
+    assert (tile.rule_status, tile.status_is_held) == (Status.ON_TRACK, False)
 
 
 def test_a_tile_in_a_year_without_a_target_has_no_gap() -> None:
