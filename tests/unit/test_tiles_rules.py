@@ -1129,3 +1129,36 @@ def test_a_tile_in_a_year_without_a_target_has_no_gap() -> None:
         None,
     )
     assert tile.status_reason == t.StatusReason("no_target", 2024)
+
+
+def test_a_disbursement_tile_carries_each_of_its_parts() -> None:
+    # 2024: 8 % a month (48 % at June, 96 % at December); 2025: 5 % a month to March, then
+    # 7 %: 36 % at June. The projection is stood in for, with 52 % at September.
+    frame = _frame(_cumulative(2024, [8.0] * 12) + _cumulative(2025, [5.0] * 3 + [7.0] * 3))
+    fan = pd.DataFrame({"period_month": pd.to_datetime(["2025-09-01"]), "central": [52.0]})
+    projection = _projection(fan=fan, probability=0.1, n_points=18, year=2025)
+
+    def fake(visible: pd.DataFrame, *args: object, **kwargs: object) -> tuple[Projection, None]:
+        return projection, None
+
+    with mock.patch.object(t, "project_year_with_report", fake):
+        tile = t.build_tile(
+            frame.drop(columns="value"), DISBURSEMENT, 2025, as_of_month="2025-06-01", n_paths=20
+        )
+    assert tile.projection is projection
+    assert tile.target_in_force is not None and tile.target_in_force.target.value == 95.0
+    assert tile.pace.months_remaining == 6 and tile.pace.year == 2025
+    assert tile.year_result is not None and tile.year_result.value == 36.0
+    assert tile.next_milestone is not None and tile.next_milestone.value == 50.0
+    assert tile.next_milestone_projected == 52.0
+    # April–June flows 21 against 2024's 24: −3, worsening; 2024 is before the merger.
+    assert (tile.trend, tile.trend_years, tile.trend_spans_merger) == (
+        Trend.WORSENING,
+        (2024, 2024),
+        True,
+    )
+    # 2024 from June to December: (96 − 48) / 6 = 8 pp a month.
+    assert tile.pace_history == t.PaceHistory(8.0, 8.0, 8.0, 2024, 2024, 1, True)
+    # This plan year's curve alone: six points.
+    assert tile.sparkline["value"].tolist() == [5.0, 10.0, 15.0, 22.0, 29.0, 36.0]
+    assert t.summarize([tile]).year == 2025
