@@ -1162,3 +1162,16 @@ def test_a_disbursement_tile_carries_each_of_its_parts() -> None:
     # This plan year's curve alone: six points.
     assert tile.sparkline["value"].tolist() == [5.0, 10.0, 15.0, 22.0, 29.0, 36.0]
     assert t.summarize([tile]).year == 2025
+
+
+def test_the_pace_history_of_the_last_month_of_2026_reads_2025s_december() -> None:
+    # Through November 2026, one month remains: December 2025's rate, 70 %. 2025 is the
+    # merged city's first year: no span of the merger.
+    rows = [(2025, f"2025-{m:02d}-01", 50.0, 100.0) for m in range(1, 12)]
+    rows += [(2025, "2025-12-01", 70.0, 100.0)]
+    rows += [(2026, f"2026-{m:02d}-01", 60.0, 100.0) for m in range(1, 12)]
+    frame = _frame(rows)
+    pace = required_pace(frame, ONLINE, 2026)
+    assert pace.months_remaining == 1
+    got = t._pace_history(frame, ONLINE, SeriesShape.MONTHLY_FLOW, 2026, pace)
+    assert got == t.PaceHistory(70.0, 70.0, 70.0, 2025, 2025, 1, False)
