@@ -233,3 +233,28 @@ def test_a_monthly_pace_before_the_years_first_month() -> None:
     series["period_month"] = pd.date_range("2024-10-01", periods=3, freq="MS")
     pace = required_pace(series, ONLINE, 2025)
     assert pace.months_remaining == 12 and pace.year == 2025
+
+
+def test_a_plan_of_one_billion_still_gives_the_amount_a_month() -> None:
+    # June at 40 % of a plan of 1 billion VND: 55 / 6 pp a month = 0.0917 billion.
+    pace = required_pace(
+        _disbursed([10.0, 20.0, 25.0, 30.0, 35.0, 40.0], plan=1.0), DISBURSEMENT, 2025
+    )
+    assert pace.required_billion_vnd_per_month == pytest.approx(0.55 / 6)
+
+
+@pytest.mark.parametrize(("value", "out_of_reach"), [(100.0, False), (100.5, True)])
+def test_a_cumulative_target_is_out_of_reach_only_beyond_the_whole_plan(
+    value: float, out_of_reach: bool
+) -> None:
+    whole = dataclasses.replace(DISBURSEMENT.targets[-1], value=value)
+    indicator = dataclasses.replace(DISBURSEMENT, targets=(whole,))
+    pace = required_pace(_disbursed([10.0, 20.0]), indicator, 2025)
+    assert pace.is_out_of_reach is out_of_reach
+
+
+def test_a_cumulative_ceiling_reached_exactly_is_still_within_reach() -> None:
+    ceiling = dataclasses.replace(DISBURSEMENT.targets[-1], comparator="<=", value=30.0)
+    indicator = dataclasses.replace(DISBURSEMENT, targets=(ceiling,))
+    pace = required_pace(_disbursed([10.0, 20.0, 30.0]), indicator, 2025)
+    assert (pace.is_already_secured, pace.is_out_of_reach) == (False, False)
