@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -162,8 +163,8 @@ def test_each_units_measures_over_both_indicators_of_its_dataset() -> None:
     # 5 December 2025: 358 days); nothing to measure but completeness.
     assert (dep.expected_periods, dep.present_periods, dep.complete_pct) == (24, 0, 0.0)
     assert (dep.status, dep.days_late) == ("missing", 358)
-    assert math.isnan(dep.correct_pct) and math.isnan(dep.clean_pct)
-    assert math.isnan(dep.days_since_load) and not bool(dep.is_live)
+    assert pd.isna(dep.correct_pct) and pd.isna(dep.clean_pct)
+    assert pd.isna(dep.days_since_load) and not bool(dep.is_live)
     assert pd.isna(dep.latest_period) and pd.isna(dep.last_loaded_at)
     # INV: the online share only, all 12 months, loaded 20 Nov (8 days).
     assert (inv.expected_periods, inv.present_periods, inv.status, inv.days_late) == (
@@ -252,7 +253,7 @@ def test_a_dataset_measured_by_nothing_still_has_its_row() -> None:
     assert empty.empty and list(empty.columns) == list(g.DATASET_QUALITY_COLUMNS)
 
 
-def _empty_inputs() -> tuple[object, ...]:
+def _empty_inputs() -> tuple[Any, ...]:
     i = _inputs()
     return (i.catalogue.iloc[0:0], i.links, i.units, i.periods, i.latest, i.checks, i.today)
 
@@ -317,3 +318,26 @@ def test_attention_first_missing_then_most_days_late_then_on_time() -> None:
     assert got["unit_id"].tolist() == ["b", "c", "e", "a", "d"]
     assert list(got.columns) == ["unit_id", "status", "days_late"]
     assert list(got.index) == [0, 1, 2, 3, 4]
+
+
+def test_a_units_missing_indicator_outranks_a_late_one_whatever_the_days() -> None:
+    # U began with November 2026 (after the window, not yet due): the online share is
+    # missing from the window, with no day late counted; satisfaction owes October, due
+    # 5 November: 23 days late. Missing comes first: the unit is missing, 0 days.
+    catalogue = pd.DataFrame({"dataset_id": ["d"], "data_group": ["people"], "promise_days": [36]})
+    links = pd.DataFrame({"dataset_id": ["d", "d"], "indicator_id": [ONLINE, SATISFACTION]})
+    units = pd.DataFrame({"unit_id": ["U"], "unit_type": ["ward"]})
+    periods = _periods(SATISFACTION, "U", 11)
+    latest = pd.DataFrame(
+        {
+            "indicator_id": [ONLINE, SATISFACTION],
+            "unit_id": ["U", "U"],
+            "latest_period": [dt.date(2026, 11, 1), dt.date(2026, 9, 1)],
+            "last_loaded_at": pd.to_datetime(["2026-11-20 00:00", "2026-10-01 00:00"]),
+        }
+    )
+    checks = _inputs().checks.iloc[0:0]
+    per_unit = g.unit_quality(catalogue, links, units, periods, latest, checks, TODAY)
+    assert per_unit[["unit_id", "status", "days_late"]].to_dict("records") == [
+        {"unit_id": "U", "status": "missing", "days_late": 0}
+    ]

@@ -158,3 +158,103 @@ def test_a_cumulative_indicator_without_a_target_is_neither_secured_nor_out_of_r
     pace = required_pace(series, indicator, 2025)
     assert pace.required is None
     assert pace.is_already_secured is False and pace.is_out_of_reach is False
+
+
+# ------------------------------------------------------------------ cumulative (disbursement)
+
+DISBURSEMENT = get_indicator("public_investment_disbursement")  # 95 % by 31 December 2025
+
+
+def _disbursed(ytd: list[float], plan: float = 1_000.0) -> pd.DataFrame:
+    """2025's year-to-date % of a plan of ``plan`` billion VND, month by month."""
+    months = pd.date_range("2025-01-01", periods=len(ytd), freq="MS")
+    return pd.DataFrame(
+        {
+            "period_year": 2025,
+            "period_month": months,
+            "numerator": [v / 100.0 * plan for v in ytd],
+            "denominator": plan,
+        }
+    )
+
+
+def test_disbursement_pace_is_points_of_the_plan_a_month_to_december() -> None:
+    # June at 40 %: (95 − 40) / 6 months = 9.17 pp a month, 91.7 billion of a 1,000 plan.
+    pace = required_pace(_disbursed([5.0, 10.0, 15.0, 22.0, 31.0, 40.0]), DISBURSEMENT, 2025)
+    assert (pace.indicator_code, pace.year, pace.basis_year, pace.unit) == (
+        DISBURSEMENT.code,
+        2025,
+        2025,
+        "pp_of_plan_per_month",
+    )
+    assert (pace.target, pace.comparator, pace.basis_value, pace.months_remaining) == (
+        95.0,
+        ">=",
+        40.0,
+        6,
+    )
+    assert pace.required == pytest.approx(55 / 6)
+    assert pace.required_billion_vnd_per_month == pytest.approx(550 / 6)
+    assert (pace.is_already_secured, pace.is_out_of_reach) == (False, False)
+
+
+def test_disbursement_reaching_the_target_before_december_is_secured() -> None:
+    pace = required_pace(_disbursed([50.0, 95.0]), DISBURSEMENT, 2025)
+    assert (pace.required, pace.is_already_secured, pace.is_out_of_reach) == (0.0, True, False)
+
+
+def test_a_closed_disbursement_year_is_secured_or_out_of_reach_by_its_result() -> None:
+    met = required_pace(_disbursed([8.0] * 11 + [96.0]), DISBURSEMENT, 2025)
+    assert (met.months_remaining, met.required) == (0, None)
+    assert (met.is_already_secured, met.is_out_of_reach) == (True, False)
+    missed = required_pace(_disbursed([8.0] * 11 + [94.0]), DISBURSEMENT, 2025)
+    assert (missed.is_already_secured, missed.is_out_of_reach) == (False, True)
+
+
+def test_a_cumulative_ceiling_is_out_of_reach_once_passed() -> None:
+    # A "no more than 30 %" target (none is published; the rule must still hold): at 40 %
+    # in June it can no longer be met, since disbursed capital is never taken back.
+    ceiling = dataclasses.replace(DISBURSEMENT.targets[-1], comparator="<=", value=30.0)
+    indicator = dataclasses.replace(DISBURSEMENT, targets=(ceiling,))
+    pace = required_pace(_disbursed([10.0, 20.0, 30.0, 35.0, 38.0, 40.0]), indicator, 2025)
+    assert (pace.is_already_secured, pace.is_out_of_reach) == (False, True)
+
+
+def test_a_month_without_a_plan_gives_no_basis() -> None:
+    series = _disbursed([5.0, 10.0])
+    series.loc[1, "denominator"] = 0.0
+    pace = required_pace(series, DISBURSEMENT, 2025)
+    assert pace.basis_value is None and pace.required is None
+
+
+def test_a_monthly_pace_before_the_years_first_month() -> None:
+    # Nothing of 2025 yet: twelve months remain, and the basis is 0.
+    series = months_of_2025([40.0] * 3, [100.0] * 3).assign(period_year=2024)
+    series["period_month"] = pd.date_range("2024-10-01", periods=3, freq="MS")
+    pace = required_pace(series, ONLINE, 2025)
+    assert pace.months_remaining == 12 and pace.year == 2025
+
+
+def test_a_plan_of_one_billion_still_gives_the_amount_a_month() -> None:
+    # June at 40 % of a plan of 1 billion VND: 55 / 6 pp a month = 0.0917 billion.
+    pace = required_pace(
+        _disbursed([10.0, 20.0, 25.0, 30.0, 35.0, 40.0], plan=1.0), DISBURSEMENT, 2025
+    )
+    assert pace.required_billion_vnd_per_month == pytest.approx(0.55 / 6)
+
+
+@pytest.mark.parametrize(("value", "out_of_reach"), [(100.0, False), (100.5, True)])
+def test_a_cumulative_target_is_out_of_reach_only_beyond_the_whole_plan(
+    value: float, out_of_reach: bool
+) -> None:
+    whole = dataclasses.replace(DISBURSEMENT.targets[-1], value=value)
+    indicator = dataclasses.replace(DISBURSEMENT, targets=(whole,))
+    pace = required_pace(_disbursed([10.0, 20.0]), indicator, 2025)
+    assert pace.is_out_of_reach is out_of_reach
+
+
+def test_a_cumulative_ceiling_reached_exactly_is_still_within_reach() -> None:
+    ceiling = dataclasses.replace(DISBURSEMENT.targets[-1], comparator="<=", value=30.0)
+    indicator = dataclasses.replace(DISBURSEMENT, targets=(ceiling,))
+    pace = required_pace(_disbursed([10.0, 20.0, 30.0]), indicator, 2025)
+    assert (pace.is_already_secured, pace.is_out_of_reach) == (False, False)

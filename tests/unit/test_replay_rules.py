@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import math
 from types import SimpleNamespace
+from typing import Any
 from unittest import mock
 
 import pandas as pd
@@ -38,16 +39,16 @@ def _monthly(years: list[int], numerator: float = 60.0) -> pd.DataFrame:
 _BASE: Projection | None = None
 
 
-def _projection(**changes: object) -> Projection:
+def _projection(**changes: Any) -> Projection:
     global _BASE
     if _BASE is None:
         _BASE = project_year(_monthly([2025]).iloc[:3], ONLINE, 2025, n_paths=10)
     return dataclasses.replace(_BASE, **changes)
 
 
-def _drawn(central: float, **changes: object) -> Projection:
+def _drawn(central: float, **changes: Any) -> Projection:
     """A projection with a central value and bands ±1, ±2, ±3 around it."""
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "method": "drift",
         "central": central,
         "lower_50": central - 1,
@@ -115,19 +116,23 @@ def test_the_cache_makes_one_backtest_per_series_of_earlier_years() -> None:
     assert len(made) == 2 and other is made[1] and first is made[0]
 
 
+def _blank(value: object) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
 def test_a_row_without_a_tile_or_projection_is_blank() -> None:
     day = dt.date(2024, 2, 29)
     row = r._row(2024, day, None, r.IN_USE, None, 55.0)
     assert row[:5] == (2024, day, None, r.IN_USE, "no_tile")
-    assert all(math.isnan(v) for v in row[5:12])
-    assert math.isnan(row[12]) and math.isnan(row[13]) and row[14] == ""
+    assert all(_blank(v) for v in row[5:12])
+    assert _blank(row[12]) and _blank(row[13]) and row[14] == ""
     assert row[15] == 55.0
     assert len(row) == len(r.COLUMNS)
     none = r._row(2024, day, pd.Timestamp(2024, 1, 1), "drift", _projection(), 55.0)
-    assert none[4] == "none" and all(math.isnan(v) for v in none[5:12])
+    assert none[4] == "none" and all(_blank(v) for v in none[5:12])
     # A target without a comparator is not written either.
     odd = r._row(2024, day, None, "drift", _drawn(50.0, comparator=None), 55.0)
-    assert math.isnan(odd[13]) and odd[14] == ""
+    assert _blank(odd[13]) and odd[14] == ""
 
 
 def test_a_row_with_a_projection_holds_its_bands_in_order() -> None:
@@ -152,7 +157,7 @@ def test_a_row_with_a_projection_holds_its_bands_in_order() -> None:
         55.0,
     )
     no_probability = r._row(2024, day, None, "drift", _drawn(50.0, probability=None), 55.0)
-    assert math.isnan(no_probability[12]) and no_probability[13] == 50.0
+    assert _blank(no_probability[12]) and no_probability[13] == 50.0
 
 
 def test_the_replay_reads_each_day_as_it_stood_and_replays_each_candidate() -> None:
@@ -250,9 +255,7 @@ def test_the_truth_is_the_31_january_value_for_a_projection_judged_then() -> Non
             mock.patch.object(r, "headline_tile", tile_judged(when)),
             mock.patch.object(r, "backtest", lambda s, i: None),
         ):
-            frame = r.replay(
-                lambda day: final, final, DISBURSEMENT, years=[2024], methods=()
-            )
+            frame = r.replay(lambda day: final, final, DISBURSEMENT, years=[2024], methods=())
         assert len(frame) == 11
         assert (frame["actual"] == truth).all(), when
 
@@ -264,7 +267,7 @@ def test_a_year_without_a_result_is_not_replayed() -> None:
     assert frame.empty and list(frame.columns) == list(r.COLUMNS)
 
 
-def _scored(rows: list[dict[str, object]]) -> pd.DataFrame:
+def _scored(rows: list[dict[str, Any]]) -> pd.DataFrame:
     base = {
         "year": 2024,
         "day": dt.date(2024, 3, 31),
@@ -278,8 +281,8 @@ def _scored(rows: list[dict[str, object]]) -> pd.DataFrame:
     }
     out = []
     for row in rows:
-        central = row.get("central", math.nan)
-        full = {**base, "central": central}
+        central = float(row.get("central", math.nan))
+        full: dict[str, Any] = {**base, "central": central}
         for band, half in (("50", 1.0), ("80", 2.0), ("95", 3.0)):
             full[f"lower_{band}"] = central - half
             full[f"upper_{band}"] = central + half

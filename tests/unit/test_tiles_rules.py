@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from typing import Any
 from unittest import mock
 
 import numpy as np
@@ -41,7 +42,10 @@ def _frame(rows: list[tuple[int, str, float, float]]) -> pd.DataFrame:
 def _monthly(first: str, numerators: list[float], denominator: float = 100.0) -> pd.DataFrame:
     months = pd.date_range(first, periods=len(numerators), freq="MS")
     return _frame(
-        [(m.year, m.strftime("%Y-%m-01"), n, denominator) for m, n in zip(months, numerators)]
+        [
+            (m.year, m.strftime("%Y-%m-01"), n, denominator)
+            for m, n in zip(months, numerators, strict=True)
+        ]
     )
 
 
@@ -63,7 +67,7 @@ def _quarters(year: int, numerators: list[float], denominator: float = 100.0) ->
 _BASE: Projection | None = None
 
 
-def _projection(**changes: object) -> Projection:
+def _projection(**changes: Any) -> Projection:
     """A real projection of a short series (nothing simulated), with fields replaced."""
     global _BASE
     if _BASE is None:
@@ -71,7 +75,7 @@ def _projection(**changes: object) -> Projection:
     return dataclasses.replace(_BASE, **changes)
 
 
-def _result(**changes: object) -> YearResult:
+def _result(**changes: Any) -> YearResult:
     base = YearResult(
         "public_investment_disbursement",
         2025,
@@ -189,9 +193,7 @@ def _disbursement_years() -> pd.DataFrame:
     return _frame(rows)
 
 
-def test_disbursement_trend_sets_the_last_three_flows_against_the_median_of_earlier_years() -> (
-    None
-):
+def test_disbursement_trend_sets_the_last_three_flows_against_the_median_of_earlier_years() -> None:
     frame = _disbursement_years()
     # 19.5 − median 18 = +1.5 ≥ the band of 1.0: improving (against the mean, 20, it
     # would be −0.5: stable).
@@ -347,9 +349,7 @@ def test_before_this_years_first_quarter_the_last_complete_year_is_set_against_t
         None,
         False,
     )
-    assert t._trend(frame.iloc[0:0], DIGITAL, SeriesShape.ANNUAL, 2025)[0] is (
-        Trend.NOT_ASSESSABLE
-    )
+    assert t._trend(frame.iloc[0:0], DIGITAL, SeriesShape.ANNUAL, 2025)[0] is (Trend.NOT_ASSESSABLE)
 
 
 def test_monthly_trend_is_the_last_three_months_against_the_three_before_as_ratios_of_sums() -> (
@@ -395,15 +395,15 @@ def test_monthly_trend_is_the_last_three_months_against_the_three_before_as_rati
 # --------------------------------------------------------------------- pace history
 
 
-def test_monthly_pace_history_is_the_rate_of_the_same_remaining_months_in_earlier_years() -> (
-    None
-):
+def test_monthly_pace_history_is_the_rate_of_the_same_remaining_months_in_earlier_years() -> None:
     # Through September 2025. October–December: 2023 (30 + 30 + 60) / 300 = 40 %, 2024
     # (50 + 50 + 50) / 300 = 50 %; 2022 lacks November: left out.
     rows = []
     for year, later in ((2023, [30.0, 30.0, 60.0]), (2024, [50.0, 50.0, 50.0])):
         rows += [(year, f"{year}-{m:02d}-01", 10.0, 100.0) for m in range(1, 10)]
-        rows += [(year, f"{year}-{m:02d}-01", n, 100.0) for m, n in zip((10, 11, 12), later)]
+        rows += [
+            (year, f"{year}-{m:02d}-01", n, 100.0) for m, n in zip((10, 11, 12), later, strict=True)
+        ]
     rows += [(2022, f"2022-{m:02d}-01", 99.0, 100.0) for m in range(1, 13) if m != 11]
     rows += [(2025, f"2025-{m:02d}-01", 45.0, 100.0) for m in range(1, 10)]
     frame = _frame(rows)
@@ -437,7 +437,7 @@ def test_disbursement_pace_history_is_points_of_the_plan_a_month_to_december() -
     pace = required_pace(frame, DISBURSEMENT, 2025)
     got = t._pace_history(frame, DISBURSEMENT, SeriesShape.CUMULATIVE, 2025, pace)
     assert got.median == pytest.approx(9.0)
-    assert (got.low, got.high) == (pytest.approx(8.0), pytest.approx(10.0))
+    assert got.low == pytest.approx(8.0) and got.high == pytest.approx(10.0)
     assert (got.first_year, got.last_year, got.n_years, got.spans_merger) == (
         2023,
         2024,
@@ -480,9 +480,9 @@ def test_no_pace_history_once_no_month_remains() -> None:
 
 def test_a_closed_year_judged_on_31_january_shows_the_january_value() -> None:
     # A year-end target due at the end of the extension month (31 January 2026).
-    year_end = dataclasses.replace(
-        DISBURSEMENT.year_end_target(2025).target, due_date=dt.date(2026, 1, 31)
-    )
+    in_force = DISBURSEMENT.year_end_target(2025)
+    assert in_force is not None
+    year_end = dataclasses.replace(in_force.target, due_date=dt.date(2026, 1, 31))
     extended = dataclasses.replace(DISBURSEMENT, targets=(year_end,))
     args = (
         80.0,
@@ -495,16 +495,30 @@ def test_a_closed_year_judged_on_31_january_shows_the_january_value() -> None:
         *args, extended, SeriesShape.CUMULATIVE, 2025, _projection(method="complete"), result
     )
     assert head == t.Headline(
-        99.0, "judged", pd.Timestamp(2026, 1, 1), 95.0, "target", 2025, dt.date(2026, 1, 31),
-        4.0, False,
+        99.0,
+        "judged",
+        pd.Timestamp(2026, 1, 1),
+        95.0,
+        "target",
+        2025,
+        dt.date(2026, 1, 31),
+        4.0,
+        False,
     )
     # The registry's own target is due on 31 December: the December value.
     head = t._headline(
         *args, DISBURSEMENT, SeriesShape.CUMULATIVE, 2025, _projection(method="complete"), result
     )
     assert head == t.Headline(
-        96.0, "judged", pd.Timestamp(2025, 12, 1), 95.0, "target", 2025, dt.date(2025, 12, 31),
-        4.0, False,
+        96.0,
+        "judged",
+        pd.Timestamp(2025, 12, 1),
+        95.0,
+        "target",
+        2025,
+        dt.date(2025, 12, 31),
+        4.0,
+        False,
     )
 
 
@@ -528,32 +542,62 @@ def test_a_closed_year_judged_on_31_december_shows_the_december_value() -> None:
         ),
     )
     assert head == t.Headline(
-        55.0, "judged", pd.Timestamp(2025, 12, 1), 50.0, "target", 2025, dt.date(2025, 12, 31),
-        5.0, False,
+        55.0,
+        "judged",
+        pd.Timestamp(2025, 12, 1),
+        50.0,
+        "target",
+        2025,
+        dt.date(2025, 12, 31),
+        5.0,
+        False,
     )
 
 
 def test_disbursement_headline_is_the_year_to_date_against_the_milestone_path() -> None:
     through = pd.Timestamp(2025, 5, 1)
     head = t._headline(
-        20.0, through, 16.0, pd.DataFrame(), DISBURSEMENT, SeriesShape.CUMULATIVE, 2025,
-        _projection(), None,
+        20.0,
+        through,
+        16.0,
+        pd.DataFrame(),
+        DISBURSEMENT,
+        SeriesShape.CUMULATIVE,
+        2025,
+        _projection(),
+        None,
     )
     assert head == t.Headline(
         20.0, "year_to_date", through, 16.0, "milestone", 2025, dt.date(2025, 5, 31), 4.0, False
     )
     # Without the path to date it is held against the year-end target (95 %).
     head = t._headline(
-        20.0, through, None, pd.DataFrame(), DISBURSEMENT, SeriesShape.CUMULATIVE, 2025,
-        _projection(), None,
+        20.0,
+        through,
+        None,
+        pd.DataFrame(),
+        DISBURSEMENT,
+        SeriesShape.CUMULATIVE,
+        2025,
+        _projection(),
+        None,
     )
-    assert head == t.Headline(20.0, "year_to_date", through, 95.0, "target", 2025, None, -75.0, False)
+    assert head == t.Headline(
+        20.0, "year_to_date", through, 95.0, "target", 2025, None, -75.0, False
+    )
 
 
 def test_an_annual_headline_is_this_year_so_far_against_this_years_target() -> None:
     head = t._headline(
-        27.0, pd.Timestamp(2026, 6, 1), None, pd.DataFrame(), DIGITAL, SeriesShape.ANNUAL,
-        2026, _projection(), None,
+        27.0,
+        pd.Timestamp(2026, 6, 1),
+        None,
+        pd.DataFrame(),
+        DIGITAL,
+        SeriesShape.ANNUAL,
+        2026,
+        _projection(),
+        None,
     )
     assert head == t.Headline(
         27.0, "year_so_far", pd.Timestamp(2026, 6, 1), 30.0, "target", 2026, None, -3.0, True
@@ -578,8 +622,15 @@ def test_before_a_quarter_is_in_the_last_year_is_held_against_its_own_target() -
 def test_a_monthly_headline_is_the_latest_month_against_the_years_target() -> None:
     frame = _monthly("2025-01-01", [40.0, 58.0])
     head = t._headline(
-        49.0, pd.Timestamp(2025, 2, 1), None, frame, ONLINE, SeriesShape.MONTHLY_FLOW, 2025,
-        _projection(), None,
+        49.0,
+        pd.Timestamp(2025, 2, 1),
+        None,
+        frame,
+        ONLINE,
+        SeriesShape.MONTHLY_FLOW,
+        2025,
+        _projection(),
+        None,
     )
     assert head == t.Headline(
         58.0, "month", pd.Timestamp(2025, 2, 1), 50.0, "target", 2025, None, 8.0, False
@@ -625,7 +676,11 @@ def test_an_open_years_status_says_why_with_its_figures() -> None:
         Status.NOT_ASSESSABLE,
         t.StatusReason("too_few_points", 2025, n_points=5, min_points=6),
     )
-    for probability, status in ((0.75, Status.ON_TRACK), (0.5, Status.AT_RISK), (0.2, Status.OFF_TRACK)):
+    for probability, status in (
+        (0.75, Status.ON_TRACK),
+        (0.5, Status.AT_RISK),
+        (0.2, Status.OFF_TRACK),
+    ):
         got = t._status(_projection(probability=probability, n_points=6, year=2025), None, ONLINE)
         assert got == (
             status,
@@ -717,7 +772,7 @@ def test_the_sparkline_is_the_last_24_points_and_disbursement_draws_its_own_year
     assert line["value"].iloc[-1] == 29.0 and line["value"].dtype == "float64"
     # A tile of 2024 stops at December 2024.
     assert t._sparkline(frame, 2024, SeriesShape.MONTHLY_FLOW)["value"].iloc[-1] == 23.0
-    rows = _cumulative(2024, [8.0] * 12) + [(2024, "2025-01-01", 98.0, 100.0)]
+    rows = [*_cumulative(2024, [8.0] * 12), (2024, "2025-01-01", 98.0, 100.0)]
     both = _frame(rows + _cumulative(2025, [3.0, 4.0]))
     line = t._sparkline(both, 2025, SeriesShape.CUMULATIVE)
     assert line["value"].tolist() == [3.0, 7.0]
@@ -802,8 +857,17 @@ def test_a_monthly_tile_puts_its_numbers_together() -> None:
     # Jan–Mar 2025: 60, 61, 65 of 100: latest 65, year to date 186 / 300 = 62; target 50.
     frame = _monthly("2025-01-01", [60.0, 61.0, 65.0]).drop(columns="value")
     frame = pd.concat(
-        [frame, pd.DataFrame({"period_year": [2025], "period_month": ["2025-04-01"],
-                              "numerator": [1.0], "denominator": [100.0]})]
+        [
+            frame,
+            pd.DataFrame(
+                {
+                    "period_year": [2025],
+                    "period_month": ["2025-04-01"],
+                    "numerator": [1.0],
+                    "denominator": [100.0],
+                }
+            ),
+        ]
     )
     tile = t.build_tile(frame, ONLINE, 2025, as_of_month="2025-03-15", n_paths=20, seed=1)
     assert tile.as_of_month == pd.Timestamp(2025, 3, 1)
@@ -815,6 +879,7 @@ def test_a_monthly_tile_puts_its_numbers_together() -> None:
     assert (tile.ytd_value, tile.ytd_through) == (62.0, pd.Timestamp(2025, 3, 1))
     assert (tile.target_value, tile.gap, tile.latest_gap) == (50.0, 12.0, 15.0)
     assert (tile.expected_to_date, tile.gap_to_expected, tile.next_milestone) == (None, None, None)
+    assert tile.next_milestone_projected is None
     # Three months are too few to project: nothing to set against the target.
     assert tile.status_reason == t.StatusReason("no_projection", 2025)
     assert (tile.status, tile.rule_status, tile.status_is_held) == (
@@ -851,6 +916,7 @@ def test_a_disbursement_tile_sets_the_year_to_date_against_the_milestone_path() 
     assert tile.next_milestone is not None
     assert tile.next_milestone.due_date == dt.date(2025, 6, 30)
     assert tile.headline.reference_kind == "milestone" and tile.headline.reference == 7.5
+    assert tile.trend_basis == "same_months_earlier_years"
     # Before the plan year's first month is in, the path is read at 1 January: 0 %.
     early = t.build_tile(frame, DISBURSEMENT, 2026, as_of_month="2025-03-01", n_paths=20, seed=1)
     assert early.ytd_value is None and early.expected_to_date == 0.0
@@ -872,20 +938,34 @@ def test_an_annual_tiles_gap_is_the_latest_complete_year_against_the_target() ->
 def test_a_status_change_within_the_simulations_noise_is_held() -> None:
     # Rule: 0.74 is at risk; last month 0.76 was on track; with 2000 paths the noise is
     # about 2 × √(2 × 0.75 × 0.25 / 2000) ≈ 0.027 > 0.02: last month's status is kept.
-    frame = _monthly("2025-01-01", [60.0, 61.0, 62.0, 63.0, 64.0, 65.0, 66.0]).drop(
-        columns="value"
-    )
+    frame = _monthly("2025-01-01", [60.0, 61.0, 62.0, 63.0, 64.0, 65.0, 66.0]).drop(columns="value")
     calls: list[pd.Timestamp] = []
+    given, made = object(), object()
 
-    def fake(visible: pd.DataFrame, *args: object, **kwargs: object) -> tuple[Projection, None]:
+    def fake(visible: pd.DataFrame, *args: object, **kwargs: object) -> tuple[Projection, object]:
         last = pd.Timestamp(visible["period_month"].max())
+        # Both projections use the tile's paths and seed; the first the report given, the
+        # second the report the first returned.
+        assert args == (ONLINE, 2025)
+        assert (kwargs["n_paths"], kwargs["seed"]) == (2000, 1)
+        assert kwargs["backtest_report"] is (given if not calls else made)
         calls.append(last)
         probability = 0.74 if last == pd.Timestamp(2025, 7, 1) else 0.76
-        return _projection(probability=probability, n_points=len(visible), year=2025), None
+        return _projection(probability=probability, n_points=len(visible), year=2025), made
 
     with mock.patch.object(t, "project_year_with_report", fake):
-        tile = t.build_tile(frame, ONLINE, 2025, as_of_month="2025-07-01", n_paths=2000, seed=1)
+        tile = t.build_tile(
+            frame,
+            ONLINE,
+            2025,
+            as_of_month="2025-07-01",
+            n_paths=2000,
+            seed=1,
+            backtest_report=given,  # type: ignore[arg-type]
+        )
     assert calls == [pd.Timestamp(2025, 7, 1), pd.Timestamp(2025, 6, 1)]
+    # May–July 64, 65, 66 against February–April 61, 62, 63: +3, improving.
+    assert (tile.trend, tile.trend_basis) == (Trend.IMPROVING, "previous_months")
     assert (tile.rule_status, tile.status, tile.status_is_held) == (
         Status.AT_RISK,
         Status.ON_TRACK,
@@ -896,6 +976,7 @@ def test_a_status_change_within_the_simulations_noise_is_held() -> None:
         0.76,
         pd.Timestamp(2025, 6, 1),
     )
+
     # With 20 paths the noise is wider still; with 2000 and a drop to 0.5 the change is
     # real: reported.
     def drop(visible: pd.DataFrame, *args: object, **kwargs: object) -> tuple[Projection, None]:
@@ -910,3 +991,187 @@ def test_a_status_change_within_the_simulations_noise_is_held() -> None:
         Status.AT_RISK,
         False,
     )
+
+
+def test_disbursement_trend_of_2026_against_2025_alone_does_not_span_the_merger() -> None:
+    # 2025 is the merged city's first year: comparing 2026 with it alone is like for like.
+    # April–June: 2025 6 × 3 = 18, 2026 7 × 3 = 21: +3, improving.
+    frame = _frame(_cumulative(2025, [6.0] * 12) + _cumulative(2026, [5.0] * 3 + [7.0] * 3))
+    assert t._trend(frame, DISBURSEMENT, SeriesShape.CUMULATIVE, 2026) == (
+        Trend.IMPROVING,
+        "same_months_earlier_years",
+        (2025, 2025),
+        False,
+    )
+
+
+def test_annual_trend_reads_the_two_latest_complete_years_of_several() -> None:
+    # 2022 10 %, 2023 13 %, 2024 21 %: 2024 against 2023, +8: improving.
+    frame = _frame(
+        _quarters(2022, [10.0] * 4) + _quarters(2023, [13.0] * 4) + _quarters(2024, [21.0] * 4)
+    )
+    assert t._trend(frame, DIGITAL, SeriesShape.ANNUAL, 2025) == (
+        Trend.IMPROVING,
+        "previous_year",
+        (2023, 2023),
+        False,
+    )
+
+
+def test_annual_trend_of_2026_against_2025_does_not_span_the_merger() -> None:
+    # 2025 Q1 24 %, 2026 Q1 26 %: +2, improving, both the merged city's.
+    frame = _frame(_quarters(2025, [24.0] * 4) + _quarters(2026, [26.0]))
+    assert t._trend(frame, DIGITAL, SeriesShape.ANNUAL, 2026) == (
+        Trend.IMPROVING,
+        "same_quarters_last_year",
+        (2025, 2025),
+        False,
+    )
+
+
+def test_annual_pace_history_leaves_out_the_tiles_own_year() -> None:
+    # 2022 10 %, 2023 12 %, 2024 15 %, all complete; a tile of 2024 looks at earlier years
+    # only: 2023's change, +2 (not 2024's +3).
+    frame = _frame(
+        _quarters(2022, [10.0] * 4) + _quarters(2023, [12.0] * 4) + _quarters(2024, [15.0] * 4)
+    )
+    pace = required_pace(frame, DIGITAL, 2024)
+    got = t._pace_history(frame, DIGITAL, SeriesShape.ANNUAL, 2024, pace)
+    assert got == t.PaceHistory(2.0, 2.0, 2.0, 2023, 2023, 1, False)
+
+
+def test_a_monthly_trend_from_june_spans_the_merger() -> None:
+    # Through November 2025: the window is June–November, June before the merger.
+    frame = _monthly("2025-01-01", [50.0] * 11)
+    assert t._trend(frame, ONLINE, SeriesShape.MONTHLY_FLOW, 2025) == (
+        Trend.STABLE,
+        "previous_months",
+        None,
+        True,
+    )
+
+
+def test_annual_pace_history_keeps_changes_after_the_merger() -> None:
+    # Complete 2025 24 %, 2026 27 %; a tile of 2027: 2026's change, +3, is the merged
+    # city's own.
+    frame = _frame(_quarters(2025, [24.0] * 4) + _quarters(2026, [27.0] * 4))
+    pace = required_pace(frame, DIGITAL, 2027)
+    got = t._pace_history(frame, DIGITAL, SeriesShape.ANNUAL, 2027, pace)
+    assert got == t.PaceHistory(3.0, 3.0, 3.0, 2026, 2026, 1, False)
+
+
+def test_no_disbursement_pace_history_once_december_is_in() -> None:
+    frame = _frame(_cumulative(2024, [8.0] * 12) + _cumulative(2025, [7.0] * 12))
+    pace = required_pace(frame, DISBURSEMENT, 2025)
+    assert pace.months_remaining == 0
+    got = t._pace_history(frame, DISBURSEMENT, SeriesShape.CUMULATIVE, 2025, pace)
+    assert got == t.PaceHistory(None, None, None, None, None, 0, False)
+
+
+def test_a_headline_in_a_year_before_any_target_has_no_reference() -> None:
+    # The online share's first target is 2025's: in 2024 the month stands alone.
+    frame = _monthly("2024-01-01", [40.0, 42.0])
+    head = t._headline(
+        41.0,
+        pd.Timestamp(2024, 2, 1),
+        None,
+        frame,
+        ONLINE,
+        SeriesShape.MONTHLY_FLOW,
+        2024,
+        _projection(),
+        None,
+    )
+    assert head == t.Headline(
+        42.0, "month", pd.Timestamp(2024, 2, 1), None, "target", 2024, None, None, False
+    )
+
+
+def test_an_annual_headline_before_this_years_value_reads_the_whole_last_year() -> None:
+    # 2025: 20 + 22 + 26 + 28 of 400 = 24 % (its last quarter alone: 28 %), target 25 %.
+    # 2026's first quarter has no denominator: no value this year, so last year is shown.
+    frame = _frame([*_quarters(2025, [20.0, 22.0, 26.0, 28.0]), (2026, "2026-03-01", 5.0, 0.0)])
+    head = t._headline(
+        None,
+        pd.Timestamp(2026, 3, 1),
+        None,
+        frame,
+        DIGITAL,
+        SeriesShape.ANNUAL,
+        2026,
+        _projection(),
+        None,
+    )
+    assert head == t.Headline(
+        24.0, "year", pd.Timestamp(2025, 12, 1), 25.0, "target", 2025, None, -1.0, False
+    )
+
+
+def test_a_closed_years_tile_is_judged_on_its_result() -> None:
+    # 2025 complete at 55 % (target 50 %): met, on track, judged on 31 December.
+    frame = _monthly("2025-01-01", [55.0] * 12).drop(columns="value")
+    tile = t.build_tile(frame, ONLINE, 2025, as_of_month="2025-12-01", n_paths=20, seed=1)
+    assert tile.projection.method == "complete"
+    assert tile.year_result is not None and tile.year_result.value == 55.0
+    assert (tile.status, tile.status_reason) == (Status.ON_TRACK, t.StatusReason("year_met", 2025))
+    assert (tile.headline.kind, tile.headline.value, tile.headline.gap) == ("judged", 55.0, 5.0)
+    assert (tile.previous_month, tile.previous_status) == (None, None)
+    assert (tile.rule_status, tile.status_is_held) == (Status.ON_TRACK, False)
+
+
+def test_a_tile_in_a_year_without_a_target_has_no_gap() -> None:
+    frame = _monthly("2024-01-01", [40.0, 42.0]).drop(columns="value")
+    tile = t.build_tile(frame, ONLINE, 2024, as_of_month="2024-02-01", n_paths=20, seed=1)
+    assert (tile.target_in_force, tile.target_value, tile.gap, tile.latest_gap) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert tile.status_reason == t.StatusReason("no_target", 2024)
+
+
+def test_a_disbursement_tile_carries_each_of_its_parts() -> None:
+    # 2024: 8 % a month (48 % at June, 96 % at December); 2025: 5 % a month to March, then
+    # 7 %: 36 % at June. The projection is stood in for, with 52 % at September.
+    frame = _frame(_cumulative(2024, [8.0] * 12) + _cumulative(2025, [5.0] * 3 + [7.0] * 3))
+    fan = pd.DataFrame({"period_month": pd.to_datetime(["2025-09-01"]), "central": [52.0]})
+    projection = _projection(fan=fan, probability=0.1, n_points=18, year=2025)
+
+    def fake(visible: pd.DataFrame, *args: object, **kwargs: object) -> tuple[Projection, None]:
+        return projection, None
+
+    with mock.patch.object(t, "project_year_with_report", fake):
+        tile = t.build_tile(
+            frame.drop(columns="value"), DISBURSEMENT, 2025, as_of_month="2025-06-01", n_paths=20
+        )
+    assert tile.projection is projection
+    assert tile.target_in_force is not None and tile.target_in_force.target.value == 95.0
+    assert tile.pace.months_remaining == 6 and tile.pace.year == 2025
+    assert tile.year_result is not None and tile.year_result.value == 36.0
+    assert tile.next_milestone is not None and tile.next_milestone.value == 50.0
+    assert tile.next_milestone_projected == 52.0
+    # April–June flows 21 against 2024's 24: −3, worsening; 2024 is before the merger.
+    assert (tile.trend, tile.trend_years, tile.trend_spans_merger) == (
+        Trend.WORSENING,
+        (2024, 2024),
+        True,
+    )
+    # 2024 from June to December: (96 − 48) / 6 = 8 pp a month.
+    assert tile.pace_history == t.PaceHistory(8.0, 8.0, 8.0, 2024, 2024, 1, True)
+    # This plan year's curve alone: six points.
+    assert tile.sparkline["value"].tolist() == [5.0, 10.0, 15.0, 22.0, 29.0, 36.0]
+    assert t.summarize([tile]).year == 2025
+
+
+def test_the_pace_history_of_the_last_month_of_2026_reads_2025s_december() -> None:
+    # Through November 2026, one month remains: December 2025's rate, 70 %. 2025 is the
+    # merged city's first year: no span of the merger.
+    rows = [(2025, f"2025-{m:02d}-01", 50.0, 100.0) for m in range(1, 12)]
+    rows += [(2025, "2025-12-01", 70.0, 100.0)]
+    rows += [(2026, f"2026-{m:02d}-01", 60.0, 100.0) for m in range(1, 12)]
+    frame = _frame(rows)
+    pace = required_pace(frame, ONLINE, 2026)
+    assert pace.months_remaining == 1
+    got = t._pace_history(frame, ONLINE, SeriesShape.MONTHLY_FLOW, 2026, pace)
+    assert got == t.PaceHistory(70.0, 70.0, 70.0, 2025, 2025, 1, False)
