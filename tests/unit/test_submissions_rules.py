@@ -353,20 +353,53 @@ def test_the_batches_behind_a_year_to_date_figure(warehouse):
     octo = _load(warehouse, _ytd({A: (45, 100)}, OCT), "oct", T2)
     _load(warehouse, _ytd({A: (50, 100)}, dt.date(2026, 11, 1)), "nov", T3)  # after October
     _load(warehouse, _ytd({A: (5, 100)}, dt.date(2025, 10, 1)), "last-year", T1)
+    # Not part of the figure: B's online-share reports (another indicator, also in October),
+    # a 2027 plan already in force in October, and a January plan of C's sent then replaced
+    # by a February one (the old version's later date must not be picked).
+    _load(warehouse, _obs({B: (1, 2)}, SEP), "share-sep", T1)
+    _load(warehouse, _obs({B: (1, 2)}, OCT), "share-oct", T1)
+    with warehouse.begin() as conn:
+        writes.load_capital_plan_batch(
+            conn,
+            pd.DataFrame(
+                [
+                    {
+                        "unit_id": A,
+                        "plan_year": 2027,
+                        "effective_date": "2026-10-20",
+                        "plan_billion_vnd": 999.0,
+                        "source_document": "QĐ 2027",
+                    }
+                ]
+            ),
+            submission_key="plans-2027",
+            source_name="p27.csv",
+            submitted_by="x",
+            loaded_at=T1,
+        )
+    _plans([(C, "2026-03-01", 70.0)], "c-plan", T1, warehouse)
+    c_plan = _plans([(C, "2026-02-01", 75.0)], "c-plan", T2, warehouse)  # replaces March's
+    c_oct = _load(warehouse, _ytd({C: (7, 75)}, OCT), "c-oct", T2)
     bd = UnitFilter(former_provinces=("binh_duong",))
     with warehouse.connect() as conn:
         frame = submissions.lineage(conn, "public_investment_disbursement", OCT, bd)
+        before_october = submissions.lineage(
+            conn, "public_investment_disbursement", OCT, bd, as_of=T1
+        )
         early = submissions.lineage(conn, "public_investment_disbursement", SEP, bd)
         only_a = submissions.lineage(
             conn, "public_investment_disbursement", OCT, UnitFilter(unit_ids=(A,))
         )
     got = dict(zip(frame["batch_id"], frame["rows"], strict=True))
-    # A's October report; B's September report carried forward; A's January plan (the
-    # November one is not yet in force); B's cut of 31 October (it replaces January's).
-    assert got == {octo: 1, sep: 1, plans: 1, cut: 1}
-    assert frame["batch_kind"].tolist().count("capital_plans") == 2
+    # A's and C's October reports; B's September report carried forward; A's January plan
+    # (the November one is not yet in force); B's cut of 31 October (it replaces January's);
+    # C's current February plan.
+    assert got == {octo: 1, c_oct: 1, sep: 1, plans: 1, cut: 1, c_plan: 1}
+    assert frame["batch_kind"].tolist().count("capital_plans") == 3
+    # At T1 no October report had been loaded: the month has no figure, so no batch.
+    assert before_october.empty
     # In September: both September reports and both January plans.
-    assert dict(zip(early["batch_id"], early["rows"], strict=True)) == {sep: 2, plans: 2}
+    assert dict(zip(early["batch_id"], early["rows"], strict=True)) == {sep: 2, plans: 2, c_plan: 1}
     assert dict(zip(only_a["batch_id"], only_a["rows"], strict=True)) == {octo: 1, plans: 1}
 
 

@@ -406,8 +406,10 @@ def test_a_loaded_target_replaces_loaded_targets_only(warehouse, load_path):
             _targets(80.0),
             submission_key="t1",
             source_name="t.csv",
-            submitted_by="x",
+            submitted_by="lan",
             loaded_at=T1,
+            note="decision 12",
+            check_id=4,
         )
         second = writes.load_target_batch(
             conn,
@@ -432,6 +434,11 @@ def test_a_loaded_target_replaces_loaded_targets_only(warehouse, load_path):
         "SELECT target_value, batch_id FROM targets WHERE batch_id IS NOT NULL "
         "AND superseded_at IS NULL",
     ) == [(85.0, second.batch_id)]
+    assert _sql(
+        warehouse,
+        "SELECT submitted_by, note, check_id FROM load_batches WHERE batch_id = :b",
+        b=first.batch_id,
+    ) == [("lan", "decision 12", 4)]
     assert _sql(warehouse, "SELECT batch_kind, is_demo FROM load_batches ORDER BY batch_id") == [
         ("targets", 0),
         ("targets", 0),
@@ -509,6 +516,7 @@ def test_undo_of_nothing_or_twice_is_refused_with_the_reason(warehouse):
     first = _load(warehouse, _obs({A: (1, 4)}), "k", T1)
     with pytest.raises(UndoRefusedError) as missing:
         _undo(warehouse, first.batch_id + 100)
+    assert missing.value.batch_id == first.batch_id + 100
     assert (missing.value.reason, str(missing.value)) == (
         "not_found",
         f"there is no batch {first.batch_id + 100}",
