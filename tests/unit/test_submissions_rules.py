@@ -377,7 +377,7 @@ def test_the_batches_behind_a_year_to_date_figure(warehouse):
             submitted_by="x",
             loaded_at=T1,
         )
-    _plans([(C, "2026-03-01", 70.0)], "c-plan", T1, warehouse)
+    c_march = _plans([(C, "2026-03-01", 70.0)], "c-plan", T1, warehouse)
     c_plan = _plans([(C, "2026-02-01", 75.0)], "c-plan", T2, warehouse)  # replaces March's
     c_oct = _load(warehouse, _ytd({C: (7, 75)}, OCT), "c-oct", T2)
     bd = UnitFilter(former_provinces=("binh_duong",))
@@ -385,6 +385,9 @@ def test_the_batches_behind_a_year_to_date_figure(warehouse):
         frame = submissions.lineage(conn, "public_investment_disbursement", OCT, bd)
         before_october = submissions.lineage(
             conn, "public_investment_disbursement", OCT, bd, as_of=T1
+        )
+        september_then = submissions.lineage(
+            conn, "public_investment_disbursement", SEP, bd, as_of=T1
         )
         early = submissions.lineage(conn, "public_investment_disbursement", SEP, bd)
         only_a = submissions.lineage(
@@ -398,6 +401,13 @@ def test_the_batches_behind_a_year_to_date_figure(warehouse):
     assert frame["batch_kind"].tolist().count("capital_plans") == 3
     # At T1 no October report had been loaded: the month has no figure, so no batch.
     assert before_october.empty
+    # September as it stood at T1: C's plan was then the March version (the February one
+    # came at T2).
+    assert dict(zip(september_then["batch_id"], september_then["rows"], strict=True)) == {
+        sep: 2,
+        plans: 2,
+        c_march: 1,
+    }
     # In September: both September reports and both January plans.
     assert dict(zip(early["batch_id"], early["rows"], strict=True)) == {sep: 2, plans: 2, c_plan: 1}
     assert dict(zip(only_a["batch_id"], only_a["rows"], strict=True)) == {octo: 1, plans: 1}
