@@ -347,15 +347,17 @@ def test_the_batches_behind_a_year_to_date_figure(warehouse):
     # month, and the plan in force at the month's end (the latest effective date on or
     # before 31 October).
     plans = _plans([(A, "2026-01-01", 100.0), (B, "2026-01-01", 200.0)], "plans", T1, warehouse)
-    cut = _plans([(B, "2026-10-31", 150.0)], "cut", T2, warehouse)
+    _plans([(B, "2026-10-31", 150.0)], "cut", T2, warehouse)
+    cut = _plans([(B, "2026-10-31", 140.0)], "cut", T2, warehouse)  # the same, corrected
     _plans([(A, "2026-11-01", 90.0)], "late", T2, warehouse)  # in force after October
     sep = _load(warehouse, _ytd({A: (30, 100), B: (60, 200)}, SEP), "sep", T1)
     octo = _load(warehouse, _ytd({A: (45, 100)}, OCT), "oct", T2)
     _load(warehouse, _ytd({A: (50, 100)}, dt.date(2026, 11, 1)), "nov", T3)  # after October
     _load(warehouse, _ytd({A: (5, 100)}, dt.date(2025, 10, 1)), "last-year", T1)
     # Not part of the figure: B's online-share reports (another indicator, also in October),
-    # a 2027 plan already in force in October, and a January plan of C's sent then replaced
-    # by a February one (the old version's later date must not be picked).
+    # 2027 plans already in force in October (one on the day of B's cut), the first version
+    # of B's cut, and a March plan of C's sent then replaced by a February one (the old
+    # version's later date must not be picked).
     _load(warehouse, _obs({B: (1, 2)}, SEP), "share-sep", T1)
     _load(warehouse, _obs({B: (1, 2)}, OCT), "share-oct", T1)
     with warehouse.begin() as conn:
@@ -364,12 +366,13 @@ def test_the_batches_behind_a_year_to_date_figure(warehouse):
             pd.DataFrame(
                 [
                     {
-                        "unit_id": A,
+                        "unit_id": unit,
                         "plan_year": 2027,
-                        "effective_date": "2026-10-20",
+                        "effective_date": day,
                         "plan_billion_vnd": 999.0,
                         "source_document": "QĐ 2027",
                     }
+                    for unit, day in ((A, "2026-10-20"), (B, "2026-10-31"))
                 ]
             ),
             submission_key="plans-2027",
