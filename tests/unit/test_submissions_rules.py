@@ -65,12 +65,14 @@ def _load(warehouse, frame, key, at, **kwargs) -> int:
         ).batch_id
 
 
-def _plans(data: list[tuple[str, str, float]], key: str, at: dt.datetime, warehouse) -> int:
+def _plans(
+    data: list[tuple[str, str, float]], key: str, at: dt.datetime, warehouse, year: int = 2026
+) -> int:
     frame = pd.DataFrame(
         [
             {
                 "unit_id": u,
-                "plan_year": 2026,
+                "plan_year": year,
                 "effective_date": d,
                 "plan_billion_vnd": v,
                 "source_document": "QĐ 1",
@@ -640,3 +642,18 @@ def test_a_checks_problems_keep_their_words_and_dates(warehouse):
     assert rows(warehouse, "SELECT problems_json FROM submission_checks") == [
         ('[{"rule": "unknown_unit", "value": "Phường Tân Định", "period": "2026-10-01"}]',)
     ]
+
+
+def test_the_plan_year_of_a_month_is_read_from_the_indicators_own_reports(warehouse):
+    # January 2026 is the extension month of the 2025 plan year: its disbursement report
+    # belongs to 2025. Another indicator's January report (loaded first) is of 2026.
+    jan = dt.date(2026, 1, 1)
+    share = _obs({A: (1, 2)}, jan)
+    _load(warehouse, share.assign(period_year=2026), "share-jan", T1)
+    plans = _plans([(A, "2025-01-01", 100.0)], "plans-2025", T1, warehouse, year=2025)
+    report = _load(warehouse, _ytd({A: (96, 100)}, jan).assign(period_year=2025), "ext", T2)
+    with warehouse.connect() as conn:
+        frame = submissions.lineage(
+            conn, "public_investment_disbursement", jan, UnitFilter(unit_ids=(A,))
+        )
+    assert dict(zip(frame["batch_id"], frame["rows"], strict=True)) == {report: 1, plans: 1}
