@@ -657,3 +657,17 @@ def test_the_plan_year_of_a_month_is_read_from_the_indicators_own_reports(wareho
             conn, "public_investment_disbursement", jan, UnitFilter(unit_ids=(A,))
         )
     assert dict(zip(frame["batch_id"], frame["rows"], strict=True)) == {report: 1, plans: 1}
+
+
+def test_a_figures_batches_are_newest_first_then_by_number_each_on_its_own_line(warehouse):
+    # Four files for four wards' October: p loaded last in time but first in number; r and s
+    # at the same moment, with the same name and sender (still two batches).
+    p = _load(warehouse, _obs({A: (1, 2)}), "p", T3, source_name="p.csv")
+    q = _load(warehouse, _obs({B: (1, 2)}), "q", T1, source_name="q.csv")
+    r = _load(warehouse, _obs({C: (1, 2)}), "r", T2, source_name="same.csv")
+    s = _load(warehouse, _obs({"25768": (1, 2)}), "s", T2, source_name="same.csv")
+    with warehouse.connect() as conn:
+        frame = submissions.lineage(
+            conn, "online_dossier_share", OCT, UnitFilter(former_provinces=("binh_duong",))
+        )
+    assert frame[["batch_id", "rows"]].values.tolist() == [[p, 1], [s, 1], [r, 1], [q, 1]]
