@@ -275,7 +275,7 @@ def test_the_history_is_newest_first_with_the_rows_still_current(warehouse):
     assert by_id.loc[first, "loaded_at"] == pd.Timestamp(T1)
     assert by_id.loc[first, "note"] == "first"
     assert by_id["is_demo"].tolist() == [False, False, True, False]
-    assert by_id["is_demo"].dtype == bool
+    assert by_id["is_demo"].dtype == bool and by_id["rows_current"].dtype == "int64"
     assert real["batch_id"].tolist() == [plan, second, first]
     assert latest["batch_id"].tolist() == [plan, second]
 
@@ -329,6 +329,11 @@ def test_the_batches_behind_a_monthly_figure(warehouse):
     assert list(now.columns) == list(submissions.LINEAGE_COLUMNS)
     assert now["loaded_at"].tolist() == [pd.Timestamp(T2), pd.Timestamp(T1)]
     assert now["is_demo"].tolist() == [False, False]
+    assert (now["is_demo"].dtype, now["rows"].dtype, now["loaded_at"].dtype.kind) == (
+        bool,
+        "int64",
+        "M",
+    )
     # As it stood at T1: both rows from the first file.
     assert then[["batch_id", "rows"]].values.tolist() == [[first, 2]]
     # Ward A's reader: the fix wrote A's rows only and keeps its name; the first file also

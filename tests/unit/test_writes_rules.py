@@ -920,3 +920,15 @@ def test_postgresql_statistics_are_refreshed_for_the_five_tables():
         "ANALYZE units",
     ]
     assert on_sqlite.ran == []
+
+
+def test_the_stage_table_is_temporary_and_dropped_at_commit_on_postgresql():
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateTable
+
+    stage = writes._stage_table(writes.VERSIONED_BY_KIND["observations"])
+    created = " ".join(str(CreateTable(stage).compile(dialect=postgresql.dialect())).split())
+    # SQL keywords are read in any case.
+    assert created.upper().startswith("CREATE TEMPORARY TABLE INGEST_STAGE (")
+    assert created.upper().endswith(") ON COMMIT DROP")
+    assert [c.name for c in stage.columns] == list(writes.OBSERVATION_COLUMNS)
