@@ -932,3 +932,21 @@ def test_the_stage_table_is_temporary_and_dropped_at_commit_on_postgresql():
     assert created.upper().startswith("CREATE TEMPORARY TABLE INGEST_STAGE (")
     assert created.upper().endswith(") ON COMMIT DROP")
     assert [c.name for c in stage.columns] == list(writes.OBSERVATION_COLUMNS)
+
+
+def test_a_third_version_leaves_the_first_versions_history_alone(warehouse, load_path):
+    v1 = _load(warehouse, _obs({A: (50, 100)}), "k", T1)
+    v2 = _load(warehouse, _obs({A: (60, 100)}), "k", T2)
+    v3 = _load(warehouse, _obs({A: (70, 100)}), "k", T3)
+    # The third version replaces the second only (1 row); the first keeps its end (T2, by v2).
+    assert v3.rows_replaced == 1
+    history = _sql(
+        warehouse,
+        "SELECT batch_id, superseded_at, superseded_by_batch_id FROM observations "
+        "ORDER BY batch_id",
+    )
+    assert [(b, None if at is None else _when(at), by) for b, at, by in history] == [
+        (v1.batch_id, T2, v2.batch_id),
+        (v2.batch_id, T3, v3.batch_id),
+        (v3.batch_id, None, None),
+    ]
