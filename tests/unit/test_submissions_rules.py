@@ -676,3 +676,31 @@ def test_a_figures_batches_are_newest_first_then_by_number_each_on_its_own_line(
             conn, "online_dossier_share", OCT, UnitFilter(former_provinces=("binh_duong",))
         )
     assert frame[["batch_id", "rows"]].values.tolist() == [[p, 1], [s, 1], [r, 1], [q, 1]]
+
+
+def test_loaded_targets_are_read_by_indicator_first(warehouse):
+    _target(warehouse, 60.0, "t1", T1, due="2026-06-30")  # online_dossier_share, June
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "on_time_rate",
+                "unit_id": "city",
+                "target_year": 2026,
+                "due_date": "2026-12-31",
+                "comparator": ">=",
+                "target_value": 95.0,
+                "is_year_end": True,
+                "source_document": "NQ 2",
+                "source_url": None,
+                "label_vi": None,
+                "label_en": None,
+            }
+        ]
+    )
+    with warehouse.begin() as conn:
+        writes.load_target_batch(
+            conn, frame, submission_key="t2", source_name="t2.csv", submitted_by="x", loaded_at=T1
+        )
+        read = submissions.loaded_targets(conn)
+    # "on_time_rate" sorts before "online_dossier_share", whatever the due dates.
+    assert read["indicator_id"].tolist() == ["on_time_rate", "online_dossier_share"]
