@@ -599,8 +599,11 @@ def test_the_history_is_ordered_by_load_then_by_number_and_50_by_default(warehou
     tie_first = _load(warehouse, _obs({C: (1, 4)}), "tie1", T2)
     tie_second = _load(warehouse, _obs({OLD: (1, 4)}), "tie2", T2)
     with warehouse.connect() as conn:
-        ordered = submissions.history(conn)["batch_id"].tolist()
+        first_page = submissions.history(conn)
+    ordered = first_page["batch_id"].tolist()
     assert ordered == [late, tie_second, tie_first, early]
+    # No batch undone: the column is still one of times (all missing).
+    assert first_page["undone_at"].dtype.kind == "M"
     with warehouse.begin() as conn:
         for n in range(47):
             writes.load_observation_batch(
@@ -618,23 +621,26 @@ def test_the_history_is_ordered_by_load_then_by_number_and_50_by_default(warehou
 
 
 def test_current_observations_are_ordered_by_indicator_month_unit_and_part(warehouse):
-    # Loaded in the reverse of the order they are read in.
-    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate", "sector:tax"), "k1", T1)
-    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate", "sector:health"), "k2", T1)
-    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate"), "k3", T1)
+    # Loaded in the reverse of the order they are read in. Month comes before unit (A's
+    # October after B's September), unit before part (A's tax part before B's total).
+    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate", "sector:health"), "k1", T1)
+    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate"), "k2", T1)
+    _load(warehouse, _obs({A: (1, 2)}, OCT, "on_time_rate", "sector:tax"), "k3", T1)
     _load(warehouse, _obs({A: (1, 2)}, OCT, "on_time_rate"), "k4", T1)
-    _load(warehouse, _obs({A: (1, 2)}, SEP, "on_time_rate"), "k5", T1)
-    _load(warehouse, _obs({A: (1, 2)}, SEP, "online_dossier_share"), "k6", T1)
+    _load(warehouse, _obs({B: (1, 2)}, SEP, "on_time_rate"), "k5", T1)
+    _load(warehouse, _obs({A: (1, 2)}, SEP, "on_time_rate"), "k6", T1)
+    _load(warehouse, _obs({A: (1, 2)}, SEP, "online_dossier_share"), "k7", T1)
     with warehouse.connect() as conn:
         frame = submissions.current_observations(
             conn, ["on_time_rate", "online_dossier_share"], [SEP, OCT]
         )
     assert frame[["indicator_id", "period_month", "unit_id", "breakdown_key"]].values.tolist() == [
         ["on_time_rate", SEP, A, ""],
+        ["on_time_rate", SEP, B, ""],
         ["on_time_rate", OCT, A, ""],
+        ["on_time_rate", OCT, A, "sector:tax"],
         ["on_time_rate", OCT, B, ""],
         ["on_time_rate", OCT, B, "sector:health"],
-        ["on_time_rate", OCT, B, "sector:tax"],
         ["online_dossier_share", SEP, A, ""],
     ]
 
