@@ -65,12 +65,14 @@ def _load(warehouse, frame, key, at, **kwargs) -> int:
         ).batch_id
 
 
-def _plans(data: list[tuple[str, str, float]], key: str, at: dt.datetime, warehouse) -> int:
+def _plans(
+    data: list[tuple[str, str, float]], key: str, at: dt.datetime, warehouse, year: int = 2026
+) -> int:
     frame = pd.DataFrame(
         [
             {
                 "unit_id": u,
-                "plan_year": 2026,
+                "plan_year": year,
                 "effective_date": d,
                 "plan_billion_vnd": v,
                 "source_document": "QĐ 1",
@@ -273,7 +275,7 @@ def test_the_history_is_newest_first_with_the_rows_still_current(warehouse):
     assert by_id.loc[first, "loaded_at"] == pd.Timestamp(T1)
     assert by_id.loc[first, "note"] == "first"
     assert by_id["is_demo"].tolist() == [False, False, True, False]
-    assert by_id["is_demo"].dtype == bool
+    assert by_id["is_demo"].dtype == bool and by_id["rows_current"].dtype == "int64"
     assert real["batch_id"].tolist() == [plan, second, first]
     assert latest["batch_id"].tolist() == [plan, second]
 
@@ -327,6 +329,11 @@ def test_the_batches_behind_a_monthly_figure(warehouse):
     assert list(now.columns) == list(submissions.LINEAGE_COLUMNS)
     assert now["loaded_at"].tolist() == [pd.Timestamp(T2), pd.Timestamp(T1)]
     assert now["is_demo"].tolist() == [False, False]
+    assert (now["is_demo"].dtype, now["rows"].dtype, now["loaded_at"].dtype.kind) == (
+        bool,
+        "int64",
+        "M",
+    )
     # As it stood at T1: both rows from the first file.
     assert then[["batch_id", "rows"]].values.tolist() == [[first, 2]]
     # Ward A's reader: the fix wrote A's rows only and keeps its name; the first file also
@@ -347,26 +354,72 @@ def test_the_batches_behind_a_year_to_date_figure(warehouse):
     # month, and the plan in force at the month's end (the latest effective date on or
     # before 31 October).
     plans = _plans([(A, "2026-01-01", 100.0), (B, "2026-01-01", 200.0)], "plans", T1, warehouse)
-    cut = _plans([(B, "2026-10-31", 150.0)], "cut", T2, warehouse)
+    _plans([(B, "2026-10-31", 150.0)], "cut", T2, warehouse)
+    cut = _plans([(B, "2026-10-31", 140.0)], "cut", T2, warehouse)  # the same, corrected
     _plans([(A, "2026-11-01", 90.0)], "late", T2, warehouse)  # in force after October
     sep = _load(warehouse, _ytd({A: (30, 100), B: (60, 200)}, SEP), "sep", T1)
     octo = _load(warehouse, _ytd({A: (45, 100)}, OCT), "oct", T2)
     _load(warehouse, _ytd({A: (50, 100)}, dt.date(2026, 11, 1)), "nov", T3)  # after October
     _load(warehouse, _ytd({A: (5, 100)}, dt.date(2025, 10, 1)), "last-year", T1)
+    # Not part of the figure: B's online-share reports (another indicator, also in October),
+    # 2027 plans already in force in October (one on the day of B's cut), the first version
+    # of B's cut, and a March plan of C's sent then replaced by a February one (the old
+    # version's later date must not be picked).
+    _load(warehouse, _obs({B: (1, 2)}, SEP), "share-sep", T1)
+    _load(warehouse, _obs({B: (1, 2)}, OCT), "share-oct", T1)
+    with warehouse.begin() as conn:
+        writes.load_capital_plan_batch(
+            conn,
+            pd.DataFrame(
+                [
+                    {
+                        "unit_id": unit,
+                        "plan_year": 2027,
+                        "effective_date": day,
+                        "plan_billion_vnd": 999.0,
+                        "source_document": "QĐ 2027",
+                    }
+                    for unit, day in ((A, "2026-10-20"), (B, "2026-10-31"))
+                ]
+            ),
+            submission_key="plans-2027",
+            source_name="p27.csv",
+            submitted_by="x",
+            loaded_at=T1,
+        )
+    c_march = _plans([(C, "2026-03-01", 70.0)], "c-plan", T1, warehouse)
+    c_plan = _plans([(C, "2026-02-01", 75.0)], "c-plan", T2, warehouse)  # replaces March's
+    c_oct = _load(warehouse, _ytd({C: (7, 75)}, OCT), "c-oct", T2)
     bd = UnitFilter(former_provinces=("binh_duong",))
     with warehouse.connect() as conn:
         frame = submissions.lineage(conn, "public_investment_disbursement", OCT, bd)
+        before_october = submissions.lineage(
+            conn, "public_investment_disbursement", OCT, bd, as_of=T1
+        )
+        september_then = submissions.lineage(
+            conn, "public_investment_disbursement", SEP, bd, as_of=T1
+        )
         early = submissions.lineage(conn, "public_investment_disbursement", SEP, bd)
         only_a = submissions.lineage(
             conn, "public_investment_disbursement", OCT, UnitFilter(unit_ids=(A,))
         )
     got = dict(zip(frame["batch_id"], frame["rows"], strict=True))
-    # A's October report; B's September report carried forward; A's January plan (the
-    # November one is not yet in force); B's cut of 31 October (it replaces January's).
-    assert got == {octo: 1, sep: 1, plans: 1, cut: 1}
-    assert frame["batch_kind"].tolist().count("capital_plans") == 2
+    # A's and C's October reports; B's September report carried forward; A's January plan
+    # (the November one is not yet in force); B's cut of 31 October (it replaces January's);
+    # C's current February plan.
+    assert got == {octo: 1, c_oct: 1, sep: 1, plans: 1, cut: 1, c_plan: 1}
+    assert frame["batch_kind"].tolist().count("capital_plans") == 3
+    # At T1 no October report had been loaded: the month has no figure, so no batch.
+    assert before_october.empty
+    # September as it stood at T1: C's plan was then the March version (the February one
+    # came at T2).
+    assert dict(zip(september_then["batch_id"], september_then["rows"], strict=True)) == {
+        sep: 2,
+        plans: 2,
+        c_march: 1,
+    }
     # In September: both September reports and both January plans.
-    assert dict(zip(early["batch_id"], early["rows"], strict=True)) == {sep: 2, plans: 2}
+    assert dict(zip(early["batch_id"], early["rows"], strict=True)) == {sep: 2, plans: 2, c_plan: 1}
     assert dict(zip(only_a["batch_id"], only_a["rows"], strict=True)) == {octo: 1, plans: 1}
 
 
@@ -546,8 +599,11 @@ def test_the_history_is_ordered_by_load_then_by_number_and_50_by_default(warehou
     tie_first = _load(warehouse, _obs({C: (1, 4)}), "tie1", T2)
     tie_second = _load(warehouse, _obs({OLD: (1, 4)}), "tie2", T2)
     with warehouse.connect() as conn:
-        ordered = submissions.history(conn)["batch_id"].tolist()
+        first_page = submissions.history(conn)
+    ordered = first_page["batch_id"].tolist()
     assert ordered == [late, tie_second, tie_first, early]
+    # No batch undone: the column is still one of times (all missing).
+    assert first_page["undone_at"].dtype.kind == "M"
     with warehouse.begin() as conn:
         for n in range(47):
             writes.load_observation_batch(
@@ -565,23 +621,26 @@ def test_the_history_is_ordered_by_load_then_by_number_and_50_by_default(warehou
 
 
 def test_current_observations_are_ordered_by_indicator_month_unit_and_part(warehouse):
-    # Loaded in the reverse of the order they are read in.
-    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate", "sector:tax"), "k1", T1)
-    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate", "sector:health"), "k2", T1)
-    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate"), "k3", T1)
+    # Loaded in the reverse of the order they are read in. Month comes before unit (A's
+    # October after B's September), unit before part (A's tax part before B's total).
+    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate", "sector:health"), "k1", T1)
+    _load(warehouse, _obs({B: (1, 2)}, OCT, "on_time_rate"), "k2", T1)
+    _load(warehouse, _obs({A: (1, 2)}, OCT, "on_time_rate", "sector:tax"), "k3", T1)
     _load(warehouse, _obs({A: (1, 2)}, OCT, "on_time_rate"), "k4", T1)
-    _load(warehouse, _obs({A: (1, 2)}, SEP, "on_time_rate"), "k5", T1)
-    _load(warehouse, _obs({A: (1, 2)}, SEP, "online_dossier_share"), "k6", T1)
+    _load(warehouse, _obs({B: (1, 2)}, SEP, "on_time_rate"), "k5", T1)
+    _load(warehouse, _obs({A: (1, 2)}, SEP, "on_time_rate"), "k6", T1)
+    _load(warehouse, _obs({A: (1, 2)}, SEP, "online_dossier_share"), "k7", T1)
     with warehouse.connect() as conn:
         frame = submissions.current_observations(
             conn, ["on_time_rate", "online_dossier_share"], [SEP, OCT]
         )
     assert frame[["indicator_id", "period_month", "unit_id", "breakdown_key"]].values.tolist() == [
         ["on_time_rate", SEP, A, ""],
+        ["on_time_rate", SEP, B, ""],
         ["on_time_rate", OCT, A, ""],
+        ["on_time_rate", OCT, A, "sector:tax"],
         ["on_time_rate", OCT, B, ""],
         ["on_time_rate", OCT, B, "sector:health"],
-        ["on_time_rate", OCT, B, "sector:tax"],
         ["online_dossier_share", SEP, A, ""],
     ]
 
@@ -594,3 +653,60 @@ def test_a_checks_problems_keep_their_words_and_dates(warehouse):
     assert rows(warehouse, "SELECT problems_json FROM submission_checks") == [
         ('[{"rule": "unknown_unit", "value": "Phường Tân Định", "period": "2026-10-01"}]',)
     ]
+
+
+def test_the_plan_year_of_a_month_is_read_from_the_indicators_own_reports(warehouse):
+    # January 2026 is the extension month of the 2025 plan year: its disbursement report
+    # belongs to 2025. Another indicator's January report (loaded first) is of 2026.
+    jan = dt.date(2026, 1, 1)
+    share = _obs({A: (1, 2)}, jan)
+    _load(warehouse, share.assign(period_year=2026), "share-jan", T1)
+    plans = _plans([(A, "2025-01-01", 100.0)], "plans-2025", T1, warehouse, year=2025)
+    report = _load(warehouse, _ytd({A: (96, 100)}, jan).assign(period_year=2025), "ext", T2)
+    with warehouse.connect() as conn:
+        frame = submissions.lineage(
+            conn, "public_investment_disbursement", jan, UnitFilter(unit_ids=(A,))
+        )
+    assert dict(zip(frame["batch_id"], frame["rows"], strict=True)) == {report: 1, plans: 1}
+
+
+def test_a_figures_batches_are_newest_first_then_by_number_each_on_its_own_line(warehouse):
+    # Four files for four wards' October: p loaded last in time but first in number; r and s
+    # at the same moment, with the same name and sender (still two batches).
+    p = _load(warehouse, _obs({A: (1, 2)}), "p", T3, source_name="p.csv")
+    q = _load(warehouse, _obs({B: (1, 2)}), "q", T1, source_name="q.csv")
+    r = _load(warehouse, _obs({C: (1, 2)}), "r", T2, source_name="same.csv")
+    s = _load(warehouse, _obs({"25768": (1, 2)}), "s", T2, source_name="same.csv")
+    with warehouse.connect() as conn:
+        frame = submissions.lineage(
+            conn, "online_dossier_share", OCT, UnitFilter(former_provinces=("binh_duong",))
+        )
+    assert frame[["batch_id", "rows"]].values.tolist() == [[p, 1], [s, 1], [r, 1], [q, 1]]
+
+
+def test_loaded_targets_are_read_by_indicator_first(warehouse):
+    _target(warehouse, 60.0, "t1", T1, due="2026-06-30")  # online_dossier_share, June
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_id": "on_time_rate",
+                "unit_id": "city",
+                "target_year": 2026,
+                "due_date": "2026-12-31",
+                "comparator": ">=",
+                "target_value": 95.0,
+                "is_year_end": True,
+                "source_document": "NQ 2",
+                "source_url": None,
+                "label_vi": None,
+                "label_en": None,
+            }
+        ]
+    )
+    with warehouse.begin() as conn:
+        writes.load_target_batch(
+            conn, frame, submission_key="t2", source_name="t2.csv", submitted_by="x", loaded_at=T1
+        )
+        read = submissions.loaded_targets(conn)
+    # "on_time_rate" sorts before "online_dossier_share", whatever the due dates.
+    assert read["indicator_id"].tolist() == ["on_time_rate", "online_dossier_share"]

@@ -406,8 +406,10 @@ def test_a_loaded_target_replaces_loaded_targets_only(warehouse, load_path):
             _targets(80.0),
             submission_key="t1",
             source_name="t.csv",
-            submitted_by="x",
+            submitted_by="lan",
             loaded_at=T1,
+            note="decision 12",
+            check_id=4,
         )
         second = writes.load_target_batch(
             conn,
@@ -432,6 +434,11 @@ def test_a_loaded_target_replaces_loaded_targets_only(warehouse, load_path):
         "SELECT target_value, batch_id FROM targets WHERE batch_id IS NOT NULL "
         "AND superseded_at IS NULL",
     ) == [(85.0, second.batch_id)]
+    assert _sql(
+        warehouse,
+        "SELECT submitted_by, note, check_id FROM load_batches WHERE batch_id = :b",
+        b=first.batch_id,
+    ) == [("lan", "decision 12", 4)]
     assert _sql(warehouse, "SELECT batch_kind, is_demo FROM load_batches ORDER BY batch_id") == [
         ("targets", 0),
         ("targets", 0),
@@ -509,6 +516,7 @@ def test_undo_of_nothing_or_twice_is_refused_with_the_reason(warehouse):
     first = _load(warehouse, _obs({A: (1, 4)}), "k", T1)
     with pytest.raises(UndoRefusedError) as missing:
         _undo(warehouse, first.batch_id + 100)
+    assert missing.value.batch_id == first.batch_id + 100
     assert (missing.value.reason, str(missing.value)) == (
         "not_found",
         f"there is no batch {first.batch_id + 100}",
@@ -912,3 +920,33 @@ def test_postgresql_statistics_are_refreshed_for_the_five_tables():
         "ANALYZE units",
     ]
     assert on_sqlite.ran == []
+
+
+def test_the_stage_table_is_temporary_and_dropped_at_commit_on_postgresql():
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateTable
+
+    stage = writes._stage_table(writes.VERSIONED_BY_KIND["observations"])
+    created = " ".join(str(CreateTable(stage).compile(dialect=postgresql.dialect())).split())
+    # SQL keywords are read in any case.
+    assert created.upper().startswith("CREATE TEMPORARY TABLE INGEST_STAGE (")
+    assert created.upper().endswith(") ON COMMIT DROP")
+    assert [c.name for c in stage.columns] == list(writes.OBSERVATION_COLUMNS)
+
+
+def test_a_third_version_leaves_the_first_versions_history_alone(warehouse, load_path):
+    v1 = _load(warehouse, _obs({A: (50, 100)}), "k", T1)
+    v2 = _load(warehouse, _obs({A: (60, 100)}), "k", T2)
+    v3 = _load(warehouse, _obs({A: (70, 100)}), "k", T3)
+    # The third version replaces the second only (1 row); the first keeps its end (T2, by v2).
+    assert v3.rows_replaced == 1
+    history = _sql(
+        warehouse,
+        "SELECT batch_id, superseded_at, superseded_by_batch_id FROM observations "
+        "ORDER BY batch_id",
+    )
+    assert [(b, None if at is None else _when(at), by) for b, at, by in history] == [
+        (v1.batch_id, T2, v2.batch_id),
+        (v2.batch_id, T3, v3.batch_id),
+        (v3.batch_id, None, None),
+    ]
