@@ -204,7 +204,7 @@ def tile_facts(view: View, tile: Tile) -> None:
         published=view.published,
         projection=tile.projection,
         source=_ui.FigureSource(
-            indicator.code, tile.as_of_month.date(), view.scope, view.filters.as_of
+            indicator.code, tile.as_of_month.date(), view.scope, view.filters.as_of, tile.year
         ),
     )
 

@@ -775,6 +775,9 @@ class FigureSource:
     month: dt.date
     unit_filter: UnitFilter
     as_of: dt.datetime | None = None
+    year: int | None = None
+    """The figure's year: for disbursement the plan year, since a January holds the previous
+    plan year's extension month and the new year's first month."""
 
 
 def indicator_info(
@@ -1186,6 +1189,7 @@ def _lineage_body(source: FigureSource, lang: str) -> None:
         source.unit_filter,
         source.as_of,
         scope=reader_scope(),
+        plan_year=source.year,
     )
     stale_banner([fetched], lang)
     batches = fetched.frame

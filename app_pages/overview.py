@@ -97,7 +97,11 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
             else published.frame.iloc[0:0],
             is_filtered=is_filtered,
             source=_ui.FigureSource(
-                indicator.code, tile.as_of_month.date(), filters.unit_filter, filters.as_of
+                indicator.code,
+                tile.as_of_month.date(),
+                filters.unit_filter,
+                filters.as_of,
+                tile.year,
             ),
         )
 

@@ -1146,11 +1146,14 @@ def _lineage(
     as_of: dt.datetime | None,
     ids: ScopeIds,
     version: DataVersion | None,
+    plan_year: int | None = None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     # ``ids`` is part of the cache key: the filter was checked against it before the call;
     # other units' batches keep no file name nor sender for a scoped reader.
     with engine_for(url).connect() as conn:
-        frame = submissions.lineage(conn, indicator_code, month, unit_filter, as_of, ids)
+        frame = submissions.lineage(
+            conn, indicator_code, month, unit_filter, as_of, ids, plan_year=plan_year
+        )
         return frame, utc_now()
 
 
@@ -1161,6 +1164,7 @@ def lineage(
     as_of: dt.datetime | None = None,
     *,
     scope: Scope,
+    plan_year: int | None = None,
 ) -> Fetched:
     """Cached :func:`data_access.submissions.lineage`: the load batches behind one figure
     (the whole city's or the scoped reader's own unit's; another raises
@@ -1170,8 +1174,8 @@ def lineage(
     ids = _scope_ids(url, scope)
     _check_filter(scope, ids, unit_filter)
     return _fetch(
-        ("lineage", url, indicator_code, month, unit_filter, moment, ids),
-        lambda: _lineage(url, indicator_code, month, unit_filter, moment, ids, version),
+        ("lineage", url, indicator_code, month, unit_filter, moment, ids, plan_year),
+        lambda: _lineage(url, indicator_code, month, unit_filter, moment, ids, version, plan_year),
         version,
     )
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, and_, func, insert, select
+from sqlalchemy import Connection, and_, func, insert, literal, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from data_access.queries import UnitFilter, _total_rows, _version_condition
@@ -297,6 +297,7 @@ def lineage(
     unit_filter: UnitFilter = WHOLE_CITY,
     as_of: dt.datetime | None = None,
     unit_ids: Collection[str] | None = None,
+    plan_year: int | None = None,
 ) -> pd.DataFrame:
     """The load batches whose rows make up one figure: an indicator, a scope, a month.
 
@@ -308,7 +309,9 @@ def lineage(
     For a flow indicator, the current unit totals of that month in scope; for a
     cumulative one (disbursement), each investor's latest year-to-date row of the plan
     year up to that month (a figure carried forward comes from an earlier month's batch)
-    and the capital plans in force at the month's end.
+    and the capital plans in force at the month's end. A January can hold two plan years'
+    reports (the previous year's extension month and the new year's first month): the
+    figure's ``plan_year`` says which; without it, the newest plan year reported that month.
 
     Grain: one row per batch, newest first.
 
@@ -321,13 +324,14 @@ def lineage(
     joined = observations.join(units, units.c.unit_id == observations.c.unit_id)
     if indicator.time_rollup is TimeRollup.CUMULATIVE:
         year_of_month = (
-            select(observations.c.period_year)
+            literal(plan_year)
+            if plan_year is not None
+            else select(func.max(observations.c.period_year))
             .where(
                 observations.c.indicator_id == indicator_code,
                 observations.c.period_month == month,
                 _version_condition(as_of),
             )
-            .limit(1)
             .scalar_subquery()
         )
         latest = (

@@ -670,6 +670,35 @@ def test_the_plan_year_of_a_month_is_read_from_the_indicators_own_reports(wareho
     assert dict(zip(frame["batch_id"], frame["rows"], strict=True)) == {report: 1, plans: 1}
 
 
+def test_a_january_with_two_plan_years_names_the_batches_of_the_figures_plan_year(warehouse):
+    # January 2027 holds two disbursement reports of investor A: the 2026 plan year's
+    # extension month (96 of 100) and the 2027 plan year's first month (5 of 120). The 2026
+    # tile's figure at 31 January comes from the first report and the 2026 plan, the 2027
+    # tile's from the second and the 2027 plan. Before, the plan year was whichever report
+    # the database returned first (LIMIT 1 with no order).
+    jan = dt.date(2027, 1, 1)
+    plan_2026 = _plans([(A, "2026-01-01", 100.0)], "plans-2026", T1, warehouse, year=2026)
+    plan_2027 = _plans([(A, "2027-01-01", 120.0)], "plans-2027", T1, warehouse, year=2027)
+    extension = _load(warehouse, _ytd({A: (96, 100)}, jan).assign(period_year=2026), "ext", T2)
+    first = _load(warehouse, _ytd({A: (5, 120)}, jan).assign(period_year=2027), "first", T3)
+    only_a = UnitFilter(unit_ids=(A,))
+    code = "public_investment_disbursement"
+    with warehouse.connect() as conn:
+        of_2026 = submissions.lineage(conn, code, jan, only_a, plan_year=2026)
+        of_2027 = submissions.lineage(conn, code, jan, only_a, plan_year=2027)
+        unsaid = submissions.lineage(conn, code, jan, only_a)
+    assert dict(zip(of_2026["batch_id"], of_2026["rows"], strict=True)) == {
+        extension: 1,
+        plan_2026: 1,
+    }
+    assert dict(zip(of_2027["batch_id"], of_2027["rows"], strict=True)) == {
+        first: 1,
+        plan_2027: 1,
+    }
+    # Without the figure's year: the newest plan year reported that month.
+    assert set(unsaid["batch_id"]) == {first, plan_2027}
+
+
 def test_a_figures_batches_are_newest_first_then_by_number_each_on_its_own_line(warehouse):
     # Four files for four wards' October: p loaded last in time but first in number; r and s
     # at the same moment, with the same name and sender (still two batches).
