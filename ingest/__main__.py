@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data_access import submissions
 from data_access.engine import database_url, describe_url, make_engine, url_problem
 from data_access.writes import UndoRefusedError
-from i18n import LANGUAGES, t
+from i18n import LANGUAGES, fmt_number, t, t_count
 from ingest import problems as p
 from ingest import service
 from ingest.layouts import Kind
@@ -177,28 +177,35 @@ def _read_files(names: Sequence[str], lang: str) -> list[Submitted] | None:
     return files
 
 
+def _rows(count: int, lang: str) -> str:
+    """``1 row`` / ``1.234 dòng``: a count of rows in the reader's format and plural."""
+    return t_count("count_rows", lang, count)
+
+
 def _print_report(report: service.Report, lang: str, *, loaded: bool) -> int:
     for checked, preview in zip(report.checked, report.previews, strict=True):
         if checked.is_ok:
-            print(t("cli_file_passed", lang, file=checked.name, rows=checked.row_count))
+            print(
+                t("cli_file_passed", lang, file=checked.name, rows=_rows(checked.row_count, lang))
+            )
             if preview is not None:
                 print(
                     "  "
                     + t(
                         "cli_preview",
                         lang,
-                        new=preview.rows_new,
-                        replacing=preview.rows_replacing,
-                        changing=preview.rows_changing,
+                        new=t_count("count_new_rows", lang, preview.rows_new),
+                        replacing=_rows(preview.rows_replacing, lang),
+                        changing=_rows(preview.rows_changing, lang),
                     )
                 )
                 for left in preview.left_as_is.itertuples():
                     print(
                         "  "
-                        + t(
-                            "cli_left_as_is",
+                        + t_count(
+                            "count_cli_left_as_is",
                             lang,
-                            rows=left.rows,
+                            int(float(str(left.rows))),
                             batch=left.batch_id,
                             file=left.source_name,
                         )
@@ -209,8 +216,8 @@ def _print_report(report: service.Report, lang: str, *, loaded: bool) -> int:
                 "cli_file_refused",
                 lang,
                 file=checked.name,
-                problems=len(checked.problems),
-                rows=checked.error_row_count,
+                problems=t_count("count_problems", lang, len(checked.problems)),
+                rows=_rows(checked.error_row_count, lang),
             )
         )
         for problem in checked.problems.to_dict("records"):
@@ -224,8 +231,8 @@ def _print_report(report: service.Report, lang: str, *, loaded: bool) -> int:
                 "cli_batch_loaded",
                 lang,
                 batch=batch.batch_id,
-                rows=batch.rows_loaded,
-                replaced=batch.rows_replaced,
+                rows=_rows(batch.rows_loaded, lang),
+                replaced=_rows(batch.rows_replaced, lang),
             )
         )
     return EXIT_OK
@@ -244,7 +251,7 @@ def _export(engine: Engine, args: argparse.Namespace, lang: str) -> int:
         return EXIT_USAGE if "unknown indicator" in str(error) else EXIT_REFUSED
     if not _write(output, service.table_bytes(frame, file_format), lang):
         return EXIT_USAGE
-    print(t("cli_exported", lang, rows=len(frame), file=str(output)))
+    print(t("cli_exported", lang, rows=_rows(len(frame), lang), file=str(output)))
     return EXIT_OK
 
 
@@ -288,8 +295,8 @@ def _history(engine: Engine, limit: int, include_demo: bool, lang: str) -> int:
                 kind=t(f"batch_kind_{row.batch_kind}", lang),
                 file=p.shown_value(row.source_name),
                 who=p.shown_value(row.submitted_by),
-                rows=row.row_count,
-                current=row.rows_current,
+                rows=_rows(int(float(str(row.row_count))), lang),
+                current=fmt_number(int(float(str(row.rows_current))), lang),
                 status=status,
             )
         )
@@ -314,8 +321,8 @@ def _undo(engine: Engine, batch_id: int, actor: str, lang: str) -> int:
             "cli_undone",
             lang,
             batch=batch_id,
-            withdrawn=result.rows_withdrawn,
-            restored=result.rows_restored,
+            withdrawn=_rows(result.rows_withdrawn, lang),
+            restored=_rows(result.rows_restored, lang),
         )
     )
     return EXIT_OK

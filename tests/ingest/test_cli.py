@@ -33,7 +33,7 @@ def test_check_writes_nothing_and_load_loads(url, tmp_path, capsys):
 
     assert main(["load", good, "--by", "ward-steward", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "Loaded batch 2: 1 rows (1 replace an earlier version)" in out
+    assert "Loaded batch 2: 1 row (replacing 1 row of an earlier version)" in out
     who = "SELECT submitted_by, source_name FROM load_batches WHERE batch_id = 2"
     assert current(url, who) == [("ward-steward", "good.csv")]
 
