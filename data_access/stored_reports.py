@@ -20,18 +20,27 @@ than the ``KEPT_VERSIONS`` most recent, and beyond ``MAX_ROWS``. Nothing here ra
 store's own problems: a missing table, an unreadable or corrupt row, or a refused write is
 logged and the caller computes the report itself.
 
-The payload is a pickle read by a restricted unpickler (:class:`_ReportUnpickler`) that
-builds only the classes a report is made of (the pattern of the ``pickle`` module's
-"Restricting Globals"): a row written by anyone else cannot run code in the app.
+The payload is a pickle **signed** with HMAC-SHA256 under a key the database never holds
+(:func:`signing_key`: ``DASHBOARD_STORED_REPORTS_KEY``, else a random key kept in
+``var/stored_reports.key``, readable by the app's user only). A row whose signature does not
+verify is never unpickled: someone who can write to the database but not read the app
+server's key (another service, a support account) cannot make the app load anything. Behind
+the signature, a restricted unpickler (:class:`_ReportUnpickler`) still builds only the
+classes a report is made of (the ``pickle`` module's "Restricting Globals"). Several app
+servers sharing one warehouse read each other's rows only when given the same key; otherwise
+each computes its own (slower, never wrong).
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import io
 import logging
+import os
 import pickle
 import platform
+import secrets
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -46,7 +55,7 @@ from metrics.registry import get_indicator
 
 LOGGER = logging.getLogger(__name__)
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 """Bumped when the stored payload's form changes (part of :func:`code_fingerprint`)."""
 KIND_BACKTEST = "backtest"
 KEPT_VERSIONS = 2
@@ -56,6 +65,61 @@ MAX_ROWS = 256
 """Rows kept at most (the newest): about one per indicator and scope in use."""
 
 _METRICS = Path(__file__).resolve().parent.parent / "metrics"
+KEY_VARIABLE = "DASHBOARD_STORED_REPORTS_KEY"
+"""The signing key (any text of 32 characters or more); unset, a key file is used."""
+KEY_FILE = Path(__file__).resolve().parent.parent / "var" / "stored_reports.key"
+_SIGNED = b"HMAC-SHA256:"
+_DIGEST_BYTES = 32
+
+
+def signing_key() -> bytes | None:
+    """The key that signs stored payloads: ``DASHBOARD_STORED_REPORTS_KEY`` when set (give
+    every app server of one warehouse the same), else ``var/stored_reports.key``, made on
+    first use from 32 random bytes and readable by its owner only. None when neither is
+    usable (a key too short, a folder that cannot be written): nothing is then stored or
+    read."""
+    given = os.environ.get(KEY_VARIABLE, "")
+    if given:
+        if len(given) < 32:
+            LOGGER.warning("stored reports: %s is shorter than 32 characters; off", KEY_VARIABLE)
+            return None
+        return given.encode("utf-8")
+    try:
+        if not KEY_FILE.exists():
+            KEY_FILE.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as out:
+                out.write(secrets.token_bytes(32))
+        key = KEY_FILE.read_bytes()
+    except FileExistsError:  # another process made it meanwhile
+        key = KEY_FILE.read_bytes()
+    except OSError as error:
+        LOGGER.warning("stored reports: no signing key (%s); off", error)
+        return None
+    return key if len(key) >= 32 else None
+
+
+def _sign(payload: bytes, key: bytes) -> bytes:
+    return _SIGNED + hmac.new(key, payload, hashlib.sha256).digest() + payload
+
+
+def _verified(stored: bytes, key: bytes) -> bytes | None:
+    """The pickle inside ``stored`` when its signature verifies under ``key``, else None.
+
+    >>> key = b"k" * 32
+    >>> _verified(_sign(b"data", key), key)
+    b'data'
+    >>> _verified(_sign(b"data", key), b"x" * 32) is None, _verified(b"data", key) is None
+    (True, True)
+    """
+    if not stored.startswith(_SIGNED):
+        return None
+    body = stored[len(_SIGNED) :]
+    signature, payload = body[:_DIGEST_BYTES], body[_DIGEST_BYTES:]
+    expected = hmac.new(key, payload, hashlib.sha256).digest()
+    return payload if hmac.compare_digest(signature, expected) else None
+
+
 _LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "pyarrow")
 
 _ALLOWED_GLOBALS = frozenset(
@@ -164,6 +228,9 @@ def read(
     """The stored report of ``indicator_code`` for this series, data version and code; None
     when there is none, or when it cannot be read (no table yet, a corrupt or foreign row:
     logged), so that the caller computes it."""
+    secret = signing_key()
+    if secret is None:
+        return None
     key = report_key(indicator_code, series, data_version, code_fingerprint(indicator_code))
     try:
         with engine.connect() as conn:
@@ -175,8 +242,15 @@ def read(
         return None
     if payload is None:
         return None
+    verified = _verified(bytes(payload), secret)
+    if verified is None:  # never unpickled: not written by a holder of this key
+        LOGGER.warning(
+            "stored reports: the row of %s is not signed with this server's key; computing",
+            indicator_code,
+        )
+        return None
     try:
-        report = _loads(bytes(payload))
+        report = _loads(verified)
     except Exception as error:  # any corrupt payload: compute instead, never break a page
         LOGGER.warning(
             "stored reports: the row of %s cannot be read (%s: %s); computing",
@@ -203,9 +277,12 @@ def write(
 ) -> bool:
     """Keep ``report`` (replacing a row of the same key), then prune (see the module's
     docstring). Returns whether it was written; a refused write is logged, never raised."""
+    secret = signing_key()
+    if secret is None:
+        return False
     fingerprint = code_fingerprint(indicator_code)
     key = report_key(indicator_code, series, data_version, fingerprint)
-    payload = pickle.dumps(report, protocol=5)
+    payload = _sign(pickle.dumps(report, protocol=5), secret)
     try:
         with engine.begin() as conn:
             conn.execute(delete(stored_reports).where(stored_reports.c.report_key == key))

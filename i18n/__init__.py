@@ -80,7 +80,7 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def t_count(key: str, lang: str, count: float, **values: object) -> str:
+def t_count(key: str, lang: str, count: float | None, **values: object) -> str:
     """The string ``key`` in the plural form the language uses for ``count`` (CLDR's rules,
     through Babel): ``key_one`` for "1 day", ``key_other`` for "2 days"; Vietnamese has
     only ``key_other`` ("1 ngày", "2 ngày"). ``{n}`` is the count in the reader's format.
@@ -91,7 +91,11 @@ def t_count(key: str, lang: str, count: float, **values: object) -> str:
     ('1 ngày', '1,000 days')
     >>> t_count("count_days", "en", 0.6), t_count("count_days", "en", 1.5)
     ('1 day', '2 days')
+    >>> t_count("count_days", "en", float("nan")), t_count("count_rows", "vi", None)
+    ('— days', '— dòng')
     """
+    if count is None or count != count:  # no count (None, NaN): "— days"
+        return t(f"{key}_other", lang, n=MISSING, **values)
     # The form of the number as written: 0,6 is written "1", so it is "1 day".
     with decimal.localcontext() as context:
         context.rounding = decimal.ROUND_HALF_UP

@@ -45,7 +45,7 @@ from ingest.layouts import Kind, field_names, template_frame
 from ingest.read import DEFAULT_LIMITS, Limits, Submitted
 from ingest.validate import Checked, check_many
 from metrics.clock import city_today, utc_now
-from metrics.export import neutralise_formulas
+from metrics.export import XLSX_OPTIONS, neutralise_formulas
 from metrics.registry import TimeRollup, get_indicator
 
 LOCAL_USER = identity.LOCAL_USER.name
@@ -605,7 +605,7 @@ def table_bytes(frame: pd.DataFrame, file_format: str, guide: pd.DataFrame | Non
         # CRLF: a cell holding a CR or LF is quoted (see metrics.export.to_csv_bytes).
         return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=XLSX_OPTIONS) as writer:
         # Every cell as text: "2026-10" stays a period and codes keep their leading zeros.
         safe.astype(str).to_excel(writer, sheet_name="data", index=False)
         sheet = writer.sheets["data"]

@@ -23,6 +23,10 @@ About = Sequence[tuple[str, str]]
 
 
 KEEP = "\n\t\r"
+XLSX_OPTIONS = {"options": {"strings_to_formulas": False, "strings_to_urls": False}}
+"""xlsxwriter writes every text cell as text: by default it turns a cell starting with "="
+(``{=HYPERLINK(…)}`` included) into a formula and one that looks like a link into a live
+hyperlink, whatever the apostrophe guard does."""
 """The control characters a download keeps: line breaks and tabs (a cell may hold them;
 a CSV quotes such a cell)."""
 
@@ -63,9 +67,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """
     text_columns = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
     cleaned = frame.assign(**{c: frame[c].map(clean_cell) for c in text_columns})
-    return cleaned.rename(
-        columns=lambda c: strip_invisible(c, keep=KEEP) if isinstance(c, str) else c
-    )
+    # A header is text from outside too (a pivot on names): stripped, then guarded.
+    return cleaned.rename(columns=lambda c: clean_cell(c) if isinstance(c, str) else c)
 
 
 def _about_lines(about: About) -> str:
@@ -95,7 +98,7 @@ def to_xlsx_bytes(
     """An XLSX workbook with ``frame`` on the first sheet and ``about`` on a second, named
     ``about_sheet`` (``Thông tin`` in Vietnamese)."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=XLSX_OPTIONS) as writer:
         neutralise_formulas(frame).to_excel(writer, sheet_name=sheet_name[:31], index=False)
         sheet = writer.sheets[sheet_name[:31]]
         for index, column in enumerate(frame.columns):

@@ -95,6 +95,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # answer another test's count of computations); tests/app/test_stored_reports_app.py
     # turns it on for its own copies.
     os.environ.setdefault("DASHBOARD_STORED_REPORTS", "0")
+    # Where they are on, signed with a key of the suite's own, not a key file in var/.
+    os.environ.setdefault("DASHBOARD_STORED_REPORTS_KEY", "suite-signing-key-" + "0" * 32)
     traveller = time_machine.travel(city_moment(test_today()), tick=True)
     traveller.start()
     config.stash[_CLOCK_KEY] = traveller

@@ -142,11 +142,54 @@ class _Marker:
         return (os.system, (f"touch {self.path}",))
 
 
+def test_a_row_not_signed_with_the_servers_key_is_never_unpickled(
+    engine, computed, monkeypatch, caplog
+) -> None:
+    """Someone who can write the database but not read the server's key cannot make the app
+    unpickle anything (a forged pickle could crash the server through pyarrow's buffers):
+    an unsigned pickle of a real report, and a row signed with another key, are refused
+    before unpickling."""
+    series, report = computed
+    assert stored_reports.write(engine, CODE, series, VERSION, report, AT)
+    unpickled: list[bytes] = []
+    real = stored_reports._loads
+    monkeypatch.setattr(stored_reports, "_loads", lambda b: unpickled.append(b) or real(b))
+    assert stored_reports.read(engine, CODE, series, VERSION) is not None
+    assert len(unpickled) == 1  # the server's own row
+    forged = (
+        pickle.dumps(report, protocol=5),
+        stored_reports._sign(pickle.dumps(report, protocol=5), b"another key " * 4),
+    )
+    for payload in forged:
+        with engine.begin() as conn:
+            conn.execute(update(table).values(payload=payload))
+        with caplog.at_level(logging.WARNING, logger=stored_reports.LOGGER.name):
+            assert stored_reports.read(engine, CODE, series, VERSION) is None
+        assert "not signed with this server's key" in caplog.text
+        caplog.clear()
+    assert len(unpickled) == 1, "a forged row was unpickled"
+    # Another server given the same key reads the rows this one wrote.
+    assert stored_reports.write(engine, CODE, series, VERSION, report, AT)
+    assert stored_reports.read(engine, CODE, series, VERSION) is not None
+
+
+def test_a_key_too_short_turns_the_store_off(engine, computed, monkeypatch) -> None:
+    series, report = computed
+    monkeypatch.setenv(stored_reports.KEY_VARIABLE, "short")
+    assert not stored_reports.write(engine, CODE, series, VERSION, report, AT)
+    assert stored_reports.count(engine) == 0
+
+
 def test_a_corrupt_or_foreign_row_is_not_used(engine, computed, tmp_path, caplog) -> None:
     series, report = computed
     stored_reports.write(engine, CODE, series, VERSION, report, AT)
     marker = tmp_path / "ran"
-    for payload in (b"not a pickle", pickle.dumps(_Marker(marker)), pickle.dumps({"a": 1})):
+    key = stored_reports.signing_key()
+    assert key is not None
+    # Signed with the server's key (a holder of the key erred): the restricted unpickler
+    # still builds nothing foreign.
+    for raw in (b"not a pickle", pickle.dumps(_Marker(marker)), pickle.dumps({"a": 1})):
+        payload = stored_reports._sign(raw, key)
         with engine.begin() as conn:
             conn.execute(update(table).values(payload=payload))
         with caplog.at_level(logging.WARNING, logger=stored_reports.LOGGER.name):

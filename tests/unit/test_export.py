@@ -182,3 +182,37 @@ def test_a_formula_behind_an_invisible_character_is_stripped_then_neutralised(ce
 def test_line_breaks_and_tabs_stay_in_a_download_cell() -> None:
     frame = pd.DataFrame({"note": ["a\r\nb\tc", "\r=1"]})
     assert neutralise_formulas(frame)["note"].tolist() == ["a\r\nb\tc", "'\r=1"]
+
+
+def _sheet_xml(workbook: bytes) -> tuple[str, list[str]]:
+    """The first sheet's XML and the names of the workbook's parts (a hyperlink adds a
+    ``_rels`` part to the sheet)."""
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(workbook)) as parts:
+        return parts.read("xl/worksheets/sheet1.xml").decode("utf-8"), parts.namelist()
+
+
+def test_xlsx_writes_array_formulas_and_links_as_plain_text() -> None:
+    """Regression (review of 29 November): xlsxwriter's defaults turned ``{=HYPERLINK(…)}``
+    into an array formula and a cell looking like a link into a live hyperlink, whatever
+    the apostrophe guard did (it guards = + - @ at the start, not ``{``)."""
+    cells = ['{=HYPERLINK("http://evil.example","x")}', "http://evil.example/a"]
+    xml, names = _sheet_xml(to_xlsx_bytes(pd.DataFrame({"name": cells})))
+    assert "<f" not in xml
+    assert "hyperlink" not in xml.lower()
+    assert "xl/worksheets/_rels/sheet1.xml.rels" not in names
+    read = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes(pd.DataFrame({"name": cells})))).active
+    assert [read.cell(row=r, column=1).value for r in (2, 3)] == cells
+
+
+def test_a_header_behind_an_invisible_character_is_guarded_too() -> None:
+    """Regression (review of 29 November): headers were stripped of invisible characters
+    but not guarded, so "\\u200b=HYPERLINK(…)" became a bare formula."""
+    header = '\u200b=HYPERLINK("http://evil.example","x")'
+    frame = pd.DataFrame({header: [1]})
+    assert list(neutralise_formulas(frame).columns) == ['\'=HYPERLINK("http://evil.example","x")']
+    xml, _ = _sheet_xml(to_xlsx_bytes(frame))
+    assert "<f" not in xml
+    # Quoted, since it holds commas: the cell reads '=HYPERLINK(…), text.
+    assert to_csv_bytes(frame).decode("utf-8-sig").splitlines()[0].startswith("\"'=HYPERLINK")
