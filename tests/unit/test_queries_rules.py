@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import time
 
 import pandas as pd
 import pytest
@@ -244,3 +245,20 @@ def test_an_empty_standing_has_its_columns_and_types(warehouse):
     assert standing.empty
     assert standing["value"].dtype == "float64"
     assert standing["is_reported"].dtype == bool
+
+
+def test_a_zoned_as_of_is_read_in_utc_whatever_the_servers_zone(warehouse, monkeypatch):
+    # A server set to Ho Chi Minh City time must still convert to UTC, not to its own zone:
+    # 09:00 +07:00 on 6 November is 02:00 UTC, before the resend at 03:00 UTC (25 %); read
+    # as 09:00 local it would be after it (75 %).
+    _load(warehouse, _obs({A: (1, 4)}), "oct", T1)
+    _load(warehouse, _obs({A: (3, 4)}), "oct", T2)
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    try:
+        ict = dt.timezone(dt.timedelta(hours=7))
+        zoned = dt.datetime(2026, 11, 6, 9, 0, tzinfo=ict)
+        assert _series(warehouse, as_of=zoned)["value"].tolist() == [25.0]
+    finally:
+        monkeypatch.undo()
+        time.tzset()
