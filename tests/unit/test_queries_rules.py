@@ -98,6 +98,13 @@ def test_a_rate_over_a_zero_denominator_has_no_value(warehouse):
     assert math.isnan(series["value"].iloc[0])
 
 
+def test_a_rate_over_a_denominator_of_one_is_still_a_rate(warehouse):
+    # 1 of 1 = 100 %: any positive denominator gives a rate, not only one above 1.
+    _load(warehouse, _obs({A: (1, 1)}), "oct", T1)
+    assert _series(warehouse)["value"].tolist() == [100.0]
+    assert _standing(warehouse, OCT)["value"].tolist() == [100.0]
+
+
 def test_each_month_counts_its_units_its_demo_rows_and_its_last_load(warehouse):
     # September: A and B, real, loaded at T1. October: A (real, T1) and C (demo, T2).
     _load(warehouse, _obs({A: (1, 2), B: (1, 2)}, SEP), "sep", T1)
