@@ -76,8 +76,10 @@ def _standing(warehouse, through, indicator=SHARE, **kwargs) -> pd.DataFrame:
 
 def test_a_rate_is_the_ratio_of_sums_of_the_rows_with_both_parts(warehouse):
     # A 1 of 2, B 3 of 8: 100 · 4 ÷ 10 = 40 % (the mean of the ratios would be 43.75 %).
-    # C sent a denominator alone: it does not count, or the rate would be 4 ÷ 20 = 20 %.
-    _load(warehouse, _obs({A: (1, 2), B: (3, 8), C: (None, 10)}), "oct", T1)
+    # C sent a denominator alone: it does not count, or the rate would be 4 ÷ 20 = 20 %;
+    # OLD a numerator alone: it does not count either, or it would be 9 ÷ 10 = 90 %.
+    data = {A: (1, 2), B: (3, 8), C: (None, 10), OLD: (5, None)}
+    _load(warehouse, _obs(data), "oct", T1)
     series = _series(warehouse)
     assert series[["numerator", "denominator", "value"]].values.tolist() == [[4.0, 10.0, 40.0]]
 
