@@ -271,3 +271,37 @@ def test_a_zoned_as_of_is_read_in_utc_whatever_the_servers_zone(warehouse, monke
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+DISBURSEMENT = "public_investment_disbursement"
+
+
+def test_disbursement_carries_an_investors_last_figure_over_its_plan(warehouse):
+    # No plan rows: each investor's plan is its report's own denominator. September: A 30
+    # of 100, B 10 of 50 → 40 of 150 = 26.67 %. October: A 45 of 120, B did not report and
+    # keeps 10 of 50 → 55 of 170 = 32.35 %, 1 unit reported of the 2 the figure covers.
+    disbursed = {A: (30, 100), B: (10, 50)}
+    _load(warehouse, _obs(disbursed, SEP, DISBURSEMENT), "sep", T1)
+    _load(warehouse, _obs({A: (45, 120)}, OCT, DISBURSEMENT), "oct", T2)
+    series = _series(warehouse, DISBURSEMENT)
+    assert series[["numerator", "denominator", "n_units", "n_expected"]].values.tolist() == [
+        [40.0, 150.0, 2, 2],
+        [55.0, 170.0, 1, 2],
+    ]
+    assert series["value"].tolist() == pytest.approx([100 * 40 / 150, 100 * 55 / 170])
+    assert series["last_loaded_at"].tolist() == [pd.Timestamp(T1), pd.Timestamp(T2)]
+    # A alone: 30 of 100 = 30 %, then 45 of 120 = 37.5 %.
+    alone = _series(warehouse, DISBURSEMENT, unit_filter=UnitFilter(unit_ids=(A,)))
+    assert alone["value"].tolist() == [30.0, 37.5]
+    # As it stood at T1, before October's report.
+    assert _series(warehouse, DISBURSEMENT, as_of=T1)["numerator"].tolist() == [40.0]
+    with pytest.raises(ValueError, match="cumulative and has no breakdowns"):
+        _series(warehouse, DISBURSEMENT, breakdown_key="sector:health")
+    # A unit's standing is the month's year-to-date figure, B's carried over from September.
+    standing = _standing(warehouse, OCT, DISBURSEMENT)
+    assert standing[["unit_id", "numerator", "denominator", "value"]].values.tolist() == [
+        [A, 45.0, 120.0, 37.5],
+        [B, 10.0, 50.0, 20.0],
+    ]
+    assert standing["value_previous"].tolist() == [30.0, 20.0]
+    assert standing["is_reported"].tolist() == [True, False]
