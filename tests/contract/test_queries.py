@@ -361,3 +361,36 @@ def test_published_figures_are_typed_and_filtered(small_warehouse):
         pd.Timestamp("2025-09-30"),
     )
     assert nothing.empty and "period_end" in nothing.columns
+
+
+def test_a_zero_denominator_has_no_rate_on_every_database(small_warehouse):
+    """A month whose units sent 0 of 0 has no rate: SQLite would return NULL for a division
+    by zero anyway, PostgreSQL raises, so the guard must be ``denominator > 0``."""
+    with small_warehouse.begin() as conn:
+        writes.load_observation_batch(
+            conn,
+            pd.DataFrame(
+                [
+                    {
+                        "indicator_id": "online_dossier_share",
+                        "unit_id": WARD_BD,
+                        "period_year": 2026,
+                        "period_month": dt.date(2026, 8, 1),
+                        "value": None,
+                        "numerator": 0.0,
+                        "denominator": 0.0,
+                    }
+                ]
+            ),
+            submission_key="aug",
+            source_name="t",
+            submitted_by="t",
+            loaded_at=dt.datetime(2026, 10, 5, 8, 0),
+        )
+    with small_warehouse.connect() as conn:
+        series = _by_month(queries.scope_series(conn, "online_dossier_share"))
+        standing = queries.unit_standing(conn, "online_dossier_share", 2026, dt.date(2026, 8, 1))
+    assert series[dt.date(2026, 8, 1)].denominator == 0
+    assert pd.isna(series[dt.date(2026, 8, 1)].value)
+    assert standing["unit_id"].tolist() == [WARD_BD]
+    assert pd.isna(standing["value"].iloc[0])
