@@ -79,6 +79,12 @@ def parser() -> argparse.ArgumentParser:
     )
     result.add_argument("--reuse", action="store_true", help="use warehouses already built")
     result.add_argument("--postgres", default=warehouses.DEFAULT_POSTGRES)
+    result.add_argument(
+        "--db-prefix",
+        default=warehouses.DATABASE_PREFIX,
+        help="names of the PostgreSQL databases the harness builds, copies and drops "
+        f"(default {warehouses.DATABASE_PREFIX}: {warehouses.DATABASE_PREFIX}s, …)",
+    )
     result.add_argument("--port", type=int, default=8630, help="the app; the empty page +1")
     add_last_month(result)
     return result
@@ -146,6 +152,7 @@ def _script(url: str, page: str, rounds: int) -> dict[str, object]:
 
 def run(args: argparse.Namespace) -> dict[str, object]:
     args.work.mkdir(parents=True, exist_ok=True)
+    warehouses.DATABASE_PREFIX = args.db_prefix
     results: dict[str, object] = {
         "machine": machine(),
         "settings": {
@@ -240,9 +247,11 @@ def _ingest(args: argparse.Namespace, engine: str) -> dict[str, object]:
     if engine == "sqlite":
         source = warehouses.sqlite_url(args.work, "S")
         target = warehouses.sqlite_url(args.work, "ingest")
+        scratch = warehouses.sqlite_url(args.work, "ingest_floor")
     else:
         source = warehouses.postgres_url(args.postgres, "S")
         target = warehouses.postgres_url(args.postgres, "ingest")
+        scratch = warehouses.postgres_url(args.postgres, "ingest_floor")
     if not _has_data(source):
         warehouses.build(source, "S", args.last_month)
     warehouses.copy_warehouse(source, target)
@@ -250,7 +259,16 @@ def _ingest(args: argparse.Namespace, engine: str) -> dict[str, object]:
     start = time.perf_counter()
     rows = ingest.write_observation_file(path, target, args.ingest_rows, args.last_month)
     written = time.perf_counter() - start
-    result = ingest.measure(target, path, rows, args.ingest_rounds)
+
+    def fresh_copy() -> str:
+        # The same-table floor's own copy of tier S, afresh for each round.
+        warehouses.copy_warehouse(source, scratch)
+        return scratch
+
+    try:
+        result = ingest.measure(target, path, rows, args.ingest_rounds, scratch=fresh_copy)
+    finally:
+        warehouses.drop(scratch)
     result["file_written_s"] = written
     return result
 

@@ -21,6 +21,8 @@ from demo.build import build_demo_warehouse
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 DATABASE_PREFIX = "bench_"
+"""The names of the harness's PostgreSQL databases begin with this (``--db-prefix``); it
+drops and replaces only databases so named."""
 
 
 def sqlite_url(folder: Path, name: str) -> str:
@@ -68,6 +70,21 @@ def fresh(url: str) -> None:
         raise ValueError(f"refusing to drop {name!r}: not a benchmark database")
     admin = parsed.set(database="postgres").render_as_string(hide_password=False)
     _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+
+
+def drop(url: str) -> None:
+    """Remove the benchmark's scratch warehouse at ``url`` (a file, or a database named
+    with :data:`DATABASE_PREFIX`), if it is there."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        for extra in ("", "-wal", "-shm", "-journal"):
+            Path(f"{parsed.database}{extra}").unlink(missing_ok=True)
+        return
+    name = str(parsed.database)
+    if not name.startswith(DATABASE_PREFIX):
+        raise ValueError(f"refusing to drop {name!r}: not a benchmark database")
+    admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+    _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def describe(url: str) -> dict[str, object]:

@@ -106,6 +106,14 @@ def test_the_json_holds_every_part(bench_run: Path) -> None:
     assert run["scenario"]["paths"] == 10_000
     ingest = results["ingest"]["sqlite"]
     assert ingest["rows"] == 2000 and ingest["floor_kind"] == "csv + executemany"
+    # The like-for-like floor: the same rows into observations, on a scratch copy that the
+    # harness removes afterwards.
+    assert ingest["same_table_floor_kind"] == "executemany into observations"
+    assert len(ingest["same_table_floor_s"]) == 1 and ingest["same_table_floor_median_s"] > 0
+    assert ingest["load_ratio_to_same_table_floor"] == pytest.approx(
+        ingest["load_s"] / ingest["same_table_floor_median_s"]
+    )
+    assert not (bench_run.parent / "ingest_floor.sqlite").exists()
 
 
 def test_the_table_has_every_row_and_keeps_the_text_around_it(bench_run: Path) -> None:
@@ -130,5 +138,9 @@ def test_the_table_has_every_row_and_keeps_the_text_around_it(bench_run: Path) -
     assert any(line.startswith("| S | sqlite | ") and "MiB |" in line for line in lines) or (
         not CHROMIUM.exists()
     )
-    assert sum(line.startswith("| sqlite | 2,000 | ") for line in lines) == 1
+    (ingest_row,) = [line for line in lines if line.startswith("| sqlite | 2,000 | ")]
+    assert ingest_row.count(" | ") == 8, ingest_row  # both floors and both ratios
+    assert "(executemany into observations) |" in ingest_row
+    assert "(csv + executemany) |" in ingest_row
+    assert any("floor: same table" in line and "floor: bare table" in line for line in lines)
     assert "Measured " in text and "cores" in text and "commit" in text
