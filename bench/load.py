@@ -197,8 +197,6 @@ def drive(
 ) -> dict[str, Any]:
     """Run the sessions for ``seconds`` against the app at ``host`` (server ``pid``)."""
     leaders = users - analysts - meeting
-    if leaders < 1:
-        raise SystemExit("--users must be more than --analysts + --meeting")
     Analyst.fixed_count, MeetingDisplay.fixed_count = analysts, meeting
     for kind in (Leader, Analyst, MeetingDisplay):
         kind.timeout_s = timeout_s
@@ -349,6 +347,11 @@ def _warehouse(args: argparse.Namespace) -> tuple[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.users < 1 or min(args.analysts, args.meeting) < 0:
+        raise SystemExit("--users must be 1 or more, --analysts and --meeting 0 or more")
+    if args.analysts + args.meeting > args.users:
+        # Equal is allowed: a meeting display alone is the one-hour memory run.
+        raise SystemExit("--analysts + --meeting must not be more than --users")
     seconds = args.seconds if args.seconds is not None else args.minutes * 60.0
     url, name = _warehouse(args)
     about = machine()

@@ -198,3 +198,31 @@ def test_a_short_run_against_the_demo_writes_its_report(
     table = (out / "benchmarks.md").read_text()
     assert table.startswith("# Benchmarks\n\nText kept.\n")
     assert BEGIN in table and END in table and "| overview |" in table
+
+
+@pytest.mark.parametrize(
+    ("users", "analysts", "meeting", "refused"),
+    [
+        (2, 1, 2, "must not be more than --users"),
+        (0, 0, 0, "--users must be 1 or more"),
+        (1, 0, -1, "--users must be 1 or more"),
+    ],
+)
+def test_the_load_test_refuses_more_special_sessions_than_users_before_serving(
+    tmp_path: Path, users: int, analysts: int, meeting: int, refused: str
+) -> None:
+    # Refused at once (no server, no warehouse: the URL is not even read); a meeting display
+    # alone (users = meeting) is the one-hour memory run of meeting mode and is allowed.
+    command = [sys.executable, "-m", "bench.load", "--url", "sqlite:///nowhere.sqlite"]
+    command += ["--users", str(users), "--analysts", str(analysts), "--meeting", str(meeting)]
+    done = subprocess.run(
+        [*command, "--seconds", "1", "--out", str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert refused in done.stderr
+    assert not list(tmp_path.iterdir())
