@@ -26,13 +26,17 @@ The procedure:
    by the method's errors in the test years before it only (:func:`calibration_for`). The
    spread at horizon h is the root mean square error of the origins within one month of
    h (monthly data: h ± 1; quarterly: h itself, :func:`pooling_window`), made
-   non-decreasing in h; a new error divided by it is Student's t with as many
-   degrees of freedom as test years (a year's origins share one outcome: the year, not the
-   origin, is the independent draw). When the series moves faster than before the year
-   (:func:`volatility_factor`), the spread is widened by that ratio, and each past error
-   is divided by its own origin's ratio before it calibrates. Bands, the central value
-   (the point forecast, the distribution's median) and the probability of reaching the
-   target all come from it.
+   non-decreasing in h; the band is centred on the point forecast plus the mean error of
+   the same origins (each test year's mean, then the mean over years: a method that ran
+   high before is centred lower) when a t test on the yearly means tells it from zero
+   (:func:`error_location`); a new error about that centre, divided by the spread,
+   is Student's t with as many degrees of freedom as test years (a year's origins share
+   one outcome: the year, not the origin, is the independent draw). When the series
+   moves faster than before the year (:func:`volatility_factor`), the spread and the
+   location are widened by that ratio, and each past error is divided by its own
+   origin's ratio before it calibrates. Bands, the central value (the distribution's
+   median: the point forecast moved by the location) and the probability of reaching the
+   target all come from it (:meth:`Calibration.values`).
 5. **Honest scores.** Each test year's coverage and Brier score use the calibration of
    the test years before it (the first has none), so the reported figures are what would
    have been seen at the time. :mod:`metrics.replay` goes further and replays the app
@@ -254,16 +258,22 @@ def volatility_factor(history: History, year: int, origin: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Calibration:
-    """Error scale by horizon and the small-sample distribution of a new error.
+    """Error location and scale by horizon, and the small-sample distribution of a new
+    error.
 
     A forecast with point ``c`` (bounded scale) at horizon ``h`` has the distribution
-    ``c + spread(h) × T``, T Student's t with ``dof`` degrees of freedom: the number of
-    earlier test years the errors come from. Errors of one year share its outcome, so a
-    year, not an origin, is one independent draw; with ``dof`` years the root mean square
-    error is an estimate of the error's scale from ``dof`` draws, and a new error divided
-    by it is t-distributed with ``dof`` degrees of freedom (normal errors of mean zero).
-    Few years thus give wide bands (t with one degree of freedom: the 80 % band is ±3.08
-    spreads), many years the normal ones (±1.28).
+    ``c + location(h) + spread(h) × T``, T Student's t with ``dof`` degrees of freedom:
+    the number of earlier test years the errors come from. The location is where the
+    method's past errors at that horizon lay on average (actual − forecast: a method that
+    ran high in every earlier year is centred lower), when they show a bias beyond chance
+    (:func:`error_location`), so a band is centred on the value the method's own record
+    points to, not on its point forecast. Errors of one year
+    share its outcome, so a year, not an origin, is one independent draw; with ``dof``
+    years the root mean square error (about zero: it keeps the bias, so the uncertainty
+    of the location itself stays in the band) is an estimate of the error's scale from
+    ``dof`` draws, and a new error divided by it is taken as t with ``dof`` degrees of
+    freedom. Few years thus give wide bands (t with one degree of freedom: the 80 % band
+    is ±3.08 spreads), many years the normal ones (±1.28).
     """
 
     horizons: np.ndarray
@@ -275,6 +285,29 @@ class Calibration:
     """Degrees of freedom: the distinct test years of the errors."""
     n_records: int
     years: tuple[int, ...]
+    locations: np.ndarray | None = None
+    """Mean error (actual − forecast, bounded scale) of the same origins as each spread —
+    each test year's mean, then the mean over the years (a year is one draw) — where a
+    t test tells it from zero, else 0 (:func:`error_location`). None: zero at every
+    horizon."""
+
+    def location(self, horizon: int) -> float:
+        """Location at ``horizon``; beyond the longest tested horizon, the longest's."""
+        if self.locations is None:
+            return 0.0
+        position = int(np.searchsorted(self.horizons, max(horizon, int(self.horizons[0]))))
+        return float(self.locations[min(position, self.locations.size - 1)])
+
+    def values(self, point: float, horizon: int, z: np.ndarray | float) -> np.ndarray:
+        """The values (bounded scale) at standardised errors ``z`` of a forecast with
+        point ``point`` at ``horizon``: ``point + location(h) + spread(h) × z``. Bands,
+        paths and the backtest's coverage all come from here."""
+        z_array = np.asarray(z, dtype="float64")
+        return point + self.location(horizon) + self.spread(horizon) * z_array
+
+    def standardized(self, value: float, point: float, horizon: int) -> float:
+        """The inverse of :meth:`values`: the ``z`` of ``value`` (bounded scale)."""
+        return (value - point - self.location(horizon)) / self.spread(horizon)
 
     def spread(self, horizon: int) -> float:
         """Spread at ``horizon``; beyond the longest tested horizon it grows as √h."""
@@ -288,11 +321,12 @@ class Calibration:
         return horizon > int(self.horizons[-1])
 
     def widened(self, factor: float) -> Calibration:
-        """The same calibration with every spread times ``factor`` (see
-        :func:`volatility_factor`)."""
+        """The same calibration with every spread and location times ``factor`` (see
+        :func:`volatility_factor`: past errors were divided by their origin's factor)."""
         if factor == 1.0:
             return self
-        return dataclasses.replace(self, spreads=self.spreads * factor)
+        locations = None if self.locations is None else self.locations * factor
+        return dataclasses.replace(self, spreads=self.spreads * factor, locations=locations)
 
     def cdf(self, z: np.ndarray | float) -> np.ndarray:
         """P(T ≤ z)."""
@@ -359,6 +393,11 @@ def calibrate(
     # A horizon with no origin nearby takes the nearest shorter one.
     spreads = pd.Series(spreads).ffill().bfill().to_numpy()
     spreads = np.maximum(np.maximum.accumulate(spreads), SPREAD_FLOOR)
+    year_array = np.asarray(record_years, dtype=np.int64)
+    locations = np.array(
+        [error_location(errors, year_array, np.abs(horizons - h) <= window) for h in grid]
+    )
+    locations = pd.Series(locations).ffill().bfill().to_numpy()
     distinct = tuple(sorted(set(record_years)))
     return Calibration(
         horizons=grid,
@@ -366,7 +405,43 @@ def calibrate(
         dof=max(len(distinct), 1),
         n_records=int(errors.size),
         years=distinct,
+        locations=locations,
     )
+
+
+BIAS_LEVEL = 0.90
+"""Confidence with which past errors must show a bias before a band is moved off the
+point forecast (the same level a challenger must beat the rule with, :func:`choose`)."""
+
+
+def error_location(errors: np.ndarray, years: np.ndarray, mask: np.ndarray) -> float:
+    """Where the errors among ``mask`` lie, if they show a bias: else 0 (NaN: none).
+
+    A year's origins share its outcome, so each test year's mean error is one draw; the
+    location is the mean of those draws when a t test on them tells it from zero (|t|
+    above the ``BIAS_LEVEL`` quantile of t with years − 1 degrees of freedom: chance
+    alone would show such a bias, either way, less than one time in ten each way), and
+    0 otherwise — with one test year, always 0: one year cannot tell a bias from a bad
+    year.
+
+    >>> years = np.array([2022, 2022, 2023, 2024])
+    >>> error_location(np.array([0.2, 0.2, 0.3, 0.25]), years, np.full(4, True))
+    0.25
+    >>> error_location(np.array([0.2, 0.2, -0.1, 0.0]), years, np.full(4, True))
+    0.0
+    """
+    if not mask.any():
+        return math.nan
+    chosen, of_year = errors[mask], years[mask]
+    draws = np.array([chosen[of_year == year].mean() for year in np.unique(of_year)])
+    if draws.size < 2:
+        return 0.0
+    mean = float(draws.mean())
+    scale = float(draws.std(ddof=1)) / math.sqrt(draws.size)
+    threshold = float(student_t.ppf(BIAS_LEVEL, draws.size - 1))
+    if abs(mean) > threshold * scale:
+        return round(mean, 12)
+    return 0.0
 
 
 # ------------------------------------------------------------------------ the report
@@ -684,7 +759,7 @@ def probability_of_target(
         if target > cap:
             return 0.0 if comparator == ">=" else 1.0
     threshold = float(to_scale(shape, target, anchor))
-    z = (threshold - point) / calibration.spread(horizon)
+    z = calibration.standardized(threshold, point, horizon)
     below = float(calibration.cdf(z)[0])
     probability = 1.0 - below if comparator == ">=" else below
     # The t tails never reach 0 or 1; a handful of test years cannot tell one chance in
@@ -727,10 +802,12 @@ def _score(
         for i in np.flatnonzero(years == year):
             has_band[i] = True
             widened = calibration.widened(float(factors[i]))
-            spread = widened.spread(int(horizons[i]))
             for name in ("50", "80", "95"):
-                low = point[i] + spread * bands[f"lower_{name}"]
-                high = point[i] + spread * bands[f"upper_{name}"]
+                low, high = widened.values(
+                    float(point[i]),
+                    int(horizons[i]),
+                    np.array([bands[f"lower_{name}"], bands[f"upper_{name}"]]),
+                )
                 inside[name][i] = low <= truth[i] <= high
             if math.isfinite(targets[i]):
                 probabilities[i] = probability_of_target(

@@ -14,9 +14,10 @@ How a projection is made:
    disbursement as monthly flows in % of the plan in force, added to the year to date
    (the cumulative curve itself is never forecast), capped at 100 % of the plan.
 3. **Bands, paths and the probability are calibrated** by the method's own backtest
-   errors at the same horizon in the years before this one (Student's t with a degree of
-   freedom per test year, widened when the series moves faster than before:
-   :class:`metrics.backtest.Calibration`). The method's simulated paths are
+   errors at the same horizon in the years before this one (centred where those errors
+   lay on average, Student's t with a degree of freedom per test year, widened when the
+   series moves faster than before: :class:`metrics.backtest.Calibration`); the central
+   value is that distribution's median. The method's simulated paths are
    re-ranked onto that distribution, so every path is a whole, consistent year.
 4. **Disbursement runs to 31 January.** A plan year's paths run through December and
    the January extension month; the value at 31 December and at 31 January are both
@@ -499,11 +500,11 @@ def _complete(
 def _bands(
     history: History, calibration: Calibration, point: float, horizon: int, anchor: float
 ) -> dict[str, float]:
-    spread = calibration.spread(horizon)
     z = calibration.quantiles(QUANTILES.values())
-    # The errors are symmetric about the point forecast: its median is the point itself.
+    # The t distribution is symmetric: the central value is its median exactly.
     z[list(QUANTILES).index("central")] = 0.0
-    values = np.asarray(from_scale(history, point + spread * z, anchor), dtype="float64")
+    scaled = calibration.values(point, horizon, z)
+    values = np.asarray(from_scale(history, scaled, anchor), dtype="float64")
     return {name: float(v) for name, v in zip(QUANTILES, np.sort(values), strict=True)}
 
 
@@ -513,8 +514,8 @@ def _stratified(
     """``n`` values at the quantiles (i + ½)/n of the calibrated distribution."""
     levels = (np.arange(n) + 0.5) / n
     z = calibration.quantiles(levels)
-    spread = calibration.spread(horizon)
-    return np.sort(np.asarray(from_scale(history, point + spread * z, anchor), dtype="float64"))
+    scaled = calibration.values(point, horizon, z)
+    return np.sort(np.asarray(from_scale(history, scaled, anchor), dtype="float64"))
 
 
 def _by_rank(

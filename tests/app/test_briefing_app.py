@@ -18,10 +18,10 @@ PAGE = "app_pages/briefing.py"
 # The first two sentences of the summary on the golden Overview (2026, data to October).
 LEAD = {
     "vi": "Số liệu đến ngày 31/10/2026: 2/4 chỉ tiêu đúng tiến độ. Giải ngân chậm tiến độ: "
-    "dự báo đến 31/12/2026 đạt 76,8% (khoảng dự báo 80%: 69,4% – 83,9%), chỉ tiêu ≥ 95%; "
+    "dự báo đến 31/12/2026 đạt 79,3% (khoảng dự báo 80%: 71,8% – 86,0%), chỉ tiêu ≥ 95%; "
     "khả năng đạt chỉ tiêu < 1%.",
     "en": "Data to 31 Oct 2026: 2 of 4 indicators on track. Disbursement is off track: projected "
-    "at 76.8% by 31 Dec 2026 (80% interval 69.4% – 83.9%) against a target of ≥ 95%; "
+    "at 79.3% by 31 Dec 2026 (80% interval 71.8% – 86.0%) against a target of ≥ 95%; "
     "probability of reaching it < 1%.",
 }
 

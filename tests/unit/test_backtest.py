@@ -20,6 +20,7 @@ from metrics.backtest import (
     choose,
     point_forecasts,
     pooling_window,
+    probability_of_target,
     summarize,
     volatility_factor,
 )
@@ -137,6 +138,61 @@ def test_few_test_years_give_student_t_bands() -> None:
     low, middle, high = four.quantiles([0.1, 0.5, 0.9])
     assert middle == pytest.approx(0.0) and low == pytest.approx(-high)
     assert float(four.cdf(0.0)[0]) == pytest.approx(0.5)
+
+
+def test_the_band_is_centred_on_the_past_errors_mean_year_by_year() -> None:
+    # By hand, one horizon (window 0): 2022 missed by +0.1 and +0.3 (actual − forecast;
+    # its mean +0.2), 2023 by +0.3, 2024 by +0.25. A year is one draw: the draws +0.2,
+    # +0.3, +0.25 have mean 0.25 and standard deviation 0.05; t = 0.25 / (0.05 / √3)
+    # = 8.66 > 1.886 (t, 2 degrees of freedom, 90 %): a bias, location +0.25 (not the
+    # origins' mean +0.2375). Spread √((0.01 + 0.09 + 0.09 + 0.0625) / 4) = 0.25125
+    # (about zero, as before).
+    calibration = calibrate(
+        np.array([1, 1, 1, 1]),
+        np.array([0.1, 0.3, 0.3, 0.25]),
+        [2022, 2022, 2023, 2024],
+        window=0,
+    )
+    assert calibration.location(1) == pytest.approx(0.25)
+    assert calibration.spread(1) == pytest.approx(math.sqrt(0.2525 / 4))
+    low, middle, high = calibration.values(1.0, 1, np.array([-1.0, 0.0, 1.0]))
+    assert middle == pytest.approx(1.25)
+    assert (low, high) == pytest.approx((1.25 - 0.25125, 1.25 + 0.25125), abs=1e-5)
+    assert calibration.standardized(1.25 + 0.25125, 1.0, 1) == pytest.approx(1.0, abs=1e-4)
+    # Beyond the longest horizon the location stays the longest's; widening scales it.
+    assert calibration.location(5) == pytest.approx(0.25)
+    assert calibration.widened(2.0).location(1) == pytest.approx(0.50)
+
+
+def test_a_bias_chance_could_explain_leaves_the_band_on_the_point() -> None:
+    # Draws +0.2 and −0.1: t = 0.05 / (0.2121 / √2) = 0.33 < 3.078 (1 degree of
+    # freedom): no bias shown. One test year (+0.2 at both origins): never a bias.
+    two = calibrate(np.array([1, 1, 1]), np.array([0.1, 0.3, -0.1]), [2022, 2022, 2023])
+    one = calibrate(np.array([1, 1]), np.array([0.2, 0.2]), [2022, 2022])
+    assert two.location(1) == 0.0 and one.location(1) == 0.0
+    assert float(two.values(1.0, 1, 0.0)) == pytest.approx(1.0)
+
+
+def test_a_method_that_ran_high_gets_a_band_below_its_point() -> None:
+    # Horizons 1 and 2, two years that each came out 0.2 below the forecast at every
+    # origin: the band (and its median) is 0.2 lower than the point at both horizons,
+    # and the chance of reaching a target at the point is well under a half.
+    calibration = calibrate(
+        np.array([1, 2, 1, 2]), np.array([-0.2, -0.2, -0.2, -0.2]), [2023, 2023, 2024, 2024]
+    )
+    assert calibration.location(1) == pytest.approx(-0.2)
+    assert calibration.location(2) == pytest.approx(-0.2)
+    history = build_history(monthly_flow_series(), SeriesShape.MONTHLY_FLOW)
+    point = float(logit_of(40.0))
+    middle = float(calibration.values(point, 2, 0.0))
+    assert middle == pytest.approx(point - 0.2)
+    chance = probability_of_target(history, calibration, point, 2, 0.0, 40.0, ">=")
+    # P(T > 0.2 / 0.2) with 2 degrees of freedom: 0.2113 (tables).
+    assert chance == pytest.approx(0.2113, abs=1e-4)
+
+
+def logit_of(percent: float) -> float:
+    return math.log(percent / (100.0 - percent))
 
 
 def test_the_band_widens_when_the_series_moves_faster_than_before() -> None:
