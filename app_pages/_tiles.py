@@ -18,6 +18,7 @@ from babel.dates import format_date as babel_format_date
 
 from app_pages import _ui
 from charts.tile import make_tile_figure
+from charts.tile_svg import figure_svg
 from data_access.sources import SourceReport, failure_text
 from i18n import (
     fmt_date,
@@ -572,9 +573,10 @@ def render_tile(
             delta_arrow=arrow,
             delta_description=comparison if delta else None,
         )
-        _ui.show_figure(
-            make_tile_figure(series, indicator, tile, lang, published),
-            key=f"chart-{indicator.code}",
+        # Inline SVG, not a plotly chart: the first screen needs no plotly bundle.
+        st.markdown(
+            figure_svg(make_tile_figure(series, indicator, tile, lang, published), lang),
+            unsafe_allow_html=True,
         )
         with st.container(key=f"facts-{indicator.code}"):
             st.markdown(
