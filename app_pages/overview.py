@@ -198,8 +198,16 @@ else:
         for heading, lines, _code in sections:
             st.markdown(f"**{heading}**\n\n" + "\n".join(lines))
     _rankings.scorecard_picker(attention, lang, key="attention")
-    with st.expander(t("attention_as_table", lang), icon=":material/table_view:"):
-        for heading, _lines, code in sections:
+    # The tables (four data grids) are built and mounted only once the expander is opened:
+    # closed, it costs the first screen nothing (issue 12, drawing promise).
+    tables = st.expander(
+        t("attention_as_table", lang),
+        icon=":material/table_view:",
+        key="attention-tables",
+        on_change="rerun",
+    )
+    with tables:
+        for heading, _lines, code in sections if tables.open else ():
             frame, config = _tables.attention_table(attention, lang, code)
             if frame.empty:
                 continue
