@@ -85,6 +85,11 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
         if not _tiles.is_closed(tile):
             freshness = check_freshness(indicator, tile.as_of_month.date(), today)
         city_figures = indicator.grain is Grain.CITY or not is_filtered
+        mine = (
+            published_for_year(published.frame, indicator, None)
+            if city_figures
+            else published.frame.iloc[0:0]
+        )
         _tiles.render_tile(
             tile,
             indicator,
@@ -92,10 +97,9 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
             series=series,
             freshness=freshness,
             is_demo=bool(in_year["is_demo"].any()),
-            published=published_for_year(published.frame, indicator, None)
-            if city_figures
-            else published.frame.iloc[0:0],
+            published=mine,
             is_filtered=is_filtered,
+            chart=_tiles.tile_chart(series, indicator.code, tile, lang, mine, (year, today)),
             source=_ui.FigureSource(
                 indicator.code,
                 tile.as_of_month.date(),
