@@ -18,6 +18,8 @@ from babel.dates import format_date as babel_format_date
 
 from app_pages import _ui
 from charts.tile import make_tile_figure
+from charts.tile_svg import figure_svg
+from data_access import cached
 from data_access.sources import SourceReport, failure_text
 from i18n import (
     fmt_date,
@@ -37,7 +39,7 @@ from metrics.clock import month_end
 from metrics.freshness import FreshnessCheck
 from metrics.pace import RECENT_MONTHS
 from metrics.palette import STATUS_STYLES
-from metrics.registry import Frequency, Indicator
+from metrics.registry import Frequency, Indicator, get_indicator
 from metrics.review import YearResult
 from metrics.status import Status
 from metrics.tiles import MERGED_FROM_YEAR, Tile, judged_value, summarize
@@ -531,6 +533,28 @@ def chart_key(tile: Tile, indicator: Indicator, lang: str) -> str:
     return t(key, lang, year=tile.year, previous=previous, target=t(target, lang))
 
 
+@st.cache_data(
+    max_entries=64,
+    show_spinner=False,
+    hash_funcs={pd.DataFrame: cached.frame_key, Tile: lambda _tile: None},
+)
+def tile_chart(
+    series: pd.DataFrame,
+    indicator_code: str,
+    tile: Tile,
+    lang: str,
+    published: pd.DataFrame,
+    tile_key: tuple[int, dt.date],
+) -> str:
+    """The tile's chart as inline SVG (:func:`charts.tile_svg.figure_svg` of
+    :func:`charts.tile.make_tile_figure`), kept across runs: building the plotly figure was
+    a fifth of a warm Overview run. ``tile`` is left out of the key: it is the one
+    :func:`data_access.cached.headline_tile` computes from ``series`` (keyed on its source),
+    the indicator and ``tile_key`` (year, today), which are in the key."""
+    indicator = get_indicator(indicator_code)
+    return figure_svg(make_tile_figure(series, indicator, tile, lang, published), lang)
+
+
 def render_tile(
     tile: Tile,
     indicator: Indicator,
@@ -542,6 +566,7 @@ def render_tile(
     published: pd.DataFrame,
     is_filtered: bool,
     source: _ui.FigureSource | None = None,
+    chart: str | None = None,
 ) -> None:
     """One headline tile, in a bordered card keyed ``tile-<code>`` for tests and CSS.
 
@@ -572,10 +597,10 @@ def render_tile(
             delta_arrow=arrow,
             delta_description=comparison if delta else None,
         )
-        _ui.show_figure(
-            make_tile_figure(series, indicator, tile, lang, published),
-            key=f"chart-{indicator.code}",
-        )
+        # Inline SVG, not a plotly chart: the first screen needs no plotly bundle.
+        if chart is None:
+            chart = figure_svg(make_tile_figure(series, indicator, tile, lang, published), lang)
+        st.markdown(chart, unsafe_allow_html=True)
         with st.container(key=f"facts-{indicator.code}"):
             st.markdown(
                 "\n\n".join(f"{label}\n\n{value}" for label, value in _grid(tile, indicator, lang))

@@ -140,6 +140,12 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
     grid-template-columns: repeat(2, minmax(0, 1fr));
   }
 }
+/* The tile's small chart (charts.tile_svg): value ticks beside a plot as wide as the tile. */
+.tile-chart {
+  display: flex; align-items: flex-start; width: 100%; overflow: visible; margin-bottom: 1.25rem;
+}
+.tile-chart > svg { flex: 0 0 auto; display: block; overflow: visible; }
+.tile-chart > svg.tile-chart-plot { flex: 1 1 auto; min-width: 0; }
 /* Captions dark enough for WCAG AA on white (4.5:1): Streamlit's own grey is 4.37:1. */
 [data-testid="stCaptionContainer"] { color: #5c6066; opacity: 1; }
 /* A chart's text alternative: read by a screen reader, not drawn. */
@@ -695,12 +701,12 @@ def _interval_text(interval: Interval, indicator: Indicator, lang: str) -> str:
 
 def forecast_accuracy(projection: Projection, indicator: Indicator, lang: str) -> None:
     """The drawer's forecast section: the method, why, and its backtest figures."""
-    st.markdown(f"**{t('forecast_accuracy_title', lang)}**")
+    parts = [f"**{t('forecast_accuracy_title', lang)}**"]  # one Markdown element
     if projection.method != "complete":
         # ETS and SARIMAX name their fitted form; the other methods' names say it all.
         shown = projection.method in ("ets", "sarimax") and projection.model
         model = f" ({model_text(projection.model, lang)})" if shown else ""
-        st.markdown(
+        parts.append(
             t(
                 "forecast_method_used",
                 lang,
@@ -708,9 +714,9 @@ def forecast_accuracy(projection: Projection, indicator: Indicator, lang: str) -
                 model=model,
             )
         )
-    st.markdown(projection_reason(projection, lang))
+    parts.append(projection_reason(projection, lang))
     if projection.year_end is not None and projection.extension is not None:
-        st.markdown(
+        parts.append(
             t(
                 "forecast_two_dates",
                 lang,
@@ -718,6 +724,7 @@ def forecast_accuracy(projection: Projection, indicator: Indicator, lang: str) -
                 extension=_interval_text(projection.extension, indicator, lang),
             )
         )
+    st.markdown("\n\n".join(parts))
     summary = projection.backtest
     if summary is None or not summary.scores:
         return
@@ -793,8 +800,9 @@ def indicator_info(
     with st.popover(t("info_button", lang), icon=":material/info:", type="tertiary"):
         if source is not None:
             lineage_button(source, lang)
-        st.markdown(f"**{indicator.name(lang)}**")
-        st.markdown(indicator.text("definition", lang))
+        # One Markdown element for the whole definition (it was one per line: fourteen
+        # elements per drawer, four drawers on the Overview, each a message to draw).
+        parts = [f"**{indicator.name(lang)}**", indicator.text("definition", lang)]
         rows = [
             ("info_formula", indicator.text("formula", lang)),
             ("info_unit", t(f"unit_name_{indicator.unit}", lang)),
@@ -805,11 +813,10 @@ def indicator_info(
             ("info_legal_basis", indicator.text("legal_basis", lang)),
             ("info_freshness", indicator.text("freshness", lang)),
         ]
-        for key, value in rows:
-            st.markdown(f"**{t(key, lang)}:** {value}")
+        parts += [f"**{t(key, lang)}:** {value}" for key, value in rows]
         if indicator.targets:
-            st.markdown(f"**{t('info_targets', lang)}:**")
-            st.markdown(
+            parts.append(f"**{t('info_targets', lang)}:**")
+            parts.append(
                 "\n".join(
                     "- "
                     + t(
@@ -831,13 +838,14 @@ def indicator_info(
             )
         actual = published[published["kind"] != "target"]
         if not actual.empty:
-            st.markdown(f"**{t('info_published', lang)}:**")
-            st.markdown(
+            parts.append(f"**{t('info_published', lang)}:**")
+            parts.append(
                 "\n".join(
                     "- " + published_line(row, indicator.unit, lang, indicator.decimals)
                     for row in actual.itertuples()
                 )
             )
+        st.markdown("\n\n".join(parts))
         if projection is not None:
             forecast_accuracy(projection, indicator, lang)
 

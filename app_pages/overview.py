@@ -85,6 +85,11 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
         if not _tiles.is_closed(tile):
             freshness = check_freshness(indicator, tile.as_of_month.date(), today)
         city_figures = indicator.grain is Grain.CITY or not is_filtered
+        mine = (
+            published_for_year(published.frame, indicator, None)
+            if city_figures
+            else published.frame.iloc[0:0]
+        )
         _tiles.render_tile(
             tile,
             indicator,
@@ -92,10 +97,9 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
             series=series,
             freshness=freshness,
             is_demo=bool(in_year["is_demo"].any()),
-            published=published_for_year(published.frame, indicator, None)
-            if city_figures
-            else published.frame.iloc[0:0],
+            published=mine,
             is_filtered=is_filtered,
+            chart=_tiles.tile_chart(series, indicator.code, tile, lang, mine, (year, today)),
             source=_ui.FigureSource(
                 indicator.code,
                 tile.as_of_month.date(),
@@ -198,8 +202,16 @@ else:
         for heading, lines, _code in sections:
             st.markdown(f"**{heading}**\n\n" + "\n".join(lines))
     _rankings.scorecard_picker(attention, lang, key="attention")
-    with st.expander(t("attention_as_table", lang), icon=":material/table_view:"):
-        for heading, _lines, code in sections:
+    # The tables (four data grids) are built and mounted only once the expander is opened:
+    # closed, it costs the first screen nothing (issue 12, drawing promise).
+    tables = st.expander(
+        t("attention_as_table", lang),
+        icon=":material/table_view:",
+        key="attention-tables",
+        on_change="rerun",
+    )
+    with tables:
+        for heading, _lines, code in sections if tables.open else ():
             frame, config = _tables.attention_table(attention, lang, code)
             if frame.empty:
                 continue

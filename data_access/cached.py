@@ -254,6 +254,10 @@ def _frame_key(frame: pd.DataFrame) -> object:
     return ("content", content, tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)))
 
 
+frame_key = _frame_key
+"""What a cache outside this module keys a frame on (see :func:`_frame_key`)."""
+
+
 # --- the data version ---------------------------------------------------------------------
 
 VERSION_CHECK_SECONDS = 30

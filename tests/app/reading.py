@@ -94,6 +94,8 @@ def read_block(block: Any) -> list[str]:
             return  # the info drawer: the registry's definitions
         if kind == "Metric":
             shown.append(f"metric: {node.label} | {node.value} | {node.delta or ''}")
+        elif kind == "Markdown" and str(node.value).startswith('<div class="tile-chart"'):
+            pass  # the tile's chart (charts.tile_svg), not read, as the plotly chart was not
         elif kind in ("Markdown", "Caption", "Info", "Warning", "Error"):
             shown.append(f"{kind.lower()}: {node.value}")
         for child in _children(node):

@@ -42,7 +42,19 @@ def apps(demo_warehouse_url: str) -> dict[str, Any]:
     with pytest.MonkeyPatch.context() as monkeypatch, time_machine.travel(GOLDEN_MOMENT):
         for name, params in views.items():
             out[name] = run_overview(monkeypatch, demo_warehouse_url, **params)
+        # The tables are built only once their expander is opened (issue 12, drawing).
+        out["2026 en"].session_state["attention-tables"] = True
+        out["2026 en"].run()
+        assert not out["2026 en"].exception
     return out
+
+
+def test_the_attention_tables_are_built_only_when_opened(apps: dict[str, Any]):
+    """Closed (as every visit starts), the expander holds no data grid; opened, one per
+    indicator with units to list."""
+    assert not apps["2026 vi"].dataframe
+    assert _tables(apps["2026 vi"]) == {}
+    assert len(_tables(apps["2026 en"])) >= 2
 
 
 def _not_reported(url: str, indicator: str) -> set[str]:

@@ -155,6 +155,8 @@ def test_an_attention_item_opens_the_scorecard(monkeypatch, demo_warehouse_url):
 def test_an_attention_table_row_opens_the_scorecard(monkeypatch, demo_warehouse_url):
     app = open_page(monkeypatch, demo_warehouse_url, None, year="2026")
     key = "attention-rows-public_investment_disbursement"
+    app.session_state["attention-tables"] = True  # the tables are built once opened
+    app.run()
     table = next(d for d in app.dataframe if d.key == key).value
     app.session_state[key] = {"selection": {"rows": [1], "columns": []}}
     app.run()
