@@ -1,0 +1,138 @@
+"""A scoped reader's figures in the cached reads (``data_access.cached``): which unit a
+scope names, which filters it may ask for ("not in your scope"), which rows and groups it
+is shown; and what a computed-figure cache keys a frame on.
+
+No warehouse: the unit list is stood in for; each expected result is stated by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from data_access import cached
+from data_access.queries import UnitFilter
+
+AT = dt.datetime(2026, 11, 1, 8, 0)
+UNITS = pd.DataFrame(
+    {
+        "unit_id": ["25747", "25750", "D1"],
+        "unit_code": ["P.A", None, "SO-E"],
+        "unit_type": ["ward", "ward", "department"],
+    }
+)
+
+
+@pytest.fixture
+def units(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:
+    """A URL of its own (the last-good memory is keyed on it) whose unit list is UNITS."""
+    monkeypatch.setattr(cached, "_unit_list", lambda url: (UNITS.copy(), AT))
+    return f"sqlite:///{request.node.name}.sqlite"
+
+
+def test_no_scope_is_the_whole_city(units: str) -> None:
+    assert cached._scope_ids(units, None) is None
+
+
+def test_a_scope_names_its_unit_by_id_or_by_code(units: str) -> None:
+    # "25747" is a unit id; "SO-E" the department D1's code; "25750" has no code (NULL).
+    assert cached._scope_ids(units, "25747") == ("25747",)
+    assert cached._scope_ids(units, "SO-E") == ("D1",)
+    assert cached._scope_ids(units, "25750") == ("25750",)
+
+
+def test_a_scope_the_warehouse_does_not_hold_sees_no_unit(units: str) -> None:
+    assert cached._scope_ids(units, "99999") == ()
+
+
+def test_an_empty_unit_list_resolves_every_scope_to_no_unit(monkeypatch) -> None:
+    monkeypatch.setattr(cached, "_unit_list", lambda url: (UNITS.iloc[0:0], AT))
+    assert cached._scope_ids("sqlite:///empty-units.sqlite", "25747") == ()
+
+
+def test_a_scoped_reader_may_ask_for_the_city_or_its_own_unit() -> None:
+    cached._check_filter("25747", ("25747",), UnitFilter())
+    cached._check_filter("25747", ("25747",), UnitFilter(unit_ids=("25747",)))
+    # Without a scope (or a whole-city reader) any filter is allowed.
+    cached._check_filter(None, None, UnitFilter(unit_types=("ward",)))
+    cached._check_filter("25747", None, UnitFilter(unit_ids=("25750",)))
+
+
+@pytest.mark.parametrize(
+    ("unit_filter", "asked"),
+    [
+        (UnitFilter(unit_ids=("25747", "25750", "D1")), "25750, D1"),
+        (UnitFilter(unit_types=("ward",)), "ward"),
+        (UnitFilter(former_provinces=("binh_duong",), unit_types=("ward",)), "binh_duong, ward"),
+    ],
+)
+def test_another_unit_or_a_group_is_out_of_scope(unit_filter: UnitFilter, asked: str) -> None:
+    with pytest.raises(cached.OutOfScopeError) as raised:
+        cached._check_filter("25747", ("25747",), unit_filter)
+    assert raised.value.scope == "25747"
+    assert raised.value.asked == asked
+    assert str(raised.value) == f"{asked} is outside the scope of unit 25747"
+
+
+def test_a_scoped_reader_sees_only_its_units_rows() -> None:
+    frame = pd.DataFrame({"unit_id": ["25747", "25750", None, "25747"], "value": [1, 2, 3, 4]})
+    mine = cached._only_scope(frame, ("25747",))
+    assert mine["value"].tolist() == [1, 4]
+    assert mine.index.tolist() == [0, 1]
+    assert cached._only_scope(frame, None) is frame
+    assert cached._only_scope(frame, ()).empty
+
+
+def test_a_scoped_reader_sees_groups_of_more_than_one_unit_only() -> None:
+    groups = pd.DataFrame({"group_key": ["a", "b", "c"], "n_units": [1, 2, 3]})
+    # A group of 1 unit would show that unit's figure: it goes; groups of 2 and 3 stay.
+    kept = cached._without_single_unit_groups(groups, ("25747",))
+    assert kept["group_key"].tolist() == ["b", "c"]
+    assert kept.index.tolist() == [0, 1]
+    assert cached._without_single_unit_groups(groups, None) is groups
+
+
+def test_a_frame_read_from_the_warehouse_is_keyed_on_its_source_shape_and_columns() -> None:
+    frame = pd.DataFrame({"a": [1, 2], "b": [3.0, 4.0]})
+    frame.attrs[cached.SOURCE_ATTR] = "digest"
+    assert cached._frame_key(frame) == ("source", "digest", 2, ("a", "b"))
+    # Cut after reading: not the frame read.
+    assert cached._frame_key(frame.iloc[:1]) != cached._frame_key(frame)
+
+
+def test_a_frame_built_by_hand_is_keyed_on_its_content_columns_and_types() -> None:
+    one = pd.DataFrame({"a": [1, 2]})
+    key = cached._frame_key(one)
+    assert key[0] == "content"
+    assert key[2:] == (("a",), ("int64",))
+    assert cached._frame_key(pd.DataFrame({"a": [1, 2]})) == key
+    assert cached._frame_key(pd.DataFrame({"a": [1, 3]})) != key
+    assert cached._frame_key(pd.DataFrame({"a": [1, 2]}, index=[5, 6])) != key
+    assert cached._frame_key(pd.DataFrame({"a": [1.0, 2.0]})) != key
+    # Unhashable cells are keyed on their pickle.
+    lists = cached._frame_key(pd.DataFrame({"a": [[1], [2]]}))
+    assert lists[0] == "content" and cached._frame_key(pd.DataFrame({"a": [[1], [3]]})) != lists
+
+
+def test_the_source_digest_follows_the_query_and_the_version_and_hides_the_url() -> None:
+    key = ("scope_series", "postgresql://u:secret@h/db", "x")
+    version = (1, 2, 0, "")
+    digest = cached._source_digest(key, version)
+    assert len(digest) == 40  # 20 bytes, hexadecimal
+    assert "secret" not in digest
+    assert cached._source_digest(key, version) == digest
+    assert cached._source_digest(key, (1, 3, 0, "")) != digest
+    assert cached._source_digest((*key[:2], "y"), version) != digest
+
+
+def test_a_fetch_tags_the_frame_with_its_source_only_with_a_version() -> None:
+    key = ("rules", "sqlite:///tag.sqlite", "a")
+    frame = pd.DataFrame({"value": [1.0]})
+    untagged = cached._fetch(key, lambda: (frame, AT))
+    assert cached.SOURCE_ATTR not in untagged.frame.attrs
+    tagged = cached._fetch(key, lambda: (frame, AT), version=(1, 1, 0, ""))
+    assert tagged.frame.attrs[cached.SOURCE_ATTR] == cached._source_digest(key, (1, 1, 0, ""))
+    assert tagged.fetched_at == AT and not tagged.is_stale
+    assert cached.SOURCE_ATTR not in frame.attrs, "the remembered frame is not tagged"
