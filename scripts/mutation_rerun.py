@@ -6,7 +6,8 @@ pandas, SQLAlchemy and the project). This runner pays them once: the parent proc
 the test modules (a ``--collect-only`` pytest session), then for each mutant forks a child
 that sets mutmut's ``MUTANT_UNDER_TEST`` (the trampolines mutmut writes into ``mutants/``
 read it at every call and switch the mutated function in) and runs the tests with
-``pytest.main([... , "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"])``.
+``pytest.main([... , "-x", "-q", "--tb=native", "-p", "no:randomly", "-p",
+"no:cacheprovider"])``.
 
 Outcome per mutant: ``killed`` (a test failed: pytest exit code 1, or 2 when a test errored
 or was interrupted), ``survived`` (exit code 0), ``timeout`` (the child ran longer than
@@ -33,6 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fnmatch
+import gc
 import json
 import os
 import re
@@ -45,7 +47,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTEST_FLAGS = ["-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+# --tb=native: pytest's own traceback parses the source of every frame with ``ast``; a
+# mutated module is megabytes of source (every mutant of every function), so one failure
+# cost a child a minute of CPU. Python's traceback only reads the lines.
+PYTEST_FLAGS = ["-x", "-q", "--tb=native", "-p", "no:randomly", "-p", "no:cacheprovider"]
 KILLED = "killed"
 SURVIVED = "survived"
 TIMEOUT = "timeout"
@@ -215,6 +220,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--no-baseline", action="store_true", help="skip the run of the tests without a mutant"
     )
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the outcomes already in --json, run the rest"
+    )
     parser.add_argument("--verbose", action="store_true", help="show each child's pytest output")
     return parser.parse_args(argv)
 
@@ -233,6 +241,11 @@ def main(argv: Sequence[str]) -> int:
     if args.keyword:
         pytest_args += ["-k", args.keyword]
     warm_up(pytest_args)
+    # The children share the parent's pages until they write them: without this, a child's
+    # first garbage collection walks (and so copies) every object the imports made, seconds
+    # of CPU per mutant with the mutated modules (tens of megabytes of source) loaded.
+    gc.collect()
+    gc.freeze()
     if not args.no_baseline:
         baseline = run_one("", pytest_args, args.timeout * 5, quiet=not args.verbose)
         if baseline != SURVIVED:
@@ -240,14 +253,22 @@ def main(argv: Sequence[str]) -> int:
             return 2
     outcomes: dict[str, str] = {}
     seconds: dict[str, float] = {}
+    if args.resume and json_path and json_path.exists():
+        done = json.loads(json_path.read_text(encoding="utf-8"))["mutants"]
+        for name in names:
+            if name in done:
+                outcomes[name] = done[name]["outcome"]
+                seconds[name] = done[name]["seconds"]
     started = time.monotonic()
     for index, name in enumerate(names, 1):
+        if name in outcomes:
+            continue
         begin = time.monotonic()
         outcomes[name] = run_one(name, pytest_args, args.timeout, quiet=not args.verbose)
         seconds[name] = round(time.monotonic() - begin, 2)
         if outcomes[name] not in (KILLED, TIMEOUT):
             print(f"{index}/{len(names)} {outcomes[name]}: {name}", flush=True)
-        if json_path and index % 25 == 0:
+        if json_path and index % 5 == 0:
             _write(json_path, args, outcomes, seconds, started)
     summaries = _write(json_path, args, outcomes, seconds, started) if json_path else None
     summaries = summaries or summarise(outcomes)
