@@ -11,6 +11,7 @@ import datetime as dt
 
 import pandas as pd
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from data_access import cached
 from data_access.queries import UnitFilter
@@ -28,8 +29,18 @@ UNITS = pd.DataFrame(
 @pytest.fixture
 def units(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:
     """A URL of its own (the last-good memory is keyed on it) whose unit list is UNITS."""
-    monkeypatch.setattr(cached, "_unit_list", lambda url: (UNITS.copy(), AT))
-    return f"sqlite:///{request.node.name}.sqlite"
+    url = f"sqlite:///{request.node.name}.sqlite"
+
+    def unit_list(asked: str) -> tuple[pd.DataFrame, dt.datetime]:
+        assert asked == url, "the unit list of another warehouse"
+        return UNITS.copy(), AT
+
+    monkeypatch.setattr(cached, "_unit_list", unit_list)
+    return url
+
+
+def _refused() -> tuple[pd.DataFrame, dt.datetime]:
+    raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
 
 def test_no_scope_is_the_whole_city(units: str) -> None:
@@ -41,6 +52,23 @@ def test_a_scope_names_its_unit_by_id_or_by_code(units: str) -> None:
     assert cached._scope_ids(units, "25747") == ("25747",)
     assert cached._scope_ids(units, "SO-E") == ("D1",)
     assert cached._scope_ids(units, "25750") == ("25750",)
+
+
+def test_a_unit_list_without_codes_names_units_by_id(monkeypatch) -> None:
+    # An older warehouse's unit list has no unit_code column: ids still resolve.
+    plain = UNITS.drop(columns="unit_code")
+    monkeypatch.setattr(cached, "_unit_list", lambda url: (plain, AT))
+    url = "sqlite:///no-codes.sqlite"
+    assert cached._scope_ids(url, "D1") == ("D1",)
+    assert cached._scope_ids(url, "SO-E") == ()
+
+
+def test_during_an_outage_a_scope_resolves_on_the_unit_list_read_before(monkeypatch) -> None:
+    # The unit list read for the unit picker (key "unit_list") is the one the scope uses.
+    url = "sqlite:///outage-units.sqlite"
+    cached._fetch(("unit_list", url), lambda: (UNITS.copy(), AT))
+    monkeypatch.setattr(cached, "_unit_list", lambda asked: _refused())
+    assert cached._scope_ids(url, "SO-E") == ("D1",)
 
 
 def test_a_scope_the_warehouse_does_not_hold_sees_no_unit(units: str) -> None:
@@ -79,6 +107,7 @@ def test_another_unit_or_a_group_is_out_of_scope(unit_filter: UnitFilter, asked:
 def test_a_scoped_reader_sees_only_its_units_rows() -> None:
     frame = pd.DataFrame({"unit_id": ["25747", "25750", None, "25747"], "value": [1, 2, 3, 4]})
     mine = cached._only_scope(frame, ("25747",))
+    assert mine.columns.tolist() == ["unit_id", "value"]
     assert mine["value"].tolist() == [1, 4]
     assert mine.index.tolist() == [0, 1]
     assert cached._only_scope(frame, None) is frame
@@ -89,6 +118,7 @@ def test_a_scoped_reader_sees_groups_of_more_than_one_unit_only() -> None:
     groups = pd.DataFrame({"group_key": ["a", "b", "c"], "n_units": [1, 2, 3]})
     # A group of 1 unit would show that unit's figure: it goes; groups of 2 and 3 stay.
     kept = cached._without_single_unit_groups(groups, ("25747",))
+    assert kept.columns.tolist() == ["group_key", "n_units"]
     assert kept["group_key"].tolist() == ["b", "c"]
     assert kept.index.tolist() == [0, 1]
     assert cached._without_single_unit_groups(groups, None) is groups
@@ -136,3 +166,45 @@ def test_a_fetch_tags_the_frame_with_its_source_only_with_a_version() -> None:
     assert tagged.frame.attrs[cached.SOURCE_ATTR] == cached._source_digest(key, (1, 1, 0, ""))
     assert tagged.fetched_at == AT and not tagged.is_stale
     assert cached.SOURCE_ATTR not in frame.attrs, "the remembered frame is not tagged"
+
+
+def test_the_unavailable_message_names_the_warehouse_without_its_password_and_the_cause():
+    url = "postgresql://u:secret@db.example/dw"
+    with pytest.raises(cached.WarehouseUnavailableError) as raised:
+        cached._fetch(("rules-unavailable", url, "x"), _refused)
+    assert str(raised.value).startswith(
+        "warehouse at postgresql://u:***@db.example/dw did not answer: "
+        "(builtins.Exception) connection refused"
+    )
+    assert raised.value.url == url
+    assert isinstance(raised.value.cause, OperationalError)
+
+
+def test_the_last_good_memory_keeps_exactly_its_limit() -> None:
+    for index in range(cached._LAST_GOOD_LIMIT + 3):
+        cached._fetch(("limit", "u", index), lambda: (pd.DataFrame(), AT))
+    # The oldest went first: the last LIMIT keys stay, all of them.
+    assert len(cached._last_good) == cached._LAST_GOOD_LIMIT
+    assert ("limit", "u", 2) not in cached._last_good
+    assert ("limit", "u", 3) in cached._last_good
+
+
+def test_an_outage_starts_now_and_its_end_is_logged(monkeypatch, caplog) -> None:
+    started = dt.datetime(2026, 11, 29, 3, 15, tzinfo=dt.UTC)
+    monkeypatch.setattr(cached, "utc_now", lambda: started)
+    url = "sqlite:///rules-outage.sqlite"
+    try:
+        cached._mark_down(url)
+        assert cached._outages[url].since == started
+        assert cached._outages[url].failures == 1
+        cached._version_failed_at[url] = 1.0
+        with caplog.at_level("INFO", logger=cached.LOGGER.name):
+            cached._mark_up(url)
+        assert url not in cached._outages
+        assert url not in cached._version_failed_at
+        ours = [r.getMessage() for r in caplog.records if r.name == cached.LOGGER.name]
+        assert ours == [
+            f"the warehouse at {url} answers again (down since 2026-11-29 03:15:00+00:00)"
+        ]
+    finally:
+        cached._outages.pop(url, None)
