@@ -208,3 +208,43 @@ def test_an_outage_starts_now_and_its_end_is_logged(monkeypatch, caplog) -> None
         ]
     finally:
         cached._outages.pop(url, None)
+
+
+def test_the_source_digest_is_salted() -> None:
+    import hashlib
+
+    key, version = ("q", "sqlite:///x"), (1, 1, 0, "")
+    unsalted = hashlib.blake2b(repr((*key, version)).encode(), digest_size=20).hexdigest()
+    assert cached._source_digest(key, version) != unsalted
+
+
+def test_a_due_try_claims_the_next_one_and_a_failed_try_is_logged(monkeypatch, caplog) -> None:
+    import time
+
+    url = "sqlite:///rules-try.sqlite"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    monkeypatch.setattr(time, "monotonic", lambda: 100.0)
+    # One failure so far; the next try is due at 100.0, now exactly (due, not early).
+    cached._outages[url] = cached.Outage(AT, 1, 100.0)
+    during: list[object] = []
+
+    def read_version(asked: str) -> object:
+        # While this try runs, the next is claimed: 100 + retry_delay(2) = 110, and another
+        # session asking meanwhile does not try too.
+        during.append(cached._outages[url].next_try_at)
+        during.append(cached.try_warehouse_again())
+        raise OperationalError("SELECT 1", {}, Exception("refused"))
+
+    monkeypatch.setattr(cached, "_read_version", read_version)
+    try:
+        with caplog.at_level("INFO", logger=cached.LOGGER.name):
+            assert cached.try_warehouse_again() is False
+        assert during == [110.0, False]
+        # The failed try counts: 2 failures, the next try 100 + retry_delay(2) = 110.
+        assert cached._outages[url] == cached.Outage(AT, 2, 110.0)
+        ours = [r.getMessage() for r in caplog.records if r.name == cached.LOGGER.name]
+        assert len(ours) == 1
+        assert ours[0].startswith(f"the warehouse at {url} still does not answer: ")
+        assert "refused" in ours[0]
+    finally:
+        cached._outages.pop(url, None)
