@@ -88,3 +88,12 @@ def test_a_bad_urls_detail_is_cut_at_300_characters() -> None:
     state, detail = engine_module.url_problem("x" * 400 + "://u@h/db")
     assert state is WarehouseState.INVALID_URL
     assert len(detail) == 300
+
+
+def test_an_in_memory_sqlite_url_makes_no_folder() -> None:
+    made = make_engine("sqlite://")  # no file name: nothing to make, and no error
+    try:
+        with made.connect() as conn:
+            assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+    finally:
+        made.dispose()
