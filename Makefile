@@ -33,7 +33,7 @@ STAMP_RUNTIME := $(VENV)/.stamp-runtime
 STAMP_DEV := $(VENV)/.stamp-dev
 PIP := $(PY) -m pip --disable-pip-version-check
 
-.PHONY: run demo demo-embedded test lint mutation migrate bench load clean
+.PHONY: run demo demo-embedded test lint mutation mutation-rerun migrate bench load clean
 
 # `make run` says what it does at each step (a first run spends minutes installing).
 say = @printf '\n==> %s\n' $(1)
@@ -83,6 +83,15 @@ lint: $(STAMP_DEV)
 mutation: $(STAMP_DEV)
 	$(BIN)/mutmut run --max-children 2 $(MUTANTS)
 	$(PY) scripts/mutation_report.py
+
+# The mutants mutmut generated in mutants/, run outside mutmut (one forked process per mutant,
+# the test modules imported once), at the lowest CPU priority, e.g.
+# make mutation-rerun MUTANTS='data_access.cached.*' RERUN_TESTS='tests/unit/test_cached_rules.py'
+# Needs `mutmut run` to have generated mutants/ first (it can be stopped once they exist).
+RERUN_TESTS ?=
+RERUN_ARGS ?= --timeout 60 --json artifacts/mutation/rerun.json
+mutation-rerun: $(STAMP_DEV)
+	nice -n 19 $(PY) scripts/mutation_rerun.py $(MUTANTS) --tests $(RERUN_TESTS) $(RERUN_ARGS)
 
 # make bench BENCH_ARGS="--tiers S,M,L": options of python -m bench (see its --help).
 BENCH_ARGS ?=
