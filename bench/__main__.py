@@ -49,6 +49,13 @@ def _list(text: str, allowed: Sequence[str], what: str) -> list[str]:
     return items
 
 
+def _db_prefix(value: str) -> str:
+    try:
+        return warehouses.database_prefix(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def parser() -> argparse.ArgumentParser:
     result = argparse.ArgumentParser(
         prog="python -m bench",
@@ -81,6 +88,7 @@ def parser() -> argparse.ArgumentParser:
     result.add_argument("--postgres", default=warehouses.DEFAULT_POSTGRES)
     result.add_argument(
         "--db-prefix",
+        type=_db_prefix,
         default=warehouses.DATABASE_PREFIX,
         help="names of the PostgreSQL databases the harness builds, copies and drops "
         f"(default {warehouses.DATABASE_PREFIX}: {warehouses.DATABASE_PREFIX}s, …)",

@@ -9,6 +9,7 @@ gets its own copy of tier S (``ingest.sqlite`` / ``bench_ingest``), since it loa
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import time
 from pathlib import Path
@@ -23,6 +24,25 @@ DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
 DATABASE_PREFIX = "bench_"
 """The names of the harness's PostgreSQL databases begin with this (``--db-prefix``); it
 drops and replaces only databases so named."""
+
+
+def database_prefix(value: str) -> str:
+    """``--db-prefix``, checked: letters, digits and underscores ending in ``bench_``
+    (``bench_``, ``ingest3_bench_``), so that no prefix ("", "te") can make the harness
+    drop a database it did not build ("test", a city's warehouse).
+
+    >>> database_prefix("ingest3_bench_")
+    'ingest3_bench_'
+    >>> database_prefix("te")
+    Traceback (most recent call last):
+    ...
+    ValueError: --db-prefix must be letters, digits and underscores ending in bench_, not 'te'
+    """
+    if not re.fullmatch(r"[a-z0-9_]*bench_", value):
+        raise ValueError(
+            f"--db-prefix must be letters, digits and underscores ending in bench_, not {value!r}"
+        )
+    return value
 
 
 def sqlite_url(folder: Path, name: str) -> str:
@@ -58,18 +78,13 @@ def _admin(admin_url: str, *statements: str) -> None:
 
 def fresh(url: str) -> None:
     """Remove the benchmark's own warehouse at ``url`` (a file in var/bench or a
-    ``bench_`` database), so it can be built afresh."""
+    ``bench_`` database), so it can be built afresh: on PostgreSQL an empty database of
+    that name is there afterwards."""
+    drop(url)
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        path = Path(str(parsed.database))
-        for extra in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{extra}").unlink(missing_ok=True)
-        return
-    name = str(parsed.database)
-    if not name.startswith(DATABASE_PREFIX):
-        raise ValueError(f"refusing to drop {name!r}: not a benchmark database")
-    admin = parsed.set(database="postgres").render_as_string(hide_password=False)
-    _admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    if parsed.get_backend_name() != "sqlite":
+        admin = parsed.set(database="postgres").render_as_string(hide_password=False)
+        _admin(admin, f'CREATE DATABASE "{parsed.database}"')
 
 
 def drop(url: str) -> None:
