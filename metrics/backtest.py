@@ -410,8 +410,9 @@ def calibrate(
 
 
 BIAS_LEVEL = 0.90
-"""Confidence with which past errors must show a bias before a band is moved off the
-point forecast (the same level a challenger must beat the rule with, :func:`choose`)."""
+"""The quantile of t that past errors' mean must pass, either way, before a band is moved
+off the point forecast: a two-sided test at 20 %, 10 % each way — the one-sided level a
+challenger must beat the rule at (:func:`choose`)."""
 
 
 def error_location(errors: np.ndarray, years: np.ndarray, mask: np.ndarray) -> float:
