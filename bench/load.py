@@ -211,7 +211,15 @@ def drive(
 
     events.request.add_listener(record)
     env = Environment(
-        user_classes=[Leader, Analyst, MeetingDisplay], host=f"http://{host}", events=events
+        # A kind with no session is left out: locust reads a fixed_count of 0 as "not
+        # fixed" and would share the other users with it by weight.
+        user_classes=[
+            kind
+            for kind, count in ((Leader, leaders), (Analyst, analysts), (MeetingDisplay, meeting))
+            if count > 0
+        ],
+        host=f"http://{host}",
+        events=events,
     )
     runner = env.create_local_runner()
     rss: list[tuple[float, float]] = []

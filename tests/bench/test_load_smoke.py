@@ -226,3 +226,33 @@ def test_the_load_test_refuses_more_special_sessions_than_users_before_serving(
     assert done.returncode != 0
     assert refused in done.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_a_kind_asked_for_zero_times_gets_no_session(
+    demo_warehouse_url: str, tmp_path: Path
+) -> None:
+    """``--analysts 0``: no scenario run at all. Locust reads a ``fixed_count`` of 0 as "not
+    fixed" and shared the other users between the leaders and the analysts by weight, so
+    the report said 0 analysts while scenario runs were being made."""
+    import shutil
+
+    copy = tmp_path / "warehouse.sqlite"
+    shutil.copyfile(demo_warehouse_url.removeprefix("sqlite:///"), copy)
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "bench.load", "--url", f"sqlite:///{copy}"]
+    command += ["--users", "4", "--analysts", "0", "--meeting", "1", "--seconds", "60"]
+    command += ["--port", str(_free_port()), "--out", str(tmp_path / "docs")]
+    done = subprocess.run(
+        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    # Errors (a slow first run on a loaded machine) are the smoke test's business; what
+    # matters here is which kinds of session ran.
+    assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
+    report = json.loads((tmp_path / "docs" / "load.json").read_text())
+    assert report["results"]["sessions"] == {"leaders": 3, "analysts": 0, "meeting": 1}
+    pages = report["results"]["pages"]
+    assert not {"scenario workspace", "scenario run"} & set(pages), pages
+    assert (
+        pages.get("overview", {}).get("runs", 0) + pages.get("indicator page", {}).get("runs", 0)
+        >= 1
+    ), pages
