@@ -100,6 +100,11 @@ def _natural(name: str) -> tuple[str, int]:
     return (head, int(number)) if number.isdigit() else (name, -1)
 
 
+BASELINE_MARGIN = 10
+"""A mutant's timeout is at least this many times the baseline run's (the tests without a
+mutant)."""
+
+
 def select(names: Iterable[str], patterns: Sequence[str]) -> list[str]:
     """The names matching any of the shell-glob patterns, in the given order.
 
@@ -247,10 +252,17 @@ def main(argv: Sequence[str]) -> int:
     gc.collect()
     gc.freeze()
     if not args.no_baseline:
+        begin = time.monotonic()
         baseline = run_one("", pytest_args, args.timeout * 5, quiet=not args.verbose)
         if baseline != SURVIVED:
             print(f"the tests do not pass without a mutant ({baseline}): nothing measured")
             return 2
+        # A mutant gets at least ten times what the tests took without one: tests that are
+        # merely slow on a loaded machine must not time out and be counted as a kill.
+        needed = round(BASELINE_MARGIN * (time.monotonic() - begin), 1)
+        if needed > args.timeout:
+            print(f"--timeout {args.timeout:g} s raised to {needed:g} s (10 × the baseline)")
+            args.timeout = needed
     outcomes: dict[str, str] = {}
     seconds: dict[str, float] = {}
     if args.resume and json_path and json_path.exists():

@@ -105,3 +105,39 @@ def test_runner_kills_survives_and_times_out_the_made_up_mutants(tmp_path: Path)
     }
     assert document["summary"]["tiny"]["killed or timeout"] == 2
     assert "survived: tiny.x_add__mutmut_2" in result.stdout
+
+
+def test_a_slow_test_is_not_a_timeout_the_mutants_get_ten_times_the_baseline(
+    tmp_path: Path,
+) -> None:
+    # The test takes 1.5 s with or without a mutant; --timeout 1 would count both no-op
+    # mutants as timeouts (= killed) and report every mutant killed (review M2). The
+    # baseline run (1.5 s) raises each mutant's timeout to 15 s: both survive.
+    mutants = tmp_path / "mutants"
+    mutants.mkdir()
+    (mutants / "tiny.py").write_text("def add(a, b):\n    return a + b\n", encoding="utf-8")
+    (mutants / "test_tiny.py").write_text(
+        "import time\nfrom tiny import add\n\n\ndef test_add():\n"
+        "    time.sleep(1.5)\n    assert add(2, 3) == 5\n",
+        encoding="utf-8",
+    )
+    keys = {f"tiny.x_add__mutmut_{n}": None for n in (1, 2)}
+    meta = {"exit_code_by_key": keys, "durations_by_key": {}, "estimated_durations_by_key": {}}
+    (mutants / "tiny.py.meta").write_text(json.dumps(meta), encoding="utf-8")
+    out = tmp_path / "out.json"
+    result = subprocess.run(
+        [
+            *(sys.executable, str(SCRIPT), "tiny.*", "--tests", "test_tiny.py"),
+            *("--mutants-dir", str(mutants), "--timeout", "1", "--json", str(out)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr  # two survivors
+    document = json.loads(out.read_text(encoding="utf-8"))
+    outcomes = {name: entry["outcome"] for name, entry in document["mutants"].items()}
+    assert outcomes == dict.fromkeys(keys, "survived")
+    assert "raised to" in result.stdout
+    assert document["timeout_s"] >= 15
