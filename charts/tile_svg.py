@@ -29,6 +29,7 @@ import plotly.graph_objects as go
 
 from charts.common import FONT_FAMILY, clean_figure, describe_figure
 from i18n import fmt_number
+from i18n.escape import strip_invisible
 
 HEIGHT = 118
 """Pixels, as the plotly tile chart (:data:`charts.tile.TILE_CHART_HEIGHT`)."""
@@ -40,6 +41,18 @@ _WIDE = 1000.0
 _DASHES = {"dot": "2 3", "dash": "6 4", "dashdot": "6 3 2 3", "longdash": "10 4"}
 _TICK_COLOR = "#5f6b7a"
 _GRID_COLOR = "#eef0f3"
+
+
+def _text(value: object) -> str:
+    """A text for the SVG: on one line (a blank line would end the raw HTML block and let
+    Markdown read the rest), without control, format or bidirectional characters, and
+    escaped for an element or an attribute.
+
+    >>> _text("ok\\n\\n[x](https://evil.example) \\u202e<b>")
+    'ok  [x](https://evil.example) &lt;b&gt;'
+    """
+    one_line = " ".join(str(value).splitlines())
+    return escape(strip_invisible(one_line, keep=""), quote=True)
 
 
 def _num(value: float) -> str:
@@ -137,7 +150,7 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
         sizes = trace.marker.size
         for i, (x, y) in enumerate(points):
             title = "" if skip or i >= len(hover) else str(hover[i] or "")
-            tip = f"<title>{escape(title)}</title>" if title else ""
+            tip = f"<title>{_text(title)}</title>" if title else ""
             cx, cy = f"{_num(x * 100)}%", _num(y_px(y))
             size = sizes[i] if isinstance(sizes, list | tuple) else sizes
             color = escape(trace.marker.color or (line.color or "#444"))
@@ -159,7 +172,7 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
                 marks.append(
                     f'<text x="{cx}" y="{cy}" dx="-6" dy="3.5" text-anchor="end" '
                     f'font-size="{_num(font.size or 10)}" fill="{escape(font.color or "#000")}">'
-                    f"{escape(str(labels[i]))}</text>"
+                    f"{_text(labels[i])}</text>"
                 )
         previous_points = points
     grid = "".join(
@@ -169,18 +182,18 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
     )
     y_labels = "".join(
         f'<text x="{_Y_AXIS_WIDTH - 4}" y="{_num(y_px(tick) + 3.5)}" text-anchor="end">'
-        f"{escape(fmt_number(tick, lang, decimals) + suffix)}</text>"
+        f"{_text(fmt_number(tick, lang, decimals) + suffix)}</text>"
         for tick in ticks
     )
     x_axis = layout.xaxis
     x_labels = "".join(
         f'<text x="{_num(x_share(value) * 100)}%" y="{HEIGHT - 4}" text-anchor="middle">'
-        f"{escape(str(text))}</text>"
+        f"{_text(text)}</text>"
         for value, text in zip(x_axis.tickvals or (), x_axis.ticktext or (), strict=False)
     )
     font = escape(FONT_FAMILY, quote=True)
     return (
-        f'<div class="tile-chart" role="img" aria-label="{escape(description, quote=True)}">'
+        f'<div class="tile-chart" role="img" aria-label="{_text(description)}">'
         f'<svg class="tile-chart-y" width="{_Y_AXIS_WIDTH}" height="{HEIGHT}" '
         f'font-family="{font}" font-size="10" fill="{_TICK_COLOR}" aria-hidden="true">'
         f"{y_labels}</svg>"

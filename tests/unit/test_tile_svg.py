@@ -80,3 +80,28 @@ def test_text_from_the_figure_is_escaped() -> None:
         "</svg><script>",
     ]
     assert "<b>x</b>" in [element.text for element in root.iter(f"{SVG}text")]
+
+
+def test_a_text_stays_on_one_line_without_invisible_characters() -> None:
+    # A blank line in any text would end the raw HTML block st.markdown is given, and
+    # Markdown would make a live link of what follows (review L1); U+202E would turn the
+    # label around.
+    figure = go.Figure(
+        go.Scatter(
+            x=[pd.Timestamp(2026, 3, 1)],
+            y=[1.0],
+            mode="markers+text",
+            text=["ok\n\n[x](https://evil.example) *y*"],
+            customdata=["tip\r\n\r\n[z](https://evil.example)\u202e"],
+            hovertemplate="%{customdata}",
+            marker={"symbol": "diamond", "size": 7},
+        )
+    )
+    figure.update_xaxes(range=[pd.Timestamp(2026, 1, 1), pd.Timestamp(2026, 12, 31)])
+    html = figure_svg(figure, "en")
+    assert "\n" not in html and "\r" not in html and "\u202e" not in html
+    root = _parsed(html)
+    assert [element.text for element in root.iter(f"{SVG}title")] == [
+        "tip  [z](https://evil.example)"
+    ]
+    assert "ok  [x](https://evil.example) *y*" in [t.text for t in root.iter(f"{SVG}text")]
