@@ -305,3 +305,40 @@ def test_disbursement_carries_an_investors_last_figure_over_its_plan(warehouse):
     ]
     assert standing["value_previous"].tolist() == [30.0, 20.0]
     assert standing["is_reported"].tolist() == [True, False]
+
+
+def test_a_standing_names_each_unit_in_both_languages(warehouse):
+    # The names as the warehouse's units table holds them (loaded from the reference data).
+    _load(warehouse, _obs({B: (1, 2), A: (1, 1)}), "oct", T1)
+    standing = _standing(warehouse, OCT)
+    assert standing[["unit_id", "name_vi", "name_en"]].values.tolist() == [
+        [A, "Phường Thủ Dầu Một", "Thủ Dầu Một Ward"],
+        [B, "Phường Phú Lợi", "Phú Lợi Ward"],
+    ]
+
+
+def test_a_standing_leaves_out_a_rates_part_without_its_pair_either_way(warehouse):
+    # September A 1 of 2. October A sends 3 with no denominator, B 8 dossiers with no
+    # online count: a part without its pair counts on neither side. A: 1 of 2 = 50 %
+    # (not 4 of 2 = 200 %); B has nothing paired: no value (not 0 of 8).
+    _load(warehouse, _obs({A: (1, 2)}, SEP), "sep", T1)
+    _load(warehouse, _obs({A: (3, None), B: (None, 8)}, OCT), "oct", T1)
+    standing = _standing(warehouse, OCT).set_index("unit_id")
+    assert standing.loc[A, ["numerator", "denominator", "value"]].tolist() == [1.0, 2.0, 50.0]
+    assert math.isnan(standing.loc[B, "value"])
+    assert not standing.loc[B, "denominator"] > 0
+
+
+def test_a_disbursement_standing_keeps_to_its_plan_year_and_as_of(warehouse):
+    # 2025's September (A 90 of 100) is another plan year. 2026's September: A 30 of 100 at
+    # T1, resent as 35 of 100 at T2. As of T1 the standing is 30 %, now 35 %; 2025's is 90 %.
+    _load(warehouse, _obs({A: (90, 100)}, dt.date(2025, 9, 1), DISBURSEMENT), "old", T1)
+    _load(warehouse, _obs({A: (30, 100)}, SEP, DISBURSEMENT), "sep", T1)
+    _load(warehouse, _obs({A: (35, 100)}, SEP, DISBURSEMENT), "sep", T2)
+    now = _standing(warehouse, SEP, DISBURSEMENT)
+    assert now[["numerator", "denominator", "value"]].values.tolist() == [[35.0, 100.0, 35.0]]
+    then = _standing(warehouse, SEP, DISBURSEMENT, as_of=T1)
+    assert then[["numerator", "denominator", "value"]].values.tolist() == [[30.0, 100.0, 30.0]]
+    with warehouse.connect() as conn:
+        last_year = queries.unit_standing(conn, DISBURSEMENT, 2025, dt.date(2025, 9, 1))
+    assert last_year[["numerator", "value"]].values.tolist() == [[90.0, 90.0]]
