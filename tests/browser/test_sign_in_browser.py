@@ -27,6 +27,7 @@ import werkzeug.serving
 from oidc_provider_mock import User as ProviderUser
 from oidc_provider_mock import app as provider_app
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.app.test_unit_scope_app import OWN, _names, _others_shown
 from tests.browser.test_overview_browser import APP_IS_IDLE, SETTLE_TIMEOUT_MS
@@ -230,12 +231,27 @@ def test_a_data_steward_signs_in_and_has_the_data_page(signed_in_server: str, pa
 
 
 def _csv(page: Page, key: str) -> str:
-    """Click the first CSV download whose key starts with ``csv-<key>``; the file's text."""
+    """Click the first CSV download whose key starts with ``csv-<key>``; the file's text.
+
+    The click waits for the page's run to end: a download button's file is made when it is
+    clicked, from what the run that drew the button registered, and a click sent while a
+    later run redraws the page asks for a file that run has dropped (Streamlit's deferred
+    downloads), so no download comes (CI's year-ahead pass on 66d97d5, on a loaded machine:
+    no "download" event in 60 s). A click that still gets none is tried once more, after
+    the page is idle again."""
     button = page.locator(f'[class*="st-key-csv-{key}"] button').first
     button.wait_for(state="attached", timeout=SETTLE_TIMEOUT_MS)
-    with page.expect_download(timeout=SETTLE_TIMEOUT_MS) as info:
-        button.dispatch_event("click")
-    return Path(info.value.path()).read_text(encoding="utf-8-sig")
+    for attempt in (1, 2):
+        page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+        try:
+            with page.expect_download(timeout=SETTLE_TIMEOUT_MS // 2) as info:
+                button.dispatch_event("click")
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            continue
+        return Path(info.value.path()).read_text(encoding="utf-8-sig")
+    raise AssertionError("unreachable")
 
 
 def _open_tab(page: Page, url: str) -> Page:
@@ -260,6 +276,10 @@ def test_a_ward_scoped_user_signs_in_and_sees_only_their_unit(
     # The Overview: the city's figures, no other unit named; its table of units needing
     # attention, downloaded, holds the own unit's rows only.
     page.goto(f"{signed_in_server}/?year=2026", wait_until="domcontentloaded")
+    # The page drawn to its end (its last table's downloads), so the check reads all of it.
+    page.wait_for_selector(
+        ".st-key-downloads-attention", state="attached", timeout=SETTLE_TIMEOUT_MS
+    )
     _settle(page)
     body = page.locator("body").inner_text()
     assert "Traceback" not in body
