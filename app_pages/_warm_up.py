@@ -9,7 +9,6 @@ one clock (:func:`metrics.clock.city_today`), as the pages take it.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import importlib
 import logging
 import threading
@@ -63,16 +62,15 @@ def _import_page_modules() -> None:
 _first_use_done = threading.Event()
 
 
-def _first_use(tiles: list[tuple[pd.DataFrame, Indicator, Tile]], published: pd.DataFrame) -> None:
+def _first_use() -> None:
     """Once per process: what the first page run would otherwise pay as one-time work, not
     figures (a cProfile of the first Overview after a warm-up, tier S: 6.1 s against 2.5 s
     warm, of which Streamlit's emoji pattern 2.1 s, the first Plotly figures 1.2 s, the
     "running under streamlit run?" check's ``inspect.stack`` 0.4 s, pandas' Styler and its
-    templates 0.5 s). Each step is best effort: a failure is logged, never raised."""
+    templates 0.5 s). The first Plotly figures are the tile charts :func:`_tile_charts`
+    makes. Each step is best effort: a failure is logged, never raised."""
     if _first_use_done.is_set():
         return
-    from charts.tile import make_tile_figure  # Plotly: imported by the thread, not app.py
-
     steps: list[tuple[str, Callable[[], object]]] = [
         # The language switch's options pass Streamlit's emoji check, whose first call
         # imports streamlit.emojis and compiles its pattern of every emoji.
@@ -82,10 +80,6 @@ def _first_use(tiles: list[tuple[pd.DataFrame, Indicator, Tile]], published: pd.
         ("first-element check", getattr(delta_generator, "_maybe_print_use_warning", bool)),
         ("table styling", lambda: pd.DataFrame({"a": [1.0]}).style.format("{:.1f}").to_html()),
     ]
-    for series, indicator, tile in tiles:
-        for lang in LANGUAGES:
-            chart = functools.partial(make_tile_figure, series, indicator, tile, lang, published)
-            steps.append((f"{indicator.code} chart", chart))
     for name, step in steps:
         try:
             step()
@@ -123,8 +117,29 @@ def default_views() -> Warmed:
     # The declared sources' contracts: checked here at start-up and again whenever the kept
     # check has expired (every SOURCE_HEALTH_TTL_SECONDS), so no page waits for them.
     cached.source_health(today)
-    _first_use(drawn, published)
+    _tile_charts(drawn, published, (year, today))
+    _first_use()
     return Warmed(today, year, review, tuple(done))
+
+
+def _tile_charts(
+    tiles: list[tuple[pd.DataFrame, Indicator, Tile]],
+    published: pd.DataFrame,
+    tile_key: tuple[int, dt.date],
+) -> None:
+    """The default view's tile charts in both languages, in the cache the Overview reads
+    (:func:`app_pages._tiles.tile_chart`, with the arguments the page passes: the city's
+    series, its published figures, the year and the day), so that the first visitor
+    builds no figure. Best effort: a failure is logged, and the page draws the chart."""
+    from app_pages import _tiles  # Plotly: imported by the thread, not app.py
+
+    for series, indicator, tile in tiles:
+        mine = overview.published_for_year(published, indicator, None)
+        for lang in LANGUAGES:
+            try:
+                _tiles.tile_chart(series, indicator.code, tile, lang, mine, tile_key)
+            except Exception:  # the page itself says what is wrong, when visited
+                LOGGER.exception("warm-up: the %s chart (%s) failed", indicator.code, lang)
 
 
 def warm_up() -> cached.WarmUp[Warmed] | None:

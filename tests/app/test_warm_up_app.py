@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 import metrics.overview
-from app_pages import _warm_up
+from app_pages import _tiles, _warm_up
 from data_access import cached, queries, writes
 from data_access.engine import PROJECT_ROOT, make_engine
 from data_access.queries import UnitFilter
@@ -53,7 +53,13 @@ class Counts:
         self.tiles = 0
         self.backtests = 0
         self.reviews = 0
+        self.charts = 0
         tile, backtest, review = metrics.overview.headline_tile, cached.backtest, cached.year_result
+        chart = _tiles.make_tile_figure
+
+        def counted_chart(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.charts += 1
+            return chart(*args, **kwargs)
 
         def counted_tile(*args, **kwargs):  # type: ignore[no-untyped-def]
             self.tiles += 1
@@ -70,13 +76,15 @@ class Counts:
         monkeypatch.setattr(metrics.overview, "headline_tile", counted_tile)
         monkeypatch.setattr(cached, "backtest", counted_backtest)
         monkeypatch.setattr(cached, "year_result", counted_review)
+        # The tile charts (plotly figures made into SVG), as the Overview builds them.
+        monkeypatch.setattr(_tiles, "make_tile_figure", counted_chart)
 
     def reset(self) -> None:
-        self.tiles = self.backtests = self.reviews = 0
+        self.tiles = self.backtests = self.reviews = self.charts = 0
 
     @property
     def total(self) -> int:
-        return self.tiles + self.backtests + self.reviews
+        return self.tiles + self.backtests + self.reviews + self.charts
 
 
 def _overview(**params: str) -> AppTest:
@@ -141,11 +149,13 @@ def test_after_the_warm_up_the_overview_computes_nothing(url, monkeypatch, time_
     # being another year, four year reviews.
     assert done.computed.year != done.computed.review_year
     assert (counts.tiles, counts.backtests, counts.reviews) == (4, 4, 4)
+    # ... and the four tile charts in each of the two languages.
+    assert counts.charts == 8
 
     counts.reset()
     app = _overview()
     assert len(app.metric) >= 4, "the four tiles are drawn"
-    assert counts.total == 0, (counts.tiles, counts.backtests, counts.reviews)
+    assert counts.total == 0, (counts.tiles, counts.backtests, counts.reviews, counts.charts)
 
     # The counters do see computations: a view the warm-up did not cover (one former
     # province) computes its tiles when visited.
@@ -158,6 +168,7 @@ def test_without_the_warm_up_the_first_visit_computes(url, monkeypatch):
     counts = Counts(monkeypatch)
     _overview()
     assert counts.tiles == 4 and counts.backtests == 4
+    assert counts.charts == 4  # the four tiles' charts, in the page's language
 
 
 def test_a_load_makes_a_new_version_and_the_warm_up_computes_it_again(url, monkeypatch):
