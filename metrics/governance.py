@@ -176,7 +176,8 @@ def unit_quality(
     clean = 1 − (duplicates + out-of-range) / (submitted rows + current rows in the window);
     live = days since the last load ≤ the promise. A unit is *missing* when none of its
     expected periods is in, *late* when the latest expected one is not, and ``days_late``
-    counts from the due day of its first missing period after its latest one.
+    counts from the due day of its first missing period after its latest due one (a
+    period sent early, after the latest expected one, neither hides a gap nor is owed).
     """
     frames = []
     periods = periods.assign(period_month=pd.to_datetime(periods["period_month"]).dt.date)
@@ -252,11 +253,18 @@ def _indicator_units(
     ]
     frame["latest_period"] = pd.to_datetime(pd.Series(latest_period, dtype=object))
     frame["expected_period"] = span.last
-    # The first period owed: the one after the latest in (even before the window: the
-    # unit has owed figures since then), or the window's first when it never reported.
+    # The first period owed: the one after the latest due period in (even before the
+    # window: the unit has owed figures since then), or the window's first when none is
+    # in. A period sent before it is due (after the window) owes nothing and hides no gap:
+    # the latest due period in is then the latest in the window.
+    last_in_window = in_window.groupby("unit_id")["period_month"].max()
+    latest_due = [
+        p if p is None or p <= span.last else last_in_window.get(unit)
+        for unit, p in zip(frame["unit_id"], latest_period, strict=True)
+    ]
     owed = [
         add_months(p, span.step_months) if isinstance(p, dt.date) else span.first
-        for p in latest_period
+        for p in latest_due
     ]
     is_late = np.array([o <= span.last for o in owed], dtype=bool)
     frame["days_late"] = [

@@ -320,10 +320,12 @@ def test_attention_first_missing_then_most_days_late_then_on_time() -> None:
     assert list(got.index) == [0, 1, 2, 3, 4]
 
 
-def test_a_units_missing_indicator_outranks_a_late_one_whatever_the_days() -> None:
-    # U began with November 2026 (after the window, not yet due): the online share is
-    # missing from the window, with no day late counted; satisfaction owes October, due
-    # 5 November: 23 days late. Missing comes first: the unit is missing, 0 days.
+def test_a_units_missing_indicator_outranks_a_late_one() -> None:
+    # U sent the online share for November 2026 only (after the window, not yet due): the
+    # online share is missing from the window and owes it from November 2025, due
+    # 5 December 2025: 358 days late; satisfaction owes October, due 5 November: 23 days
+    # late. Missing comes first: the unit is missing, 358 days. (Before the fix of the
+    # early month, the online share counted 0 days: see the two tests below.)
     catalogue = pd.DataFrame({"dataset_id": ["d"], "data_group": ["people"], "promise_days": [36]})
     links = pd.DataFrame({"dataset_id": ["d", "d"], "indicator_id": [ONLINE, SATISFACTION]})
     units = pd.DataFrame({"unit_id": ["U"], "unit_type": ["ward"]})
@@ -339,5 +341,64 @@ def test_a_units_missing_indicator_outranks_a_late_one_whatever_the_days() -> No
     checks = _inputs().checks.iloc[0:0]
     per_unit = g.unit_quality(catalogue, links, units, periods, latest, checks, TODAY)
     assert per_unit[["unit_id", "status", "days_late"]].to_dict("records") == [
-        {"unit_id": "U", "status": "missing", "days_late": 0}
+        {"unit_id": "U", "status": "missing", "days_late": 358}
     ]
+
+
+def _early(unit_periods: list[dt.date], latest: dt.date) -> pd.Series:
+    """One ward W whose periods in the window are ``unit_periods`` and whose latest period
+    sent is ``latest`` (after the window: November 2026, not due before 5 December)."""
+    catalogue = pd.DataFrame({"dataset_id": ["d"], "data_group": ["people"], "promise_days": [36]})
+    links = pd.DataFrame({"dataset_id": ["d"], "indicator_id": [ONLINE]})
+    units = pd.DataFrame({"unit_id": ["W"], "unit_type": ["ward"]})
+    periods = pd.DataFrame(
+        {
+            "indicator_id": ONLINE,
+            "unit_id": "W",
+            "period_month": unit_periods,
+            "rows": 1,
+            "duplicate_rows": 0,
+            "out_of_range_rows": 0,
+        }
+    )
+    latest_frame = pd.DataFrame(
+        {
+            "indicator_id": [ONLINE],
+            "unit_id": ["W"],
+            "latest_period": [latest],
+            "last_loaded_at": pd.to_datetime(["2026-11-27 00:00"]),
+        }
+    )
+    checks = pd.DataFrame(
+        columns=[
+            "indicator_code",
+            "unit_code",
+            "row_count",
+            "error_row_count",
+            "duplicate_row_count",
+            "out_of_range_row_count",
+        ]
+    )
+    per_unit = g.unit_quality(catalogue, links, units, periods, latest_frame, checks, TODAY)
+    return per_unit.set_index("unit_id").loc["W"]
+
+
+NOVEMBER_2026 = dt.date(2026, 11, 1)
+
+
+def test_a_unit_that_sent_only_a_month_not_yet_due_owes_the_whole_window() -> None:
+    # Nothing of November 2025 – October 2026 is in, only November 2026 (sent early): the
+    # unit owes the window from its first month, November 2025, due 5 December 2025:
+    # 28 November 2026 − 5 December 2025 = 358 days (was "missing", 0 days late).
+    row = _early([], NOVEMBER_2026)
+    assert (row["status"], row["days_late"]) == ("missing", 358)
+
+
+def test_a_month_sent_early_does_not_hide_the_missing_one_before_it() -> None:
+    # November 2025 – September 2026 in, October 2026 (due 5 November) skipped, November
+    # sent early: late since 5 November, 23 days (was "on time").
+    row = _early(_months(dt.date(2025, 11, 1), 11), NOVEMBER_2026)
+    assert (row["status"], row["days_late"]) == ("late", 23)
+    # And the whole window in, with November early: on time, nothing owed.
+    row = _early(_months(dt.date(2025, 11, 1), 12), NOVEMBER_2026)
+    assert (row["status"], row["days_late"]) == ("on_time", 0)
