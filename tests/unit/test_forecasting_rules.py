@@ -667,3 +667,11 @@ def test_a_cumulative_series_with_no_row_of_a_plan_year_is_an_empty_disbursement
     assert isinstance(history.numerators, np.ndarray) and history.numerators.size == 0
     assert isinstance(history.denominators, np.ndarray) and history.denominators.size == 0
     assert history.values.shape == (0, 13) and history.flows.shape[0] == 0
+
+
+def test_a_plan_below_1_still_gives_a_year_to_date_and_a_flow() -> None:
+    # A plan of 0.5 billion, 0.25 disbursed in January: 100 × 0.25 ÷ 0.5 = 50 %, and the
+    # month's flow is the same 50 % (nothing before it).
+    history = f.build_history(frame([(2025, "2025-01-01", 0.25, 0.5)]), SeriesShape.CUMULATIVE)
+    assert history.values[0, 0] == 50.0
+    assert history.flows[0, 0] == 50.0

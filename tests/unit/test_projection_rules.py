@@ -108,8 +108,20 @@ def test_expected_denominators_of_quarters_are_dated_at_the_quarters_last_month(
 
 
 def test_a_cumulative_indicator_has_no_denominators_to_project() -> None:
-    with pytest.raises(ValueError, match=r"public_investment_disbursement is cumulative"):
+    message = (
+        "public_investment_disbursement is cumulative: its pace and projection are in % of "
+        "the plan; there are no denominators to project"
+    )
+    with pytest.raises(ValueError) as raised:
         p.expected_denominators(frame([]), DISBURSEMENT, 2025)
+    assert str(raised.value) == message
+
+
+def test_expected_denominators_without_any_row_are_the_years_periods_at_0() -> None:
+    # No row up to 2025 (only 2026): no denominator to go by, so 0 for January–December.
+    out = p.expected_denominators(frame([(2026, "2026-01-01", 1.0, 5.0)]), ONLINE, 2025)
+    assert out["period_month"].tolist() == list(pd.date_range("2025-01-01", periods=12, freq="MS"))
+    np.testing.assert_allclose(out["denominator"], [0.0] * 12)
 
 
 # ------------------------------------------------------------ disbursement flows
@@ -371,34 +383,45 @@ def test_paths_get_the_calibrated_values_in_the_order_of_their_model_values() ->
 
 
 def test_disbursement_paths_are_scaled_to_reach_their_calibrated_december_value() -> None:
-    # Year to date 40 %. Wanted 31 December: 50, 44, 30 → needed 10, 4, 0 (never < 0).
-    # Path 0's flows 1 and 3 (total 4) → shares 0.25, 0.75 → 2.5, 7.5. Paths 1 and 2 have
-    # no flow: the central forecast's shape, 1 and 3 → 0.25, 0.75 of 4 = 1, 3.
+    # Year to date 40 %. Wanted 31 December: 50, 44, 30, 48 → needed 10, 4, 0 (never < 0), 8.
+    # Path 0's flows 3 and 1 (total 4) → shares 0.75, 0.25 → 7.5, 2.5. Paths 1 and 2 have
+    # no flow: the central forecast's shape, 1 and 3 → 0.25, 0.75 of 4 = 1, 3. Path 3's
+    # flows 0.5 and 0.5 (total 1, still a flow) → 0.5, 0.5 of 8 = 4, 4.
     state = SimpleNamespace(year_to_date=40.0)
-    flows = np.array([[1.0, 0.0, 0.0], [3.0, 0.0, 0.0]])
+    flows = np.array([[3.0, 0.0, 0.0, 0.5], [1.0, 0.0, 0.0, 0.5]])
+    wanted = np.array([50.0, 44.0, 30.0, 48.0])
     out = p._calibrate_cumulative_paths(
         state,  # type: ignore[arg-type]
         flows,
         np.array([1.0, 3.0]),
-        np.array([50.0, 44.0, 30.0]),
+        wanted,
     )
-    np.testing.assert_allclose(out, [[2.5, 1.0, 0.0], [7.5, 3.0, 0.0]])
+    np.testing.assert_allclose(out, [[7.5, 1.0, 0.0, 4.0], [2.5, 3.0, 0.0, 4.0]])
     # A central forecast of 0: the flat shape, 2 and 2.
     flat = p._calibrate_cumulative_paths(
         state,  # type: ignore[arg-type]
         flows,
         np.array([0.0, 0.0]),
-        np.array([50.0, 44.0, 30.0]),
+        wanted,
     )
     np.testing.assert_allclose(flat[:, 1], [2.0, 2.0])
-    # A total of 1e-10 is no flow.
-    tiny = p._calibrate_cumulative_paths(
+    # A central forecast summing to 1 (0.25 and 0.75) is a shape: 1 and 3 of 4.
+    small = p._calibrate_cumulative_paths(
         state,  # type: ignore[arg-type]
-        np.array([[1e-10], [0.0]]),
-        np.array([1.0, 3.0]),
-        np.array([44.0]),
+        flows,
+        np.array([0.25, 0.75]),
+        wanted,
     )
-    np.testing.assert_allclose(tiny, [[1.0], [3.0]])
+    np.testing.assert_allclose(small[:, 1], [1.0, 3.0])
+    # A total of 1e-10, or exactly 1e-9, is no flow: the central shape.
+    for total in (1e-10, 1e-9):
+        tiny = p._calibrate_cumulative_paths(
+            state,  # type: ignore[arg-type]
+            np.array([[total], [0.0]]),
+            np.array([1.0, 3.0]),
+            np.array([44.0]),
+        )
+        np.testing.assert_allclose(tiny, [[1.0], [3.0]])
 
 
 def test_the_points_counted_are_the_valid_rates_or_flows_by_the_origin() -> None:
@@ -468,3 +491,18 @@ def test_stratified_values_are_at_the_middle_of_n_equal_slices() -> None:
         out = p._stratified(_history(12), _Calibration(), 2.0, 1, 0.0, 4)  # type: ignore[arg-type]
     np.testing.assert_allclose(out, [-33.5, -8.5, 16.5, 41.5])
     assert out.dtype == np.float64
+
+
+def test_bands_and_stratified_values_pass_the_history_and_anchor_to_the_scale() -> None:
+    # A stand-in scale that reads both: value = scaled × the history's period + anchor.
+    # _bands, history of 4 quarters, anchor 100: the central 11 → 11 × 4 + 100 = 144.
+    def scale(history: History, scaled: np.ndarray, anchor: float) -> np.ndarray:
+        return np.asarray(scaled) * history.period + anchor
+
+    with mock.patch.object(p, "from_scale", scale):
+        bands = p._bands(_history(4), _Calibration(), 1.0, 10, 100.0)  # type: ignore[arg-type]
+        out = p._stratified(_history(4), _Calibration(), 2.0, 1, 100.0, 2)  # type: ignore[arg-type]
+    assert bands["central"] == 144.0
+    assert bands["lower_95"] == -35.5 * 4 + 100.0
+    # n = 2: levels 0.25, 0.75 → z −24, 26; + 2 + 1 → −21, 29; × 4 + 100 → 16, 216.
+    np.testing.assert_allclose(out, [16.0, 216.0])
