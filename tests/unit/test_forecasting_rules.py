@@ -202,6 +202,7 @@ def test_a_cumulative_history_keeps_a_plan_years_13_months_as_percent_of_the_pla
     assert history.flows[1, 0] == 2.5
     assert math.isnan(history.flows[1, 1])
     assert history.numerators.size == 0
+    assert isinstance(history.denominators, np.ndarray) and history.denominators.size == 0
 
 
 # --------------------------------------------------------------- points and years
@@ -675,3 +676,35 @@ def test_a_plan_below_1_still_gives_a_year_to_date_and_a_flow() -> None:
     history = f.build_history(frame([(2025, "2025-01-01", 0.25, 0.5)]), SeriesShape.CUMULATIVE)
     assert history.values[0, 0] == 50.0
     assert history.flows[0, 0] == 50.0
+
+
+def test_expected_denominators_from_an_origin_before_the_history_know_nothing() -> None:
+    # Origin 8095, the history starts at 8096: nothing is known, so the fallback is 0 (not
+    # the first denominator, 10, which is after the origin).
+    history = flow_history([1.0], [10.0], first=8096, period=4)
+    np.testing.assert_allclose(f.expected_denominators_at(history, 8095, np.array([8096])), [0])
+
+
+def test_expected_denominators_growth_needs_a_positive_year_before() -> None:
+    # The year before all 0 (sum 0): no growth (1), not a division by 0; 2025 Q1 = 100.
+    zero = flow_history([1.0] * 8, [0.0] * 4 + [100.0] * 4, first=8092, period=4)
+    np.testing.assert_allclose(f.expected_denominators_at(zero, 8099, np.array([8100])), [100])
+    # The year before 0.25 a quarter (sum 1), the last 0.5 (sum 2): g = 2, 0.5 × 2 = 1.
+    small = flow_history([0.1] * 8, [0.25] * 4 + [0.5] * 4, first=8092, period=4)
+    np.testing.assert_allclose(f.expected_denominators_at(small, 8099, np.array([8100])), [1.0])
+
+
+def test_the_fallback_mean_takes_positive_denominators_only_even_below_1() -> None:
+    # Known 10, 20, 30, 0 (the last one 0): the mean of the last three positive, 20 (with
+    # the 0: 16.67). Q2 2025's year-earlier quarter (Q2 2024) is unknown: fallback.
+    history = flow_history([1.0] * 4, [10.0, 20.0, 30.0, 0.0], first=8095, period=4)
+    np.testing.assert_allclose(f.expected_denominators_at(history, 8098, np.array([8103])), [20])
+    # 0.5 each: positive, so the mean is 0.5 (not 0).
+    small = flow_history([0.1] * 3, [0.5] * 3, first=8096, period=4)
+    np.testing.assert_allclose(f.expected_denominators_at(small, 8098, np.array([8103])), [0.5])
+
+
+def test_an_extension_share_is_taken_when_less_than_1_point_was_left() -> None:
+    # 99.5 at 31 December, 100 at 31 January: 0.5 of the 0.5 left = 1.
+    history = cumulative_history([[1.0] * 11 + [99.5, 100.0]], 2024, months(2025, 1))
+    np.testing.assert_allclose(f.extension_fractions(history, 2025, months(2025, 1)), [1.0])
