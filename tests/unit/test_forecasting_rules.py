@@ -708,3 +708,27 @@ def test_an_extension_share_is_taken_when_less_than_1_point_was_left() -> None:
     # 99.5 at 31 December, 100 at 31 January: 0.5 of the 0.5 left = 1.
     history = cumulative_history([[1.0] * 11 + [99.5, 100.0]], 2024, months(2025, 1))
     np.testing.assert_allclose(f.extension_fractions(history, 2025, months(2025, 1)), [1.0])
+
+
+def test_the_last_observed_month_of_a_plan_year_is_never_its_january_extension() -> None:
+    # 2024 observed through December and its extension (January 2025): December, 2024 × 12
+    # + 11, is the last month of the plan year observed.
+    row = [10.0 * (j + 1) for j in range(12)] + [125.0]
+    history = cumulative_history([row], first_year=2024, last_index=months(2025, 1))
+    assert f.last_observed(history, 2024, months(2025, 1)) == months(2024, 12)
+
+
+def test_flow_points_of_a_later_plan_year_are_in_its_own_months() -> None:
+    # Plan years 2024 (January flow 5) and 2025 (January flow 7): January 2024 and 2025.
+    history = cumulative_history(
+        [[5.0] + [NAN] * 12, [7.0] + [NAN] * 12], first_year=2024, last_index=months(2025, 1)
+    )
+    points, flows = history.flow_points(months(2025, 1))
+    assert points.tolist() == [months(2024, 1), months(2025, 1)]
+    assert flows.tolist() == [5.0, 7.0]
+
+
+def test_a_rate_with_a_denominator_below_1_is_valid() -> None:
+    # 0.25 of 0.5: 0.5.
+    index, rates = flow_history([0.25], [0.5], first=7).rates(7)
+    assert index.tolist() == [7] and rates.tolist() == [0.5]
