@@ -506,3 +506,79 @@ def test_bands_and_stratified_values_pass_the_history_and_anchor_to_the_scale() 
     assert bands["lower_95"] == -35.5 * 4 + 100.0
     # n = 2: levels 0.25, 0.75 → z −24, 26; + 2 + 1 → −21, 29; × 4 + 100 → 16, 216.
     np.testing.assert_allclose(out, [16.0, 216.0])
+
+
+# ------------------------------------------------- rules the second pass's survivors exposed
+
+
+def _arrays_read_only(result: p.Projection) -> bool:
+    arrays = (result.year_values, result.paths, result.period_values, result.expected_denominators)
+    return not any(array.flags.writeable for array in arrays)
+
+
+def test_a_complete_or_unprojected_year_gives_read_only_arrays() -> None:
+    complete = p.project_year(frame(monthly(2025, [40.0] * 12, [100.0] * 12)), ONLINE, 2025)
+    assert complete.method == "complete" and _arrays_read_only(complete)
+    none = p.project_year(frame([(2026, "2026-01-01", 1.0, 2.0)]), ONLINE, 2025)
+    assert none.method == "none" and _arrays_read_only(none)
+    assert (none.indicator_code, none.year) == ("online_dossier_share", 2025)
+
+
+def test_an_unprojected_year_carries_the_backtest_it_read() -> None:
+    common = p._Common(
+        indicator=ONLINE,
+        history=_history(12),
+        year=2025,
+        n_paths=10,
+        seed=1,
+        months_remaining=3,
+        n_points=9,
+        judgement="year_end",
+        judgement_date=dt.date(2025, 12, 31),
+        target=50.0,
+        comparator=">=",
+    )
+    summary = object()
+    result = p._none(common, "short_history", {"needed": 1, "got": 0}, summary)  # type: ignore[arg-type]
+    assert result.backtest is summary
+    assert (result.months_remaining, result.n_points, result.seed) == (3, 9, 1)
+    assert result.reason == (
+        "not enough history for a backtest: needs 1 earlier year(s) that a method forecast "
+        "at every origin; got 0"
+    )
+
+
+def test_a_read_only_copy_leaves_a_float_array_writeable_and_apart() -> None:
+    source = np.array([1.5, 2.5])
+    out = p._read_only(source)
+    assert source.flags.writeable and not out.flags.writeable
+    source[0] = 9.0
+    assert out.tolist() == [1.5, 2.5]
+
+
+def test_a_plan_below_1_still_gives_a_flows_share() -> None:
+    # A plan of 0.5 billion, 0.1 disbursed in January: 100 × 0.1 ÷ 0.5 = 20 %.
+    out = p.plan_year_flows(frame([(2025, "2025-01-01", 0.1, 0.5)]), 2025)
+    np.testing.assert_allclose(out["flow_share_pct"], [20.0])
+
+
+def test_project_year_passes_every_choice_on() -> None:
+    seen: dict[str, Any] = {}
+
+    def fake(series: Any, indicator: Any, year: int, **kwargs: Any) -> tuple[str, None]:
+        seen.update(kwargs, year=year, indicator=indicator)
+        return "projection", None
+
+    with mock.patch.object(p, "project_year_with_report", fake):
+        result = p.project_year(
+            frame([]), ONLINE, 2025, n_paths=7, seed=3, backtest_report=None, method="drift"
+        )
+    assert result == "projection"
+    assert seen == {
+        "n_paths": 7,
+        "seed": 3,
+        "backtest_report": None,
+        "method": "drift",
+        "year": 2025,
+        "indicator": ONLINE,
+    }
