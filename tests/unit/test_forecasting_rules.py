@@ -732,3 +732,95 @@ def test_a_rate_with_a_denominator_below_1_is_valid() -> None:
     # 0.25 of 0.5: 0.5.
     index, rates = flow_history([0.25], [0.5], first=7).rates(7)
     assert index.tolist() == [7] and rates.tolist() == [0.5]
+
+
+def test_a_monthly_profile_base_is_the_ratio_of_sums_of_three_months_else_the_last_one() -> None:
+    # 2024: Jan 0.1, Feb 0.1, Mar 0.4, Apr…Dec 0.2; 2025: Jan 0.1, Feb 0.2, Mar 0.3 (all of
+    # 1,000). Base: (100 + 200 + 300) ÷ 3,000 = 0.2 (the last month alone would be 0.3);
+    # the earlier year's base (100 + 100 + 400) ÷ 3,000 = 0.2 (alone 0.4). April…December
+    # 2024 minus it: 0 → central 0.2 each month.
+    rates = [0.1, 0.1, 0.4] + [0.2] * 9 + [0.1, 0.2, 0.3]
+    history = flow_history([r * 1000 for r in rates], [1000.0] * 15, first=months(2024, 1))
+    fitted = f.Fitted("seasonal_profile", 2025, "seasonal profile", (), None, 15)
+    result = f.forecast(fitted, history, 2025, months(2025, 3), n_paths=20)
+    assert isinstance(result, f.Forecast)
+    np.testing.assert_allclose(result.central, [0.2] * 9)
+    # One earlier year: every path repeats it (drawn among the years, not the months).
+    assert result.paths is not None and result.paths.shape == (9, 20)
+    np.testing.assert_allclose(result.paths, 0.2)
+    # February 2025's denominator 0: no three-month base, so March's own rate, 0.3; the
+    # earlier year's base is still 0.2 → central expit(logit 0.3 + 0) = 0.3.
+    denominators = [1000.0] * 13 + [0.0, 1000.0]
+    gap = flow_history([r * 1000 for r in rates], denominators, first=months(2024, 1))
+    fallback = f.forecast(fitted, gap, 2025, months(2025, 3))
+    assert isinstance(fallback, f.Forecast)
+    np.testing.assert_allclose(fallback.central, [0.3] * 9)
+
+
+def test_a_profile_skips_a_lag_too_short_and_earlier_years_without_a_base_or_a_rate() -> None:
+    # Yearly 2020 0.2, 2021 0.3, 2022 0.5; forecasting 2024 from 2022. Lag 1 would read
+    # 2023, after the origin: skipped; lag 2: 2022 over 2020's base → uplift logit 0.5 −
+    # logit 0.2 = −logit 0.2 (logit 0.5 = 0); central expit(0 − logit 0.2) = 0.8.
+    fitted = f.Fitted("seasonal_profile", 2024, "seasonal profile", (), None, 3)
+    ahead = f.forecast(fitted, _yearly_rates([0.2, 0.3, 0.5], 2020), 2024, 2022)
+    assert isinstance(ahead, f.Forecast)
+    np.testing.assert_allclose(ahead.central, [0.8])
+    assert ahead.n_points == 1
+    # 2019 0.2, 2020 0.25, 2021 missing, 2022 0.5, 2023 0.4; forecasting 2024. Lag 1: 2023
+    # over 2022 → logit 0.4 − logit 0.5; lag 2: the base 2021 is missing, skipped; lag 3:
+    # the rate 2021 is missing, skipped; lag 4: 2020 over 2019 → logit 0.25 − logit 0.2.
+    # Central: expit(logit 0.4 + the mean of the two).
+    history = flow_history([200.0, 250.0, NAN, 500.0, 400.0], [1000.0] * 5, 2019, period=1)
+    fitted = f.Fitted("seasonal_profile", 2024, "seasonal profile", (), None, 4)
+    result = f.forecast(fitted, history, 2024, 2023)
+    assert isinstance(result, f.Forecast)
+    uplift = ((logit(0.4) - logit(0.5)) + (logit(0.25) - logit(0.2))) / 2
+    np.testing.assert_allclose(result.central, [expit(logit(0.4) + uplift)])
+    assert result.n_points == 2
+
+
+def test_a_profile_of_a_year_already_over_counts_only_earlier_years() -> None:
+    # 2020 0.2, 2021 0.3, forecasting 2021 from 2021: nothing left; one earlier year (2020).
+    fitted = f.Fitted("seasonal_profile", 2021, "seasonal profile", (), None, 2)
+    over = f.forecast(fitted, _yearly_rates([0.2, 0.3], 2020), 2021, 2021)
+    assert isinstance(over, f.Forecast)
+    assert over.central.size == 0 and over.n_points == 1
+
+
+def test_a_disbursement_profile_from_february_skips_an_earlier_year_with_a_gap() -> None:
+    # 2025 observed in January only (done = 1): the increases from January on. 2023 lacks
+    # February: skipped, and 2024 still read. 2024: January 5, then 13, 21, … 93 (8 a
+    # month) → February's increase 13 − 5 = 8 (not 13 from 0), 8 each month after.
+    gap = [5.0, NAN] + [10.0 * j for j in range(3, 13)] + [NAN]
+    full = [5.0 + 8.0 * j for j in range(12)] + [NAN]
+    this_year = [4.0] + [NAN] * 12
+    history = cumulative_history([gap, full, this_year], 2023, months(2025, 1))
+    fitted = f.Fitted("seasonal_profile", 2025, "seasonal profile", (), None, 0)
+    result = f.forecast(fitted, history, 2025, months(2025, 1))
+    assert isinstance(result, f.Forecast)
+    assert result.periods.tolist() == [months(2025, m) for m in range(2, 13)]
+    np.testing.assert_allclose(result.central, [8.0] * 11)
+    assert result.n_points == 1 and result.paths is None
+    assert (result.method, result.model) == ("seasonal_profile", "seasonal profile")
+    # Three paths, each the one earlier year's increases (drawn among the years).
+    drawn = f.forecast(fitted, history, 2025, months(2025, 1), n_paths=3)
+    assert isinstance(drawn, f.Forecast) and drawn.paths is not None
+    np.testing.assert_allclose(drawn.paths, np.full((11, 3), 8.0))
+    # From December 2024 exactly, 2024 is over and read: the whole of 2025 from 0, its
+    # January 5 then 8 a month.
+    december = cumulative_history([gap, full], 2023, months(2024, 12))
+    whole = f.forecast(fitted, december, 2025, months(2024, 12))
+    assert isinstance(whole, f.Forecast)
+    np.testing.assert_allclose(whole.central, [5.0] + [8.0] * 11)
+
+
+def test_an_empty_flow_series_gives_an_empty_history_of_its_shape_and_period() -> None:
+    # No row: the shape kept, 12 periods a year (monthly) or 4 (annual: quarters when no
+    # row says otherwise), index 0, no last period, no numbers.
+    for shape, period in ((SeriesShape.MONTHLY_FLOW, 12), (SeriesShape.ANNUAL, 4)):
+        history = f.build_history(frame([]), shape)
+        assert (history.shape, history.period) == (shape, period)
+        assert (history.first_index, history.last_index, history.first_year) == (0, None, 0)
+        for array in (history.numerators, history.denominators):
+            assert isinstance(array, np.ndarray) and array.shape == (0,)
+        assert history.values.shape == (0, 13) and history.flows.shape[0] == 0

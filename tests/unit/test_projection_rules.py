@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 from metrics import projection as p
-from metrics.forecasting import History
+from metrics.forecasting import History, build_history
 from metrics.periods import SeriesShape
 from metrics.registry import Target, get_indicator
 
@@ -582,3 +582,295 @@ def test_project_year_passes_every_choice_on() -> None:
         "year": 2025,
         "indicator": ONLINE,
     }
+
+
+def test_flow_paths_are_shifted_on_the_logit_scale_to_reach_their_year_value() -> None:
+    # Observed 30 of 100; three future months of 50 expected each: the year's value is
+    # 100 × (30 + 50 × (r1 + r2 + r3)) ÷ 250.
+    # Path 0: rates 0.5, wanted 60 % → 150 − 30 = 120 of 150 → 0.8 each.
+    # Path 1: rates 0.2, 0.5, 0.8 (logits −a, 0, a) and wanted 42 % → 105 − 30 = 75 of 150
+    # → mean 0.5: the symmetric shift 0 keeps them.
+    # Path 2: rates 0, 0.5, 1 are first clipped to 1e-6 and 1 − 1e-6 (symmetric logits),
+    # wanted 42 % again → shift 0 → 1e-6, 0.5, 1 − 1e-6.
+    # Path 3: wanted 100 %, out of reach: the shift stops at +30 → expit(30) each.
+    # Path 4: wanted 0 %, out of reach: the shift stops at −30 → expit(−30) each.
+    history = History(
+        SeriesShape.MONTHLY_FLOW, 12, 0, 8, np.zeros(9), np.ones(9), 0,
+        np.empty((0, 13)), np.empty((0, 12)),
+    )  # fmt: skip
+    state = SimpleNamespace(
+        observed_numerator=30.0,
+        observed_denominator=100.0,
+        expected_denominators=np.array([50.0, 50.0, 50.0]),
+    )
+    rates = np.array(
+        [
+            [0.5, 0.2, 0.0, 0.5, 0.5],
+            [0.5, 0.5, 0.5, 0.5, 0.5],
+            [0.5, 0.8, 1.0, 0.5, 0.5],
+        ]
+    )
+    wanted = np.array([60.0, 42.0, 42.0, 100.0, 0.0])
+    out = p._calibrate_flow_paths(history, state, rates, wanted)  # type: ignore[arg-type]
+    tail = 1.0 / (1.0 + np.exp(30.0))  # expit(−30) = 1 − expit(30) ≈ 9.36e-14
+    np.testing.assert_allclose(out[:, 0], [0.8, 0.8, 0.8], rtol=1e-9)
+    np.testing.assert_allclose(out[:, 1], [0.2, 0.5, 0.8], rtol=1e-9)
+    np.testing.assert_allclose(out[:, 2], [1e-6, 0.5, 1 - 1e-6], rtol=1e-9)
+    # 1 − out loses about 1e-16 of 9.36e-14 to rounding: 1e-2 still tells a bound of 29 or 31.
+    np.testing.assert_allclose(1.0 - out[:, 3], [tail] * 3, rtol=1e-2)
+    np.testing.assert_allclose(out[:, 4], [tail] * 3, rtol=1e-6)
+
+
+def test_a_year_judged_in_january_with_december_in_is_the_extension_month_alone() -> None:
+    # 31 December observed at 90 %; the extension month's calibrated values (stand-ins)
+    # 92, 90, 94 and its bands 90 … 94 with central 92. Every figure of the projection is
+    # read from them: the period values are 92 − 90 = 2, 0 and 94 − 90 = 4; the reason
+    # names the model, MAE 1.234 → "1.23", 2 methods, 7 origins, 2021–2024; the longest
+    # backtested horizon is the calibration's last, 3; no month is left.
+    history = History(
+        SeriesShape.CUMULATIVE, 12, 0, 8, np.zeros(0), np.zeros(0), 2025,
+        np.empty((1, 13)), np.empty((1, 12)),
+    )  # fmt: skip
+    common = SimpleNamespace(
+        indicator=SimpleNamespace(code="x"),
+        history=history,
+        year=2025,
+        n_paths=3,
+        seed=11,
+        n_points=14,
+        judgement_date=dt.date(2026, 1, 31),
+        target=95.0,
+        comparator=">=",
+    )
+    interval = p.Interval(dt.date(2026, 1, 31), False, 92.0, 91.0, 93.0, 90.5, 93.5, 90.0, 94.0)
+    score = SimpleNamespace(model="random walk with drift", mae=1.234, n_origins=7)
+    calibration = SimpleNamespace(horizons=np.array([1, 2, 3]))
+    summary = SimpleNamespace(
+        score={"drift": score}.get, scores={"drift": score, "ets": None}, years=(2021, 2022, 2024)
+    )
+    found = SimpleNamespace(
+        values=np.array([92.0, 90.0, 94.0]),
+        interval=interval,
+        scaled=0.3,
+        horizon=1,
+        calibration=calibration,
+        summary=summary,
+        method="drift",
+    )
+    with mock.patch.object(p, "probability_of_target", return_value=0.42) as chance:
+        out = p._judged_in_january(common, 90.0, found, "month")  # type: ignore[arg-type]
+    chance.assert_called_once_with(history, calibration, 0.3, 1, 90.0, 95.0, ">=")
+    assert (out.indicator_code, out.year, out.method, out.model) == (
+        "x", 2025, "drift", "random walk with drift"
+    )  # fmt: skip
+    assert out.reason_code == "chosen_by_backtest"
+    assert out.reason == (
+        "random walk with drift, chosen by backtest: lowest mean absolute error (1.23 pp) "
+        "of 2 methods over 7 origins in 2021–2024"
+    )
+    bands = [out.lower_95, out.lower_80, out.lower_50, out.central]
+    assert [*bands, out.upper_50, out.upper_80, out.upper_95] == [
+        90.0, 90.5, 91.0, 92.0, 93.0, 93.5, 94.0
+    ]  # fmt: skip
+    assert (out.target, out.comparator, out.probability) == (95.0, ">=", 0.42)
+    assert (out.n_paths, out.seed, out.months_remaining, out.n_points) == (3, 11, 0, 14)
+    assert (out.judgement_date, out.horizon, out.is_extrapolated) == (
+        dt.date(2026, 1, 31), 1, False
+    )  # fmt: skip
+    assert out.year_end == p.Interval(dt.date(2025, 12, 31), True, *[90.0] * 7)
+    assert out.extension == interval and out.backtest is summary
+    assert dict(out.reason_parts) == {
+        "method": "drift",
+        "model": "random walk with drift",
+        "mae": 1.234,
+        "n_methods": 2,
+        "n_origins": 7,
+        "first_year": 2021,
+        "last_year": 2024,
+        "is_extrapolated": False,
+        "horizon": 1,
+        "longest": 3,
+        "unit": "month",
+    }
+    assert out.year_values.tolist() == [92.0, 90.0, 94.0]
+    assert out.paths.tolist() == [[92.0, 90.0, 94.0]]
+    assert out.period_values.tolist() == [[2.0, 0.0, 4.0]]
+    assert out.expected_denominators.size == 0
+    assert not out.paths.flags.writeable and not out.period_values.flags.writeable
+    assert not out.expected_denominators.flags.writeable
+    expected_fan = pd.DataFrame(
+        {
+            "period_month": pd.to_datetime(["2026-01-01"]),
+            "is_extension": [True],
+            **{n: [v] for n, v in zip(NAMES, [*bands, 93.0, 93.5, 94.0], strict=True)},
+        }
+    )
+    pd.testing.assert_frame_equal(out.fan, expected_fan)
+    # No target, or no comparator: no probability, and none is asked for.
+    for missing in ({"target": None}, {"comparator": None}):
+        bare = SimpleNamespace(**{**vars(common), **missing})
+        with mock.patch.object(p, "probability_of_target") as never:
+            assert p._judged_in_january(bare, 90.0, found, "month").probability is None  # type: ignore[arg-type]
+        never.assert_not_called()
+
+
+def test_the_extension_from_december_is_calibrated_at_one_month_ahead() -> None:
+    # December 2025 observed at 90 % (origin = December 2025, 2025 × 12 + 11): the
+    # extension month is 2025 × 12 + 12 − origin = 1 month ahead. Stand-ins: the point
+    # forecast 93 bounded to 93.5, on the scale 0.7; the chosen method "ets", its
+    # calibration widened by the volatility factor 1.5; the stratified values 89, 91, 92,
+    # 95 shuffled by the seed's own permutation and never below December (89 → 90).
+    history = mock.sentinel.history
+    origin = 2025 * 12 + 11
+    common = SimpleNamespace(
+        history=history, year=2025, indicator=mock.sentinel.indicator, method=None, n_paths=4,
+        seed=5,
+    )  # fmt: skip
+    summary = mock.Mock(chosen="ets")
+    report = mock.Mock()
+    report.summary.return_value = summary
+    widened = mock.sentinel.widened
+    calibration = mock.Mock()
+    calibration.widened.return_value = widened
+    bands = dict(zip(NAMES, [88.0, 89.0, 91.0, 93.5, 95.0, 96.0, 97.0], strict=True))
+    stratified = np.array([89.0, 91.0, 92.0, 95.0])
+    stubs = {
+        "extension_fractions": mock.Mock(return_value=mock.sentinel.fractions),
+        "extension_central": mock.Mock(return_value=93.0),
+        "bounded": mock.Mock(return_value=93.5),
+        "calibration_for": mock.Mock(return_value=calibration),
+        "volatility_factor": mock.Mock(return_value=1.5),
+        "to_scale": mock.Mock(return_value=np.float64(0.7)),
+        "_bands": mock.Mock(return_value=bands),
+        "_stratified": mock.Mock(return_value=stratified),
+        "backtest": mock.Mock(return_value=report),
+    }
+    visible = mock.sentinel.visible
+
+    def run(**changes: Any) -> Any:
+        with mock.patch.multiple(p, **stubs):
+            return p._extension_from_december(
+                SimpleNamespace(**{**vars(common), **changes}),  # type: ignore[arg-type]
+                90.0,
+                origin,
+                report,
+                visible,
+            )
+
+    found = run()
+    stubs["extension_fractions"].assert_called_with(history, 2025, origin)
+    stubs["extension_central"].assert_called_with(90.0, mock.sentinel.fractions)
+    stubs["bounded"].assert_called_with(history, 93.0, 90.0)
+    report.summary.assert_called_with(before_year=2025)
+    stubs["calibration_for"].assert_called_with(
+        report, "ets", before_year=2025, judgement="extension"
+    )
+    stubs["volatility_factor"].assert_called_with(history, 2025, origin)
+    calibration.widened.assert_called_with(1.5)
+    stubs["to_scale"].assert_called_with(history, 93.5, 90.0)
+    stubs["_bands"].assert_called_with(history, widened, 0.7, 1, 90.0)
+    stubs["_stratified"].assert_called_with(history, widened, 0.7, 1, 90.0, 4)
+    stubs["backtest"].assert_not_called()
+    order = np.random.default_rng(5).permutation(4)
+    assert found.values.tolist() == np.maximum(stratified[order], 90.0).tolist()
+    assert sorted(found.values.tolist()) == [90.0, 91.0, 92.0, 95.0]
+    assert found.interval == p.Interval(
+        dt.date(2026, 1, 31), False, 93.5, 91.0, 95.0, 89.0, 96.0, 88.0, 97.0
+    )
+    assert (found.scaled, found.horizon, found.method) == (0.7, 1, "ets")
+    assert type(found.scaled) is float
+    assert found.calibration is widened and found.summary is summary
+    # Without a report, the visible rows' backtest is read.
+    with mock.patch.multiple(p, **stubs):
+        p._extension_from_december(common, 90.0, origin, None, visible)  # type: ignore[arg-type]
+    stubs["backtest"].assert_called_once_with(visible, mock.sentinel.indicator)
+    # A method asked for by name, if the backtest scored it, replaces the choice.
+    summary.score.return_value = mock.sentinel.score
+    assert run(method="drift").method == "drift"
+    summary.score.assert_called_with("drift")
+    stubs["calibration_for"].assert_called_with(
+        report, "drift", before_year=2025, judgement="extension"
+    )
+    # Nothing: a point forecast that is not finite, no method chosen, a method asked for
+    # that was not scored, or no calibration.
+    summary.score.return_value = None
+    assert run(method="drift") is None
+    stubs["extension_central"].return_value = float("nan")
+    assert run() is None
+    stubs["extension_central"].return_value = 93.0
+    summary.chosen = None
+    assert run() is None
+    summary.chosen = "ets"
+    stubs["calibration_for"].return_value = None
+    assert run() is None
+    stubs["calibration_for"].return_value = calibration
+    assert run() is not None
+
+
+def test_a_disbursement_year_before_its_december_is_not_complete() -> None:
+    # Plan 100, 2025 observed January to October (8 % a month): 31 December is not in
+    # and no December row exists, so the year is to be projected (None), not "zero plan".
+    rows = [(2025, f"2025-{m:02d}-01", 8.0 * m, 100.0) for m in range(1, 11)]
+    visible = frame(rows)
+    history = build_history(visible, SeriesShape.CUMULATIVE)
+    common = SimpleNamespace(history=history, year=2025)
+    assert history.last_index == 2025 * 12 + 9
+    assert p._complete_if_over(common, 2025 * 12 + 9, "month", None, visible) is None  # type: ignore[arg-type]
+
+
+def test_a_disbursement_year_with_december_in_but_not_january() -> None:
+    # Plan 100: 31 December 80 %, 31 January not in. The extension month is then forecast
+    # from December (a stand-in here: central 85, bands 82 … 88).
+    rows = _disbursement_year(2025, 80.0, None)
+    extension = p.Interval(dt.date(2026, 1, 31), False, 85.0, 84.0, 86.0, 83.0, 87.0, 82.0, 88.0)
+    found = SimpleNamespace(interval=extension)
+    december = p.Interval(dt.date(2025, 12, 31), True, *[80.0] * 7)
+    # Judged at 31 December: complete at 80 %, the extension's forecast beside it.
+    given = SimpleNamespace(indicator_code=DISBURSEMENT.code)  # a backtest report passed in
+    with mock.patch.object(p, "_extension_from_december", return_value=found) as stub:
+        result, _ = p.project_year_with_report(
+            frame(rows),
+            DISBURSEMENT,
+            2025,
+            n_paths=10,
+            backtest_report=given,  # type: ignore[arg-type]
+        )
+    assert (result.method, result.reason_code) == ("complete", "complete")
+    assert result.reason == "2025 is complete (12 of 12 months observed)"
+    assert result.central == pytest.approx(80.0) and result.year_end == december
+    assert result.extension == extension
+    common, seen, origin, report, visible = stub.call_args.args
+    assert (common.indicator, common.year, common.n_paths) == (DISBURSEMENT, 2025, 10)
+    assert (seen, origin, report, len(visible)) == (80.0, 2025 * 12 + 11, given, 12)
+    # No extension forecast: none shown.
+    with mock.patch.object(p, "_extension_from_december", return_value=None):
+        bare = p.project_year(frame(rows), DISBURSEMENT, 2025, n_paths=10)
+    assert bare.central == pytest.approx(80.0) and bare.extension is None
+    # A target due 31 January: the extension month alone, or without its forecast too
+    # short a history (MIN_YEARS = 1 earlier year needed, 0 got).
+    due_january = with_target(DISBURSEMENT, 2025, 85.0, dt.date(2026, 1, 31))
+    with (
+        mock.patch.object(p, "_extension_from_december", return_value=found),
+        mock.patch.object(p, "_judged_in_january", return_value=mock.sentinel.january) as alone,
+    ):
+        assert p.project_year(frame(rows), due_january, 2025) is mock.sentinel.january
+    common, seen, passed, unit = alone.call_args.args
+    assert (common.indicator, common.year, common.judgement) == (due_january, 2025, "extension")
+    assert (seen, passed, unit) == (80.0, found, "month")
+    with mock.patch.object(p, "_extension_from_december", return_value=None):
+        short = p.project_year(frame(rows), due_january, 2025)
+    assert (short.method, short.reason_code) == ("none", "short_history")
+    assert short.reason == (
+        "not enough history for a backtest: needs 1 earlier year(s) that a method forecast at "
+        "every origin; got 0"
+    )
+
+
+def test_a_complete_year_reads_only_its_own_months_even_with_denominators_below_1() -> None:
+    # 2024: 10 of 100 a month (10 %); 2025: 0.02 of 0.05 a month, a total denominator of
+    # 0.6 → 0.24 ÷ 0.6 = 40 %. 2024's months are not 2025's: not (120.24 ÷ 1,200.6).
+    rows = monthly(2024, [10.0] * 12, [100.0] * 12) + monthly(2025, [0.02] * 12, [0.05] * 12)
+    result = p.project_year(frame(rows), ONLINE, 2025)
+    assert (result.method, result.reason_code) == ("complete", "complete")
+    assert result.central == pytest.approx(40.0)
+    assert result.reason == "2025 is complete (12 of 12 months observed)"
