@@ -65,10 +65,15 @@ def _audit(engine: Engine) -> list[dict[str, Any]]:
     )
 
 
-def test_a_saved_sandbox_is_stored_as_given_and_logged(store: Engine) -> None:
+def test_a_saved_sandbox_is_stored_as_given_and_logged(
+    store: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The save's clock pinned: its audit entry must carry the same moment, not its own.
+    monkeypatch.setattr(saved_scenarios, "utc_now", lambda: dt.datetime(2026, 11, 5, 3, 4, 5))
     scenario_id = _save(store, ANALYST, "Đóng cửa", is_demo=True)
     [row] = _rows(store, "SELECT * FROM scenarios")
     assert row["scenario_id"] == scenario_id
+    assert str(row["created_at"]).startswith("2026-11-05 03:04:05")
     assert (row["name"], row["author"], row["author_unit"]) == ("Đóng cửa", "an.nguyen", WARD)
     assert (row["seed"], row["year"], row["n_paths"]) == (7, 2026, 300)
     assert (row["engine_version"], row["baseline_fingerprint"]) == ("2.1", "fp-1")
@@ -195,6 +200,8 @@ def test_the_list_has_official_first_then_newest_then_by_id(store: Engine) -> No
     assert pd_isna(third["year"]) and pd_isna(third["n_paths"])
     assert list(listed["is_official"]) == [True, False, False, False, False]
     assert of_2024.empty and list(of_2024.columns) == list(listed.columns)
+    # An empty list keeps the types (a frame of no rows is all object otherwise).
+    assert {c: str(t) for c, t in of_2024.dtypes.items() if c in _TYPES} == _TYPES
 
 
 _TYPES = {
