@@ -18,9 +18,14 @@ import pandas as pd
 CITY_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+def _read_clock() -> dt.datetime:
+    """The machine's clock, as a UTC moment: the one place the project reads it."""
+    return dt.datetime.now(dt.UTC)
+
+
 def utc_now() -> dt.datetime:
     """Now, in UTC, without a zone and to the second (how the warehouse stores times)."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    return _read_clock().replace(tzinfo=None, microsecond=0)
 
 
 def city_today(now: dt.datetime | None = None) -> dt.date:
@@ -35,7 +40,7 @@ def city_today(now: dt.datetime | None = None) -> dt.date:
     >>> city_today(dt.datetime(2026, 11, 30, 17, 0))  # midnight in the city
     datetime.date(2026, 12, 1)
     """
-    moment = now if now is not None else dt.datetime.now(dt.UTC)
+    moment = now if now is not None else _read_clock()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(CITY_TIMEZONE).date()

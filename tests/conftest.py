@@ -41,6 +41,7 @@ from sqlalchemy.pool import NullPool
 
 from data_access.engine import PROJECT_ROOT
 from metrics.clock import CITY_TIMEZONE, city_today
+from tests import clock_reads
 
 # The month the demo warehouse ends on in tests: its figures are the same whatever the day
 # the suite runs on (the clock decides only which of them are complete, late or due).
@@ -59,6 +60,7 @@ _CLOCK_KEY = pytest.StashKey[time_machine.travel]()
 
 def test_today() -> date:
     """The day the session runs as: ``DASHBOARD_TEST_TODAY``, else today in the city."""
+    clock_reads.note_clock_read()
     text_value = os.environ.get(TODAY_VARIABLE, "").strip()
     if not text_value:
         return city_today()
@@ -97,6 +99,8 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DASHBOARD_STORED_REPORTS", "0")
     # Where they are on, signed with a key of the suite's own, not a key file in var/.
     os.environ.setdefault("DASHBOARD_STORED_REPORTS_KEY", "suite-signing-key-" + "0" * 32)
+    # Which files depend on the day, for .ci/run's second pass (DASHBOARD_CLOCK_READS).
+    config.pluginmanager.register(clock_reads, "clock_reads")
     traveller = time_machine.travel(city_moment(test_today()), tick=True)
     traveller.start()
     config.stash[_CLOCK_KEY] = traveller

@@ -1,0 +1,117 @@
+"""The list of test files that depend on the day (tests/clock_reads.py), which decides what
+.ci/run runs again as a year ahead: a file that reads the clock, starts a process, or uses a
+fixture that did, is on it; a file that does none of these is not."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from data_access.engine import PROJECT_ROOT
+from tests.clock_reads import files_that_depend_on_the_day
+
+FILES = {
+    "conftest.py": """
+        import pytest
+        import metrics.clock
+
+        @pytest.fixture(scope="session")
+        def today():
+            return metrics.clock.city_today()
+    """,
+    # Sorted first, so the session fixture is set up (and the clock read) in this file.
+    "test_a_sets_up_the_fixture.py": """
+        def test_uses_today(today):
+            assert today.year > 2000
+    """,
+    "test_b_uses_the_fixture_later.py": """
+        def test_uses_today_again(today):
+            assert today.year > 2000
+    """,
+    "test_c_reads_the_clock.py": """
+        import metrics.clock
+
+        def test_reads():
+            assert metrics.clock.utc_now().year > 2000
+    """,
+    "test_d_starts_a_process.py": """
+        import subprocess
+        import sys
+
+        def test_runs_python():
+            subprocess.run([sys.executable, "-c", "pass"], check=True)
+    """,
+    "test_e_reads_on_import.py": """
+        import metrics.clock
+
+        YEAR = metrics.clock.city_today().year
+
+        def test_year():
+            assert YEAR > 2000
+    """,
+    "test_f_pure.py": """
+        import datetime as dt
+        from metrics.clock import add_months, city_today
+
+        def test_explicit_dates():
+            assert add_months(dt.date(2026, 11, 1), 2) == dt.date(2027, 1, 1)
+            assert city_today(dt.datetime(2026, 11, 30, 17, 0)) == dt.date(2026, 12, 1)
+    """,
+}
+
+
+def _run_watched(folder: Path, reports: Path, *, watched: bool = True) -> None:
+    for name, body in FILES.items():
+        (folder / name).write_text(textwrap.dedent(body), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    env.pop("DASHBOARD_CLOCK_READS", None)
+    env.pop("PYTEST_XDIST_WORKER", None)
+    if watched:
+        env["DASHBOARD_CLOCK_READS"] = str(reports)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "tests.clock_reads", "-p", "no:randomly"]
+    command += ["-p", "no:cacheprovider", "-p", "no:xdist", str(folder)]
+    result = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_files_that_read_the_clock_start_a_process_or_use_such_a_fixture_are_listed(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    _run_watched(folder, tmp_path / "reports")
+
+    depends, ran = files_that_depend_on_the_day(tmp_path / "reports")
+
+    names = {Path(path).name for path in depends}
+    assert names == {
+        "test_a_sets_up_the_fixture.py",
+        "test_b_uses_the_fixture_later.py",
+        "test_c_reads_the_clock.py",
+        "test_d_starts_a_process.py",
+        "test_e_reads_on_import.py",
+    }
+    assert {Path(path).name for path in ran} == set(FILES) - {"conftest.py"}
+
+
+def test_without_the_variable_nothing_is_written(tmp_path: Path) -> None:
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    _run_watched(folder, tmp_path / "reports", watched=False)
+
+    assert not (tmp_path / "reports").exists()
+
+
+def test_the_command_fails_when_there_is_no_report(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.clock_reads", str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert "no report" in result.stderr
