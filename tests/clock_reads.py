@@ -1,31 +1,35 @@
 """Which test files depend on the day the suite runs as, for the second pass of ``.ci/run``.
 
-``.ci/run`` runs the whole suite as today, then again as the same day a year ahead, so that
-a test (or the code) that would break as the calendar moves fails now, not next year. Both
-passes of the whole suite do not fit CI's time, and most of the suite gives the same result
-on any day: a rule given explicit dates, a parser, a schema, a chart built from fixed data.
+``.ci/run`` runs the whole suite as today, then again as the same day a year ahead, the files
+that depend on the day, so that a test (or the code) that would break as the calendar moves
+fails now, not next year. The whole suite twice does not fit CI's time, and most of it gives
+the same result on any day: a rule given explicit dates, a parser, a schema, a layout.
 
 With ``DASHBOARD_CLOCK_READS=DIR`` set, this plugin watches the first pass and writes into
-DIR (one file per process, ``<worker>.txt``) the test files in which something could depend
-on the day:
+DIR (one file per process, ``<worker>.txt``) what read the clock
+(:func:`metrics.clock._read_clock`, which ``utc_now`` and ``city_today`` without a moment
+call, or the suite's own ``test_today``) in this process:
 
-- something read the clock (:func:`metrics.clock._read_clock`, which ``utc_now`` and
-  ``city_today`` without a moment call, or the suite's own ``test_today``): a test, one of
-  its fixtures, or the module's import;
-- or something started a process (an app server, a command-line run, a browser), whose clock
-  this process cannot see;
-- or a test used a fixture, of any scope, that did either when it was set up (a session
-  fixture is set up once, in the first file that asks for it; every file that asks for it
-  later is counted too).
+- a test file, when something read it while the file was imported or its tests ran, their
+  function-, class- and module-scoped fixtures included;
+- a fixture, when its set-up read it. A session fixture is set up once per process, in
+  whichever file asks for it first; every file that uses it counts as reading the clock,
+  except the fixtures of :data:`DAY_INDEPENDENT_FIXTURES`, whose result is the same on
+  any day.
 
-``python -m tests.clock_reads DIR`` prints their union, one path per line, for the second
-pass. A file counts as a whole, its doctests included, so the second pass runs whole files.
+``python -m tests.clock_reads DIR`` prints the files that depend on the day, one path per
+line, for the second pass; a file counts as a whole, its doctests included.
+
+Processes started by a test have clocks of their own that this process does not see. The
+app server of the browser tests travels to the suite's day itself, but what the browser
+tests check (nothing wider than the screen, keyboard, accessibility, downloads) is the same
+on any day: the pages they draw are run as on the later day by the AppTests of tests/app,
+in this process, whose reads are seen.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Generator
 from pathlib import Path
@@ -38,18 +42,27 @@ import metrics.clock
 VARIABLE = "DASHBOARD_CLOCK_READS"
 _ROOT = Path(__file__).resolve().parent.parent
 
+DAY_INDEPENDENT_FIXTURES: dict[str, str] = {}
+"""Fixtures whose set-up reads the clock but whose result is the same on any day, and why."""
+
 
 class _Watch:
-    """Counts clock reads and process starts in this process."""
+    """Counts the clock reads of this process, and what set them off."""
 
     def __init__(self) -> None:
         self.events = 0
+        self.in_session_fixtures = 0
         self.fixtures: set[str] = set()
         self.files: set[str] = set()
         self.fixtures_by_file: dict[str, set[str]] = {}
 
     def note(self) -> None:
         self.events += 1
+
+    @property
+    def direct(self) -> int:
+        """Reads outside the set-up of session fixtures."""
+        return self.events - self.in_session_fixtures
 
 
 _WATCH: _Watch | None = None
@@ -75,25 +88,19 @@ def pytest_configure(config: pytest.Config) -> None:
     watch = _Watch()
     _WATCH = watch
     read_clock = metrics.clock._read_clock
-    popen_init = subprocess.Popen.__init__
 
     def counted_read_clock() -> Any:
         watch.note()
         return read_clock()
 
-    def counted_popen_init(self: subprocess.Popen[Any], *args: Any, **kwargs: Any) -> None:
-        watch.note()
-        popen_init(self, *args, **kwargs)
-
     metrics.clock._read_clock = counted_read_clock  # type: ignore[assignment]
-    subprocess.Popen.__init__ = counted_popen_init  # type: ignore[assignment,method-assign]
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, Any, Any]:
-    before = _WATCH.events if _WATCH is not None else 0
+    before = _WATCH.direct if _WATCH is not None else 0
     report = yield
-    if _WATCH is not None and _WATCH.events > before and isinstance(collector, pytest.File):
+    if _WATCH is not None and _WATCH.direct > before and isinstance(collector, pytest.File):
         _WATCH.files.add(_relative(collector.path))
     return report
 
@@ -106,6 +113,10 @@ def pytest_fixture_setup(
     result = yield
     if _WATCH is not None and _WATCH.events > before:
         _WATCH.fixtures.add(fixturedef.argname)
+        if fixturedef.scope == "session":
+            # Set up once per process, in whichever file asks first: counted for every file
+            # that uses it (below), not for that first one alone.
+            _WATCH.in_session_fixtures += _WATCH.events - before
     return result
 
 
@@ -113,10 +124,10 @@ def pytest_fixture_setup(
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None]:
     if _WATCH is None:
         return (yield)
-    before = _WATCH.events
+    before = _WATCH.direct
     result = yield
     path = _relative(item.path)
-    if _WATCH.events > before:
+    if _WATCH.direct > before:
         _WATCH.files.add(path)
     _WATCH.fixtures_by_file.setdefault(path, set()).update(getattr(item, "fixturenames", ()))
     return result
@@ -125,28 +136,33 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     if _WATCH is None:
         return
-    files = set(_WATCH.files)
-    files |= {path for path, names in _WATCH.fixtures_by_file.items() if names & _WATCH.fixtures}
     folder = Path(os.environ[VARIABLE])
     folder.mkdir(parents=True, exist_ok=True)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    seen = sorted(_WATCH.fixtures_by_file)
-    lines = [f"depends {path}" for path in sorted(files)] + [f"ran {path}" for path in seen]
+    lines = [f"reads {path}" for path in sorted(_WATCH.files)]
+    lines += [f"fixture {name}" for name in sorted(_WATCH.fixtures)]
+    for path, names in sorted(_WATCH.fixtures_by_file.items()):
+        lines.append(" ".join(["ran", path, *sorted(names)]))
     (folder / f"{worker}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def files_that_depend_on_the_day(folder: Path) -> tuple[list[str], list[str]]:
     """The files the first pass found depending on the day, and every file it ran."""
-    depends: set[str] = set()
-    ran: set[str] = set()
+    reads: set[str] = set()
+    fixtures: set[str] = set()
+    uses: dict[str, set[str]] = {}
     for report in sorted(folder.glob("*.txt")):
         for line in report.read_text(encoding="utf-8").splitlines():
-            kind, _, path = line.partition(" ")
-            if kind == "depends":
-                depends.add(path)
-            elif kind == "ran":
-                ran.add(path)
-    return sorted(depends), sorted(ran)
+            kind, *words = line.split(" ")
+            if kind == "reads":
+                reads.update(words)
+            elif kind == "fixture":
+                fixtures.update(words)
+            elif kind == "ran" and words:
+                uses.setdefault(words[0], set()).update(words[1:])
+    fixtures -= set(DAY_INDEPENDENT_FIXTURES)
+    depends = reads | {path for path, names in uses.items() if names & fixtures}
+    return sorted(depends), sorted(uses)
 
 
 def main(argv: list[str]) -> int:
