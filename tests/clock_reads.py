@@ -15,7 +15,7 @@ call, or the suite's own ``test_today``) in this process:
 - a fixture, when its set-up read it. A session fixture is set up once per process, in
   whichever file asks for it first; every file that uses it counts as reading the clock,
   except the fixtures of :data:`DAY_INDEPENDENT_FIXTURES`, whose result is the same on
-  any day.
+  any day from a given day on.
 
 ``python -m tests.clock_reads DIR`` prints the files that depend on the day, one path per
 line, for the second pass; a file counts as a whole, its doctests included.
@@ -29,6 +29,7 @@ in this process, whose reads are seen.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from collections.abc import Generator
@@ -42,16 +43,36 @@ import metrics.clock
 VARIABLE = "DASHBOARD_CLOCK_READS"
 _ROOT = Path(__file__).resolve().parent.parent
 
-DAY_INDEPENDENT_FIXTURES: dict[str, str] = {}
-"""Fixtures whose set-up reads the clock but whose result is the same on any day, and why."""
+DAY_INDEPENDENT_FIXTURES: dict[str, tuple[dt.date, str]] = {
+    "demo_warehouse_url": (
+        dt.date(2026, 11, 21),
+        "the demo of tests/conftest.py, seed 20251, ending in October 2026: its build reads"
+        " the clock only to cap load times at the build's moment, and its last load is at"
+        " 08:48 UTC on 20 November 2026, so from 21 November 2026 it is the same warehouse"
+        " whatever the day",
+    ),
+    "other_demo_url": (
+        dt.date(2026, 6, 22),
+        "tests/golden/test_backtest_golden.py's demo of seed 7, ending in May 2026: the same,"
+        " its last load at 01:41 UTC on 21 June 2026",
+    ),
+}
+"""Fixtures whose set-up reads the clock but whose result is the same on any day from the day
+given, and why (tests/unit/test_clock_reads.py checks the demo's last load)."""
+
+
+def day_independent_fixtures(day: dt.date) -> set[str]:
+    """The fixtures of :data:`DAY_INDEPENDENT_FIXTURES` that are so on ``day``."""
+    return {name for name, (since, _why) in DAY_INDEPENDENT_FIXTURES.items() if day >= since}
 
 
 class _Watch:
     """Counts the clock reads of this process, and what set them off."""
 
-    def __init__(self) -> None:
+    def __init__(self, day_independent: set[str]) -> None:
+        self.day_independent = day_independent
         self.events = 0
-        self.in_session_fixtures = 0
+        self.not_direct = 0
         self.fixtures: set[str] = set()
         self.files: set[str] = set()
         self.fixtures_by_file: dict[str, set[str]] = {}
@@ -61,8 +82,8 @@ class _Watch:
 
     @property
     def direct(self) -> int:
-        """Reads outside the set-up of session fixtures."""
-        return self.events - self.in_session_fixtures
+        """Reads outside the set-up of session fixtures and of day-independent ones."""
+        return self.events - self.not_direct
 
 
 _WATCH: _Watch | None = None
@@ -85,7 +106,7 @@ def pytest_configure(config: pytest.Config) -> None:
     global _WATCH
     if not os.environ.get(VARIABLE, "").strip() or _WATCH is not None:
         return
-    watch = _Watch()
+    watch = _Watch(day_independent_fixtures(metrics.clock.city_today()))
     _WATCH = watch
     read_clock = metrics.clock._read_clock
 
@@ -112,11 +133,13 @@ def pytest_fixture_setup(
     before = _WATCH.events if _WATCH is not None else 0
     result = yield
     if _WATCH is not None and _WATCH.events > before:
-        _WATCH.fixtures.add(fixturedef.argname)
-        if fixturedef.scope == "session":
-            # Set up once per process, in whichever file asks first: counted for every file
-            # that uses it (below), not for that first one alone.
-            _WATCH.in_session_fixtures += _WATCH.events - before
+        day_independent = fixturedef.argname in _WATCH.day_independent
+        if not day_independent:
+            _WATCH.fixtures.add(fixturedef.argname)
+        if day_independent or fixturedef.scope == "session":
+            # A session fixture is set up once per process, in whichever file asks first:
+            # counted for every file that uses it, not for that first one alone.
+            _WATCH.not_direct += _WATCH.events - before
     return result
 
 
@@ -160,7 +183,6 @@ def files_that_depend_on_the_day(folder: Path) -> tuple[list[str], list[str]]:
                 fixtures.update(words)
             elif kind == "ran" and words:
                 uses.setdefault(words[0], set()).update(words[1:])
-    fixtures -= set(DAY_INDEPENDENT_FIXTURES)
     depends = reads | {path for path, names in uses.items() if names & fixtures}
     return sorted(depends), sorted(uses)
 

@@ -99,10 +99,10 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DASHBOARD_STORED_REPORTS", "0")
     # Where they are on, signed with a key of the suite's own, not a key file in var/.
     os.environ.setdefault("DASHBOARD_STORED_REPORTS_KEY", "suite-signing-key-" + "0" * 32)
-    # Which files depend on the day, for .ci/run's second pass (DASHBOARD_CLOCK_READS).
-    config.pluginmanager.register(clock_reads, "clock_reads")
     traveller = time_machine.travel(city_moment(test_today()), tick=True)
     traveller.start()
+    # Which files depend on the day, for .ci/run's second pass (DASHBOARD_CLOCK_READS).
+    config.pluginmanager.register(clock_reads, "clock_reads")
     config.stash[_CLOCK_KEY] = traveller
 
 

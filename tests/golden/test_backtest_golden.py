@@ -40,6 +40,9 @@ from metrics.backtest import RULE, BacktestSummary, backtest
 from metrics.registry import headline_indicators
 from metrics.replay import IN_USE
 from metrics.replay import score as replay_score
+from tests.clock_reads import DAY_INDEPENDENT_FIXTURES, day_independent_fixtures
+from tests.conftest import test_today
+from tests.unit.test_clock_reads import last_load_is_before
 
 GOLDEN: dict[str, Any] = yaml.safe_load(
     Path(__file__).with_name("backtest_demo.yaml").read_text(encoding="utf-8")
@@ -75,6 +78,20 @@ def summaries(demo_warehouse_url: str, other_demo_url: str) -> dict[tuple[str, s
 CASES = [
     pytest.param(name, code, id=f"{name}-{code}") for name in ("demo", "seed_7") for code in CODES
 ]
+
+
+def test_the_second_demo_is_the_same_warehouse_from_the_day_clock_reads_gives(
+    other_demo_url: str,
+) -> None:
+    """tests/clock_reads.py does not count this fixture's clock read from a given day on:
+    every load of it comes before that day, so no load time was capped at the build's moment
+    (see tests/unit/test_clock_reads.py for the suite's own demo)."""
+    since, _why = DAY_INDEPENDENT_FIXTURES["other_demo_url"]
+    if test_today() >= since:
+        before, last = last_load_is_before(other_demo_url, since)
+        assert before, f"the seed-7 demo's last load {last} is not before {since}"
+    else:
+        assert "other_demo_url" not in day_independent_fixtures(test_today())
 
 
 def _chosen(summary: BacktestSummary) -> Any:

@@ -4,14 +4,23 @@ is on it; a file that does neither (a process it starts has its own clock) is no
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 from data_access.engine import PROJECT_ROOT
-from tests.clock_reads import files_that_depend_on_the_day
+from demo.generator import LOAD_GRACE
+from tests.clock_reads import (
+    DAY_INDEPENDENT_FIXTURES,
+    day_independent_fixtures,
+    files_that_depend_on_the_day,
+)
+from tests.conftest import test_today
 
 FILES = {
     "conftest.py": """
@@ -21,6 +30,11 @@ FILES = {
         @pytest.fixture(scope="session")
         def today():
             return metrics.clock.city_today()
+
+        # Named as a fixture of DAY_INDEPENDENT_FIXTURES (so since 22 June 2026).
+        @pytest.fixture(scope="session")
+        def other_demo_url():
+            return str(metrics.clock.utc_now())
     """,
     # Sorted first, so the session fixture is set up (and the clock read) in this file.
     "test_a_sets_up_the_fixture.py": """
@@ -51,6 +65,10 @@ FILES = {
 
         def test_year():
             assert YEAR > 2000
+    """,
+    "test_g_uses_a_day_independent_fixture.py": """
+        def test_uses_the_demo(other_demo_url):
+            assert other_demo_url
     """,
     "test_f_pure.py": """
         import datetime as dt
@@ -114,3 +132,41 @@ def test_the_command_fails_when_there_is_no_report(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     assert "no report" in result.stderr
+
+
+def test_a_fixture_is_day_independent_from_its_day_on() -> None:
+    assert day_independent_fixtures(dt.date(2026, 6, 21)) == set()
+    assert day_independent_fixtures(dt.date(2026, 6, 22)) == {"other_demo_url"}
+    assert day_independent_fixtures(dt.date(2026, 11, 20)) == {"other_demo_url"}
+    assert day_independent_fixtures(dt.date(2026, 11, 21)) == {
+        "other_demo_url",
+        "demo_warehouse_url",
+    }
+
+
+def last_load_is_before(url: str, day: dt.date) -> tuple[bool, dt.datetime]:
+    """Whether every load of the warehouse at ``url`` (plain SQL) comes before the latest
+    moment a build on ``day`` or later caps a load time at (two grace periods before it)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            last = conn.execute(text("SELECT max(loaded_at) FROM load_batches")).scalar_one()
+    finally:
+        engine.dispose()
+    moment = dt.datetime.fromisoformat(str(last))
+    return moment < dt.datetime.combine(day, dt.time()) - 2 * LOAD_GRACE, moment
+
+
+def test_the_demo_of_the_suite_is_the_same_warehouse_from_its_day_on(
+    demo_warehouse_url: str,
+) -> None:
+    """Its last load comes before the day DAY_INDEPENDENT_FIXTURES gives, so no load time was
+    capped at the build's moment: built on that day or later, it is the same warehouse. On
+    an earlier day the build may cap them, and the fixture counts as reading the clock."""
+    since, _why = DAY_INDEPENDENT_FIXTURES["demo_warehouse_url"]
+    day = test_today()
+    if day >= since:
+        before, last = last_load_is_before(demo_warehouse_url, since)
+        assert before, f"the demo's last load {last} is not before {since}"
+    else:
+        assert "demo_warehouse_url" not in day_independent_fixtures(day)
