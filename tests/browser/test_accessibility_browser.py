@@ -1,6 +1,8 @@
 """Accessibility in a real browser (headless Chromium): axe-core's WCAG 2.1 A and AA rules on
-every page of the menu in both languages (contrast included), the menu itself, the
-keyboard, and statuses said in words, not colour alone.
+the menu itself, the keyboard, and statuses said in words, not colour alone. The same rules
+on every page of the menu (contrast included), at 1366×1024 in both languages and at a phone
+in Vietnamese, are run by ``test_every_page_browser.py`` on its visit of each page (the page
+loaded once for all its checks at a size, not once more here).
 
 axe-core is the one bundled by the pinned ``axe-playwright-python`` package: it is injected
 into the page from the package, nothing is downloaded.
@@ -17,57 +19,15 @@ from playwright.sync_api import Browser, Page
 
 from i18n import t
 from metrics.status import Status
-from tests.browser.test_every_page_browser import PAGES, open_page, page_url
+from tests.browser.test_every_page_browser import PAGES, open_page, page_url, violations
 from tests.browser.test_overview_browser import HEADLINE_TILES
 
 pytestmark = pytest.mark.browser
-
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-@pytest.fixture(scope="module")
-def axe() -> Axe:
-    return Axe()
-
-
-def violations(axe: Axe, page: Page, context: Any = None) -> list[str]:
-    """Each WCAG A/AA violation axe finds, as ``rule: help — the first elements``."""
-    results = axe.run(page, context=context, options=WCAG_AA)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(str(node["target"]) for node in v["nodes"][:3])
-        for v in results.response["violations"]
-    ]
 
 
 def _page(browser: Browser, width: int, height: int) -> tuple[Any, Page]:
     context = browser.new_context(viewport={"width": width, "height": height})
     return context, context.new_page()
-
-
-@pytest.mark.parametrize("lang", ["vi", "en"])
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_passes_axe_on_a_tablet(
-    app_server: str, browser: Browser, axe: Axe, path: str, lang: str
-) -> None:
-    context, page = _page(browser, 1366, 1024)
-    try:
-        open_page(page, page_url(app_server, path, lang))
-        assert violations(axe, page) == []
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_every_page_passes_axe_on_a_phone(
-    app_server: str, browser: Browser, axe: Axe, path: str
-) -> None:
-    context, page = _page(browser, 390, 844)
-    try:
-        open_page(page, page_url(app_server, path, "vi"))
-        assert violations(axe, page) == []
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -1,15 +1,32 @@
 """Every page of the menu in a real browser (headless Chromium), at a phone, two tablets and
 a desktop, in Vietnamese and English: no error, nothing wider than the screen, the page's
-language set, every chart with its text alternative; a full-page screenshot of each is kept
-under ``artifacts/screenshots/pages/`` to be looked at.
+language set, every chart with its text alternative, and axe-core's WCAG 2.1 A and AA rules
+(contrast included) at 1366×1024 in both languages and at the phone in Vietnamese; a
+full-page screenshot of each is kept under ``artifacts/screenshots/pages/`` to be looked at.
 
 The pages come from :data:`app_pages._navigation.NAVIGATION`, the table the app's menu is
 built from, so a page added to the menu is tested here at once.
+
+Loading a page is most of a check's time (the server runs the script, the browser draws),
+so a page is not loaded once per size: each page and language is loaded twice (a test per
+visit, :data:`VISITS`), at the phone, and at 820×1180, then resized to 1366×1024 and
+1920×1080. Resized, a page measured as when loaded at that size (the widths, cut links,
+chart texts and metric labels; grown from 820×1180 on every page, shrunk from 1920×1080 on
+five, in Vietnamese; the sidebar stays collapsed, as the app asks at any width). But a Plotly
+chart redrawn *smaller* can lay out differently from one first drawn at that size (the
+Digital economy chart at 390 px gained a "2029" tick, its note moved at 820 px; Disbursement's
+pictures differed too), so the phone and 820×1180 are loads of their own, and a visit only
+grows: its pictures are those of a fresh load, to a few pixels at box corners, as two loads
+differ. A failed check names the page,
+language and size; the visit goes on to its other checks and sizes and reports them all.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from app_pages._navigation import NAVIGATION
@@ -21,8 +38,14 @@ from tests.browser.test_overview_browser import (
 
 pytestmark = pytest.mark.browser
 
-SIZES = [(390, 844), (820, 1180), (1366, 1024), (1920, 1080)]
+PHONE, TABLET, LARGE_TABLET, DESKTOP = SIZES = [(390, 844), (820, 1180), (1366, 1024), (1920, 1080)]
 LANGS = ["vi", "en"]
+VISITS = [(PHONE,), (TABLET, LARGE_TABLET, DESKTOP)]
+"""The sizes seen on each load of a page, in order: loaded at the first, resized to the others
+(smaller to larger; see the module's docstring for why these and not one load for all)."""
+AXE_AT = {LARGE_TABLET: LANGS, PHONE: ["vi"]}
+"""Where axe-core's WCAG 2.1 A and AA rules are run, and in which languages."""
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 # Pages that need a parameter to show what they are for: a unit's scorecard needs a unit;
 # meeting mode must not move to its next slide while it is being looked at.
 PARAMETERS = {"unit": "unit=26737", "meeting": "interval=600"}
@@ -66,6 +89,29 @@ CHART_TEXTS = """() => [...document.querySelectorAll('.stPlotlyChart')].map((cha
 })"""
 
 
+# Every chart's SVG as wide as its box: after a resize, Plotly has redrawn it at the new width.
+CHARTS_FIT_THEIR_BOXES = """() => [...document.querySelectorAll('.stPlotlyChart')]
+    .every((chart) => {
+        const svg = chart.querySelector('.main-svg');
+        return svg && Math.abs(svg.getBoundingClientRect().width
+            - chart.getBoundingClientRect().width) <= 2;
+    })"""
+
+
+def size_ids(sizes: tuple[tuple[int, int], ...]) -> str:
+    return "+".join(f"{width}x{height}" for width, height in sizes)
+
+
+def violations(axe: Axe, page: Page, context: Any = None) -> list[str]:
+    """Each WCAG A/AA violation axe finds, as ``rule: help — the first elements``."""
+    results = axe.run(page, context=context, options=WCAG_AA)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(str(node["target"]) for node in v["nodes"][:3])
+        for v in results.response["violations"]
+    ]
+
+
 def page_url(base_url: str, path: str, lang: str) -> str:
     extra = PARAMETERS.get(path)
     address = "" if path == DEFAULT_PAGE else path
@@ -84,43 +130,89 @@ def open_page(page: Page, url: str) -> None:
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def show_at(page: Page, size: tuple[int, int]) -> None:
+    """Resize the window of a loaded page to ``size`` and wait until it is drawn again: the
+    script has stopped and every chart has redrawn its SVG at its box's new width."""
+    width, height = size
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(SETTLED, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(CHARTS_FIT_THEIR_BOXES, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_timeout(300)
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
+
+
+def check_axe(page: Page, axe: Axe) -> None:
+    found = violations(axe, page)
+    assert found == [], "axe: " + " | ".join(found)
+
+
+def check_screen(page: Page, path: str, lang: str, size: tuple[int, int]) -> None:
+    """The layout checks of one page in one language at one size, then its screenshot."""
+    width, height = size
+    errors = page.locator(ERRORS)
+    assert errors.count() == 0, errors.all_inner_texts()
+    assert "Traceback" not in page.locator("body").inner_text()
+    assert page.evaluate("document.documentElement.lang") == lang
+    widths = page.evaluate(HORIZONTAL_EXTENTS)
+    assert widths["document"] <= widths["window"] + 1, f"the page scrolls sideways: {widths}"
+    # Streamlit's main area scrolls by itself: a too-wide element widens it, not the page.
+    assert widths["main"] <= widths["main_visible"] + 1, f"the main area scrolls: {widths}"
+    # A page link's label wraps: nothing of it is cut off at the screen's edge.
+    assert page.evaluate(CUT_LINKS) == []
+    # Every chart is followed by its text alternative, which says at least one figure.
+    texts = page.evaluate(CHART_TEXTS)
+    assert all(text and any(c.isdigit() for c in text) for text in texts), texts
+    # The whole page in one picture: Streamlit scrolls inside its main area, so the window
+    # is grown to the main area's height (capped: a screenshot, not a poster).
+    full = min(max(height, int(page.evaluate(MAIN_HEIGHT))), 12_000)
+    page.set_viewport_size({"width": width, "height": full})
+    page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_timeout(300)
+    widths = page.evaluate(HORIZONTAL_EXTENTS)
+    assert widths["main"] <= widths["main_visible"] + 1, f"the main area scrolls: {widths}"
+    folder = SCREENSHOT_DIR / "pages"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{path}-{lang}-{width}x{height}.png"))
+
+
+@pytest.mark.parametrize("sizes", VISITS, ids=size_ids)
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_fits_every_screen(
-    app_server: str, browser: Browser, path: str, lang: str, size: tuple[int, int]
+    app_server: str,
+    browser: Browser,
+    axe: Axe,
+    path: str,
+    lang: str,
+    sizes: tuple[tuple[int, int], ...],
 ) -> None:
-    width, height = size
+    """One load of the page, at the visit's first size, then each of its other sizes in turn."""
+    width, height = sizes[0]
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
+    failures = []
     try:
         open_page(page, page_url(app_server, path, lang))
-        errors = page.locator(ERRORS)
-        assert errors.count() == 0, errors.all_inner_texts()
-        assert "Traceback" not in page.locator("body").inner_text()
-        assert page.evaluate("document.documentElement.lang") == lang
-        widths = page.evaluate(HORIZONTAL_EXTENTS)
-        assert widths["document"] <= widths["window"] + 1, f"the page scrolls sideways: {widths}"
-        # Streamlit's main area scrolls by itself: a too-wide element widens it, not the page.
-        assert widths["main"] <= widths["main_visible"] + 1, f"the main area scrolls: {widths}"
-        # A page link's label wraps: nothing of it is cut off at the screen's edge.
-        assert page.evaluate(CUT_LINKS) == []
-        # Every chart is followed by its text alternative, which says at least one figure.
-        texts = page.evaluate(CHART_TEXTS)
-        assert all(text and any(c.isdigit() for c in text) for text in texts), texts
-        # The whole page in one picture: Streamlit scrolls inside its main area, so the window
-        # is grown to the main area's height (capped: a screenshot, not a poster).
-        full = min(max(height, int(page.evaluate(MAIN_HEIGHT))), 12_000)
-        page.set_viewport_size({"width": width, "height": full})
-        page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
-        page.wait_for_timeout(300)
-        widths = page.evaluate(HORIZONTAL_EXTENTS)
-        assert widths["main"] <= widths["main_visible"] + 1, f"the main area scrolls: {widths}"
-        folder = SCREENSHOT_DIR / "pages"
-        folder.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(folder / f"{path}-{lang}-{width}x{height}.png"))
+        for size in sizes:
+            if size != sizes[0]:
+                show_at(page, size)
+            where = f"{path}, {lang}, {size[0]}x{size[1]}"
+            # axe first, at the size itself (the screenshot then grows the window); a failure
+            # of one does not hide the other's.
+            if lang in AXE_AT.get(size, ()):
+                try:
+                    check_axe(page, axe)
+                except AssertionError as error:
+                    failures.append(f"{where}: {error}")
+            try:
+                check_screen(page, path, lang, size)
+            except AssertionError as error:
+                failures.append(f"{where}: {error}")
     finally:
         context.close()
+    if failures:
+        pytest.fail("\n\n".join(failures), pytrace=False)
 
 
 # Metric labels and comparisons outside the Overview's tiles (which keep one line by design)
