@@ -170,9 +170,14 @@ def test_meeting_mode_runs_unattended(meeting_server, browser) -> None:
     # (a little slack for an element caught mid-redraw).
     # Compared with its most complete early showing: the very first reading may be taken
     # while the page is still being drawn.
+    # Its late count is the fewest of its last three readings: a reading taken while the next
+    # slide is being drawn holds both slides' elements for a moment (on a loaded machine:
+    # 399, 399, 409, 399, then 578), which the next reading no longer does, while elements
+    # that accumulate are in every reading.
     for position, counts in elements_by_position.items():
         early = max(counts[: max(1, len(counts) // 4)])
-        assert counts[-1] <= early * 1.1 + 5, (position, counts[:5], counts[-5:])
+        late = min(counts[-3:])
+        assert late <= early * 1.1 + 5, (position, counts[:5], counts[-5:])
     # Memory stays flat after the warm-up.
     after = [mib for t, mib in samples if t >= min(WARM_UP_S, SOAK_SECONDS / 3)]
     assert len(after) >= 4, report
