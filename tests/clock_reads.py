@@ -17,8 +17,9 @@ call, or the suite's own ``test_today``) in this process:
   except the fixtures of :data:`DAY_INDEPENDENT_FIXTURES`, whose result is the same on
   any day from a given day on.
 
-``python -m tests.clock_reads DIR`` prints the files that depend on the day, one path per
-line, for the second pass; a file counts as a whole, its doctests included.
+``python -m tests.clock_reads DIR`` prints, one path per line, the files of
+:data:`SECOND_PASS_FOLDERS` (and the doctest modules) among them, for the second pass; a
+file counts as a whole.
 
 Processes started by a test have clocks of their own that this process does not see. The
 app server of the browser tests travels to the suite's day itself, but what the browser
@@ -41,6 +42,14 @@ import pytest
 import metrics.clock
 
 VARIABLE = "DASHBOARD_CLOCK_READS"
+SECOND_PASS_FOLDERS = ("tests/app/", "tests/unit/", "tests/golden/")
+"""Where the second pass takes the files that read the clock from: the pages (AppTest), the
+rules and the golden figures, whose results the day decides (the default year, the last
+complete month, what is late or due, the milestone that applies). Elsewhere the clock is
+read to stamp a time, not to decide a figure: the warehouse's SQL on fixed data, on SQLite
+and PostgreSQL (tests/contract, tests/postgres: load, audit and fetch times), files checked
+and loaded (tests/ingest), hostile input (tests/security), drawing in a browser
+(tests/browser) and the benchmark's smoke tests (tests/bench)."""
 _ROOT = Path(__file__).resolve().parent.parent
 
 DAY_INDEPENDENT_FIXTURES: dict[str, tuple[dt.date, str]] = {
@@ -187,6 +196,16 @@ def files_that_depend_on_the_day(folder: Path) -> tuple[list[str], list[str]]:
     return sorted(depends), sorted(uses)
 
 
+def second_pass(depends: list[str]) -> list[str]:
+    """The files of ``depends`` the second pass runs: those of :data:`SECOND_PASS_FOLDERS`,
+    and the modules outside ``tests/`` (their doctests)."""
+    return [
+        path
+        for path in depends
+        if path.startswith(SECOND_PASS_FOLDERS) or not path.startswith("tests/")
+    ]
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m tests.clock_reads DIR", file=sys.stderr)
@@ -198,11 +217,13 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
+    chosen = second_pass(depends)
     print(
-        f"tests.clock_reads: {len(depends)} of {len(ran)} test files depend on the day",
+        f"tests.clock_reads: {len(depends)} of {len(ran)} test files read the clock;"
+        f" {len(chosen)} of them in {', '.join(SECOND_PASS_FOLDERS)} or doctests",
         file=sys.stderr,
     )
-    print("\n".join(depends))
+    print("\n".join(chosen))
     return 0
 
 

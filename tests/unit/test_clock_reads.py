@@ -19,6 +19,7 @@ from tests.clock_reads import (
     DAY_INDEPENDENT_FIXTURES,
     day_independent_fixtures,
     files_that_depend_on_the_day,
+    second_pass,
 )
 from tests.conftest import test_today
 
@@ -170,3 +171,39 @@ def test_the_demo_of_the_suite_is_the_same_warehouse_from_its_day_on(
         assert before, f"the demo's last load {last} is not before {since}"
     else:
         assert "demo_warehouse_url" not in day_independent_fixtures(day)
+
+
+def test_the_second_pass_takes_the_pages_rules_golden_figures_and_doctests() -> None:
+    depends = [
+        "metrics/clock.py",
+        "tests/app/test_overview_app.py",
+        "tests/browser/test_pages_browser.py",
+        "tests/contract/test_queries.py",
+        "tests/golden/test_backtest_golden.py",
+        "tests/ingest/test_load_undo.py",
+        "tests/postgres/test_outage.py",
+        "tests/unit/test_clock.py",
+    ]
+    assert second_pass(depends) == [
+        "metrics/clock.py",
+        "tests/app/test_overview_app.py",
+        "tests/golden/test_backtest_golden.py",
+        "tests/unit/test_clock.py",
+    ]
+
+
+def test_the_command_prints_the_second_pass(tmp_path: Path) -> None:
+    (tmp_path / "gw0.txt").write_text(
+        "reads tests/app/test_a.py\nreads tests/contract/test_b.py\nfixture shown\n"
+        "ran tests/app/test_a.py\nran tests/unit/test_c.py shown\nran tests/unit/test_d.py\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.clock_reads", str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["tests/app/test_a.py", "tests/unit/test_c.py"]
+    assert "3 of 3 test files read the clock; 2 of them" in result.stderr
