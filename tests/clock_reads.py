@@ -91,7 +91,7 @@ class _Watch:
 
     @property
     def direct(self) -> int:
-        """Reads outside the set-up of session fixtures and of day-independent ones."""
+        """Reads outside the set-up of day-independent fixtures."""
         return self.events - self.not_direct
 
 
@@ -142,13 +142,13 @@ def pytest_fixture_setup(
     before = _WATCH.events if _WATCH is not None else 0
     result = yield
     if _WATCH is not None and _WATCH.events > before:
-        day_independent = fixturedef.argname in _WATCH.day_independent
-        if not day_independent:
-            _WATCH.fixtures.add(fixturedef.argname)
-        if day_independent or fixturedef.scope == "session":
-            # A session fixture is set up once per process, in whichever file asks first:
-            # counted for every file that uses it, not for that first one alone.
+        if fixturedef.argname in _WATCH.day_independent:
+            # Not counted for the file that happens to set it up either.
             _WATCH.not_direct += _WATCH.events - before
+        else:
+            # Counted for every file that uses it: a session fixture is set up once per
+            # process, in whichever file asks first.
+            _WATCH.fixtures.add(fixturedef.argname)
     return result
 
 
