@@ -659,6 +659,8 @@ def projection_reason(projection: Projection, lang: str) -> str:
     text = t(f"projection_reason_{projection.reason_code}", lang, **values)
     if parts.get("is_extrapolated"):
         text += " " + t("projection_reason_extrapolated", lang, **values)
+    if parts.get("break") in ("up", "down"):
+        text += " " + t(f"projection_reason_break_{parts['break']}", lang)
     return text
 
 

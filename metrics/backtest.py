@@ -54,7 +54,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
-from scipy.stats import binom
+from scipy.stats import binom, norm
 from scipy.stats import t as student_t
 
 from metrics.forecasting import (
@@ -253,6 +253,72 @@ def volatility_factor(history: History, year: int, origin: int) -> float:
     return max(1.0, float(np.sqrt(np.mean(recent**2))) / base)
 
 
+BREAK_LEVEL = 0.999
+"""The one-sided quantile of the normal distribution a recent drift must pass before it
+counts as a break (:func:`trend_break`)."""
+
+
+def trend_break(history: History, year: int, origin: int) -> float:
+    """How far (bounded scale) the year's value would move if this year's break in the
+    series' drift went on to the judgement date: 0 when there is no break.
+
+    A break is a run of the last one, two or three months (one quarter) whose mean change
+    of the logit rate stands from the mean change before ``year`` began by more than the
+    ``BREAK_LEVEL`` quantile of the normal distribution times its standard error (the root
+    mean square of the earlier changes about their mean, over the square root of the run's
+    length): the July 2025 merger's jump in satisfaction, 1.4 points in a month where
+    calm months moved 0.1 ± 0.4, is one. The band cannot know whether the new drift
+    lasts, so the shift it would bring by the judgement date — the excess drift times
+    1 + 2 + … + the periods left, over the periods in a year — is taken as one more
+    standard deviation of the year's error, added in quadrature to the calibrated spread
+    (:meth:`Calibration.with_break`). Annual data, disbursement (its flows are seasonal
+    by nature) and a history of fewer than two earlier changes have none.
+    """
+    if history.is_cumulative or history.period != 12:
+        return 0.0
+    index, rates = history.rates(origin)
+    if index.size < 3:
+        return 0.0
+    x = logit(np.clip(rates, *RATE_CLIP))
+    consecutive = np.diff(index) == 1
+    changes = np.diff(x)[consecutive]
+    ends = index[1:][consecutive]
+    before = ends < year * history.period
+    if before.sum() < 2:
+        return 0.0
+    # Each change less the mean change of the same month (quarter) before the year: a
+    # seasonal step (a first quarter's usual fall) is not a break.
+    season = ends % history.period
+    seasonal_mean = {
+        s: float(changes[before & (season == s)].mean()) for s in np.unique(season[before])
+    }
+    expected = np.array([seasonal_mean.get(int(s), math.nan) for s in season])
+    residuals = changes - expected
+    reference = residuals[before]
+    # One mean per month (quarter) was fitted to these residuals: that many fewer degrees
+    # of freedom.
+    freedom = reference.size - len(seasonal_mean)
+    if freedom < 2:
+        return 0.0
+    calm_sd = float(np.sqrt(np.sum(reference**2) / freedom))
+    if not calm_sd > 0:
+        return 0.0
+    left = year * history.period + history.period - 1 - origin
+    if left <= 0:
+        return 0.0
+    threshold = float(norm.ppf(BREAK_LEVEL))
+    this_year = ends >= year * history.period
+    excess = 0.0
+    for run in (1, 2, 3):
+        recent = residuals[(ends > origin - run) & this_year]
+        if recent.size < run or not np.isfinite(recent).all():
+            break
+        drift = float(recent.mean())
+        if abs(drift) > threshold * calm_sd / math.sqrt(run) and abs(drift) > abs(excess):
+            excess = drift
+    return excess * left * (left + 3) / 2 / history.period
+
+
 # ---------------------------------------------------------------------- calibration
 
 
@@ -291,12 +357,17 @@ class Calibration:
     t test tells it from zero, else 0 (:func:`error_location`). None: zero at every
     horizon."""
 
+    shift: float = 0.0
+    """A break's shift (:func:`trend_break`), added in quadrature to every spread."""
+
     def location(self, horizon: int) -> float:
-        """Location at ``horizon``; beyond the longest tested horizon, the longest's."""
+        """Location at ``horizon``; beyond the longest tested horizon, the longest's; half
+        a break's shift further in its direction."""
+        lean = self.shift / 2
         if self.locations is None:
-            return 0.0
+            return lean
         position = int(np.searchsorted(self.horizons, max(horizon, int(self.horizons[0]))))
-        return float(self.locations[min(position, self.locations.size - 1)])
+        return float(self.locations[min(position, self.locations.size - 1)]) + lean
 
     def values(self, point: float, horizon: int, z: np.ndarray | float) -> np.ndarray:
         """The values (bounded scale) at standardised errors ``z`` of a forecast with
@@ -314,8 +385,18 @@ class Calibration:
         top = int(self.horizons[-1])
         if horizon <= top:
             position = int(np.searchsorted(self.horizons, max(horizon, int(self.horizons[0]))))
-            return float(self.spreads[min(position, self.spreads.size - 1)])
-        return float(self.spreads[-1] * math.sqrt(horizon / top))
+            base = float(self.spreads[min(position, self.spreads.size - 1)])
+        else:
+            base = float(self.spreads[-1] * math.sqrt(horizon / top))
+        return math.hypot(base, self.break_spread) if self.shift else base
+
+    @property
+    def break_spread(self) -> float:
+        """A break's part of the spread: the break stopping now and lasting to the
+        judgement date (0 and ``shift`` from the point) are the quartiles of the error
+        it adds, so the 50 % band runs between them when the rest of the spread is
+        small."""
+        return abs(self.shift) / 2 / float(student_t.ppf(0.75, self.dof))
 
     def is_extrapolated(self, horizon: int) -> bool:
         return horizon > int(self.horizons[-1])
@@ -327,6 +408,13 @@ class Calibration:
             return self
         locations = None if self.locations is None else self.locations * factor
         return dataclasses.replace(self, spreads=self.spreads * factor, locations=locations)
+
+    def with_break(self, shift: float) -> Calibration:
+        """The same calibration with a break's ``shift`` (:func:`trend_break`) added in
+        quadrature to every spread."""
+        if not shift:
+            return self
+        return dataclasses.replace(self, shift=float(shift))
 
     def cdf(self, z: np.ndarray | float) -> np.ndarray:
         """P(T ≤ z)."""
@@ -557,6 +645,7 @@ _RECORD_COLUMNS = (
     "comparator",
     "model",
     "factor",
+    "shift",
 )
 
 
@@ -661,6 +750,7 @@ def backtest(
                 continue
             cache: dict[int, tuple[dict[Judgement, float], YearState] | NotApplicable] = {}
             factors: dict[int, float] = {}
+            shifts: dict[int, float] = {}
             for judgement in _judgements(history):
                 actual = actuals[judgement]
                 if not math.isfinite(actual):
@@ -691,6 +781,7 @@ def backtest(
                             comparator,
                             prepared.model,
                             factors.setdefault(origin, volatility_factor(history, year, origin)),
+                            shifts.setdefault(origin, trend_break(history, year, origin)),
                         )
                     )
     records = pd.DataFrame(rows, columns=list(_RECORD_COLUMNS)) if rows else _empty_records()
@@ -786,6 +877,7 @@ def _score(
     years = frame["year"].to_numpy(dtype=np.int64)
     horizons = frame["horizon"].to_numpy(dtype=np.int64)
     factors = frame["factor"].to_numpy(dtype="float64")
+    shifts = frame["shift"].to_numpy(dtype="float64")
     anchors = frame["anchor"].to_numpy(dtype="float64")
     actual = frame["actual"].to_numpy(dtype="float64")
     central_out = frame["central"].to_numpy(dtype="float64")
@@ -802,7 +894,7 @@ def _score(
         bands = dict(zip(LEVELS, levels, strict=True))
         for i in np.flatnonzero(years == year):
             has_band[i] = True
-            widened = calibration.widened(float(factors[i]))
+            widened = calibration.widened(float(factors[i])).with_break(float(shifts[i]))
             for name in ("50", "80", "95"):
                 low, high = widened.values(
                     float(point[i]),

@@ -59,6 +59,7 @@ from metrics.backtest import (
     probability_of_target,
     running_values,
     to_scale,
+    trend_break,
     volatility_factor,
     year_state,
 )
@@ -404,6 +405,12 @@ def _english(code: ReasonCode, parts: Mapping[str, object]) -> str:
         text += (
             f"; {parts['horizon']} {parts['unit']}s ahead is beyond the longest backtested "
             f"horizon ({parts['longest']}), so the band is widened as √h"
+        )
+    if parts.get("break"):
+        verb = "rose" if parts["break"] == "up" else "fell"
+        text += (
+            f"; the latest months {verb} unusually fast against earlier years, so the band "
+            f"leans {parts['break']} and is widened"
         )
     return text
 
@@ -951,8 +958,11 @@ def _projected(
     if history.is_cumulative and not math.isfinite(state.year_to_date):
         return _none(common, "zero_plan", {}, summary)
     calibration = calibration_for(report, method, before_year=year)
+    shift = trend_break(history, year, origin)
     if calibration is not None:
-        calibration = calibration.widened(volatility_factor(history, year, origin))
+        calibration = calibration.widened(volatility_factor(history, year, origin)).with_break(
+            shift
+        )
     if calibration is None:
         return _none(
             common, "short_history", {"needed": MIN_YEARS, "got": len(summary.years)}, summary
@@ -1043,6 +1053,7 @@ def _projected(
         "first_year": summary.years[0],
         "last_year": summary.years[-1],
         "is_extrapolated": is_extrapolated,
+        "break": "up" if shift > 0 else "down" if shift < 0 else "",
         "horizon": judged_horizon,
         "longest": int(judged_calibration.horizons[-1]),
         "unit": unit,

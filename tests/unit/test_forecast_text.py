@@ -214,3 +214,23 @@ def test_the_late_badge_counts_its_periods(
     check = FreshnessCheck(Freshness.LATE, dt.date(2026, 10, 1), dt.date(2026, 9, 1), behind)
     _ui.freshness_badge(check, lang, get_indicator(code))
     assert shown == [label]
+
+
+@pytest.mark.parametrize(
+    ("direction", "lang", "words"),
+    [
+        ("up", "vi", "Các tháng gần nhất tăng nhanh bất thường"),
+        ("up", "en", "The latest months rose unusually fast"),
+        ("down", "vi", "Các tháng gần nhất giảm nhanh bất thường"),
+        ("down", "en", "the interval leans down"),
+    ],
+)
+def test_a_break_in_the_drift_is_said_in_the_reason(
+    projection: Projection, direction: str, lang: str, words: str
+) -> None:
+    parts = {**PARTS["chosen_by_backtest"], "is_extrapolated": False, "break": direction}
+    made = dataclasses.replace(projection, reason_code="chosen_by_backtest", reason_parts=parts)
+    assert words in projection_reason(made, lang)
+    calm = dataclasses.replace(made, reason_parts={**parts, "break": ""})
+    assert "nhanh bất thường" not in projection_reason(calm, "vi")
+    assert "unusually fast" not in projection_reason(calm, "en")

@@ -197,6 +197,14 @@ def test_each_reason_reads_in_english_with_its_numbers() -> None:
     assert p._english("chosen_by_backtest", backtest | {"is_extrapolated": False}).endswith(
         "2021–2024"
     )
+    assert p._english("chosen_by_backtest", backtest | {"break": "up"}).endswith(
+        "in 2021–2024; the latest months rose unusually fast against earlier years, so the "
+        "band leans up and is widened"
+    )
+    assert p._english("chosen_by_backtest", backtest | {"break": "down"}).endswith(
+        "; the latest months fell unusually fast against earlier years, so the band leans "
+        "down and is widened"
+    )
 
 
 def _history(period: int, cumulative: bool = False) -> History:
