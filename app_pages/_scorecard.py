@@ -297,7 +297,14 @@ def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.Dat
         .reset_index()
         .rename(columns={"indicator": t("col_indicator", lang)})
     )
-    _ui.dataframe(wide, hide_index=True, width="stretch", placeholder=MISSING)
+    # The indicator stays in view while the months are scrolled (a phone shows two).
+    _ui.dataframe(
+        wide,
+        hide_index=True,
+        width="stretch",
+        column_config={t("col_indicator", lang): st.column_config.TextColumn(pinned=True)},
+        placeholder=MISSING,
+    )
     detail = pd.DataFrame(
         {
             t("col_indicator", lang): [

@@ -22,8 +22,8 @@ def _merger_line(
     figure: go.Figure, lang: str, years: pd.Series, *, note_at_bottom: bool = False
 ) -> None:
     """A dotted line between 2024 and 2025: the territory changed there. Its note is at the
-    plot's top, or at its bottom where the top holds the later years' targets (a share's
-    plot starts at 0 %, far below the shares)."""
+    plot's top, or at its bottom where the top holds the latest years' markers and targets
+    (a share's plot starts at 0 %, far below the shares; GRDP's bars start there)."""
     if years.min() < MERGED_FROM_YEAR <= years.max():
         figure.add_vline(
             x=MERGED_FROM_YEAR - 0.5,
@@ -164,8 +164,7 @@ def make_basis_figure(
                 hovertemplate=hover(["%{text}", "%{customdata[0]}"]),
             )
         )
-    has_targets = targets is not None and not targets.empty
-    _merger_line(figure, lang, annual["year"], note_at_bottom=has_targets)
+    _merger_line(figure, lang, annual["year"], note_at_bottom=True)
     figure.update_xaxes(dtick=1, tickformat="d")
     figure.update_yaxes(rangemode="tozero", ticksuffix="%")
     return base_layout(
@@ -306,7 +305,10 @@ def make_path_figure(
             )
         )
     figure.update_xaxes(dtick=1, tickformat="d")
-    figure.update_yaxes(rangemode="tozero", ticksuffix="%")
+    # Room above the highest target for its label, which the plot's edge cut at 390 px.
+    targets = path["target"].tolist() if "target" in path else []
+    highest = max([base_value, *complete["value"].tolist(), *targets])
+    figure.update_yaxes(range=[0, highest * 1.18], ticksuffix="%")
     return base_layout(
         figure,
         lang,

@@ -324,7 +324,7 @@ def test_the_milestone_labels_are_not_cut_at_the_plots_edges():
     assert figure["layout"]["yaxis"]["range"][1] >= 112.0
 
 
-def _economy_basis_figure(lang: str) -> dict:
+def _economy_basis_figure(lang: str, *, targets: bool = True) -> dict:
     from charts.economy import make_basis_figure
 
     annual = pd.DataFrame(
@@ -338,7 +338,7 @@ def _economy_basis_figure(lang: str) -> dict:
     published = pd.DataFrame(
         {"year": [2023], "value": [21.5], "text": ["21,5%"], "label": ["published"]}
     )
-    targets = pd.DataFrame(
+    target_rows = pd.DataFrame(
         {
             "year": [2022, 2025, 2026, 2030],
             "value": [15.0, 25.0, 30.0, 40.0],
@@ -352,7 +352,7 @@ def _economy_basis_figure(lang: str) -> dict:
         lang,
         title="t",
         published=published,
-        targets=targets,
+        targets=target_rows if targets else None,
     )
     return figure.to_dict()
 
@@ -375,3 +375,33 @@ def test_the_economy_targets_labels_run_into_empty_years(lang):
     assert all("center" not in where for where in position.values()), position
     (note,) = figure["layout"]["annotations"]
     assert (note["y"], note["yanchor"]) == (0, "bottom")
+    # The statistics office's chart (no targets): its 2026 estimate sat under the note.
+    (note,) = _economy_basis_figure(lang, targets=False)["layout"]["annotations"]
+    assert (note["y"], note["yanchor"]) == (0, "bottom")
+
+
+def test_the_economy_path_leaves_room_above_the_highest_target():
+    """Regression: at 390 px the plot's top edge cut the "2030: ≥ 40%" label."""
+    from charts.economy import make_path_figure
+
+    annual = pd.DataFrame(
+        {
+            "year": [2024, 2025],
+            "value": [22.0, 25.0],
+            "is_complete": [True, True],
+            "quarters": [4, 4],
+        }
+    )
+    path = pd.DataFrame({"year": [2026, 2030], "target": [30.0, 40.0]})
+    figure = make_path_figure(
+        annual,
+        get_indicator("digital_economy_share_grdp"),
+        "vi",
+        title="t",
+        path=path,
+        base_year=2025,
+        base_value=25.0,
+    ).to_dict()
+    bottom, top = figure["layout"]["yaxis"]["range"]
+    assert bottom == 0
+    assert top >= 40.0 * 1.15
