@@ -5,8 +5,11 @@ the address, and refused in plain text when they cannot be used."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
+import streamlit.commands.navigation as navigation
+import streamlit.testing.v1.local_script_runner as runner
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
@@ -151,11 +154,6 @@ def test_a_known_unit_in_the_address_is_kept(monkeypatch, demo_warehouse_url):
 def _open_address(monkeypatch, url: str, path: str, **params: str) -> tuple[AppTest, list[str]]:
     """Open ``/<path>?<params>`` as a browser does (the path is sent as the page's name) and
     list each "page not found" Streamlit sent."""
-    import functools
-
-    import streamlit.commands.navigation as navigation
-    import streamlit.testing.v1.local_script_runner as runner
-
     not_found: list[str] = []
     real_not_found = navigation.send_page_not_found
     monkeypatch.setattr(
