@@ -3,7 +3,7 @@
 import streamlit as st
 
 from app_pages import _auth, _ui, _warm_up
-from app_pages._navigation import NAVIGATION
+from app_pages._navigation import DEFAULT_PAGE, NAVIGATION, ROOT_PAGE_PATH
 from data_access import cached
 from i18n import t
 
@@ -34,17 +34,32 @@ filters = _ui.sidebar_filters(lang)
 
 pages = {
     t(section, lang): [
-        st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=url == "overview")
+        st.Page(
+            path,
+            title=t(title, lang),
+            icon=icon,
+            url_path=ROOT_PAGE_PATH if url == DEFAULT_PAGE else url,
+            default=url == DEFAULT_PAGE,
+        )
         for path, title, icon, url in entries
     ]
     for section, entries in NAVIGATION
 }
+home = next(each for section_pages in pages.values() for each in section_pages if not each.url_path)
+# Streamlit serves the default page at "/" only, so a typed or bookmarked "/overview" would
+# be "page not found": that address is a hidden page that opens the Overview at "/", with
+# the link's parameters (the menu and its current-page mark keep one address).
+alias = st.Page(lambda: None, title=home.title, url_path=DEFAULT_PAGE, visibility="hidden")
 # Every page stays routable, so the address of one the user's roles do not open says so
 # instead of Streamlit's "page not found"; the menu lists only the ones they may open.
 # The menu is drawn as links rather than by st.navigation: its list holds the section
 # headings as <div>s directly inside <ul>, which screen readers cannot follow (axe: "list",
 # "listitem"). The links are the same pages, keyboard-reachable, the current one marked.
-page = st.navigation(pages, position="hidden")
+page = st.navigation({**pages, "": [alias]}, position="hidden")
+if page.url_path == DEFAULT_PAGE:
+    st.switch_page(
+        home, query_params={key: st.query_params.get_all(key) for key in st.query_params}
+    )
 with nav_slot:
     for section, section_pages in pages.items():
         allowed = [each for each in section_pages if _auth.may_open(user, each.url_path)]

@@ -317,8 +317,13 @@ def path(filters: _ui.Filters, ict: pd.DataFrame) -> None:
         table[t("col_digital_growth_pct", lang)] = (
             100 * ((1 + growth) * (1 + ahead["relative_growth"]) - 1)
         ).round(1)
+    # The target year stays in view while the long-headed columns are scrolled (a phone).
     _ui.dataframe(
-        _rankings._styled(table, lang), hide_index=True, width="stretch", placeholder=MISSING
+        _rankings._styled(table, lang),
+        hide_index=True,
+        width="stretch",
+        column_config={t("col_target_year", lang): st.column_config.TextColumn(pinned=True)},
+        placeholder=MISSING,
     )
     recent = (
         t(

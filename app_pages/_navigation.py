@@ -45,6 +45,13 @@ NAVIGATION: tuple[tuple[str, tuple[tuple[str, str, str, str], ...]], ...] = (
     ),
 )
 
+DEFAULT_PAGE = "overview"
+"""The page served at the root address. Its own address, ``/overview``, opens it there too."""
+ROOT_PAGE_PATH = "overview-at-root"
+"""The default page's ``url_path`` in ``st.Page``: never in an address (Streamlit serves the
+default page at "/"), but it must differ from :data:`DEFAULT_PAGE`, which the hidden page
+that leads ``/overview`` to "/" holds (Streamlit tells pages apart by their ``url_path``)."""
+
 # Pages open only to some roles, by address (DESIGN §7); every other page is open to every
 # signed-in user. An admin opens them all. The menu leaves out what the user may not open,
 # and the address of such a page says "not allowed for your role".

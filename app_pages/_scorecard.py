@@ -14,14 +14,16 @@ from app_pages import _page, _rankings, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import MISSING, escape_markdown, fmt_date, fmt_days, fmt_month, t
+from i18n import MISSING, escape_markdown, fmt_date, fmt_days, fmt_month, fmt_value, t
 from metrics.attention import expected_to_date
 from metrics.clock import city_today, month_end
 from metrics.freshness import latest_complete_period
+from metrics.palette import STATUS_STYLES
 from metrics.rankings import ranking_table
 from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES
 from metrics.registry import Indicator, TimeRollup, get_indicator
 from metrics.scorecard import peer_position, submission_grid
+from metrics.status import Status
 from metrics.trends import trend_frame, year_on_year
 
 SCORECARD_CODES: tuple[str, ...] = (
@@ -179,6 +181,51 @@ def scorecard_frame(items: list[Line], year: int, lang: str) -> pd.DataFrame:
     return frame
 
 
+def glance_markdown(items: list[Line], year: int, lang: str) -> str:
+    """The scorecard at a glance: one paragraph per indicator, in the table's order — its
+    name, its value against its target (or, for disbursement, the milestone to date) and
+    its status in colour, icon and word."""
+    paragraphs = []
+    for item in items:
+        indicator, row = item.indicator, item.row
+        value = fmt_value(_rounded(row["value"]), indicator.unit, lang, indicator.decimals)
+        benchmark = _rounded(row["benchmark"])
+        if benchmark is None:
+            line = f"**{value}**"
+        elif indicator.time_rollup is TimeRollup.CUMULATIVE:
+            milestone = fmt_value(benchmark, indicator.unit, lang, indicator.decimals)
+            line = t("unit_glance_milestone", lang, value=value, benchmark=milestone)
+        else:
+            in_force = indicator.year_end_target(year)
+            comparator = in_force.target.comparator if in_force else ">="
+            target = (
+                comparator.replace(">=", "≥").replace("<=", "≤")
+                + " "
+                + fmt_value(
+                    benchmark,
+                    indicator.unit,
+                    lang,
+                    0 if benchmark.is_integer() else indicator.decimals,
+                )
+            )
+            line = t("unit_glance_target", lang, value=value, benchmark=target)
+        style = STATUS_STYLES[Status(row["unit_status"])]
+        word = t(f"status_{row['unit_status']}", lang)
+        badge = f":{style.badge_color}-badge[{style.icon} {word}]"
+        paragraphs.append(f"**{escape_markdown(indicator.short(lang))}**  \n{line}  \n{badge}")
+    return "\n\n".join(paragraphs)
+
+
+def show_glance(items: list[Line], year: int, lang: str) -> None:
+    """Each indicator's value and status in boxes that wrap (CSS: ``_ui``), above the table:
+    on a phone the table shows only its pinned indicator and the value beside it before it
+    is scrolled, so the status — what a leader opens the page for — is said here, at every
+    width (the server cannot know the width), in one Markdown element."""
+    if items:
+        with st.container(key="unit-glance"):
+            st.markdown(glance_markdown(items, year, lang))
+
+
 def show_table(frame: pd.DataFrame, lang: str) -> None:
     """The scorecard table, numbers formatted for the reader.
 
@@ -250,7 +297,14 @@ def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.Dat
         .reset_index()
         .rename(columns={"indicator": t("col_indicator", lang)})
     )
-    _ui.dataframe(wide, hide_index=True, width="stretch", placeholder=MISSING)
+    # The indicator stays in view while the months are scrolled (a phone shows two).
+    _ui.dataframe(
+        wide,
+        hide_index=True,
+        width="stretch",
+        column_config={t("col_indicator", lang): st.column_config.TextColumn(pinned=True)},
+        placeholder=MISSING,
+    )
     detail = pd.DataFrame(
         {
             t("col_indicator", lang): [

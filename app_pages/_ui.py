@@ -131,7 +131,18 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 .st-key-glance [data-testid="stMarkdownContainer"] {
   display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.5rem;
 }
-.st-key-glance [data-testid="stMarkdownContainer"] > p {
+/* The unit scorecard's glance: as many boxes a row as fit, two on a phone. */
+.st-key-unit-glance [data-testid="stMarkdownContainer"] {
+  display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: 0.5rem;
+  margin-bottom: 0;
+}
+/* A long status ("Chưa đủ dữ liệu để đánh giá") wraps in its box instead of ending in "…". */
+.st-key-unit-glance .stMarkdownBadge {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  max-width: 100%;
+}
+.st-key-glance [data-testid="stMarkdownContainer"] > p,
+.st-key-unit-glance [data-testid="stMarkdownContainer"] > p {
   margin: 0; min-width: 0; font-size: 0.9rem; line-height: 1.45;
   border: 1px solid rgba(49, 51, 63, 0.2); border-radius: 0.5rem; padding: 0.4rem 0.6rem 0.5rem;
 }

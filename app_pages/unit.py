@@ -45,6 +45,7 @@ lines = _page.about(
 
 st.markdown(f"#### {t('unit_indicators_title', lang, year=year)}")
 _scorecard.say_failing(not_assessed, lang)
+_scorecard.show_glance(items, year, lang)
 frame = _scorecard.scorecard_frame(items, year, lang)
 _scorecard.show_table(frame, lang)
 st.caption(t("unit_indicators_help", lang))

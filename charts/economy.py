@@ -18,21 +18,50 @@ from metrics.palette import (
 from metrics.registry import Indicator
 
 
-def _merger_line(figure: go.Figure, lang: str, years: pd.Series) -> None:
-    """A dotted line between 2024 and 2025: the territory changed there."""
+def _merger_line(
+    figure: go.Figure, lang: str, years: pd.Series, *, note_at_bottom: bool = False
+) -> None:
+    """A dotted line between 2024 and 2025: the territory changed there. Its note is at the
+    plot's top, or at its bottom where the top holds the latest years' markers and targets
+    (a share's plot starts at 0 %, far below the shares; GRDP's bars start there)."""
     if years.min() < MERGED_FROM_YEAR <= years.max():
         figure.add_vline(
             x=MERGED_FROM_YEAR - 0.5,
             line={"color": "#8C8C8C", "width": 1, "dash": "dot"},
             annotation={
                 "text": t("economy_merger", lang),
-                "yanchor": "top",
-                "y": 1,
+                "yanchor": "bottom" if note_at_bottom else "top",
+                "y": 0 if note_at_bottom else 1,
                 "yref": "paper",
                 "xanchor": "left",
                 "font": {"size": 11, "color": "#555555"},
             },
         )
+
+
+def _target_label_positions(target_years: pd.Series, point_years: pd.Series) -> list[str]:
+    """Where each target's label goes: beside its square on a side whose next year holds no
+    point of the chart (the years ahead hold only targets), so it runs into empty space
+    rather than into this year's or last year's markers and their labels, whatever the
+    chart's width; the right side first, the left side for the chart's last year (the plot
+    ends there); below and to the right where both sides hold points (a past year's target:
+    its own year's markers and their labels sit on and above the square, the line comes in
+    from the left).
+
+    >>> _target_label_positions(pd.Series([2022, 2025, 2026, 2030]), pd.Series(range(2020, 2027)))
+    ['bottom right', 'bottom right', 'middle right', 'middle left']
+    """
+    taken = {int(year) for year in point_years}
+    last = max([*taken, *(int(year) for year in target_years)])
+    positions = []
+    for year in (int(each) for each in target_years):
+        if year + 1 not in taken and year < last:
+            positions.append("middle right")
+        elif year - 1 not in taken:
+            positions.append("middle left")
+        else:
+            positions.append("bottom right")
+    return positions
 
 
 def make_basis_figure(
@@ -126,14 +155,16 @@ def make_basis_figure(
                     "line": {"width": 2, "color": TARGET_LINE_COLOR},
                 },
                 text=targets["text"],
-                textposition="bottom center",
+                textposition=_target_label_positions(
+                    targets["year"], pd.concat([annual["year"], published["year"]])
+                ),
                 textfont={"size": 11, "color": TARGET_LINE_COLOR},
                 name=t("economy_targets", lang),
                 customdata=[[label] for label in targets["label"]],
                 hovertemplate=hover(["%{text}", "%{customdata[0]}"]),
             )
         )
-    _merger_line(figure, lang, annual["year"])
+    _merger_line(figure, lang, annual["year"], note_at_bottom=True)
     figure.update_xaxes(dtick=1, tickformat="d")
     figure.update_yaxes(rangemode="tozero", ticksuffix="%")
     return base_layout(
@@ -274,7 +305,10 @@ def make_path_figure(
             )
         )
     figure.update_xaxes(dtick=1, tickformat="d")
-    figure.update_yaxes(rangemode="tozero", ticksuffix="%")
+    # Room above the highest target for its label, which the plot's edge cut at 390 px.
+    targets = path["target"].tolist() if "target" in path else []
+    highest = max([base_value, *complete["value"].tolist(), *targets])
+    figure.update_yaxes(range=[0, highest * 1.18], ticksuffix="%")
     return base_layout(
         figure,
         lang,

@@ -5,8 +5,11 @@ the address, and refused in plain text when they cannot be used."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
+import streamlit.commands.navigation as navigation
+import streamlit.testing.v1.local_script_runner as runner
 from sqlalchemy import create_engine, text
 from streamlit.testing.v1 import AppTest
 
@@ -146,3 +149,33 @@ def test_a_known_unit_in_the_address_is_kept(monkeypatch, demo_warehouse_url):
     app = _run(monkeypatch, demo_warehouse_url, unit="26737")
     assert app.query_params["unit"] == "26737"
     assert not app.warning
+
+
+def _open_address(monkeypatch, url: str, path: str, **params: str) -> tuple[AppTest, list[str]]:
+    """Open ``/<path>?<params>`` as a browser does (the path is sent as the page's name) and
+    list each "page not found" Streamlit sent."""
+    not_found: list[str] = []
+    real_not_found = navigation.send_page_not_found
+    monkeypatch.setattr(
+        navigation,
+        "send_page_not_found",
+        lambda ctx: (not_found.append(path), real_not_found(ctx))[-1],
+    )
+    monkeypatch.setattr(runner, "RerunData", functools.partial(runner.RerunData, page_name=path))
+    return _run(monkeypatch, url, **params), not_found
+
+
+@pytest.mark.parametrize(
+    ("path", "found"), [("overview", True), ("no-such-page", False)], ids=["overview", "unknown"]
+)
+def test_the_overview_has_its_own_address_too(monkeypatch, demo_warehouse_url, path, found):
+    """``/overview`` (typed or bookmarked) opens the Overview, not "page not found", and
+    keeps the link's parameters; an unknown address still says "page not found"."""
+    app, not_found = _open_address(
+        monkeypatch, demo_warehouse_url, path, lang="en", as_of="2026-10-10"
+    )
+    assert not_found == ([] if found else [path])
+    assert [title.value for title in app.title] == ["Overview"]
+    assert app.metric[0].label == "Result, Sep 2026"
+    assert app.query_params["lang"] == "en"
+    assert app.query_params["as_of"] == "2026-10-10"

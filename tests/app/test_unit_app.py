@@ -60,6 +60,20 @@ def test_the_scorecard_equals_the_warehouse(monkeypatch, demo_warehouse_url):
     assert card.loc["Citizen and business satisfaction", "Result (%)"] == pytest.approx(
         satisfaction.set_index("unit_id").loc[TAN_DINH, "value"], abs=0.051
     )
+    # Above the table, each indicator's value and status in boxes that wrap: on a phone the
+    # table shows only the indicator and its value before it is scrolled sideways.
+    (glance,) = [m.value for m in app.markdown if "-badge[" in m.value]
+    boxes = glance.split("\n\n")
+    assert len(boxes) == len(card)
+    colours = {"On track": "blue", "Off track": "red", "Not yet assessable": "gray"}
+    for box, (indicator, row) in zip(boxes, card.iterrows(), strict=True):
+        name, value, status = box.split("  \n")
+        assert name == f"**{indicator}**"
+        assert value.startswith(f"**{row['Result (%)']:.1f}%**")
+        assert status.startswith(f":{colours[row['Status']]}-badge[")
+        assert status.endswith(f" {row['Status']}]")
+    assert "target ≥ 50%" in boxes[0]
+    assert boxes[-1].split("  \n")[1] == "**54.7%** · milestone 65.2%"
 
 
 def test_an_investors_disbursement_is_its_year_to_date_over_its_plan(

@@ -322,3 +322,86 @@ def test_the_milestone_labels_are_not_cut_at_the_plots_edges():
     assert list(marks["textposition"]) == ["top center", "top left"]
     # 95 % plus room for its label above the marker: the axis reaches 112.
     assert figure["layout"]["yaxis"]["range"][1] >= 112.0
+
+
+def _economy_basis_figure(lang: str, *, targets: bool = True) -> dict:
+    from charts.economy import make_basis_figure
+
+    annual = pd.DataFrame(
+        {
+            "year": list(range(2020, 2027)),
+            "value": [14.2, 15.38, 18.86, 21.5, 22.0, 25.0, 27.2],
+            "is_complete": [True] * 6 + [False],
+            "quarters": [4] * 6 + [3],
+        }
+    )
+    published = pd.DataFrame(
+        {"year": [2023], "value": [21.5], "text": ["21,5%"], "label": ["published"]}
+    )
+    target_rows = pd.DataFrame(
+        {
+            "year": [2022, 2025, 2026, 2030],
+            "value": [15.0, 25.0, 30.0, 40.0],
+            "text": ["≥ 15%", "≥ 25%", "≥ 30%", "≥ 40%"],
+            "label": ["target"] * 4,
+        }
+    )
+    figure = make_basis_figure(
+        annual,
+        get_indicator("digital_economy_share_grdp"),
+        lang,
+        title="t",
+        published=published,
+        targets=target_rows if targets else None,
+    )
+    return figure.to_dict()
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_economy_targets_labels_run_into_empty_years(lang):
+    """Regression: at 390 px the "≥ 30%" label, centred under the 2026 target, lay on the
+    2025 marker and the 2026 estimate. A target's label now runs sideways into years that
+    hold no point (the years ahead hold only targets), and the merger's note sits at the
+    plot's foot, clear of the 2030 target at the top."""
+    figure = _economy_basis_figure(lang)
+    (targets,) = [
+        trace
+        for trace in figure["data"]
+        if trace.get("text") is not None and "≥ 30%" in list(trace["text"])
+    ]
+    position = dict(zip(targets["text"], targets["textposition"], strict=True))
+    assert position["≥ 30%"] == "middle right"  # 2027 holds no point
+    assert position["≥ 40%"] == "middle left"  # the plot ends at 2030; 2029 holds none
+    assert all("center" not in where for where in position.values()), position
+    (note,) = figure["layout"]["annotations"]
+    assert (note["y"], note["yanchor"]) == (0, "bottom")
+    # The statistics office's chart (no targets): its 2026 estimate sat under the note.
+    (note,) = _economy_basis_figure(lang, targets=False)["layout"]["annotations"]
+    assert (note["y"], note["yanchor"]) == (0, "bottom")
+
+
+def test_the_economy_path_leaves_room_above_the_highest_target():
+    """Regression: at 390 px the plot's top edge cut the "2030: ≥ 40%" label."""
+    from charts.economy import make_path_figure
+
+    annual = pd.DataFrame(
+        {
+            "year": [2024, 2025],
+            "value": [22.0, 25.0],
+            "is_complete": [True, True],
+            "quarters": [4, 4],
+        }
+    )
+    path = pd.DataFrame({"year": [2026, 2030], "target": [30.0, 40.0]})
+    figure = make_path_figure(
+        annual,
+        get_indicator("digital_economy_share_grdp"),
+        "vi",
+        title="t",
+        path=path,
+        base_year=2025,
+        base_value=25.0,
+    ).to_dict()
+    bottom, top = figure["layout"]["yaxis"]["range"]
+    assert bottom == 0
+    assert top >= 40.0 * 1.15
