@@ -222,7 +222,7 @@ def test_the_late_badge_counts_its_periods(
         ("up", "vi", "Các tháng gần nhất tăng nhanh bất thường"),
         ("up", "en", "The latest months rose unusually fast"),
         ("down", "vi", "Các tháng gần nhất giảm nhanh bất thường"),
-        ("down", "en", "the interval leans down"),
+        ("down", "en", "is widened and leans down"),
     ],
 )
 def test_a_break_in_the_drift_is_said_in_the_reason(
