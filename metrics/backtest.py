@@ -34,9 +34,13 @@ The procedure:
    one outcome: the year, not the origin, is the independent draw). When the series
    moves faster than before the year (:func:`volatility_factor`), the spread and the
    location are widened by that ratio, and each past error is divided by its own
-   origin's ratio before it calibrates. Bands, the central value (the distribution's
-   median: the point forecast moved by the location) and the probability of reaching the
-   target all come from it (:meth:`Calibration.values`).
+   origin's ratio before it calibrates. When this year's last one to three months broke
+   from the drift of the same months before it (:func:`trend_break`, monthly rates only),
+   the band leans halfway towards where the new drift would take the year and widens so
+   that the break stopping now and lasting are its quartiles (:meth:`Calibration.with_break`).
+   Bands, the central value (the distribution's median: the point forecast moved by the
+   location) and the probability of reaching the target all come from it
+   (:meth:`Calibration.values`).
 5. **Honest scores.** Each test year's coverage and Brier score use the calibration of
    the test years before it (the first has none), so the reported figures are what would
    have been seen at the time. :mod:`metrics.replay` goes further and replays the app
@@ -260,19 +264,24 @@ counts as a break (:func:`trend_break`)."""
 
 def trend_break(history: History, year: int, origin: int) -> float:
     """How far (bounded scale) the year's value would move if this year's break in the
-    series' drift went on to the judgement date: 0 when there is no break.
+    series' drift lasted to the judgement date (signed: up or down); 0 without a break.
 
-    A break is a run of the last one, two or three months (one quarter) whose mean change
-    of the logit rate stands from the mean change before ``year`` began by more than the
-    ``BREAK_LEVEL`` quantile of the normal distribution times its standard error (the root
-    mean square of the earlier changes about their mean, over the square root of the run's
-    length): the July 2025 merger's jump in satisfaction, 1.4 points in a month where
-    calm months moved 0.1 ± 0.4, is one. The band cannot know whether the new drift
-    lasts, so the shift it would bring by the judgement date — the excess drift times
-    1 + 2 + … + the periods left, over the periods in a year — is taken as one more
-    standard deviation of the year's error, added in quadrature to the calibrated spread
-    (:meth:`Calibration.with_break`). Annual data, disbursement (its flows are seasonal
-    by nature) and a history of fewer than two earlier changes have none.
+    Each month's change of the logit rate, less the mean change of the same calendar
+    month before ``year`` began (a usual seasonal step is no break), is a residual; the
+    residuals before the year give the calm spread (their root mean square, one degree of
+    freedom taken per calendar month's mean). A break is a run of the last one, two or
+    three months of this year whose mean residual stands off by more than the
+    ``BREAK_LEVEL`` quantile of the normal distribution (3.09) times the calm spread over
+    the square root of the run's length: the July 2025 merger's jump in satisfaction,
+    1.4 points in a month where calm months moved 0.1 ± 0.4, is one. Of the runs that
+    pass, the largest mean is the excess drift; lasting to the judgement date it would
+    move the months left by 2, 3, …, (months left + 1) times itself (the methods read their
+    level from the last months, about one month behind the latest), the year's value by
+    that sum over the 12 months of the year. :meth:`Calibration.with_break` turns it into
+    the band. Quarterly and annual data (a quarter is a quarter of the year: the digital
+    economy's first-quarter steps are a new year's level), disbursement (its flows are
+    seasonal by nature), a year's last month and a history with fewer than two degrees of
+    freedom before the year have none.
     """
     if history.is_cumulative or history.period != 12:
         return 0.0
@@ -286,8 +295,7 @@ def trend_break(history: History, year: int, origin: int) -> float:
     before = ends < year * history.period
     if before.sum() < 2:
         return 0.0
-    # Each change less the mean change of the same month (quarter) before the year: a
-    # seasonal step (a first quarter's usual fall) is not a break.
+    # Each change less the mean change of the same calendar month before the year.
     season = ends % history.period
     seasonal_mean = {
         s: float(changes[before & (season == s)].mean()) for s in np.unique(season[before])
@@ -295,7 +303,7 @@ def trend_break(history: History, year: int, origin: int) -> float:
     expected = np.array([seasonal_mean.get(int(s), math.nan) for s in season])
     residuals = changes - expected
     reference = residuals[before]
-    # One mean per month (quarter) was fitted to these residuals: that many fewer degrees
+    # One mean per calendar month was fitted to these residuals: that many fewer degrees
     # of freedom.
     freedom = reference.size - len(seasonal_mean)
     if freedom < 2:
@@ -358,7 +366,8 @@ class Calibration:
     horizon."""
 
     shift: float = 0.0
-    """A break's shift (:func:`trend_break`), added in quadrature to every spread."""
+    """A break's shift (:func:`trend_break`): the location moves by half of it, and
+    :attr:`break_spread` is added in quadrature to every spread."""
 
     def location(self, horizon: int) -> float:
         """Location at ``horizon``; beyond the longest tested horizon, the longest's; half
@@ -410,8 +419,9 @@ class Calibration:
         return dataclasses.replace(self, spreads=self.spreads * factor, locations=locations)
 
     def with_break(self, shift: float) -> Calibration:
-        """The same calibration with a break's ``shift`` (:func:`trend_break`) added in
-        quadrature to every spread."""
+        """The same calibration leaning by half a break's ``shift`` (:func:`trend_break`)
+        and widened by :attr:`break_spread`: the break stopping now and lasting to the
+        judgement date are the quartiles of the error it adds."""
         if not shift:
             return self
         return dataclasses.replace(self, shift=float(shift))
