@@ -58,7 +58,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
-from scipy.stats import binom, norm
+from scipy.stats import binom
 from scipy.stats import t as student_t
 
 from metrics.forecasting import (
@@ -258,11 +258,23 @@ def volatility_factor(history: History, year: int, origin: int) -> float:
 
 
 BREAK_LEVEL = 0.999
-"""The one-sided quantile of the normal distribution a recent drift must pass before it
-counts as a break (:func:`trend_break`)."""
+"""The one-sided quantile of Student's t a recent drift must pass, in units of its
+standard error, before it counts as a break (:func:`trend_break`)."""
 
 
-def trend_break(history: History, year: int, origin: int) -> float:
+def break_lag(method: str) -> int:
+    """Months the level a method forecasts from lags the latest month, for
+    :func:`trend_break`: the random walk with drift starts from the latest month itself;
+    the seasonal profile from the mean of the last three (about one month behind), and
+    ETS and SARIMAX from a smoothed level, taken as one month behind too.
+
+    >>> break_lag("drift"), break_lag("seasonal_profile"), break_lag("ets")
+    (0, 1, 1)
+    """
+    return 0 if method == "drift" else 1
+
+
+def trend_break(history: History, year: int, origin: int, *, lag: int = 1) -> float:
     """How far (bounded scale) the year's value would move if this year's break in the
     series' drift lasted to the judgement date (signed: up or down); 0 without a break.
 
@@ -314,17 +326,37 @@ def trend_break(history: History, year: int, origin: int) -> float:
     left = year * history.period + history.period - 1 - origin
     if left <= 0:
         return 0.0
-    threshold = float(norm.ppf(BREAK_LEVEL))
+    # A new change's residual about its month's mean, itself estimated from n earlier
+    # years, varies as σ²(1 + 1/n); σ is estimated with ``freedom`` degrees of freedom.
+    years_per_month = {s: int(np.count_nonzero(before & (season == s))) for s in seasonal_mean}
+    inflation = np.array([1.0 + 1.0 / years_per_month.get(int(s), 1) for s in season])
+    quantile = float(student_t.ppf(BREAK_LEVEL, freedom))
     this_year = ends >= year * history.period
+
+    def mean_and_limit(window: np.ndarray) -> tuple[float, float]:
+        """A window's mean residual, and how far it may stand from 0 by chance."""
+        scale = calm_sd * math.sqrt(float(inflation[window].mean()) / np.count_nonzero(window))
+        return float(residuals[window].mean()), quantile * scale
+
     excess = 0.0
     for run in (1, 2, 3):
-        recent = residuals[(ends > origin - run) & this_year]
-        if recent.size < run or not np.isfinite(recent).all():
+        window = (ends > origin - run) & this_year
+        if np.count_nonzero(window) < run or not np.isfinite(residuals[window]).all():
             break
-        drift = float(recent.mean())
-        if abs(drift) > threshold * calm_sd / math.sqrt(run) and abs(drift) > abs(excess):
-            excess = drift
-    return excess * left * (left + 3) / 2 / history.period
+        drift, limit = mean_and_limit(window)
+        if abs(drift) <= limit or abs(drift) <= abs(excess):
+            continue
+        # A run that only takes back the month before it is a spike returning, not a new
+        # drift: that month alone stood off the other way, and with it the run nets to no
+        # break.
+        before_run = ends == origin - run
+        if np.count_nonzero(before_run) and np.isfinite(residuals[before_run]).all():
+            spike, spike_limit = mean_and_limit(before_run)
+            net, net_limit = mean_and_limit(window | before_run)
+            if spike * drift < 0 and abs(spike) > spike_limit and abs(net) <= net_limit:
+                continue
+        excess = drift
+    return excess * left * (left + 1 + 2 * lag) / 2 / history.period
 
 
 # ---------------------------------------------------------------------- calibration
@@ -791,7 +823,9 @@ def backtest(
                             comparator,
                             prepared.model,
                             factors.setdefault(origin, volatility_factor(history, year, origin)),
-                            shifts.setdefault(origin, trend_break(history, year, origin)),
+                            shifts.setdefault(
+                                origin, trend_break(history, year, origin, lag=break_lag(method))
+                            ),
                         )
                     )
     records = pd.DataFrame(rows, columns=list(_RECORD_COLUMNS)) if rows else _empty_records()

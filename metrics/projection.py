@@ -53,6 +53,7 @@ from metrics.backtest import (
     YearState,
     backtest,
     bounded,
+    break_lag,
     calibration_for,
     extension_central,
     from_scale,
@@ -958,7 +959,7 @@ def _projected(
     if history.is_cumulative and not math.isfinite(state.year_to_date):
         return _none(common, "zero_plan", {}, summary)
     calibration = calibration_for(report, method, before_year=year)
-    shift = trend_break(history, year, origin)
+    shift = trend_break(history, year, origin, lag=break_lag(method))
     if calibration is not None:
         calibration = calibration.widened(volatility_factor(history, year, origin)).with_break(
             shift

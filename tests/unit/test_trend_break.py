@@ -43,17 +43,20 @@ def monthly(changes_2025: list[float], *, first: int = JAN_2023, period: int = 1
 
 
 # The calm changes before 2025 end in February 2023 … December 2024 (23). The mean change of
-# each calendar month: January only 2024's −0.01; every other month (+0.01 − 0.01) / 2 = 0.
-# Residuals: January 0, the other 22 ±0.01. Twelve means fitted, so 23 − 12 = 11 degrees of
-# freedom: sd = √(22 × 0.0001 / 11) = 0.0141421. The 99.9 % normal quantile is 3.0902, so a
-# run of one month must stand 0.043703 from its month's mean, two 0.030903, three 0.025232.
+# each calendar month: January only 2024's −0.01 (one year); every other month
+# (+0.01 − 0.01) / 2 = 0 (two years). Residuals: January 0, the other 22 ±0.01. Twelve means
+# fitted, so 23 − 12 = 11 degrees of freedom: sd = √(22 × 0.0001 / 11) = 0.0141421. A new
+# residual about a mean of n years varies as sd² (1 + 1/n): July's 1.5. Student's t with 11
+# degrees of freedom at 99.9 % is 4.0247 (tables), so a July alone must stand
+# 4.0247 × 0.0141421 × √1.5 = 0.069710 from its month's mean; two months (June, July)
+# 4.0247 × 0.0141421 × √(1.5 / 2) = 0.049292; three 0.040247.
 JUMP = [0.0] * 6 + [0.1]  # January … June 2025 as usual, July 2025 jumps by 0.1
 
 
 def test_a_jump_beyond_the_calm_months_noise_is_a_break_lasting_to_december() -> None:
     history = monthly(JUMP)
-    # Runs ending in July 2025: one month 0.1 (a break); two (0.1 + 0) / 2 = 0.05 and three
-    # 0.0333 also pass, but the largest drift is kept: 0.1. Months left after July: 5. The
+    # Runs ending in July 2025: one month 0.1 (a break); two (0.1 + 0) / 2 = 0.05 also
+    # passes, but the largest drift is kept: 0.1. Months left after July: 5. The
     # method's level lags the latest month by about one month, so the drift lasting to
     # December moves the months left by 2, 3, 4, 5 and 6 × 0.1 (sum 0.1 × 5 × 8 / 2 = 2.0),
     # the year's logit by that over 12 periods: 0.166667.
@@ -67,19 +70,72 @@ def test_the_months_before_the_jump_and_calm_noise_are_no_break() -> None:
     history = monthly(JUMP)
     # June 2025: the last three months changed by 0, as their months did on average.
     assert trend_break(history, 2025, JUL_2025 - 1) == 0.0
-    # A change of 0.04 stands 0.04 from its month's mean: under 0.043703, no break; and a
-    # run of two (0.04 + 0) / 2 = 0.02 and three 0.0133 are under theirs too.
-    assert trend_break(monthly([0.0] * 6 + [0.04]), 2025, JUL_2025) == 0.0
-    # 0.045 alone is over the one-month threshold: (2 + … + 6) / 12 × 0.045 = 0.075.
-    assert trend_break(monthly([0.0] * 6 + [0.045]), 2025, JUL_2025) == pytest.approx(0.075)
+    # A change of 0.065 stands 0.065 from its month's mean: under 0.069710, no break; and a
+    # run of two (0.065 + 0) / 2 = 0.0325 and three 0.0217 are under theirs too.
+    assert trend_break(monthly([0.0] * 6 + [0.065]), 2025, JUL_2025) == 0.0
+    # 0.075 alone is over the one-month threshold: (2 + … + 6) / 12 × 0.075 = 0.125.
+    assert trend_break(monthly([0.0] * 6 + [0.075]), 2025, JUL_2025) == pytest.approx(0.125)
 
 
 def test_a_drift_over_three_months_is_a_break_even_when_no_month_is() -> None:
-    # Three changes of 0.03 from May to July: one month's 0.03 is under 0.043703; two
-    # months' mean 0.03 is under 0.030903; three months' mean 0.03 is over 0.025232.
-    # Break 0.03, moving the year's logit by 0.03 × (2 + … + 6) / 12 = 0.03 × 20 / 12 = 0.05.
-    history = monthly([0.0] * 4 + [0.03, 0.03, 0.03])
-    assert trend_break(history, 2025, JUL_2025) == pytest.approx(0.05)
+    # Three changes of 0.045 from May to July: one month's 0.045 is under 0.069710; two
+    # months' mean 0.045 is under 0.049292; three months' mean 0.045 is over 0.040247.
+    # Break 0.045, moving the year's logit by 0.045 × (2 + … + 6) / 12 = 0.045 × 20 / 12
+    # = 0.075.
+    history = monthly([0.0] * 4 + [0.045, 0.045, 0.045])
+    assert trend_break(history, 2025, JUL_2025) == pytest.approx(0.075)
+
+
+def test_a_method_reading_the_latest_month_itself_has_no_lag() -> None:
+    # The random walk with drift starts from July itself: the months left move by
+    # 1, 2, …, 5 × 0.1, the year's logit by 15 × 0.1 / 12 = 0.125 (with a lag of one: 0.1667).
+    assert trend_break(monthly(JUMP), 2025, JUL_2025, lag=0) == pytest.approx(0.125)
+
+
+def test_a_january_jump_is_a_break_for_the_whole_year() -> None:
+    # January 2025 rises 0.1 where January's one earlier change was −0.01: residual 0.11.
+    # A mean of one year: the new residual varies as sd² × 2, so the limit is
+    # 4.0247 × 0.0141421 × √2 = 0.080494. Eleven months left: 0.11 × (2 + … + 12) / 12
+    # = 0.11 × 77 / 12 = 0.705833.
+    assert trend_break(monthly([0.1]), 2025, 2025 * 12) == pytest.approx(0.705833, abs=1e-6)
+
+
+def test_a_spike_that_returns_is_no_break_the_other_way() -> None:
+    # May 2025 +0.2, June −0.2 (back where it was), July 0.
+    history = monthly([0.0] * 4 + [0.2, -0.2, 0.0])
+    # At the end of May the spike is all there is to see: a break up,
+    # 0.2 × (2 + … + 8) / 12 = 0.2 × 35 / 12 = 0.583333.
+    assert trend_break(history, 2025, JUL_2025 - 2) == pytest.approx(0.583333, abs=1e-6)
+    # June alone (−0.2) and June–July ((−0.2 + 0) / 2 = −0.1, over 0.049292) stand off
+    # downwards, but each only takes May back: May alone was over its limit upwards, and
+    # May with them nets to 0. No break.
+    assert trend_break(history, 2025, JUL_2025 - 1) == 0.0
+    assert trend_break(history, 2025, JUL_2025) == 0.0
+
+
+def test_a_month_that_does_not_fall_as_usual_is_a_break() -> None:
+    # From January 2022: every January falls by 0.2 (2023, 2024); the other months change
+    # by +0.01, −0.01, +0.01 in 2022, 2023, 2024 (mean 0.003333, residuals 0.006667,
+    # −0.013333, 0.006667). 35 changes, 12 means: 23 degrees of freedom,
+    # sd = √(11 × 0.00026667 / 23) = 0.011292. January 2025 does not fall (0.0): residual
+    # +0.2; its mean is of two years (× √1.5); t with 23 degrees of freedom at 99.9 % is
+    # 3.4850: limit 3.4850 × 0.011292 × 1.2247 = 0.048197. A break up, eleven months left:
+    # 0.2 × 77 / 12 = 1.283333. Against the mean of every change, January 2025 would be
+    # nothing unusual (+0.008).
+    changes = [0.01] * 11 + [-0.2] + [-0.01] * 11 + [-0.2] + [0.01] * 11 + [0.0]
+    rates = expit(np.concatenate([[0.0], np.cumsum(changes)]))
+    history = f.History(
+        shape=SeriesShape.MONTHLY_FLOW,
+        period=12,
+        first_index=2022 * 12,
+        last_index=2022 * 12 + rates.size - 1,
+        numerators=1000.0 * rates,
+        denominators=np.full(rates.size, 1000.0),
+        first_year=0,
+        values=np.empty((0, 13)),
+        flows=np.empty((0, 12)),
+    )
+    assert trend_break(history, 2025, 2025 * 12) == pytest.approx(1.283333, abs=1e-6)
 
 
 def test_a_usual_seasonal_step_is_no_break() -> None:
