@@ -8,9 +8,12 @@ here, and each expected value by hand.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Connection, create_engine, text
 
 from data_access import sources
 
@@ -94,3 +97,116 @@ def test_the_freshness_contract_checks_one_month() -> None:
     result = sources._fresh_result(source, dt.date(2026, 10, 1), dt.date(2026, 11, 30))
     assert (result.passed, result.checked, result.failing) == (True, 1, 0)
     assert result.values == {"last": dt.date(2026, 10, 1), "days": 36, "late": -6}
+
+
+def test_a_mapping_without_any_indicator_is_refused_at_indicators(tmp_path: Path) -> None:
+    error = _refused(tmp_path, "version: 1\nindicators: {}\n")
+    assert (error.indicator, error.field_name, error.problem) == ("", "indicators", "top_shape")
+
+
+TABLE_SOURCE = sources.Source(
+    indicator="online_dossier_share",
+    connection="city_dw",
+    columns={"unit_code": "ma", "month": "thang", "numerator": "dung_han", "denominator": "tong"},
+    freshness_days=36,
+    table=sources.TableRef("t", None),
+)
+
+
+@pytest.fixture
+def city_table() -> Iterator[Connection]:
+    """A source table in memory: P-1 reported September (3 of 4) and October 2026 (5 of
+    6); P-2 reported October without a numerator."""
+    engine = create_engine("sqlite://")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (ma TEXT, thang TEXT, dung_han REAL, tong REAL)"))
+        conn.execute(
+            text("INSERT INTO t VALUES (:u, :m, :n, :d)"),
+            [
+                {"u": "P-1", "m": "2026-09-01", "n": 3, "d": 4},
+                {"u": "P-1", "m": "2026-10-01", "n": 5, "d": 6},
+                {"u": "P-2", "m": "2026-10-01", "n": None, "d": 7},
+            ],
+        )
+    with engine.connect() as conn:
+        yield conn
+    engine.dispose()
+
+
+def test_a_source_without_the_promised_columns_fails_the_columns_contract(
+    city_table: Connection,
+) -> None:
+    # Four columns promised; the table has ma and thang, not da_xong nor tong_so.
+    source = sources.Source(
+        indicator="online_dossier_share", connection="city_dw",
+        columns={"unit_code": "ma", "month": "thang", "numerator": "da_xong",
+                 "denominator": "tong_so"},
+        freshness_days=36, table=sources.TableRef("t", None),
+    )  # fmt: skip
+    result = sources._columns_result(city_table, source)
+    assert (result.code, result.passed, result.variant) == ("columns", False, "missing")
+    assert (result.checked, result.failing, result.examples) == (4, 2, ("da_xong", "tong_so"))
+
+
+def test_a_units_sums_are_floats_even_when_nothing_was_summed(city_table: Connection) -> None:
+    found = sources.unit_sums(city_table, TABLE_SOURCE, 2026, dt.date(2026, 10, 1))
+    # P-1: to October 3 + 5 = 8 of 4 + 6 = 10; to September 3 of 4; October reported.
+    only = found.loc[found["unit_code"] == "P-1"]
+    assert [tuple(r) for r in only.itertuples(index=False)] == [("P-1", 8.0, 10.0, 3.0, 4.0, True)]
+    # Without P-1, only P-2 is left, whose one row has no numerator: a rate's row counts
+    # only with both parts, so nothing is summed; the sums are still floats (NaN).
+    city_table.execute(text("DELETE FROM t WHERE ma = 'P-1'"))
+    found = sources.unit_sums(city_table, TABLE_SOURCE, 2026, dt.date(2026, 10, 1))
+    amounts = ["numerator", "denominator", "numerator_previous", "denominator_previous"]
+    assert [str(found[c].dtype) for c in amounts] == ["float64"] * 4
+    assert math.isnan(found["numerator"].iloc[0])
+
+
+def test_a_codes_month_sums_count_their_rows_as_whole_numbers(city_table: Connection) -> None:
+    found = sources.unit_code_month_sums(city_table, TABLE_SOURCE, ["P-1"])
+    # P-1: September 3 of 4 and October 5 of 6, one row each.
+    assert found["numerator"].tolist() == [3.0, 5.0]
+    assert found["n_rows"].tolist() == [1, 1] and found["n_expected"].tolist() == [1, 1]
+    assert (str(found["n_rows"].dtype), str(found["n_expected"].dtype)) == ("int64", "int64")
+
+
+def test_a_year_without_rows_gives_no_unit_with_the_sums_columns(city_table: Connection) -> None:
+    found = sources.unit_sums(city_table, TABLE_SOURCE, 2025, dt.date(2025, 10, 1))
+    assert found.empty
+    assert list(found.columns) == ["unit_code", "numerator", "denominator",
+                                   "numerator_previous", "denominator_previous",
+                                   "is_reported"]  # fmt: skip
+
+
+def test_a_sources_report_heads_with_its_last_month(tmp_path: Path) -> None:
+    report = sources.SourceReport(
+        "online_dossier_share", "city_dw", (), rows=3, last_month=dt.date(2026, 10, 1),
+        query_seconds=0.5,
+    )  # fmt: skip
+    assert sources._report_lines(report, "en") == [
+        "online_dossier_share (connection city_dw): 3 rows, last new month Oct 2026, query 0.50 s"
+    ]
+    assert sources._report_lines(report, "vi")[0].count("tháng 10/2026") == 1
+
+
+def test_checking_a_mapping_reads_each_source_at_its_connections_url(tmp_path: Path) -> None:
+    database = tmp_path / "city.sqlite"
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (ma TEXT, thang TEXT, dung_han REAL, tong REAL)"))
+        conn.execute(text("INSERT INTO t VALUES ('P-1', '2026-10-01', 5, 6)"))
+    engine.dispose()
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        HEAD + ONLINE + "    table: t\n"
+        "    columns: {unit_code: ma, month: thang, numerator: dung_han, denominator: tong}\n"
+        '    crosswalk: {"P-1": "25747"}\n',
+        encoding="utf-8",
+    )
+    mapping = sources.load_mapping(path)
+    environ = {"DASHBOARD_SOURCE_URL_CITY_DW": f"sqlite:///{database}"}
+    (report,) = sources.check_mapping(mapping, {"25747": "ward"}, environ, dt.date(2026, 11, 20))
+    assert (report.indicator, report.connection, report.rows) == (
+        "online_dossier_share", "city_dw", 1
+    )  # fmt: skip
+    assert report.results[0].code == "reachable" and report.results[0].passed is True
