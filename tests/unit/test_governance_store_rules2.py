@@ -178,6 +178,8 @@ def test_each_units_latest_period_and_last_load_of_the_current_totals(warehouse:
     with warehouse.connect() as conn:
         latest = q.unit_latest(conn, ["on_time_rate", "online_dossier_share"])
         none_asked = q.unit_latest(conn, [])
+        # Asked for, but no row of it was loaded: the same empty frame with its columns.
+        none_found = q.unit_latest(conn, ["e_result_rate"])
     assert [tuple(r) for r in latest.itertuples(index=False)] == [
         ("on_time_rate", A, SEP, pd.Timestamp(T1)),
         ("online_dossier_share", A, OCT, pd.Timestamp(T2)),
@@ -185,13 +187,14 @@ def test_each_units_latest_period_and_last_load_of_the_current_totals(warehouse:
     ]
     assert isinstance(latest["latest_period"].iloc[0], dt.date)
     assert str(latest["last_loaded_at"].dtype).startswith("datetime64")
-    assert none_asked.empty
-    assert list(none_asked.columns) == [
-        "indicator_id",
-        "unit_id",
-        "latest_period",
-        "last_loaded_at",
-    ]
+    for empty in (none_asked, none_found):
+        assert empty.empty
+        assert list(empty.columns) == [
+            "indicator_id",
+            "unit_id",
+            "latest_period",
+            "last_loaded_at",
+        ]
 
 
 def _checks(warehouse: Engine, checks: list[tuple[int, dt.datetime]], units: list[tuple]) -> None:

@@ -1,0 +1,212 @@
+"""The declared-sources rules (``data_access.sources``) the sampled mutation reading (README)
+found untested: where a malformed mapping is wrong (file, indicator, field and problem), a
+declared breakdown read from a table with its attributes, a month's first day, the command's
+name and the freshness contract's count. No source database: the mapping files are written
+here, and each expected value by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, create_engine, text
+
+from data_access import sources
+
+HEAD = "version: 1\nindicators:\n"
+ONLINE = "  online_dossier_share:\n    connection: city_dw\n    freshness_days: 36\n"
+
+
+def _refused(tmp_path: Path, body: str) -> sources.MappingError:
+    path = tmp_path / "sources.yaml"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(sources.MappingError) as raised:
+        sources.load_mapping(path)
+    assert raised.value.file == path
+    return raised.value
+
+
+@pytest.mark.parametrize(
+    ("body", "indicator", "field", "problem"),
+    [
+        # An indicator's entry that is not a mapping.
+        (HEAD + "  online_dossier_share: 5\n", "online_dossier_share", "", "entry_shape"),
+        # Filters apply to a table, not to a query.
+        (HEAD + ONLINE + "    sql: SELECT 1\n    filters: {a: 1}\n", "online_dossier_share",
+         "filters", "filters_with_sql"),
+        # Columns that are not a mapping.
+        (HEAD + ONLINE + "    table: t\n    columns: [a, b]\n", "online_dossier_share",
+         "columns", "columns_shape"),
+        # Breakdowns that are not a mapping.
+        (HEAD + ONLINE + "    sql: SELECT 1\n    breakdowns: 5\n", "online_dossier_share",
+         "breakdowns", "breakdowns_shape"),
+        # `indicators` that is not a mapping.
+        ("version: 1\nindicators: [a]\n", "", "indicators", "top_shape"),
+    ],
+    ids=["entry", "filters-with-sql", "columns", "breakdowns", "indicators"],
+)  # fmt: skip
+def test_a_malformed_mapping_names_its_indicator_field_and_problem(
+    tmp_path: Path, body: str, indicator: str, field: str, problem: str
+) -> None:
+    error = _refused(tmp_path, body)
+    assert (error.indicator, error.field_name, error.problem) == (indicator, field, problem)
+
+
+def test_a_breakdown_read_from_a_table_keeps_its_columns_and_attributes(tmp_path: Path) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        HEAD
+        + ONLINE
+        + "    sql: SELECT 1\n    breakdowns:\n      procedure:\n        table: ho_so\n"
+        "        columns: {unit_code: ma_dv, month: thang, key: ma_tthc, label: ten_tthc,"
+        " numerator: a, denominator: b}\n        attributes: {nhom: nhom_tthc}\n",
+        encoding="utf-8",
+    )
+    (source,) = sources.load_mapping(path).sources
+    (breakdown,) = source.breakdowns
+    assert breakdown.dimension == "procedure"
+    assert breakdown.columns == {
+        "unit_code": "ma_dv", "month": "thang", "key": "ma_tthc", "label": "ten_tthc",
+        "numerator": "a", "denominator": "b",
+    }  # fmt: skip
+    assert breakdown.attributes == {"nhom": "nhom_tthc"}
+    assert breakdown.table is not None and breakdown.table.name == "ho_so"
+
+
+def test_a_month_is_read_as_its_first_day() -> None:
+    assert sources._as_month(dt.date(2026, 3, 15)) == dt.date(2026, 3, 1)
+    assert sources._as_month(dt.datetime(2026, 3, 15, 8, 0)) == dt.date(2026, 3, 1)
+    assert sources._as_month("2026-03-15") == dt.date(2026, 3, 1)
+
+
+def test_the_command_is_named_as_it_is_run() -> None:
+    assert sources.parser().prog == "python -m data_access.sources"
+
+
+def test_the_freshness_contract_checks_one_month() -> None:
+    # October 2026's figures promised 36 days after its end: by 6 December. On 30 November
+    # they are not late (late = 30 Nov − 6 Dec = −6 days): passed, 1 month checked, 0 failing.
+    source = sources.Source(
+        indicator="online_dossier_share", connection="city_dw", columns={},
+        freshness_days=36, sql="SELECT 1",
+    )  # fmt: skip
+    result = sources._fresh_result(source, dt.date(2026, 10, 1), dt.date(2026, 11, 30))
+    assert (result.passed, result.checked, result.failing) == (True, 1, 0)
+    assert result.values == {"last": dt.date(2026, 10, 1), "days": 36, "late": -6}
+
+
+def test_a_mapping_without_any_indicator_is_refused_at_indicators(tmp_path: Path) -> None:
+    error = _refused(tmp_path, "version: 1\nindicators: {}\n")
+    assert (error.indicator, error.field_name, error.problem) == ("", "indicators", "top_shape")
+
+
+TABLE_SOURCE = sources.Source(
+    indicator="online_dossier_share",
+    connection="city_dw",
+    columns={"unit_code": "ma", "month": "thang", "numerator": "dung_han", "denominator": "tong"},
+    freshness_days=36,
+    table=sources.TableRef("t", None),
+)
+
+
+@pytest.fixture
+def city_table() -> Iterator[Connection]:
+    """A source table in memory: P-1 reported September (3 of 4) and October 2026 (5 of
+    6); P-2 reported October without a numerator."""
+    engine = create_engine("sqlite://")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (ma TEXT, thang TEXT, dung_han REAL, tong REAL)"))
+        conn.execute(
+            text("INSERT INTO t VALUES (:u, :m, :n, :d)"),
+            [
+                {"u": "P-1", "m": "2026-09-01", "n": 3, "d": 4},
+                {"u": "P-1", "m": "2026-10-01", "n": 5, "d": 6},
+                {"u": "P-2", "m": "2026-10-01", "n": None, "d": 7},
+            ],
+        )
+    with engine.connect() as conn:
+        yield conn
+    engine.dispose()
+
+
+def test_a_source_without_the_promised_columns_fails_the_columns_contract(
+    city_table: Connection,
+) -> None:
+    # Four columns promised; the table has ma and thang, not da_xong nor tong_so.
+    source = sources.Source(
+        indicator="online_dossier_share", connection="city_dw",
+        columns={"unit_code": "ma", "month": "thang", "numerator": "da_xong",
+                 "denominator": "tong_so"},
+        freshness_days=36, table=sources.TableRef("t", None),
+    )  # fmt: skip
+    result = sources._columns_result(city_table, source)
+    assert (result.code, result.passed, result.variant) == ("columns", False, "missing")
+    assert (result.checked, result.failing, result.examples) == (4, 2, ("da_xong", "tong_so"))
+
+
+def test_a_units_sums_are_floats_even_when_nothing_was_summed(city_table: Connection) -> None:
+    found = sources.unit_sums(city_table, TABLE_SOURCE, 2026, dt.date(2026, 10, 1))
+    # P-1: to October 3 + 5 = 8 of 4 + 6 = 10; to September 3 of 4; October reported.
+    only = found.loc[found["unit_code"] == "P-1"]
+    assert [tuple(r) for r in only.itertuples(index=False)] == [("P-1", 8.0, 10.0, 3.0, 4.0, True)]
+    # Without P-1, only P-2 is left, whose one row has no numerator: a rate's row counts
+    # only with both parts, so nothing is summed; the sums are still floats (NaN).
+    city_table.execute(text("DELETE FROM t WHERE ma = 'P-1'"))
+    found = sources.unit_sums(city_table, TABLE_SOURCE, 2026, dt.date(2026, 10, 1))
+    amounts = ["numerator", "denominator", "numerator_previous", "denominator_previous"]
+    assert [str(found[c].dtype) for c in amounts] == ["float64"] * 4
+    assert math.isnan(found["numerator"].iloc[0])
+
+
+def test_a_codes_month_sums_count_their_rows_as_whole_numbers(city_table: Connection) -> None:
+    found = sources.unit_code_month_sums(city_table, TABLE_SOURCE, ["P-1"])
+    # P-1: September 3 of 4 and October 5 of 6, one row each.
+    assert found["numerator"].tolist() == [3.0, 5.0]
+    assert found["n_rows"].tolist() == [1, 1] and found["n_expected"].tolist() == [1, 1]
+    assert (str(found["n_rows"].dtype), str(found["n_expected"].dtype)) == ("int64", "int64")
+
+
+def test_a_year_without_rows_gives_no_unit_with_the_sums_columns(city_table: Connection) -> None:
+    found = sources.unit_sums(city_table, TABLE_SOURCE, 2025, dt.date(2025, 10, 1))
+    assert found.empty
+    assert list(found.columns) == ["unit_code", "numerator", "denominator",
+                                   "numerator_previous", "denominator_previous",
+                                   "is_reported"]  # fmt: skip
+
+
+def test_a_sources_report_heads_with_its_last_month(tmp_path: Path) -> None:
+    report = sources.SourceReport(
+        "online_dossier_share", "city_dw", (), rows=3, last_month=dt.date(2026, 10, 1),
+        query_seconds=0.5,
+    )  # fmt: skip
+    assert sources._report_lines(report, "en") == [
+        "online_dossier_share (connection city_dw): 3 rows, last new month Oct 2026, query 0.50 s"
+    ]
+    assert sources._report_lines(report, "vi")[0].count("tháng 10/2026") == 1
+
+
+def test_checking_a_mapping_reads_each_source_at_its_connections_url(tmp_path: Path) -> None:
+    database = tmp_path / "city.sqlite"
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (ma TEXT, thang TEXT, dung_han REAL, tong REAL)"))
+        conn.execute(text("INSERT INTO t VALUES ('P-1', '2026-10-01', 5, 6)"))
+    engine.dispose()
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        HEAD + ONLINE + "    table: t\n"
+        "    columns: {unit_code: ma, month: thang, numerator: dung_han, denominator: tong}\n"
+        '    crosswalk: {"P-1": "25747"}\n',
+        encoding="utf-8",
+    )
+    mapping = sources.load_mapping(path)
+    environ = {"DASHBOARD_SOURCE_URL_CITY_DW": f"sqlite:///{database}"}
+    (report,) = sources.check_mapping(mapping, {"25747": "ward"}, environ, dt.date(2026, 11, 20))
+    assert (report.indicator, report.connection, report.rows) == (
+        "online_dossier_share", "city_dw", 1
+    )  # fmt: skip
+    assert report.results[0].code == "reachable" and report.results[0].passed is True
