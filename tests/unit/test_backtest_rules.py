@@ -30,7 +30,7 @@ from tests.unit.test_forecasting_rules import flow_history
 ONLINE = get_indicator("online_dossier_share")  # a monthly flow
 RECORD_COLUMNS = [
     "method", "year", "origin", "observed", "horizon", "judgement", "central", "anchor",
-    "actual", "target", "comparator", "model", "factor",
+    "actual", "target", "comparator", "model", "factor", "shift",
 ]  # fmt: skip
 
 
@@ -73,8 +73,23 @@ def test_the_comparison_reads_the_year_end_records_by_default() -> None:
     # extension record: one full year (1 origin of 1) at the year end, the 1 year needed.
     records = pd.DataFrame(
         [
-            ("drift", 2024, 2023, 0, 1, "year_end", 50.0, 0.0, 52.0, 60.0, ">=", "drift", 1.0),
-            ("drift", 2024, 2023, 0, 2, "extension", 50.0, 0.0, 53.0, 60.0, ">=", "drift", 1.0),
+            ("drift", 2024, 2023, 0, 1, "year_end", 50.0, 0.0, 52.0, 60.0, ">=", "drift", 1.0, 0.0),
+            (
+                "drift",
+                2024,
+                2023,
+                0,
+                2,
+                "extension",
+                50.0,
+                0.0,
+                53.0,
+                60.0,
+                ">=",
+                "drift",
+                1.0,
+                0.0,
+            ),
         ],
         columns=RECORD_COLUMNS,
     )
@@ -91,7 +106,7 @@ def test_the_scores_after_the_chosen_method_are_in_order_of_their_mae() -> None:
     # (seasonal_profile) is best, so it stays; the others follow by MAE, drift before ets
     # (their MAEs differ only after the decimal point).
     rows = [
-        (method, 2023, 2022, 0, 1, "year_end", central, 0.0, 50.0, math.nan, "", method, 1.0)
+        (method, 2023, 2022, 0, 1, "year_end", central, 0.0, 50.0, math.nan, "", method, 1.0, 0.0)
         for method, central in (("seasonal_profile", 50.5), ("ets", 51.4), ("drift", 51.2))
     ]
     records = pd.DataFrame(rows, columns=RECORD_COLUMNS)
