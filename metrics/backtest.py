@@ -279,21 +279,24 @@ def trend_break(history: History, year: int, origin: int, *, lag: int = 1) -> fl
     series' drift lasted to the judgement date (signed: up or down); 0 without a break.
 
     Each month's change of the logit rate, less the mean change of the same calendar
-    month before ``year`` began (a usual seasonal step is no break), is a residual; the
-    residuals before the year give the calm spread (their root mean square, one degree of
-    freedom taken per calendar month's mean). A break is a run of the last one, two or
-    three months of this year whose mean residual stands off by more than the
-    ``BREAK_LEVEL`` quantile of the normal distribution (3.09) times the calm spread over
-    the square root of the run's length: the July 2025 merger's jump in satisfaction,
-    1.4 points in a month where calm months moved 0.1 ± 0.4, is one. Of the runs that
-    pass, the largest mean is the excess drift; lasting to the judgement date it would
-    move the months left by 2, 3, …, (months left + 1) times itself (the methods read their
-    level from the last months, about one month behind the latest), the year's value by
-    that sum over the 12 months of the year. :meth:`Calibration.with_break` turns it into
-    the band. Quarterly and annual data (a quarter is a quarter of the year: the digital
-    economy's first-quarter steps are a new year's level), disbursement (its flows are
-    seasonal by nature), a year's last month and a history with fewer than two degrees of
-    freedom before the year have none.
+    month before ``year`` began (a usual seasonal step is no break; a month that fails to
+    make it is one), is a residual; the residuals before the year give the calm spread
+    (their root mean square, one degree of freedom taken per calendar month's mean). A
+    break is a run of the last one, two or three months of this year whose mean residual
+    stands off by more than the ``BREAK_LEVEL`` quantile of Student's t (those degrees of
+    freedom) times its standard error, in which each month's residual varies as
+    σ²(1 + 1/n) for a calendar month's mean of n earlier years: satisfaction's July 2025
+    jump on the demo, 0.21 on the logit scale beyond July's usual change where calm months'
+    changes were 0.01 ± 0.04, is one. A run that only takes back the month before it (that
+    month alone stood off the other way, and with it the run nets to no break) is a spike
+    returning and is skipped. Of the runs that pass, the largest mean is the excess drift;
+    lasting to the judgement date it would move the months left by 1 + ``lag``,
+    2 + ``lag``, … times itself (``lag``: how far the method's level trails the latest
+    month, :func:`break_lag`), the year's value by that sum over the 12 months of the year.
+    :meth:`Calibration.with_break` turns it into the band. Quarterly and annual data (the
+    digital economy's first-quarter steps are a new year's level), disbursement (its flows
+    are seasonal by nature), a year's last month and a history with fewer than two degrees
+    of freedom before the year have none.
     """
     if history.is_cumulative or history.period != 12:
         return 0.0
