@@ -225,6 +225,24 @@ def extension_central(december: float, fractions: np.ndarray) -> float:
 # ------------------------------------------------------------------------ volatility
 
 
+def logit_changes(history: History, origin: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The period-to-period changes of the logit rate up to ``origin`` (rates clipped to
+    ``RATE_CLIP``), and the period each change ends in; only changes between consecutive
+    periods. None with fewer than three valid periods.
+
+    >>> h = History(SeriesShape.MONTHLY_FLOW, 12, 0, 3, np.array([50.0, 50.0, np.nan, 80.0]),
+    ...             np.full(4, 100.0), 0, np.empty((0, 13)), np.empty((0, 12)))
+    >>> logit_changes(h, 3)
+    (array([0.]), array([1]))
+    """
+    index, rates = history.rates(origin)
+    if index.size < 3:
+        return None
+    x = logit(np.clip(rates, *RATE_CLIP))
+    consecutive = np.diff(index) == 1
+    return np.diff(x)[consecutive], index[1:][consecutive]
+
+
 def volatility_factor(history: History, year: int, origin: int) -> float:
     """How much faster the series moves now than before ``year``: at least 1.
 
@@ -239,13 +257,10 @@ def volatility_factor(history: History, year: int, origin: int) -> float:
     """
     if history.is_cumulative or history.period < 4:
         return 1.0
-    index, rates = history.rates(origin)
-    if index.size < 3:
+    found = logit_changes(history, origin)
+    if found is None:
         return 1.0
-    x = logit(np.clip(rates, *RATE_CLIP))
-    consecutive = np.diff(index) == 1
-    changes = np.diff(x)[consecutive]
-    ends = index[1:][consecutive]
+    changes, ends = found
     window = history.period // 2
     recent = changes[ends > origin - window]
     reference = changes[ends < year * history.period]
@@ -300,13 +315,10 @@ def trend_break(history: History, year: int, origin: int, *, lag: int = 1) -> fl
     """
     if history.is_cumulative or history.period != 12:
         return 0.0
-    index, rates = history.rates(origin)
-    if index.size < 3:
+    found = logit_changes(history, origin)
+    if found is None:
         return 0.0
-    x = logit(np.clip(rates, *RATE_CLIP))
-    consecutive = np.diff(index) == 1
-    changes = np.diff(x)[consecutive]
-    ends = index[1:][consecutive]
+    changes, ends = found
     before = ends < year * history.period
     if before.sum() < 2:
         return 0.0

@@ -22,13 +22,10 @@ JAN_2023 = 2023 * 12
 JUL_2025 = 2025 * 12 + 6
 
 
-def monthly(changes_2025: list[float], *, first: int = JAN_2023, period: int = 12) -> f.History:
-    """A monthly rate from January 2023: logit 0 (50 %), then each month's change of the
-    logit — +0.01 every month of 2023, −0.01 every month of 2024, then ``changes_2025``
-    from January 2025 on."""
-    changes = [0.01] * 11 + [-0.01] * 12 + list(changes_2025)
-    logits = np.concatenate([[0.0], np.cumsum(changes)])
-    rates = expit(logits)
+def history_of(changes: list[float], first: int, period: int = 12) -> f.History:
+    """A rate whose logit starts at 0 (50 %) in period ``first`` and then changes by
+    ``changes``, period by period."""
+    rates = expit(np.concatenate([[0.0], np.cumsum(changes)]))
     return f.History(
         shape=SeriesShape.MONTHLY_FLOW,
         period=period,
@@ -40,6 +37,13 @@ def monthly(changes_2025: list[float], *, first: int = JAN_2023, period: int = 1
         values=np.empty((0, 13)),
         flows=np.empty((0, 12)),
     )
+
+
+def monthly(changes_2025: list[float], *, first: int = JAN_2023) -> f.History:
+    """A monthly rate from January 2023: logit 0 (50 %), then each month's change of the
+    logit — +0.01 every month of 2023, −0.01 every month of 2024, then ``changes_2025``
+    from January 2025 on."""
+    return history_of([0.01] * 11 + [-0.01] * 12 + list(changes_2025), first)
 
 
 # The calm changes before 2025 end in February 2023 … December 2024 (23). The mean change of
@@ -123,18 +127,7 @@ def test_a_month_that_does_not_fall_as_usual_is_a_break() -> None:
     # 0.2 × 77 / 12 = 1.283333. Against the mean of every change, January 2025 would be
     # nothing unusual (+0.008).
     changes = [0.01] * 11 + [-0.2] + [-0.01] * 11 + [-0.2] + [0.01] * 11 + [0.0]
-    rates = expit(np.concatenate([[0.0], np.cumsum(changes)]))
-    history = f.History(
-        shape=SeriesShape.MONTHLY_FLOW,
-        period=12,
-        first_index=2022 * 12,
-        last_index=2022 * 12 + rates.size - 1,
-        numerators=1000.0 * rates,
-        denominators=np.full(rates.size, 1000.0),
-        first_year=0,
-        values=np.empty((0, 13)),
-        flows=np.empty((0, 12)),
-    )
+    history = history_of(changes, 2022 * 12)
     assert trend_break(history, 2025, 2025 * 12) == pytest.approx(1.283333, abs=1e-6)
 
 
@@ -144,19 +137,7 @@ def test_a_usual_seasonal_step_is_no_break() -> None:
     # every calm change, (0.11 − 0.05 − 0.11) / 23 = −0.0022 (sd about 0.0143), it would
     # stand 0.048 off, over the one-month threshold: a break if the season were ignored.
     changes = [0.01] * 11 + [-0.05] + [-0.01] * 11 + [-0.05]  # to January 2025
-    logits = np.concatenate([[0.0], np.cumsum(changes)])
-    rates = expit(logits)
-    history = f.History(
-        shape=SeriesShape.MONTHLY_FLOW,
-        period=12,
-        first_index=2023 * 12,
-        last_index=2023 * 12 + rates.size - 1,
-        numerators=1000.0 * rates,
-        denominators=np.full(rates.size, 1000.0),
-        first_year=0,
-        values=np.empty((0, 13)),
-        flows=np.empty((0, 12)),
-    )
+    history = history_of(changes, JAN_2023)
     assert trend_break(history, 2025, 2025 * 12) == 0.0
 
 
@@ -169,18 +150,7 @@ def test_no_break_without_calm_history_months_left_or_monthly_data() -> None:
     # Quarterly data (a quarter is a quarter of the year) are not judged: a second-quarter
     # jump of 0.1 against calm quarters' ±0.01 would otherwise be a break.
     changes = [0.01] * 3 + [-0.01] * 4 + [0.0, 0.1]  # 2023 Q2 … 2025 Q2
-    rates = expit(np.concatenate([[0.0], np.cumsum(changes)]))
-    quarterly = f.History(
-        shape=SeriesShape.MONTHLY_FLOW,
-        period=4,
-        first_index=2023 * 4,
-        last_index=2023 * 4 + rates.size - 1,
-        numerators=1000.0 * rates,
-        denominators=np.full(rates.size, 1000.0),
-        first_year=0,
-        values=np.empty((0, 13)),
-        flows=np.empty((0, 12)),
-    )
+    quarterly = history_of(changes, 2023 * 4, period=4)
     assert trend_break(quarterly, 2025, 2025 * 4 + 1) == 0.0
 
 
