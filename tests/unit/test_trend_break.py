@@ -148,8 +148,9 @@ def test_no_break_without_calm_history_months_left_or_monthly_data() -> None:
     # The first year of the data (2023): no change before the year to compare with.
     assert trend_break(monthly(JUMP, first=JAN_2023), 2023, JAN_2023 + 6) == 0.0
     # Quarterly data (a quarter is a quarter of the year) are not judged: a second-quarter
-    # jump of 0.1 against calm quarters' ±0.01 would otherwise be a break.
-    changes = [0.01] * 3 + [-0.01] * 4 + [0.0, 0.1]  # 2023 Q2 … 2025 Q2
+    # jump of 0.5 against calm quarters' ±0.01 (7 changes, 4 means: 3 degrees of freedom,
+    # t 10.215; limit 10.215 × 0.014142 × √1.5 = 0.1769) would otherwise be a break.
+    changes = [0.01] * 3 + [-0.01] * 4 + [0.0, 0.5]  # 2023 Q2 … 2025 Q2
     quarterly = history_of(changes, 2023 * 4, period=4)
     assert trend_break(quarterly, 2025, 2025 * 4 + 1) == 0.0
 
