@@ -19,7 +19,9 @@ mutant number) before drawing, so the same seed gives the same sample whatever o
 Tests written for the survivors of a sample kill those survivors by construction, so the
 sample's figure after them is optimistic. ``--seed S2 --besides S1 -n N`` draws a check
 sample from the same population less the first sample: run against the final tests, it
-estimates their score without that bias.
+estimates their score without that bias. Several earlier samples can be left out, in the
+order they were drawn, each with its size: ``--seed 20261202 --besides 20261130
+20261201:30 -n 30`` is the third sample, disjoint from the first two.
 """
 
 from __future__ import annotations
@@ -238,6 +240,38 @@ def wilson(successes: int, trials: int, z: float = 1.959964) -> tuple[float, flo
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def _earlier(text: str) -> tuple[int, int | None]:
+    """An earlier sample's ``SEED`` or ``SEED:N``.
+
+    >>> _earlier("20261130"), _earlier("20261201:30")
+    ((20261130, None), (20261201, 30))
+    """
+    seed, _, size = text.partition(":")
+    return int(seed), int(size) if size else None
+
+
+def without(
+    names: Sequence[str], earlier: Sequence[tuple[int, int | None]], default_size: int
+) -> list[str]:
+    """``names`` less the earlier samples, each drawn from what the ones before it left.
+
+    This is how each of them was drawn: the check sample of seed 20261201 (30 a module) from
+    the population less the first sample (seed 20261130, the module's size).
+
+    >>> names = [f"m.x_f__mutmut_{i}" for i in range(1, 7)]
+    >>> first = draw(names, 2, 1)
+    >>> second = draw([n for n in names if n not in first], 2, 2)
+    >>> left = without(names, [(1, None), (2, 2)], 2)
+    >>> sorted(set(names) - set(left)) == sorted(first + second), len(left)
+    (True, 2)
+    """
+    left = list(names)
+    for seed, size in earlier:
+        drawn = set(draw(left, default_size if size is None else size, seed))
+        left = [name for name in left if name not in drawn]
+    return left
+
+
 def mutant_names(mutants_dir: Path) -> list[str]:
     """Every mutant in the ``.meta`` files under ``mutants_dir``."""
     names: set[str] = set()
@@ -253,10 +287,13 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("-n", "--size", type=int, help="sample size (default: the module's)")
     parser.add_argument(
         "--besides",
-        type=int,
-        metavar="SEED",
-        help="draw from the population less the sample of SEED (a check sample, run against "
-        "the tests written for that sample's survivors)",
+        type=_earlier,
+        nargs="+",
+        default=[],
+        metavar="SEED[:N]",
+        help="draw from the population less the samples of these seeds, taken in order, each "
+        "of N mutants (default: the module's size) from what the ones before it left (a check "
+        "sample, run against the tests written for those samples' survivors)",
     )
     parser.add_argument("--mutants-dir", type=Path, default=ROOT / "mutants")
     parser.add_argument("--population", action="store_true", help="print the whole population")
@@ -268,9 +305,7 @@ def main(argv: Sequence[str]) -> int:
     for module in args.module or sorted(UNRUN):
         spec = UNRUN[module]
         left = population(names, module, spec)
-        if args.besides is not None:
-            first = set(draw(left, spec[0], args.besides))
-            left = [name for name in left if name not in first]
+        left = without(left, args.besides, spec[0])
         size = args.size if args.size is not None else spec[0]
         print("\n".join(left if args.population else draw(left, size, args.seed)))
     return 0

@@ -5,8 +5,12 @@ are stood in for; every expected text is written out by hand."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import sqlite3
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -16,6 +20,8 @@ from sqlalchemy.exc import OperationalError
 from data_access import backtest as cli
 from data_access import queries
 from data_access.engine import WarehouseState
+from metrics.backtest import BacktestSummary, MethodScore
+from metrics.registry import Indicator
 from metrics.replay import ReplayScore
 
 URL = "sqlite:////tmp/nowhere/warehouse.sqlite"
@@ -184,3 +190,111 @@ def test_the_command_line_names_its_program_options_and_help() -> None:
     )
     assert parser.parse_args(["--markdown"]).markdown is True
     assert parser.parse_args([]).markdown is False
+
+
+# --- found by the check sample (seed 20261201) of the sampled mutation reading --------------
+
+DRIFT = MethodScore(
+    method="drift", model="drift", n_origins=24, mae=1.5, bias=-0.25, coverage_50=0.5,
+    coverage_80=0.75, coverage_95=1.0, brier=None, n_brier=0,
+)  # fmt: skip
+
+
+def test_a_markdown_table_has_its_header_separator_and_rows() -> None:
+    table = cli._table([["a", "1"], ["bb", "22"]], True, header=["x", "y"])
+    assert table == "| x | y |\n|---|---|\n| a | 1 |\n| bb | 22 |"
+
+
+def test_disbursement_gets_a_second_table_for_its_value_at_31_january() -> None:
+    summary = BacktestSummary(
+        "public_investment_disbursement", "year_end", (2023, 2024), (DRIFT,), (), "drift",
+        extension_scores=(DRIFT,),
+    )  # fmt: skip
+    # drift is the chosen method (*); 1.5 → 1.50, -0.25, 50 %, 75 %, 100 %, no Brier score.
+    row = "| drift * | drift | 24 | 1.50 | -0.25 | 50% | 75% | 100% | — |"
+    head = (
+        "| method | model | n | MAE pp | bias pp | cover 50% | cover 80% | cover 95% | Brier (n) |"
+    )
+    rule = "|---|---|---|---|---|---|---|---|---|"
+    assert cli.format_summary(summary, markdown=True).splitlines() == [
+        "### public_investment_disbursement (Public investment disbursement rate): "
+        "test years 2023–2024",
+        head, rule, row,
+        "",
+        "value at 31 January (end of the extension month):",
+        head, rule, row,
+    ]  # fmt: skip
+
+
+def test_a_backtest_run_backtests_each_series_and_prints_its_header(
+    ready: list[tuple[object, ...]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    series = pd.DataFrame({"period": [1]})
+    monkeypatch.setattr(queries, "scope_series", lambda conn, code: series)
+    asked: list[tuple[object, str]] = []
+
+    def backtest(found: pd.DataFrame, indicator: Indicator) -> SimpleNamespace:
+        asked.append((found is series, indicator.code))
+        empty = BacktestSummary(indicator.code, "year_end", (), (), (), None)
+        return SimpleNamespace(summary=lambda: empty)
+
+    monkeypatch.setattr(cli, "backtest", backtest)
+    assert cli.main(["--indicator", CODE]) == 0
+    assert asked == [(True, CODE)]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:5] == [
+        f"Forecast backtest of {URL} (whole city)",
+        "MAE and bias in percentage points at the judgement date (bias = forecast − actual); "
+        "cover = share of origins whose actual value lay in the interval (bands from earlier "
+        "test years only); * = the method used.",
+        "",
+        "online_dossier_share (Online dossier share): test years none",
+        "  not enough history for a backtest (needs 2 test years)",
+    ]
+
+
+def test_only_rates_with_a_time_rollup_can_be_backtested_and_each_option_says_what_it_does() -> (
+    None
+):
+    parser = cli.parser()
+    indicator = next(a for a in parser._actions if a.dest == "indicator")
+    # The registry's rates read over time (flow or cumulative); dossiers_received and
+    # grdp_current_prices are flows but no rates, the Decision 766 indices have no rollup.
+    assert list(indicator.choices or []) == [
+        "digital_economy_share_grdp", "digital_economy_share_grdp_statistics", "e_result_rate",
+        "on_time_rate", "online_dossier_share", "public_investment_disbursement",
+        "satisfaction_rate",
+    ]  # fmt: skip
+    helps = {a.dest: a.help for a in parser._actions}
+    assert helps["markdown"] == "print Markdown tables (for the README)"
+    assert helps["replay"] == (
+        "replay the app's projections at the end of every past month, with only the figures "
+        "known that day, and score them against how each year ended"
+    )
+
+
+def test_a_replay_reads_the_series_as_it_stood_at_the_end_of_each_origins_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    conn, final, frame = object(), pd.DataFrame(), pd.DataFrame({"m": [1]})
+    kept: list[tuple[object, ...]] = []
+
+    def replay(series_at: Any, found: pd.DataFrame, indicator: Indicator, **options: Any) -> Any:
+        kept.append((series_at, found is final, indicator.code, options["methods"],
+                     type(options["cache"]).__name__))  # fmt: skip
+        return frame
+
+    monkeypatch.setattr(cli, "replay", replay)
+    reads: list[tuple[object, ...]] = []
+    monkeypatch.setattr(
+        queries, "scope_series", lambda c, code, as_of: reads.append((c is conn, code, as_of))
+    )
+    assert cli.replay_frame(conn, CODE, final, methods=("drift",)) is frame  # type: ignore[arg-type]
+    ((series_at, same, code, methods, cache),) = kept
+    assert (same, code, methods, cache) == (True, CODE, ("drift",), "ReportCache")
+    series_at(dt.date(2025, 6, 30))
+    # The origin's day ends at 23:59:59 in the city (UTC+7).
+    end = dt.datetime(2025, 6, 30, 23, 59, 59, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert reads == [(True, CODE, end)]

@@ -442,3 +442,137 @@ def test_a_warm_up_the_warehouse_refuses_is_logged(
     with caplog.at_level(logging.WARNING, logger=cached.LOGGER.name):
         assert cached.warm_up(lambda: None) is None
     assert caplog.messages[0].startswith(f"warm-up: the warehouse at {url} did not answer: ")
+
+
+# --- found by the check sample (seed 20261201) of the sampled mutation reading --------------
+
+
+def test_a_declared_cumulative_scope_is_read_for_its_own_codes(
+    gateway: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cached.sources, "cumulative_code_groups", lambda *a, **k: {"g": ("c",)})
+    monkeypatch.setattr(cached.sources, "as_cumulative_scope_series", lambda sums: sums)
+    monkeypatch.setattr(cached, "_fetch", lambda key, read: Fetched(read(), READ_AT, False))
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached, "_declared_cumulative_sums", _recorded(calls, MARK))
+    source = _source()
+    found = cached._declared_cumulative_groups(
+        source,
+        SOURCE_URL,
+        UnitFilter(),
+        None,
+        by_group=False,  # type: ignore[arg-type]
+    )
+    assert found.frame is MARK
+    # The group "g" of the one code "c", as the cache key holds it.
+    assert calls == [(source, SOURCE_URL, (("g", ("c",)),))]
+
+
+def test_a_part_series_reads_the_parts_month_sums_from_the_source(
+    gateway: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        cached, "_declared_breakdown_fetch", _recorded(reads, Fetched(MARK, READ_AT, True))
+    )
+    shaped: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached.sources, "as_filtered_series", _recorded(shaped, UNITS))
+    source, breakdown = _source(), SimpleNamespace(dimension="procedure")
+    found = cached._declared_part_series(
+        source,
+        SOURCE_URL,
+        breakdown,
+        "procedure:P1",
+        UnitFilter(),  # type: ignore[arg-type]
+    )
+    assert (found.frame is UNITS, found.fetched_at, found.is_stale) == (True, READ_AT, True)
+    assert reads == [(source, SOURCE_URL, "month_sums", "procedure", "P1")]
+    assert shaped == [(MARK, source, UNITS, UnitFilter())]
+
+
+def test_the_boundary_file_named_in_the_secrets_map_section_is_used(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(cached.BOUNDARY_ENVIRONMENT_VARIABLE, raising=False)
+    monkeypatch.setattr(
+        cached.st, "secrets", {"map": {"boundary_geojson": "/srv/maps/wards.geojson"}}
+    )
+    assert cached.boundary_file() == "/srv/maps/wards.geojson"
+    monkeypatch.setattr(cached.st, "secrets", {"map": {"other": "x"}})
+    assert cached.boundary_file() is None
+
+
+def test_a_breakdown_by_year_of_the_own_warehouse_is_read_as_of_the_moment_asked(
+    gateway: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cached, "declared_breakdown", lambda code, d: None)
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached, "page_query", _recorded(calls, MARK))
+    cached.breakdown_by_year(SHARE, "sector", UnitFilter(), NOW, scope=None)
+    assert calls == [("breakdown_by_year", SHARE, "sector", UnitFilter(), NOW, ("scope", None))]
+
+
+def test_a_version_published_less_than_90_seconds_ago_is_the_one_used(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    url = f"postgresql+psycopg://nobody@127.0.0.1:1/{request.node.name}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    monkeypatch.setattr(cached, "_check_alive", lambda asked: None)
+    monkeypatch.setattr(cached, "time", SimpleNamespace(monotonic=lambda: 1000.0))
+    published, polled = (1, 1, 0, ""), (2, 2, 0, "")
+    monkeypatch.setattr(cached, "_polled_version", lambda asked: polled)
+    # Published at 950: 1000 − 950 = 50 s ago, within 3 × 30 = 90 s.
+    monkeypatch.setitem(cached._published_versions, url, (published, 950.0))
+    assert cached.data_version() == published
+    # Published at 900: 100 s ago, too old; the version is polled.
+    monkeypatch.setitem(cached._published_versions, url, (published, 900.0))
+    assert cached.data_version() == polled
+
+
+def test_within_seconds_of_a_failed_read_the_last_version_read_is_used(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    url = f"postgresql+psycopg://nobody@127.0.0.1:1/{request.node.name}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    monkeypatch.setattr(cached, "_check_alive", lambda asked: None)
+    monkeypatch.setattr(cached, "time", SimpleNamespace(monotonic=lambda: 1000.0))
+    last = (3, 3, 0, "")
+    monkeypatch.setitem(cached._read_versions, url, last)
+    # Failed 5 s ago, within the 10 s before the version is asked again.
+    monkeypatch.setitem(cached._version_failed_at, url, 995.0)
+    monkeypatch.setattr(cached, "_polled_version", lambda asked: pytest.fail("asked again"))
+    assert cached.data_version() == last
+
+
+def test_the_sources_health_is_checked_with_the_named_connections(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text("", encoding="utf-8")
+    monkeypatch.setattr(cached.sources, "mapping_path", lambda: path)
+    connections = (("DASHBOARD_SOURCE_URL_CITY_DW", SOURCE_URL),)
+    monkeypatch.setattr(cached, "_source_connections", lambda: connections)
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached, "_source_health", _recorded(calls, MARK))
+    today = dt.date(2026, 11, 30)
+    assert cached.source_health(today) is MARK
+    assert calls == [(str(path), path.stat().st_mtime, connections, today)]
+
+
+def test_a_version_that_cannot_be_read_now_is_the_last_one_read(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    url = f"postgresql+psycopg://nobody@127.0.0.1:1/{request.node.name}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    monkeypatch.setattr(cached, "_check_alive", lambda asked: None)
+    monkeypatch.setattr(cached, "_outages", {})
+    monkeypatch.setattr(cached, "_version_failed_at", {})
+    last = (3, 3, 0, "")
+    monkeypatch.setitem(cached._read_versions, url, last)
+
+    def refused(asked: str) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(cached, "_polled_version", refused)
+    assert cached.data_version() == last
+    assert list(cached._version_failed_at) == [url]

@@ -208,3 +208,60 @@ def test_a_january_in_two_plan_years_is_two_submissions_of_one_version_each(
     with warehouse.connect() as conn:
         found = queries.unit_submissions(conn, A)
     assert [(r.period_year, r.n_versions) for r in found.itertuples()] == [(2025, 1), (2026, 1)]
+
+
+# --- found by the check sample (seed 20261201) of the sampled mutation reading --------------
+
+B = "25750"  # another Bình Dương ward
+DISBURSEMENT = "public_investment_disbursement"
+
+
+def test_an_investor_with_a_plan_and_no_report_stands_at_zero_and_is_no_demo(
+    warehouse: Engine,
+) -> None:
+    # A reported October 2026: 30 of a 100 billion VND plan (a real batch). B has a plan of
+    # 100 in force since 15 January and no report: it stands at 0 of 100 = 0 %, not reported,
+    # and not demo data (no demo row is behind it). Both are wards.
+    report = pd.DataFrame(
+        [{"indicator_id": DISBURSEMENT, "unit_id": A, "period_year": 2026,
+          "period_month": dt.date(2026, 10, 1), "breakdown_key": "", "value": 30.0,
+          "numerator": 30.0, "denominator": 100.0}]
+    )  # fmt: skip
+    plan = pd.DataFrame(
+        [{"unit_id": B, "plan_year": 2026, "effective_date": "2026-01-15",
+          "plan_billion_vnd": 100.0, "source_document": "QĐ 12/2026"}]
+    )  # fmt: skip
+    with warehouse.begin() as conn:
+        writes.load_observation_batch(
+            conn, report, submission_key="d", source_name="d.csv", submitted_by="x", loaded_at=T1
+        )
+        writes.load_capital_plan_batch(
+            conn, plan, submission_key="p", source_name="p.csv", submitted_by="x", loaded_at=T1
+        )
+    with warehouse.connect() as conn:
+        found = queries.unit_standing(conn, DISBURSEMENT, 2026, dt.date(2026, 10, 1))
+    assert [(r.unit_id, r.unit_type, r.numerator, r.denominator, r.value, r.is_reported,
+             r.is_demo) for r in found.itertuples()] == [
+        (A, "ward", 30.0, 100.0, 30.0, True, False),
+        (B, "ward", 0.0, 100.0, 0.0, False, False),
+    ]  # fmt: skip
+
+
+def test_an_empty_ranking_keeps_whole_number_peer_columns(warehouse: Engine) -> None:
+    with warehouse.connect() as conn:
+        found = queries.unit_ranking(conn, SHARE, 2026, dt.date(2026, 10, 1))
+    assert found.empty
+    assert (str(found["peer_rank"].dtype), str(found["peer_count"].dtype)) == ("Int64", "Int64")
+
+
+def test_a_units_submissions_count_the_loads_of_its_total_only(warehouse: Engine) -> None:
+    # October 2026: a sector's part loaded at T1, the unit's total at T2. The submission is
+    # the total's: first loaded at T2, one version (the part is no version of it).
+    _breakdowns(warehouse)
+    _parts(warehouse, [("2026-10-01", "sector:a", 5.0)], "part", T1)
+    _parts(warehouse, [("2026-10-01", "", 50.0)], "total", T2)
+    with warehouse.connect() as conn:
+        found = queries.unit_submissions(conn, A)
+    assert [(r.indicator_id, r.first_loaded_at, r.n_versions) for r in found.itertuples()] == [
+        (SHARE, pd.Timestamp(T2), 1)
+    ]

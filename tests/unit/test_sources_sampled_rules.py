@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from data_access import sources
 
@@ -210,3 +211,152 @@ def test_checking_a_mapping_reads_each_source_at_its_connections_url(tmp_path: P
         "online_dossier_share", "city_dw", 1
     )  # fmt: skip
     assert report.results[0].code == "reachable" and report.results[0].passed is True
+
+
+# --- found by the check sample (seed 20261201) of the sampled mutation reading --------------
+
+
+def test_a_whole_number_float_is_shown_without_decimals() -> None:
+    assert (sources._shown(3.0), sources._shown(2.5)) == ("3", "2.5")
+
+
+def test_a_table_name_of_three_parts_is_no_identifier(tmp_path: Path) -> None:
+    with pytest.raises(sources.MappingError) as raised:
+        sources._table(tmp_path / "sources.yaml", "online_dossier_share", "a.b.c")
+    assert (raised.value.field_name, raised.value.problem) == ("table", "identifier")
+
+
+def test_a_cumulative_indicator_declares_no_breakdown(tmp_path: Path) -> None:
+    # Disbursement is carried forward (cumulative): its parts cannot be summed by month.
+    entry = {"breakdowns": {"sector": {"sql": "SELECT 1"}}}
+    with pytest.raises(sources.MappingError) as raised:
+        sources._breakdowns(tmp_path / "s.yaml", "public_investment_disbursement", entry)
+    assert (raised.value.field_name, raised.value.problem) == (
+        "breakdowns", "breakdowns_cumulative"
+    )  # fmt: skip
+
+
+BREAKDOWN = (
+    "    sql: SELECT 1\n    breakdowns:\n      procedure:\n        table: ho_so\n"
+    "        columns: {unit_code: ma_dv, month: thang, key: ma_tthc, label: ten_tthc,"
+    " numerator: a, denominator: b}\n"
+)
+
+
+def test_a_breakdown_filter_of_a_list_is_refused_at_its_name(tmp_path: Path) -> None:
+    error = _refused(tmp_path, HEAD + ONLINE + BREAKDOWN + "        filters: {loai: [1, 2]}\n")
+    assert (error.field_name, error.problem) == (
+        "breakdowns.procedure.filters.loai", "filters_shape"
+    )  # fmt: skip
+
+
+def test_the_check_command_speaks_vietnamese_unless_asked() -> None:
+    assert sources.parser().parse_args(["check"]).lang == "vi"
+
+
+def test_the_check_command_names_the_mapping_file_it_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sources.yaml"
+    path.write_text(HEAD + ONLINE + "    sql: SELECT 1\n", encoding="utf-8")
+    monkeypatch.setattr(sources, "connection_url", lambda name, environ=None: "sqlite://")
+    monkeypatch.setattr(sources, "known_units", lambda url: {})
+    monkeypatch.setattr(sources, "check_mapping", lambda mapping, units: [])
+    monkeypatch.setattr(sources, "check_breakdowns", lambda mapping, units: [])
+    assert sources.main(["check", "--mapping", str(path), "--lang", "en"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"Mapping {path}: 0 declared sources",
+        "All 0 sources pass every contract.",
+    ]
+
+
+def test_a_month_after_this_one_fails_the_future_months_contract_by_its_rows(
+    city_table: Connection,
+) -> None:
+    # On 15 September 2026 October is in the future: P-1's and P-2's October rows, 2 of 3.
+    report = sources._contracts(
+        city_table, TABLE_SOURCE, {"P-1": "ward", "P-2": "ward"}, dt.date(2026, 9, 15), ()
+    )
+    future = next(r for r in report.results if r.code == "no_future_months")
+    assert (future.passed, future.checked, future.failing) == (False, 3, 2)
+
+
+def test_a_failed_breakdown_is_told_by_its_first_failing_contract() -> None:
+    report = sources.BreakdownReport(
+        "procedure",
+        sources.SourceReport(
+            "online_dossier_share", "city_dw",
+            (sources.ContractResult("reachable", True),
+             sources.ContractResult("within_bounds", False, 4, 1, ("P-1 2026-10",))),
+        ),
+    )  # fmt: skip
+    assert sources.breakdown_failure_text(report, "en") == (
+        "The figures by administrative procedure cannot be shown: the data source fails the "
+        "check “Numerator within denominator”: 1 of 4 rows have a numerator above the "
+        "denominator or a negative figure (a rate outside 0–100%): P-1 2026-10."
+    )
+
+
+@pytest.fixture
+def procedures(tmp_path: Path) -> tuple[sources.Source, str]:
+    """A breakdown by procedure in an SQLite file: P-1 reported procedure P1 in September
+    2026 (2 of 2) and October (3 of 4), and P2 in October (1 of 2)."""
+    database = tmp_path / "city.sqlite"
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE ho_so (ma_dv TEXT, thang TEXT, ma_tthc TEXT, "
+                          "ten_tthc TEXT, a REAL, b REAL)"))  # fmt: skip
+        conn.execute(
+            text("INSERT INTO ho_so VALUES (:u, :m, :k, :k, :a, :b)"),
+            [
+                {"u": "P-1", "m": "2026-09-01", "k": "P1", "a": 2, "b": 2},
+                {"u": "P-1", "m": "2026-10-01", "k": "P1", "a": 3, "b": 4},
+                {"u": "P-1", "m": "2026-10-01", "k": "P2", "a": 1, "b": 2},
+            ],
+        )
+    engine.dispose()
+    path = tmp_path / "sources.yaml"
+    path.write_text(HEAD + ONLINE + BREAKDOWN, encoding="utf-8")
+    (source,) = sources.load_mapping(path).sources
+    return source, f"sqlite:///{database}"
+
+
+def test_one_parts_month_sums_are_that_parts_only(procedures: tuple[sources.Source, str]) -> None:
+    source, url = procedures
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = sources.breakdown_month_sums(conn, source, "procedure", "P1")
+    engine.dispose()
+    # P1 only: September 2 of 2, October 3 of 4 (P2's 1 of 2 left out), one row each.
+    assert [(r.unit_code, r.period_month.date(), r.numerator, r.denominator, r.n_rows)
+            for r in found.itertuples()] == [
+        ("P-1", dt.date(2026, 9, 1), 2.0, 2.0, 1), ("P-1", dt.date(2026, 10, 1), 3.0, 4.0, 1),
+    ]  # fmt: skip
+
+
+def test_a_breakdown_is_checked_by_its_own_contracts_in_order(
+    procedures: tuple[sources.Source, str],
+) -> None:
+    source, url = procedures
+    (breakdown,) = source.breakdowns
+    found = sources.check_breakdown(source, breakdown, url, {"P-1": "ward"}, dt.date(2026, 11, 20))
+    assert [(r.code, r.passed) for r in found.report.results] == [
+        ("reachable", True), ("columns", True), ("units_known", True),
+        ("one_row_per_unit_month_key", True), ("within_bounds", True),
+        ("no_future_months", True),
+    ]  # fmt: skip
+
+
+def test_a_breakdown_whose_query_fails_fails_its_columns_contract(
+    procedures: tuple[sources.Source, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, url = procedures
+
+    def fails(conn: Connection, part: sources.Source) -> None:
+        raise OperationalError("SELECT", {}, Exception("no such column: ma_dv\nsecond"))
+
+    monkeypatch.setattr(sources, "_columns_result", fails)
+    found = sources.check_breakdown(source, source.breakdowns[0], url, {}, dt.date(2026, 11, 20))
+    columns = found.report.results[1]
+    assert (columns.code, columns.passed, columns.variant) == ("columns", False, "query")
+    assert (columns.failing, columns.examples) == (1, ("no such column: ma_dv",))

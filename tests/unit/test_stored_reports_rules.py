@@ -139,3 +139,33 @@ def test_a_refusal_is_told_by_the_first_line_of_its_cause_cut_at_300() -> None:
     assert s._first_line(error) == "disk I/O error"
     assert s._first_line(ValueError("  plain\nmore")) == "plain"
     assert s._first_line(ValueError("x" * 400)) == "x" * 300
+
+
+# --- found by the check sample (seed 20261201) of the sampled mutation reading --------------
+
+
+def test_a_series_digest_reads_its_column_names() -> None:
+    # The same values and dtype under another column name: another series.
+    assert s.series_digest(pd.DataFrame({"value": [1.0]})) != s.series_digest(
+        pd.DataFrame({"numerator": [1.0]})
+    )
+
+
+def test_pruning_drops_only_this_indicators_rows_of_another_code_fingerprint(
+    engine: Engine,
+) -> None:
+    # Code fingerprint "f" is this code's. CODE's row of "old" code goes; on_time_rate's row
+    # of "old" code stays (only its own backtests may drop it). One data version, "v".
+    with engine.begin() as conn:
+        for key, code, fingerprint in [("mine-f", CODE, "f"), ("mine-old", CODE, "old"),
+                                       ("other-old", "on_time_rate", "old")]:  # fmt: skip
+            conn.execute(
+                insert(table).values(
+                    report_key=key, kind="backtest", indicator_code=code, series_digest="d",
+                    data_version="v", code_fingerprint=fingerprint, payload=b"x",
+                    payload_bytes=1, written_at=AT,
+                )
+            )  # fmt: skip
+    with engine.begin() as conn:
+        s._prune(conn, CODE, "f", "v")
+    assert _kept(engine) == {"mine-f", "other-old"}
