@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import _page, _rankings, _tiles, _ui
@@ -49,6 +51,24 @@ class View:
     def through(self) -> dt.date | None:
         """The month the figures are read to (the latest complete one of the year)."""
         return self.tile.as_of_month.date() if self.tile is not None else None
+
+
+def view_inputs(view: View) -> tuple[object, ...]:
+    """What a figure built from ``view`` depends on, as inputs of
+    :func:`app_pages._ui.show_cached_figure`: the filters and the day, the indicator, the
+    unit, procedure and scope, the reader's scope, and the frames read for it."""
+    return (
+        view.filters,
+        view.filters.today,
+        view.indicator.code,
+        view.unit,
+        view.procedure,
+        view.scope,
+        view.words,
+        reader_scope(),
+        view.series,
+        view.published,
+    )
 
 
 def load_view(
@@ -238,24 +258,27 @@ def trend(view: View, key: str) -> pd.DataFrame:
     frame = trend_frame(view.series, view.filters.year, view.through)
     tile = view.tile
     fan = tile.projection.fan if tile is not None and not _tiles.is_closed(tile) else None
-    figure = make_trend_figure(
-        frame,
-        indicator,
-        lang,
-        title=t(
-            "trend_title",
+    _ui.show_cached_figure(
+        lambda: make_trend_figure(
+            frame,
+            indicator,
             lang,
-            indicator=indicator.short(lang),
-            scope=view.words,
-            year=view.filters.year,
+            title=t(
+                "trend_title",
+                lang,
+                indicator=indicator.short(lang),
+                scope=view.words,
+                year=view.filters.year,
+            ),
+            target=_target_value(tile),
+            target_label=target_label(view),
+            fan=fan,
+            published=_published_points(view),
+            published_label=t("published_figure", lang),
         ),
-        target=_target_value(tile),
-        target_label=target_label(view),
-        fan=fan,
-        published=_published_points(view),
-        published_label=t("published_figure", lang),
+        key=f"trend-{key}",
+        inputs=view_inputs(view),
     )
-    _ui.show_figure(figure, key=f"trend-{key}")
     st.caption(t("trend_help", lang, target=target_note(view)))
     return frame
 
@@ -274,22 +297,24 @@ def companion_trends(view: View, codes: tuple[str, ...], key: str) -> None:
         ).frame
         frame = trend_frame(series, view.filters.year, view.through)
         with column:
-            figure = make_trend_figure(
-                frame,
-                indicator,
-                lang,
-                title=t(
-                    "trend_title_short",
-                    lang,
-                    indicator=indicator.short(lang),
-                    year=view.filters.year,
-                ),
-                target=None,
-                target_label="",
+            _ui.show_cached_figure(
+                partial(_companion_figure, frame, indicator, lang, view.filters.year),
+                key=f"companion-{key}-{code}",
+                inputs=(*view_inputs(view), code, series),
             )
-            figure.update_layout(height=320)
-            _ui.show_figure(figure, key=f"companion-{key}-{code}")
             st.caption(t("no_target_published", lang))
+
+
+def _companion_figure(frame: pd.DataFrame, indicator: Indicator, lang: str, year: int) -> go.Figure:
+    figure = make_trend_figure(
+        frame,
+        indicator,
+        lang,
+        title=t("trend_title_short", lang, indicator=indicator.short(lang), year=year),
+        target=None,
+        target_label="",
+    )
+    return figure.update_layout(height=320)
 
 
 def group_names(lang: str, keys: tuple[str, ...] = GROUP_ORDER) -> dict[str, str]:
@@ -325,17 +350,20 @@ def comparisons(view: View, key: str) -> None:
         out_of_scope(lang)
         return
     shown = dt.date(view.filters.year - 2, 1, 1)
-    figure = make_groups_figure(
-        series[series["period_year"] <= view.filters.year],
-        view.indicator,
-        lang,
-        title=t("provinces_title", lang, indicator=view.indicator.short(lang)),
-        names=group_names(lang, tuple(FORMER_PROVINCES)),
-        target=_target_value(view.tile),
-        target_label=t("target_short", lang),
-        since=shown,
+    _ui.show_cached_figure(
+        lambda: make_groups_figure(
+            series[series["period_year"] <= view.filters.year],
+            view.indicator,
+            lang,
+            title=t("provinces_title", lang, indicator=view.indicator.short(lang)),
+            names=group_names(lang, tuple(FORMER_PROVINCES)),
+            target=_target_value(view.tile),
+            target_label=t("target_short", lang),
+            since=shown,
+        ),
+        key=f"provinces-{key}",
+        inputs=(*view_inputs(view), series),
     )
-    _ui.show_figure(figure, key=f"provinces-{key}")
     st.caption(t("provinces_help", lang))
 
 
