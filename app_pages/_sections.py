@@ -53,6 +53,14 @@ class View:
         return self.tile.as_of_month.date() if self.tile is not None else None
 
 
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: cached.frame_key})
+def _trend_frame(series: pd.DataFrame, year: int, through: dt.date | None) -> pd.DataFrame:
+    """:func:`metrics.trends.trend_frame` of a series read, kept on the series' source key
+    (query, parameters, data version; :func:`data_access.cached.frame_key`), the year and
+    the month it runs to."""
+    return trend_frame(series, year, through)
+
+
 def view_inputs(view: View) -> tuple[object, ...]:
     """What a figure built from ``view`` depends on, as inputs of
     :func:`app_pages._ui.show_cached_figure`: the filters and the day, the indicator, the
@@ -151,7 +159,7 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
     """The scope's figures in a row: the latest month and the year to date (against the same
     month last year and the target), then companion indicators' years to date."""
     lang, indicator = view.filters.lang, view.indicator
-    trend = trend_frame(view.series, view.filters.year, view.through)
+    trend = _trend_frame(view.series, view.filters.year, view.through)
     change = year_on_year(trend)
     higher = indicator.direction == "higher"
     if change is None or view.tile is None:
@@ -238,7 +246,7 @@ def _companion(view: View, indicator: Indicator) -> None:
     series = cached.scope_series(
         indicator.code, view.scope, view.filters.as_of, scope=reader_scope()
     ).frame
-    change = year_on_year(trend_frame(series, view.filters.year, view.through))
+    change = year_on_year(_trend_frame(series, view.filters.year, view.through))
     value = change.ytd if change is not None else None
     delta = change.ytd_change_pp if change is not None else None
     st.metric(
@@ -255,7 +263,7 @@ def trend(view: View, key: str) -> pd.DataFrame:
     """The year's months against the target, with the projection and published figures.
     Returns the months shown (for the download)."""
     lang, indicator = view.filters.lang, view.indicator
-    frame = trend_frame(view.series, view.filters.year, view.through)
+    frame = _trend_frame(view.series, view.filters.year, view.through)
     tile = view.tile
     fan = tile.projection.fan if tile is not None and not _tiles.is_closed(tile) else None
     _ui.show_cached_figure(
@@ -295,7 +303,7 @@ def companion_trends(view: View, codes: tuple[str, ...], key: str) -> None:
         series = cached.scope_series(
             code, view.scope, view.filters.as_of, scope=reader_scope()
         ).frame
-        frame = trend_frame(series, view.filters.year, view.through)
+        frame = _trend_frame(series, view.filters.year, view.through)
         with column:
             _ui.show_cached_figure(
                 partial(_companion_figure, frame, indicator, lang, view.filters.year),
@@ -425,6 +433,12 @@ def ranking_and_map(
     if with_map:
         st.subheader(t("map_title", lang, indicator=indicator.short(lang)))
         _rankings.unit_map(
-            table, indicator, lang, key=key, volume_unit=volume_unit, volume_words=volume_words
+            table,
+            indicator,
+            lang,
+            key=key,
+            volume_unit=volume_unit,
+            volume_words=volume_words,
+            context=view_inputs(view),
         )
     return table

@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -63,6 +63,8 @@ from metrics.registry import Indicator, get_indicator
 
 FIRST_YEAR = 2020
 _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+T = TypeVar("T")
 
 _STYLE = """
 <style>
@@ -1172,6 +1174,19 @@ def _prepared_figure(
     inputs: str, name: str, lang: str, _build: Callable[[], go.Figure]
 ) -> PreparedFigure:
     return prepare_figure(_build(), lang)
+
+
+@st.cache_resource(max_entries=FIGURE_MAX_ENTRIES, show_spinner=False)
+def _built(inputs: str, name: str, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def built_once(build: Callable[[], T], *, name: str, inputs: tuple[object, ...]) -> T:
+    """``build()``, built once per process for the same ``inputs`` (every frame and value
+    it reads, keyed by :func:`figure_inputs_key`) and ``name``, and shared: what it returns
+    must never be changed (a map handed to ``st.pydeck_chart``, which only reads it)."""
+    result: T = _built(figure_inputs_key(*inputs), name, build)
+    return result
 
 
 def show_cached_figure(
