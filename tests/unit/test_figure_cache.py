@@ -54,3 +54,42 @@ def test_a_new_data_version_other_data_or_language_build_again(drawn, monkeypatc
     assert build.call_count == 4
     _ui.show_cached_figure(build, key="other", inputs=(frame,))
     assert build.call_count == 5
+
+
+def test_built_once_shares_one_build_per_inputs(drawn, monkeypatch):
+    _ui._built.clear()
+    build = mock.Mock(side_effect=lambda: object(), spec=lambda: None)
+    first = _ui.built_once(build, name="map", inputs=("vi", "x"))
+    assert _ui.built_once(build, name="map", inputs=("vi", "x")) is first
+    monkeypatch.setattr(_ui.cached, "data_version", lambda: V2)
+    assert _ui.built_once(build, name="map", inputs=("vi", "x")) is not first
+    assert build.call_count == 2
+    _ui._built.clear()
+
+
+def _read(source: str) -> pd.DataFrame:
+    """A frame as :func:`data_access.cached._fetch` tags it, at data version ``source``."""
+    frame = pd.DataFrame({"period_year": [2025, 2026], "value": [1.0, 2.0], "is_demo": True})
+    frame.attrs[_ui.cached.SOURCE_ATTR] = source
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("module", "function", "pure"),
+    [("_sections", "_trend_frame", "trend_frame"), ("_economy", "_annual", "annual_values")],
+)
+def test_pure_figures_are_kept_per_source_key(monkeypatch, module, function, pure):
+    import importlib
+
+    page = importlib.import_module(f"app_pages.{module}")
+    cached_function = getattr(page, function)
+    cached_function.clear()
+    counted = mock.Mock(return_value=pd.DataFrame({"x": [1]}))
+    monkeypatch.setattr(page, pure, counted)
+    args = (2026, None) if function == "_trend_frame" else (2026,)
+    cached_function(_read("version-1"), *args)
+    cached_function(_read("version-1"), *args)
+    assert counted.call_count == 1
+    cached_function(_read("version-2"), *args)
+    assert counted.call_count == 2
+    cached_function.clear()
