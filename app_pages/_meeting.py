@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import _tables, _tiles, _ui
@@ -135,6 +136,9 @@ class MeetingData:
     failing: dict[str, SourceReport]
     """Each headline indicator whose declared source fails a contract (issue 14): not
     assessed, so no tile, no slide of its own and no units in the ranking."""
+    read_for: tuple[object, ...] = ()
+    """What the figures were read and computed for (the filters, the day, the reader's
+    scope): with the series, what a slide's chart depends on (:func:`item_slide`)."""
 
     @property
     def standings(self) -> list[Standing]:
@@ -194,6 +198,7 @@ def load(filters: _ui.Filters) -> MeetingData:
         frames,
         published.frame if filters.unit_filter.is_whole_city else published.frame.iloc[0:0],
         {code: report for code, report in failing.items() if code in tiles},
+        (filters, filters.today, reader_scope()),
     )
 
 
@@ -257,6 +262,20 @@ def _arrow(gap: float | None) -> Literal["up", "down", "off"]:
     return "up" if rounded > 0 else "down" if rounded < 0 else "off"
 
 
+def _slide_chart(series: pd.DataFrame, tile: Tile, lang: str, published: pd.DataFrame) -> go.Figure:
+    """The Overview tile's chart (this year, last year, the target or milestones, the
+    projection band, published figures) at a size a room can read."""
+    indicator = get_indicator(tile.indicator_code)
+    figure = make_tile_figure(
+        series, indicator, tile, lang, published_for_year(published, indicator, None)
+    ).update_layout(height=MEETING_CHART_HEIGHT, font={"size": 15})
+    figure.update_xaxes(tickfont={"size": 14})
+    figure.update_yaxes(tickfont={"size": 14})
+    # The published figures' labels, too.
+    figure.update_traces(textfont={"size": 14}, selector=lambda trace: bool(trace.text))
+    return figure
+
+
 def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: str) -> None:
     """One headline indicator that is not on track, full screen: the Overview tile's big
     number, status, gap and why, in a room's type size."""
@@ -291,14 +310,11 @@ def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: s
         if series is not None and not series.empty:
             # The Overview tile's chart (this year, last year, the target or milestones, the
             # projection band, published figures) at a size a room can read.
-            figure = make_tile_figure(
-                series, indicator, tile, lang, published_for_year(data.published, indicator, None)
-            ).update_layout(height=MEETING_CHART_HEIGHT, font={"size": 15})
-            figure.update_xaxes(tickfont={"size": 14})
-            figure.update_yaxes(tickfont={"size": 14})
-            # The published figures' labels, too.
-            figure.update_traces(textfont={"size": 14}, selector=lambda trace: bool(trace.text))
-            _ui.show_figure(figure, key=f"meeting-chart-{tile.indicator_code}")
+            _ui.show_cached_figure(
+                lambda: _slide_chart(series, tile, lang, data.published),
+                key=f"meeting-chart-{tile.indicator_code}",
+                inputs=(*data.read_for, tile.indicator_code, series, data.published),
+            )
             st.caption(_tiles.chart_key(tile, indicator, lang))
     st.markdown(f"**{t('tile_why_label', lang)}** " + _tiles.why_line(tile, indicator, lang))
     st.caption(_tiles.as_of_text(tile, indicator, lang))
