@@ -1176,7 +1176,12 @@ def _prepared_figure(
     return prepare_figure(_build(), lang)
 
 
-@st.cache_resource(max_entries=FIGURE_MAX_ENTRIES, show_spinner=False)
+BUILT_MAX_ENTRIES = 32
+"""Objects kept per process by :func:`built_once` (unit maps, which can hold a boundary
+file's polygons: fewer than the figures)."""
+
+
+@st.cache_resource(max_entries=BUILT_MAX_ENTRIES, show_spinner=False)
 def _built(inputs: str, name: str, _build: Callable[[], Any]) -> Any:
     return _build()
 
