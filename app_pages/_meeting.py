@@ -56,7 +56,7 @@ from metrics.overview import (
     rank_for_tile,
 )
 from metrics.palette import STATUS_STYLES
-from metrics.registry import Grain, get_indicator, headline_indicators
+from metrics.registry import Grain, Indicator, get_indicator, headline_indicators
 from metrics.status import Status
 from metrics.tiles import Tile
 
@@ -154,7 +154,9 @@ def load(filters: _ui.Filters) -> MeetingData:
     """The four tiles and the units holding the city back, for ``filters`` (cached reads)."""
     fetched: list[cached.Fetched] = []
     tiles: dict[str, Tile | None] = {}
-    rankings: dict[str, pd.DataFrame] = {}
+    ranked: list[tuple[pd.DataFrame, Indicator, Tile]] = []
+    read_for = (filters, filters.today, reader_scope())
+    inputs: list[object] = [*read_for]
     frames: dict[str, pd.DataFrame] = {}
     failing = cached.failing_sources(city_today())
     for indicator in headline_indicators():
@@ -179,7 +181,8 @@ def load(filters: _ui.Filters) -> MeetingData:
             scope=reader_scope(),
         )
         fetched.append(standing)
-        rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)
+        ranked.append((standing.frame, indicator, tile))
+        inputs += [indicator.code, series.frame, standing.frame]
     is_demo = any(
         bool(f.frame["is_demo"].any())
         for f in fetched
@@ -187,9 +190,7 @@ def load(filters: _ui.Filters) -> MeetingData:
     )
     published = cached.published()
     fetched.append(published)
-    units = combine_attention(
-        rankings, UNITS_PER_INDICATOR, max_not_reported=MAX_UNITS - UNITS_PER_INDICATOR * 3
-    )
+    units = _attention(_ui.figure_inputs_key(*inputs), ranked)
     return MeetingData(
         tiles,
         units,
@@ -198,7 +199,22 @@ def load(filters: _ui.Filters) -> MeetingData:
         frames,
         published.frame if filters.unit_filter.is_whole_city else published.frame.iloc[0:0],
         {code: report for code, report in failing.items() if code in tiles},
-        (filters, filters.today, reader_scope()),
+        read_for,
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _attention(inputs: str, _ranked: list[tuple[pd.DataFrame, Indicator, Tile]]) -> pd.DataFrame:
+    """The units holding the city back (:func:`metrics.overview.combine_attention` of each
+    indicator's :func:`metrics.overview.rank_for_tile`), kept per ``inputs``: the filters, the
+    day, the scope, and each ranked indicator's series and standing by their source keys
+    (the tiles are computed from those)."""
+    rankings = {
+        indicator.code: rank_for_tile(standing, indicator, tile)
+        for standing, indicator, tile in _ranked
+    }
+    return combine_attention(
+        rankings, UNITS_PER_INDICATOR, max_not_reported=MAX_UNITS - UNITS_PER_INDICATOR * 3
     )
 
 

@@ -93,3 +93,17 @@ def test_pure_figures_are_kept_per_source_key(monkeypatch, module, function, pur
     cached_function(_read("version-2"), *args)
     assert counted.call_count == 2
     cached_function.clear()
+
+
+def test_the_meeting_attention_list_is_kept_per_inputs(monkeypatch):
+    from app_pages import _meeting
+
+    _meeting._attention.clear()
+    counted = mock.Mock(return_value=pd.DataFrame({"unit_id": ["u1"]}))
+    monkeypatch.setattr(_meeting, "combine_attention", counted)
+    _meeting._attention("inputs at version 1", [])
+    _meeting._attention("inputs at version 1", [])
+    assert counted.call_count == 1
+    _meeting._attention("inputs at version 2", [])
+    assert counted.call_count == 2
+    _meeting._attention.clear()
