@@ -363,4 +363,5 @@ def investors(view: _sections.View) -> None:
         key="disbursement",
         volume_unit="billion_vnd",
         volume_words=t("volume_plan", lang),
+        context=_sections.view_inputs(view),
     )

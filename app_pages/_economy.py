@@ -39,7 +39,14 @@ def annual(indicator: Indicator, filters: _ui.Filters) -> tuple[pd.DataFrame, bo
     series = cached.scope_series(
         indicator.code, UnitFilter(), filters.as_of, scope=reader_scope()
     ).frame
-    series = series[series["period_year"] <= filters.year]
+    return _annual(series, filters.year)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs={pd.DataFrame: cached.frame_key})
+def _annual(series: pd.DataFrame, year: int) -> tuple[pd.DataFrame, bool]:
+    """:func:`annual` of a series read, kept on the series' source key (query, parameters,
+    data version; :func:`data_access.cached.frame_key`) and the year."""
+    series = series[series["period_year"] <= year]
     return annual_values(series), bool(series["is_demo"].any()) if not series.empty else False
 
 
@@ -151,8 +158,8 @@ def bases(filters: _ui.Filters, ict: pd.DataFrame, statistics: pd.DataFrame) -> 
     published = _page.published_now(filters)
     left, right = st.columns(2)
     with left:
-        _ui.show_figure(
-            make_basis_figure(
+        _ui.show_cached_figure(
+            lambda: make_basis_figure(
                 ict,
                 ICT,
                 lang,
@@ -161,11 +168,12 @@ def bases(filters: _ui.Filters, ict: pd.DataFrame, statistics: pd.DataFrame) -> 
                 targets=_targets(lang, filters.year),
             ),
             key="basis-ict",
+            inputs=(filters, filters.today, reader_scope(), ict, published),
         )
         st.caption(t("economy_ict_help", lang))
     with right:
-        _ui.show_figure(
-            make_basis_figure(
+        _ui.show_cached_figure(
+            lambda: make_basis_figure(
                 statistics,
                 STATISTICS,
                 lang,
@@ -173,6 +181,7 @@ def bases(filters: _ui.Filters, ict: pd.DataFrame, statistics: pd.DataFrame) -> 
                 published=_published_points(STATISTICS, published, lang),
             ),
             key="basis-statistics",
+            inputs=(filters, filters.today, reader_scope(), statistics, published),
         )
         st.caption(t("economy_statistics_help", lang))
 
@@ -228,8 +237,8 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
         )
         if quarters < 4
     }
-    _ui.show_figure(
-        make_grdp_figure(
+    _ui.show_cached_figure(
+        lambda: make_grdp_figure(
             grouped,
             lang,
             title=t("economy_grdp_title", lang),
@@ -238,6 +247,7 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
             year_labels=partial,
         ),
         key="grdp",
+        inputs=(filters, filters.today, reader_scope(), grouped, points, partial),
     )
     shown_year = int(rows["period_year"].max())
     year_rows = rows[rows["period_year"] == shown_year]
@@ -288,8 +298,8 @@ def path(filters: _ui.Filters, ict: pd.DataFrame) -> None:
     base = complete.iloc[-1]
     base_year, base_value = int(base["year"]), float(base["value"])
     ahead = path_to_targets(ICT, base_year, base_value)
-    _ui.show_figure(
-        make_path_figure(
+    _ui.show_cached_figure(
+        lambda: make_path_figure(
             ict,
             ICT,
             lang,
@@ -299,6 +309,7 @@ def path(filters: _ui.Filters, ict: pd.DataFrame) -> None:
             base_value=base_value,
         ),
         key="path",
+        inputs=(filters, filters.today, reader_scope(), ict),
     )
     grdp, _ = annual(GRDP, filters)
     growth = nominal_growth(grdp, base_year)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import _tables, _tiles, _ui
@@ -55,7 +56,7 @@ from metrics.overview import (
     rank_for_tile,
 )
 from metrics.palette import STATUS_STYLES
-from metrics.registry import Grain, get_indicator, headline_indicators
+from metrics.registry import Grain, Indicator, get_indicator, headline_indicators
 from metrics.status import Status
 from metrics.tiles import Tile
 
@@ -135,6 +136,9 @@ class MeetingData:
     failing: dict[str, SourceReport]
     """Each headline indicator whose declared source fails a contract (issue 14): not
     assessed, so no tile, no slide of its own and no units in the ranking."""
+    read_for: tuple[object, ...] = ()
+    """What the figures were read and computed for (the filters, the day, the reader's
+    scope): with the series, what a slide's chart depends on (:func:`item_slide`)."""
 
     @property
     def standings(self) -> list[Standing]:
@@ -150,7 +154,9 @@ def load(filters: _ui.Filters) -> MeetingData:
     """The four tiles and the units holding the city back, for ``filters`` (cached reads)."""
     fetched: list[cached.Fetched] = []
     tiles: dict[str, Tile | None] = {}
-    rankings: dict[str, pd.DataFrame] = {}
+    ranked: list[tuple[pd.DataFrame, Indicator, Tile]] = []
+    read_for = (filters, filters.today, reader_scope())
+    inputs: list[object] = [*read_for]
     frames: dict[str, pd.DataFrame] = {}
     failing = cached.failing_sources(city_today())
     for indicator in headline_indicators():
@@ -175,7 +181,8 @@ def load(filters: _ui.Filters) -> MeetingData:
             scope=reader_scope(),
         )
         fetched.append(standing)
-        rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)
+        ranked.append((standing.frame, indicator, tile))
+        inputs += [indicator.code, series.frame, standing.frame]
     is_demo = any(
         bool(f.frame["is_demo"].any())
         for f in fetched
@@ -183,9 +190,7 @@ def load(filters: _ui.Filters) -> MeetingData:
     )
     published = cached.published()
     fetched.append(published)
-    units = combine_attention(
-        rankings, UNITS_PER_INDICATOR, max_not_reported=MAX_UNITS - UNITS_PER_INDICATOR * 3
-    )
+    units = _attention(_ui.figure_inputs_key(*inputs), ranked)
     return MeetingData(
         tiles,
         units,
@@ -194,6 +199,22 @@ def load(filters: _ui.Filters) -> MeetingData:
         frames,
         published.frame if filters.unit_filter.is_whole_city else published.frame.iloc[0:0],
         {code: report for code, report in failing.items() if code in tiles},
+        read_for,
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _attention(inputs: str, _ranked: list[tuple[pd.DataFrame, Indicator, Tile]]) -> pd.DataFrame:
+    """The units holding the city back (:func:`metrics.overview.combine_attention` of each
+    indicator's :func:`metrics.overview.rank_for_tile`), kept per ``inputs``: the filters, the
+    day, the scope, and each ranked indicator's series and standing by their source keys
+    (the tiles are computed from those)."""
+    rankings = {
+        indicator.code: rank_for_tile(standing, indicator, tile)
+        for standing, indicator, tile in _ranked
+    }
+    return combine_attention(
+        rankings, UNITS_PER_INDICATOR, max_not_reported=MAX_UNITS - UNITS_PER_INDICATOR * 3
     )
 
 
@@ -257,6 +278,20 @@ def _arrow(gap: float | None) -> Literal["up", "down", "off"]:
     return "up" if rounded > 0 else "down" if rounded < 0 else "off"
 
 
+def _slide_chart(series: pd.DataFrame, tile: Tile, lang: str, published: pd.DataFrame) -> go.Figure:
+    """The Overview tile's chart (this year, last year, the target or milestones, the
+    projection band, published figures) at a size a room can read."""
+    indicator = get_indicator(tile.indicator_code)
+    figure = make_tile_figure(
+        series, indicator, tile, lang, published_for_year(published, indicator, None)
+    ).update_layout(height=MEETING_CHART_HEIGHT, font={"size": 15})
+    figure.update_xaxes(tickfont={"size": 14})
+    figure.update_yaxes(tickfont={"size": 14})
+    # The published figures' labels, too.
+    figure.update_traces(textfont={"size": 14}, selector=lambda trace: bool(trace.text))
+    return figure
+
+
 def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: str) -> None:
     """One headline indicator that is not on track, full screen: the Overview tile's big
     number, status, gap and why, in a room's type size."""
@@ -291,14 +326,11 @@ def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: s
         if series is not None and not series.empty:
             # The Overview tile's chart (this year, last year, the target or milestones, the
             # projection band, published figures) at a size a room can read.
-            figure = make_tile_figure(
-                series, indicator, tile, lang, published_for_year(data.published, indicator, None)
-            ).update_layout(height=MEETING_CHART_HEIGHT, font={"size": 15})
-            figure.update_xaxes(tickfont={"size": 14})
-            figure.update_yaxes(tickfont={"size": 14})
-            # The published figures' labels, too.
-            figure.update_traces(textfont={"size": 14}, selector=lambda trace: bool(trace.text))
-            _ui.show_figure(figure, key=f"meeting-chart-{tile.indicator_code}")
+            _ui.show_cached_figure(
+                lambda: _slide_chart(series, tile, lang, data.published),
+                key=f"meeting-chart-{tile.indicator_code}",
+                inputs=(*data.read_for, tile.indicator_code, series, data.published),
+            )
             st.caption(_tiles.chart_key(tile, indicator, lang))
     st.markdown(f"**{t('tile_why_label', lang)}** " + _tiles.why_line(tile, indicator, lang))
     st.caption(_tiles.as_of_text(tile, indicator, lang))

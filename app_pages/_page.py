@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -177,14 +178,15 @@ def download(
 ) -> None:
     """CSV and XLSX of exactly the table shown (numbers as numbers), with ``lines`` in the
     file and the scope and date in its name. Unit detail: each download goes into the
-    audit log (who, which file) when clicked."""
+    audit log (who, which file) when clicked. The bytes are made only when the reader
+    clicks (Streamlit calls ``data`` then), as :func:`app_pages._ui.download_buttons` does."""
     day = filters.as_of_day or filters.today
     name = file_stem(stem, scope, str(filters.year), day.isoformat())
     lang = filters.lang
     with st.container(horizontal=True, key=f"downloads-{key}"):
         st.download_button(
             t("download_csv", lang),
-            to_csv_bytes(frame, lines),
+            partial(to_csv_bytes, frame, tuple(lines)),
             file_name=f"{name}.csv",
             mime="text/csv",
             icon=":material/download:",
@@ -194,7 +196,7 @@ def download(
         )
         st.download_button(
             t("download_xlsx", lang),
-            to_xlsx_bytes(frame, about=lines),
+            partial(to_xlsx_bytes, frame, about=tuple(lines)),
             file_name=f"{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/table_view:",

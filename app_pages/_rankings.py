@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
 from app_pages import _page, _ui
 from app_pages._auth import reader_scope
 from charts.map import AREA_LAYER, POINT_LAYER, make_unit_map
 from data_access import cached
+from data_access.cached import Boundaries
 from i18n import MISSING, escape_markdown, fmt_number, fmt_pp, fmt_value, t
 from metrics.geo import boundaries_from_units
 from metrics.palette import STATUS_STYLES
@@ -156,25 +159,32 @@ def legend(lang: str, volume_words: str) -> None:
     st.html(f'<div style="font-size:0.9rem;line-height:1.8">{items}{size}</div>')
 
 
-def unit_map(
+def _boundary_stamp(configured: Boundaries) -> tuple[object, ...]:
+    """What decides the configured boundaries: their file, its time of change, its problem."""
+    path = configured.path
+    try:
+        modified = Path(path).stat().st_mtime if path else None
+    except OSError:
+        modified = None
+    return (path, modified, configured.problem, len(configured.polygons))
+
+
+def _unit_deck(
     table: pd.DataFrame,
+    units: pd.DataFrame,
+    configured: Boundaries,
     indicator: Indicator,
     lang: str,
-    *,
-    key: str,
     volume_unit: str,
     volume_words: str,
-) -> None:
-    """The wards, communes and special zone as points (areas, when boundaries are known),
-    coloured by status and sized by volume; choosing one opens its scorecard."""
-    units = cached.unit_list(scope=reader_scope()).frame
+) -> pdk.Deck | None:
+    """The map of :func:`unit_map` (None when no unit of ``table`` has a location)."""
     located = units[units["unit_type"].isin(COMMUNE_LEVEL_TYPES) & units["latitude"].notna()]
     points = table.merge(
         located[["unit_id", "unit_code", "latitude", "longitude"]], on="unit_id", how="inner"
     )
     if points.empty:
-        _ui.empty_state(lang, t("map_empty", lang))
-        return
+        return None
     name = "name_vi" if lang == "vi" else "name_en"
     points = points.assign(
         radius=radius_metres(points["denominator"]),
@@ -192,9 +202,6 @@ def unit_map(
         ],
         province_text=[_province(c, lang) for c in points["former_province"]],
     )
-    configured = cached.boundaries()
-    if configured.problem:
-        st.warning(t("map_boundary_problem", lang, problem=escape_markdown(configured.problem)))
     boundaries = configured.polygons | boundaries_from_units(units)
     centres = points.groupby("former_province")[["latitude", "longitude"]].median()
     mainland = centres[centres["latitude"] > 9.5]
@@ -228,6 +235,47 @@ def unit_map(
         boundaries=boundaries or None,
         labels=labels,
     )
+    return deck
+
+
+def unit_map(
+    table: pd.DataFrame,
+    indicator: Indicator,
+    lang: str,
+    *,
+    key: str,
+    volume_unit: str,
+    volume_words: str,
+    context: tuple[object, ...] = (),
+) -> None:
+    """The wards, communes and special zone as points (areas, when boundaries are known),
+    coloured by status and sized by volume; choosing one opens its scorecard.
+
+    The map is built once per process for the same ``table``, units, boundary file,
+    words and ``context`` (what ``table`` was read for: the page's view,
+    :func:`app_pages._sections.view_inputs`)."""
+    units = cached.unit_list(scope=reader_scope()).frame
+    configured = cached.boundaries()
+    deck = _ui.built_once(
+        partial(_unit_deck, table, units, configured, indicator, lang, volume_unit, volume_words),
+        name=f"map-{key}",
+        inputs=(
+            *context,
+            lang,
+            table,
+            units,
+            _boundary_stamp(configured),
+            indicator.code,
+            volume_unit,
+            volume_words,
+            reader_scope(),
+        ),
+    )
+    if deck is None:
+        _ui.empty_state(lang, t("map_empty", lang))
+        return
+    if configured.problem:
+        st.warning(t("map_boundary_problem", lang, problem=escape_markdown(configured.problem)))
     with st.container(border=True, key=f"map-box-{key}"):
         state = st.pydeck_chart(
             deck,

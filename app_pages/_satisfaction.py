@@ -27,16 +27,19 @@ def distribution(view: _sections.View, table: pd.DataFrame) -> None:
     lang = view.filters.lang
     name = "name_vi" if lang == "vi" else "name_en"
     groups = {g: t(f"peer_group_{g}", lang) for g in PEER_GROUPS if g in set(table["unit_type"])}
-    figure = make_distribution_figure(
-        table.assign(name=table[name]),
-        view.indicator,
-        lang,
-        title=t("distribution_title", lang, indicator=view.indicator.short(lang)),
-        groups=groups,
-        target=_sections.benchmark(view),
-        target_label=_sections.target_label(view),
+    _ui.show_cached_figure(
+        lambda: make_distribution_figure(
+            table.assign(name=table[name]),
+            view.indicator,
+            lang,
+            title=t("distribution_title", lang, indicator=view.indicator.short(lang)),
+            groups=groups,
+            target=_sections.benchmark(view),
+            target_label=_sections.target_label(view),
+        ),
+        key="distribution",
+        inputs=(*_sections.view_inputs(view), table),
     )
-    _ui.show_figure(figure, key="distribution")
     valued = table.dropna(subset=["value"])
     below = int((valued["unit_status"].isin(["at_risk", "off_track"])).sum())
     st.caption(t("distribution_help", lang, below=below, count=len(valued)))
@@ -72,7 +75,11 @@ def index766(filters: _ui.Filters) -> None:
         start=fmt_date(start.date(), lang),
         end=fmt_date(latest_end.date(), lang),
     )
-    _ui.show_figure(make_index766_figure(frame, lang, title=title), key="index766")
+    _ui.show_cached_figure(
+        lambda: make_index766_figure(frame, lang, title=title),
+        key="index766",
+        inputs=(frame, title),
+    )
     total = week["value"].get("service_index_766_total")
     url = safe_link(str(week["source_url"].iloc[0]))
     st.caption(
@@ -104,17 +111,20 @@ def relation(view: _sections.View, table: pd.DataFrame) -> None:
         on_time[["unit_id", "value"]].rename(columns={"value": "x"}), on="unit_id", how="inner"
     ).assign(y=lambda f: f["value"], weight=lambda f: f["denominator"], name=lambda f: f[name])
     fitted = fit_relation(points)
-    figure = make_relation_figure(
-        points,
-        fitted,
-        lang,
-        title=t("relation_title", lang, year=filters.year),
-        x_indicator=ON_TIME,
-        y_indicator=view.indicator,
-        target=_sections.benchmark(view),
-        target_label=_sections.target_label(view),
+    _ui.show_cached_figure(
+        lambda: make_relation_figure(
+            points,
+            fitted,
+            lang,
+            title=t("relation_title", lang, year=filters.year),
+            x_indicator=ON_TIME,
+            y_indicator=view.indicator,
+            target=_sections.benchmark(view),
+            target_label=_sections.target_label(view),
+        ),
+        key="relation",
+        inputs=(*_sections.view_inputs(view), table, on_time),
     )
-    _ui.show_figure(figure, key="relation")
     if fitted is None:
         st.caption(t("relation_too_few", lang))
         return

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import _page, _rankings, _tiles, _ui
@@ -49,6 +51,32 @@ class View:
     def through(self) -> dt.date | None:
         """The month the figures are read to (the latest complete one of the year)."""
         return self.tile.as_of_month.date() if self.tile is not None else None
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: cached.frame_key})
+def _trend_frame(series: pd.DataFrame, year: int, through: dt.date | None) -> pd.DataFrame:
+    """:func:`metrics.trends.trend_frame` of a series read, kept on the series' source key
+    (query, parameters, data version; :func:`data_access.cached.frame_key`), the year and
+    the month it runs to."""
+    return trend_frame(series, year, through)
+
+
+def view_inputs(view: View) -> tuple[object, ...]:
+    """What a figure built from ``view`` depends on, as inputs of
+    :func:`app_pages._ui.show_cached_figure`: the filters and the day, the indicator, the
+    unit, procedure and scope, the reader's scope, and the frames read for it."""
+    return (
+        view.filters,
+        view.filters.today,
+        view.indicator.code,
+        view.unit,
+        view.procedure,
+        view.scope,
+        view.words,
+        reader_scope(),
+        view.series,
+        view.published,
+    )
 
 
 def load_view(
@@ -131,7 +159,7 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
     """The scope's figures in a row: the latest month and the year to date (against the same
     month last year and the target), then companion indicators' years to date."""
     lang, indicator = view.filters.lang, view.indicator
-    trend = trend_frame(view.series, view.filters.year, view.through)
+    trend = _trend_frame(view.series, view.filters.year, view.through)
     change = year_on_year(trend)
     higher = indicator.direction == "higher"
     if change is None or view.tile is None:
@@ -218,7 +246,7 @@ def _companion(view: View, indicator: Indicator) -> None:
     series = cached.scope_series(
         indicator.code, view.scope, view.filters.as_of, scope=reader_scope()
     ).frame
-    change = year_on_year(trend_frame(series, view.filters.year, view.through))
+    change = year_on_year(_trend_frame(series, view.filters.year, view.through))
     value = change.ytd if change is not None else None
     delta = change.ytd_change_pp if change is not None else None
     st.metric(
@@ -235,27 +263,30 @@ def trend(view: View, key: str) -> pd.DataFrame:
     """The year's months against the target, with the projection and published figures.
     Returns the months shown (for the download)."""
     lang, indicator = view.filters.lang, view.indicator
-    frame = trend_frame(view.series, view.filters.year, view.through)
+    frame = _trend_frame(view.series, view.filters.year, view.through)
     tile = view.tile
     fan = tile.projection.fan if tile is not None and not _tiles.is_closed(tile) else None
-    figure = make_trend_figure(
-        frame,
-        indicator,
-        lang,
-        title=t(
-            "trend_title",
+    _ui.show_cached_figure(
+        lambda: make_trend_figure(
+            frame,
+            indicator,
             lang,
-            indicator=indicator.short(lang),
-            scope=view.words,
-            year=view.filters.year,
+            title=t(
+                "trend_title",
+                lang,
+                indicator=indicator.short(lang),
+                scope=view.words,
+                year=view.filters.year,
+            ),
+            target=_target_value(tile),
+            target_label=target_label(view),
+            fan=fan,
+            published=_published_points(view),
+            published_label=t("published_figure", lang),
         ),
-        target=_target_value(tile),
-        target_label=target_label(view),
-        fan=fan,
-        published=_published_points(view),
-        published_label=t("published_figure", lang),
+        key=f"trend-{key}",
+        inputs=view_inputs(view),
     )
-    _ui.show_figure(figure, key=f"trend-{key}")
     st.caption(t("trend_help", lang, target=target_note(view)))
     return frame
 
@@ -272,24 +303,26 @@ def companion_trends(view: View, codes: tuple[str, ...], key: str) -> None:
         series = cached.scope_series(
             code, view.scope, view.filters.as_of, scope=reader_scope()
         ).frame
-        frame = trend_frame(series, view.filters.year, view.through)
+        frame = _trend_frame(series, view.filters.year, view.through)
         with column:
-            figure = make_trend_figure(
-                frame,
-                indicator,
-                lang,
-                title=t(
-                    "trend_title_short",
-                    lang,
-                    indicator=indicator.short(lang),
-                    year=view.filters.year,
-                ),
-                target=None,
-                target_label="",
+            _ui.show_cached_figure(
+                partial(_companion_figure, frame, indicator, lang, view.filters.year),
+                key=f"companion-{key}-{code}",
+                inputs=(*view_inputs(view), code, series),
             )
-            figure.update_layout(height=320)
-            _ui.show_figure(figure, key=f"companion-{key}-{code}")
             st.caption(t("no_target_published", lang))
+
+
+def _companion_figure(frame: pd.DataFrame, indicator: Indicator, lang: str, year: int) -> go.Figure:
+    figure = make_trend_figure(
+        frame,
+        indicator,
+        lang,
+        title=t("trend_title_short", lang, indicator=indicator.short(lang), year=year),
+        target=None,
+        target_label="",
+    )
+    return figure.update_layout(height=320)
 
 
 def group_names(lang: str, keys: tuple[str, ...] = GROUP_ORDER) -> dict[str, str]:
@@ -325,17 +358,20 @@ def comparisons(view: View, key: str) -> None:
         out_of_scope(lang)
         return
     shown = dt.date(view.filters.year - 2, 1, 1)
-    figure = make_groups_figure(
-        series[series["period_year"] <= view.filters.year],
-        view.indicator,
-        lang,
-        title=t("provinces_title", lang, indicator=view.indicator.short(lang)),
-        names=group_names(lang, tuple(FORMER_PROVINCES)),
-        target=_target_value(view.tile),
-        target_label=t("target_short", lang),
-        since=shown,
+    _ui.show_cached_figure(
+        lambda: make_groups_figure(
+            series[series["period_year"] <= view.filters.year],
+            view.indicator,
+            lang,
+            title=t("provinces_title", lang, indicator=view.indicator.short(lang)),
+            names=group_names(lang, tuple(FORMER_PROVINCES)),
+            target=_target_value(view.tile),
+            target_label=t("target_short", lang),
+            since=shown,
+        ),
+        key=f"provinces-{key}",
+        inputs=(*view_inputs(view), series),
     )
-    _ui.show_figure(figure, key=f"provinces-{key}")
     st.caption(t("provinces_help", lang))
 
 
@@ -397,6 +433,12 @@ def ranking_and_map(
     if with_map:
         st.subheader(t("map_title", lang, indicator=indicator.short(lang)))
         _rankings.unit_map(
-            table, indicator, lang, key=key, volume_unit=volume_unit, volume_words=volume_words
+            table,
+            indicator,
+            lang,
+            key=key,
+            volume_unit=volume_unit,
+            volume_words=volume_words,
+            context=view_inputs(view),
         )
     return table

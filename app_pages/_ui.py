@@ -8,11 +8,12 @@ valid are ignored, dropped from the URL, and named in a warning on the page.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -62,6 +63,8 @@ from metrics.registry import Indicator, get_indicator
 
 FIRST_YEAR = 2020
 _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
+
+T = TypeVar("T")
 
 _STYLE = """
 <style>
@@ -1112,24 +1115,97 @@ def show_figure(figure: go.Figure, key: str) -> None:
     out of sight, the figure in words for a screen reader
     (:func:`charts.common.describe_figure`). Its texts are cleaned of control and
     bidirectional characters first (:func:`charts.common.clean_figure`)."""
+    _draw_figure(prepare_figure(figure, current_language()), key)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedFigure:
+    """A figure as :func:`show_figure` draws it: cleaned, its title taken out to be written
+    above it, and its description in words."""
+
+    figure: go.Figure
+    title: str | None
+    description: str
+
+
+def prepare_figure(figure: go.Figure, lang: str) -> PreparedFigure:
+    """``figure`` cleaned (:func:`charts.common.clean_figure`), described
+    (:func:`charts.common.describe_figure`) and with its title taken off the plot."""
     figure = clean_figure(figure)
     title = figure.layout.title.text if figure.layout.title else None
-    description = describe_figure(figure, current_language())
+    description = describe_figure(figure, lang)
     if title:
-        st.markdown(f"**{escape_markdown(title)}**")
         # The title's room is taken off the top margin; what a figure keeps above its
         # plot besides (the small panels' titles) stays.
         top = figure.layout.margin.t
         room = 16 if top is None else max(16, top - TITLE_ROOM)
         figure = go.Figure(figure).update_layout(title=None, margin={"t": room})
+    return PreparedFigure(figure, title, description)
+
+
+def _draw_figure(prepared: PreparedFigure, key: str) -> None:
+    if prepared.title:
+        st.markdown(f"**{escape_markdown(prepared.title)}**")
     st.plotly_chart(
-        figure,
+        prepared.figure,
         key=key,
         width="stretch",
         config={"displayModeBar": False, "scrollZoom": False, "doubleClick": False},
     )
     with st.container(key=f"alt-{key}"):
-        st.text(strip_invisible(description))
+        st.text(strip_invisible(prepared.description))
+
+
+FIGURE_MAX_ENTRIES = 128
+"""Prepared figures kept per process (:func:`show_cached_figure`)."""
+
+
+def figure_inputs_key(*parts: object) -> str:
+    """A small cache key for what a figure is built from: each frame by
+    :func:`data_access.cached.frame_key` (its query, parameters and data version, or its
+    content when it has none), everything else by its ``repr``, with the data version."""
+    shown = tuple(cached.frame_key(p) if isinstance(p, pd.DataFrame) else p for p in parts)
+    text = repr((cached.data_version(), shown)).encode("utf-8")
+    return hashlib.blake2b(text, digest_size=20).hexdigest()
+
+
+@st.cache_resource(max_entries=FIGURE_MAX_ENTRIES, show_spinner=False)
+def _prepared_figure(
+    inputs: str, name: str, lang: str, _build: Callable[[], go.Figure]
+) -> PreparedFigure:
+    return prepare_figure(_build(), lang)
+
+
+BUILT_MAX_ENTRIES = 32
+"""Objects kept per process by :func:`built_once` (unit maps, which can hold a boundary
+file's polygons: fewer than the figures)."""
+
+
+@st.cache_resource(max_entries=BUILT_MAX_ENTRIES, show_spinner=False)
+def _built(inputs: str, name: str, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def built_once(build: Callable[[], T], *, name: str, inputs: tuple[object, ...]) -> T:
+    """``build()``, built once per process for the same ``inputs`` (every frame and value
+    it reads, keyed by :func:`figure_inputs_key`) and ``name``, and shared: what it returns
+    must never be changed (a map handed to ``st.pydeck_chart``, which only reads it)."""
+    result: T = _built(figure_inputs_key(*inputs), name, build)
+    return result
+
+
+def show_cached_figure(
+    build: Callable[[], go.Figure], *, key: str, inputs: tuple[object, ...]
+) -> None:
+    """:func:`show_figure` of ``build()``, built and prepared once per process for the same
+    ``inputs`` (every frame and value ``build`` reads, keyed by :func:`figure_inputs_key`),
+    the reader's language and the figure's name: a warm run with unchanged data draws the
+    figure it drew before. The prepared figure is shared, never changed after it is built
+    (``st.plotly_chart`` only reads it)."""
+    lang = current_language()
+    func = getattr(build, "func", build)  # a functools.partial names its function
+    name = f"{func.__module__}.{func.__qualname__}:{key}"
+    _draw_figure(_prepared_figure(figure_inputs_key(lang, *inputs), name, lang, build), key)
 
 
 def request_filters(**values: list[str]) -> None:
