@@ -64,6 +64,39 @@ def _target_label_positions(target_years: pd.Series, point_years: pd.Series) -> 
     return positions
 
 
+PUBLISHED_LABEL_GAP = 2.0
+"""Points (percentage points) within which the labels of two published figures a year
+apart run into each other at a phone's width (about 24 px a year at 390 px)."""
+
+
+def _published_label_positions(years: pd.Series, values: pd.Series) -> list[str]:
+    """Where each published figure's label goes: above its marker, unless the figure of
+    the year before is within ``PUBLISHED_LABEL_GAP`` points and its label is above: then
+    below and to the right, so the two never share a line ("21,5%" and "22,0%" ran into
+    each other at 390 px).
+
+    >>> _published_label_positions(pd.Series([2022, 2023, 2024, 2025]),
+    ...                            pd.Series([18.86, 21.5, 22.0, 25.0]))
+    ['top center', 'top center', 'bottom right', 'top center']
+    >>> _published_label_positions(pd.Series([2020, 2021, 2022, 2023]),
+    ...                            pd.Series([12.62, 13.84, 13.51, 14.65]))
+    ['top center', 'bottom right', 'top center', 'bottom right']
+    """
+    order = sorted(range(len(years)), key=lambda i: int(years.iloc[i]))
+    positions = ["top center"] * len(years)
+    previous: int | None = None
+    for i in order:
+        if (
+            previous is not None
+            and int(years.iloc[i]) - int(years.iloc[previous]) == 1
+            and abs(float(values.iloc[i]) - float(values.iloc[previous])) < PUBLISHED_LABEL_GAP
+            and positions[previous] == "top center"
+        ):
+            positions[i] = "bottom right"
+        previous = i
+    return positions
+
+
 def make_basis_figure(
     annual: pd.DataFrame,
     indicator: Indicator,
@@ -136,7 +169,7 @@ def make_basis_figure(
                 mode="markers+text",
                 marker={"symbol": "diamond", "size": 11, "color": PUBLISHED_COLOR},
                 text=published["text"],
-                textposition="top center",
+                textposition=_published_label_positions(published["year"], published["value"]),
                 textfont={"size": 11},
                 name=t("published_figure", lang),
                 customdata=[[label] for label in published["label"]],

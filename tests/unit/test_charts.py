@@ -380,6 +380,49 @@ def test_the_economy_targets_labels_run_into_empty_years(lang):
     assert (note["y"], note["yanchor"]) == (0, "bottom")
 
 
+def test_close_published_figures_a_year_apart_put_their_labels_on_opposite_sides():
+    """Regression: at 390 px "21,5%" (2023) and "22,0%" (2024) ran into each other above
+    their markers. Within 2 points of the year before, whose label is above, a label goes
+    below and to the right; 18,86% (2022) is 2.64 points below 2023, so both stay above."""
+    from charts.economy import make_basis_figure
+
+    annual = pd.DataFrame(
+        {
+            "year": [2022, 2023, 2024, 2025],
+            "value": [18.86, 21.5, 22.0, 25.0],
+            "is_complete": [True] * 4,
+            "quarters": [4] * 4,
+        }
+    )
+    published = pd.DataFrame(
+        {
+            "year": [2022, 2023, 2024, 2025],
+            "value": [18.86, 21.5, 22.0, 25.0],
+            "text": ["18,86%", "21,5%", "22,0%", "25,0%"],
+            "label": ["published"] * 4,
+        }
+    )
+    figure = make_basis_figure(
+        annual,
+        get_indicator("digital_economy_share_grdp"),
+        "vi",
+        title="t",
+        published=published,
+    ).to_dict()
+    (marks,) = [
+        trace
+        for trace in figure["data"]
+        if trace.get("text") is not None and "21,5%" in list(trace["text"])
+    ]
+    position = dict(zip(marks["text"], marks["textposition"], strict=True))
+    assert position == {
+        "18,86%": "top center",
+        "21,5%": "top center",
+        "22,0%": "bottom right",
+        "25,0%": "top center",
+    }
+
+
 def test_the_economy_path_leaves_room_above_the_highest_target():
     """Regression: at 390 px the plot's top edge cut the "2030: ≥ 40%" label."""
     from charts.economy import make_path_figure
