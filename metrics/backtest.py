@@ -815,7 +815,10 @@ def backtest(
                 end = _judgement_period(history, year, judgement)
                 for origin in _origins(history, year, judgement):
                     if origin not in cache:
+                        # Once per origin, not once per judgement and row.
                         cache[origin] = point_forecasts(history, prepared, year, origin)
+                        factors[origin] = volatility_factor(history, year, origin)
+                        shifts[origin] = trend_break(history, year, origin, lag=break_lag(method))
                     result = cache[origin]
                     if isinstance(result, NotApplicable):
                         continue
@@ -837,10 +840,8 @@ def backtest(
                             target,
                             comparator,
                             prepared.model,
-                            factors.setdefault(origin, volatility_factor(history, year, origin)),
-                            shifts.setdefault(
-                                origin, trend_break(history, year, origin, lag=break_lag(method))
-                            ),
+                            factors[origin],
+                            shifts[origin],
                         )
                     )
     records = pd.DataFrame(rows, columns=list(_RECORD_COLUMNS)) if rows else _empty_records()
