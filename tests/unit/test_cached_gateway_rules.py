@@ -79,27 +79,23 @@ def test_a_declared_units_read_keeps_its_time_and_staleness_or_is_empty_and_fres
     gateway: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(cached.sources, "as_unit_standing", lambda *args: MARK)
+
+    def read() -> Any:
+        return cached._declared_units(
+            _source(),
+            SOURCE_URL,
+            2026,
+            dt.date(2026, 10, 1),
+            UnitFilter(),
+            None,
+            ranked=False,  # type: ignore[arg-type]
+        )
+
     monkeypatch.setattr(cached, "_fetch", lambda key, read: Fetched(MARK, READ_AT, True))
-    found = cached._declared_units(
-        _source(),
-        SOURCE_URL,
-        2026,
-        dt.date(2026, 10, 1),
-        UnitFilter(),
-        None,
-        ranked=False,  # type: ignore[arg-type]
-    )
+    found = read()
     assert (found.frame is MARK, found.fetched_at, found.is_stale) == (True, READ_AT, True)
     monkeypatch.setattr(cached, "_fetch", _unreadable)
-    found = cached._declared_units(
-        _source(),
-        SOURCE_URL,
-        2026,
-        dt.date(2026, 10, 1),
-        UnitFilter(),
-        None,
-        ranked=False,  # type: ignore[arg-type]
-    )
+    found = read()
     assert (found.fetched_at, found.is_stale) == (NOW, False)
 
 
@@ -108,23 +104,21 @@ def test_a_declared_cumulative_scope_passes_its_frame_and_read_on(
 ) -> None:
     monkeypatch.setattr(cached.sources, "cumulative_code_groups", lambda *a, **k: {"g": ("c",)})
     monkeypatch.setattr(cached.sources, "as_cumulative_scope_series", lambda sums: MARK)
+
+    def read() -> Any:
+        return cached._declared_cumulative_groups(
+            _source(),
+            SOURCE_URL,
+            UnitFilter(),
+            None,
+            by_group=False,  # type: ignore[arg-type]
+        )
+
     monkeypatch.setattr(cached, "_fetch", lambda key, read: Fetched(UNITS, READ_AT, True))
-    found = cached._declared_cumulative_groups(
-        _source(),
-        SOURCE_URL,
-        UnitFilter(),
-        None,
-        by_group=False,  # type: ignore[arg-type]
-    )
+    found = read()
     assert (found.frame is MARK, found.fetched_at, found.is_stale) == (True, READ_AT, True)
     monkeypatch.setattr(cached, "_fetch", _unreadable)
-    found = cached._declared_cumulative_groups(
-        _source(),
-        SOURCE_URL,
-        UnitFilter(),
-        None,
-        by_group=False,  # type: ignore[arg-type]
-    )
+    found = read()
     assert (found.frame is MARK, found.fetched_at, found.is_stale) == (True, NOW, False)
 
 
