@@ -812,8 +812,21 @@ def indicator_info(
 ) -> None:
     """The info drawer: definition, formula, unit, source, owner, legal basis, freshness,
     (given a projection) the forecast method and its backtest figures, and (given the
-    figure's ``source``) one click to the load batches that produced it."""
-    with st.popover(t("info_button", lang), icon=":material/info:", type="tertiary"):
+    figure's ``source``) one click to the load batches that produced it.
+
+    Its contents are built and sent only while it is open (``on_change="rerun"``, keyed
+    ``info-<code>``): closed, a drawer was five to six elements drawn for nothing, four
+    drawers on the Overview (issue 12, drawing promise)."""
+    drawer = st.popover(
+        t("info_button", lang),
+        icon=":material/info:",
+        type="tertiary",
+        key=f"info-{indicator.code}",
+        on_change="rerun",
+    )
+    with drawer:
+        if not drawer.open:
+            return
         if source is not None:
             lineage_button(source, lang)
         # One Markdown element for the whole definition (it was one per line: fourteen

@@ -273,6 +273,9 @@ def test_late_and_missing_submitters_come_first(monkeypatch, url):
 )
 def test_a_figures_info_drawer_opens_its_load_batches(monkeypatch, demo_warehouse_url, page, code):
     app = open_page(monkeypatch, demo_warehouse_url, page, lang="en")
+    app.session_state[f"info-{code}"] = True  # the drawer is built once opened (issue 12)
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
     switch = next(b for b in app.toggle if str(b.key).startswith(f"lineage-{code}-"))
     month = str(switch.key).rsplit("-", 2)
     first_day = f"{month[-2]}-{month[-1]}-01"

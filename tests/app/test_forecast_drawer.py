@@ -62,6 +62,11 @@ def test_the_drawer_shows_the_backtest_figures_the_command_prints(
     app.query_params["lang"] = lang
     app.run()
     assert not app.exception, [e.value for e in app.exception]
+    # The drawers are built only once opened (issue 12): open all four, as a reader would.
+    for indicator in headline_indicators():
+        app.session_state[f"info-{indicator.code}"] = True
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
     names = {t(f"method_{method}", lang): method for method in METHODS}
     header = "| " + t("backtest_column_method", lang) + " |"
     tables = [m.value for m in app.markdown if m.value.startswith(header)]
@@ -86,3 +91,25 @@ def test_the_drawer_shows_the_backtest_figures_the_command_prints(
     assert shown == len(printed)
     text = "\n".join(m.value for m in app.markdown)
     assert t("forecast_accuracy_title", lang) in text
+
+
+def test_a_closed_drawer_sends_nothing_and_an_opened_one_its_contents(
+    monkeypatch: pytest.MonkeyPatch, demo_warehouse_url: str
+) -> None:
+    """Closed, the Overview's four drawers hold no element (they were five or six each,
+    drawn for nothing); opening one builds that one only."""
+    monkeypatch.setenv("DASHBOARD_DB_URL", demo_warehouse_url)
+    app = AppTest.from_file(APP, default_timeout=180)
+    app.query_params["year"] = YEAR
+    app.query_params["lang"] = "en"
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    title = t("forecast_accuracy_title", "en")
+    assert not [m for m in app.markdown if title in m.value]
+    assert not [b for b in app.toggle if str(b.key).startswith("lineage-")]
+    app.session_state["info-satisfaction_rate"] = True
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len([m for m in app.markdown if title in m.value]) == 1
+    (switch,) = [b for b in app.toggle if str(b.key).startswith("lineage-")]
+    assert str(switch.key).startswith("lineage-satisfaction_rate-")
