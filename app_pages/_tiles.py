@@ -38,7 +38,7 @@ from i18n.escape import escape_markdown
 from metrics.clock import month_end
 from metrics.freshness import FreshnessCheck
 from metrics.pace import RECENT_MONTHS
-from metrics.palette import STATUS_STYLES
+from metrics.palette import STATUS_STYLES, BadgeColor
 from metrics.registry import Frequency, Indicator, get_indicator
 from metrics.review import YearResult
 from metrics.status import Status
@@ -64,35 +64,48 @@ def is_closed(tile: Tile) -> bool:
     return tile.year_result is not None and tile.projection.method == "complete"
 
 
+def badge_text(label: str, icon: str, color: BadgeColor) -> str:
+    """A badge as Markdown, written as ``st.badge`` writes it (``[`` and ``]`` escaped), so
+    that badges and words can share one element."""
+    escaped = label.replace("[", "\\[").replace("]", "\\]")
+    return f":{color}-badge[{icon} {escaped}]"
+
+
+def status_words(status: Status, lang: str) -> tuple[str, str, BadgeColor]:
+    """(label, icon, colour) of a status badge."""
+    style = STATUS_STYLES[status]
+    return t(f"status_{status.value}", lang), style.icon, style.badge_color
+
+
+def result_words(
+    result: YearResult, lang: str, *, short: bool = False
+) -> tuple[str, str, BadgeColor]:
+    """(label, icon, colour) of a year result's badge: ``Đạt chỉ tiêu năm 2025`` /
+    ``Không đạt chỉ tiêu năm 2025``, as the glossary says; ``Đạt`` / ``Không đạt`` where the
+    year is said beside it (``short``)."""
+    if result.target is None:
+        return t("review_no_target", lang, year=result.year), ":material/remove:", "gray"
+    if result.is_met is None:
+        return t("review_not_final", lang), ":material/help:", "gray"
+    if result.is_met:
+        style = STATUS_STYLES[Status.ON_TRACK]
+        key = "result_met_short" if short else "review_met"
+    else:
+        style = STATUS_STYLES[Status.OFF_TRACK]
+        key = "result_missed_short" if short else "review_missed"
+    return t(key, lang, year=result.year), style.icon, style.badge_color
+
+
 def status_badge(status: Status, lang: str) -> None:
     """Colour, icon and word — never colour alone."""
-    style = STATUS_STYLES[status]
-    st.badge(t(f"status_{status.value}", lang), icon=style.icon, color=style.badge_color)
+    label, icon, color = status_words(status, lang)
+    st.badge(label, icon=icon, color=color)
 
 
 def result_badge(result: YearResult, lang: str, *, short: bool = False) -> None:
-    """``Đạt chỉ tiêu năm 2025`` / ``Không đạt chỉ tiêu năm 2025``, as the glossary says;
-    ``Đạt`` / ``Không đạt`` where the year is said beside it (``short``)."""
-    if result.target is None:
-        st.badge(
-            t("review_no_target", lang, year=result.year), icon=":material/remove:", color="gray"
-        )
-    elif result.is_met is None:
-        st.badge(t("review_not_final", lang), icon=":material/help:", color="gray")
-    elif result.is_met:
-        style = STATUS_STYLES[Status.ON_TRACK]
-        st.badge(
-            t("result_met_short" if short else "review_met", lang, year=result.year),
-            icon=style.icon,
-            color=style.badge_color,
-        )
-    else:
-        style = STATUS_STYLES[Status.OFF_TRACK]
-        st.badge(
-            t("result_missed_short" if short else "review_missed", lang, year=result.year),
-            icon=style.icon,
-            color=style.badge_color,
-        )
+    """A year result's badge (:func:`result_words`)."""
+    label, icon, color = result_words(result, lang, short=short)
+    st.badge(label, icon=icon, color=color)
 
 
 def latest_label(tile: Tile, lang: str) -> str:
@@ -578,15 +591,20 @@ def render_tile(
     closed = is_closed(tile)
     result = tile.year_result
     headline = tile.headline
+    # As few elements as it takes (issue 12: the browser builds and draws each as it
+    # arrives): the name and its badges are one element, not three in a row.
+    first = (
+        result_words(result, lang)
+        if closed and result is not None
+        else status_words(tile.status, lang)
+    )
+    badges: list[tuple[str, str, BadgeColor]] = [first]
+    if is_demo:
+        badges.append((t("demo_badge", lang), ":material/science:", "violet"))
     with st.container(border=True, key=f"tile-{indicator.code}"):
-        st.markdown(f"**{indicator.short(lang)}**")
-        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            if closed and result is not None:
-                result_badge(result, lang)
-            else:
-                status_badge(tile.status, lang)
-            if is_demo:
-                st.badge(t("demo_badge", lang), icon=":material/science:", color="violet")
+        st.markdown(
+            f"**{indicator.short(lang)}**\n\n" + " ".join(badge_text(*badge) for badge in badges)
+        )
         delta, arrow = _delta(headline.gap, lang)
         comparison = headline_comparison(tile, indicator, lang)
         st.metric(
@@ -609,10 +627,12 @@ def render_tile(
         if not closed and spans_merger(tile):
             notes.append(t("merger_note", lang))
         notes.append(chart_key(tile, indicator, lang))
-        st.caption("  \n".join(notes))
+        paragraphs = ["  \n".join(notes)]
         if is_filtered and indicator.grain.value == "city":
-            st.caption(t("city_level_only", lang))
+            paragraphs.append(t("city_level_only", lang))
+        st.caption("\n\n".join(paragraphs))
         with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+            # The as-of date, its badge and the drawer share a line where they fit (1920 px).
             st.caption(as_of_text(tile, indicator, lang))
             if freshness is not None:
                 _ui.freshness_badge(freshness, lang, indicator)
@@ -707,45 +727,48 @@ def render_review_card(
     The value beside the margin is the one the target is judged on (31 January where the
     target is due then); the other date's figure is said under it.
     """
-    with st.container(border=True, key=f"review-{indicator.code}"):
-        st.markdown(f"**{indicator.short(lang)}**")
-        result_badge(result, lang)
-        target = (
-            f"{_comparator(result.comparator)} {_target_value(result.target, indicator, lang)}"
-            if result.target is not None
-            else t("tile_no_target", lang)
+    target = (
+        f"{_comparator(result.comparator)} {_target_value(result.target, indicator, lang)}"
+        if result.target is not None
+        else t("tile_no_target", lang)
+    )
+    judged = judged_value(result)
+    value = t(
+        "review_value",
+        lang,
+        value=_value(judged, indicator, lang),
+        target=target,
+        margin=fmt_pp(result.margin, lang),
+    )
+    notes = []
+    if result.value_with_extension is not None:
+        other = (
+            (result.value, dt.date(result.year, 12, 31))
+            if judged == result.value_with_extension
+            else (result.value_with_extension, dt.date(result.year + 1, 1, 31))
         )
-        judged = judged_value(result)
-        st.markdown(
+        notes.append(
             t(
-                "review_value",
+                "review_other_date",
                 lang,
-                value=_value(judged, indicator, lang),
-                target=target,
-                margin=fmt_pp(result.margin, lang),
+                value=_value(other[0], indicator, lang),
+                date=fmt_date(other[1], lang),
+                judged=fmt_date(result.judgement_date, lang),
             )
         )
-        if result.value_with_extension is not None:
-            other = (
-                (result.value, dt.date(result.year, 12, 31))
-                if judged == result.value_with_extension
-                else (result.value_with_extension, dt.date(result.year + 1, 1, 31))
-            )
-            st.caption(
-                t(
-                    "review_other_date",
-                    lang,
-                    value=_value(other[0], indicator, lang),
-                    date=fmt_date(other[1], lang),
-                    judged=fmt_date(result.judgement_date, lang),
-                )
-            )
-        for row in published.itertuples():
-            st.caption(
-                t("published_figure", lang)
-                + ": "
-                + published_line(row, indicator.unit, lang, indicator.decimals)
-            )
+    notes += [
+        t("published_figure", lang)
+        + ": "
+        + published_line(row, indicator.unit, lang, indicator.decimals)
+        for row in published.itertuples()
+    ]
+    # Two elements, not one a line (issue 12: each element is built and drawn on arrival).
+    with st.container(border=True, key=f"review-{indicator.code}"):
+        st.markdown(
+            f"**{indicator.short(lang)}**\n\n{badge_text(*result_words(result, lang))}\n\n{value}"
+        )
+        if notes:
+            st.caption("\n\n".join(notes))
 
 
 def render_top(

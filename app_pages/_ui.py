@@ -100,8 +100,16 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
     white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
   }
 }
+/* A tile's first element: its name, then its badges (one Markdown element). */
+.st-key-tiles [class*="st-key-tile-"] > div:first-child p:first-child:not(:last-child) {
+  margin-bottom: 0.5rem;
+}
+/* Badges in one paragraph: as far apart as they were as elements in a row (1rem). */
+.st-key-tiles .stMarkdownBadge + .stMarkdownBadge { margin-left: 0.75rem; }
 @container (min-width: 1100px) {
-  .st-key-tiles [class*="st-key-tile-"] > div:first-child { min-height: 3.25rem; }
+  .st-key-tiles [class*="st-key-tile-"] > div:first-child p:first-child:not(:last-child) {
+    min-height: 3.25rem;
+  }
 }
 /* The gap's comparison on its own line under the chip, never cut (every metric). */
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap; }

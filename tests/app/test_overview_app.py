@@ -57,14 +57,44 @@ def test_each_tile_carries_one_status_word_of_its_own(
 ):
     """Regression: the words were looked for anywhere on the page, where the phone glance
     supplies them too. Each tile's own container must hold exactly one status badge: the
-    golden one (first badge after the tile's name)."""
+    golden one (the first badge after the tile's name, in the tile's first element)."""
     time_machine.move_to(GOLDEN_MOMENT)
     app = _run(monkeypatch, demo_warehouse_url, year=str(YEAR), lang="en")
     golden = VIEWS["2026 en"]["tiles"]
     for code in HEADLINE_CODES:
         shown = read_block(find_block(app, f"tile-{code}"))
         statuses = [line for line in shown if any(f" {word}]" in line for word in STATUS_WORDS)]
-        assert statuses == [golden[code][1]], code
+        assert statuses == [golden[code][0]], code
+        assert sum(statuses[0].count(f" {word}]") for word in STATUS_WORDS) == 1, code
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_tile_and_a_review_card_are_drawn_in_few_elements(
+    monkeypatch, time_machine, demo_warehouse_url, lang
+):
+    """Issue 12 ("draw each tile as few elements as it takes"): a tile began with a name
+    and a row of two badges (four elements) and held a drawer of five or six; it begins
+    with one element, its name and badges, and its drawer's contents are built only once it
+    is opened. A review card was one element a line (up to eight); it is two: name, result
+    and value; the notes."""
+    time_machine.move_to(GOLDEN_MOMENT)
+    app = _run(monkeypatch, demo_warehouse_url, year=str(YEAR), lang=lang)
+    for code in HEADLINE_CODES:
+        kinds = [type(node).__name__ for node in _elements(find_block(app, f"tile-{code}"))]
+        assert kinds == [
+            "Markdown",  # name, status and demo badges
+            "Metric",
+            "Markdown",  # chart
+            "Block",
+            "Markdown",  # facts
+            "Caption",  # why, key
+            "Block",
+            "Caption",  # as-of date
+            "Markdown",  # freshness badge
+            "Block",  # the drawer, empty until opened
+        ], code
+        card = _elements(find_block(app, f"review-{code}"))
+        assert [type(node).__name__ for node in card] == ["Markdown", "Caption"], code
 
 
 def _elements(block) -> list:
@@ -144,7 +174,8 @@ def test_a_closed_year_shows_its_result_not_a_forecast(monkeypatch, demo_warehou
         text = "\n".join(shown)
         assert "Year-end projection" not in text
         assert "Probability of reaching the target" not in text
-        assert ("2025 target met" in shown[1]) or ("2025 target missed" in shown[1])
+        # The tile's first element: its name and its badges (issue 12: one element).
+        assert ("2025 target met" in shown[0]) or ("2025 target missed" in shown[0])
     golden = VIEWS["2025 en"]["tiles"]
     assert [f"metric: {m.label} | {m.value} | {m.delta}" for m in app.metric] == [
         _metric_line(golden[code]) for code in HEADLINE_CODES
