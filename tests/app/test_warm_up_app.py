@@ -170,18 +170,18 @@ class PageCounts:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.baselines = 0
         self.governance = 0
-        build, report = cached.baseline_from_inputs, metrics.governance.report
+        for owner, name, counter in (
+            (cached, "baseline_from_inputs", "baselines"),
+            (metrics.governance, "report", "governance"),
+        ):
+            monkeypatch.setattr(owner, name, self._counted(getattr(owner, name), counter))
 
-        def counted_build(*args, **kwargs):  # type: ignore[no-untyped-def]
-            self.baselines += 1
-            return build(*args, **kwargs)
+    def _counted(self, real, counter: str):  # type: ignore[no-untyped-def]
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            setattr(self, counter, getattr(self, counter) + 1)
+            return real(*args, **kwargs)
 
-        def counted_report(*args, **kwargs):  # type: ignore[no-untyped-def]
-            self.governance += 1
-            return report(*args, **kwargs)
-
-        monkeypatch.setattr(cached, "baseline_from_inputs", counted_build)
-        monkeypatch.setattr(metrics.governance, "report", counted_report)
+        return counted
 
     def reset(self) -> None:
         self.baselines = self.governance = 0
