@@ -1,5 +1,8 @@
 """What the warm-up computes: the pages' default views, so that a visitor only reads them.
 
+The Overview's tiles and charts (also read by the Meeting and Briefing pages), the
+Scenarios page's baseline and the data-governance measures, each for a city-wide reader.
+
 :func:`data_access.cached.start_warm_up` runs :func:`default_views` in a background thread
 at start-up, whenever the warehouse's data version changes and right after a load or undo;
 the figures land in the same caches the pages read. The day is today in the city, from the
@@ -23,6 +26,7 @@ from data_access.queries import UnitFilter
 from i18n import LANGUAGES
 from metrics import overview
 from metrics.clock import city_today, last_complete_month
+from metrics.projection import DEFAULT_SEED
 from metrics.registry import Grain, Indicator, headline_indicators
 from metrics.tiles import Tile
 
@@ -36,9 +40,13 @@ PAGE_MODULES = (
     "app_pages._summary",
     "app_pages._tables",
     "app_pages._tiles",
+    "app_pages._scenarios",
+    "app_pages._governance",
 )
-"""Modules the Overview's first run would import (about 0.4 s with Plotly at tier S),
-imported by the first warm-up so that the first visitor does not pay for them either."""
+"""Modules the Overview's first run would import (about 0.4 s with Plotly at tier S), and
+the Scenarios and governance pages' own (the lever catalogue is read when
+``app_pages._scenarios`` is imported: 0.13 s of a first Scenarios visit at tier S), imported
+by the first warm-up so that the first visitor does not pay for them either."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +100,9 @@ def default_views() -> Warmed:
     """Read and compute, through the caches the pages use, what the Overview shows by
     default to a city-wide reader (whole city, no unit scope, the default year, no "as
     of" day, today in the city): the four tiles with their backtests, the year in review
-    and the attention standings. The Meeting and Briefing pages read the same tiles."""
+    and the attention standings. The Meeting and Briefing pages read the same tiles. Then
+    the Scenarios page's baseline (:func:`_scenario_baseline`) and the data-governance
+    measures (:func:`_governance`) of the same day and year."""
     _import_page_modules()
     cached.warehouse_state()  # the gate every page passes (kept 30 s, as is this check)
     today = city_today()
@@ -119,7 +129,44 @@ def default_views() -> Warmed:
     cached.source_health(today)
     _tile_charts(drawn, published, (year, today))
     _first_use()
+    _scenario_baseline(year)
+    _governance(today)
     return Warmed(today, year, review, tuple(done))
+
+
+def _best_effort(what: str, step: Callable[[], object]) -> None:
+    """Run ``step``; a failure other than an unreachable warehouse (which ends the pass, as
+    for the tiles) is logged, never raised: the page computes it, and says what is wrong."""
+    try:
+        step()
+    except cached.WarehouseUnavailableError:
+        raise
+    except Exception:
+        LOGGER.exception("warm-up: the %s failed", what)
+
+
+def _scenario_baseline(year: int) -> None:
+    """The Scenarios page's baseline as a first visit asks for it (the default year, the
+    default seed, :data:`app_pages._scenarios.N_PATHS` paths; each series' backtest), in
+    the cache the page reads (:func:`data_access.cached.scenario_baseline`, keyed on its
+    inputs' source keys and so on the data version): 0.55 s of a first Scenarios visit
+    at tier S otherwise."""
+    from app_pages import _scenarios
+
+    def build() -> None:
+        series, units, sectors = cached.scenario_inputs(year)
+        cached.scenario_baseline(series, units, sectors, year, _scenarios.N_PATHS, DEFAULT_SEED)
+
+    _best_effort("scenario baseline", build)
+
+
+def _governance(today: dt.date) -> None:
+    """The data-governance page's reads for a city-wide reader: its measures (keyed on the
+    day and the data version; 2.5 s of a first visit at tier S otherwise), the catalogue
+    and the unit list."""
+    _best_effort("governance measures", lambda: cached.governance(today, scope=None))
+    _best_effort("governance catalogue", cached.governance_catalogue)
+    _best_effort("unit list", lambda: cached.unit_list(scope=None))
 
 
 def _tile_charts(

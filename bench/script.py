@@ -6,7 +6,9 @@ Prints one JSON object. In this process, with ``DASHBOARD_DB_URL=URL``:
 
 1. **cold**: the page's first run (AppTest: the app's frame runs once first on the Overview,
    because AppTest can switch pages only after a run; for the Overview itself that first
-   run is the cold one). Every SQL statement the page sends during that run is recorded.
+   run is the cold one). Every SQL statement the page sends during that run is recorded
+   (with ``--warm-up``, in one more, untimed run with Streamlit's caches emptied: after
+   the warm-up the cold run finds most of its figures in them).
 2. **warm**: ``N`` more runs of the same page (Streamlit's caches now hold its figures).
 3. **SQL floor**: the recorded statements sent again, bare, on a DBAPI connection of their
    own (no pandas, no SQLAlchemy), each result fetched in full: the database work behind
@@ -89,6 +91,20 @@ def _replay(url: str, statements: list[tuple[str, Any, bool]]) -> float:
         raw.close()
         engine.dispose()
     return took
+
+
+def _record_page_statements(app: Any) -> None:
+    """Record every statement the page sends for its figures: once the warm-up has run,
+    the cold run finds most of them in the caches, so the caches are emptied and the page
+    run once more (untimed; it fills them again for the warm rounds)."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    _RECORDING["on"] = True
+    try:
+        _run(app)
+    finally:
+        _RECORDING["on"] = False
 
 
 def _test_app(page: str) -> Any:
@@ -194,9 +210,11 @@ def measure(
         warm_up_s = time.perf_counter() - start
     event.listen(Engine, "before_cursor_execute", _record)
     app = _test_app(page)
-    _RECORDING["on"] = True
+    _RECORDING["on"] = not warm_up
     cold = _run(app)
     _RECORDING["on"] = False
+    if warm_up:
+        _record_page_statements(app)
     statements = [
         s
         for s in _RECORDED

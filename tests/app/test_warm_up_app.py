@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
+import metrics.governance
 import metrics.overview
 from app_pages import _tiles, _warm_up
 from data_access import cached, queries, writes
@@ -161,6 +162,78 @@ def test_after_the_warm_up_the_overview_computes_nothing(url, monkeypatch, time_
     # province) computes its tiles when visited.
     _overview(province="binh_duong")
     assert counts.tiles > 0 and counts.backtests > 0
+
+
+class PageCounts:
+    """Builds of the Scenarios page's baseline and of the data-governance measures."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.baselines = 0
+        self.governance = 0
+        for owner, name, counter in (
+            (cached, "baseline_from_inputs", "baselines"),
+            (metrics.governance, "report", "governance"),
+        ):
+            monkeypatch.setattr(owner, name, self._counted(getattr(owner, name), counter))
+
+    def _counted(self, real, counter: str):  # type: ignore[no-untyped-def]
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            setattr(self, counter, getattr(self, counter) + 1)
+            return real(*args, **kwargs)
+
+        return counted
+
+    def reset(self) -> None:
+        self.baselines = self.governance = 0
+
+
+def _first_visits(counts: PageCounts) -> tuple[int, int]:
+    """A new session's first Scenarios visit and its first governance visit (after the
+    Overview, as AppTest switches pages only after a run): the baselines and governance
+    reports each computed."""
+    app = _overview(lang="en")
+    counts.reset()
+    app.switch_page("app_pages/scenarios.py")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    # The baseline is there: its caption gives its 10,000 paths.
+    assert any("10,000" in c.value for c in app.caption), [c.value for c in app.caption]
+    baselines = counts.baselines
+    app.switch_page("app_pages/governance.py")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title[0].value == "Data governance"
+    return baselines, counts.governance
+
+
+def test_after_the_warm_up_the_first_scenarios_and_governance_visits_compute_nothing(
+    url, monkeypatch, time_machine
+):
+    time_machine.move_to(GOLDEN_MOMENT)
+    counts = PageCounts(monkeypatch)
+    done = _warm_up.warm_up()
+    assert done is not None
+    # The warm-up built the baseline (default year and seed) and the measures, once each.
+    assert (counts.baselines, counts.governance) == (1, 1)
+    assert _first_visits(counts) == (0, 0)
+
+    # After a load: a new data version, computed again by the warm-up (as the thread woken
+    # by the load does), and the first visits after it only read.
+    _load_more_online(url, 1000.0)
+    cached.data_changed()
+    counts.reset()
+    again = _warm_up.warm_up()
+    assert again is not None and again.version != done.version
+    assert (counts.baselines, counts.governance) == (1, 1)
+    assert _first_visits(counts) == (0, 0)
+
+
+def test_without_the_warm_up_the_first_scenarios_and_governance_visits_compute(
+    url, monkeypatch, time_machine
+):
+    """The case the warm-up removes (so the test above can fail)."""
+    time_machine.move_to(GOLDEN_MOMENT)
+    assert _first_visits(PageCounts(monkeypatch)) == (1, 1)
 
 
 def test_without_the_warm_up_the_first_visit_computes(url, monkeypatch):
