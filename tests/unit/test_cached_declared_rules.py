@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from types import SimpleNamespace
@@ -1001,3 +1002,216 @@ def test_the_sources_problems_are_said_only_for_a_deployments_mapping(
     assert cached.source_check_problem(today, "en") is None
     assert cached.failing_sources(today) == {}
     assert len(asked) == 5  # the default mapping's: not checked at all
+
+
+def test_a_warm_up_of_a_url_that_is_no_url_is_skipped_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("DASHBOARD_DB_URL", "not a url")
+    monkeypatch.setattr(cached, "_read_version", lambda asked: pytest.fail("read"))
+    with caplog.at_level(logging.INFO, logger=cached.LOGGER.name):
+        assert cached.warm_up(lambda: pytest.fail("computed")) is None
+    (message,) = caplog.messages
+    assert message.startswith("warm-up skipped: ")
+    assert len(message) > len("warm-up skipped: ")
+
+
+def test_a_warm_up_whose_version_cannot_be_read_starts_an_outage(
+    warm: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(asked: str) -> None:
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(cached, "_read_version", refused)
+    monkeypatch.setattr(cached, "_outages", {})
+    monkeypatch.setattr(cached, "utc_now", lambda: NOW)
+    assert cached.warm_up(lambda: pytest.fail("computed")) is None
+    # Down since now, one failure, the next try 5 s on (moment 500 + 5).
+    assert cached._outages == {warm: cached.Outage(NOW, 1, 505.0)}
+    assert cached._published_versions == {}
+
+
+def test_a_warm_up_of_the_version_published_confirms_it_and_logs_no_new_computation(
+    warm: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Published at moment 400 for the version read again now (4, 2, 0, ""): confirmed at 500.
+    cached._published_versions[warm] = ((4, 2, 0, ""), 400.0)
+    with caplog.at_level(logging.INFO, logger=cached.LOGGER.name):
+        assert cached.warm_up(lambda: 1) == WarmUp((4, 2, 0, ""), 1)
+    assert cached._published_versions == {warm: ((4, 2, 0, ""), 500.0)}
+    assert caplog.messages == []
+
+
+def test_a_warm_up_of_a_new_version_logs_its_computation_and_publishes_it(
+    warm: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    cached._published_versions[warm] = ((3, 1, 0, ""), 400.0)
+    with caplog.at_level(logging.INFO, logger=cached.LOGGER.name):
+        assert cached.warm_up(lambda: 1) == WarmUp((4, 2, 0, ""), 1)
+    # The clock stands still at 500: computed in 0.0 s.
+    assert caplog.messages == [f"warm-up: data version (4, 2, 0, '') of {warm} computed in 0.0 s"]
+    # Published once computed, at moment 500.
+    assert cached._published_versions == {warm: ((4, 2, 0, ""), 500.0)}
+
+
+def test_the_warm_up_thread_starts_once_as_a_named_daemon_unless_turned_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(cached, "_warm_up_thread", None)
+    monkeypatch.setenv(cached.WARM_UP_VARIABLE, " 0 ")
+    assert cached.start_warm_up(lambda: None) is False
+    assert cached._warm_up_thread is None
+    monkeypatch.setenv(cached.WARM_UP_VARIABLE, "1")
+    release = threading.Event()
+    monkeypatch.setattr(cached, "_warm_up_forever", lambda compute: release.wait(10))
+    try:
+        assert cached.start_warm_up(lambda: None) is True
+        thread = cached._warm_up_thread
+        assert thread is not None
+        assert (thread.name, thread.daemon) == ("dashboard-warm-up", True)
+        # Running: not started again.
+        assert cached.start_warm_up(lambda: None) is False
+        assert cached._warm_up_thread is thread
+    finally:
+        release.set()
+        if cached._warm_up_thread is not None:
+            cached._warm_up_thread.join(10)
+
+
+def test_a_failed_warm_up_pass_is_logged_and_the_thread_goes_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    passes: list[int] = []
+
+    def warm_up(compute: Any) -> None:
+        passes.append(1)
+        if len(passes) == 1:
+            raise RuntimeError("a bug")
+        cached._stop.set()
+
+    monkeypatch.setattr(cached, "warm_up", warm_up)
+    waits: list[float] = []
+    monkeypatch.setattr(cached, "_wake_up", SimpleNamespace(clear=lambda: None, wait=waits.append))
+    try:
+        with caplog.at_level(logging.ERROR, logger=cached.LOGGER.name):
+            cached._warm_up_forever(lambda: None)
+    finally:
+        cached._stop.clear()
+    assert len(passes) == 2
+    assert caplog.messages == ["warm-up failed"]
+    # Between passes it waits for a load or the next check, 30 s.
+    assert waits == [30, 30]
+
+
+def test_a_breakdown_failure_is_the_failing_report_of_that_indicator_and_dimension(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    today = dt.date(2026, 11, 30)
+    other = SimpleNamespace(indicator="on_time_rate", dimension="sector", passed=False)
+    wrong_dimension = SimpleNamespace(indicator=SHARE, dimension="procedure", passed=False)
+    passing = SimpleNamespace(indicator=SHARE, dimension="sector", passed=True)
+    reports = [other, wrong_dimension, passing]
+    monkeypatch.setattr(cached, "source_health", lambda day: SimpleNamespace(breakdowns=reports))
+    _declared(monkeypatch, _source(), SimpleNamespace(dimension="sector"))
+    assert cached.breakdown_failure(SHARE, "sector", today) is None
+    failing = SimpleNamespace(indicator=SHARE, dimension="sector", passed=False)
+    reports[2] = failing
+    assert cached.breakdown_failure(SHARE, "sector", today) is failing
+    # No declared breakdown, or the own warehouse's: nothing checked, no failure.
+    _declared(monkeypatch, _source(), None)
+    assert cached.breakdown_failure(SHARE, "sector", today) is None
+    monkeypatch.setattr(cached, "declared_breakdown", lambda code, dimension: None)
+    assert cached.breakdown_failure(SHARE, "sector", today) is None
+
+
+def test_the_boundaries_of_no_file_a_missing_file_and_a_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    monkeypatch.setattr(cached, "boundary_file", lambda: None)
+    assert cached.boundaries() == cached.Boundaries({}, None, None)
+    missing = str(tmp_path / "none.geojson")
+    monkeypatch.setattr(cached, "boundary_file", lambda: missing)
+    assert cached.boundaries() == cached.Boundaries(
+        {}, missing, f"{missing}: No such file or directory"
+    )
+    present = tmp_path / "wards.geojson"
+    present.write_text("{}", encoding="utf-8")
+    monkeypatch.setattr(cached, "boundary_file", lambda: str(present))
+    read: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached, "_read_boundaries", _recorded(read, MARK))
+    assert cached.boundaries() is MARK
+    assert read == [(str(present), present.stat().st_mtime)]
+
+
+def test_the_governance_reads_pass_the_scope_and_the_version_on(
+    own: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    today = dt.date(2026, 11, 30)
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached, "_governance", _recorded(calls, MARK))
+    assert cached.governance(today, scope="25747") is MARK
+    assert calls == [(own, today, ("25747",), VERSION)]
+    catalogue: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached, "_governance_catalogue", _recorded(catalogue, (SUMS, READ_AT)))
+    found = cached.governance_catalogue()
+    assert (found.frame is not None, found.fetched_at, found.is_stale) == (True, READ_AT, False)
+    assert catalogue == [(own,)]
+
+
+def test_the_published_figures_are_read_at_the_version_and_kept_under_their_key(
+    own: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached, "_published", _recorded(calls, (SUMS.copy(), READ_AT)))
+    found = cached.published(SHARE)
+    assert calls == [(own, SHARE, VERSION)]
+    assert (found.fetched_at, found.is_stale) == (READ_AT, False)
+    assert _tagged(found, ("published", own, SHARE))
+
+
+def test_the_scenarios_inputs_are_the_citys_series_units_and_sectors(
+    gateway: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    online = pd.DataFrame(
+        {
+            "period_year": [2025, 2026, 2026],
+            "period_month": pd.to_datetime(["2025-12-01", "2026-08-01", "2026-09-01"]),
+        }
+    )
+    series_calls: list[tuple[Any, ...]] = []
+
+    def scope_series(code: str, *args: Any, **kwargs: Any) -> Fetched:
+        series_calls.append((code, *args, *sorted(kwargs.items())))
+        return Fetched(online if code == "online_dossier_share" else MARK, READ_AT, False)
+
+    monkeypatch.setattr(cached, "scope_series", scope_series)
+    standing: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        cached, "unit_standing", _recorded(standing, Fetched(UNITS, READ_AT, False))
+    )
+    by_year: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        cached, "breakdown_by_year", _recorded(by_year, Fetched(PARTS, READ_AT, False))
+    )
+    series, units, sectors = cached.scenario_inputs(2026)
+    codes = [
+        "online_dossier_share",
+        "satisfaction_rate",
+        "public_investment_disbursement",
+        "digital_economy_share_grdp",
+    ]
+    assert list(series) == codes
+    assert series_calls == [(code, UnitFilter(), ("scope", None)) for code in codes]
+    # The online share's latest month of 2026 is September: every unit's standing to it.
+    assert standing == [
+        ("online_dossier_share", 2026, dt.date(2026, 9, 1), UnitFilter(), ("scope", None))
+    ]
+    assert units is UNITS
+    assert by_year == [("grdp_current_prices", "sector", UnitFilter(), ("scope", None))]
+    assert sectors is PARTS
+    # A year without the online share: no unit, with the baseline's columns.
+    standing.clear()
+    units = cached.scenario_inputs(2027)[1]
+    assert standing == []
+    assert units.empty
+    assert list(units.columns) == ["unit_id", "name_vi", "name_en", "numerator", "denominator"]
