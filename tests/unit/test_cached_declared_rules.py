@@ -57,7 +57,12 @@ def gateway(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> 
     monkeypatch.setattr(cached, "utc_now", lambda: NOW)
     monkeypatch.setattr(cached, "unit_list", lambda scope: Fetched(UNITS, READ_AT, False))
     monkeypatch.setattr(cached, "data_version", lambda: None)
-    monkeypatch.setattr(cached, "_scope_ids", lambda u, scope: None if scope is None else (scope,))
+
+    def scope_ids(asked: str, scope: str | None) -> tuple[str, ...] | None:
+        assert asked == url, "the scope read on another warehouse"
+        return None if scope is None else (scope,)
+
+    monkeypatch.setattr(cached, "_scope_ids", scope_ids)
     return url
 
 
@@ -304,8 +309,13 @@ def test_a_scope_series_of_a_part_is_read_through_the_declared_breakdown_for_its
     monkeypatch.setattr(cached, "_declared_part_series", _recorded(calls, MARK))
     found = cached.scope_series(SHARE, MINE, None, "procedure:P1", scope="25747")
     assert found is MARK
-    assert asked == [(SHARE, "procedure")]
-    assert calls == [(source, SOURCE_URL, breakdown, "procedure:P1", MINE)]
+    # The dimension is the key's part before its first colon (a code may hold one).
+    cached.scope_series(SHARE, MINE, None, "procedure:QT:01", scope="25747")
+    assert asked == [(SHARE, "procedure"), (SHARE, "procedure")]
+    assert calls == [
+        (source, SOURCE_URL, breakdown, "procedure:P1", MINE),
+        (source, SOURCE_URL, breakdown, "procedure:QT:01", MINE),
+    ]
 
 
 # --- the cumulative scope ------------------------------------------------------------------
@@ -1215,3 +1225,80 @@ def test_the_scenarios_inputs_are_the_citys_series_units_and_sectors(
     assert standing == []
     assert units.empty
     assert list(units.columns) == ["unit_id", "name_vi", "name_en", "numerator", "denominator"]
+
+
+def test_each_breakdown_read_asks_for_its_indicators_breakdown_by_its_dimension(
+    gateway: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        cached,
+        "declared_breakdown",
+        lambda code, dimension: asked.append((code, dimension)) or (_source(), SOURCE_URL, None),
+    )
+    cached.breakdown_standing(SHARE, 2026, THROUGH, "sector", UnitFilter(), scope=None)
+    cached.breakdown_by_year(SHARE, "sector", UnitFilter(), scope=None)
+    cached.breakdown_parts(SHARE, "sector")
+    cached.breakdown_missing(SHARE, "sector")
+    cached.breakdown_failure(SHARE, "sector", dt.date(2026, 11, 30))
+    assert asked == [(SHARE, "sector")] * 5
+
+
+def test_a_parts_code_is_all_of_its_key_after_the_first_colon(
+    gateway: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        cached, "_declared_breakdown_fetch", _recorded(reads, Fetched(SUMS, READ_AT, False))
+    )
+    monkeypatch.setattr(cached.sources, "as_filtered_series", lambda *args: MARK)
+    source = _source()
+    breakdown = SimpleNamespace(dimension="procedure")
+    cached._declared_part_series(source, SOURCE_URL, breakdown, "procedure:QT:01", MINE)
+    assert reads == [(source, SOURCE_URL, "month_sums", "procedure", "QT:01")]
+
+
+def test_each_read_asks_for_its_indicators_declared_source(
+    gateway: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    source = _source()
+    monkeypatch.setattr(
+        cached, "declared_source", lambda code: asked.append(code) or (source, SOURCE_URL)
+    )
+    for name in ("_declared_city_series", "_declared_units", "_declared_group_standing",
+                 "_declared_series_by_group"):  # fmt: skip
+        monkeypatch.setattr(cached, name, lambda *args, **kwargs: MARK)
+    monkeypatch.setattr(cached, "declared_breakdown", lambda code, dimension: None)
+    cached.scope_series(SHARE, UnitFilter(), scope=None)
+    cached.unit_standing(SHARE, 2026, THROUGH, UnitFilter(), scope=None)
+    cached.unit_ranking(SHARE, 2026, THROUGH, UnitFilter(), scope=None)
+    cached.group_standing(SHARE, 2026, THROUGH, UnitFilter(), scope=None)
+    cached.series_by_group(SHARE, UnitFilter(), scope=None)
+    monkeypatch.setattr(cached.sources, "source_codes", lambda s, unit: [])
+    monkeypatch.setattr(cached, "_fetch", lambda key, read: Fetched(SUMS, READ_AT, False))
+    monkeypatch.setattr(cached.sources, "as_unit_series", lambda frame, s: MARK)
+    cached.unit_series(SHARE, "25747", scope=None)
+    assert asked == [SHARE] * 6
+
+
+def test_a_units_series_is_read_for_the_codes_the_crosswalk_gives_that_unit(
+    gateway: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = _source()
+    monkeypatch.setattr(cached, "declared_source", lambda code: (source, SOURCE_URL))
+    crosswalk: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached.sources, "source_codes", _recorded(crosswalk, ["P.A", "X.9"]))
+    keys: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        cached, "_fetch", lambda key, read: keys.append(key) or Fetched(SUMS, READ_AT, False)
+    )
+    shaped: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached.sources, "as_unit_series", _recorded(shaped, MARK))
+    cached.unit_series(SHARE, "25747", scope="25747")
+    assert crosswalk == [(source, "25747")]
+    assert keys == [("declared_unit_series", SOURCE_URL, SHARE, repr(source), ("P.A", "X.9"))]
+    # Shaped as the source's series, the sums read or, unreadable, none.
+    monkeypatch.setattr(cached, "_fetch", _unreadable)
+    cached.unit_series(SHARE, "25747", scope="25747")
+    assert [(frame is SUMS, given) for frame, given in shaped] == [(True, source), (False, source)]
