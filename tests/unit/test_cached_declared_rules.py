@@ -605,10 +605,8 @@ def test_a_declared_unit_standing_and_group_reads_go_through_the_source(
     calls.clear()
     carried = _source(is_cumulative=True)
     monkeypatch.setattr(cached, "declared_source", lambda code: (carried, SOURCE_URL))
-    assert cached.series_by_group(SHARE, UnitFilter(), scope=None) == (
-        "_declared_cumulative_groups"
-    )
-    assert calls == [(carried, SOURCE_URL, UnitFilter(), None, ("by_group", True))]
+    assert cached.series_by_group(SHARE, MINE, scope="25747") == "_declared_cumulative_groups"
+    assert calls == [(carried, SOURCE_URL, MINE, ("25747",), ("by_group", True))]
     # Every one of them checks the filter against the scope first.
     for read in (
         lambda: cached.unit_ranking(SHARE, 2026, THROUGH, WARDS, scope="25747"),
@@ -1302,3 +1300,42 @@ def test_a_units_series_is_read_for_the_codes_the_crosswalk_gives_that_unit(
     monkeypatch.setattr(cached, "_fetch", _unreadable)
     cached.unit_series(SHARE, "25747", scope="25747")
     assert [(frame is SUMS, given) for frame, given in shaped] == [(True, source), (False, source)]
+
+
+@pytest.mark.parametrize("by_group", [False, True])
+def test_a_cumulative_scopes_sums_are_kept_under_their_key_and_shaped(
+    gateway: str, monkeypatch: pytest.MonkeyPatch, by_group: bool
+) -> None:
+    groups = {"g2": ("P.B",), "g1": ("P.A",)}
+    monkeypatch.setattr(cached.sources, "cumulative_code_groups", lambda *a, **k: groups)
+    keys: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        cached, "_fetch", lambda key, read: keys.append(key) or Fetched(SUMS, READ_AT, False)
+    )
+    shaped: list[pd.DataFrame] = []
+    grouped = pd.DataFrame({"group_key": ["g1"], "n_units": [2]})
+    monkeypatch.setattr(
+        cached.sources, "as_cumulative_scope_series", lambda sums: shaped.append(sums) or MARK
+    )
+    monkeypatch.setattr(
+        cached.sources, "as_cumulative_series_by_group", lambda sums: shaped.append(sums) or grouped
+    )
+    source = _source(is_cumulative=True)
+    found = cached._declared_cumulative_groups(
+        source, SOURCE_URL, UnitFilter(), None, by_group=by_group
+    )
+    # The groups sorted by their key, each with its codes.
+    key = (("g1", ("P.A",)), ("g2", ("P.B",)))
+    assert keys == [("declared_cumulative_groups", SOURCE_URL, SHARE, repr(source), key)]
+    assert len(shaped) == 1
+    assert shaped[0] is SUMS
+    assert found.frame is (grouped if by_group else MARK)
+
+
+def test_the_breakdown_by_year_of_the_own_warehouse_keeps_the_readers_scope(
+    own: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(cached, "page_query", _recorded(calls, MARK))
+    assert cached.breakdown_by_year(SHARE, "sector", MINE, AS_OF, scope="25747") is MARK
+    assert calls == [("breakdown_by_year", SHARE, "sector", MINE, AS_OF, ("scope", "25747"))]
