@@ -78,6 +78,35 @@ def _unreadable(key: tuple[Any, ...], read: Callable[[], Any], *args: Any) -> Fe
     raise WarehouseUnavailableError(SOURCE_URL, OSError("connection refused"))
 
 
+def _reading_fetch(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, ...]]:
+    """``_fetch`` stood in for: it runs the read and marks its result stale; the keys asked
+    for are recorded in the list returned."""
+    keys: list[tuple[Any, ...]] = []
+
+    def fetch(key: tuple[Any, ...], read: Callable[[], Any]) -> Fetched:
+        keys.append(key)
+        frame, at = read()
+        return Fetched(frame, at, True)
+
+    monkeypatch.setattr(cached, "_fetch", fetch)
+    return keys
+
+
+def _breakdown_reads(monkeypatch: pytest.MonkeyPatch, sums: str) -> list[tuple[Any, ...]]:
+    """``_declared_breakdown_fetch`` stood in for: the ``sums`` read gives SUMS read at
+    READ_AT, the parts PARTS read at EARLIER, both fresh; the calls are recorded in the list
+    returned."""
+    reads: list[tuple[Any, ...]] = []
+    found_for = {sums: Fetched(SUMS, READ_AT, False), "parts": Fetched(PARTS, EARLIER, False)}
+
+    def fetch(*args: Any) -> Fetched:
+        reads.append(args)
+        return found_for[args[2]]
+
+    monkeypatch.setattr(cached, "_declared_breakdown_fetch", fetch)
+    return reads
+
+
 def _declared(monkeypatch: pytest.MonkeyPatch, source: Any, breakdown: Any) -> None:
     monkeypatch.setattr(
         cached, "declared_breakdown", lambda code, dimension: (source, SOURCE_URL, breakdown)
@@ -90,17 +119,7 @@ def _declared(monkeypatch: pytest.MonkeyPatch, source: Any, breakdown: Any) -> N
 def test_a_declared_breakdown_by_year_reads_its_year_sums_and_parts_from_the_source(
     gateway: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads: list[tuple[Any, ...]] = []
-    found_for = {
-        "year_sums": Fetched(SUMS, READ_AT, False),
-        "parts": Fetched(PARTS, EARLIER, False),
-    }
-
-    def fetch(*args: Any) -> Fetched:
-        reads.append(args)
-        return found_for[args[2]]
-
-    monkeypatch.setattr(cached, "_declared_breakdown_fetch", fetch)
+    reads = _breakdown_reads(monkeypatch, "year_sums")
     shaped: list[tuple[Any, ...]] = []
     monkeypatch.setattr(cached.sources, "as_breakdown_by_year", _recorded(shaped, MARK))
     source = _source()
@@ -207,17 +226,7 @@ def test_the_breakdown_standing_of_a_source_without_that_breakdown_is_empty_and_
 def test_a_declared_breakdown_standing_reads_the_units_sums_to_the_month_and_the_parts(
     gateway: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads: list[tuple[Any, ...]] = []
-    found_for = {
-        "unit_sums": Fetched(SUMS, READ_AT, False),
-        "parts": Fetched(PARTS, EARLIER, False),
-    }
-
-    def fetch(*args: Any) -> Fetched:
-        reads.append(args)
-        return found_for[args[2]]
-
-    monkeypatch.setattr(cached, "_declared_breakdown_fetch", fetch)
+    reads = _breakdown_reads(monkeypatch, "unit_sums")
     shaped: list[tuple[Any, ...]] = []
     monkeypatch.setattr(cached.sources, "as_breakdown_standing", _recorded(shaped, MARK))
     source, through = _source(), dt.date(2026, 10, 1)
@@ -259,14 +268,7 @@ def test_a_declared_breakdown_read_is_the_sources_read_with_its_arguments(
 ) -> None:
     calls: list[tuple[Any, ...]] = []
     monkeypatch.setattr(cached, "_declared_breakdown_read", _recorded(calls, (MARK, READ_AT)))
-    keys: list[tuple[Any, ...]] = []
-
-    def fetch(key: tuple[Any, ...], read: Callable[[], Any]) -> Fetched:
-        keys.append(key)
-        frame, at = read()
-        return Fetched(frame, at, True)
-
-    monkeypatch.setattr(cached, "_fetch", fetch)
+    keys = _reading_fetch(monkeypatch)
     source, through = _source(), dt.date(2026, 10, 1)
     found = cached._declared_breakdown_fetch(
         source, SOURCE_URL, "unit_sums", "sector", 2026, through
@@ -704,14 +706,7 @@ def test_a_declared_units_read_is_the_sources_sums_shaped_ranked_and_scoped(
     source = _source()  # online_dossier_share: higher is better
     reads: list[tuple[Any, ...]] = []
     monkeypatch.setattr(cached, "_declared_unit_sums", _recorded(reads, (SUMS, READ_AT)))
-    keys: list[tuple[Any, ...]] = []
-
-    def fetch(key: tuple[Any, ...], read: Callable[[], Any]) -> Fetched:
-        keys.append(key)
-        frame, at = read()
-        return Fetched(frame, at, True)
-
-    monkeypatch.setattr(cached, "_fetch", fetch)
+    keys = _reading_fetch(monkeypatch)
     standing = pd.DataFrame({"unit_id": ["25747", "25750"], "value": [80.0, 90.0]})
     shaped: list[tuple[Any, ...]] = []
     monkeypatch.setattr(cached.sources, "as_unit_standing", _recorded(shaped, standing))
@@ -851,14 +846,7 @@ def test_a_declared_sources_month_sums_are_kept_or_empty_and_fresh(
     source = _source()
     reads: list[tuple[Any, ...]] = []
     monkeypatch.setattr(cached, "_declared_unit_month_sums", _recorded(reads, (SUMS, READ_AT)))
-    keys: list[tuple[Any, ...]] = []
-
-    def fetch(key: tuple[Any, ...], read: Callable[[], Any]) -> Fetched:
-        keys.append(key)
-        frame, at = read()
-        return Fetched(frame, at, True)
-
-    monkeypatch.setattr(cached, "_fetch", fetch)
+    keys = _reading_fetch(monkeypatch)
     found = cached._declared_month_sums(source, SOURCE_URL)
     assert (found.frame is SUMS, found.fetched_at, found.is_stale) == (True, READ_AT, True)
     assert keys == [("declared_month_sums", SOURCE_URL, SHARE, repr(source))]
@@ -878,14 +866,7 @@ def test_a_declared_city_series_is_kept_under_its_own_key(
     source = _source()
     reads: list[tuple[Any, ...]] = []
     monkeypatch.setattr(cached, "_declared_series", _recorded(reads, (SUMS, READ_AT)))
-    keys: list[tuple[Any, ...]] = []
-
-    def fetch(key: tuple[Any, ...], read: Callable[[], Any]) -> Fetched:
-        keys.append(key)
-        frame, at = read()
-        return Fetched(frame, at, True)
-
-    monkeypatch.setattr(cached, "_fetch", fetch)
+    keys = _reading_fetch(monkeypatch)
     found = cached._declared_city_series(source, SOURCE_URL)
     assert (found.frame is SUMS, found.fetched_at, found.is_stale) == (True, READ_AT, True)
     assert keys == [("declared_series", SOURCE_URL, SHARE, repr(source))]
