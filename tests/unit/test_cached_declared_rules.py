@@ -452,6 +452,9 @@ def test_a_warm_up_computes_for_the_version_read_and_then_publishes_it(
         seen.append(cached.data_version())
         return "figures"
 
+    # While warming up, the pages ask the warehouse nothing for the version.
+    monkeypatch.setattr(cached, "_check_alive", lambda asked: pytest.fail("checked"))
+    monkeypatch.setattr(cached, "_polled_version", lambda asked: pytest.fail("polled"))
     done = cached.warm_up(compute)
     assert done == WarmUp((4, 2, 0, ""), "figures")
     # During the computation the pages' version is the one being warmed up.
@@ -772,6 +775,7 @@ def test_the_parts_listed_for_an_indicator(gateway: str, monkeypatch: pytest.Mon
     found = cached.breakdown_parts(SHARE, "procedure")
     assert found.frame["code"].tolist() == ["a", "c"]
     assert found.frame.index.tolist() == [0, 1]
+    assert list(found.frame.columns) == ["dimension", "code"]  # no column of the old index
     assert (found.fetched_at, found.is_stale) == (READ_AT, True)
     # A declared source without that breakdown: none, with the list's columns, fresh.
     source = _source()
@@ -882,7 +886,7 @@ def mapping_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> Any:
     path = tmp_path / "sources.yaml"
     path.write_text("", encoding="utf-8")
     monkeypatch.setattr(cached.sources, "mapping_path", lambda: path)
-    monkeypatch.setattr(cached.sources, "is_default_mapping", lambda p: False)
+    monkeypatch.setattr(cached.sources, "is_default_mapping", lambda p: p != path)
     monkeypatch.setattr(cached, "_default_sources", lambda: ())
     monkeypatch.setattr(
         cached, "_source_connections", lambda: (("DASHBOARD_SOURCE_URL_CITY_DW", SOURCE_URL),)
@@ -1320,3 +1324,22 @@ def test_the_breakdown_by_year_of_the_own_warehouse_keeps_the_readers_scope(
     monkeypatch.setattr(cached, "page_query", _recorded(calls, MARK))
     assert cached.breakdown_by_year(SHARE, "sector", MINE, AS_OF, scope="25747") is MARK
     assert calls == [("breakdown_by_year", SHARE, "sector", MINE, AS_OF, ("scope", "25747"))]
+
+
+def test_a_published_version_is_trusted_for_less_than_90_seconds_and_a_failure_for_less_than_10(
+    monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    url = f"postgresql+psycopg://nobody@127.0.0.1:1/{request.node.name}"
+    monkeypatch.setenv("DASHBOARD_DB_URL", url)
+    checked: list[str] = []
+    monkeypatch.setattr(cached, "_check_alive", checked.append)
+    monkeypatch.setattr(cached, "time", SimpleNamespace(monotonic=lambda: 1000.0))
+    monkeypatch.setattr(cached, "_published_versions", {url: ((1, 1, 0, ""), 910.0)})
+    monkeypatch.setattr(cached, "_read_versions", {url: (3, 3, 0, "")})
+    monkeypatch.setattr(cached, "_version_failed_at", {url: 990.0})
+    monkeypatch.setattr(cached, "_polled_version", lambda asked: (2, 2, 0, ""))
+    # Published exactly 90 s ago (1000 − 910) and failed exactly 10 s ago (1000 − 990):
+    # neither holds any more, the version is polled.
+    assert cached.data_version() == (2, 2, 0, "")
+    # Whether the warehouse answers is checked on its own URL.
+    assert checked == [url]
