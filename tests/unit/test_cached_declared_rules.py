@@ -386,7 +386,9 @@ def test_the_unit_list_read_is_the_last_good_copy_of_a_scope_during_an_outage(
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     monkeypatch.setattr(cached, "_last_good", OrderedDict())
     monkeypatch.setattr(cached, "_notice_failure", lambda asked: None)
-    monkeypatch.setattr(cached, "_unit_list", lambda asked: (UNITS, READ_AT))
+    monkeypatch.setattr(
+        cached, "_unit_list", lambda asked: (UNITS, READ_AT) if asked == url else None
+    )
     # Read once, with no scope: every unit.
     found = cached.unit_list(scope=None)
     assert found.frame["unit_id"].tolist() == ["25747", "25750"]
@@ -437,7 +439,9 @@ def warm(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str
     """A server URL of the test's own whose data version is (4, 2, 0, "") at moment 500."""
     url = f"postgresql+psycopg://nobody@127.0.0.1:1/{request.node.name}"
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
-    monkeypatch.setattr(cached, "_read_version", lambda asked: (4, 2, 0, ""))
+    monkeypatch.setattr(
+        cached, "_read_version", lambda asked: (4, 2, 0, "") if asked == url else (0, 0, 0, "")
+    )
     monkeypatch.setattr(cached, "_published_versions", {})
     monkeypatch.setattr(cached, "time", SimpleNamespace(monotonic=lambda: 500.0))
     return url
@@ -998,27 +1002,39 @@ def test_the_sources_problems_are_said_only_for_a_deployments_mapping(
 
 
 def test_a_warm_up_of_a_url_that_is_no_url_is_skipped_and_says_why(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Any
 ) -> None:
-    monkeypatch.setenv("DASHBOARD_DB_URL", "not a url")
     monkeypatch.setattr(cached, "_read_version", lambda asked: pytest.fail("read"))
+    monkeypatch.setenv("DASHBOARD_DB_URL", "not a url")
     with caplog.at_level(logging.INFO, logger=cached.LOGGER.name):
         assert cached.warm_up(lambda: pytest.fail("computed")) is None
     (message,) = caplog.messages
     assert message.startswith("warm-up skipped: ")
     assert len(message) > len("warm-up skipped: ")
+    # An SQLite file that does not exist: skipped, naming the file.
+    missing = tmp_path / "none.sqlite"
+    monkeypatch.setenv("DASHBOARD_DB_URL", f"sqlite:///{missing}")
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger=cached.LOGGER.name):
+        assert cached.warm_up(lambda: pytest.fail("computed")) is None
+    assert caplog.messages == [f"warm-up skipped: {missing}"]
 
 
 def test_a_warm_up_whose_version_cannot_be_read_starts_an_outage(
-    warm: str, monkeypatch: pytest.MonkeyPatch
+    warm: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    error = OperationalError("SELECT 1", {}, Exception("connection refused"))
+
     def refused(asked: str) -> None:
-        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+        raise error
 
     monkeypatch.setattr(cached, "_read_version", refused)
     monkeypatch.setattr(cached, "_outages", {})
     monkeypatch.setattr(cached, "utc_now", lambda: NOW)
-    assert cached.warm_up(lambda: pytest.fail("computed")) is None
+    with caplog.at_level(logging.WARNING, logger=cached.LOGGER.name):
+        assert cached.warm_up(lambda: pytest.fail("computed")) is None
+    # The URL (no password in it) and the error, as the error itself reads.
+    assert caplog.messages == [f"warm-up: the warehouse at {warm} did not answer: {error}"]
     # Down since now, one failure, the next try 5 s on (moment 500 + 5).
     assert cached._outages == {warm: cached.Outage(NOW, 1, 505.0)}
     assert cached._published_versions == {}
@@ -1029,8 +1045,13 @@ def test_a_warm_up_of_the_version_published_confirms_it_and_logs_no_new_computat
 ) -> None:
     # Published at moment 400 for the version read again now (4, 2, 0, ""): confirmed at 500.
     cached._published_versions[warm] = ((4, 2, 0, ""), 400.0)
+    during: list[Any] = []
     with caplog.at_level(logging.INFO, logger=cached.LOGGER.name):
-        assert cached.warm_up(lambda: 1) == WarmUp((4, 2, 0, ""), 1)
+        assert cached.warm_up(lambda: during.append(dict(cached._published_versions)) or 1) == (
+            WarmUp((4, 2, 0, ""), 1)
+        )
+    # Confirmed before the computation, so the pages keep trusting it meanwhile.
+    assert during == [{warm: ((4, 2, 0, ""), 500.0)}]
     assert cached._published_versions == {warm: ((4, 2, 0, ""), 500.0)}
     assert caplog.messages == []
 
