@@ -202,7 +202,10 @@ def ranking_list_html(shown: pd.DataFrame, indicator: Indicator, lang: str, grou
     )
     caption = html.escape(t("ranking_list_caption", lang, group=group))
     return (
-        '<div style="max-height:420px;overflow-y:auto;font-size:0.9rem">'
+        # The box scrolls: it takes the keyboard's focus (tabindex) and is named, so it is
+        # scrolled without a mouse (axe: scrollable-region-focusable).
+        f'<div tabindex="0" role="region" aria-label="{caption}" '
+        'style="max-height:420px;overflow-y:auto;font-size:0.9rem">'
         '<table style="border-collapse:collapse;width:100%">'
         f'<caption style="text-align:left;font-size:0.8rem;opacity:0.7">{caption}</caption>'
         f"<thead><tr>{headers}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"

@@ -60,4 +60,6 @@ def test_english_names_headers_and_the_group_in_the_caption() -> None:
     headers = re.findall(r"<th [^>]*>(.*?)</th>", markup)
     assert headers == ["Rank", "Unit", "Result (%)", "Gap (pp)", "Status"]
     assert "Ranked within the group: Wards</caption>" in markup
+    # The box scrolls, so the keyboard reaches it and it is named (axe: WCAG 2.1.1).
+    assert '<div tabindex="0" role="region" aria-label="Ranked within the group: Wards"' in markup
     assert "<b>" not in markup
