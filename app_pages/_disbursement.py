@@ -355,7 +355,6 @@ def investors(view: _sections.View) -> None:
     rows = _ui.selected_rows(event)
     if rows:
         _ui.open_scorecard(str(shown.loc[rows[0], "unit_id"]))
-    st.subheader(t("map_title", lang, indicator=indicator.short(lang)))
     _rankings.unit_map(
         table,
         indicator,

@@ -3,6 +3,7 @@ a point opens that unit's scorecard."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -17,7 +18,7 @@ from app_pages._auth import reader_scope
 from charts.map import AREA_LAYER, POINT_LAYER, make_unit_map
 from data_access import cached
 from data_access.cached import Boundaries
-from i18n import MISSING, escape_markdown, fmt_number, fmt_pp, fmt_value, t
+from i18n import MISSING, escape_markdown, fmt_number, fmt_pp, fmt_signed, fmt_value, t
 from metrics.geo import boundaries_from_units
 from metrics.palette import STATUS_STYLES
 from metrics.rankings import PEER_GROUPS, radius_metres
@@ -115,21 +116,36 @@ def ranking_section(
     )
     small = int(shown["is_small_denominator"].sum())
     # "Few dossiers" fits the rates; a disbursement unit is small by its capital plan.
-    help_key = (
-        "ranking_help_plan" if indicator.time_rollup is TimeRollup.CUMULATIVE else "ranking_help"
+    is_plan = indicator.time_rollup is TimeRollup.CUMULATIVE
+    list_help = "ranking_list_help_plan" if is_plan else "ranking_list_help"
+    st.caption(t(list_help, lang, count=len(shown), small=small))
+    # The ranking first as a light list (one HTML table, no data grid): the grid, its
+    # sorting and row choice are built and mounted only once the expander is opened
+    # (issue 12: heavy widgets only when opened).
+    st.html(ranking_list_html(shown, indicator, lang, t(f"peer_group_{group}", lang)))
+    scorecard_picker(shown, lang, key=f"ranking-{key}")
+    grid = st.expander(
+        t("attention_as_table", lang),
+        icon=":material/table_view:",
+        key=f"ranking-table-{key}",
+        on_change="rerun",
     )
-    st.caption(t(help_key, lang, count=len(shown), small=small))
-    event = _ui.dataframe(
-        _styled(frame, lang),
-        hide_index=True,
-        width="stretch",
-        height=min(36 + 35 * len(frame), 420),
-        on_select="rerun",
-        selection_mode="single-row",
-        key=f"ranking-{key}",
-        column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
-        placeholder=MISSING,
-    )
+    event = None
+    with grid:
+        if grid.open:
+            help_key = "ranking_help_plan" if is_plan else "ranking_help"
+            st.caption(t(help_key, lang, count=len(shown), small=small))
+            event = _ui.dataframe(
+                _styled(frame, lang),
+                hide_index=True,
+                width="stretch",
+                height=min(36 + 35 * len(frame), 420),
+                on_select="rerun",
+                selection_mode="single-row",
+                key=f"ranking-{key}",
+                column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
+                placeholder=MISSING,
+            )
     _page.download(
         ranking_frame(table, indicator, lang, volume_key),
         filters,
@@ -141,6 +157,62 @@ def ranking_section(
     rows = _ui.selected_rows(event)
     if rows:
         _ui.open_scorecard(str(shown.loc[rows[0], "unit_id"]))
+
+
+def ranking_list_html(shown: pd.DataFrame, indicator: Indicator, lang: str, group: str) -> str:
+    """The units of one peer group in rank order as a plain HTML table: rank, unit, result
+    (``*`` when it rests on a small denominator), gap and status (its colour, symbol and word).
+    Names are warehouse text: escaped, shown as text."""
+    rows = []
+    for row in shown.to_dict("records"):
+        status = Status(str(row["unit_status"]))
+        style = STATUS_STYLES[status]
+        value = None if pd.isna(row["value"]) else float(row["value"])
+        benchmark = None if pd.isna(row["benchmark"]) else float(row["benchmark"])
+        # Bare numbers, as in the grid: the headers carry the units (a phone has no room
+        # for "+46,9 điểm phần trăm" in a cell).
+        result = fmt_number(value, lang, indicator.decimals)
+        if bool(row["is_small_denominator"]):
+            result += "*"
+        gap = MISSING if value is None or benchmark is None else fmt_signed(value - benchmark, lang)
+        name = row["name_vi" if lang == "vi" else "name_en"]
+        rank = _number_text(row["peer_rank"], lang=lang, decimals=0)
+        peers = _number_text(row["peer_count"], lang=lang, decimals=0)
+        word = t(f"status_{status.value}", lang)
+        mark = f'<span style="color:{style.hex_color};font-weight:700">{style.symbol}</span>'
+        rows.append(
+            "<tr>"
+            f'<td style="{_CELL};text-align:right">{rank}/{peers}</td>'
+            f'<td style="{_CELL}">{html.escape(str(name))}</td>'
+            f'<td style="{_CELL};text-align:right;white-space:nowrap">{html.escape(result)}</td>'
+            f'<td style="{_CELL};text-align:right;white-space:nowrap">{html.escape(gap)}</td>'
+            f'<td style="{_CELL}">{mark} {html.escape(word)}</td>'
+            "</tr>"
+        )
+    headers = "".join(
+        f'<th scope="col" style="{_CELL};text-align:{align};position:sticky;top:0;'
+        f'background:#fff">{html.escape(t(words, lang))}</th>'
+        for words, align in (
+            ("col_rank", "right"),
+            ("col_unit", "left"),
+            ("col_value_pct", "right"),
+            ("col_gap_pp", "right"),
+            ("col_status", "left"),
+        )
+    )
+    caption = html.escape(t("ranking_list_caption", lang, group=group))
+    return (
+        # The box scrolls: it takes the keyboard's focus (tabindex) and is named, so it is
+        # scrolled without a mouse (axe: scrollable-region-focusable).
+        f'<div tabindex="0" role="region" aria-label="{caption}" '
+        'style="max-height:420px;overflow-y:auto;font-size:0.9rem">'
+        '<table style="border-collapse:collapse;width:100%">'
+        f'<caption style="text-align:left;font-size:0.8rem;opacity:0.7">{caption}</caption>'
+        f"<thead><tr>{headers}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+_CELL = "padding:0.2rem 0.4rem;border-bottom:1px solid rgba(49,51,63,0.1);vertical-align:top"
 
 
 def legend(lang: str, volume_words: str) -> None:
@@ -251,9 +323,30 @@ def unit_map(
     """The wards, communes and special zone as points (areas, when boundaries are known),
     coloured by status and sized by volume; choosing one opens its scorecard.
 
-    The map is built once per process for the same ``table``, units, boundary file,
-    words and ``context`` (what ``table`` was read for: the page's view,
-    :func:`app_pages._sections.view_inputs`)."""
+    The map (deck.gl, the page's heaviest part in the browser) is read, built and mounted
+    only once its expander is opened (issue 12), then built once per process for the same
+    ``table``, units, boundary file, words and ``context`` (what ``table`` was read for: the
+    page's view, :func:`app_pages._sections.view_inputs`)."""
+    opened = st.expander(
+        t("map_title", lang, indicator=indicator.short(lang)),
+        icon=":material/map:",
+        key=f"map-open-{key}",
+        on_change="rerun",
+    )
+    with opened:
+        if opened.open:
+            _unit_map(table, indicator, lang, key, volume_unit, volume_words, context)
+
+
+def _unit_map(
+    table: pd.DataFrame,
+    indicator: Indicator,
+    lang: str,
+    key: str,
+    volume_unit: str,
+    volume_words: str,
+    context: tuple[object, ...],
+) -> None:
     units = cached.unit_list(scope=reader_scope()).frame
     configured = cached.boundaries()
     deck = _ui.built_once(

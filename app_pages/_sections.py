@@ -431,7 +431,6 @@ def ranking_and_map(
         scope=view.words,
     )
     if with_map:
-        st.subheader(t("map_title", lang, indicator=indicator.short(lang)))
         _rankings.unit_map(
             table,
             indicator,

@@ -28,15 +28,22 @@ SITUATIONS: dict[str, dict[str, str]] = {
 """The situations every page is opened in (the issue's "Done when")."""
 
 
-def open_page(monkeypatch, url: str, page: str | None, **params: str) -> AppTest:
+def open_page(
+    monkeypatch, url: str, page: str | None, *, opened: tuple[str, ...] = (), **params: str
+) -> AppTest:
     """Run the app with ``params`` in the address, then switch to ``app_pages/<page>.py``
-    (AppTest needs one run before it can switch to a page with its own address)."""
+    (AppTest needs one run before it can switch to a page with its own address).
+
+    ``opened``: keys of expanders open from the page's first run (the ranking's table,
+    ``ranking-table-<page>``, and the map, ``map-open-<page>``, are built only once opened)."""
     monkeypatch.setenv("DASHBOARD_DB_URL", url)
     app = AppTest.from_file(APP, default_timeout=300)
     for key, value in params.items():
         app.query_params[key] = value
     app.run()
     assert not app.exception, [e.value for e in app.exception]
+    for key in opened:
+        app.session_state[key] = True
     if page is not None:
         app.switch_page(f"app_pages/{page}.py")
         app.run()

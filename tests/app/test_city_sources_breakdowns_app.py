@@ -225,7 +225,9 @@ def test_a_failing_breakdown_empties_only_its_table_and_shows_on_the_governance_
         engine.dispose()
     time_machine.move_to(GOLDEN_MOMENT)
     _declare(monkeypatch, mapping, f"sqlite:///{broken}")
-    online = open_page(monkeypatch, own_url, "online", year="2026", lang="en")
+    online = open_page(
+        monkeypatch, own_url, "online", opened=("ranking-table-online",), year="2026", lang="en"
+    )
 
     block = read_block(find_block(online, "breakdown-failed-online"))
     assert block == ["warning: " + escape_markdown(FAILED_EN)]

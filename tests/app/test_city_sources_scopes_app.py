@@ -75,9 +75,10 @@ def test_a_filtered_scope_shows_the_same_figures_through_the_mapping(
     own_url, mapping, city_url = deployment
     time_machine.move_to(GOLDEN_MOMENT)
     params = {"year": "2026", "lang": "en", **situation}
-    expected = open_page(monkeypatch, demo_warehouse_url, "online", **params)
+    opened = ("ranking-table-online",)
+    expected = open_page(monkeypatch, demo_warehouse_url, "online", opened=opened, **params)
     _declare(monkeypatch, mapping, city_url)
-    app = open_page(monkeypatch, own_url, "online", **params)
+    app = open_page(monkeypatch, own_url, "online", opened=opened, **params)
 
     metrics = _metrics(app)
     assert len(metrics) >= 4, metrics  # the month, the year to date, the two companions

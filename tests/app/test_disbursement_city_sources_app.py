@@ -106,10 +106,11 @@ def test_the_city_shape_shows_the_same_disbursement_page(
     time_machine.move_to(GOLDEN_MOMENT)
     monkeypatch.delenv(sources.SOURCES_FILE_VARIABLE, raising=False)
     params = {"year": year, "lang": lang, **({"province": province} if province else {})}
-    expected = open_page(monkeypatch, demo_warehouse_url, "disbursement", **params)
+    opened = ("map-open-disbursement",)  # the map is built once its expander is opened
+    expected = open_page(monkeypatch, demo_warehouse_url, "disbursement", opened=opened, **params)
     monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
     monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", city_url)
-    app = open_page(monkeypatch, own_url, "disbursement", **params)
+    app = open_page(monkeypatch, own_url, "disbursement", opened=opened, **params)
     assert not app.error, [e.value for e in app.error]
 
     def metrics(page):  # type: ignore[no-untyped-def]

@@ -28,7 +28,14 @@ def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, si
 
 
 def test_the_ward_ranking_equals_the_warehouse(monkeypatch, demo_warehouse_url):
-    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    app = open_page(
+        monkeypatch,
+        demo_warehouse_url,
+        "online",
+        opened=("ranking-table-online",),
+        year="2026",
+        lang="en",
+    )
     table = next(d for d in app.dataframe if d.key == "ranking-online").value
     wards = unit_rates(demo_warehouse_url, "online_dossier_share", 2026, OCT, "ward")
     ranks, p25, median, p75 = ranks_and_quartiles(wards.set_index("unit_id")["value"])
@@ -119,7 +126,9 @@ def test_drilling_down_to_a_procedure_and_back_up(monkeypatch, demo_warehouse_ur
 def test_a_ranking_row_opens_the_scorecard_and_the_link_reproduces_it(
     monkeypatch, demo_warehouse_url
 ):
-    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026")
+    app = open_page(
+        monkeypatch, demo_warehouse_url, "online", opened=("ranking-table-online",), year="2026"
+    )
     table = next(d for d in app.dataframe if d.key == "ranking-online").value
     chosen = table["Đơn vị"].iloc[0]
     app.session_state["ranking-online"] = {"selection": {"rows": [0], "columns": []}}
@@ -133,7 +142,9 @@ def test_a_ranking_row_opens_the_scorecard_and_the_link_reproduces_it(
 
 
 def test_a_map_point_opens_the_scorecard(monkeypatch, demo_warehouse_url):
-    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026")
+    app = open_page(
+        monkeypatch, demo_warehouse_url, "online", opened=("map-open-online",), year="2026"
+    )
     app.session_state["map-online"] = {
         "selection": {"indices": {"units": [0]}, "objects": {"units": [{"unit_id": "26740"}]}}
     }
@@ -165,7 +176,14 @@ def test_an_attention_table_row_opens_the_scorecard(monkeypatch, demo_warehouse_
 
 
 def test_the_map_draws_no_basemap_and_names_its_source(monkeypatch, demo_warehouse_url):
-    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    app = open_page(
+        monkeypatch,
+        demo_warehouse_url,
+        "online",
+        opened=("map-open-online",),
+        year="2026",
+        lang="en",
+    )
     decks = app.get("deck_gl_json_chart")
     assert len(decks) == 1
     import json
@@ -181,3 +199,28 @@ def test_the_map_draws_no_basemap_and_names_its_source(monkeypatch, demo_warehou
         .all()
     )
     assert any("CC-BY-4.0" in c.value for c in app.caption)
+
+
+def test_the_ranking_grid_and_the_map_are_built_only_when_opened(monkeypatch, demo_warehouse_url):
+    """Issue 12: the first screen sends the ranking as a light list (one HTML table of the
+    113 wards) and neither the data grid nor the map; each comes once its expander opens."""
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    assert not [d for d in app.dataframe if d.key == "ranking-online"]
+    assert not app.get("deck_gl_json_chart")
+    (listing,) = [h for h in app.get("html") if "Ranked within the group: Wards" in h.proto.body]
+    assert listing.proto.body.count("<tr>") == 1 + 113  # the header row and each ward
+    app.session_state["ranking-table-online"] = True
+    app.session_state["map-open-online"] = True
+    app.run()
+    assert len([d for d in app.dataframe if d.key == "ranking-online"]) == 1
+    assert len(app.get("deck_gl_json_chart")) == 1
+
+
+def test_a_unit_chosen_under_the_ranking_list_opens_its_scorecard(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026")
+    picker = app.selectbox(key="open-unit-ranking-online")
+    assert len(picker.options) == 113  # the wards, the group shown first
+    chosen = picker.options[0]
+    picker.select_index(0).run()
+    assert app.title[0].value == "Đơn vị"
+    assert any(h.value == chosen for h in app.subheader)

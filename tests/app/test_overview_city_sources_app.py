@@ -103,11 +103,14 @@ def test_the_city_shape_shows_the_same_online_ranking(
     project's own schema (the demo warehouse), row by row: units, ranks, figures, peers."""
     own_url, mapping, city_url = deployment
     time_machine.move_to(GOLDEN_MOMENT)
-    own = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    opened = ("ranking-table-online",)
+    own = open_page(
+        monkeypatch, demo_warehouse_url, "online", opened=opened, year="2026", lang="en"
+    )
     expected = next(d for d in own.dataframe if d.key == "ranking-online").value
     monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
     monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", city_url)
-    app = open_page(monkeypatch, own_url, "online", year="2026", lang="en")
+    app = open_page(monkeypatch, own_url, "online", opened=opened, year="2026", lang="en")
     table = next(d for d in app.dataframe if d.key == "ranking-online").value
     assert len(expected) == 113
     pd.testing.assert_frame_equal(

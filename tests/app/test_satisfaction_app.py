@@ -29,7 +29,14 @@ def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, si
 
 
 def test_the_commune_ranking_equals_the_warehouse(monkeypatch, demo_warehouse_url):
-    app = open_page(monkeypatch, demo_warehouse_url, "satisfaction", year="2026", lang="en")
+    app = open_page(
+        monkeypatch,
+        demo_warehouse_url,
+        "satisfaction",
+        opened=("ranking-table-satisfaction",),
+        year="2026",
+        lang="en",
+    )
     communes = unit_rates(demo_warehouse_url, "satisfaction_rate", 2026, OCT, "commune")
     ranks, _, median, _ = ranks_and_quartiles(communes.set_index("unit_id")["value"])
     app.segmented_control(key="peer-satisfaction").set_value("commune").run()

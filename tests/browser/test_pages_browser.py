@@ -1,7 +1,7 @@
 """The indicator pages and the scorecard in a real browser (headless Chromium): at phone, tablet
 and desktop sizes each draws its charts and, where it has one, the map — with every request to
 anywhere but the app refused, so the map must draw offline — and shows no error; a point on
-the map opens that unit's scorecard.
+the map opens that unit's scorecard. The map is mounted only once its expander is opened.
 """
 
 from __future__ import annotations
@@ -65,6 +65,15 @@ def _open(page: Page, url: str, charts: int) -> None:
     page.wait_for_timeout(1500)  # deck.gl draws on the next animation frames
 
 
+def _open_map(page: Page) -> None:
+    """Open the map's expander (the map is built and mounted only once opened) and wait
+    until the rerun has drawn it."""
+    page.locator('[data-testid="stExpander"] summary', has_text="Bản đồ").first.click()
+    page.wait_for_selector(MAP, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_timeout(1500)  # deck.gl draws on the next animation frames
+
+
 def _coloured_pixels(image: Image.Image) -> int:
     """Pixels clearly not white or grey (the status colours of the points)."""
     rgb = np.asarray(image.convert("RGB"), dtype=np.int16)
@@ -92,6 +101,8 @@ def test_the_page_draws_its_charts_and_map_offline(
         # phone, once) widens it without widening the document.
         assert widths["main"] <= widths["main_visible"] + 1, widths
         if has_map:
+            assert page.locator(MAP).count() == 0, "the map is mounted before it is opened"
+            _open_map(page)
             deck = page.locator(MAP).first
             deck.scroll_into_view_if_needed()
             page.wait_for_timeout(1500)
@@ -99,6 +110,8 @@ def test_the_page_draws_its_charts_and_map_offline(
             shot = Image.open(io.BytesIO(deck.screenshot()))
             # 168 points in their status colours, drawn with no tile server to reach.
             assert _coloured_pixels(shot) > 400, "the map's points were not drawn"
+            widths = page.evaluate(HORIZONTAL_EXTENTS)  # the legend wraps on a phone
+            assert widths["main"] <= widths["main_visible"] + 1, widths
         name = path.split("?")[0]
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{size[0]}x{size[1]}.png"))
@@ -139,6 +152,7 @@ def test_a_point_on_the_map_opens_the_units_scorecard(app_server: str, browser: 
     _offline(page, app_server)
     try:
         _open(page, f"{app_server}/online-services", 4)
+        _open_map(page)
         deck = page.locator(MAP).first
         deck.scroll_into_view_if_needed()
         page.wait_for_timeout(1500)
