@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -360,3 +361,197 @@ def test_a_breakdown_whose_query_fails_fails_its_columns_contract(
     columns = found.report.results[1]
     assert (columns.code, columns.passed, columns.variant) == ("columns", False, "query")
     assert (columns.failing, columns.examples) == (1, ("no such column: ma_dv",))
+
+
+# --- found by the third sample (seed 20261202) of the sampled mutation reading --------------
+
+
+def test_the_check_command_says_what_it_does_in_its_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    help_text = " ".join(sources.parser().format_help().split())
+    assert "check run every contract on every declared source" in help_text
+
+
+def test_a_table_given_as_a_mapping_is_read_by_its_name_and_schema(tmp_path: Path) -> None:
+    path, code = tmp_path / "sources.yaml", "online_dossier_share"
+    assert sources._table(path, code, {"name": "ho_so", "schema": "dw"}) == sources.TableRef(
+        "ho_so", "dw"
+    )
+    assert sources._table(path, code, {"name": "ho_so"}) == sources.TableRef("ho_so", None)
+    # A key beside name and schema, no name, or a list naming "name": no table.
+    for raw in ({"name": "ho_so", "owner": "x"}, {"schema": "dw"}, ["name"]):
+        with pytest.raises(sources.MappingError) as raised:
+            sources._table(path, code, raw)
+        assert (raised.value.field_name, raised.value.problem) == ("table", "table_shape")
+
+
+def test_only_a_figure_or_nothing_is_a_number() -> None:
+    assert [sources._is_number(v) for v in (None, 3, 2.5, Decimal("1.5"))] == [True] * 4
+    # Text, even of digits, a flag and a date are not.
+    assert [sources._is_number(v) for v in ("3", True, dt.date(2026, 10, 1))] == [False] * 3
+
+
+def test_the_one_row_contract_counts_the_rows_it_checked(city_table: Connection) -> None:
+    # Without P-2, P-1's two rows (September and October 2026), one per month: passed,
+    # 2 checked, 0 failing.
+    city_table.execute(text("DELETE FROM t WHERE ma = 'P-2'"))
+    report = sources._contracts(
+        city_table, TABLE_SOURCE, {"P-1": "ward"}, dt.date(2026, 11, 20), ()
+    )
+    one_row = next(r for r in report.results if r.code == "one_row_per_unit_month")
+    assert (one_row.passed, one_row.checked, one_row.failing) == (True, 2, 0)
+
+
+def test_a_source_without_a_connection_url_is_unreachable_and_nothing_else_is_run() -> None:
+    report = sources.check_source(TABLE_SOURCE, None, {}, dt.date(2026, 11, 20))
+    assert (report.indicator, report.connection, report.passed) == (
+        "online_dossier_share", "city_dw", False
+    )  # fmt: skip
+    assert [(r.code, r.passed) for r in report.results] == [
+        ("reachable", False), ("columns", None), ("units_known", None),
+        ("one_row_per_unit_month", None), ("within_bounds", None), ("no_future_months", None),
+        ("fresh", None),
+    ]  # fmt: skip
+    assert report.results[0].variant == "not_configured"
+    assert report.results[0].values == {
+        "connection": "city_dw", "detail": "DASHBOARD_SOURCE_URL_CITY_DW"
+    }  # fmt: skip
+
+
+def test_a_breakdown_filter_with_a_bad_name_is_refused_at_that_name(tmp_path: Path) -> None:
+    error = _refused(tmp_path, HEAD + ONLINE + BREAKDOWN + "        filters: {loai-x: 1}\n")
+    assert (error.field_name, error.problem) == (
+        "breakdowns.procedure.filters.loai-x", "identifier"
+    )  # fmt: skip
+
+
+def test_a_breakdowns_parts_are_named_in_english_by_the_label_without_label_en(
+    procedures: tuple[sources.Source, str],
+) -> None:
+    source, url = procedures
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        parts = sources.breakdown_parts(conn, source, "procedure")
+    engine.dispose()
+    # The key is the label here (ten_tthc = ma_tthc): P1 and P2, in key order.
+    assert parts["code"].tolist() == ["P1", "P2"]
+    assert parts["name_vi"].tolist() == ["P1", "P2"]
+    assert parts["name_en"].tolist() == ["P1", "P2"]
+
+
+def test_a_breakdowns_parts_are_named_in_english_by_label_en(tmp_path: Path) -> None:
+    database = tmp_path / "city.sqlite"
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE ho_so (ma_dv TEXT, thang TEXT, ma_tthc TEXT, "
+                          "ten_tthc TEXT, ten_en TEXT, a REAL, b REAL)"))  # fmt: skip
+        conn.execute(
+            text("INSERT INTO ho_so VALUES ('P-1', '2026-10-01', 'P1', 'Cấp phép', "
+                 "'Licensing', 1, 2)")
+        )  # fmt: skip
+    path = tmp_path / "sources.yaml"
+    path.write_text(
+        HEAD + ONLINE + BREAKDOWN.replace("label: ten_tthc,", "label: ten_tthc, label_en: ten_en,"),
+        encoding="utf-8",
+    )
+    (source,) = sources.load_mapping(path).sources
+    with engine.connect() as conn:
+        parts = sources.breakdown_parts(conn, source, "procedure")
+    engine.dispose()
+    assert (parts["name_vi"].tolist(), parts["name_en"].tolist()) == (["Cấp phép"], ["Licensing"])
+
+
+def test_a_breakdowns_year_sums_are_per_year_and_part(
+    procedures: tuple[sources.Source, str],
+) -> None:
+    source, url = procedures
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = sources.breakdown_year_sums(conn, source, "procedure")
+    engine.dispose()
+    # 2026: P1 numerators 2 (September) + 3 (October) = 5 over 2 months; P2 1 over 1 month.
+    assert sorted(found.itertuples(index=False, name=None)) == [
+        ("P-1", 2026, "P1", 5.0, 2), ("P-1", 2026, "P2", 1.0, 1),
+    ]  # fmt: skip
+
+
+CUMULATIVE = """version: 1
+indicators:
+  public_investment_disbursement:
+    connection: tiny
+    freshness_days: 36
+    table: bao_cao
+    columns: {unit_code: ma, year: nam, month: ngay, numerator: luy_ke, denominator: ke_hoach}
+"""
+
+
+@pytest.fixture
+def investors(tmp_path: Path) -> Iterator[tuple[sources.Source, Connection]]:
+    """Plan year 2026: investor A reported January (10 of a plan of 100) and February (25);
+    B reported January only (5 of 50), so its February is carried, not reported."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'tiny.sqlite'}")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE bao_cao (ma TEXT, nam INTEGER, ngay DATE, "
+                          "luy_ke REAL, ke_hoach REAL)"))  # fmt: skip
+        conn.execute(
+            text("INSERT INTO bao_cao VALUES (:ma, 2026, :ngay, :luy_ke, :ke_hoach)"),
+            [
+                {"ma": "A", "ngay": "2026-01-31", "luy_ke": 10.0, "ke_hoach": 100.0},
+                {"ma": "A", "ngay": "2026-02-28", "luy_ke": 25.0, "ke_hoach": 100.0},
+                {"ma": "B", "ngay": "2026-01-31", "luy_ke": 5.0, "ke_hoach": 50.0},
+            ],
+        )
+    path = tmp_path / "sources.yaml"
+    path.write_text(CUMULATIVE, encoding="utf-8")
+    (source,) = sources.load_mapping(path).sources
+    with engine.connect() as conn:
+        yield source, conn
+    engine.dispose()
+
+
+def test_a_cumulative_units_report_of_the_month_is_a_flag(
+    investors: tuple[sources.Source, Connection],
+) -> None:
+    source, conn = investors
+    found = sources.cumulative_unit_sums(conn, source, 2026, dt.date(2026, 2, 1))
+    # February: A reported 25 of 100 (January 10 of 100); B's January 5 of 50 carried.
+    assert sorted(found.itertuples(index=False, name=None)) == [
+        ("A", 25.0, 100.0, 10.0, 100.0, True), ("B", 5.0, 50.0, 5.0, 50.0, False),
+    ]  # fmt: skip
+    assert found["is_reported"].dtype == bool
+
+
+def test_a_cumulative_codes_month_sums_expect_one_row_a_month(
+    investors: tuple[sources.Source, Connection],
+) -> None:
+    source, conn = investors
+    found = sources.unit_code_month_sums(conn, source, ["A", "B"])
+    # One row per investor and month of plan year 2026; B's February carried (0 rows).
+    got = [
+        (r.unit_code, r.period_year, r.period_month.date(), r.numerator, r.denominator,
+         r.n_rows, r.n_expected)
+        for r in found.itertuples()
+    ]  # fmt: skip
+    assert sorted(got) == [
+        ("A", 2026, dt.date(2026, 1, 1), 10.0, 100.0, 1, 1),
+        ("A", 2026, dt.date(2026, 2, 1), 25.0, 100.0, 1, 1),
+        ("B", 2026, dt.date(2026, 1, 1), 5.0, 50.0, 1, 1),
+        ("B", 2026, dt.date(2026, 2, 1), 5.0, 50.0, 0, 1),
+    ]
+
+
+SQL_BREAKDOWN = "    sql: SELECT 1\n    breakdowns:\n      procedure:\n        sql: |\n"
+
+
+def test_a_breakdown_given_as_a_select_is_read_and_any_other_statement_refused(
+    tmp_path: Path,
+) -> None:
+    select = "          SELECT ma_dv AS unit_code, thang AS month, ma_tthc AS key,\n"
+    select += "                 ten_tthc AS label, a AS numerator, b AS denominator FROM ho_so\n"
+    path = tmp_path / "sources.yaml"
+    path.write_text(HEAD + ONLINE + SQL_BREAKDOWN + select, encoding="utf-8")
+    (source,) = sources.load_mapping(path).sources
+    (breakdown,) = source.breakdowns
+    assert breakdown.sql is not None and breakdown.sql.startswith("SELECT ma_dv AS unit_code")
+    error = _refused(tmp_path, HEAD + ONLINE + SQL_BREAKDOWN + "          DELETE FROM ho_so\n")
+    assert (error.field_name, error.problem) == ("breakdowns.procedure.sql", "sql_select")
