@@ -117,3 +117,33 @@ def test_results_without_the_warm_up_say_so() -> None:
     (data_row,) = [line for line in table(results).splitlines() if "| data |" in line]
     assert data_row.startswith("| S | sqlite | data | not run | 240 ms | ")
     assert data_row.endswith("| 1.20× | — |")
+
+
+def _memory_run(tier: str, engine: str, rss: float) -> dict[str, Any]:
+    return {"tier": tier, "engine": engine, "browser": {"app_peak_rss_mib": rss}}
+
+
+def _memory_verdict(*runs: dict[str, Any]) -> tuple[str, str]:
+    results = _results()
+    results["runs"] = list(runs)
+    (row,) = [r for r in promises(results) if r[0] == "memory_flat"]
+    return row[2], row[3]
+
+
+def test_memory_flat_over_s_and_m_is_met_only_for_those_tiers() -> None:
+    """Regression: S 358 MiB and M 351 MiB on PostgreSQL (within 10 %: 358 ≤ 1.1 × 351 =
+    386.1) were reported "met", when the promise is S → M → L and L was not run."""
+    measured, verdict = _memory_verdict(
+        _memory_run("S", "postgresql", 358.0), _memory_run("M", "postgresql", 351.0)
+    )
+    assert measured == "postgresql: S 358 MiB, M 351 MiB"
+    assert verdict == "**met** for S → M (tier L not run)"
+
+
+def test_memory_over_every_tier_is_met_or_not_by_the_ten_percent_rule() -> None:
+    # 330 ≤ 1.1 × 300 = 330: flat; 331 is not.
+    runs = [_memory_run("S", "sqlite", 300.0), _memory_run("M", "sqlite", 320.0)]
+    assert _memory_verdict(*runs, _memory_run("L", "sqlite", 330.0))[1] == "**met**"
+    assert _memory_verdict(*runs, _memory_run("L", "sqlite", 331.0))[1] == "**not met**"
+    # A single tier compares nothing.
+    assert _memory_verdict(_memory_run("S", "sqlite", 300.0))[1] == "not measured"
