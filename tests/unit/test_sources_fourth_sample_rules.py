@@ -7,6 +7,7 @@ database: a table in memory or a mapping file written here, each expected value 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 from sqlalchemy import Connection, create_engine, text
 
 from data_access import sources
+from tests.unit.test_sources_sampled_rules import TABLE_SOURCE
 
 # --- a month given as text with a time --------------------------------------------------------
 
@@ -58,52 +60,49 @@ def test_breakdown_filters_that_are_a_list_are_refused_as_filters_shape(tmp_path
 
 # --- the bounds of a rate ---------------------------------------------------------------------
 
-RATE_SOURCE = sources.Source(
-    indicator="online_dossier_share",
-    connection="city_dw",
-    columns={"unit_code": "ma", "month": "thang", "numerator": "dung_han", "denominator": "tong"},
-    freshness_days=36,
-    table=sources.TableRef("t", None),
-)
 UNITS = {"P-1": "ward", "P-2": "ward"}
 TODAY = dt.date(2026, 11, 20)
 
 
-@pytest.fixture
-def rates() -> Iterator[Connection]:
-    """P-1: September 2026 7 of 7 (100 %), October 0 of 5 (0 %); P-2: October 6 of 9."""
+@contextlib.contextmanager
+def _source_table(rows: list[tuple[str, str, float, float]]) -> Iterator[Connection]:
+    """TABLE_SOURCE's table ``t`` in memory: one row (unit, month, numerator, denominator) each."""
     engine = create_engine("sqlite://")
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE t (ma TEXT, thang TEXT, dung_han REAL, tong REAL)"))
         conn.execute(
             text("INSERT INTO t VALUES (:u, :m, :n, :d)"),
-            [
-                {"u": "P-1", "m": "2026-09-01", "n": 7, "d": 7},
-                {"u": "P-1", "m": "2026-10-01", "n": 0, "d": 5},
-                {"u": "P-2", "m": "2026-10-01", "n": 6, "d": 9},
-            ],
+            [{"u": u, "m": m, "n": n, "d": d} for u, m, n, d in rows],
         )
     with engine.connect() as conn:
         yield conn
     engine.dispose()
 
 
-def _within_bounds(conn: Connection) -> sources.ContractResult:
-    report = sources._contracts(conn, RATE_SOURCE, UNITS, TODAY, ())
+def _within_bounds(rows: list[tuple[str, str, float, float]]) -> sources.ContractResult:
+    with _source_table(rows) as conn:
+        report = sources._contracts(conn, TABLE_SOURCE, UNITS, TODAY, ())
     return next(r for r in report.results if r.code == "within_bounds")
 
 
-def test_a_rate_of_exactly_0_or_100_percent_is_within_bounds(rates: Connection) -> None:
+def test_a_rate_of_exactly_0_or_100_percent_is_within_bounds() -> None:
     # 7 of 7 = 100 %, 0 of 5 = 0 %, 6 of 9 ≈ 66.7 %: all three rows within 0–100 %.
-    result = _within_bounds(rates)
+    result = _within_bounds(
+        [("P-1", "2026-09-01", 7, 7), ("P-1", "2026-10-01", 0, 5), ("P-2", "2026-10-01", 6, 9)]
+    )
     assert (result.passed, result.checked, result.failing, result.examples) == (True, 3, 0, ())
 
 
-def test_a_rate_just_above_100_percent_is_out_of_bounds(rates: Connection) -> None:
-    # P-2's October becomes 100.0001 of 100 = 100.0001 %: 1 of the 3 rows out of bounds;
-    # P-1's 7 of 7 (100 %) is still within them.
-    rates.execute(text("UPDATE t SET dung_han = 100.0001, tong = 100 WHERE ma = 'P-2'"))
-    result = _within_bounds(rates)
+def test_a_rate_just_above_100_percent_is_out_of_bounds() -> None:
+    # P-2's October 100.0001 of 100 = 100.0001 %: 1 of the 3 rows out of bounds; P-1's 7 of 7
+    # (100 %) and 0 of 5 (0 %) are within them.
+    result = _within_bounds(
+        [
+            ("P-1", "2026-09-01", 7, 7),
+            ("P-1", "2026-10-01", 0, 5),
+            ("P-2", "2026-10-01", 100.0001, 100),
+        ]
+    )
     assert (result.passed, result.checked, result.failing) == (False, 3, 1)
     (example,) = result.examples
     assert example == "unit_code=P-2 month=2026-10-01 numerator=100.0001 denominator=100"
@@ -115,13 +114,9 @@ def test_a_rate_just_above_100_percent_is_out_of_bounds(rates: Connection) -> No
 def test_the_rows_of_unknown_units_are_counted_in_the_readers_format() -> None:
     # P-1 (a ward) reported 1 row; X-9 (no known unit) 1,234 rows: 1 of the 2 unit codes fails,
     # with its 1234 rows, written 1.234 in Vietnamese and 1,234 in English.
-    engine = create_engine("sqlite://")
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE t (ma TEXT, thang TEXT, dung_han REAL, tong REAL)"))
-        rows = [{"u": "P-1", "m": "2026-10-01"}] + [{"u": "X-9", "m": "2026-10-01"}] * 1234
-        conn.execute(text("INSERT INTO t VALUES (:u, :m, 1, 2)"), rows)
-        result = sources._unit_result(conn, RATE_SOURCE, UNITS)
-    engine.dispose()
+    rows = [("P-1", "2026-10-01", 1.0, 2.0)] + [("X-9", "2026-10-01", 1.0, 2.0)] * 1234
+    with _source_table(rows) as conn:
+        result = sources._unit_result(conn, TABLE_SOURCE, UNITS)
     assert (result.passed, result.checked, result.failing, result.values) == (
         False, 2, 1, {"rows": 1234}
     )  # fmt: skip
