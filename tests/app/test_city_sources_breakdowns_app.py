@@ -184,7 +184,9 @@ def test_a_source_without_breakdowns_says_so_on_each_page(monkeypatch, time_mach
     own_url, city_url, _, bare = city
     time_machine.move_to(GOLDEN_MOMENT)
     _declare(monkeypatch, bare, city_url)
-    online = open_page(monkeypatch, own_url, "online", year="2026", lang=lang)
+    online = open_page(
+        monkeypatch, own_url, "online", opened=("ranking-table-online",), year="2026", lang=lang
+    )
     block = read_block(find_block(online, "breakdown-missing-online"))
     words = DIMENSIONS[lang]
     assert block == ["info: " + NOT_DECLARED[lang].format(dimension=words["procedure"])]

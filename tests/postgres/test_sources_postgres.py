@@ -29,6 +29,7 @@ from tests.app.reading import GOLDEN_MOMENT, find_block, read_view, run_overview
 from tests.app.test_city_sources_figures_app import all_slides, briefing_made
 from tests.app.test_disbursement_city_sources_app import _figure, _map_points, _traces
 from tests.app.test_meeting_app import open_meeting
+from tests.app.test_overview_city_sources_app import _without_demo_notes
 from tests.conftest import PostgresDatabases, city_moment
 from tests.contract.test_sources_city_shape import CUMULATIVE_FILTERS, FILTERS, same_frame
 from tests.sources_city import (
@@ -414,10 +415,6 @@ def test_the_app_works_on_a_select_only_source_and_writes_nothing_there(
     assert _settled_city_state(owner_url) == before
 
 
-def _without_demo_notes(lines: list[str]) -> list[str]:
-    return [line for line in lines if "Demo data" not in line and "minh họa" not in line]
-
-
 # --- disbursement's scopes, the map, meeting mode and the briefing through the role -------------
 
 
@@ -493,11 +490,14 @@ def test_the_disbursement_page_map_meeting_and_briefing_through_the_role(
         monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", reader_url)
         monkeypatch.setenv("DASHBOARD_DB_URL", own_url)
 
+    opened = ("map-open-disbursement",)  # the map is built once its expander is opened
     for params in ({"province": "binh_duong"}, {}):
         on_demo()
-        expected = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2026", **params)
+        expected = open_page(
+            monkeypatch, demo_warehouse_url, "disbursement", opened=opened, year="2026", **params
+        )
         through_role()
-        app = open_page(monkeypatch, own_url, "disbursement", year="2026", **params)
+        app = open_page(monkeypatch, own_url, "disbursement", opened=opened, year="2026", **params)
         assert not app.error, [e.value for e in app.error]
         assert [(m.label, m.value) for m in app.metric] == [
             (m.label, m.value) for m in expected.metric

@@ -28,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 from data_access import cached
 from data_access.cached import Fetched, OutOfScopeError, WarehouseUnavailableError, WarmUp
 from data_access.queries import UnitFilter
+from data_access.sources import SOURCE_URL_PREFIX
 
 SHARE = "online_dossier_share"
 SOURCE_URL = "postgresql+psycopg://reader@source.example/city"
@@ -964,15 +965,15 @@ def test_the_named_connections_are_the_environments_and_the_own_warehouse(
         monkeypatch.delenv(key)
     monkeypatch.setenv("DASHBOARD_DB_URL", "sqlite:////srv/own.sqlite")
     monkeypatch.setenv("DASHBOARD_SOURCE_URL_CITY_DW", SOURCE_URL)
-    monkeypatch.setenv("DASHBOARD_SOURCE_URL_BLANK", "  ")
+    monkeypatch.setenv(SOURCE_URL_PREFIX + "BLANK", "  ")
     assert cached._source_connections() == (
         ("DASHBOARD_SOURCE_URL_CITY_DW", SOURCE_URL),
-        ("DASHBOARD_SOURCE_URL_WAREHOUSE", "sqlite:////srv/own.sqlite"),
+        (SOURCE_URL_PREFIX + "WAREHOUSE", "sqlite:////srv/own.sqlite"),
     )
     # A URL set for the own warehouse's name is kept.
-    monkeypatch.setenv("DASHBOARD_SOURCE_URL_WAREHOUSE", "postgresql+psycopg://x@h/own")
+    monkeypatch.setenv(SOURCE_URL_PREFIX + "WAREHOUSE", "postgresql+psycopg://x@h/own")
     assert cached._source_connections()[1] == (
-        "DASHBOARD_SOURCE_URL_WAREHOUSE",
+        SOURCE_URL_PREFIX + "WAREHOUSE",
         "postgresql+psycopg://x@h/own",
     )
 
