@@ -363,6 +363,52 @@ def test_a_breakdown_whose_query_fails_fails_its_columns_contract(
     assert (columns.failing, columns.examples) == (1, ("no such column: ma_dv",))
 
 
+# --- found by the fourth sample (seed 20261203): breakdowns -----------------------------------
+
+
+def test_a_breakdown_whose_values_have_the_wrong_type_fails_its_columns_contract(
+    procedures: tuple[sources.Source, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value the check cannot read as a number fails ``columns`` (variant "type") with the
+    error's first line as its example, and the contracts after it are skipped."""
+    source, url = procedures
+
+    def fails(conn: Connection, part: sources.Source) -> None:
+        raise ValueError("could not convert string to float: 'mười'\nsecond line")
+
+    monkeypatch.setattr(sources, "_columns_result", fails)
+    found = sources.check_breakdown(source, source.breakdowns[0], url, {}, dt.date(2026, 11, 20))
+    columns = found.report.results[1]
+    assert (columns.code, columns.passed, columns.variant) == ("columns", False, "type")
+    assert (columns.failing, columns.examples) == (
+        1,
+        ("could not convert string to float: 'mười'",),
+    )
+    assert [r.passed for r in found.report.results[2:]] == [None, None, None, None]
+
+
+def test_a_breakdowns_unit_sums_without_any_denominator_are_nan_floats(
+    procedures: tuple[sources.Source, str],
+) -> None:
+    """No denominator in the months summed: the sums are NaN as floats (the database
+    returns NULL for each), not Python ``None`` objects; a row without its denominator
+    counts in neither sum (the pair is read together)."""
+    source, url = procedures
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE ho_so SET b = NULL"))
+    with engine.connect() as conn:
+        found = sources.breakdown_unit_sums(conn, source, "procedure", 2026, dt.date(2026, 10, 1))
+    engine.dispose()
+    found = found.sort_values("code").reset_index(drop=True)
+    # P1: September and October, 2 rows; P2: October, 1 row; no sum without denominators.
+    assert list(found["code"]) == ["P1", "P2"]
+    assert list(found["n_rows"]) == [2, 1]
+    for column in ("numerator", "denominator"):
+        assert str(found[column].dtype) == "float64", column
+        assert found[column].isna().all(), column
+
+
 # --- found by the third sample (seed 20261202) of the sampled mutation reading --------------
 
 
