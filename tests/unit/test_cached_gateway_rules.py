@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from data_access import cached
 from data_access.cached import Fetched, WarehouseUnavailableError
 from data_access.queries import UnitFilter
+from tests.unit.test_cached_declared_rules import _reading_fetch
 
 SHARE = "online_dossier_share"
 SOURCE_URL = "postgresql+psycopg://reader@source.example/city"
@@ -279,14 +280,7 @@ def test_a_units_series_through_a_declared_source(
     monkeypatch.setattr(
         cached, "_declared_unit_code_sums", lambda *args: read_with.append(args) or (UNITS, READ_AT)
     )
-    keys: list[tuple[Any, ...]] = []
-
-    def fetch(key: tuple[Any, ...], read: Callable[[], Any]) -> Fetched:
-        keys.append(key)
-        frame, at = read()
-        return Fetched(frame, at, True)
-
-    monkeypatch.setattr(cached, "_fetch", fetch)
+    keys = _reading_fetch(monkeypatch)
     shaped: list[list[str]] = []
     monkeypatch.setattr(
         cached.sources, "as_unit_series", lambda f, s: shaped.append(list(f.columns)) or MARK
