@@ -303,7 +303,9 @@ def make_investors_figure(table: pd.DataFrame, lang: str, *, title: str) -> go.F
     )
     figure.update_layout(barmode="stack")
     figure.update_yaxes(autorange="reversed", automargin=True)
-    figure.update_xaxes(tickformat=",.0f")  # 5.000, not plotly's "5k"
+    # Room right of the longest bar for its label ("11.287" was cut to "11" at 820 px).
+    longest = float((table["numerator"] + table["remaining_billion_vnd"]).max())
+    figure.update_xaxes(tickformat=",.0f", range=[0, longest * 1.15])  # 5.000, not "5k"
     return base_layout(
         figure,
         lang,

@@ -448,3 +448,21 @@ def test_the_economy_path_leaves_room_above_the_highest_target():
     bottom, top = figure["layout"]["yaxis"]["range"]
     assert bottom == 0
     assert top >= 40.0 * 1.15
+
+
+def test_the_investors_chart_leaves_room_for_the_longest_bars_label():
+    """Regression: at 820 px the top investor's remaining label ("11.287") was cut to "11"
+    at the plot's right edge. Longest bar 8,000 + 3,000 = 11,000: the axis runs to
+    11,000 × 1.15 = 12,650."""
+    from charts.disbursement import make_investors_figure
+
+    table = pd.DataFrame(
+        {
+            "name": ["Ban A", "Ban B"],
+            "numerator": [8000.0, 500.0],
+            "remaining_billion_vnd": [3000.0, 2000.0],
+            "value": [72.7, 20.0],
+        }
+    )
+    layout = make_investors_figure(table, "vi", title="t").to_dict()["layout"]
+    assert layout["xaxis"]["range"] == pytest.approx([0, 12650.0])
