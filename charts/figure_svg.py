@@ -1,0 +1,833 @@
+"""An indicator page's plotly figure as inline SVG, drawn on the server (issue 12: a page
+whose figures are all drawn this way never loads plotly's 4.6 MB of JavaScript).
+
+:mod:`charts.tile_svg` does this for the Overview tile's small chart; this module does it
+for the figures of the indicator pages (``charts/*.py``, shown by
+``app_pages._ui.show_figure``). The plotly figure stays the one description of what a
+chart shows; :func:`unsupported` says why a figure cannot be drawn faithfully here (a box
+plot, subplots, a marker symbol or text position not known here …), and such a figure is
+left to plotly whole — never half drawn.
+
+What is drawn: scatter traces (lines with their colours, widths and dashes, gaps kept;
+markers: circle, diamond, square and their open forms, with sizes, colours and
+opacity per point; text beside a point at plotly's positions; bands filled to themselves
+or to the trace before), bars (vertical or horizontal, stacked or overlaid, a base, text
+outside the bar), horizontal and vertical lines across the plot (``add_hline`` /
+``add_vline``) and annotations without arrows, axis ticks (given values and texts, or
+round numbers in the reader's format with the axis's suffix), gridlines, axis titles and a
+legend that wraps. Hover text (the trace's ``hovertemplate`` filled as
+:func:`charts.common.describe_figure` fills it) is an SVG ``<title>`` on the point or bar;
+the browser shows it as a tooltip.
+
+Every text from the figure is escaped (:func:`charts.tile_svg._text`: one line, no
+invisible characters). The chart is ``aria-hidden``: its one description for a screen
+reader is the text written under it (``app_pages._ui.show_figure``).
+
+Layout: lines, bands, bars and the straight lines across the plot are in an inner SVG
+stretched to the plot's width (``preserveAspectRatio="none"``, strokes that do not scale);
+points, labels and ticks are placed by percentage of the width, so circles stay round and
+text keeps its size at every width. Value ticks sit in an SVG of their own beside the
+plot. A horizontal bar chart writes each name above its bar, across the plot's width, so a
+long name stays whole on a phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from html import escape, unescape
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from charts.common import FONT_FAMILY, _point_text
+from charts.tile_svg import _decimals, _nice_ticks, _num
+from charts.tile_svg import _text as _one_line_escaped
+from i18n import fmt_number
+from i18n.escape import WORD_JOINER
+
+WIDE = 1000.0
+"""The inner SVG's width in its own units (stretched to the plot)."""
+DASHES = {"dot": "2 3", "dash": "6 4", "dashdot": "6 3 2 3", "longdash": "10 4"}
+TICK_COLOR = "#5f6b7a"
+GRID_COLOR = "#e6e9ee"
+TICK_SIZE = 12
+X_TICKS_ROOM = 22
+"""Pixels under the plot for the x ticks."""
+TOP = 10
+"""Pixels above the plot's top edge (a marker or label at the top is not cut)."""
+ROW = 40
+"""Pixels per row of a horizontal bar chart: the name above (one line), the bar under it."""
+NAME_LINE = 14
+"""Pixels per further line of a long name."""
+NAME_WIDTH = 44
+"""Characters per line of a horizontal bar's name: a phone's plot is about 340 px wide."""
+SYMBOLS = {"circle", "circle-open", "diamond", "diamond-open", "square", "square-open"}
+TEXT_POSITIONS = {
+    "top center",
+    "top left",
+    "top right",
+    "middle right",
+    "middle left",
+    "middle center",
+    "bottom center",
+    "bottom left",
+    "bottom right",
+}
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _text(value: object) -> str:
+    """A text for the SVG: one line, no invisible characters, escaped
+    (:func:`charts.tile_svg._text`), and an address in it never one a reader's tools would
+    follow: a word joiner before ``://``, after ``www`` and ``@`` (as
+    :func:`i18n.escape.escape_markdown` does).
+
+    >>> _text("<b>x</b> https://evil.example www.evil.example a@b").replace(WORD_JOINER, "|")
+    '&lt;b&gt;x&lt;/b&gt; https|://evil.example www|.evil.example a@|b'
+    """
+    escaped = _one_line_escaped(value)
+    escaped = escaped.replace("://", WORD_JOINER + "://").replace("@", "@" + WORD_JOINER)
+    return re.sub(r"(?i)\bwww\.", lambda m: m.group(0)[:3] + WORD_JOINER + ".", escaped)
+
+
+def _words(text: object) -> str:
+    """A plotly text as the reader sees it: ``<br>`` a space, other tags dropped, entities
+    read (plotly shows ``&amp;`` as ``&``); not escaped."""
+    words = re.sub(r"<br\s*/?>", " ", str(text or ""), flags=re.IGNORECASE)
+    return unescape(" ".join(_TAGS.sub("", words).split()))
+
+
+def _plain(text: object) -> str:
+    """A plotly text without its markup, escaped for the SVG (:func:`_words`)."""
+    return _text(_words(text))
+
+
+def _seq(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, np.ndarray | pd.Series | pd.Index | list | tuple):
+        return list(value)
+    return [value]
+
+
+def _per_point(value: Any, i: int, default: Any = None) -> Any:
+    """A marker's property for point ``i``: the list's item, or the one value."""
+    if isinstance(value, np.ndarray | list | tuple):
+        return value[i] if i < len(value) else default
+    return default if value is None else value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+
+
+def _kind(values: Sequence[Any]) -> str:
+    """``date``, ``number`` or ``category``: what an axis's values are."""
+    for value in values:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        if isinstance(value, str):
+            try:
+                pd.Timestamp(value)
+            except ValueError:
+                return "category"
+            return "date"
+        if _is_number(value):
+            return "number"
+        if isinstance(value, dt.date | pd.Timestamp | np.datetime64):
+            return "date"
+        return "category"
+    return "number"
+
+
+def _as_float(value: Any, kind: str) -> float:
+    if value is None:
+        return math.nan
+    if kind == "date":
+        try:
+            return float(pd.Timestamp(value).value)
+        except (ValueError, TypeError):
+            return math.nan
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _axis_values(figure: go.Figure, letter: str) -> list[Any]:
+    values: list[Any] = []
+    for trace in figure.data:
+        values += _seq(getattr(trace, letter))
+    return values
+
+
+def unsupported(figure: go.Figure) -> str | None:
+    """Why ``figure`` cannot be drawn faithfully here, or None when it can."""
+    layout = figure.layout
+    if any(
+        key.startswith(("xaxis", "yaxis")) and key not in ("xaxis", "yaxis")
+        for key in layout.to_plotly_json()
+    ):
+        return "more than one pair of axes (subplots)"
+    for axis in (layout.xaxis, layout.yaxis):
+        if axis.type not in (None, "-", "linear", "date", "category"):
+            return f"a {axis.type} axis"
+        if axis.autorange not in (None, True, "reversed"):
+            return f"autorange {axis.autorange}"
+    bars = sum(trace.type == "bar" for trace in figure.data)
+    if layout.barmode not in (None, "stack", "overlay", "relative") and bars > 1:
+        return f"bars in {layout.barmode} mode"
+    x_kind = _kind(_axis_values(figure, "x"))
+    y_kind = _kind(_axis_values(figure, "y"))
+    if y_kind == "category" and x_kind == "category":
+        return "categories on both axes"
+    if x_kind == "date" and not layout.xaxis.tickvals:
+        return "a date axis without tick values"
+    if layout.xaxis.autorange == "reversed":
+        return "a reversed x axis"
+    for trace in figure.data:
+        if trace.type not in ("scatter", "bar"):
+            return f"a {trace.type} trace"
+        if (trace.xaxis or "x") != "x" or (trace.yaxis or "y") != "y":
+            return "a trace on other axes"
+        if trace.type == "bar":
+            horizontal = trace.orientation == "h"
+            if horizontal != (y_kind == "category"):
+                return "bars whose names are not on the category axis"
+            if trace.text is not None and trace.textposition not in ("outside", None):
+                return f"bar text {trace.textposition}"
+            if trace.text is not None and trace.textposition is None:
+                return "bar text placed by plotly"
+            continue
+        if y_kind == "category":
+            return "points on a category axis"
+        if trace.fill not in (None, "none", "toself", "tonexty"):
+            return f"fill {trace.fill}"
+        for symbol in _seq(trace.marker.symbol):
+            if symbol not in SYMBOLS:
+                return f"marker {symbol}"
+        for position in _seq(trace.textposition):
+            if position not in TEXT_POSITIONS:
+                return f"text position {position}"
+        if trace.line.shape not in (None, "linear"):
+            return f"line shape {trace.line.shape}"
+    for shape in layout.shapes:
+        if shape.type != "line":
+            return f"a {shape.type} shape"
+        if not (_is_hline(shape) or _is_vline(shape)):
+            return "a slanted line"
+        if y_kind == "category" and _is_hline(shape):
+            return "a line across the rows of a bar chart"
+    for note in layout.annotations:
+        if note.showarrow is not False:
+            return "an annotation with an arrow"
+        if note.textangle not in (None, 0):
+            return "a turned annotation"
+    return None
+
+
+def _is_hline(shape: Any) -> bool:
+    return (shape.xref or "x") in ("x domain", "paper") and shape.y0 == shape.y1
+
+
+def _is_vline(shape: Any) -> bool:
+    return (shape.yref or "y") in ("y domain", "paper") and shape.x0 == shape.x1
+
+
+@dataclass(frozen=True, slots=True)
+class _Axis:
+    """A value axis: its range and where a value falls (0 to 1 from its start)."""
+
+    low: float
+    high: float
+    reversed: bool = False
+
+    def share(self, value: float) -> float:
+        part = (value - self.low) / (self.high - self.low) if self.high != self.low else 0.5
+        return 1 - part if self.reversed else part
+
+
+def _range(axis: Any, values: list[float], kind: str, *, zero: bool) -> tuple[float, float]:
+    if axis.range is not None and len(axis.range) == 2 and None not in axis.range:
+        low, high = (_as_float(v, kind) for v in axis.range)
+        return low, high
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return 0.0, 1.0
+    low, high = min(finite), max(finite)
+    if zero or axis.rangemode == "tozero":
+        low, high = min(low, 0.0), max(high, 0.0)
+        pad = (high - low) * 0.05 or 1.0
+        return (low if low == 0 else low - pad), (high if high == 0 else high + pad)
+    pad = (high - low) * 0.06 or max(abs(high) * 0.05, 1.0)
+    return low - pad, high + pad
+
+
+def _tick_label(value: float, axis: Any, lang: str, decimals: int) -> str:
+    fmt = axis.tickformat or ""
+    if fmt in ("d", ",d", ".0f", ",.0f"):
+        decimals = 0
+    text = fmt_number(value, lang, decimals) if fmt != "d" else str(round(value))
+    return f"{axis.tickprefix or ''}{text}{axis.ticksuffix or ''}"
+
+
+def _number_ticks(
+    axis: Any, low: float, high: float, lang: str, count: int
+) -> list[tuple[float, str]]:
+    """The ticks of a numeric axis: its given values and texts, every ``dtick``, or round
+    numbers."""
+    if axis.tickvals is not None and len(axis.tickvals):
+        values = [float(v) for v in axis.tickvals]
+        texts = list(axis.ticktext) if axis.ticktext is not None else []
+        decimals = _decimals(values)
+        return [
+            (v, _plain(texts[i]) if i < len(texts) else _text(_tick_label(v, axis, lang, decimals)))
+            for i, v in enumerate(values)
+            if min(low, high) <= v <= max(low, high)
+        ]
+    if axis.dtick is not None and _is_number(axis.dtick) and float(axis.dtick) > 0:
+        step = float(axis.dtick)
+        first = math.ceil(min(low, high) / step - 1e-9) * step
+        values = []
+        value = first
+        while value <= max(low, high) + 1e-9 and len(values) < 200:
+            values.append(round(value, 10))
+            value += step
+    else:
+        nticks = axis.nticks + 1 if axis.nticks else count
+        values = [
+            v
+            for v in _nice_ticks(min(low, high), max(low, high), nticks)
+            if min(low, high) <= v <= max(low, high)
+        ]
+    decimals = _decimals(values)
+    return [(v, _text(_tick_label(v, axis, lang, decimals))) for v in values]
+
+
+def _hover(trace: Any, i: int, lang: str) -> str:
+    text = _point_text(trace, i, lang)
+    return f"<title>{_text(text)}</title>" if text else ""
+
+
+def _marker(
+    symbol: str,
+    x: str,
+    y: float,
+    size: float,
+    color: str,
+    line: str,
+    width: float,
+    opacity: float | None,
+    tip: str,
+) -> str:
+    """One marker at ``x`` (a percentage) and ``y`` (pixels)."""
+    r = size / 2
+    hollow = symbol.endswith("-open")
+    paint = (
+        f'fill="none" stroke="{color}" stroke-width="{_num(width or 1.5)}"'
+        if hollow
+        else f'fill="{color}"' + (f' stroke="{line}" stroke-width="{_num(width)}"' if width else "")
+    )
+    alpha = f' opacity="{_num(opacity)}"' if opacity is not None and opacity < 1 else ""
+    if symbol.startswith("circle"):
+        return f'<circle cx="{x}" cy="{_num(y)}" r="{_num(r)}" {paint}{alpha}>{tip}</circle>'
+    if symbol.startswith("square"):
+        return (
+            f'<svg x="{x}" y="{_num(y)}" overflow="visible"><rect x="{_num(-r)}" y="{_num(-r)}" '
+            f'width="{_num(size)}" height="{_num(size)}" {paint}{alpha}>{tip}</rect></svg>'
+        )
+    r += 0.5  # a diamond as plotly draws it: a little larger than its circle
+    return (
+        f'<svg x="{x}" y="{_num(y)}" overflow="visible"><path d="M0,{_num(-r)} L{_num(r)},0 '
+        f'L0,{_num(r)} L{_num(-r)},0Z" {paint}{alpha}>{tip}</path></svg>'
+    )
+
+
+_ANCHORS = {"left": "end", "right": "start", "center": "middle"}
+
+
+def _point_label(
+    position: str, x: str, y: float, size: float, marker: float, text: str, color: str
+) -> str:
+    vertical, horizontal = position.split()
+    gap = marker / 2 + 3
+    dy = {"top": -gap - 1, "bottom": gap + size * 0.8, "middle": size * 0.35}[vertical]
+    dx = {"left": -gap, "right": gap, "center": 0}[horizontal] if vertical == "middle" else 0
+    if vertical != "middle" and horizontal != "center":
+        dx = -2 if horizontal == "left" else 2
+    return (
+        f'<text x="{x}" y="{_num(y)}" dx="{_num(dx)}" dy="{_num(dy)}" '
+        f'text-anchor="{_ANCHORS[horizontal]}" font-size="{_num(size)}" fill="{color}">'
+        f"{text}</text>"
+    )
+
+
+PHONE_PLOT = 300
+"""Pixels of a plot on a phone (390 px less the page's padding and the value ticks)."""
+
+
+def _edge_anchor(share: float) -> str:
+    """An x tick's label at the plot's edge runs inwards, not past it ("2030" was cut to
+    "203" at a phone's width)."""
+    return "start" if share < 0.03 else "end" if share > 0.97 else "middle"
+
+
+def _crowded(ticks: list[tuple[float, str]], size: float) -> bool:
+    """Whether the x ticks' labels run into each other on a phone's plot: then every other
+    one is left out where the chart is narrow (the ``fig-svg-odd`` rule of the page's
+    style). A label is taken as 0.55 of the font size per character, placed as
+    :func:`_edge_anchor` places it.
+
+    >>> _crowded([(0.0, "Jan 2024"), (0.2, "Jul 2024"), (0.4, "Jan 2025")], 12)
+    True
+    >>> _crowded([(0.0, "2020"), (0.2, "2021"), (0.4, "2022")], 12)
+    False
+    """
+    spans = []
+    for share, text in ticks:
+        width = len(unescape(text)) * size * 0.55
+        at = share * PHONE_PLOT
+        start = {"start": at, "end": at - width}.get(_edge_anchor(share), at - width / 2)
+        spans.append((start, start + width))
+    return any(b[0] < a[1] + 4 for a, b in pairwise(spans))
+
+
+def figure_svg(figure: go.Figure, lang: str) -> str:
+    """``figure`` as one HTML block on one line, every text escaped; for
+    ``st.markdown(..., unsafe_allow_html=True)``. Raises ValueError for a figure
+    :func:`unsupported` refuses."""
+    why = unsupported(figure)
+    if why is not None:
+        raise ValueError(f"figure not drawn as SVG: {why}")
+    layout = figure.layout
+    traces = [t for t in figure.data if t.visible not in (False, "legendonly")]
+    x_kind = _kind(_axis_values(figure, "x"))
+    y_kind = _kind(_axis_values(figure, "y"))
+    horizontal = y_kind == "category"
+    stacked = layout.barmode in ("stack", "relative")
+    font_size = float(layout.font.size or 13)
+    tick_size = float(layout.yaxis.tickfont.size or layout.xaxis.tickfont.size or TICK_SIZE)
+    x_visible = layout.xaxis.visible is not False
+    y_visible = layout.yaxis.visible is not False
+
+    # Categories (the rows of a horizontal bar chart), in order of first appearance.
+    categories: list[str] = []
+    if horizontal:
+        for trace in traces:
+            for name in _seq(trace.y):
+                if str(name) not in categories:
+                    categories.append(str(name))
+    height = float(layout.height or 380)
+    names = {name: textwrap.wrap(_words(name), NAME_WIDTH) or [""] for name in categories}
+    cat_reversed = layout.yaxis.autorange == "reversed"
+    row_top: dict[str, float] = {}
+    for name in categories if cat_reversed else categories[::-1]:
+        row_top[name] = TOP + sum(ROW + NAME_LINE * (len(names[n]) - 1) for n in row_top)
+    if horizontal:
+        plot_height: float = sum(ROW + NAME_LINE * (len(ls) - 1) for ls in names.values()) or ROW
+    else:
+        # As plotly leaves it: the figure's height less its margins, the x ticks, the x
+        # axis's title and a legend's line or two.
+        margin = layout.margin
+        room = float(margin.t if margin.t is not None else 16) + (margin.b or 0) + X_TICKS_ROOM
+        room += 20 if layout.xaxis.title and layout.xaxis.title.text else 0
+        room += 44 if layout.showlegend is not False and len(traces) > 1 else 0
+        plot_height = max(120.0, height - room)
+    bottom = TOP + plot_height
+
+    # Bars: where each one starts and ends, stacked or not.
+    bar_spans: dict[int, list[tuple[float, float, float]]] = {}  # trace → (at, start, end)
+    stack: dict[float, list[float]] = {}
+    numeric_x = [
+        _as_float(v, x_kind)
+        for t in traces
+        if t.type == "bar" and not horizontal
+        for v in _seq(t.x)
+    ]
+    spacing = min(np.diff(sorted(set(numeric_x))), default=1.0) if len(set(numeric_x)) > 1 else 1.0
+    for index, trace in enumerate(traces):
+        if trace.type != "bar":
+            continue
+        places = _seq(trace.y if horizontal else trace.x)
+        lengths = _seq(trace.x if horizontal else trace.y)
+        bases = _seq(trace.base) if isinstance(trace.base, list | tuple | np.ndarray) else []
+        spans = []
+        for i, (place, length) in enumerate(zip(places, lengths, strict=False)):
+            at = float(categories.index(str(place))) if horizontal else _as_float(place, x_kind)
+            value = _as_float(length, "number")
+            if not math.isfinite(value):
+                spans.append((at, math.nan, math.nan))
+                continue
+            if bases:
+                start = float(bases[i])
+            elif trace.base is not None and _is_number(trace.base):
+                start = float(trace.base)
+            elif stacked:
+                ends = stack.setdefault(at, [0.0, 0.0])
+                start = ends[0] if value >= 0 else ends[1]
+                ends[0 if value >= 0 else 1] = start + value
+            else:
+                start = 0.0
+            spans.append((at, start, start + value))
+        bar_spans[index] = spans
+
+    # The value axis (y, or x for horizontal bars) and the other axis.
+    value_axis = layout.xaxis if horizontal else layout.yaxis
+    values: list[float] = []
+    for index, trace in enumerate(traces):
+        if index in bar_spans:
+            values += [v for _, s, e in bar_spans[index] for v in (s, e)]
+        else:
+            values += [_as_float(v, "number") for v in _seq(trace.x if horizontal else trace.y)]
+    for shape in layout.shapes:
+        if horizontal and _is_vline(shape):
+            values.append(_as_float(shape.x0, "number"))
+        elif not horizontal and _is_hline(shape):
+            values.append(_as_float(shape.y0, "number"))
+    low, high = _range(value_axis, values, "number", zero=bool(bar_spans))
+    v_axis = _Axis(low, high, reversed=value_axis.autorange == "reversed" and not horizontal)
+    if horizontal:
+        x_axis = v_axis
+    else:
+        x_values = [_as_float(v, x_kind) for v in _axis_values(figure, "x")]
+        for shape in layout.shapes:
+            if _is_vline(shape):
+                x_values.append(_as_float(shape.x0, x_kind))
+        x_low, x_high = _range(layout.xaxis, x_values, x_kind, zero=False)
+        if layout.xaxis.range is None and bar_spans:
+            finite = [v for v in numeric_x if math.isfinite(v)]
+            x_low, x_high = min(finite) - spacing / 2, max(finite) + spacing / 2
+            lines_x = [v for v in x_values if math.isfinite(v)]
+            x_low, x_high = min([x_low, *lines_x]), max([x_high, *lines_x])
+        elif layout.xaxis.range is None:
+            finite = [v for v in x_values if math.isfinite(v)]
+            if finite:
+                span = (max(finite) - min(finite)) or 1.0
+                x_low, x_high = min(finite) - span * 0.02, max(finite) + span * 0.02
+        x_axis = _Axis(x_low, x_high)
+
+    def x_pct(raw: Any) -> float:
+        return x_axis.share(_as_float(raw, "number" if horizontal else x_kind))
+
+    def y_px(raw: float) -> float:
+        return bottom - v_axis.share(raw) * plot_height
+
+    inner: list[str] = []  # stretched: bands, lines, bars, lines across
+    marks: list[str] = []  # unstretched: markers, labels, hover targets
+    previous: list[tuple[float, float]] = []
+    legend: list[str] = []
+    groups_seen: set[str] = set()
+    for index, trace in enumerate(traces):
+        color = trace.marker.color if isinstance(trace.marker.color, str) else None
+        if trace.type == "bar":
+            paint = escape(color or "#1f77b4")
+            width_share = trace.width if _is_number(trace.width) else 1 - (layout.bargap or 0.2)
+            tips = [_hover(trace, i, lang) for i in range(len(bar_spans[index]))]
+            texts = _seq(trace.text)
+            for i, (at, start, end) in enumerate(bar_spans[index]):
+                if not math.isfinite(start):
+                    continue
+                a, b = sorted((v_axis.share(start), v_axis.share(end)))
+                if horizontal:
+                    name = categories[int(at)]
+                    y0 = row_top[name] + 18 + NAME_LINE * (len(names[name]) - 1)
+                    y1 = y0 + ROW - 22
+                    inner.append(
+                        f'<rect x="{_num(a * WIDE)}" y="{_num(y0)}" width="{_num((b - a) * WIDE)}" '
+                        f'height="{_num(y1 - y0)}" fill="{paint}">{tips[i]}</rect>'
+                    )
+                    if i < len(texts) and texts[i] not in (None, ""):
+                        marks.append(
+                            f'<text x="{_num(b * 100)}%" y="{_num((y0 + y1) / 2 + 4)}" dx="4" '
+                            f'font-size="{_num(tick_size)}" fill="#1b1f24">'
+                            f"{_plain(texts[i])}</text>"
+                        )
+                else:
+                    half = spacing * width_share / 2
+                    left, right = x_axis.share(at - half), x_axis.share(at + half)
+                    top_px, low_px = sorted((y_px(start), y_px(end)))
+                    inner.append(
+                        f'<rect x="{_num(left * WIDE)}" y="{_num(top_px)}" '
+                        f'width="{_num((right - left) * WIDE)}" height="{_num(low_px - top_px)}" '
+                        f'fill="{paint}">{tips[i]}</rect>'
+                    )
+                    if i < len(texts) and texts[i] not in (None, ""):
+                        marks.append(
+                            f'<text x="{_num(x_axis.share(at) * 100)}%" y="{_num(top_px - 4)}" '
+                            f'text-anchor="middle" font-size="{_num(tick_size)}" '
+                            f'fill="#1b1f24">{_plain(texts[i])}</text>'
+                        )
+            swatch = f'<rect x="1" y="3" width="18" height="10" fill="{paint}"/>'
+        else:
+            xs, ys = _seq(trace.x), _seq(trace.y)
+            points = [(x_pct(x), _as_float(y, "number")) for x, y in zip(xs, ys, strict=False)]
+            drawn = [(x, y) for x, y in points if math.isfinite(x) and math.isfinite(y)]
+            mode = trace.mode or ("lines+markers" if len(points) < 20 else "lines")
+            line = trace.line
+            line_color = escape(line.color or color or "#444444")
+            if trace.fill in ("toself", "tonexty") and drawn:
+                outline = drawn if trace.fill == "toself" else previous + drawn[::-1]
+                d = "M" + " L".join(f"{_num(x * WIDE)},{_num(y_px(y))}" for x, y in outline) + "Z"
+                inner.append(f'<path d="{d}" fill="{escape(trace.fillcolor or "none")}"/>')
+            width = line.width if line.width is not None else 2
+            dash = DASHES.get(line.dash or "solid")
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            if "lines" in mode and width > 0:
+                runs: list[list[tuple[float, float]]] = [[]]
+                for x, y in points:
+                    if math.isfinite(x) and math.isfinite(y):
+                        runs[-1].append((x, y))
+                    elif runs[-1]:
+                        runs.append([])
+                d = "".join(
+                    "M" + " L".join(f"{_num(x * WIDE)},{_num(y_px(y))}" for x, y in run)
+                    for run in runs
+                    if len(run) > 1
+                )
+                if d:
+                    inner.append(
+                        f'<path d="{d}" fill="none" stroke="{line_color}" '
+                        f'stroke-width="{_num(width)}"{dash_attr} stroke-linejoin="round" '
+                        'vector-effect="non-scaling-stroke"/>'
+                    )
+            marker = trace.marker
+            texts = _seq(trace.text)
+            text_font = trace.textfont
+            for i, (x, y) in enumerate(points):
+                if not (math.isfinite(x) and math.isfinite(y)):
+                    continue
+                tip = _hover(trace, i, lang)
+                cx, cy = f"{_num(x * 100)}%", y_px(y)
+                size = float(_per_point(marker.size, i, 6) or 0)
+                if "markers" in mode and size > 0:
+                    symbol = str(_per_point(marker.symbol, i, "circle"))
+                    fill = escape(str(_per_point(marker.color, i, None) or line.color or "#444444"))
+                    edge = escape(str(marker.line.color or fill))
+                    edge_width = float(_per_point(marker.line.width, i, 0) or 0)
+                    if symbol.endswith("-open") and marker.line.color is None:
+                        edge = fill
+                    marks.append(
+                        _marker(
+                            symbol,
+                            cx,
+                            cy,
+                            size,
+                            edge if symbol.endswith("-open") else fill,
+                            edge,
+                            edge_width,
+                            marker.opacity,
+                            tip,
+                        )
+                    )
+                elif tip:  # a line's point: an invisible target for its hover text
+                    marks.append(
+                        f'<circle cx="{cx}" cy="{_num(cy)}" r="6" fill="transparent">{tip}</circle>'
+                    )
+                if "text" in mode and i < len(texts) and str(texts[i] or ""):
+                    position = str(_per_point(trace.textposition, i, "middle center"))
+                    size_text = float(text_font.size or font_size)
+                    marks.append(
+                        _point_label(
+                            position,
+                            cx,
+                            cy,
+                            size_text,
+                            size if "markers" in mode else 0,
+                            _plain(texts[i]),
+                            escape(text_font.color or "#1b1f24"),
+                        )
+                    )
+            previous = drawn
+            if trace.fill in ("toself", "tonexty"):
+                swatch = (
+                    f'<rect x="1" y="3" width="18" height="10" '
+                    f'fill="{escape(trace.fillcolor or "#ccc")}"/>'
+                )
+            elif "lines" in mode and width > 0:
+                swatch = (
+                    f'<line x1="1" x2="19" y1="8" y2="8" stroke="{line_color}" '
+                    f'stroke-width="{_num(min(width, 3.5))}"{dash_attr}/>'
+                )
+            else:
+                symbol = str(_per_point(trace.marker.symbol, 0, "circle"))
+                first = _per_point(trace.marker.color, 0, None)
+                fill = escape(str(first or line.color or "#444444"))
+                swatch = _marker(
+                    symbol,
+                    "10",
+                    8,
+                    min(float(_per_point(marker.size, 0, 6) or 6), 11),
+                    fill,
+                    fill,
+                    float(_per_point(marker.line.width, 0, 0) or 0),
+                    None,
+                    "",
+                )
+        shown = trace.showlegend is not False and trace.name
+        group = trace.legendgroup or ""
+        if shown and not (group and group in groups_seen):
+            groups_seen.add(group)
+            # A group with a title (earlier years) is one key named by its title.
+            key_name = trace.legendgrouptitle.text or trace.name
+            legend.append(
+                f'<span class="fig-svg-key"><svg width="20" height="16" aria-hidden="true">'
+                f"{swatch}</svg>{_plain(key_name)}</span>"
+            )
+
+    # Lines across the plot, and notes.
+    for shape in layout.shapes:
+        stroke = escape(shape.line.color or "#444444")
+        width = shape.line.width if shape.line.width is not None else 1.5
+        dash = DASHES.get(shape.line.dash or "solid")
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        if _is_hline(shape):
+            if horizontal:
+                continue
+            level = y_px(_as_float(shape.y0, "number"))
+            coords = f'x1="0" x2="{_num(WIDE)}" y1="{_num(level)}" y2="{_num(level)}"'
+        else:
+            share = x_pct(shape.x0)
+            coords = (
+                f'x1="{_num(share * WIDE)}" x2="{_num(share * WIDE)}" '
+                f'y1="{_num(TOP)}" y2="{_num(bottom)}"'
+            )
+        inner.append(
+            f'<line {coords} stroke="{stroke}" stroke-width="{_num(width)}"{dash_attr} '
+            'vector-effect="non-scaling-stroke"/>'
+        )
+    for note in layout.annotations:
+        xref, yref = note.xref or "x", note.yref or "y"
+        if xref in ("paper", "x domain"):
+            x_share = float(note.x if note.x is not None else 0.5)
+        else:
+            x_share = x_pct(note.x)
+        if yref in ("paper", "y domain"):
+            y = bottom - float(note.y if note.y is not None else 0.5) * plot_height
+        else:
+            y = y_px(_as_float(note.y, "number"))
+        size = float(note.font.size or font_size)
+        anchor = {"left": "start", "right": "end"}.get(note.xanchor or "", "middle")
+        if anchor == "start" and x_share > 0.75 and xref not in ("paper", "x domain"):
+            anchor = "end"  # a note by a line near the right edge: on the line's left
+        dy = {"bottom": -4, "top": size + 2}.get(note.yanchor or "", size * 0.35)
+        fill = escape(note.font.color or "#1b1f24")
+        # A white edge round the letters, as plotly's note background: readable over a
+        # bar or a line.
+        halo = ' stroke="#ffffff" stroke-width="3" paint-order="stroke"'
+        dx = 4 if anchor == "start" else -4 if anchor == "end" else 0
+        marks.append(
+            f'<text x="{_num(x_share * 100)}%" y="{_num(y)}" dx="{dx}" dy="{_num(dy)}" '
+            f'text-anchor="{anchor}" font-size="{_num(size)}" fill="{fill}"{halo}>'
+            f"{_plain(note.text)}</text>"
+        )
+
+    # Ticks and gridlines.
+    total = bottom + (X_TICKS_ROOM if (x_visible or horizontal) else 4)
+    y_ticks: list[tuple[float, str]] = []
+    x_ticks: list[tuple[float, str]] = []
+    if horizontal:
+        if x_visible:
+            x_ticks = [
+                (x_axis.share(v), text)
+                for v, text in _number_ticks(layout.xaxis, low, high, lang, 6)
+            ]
+        for name in categories:
+            marks.append(
+                f'<text y="{_num(row_top[name] + 13)}" font-size="{_num(tick_size)}" '
+                'fill="#1b1f24">'
+                + "".join(
+                    f'<tspan x="0" dy="{0 if k == 0 else NAME_LINE}">{_text(line)}</tspan>'
+                    for k, line in enumerate(names[name])
+                )
+                + "</text>"
+            )
+    else:
+        if y_visible:
+            y_ticks = [
+                (y_px(v), text) for v, text in _number_ticks(layout.yaxis, low, high, lang, 7)
+            ]
+        if x_visible:
+            if x_kind == "date":
+                given = list(layout.xaxis.tickvals or ())
+                texts = list(layout.xaxis.ticktext or ())
+                x_ticks = [
+                    (x_pct(v), _plain(texts[i]) if i < len(texts) else "")
+                    for i, v in enumerate(given)
+                ]
+            else:
+                x_ticks = [
+                    (x_axis.share(v), text)
+                    for v, text in _number_ticks(layout.xaxis, x_axis.low, x_axis.high, lang, 6)
+                ]
+            x_ticks = [(s, text) for s, text in x_ticks if -1e-9 <= s <= 1 + 1e-9]
+    grid = "".join(
+        f'<line x1="0" x2="100%" y1="{_num(y)}" y2="{_num(y)}" stroke="{GRID_COLOR}"/>'
+        for y, _ in y_ticks
+    ) + "".join(
+        f'<line x1="{_num(s * 100)}%" x2="{_num(s * 100)}%" y1="{TOP}" y2="{_num(bottom)}" '
+        f'stroke="{GRID_COLOR}"/>'
+        for s, _ in x_ticks
+        if horizontal
+    )
+    crowded = _crowded(x_ticks, tick_size)
+    odd = ' class="fig-svg-odd"'
+
+    x_labels = "".join(
+        f'<text x="{_num(s * 100)}%" y="{_num(bottom + 16)}" text-anchor="{_edge_anchor(s)}"'
+        f"{odd if crowded and i % 2 else ''}>{text}</text>"
+        for i, (s, text) in enumerate(x_ticks)
+    )
+    axis_line = (
+        f'<line x1="0" x2="100%" y1="{_num(bottom)}" y2="{_num(bottom)}" stroke="#c9ced6"/>'
+        if bar_spans and not horizontal
+        else ""
+    )
+    longest = max((len(text) for _, text in y_ticks), default=0)
+    y_width = int(longest * tick_size * 0.55 + 8) if y_ticks else 0
+    font = escape(FONT_FAMILY, quote=True)
+    y_axis = (
+        f'<svg class="fig-svg-y" width="{y_width}" height="{_num(total)}" '
+        f'font-size="{_num(tick_size)}" fill="{TICK_COLOR}">'
+        + "".join(
+            f'<text x="{y_width - 4}" y="{_num(y + tick_size * 0.35)}" text-anchor="end">'
+            f"{text}</text>"
+            for y, text in y_ticks
+        )
+        + "</svg>"
+        if y_ticks
+        else ""
+    )
+    y_title = _plain(layout.yaxis.title.text) if layout.yaxis.title else ""
+    x_title = _plain(layout.xaxis.title.text) if layout.xaxis.title else ""
+    legend_shown = layout.showlegend is not False and (layout.showlegend is True or len(legend) > 1)
+    parts = [f'<div class="fig-svg" aria-hidden="true" style="font-family:{font}">']
+    if y_title:
+        parts.append(f'<div class="fig-svg-ytitle">{y_title}</div>')
+    parts.append(
+        f'<div class="fig-svg-body">{y_axis}'
+        f'<svg class="fig-svg-plot" width="100%" height="{_num(total)}" overflow="visible">'
+        f"{grid}{axis_line}"
+        f'<svg width="100%" height="{_num(total)}" viewBox="0 0 {_num(WIDE)} {_num(total)}" '
+        f'preserveAspectRatio="none">{"".join(inner)}</svg>'
+        f"{''.join(marks)}"
+        f'<g font-size="{_num(tick_size)}" fill="{TICK_COLOR}">{x_labels}</g></svg></div>'
+    )
+    if x_title:
+        parts.append(f'<div class="fig-svg-xtitle">{x_title}</div>')
+    if legend_shown and legend:
+        parts.append(f'<div class="fig-svg-legend">{"".join(legend)}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def drawable(figure: go.Figure) -> bool:
+    """Whether :func:`figure_svg` draws ``figure`` (:func:`unsupported` finds nothing)."""
+    return unsupported(figure) is None

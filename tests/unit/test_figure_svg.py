@@ -1,0 +1,302 @@
+"""An indicator page's figure as inline SVG (charts/figure_svg.py): texts escaped, ticks
+where the axis puts them, bars and bands where their values put them, colours and dashes
+of the figure, and figures it cannot draw faithfully refused whole.
+
+The expected positions are worked out by hand from the layout rules in the module: the
+plot starts ``TOP`` = 10 px down; a figure of height 222 without a legend or an x title
+keeps 222 − 16 (top margin) − 22 (x ticks) = 184 px of plot, so its bottom edge is at
+194 px; the inner SVG is 1000 units wide.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from plotly.subplots import make_subplots
+
+from charts.figure_svg import figure_svg, unsupported
+
+
+def _parsed(html: str) -> ET.Element:
+    # The block is XML too: a parse fails on any unescaped "<" or "&" from the data.
+    return ET.fromstring(html)
+
+
+def _small(figure: go.Figure) -> go.Figure:
+    return figure.update_layout(height=222, showlegend=False)
+
+
+MONTHS = [pd.Timestamp(2026, m, 1) for m in (1, 2, 3)]
+
+
+def _months_axis(figure: go.Figure, texts: list[str]) -> go.Figure:
+    return figure.update_xaxes(range=[MONTHS[0], MONTHS[-1]], tickvals=MONTHS, ticktext=texts)
+
+
+def test_every_text_from_the_figure_is_escaped_and_on_one_line() -> None:
+    bad = '<img src=x onerror="alert(1)">'
+    figure = go.Figure(
+        go.Scatter(
+            x=MONTHS,
+            y=[1.0, 2.0, 3.0],
+            name="</svg><script>alert(1)</script>",
+            mode="lines+markers+text",
+            text=["a & b", "<b>bold</b>", "x\u202eevil"],
+            textposition="top center",
+            customdata=["5 < 6 & 7", "line\n\nbreak", bad],
+            hovertemplate="%{customdata}<extra></extra>",
+        )
+    )
+    figure.add_trace(go.Scatter(x=MONTHS, y=[2.0, 2.0, 2.0], name="second"))
+    figure.add_annotation(
+        text="<i>note</i> & <u>more</u>", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False
+    )
+    _months_axis(figure, ["<i>T1</i>", "T2", "T3"])
+    figure.update_yaxes(title={"text": "<script>y</script>"})
+    figure.update_xaxes(title={"text": "Tháng & năm"})
+    html = figure_svg(figure, "en")
+    assert "\n" not in html  # one raw HTML block for Markdown
+    for raw in ("<img", "<script", "<b>", "<i>", "<u>", "\u202e"):
+        assert raw not in html
+    root = _parsed(html)
+    titles = [element.text for element in root.iter("title")]
+    # As plotly shows hover text: its tags taken out (the image is no text), spaces joined.
+    assert titles == ["5 < 6 & 7", "line break"]
+    texts = "".join(root.itertext())
+    assert "a & b" in texts and "bold" in texts and "xevil" in texts
+    assert "note & more" in texts and "T1" in texts and "Tháng & năm" in texts
+    # The legend's key: plotly's markup taken out as in the hover text, the words kept.
+    assert "alert(1)" in texts
+    assert root.get("aria-hidden") == "true"  # described once, by the text under it
+
+
+def test_value_ticks_in_the_readers_format_and_at_their_height() -> None:
+    figure = go.Figure(go.Scatter(x=MONTHS, y=[10.0, 50.0, 90.0], mode="lines"))
+    _months_axis(_small(figure), ["T1", "T2", "T3"])
+    figure.update_yaxes(range=[0, 100], ticksuffix="%")
+    root = _parsed(figure_svg(figure, "vi"))
+    (axis,) = [svg for svg in root.iter("svg") if svg.get("class") == "fig-svg-y"]
+    ticks = {text.text: float(text.get("y")) for text in axis.iter("text")}
+    # About seven ticks over 0–100: 100 ÷ 6 = 16.7, rounded up to 20 a step (six ticks); 0
+    # at the bottom (194 px), 100 at the top
+    # (10 px), 20 every 36.8 px; each label 12 × 0.35 = 4.2 px below its line.
+    assert list(ticks) == ["0%", "20%", "40%", "60%", "80%", "100%"]
+    assert ticks["0%"] == pytest.approx(194 + 4.2)
+    assert ticks["60%"] == pytest.approx(194 - 0.6 * 184 + 4.2)
+    assert ticks["100%"] == pytest.approx(10 + 4.2)
+    # Month ticks: the given texts at their share of the range (Feb 1 is 31 of 59 days).
+    x_ticks = {t.text: t.get("x") for t in root.iter("text") if t.text in {"T1", "T2", "T3"}}
+    assert x_ticks == {"T1": "0%", "T2": f"{31 / 59 * 100:.2f}%", "T3": "100%"}
+
+
+def test_thousands_in_the_readers_format() -> None:
+    figure = go.Figure(go.Scatter(x=[2020, 2021], y=[0.0, 12000.0], mode="lines"))
+    _small(figure).update_yaxes(range=[0, 12000], tickformat=",.0f")
+    figure.update_xaxes(dtick=1, tickformat="d")
+    vi = [t.text for t in _parsed(figure_svg(figure, "vi")).iter("text")]
+    en = [t.text for t in _parsed(figure_svg(figure, "en")).iter("text")]
+    # About seven ticks: 12,000 ÷ 6 = 2,000 a step, a round one already.
+    assert vi[:7] == ["0", "2.000", "4.000", "6.000", "8.000", "10.000", "12.000"]
+    assert en[:7] == ["0", "2,000", "4,000", "6,000", "8,000", "10,000", "12,000"]
+    assert "2020" in vi and "2021" in vi
+
+
+def test_stacked_horizontal_bars_golden() -> None:
+    """Two stacked series over two rows, first row at the top (reversed axis), x 0–5: the
+    rows are 40 px each from 10 px down, the name at +13 px, the bar from +18 px, 18 px
+    high; each segment at its share of 1000 units; the text outside the stack's end."""
+    figure = go.Figure()
+    figure.add_trace(
+        go.Bar(y=["P", "Q"], x=[2.0, 3.0], orientation="h", name="A", marker={"color": "#1f4e79"})
+    )
+    figure.add_trace(
+        go.Bar(
+            y=["P", "Q"],
+            x=[1.0, 1.0],
+            orientation="h",
+            name="B",
+            marker={"color": "#E69F00"},
+            text=["3", "4"],
+            textposition="outside",
+        )
+    )
+    figure.update_layout(barmode="stack", showlegend=False)
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(range=[0, 5])
+    html = figure_svg(figure, "en")
+    assert '<rect x="0" y="28" width="400" height="18" fill="#1f4e79">' in html  # P, A
+    assert '<rect x="400" y="28" width="200" height="18" fill="#E69F00">' in html  # P, B
+    assert '<rect x="0" y="68" width="600" height="18" fill="#1f4e79">' in html  # Q, A
+    assert '<rect x="600" y="68" width="200" height="18" fill="#E69F00">' in html  # Q, B
+    assert '<text x="60%" y="41" dx="4"' in html and '<text x="80%" y="81" dx="4"' in html
+    assert '<tspan x="0" dy="0">P</tspan>' in html
+    assert re.search(r'<text y="23"[^>]*><tspan x="0" dy="0">P</tspan>', html)
+    assert re.search(r'<text y="63"[^>]*><tspan x="0" dy="0">Q</tspan>', html)
+
+
+def test_not_reversed_rows_run_upwards_as_plotly_draws_them() -> None:
+    figure = go.Figure(go.Bar(y=["P", "Q"], x=[1.0, 2.0], orientation="h"))
+    figure.update_xaxes(range=[0, 2])
+    html = figure_svg(figure, "en")
+    assert re.search(r'<text y="23"[^>]*><tspan x="0" dy="0">Q</tspan>', html)
+    assert re.search(r'<text y="63"[^>]*><tspan x="0" dy="0">P</tspan>', html)
+
+
+def test_vertical_bars_golden() -> None:
+    """Years 2020 and 2021 (one apart, so each bar 0.8 wide by the default gap of 0.2),
+    values 1 and 2 on 0–4: x runs 2019.5–2021.5, y 194 px down to 10 px."""
+    figure = go.Figure(go.Bar(x=[2020, 2021], y=[1.0, 2.0], marker={"color": "#009E73"}))
+    _small(figure).update_yaxes(range=[0, 4])
+    html = figure_svg(figure, "en")
+    # 2020 ± 0.4 → 0.05–0.45 of the range; value 1 → 194 − 46 = 148 px.
+    assert '<rect x="50" y="148" width="400" height="46" fill="#009E73">' in html
+    # 2021 ± 0.4 → 0.55–0.95; value 2 → 194 − 92 = 102 px.
+    assert '<rect x="550" y="102" width="400" height="92" fill="#009E73">' in html
+
+
+def test_bands_lines_dashes_and_colours_of_the_figure() -> None:
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=MONTHS[:2] + MONTHS[:2][::-1],
+            y=[1.0, 2.0, 0.0, 0.0],
+            fill="toself",
+            fillcolor="rgba(1, 2, 3, 0.2)",
+            mode="lines",
+            line={"width": 0},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=MONTHS,
+            y=[0.0, 1.0, 2.0],
+            mode="lines",
+            line={"color": "#123456", "width": 1.5, "dash": "dot"},
+        )
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=MONTHS,
+            y=[1.0, 2.0, 4.0],
+            mode="lines",
+            line={"color": "#654321"},
+            fill="tonexty",
+            fillcolor="#abcdef",
+        )
+    )
+    _months_axis(_small(figure), ["T1", "T2", "T3"]).update_yaxes(range=[0, 4])
+    html = figure_svg(figure, "en")
+    share = 31 / 59 * 1000  # Feb 1
+    # toself: its own four points, closed; 1 → 148 px, 2 → 102 px, 0 → 194 px.
+    assert (
+        f'<path d="M0,148 L{share:.2f},102 L{share:.2f},194 L0,194Z" '
+        'fill="rgba(1, 2, 3, 0.2)"/>' in html
+    )
+    # tonexty: the trace before, then this one backwards.
+    assert (
+        f'<path d="M0,194 L{share:.2f},148 L1000,102 L1000,10 L{share:.2f},102 L0,148Z" '
+        'fill="#abcdef"/>'
+    ) in html
+    assert 'stroke="#123456" stroke-width="1.5" stroke-dasharray="2 3"' in html
+    assert 'stroke="#654321" stroke-width="2" stroke-linejoin' in html  # solid: no dashes
+    assert html.count("<path") == 4  # a band, two lines, the filled third line's band
+
+
+def test_a_gap_in_a_line_stays_a_gap() -> None:
+    figure = go.Figure(
+        go.Scatter(x=[2020, 2021, 2022, 2023, 2024], y=[1.0, 2.0, None, 3.0, 4.0], mode="lines")
+    )
+    _small(figure).update_yaxes(range=[0, 4])
+    (line,) = [p for p in _parsed(figure_svg(figure, "en")).iter("path")]
+    assert line.get("d").count("M") == 2
+
+
+def test_target_lines_and_their_notes() -> None:
+    figure = go.Figure(go.Scatter(x=MONTHS, y=[1.0, 2.0, 3.0], mode="lines"))
+    _months_axis(_small(figure), ["T1", "T2", "T3"]).update_yaxes(range=[0, 4])
+    figure.add_hline(
+        y=2.0,
+        line={"color": "#d55e00", "width": 1.5, "dash": "dash"},
+        annotation={"text": "Target ≥ 2", "x": 0, "xanchor": "left", "yanchor": "bottom"},
+    )
+    figure.add_vline(x=MONTHS[1], line={"color": "#8C8C8C", "width": 1, "dash": "dot"})
+    html = figure_svg(figure, "en")
+    assert (
+        '<line x1="0" x2="1000" y1="102" y2="102" stroke="#d55e00" stroke-width="1.5" '
+        'stroke-dasharray="6 4"' in html
+    )
+    share = 31 / 59 * 1000
+    assert f'<line x1="{share:.2f}" x2="{share:.2f}" y1="10" y2="194" stroke="#8C8C8C"' in html
+    note = next(t for t in _parsed(html).iter("text") if t.text == "Target ≥ 2")
+    assert note.get("text-anchor") == "start" and note.get("y") == "102"
+
+
+def test_markers_keep_their_symbol_size_and_colour() -> None:
+    figure = go.Figure(
+        go.Scatter(
+            x=[2020, 2021, 2022],
+            y=[1.0, 2.0, 3.0],
+            mode="markers",
+            marker={
+                "symbol": ["circle", "diamond", "square-open"],
+                "size": [6, 10, 12],
+                "color": ["#111111", "#222222", "#333333"],
+            },
+        )
+    )
+    _small(figure).update_yaxes(range=[0, 4])
+    root = _parsed(figure_svg(figure, "en"))
+    (circle,) = list(root.iter("circle"))
+    assert circle.get("r") == "3" and circle.get("fill") == "#111111"
+    diamond = next(p for p in root.iter("path") if p.get("fill") == "#222222")
+    assert diamond.get("d") == "M0,-5.5 L5.5,0 L0,5.5 L-5.5,0Z"
+    square = next(r for r in root.iter("rect") if r.get("stroke") == "#333333")
+    assert square.get("fill") == "none" and square.get("width") == "12"
+
+
+def test_the_legend_names_each_group_once_by_its_title() -> None:
+    figure = go.Figure()
+    for year in (2020, 2021):
+        figure.add_trace(
+            go.Scatter(
+                x=[1, 2],
+                y=[1, 2],
+                name=str(year),
+                legendgroup="earlier",
+                legendgrouptitle={"text": "Earlier years"},
+            )
+        )
+    figure.add_trace(go.Scatter(x=[1, 2], y=[2, 3], name="2026"))
+    figure.add_trace(go.Scatter(x=[1, 2], y=[2, 3], name="hidden", showlegend=False))
+    root = _parsed(figure_svg(figure, "en"))
+    (legend,) = [d for d in root.iter("div") if d.get("class") == "fig-svg-legend"]
+    assert ["".join(key.itertext()) for key in legend] == ["Earlier years", "2026"]
+
+
+@pytest.mark.parametrize(
+    ("figure", "reason"),
+    [
+        (go.Figure(go.Box(x=[1, 2, 3])), "a box trace"),
+        (make_subplots(rows=1, cols=2), "more than one pair of axes (subplots)"),
+        (go.Figure(go.Scatter(x=[1], y=[1], marker={"symbol": "line-ns"})), "marker line-ns"),
+        (
+            go.Figure(go.Bar(y=["a"], x=[1], orientation="h", text=["1"], textposition="auto")),
+            "bar text auto",
+        ),
+        (go.Figure(go.Scatter(x=[1, 2], y=[1, 2], fill="tozeroy")), "fill tozeroy"),
+        (go.Figure(go.Scatter(x=MONTHS, y=[1, 2, 3])), "a date axis without tick values"),
+        (
+            go.Figure(go.Scatter(x=[1], y=[1])).add_annotation(text="a", x=1, y=1),
+            "an annotation with an arrow",
+        ),
+    ],
+    ids=["box", "subplots", "symbol", "bar-text", "fill", "date-ticks", "arrow"],
+)
+def test_what_it_cannot_draw_faithfully_is_refused_whole(figure: go.Figure, reason: str) -> None:
+    assert unsupported(figure) == reason
+    with pytest.raises(ValueError, match="not drawn as SVG"):
+        figure_svg(figure, "vi")
