@@ -73,6 +73,8 @@ if not _auth.may_open(user, page.url_path):
     st.stop()
 _ui.warehouse_gate(lang)
 banner_slot = _ui.page_banner_slot()
+# Figures as inline SVG on the pages that can do without plotly (issue 12).
+_ui.draw_figures_for(page.url_path)
 try:
     page.run()
 except cached.OutOfScopeError:

@@ -7,9 +7,12 @@ valid are ignored, dropped from the URL, and named in a warning on the page.
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import hashlib
+import logging
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -20,6 +23,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages._auth import reader_scope, record_download
+from charts import figure_svg
 from charts.common import TITLE_ROOM, clean_figure, describe_figure
 from data_access import cached
 from data_access.engine import WarehouseState, describe_url
@@ -65,6 +69,7 @@ FIRST_YEAR = 2020
 _LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 T = TypeVar("T")
+_LOG = logging.getLogger(__name__)
 
 _STYLE = """
 <style>
@@ -168,6 +173,21 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 }
 .tile-chart > svg { flex: 0 0 auto; display: block; overflow: visible; }
 .tile-chart > svg.tile-chart-plot { flex: 1 1 auto; min-width: 0; }
+/* An indicator page's chart as inline SVG (charts.figure_svg): value ticks beside a plot
+   as wide as the column; the legend wraps; every other crowded x tick is left out where
+   the chart is narrow. */
+.fig-svg { width: 100%; margin: 0.25rem 0 1rem; container-type: inline-size; color: #1b1f24; }
+.fig-svg-body { display: flex; align-items: flex-start; width: 100%; }
+.fig-svg-body > svg { flex: 0 0 auto; display: block; overflow: visible; }
+.fig-svg-body > svg.fig-svg-plot { flex: 1 1 auto; min-width: 0; }
+.fig-svg-ytitle { font-size: 0.8rem; color: #5f6b7a; margin-bottom: 0.1rem; }
+.fig-svg-xtitle { font-size: 0.8rem; color: #5f6b7a; text-align: center; }
+.fig-svg-legend {
+  display: flex; flex-wrap: wrap; gap: 0.2rem 0.9rem; font-size: 0.8rem; margin-top: 0.35rem;
+}
+.fig-svg-key { display: inline-flex; align-items: center; gap: 0.3rem; }
+.fig-svg-key > svg { flex: 0 0 auto; overflow: visible; }
+@container (max-width: 560px) { .fig-svg-odd { display: none; } }
 /* Captions dark enough for WCAG AA on white (4.5:1): Streamlit's own grey is 4.37:1. */
 [data-testid="stCaptionContainer"] { color: #5c6066; opacity: 1; }
 /* A chart's text alternative: read by a screen reader, not drawn. */
@@ -1147,11 +1167,15 @@ class PreparedFigure:
     figure: go.Figure
     title: str | None
     description: str
+    svg: str | None = None
+    """The figure as inline SVG (:func:`charts.figure_svg.figure_svg`), or None where that
+    cannot draw it faithfully (plotly draws it)."""
 
 
 def prepare_figure(figure: go.Figure, lang: str) -> PreparedFigure:
     """``figure`` cleaned (:func:`charts.common.clean_figure`), described
-    (:func:`charts.common.describe_figure`) and with its title taken off the plot."""
+    (:func:`charts.common.describe_figure`), with its title taken off the plot, and drawn as
+    inline SVG when :mod:`charts.figure_svg` can draw it."""
     figure = clean_figure(figure)
     title = figure.layout.title.text if figure.layout.title else None
     description = describe_figure(figure, lang)
@@ -1161,18 +1185,52 @@ def prepare_figure(figure: go.Figure, lang: str) -> PreparedFigure:
         top = figure.layout.margin.t
         room = 16 if top is None else max(16, top - TITLE_ROOM)
         figure = go.Figure(figure).update_layout(title=None, margin={"t": room})
-    return PreparedFigure(figure, title, description)
+    svg = None
+    if figure_svg.drawable(figure):
+        try:
+            svg = figure_svg.figure_svg(figure, lang)
+        except Exception:  # plotly draws it instead; the reason goes to the server log
+            _LOG.exception("figure %r not drawn as SVG", title)
+    return PreparedFigure(figure, title, description, svg)
+
+
+SVG_FIGURE_PAGES = frozenset({"online-services", "disbursement", "digital-economy", "meeting"})
+"""The pages (``url_path``) whose figures are drawn as inline SVG on the server, so that
+they never load plotly's JavaScript (issue 12): every figure on them is one
+:mod:`charts.figure_svg` draws faithfully. A figure it cannot draw is still drawn by plotly
+(whole, never half drawn)."""
+_figures_as_svg: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "figures_as_svg", default=False
+)
+
+
+FIGURES_VARIABLE = "DASHBOARD_FIGURES"
+"""``plotly`` draws every figure with plotly, on every page (README, "Charts drawn on the
+server"); unset or ``svg``, the pages of :data:`SVG_FIGURE_PAGES` draw theirs as SVG."""
+
+
+def draw_figures_for(url_path: str) -> None:
+    """Called by ``app.py`` before it runs a page: that page's figures are drawn as SVG
+    when it is one of :data:`SVG_FIGURE_PAGES` (and ``DASHBOARD_FIGURES`` is not
+    ``plotly``), by plotly otherwise."""
+    chosen = os.environ.get(FIGURES_VARIABLE, "svg").strip().lower()
+    _figures_as_svg.set(url_path in SVG_FIGURE_PAGES and chosen != "plotly")
 
 
 def _draw_figure(prepared: PreparedFigure, key: str) -> None:
     if prepared.title:
         st.markdown(f"**{escape_markdown(prepared.title)}**")
-    st.plotly_chart(
-        prepared.figure,
-        key=key,
-        width="stretch",
-        config={"displayModeBar": False, "scrollZoom": False, "doubleClick": False},
-    )
+    if prepared.svg is not None and _figures_as_svg.get():
+        # One Markdown element; every text in it escaped (charts.figure_svg), the chart
+        # hidden from screen readers, which read the description below it instead.
+        st.markdown(prepared.svg, unsafe_allow_html=True)
+    else:
+        st.plotly_chart(
+            prepared.figure,
+            key=key,
+            width="stretch",
+            config={"displayModeBar": False, "scrollZoom": False, "doubleClick": False},
+        )
     with st.container(key=f"alt-{key}"):
         st.text(strip_invisible(prepared.description))
 
