@@ -110,3 +110,9 @@ def figure_traces(app: AppTest) -> list[dict]:
         for trace in spec.get("data", []):
             traces.append({k: decode(v) for k, v in trace.items()})
     return traces
+
+
+def svg_charts(app: AppTest) -> list[str]:
+    """The charts drawn as inline SVG on the server (``charts.figure_svg``): their
+    Markdown."""
+    return [str(m.value) for m in app.markdown if str(m.value).startswith('<div class="fig-svg"')]

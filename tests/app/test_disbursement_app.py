@@ -9,7 +9,16 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from tests.app.pages import SITUATIONS, figure_traces, frame, open_page
+from tests.app.pages import SITUATIONS, figure_traces, frame, open_page, svg_charts
+
+
+@pytest.fixture(autouse=True)
+def _figures_by_plotly(monkeypatch):
+    """This module reads each chart's data from the plotly figure sent to the browser: the
+    pages draw it with plotly (the SVG drawn from the same figure: tests/unit/test_figure_svg.py
+    and tests/app/test_svg_figures_app.py)."""
+    monkeypatch.setenv("DASHBOARD_FIGURES", "plotly")
+
 
 OCT = dt.date(2026, 10, 1)
 
@@ -17,13 +26,14 @@ OCT = dt.date(2026, 10, 1)
 @pytest.mark.parametrize("situation", list(SITUATIONS))
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, situation, lang):
+    monkeypatch.delenv("DASHBOARD_FIGURES")  # the page as served: its charts as SVG
     app = open_page(
         monkeypatch, demo_warehouse_url, "disbursement", lang=lang, **SITUATIONS[situation]
     )
     title = "Giải ngân đầu tư công" if lang == "vi" else "Public investment disbursement"
     assert app.title[0].value == title
     assert not app.error
-    assert app.get("plotly_chart")
+    assert svg_charts(app) and not app.get("plotly_chart")
     assert app.metric
 
 

@@ -6,16 +6,25 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.pages import SITUATIONS, figure_traces, frame, open_page
+from tests.app.pages import SITUATIONS, figure_traces, frame, open_page, svg_charts
+
+
+@pytest.fixture(autouse=True)
+def _figures_by_plotly(monkeypatch):
+    """This module reads each chart's data from the plotly figure sent to the browser: the
+    pages draw it with plotly (the SVG drawn from the same figure: tests/unit/test_figure_svg.py
+    and tests/app/test_svg_figures_app.py)."""
+    monkeypatch.setenv("DASHBOARD_FIGURES", "plotly")
 
 
 @pytest.mark.parametrize("situation", list(SITUATIONS))
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, situation, lang):
+    monkeypatch.delenv("DASHBOARD_FIGURES")  # the page as served: its charts as SVG
     app = open_page(monkeypatch, demo_warehouse_url, "economy", lang=lang, **SITUATIONS[situation])
     assert app.title[0].value == ("Kinh tế số" if lang == "vi" else "Digital economy")
     assert not app.error
-    assert len(app.get("plotly_chart")) == 4
+    assert len(svg_charts(app)) == 4 and not app.get("plotly_chart")
     if situation in ("former-province", "unit"):
         assert any("city" in c.value.lower() or "Thành phố" in c.value for c in app.caption)
 

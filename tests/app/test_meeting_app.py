@@ -17,6 +17,15 @@ from i18n import t
 from metrics.registry import get_indicator
 from tests.app.pages import figure_traces
 
+
+@pytest.fixture(autouse=True)
+def _figures_by_plotly(monkeypatch):
+    """This module reads each chart's data from the plotly figure sent to the browser: the
+    pages draw it with plotly (the SVG drawn from the same figure: tests/unit/test_figure_svg.py
+    and tests/app/test_svg_figures_app.py)."""
+    monkeypatch.setenv("DASHBOARD_FIGURES", "plotly")
+
+
 APP = str(PROJECT_ROOT / "app.py")
 PAGE = "app_pages/meeting.py"
 

@@ -80,8 +80,9 @@ CUT_LINKS = """() => {
                 || part.getBoundingClientRect().right > edge + 1)))
         .map((link) => link.innerText);
 }"""
-# Each chart, and the text read out in its place (charts.common.describe_figure).
-CHART_TEXTS = """() => [...document.querySelectorAll('.stPlotlyChart')].map((chart) => {
+# Each chart (plotly's, or drawn as SVG on the server: charts.figure_svg), and the text read
+# out in its place (charts.common.describe_figure).
+CHART_TEXTS = """() => [...document.querySelectorAll('.stPlotlyChart, .fig-svg')].map((chart) => {
     const alt = '[class*="st-key-alt-"]';
     const next = (chart.closest('.stElementContainer') || chart).nextElementSibling;
     const found = next && (next.matches(alt) ? next : next.querySelector(alt));

@@ -36,7 +36,9 @@ ERRORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 MAP = '[data-testid="stDeckGlJsonChart"]'
 DRAWN = """(charts) => {
     if (document.querySelector('[data-testid="stException"]')) return true;
-    return document.querySelectorAll('.js-plotly-plot .main-svg').length >= charts;
+    // A chart: plotly's, once drawn, or one drawn as SVG on the server (charts.figure_svg).
+    return document.querySelectorAll('.js-plotly-plot .main-svg, .fig-svg .fig-svg-plot')
+        .length >= charts;
 }"""
 
 
@@ -94,7 +96,7 @@ def test_the_page_draws_its_charts_and_map_offline(
         errors = page.locator(ERRORS)
         assert errors.count() == 0, errors.all_inner_texts()
         assert "Traceback" not in page.locator("body").inner_text()
-        assert page.locator(".js-plotly-plot").count() >= charts
+        assert page.locator(".js-plotly-plot, .fig-svg").count() >= charts
         widths = page.evaluate(HORIZONTAL_EXTENTS)
         assert widths["document"] <= widths["window"] + 1, widths
         # Streamlit's main area scrolls by itself: a too-wide element (the map legend on a

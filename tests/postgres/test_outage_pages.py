@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages._navigation import NAVIGATION
 from data_access import cached
 from demo.build import build_demo_warehouse
-from tests.app.pages import open_page
+from tests.app.pages import open_page, svg_charts
 from tests.conftest import DEMO_LAST_MONTH
 from tests.postgres.own_server import OwnServer, own_postgres_server
 
@@ -61,7 +61,7 @@ def _figures(app: AppTest) -> dict[str, object]:
     """What a page shows of its figures: the tiles' values, the charts' and tables' count."""
     return {
         "metrics": [m.value for m in app.metric],
-        "charts": len(app.get("plotly_chart")),
+        "charts": len(app.get("plotly_chart")) + len(svg_charts(app)),
         "tables": len(app.dataframe) + len(app.table),
     }
 
