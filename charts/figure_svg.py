@@ -187,8 +187,8 @@ def unsupported(figure: go.Figure) -> str | None:
         return f"bars in {layout.barmode} mode"
     x_kind = _kind(_axis_values(figure, "x"))
     y_kind = _kind(_axis_values(figure, "y"))
-    if y_kind == "category" and x_kind == "category":
-        return "categories on both axes"
+    if x_kind == "category":
+        return "categories on the x axis"
     if x_kind == "date" and not layout.xaxis.tickvals:
         return "a date axis without tick values"
     if layout.xaxis.autorange == "reversed":

@@ -289,12 +289,13 @@ def test_the_legend_names_each_group_once_by_its_title() -> None:
         ),
         (go.Figure(go.Scatter(x=[1, 2], y=[1, 2], fill="tozeroy")), "fill tozeroy"),
         (go.Figure(go.Scatter(x=MONTHS, y=[1, 2, 3])), "a date axis without tick values"),
+        (go.Figure(go.Scatter(x=["a", "b"], y=[1, 2])), "categories on the x axis"),
         (
             go.Figure(go.Scatter(x=[1], y=[1])).add_annotation(text="a", x=1, y=1),
             "an annotation with an arrow",
         ),
     ],
-    ids=["box", "subplots", "symbol", "bar-text", "fill", "date-ticks", "arrow"],
+    ids=["box", "subplots", "symbol", "bar-text", "fill", "date-ticks", "x-names", "arrow"],
 )
 def test_what_it_cannot_draw_faithfully_is_refused_whole(figure: go.Figure, reason: str) -> None:
     assert unsupported(figure) == reason
