@@ -380,16 +380,20 @@ def _edge_anchor(share: float) -> str:
     return "start" if share < 0.03 else "end" if share > 0.97 else "middle"
 
 
-def _crowded(ticks: list[tuple[float, str]], size: float) -> bool:
-    """Whether the x ticks' labels run into each other on a phone's plot: then every other
-    one is left out where the chart is narrow (the ``fig-svg-odd`` rule of the page's
-    style). A label is taken as 0.55 of the font size per character, placed as
-    :func:`_edge_anchor` places it.
+def _narrow_hidden(ticks: list[tuple[float, str]], size: float) -> set[int]:
+    """The x ticks whose labels are left out on a phone's plot (the ``fig-svg-odd`` rule of
+    the page's style, where the chart is narrow), so that the others never run into each
+    other: none when they all fit; otherwise the first and the last are kept and, from the
+    left, every label clear of the one kept before it and of the last. A label is taken as
+    0.55 of the font size per character, placed as :func:`_edge_anchor` places it.
 
-    >>> _crowded([(0.0, "Jan 2024"), (0.2, "Jul 2024"), (0.4, "Jan 2025")], 12)
-    True
-    >>> _crowded([(0.0, "2020"), (0.2, "2021"), (0.4, "2022")], 12)
-    False
+    >>> sorted(_narrow_hidden([(0.0, "Jan 2024"), (0.2, "Jul 2024"), (0.4, "Jan 2025")], 12))
+    [1]
+    >>> _narrow_hidden([(0.0, "2020"), (0.2, "2021"), (0.4, "2022")], 12)
+    set()
+    >>> months = [(m / 12.4, f"T{m + 1}") for m in range(12)] + [(0.98, "T1 (gia hạn)")]
+    >>> sorted(_narrow_hidden(months, 12))
+    [9, 10, 11]
     """
     spans = []
     for share, text in ticks:
@@ -397,7 +401,14 @@ def _crowded(ticks: list[tuple[float, str]], size: float) -> bool:
         at = share * PHONE_PLOT
         start = {"start": at, "end": at - width}.get(_edge_anchor(share), at - width / 2)
         spans.append((start, start + width))
-    return any(b[0] < a[1] + 4 for a, b in pairwise(spans))
+    if not any(b[0] < a[1] + 4 for a, b in pairwise(spans)):
+        return set()
+    kept = [0]
+    for i in range(1, len(spans) - 1):
+        clear_before = spans[i][0] >= spans[kept[-1]][1] + 4
+        if clear_before and spans[i][1] + 4 <= spans[-1][0]:
+            kept.append(i)
+    return set(range(len(spans))) - set(kept) - {len(spans) - 1}
 
 
 def figure_svg(figure: go.Figure, lang: str) -> str:
@@ -777,12 +788,12 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
         for s, _ in x_ticks
         if horizontal
     )
-    crowded = _crowded(x_ticks, tick_size)
+    hidden = _narrow_hidden(x_ticks, tick_size)
     odd = ' class="fig-svg-odd"'
 
     x_labels = "".join(
         f'<text x="{_num(s * 100)}%" y="{_num(bottom + 16)}" text-anchor="{_edge_anchor(s)}"'
-        f"{odd if crowded and i % 2 else ''}>{text}</text>"
+        f"{odd if i in hidden else ''}>{text}</text>"
         for i, (s, text) in enumerate(x_ticks)
     )
     axis_line = (
