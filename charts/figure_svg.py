@@ -374,10 +374,20 @@ PHONE_PLOT = 300
 """Pixels of a plot on a phone (390 px less the page's padding and the value ticks)."""
 
 
-def _edge_anchor(share: float) -> str:
-    """An x tick's label at the plot's edge runs inwards, not past it ("2030" was cut to
-    "203" at a phone's width)."""
-    return "start" if share < 0.03 else "end" if share > 0.97 else "middle"
+def _edge_anchor(share: float, text: str = "", size: float = TICK_SIZE) -> str:
+    """An x tick's label near the plot's edge runs inwards, not past it ("2030" was cut to
+    "203" and "10/2026" to "10/202" at a phone's width): where half the label would not fit
+    between its tick and the edge of a phone's plot.
+
+    >>> _edge_anchor(0.0), _edge_anchor(0.5, "10/2026"), _edge_anchor(0.96, "10/2026")
+    ('start', 'middle', 'end')
+    """
+    half = len(unescape(text)) * size * 0.55 / 2
+    if share * PHONE_PLOT < max(half, 0.03 * PHONE_PLOT):
+        return "start"
+    if (1 - share) * PHONE_PLOT < max(half, 0.03 * PHONE_PLOT):
+        return "end"
+    return "middle"
 
 
 def _narrow_hidden(ticks: list[tuple[float, str]], size: float) -> set[int]:
@@ -399,7 +409,8 @@ def _narrow_hidden(ticks: list[tuple[float, str]], size: float) -> set[int]:
     for share, text in ticks:
         width = len(unescape(text)) * size * 0.55
         at = share * PHONE_PLOT
-        start = {"start": at, "end": at - width}.get(_edge_anchor(share), at - width / 2)
+        anchor = _edge_anchor(share, text, size)
+        start = {"start": at, "end": at - width}.get(anchor, at - width / 2)
         spans.append((start, start + width))
     if not any(b[0] < a[1] + 4 for a, b in pairwise(spans)):
         return set()
@@ -792,7 +803,8 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
     odd = ' class="fig-svg-odd"'
 
     x_labels = "".join(
-        f'<text x="{_num(s * 100)}%" y="{_num(bottom + 16)}" text-anchor="{_edge_anchor(s)}"'
+        f'<text x="{_num(s * 100)}%" y="{_num(bottom + 16)}" '
+        f'text-anchor="{_edge_anchor(s, text, tick_size)}"'
         f"{odd if i in hidden else ''}>{text}</text>"
         for i, (s, text) in enumerate(x_ticks)
     )
