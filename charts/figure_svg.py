@@ -737,8 +737,11 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
             y = y_px(_as_float(note.y, "number"))
         size = float(note.font.size or font_size)
         anchor = {"left": "start", "right": "end"}.get(note.xanchor or "", "middle")
-        if anchor == "start" and x_share > 0.75 and xref not in ("paper", "x domain"):
-            anchor = "end"  # a note by a line near the right edge: on the line's left
+        room = (1 - x_share) * PHONE_PLOT
+        wide = len(_words(note.text)) * size * 0.55
+        if anchor == "start" and wide > room and xref not in ("paper", "x domain"):
+            # A note by a line, too long for the room right of it on a phone: on its left.
+            anchor = "end"
         dy = {"bottom": -4, "top": size + 2}.get(note.yanchor or "", size * 0.35)
         fill = escape(note.font.color or "#1b1f24")
         # A white edge round the letters, as plotly's note background: readable over a
