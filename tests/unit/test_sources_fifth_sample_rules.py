@@ -62,7 +62,7 @@ def test_a_breakdowns_negative_denominator_without_a_numerator_is_out_of_bounds(
     )
 
 
-# --- a breakdown's block in the check command ---------------------------------------------------
+# --- a breakdown's block in the check command -------------------------------------------------
 
 
 def test_a_breakdowns_block_is_headed_by_its_indicator_and_dimension() -> None:
@@ -122,7 +122,7 @@ def test_a_source_that_gave_no_month_is_stale() -> None:
     )
 
 
-# --- a figure without a value column ------------------------------------------------------------
+# --- a figure without a value column ----------------------------------------------------------
 
 
 def test_a_count_without_a_numerator_or_value_column_is_told_to_give_the_value(
@@ -144,7 +144,7 @@ def test_a_count_without_a_numerator_or_value_column_is_told_to_give_the_value(
     )
 
 
-# --- a source whose query fails -----------------------------------------------------------------
+# --- a source whose query fails ---------------------------------------------------------------
 
 
 def test_a_source_whose_query_fails_fails_its_columns_contract_with_the_error(
@@ -170,7 +170,7 @@ def test_a_source_whose_query_fails_fails_its_columns_contract_with_the_error(
     assert [r.passed for r in rest] == [None] * len(rest)  # not checked after it
 
 
-# --- the health of the mapping file given ---------------------------------------------------------
+# --- the health of the mapping file given -----------------------------------------------------
 
 
 def test_the_health_check_reads_the_mapping_file_it_is_given(
@@ -192,7 +192,7 @@ def test_the_health_check_reads_the_mapping_file_it_is_given(
     assert report.connection == "city_dw"
 
 
-# --- a missing mapping file and the command's help -----------------------------------------------
+# --- a missing mapping file and the command's help --------------------------------------------
 
 
 def test_a_missing_mapping_file_is_refused_without_an_indicator_or_field(tmp_path: Path) -> None:
@@ -213,3 +213,61 @@ def test_the_check_commands_help_says_where_the_mapping_comes_from(
         "--mapping FILE the mapping file (default: $DASHBOARD_SOURCES_FILE, else "
         "data_access/sources.yaml)"
     ) in help_text
+
+
+# --- a cumulative scope with no source code ---------------------------------------------------
+
+
+def test_a_cumulative_scope_without_any_code_sums_nothing_with_the_sums_types() -> None:
+    # No source code in the scope: no row, and the columns keep their types (the figures
+    # float, the counts whole numbers), as for a scope with figures.
+    source = sources.Source(
+        indicator="public_investment_disbursement", connection="tiny",
+        columns={"unit_code": "ma", "year": "nam", "month": "ngay", "numerator": "luy_ke",
+                 "denominator": "ke_hoach"},
+        freshness_days=36, table=sources.TableRef("bao_cao"),
+    )  # fmt: skip
+    engine = create_engine("sqlite://")
+    with engine.connect() as conn:
+        found = sources.cumulative_group_sums(conn, source, {})
+    engine.dispose()
+    assert found.empty
+    assert list(found.columns) == sources.CUMULATIVE_GROUP_SUMS
+    figures = ["period_year", "numerator", "denominator", "n_reported", "n_expected"]
+    assert [str(found[column].dtype) for column in figures] == [
+        "int64", "float64", "float64", "int64", "int64"
+    ]  # fmt: skip
+
+
+# --- the city's monthly series of a rate ------------------------------------------------------
+
+
+def test_a_rates_city_series_sums_both_parts_of_each_complete_row() -> None:
+    # P-1: September 3 of 4, October 5 of 6; P-2: October 7 dossiers without a numerator (a
+    # rate's row counts only with both parts). September 3/4 = 75 %; October 5/6 = 83.33 %
+    # (P-2's row is counted among the rows, not in the sums).
+    engine = create_engine("sqlite://")
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE t (ma TEXT, thang TEXT, dung_han REAL, tong REAL)"))
+        conn.execute(
+            text("INSERT INTO t VALUES (:u, :m, :n, :d)"),
+            [
+                {"u": "P-1", "m": "2026-09-01", "n": 3, "d": 4},
+                {"u": "P-1", "m": "2026-10-01", "n": 5, "d": 6},
+                {"u": "P-2", "m": "2026-10-01", "n": None, "d": 7},
+            ],
+        )
+    source = sources.Source(
+        indicator="online_dossier_share", connection="city_dw",
+        columns={"unit_code": "ma", "month": "thang", "numerator": "dung_han",
+                 "denominator": "tong"},
+        freshness_days=36, table=sources.TableRef("t"),
+    )  # fmt: skip
+    with engine.connect() as conn:
+        found = sources.city_series(conn, source)
+    engine.dispose()
+    assert [m.date() for m in found["period_month"]] == [dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+    assert found["numerator"].tolist() == [3.0, 5.0]
+    assert found["denominator"].tolist() == [4.0, 6.0]
+    assert found["value"].round(2).tolist() == [75.0, 83.33]
+    assert found["n_rows"].tolist() == [1, 2]
