@@ -293,3 +293,33 @@ def test_an_amount_breakdowns_sql_yields_a_value_unless_it_names_a_numerator() -
     entry = {"sql": "SELECT 1", "columns": {"numerator": "gia_tri"}}
     by_numerator = sources._breakdown(PATH, AMOUNT, "sector", entry)
     assert by_numerator.columns == four | {"numerator": "gia_tri"}
+
+
+def test_an_amount_breakdowns_sql_keeps_the_value_column_it_names() -> None:
+    four = {"unit_code": "unit_code", "month": "month", "key": "key", "label": "label"}
+    entry = {"sql": "SELECT 1", "columns": {"value": "gia_tri"}}
+    breakdown = sources._breakdown(PATH, AMOUNT, "sector", entry)
+    assert breakdown.columns == four | {"value": "gia_tri"}
+
+
+def test_a_breakdowns_sql_ending_in_a_capital_x_is_kept_whole() -> None:
+    # Only the final semicolon is taken off: the X of the table's name stays.
+    breakdown = sources._breakdown(PATH, RATE, "procedure", {"sql": "SELECT * FROM HO_SO_X;"})
+    assert breakdown.sql == "SELECT * FROM HO_SO_X"
+
+
+def test_a_breakdowns_sql_with_a_statement_after_its_semicolon_is_refused() -> None:
+    # "X" after the semicolon is a second statement, however short.
+    assert _message({"sql": "SELECT * FROM ho_so;X"}) == _says(
+        RATE,
+        "breakdowns.procedure.sql",
+        "the SQL holds more than one statement",
+        "keep one query, without ; inside it",
+    )
+
+
+def test_a_breakdowns_table_of_three_parts_is_refused_with_its_file_and_indicator() -> None:
+    entry = {"table": "a.b.c", "columns": TABLE_COLUMNS}
+    assert _message(entry) == _says(
+        RATE, "table", "'a.b.c' is not a plain table or column name", IDENTIFIER_FIX
+    )
