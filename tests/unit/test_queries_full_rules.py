@@ -143,14 +143,14 @@ def test_a_units_submissions_are_in_order_without_the_indexes_that_hold_it(
     ]
 
 
-def _kinds(frame: pd.DataFrame) -> dict[str, str]:
+def _kinds(frame: pd.DataFrame, text_column: str = "indicator_id") -> dict[str, str]:
     """Each column's type, a datetime of any resolution as "datetime" and text (object when
     empty, str when not) as "text"."""
     return {
         c: "datetime"
         if pd.api.types.is_datetime64_dtype(t)
         else "text"
-        if c == "indicator_id"
+        if c == text_column
         else str(t)
         for c, t in frame.dtypes.items()
     }
@@ -178,3 +178,113 @@ def test_a_units_submissions_keep_their_columns_and_types_full_or_empty(
         full = queries.unit_submissions(conn, A)
     assert _kinds(full) == kinds
     assert full["period_month"].tolist() == [pd.Timestamp(2026, 10, 1)]
+
+
+# --- series_by_group, run in full ---------------------------------------------------------
+
+DISBURSEMENT = "public_investment_disbursement"
+OLD = "26737"  # Tân Định, a ward of the former Ho Chi Minh City
+
+
+def _rows(warehouse: Engine, rows: list[tuple], key: str, at: dt.datetime, code: str) -> None:
+    """rows: (unit, period year, month, numerator, denominator) of indicator ``code``."""
+    frame = pd.DataFrame(
+        [
+            {"indicator_id": code, "unit_id": unit, "period_year": year, "period_month": month,
+             "breakdown_key": "", "value": None if num is None or den is None else num / den,
+             "numerator": num, "denominator": den}
+            for unit, year, month, num, den in rows
+        ]
+    )  # fmt: skip
+    with warehouse.begin() as conn:
+        writes.load_observation_batch(
+            conn, frame, submission_key=key, source_name=f"{key}.csv", submitted_by="x",
+            loaded_at=at,
+        )  # fmt: skip
+
+
+def _by_group(warehouse: Engine, code: str, **kwargs: object) -> list[tuple]:
+    with warehouse.connect() as conn:
+        found = queries.series_by_group(conn, code, **kwargs)
+    columns = ["period_year", "group_key", "numerator", "denominator", "value", "n_units"]
+    return [tuple(r) for r in found[columns].itertuples(index=False)]
+
+
+def test_a_groups_rate_counts_only_the_rows_with_both_parts(warehouse: Engine) -> None:
+    # October 2026, Bình Dương: A 30 of 40; B a numerator of 10 with no denominator and C a
+    # denominator of 60 with no numerator count on neither side: 30 / 40 = 75 % (with them,
+    # 40 / 100 = 40 %). Three units reported (rows counted: 3).
+    oct_ = dt.date(2026, 10, 1)
+    _rows(
+        warehouse,
+        [
+            (A, 2026, oct_, 30.0, 40.0),
+            (B, 2026, oct_, 10.0, None),
+            ("25760", 2026, oct_, None, 60.0),
+        ],
+        "half",
+        T1,
+        SHARE,
+    )
+    assert _by_group(warehouse, SHARE) == [(2026, "binh_duong", 30.0, 40.0, 75.0, 3)]
+
+
+def test_a_groups_disbursement_stands_as_of_and_in_the_filter(warehouse: Engine) -> None:
+    # October 2026, year to date (billion VND; the reported denominator is the plan): A 30
+    # of 100 at T1, resent as 50 of 100 at T2; Tân Định 20 of 100 at T1.
+    oct_ = dt.date(2026, 10, 1)
+    _rows(warehouse, [(A, 2026, oct_, 30.0, 100.0), (OLD, 2026, oct_, 20.0, 100.0)],
+          "d1", T1, DISBURSEMENT)  # fmt: skip
+    _rows(warehouse, [(A, 2026, oct_, 50.0, 100.0)], "d2", T2, DISBURSEMENT)
+    # Now: A 50 %, Tân Định 20 %. On 5 November at 12:00 (before the resend): A 30 %.
+    assert _by_group(warehouse, DISBURSEMENT) == [
+        (2026, "binh_duong", 50.0, 100.0, 50.0, 1),
+        (2026, "ho_chi_minh_old", 20.0, 100.0, 20.0, 1),
+    ]
+    noon = dt.datetime(2026, 11, 5, 12, 0)
+    assert _by_group(warehouse, DISBURSEMENT, as_of=noon) == [
+        (2026, "binh_duong", 30.0, 100.0, 30.0, 1),
+        (2026, "ho_chi_minh_old", 20.0, 100.0, 20.0, 1),
+    ]
+    # Only the former city's units: Tân Định alone.
+    only_old = queries.UnitFilter(former_provinces=("ho_chi_minh_old",))
+    assert _by_group(warehouse, DISBURSEMENT, unit_filter=only_old) == [
+        (2026, "ho_chi_minh_old", 20.0, 100.0, 20.0, 1)
+    ]
+
+
+def test_a_groups_count_is_the_sum_of_its_units(warehouse: Engine) -> None:
+    # Dossiers received in October 2026 (a count, no denominator): A 120, B 80 in Bình
+    # Dương, Tân Định 45: each group's value is its sum, 200 and 45.
+    oct_ = dt.date(2026, 10, 1)
+    rows = [(A, 2026, oct_, 120.0, None), (B, 2026, oct_, 80.0, None),
+            (OLD, 2026, oct_, 45.0, None)]  # fmt: skip
+    _rows(warehouse, rows, "count", T1, "dossiers_received")
+    found = _by_group(warehouse, "dossiers_received")
+    assert [(year, key, num, value, n) for year, key, num, _, value, n in found] == [
+        (2026, "binh_duong", 200.0, 200.0, 2),
+        (2026, "ho_chi_minh_old", 45.0, 45.0, 1),
+    ]
+
+
+def test_an_empty_series_by_group_keeps_its_columns_and_types(warehouse: Engine) -> None:
+    # No row of the share: no group, but every column with its type, as when there are rows
+    # (whole-number year and count, the month as a datetime, the figures as floats).
+    kinds = {
+        "period_year": "int64",
+        "period_month": "datetime",
+        "group_key": "text",
+        "numerator": "float64",
+        "denominator": "float64",
+        "value": "float64",
+        "n_units": "int64",
+    }
+    with warehouse.connect() as conn:
+        empty = queries.series_by_group(conn, SHARE)
+    assert empty.empty
+    assert _kinds(empty, text_column="group_key") == kinds
+    oct_ = dt.date(2026, 10, 1)
+    _rows(warehouse, [(A, 2026, oct_, 30.0, 40.0)], "one", T1, SHARE)
+    with warehouse.connect() as conn:
+        full = queries.series_by_group(conn, SHARE)
+    assert _kinds(full, text_column="group_key") == kinds
