@@ -288,3 +288,40 @@ def test_an_empty_series_by_group_keeps_its_columns_and_types(warehouse: Engine)
     with warehouse.connect() as conn:
         full = queries.series_by_group(conn, SHARE)
     assert _kinds(full, text_column="group_key") == kinds
+
+
+# --- found by the fifth sample (seed 20261204), after it was measured ----------------------
+
+
+def test_a_counts_breakdown_stands_at_the_sum_of_its_parts(warehouse: Engine) -> None:
+    # Dossiers received (a count) by procedure, October 2026: A 30 and B 20 of procedure
+    # p, A 5 of procedure q. The parts' values are their sums, 50 and 5, not a ratio.
+    frame = pd.DataFrame(
+        [
+            ("procedure:p", "procedure", "p", "Thủ tục P", "Procedure P", 1, "{}", False),
+            ("procedure:q", "procedure", "q", "Thủ tục Q", "Procedure Q", 2, "{}", False),
+        ],
+        columns=list(writes.BREAKDOWN_COLUMNS),
+    )
+    oct_ = dt.date(2026, 10, 1)
+    parts = pd.DataFrame(
+        [
+            {"indicator_id": "dossiers_received", "unit_id": unit, "period_year": 2026,
+             "period_month": oct_, "breakdown_key": key, "value": num, "numerator": num,
+             "denominator": None}
+            for unit, key, num in ((A, "procedure:p", 30.0), (B, "procedure:p", 20.0),
+                                   (A, "procedure:q", 5.0))
+        ]
+    )  # fmt: skip
+    with warehouse.begin() as conn:
+        writes.upsert_breakdowns(conn, frame)
+        writes.load_observation_batch(
+            conn, parts, submission_key="p", source_name="p.csv", submitted_by="x", loaded_at=T1
+        )
+    with warehouse.connect() as conn:
+        found = queries.breakdown_standing(conn, "dossiers_received", 2026, oct_, "procedure")
+    columns = ["code", "numerator", "value", "n_units"]
+    assert sorted(tuple(r) for r in found[columns].itertuples(index=False)) == [
+        ("p", 50.0, 50.0, 2),
+        ("q", 5.0, 5.0, 1),
+    ]
