@@ -325,3 +325,14 @@ def test_a_counts_breakdown_stands_at_the_sum_of_its_parts(warehouse: Engine) ->
         ("p", 50.0, 50.0, 2),
         ("q", 5.0, 5.0, 1),
     ]
+
+
+def test_a_groups_rate_stands_as_it_did_at_as_of(warehouse: Engine) -> None:
+    # October 2026 share of A: 30 of 40 at T1, resent as 36 of 40 at T2. On 5 November at
+    # 12:00 the group stood at 30 / 40 = 75 %; now at 36 / 40 = 90 %.
+    oct_ = dt.date(2026, 10, 1)
+    _rows(warehouse, [(A, 2026, oct_, 30.0, 40.0)], "s1", T1, SHARE)
+    _rows(warehouse, [(A, 2026, oct_, 36.0, 40.0)], "s2", T2, SHARE)
+    noon = dt.datetime(2026, 11, 5, 12, 0)
+    assert _by_group(warehouse, SHARE, as_of=noon) == [(2026, "binh_duong", 30.0, 40.0, 75.0, 1)]
+    assert _by_group(warehouse, SHARE) == [(2026, "binh_duong", 36.0, 40.0, 90.0, 1)]
