@@ -184,7 +184,7 @@ def test_a_year_without_data_shows_an_empty_state(monkeypatch, time_machine, dem
     time_machine.move_to(city_moment(dt.date(2027, 6, 15)))
     app = _run(monkeypatch, demo_warehouse_url, year="2027", lang="en")
     assert app.session_state["year"] == 2027
-    assert not app.metric
+    assert not tile_metrics(app)
     empty = (
         "info: No data yet: no figures for 2027 for this indicator yet. Choose another year "
         "in the filters, or upload a monthly submission."
@@ -210,7 +210,7 @@ def test_missing_warehouse_gives_a_clear_message(monkeypatch, tmp_path):
     errors = "\n".join(e.value for e in app.error)
     assert "make run" in errors
     assert not (tmp_path / "absent" / "warehouse.sqlite").exists()
-    assert not app.metric
+    assert not tile_metrics(app)
 
 
 def test_unreachable_warehouse_gives_a_clear_message(monkeypatch):
@@ -218,7 +218,7 @@ def test_unreachable_warehouse_gives_a_clear_message(monkeypatch):
     errors = "\n".join(e.value for e in app.error)
     assert "cannot be reached" in errors or "Không kết nối được" in errors
     assert "DASHBOARD_DB_URL" in errors
-    assert not app.metric
+    assert not tile_metrics(app)
 
 
 @pytest.mark.parametrize("url", ["not a url", "nosuchdb://user@host/db"])
@@ -227,7 +227,7 @@ def test_a_malformed_warehouse_url_gives_a_clear_message(monkeypatch, url):
     errors = "\n".join(e.value for e in app.error)
     assert "DASHBOARD_DB_URL" in errors
     assert "không hợp lệ" in errors
-    assert not app.metric
+    assert not tile_metrics(app)
 
 
 def test_a_closed_year_without_a_target_shows_its_result_and_says_there_was_none(
@@ -237,8 +237,9 @@ def test_a_closed_year_without_a_target_shows_its_result_and_says_there_was_none
     text = "\n".join(m.value for m in app.markdown)
     assert "No target set for 2021" in text
     assert "Year-end projection" not in text
-    assert app.metric[0].label == "Result for 2021"
-    assert app.metric[0].delta is None or app.metric[0].delta == ""
+    first = tile_metrics(app)[0]
+    assert first.label == "Result for 2021"
+    assert first.delta == ""  # no target: no gap
 
 
 def test_a_filter_matching_no_unit_shows_empty_states_not_errors(monkeypatch, demo_warehouse_url):
