@@ -1,11 +1,12 @@
-"""A headline tile and a year-in-review card as one HTML block each (for the Overview).
+"""A headline tile and a year-in-review card as one element each (for the Overview).
 
 Issue 12 asks for the Overview drawn within 1.5× an empty page; the browser's cost was
 rendering spread over the page's elements (Markdown, React, CSS-in-JS, layout), about 18 ms
 each. A tile was seven elements in three containers (name and badges, metric, chart, facts,
-notes, as-of date, freshness badge) and a review card two; each is now one Markdown element
-holding one HTML block (the chart, :func:`charts.tile_svg.figure_svg`, inline in it), plus
-the tile's info drawer, which is a widget and stays one.
+notes, as-of date, freshness badge) and a review card two. A tile is now one Markdown
+element holding one HTML block (the chart, :func:`charts.tile_svg.figure_svg`, inline in
+it), plus its info drawer, which is a widget and stays one; a review card is one Markdown
+element (:func:`review_markdown`).
 
 Not ``st.html``: Streamlit 1.67 sanitises its body with DOMPurify's HTML-only profile
 (``USE_PROFILES: {html: true}``, ``static/js/Html.*.js``), which removes inline SVG, so the
@@ -52,8 +53,6 @@ from metrics.tiles import Tile, judged_value
 
 TILE_CLASS = "ov-tile"
 """The class of a tile's block (its first characters: ``<div class="ov-tile"``)."""
-CARD_CLASS = "ov-card"
-"""The class of a review card's block."""
 
 
 def text(value: object) -> str:

@@ -148,8 +148,8 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
    as the elements they replace were (Streamlit 1.67's badge, metric and caption styles).
    Big numbers line up across a row: four to a row, a name may take two lines, so each
    keeps two lines' height; side by side, the number's label keeps one line. */
-.ov-tile, .ov-card { display: flex; flex-direction: column; gap: 0.5rem; line-height: 1.6; }
-.ov-tile p, .ov-card p, .ov-tile dl, .ov-tile dd { margin: 0; padding: 0; }
+.ov-tile { display: flex; flex-direction: column; gap: 0.5rem; line-height: 1.6; }
+.ov-tile p, .ov-tile dl, .ov-tile dd { margin: 0; padding: 0; }
 .ov-name { margin-bottom: 0; }
 @container (min-width: 1100px) { .st-key-tiles .ov-name { min-height: 3.25rem; } }
 .ov-head { display: flex; flex-direction: column; gap: 0.5rem; }
