@@ -31,7 +31,6 @@ from i18n import (
     fmt_quarter,
     fmt_value,
     period_word,
-    published_line,
     t,
 )
 from i18n.escape import escape_markdown
@@ -42,7 +41,7 @@ from metrics.palette import STATUS_STYLES, BadgeColor
 from metrics.registry import Frequency, Indicator, get_indicator
 from metrics.review import YearResult
 from metrics.status import Status
-from metrics.tiles import MERGED_FROM_YEAR, Tile, judged_value, summarize
+from metrics.tiles import MERGED_FROM_YEAR, Tile, summarize
 
 
 def _value(value: float | None, indicator: Indicator, lang: str) -> str:
@@ -432,16 +431,16 @@ def _plain_number(value: float | None, lang: str) -> str:
     return fmt_number(value, lang, 1)
 
 
-def _trend_fact(tile: Tile, lang: str) -> tuple[str, str]:
-    """The trend (bold) and what it compares (plain); Markdown, as every grid value."""
+def _trend_fact(tile: Tile, lang: str) -> tuple[str, str, str]:
+    """The trend (bold) and what it compares (plain)."""
     years = tile.trend_years
     span = ""
     if years is not None:
         span = str(years[0]) if years[0] == years[1] else f"{years[0]}–{years[1]}"
-    text = f"**{t(f'trend_{tile.trend.value}', lang)}**"
+    basis = ""
     if tile.trend.value != "not_assessable":
-        text += " · " + t(f"trend_basis_{tile.trend_basis}", lang, years=span)
-    return t("tile_trend_label", lang), text
+        basis = t(f"trend_basis_{tile.trend_basis}", lang, years=span)
+    return t("tile_trend_label", lang), t(f"trend_{tile.trend.value}", lang), basis
 
 
 def spans_merger(tile: Tile) -> bool:
@@ -451,7 +450,16 @@ def spans_merger(tile: Tile) -> bool:
 
 
 def _grid(tile: Tile, indicator: Indicator, lang: str) -> list[tuple[str, str]]:
-    """The compact facts under the chart (label, value)."""
+    """The compact facts under the chart (label, value as Markdown: the value bold, what
+    it compares plain)."""
+    return [
+        (label, f"**{bold}**" + (f" · {plain}" if plain else ""))
+        for label, bold, plain in _facts(tile, indicator, lang)
+    ]
+
+
+def _facts(tile: Tile, indicator: Indicator, lang: str) -> list[tuple[str, str, str]]:
+    """The compact facts under the chart: (label, value shown bold, words after it)."""
     facts = [_target_fact(tile, indicator, lang)]
     projection = tile.projection
     year = tile.year
@@ -469,7 +477,7 @@ def _grid(tile: Tile, indicator: Indicator, lang: str) -> list[tuple[str, str]]:
                         _value(value, indicator, lang),
                     )
                 )
-        return [(label, f"**{value}**") for label, value in facts]
+        return [(label, value, "") for label, value in facts]
     if tile.ytd_value is not None and tile.headline.kind == "month":
         facts.append((t("tile_fact_ytd", lang, year=year), _value(tile.ytd_value, indicator, lang)))
     intervals = (
@@ -506,8 +514,7 @@ def _grid(tile: Tile, indicator: Indicator, lang: str) -> list[tuple[str, str]]:
             )
         )
     facts += _pace_facts(tile, lang)
-    bold = [(label, f"**{value}**") for label, value in facts]
-    return [*bold, _trend_fact(tile, lang)]
+    return [*((label, value, "") for label, value in facts), _trend_fact(tile, lang)]
 
 
 def _interval(
@@ -585,58 +592,30 @@ def render_tile(
 
     Read top down in five seconds: the name and status, the big number with its gap to what
     applies now, the small chart; then a compact grid (target, projection, pace, trend),
-    the "Vì sao?" line, and the as-of date with the info drawer (``source`` names the
+    the "Vì sao?" line, and the as-of date; then the info drawer (``source`` names the
     figure, so the drawer can list the load batches behind it).
+
+    Two elements (issue 12: the browser builds and draws each as it arrives; a tile was
+    seven in three containers): everything a reader reads is one HTML block
+    (:func:`app_pages._tile_html.tile_html`, the chart inline in it), and the drawer, a
+    widget, is the other.
     """
-    closed = is_closed(tile)
-    result = tile.year_result
-    headline = tile.headline
-    # As few elements as it takes (issue 12: the browser builds and draws each as it
-    # arrives): the name and its badges are one element, not three in a row.
-    first = (
-        result_words(result, lang)
-        if closed and result is not None
-        else status_words(tile.status, lang)
+    from app_pages._tile_html import tile_html
+
+    if chart is None:
+        chart = figure_svg(make_tile_figure(series, indicator, tile, lang, published), lang)
+    block = tile_html(
+        tile,
+        indicator,
+        lang,
+        chart=chart,
+        freshness=freshness,
+        is_demo=is_demo,
+        is_filtered=is_filtered,
     )
-    badges: list[tuple[str, str, BadgeColor]] = [first]
-    if is_demo:
-        badges.append((t("demo_badge", lang), ":material/science:", "violet"))
     with st.container(border=True, key=f"tile-{indicator.code}"):
-        st.markdown(
-            f"**{indicator.short(lang)}**\n\n" + " ".join(badge_text(*badge) for badge in badges)
-        )
-        delta, arrow = _delta(headline.gap, lang)
-        comparison = headline_comparison(tile, indicator, lang)
-        st.metric(
-            headline_label(tile, lang),
-            _value(headline.value, indicator, lang),
-            delta=delta,
-            delta_color=STATUS_STYLES[tile.status].badge_color,
-            delta_arrow=arrow,
-            delta_description=comparison if delta else None,
-        )
-        # Inline SVG, not a plotly chart: the first screen needs no plotly bundle.
-        if chart is None:
-            chart = figure_svg(make_tile_figure(series, indicator, tile, lang, published), lang)
-        st.markdown(chart, unsafe_allow_html=True)
-        with st.container(key=f"facts-{indicator.code}"):
-            st.markdown(
-                "\n\n".join(f"{label}\n\n{value}" for label, value in _grid(tile, indicator, lang))
-            )
-        notes = [f"**{t('tile_why_label', lang)}** " + why_line(tile, indicator, lang)]
-        if not closed and spans_merger(tile):
-            notes.append(t("merger_note", lang))
-        notes.append(chart_key(tile, indicator, lang))
-        paragraphs = ["  \n".join(notes)]
-        if is_filtered and indicator.grain.value == "city":
-            paragraphs.append(t("city_level_only", lang))
-        st.caption("\n\n".join(paragraphs))
-        with st.container(horizontal=True, vertical_alignment="center", gap="small"):
-            # The as-of date, its badge and the drawer share a line where they fit (1920 px).
-            st.caption(as_of_text(tile, indicator, lang))
-            if freshness is not None:
-                _ui.freshness_badge(freshness, lang, indicator)
-            _ui.indicator_info(indicator, lang, published, tile.projection, source)
+        st.markdown(block, unsafe_allow_html=True)
+        _ui.indicator_info(indicator, lang, published, tile.projection, source)
 
 
 def glance_order(tiles: list[Tile], narrow_first: bool = True) -> list[Tile]:
@@ -722,53 +701,13 @@ def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:
 def render_review_card(
     result: YearResult, indicator: Indicator, lang: str, published: pd.DataFrame
 ) -> None:
-    """One indicator's year result: met or missed, by how much, with the published figures.
+    """One indicator's year result: met or missed, by how much, with the published
+    figures (:func:`app_pages._tile_html.review_markdown`), one element in a bordered card
+    keyed ``review-<code>`` (it was two, and one a line before that)."""
+    from app_pages._tile_html import review_markdown
 
-    The value beside the margin is the one the target is judged on (31 January where the
-    target is due then); the other date's figure is said under it.
-    """
-    target = (
-        f"{_comparator(result.comparator)} {_target_value(result.target, indicator, lang)}"
-        if result.target is not None
-        else t("tile_no_target", lang)
-    )
-    judged = judged_value(result)
-    value = t(
-        "review_value",
-        lang,
-        value=_value(judged, indicator, lang),
-        target=target,
-        margin=fmt_pp(result.margin, lang),
-    )
-    notes = []
-    if result.value_with_extension is not None:
-        other = (
-            (result.value, dt.date(result.year, 12, 31))
-            if judged == result.value_with_extension
-            else (result.value_with_extension, dt.date(result.year + 1, 1, 31))
-        )
-        notes.append(
-            t(
-                "review_other_date",
-                lang,
-                value=_value(other[0], indicator, lang),
-                date=fmt_date(other[1], lang),
-                judged=fmt_date(result.judgement_date, lang),
-            )
-        )
-    notes += [
-        t("published_figure", lang)
-        + ": "
-        + published_line(row, indicator.unit, lang, indicator.decimals)
-        for row in published.itertuples()
-    ]
-    # Two elements, not one a line (issue 12: each element is built and drawn on arrival).
     with st.container(border=True, key=f"review-{indicator.code}"):
-        st.markdown(
-            f"**{indicator.short(lang)}**\n\n{badge_text(*result_words(result, lang))}\n\n{value}"
-        )
-        if notes:
-            st.caption("\n\n".join(notes))
+        st.markdown(review_markdown(result, indicator, lang, published), unsafe_allow_html=True)
 
 
 def render_top(

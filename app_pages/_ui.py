@@ -61,6 +61,7 @@ from metrics.links import (
     check_code,
     parse_as_of,
 )
+from metrics.palette import BadgeColor
 from metrics.projection import Interval, Projection
 from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES, former_province_name, scope_text
 from metrics.registry import Indicator, get_indicator
@@ -98,24 +99,6 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
     flex: 0 0 calc(25% - 0.75rem);
   }
 }
-/* Big numbers line up across a row: four to a row, a name may take two lines, so each
-   keeps two lines' height; side by side, the number's label keeps one line. */
-@container (min-width: 560px) {
-  .st-key-tiles [data-testid="stMetricLabel"] p {
-    white-space: nowrap; overflow: hidden; text-overflow: ellipsis;
-  }
-}
-/* A tile's first element: its name, then its badges (one Markdown element). */
-.st-key-tiles [class*="st-key-tile-"] > div:first-child p:first-child:not(:last-child) {
-  margin-bottom: 0.5rem;
-}
-/* Badges in one paragraph: as far apart as they were as elements in a row (1rem). */
-.st-key-tiles .stMarkdownBadge + .stMarkdownBadge { margin-left: 0.75rem; }
-@container (min-width: 1100px) {
-  .st-key-tiles [class*="st-key-tile-"] > div:first-child p:first-child:not(:last-child) {
-    min-height: 3.25rem;
-  }
-}
 /* The gap's comparison on its own line under the chip, never cut (every metric). */
 [data-testid="stMetric"] div:has(> [data-testid="stMetricDelta"]) { flex-wrap: wrap; }
 [data-testid="stMetricDeltaDescription"] { flex-basis: 100%; margin-left: 0; }
@@ -132,14 +115,7 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 [data-testid="stMetricValue"] { font-size: 2.1rem; }
 @media (min-width: 1600px) { [data-testid="stMetricValue"] { font-size: 2.6rem; } }
 @media (max-width: 640px) { [data-testid="stMetricValue"] { font-size: 1.8rem; } }
-/* The tile's facts: a compact two-column grid of label and value. */
-[class*="st-key-facts-"] [data-testid="stMarkdownContainer"] {
-  display: grid; grid-template-columns: minmax(6.5rem, 40%) 1fr; gap: 0.1rem 0.6rem;
-  font-size: 0.85rem; line-height: 1.3;
-}
-[class*="st-key-facts-"] [data-testid="stMarkdownContainer"] p { margin: 0; }
 /* Markdown pulls its box up by the last paragraph's margin, which is 0 here. */
-[class*="st-key-facts-"] [data-testid="stMarkdownContainer"],
 .st-key-glance [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
 .st-key-attention-table [data-testid="stElementToolbar"] { display: none; }
 /* The glance row: every status on the first screen, in one Markdown element whose
@@ -188,6 +164,58 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 .fig-svg-key { display: inline-flex; align-items: center; gap: 0.3rem; }
 .fig-svg-key > svg { flex: 0 0 auto; overflow: visible; }
 @container (max-width: 560px) { .fig-svg-odd { display: none; } }
+/* The Overview's tile and review card, each one element (app_pages/_tile_html.py), drawn
+   as the elements they replace were (Streamlit 1.67's badge, metric and caption styles).
+   Big numbers line up across a row: four to a row, a name may take two lines, so each
+   keeps two lines' height; side by side, the number's label keeps one line. */
+.ov-tile { display: flex; flex-direction: column; gap: 0.5rem; line-height: 1.6; }
+.ov-tile p, .ov-tile dl, .ov-tile dd { margin: 0; padding: 0; }
+.ov-name { margin-bottom: 0; }
+@container (min-width: 1100px) { .st-key-tiles .ov-name { min-height: 3.25rem; } }
+.ov-head { display: flex; flex-direction: column; gap: 0.5rem; }
+.ov-badge {
+  display: inline-flex; align-items: center; gap: 0.2rem; padding: 0 4px; border-radius: 4px;
+  font-size: 14px; line-height: 1.6; white-space: nowrap; max-width: 100%;
+}
+.ov-badge + .ov-badge { margin-left: 0.75rem; }
+.ov-icon {
+  font-family: "Material Symbols Rounded"; font-weight: 400; font-style: normal;
+  font-size: 1.05em; line-height: 1; letter-spacing: normal; text-transform: none;
+  white-space: nowrap; word-wrap: normal; direction: ltr; font-feature-settings: "liga";
+  -webkit-font-smoothing: antialiased; user-select: none; display: inline-block;
+}
+.ov-blue { color: rgb(36, 79, 180); background: rgb(237, 245, 255); }
+.ov-green { color: rgb(12, 90, 68); background: rgb(241, 251, 246); }
+.ov-orange { color: rgb(155, 69, 25); background: rgb(255, 246, 237); }
+.ov-red { color: rgb(158, 48, 59); background: rgb(255, 241, 242); }
+.ov-violet { color: rgb(111, 51, 184); background: rgb(248, 242, 255); }
+.ov-gray { color: rgb(104, 98, 85); background: rgb(245, 244, 242); }
+.ov-yellow { color: rgb(149, 107, 15); background: rgb(255, 250, 229); }
+.ov-metric-label { font-size: 14px; }
+@container (min-width: 560px) {
+  .st-key-tiles .ov-metric-label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+}
+.ov-metric-value { font-size: 2.1rem; line-height: 1.25; padding-bottom: 4px; }
+@media (min-width: 1600px) { .ov-metric-value { font-size: 2.6rem; } }
+@media (max-width: 640px) { .ov-metric-value { font-size: 1.8rem; } }
+.ov-delta {
+  display: inline-flex; align-items: center; gap: 0.15rem; width: fit-content;
+  padding: 2px 6px 2px 4px; border-radius: 9999px; font-size: 14px; line-height: 1.3;
+}
+.ov-delta .ov-icon { font-size: 1.15em; }
+.ov-delta-note, .ov-caption { font-size: 14px; color: #5c6066; line-height: 1.45; }
+.ov-delta-note { margin-top: 0.25rem; }
+.ov-hidden { display: none; }
+.ov-facts {
+  display: grid; grid-template-columns: minmax(6.5rem, 40%) 1fr; gap: 0.1rem 0.6rem;
+  font-size: 0.85rem; line-height: 1.3;
+}
+.ov-facts dt, .ov-facts dd { font-size: 0.85rem; line-height: 1.3; margin: 0; }
+.ov-facts dt { font-weight: 400; }
+div.ov-caption > p { margin: 0; }
+div.ov-caption > p + p { margin-top: 0.5rem; }
+.ov-as-of { display: flex; flex-wrap: wrap; align-items: center; gap: 0.25rem 0.75rem; }
+.ov-tile .tile-chart { margin-bottom: 0.75rem; }
 /* Captions dark enough for WCAG AA on white (4.5:1): Streamlit's own grey is 4.37:1. */
 [data-testid="stCaptionContainer"] { color: #5c6066; opacity: 1; }
 /* A chart's text alternative: read by a screen reader, not drawn. */
@@ -630,21 +658,25 @@ def demo_banner(lang: str) -> None:
     st.info(t("demo_banner", lang), icon=":material/science:")
 
 
-def freshness_badge(check: FreshnessCheck, lang: str, indicator: Indicator) -> None:
-    """On time, late (by how many months or quarters), or no data — as a badge."""
+def freshness_words(
+    check: FreshnessCheck, lang: str, indicator: Indicator
+) -> tuple[str, str, BadgeColor]:
+    """(label, icon, colour) of the freshness badge: on time, late (by how many months or
+    quarters), or no data."""
     if check.state is Freshness.ON_TIME:
-        st.badge(t("freshness_on_time", lang), icon=":material/schedule:", color="gray")
-    elif check.state is Freshness.LATE:
+        return t("freshness_on_time", lang), ":material/schedule:", "gray"
+    if check.state is Freshness.LATE:
         unit = "month" if indicator.frequency.value == "monthly" else "quarter"
         behind = check.periods_behind
         periods = fmt_number(behind, lang) + " " + period_word(unit, behind, lang)
-        st.badge(
-            t("freshness_late", lang, periods=periods),
-            icon=":material/hourglass_bottom:",
-            color="orange",
-        )
-    else:
-        st.badge(t("freshness_no_data", lang), icon=":material/block:", color="gray")
+        return t("freshness_late", lang, periods=periods), ":material/hourglass_bottom:", "orange"
+    return t("freshness_no_data", lang), ":material/block:", "gray"
+
+
+def freshness_badge(check: FreshnessCheck, lang: str, indicator: Indicator) -> None:
+    """On time, late (by how many months or quarters), or no data — as a badge."""
+    label, icon, color = freshness_words(check, lang, indicator)
+    st.badge(label, icon=icon, color=color)
 
 
 def page_header(title_key: str, filters: Filters, subtitle_key: str | None = None) -> None:

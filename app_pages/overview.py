@@ -199,8 +199,11 @@ elif attention.empty:
 else:
     sections = _tables.attention_sections(attention, lang, through)
     with st.container(key="attention-list"):
-        for heading, lines, _code in sections:
-            st.markdown(f"**{heading}**\n\n" + "\n".join(lines))
+        # One element for every section (issue 12: each element is built and drawn as it
+        # arrives; it was one a section).
+        st.markdown(
+            "\n\n".join(f"**{heading}**\n\n" + "\n".join(lines) for heading, lines, _ in sections)
+        )
     _rankings.scorecard_picker(attention, lang, key="attention")
     # The tables (four data grids) are built and mounted only once the expander is opened:
     # closed, it costs the first screen nothing (issue 12, drawing promise).

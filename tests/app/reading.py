@@ -4,6 +4,12 @@ Each tile, review card and the attention list is read from its own keyed contain
 (``tile-<code>``, ``review-<code>``, ``attention-list``), never from anywhere on the page, so a
 word the phone glance or another tile supplies cannot stand in for it. The info drawer of a
 tile (the registry's definitions, the same every day) is left out.
+
+A tile is one HTML block (``app_pages/_tile_html.py``): it is read part by part, each part
+(``data-read``) as the element it replaced was read (``markdown: …``, ``metric: …``,
+``caption: …``), bold as ``**…**``, a badge as Streamlit's Markdown badge (colour, icon,
+word), the chart and what is hidden from screen readers left out. A review card is one
+Markdown element whose notes are in a caption ``div``: read as the two elements it was.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -19,7 +27,9 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
+from app_pages._tile_html import CAPTION_OPEN, TILE_CLASS
 from data_access.engine import PROJECT_ROOT
+from metrics.registry import HEADLINE_CODES
 from tests.conftest import city_moment
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -82,6 +92,94 @@ def find_block(app: AppTest, key: str) -> Any | None:
     return search(app._tree)
 
 
+class _Node:
+    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
+        self.tag, self.attrs = tag, attrs
+        self.children: list[_Node | str] = []
+
+
+class _Tree(HTMLParser):
+    """An HTML block as a tree of :class:`_Node` (text unescaped)."""
+
+    VOID = frozenset({"br", "img", "hr", "circle", "line", "path"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("root", {})
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = _Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        if tag not in self.VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack[-1].children.append(_Node(tag, {k: v or "" for k, v in attrs}))
+
+    def handle_endtag(self, tag: str) -> None:
+        while len(self.stack) > 1:
+            if self.stack.pop().tag == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(data)
+
+
+_BLOCKS = frozenset({"div", "p", "dt", "dd", "dl"})
+
+
+def _inline(node: _Node | str) -> str:
+    """A node's text as the Markdown it stands for: bold, line breaks, badges."""
+    if isinstance(node, str):
+        return node
+    if node.attrs.get("aria-hidden") == "true":
+        return ""
+    classes = node.attrs.get("class", "").split()
+    if node.tag == "br":
+        return "  \n"
+    if "ov-badge" in classes:
+        (color,) = [c.removeprefix("ov-") for c in classes if c != "ov-badge"]
+        icons = [
+            child
+            for child in node.children
+            if isinstance(child, _Node) and "ov-icon" in child.attrs.get("class", "")
+        ]
+        icon = "".join(str(c) for c in icons[0].children) if icons else ""
+        label = "".join(_inline(child) for child in node.children)
+        label = label.replace("[", "\\[").replace("]", "\\]")
+        return f":{color}-badge[:material/{icon}: {label}]"
+    text = "".join(_inline(child) for child in node.children)
+    return f"**{text}**" if node.tag == "strong" else text
+
+
+def _part_text(node: _Node, sep: str) -> str:
+    """A part's text: its block children joined by ``sep``; inline content as Markdown."""
+    blocks = [c for c in node.children if isinstance(c, _Node) and c.tag in _BLOCKS]
+    if not blocks:
+        return _inline(node)
+    return sep.join(_part_text(child, "\n\n") for child in blocks)
+
+
+def read_html_block(html: str) -> list[str]:
+    """Every part (``data-read``) of a tile's HTML block, in order: ``kind: text``."""
+    tree = _Tree()
+    tree.feed(html)
+    shown: list[str] = []
+
+    def visit(node: _Node) -> None:
+        kind = node.attrs.get("data-read")
+        if kind:
+            shown.append(f"{kind}: {_part_text(node, node.attrs.get('data-sep', chr(10) * 2))}")
+            return
+        for child in node.children:
+            if isinstance(child, _Node) and "tile-chart" not in child.attrs.get("class", ""):
+                visit(child)
+
+    visit(tree.root)
+    return shown
+
+
 def read_block(block: Any) -> list[str]:
     """Every word and number a reader sees in ``block``, in order, one entry per element:
     ``markdown: …``, ``caption: …``, ``info: …``, ``metric: label | value | delta``."""
@@ -96,6 +194,12 @@ def read_block(block: Any) -> list[str]:
             shown.append(f"metric: {node.label} | {node.value} | {node.delta or ''}")
         elif kind == "Markdown" and str(node.value).startswith('<div class="tile-chart"'):
             pass  # the tile's chart (charts.tile_svg), not read, as the plotly chart was not
+        elif kind == "Markdown" and str(node.value).startswith(f'<div class="{TILE_CLASS}"'):
+            shown.extend(read_html_block(str(node.value)))
+        elif kind == "Markdown" and f"\n\n{CAPTION_OPEN}\n\n" in str(node.value):
+            head, notes = str(node.value).split(f"\n\n{CAPTION_OPEN}\n\n")
+            shown.append(f"markdown: {head}")
+            shown.append(f"caption: {notes.removesuffix(chr(10) * 2 + '</div>')}")
         elif kind in ("Markdown", "Caption", "Info", "Warning", "Error"):
             shown.append(f"{kind.lower()}: {node.value}")
         for child in _children(node):
@@ -103,6 +207,28 @@ def read_block(block: Any) -> list[str]:
 
     visit(block)
     return shown
+
+
+@dataclass(frozen=True)
+class TileMetric:
+    """A tile's big number as its HTML block shows it: label, value, gap (as ``st.metric``'s
+    label, value and delta were read)."""
+
+    label: str
+    value: str
+    delta: str
+
+
+def tile_metrics(app: AppTest) -> list[TileMetric]:
+    """The big number of each headline tile drawn, in the tiles' order."""
+    found = []
+    for code in HEADLINE_CODES:
+        tile = find_block(app, f"tile-{code}")
+        lines = [e for e in read_block(tile) if e.startswith("metric: ")] if tile else []
+        for line in lines:
+            label, value, delta = line.removeprefix("metric: ").split(" | ")[:3]
+            found.append(TileMetric(label, value, delta))
+    return found
 
 
 def read_view(app: AppTest, codes: tuple[str, ...]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from data_access.engine import PROJECT_ROOT
 from i18n import fmt_percent
 from metrics.links import as_of_moment
+from tests.app.reading import tile_metrics
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -59,11 +60,11 @@ def test_a_past_day_rebuilds_the_overview_from_the_versions_of_that_day(
 ):
     app = _run(monkeypatch, demo_warehouse_url, as_of="2026-10-10", lang="en")
     # On 10 October the latest complete month was September.
-    assert app.metric[0].label == "Result, Sep 2026"
+    assert tile_metrics(app)[0].label == "Result, Sep 2026"
     expected = _online_share_as_it_stood(
         demo_warehouse_url, dt.date(2026, 9, 1), dt.date(2026, 10, 10)
     )
-    assert app.metric[0].value == fmt_percent(expected, "en")
+    assert tile_metrics(app)[0].value == fmt_percent(expected, "en")
     text_shown = "\n".join(m.value for m in app.markdown)
     assert "as they stood at the end of 10 Oct 2026" in text_shown
     assert app.query_params["as_of"] == "2026-10-10"
@@ -72,21 +73,21 @@ def test_a_past_day_rebuilds_the_overview_from_the_versions_of_that_day(
 def test_the_year_follows_the_past_day(monkeypatch, demo_warehouse_url):
     app = _run(monkeypatch, demo_warehouse_url, as_of="2025-11-10")
     assert app.session_state["year"] == 2025
-    assert app.metric[0].label == "Kết quả thực hiện tháng 10/2025"
+    assert tile_metrics(app)[0].label == "Kết quả thực hiện tháng 10/2025"
 
 
 def test_a_past_day_in_the_address_reproduces_the_same_figures(monkeypatch, demo_warehouse_url):
     first = _run(monkeypatch, demo_warehouse_url, as_of="2026-08-20")
     again = _run(monkeypatch, demo_warehouse_url, **dict(first.query_params.items()))
-    assert [m.value for m in again.metric] == [m.value for m in first.metric]
-    assert [m.label for m in again.metric] == [m.label for m in first.metric]
+    assert [m.value for m in tile_metrics(again)] == [m.value for m in tile_metrics(first)]
+    assert [m.label for m in tile_metrics(again)] == [m.label for m in tile_metrics(first)]
 
 
 def test_going_back_to_the_present_drops_the_day(monkeypatch, demo_warehouse_url):
     app = _run(monkeypatch, demo_warehouse_url, as_of="2026-10-10")
     app.button(key="past-state-back").click().run()
     assert "as_of" not in app.query_params
-    assert app.metric[0].label == "Kết quả thực hiện tháng 10/2026"
+    assert tile_metrics(app)[0].label == "Kết quả thực hiện tháng 10/2026"
 
 
 @pytest.mark.parametrize(
@@ -138,7 +139,7 @@ def test_a_bad_link_says_so_in_plain_text_and_shows_the_city(
     assert shown in warnings
     if hidden is not None:
         assert hidden not in warnings
-    assert len(app.metric) == 4  # the city view, current figures
+    assert len(tile_metrics(app)) == 4  # the city view, current figures
     assert app.title[0].value == "Tổng quan"
     for key in params:
         assert key not in app.query_params
@@ -176,6 +177,6 @@ def test_the_overview_has_its_own_address_too(monkeypatch, demo_warehouse_url, p
     )
     assert not_found == ([] if found else [path])
     assert [title.value for title in app.title] == ["Overview"]
-    assert app.metric[0].label == "Result, Sep 2026"
+    assert tile_metrics(app)[0].label == "Result, Sep 2026"
     assert app.query_params["lang"] == "en"
     assert app.query_params["as_of"] == "2026-10-10"

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from app_pages._auth import provider_configured
 from app_pages._navigation import NAVIGATION
 from tests.app.pages import APP, open_page
+from tests.app.reading import tile_metrics
 
 LOCAL = {
     "vi": "Chế độ cục bộ: chưa cấu hình đăng nhập",
@@ -42,6 +43,7 @@ def _shows_no_page(app: AppTest) -> None:
     assert not app.get("page_link")
     assert not app.selectbox
     assert not [m for m in app.metric]
+    assert not tile_metrics(app)
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

@@ -18,6 +18,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_access.engine import PROJECT_ROOT
+from tests.app.reading import tile_metrics
 
 APP = str(PROJECT_ROOT / "app.py")
 PARAMETERS = ("lang", "year", "province", "type", "as_of", "unit", "procedure")
@@ -68,6 +69,6 @@ def test_every_parameter_refuses_the_value_by_name_and_shows_it_only_as_code(
     assert not any(unicodedata.category(ch).startswith("C") and ch != "\n" for ch in source)
     assert len(source) < 3_000  # 10,000 characters are not repeated
     # The page still works, for the whole city, in the default language and year.
-    assert len(app.metric) == 4
+    assert len(tile_metrics(app)) == 4
     assert app.title[0].value == "Tổng quan"
     assert not set(PARAMETERS) & set(app.query_params)

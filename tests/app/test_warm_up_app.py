@@ -28,7 +28,7 @@ from data_access.engine import PROJECT_ROOT, make_engine
 from data_access.queries import UnitFilter
 from metrics.registry import HEADLINE_CODES
 from tests.app.pages import frame
-from tests.app.reading import GOLDEN_MOMENT
+from tests.app.reading import GOLDEN_MOMENT, tile_metrics
 from tests.ingest.warehouse import copy_sqlite
 
 APP = str(PROJECT_ROOT / "app.py")
@@ -155,7 +155,7 @@ def test_after_the_warm_up_the_overview_computes_nothing(url, monkeypatch, time_
 
     counts.reset()
     app = _overview()
-    assert len(app.metric) >= 4, "the four tiles are drawn"
+    assert len(tile_metrics(app)) >= 4, "the four tiles are drawn"
     assert counts.total == 0, (counts.tiles, counts.backtests, counts.reviews, counts.charts)
 
     # The counters do see computations: a view the warm-up did not cover (one former
@@ -336,7 +336,7 @@ def test_an_unreachable_warehouse_during_the_warm_up_breaks_nothing(monkeypatch,
 def test_an_outage_after_the_warm_up_keeps_the_figures(url, monkeypatch, caplog):
     done = _warm_up.warm_up()
     assert done is not None
-    before = [m.value for m in _overview(lang="en").metric]
+    before = [m.value for m in tile_metrics(_overview(lang="en"))]
 
     def unreachable(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
@@ -346,7 +346,7 @@ def test_an_outage_after_the_warm_up_keeps_the_figures(url, monkeypatch, caplog)
         assert _warm_up.warm_up() is None
     assert "connection refused" in caplog.text
     assert cached.data_version() == done.version, "the last version stays in use"
-    assert [m.value for m in _overview(lang="en").metric] == before
+    assert [m.value for m in tile_metrics(_overview(lang="en"))] == before
 
 
 def test_a_failing_pass_is_logged_and_the_thread_goes_on(url, monkeypatch, caplog):

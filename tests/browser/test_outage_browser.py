@@ -39,7 +39,7 @@ NOTICED_WITHIN_S = ALIVE_CHECK_SECONDS + 7
 """The banner shows this soon after the stop, for a reader who reruns the page every 2 s:
 the check's interval, one 2-s wait and a run of the page (cached figures) on shared cores."""
 BANNER = '[data-testid="stAlertContentWarning"]'
-TILE_VALUE = '.st-key-tile-{code} [data-testid="stMetricValue"]'
+TILE_VALUE = ".st-key-tile-{code} .ov-metric-value"
 
 # The banner shown (or not), the tiles drawn and the script stopped.
 SETTLED_WITH_BANNER = """([codes, wanted]) => {

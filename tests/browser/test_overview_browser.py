@@ -127,7 +127,7 @@ def test_overview_draws_four_headline_tiles_on_a_tablet(
 TILE_TOPS = """() => [...document.querySelectorAll('.st-key-tiles [class*="st-key-tile-"]')]
     .map((tile) => ({
         tile: Math.round(tile.getBoundingClientRect().top),
-        number: tile.querySelector('[data-testid="stMetricValue"]').getBoundingClientRect().top,
+        number: tile.querySelector('.ov-metric-value').getBoundingClientRect().top,
     }))"""
 
 
