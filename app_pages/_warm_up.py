@@ -63,12 +63,14 @@ imported: 0.13 s of a first Scenarios visit at tier S; ``app_pages._satisfaction
 the relation's statistics, 1.5 s of a first Satisfaction visit), imported by the first
 warm-up so that the first visitor does not pay for them either."""
 
-PAGE_SCRIPTS = ("online", "satisfaction", "disbursement", "economy", "meeting")
+PAGE_SCRIPTS = ("online", "satisfaction", "disbursement", "economy")
 """The pages whose default view the warm-up computes by running the page's own script
 (``app_pages/<name>.py``) once, headless (:func:`_page_views`): what a city-wide reader
 opening the page sees first (Vietnamese, the default year, no unit, no "as of" day). Not
 the unit scorecard (no unit is its default: it asks for one), nor the Data page (its
-first view reads little; its modules are imported above)."""
+first view reads little; its modules are imported above), nor meeting mode (its slide's
+chart is drawn in a timed fragment that a run without a session does not build: its first
+visit still builds that one figure)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +129,8 @@ def default_views() -> Warmed:
     of" day, today in the city): the four tiles with their backtests, the year in review
     and the attention standings. The Meeting and Briefing pages read the same tiles. Then
     the Scenarios page's baseline (:func:`_scenario_baseline`) and the data-governance
-    measures (:func:`_governance`) of the same day and year."""
+    measures (:func:`_governance`) of the same day and year, and the indicator pages'
+    default views (:func:`_page_views`)."""
     _import_page_modules()
     cached.warehouse_state()  # the gate every page passes (kept 30 s, as is this check)
     today = city_today()
