@@ -131,6 +131,7 @@ from ingest.read import Limits, Submitted
 from scenarios.leverfile import read_csv as read_lever_file
 from scenarios.leverfile import to_csv as lever_file_bytes
 from scenarios.levers import Scenario
+from tests.app.reading import tile_metrics
 from tests.conftest import _skip_or_fail
 from tests.ingest.warehouse import TODAY, fingerprint, small_warehouse
 from tests.security.harness import (
@@ -475,7 +476,7 @@ def _url_run(url: str, payload: str) -> dict[str, Any]:
         run: dict[str, Any] = {
             "first": [str(w.value) for w in app.warning],
             "title": str(app.title[0].value),
-            "metrics": len(app.metric),
+            "metrics": len(tile_metrics(app)),
         }
         app.switch_page("app_pages/scenarios.py")
         app.run()
