@@ -15,6 +15,7 @@ from app_pages._navigation import NAVIGATION
 from data_access import cached
 from demo.build import build_demo_warehouse
 from tests.app.pages import open_page, svg_charts
+from tests.app.reading import tile_metrics
 from tests.conftest import DEMO_LAST_MONTH
 from tests.postgres.own_server import OwnServer, own_postgres_server
 
@@ -60,7 +61,8 @@ def running(server_and_url: tuple[OwnServer, str]) -> Iterator[tuple[OwnServer, 
 def _figures(app: AppTest) -> dict[str, object]:
     """What a page shows of its figures: the tiles' values, the charts' and tables' count."""
     return {
-        "metrics": [m.value for m in app.metric],
+        # The Overview's tiles are HTML blocks (tile_metrics), the other pages' st.metric.
+        "metrics": [m.value for m in app.metric] + [m.value for m in tile_metrics(app)],
         "charts": len(app.get("plotly_chart")) + len(svg_charts(app)),
         "tables": len(app.dataframe) + len(app.table),
     }

@@ -480,6 +480,9 @@ def test_the_disbursement_page_map_meeting_and_briefing_through_the_role(
     mapping = Path(os.environ[sources.SOURCES_FILE_VARIABLE])
     reader_url = os.environ[sources.SOURCE_URL_PREFIX + "CITY_DW"]
     time_machine.move_to(GOLDEN_MOMENT)
+    # The charts' data are read from the plotly figure sent (as the SQLite twin does); the
+    # same figures drawn as SVG: tests/unit/test_figure_svg.py, tests/app/test_svg_figures_app.py.
+    monkeypatch.setenv("DASHBOARD_FIGURES", "plotly")
 
     def on_demo() -> None:
         monkeypatch.delenv(sources.SOURCES_FILE_VARIABLE, raising=False)
