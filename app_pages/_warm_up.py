@@ -1,9 +1,7 @@
 """What the warm-up computes: the pages' default views, so that a visitor only reads them.
 
 The Overview's tiles and charts (also read by the Meeting and Briefing pages), the
-Scenarios page's baseline and the data-governance measures, each for a city-wide reader;
-then the indicator pages' default views (:data:`PAGE_SCRIPTS`), by running each page's own
-script once, headless (:func:`_page_views`).
+Scenarios page's baseline and the data-governance measures, each for a city-wide reader.
 
 :func:`data_access.cached.start_warm_up` runs :func:`default_views` in a background thread
 at start-up, whenever the warehouse's data version changes and right after a load or undo;
@@ -16,17 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
-import runpy
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-import streamlit as st
 from streamlit import delta_generator, string_util
 
 from data_access import cached
-from data_access.engine import PROJECT_ROOT
 from data_access.queries import UnitFilter
 from i18n import LANGUAGES
 from metrics import overview
@@ -47,30 +42,11 @@ PAGE_MODULES = (
     "app_pages._tiles",
     "app_pages._scenarios",
     "app_pages._governance",
-    "app_pages._sections",
-    "app_pages._drill",
-    "app_pages._satisfaction",
-    "app_pages._disbursement",
-    "app_pages._economy",
-    "app_pages._meeting",
-    "app_pages._scorecard",
-    "app_pages._data",
-    "charts.scorecard",
 )
 """Modules the Overview's first run would import (about 0.4 s with Plotly at tier S), and
-the other pages' own (the lever catalogue is read when ``app_pages._scenarios`` is
-imported: 0.13 s of a first Scenarios visit at tier S; ``app_pages._satisfaction`` imports
-the relation's statistics, 1.5 s of a first Satisfaction visit), imported by the first
-warm-up so that the first visitor does not pay for them either."""
-
-PAGE_SCRIPTS = ("online", "satisfaction", "disbursement", "economy")
-"""The pages whose default view the warm-up computes by running the page's own script
-(``app_pages/<name>.py``) once, headless (:func:`_page_views`): what a city-wide reader
-opening the page sees first (Vietnamese, the default year, no unit, no "as of" day). Not
-the unit scorecard (no unit is its default: it asks for one), nor the Data page (its
-first view reads little; its modules are imported above), nor meeting mode (its slide's
-chart is drawn in a timed fragment that a run without a session does not build: its first
-visit still builds that one figure)."""
+the Scenarios and governance pages' own (the lever catalogue is read when
+``app_pages._scenarios`` is imported: 0.13 s of a first Scenarios visit at tier S), imported
+by the first warm-up so that the first visitor does not pay for them either."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +87,6 @@ def _first_use() -> None:
         # (inspect.stack() over the whole stack); it is a no-op after the first call.
         ("first-element check", getattr(delta_generator, "_maybe_print_use_warning", bool)),
         ("table styling", lambda: pd.DataFrame({"a": [1.0]}).style.format("{:.1f}").to_html()),
-        # The sign-in mode reads the secrets file, parsed once per process (0.19 s of a
-        # first Satisfaction visit at tier S).
-        ("secrets file", st.secrets.load_if_toml_exists),
     ]
     for name, step in steps:
         try:
@@ -129,8 +102,7 @@ def default_views() -> Warmed:
     of" day, today in the city): the four tiles with their backtests, the year in review
     and the attention standings. The Meeting and Briefing pages read the same tiles. Then
     the Scenarios page's baseline (:func:`_scenario_baseline`) and the data-governance
-    measures (:func:`_governance`) of the same day and year, and the indicator pages'
-    default views (:func:`_page_views`)."""
+    measures (:func:`_governance`) of the same day and year."""
     _import_page_modules()
     cached.warehouse_state()  # the gate every page passes (kept 30 s, as is this check)
     today = city_today()
@@ -159,7 +131,6 @@ def default_views() -> Warmed:
     _first_use()
     _scenario_baseline(year)
     _governance(today)
-    _page_views()
     return Warmed(today, year, review, tuple(done))
 
 
@@ -196,67 +167,6 @@ def _governance(today: dt.date) -> None:
     _best_effort("governance measures", lambda: cached.governance(today, scope=None))
     _best_effort("governance catalogue", cached.governance_catalogue)
     _best_effort("unit list", lambda: cached.unit_list(scope=None))
-
-
-_headless = threading.local()
-
-
-class _HeadlessRunNotes(logging.Filter):
-    """Drops Streamlit's notes that a script runs without a session ("missing
-    ScriptRunContext", "Session state does not function…", "to view this Streamlit app on
-    a browser…"), in the thread running :func:`_page_views` and only while it does: that is
-    the point of the headless run, not a fault. The same notes from any other thread pass."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not getattr(_headless, "on", False)
-
-
-_NOTE_LOGGERS = (
-    "streamlit.runtime.scriptrunner_utils.script_run_context",
-    "streamlit.runtime.state.session_state_proxy",
-    "streamlit",  # what streamlit.delta_generator logs (its logger "root")
-)
-_NOTES = _HeadlessRunNotes()
-for _name in _NOTE_LOGGERS:
-    logging.getLogger(_name).addFilter(_NOTES)
-
-
-def run_page_headless(name: str) -> None:
-    """Run ``app_pages/<name>.py`` once in this thread, without a session: every read and
-    figure goes through the caches the page reads (the same functions with the same
-    arguments, so the same cache keys), and nothing is drawn or sent. With no session,
-    widgets give their defaults and session state is empty, so the page shows what a new
-    city-wide reader sees: Vietnamese, the default year, no unit scope, no "as of" day, no
-    unit or procedure chosen. ``st.stop()`` does not stop a script run without a session:
-    an empty page (no data) goes on and fails, which the caller logs."""
-    _headless.on = True
-    try:
-        runpy.run_path(str(PROJECT_ROOT / "app_pages" / f"{name}.py"), run_name="__warm_up__")
-    finally:
-        _headless.on = False
-
-
-def _page_views() -> None:
-    """Each page of :data:`PAGE_SCRIPTS` run once, headless (:func:`run_page_headless`),
-    so that its default view's queries (:func:`data_access.cached.page_query` and the
-    others) and figures (:func:`app_pages._ui.show_cached_figure`) are in the caches for
-    this data version before a visitor comes. Run on every pass of the warm-up: a pass
-    whose figures are kept only reads them (a warm page run); one after a page query's
-    time limit (``TTL_SECONDS``) read it again, within ``VERSION_CHECK_SECONDS`` of its
-    expiry. A page that fails is logged in one line and skipped: its visitor sees what is
-    wrong, from the page itself."""
-    for name in PAGE_SCRIPTS:
-        try:
-            run_page_headless(name)
-        except cached.WarehouseUnavailableError:
-            raise
-        except Exception as error:  # the page says what is wrong, when visited
-            LOGGER.warning(
-                "warm-up: the %s page's default view was not computed (%s: %s)",
-                name,
-                type(error).__name__,
-                error,
-            )
 
 
 def _tile_charts(

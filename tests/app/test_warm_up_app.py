@@ -41,10 +41,6 @@ OCTOBER = dt.date(2026, 10, 1)
 def url(demo_warehouse_url, tmp_path, monkeypatch) -> str:
     copy = copy_sqlite(demo_warehouse_url, str(tmp_path / "warm.sqlite"))
     monkeypatch.setenv("DASHBOARD_DB_URL", copy)
-    # The figures counted here are the warm-up's own (tiles, backtests, reviews, charts,
-    # baseline, measures); the indicator pages' headless runs, which compute the
-    # companions' tiles too, are tested in test_warm_pages_app.py.
-    monkeypatch.setattr(_warm_up, "PAGE_SCRIPTS", ())
     cached._forget_versions()
     yield copy
     cached.stop_warm_up()
