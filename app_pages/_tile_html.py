@@ -57,11 +57,9 @@ TILE_CLASS = "ov-tile"
 
 def text(value: object) -> str:
     """A text for the block: on one line, without control, format or bidirectional
-    characters, escaped for an element or an attribute.
-
-    >>> text("a\\n\\n<b>**x**</b> \\u202e[y](z)")
-    'a  &lt;b&gt;**x**&lt;/b&gt; [y](z)'
-    """
+    characters, escaped for an element or an attribute (tests/unit/test_tile_html.py:
+    ``text("a\\n\\n<b>**x**</b> \\u202e[y](z)")`` is ``'a  &lt;b&gt;**x**&lt;/b&gt; [y](z)'``;
+    ``app_pages`` holds the page scripts, so its docstrings are not run as doctests)."""
     one_line = " ".join(str(value).splitlines())
     return escape(strip_invisible(one_line, keep=""), quote=True)
 

@@ -82,3 +82,10 @@ def test_the_status_is_a_word_with_its_colour_and_icon_and_the_facts_are_read_ba
     assert label == _tiles.headline_label(tile, "en")
     assert value == _tiles._value(tile.headline.value, DISBURSEMENT, "en")
     assert gap.endswith(" pp") and against.startswith("vs ")
+
+
+def test_text_is_on_one_line_without_invisible_characters_and_escaped() -> None:
+    """The example that was a doctest (app_pages is not collected for doctests: its page
+    scripts would run): blank lines joined, U+202E dropped, markup escaped, Markdown left
+    as text (the block is HTML)."""
+    assert _tile_html.text("a\n\n<b>**x**</b> \u202e[y](z)") == "a  &lt;b&gt;**x**&lt;/b&gt; [y](z)"
