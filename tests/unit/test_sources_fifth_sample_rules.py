@@ -16,15 +16,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from data_access import sources
+from tests.unit.procedure_breakdown import BREAKDOWN, HEAD, ONLINE, procedures_source
 
 TODAY = dt.date(2026, 11, 20)
-HEAD = "version: 1\nindicators:\n"
-ONLINE = "  online_dossier_share:\n    connection: city_dw\n    freshness_days: 36\n"
-BREAKDOWN = (
-    "    sql: SELECT 1\n    breakdowns:\n      procedure:\n        table: ho_so\n"
-    "        columns: {unit_code: ma_dv, month: thang, key: ma_tthc, label: ten_tthc,"
-    " numerator: a, denominator: b}\n"
-)
 
 # --- a breakdown's negative denominator without a numerator ----------------------------------
 
@@ -32,27 +26,9 @@ BREAKDOWN = (
 def test_a_breakdowns_negative_denominator_without_a_numerator_is_out_of_bounds(
     tmp_path: Path,
 ) -> None:
-    database = tmp_path / "city.sqlite"
-    engine = create_engine(f"sqlite:///{database}")
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE ho_so (ma_dv TEXT, thang TEXT, ma_tthc TEXT, "
-                          "ten_tthc TEXT, a REAL, b REAL)"))  # fmt: skip
-        conn.execute(
-            text("INSERT INTO ho_so VALUES (:u, :m, :k, :k, :a, :b)"),
-            [
-                {"u": "P-1", "m": "2026-09-01", "k": "P1", "a": 2, "b": 2},
-                {"u": "P-1", "m": "2026-10-01", "k": "P1", "a": 3, "b": 4},
-                {"u": "P-1", "m": "2026-10-01", "k": "P2", "a": None, "b": -2},
-            ],
-        )
-    engine.dispose()
-    path = tmp_path / "sources.yaml"
-    path.write_text(HEAD + ONLINE + BREAKDOWN, encoding="utf-8")
-    (source,) = sources.load_mapping(path).sources
+    source, url = procedures_source(tmp_path, (None, -2))
     (breakdown,) = source.breakdowns
-    found = sources.check_breakdown(
-        source, breakdown, f"sqlite:///{database}", {"P-1": "ward"}, TODAY
-    )
+    found = sources.check_breakdown(source, breakdown, url, {"P-1": "ward"}, TODAY)
     bounds = next(r for r in found.report.results if r.code == "within_bounds")
     # P2's October: no numerator and a denominator of −2, below 0: 1 of the 3 rows out of
     # bounds; P1's 2 of 2 and 3 of 4 are within them.

@@ -18,9 +18,7 @@ from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from data_access import sources
-
-HEAD = "version: 1\nindicators:\n"
-ONLINE = "  online_dossier_share:\n    connection: city_dw\n    freshness_days: 36\n"
+from tests.unit.procedure_breakdown import BREAKDOWN, HEAD, ONLINE, procedures_source
 
 
 def _refused(tmp_path: Path, body: str) -> sources.MappingError:
@@ -237,13 +235,6 @@ def test_a_cumulative_indicator_declares_no_breakdown(tmp_path: Path) -> None:
     )  # fmt: skip
 
 
-BREAKDOWN = (
-    "    sql: SELECT 1\n    breakdowns:\n      procedure:\n        table: ho_so\n"
-    "        columns: {unit_code: ma_dv, month: thang, key: ma_tthc, label: ten_tthc,"
-    " numerator: a, denominator: b}\n"
-)
-
-
 def test_a_breakdown_filter_of_a_list_is_refused_at_its_name(tmp_path: Path) -> None:
     error = _refused(tmp_path, HEAD + ONLINE + BREAKDOWN + "        filters: {loai: [1, 2]}\n")
     assert (error.field_name, error.problem) == (
@@ -302,24 +293,7 @@ def test_a_failed_breakdown_is_told_by_its_first_failing_contract() -> None:
 def procedures(tmp_path: Path) -> tuple[sources.Source, str]:
     """A breakdown by procedure in an SQLite file: P-1 reported procedure P1 in September
     2026 (2 of 2) and October (3 of 4), and P2 in October (1 of 2)."""
-    database = tmp_path / "city.sqlite"
-    engine = create_engine(f"sqlite:///{database}")
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE ho_so (ma_dv TEXT, thang TEXT, ma_tthc TEXT, "
-                          "ten_tthc TEXT, a REAL, b REAL)"))  # fmt: skip
-        conn.execute(
-            text("INSERT INTO ho_so VALUES (:u, :m, :k, :k, :a, :b)"),
-            [
-                {"u": "P-1", "m": "2026-09-01", "k": "P1", "a": 2, "b": 2},
-                {"u": "P-1", "m": "2026-10-01", "k": "P1", "a": 3, "b": 4},
-                {"u": "P-1", "m": "2026-10-01", "k": "P2", "a": 1, "b": 2},
-            ],
-        )
-    engine.dispose()
-    path = tmp_path / "sources.yaml"
-    path.write_text(HEAD + ONLINE + BREAKDOWN, encoding="utf-8")
-    (source,) = sources.load_mapping(path).sources
-    return source, f"sqlite:///{database}"
+    return procedures_source(tmp_path, (1, 2))
 
 
 def test_one_parts_month_sums_are_that_parts_only(procedures: tuple[sources.Source, str]) -> None:
