@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.engine import PROJECT_ROOT
 from demo.build import build_demo_warehouse
+from tests.app.reading import tile_metrics
 from tests.conftest import DEMO_LAST_MONTH
 
 
@@ -112,14 +113,15 @@ def _run(url: str, monkeypatch, **params: str) -> AppTest:
 def test_outage_keeps_the_last_good_figures_and_recovers(proxied_demo_url, monkeypatch):
     url, proxy = proxied_demo_url
     before = _run(url, monkeypatch)
-    values = [m.value for m in before.metric]
+    # The Overview's four tiles, each one HTML block (tests/app/reading.py).
+    values = [m.value for m in tile_metrics(before)]
     assert len(values) == 4
     assert not before.warning
 
     proxy.stop()
     _clear_caches()  # as if the cached results had expired during the outage
     during = _run(url, monkeypatch)
-    assert [m.value for m in during.metric] == values
+    assert [m.value for m in tile_metrics(during)] == values
     assert len(during.warning) == 1, "one banner for the whole page"
     banner = during.warning[0].value
     assert "cannot be reached" in banner and "last read at" in banner
@@ -131,5 +133,5 @@ def test_outage_keeps_the_last_good_figures_and_recovers(proxied_demo_url, monke
     proxy.start()
     _clear_caches()
     after = _run(url, monkeypatch)
-    assert [m.value for m in after.metric] == values
+    assert [m.value for m in tile_metrics(after)] == values
     assert not after.warning
