@@ -81,6 +81,13 @@ _STYLE = """
   position: fixed; top: 0.55rem; right: 1rem; z-index: 999991; width: auto !important;
 }
 .stElementContainer:has(> .st-key-language-bar) { margin-bottom: -1rem; }
+/* On a phone the open sidebar covers the page, and the switch (fixed, top right) would sit
+   over the sidebar's close button: it steps aside until the sidebar is closed again. */
+@media (max-width: 767.98px) {
+  body:has([data-testid="stSidebar"][data-collapsed="false"]) .st-key-language-bar {
+    display: none;
+  }
+}
 h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 /* Tiles and review cards: four in a row, two, or one, by the width they have (never
    three and a stretched fourth). Container queries measure the row, not the window, so

@@ -278,3 +278,39 @@ def test_a_closed_years_badges_fit_on_a_phone(app_server: str, browser: Browser,
         assert overflow == []
     finally:
         context.close()
+
+
+# The element a tap at the middle of the sidebar's close button reaches, and whether it is
+# that button or inside it.
+CLOSE_BUTTON_REACHED = """() => {
+    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (!button) return {found: false};
+    const box = button.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+    return {found: true, reached: button.contains(hit), hit: hit ? hit.outerHTML.slice(0, 120) : null};
+}"""
+
+
+@pytest.mark.parametrize("size", [(390, 844), (820, 1180)], ids=str)
+def test_the_open_sidebar_can_be_closed_on_a_phone_and_a_tablet(
+    app_server: str, browser: Browser, size: tuple[int, int]
+) -> None:
+    """The language switch (fixed, top right) once covered the open sidebar's close button
+    on a phone, so a leader who opened the filters could not close them there."""
+    width, height = size
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        open_settled(page, f"{app_server}/")
+        page.locator('[data-testid="stExpandSidebarButton"]').click()
+        page.wait_for_selector('[data-testid="stSidebar"][data-collapsed="false"]')
+        page.locator('[data-testid="stSidebarCollapseButton"] button').wait_for(state="visible")
+        page.wait_for_timeout(500)  # the sidebar slides in
+        reached = page.evaluate(CLOSE_BUTTON_REACHED)
+        assert reached["found"] and reached["reached"], f"a tap reaches {reached}"
+        page.locator('[data-testid="stSidebarCollapseButton"] button').click()
+        page.wait_for_selector('[data-testid="stSidebar"][data-collapsed="true"]')
+        # Closed again, the language switch is back.
+        assert page.locator(".st-key-language-bar").is_visible()
+    finally:
+        context.close()
