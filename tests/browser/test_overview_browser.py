@@ -287,7 +287,8 @@ CLOSE_BUTTON_REACHED = """() => {
     if (!button) return {found: false};
     const box = button.getBoundingClientRect();
     const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-    return {found: true, reached: button.contains(hit), hit: hit ? hit.outerHTML.slice(0, 120) : null};
+    const what = hit ? hit.outerHTML.slice(0, 120) : null;
+    return {found: true, reached: button.contains(hit), hit: what};
 }"""
 
 
