@@ -1,18 +1,20 @@
 """The declared-sources rules (``data_access.sources``) that the sixth sample (seed 20261205)
-of the sampled mutation reading (README) found untested, written after the sample was
-measured: the check command's message when the project's own unit list cannot be read, and
-the field named when a table's schema is not a plain name. Tiny mapping files written here;
-each expected message by hand from ``i18n/en/sources.json`` and ``i18n/vi/sources.json``.
+of the sampled mutation reading (README) brought up, no earlier test stating them: the check
+command's message when the project's own unit list cannot be read, the field named when a
+table's schema is not a plain name, and a reachable breakdown's message. Tiny mapping and
+SQLite files written here; each expected message by hand from ``i18n/en/sources.json`` and
+``i18n/vi/sources.json``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from data_access import sources
-from tests.unit.procedure_breakdown import HEAD, ONLINE
+from tests.unit.procedure_breakdown import HEAD, ONLINE, procedures_source
 
 # --- the check command without the project's unit list ----------------------------------------
 
@@ -63,3 +65,18 @@ def test_a_tables_schema_that_is_not_a_plain_name_is_refused_in_the_table_field(
         "column name. How to fix: use letters, digits and _ only, starting with a letter; "
         "rename it in a view if needed"
     )
+
+
+# --- a reachable breakdown says which connection answered -------------------------------------
+
+
+def test_a_reachable_breakdown_names_the_connection_that_answered(tmp_path: Path) -> None:
+    # The procedure breakdown of online_dossier_share, declared on connection city_dw, read
+    # from a tiny SQLite file: its first contract passes and says "connection city_dw answers".
+    source, url = procedures_source(tmp_path, (1, 2))
+    (breakdown,) = source.breakdowns
+    found = sources.check_breakdown(source, breakdown, url, {"P-1": "ward"}, dt.date(2026, 11, 20))
+    reachable = found.report.results[0]
+    assert (reachable.code, reachable.passed) == ("reachable", True)
+    assert reachable.values == {"connection": "city_dw"}
+    assert reachable.message("en") == "connection city_dw answers"
