@@ -714,12 +714,27 @@ def place_labels(
 
 
 def _bar_text(
-    base: float, end: float, y: float, words: str, size: float, color: str, *, inside_allowed: bool
+    base: float,
+    end: float,
+    y: float,
+    words: str,
+    size: float,
+    color: str,
+    *,
+    inside_allowed: bool,
+    row: tuple[float, float] = (0.0, 1.0),
 ) -> str:
     """A horizontal bar's text at its far end (away from its base): outside the bar, or,
     for plotly's ``auto``, inside it where the text does not fit outside on a phone's plot
-    but does inside (in white or dark ink, whichever reads on the bar's colour)."""
-    towards_right = end >= base
+    but does inside (in white or dark ink, whichever reads on the bar's colour). A bar of no
+    length has its text past the row's other bars (``row``: how far they reach), on the
+    side with more room, never over them."""
+    if end == base:
+        towards_right = 1 - row[1] >= row[0]
+        end = row[1] if towards_right else row[0]
+        base = end
+    else:
+        towards_right = end > base
     wide = _text_width(words, size) + 8
     room_out = ((1 - end) if towards_right else end) * PHONE_PLOT
     room_in = abs(end - base) * PHONE_PLOT
@@ -994,12 +1009,21 @@ def _draw(figure: go.Figure, lang: str) -> tuple[list[str], list[str]]:
         value = _as_float(raw, "number")
         return y_px(value) if math.isfinite(value) else math.nan
 
+    # How far a row's bars reach (shares of the width), for a bar of no length's text.
+    row_reach: dict[float, tuple[float, float]] = {}
+    for spans_ in bar_spans.values():
+        for at, start, end in spans_:
+            if math.isfinite(start) and math.isfinite(end):
+                ends = [v_axis.share(start), v_axis.share(end), *row_reach.get(at, ())]
+                row_reach[at] = (min(ends), max(ends))
+
     inner: list[str] = []  # stretched: bands, lines, bars, lines across
     marks: list[str] = []  # unstretched: markers, labels, hover targets
     segments: list[list[tuple[float, float]]] = []  # lines drawn: (x share, y px)
     labels: list[_Label] = []  # points' texts, placed once every line is drawn
     previous: list[tuple[float, float]] = []
     legend: list[str] = []
+    ranks: list[float] = []
     groups_seen: set[str] = set()
     for index, trace in enumerate(traces):
         color = trace.marker.color if isinstance(trace.marker.color, str) else None
@@ -1029,6 +1053,7 @@ def _draw(figure: go.Figure, lang: str) -> tuple[list[str], list[str]]:
                                 tick_size,
                                 color or "#1f77b4",
                                 inside_allowed=trace.textposition == "auto",
+                                row=row_reach.get(at, (0.0, 1.0)),
                             )
                         )
                 else:
@@ -1156,15 +1181,19 @@ def _draw(figure: go.Figure, lang: str) -> tuple[list[str], list[str]]:
                     "",
                 )
         shown = trace.showlegend is not False and trace.name
-        group = trace.legendgroup or ""
+        # A group with a title (earlier years) is one key named by its title; in a group
+        # without one, each trace shown in the legend is a key of its own, as in plotly.
+        group = (trace.legendgroup or "") if trace.legendgrouptitle.text else ""
         if shown and not (group and group in groups_seen):
             groups_seen.add(group)
-            # A group with a title (earlier years) is one key named by its title.
             key_name = trace.legendgrouptitle.text or trace.name
+            ranks.append(float(trace.legendrank if trace.legendrank is not None else 1000))
             legend.append(
                 f'<span class="fig-svg-key"><svg width="20" height="16" aria-hidden="true">'
                 f"{swatch}</svg>{_plain(key_name)}</span>"
             )
+    # Keys in plotly's order: by legend rank, then as the traces come.
+    legend = [key for _, _, key in sorted(zip(ranks, range(len(legend)), legend, strict=True))]
 
     # Lines across the plot, and notes.
     for shape in layout.shapes:

@@ -566,3 +566,55 @@ def test_a_points_text_is_kept_off_the_lines() -> None:
             share = step / 1000
             x, y = share * width, 194 - share * 184
             assert not (left <= x <= left + wide and top <= y <= bottom), (width, x, y)
+
+
+def test_a_bar_of_no_length_has_its_text_beside_the_rows_bars_not_over_them() -> None:
+    """A tornado's lever that moves nothing at its lower bound: that bar is 60 to 60; the
+    other reaches 80 on 30–90 (0.5–0.833 of the width). Left of the row there is 0.5 of the
+    width, right 0.167: the text goes left of 60, ending there."""
+    figure = go.Figure(
+        [
+            go.Bar(y=["L"], x=[20.0], base=60.0, orientation="h", marker={"color": "#1F4E79"}),
+            go.Bar(
+                y=["L"],
+                x=[0.0],
+                base=60.0,
+                orientation="h",
+                marker={"color": "#56B4E9"},
+                text=["0: 60.0%"],
+                textposition="auto",
+            ),
+        ]
+    ).update_layout(barmode="overlay", showlegend=False)
+    figure.update_xaxes(range=[30, 90])
+    text = next(t for t in _parsed(figure_svg(figure, "en")).iter("text") if t.text == "0: 60.0%")
+    assert (text.get("x"), text.get("text-anchor"), text.get("dx")) == ("50%", "end", "-4")
+
+
+def test_each_key_of_a_group_without_a_title_in_plotlys_order() -> None:
+    """A fan chart's run: its band and its median share a legend group (one click hides
+    both in plotly) but are two keys, the median first by its legend rank."""
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=[1, 2],
+                y=[1.0, 2.0],
+                name="Base — band",
+                legendgroup="b",
+                legendrank=2,
+                fill="toself",
+                mode="lines",
+            ),
+            go.Scatter(
+                x=[1, 2],
+                y=[1.5, 1.5],
+                name="Base — median",
+                legendgroup="b",
+                legendrank=1,
+                mode="lines",
+            ),
+        ]
+    )
+    root = _parsed(figure_svg(figure, "en"))
+    (legend,) = [d for d in root.iter("div") if d.get("class") == "fig-svg-legend"]
+    assert ["".join(key.itertext()) for key in legend] == ["Base — median", "Base — band"]
