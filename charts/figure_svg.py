@@ -751,6 +751,41 @@ def _bar_text(
     )
 
 
+def _room_for_bar_texts(
+    traces: Sequence[Any],
+    bar_spans: dict[int, list[tuple[float, float, float]]],
+    low: float,
+    high: float,
+    size: float,
+) -> tuple[float, float]:
+    """The value axis of a horizontal bar chart widened, where its range is plotly's own,
+    so that every text outside its bar's far end fits inside a phone's plot (a tornado's
+    text ran past the plot's left edge and was cut)."""
+    for _ in range(4):
+        span = high - low
+        if span <= 0:
+            return low, high
+        new_low, new_high = low, high
+        for index, spans in bar_spans.items():
+            trace = traces[index]
+            texts = _seq(trace.text)
+            for i, (_, start, end) in enumerate(spans):
+                if i >= len(texts) or texts[i] in (None, "") or not math.isfinite(end):
+                    continue
+                need = (_text_width(_words(texts[i]), size) + 8) / PHONE_PLOT
+                length = abs(end - start) / span
+                if (trace.textposition == "auto" and need <= length) or need >= 0.9:
+                    continue  # inside its bar, or too long for any room
+                if end >= start:
+                    new_high = max(new_high, low + (end - low) / (1 - need))
+                else:
+                    new_low = min(new_low, (end - need * high) / (1 - need))
+        if (new_low, new_high) == (low, high):
+            break
+        low, high = new_low, new_high
+    return low, high
+
+
 def _is_dark(color: str) -> bool:
     """Whether white reads better than dark ink on ``color`` (``#rrggbb``; anything else
     is taken as light).
@@ -967,6 +1002,8 @@ def _draw(figure: go.Figure, lang: str) -> tuple[list[str], list[str]]:
     # Plotly's bars reach from zero unless they have a base of their own.
     from_zero = any(t.type == "bar" and t.base is None for t in traces)
     low, high = _range(value_axis, values, "number", zero=from_zero)
+    if horizontal and value_axis.range is None:
+        low, high = _room_for_bar_texts(traces, bar_spans, low, high, tick_size)
     v_axis = _Axis(low, high, reversed=value_axis.autorange == "reversed" and not horizontal)
     if horizontal:
         x_axis = v_axis
@@ -1258,7 +1295,7 @@ def _draw(figure: go.Figure, lang: str) -> tuple[list[str], list[str]]:
         for name in categories:
             marks.append(
                 f'<text y="{_num(row_top[name] + 13)}" font-size="{_num(tick_size)}" '
-                'fill="#1b1f24">'
+                'fill="#1b1f24" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
                 + "".join(
                     f'<tspan x="0" dy="{0 if k == 0 else NAME_LINE}">{_text(line)}</tspan>'
                     for k, line in enumerate(names[name])

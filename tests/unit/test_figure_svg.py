@@ -618,3 +618,22 @@ def test_each_key_of_a_group_without_a_title_in_plotlys_order() -> None:
     root = _parsed(figure_svg(figure, "en"))
     (legend,) = [d for d in root.iter("div") if d.get("class") == "fig-svg-legend"]
     assert ["".join(key.itertext()) for key in legend] == ["Base — median", "Base — band"]
+
+
+def test_a_text_outside_its_bar_fits_in_a_phones_plot() -> None:
+    """A lever whose lower bound moves the outcome left, from 60 to 59.8, with the axis
+    plotly would choose (no range given): its text, 16 characters (16 × 12 × 0.55 = 105.6
+    px), goes outside the short bar, leftwards; the axis is widened so that it ends inside
+    a phone's 300 px plot instead of running past the plot's left edge."""
+    words = "Lower bound: 59%"
+    figure = go.Figure(
+        [
+            go.Bar(y=["L"], x=[1.0], base=60.0, orientation="h"),
+            go.Bar(
+                y=["L"], x=[-0.2], base=60.0, orientation="h", text=[words], textposition="auto"
+            ),
+        ]
+    ).update_layout(barmode="overlay", showlegend=False)
+    text = next(t for t in _parsed(figure_svg(figure, "en")).iter("text") if t.text == words)
+    assert text.get("text-anchor") == "end" and text.get("dx") == "-4"
+    assert float(text.get("x").rstrip("%")) / 100 * 300 - 4 >= len(words) * 12 * 0.55
