@@ -162,7 +162,13 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 .fig-svg { width: 100%; margin: 0.25rem 0 1rem; container-type: inline-size; color: #1b1f24; }
 .fig-svg-body { display: flex; align-items: flex-start; width: 100%; }
 .fig-svg-body > svg { flex: 0 0 auto; display: block; overflow: visible; }
-.fig-svg-body > svg.fig-svg-plot { flex: 1 1 auto; min-width: 0; }
+.fig-svg-body > .fig-svg-box {
+  flex: 1 1 auto; min-width: 0; container: fig-plot / inline-size;
+}
+.fig-svg-box > svg { display: block; overflow: visible; }
+.fig-svg-grid { display: grid; gap: 0.75rem 1rem; }
+.fig-svg-cell { min-width: 0; }
+.fig-svg-ptitle { font-size: 0.85rem; font-weight: 600; line-height: 1.3; min-height: 2.2rem; }
 .fig-svg-ytitle { font-size: 0.8rem; color: #5f6b7a; margin-bottom: 0.1rem; }
 .fig-svg-xtitle { font-size: 0.8rem; color: #5f6b7a; text-align: center; }
 .fig-svg-legend {
@@ -170,7 +176,6 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 }
 .fig-svg-key { display: inline-flex; align-items: center; gap: 0.3rem; }
 .fig-svg-key > svg { flex: 0 0 auto; overflow: visible; }
-@container (max-width: 560px) { .fig-svg-odd { display: none; } }
 /* The Overview's tile and review card, each one element (app_pages/_tile_html.py), drawn
    as the elements they replace were (Streamlit 1.67's badge, metric and caption styles).
    Big numbers line up across a row: four to a row, a name may take two lines, so each
@@ -241,6 +246,15 @@ div.ov-caption > p + p { margin-top: 0.5rem; }
 [data-testid="stPageLink-NavLink"] > span:not([data-testid]) p { white-space: normal; }
 </style>
 """
+_TICK_RULES = "".join(
+    f"@container fig-plot (max-width: {width - 0.02:.2f}px) "
+    f"{{ .fig-svg-w{width} {{ display: none; }} }}\n"
+    for width in figure_svg.TICK_WIDTHS
+)
+"""An indicator chart's x ticks thinned by the plot's width
+(:func:`charts.figure_svg.tick_min_widths`): a tick of class ``fig-svg-w<N>`` is hidden
+where the plot is narrower than N pixels."""
+_STYLE = _STYLE.replace("</style>", _TICK_RULES + "</style>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1233,7 +1247,17 @@ def prepare_figure(figure: go.Figure, lang: str) -> PreparedFigure:
     return PreparedFigure(figure, title, description, svg)
 
 
-SVG_FIGURE_PAGES = frozenset({"online-services", "disbursement", "digital-economy", "meeting"})
+SVG_FIGURE_PAGES = frozenset(
+    {
+        "online-services",
+        "satisfaction",
+        "disbursement",
+        "digital-economy",
+        "unit",
+        "meeting",
+        "scenarios",
+    }
+)
 """The pages (``url_path``) whose figures are drawn as inline SVG on the server, so that
 they never load plotly's JavaScript (issue 12): every figure on them is one
 :mod:`charts.figure_svg` draws faithfully. A figure it cannot draw is still drawn by plotly

@@ -69,7 +69,16 @@ NAME_LINE = 14
 """Pixels per further line of a long name."""
 NAME_WIDTH = 44
 """Characters per line of a horizontal bar's name: a phone's plot is about 340 px wide."""
-SYMBOLS = {"circle", "circle-open", "diamond", "diamond-open", "square", "square-open"}
+SYMBOLS = {
+    "circle",
+    "circle-open",
+    "diamond",
+    "diamond-open",
+    "square",
+    "square-open",
+    "line-ns",
+    "line-ew",
+}
 TEXT_POSITIONS = {
     "top center",
     "top left",
@@ -176,7 +185,7 @@ def unsupported(figure: go.Figure) -> str | None:
         key.startswith(("xaxis", "yaxis")) and key not in ("xaxis", "yaxis")
         for key in layout.to_plotly_json()
     ):
-        return "more than one pair of axes (subplots)"
+        return _panels_unsupported(figure)
     for axis in (layout.xaxis, layout.yaxis):
         if axis.type not in (None, "-", "linear", "date", "category"):
             return f"a {axis.type} axis"
@@ -194,23 +203,34 @@ def unsupported(figure: go.Figure) -> str | None:
     if layout.xaxis.autorange == "reversed":
         return "a reversed x axis"
     for trace in figure.data:
-        if trace.type not in ("scatter", "bar"):
+        if trace.type not in ("scatter", "bar", "box"):
             return f"a {trace.type} trace"
         if (trace.xaxis or "x") != "x" or (trace.yaxis or "y") != "y":
             return "a trace on other axes"
+        if trace.type == "box":
+            why = _box_unsupported(trace, y_kind)
+            if why is not None:
+                return why
+            continue
         if trace.type == "bar":
             horizontal = trace.orientation == "h"
             if horizontal != (y_kind == "category"):
                 return "bars whose names are not on the category axis"
-            if trace.text is not None and trace.textposition not in ("outside", None):
+            if trace.text is not None and trace.textposition not in ("outside", "auto", None):
                 return f"bar text {trace.textposition}"
             if trace.text is not None and trace.textposition is None:
                 return "bar text placed by plotly"
+            if trace.text is not None and trace.textposition == "auto" and not horizontal:
+                return "bar text auto on upright bars"
             continue
-        if y_kind == "category":
-            return "points on a category axis"
+        if y_kind == "category" and (
+            "lines" in (trace.mode or "lines") or "text" in (trace.mode or "")
+        ):
+            return "lines or text on a category axis"
         if trace.fill not in (None, "none", "toself", "tonexty"):
             return f"fill {trace.fill}"
+        if y_kind == "category" and trace.fill not in (None, "none"):
+            return "a band on a category axis"
         for symbol in _seq(trace.marker.symbol):
             if symbol not in SYMBOLS:
                 return f"marker {symbol}"
@@ -231,6 +251,178 @@ def unsupported(figure: go.Figure) -> str | None:
             return "an annotation with an arrow"
         if note.textangle not in (None, 0):
             return "a turned annotation"
+    return None
+
+
+def _box_unsupported(trace: Any, y_kind: str) -> str | None:
+    """Why a box trace cannot be drawn here: only rows of a horizontal chart, its statistics
+    computed from its values as plotly computes them (:func:`box_stats`), no points, mean
+    or notch, and no hover text of its own."""
+    if trace.orientation != "h" or y_kind != "category":
+        return "an upright box"
+    if trace.boxpoints is not False:
+        return "box points"
+    if trace.boxmean or trace.notched or trace.sizemode == "sd":
+        return "a box mean, notch or sd"
+    if trace.quartilemethod not in (None, "linear"):
+        return f"quartiles by the {trace.quartilemethod} method"
+    if any(getattr(trace, k) is not None for k in ("q1", "median", "q3", "lowerfence")):
+        return "box statistics given"
+    if trace.hoverinfo != "skip":
+        return "box hover text"
+    if _kind(_seq(trace.x)) != "number":
+        return "a box of non-numbers"
+    return None
+
+
+def _plotly_quantile(values: Sequence[float], share: float) -> float:
+    """Plotly's quantile of sorted ``values`` (its ``interp``: the position ``share × n −
+    0.5``, held at the ends, linear between).
+
+    >>> _plotly_quantile([1.0, 2.0, 3.0, 4.0], 0.25), _plotly_quantile([1.0, 2.0, 3.0], 0.5)
+    (1.5, 2.0)
+    """
+    at = share * len(values) - 0.5
+    if at < 0:
+        return values[0]
+    if at > len(values) - 1:
+        return values[-1]
+    low, high = math.floor(at), math.ceil(at)
+    part = at - low
+    return part * values[high] + (1 - part) * values[low]
+
+
+@dataclass(frozen=True, slots=True)
+class BoxStats:
+    """A box as plotly draws it with ``boxpoints=False``: the quartiles (its ``linear``
+    method) and whiskers to the smallest and largest value."""
+
+    low: float
+    q1: float
+    median: float
+    q3: float
+    high: float
+
+
+def box_stats(values: Sequence[Any]) -> BoxStats | None:
+    """The box of ``values`` (None when none is a number).
+
+    >>> box_stats([4, 1, 3, 2])
+    BoxStats(low=1.0, q1=1.5, median=2.5, q3=3.5, high=4.0)
+    """
+    finite = sorted(float(v) for v in values if _is_number(v) and math.isfinite(float(v)))
+    if not finite:
+        return None
+    return BoxStats(
+        finite[0],
+        _plotly_quantile(finite, 0.25),
+        _plotly_quantile(finite, 0.5),
+        _plotly_quantile(finite, 0.75),
+        finite[-1],
+    )
+
+
+def _domain(axis: Any) -> tuple[float, float]:
+    domain = axis.domain if axis.domain is not None else (0.0, 1.0)
+    return float(domain[0]), float(domain[1])
+
+
+@dataclass(frozen=True, slots=True)
+class _Panel:
+    """One pair of axes of a grid of small panels, as a figure of its own."""
+
+    figure: go.Figure
+    title: str | None
+    column: int
+    row: int
+
+
+def _panels(figure: go.Figure) -> list[_Panel] | str:
+    """The small panels of a figure of subplots (``make_subplots``), each a figure of one
+    pair of axes with its traces, its title (the annotation just above it) and its place in
+    the grid; or why they cannot be drawn faithfully (not a grid, a trace across panels,
+    another note or a shape)."""
+    layout = figure.layout
+    keys = layout.to_plotly_json()
+    suffixes = sorted(
+        (key[5:] for key in keys if key.startswith("xaxis")), key=lambda k: int(k or 1)
+    )
+    if sorted(key[5:] for key in keys if key.startswith("yaxis")) != sorted(suffixes):
+        return "subplots whose axes are not in pairs"
+    if layout.shapes:
+        return "a shape on subplots"
+    pairs = {}
+    for suffix in suffixes:
+        x_axis, y_axis = layout[f"xaxis{suffix}"], layout[f"yaxis{suffix}"]
+        if (x_axis.anchor or "y") != f"y{suffix}" or (y_axis.anchor or "x") != f"x{suffix}":
+            return "subplots with shared or overlaid axes"
+        if x_axis.matches or y_axis.matches or x_axis.overlaying or y_axis.overlaying:
+            return "subplots with shared or overlaid axes"
+        pairs[suffix] = (_domain(x_axis), _domain(y_axis))
+    columns = sorted({x for x, _ in pairs.values()})
+    rows = sorted({y for _, y in pairs.values()}, reverse=True)
+    if len(columns) * len(rows) < len(pairs):
+        return "subplots not in a grid"
+    titles: dict[str, str] = {}
+    for note in layout.annotations:
+        if note.xref != "paper" or note.yref != "paper" or note.showarrow is not False:
+            return "a note on subplots"
+        place = next(
+            (
+                suffix
+                for suffix, ((x0, x1), (_, y1)) in pairs.items()
+                if x0 - 1e-6 <= float(note.x) <= x1 + 1e-6 and abs(float(note.y) - y1) < 0.02
+            ),
+            None,
+        )
+        if place is None or place in titles:
+            return "a note on subplots"
+        titles[place] = note.text
+    margin = layout.margin
+    area = float(layout.height or 450) - float(margin.t or 0) - float(margin.b or 0)
+    panels = []
+    for suffix, (x_domain, y_domain) in pairs.items():
+        traces = [
+            trace
+            for trace in figure.data
+            if (trace.xaxis or "x") == f"x{suffix}" and (trace.yaxis or "y") == f"y{suffix}"
+        ]
+        x_axis = layout[f"xaxis{suffix}"].to_plotly_json()
+        y_axis = layout[f"yaxis{suffix}"].to_plotly_json()
+        for axis in (x_axis, y_axis):
+            for key in ("domain", "anchor"):
+                axis.pop(key, None)
+        x_title = bool(x_axis.get("title", {}).get("text"))
+        plot = max(80.0, (y_domain[1] - y_domain[0]) * area)
+        panel = go.Figure(
+            [go.Figure(trace).data[0].update(xaxis="x", yaxis="y") for trace in traces],
+            layout={
+                "xaxis": x_axis,
+                "yaxis": y_axis,
+                "height": plot + X_TICKS_ROOM + (20 if x_title else 0),
+                "margin": {"t": 0, "b": 0},
+                "showlegend": False,
+                "font": layout.font,
+                "separators": layout.separators,
+                "barmode": layout.barmode,
+            },
+        )
+        panels.append(
+            _Panel(panel, titles.get(suffix), columns.index(x_domain), rows.index(y_domain))
+        )
+    if sum(len(p.figure.data) for p in panels) != len(figure.data):
+        return "a trace across subplots"
+    return sorted(panels, key=lambda p: (p.row, p.column))
+
+
+def _panels_unsupported(figure: go.Figure) -> str | None:
+    panels = _panels(figure)
+    if isinstance(panels, str):
+        return panels
+    for panel in panels:
+        why = unsupported(panel.figure)
+        if why is not None:
+            return f"a panel with {why}"
     return None
 
 
@@ -337,6 +529,13 @@ def _marker(
         else f'fill="{color}"' + (f' stroke="{line}" stroke-width="{_num(width)}"' if width else "")
     )
     alpha = f' opacity="{_num(opacity)}"' if opacity is not None and opacity < 1 else ""
+    if symbol.startswith("line"):
+        # A tick (line-ns upright, line-ew across), drawn by the marker's line alone.
+        d = f"M0,{_num(-r)}V{_num(r)}" if symbol == "line-ns" else f"M{_num(-r)},0H{_num(r)}"
+        return (
+            f'<svg x="{x}" y="{_num(y)}" overflow="visible"><path d="{d}" stroke="{line}" '
+            f'stroke-width="{_num(width or 1)}"{alpha}>{tip}</path></svg>'
+        )
     if symbol.startswith("circle"):
         return f'<circle cx="{x}" cy="{_num(y)}" r="{_num(r)}" {paint}{alpha}>{tip}</circle>'
     if symbol.startswith("square"):
@@ -354,20 +553,280 @@ def _marker(
 _ANCHORS = {"left": "end", "right": "start", "center": "middle"}
 
 
+def _label_dy(vertical: str, gap: float, size: float, lift: int) -> float:
+    """A point's text's baseline below the point: above it, below it or beside it, and
+    ``lift`` lines further away above or below."""
+    if vertical == "top":
+        return -gap - 1 - lift * size
+    if vertical == "bottom":
+        return gap + size * 0.8 + lift * size
+    return size * 0.35
+
+
 def _point_label(
-    position: str, x: str, y: float, size: float, marker: float, text: str, color: str
+    position: str,
+    x: str,
+    y: float,
+    size: float,
+    marker: float,
+    text: str,
+    color: str,
+    lift: int = 0,
 ) -> str:
     vertical, horizontal = position.split()
     gap = marker / 2 + 3
-    dy = {"top": -gap - 1, "bottom": gap + size * 0.8, "middle": size * 0.35}[vertical]
+    dy = _label_dy(vertical, gap, size, lift)
     dx = {"left": -gap, "right": gap, "center": 0}[horizontal] if vertical == "middle" else 0
     if vertical != "middle" and horizontal != "center":
         dx = -2 if horizontal == "left" else 2
     return (
         f'<text x="{x}" y="{_num(y)}" dx="{_num(dx)}" dy="{_num(dy)}" '
-        f'text-anchor="{_ANCHORS[horizontal]}" font-size="{_num(size)}" fill="{color}">'
+        f'text-anchor="{_ANCHORS[horizontal]}" font-size="{_num(size)}" fill="{color}" '
+        'stroke="#ffffff" stroke-width="3" paint-order="stroke">'
         f"{text}</text>"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    """A point's text: where plotly would put it, the point, its size and colour."""
+
+    position: str
+    share: float
+    y: float
+    size: float
+    marker: float
+    words: str
+    color: str
+
+
+CHECK_WIDTHS = (260.0, 340.0, 480.0, 640.0, 860.0)
+"""Plot widths in pixels at which a point's text is kept clear of the lines (a phone's
+plot, a tablet's column, a desktop's column and a full desktop)."""
+LABEL_PLACES = (
+    "top center",
+    "bottom center",
+    "top left",
+    "bottom left",
+    "top right",
+    "bottom right",
+    "middle left",
+    "middle right",
+)
+LIFTS = (0, 1, 2)
+"""Lines of text a label above or below its point may be moved further away from it, where
+it crosses a line next to the point."""
+
+
+def _text_width(words: str, size: float) -> float:
+    """An estimate of a one-line text's width in pixels: 0.55 of the font size a
+    character (the dashboard's sans-serif font; digits and most letters are narrower)."""
+    return len(words) * size * 0.55
+
+
+def _label_box(
+    label: _Label, position: str, width: float, lift: int = 0
+) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom, in pixels) of ``label`` at ``position`` on a plot
+    ``width`` pixels wide, ``lift`` lines further from its point, as :func:`_point_label`
+    places it."""
+    vertical, horizontal = position.split()
+    gap = label.marker / 2 + 3
+    size = label.size
+    dy = _label_dy(vertical, gap, size, lift)
+    dx = {"left": -gap, "right": gap, "center": 0.0}[horizontal] if vertical == "middle" else 0
+    if vertical != "middle" and horizontal != "center":
+        dx = -2 if horizontal == "left" else 2
+    x = label.share * width + dx
+    wide = _text_width(label.words, size)
+    left = {"left": x - wide, "right": x, "center": x - wide / 2}[horizontal]
+    baseline = label.y + dy
+    return left, baseline - size * 0.8, left + wide, baseline + size * 0.2
+
+
+def _crosses(
+    box: tuple[float, float, float, float], a: tuple[float, float], b: tuple[float, float]
+) -> bool:
+    """Whether the segment from ``a`` to ``b`` passes through ``box`` (Liang–Barsky)."""
+    left, top, right, bottom = box
+    (x0, y0), (x1, y1) = a, b
+    dx, dy = x1 - x0, y1 - y0
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        r = q / p
+        if p < 0:
+            low = max(low, r)
+        else:
+            high = min(high, r)
+        if low > high:
+            return False
+    return True
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(
+    labels: Sequence[_Label], lines: Sequence[Sequence[tuple[float, float]]], height: float
+) -> list[tuple[str, int]]:
+    """Where each point's text goes (a position, and lines moved away from the point): the
+    first of its own position, :data:`LABEL_PLACES` and those moved by :data:`LIFTS` where,
+    at every width of :data:`CHECK_WIDTHS`, it crosses no line, no text placed before it and
+    no edge of the plot; where none is clear at every width, the one clear at most widths
+    (plotly would leave the text on the line)."""
+    placed: list[list[tuple[float, float, float, float]]] = []
+    chosen = []
+    for label in labels:
+        places = [label.position, *(p for p in LABEL_PLACES if p != label.position)]
+        candidates = [
+            (p, lift) for lift in LIFTS for p in places if lift == 0 or not p.startswith("middle")
+        ]
+        best: tuple[int, int] | None = None
+        for order, (position, lift) in enumerate(candidates):
+            boxes = [_label_box(label, position, width, lift) for width in CHECK_WIDTHS]
+            clashes = 0
+            for k, (box, width) in enumerate(zip(boxes, CHECK_WIDTHS, strict=True)):
+                if box[0] < 0 or box[2] > width or box[1] < 0 or box[3] > height:
+                    clashes += 1
+                    continue
+                if any(_overlaps(box, other[k]) for other in placed):
+                    clashes += 1
+                    continue
+                if any(
+                    _crosses(box, (x0 * width, y0), (x1 * width, y1))
+                    for line in lines
+                    for (x0, y0), (x1, y1) in pairwise(line)
+                ):
+                    clashes += 1
+            if best is None or clashes < best[0]:
+                best = (clashes, order)
+            if clashes == 0:
+                break
+        position, lift = candidates[best[1] if best else 0]
+        placed.append([_label_box(label, position, width, lift) for width in CHECK_WIDTHS])
+        chosen.append((position, lift))
+    return chosen
+
+
+def _bar_text(
+    base: float,
+    end: float,
+    y: float,
+    words: str,
+    size: float,
+    color: str,
+    *,
+    inside_allowed: bool,
+    row: tuple[float, float] = (0.0, 1.0),
+) -> str:
+    """A horizontal bar's text at its far end (away from its base): outside the bar, or,
+    for plotly's ``auto``, inside it where the text does not fit outside on a phone's plot
+    but does inside (in white or dark ink, whichever reads on the bar's colour). A bar of no
+    length has its text past the row's other bars (``row``: how far they reach), on the
+    side with more room, never over them."""
+    if end == base:
+        towards_right = 1 - row[1] >= row[0]
+        end = row[1] if towards_right else row[0]
+        base = end
+    else:
+        towards_right = end > base
+    wide = _text_width(words, size) + 8
+    room_out = ((1 - end) if towards_right else end) * PHONE_PLOT
+    room_in = abs(end - base) * PHONE_PLOT
+    inside = inside_allowed and room_out < wide <= room_in
+    if inside:
+        anchor, dx = ("end", -4) if towards_right else ("start", 4)
+        ink = "#ffffff" if _is_dark(color) else "#1b1f24"
+    else:
+        anchor, dx = ("start", 4) if towards_right else ("end", -4)
+        ink = "#1b1f24"
+    return (
+        f'<text x="{_num(end * 100)}%" y="{_num(y)}" dx="{dx}" text-anchor="{anchor}" '
+        f'font-size="{_num(size)}" fill="{ink}">{_text(words)}</text>'
+    )
+
+
+def _room_for_bar_texts(
+    traces: Sequence[Any],
+    bar_spans: dict[int, list[tuple[float, float, float]]],
+    low: float,
+    high: float,
+    size: float,
+) -> tuple[float, float]:
+    """The value axis of a horizontal bar chart widened, where its range is plotly's own,
+    so that every text outside its bar's far end fits inside a phone's plot (a tornado's
+    text ran past the plot's left edge and was cut)."""
+    for _ in range(4):
+        span = high - low
+        if span <= 0:
+            return low, high
+        new_low, new_high = low, high
+        for index, spans in bar_spans.items():
+            trace = traces[index]
+            texts = _seq(trace.text)
+            for i, (_, start, end) in enumerate(spans):
+                if i >= len(texts) or texts[i] in (None, "") or not math.isfinite(end):
+                    continue
+                need = (_text_width(_words(texts[i]), size) + 8) / PHONE_PLOT
+                length = abs(end - start) / span
+                if (trace.textposition == "auto" and need <= length) or need >= 0.9:
+                    continue  # inside its bar, or too long for any room
+                if end >= start:
+                    new_high = max(new_high, low + (end - low) / (1 - need))
+                else:
+                    new_low = min(new_low, (end - need * high) / (1 - need))
+        if (new_low, new_high) == (low, high):
+            break
+        low, high = new_low, new_high
+    return low, high
+
+
+def _is_dark(color: str) -> bool:
+    """Whether white reads better than dark ink on ``color`` (``#rrggbb``; anything else
+    is taken as light).
+
+    >>> _is_dark("#1F4E79"), _is_dark("#56B4E9"), _is_dark("rgba(0,0,0,0.1)")
+    (True, False, False)
+    """
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", color):
+        return False
+    red, green, blue = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return 0.299 * red + 0.587 * green + 0.114 * blue < 140
+
+
+def _box(trace: Any, row_span: Any, axis: _Axis, inner: list[str]) -> str:
+    """A horizontal box trace drawn into ``inner`` (one box per row: quartiles, median,
+    whiskers to the smallest and largest value with their caps, as plotly draws a box
+    with ``boxpoints=False``); returns its legend swatch."""
+    line = escape(trace.line.color or trace.marker.color or "#444444")
+    fill = escape(trace.fillcolor or "none")
+    width = trace.line.width if trace.line.width is not None else 2
+    rows: dict[str, list[Any]] = {}
+    for value, name in zip(_seq(trace.x), _seq(trace.y), strict=False):
+        rows.setdefault(str(name), []).append(value)
+    for name, values in rows.items():
+        stats = box_stats(values)
+        if stats is None:
+            continue
+        y0, y1 = row_span(name)
+        mid = (y0 + y1) / 2
+        cap = (y1 - y0) * (trace.whiskerwidth if trace.whiskerwidth is not None else 0.5) / 2
+        q1, med, q3 = (axis.share(v) * WIDE for v in (stats.q1, stats.median, stats.q3))
+        low, high = axis.share(stats.low) * WIDE, axis.share(stats.high) * WIDE
+        stroke = f'stroke="{line}" stroke-width="{_num(width)}" vector-effect="non-scaling-stroke"'
+        inner.append(
+            f'<rect x="{_num(min(q1, q3))}" y="{_num(y0)}" width="{_num(abs(q3 - q1))}" '
+            f'height="{_num(y1 - y0)}" fill="{fill}" {stroke}/>'
+            f'<path d="M{_num(med)},{_num(y0)}V{_num(y1)}M{_num(low)},{_num(mid)}H{_num(q1)}'
+            f"M{_num(q3)},{_num(mid)}H{_num(high)}M{_num(low)},{_num(mid - cap)}V{_num(mid + cap)}"
+            f'M{_num(high)},{_num(mid - cap)}V{_num(mid + cap)}" fill="none" {stroke}/>'
+        )
+    return f'<rect x="1" y="3" width="18" height="10" fill="{fill}" stroke="{line}"/>'
 
 
 PHONE_PLOT = 300
@@ -390,45 +849,68 @@ def _edge_anchor(share: float, text: str = "", size: float = TICK_SIZE) -> str:
     return "middle"
 
 
-def _narrow_hidden(ticks: list[tuple[float, str]], size: float) -> set[int]:
-    """The x ticks whose labels are left out on a phone's plot (the ``fig-svg-odd`` rule of
-    the page's style, where the chart is narrow), so that the others never run into each
-    other: none when they all fit; otherwise the first and the last are kept and, from the
-    left, every label clear of the one kept before it and of the last. A label is taken as
-    0.55 of the font size per character, placed as :func:`_edge_anchor` places it.
+TICK_WIDTHS = (120, 160, 200, 240, 300, 360, 440, 520, 620, 740, 880, 1040)
+"""Plot widths in pixels at which the x ticks are thinned (:func:`tick_min_widths`); the
+page's style hides a tick of class ``fig-svg-w<N>`` where the plot is narrower than N
+(``app_pages._ui``)."""
+TICK_GAP = 6
+"""Pixels kept between two x ticks' labels."""
+NEVER = 10**6
+"""A tick's width from which it is shown, when it is never shown."""
 
-    >>> sorted(_narrow_hidden([(0.0, "Jan 2024"), (0.2, "Jul 2024"), (0.4, "Jan 2025")], 12))
-    [1]
-    >>> _narrow_hidden([(0.0, "2020"), (0.2, "2021"), (0.4, "2022")], 12)
-    set()
-    >>> months = [(m / 12.4, f"T{m + 1}") for m in range(12)] + [(0.98, "T1 (gia hạn)")]
-    >>> sorted(_narrow_hidden(months, 12))
-    [9, 10, 11]
-    """
+
+def _tick_spans(
+    ticks: Sequence[tuple[float, str]], size: float, width: float
+) -> list[tuple[float, float]]:
     spans = []
     for share, text in ticks:
-        width = len(unescape(text)) * size * 0.55
-        at = share * PHONE_PLOT
+        wide = _text_width(unescape(text), size)
+        at = share * width
         anchor = _edge_anchor(share, text, size)
-        start = {"start": at, "end": at - width}.get(anchor, at - width / 2)
-        spans.append((start, start + width))
-    if not any(b[0] < a[1] + 4 for a, b in pairwise(spans)):
-        return set()
-    kept = [0]
-    for i in range(1, len(spans) - 1):
-        clear_before = spans[i][0] >= spans[kept[-1]][1] + 4
-        if clear_before and spans[i][1] + 4 <= spans[-1][0]:
-            kept.append(i)
-    return set(range(len(spans))) - set(kept) - {len(spans) - 1}
+        start = {"start": at, "end": at - wide}.get(anchor, at - wide / 2)
+        spans.append((start, start + wide))
+    return spans
 
 
-def figure_svg(figure: go.Figure, lang: str) -> str:
-    """``figure`` as one HTML block on one line, every text escaped; for
-    ``st.markdown(..., unsafe_allow_html=True)``. Raises ValueError for a figure
-    :func:`unsupported` refuses."""
-    why = unsupported(figure)
-    if why is not None:
-        raise ValueError(f"figure not drawn as SVG: {why}")
+def tick_min_widths(ticks: Sequence[tuple[float, str]], size: float) -> list[int]:
+    """For each x tick, the narrowest plot width of :data:`TICK_WIDTHS` from which its label
+    is shown (0: at every width; above the widest: never, for it would run into a label kept
+    before it), so that no two labels shown ever run into each other.
+
+    From the widest width down, each width keeps the first and the last label and, from the
+    left, every label kept at the width above that clears the one kept before it and the
+    last by :data:`TICK_GAP` pixels; a label is :func:`_text_width` wide, placed as
+    :func:`_edge_anchor` places it. Narrower, only fewer labels are kept.
+
+    >>> tick_min_widths([(0.0, "2020"), (0.5, "2021"), (1.0, "2022")], 12)
+    [0, 0, 0]
+    >>> months = [(m / 12, f"T{m + 1}") for m in range(12)] + [(1.0, "T1 (gia hạn)")]
+    >>> tick_min_widths(months, 12)
+    [0, 360, 160, 240, 160, 240, 200, 240, 300, 440, 620, 1000000, 0]
+    """
+    count = len(ticks)
+    shown = [0] * count
+    kept = list(range(count))
+    for width in reversed(TICK_WIDTHS):
+        spans = _tick_spans(ticks, size, width)
+        now = [kept[0]] if kept else []
+        for i in kept[1:-1]:
+            clear_before = spans[i][0] >= spans[now[-1]][1] + TICK_GAP
+            if clear_before and spans[i][1] + TICK_GAP <= spans[kept[-1]][0]:
+                now.append(i)
+        if len(kept) > 1:
+            now.append(kept[-1])
+        for i in set(kept) - set(now):
+            shown[i] = (
+                TICK_WIDTHS[TICK_WIDTHS.index(width) + 1] if width != TICK_WIDTHS[-1] else NEVER
+            )
+        kept = now
+    return shown
+
+
+def _draw(figure: go.Figure, lang: str) -> tuple[list[str], list[str]]:
+    """A figure of one pair of axes: its parts (the y axis's title, the plot, the x axis's
+    title) and the keys of its legend (none where it shows none)."""
     layout = figure.layout
     traces = [t for t in figure.data if t.visible not in (False, "legendonly")]
     x_kind = _kind(_axis_values(figure, "x"))
@@ -514,7 +996,14 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
             values.append(_as_float(shape.x0, "number"))
         elif not horizontal and _is_hline(shape):
             values.append(_as_float(shape.y0, "number"))
-    low, high = _range(value_axis, values, "number", zero=bool(bar_spans))
+    for trace in traces:
+        if trace.type == "box":
+            values += [_as_float(v, "number") for v in _seq(trace.x)]
+    # Plotly's bars reach from zero unless they have a base of their own.
+    from_zero = any(t.type == "bar" and t.base is None for t in traces)
+    low, high = _range(value_axis, values, "number", zero=from_zero)
+    if horizontal and value_axis.range is None:
+        low, high = _room_for_bar_texts(traces, bar_spans, low, high, tick_size)
     v_axis = _Axis(low, high, reversed=value_axis.autorange == "reversed" and not horizontal)
     if horizontal:
         x_axis = v_axis
@@ -542,10 +1031,36 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
     def y_px(raw: float) -> float:
         return bottom - v_axis.share(raw) * plot_height
 
+    def row_span(name: str) -> tuple[float, float]:
+        """A row's bar (or box): under its name, 18 px high."""
+        y0 = row_top[name] + 18 + NAME_LINE * (len(names[name]) - 1)
+        return y0, y0 + ROW - 22
+
+    def point_y(raw: Any) -> float:
+        """A point's height in pixels: its row's middle on a chart of rows."""
+        if horizontal:
+            if raw is None or str(raw) not in row_top:
+                return math.nan
+            y0, y1 = row_span(str(raw))
+            return (y0 + y1) / 2
+        value = _as_float(raw, "number")
+        return y_px(value) if math.isfinite(value) else math.nan
+
+    # How far a row's bars reach (shares of the width), for a bar of no length's text.
+    row_reach: dict[float, tuple[float, float]] = {}
+    for spans_ in bar_spans.values():
+        for at, start, end in spans_:
+            if math.isfinite(start) and math.isfinite(end):
+                ends = [v_axis.share(start), v_axis.share(end), *row_reach.get(at, ())]
+                row_reach[at] = (min(ends), max(ends))
+
     inner: list[str] = []  # stretched: bands, lines, bars, lines across
     marks: list[str] = []  # unstretched: markers, labels, hover targets
+    segments: list[list[tuple[float, float]]] = []  # lines drawn: (x share, y px)
+    labels: list[_Label] = []  # points' texts, placed once every line is drawn
     previous: list[tuple[float, float]] = []
     legend: list[str] = []
+    ranks: list[float] = []
     groups_seen: set[str] = set()
     for index, trace in enumerate(traces):
         color = trace.marker.color if isinstance(trace.marker.color, str) else None
@@ -560,17 +1075,23 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
                 a, b = sorted((v_axis.share(start), v_axis.share(end)))
                 if horizontal:
                     name = categories[int(at)]
-                    y0 = row_top[name] + 18 + NAME_LINE * (len(names[name]) - 1)
-                    y1 = y0 + ROW - 22
+                    y0, y1 = row_span(name)
                     inner.append(
                         f'<rect x="{_num(a * WIDE)}" y="{_num(y0)}" width="{_num((b - a) * WIDE)}" '
                         f'height="{_num(y1 - y0)}" fill="{paint}">{tips[i]}</rect>'
                     )
                     if i < len(texts) and texts[i] not in (None, ""):
                         marks.append(
-                            f'<text x="{_num(b * 100)}%" y="{_num((y0 + y1) / 2 + 4)}" dx="4" '
-                            f'font-size="{_num(tick_size)}" fill="#1b1f24">'
-                            f"{_plain(texts[i])}</text>"
+                            _bar_text(
+                                v_axis.share(start),
+                                v_axis.share(end),
+                                (y0 + y1) / 2 + 4,
+                                _words(texts[i]),
+                                tick_size,
+                                color or "#1f77b4",
+                                inside_allowed=trace.textposition == "auto",
+                                row=row_reach.get(at, (0.0, 1.0)),
+                            )
                         )
                 else:
                     half = spacing * width_share / 2
@@ -588,16 +1109,18 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
                             f'fill="#1b1f24">{_plain(texts[i])}</text>'
                         )
             swatch = f'<rect x="1" y="3" width="18" height="10" fill="{paint}"/>'
+        elif trace.type == "box":
+            swatch = _box(trace, row_span, v_axis, inner)
         else:
             xs, ys = _seq(trace.x), _seq(trace.y)
-            points = [(x_pct(x), _as_float(y, "number")) for x, y in zip(xs, ys, strict=False)]
+            points = [(x_pct(x), point_y(y)) for x, y in zip(xs, ys, strict=False)]
             drawn = [(x, y) for x, y in points if math.isfinite(x) and math.isfinite(y)]
             mode = trace.mode or ("lines+markers" if len(points) < 20 else "lines")
             line = trace.line
             line_color = escape(line.color or color or "#444444")
             if trace.fill in ("toself", "tonexty") and drawn:
                 outline = drawn if trace.fill == "toself" else previous + drawn[::-1]
-                d = "M" + " L".join(f"{_num(x * WIDE)},{_num(y_px(y))}" for x, y in outline) + "Z"
+                d = "M" + " L".join(f"{_num(x * WIDE)},{_num(y)}" for x, y in outline) + "Z"
                 inner.append(f'<path d="{d}" fill="{escape(trace.fillcolor or "none")}"/>')
             width = line.width if line.width is not None else 2
             dash = DASHES.get(line.dash or "solid")
@@ -610,10 +1133,11 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
                     elif runs[-1]:
                         runs.append([])
                 d = "".join(
-                    "M" + " L".join(f"{_num(x * WIDE)},{_num(y_px(y))}" for x, y in run)
+                    "M" + " L".join(f"{_num(x * WIDE)},{_num(y)}" for x, y in run)
                     for run in runs
                     if len(run) > 1
                 )
+                segments += [list(run) for run in runs if len(run) > 1]
                 if d:
                     inner.append(
                         f'<path d="{d}" fill="none" stroke="{line_color}" '
@@ -627,7 +1151,7 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
                 if not (math.isfinite(x) and math.isfinite(y)):
                     continue
                 tip = _hover(trace, i, lang)
-                cx, cy = f"{_num(x * 100)}%", y_px(y)
+                cx, cy = f"{_num(x * 100)}%", y
                 size = float(_per_point(marker.size, i, 6) or 0)
                 if "markers" in mode and size > 0:
                     symbol = str(_per_point(marker.symbol, i, "circle"))
@@ -656,14 +1180,14 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
                 if "text" in mode and i < len(texts) and str(texts[i] or ""):
                     position = str(_per_point(trace.textposition, i, "middle center"))
                     size_text = float(text_font.size or font_size)
-                    marks.append(
-                        _point_label(
+                    labels.append(
+                        _Label(
                             position,
-                            cx,
+                            x,
                             cy,
                             size_text,
                             size if "markers" in mode else 0,
-                            _plain(texts[i]),
+                            _words(texts[i]),
                             escape(text_font.color or "#1b1f24"),
                         )
                     )
@@ -686,23 +1210,27 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
                     symbol,
                     "10",
                     8,
-                    min(float(_per_point(marker.size, 0, 6) or 6), 11),
+                    min(float(_per_point(marker.size, 0, 6) or 6), 14),
                     fill,
-                    fill,
+                    escape(str(marker.line.color or fill)) if symbol.startswith("line") else fill,
                     float(_per_point(marker.line.width, 0, 0) or 0),
                     None,
                     "",
                 )
         shown = trace.showlegend is not False and trace.name
-        group = trace.legendgroup or ""
+        # A group with a title (earlier years) is one key named by its title; in a group
+        # without one, each trace shown in the legend is a key of its own, as in plotly.
+        group = (trace.legendgroup or "") if trace.legendgrouptitle.text else ""
         if shown and not (group and group in groups_seen):
             groups_seen.add(group)
-            # A group with a title (earlier years) is one key named by its title.
             key_name = trace.legendgrouptitle.text or trace.name
+            ranks.append(float(trace.legendrank if trace.legendrank is not None else 1000))
             legend.append(
                 f'<span class="fig-svg-key"><svg width="20" height="16" aria-hidden="true">'
                 f"{swatch}</svg>{_plain(key_name)}</span>"
             )
+    # Keys in plotly's order: by legend rank, then as the traces come.
+    legend = [key for _, _, key in sorted(zip(ranks, range(len(legend)), legend, strict=True))]
 
     # Lines across the plot, and notes.
     for shape in layout.shapes:
@@ -767,7 +1295,7 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
         for name in categories:
             marks.append(
                 f'<text y="{_num(row_top[name] + 13)}" font-size="{_num(tick_size)}" '
-                'fill="#1b1f24">'
+                'fill="#1b1f24" stroke="#ffffff" stroke-width="3" paint-order="stroke">'
                 + "".join(
                     f'<tspan x="0" dy="{0 if k == 0 else NAME_LINE}">{_text(line)}</tspan>'
                     for k, line in enumerate(names[name])
@@ -802,15 +1330,29 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
         for s, _ in x_ticks
         if horizontal
     )
-    hidden = _narrow_hidden(x_ticks, tick_size)
-    odd = ' class="fig-svg-odd"'
+    from_width = tick_min_widths(x_ticks, tick_size)
 
     x_labels = "".join(
         f'<text x="{_num(s * 100)}%" y="{_num(bottom + 16)}" '
         f'text-anchor="{_edge_anchor(s, text, tick_size)}"'
-        f"{odd if i in hidden else ''}>{text}</text>"
+        + (f' class="fig-svg-w{from_width[i]}"' if from_width[i] else "")
+        + f">{text}</text>"
         for i, (s, text) in enumerate(x_ticks)
+        if from_width[i] <= TICK_WIDTHS[-1]
     )
+    for label, (position, lift) in zip(labels, place_labels(labels, segments, total), strict=True):
+        marks.append(
+            _point_label(
+                position,
+                f"{_num(label.share * 100)}%",
+                label.y,
+                label.size,
+                label.marker,
+                _text(label.words),
+                label.color,
+                lift,
+            )
+        )
     axis_line = (
         f'<line x1="0" x2="100%" y1="{_num(bottom)}" y2="{_num(bottom)}" stroke="#c9ced6"/>'
         if bar_spans and not horizontal
@@ -818,7 +1360,6 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
     )
     longest = max((len(text) for _, text in y_ticks), default=0)
     y_width = int(longest * tick_size * 0.55 + 8) if y_ticks else 0
-    font = escape(FONT_FAMILY, quote=True)
     y_axis = (
         f'<svg class="fig-svg-y" width="{y_width}" height="{_num(total)}" '
         f'font-size="{_num(tick_size)}" fill="{TICK_COLOR}">'
@@ -834,24 +1375,94 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
     y_title = _plain(layout.yaxis.title.text) if layout.yaxis.title else ""
     x_title = _plain(layout.xaxis.title.text) if layout.xaxis.title else ""
     legend_shown = layout.showlegend is not False and (layout.showlegend is True or len(legend) > 1)
-    parts = [f'<div class="fig-svg" aria-hidden="true" style="font-family:{font}">']
+    parts = []
     if y_title:
         parts.append(f'<div class="fig-svg-ytitle">{y_title}</div>')
+    # A note above the plot's top edge (a target line's, as plotly puts it) gets room.
+    above = max(
+        (
+            float(note.font.size or font_size) + 4 - TOP
+            for note in layout.annotations
+            if (note.yref or "y") in ("paper", "y domain")
+            and float(note.y if note.y is not None else 0.5) >= 1
+            and note.yanchor == "bottom"
+        ),
+        default=0.0,
+    )
+    headroom = f' style="padding-top:{_num(above)}px"' if above > 0 else ""
+    # The plot in a box of its own: the page's style thins the x ticks by its width.
     parts.append(
-        f'<div class="fig-svg-body">{y_axis}'
+        f'<div class="fig-svg-body"{headroom}>{y_axis}<div class="fig-svg-box">'
         f'<svg class="fig-svg-plot" width="100%" height="{_num(total)}" overflow="visible">'
         f"{grid}{axis_line}"
         f'<svg width="100%" height="{_num(total)}" viewBox="0 0 {_num(WIDE)} {_num(total)}" '
         f'preserveAspectRatio="none">{"".join(inner)}</svg>'
         f"{''.join(marks)}"
-        f'<g font-size="{_num(tick_size)}" fill="{TICK_COLOR}">{x_labels}</g></svg></div>'
+        f'<g font-size="{_num(tick_size)}" fill="{TICK_COLOR}">{x_labels}</g></svg></div></div>'
     )
     if x_title:
         parts.append(f'<div class="fig-svg-xtitle">{x_title}</div>')
-    if legend_shown and legend:
-        parts.append(f'<div class="fig-svg-legend">{"".join(legend)}</div>')
-    parts.append("</div>")
-    return "".join(parts)
+    return parts, legend if legend_shown else []
+
+
+def _open(figure: go.Figure) -> str:
+    font = escape(FONT_FAMILY, quote=True)
+    return f'<div class="fig-svg" aria-hidden="true" style="font-family:{font}">'
+
+
+def _legend(keys: list[str]) -> str:
+    return f'<div class="fig-svg-legend">{"".join(keys)}</div>' if keys else ""
+
+
+def figure_svg(figure: go.Figure, lang: str) -> str:
+    """``figure`` as one HTML block on one line, every text escaped; for
+    ``st.markdown(..., unsafe_allow_html=True)``. Raises ValueError for a figure
+    :func:`unsupported` refuses. A figure of small panels (subplots) is a grid of them,
+    two or more a row as in the figure, with one legend under them."""
+    why = unsupported(figure)
+    if why is not None:
+        raise ValueError(f"figure not drawn as SVG: {why}")
+    panels = _panels(figure) if _has_subplots(figure) else None
+    if isinstance(panels, list):
+        columns = max(p.column for p in panels) + 1
+        cells = []
+        keys: list[str] = []
+        seen: set[str] = set()
+        for panel in panels:
+            parts, _ = _draw(panel.figure, lang)
+            title = (
+                f'<div class="fig-svg-ptitle">{_plain(panel.title)}</div>' if panel.title else ""
+            )
+            cells.append(
+                f'<div class="fig-svg-cell" style="grid-column:{panel.column + 1};'
+                f'grid-row:{panel.row + 1}">{title}{"".join(parts)}</div>'
+            )
+            _, panel_keys = _draw(_legend_only(panel.figure), lang)
+            for key in panel_keys:
+                if key not in seen:
+                    seen.add(key)
+                    keys.append(key)
+        legend = keys if figure.layout.showlegend is not False else []
+        return (
+            _open(figure)
+            + f'<div class="fig-svg-grid" style="grid-template-columns:repeat({columns},'
+            f'minmax(0,1fr))">{"".join(cells)}</div>{_legend(legend)}</div>'
+        )
+    parts, keys = _draw(figure, lang)
+    return _open(figure) + "".join(parts) + _legend(keys) + "</div>"
+
+
+def _has_subplots(figure: go.Figure) -> bool:
+    return any(
+        key.startswith(("xaxis", "yaxis")) and key not in ("xaxis", "yaxis")
+        for key in figure.layout.to_plotly_json()
+    )
+
+
+def _legend_only(panel: go.Figure) -> go.Figure:
+    """A panel's figure whose legend is shown (its traces' keys, for the grid's one
+    legend)."""
+    return go.Figure(panel).update_layout(showlegend=True)
 
 
 def drawable(figure: go.Figure) -> bool:

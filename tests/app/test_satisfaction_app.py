@@ -16,6 +16,14 @@ from tests.app.pages import SITUATIONS, open_page, ranks_and_quartiles, unit_rat
 OCT = dt.date(2026, 10, 1)
 
 
+@pytest.fixture(autouse=True)
+def _figures_by_plotly(monkeypatch):
+    """This module reads each chart's data from the plotly figure sent to the browser: the
+    pages draw it with plotly (the SVG drawn from the same figure: tests/unit/test_figure_svg.py
+    and tests/app/test_svg_figures_app.py)."""
+    monkeypatch.setenv("DASHBOARD_FIGURES", "plotly")
+
+
 @pytest.mark.parametrize("situation", list(SITUATIONS))
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, situation, lang):

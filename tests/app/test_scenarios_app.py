@@ -12,6 +12,15 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.pages import figure_traces, frame, open_page
 
+
+@pytest.fixture(autouse=True)
+def _figures_by_plotly(monkeypatch):
+    """This module reads each chart's data from the plotly figure sent to the browser: the
+    pages draw it with plotly (the SVG drawn from the same figure: tests/unit/test_figure_svg.py
+    and tests/app/test_svg_figures_app.py)."""
+    monkeypatch.setenv("DASHBOARD_FIGURES", "plotly")
+
+
 TEXT = {
     "vi": {
         "title": "Kịch bản",

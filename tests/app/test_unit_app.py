@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 
 from metrics.clock import CITY_TIMEZONE
-from tests.app.pages import SITUATIONS, frame, open_page, ranks_and_quartiles, unit_rates
+from tests.app.pages import (
+    SITUATIONS,
+    frame,
+    open_page,
+    ranks_and_quartiles,
+    svg_charts,
+    unit_rates,
+)
 
 OCT = dt.date(2026, 10, 1)
 TAN_DINH = "26737"
@@ -23,14 +30,15 @@ def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, si
     assert app.title[0].value == ("Đơn vị" if lang == "vi" else "Unit scorecard")
     assert not app.error
     assert app.subheader[0].value in ("Phường Tân Định", "Tân Định Ward")
-    assert len(app.get("plotly_chart")) == 2
+    # The page as served: its two charts drawn as SVG on the server, no plotly (issue 12).
+    assert len(svg_charts(app)) == 2 and not app.get("plotly_chart")
     assert app.dataframe
 
 
 def test_without_a_unit_the_page_says_how_to_choose_one(monkeypatch, demo_warehouse_url):
     app = open_page(monkeypatch, demo_warehouse_url, "unit", lang="en")
     assert "no unit chosen" in "\n".join(i.value for i in app.info)
-    assert not app.get("plotly_chart")
+    assert not app.get("plotly_chart") and not svg_charts(app)
 
 
 def test_an_unknown_unit_gives_the_choice_and_no_scorecard(monkeypatch, demo_warehouse_url):
@@ -39,7 +47,7 @@ def test_an_unknown_unit_gives_the_choice_and_no_scorecard(monkeypatch, demo_war
     app = open_page(monkeypatch, demo_warehouse_url, "unit", unit="<i>99999</i>")
     assert "unit" not in app.query_params
     assert "chưa chọn đơn vị" in "\n".join(i.value for i in app.info)
-    assert not app.get("plotly_chart")
+    assert not app.get("plotly_chart") and not svg_charts(app)
 
 
 def test_the_scorecard_equals_the_warehouse(monkeypatch, demo_warehouse_url):

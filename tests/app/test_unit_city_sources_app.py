@@ -25,6 +25,14 @@ from tests.app.reading import GOLDEN_MOMENT
 from tests.sources_city import build_city_warehouse, own_warehouse_without, write_city_mapping
 
 
+@pytest.fixture(autouse=True)
+def _figures_by_plotly(monkeypatch):
+    """This module reads each chart's data from the plotly figure sent to the browser: the
+    pages draw it with plotly (the SVG drawn from the same figure: tests/unit/test_figure_svg.py
+    and tests/app/test_svg_figures_app.py)."""
+    monkeypatch.setenv("DASHBOARD_FIGURES", "plotly")
+
+
 @pytest.fixture(scope="module")
 def deployment(demo_warehouse_url, tmp_path_factory) -> tuple[str, Path, str]:
     """(own warehouse URL without the declared indicators' rows, mapping file, city URL)."""

@@ -10,6 +10,7 @@ keeps 222 − 16 (top margin) − 22 (x ticks) = 184 px of plot, so its bottom e
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -18,7 +19,8 @@ import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
 
-from charts.figure_svg import figure_svg, unsupported
+from charts.disbursement import plan_month_ticks
+from charts.figure_svg import BoxStats, box_stats, figure_svg, unsupported
 
 
 def _parsed(html: str) -> ET.Element:
@@ -280,12 +282,38 @@ def test_the_legend_names_each_group_once_by_its_title() -> None:
 @pytest.mark.parametrize(
     ("figure", "reason"),
     [
-        (go.Figure(go.Box(x=[1, 2, 3])), "a box trace"),
-        (make_subplots(rows=1, cols=2), "more than one pair of axes (subplots)"),
-        (go.Figure(go.Scatter(x=[1], y=[1], marker={"symbol": "line-ns"})), "marker line-ns"),
+        (go.Figure(go.Box(x=[1, 2, 3])), "an upright box"),
         (
-            go.Figure(go.Bar(y=["a"], x=[1], orientation="h", text=["1"], textposition="auto")),
-            "bar text auto",
+            go.Figure(go.Box(x=[1, 2], y=["a", "a"], orientation="h", boxpoints="all")),
+            "box points",
+        ),
+        (
+            go.Figure(
+                go.Box(x=[1, 2], y=["a", "a"], orientation="h", boxpoints=False, boxmean=True)
+            ),
+            "a box mean, notch or sd",
+        ),
+        (
+            make_subplots(rows=1, cols=2).add_shape(type="rect", x0=0, x1=1, y0=0, y1=1),
+            "a shape on subplots",
+        ),
+        (make_subplots(rows=1, cols=2, shared_yaxes=True), "subplots with shared or overlaid axes"),
+        (
+            make_subplots(rows=1, cols=2).add_trace(go.Box(x=[1, 2]), row=1, col=2),
+            "a panel with an upright box",
+        ),
+        (go.Figure(go.Scatter(x=[1], y=[1], marker={"symbol": "star"})), "marker star"),
+        (
+            go.Figure(go.Bar(y=["a"], x=[1], orientation="h", text=["1"], textposition="inside")),
+            "bar text inside",
+        ),
+        (
+            go.Figure(go.Bar(x=[1], y=[1], text=["1"], textposition="auto")),
+            "bar text auto on upright bars",
+        ),
+        (
+            go.Figure(go.Scatter(x=[1, 2], y=["a", "b"], mode="lines")),
+            "lines or text on a category axis",
         ),
         (go.Figure(go.Scatter(x=[1, 2], y=[1, 2], fill="tozeroy")), "fill tozeroy"),
         (go.Figure(go.Scatter(x=MONTHS, y=[1, 2, 3])), "a date axis without tick values"),
@@ -295,9 +323,317 @@ def test_the_legend_names_each_group_once_by_its_title() -> None:
             "an annotation with an arrow",
         ),
     ],
-    ids=["box", "subplots", "symbol", "bar-text", "fill", "date-ticks", "x-names", "arrow"],
+    ids=[
+        "upright-box",
+        "box-points",
+        "box-mean",
+        "subplots-shape",
+        "subplots-shared",
+        "panel-box",
+        "symbol",
+        "bar-text",
+        "bar-text-auto-upright",
+        "category-line",
+        "fill",
+        "date-ticks",
+        "x-names",
+        "arrow",
+    ],
 )
 def test_what_it_cannot_draw_faithfully_is_refused_whole(figure: go.Figure, reason: str) -> None:
     assert unsupported(figure) == reason
     with pytest.raises(ValueError, match="not drawn as SVG"):
         figure_svg(figure, "vi")
+
+
+# --- Issue 12, second pass: boxes, points on rows, ticks, small panels, labels -------------
+
+
+def _row_chart(*traces: go.BaseTraceType) -> go.Figure:
+    """One row "A" on an x axis of 0–5: the row starts 10 px down, its name at +13 px, its
+    box or bar from 28 px to 46 px (middle 37 px); a value v is at v / 5 of the width."""
+    figure = go.Figure(list(traces)).update_layout(showlegend=False)
+    return figure.update_xaxes(range=[0, 5])
+
+
+def test_plotlys_quartiles_by_hand() -> None:
+    # Plotly's "linear" quartile of n sorted values sits at position p·n − 0.5: for 1…5, the
+    # first quartile at 0.75 (1.75), the median at 2 (3), the third at 3.25 (4.25).
+    assert box_stats([5, 1, 4, 2, 3]) == BoxStats(1.0, 1.75, 3.0, 4.25, 5.0)
+    assert box_stats([float("nan"), None]) is None
+
+
+def test_a_box_row_golden() -> None:
+    """Values 1–4: quartiles 1.5 and 3.5 (positions 0.5 and 2.5), median 2.5, whiskers to 1
+    and 4 (no points shown: plotly's whiskers then reach the smallest and largest value),
+    caps half the box's 18 px: 32.5–41.5 px."""
+    figure = _row_chart(
+        go.Box(
+            x=[4, 1, 3, 2],
+            y=["A"] * 4,
+            orientation="h",
+            boxpoints=False,
+            fillcolor="rgba(154, 165, 177, 0.18)",
+            line={"color": "#9aa5b1"},
+            hoverinfo="skip",
+        ),
+        go.Scatter(
+            x=[2.5],
+            y=["A"],
+            mode="markers",
+            marker={"size": 8, "color": "#0072B2"},
+            customdata=[["Ward 5 < 6 & co"]],
+            hovertemplate="%{customdata[0]}<extra></extra>",
+        ),
+        go.Scatter(
+            x=[3.0],
+            y=["A"],
+            mode="markers",
+            marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#1b1f24"}},
+        ),
+    )
+    html = figure_svg(figure, "en")
+    assert (
+        '<rect x="300" y="28" width="400" height="18" fill="rgba(154, 165, 177, 0.18)" '
+        'stroke="#9aa5b1"'
+    ) in html
+    assert 'd="M500,28V46M200,37H300M700,37H800M200,32.5V41.5M800,32.5V41.5"' in html
+    root = _parsed(html)
+    (dot,) = [c for c in root.iter("circle") if c.get("fill") == "#0072B2"]
+    assert (dot.get("cx"), dot.get("cy"), dot.get("r")) == ("50%", "37", "4")
+    assert dot.find("title").text == "Ward 5 < 6 & co"  # escaped in the markup, read back
+    tick = next(p for p in root.iter("path") if p.get("d") == "M0,-11V11")
+    assert tick.get("stroke") == "#1b1f24" and tick.get("stroke-width") == "3"
+    holder = next(s for s in root.iter("svg") if tick in list(s))
+    assert (holder.get("x"), holder.get("y")) == ("60%", "37")
+
+
+def test_bars_with_a_base_do_not_reach_from_zero_and_auto_text_goes_inside_when_it_must() -> None:
+    """A tornado: bars from 60 to 80 and to 40 on 30–90. Each text is 11 characters, about
+    11 × 12 × 0.55 + 8 = 80.6 px; on a phone's 300 px plot each bar is 100 px long and has
+    50 px outside it, so both texts go inside, at the bar's far end: white on the dark bar,
+    dark on the light one."""
+    figure = go.Figure(
+        [
+            go.Bar(
+                y=["L"],
+                x=[20.0],
+                base=60.0,
+                orientation="h",
+                marker={"color": "#1F4E79"},
+                text=["+50%: 80.0%"],
+                textposition="auto",
+            ),
+            go.Bar(
+                y=["L"],
+                x=[-20.0],
+                base=60.0,
+                orientation="h",
+                marker={"color": "#56B4E9"},
+                text=["-50%: 40.0%"],
+                textposition="auto",
+            ),
+        ]
+    ).update_layout(barmode="overlay", showlegend=False)
+    figure.update_xaxes(range=[30, 90])
+    root = _parsed(figure_svg(figure, "en"))
+    rects = [r for r in root.iter("rect") if r.get("fill") in ("#1F4E79", "#56B4E9")]
+    # 60–80 → 500–833.33 units; 40–60 → 166.67–500.
+    assert [(r.get("x"), r.get("width")) for r in rects] == [
+        ("500", "333.33"),
+        ("166.67", "333.33"),
+    ]
+    high = next(t for t in root.iter("text") if t.text == "+50%: 80.0%")
+    low = next(t for t in root.iter("text") if t.text == "-50%: 40.0%")
+    assert (high.get("x"), high.get("text-anchor"), high.get("fill")) == (
+        "83.33%",
+        "end",
+        "#ffffff",
+    )
+    assert (low.get("x"), low.get("text-anchor"), low.get("fill")) == ("16.67%", "start", "#1b1f24")
+
+
+def test_small_panels_are_a_grid_with_their_titles_and_one_legend() -> None:
+    figure = make_subplots(rows=2, cols=2, subplot_titles=["A & <b>B</b>", "C", "D", "E"])
+    for index in range(4):
+        row, col = index // 2 + 1, index % 2 + 1
+        figure.add_trace(
+            go.Scatter(
+                x=[1, 2, 3],
+                y=[1.0, 2.0, 3.0],
+                mode="lines",
+                name="R&D <b>last</b> year",
+                legendgroup="p",
+                showlegend=index == 0,
+                line={"dash": "dot"},
+            ),
+            row=row,
+            col=col,
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=[1, 2, 3],
+                y=[2.0, 3.0, 4.0],
+                mode="lines+markers",
+                name="2026",
+                legendgroup="t",
+                showlegend=index == 0,
+            ),
+            row=row,
+            col=col,
+        )
+    figure.update_xaxes(tickvals=list(range(1, 13)))
+    figure.update_layout(height=600, margin={"t": 40, "b": 10})
+    root = _parsed(figure_svg(figure, "en"))
+    cells = [d for d in root.iter("div") if d.get("class") == "fig-svg-cell"]
+    assert [c.get("style") for c in cells] == [
+        "grid-column:1;grid-row:1",
+        "grid-column:2;grid-row:1",
+        "grid-column:1;grid-row:2",
+        "grid-column:2;grid-row:2",
+    ]
+    titles = ["".join(d.itertext()) for d in root.iter("div") if d.get("class") == "fig-svg-ptitle"]
+    assert titles == ["A & B", "C", "D", "E"]
+    (legend,) = [d for d in root.iter("div") if d.get("class") == "fig-svg-legend"]
+    assert ["".join(key.itertext()) for key in legend] == ["R&D last year", "2026"]
+    assert len([p for p in root.iter("path") if p.get("stroke-dasharray") == "2 3"]) == 4
+
+
+def _visible_spans(html: str, width: float) -> list[tuple[float, float, str]]:
+    """The x ticks' labels shown on a plot ``width`` px wide, as the page's style shows
+    them (``fig-svg-w<N>`` hidden below N px), each as wide as 0.55 × 12 px a character."""
+    spans = []
+    for text in _parsed(html).iter("text"):
+        style = text.get("class") or ""
+        if not (text.get("x") or "").endswith("%") or text.get("y") != "210":
+            continue
+        if style.startswith("fig-svg-w") and width < int(style[len("fig-svg-w") :]):
+            continue
+        at = float(text.get("x").rstrip("%")) / 100 * width
+        wide = len(text.text) * 12 * 0.55
+        start = {"start": at, "end": at - wide}.get(text.get("text-anchor"), at - wide / 2)
+        spans.append((start, start + wide, text.text))
+    return sorted(spans)
+
+
+def test_the_s_curves_month_ticks_never_run_into_each_other() -> None:
+    """The disbursement S-curve's 13 ticks, T1 … T12 and "T1 (gia hạn)" a month later: at
+    a tablet's plot (about 680 px at 820 px wide) "T12" and the extension's tick overlapped.
+    At every width the labels shown keep apart; at 680 px "T12" gives way (the extension,
+    the last, stays), and a wide desktop shows every month but T12."""
+    ticks = plan_month_ticks(2026, "vi")
+    days = ticks["tickvals"]
+    figure = go.Figure(go.Scatter(x=days, y=list(range(13)), mode="lines"))
+    _small(figure).update_xaxes(range=[days[0], days[-1]], **ticks)
+    html = figure_svg(figure, "vi")
+    for width in range(120, 1700, 10):
+        spans = _visible_spans(html, width)
+        for (_, end, a), (start, _, b) in itertools.pairwise(spans):
+            assert start >= end, (width, a, b)
+    shown = [text for _, _, text in _visible_spans(html, 680)]
+    assert "T12" not in shown and shown[-1] == "T1 (gia hạn)" and "T1" in shown
+    assert len(_visible_spans(html, 1600)) == 12
+
+
+def test_a_points_text_is_kept_off_the_lines() -> None:
+    """A published figure's text "middle left" of its point, on a line that rises into the
+    point from the left (Meeting mode): plotly leaves the text on the line; here it moves
+    where, at a phone's and a tablet's widths (260–860 px), no line runs through it."""
+    figure = go.Figure(
+        [
+            go.Scatter(x=[0, 1, 2, 3, 4], y=[0.0, 1.0, 2.0, 3.0, 4.0], mode="lines"),
+            go.Scatter(
+                x=[2],
+                y=[2.0],
+                mode="markers+text",
+                text=["45.2%"],
+                textposition="middle left",
+                textfont={"size": 14},
+            ),
+        ]
+    )
+    _small(figure).update_xaxes(range=[0, 4]).update_yaxes(range=[0, 4])
+    root = _parsed(figure_svg(figure, "en"))
+    label = next(t for t in root.iter("text") if t.text == "45.2%")
+    # The line in pixels: x = share × width, y from 194 px (0) to 10 px (4).
+    for width in (260, 340, 480, 640, 860):
+        at = float(label.get("x").rstrip("%")) / 100 * width + float(label.get("dx"))
+        baseline = float(label.get("y")) + float(label.get("dy"))
+        wide = len("45.2%") * 14 * 0.55
+        left = {"start": at, "end": at - wide}.get(label.get("text-anchor"), at - wide / 2)
+        top, bottom = baseline - 14 * 0.8, baseline + 14 * 0.2
+        for step in range(1001):
+            share = step / 1000
+            x, y = share * width, 194 - share * 184
+            assert not (left <= x <= left + wide and top <= y <= bottom), (width, x, y)
+
+
+def test_a_bar_of_no_length_has_its_text_beside_the_rows_bars_not_over_them() -> None:
+    """A tornado's lever that moves nothing at its lower bound: that bar is 60 to 60; the
+    other reaches 80 on 30–90 (0.5–0.833 of the width). Left of the row there is 0.5 of the
+    width, right 0.167: the text goes left of 60, ending there."""
+    figure = go.Figure(
+        [
+            go.Bar(y=["L"], x=[20.0], base=60.0, orientation="h", marker={"color": "#1F4E79"}),
+            go.Bar(
+                y=["L"],
+                x=[0.0],
+                base=60.0,
+                orientation="h",
+                marker={"color": "#56B4E9"},
+                text=["0: 60.0%"],
+                textposition="auto",
+            ),
+        ]
+    ).update_layout(barmode="overlay", showlegend=False)
+    figure.update_xaxes(range=[30, 90])
+    text = next(t for t in _parsed(figure_svg(figure, "en")).iter("text") if t.text == "0: 60.0%")
+    assert (text.get("x"), text.get("text-anchor"), text.get("dx")) == ("50%", "end", "-4")
+
+
+def test_each_key_of_a_group_without_a_title_in_plotlys_order() -> None:
+    """A fan chart's run: its band and its median share a legend group (one click hides
+    both in plotly) but are two keys, the median first by its legend rank."""
+    figure = go.Figure(
+        [
+            go.Scatter(
+                x=[1, 2],
+                y=[1.0, 2.0],
+                name="Base — band",
+                legendgroup="b",
+                legendrank=2,
+                fill="toself",
+                mode="lines",
+            ),
+            go.Scatter(
+                x=[1, 2],
+                y=[1.5, 1.5],
+                name="Base — median",
+                legendgroup="b",
+                legendrank=1,
+                mode="lines",
+            ),
+        ]
+    )
+    root = _parsed(figure_svg(figure, "en"))
+    (legend,) = [d for d in root.iter("div") if d.get("class") == "fig-svg-legend"]
+    assert ["".join(key.itertext()) for key in legend] == ["Base — median", "Base — band"]
+
+
+def test_a_text_outside_its_bar_fits_in_a_phones_plot() -> None:
+    """A lever whose lower bound moves the outcome left, from 60 to 59.8, with the axis
+    plotly would choose (no range given): its text, 16 characters (16 × 12 × 0.55 = 105.6
+    px), goes outside the short bar, leftwards; the axis is widened so that it ends inside
+    a phone's 300 px plot instead of running past the plot's left edge."""
+    words = "Lower bound: 59%"
+    figure = go.Figure(
+        [
+            go.Bar(y=["L"], x=[1.0], base=60.0, orientation="h"),
+            go.Bar(
+                y=["L"], x=[-0.2], base=60.0, orientation="h", text=[words], textposition="auto"
+            ),
+        ]
+    ).update_layout(barmode="overlay", showlegend=False)
+    text = next(t for t in _parsed(figure_svg(figure, "en")).iter("text") if t.text == words)
+    assert text.get("text-anchor") == "end" and text.get("dx") == "-4"
+    assert float(text.get("x").rstrip("%")) / 100 * 300 - 4 >= len(words) * 12 * 0.55
