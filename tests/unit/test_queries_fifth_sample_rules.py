@@ -13,35 +13,15 @@ ranks, worked out by hand in a comment.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
-import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from data_access import queries, writes
+from data_access import queries
 from metrics import registry
+from tests.unit.october_shares import OCTOBER, SHARE, load_october_shares
 
-SHARE = "online_dossier_share"
 A, B, C = "25747", "25750", "25760"  # three Bình Dương wards of the reference file
-OCTOBER = dt.date(2026, 10, 1)
-
-
-def _shares(warehouse: Engine, rows: dict[str, float]) -> None:
-    """October 2026's online share of each unit: ``numerator`` of 100 dossiers."""
-    frame = pd.DataFrame(
-        [
-            {"indicator_id": SHARE, "unit_id": unit, "period_year": 2026,
-             "period_month": OCTOBER, "breakdown_key": "", "value": numerator,
-             "numerator": numerator, "denominator": 100.0}
-            for unit, numerator in rows.items()
-        ]
-    )  # fmt: skip
-    with warehouse.begin() as conn:
-        writes.load_observation_batch(
-            conn, frame, submission_key="oct", source_name="oct.csv", submitted_by="x",
-            loaded_at=dt.datetime(2026, 11, 5, 3, 0),
-        )  # fmt: skip
 
 
 def _ranks(warehouse: Engine) -> list[tuple[str, int, float]]:
@@ -54,7 +34,7 @@ def test_a_lower_is_better_indicator_ranks_its_lowest_value_first(
     warehouse: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Ward A 30 %, B 70 %, C 50 % (of 100 dossiers each), one peer group (wards).
-    _shares(warehouse, {A: 30.0, B: 70.0, C: 50.0})
+    load_october_shares(warehouse, {A: 30.0, B: 70.0, C: 50.0})
     # As registered (higher is better): B (70) first, then C (50), then A (30).
     assert _ranks(warehouse) == [(B, 1, 70.0), (C, 2, 50.0), (A, 3, 30.0)]
     lower = dataclasses.replace(registry.get_indicator(SHARE), direction="lower")

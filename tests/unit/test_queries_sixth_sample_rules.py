@@ -9,12 +9,11 @@ Each test reads (and may write a few rows into) a private copy of the small SQLi
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 from sqlalchemy import Engine
 
-from data_access import queries, writes
+from data_access import queries
+from tests.unit.october_shares import OCTOBER, SHARE, load_october_shares
 
 
 def test_a_year_without_a_plan_has_no_revision_but_keeps_its_columns_and_types(
@@ -41,9 +40,6 @@ def test_a_year_without_a_plan_has_no_revision_but_keeps_its_columns_and_types(
 
 # --- unit_ranking 132: the rows in rank order --------------------------------------------
 
-SHARE = "online_dossier_share"
-OCTOBER = dt.date(2026, 10, 1)
-
 
 def test_a_ranking_lists_each_peer_group_best_first_ties_by_unit_id(warehouse: Engine) -> None:
     # October 2026's online share of four Bình Dương wards, of 100 dossiers each: 25747 30 %,
@@ -51,19 +47,7 @@ def test_a_ranking_lists_each_peer_group_best_first_ties_by_unit_id(warehouse: E
     # (listed by unit id), 25760 is 3rd (two units ahead of it), 25747 4th. By unit id
     # alone the rows would read 25747, 25750, 25760, 25768.
     numerators = {"25747": 30.0, "25750": 70.0, "25760": 50.0, "25768": 70.0}
-    frame = pd.DataFrame(
-        [
-            {"indicator_id": SHARE, "unit_id": unit, "period_year": 2026,
-             "period_month": OCTOBER, "breakdown_key": "", "value": numerator,
-             "numerator": numerator, "denominator": 100.0}
-            for unit, numerator in numerators.items()
-        ]
-    )  # fmt: skip
-    with warehouse.begin() as conn:
-        writes.load_observation_batch(
-            conn, frame, submission_key="oct", source_name="oct.csv", submitted_by="x",
-            loaded_at=dt.datetime(2026, 11, 5, 3, 0),
-        )  # fmt: skip
+    load_october_shares(warehouse, numerators)
     with warehouse.connect() as conn:
         found = queries.unit_ranking(conn, SHARE, 2026, OCTOBER)
     assert [(r.unit_id, int(r.peer_rank)) for r in found.itertuples()] == [
