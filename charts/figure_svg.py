@@ -760,7 +760,17 @@ def _room_for_bar_texts(
 ) -> tuple[float, float]:
     """The value axis of a horizontal bar chart widened, where its range is plotly's own,
     so that every text outside its bar's far end fits inside a phone's plot (a tornado's
-    text ran past the plot's left edge and was cut)."""
+    text ran past the plot's left edge and was cut). A bar of no length has its text past
+    its row's other bars (:func:`_bar_text`): the room is made on the side it goes to."""
+    # How far each row's bars reach, in the axis' values.
+    reach: dict[float, tuple[float, float]] = {}
+    for spans in bar_spans.values():
+        for at, start, end in spans:
+            if math.isfinite(start) and math.isfinite(end):
+                reach[at] = (
+                    min(start, end, reach.get(at, (start, end))[0]),
+                    max(start, end, reach.get(at, (start, end))[1]),
+                )
     for _ in range(4):
         span = high - low
         if span <= 0:
@@ -769,11 +779,21 @@ def _room_for_bar_texts(
         for index, spans in bar_spans.items():
             trace = traces[index]
             texts = _seq(trace.text)
-            for i, (_, start, end) in enumerate(spans):
+            for i, (at, start, end) in enumerate(spans):
                 if i >= len(texts) or texts[i] in (None, "") or not math.isfinite(end):
                     continue
                 need = (_text_width(_words(texts[i]), size) + 8) / PHONE_PLOT
                 length = abs(end - start) / span
+                if end == start and at in reach:
+                    # Past the row's other bars, on the side with more room (as drawn).
+                    row_low, row_high = reach[at]
+                    if need >= 0.9:
+                        continue
+                    if high - row_high >= row_low - low:
+                        new_high = max(new_high, (row_high - need * low) / (1 - need))
+                    else:
+                        new_low = min(new_low, (row_low - need * high) / (1 - need))
+                    continue
                 if (trace.textposition == "auto" and need <= length) or need >= 0.9:
                     continue  # inside its bar, or too long for any room
                 if end >= start:

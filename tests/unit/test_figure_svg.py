@@ -637,3 +637,29 @@ def test_a_text_outside_its_bar_fits_in_a_phones_plot() -> None:
     text = next(t for t in _parsed(figure_svg(figure, "en")).iter("text") if t.text == words)
     assert text.get("text-anchor") == "end" and text.get("dx") == "-4"
     assert float(text.get("x").rstrip("%")) / 100 * 300 - 4 >= len(words) * 12 * 0.55
+
+
+def test_a_bar_of_no_length_has_room_for_its_text_in_a_phones_plot() -> None:
+    """A scenario's tornado (seen at 390 px): the lever's upper bound moves the outcome from
+    88.6 to 89.9, its lower bound not at all (a bar of no length at 88.6), with the axis
+    plotly would choose. The no-length bar's text, 10 characters (10 × 12 × 0.55 = 66 px),
+    goes past the row's other bar on the side with more room; the axis is widened on that
+    side so that it ends inside a phone's 300 px plot (it ran past the plot's right edge
+    and was cut)."""
+    words = "0,0: 88,6%"
+    figure = go.Figure(
+        [
+            go.Bar(
+                y=["L"], x=[1.3], base=88.6, orientation="h", text=["5,0: 89,9%"],
+                textposition="auto",
+            ),
+            go.Bar(y=["L"], x=[0.0], base=88.6, orientation="h", text=[words], textposition="auto"),
+        ]
+    ).update_layout(barmode="overlay", showlegend=False)  # fmt: skip
+    text = next(t for t in _parsed(figure_svg(figure, "en")).iter("text") if t.text == words)
+    at = float(text.get("x").rstrip("%")) / 100 * 300
+    wide = len(words) * 12 * 0.55
+    if text.get("text-anchor") == "start":
+        assert at + 4 + wide <= 300, (text.get("x"), text.get("text-anchor"))
+    else:
+        assert text.get("text-anchor") == "end" and at - 4 - wide >= 0, text.get("x")
