@@ -751,6 +751,19 @@ def _bar_text(
     )
 
 
+def _row_reach(
+    bar_spans: dict[int, list[tuple[float, float, float]]],
+) -> dict[float, tuple[float, float]]:
+    """How far each row's bars reach (lowest and highest value), by row."""
+    reach: dict[float, tuple[float, float]] = {}
+    for spans in bar_spans.values():
+        for at, start, end in spans:
+            if math.isfinite(start) and math.isfinite(end):
+                low, high = reach.get(at, (min(start, end), max(start, end)))
+                reach[at] = (min(low, start, end), max(high, start, end))
+    return reach
+
+
 def _room_for_bar_texts(
     traces: Sequence[Any],
     bar_spans: dict[int, list[tuple[float, float, float]]],
@@ -762,15 +775,7 @@ def _room_for_bar_texts(
     so that every text outside its bar's far end fits inside a phone's plot (a tornado's
     text ran past the plot's left edge and was cut). A bar of no length has its text past
     its row's other bars (:func:`_bar_text`): the room is made on the side it goes to."""
-    # How far each row's bars reach, in the axis' values.
-    reach: dict[float, tuple[float, float]] = {}
-    for spans in bar_spans.values():
-        for at, start, end in spans:
-            if math.isfinite(start) and math.isfinite(end):
-                reach[at] = (
-                    min(start, end, reach.get(at, (start, end))[0]),
-                    max(start, end, reach.get(at, (start, end))[1]),
-                )
+    reach = _row_reach(bar_spans)
     for _ in range(4):
         span = high - low
         if span <= 0:
@@ -1067,12 +1072,10 @@ def _draw(figure: go.Figure, lang: str) -> tuple[list[str], list[str]]:
         return y_px(value) if math.isfinite(value) else math.nan
 
     # How far a row's bars reach (shares of the width), for a bar of no length's text.
-    row_reach: dict[float, tuple[float, float]] = {}
-    for spans_ in bar_spans.values():
-        for at, start, end in spans_:
-            if math.isfinite(start) and math.isfinite(end):
-                ends = [v_axis.share(start), v_axis.share(end), *row_reach.get(at, ())]
-                row_reach[at] = (min(ends), max(ends))
+    row_reach = {
+        at: (min(v_axis.share(low), v_axis.share(high)), max(v_axis.share(low), v_axis.share(high)))
+        for at, (low, high) in _row_reach(bar_spans).items()
+    }
 
     inner: list[str] = []  # stretched: bands, lines, bars, lines across
     marks: list[str] = []  # unstretched: markers, labels, hover targets
