@@ -111,7 +111,7 @@ def headline(view: _sections.View) -> None:
             st.markdown(
                 f"{t('scurve_projection_label', lang)}: "
                 f"**{_tiles.projection_text(tile, indicator, lang)}** · "
-                f"{t('tile_probability_label', lang)}: **{_tiles.probability_text(tile, lang)}**"
+                f"{t('tile_probability_label', lang)}: **{_tiles.probability_inline(tile, lang)}**"
             )
     _sections.tile_facts(view, tile)
 

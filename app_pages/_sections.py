@@ -193,7 +193,7 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
         else:
             _tiles.status_badge(tile.status, lang)
             projection = _tiles.projection_text(tile, indicator, lang)
-            probability = _tiles.probability_text(tile, lang)
+            probability = _tiles.probability_inline(tile, lang)
             st.markdown(
                 f"{t('tile_projection_label', lang)}: **{projection}**"
                 f" · {t('tile_probability_label', lang)}: **{probability}**"

@@ -151,6 +151,13 @@ def probability_text(tile: Tile, lang: str) -> str:
     return fmt_probability(tile.projection.probability, lang)
 
 
+def probability_inline(tile: Tile, lang: str) -> str:
+    """:func:`probability_text` for a line of running text: ``< 1%`` with a no-break space,
+    so that a narrow screen never leaves ``<`` at the end of one line and ``1%`` on the next
+    (Disbursement at 390 px did). Tables and downloads keep :func:`probability_text`."""
+    return probability_text(tile, lang).replace(" ", "\u00a0")
+
+
 def pace_line(tile: Tile, lang: str) -> tuple[str, str]:
     """(label, value): the required pace in the indicator's own terms, the recent one beside."""
     pace = tile.pace

@@ -176,3 +176,16 @@ def test_the_money_figures_are_bare_numbers_under_a_label_naming_the_unit(
     assert money.value == shown(disbursed)
     assert money.delta == ("trên kế hoạch " if lang == "vi" else "of a plan of ") + shown(plan)
     assert left.value == shown(plan - disbursed)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_probability_at_the_end_of_the_scale_never_breaks_after_its_sign(
+    monkeypatch, demo_warehouse_url, lang
+):
+    """At 390 px "< 1%" broke between "<" and "1%": the line's probability is joined by a
+    no-break space (the demo's 2026 plan is far from 95 %: its probability is < 1 %)."""
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2026", lang=lang)
+    label = "Khả năng đạt chỉ tiêu" if lang == "vi" else "Probability of reaching the target"
+    line = next(m.value for m in app.markdown if f"{label}: **" in m.value)
+    assert "**<\u00a01%**" in line
+    assert "< 1%" not in line
