@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import os
 import re
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -64,9 +65,16 @@ def slide_position(text: str | None) -> tuple[int, int] | None:
 
 
 def measure(
-    url: str, minutes: float, interval: int, sample_s: float, port: int
+    url: str,
+    minutes: float,
+    interval: int,
+    sample_s: float,
+    port: int,
+    progress: Path | None = None,
 ) -> dict[str, object]:
-    """Serve the app on ``url``, show meeting mode for ``minutes`` and sample its memory."""
+    """Serve the app on ``url``, show meeting mode for ``minutes`` and sample its memory;
+    the samples so far are written to ``progress`` (JSON lines) as they are taken, so a run
+    stopped early still leaves them."""
     from playwright.sync_api import sync_playwright
 
     env = {**os.environ, "DASHBOARD_DB_URL": url}
@@ -109,6 +117,9 @@ def measure(
                         "load_average": [round(v, 2) for v in os.getloadavg()],
                     }
                 )
+                if progress is not None:
+                    with progress.open("a") as file:
+                        file.write(json.dumps(samples[-1]) + "\n")
 
             end = start + minutes * 60
             while True:
@@ -179,6 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench.__main__ import machine
 
     args = parser().parse_args(argv)
+    # Stopped by SIGTERM, the run still stops the server and the browser it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not 1024 <= args.port < 65535 or args.minutes <= 0 or args.sample_s <= 0:
         print(
             "python -m bench.meeting: --port 1024..65534, --minutes and --sample-s > 0",
@@ -189,6 +202,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         print(f"python -m bench.meeting: {problem}", file=sys.stderr)
         return 1
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "meeting_samples.jsonl").unlink(missing_ok=True)
     results: dict[str, Any] = {
         "machine": machine(),
         "settings": {"tiers": [args.tier], "engines": [], "skipped": []},
@@ -199,7 +214,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["meeting"] = {
         "tier": args.tier,
         "engine": args.engine,
-        **measure(args.url, args.minutes, args.interval, args.sample_s, args.port),
+        **measure(
+            args.url,
+            args.minutes,
+            args.interval,
+            args.sample_s,
+            args.port,
+            progress=args.out / "meeting_samples.jsonl",
+        ),
     }
     results["machine"]["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
     results["machine"]["date_end_utc"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
