@@ -27,6 +27,7 @@ import json
 import os
 import re
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -99,7 +100,7 @@ def measure(
                 used = next(m["value"] for m in metrics if m["name"] == "JSHeapUsedSize")
                 return float(used) / (1024 * 1024)
 
-            page.goto(address)
+            page.goto(address, timeout=600_000)  # a busy machine: minutes, not 30 s
             page.wait_for_function(browser.DRAWN, timeout=600_000)
             page.wait_for_function(f"() => ({READ_SLIDE})() !== null", timeout=600_000)
             start = time.monotonic()
@@ -147,7 +148,11 @@ def measure(
         hwm = rss_mib(app.pid, "VmHWM")
     finally:
         app.terminate()
-        app.wait(30)
+        try:
+            app.wait(30)
+        except subprocess.TimeoutExpired:
+            app.kill()
+            app.wait(30)
     return {
         "page": address.removeprefix(f"http://127.0.0.1:{port}"),
         "minutes": minutes,

@@ -298,6 +298,46 @@ def meeting_verdict(meeting: dict[str, Any] | None) -> tuple[str, str]:
     return said, _verdict(True)
 
 
+def meeting_table(meeting: dict[str, Any] | None) -> list[str]:
+    """The meeting-mode run's section: its samples at the start, after five minutes,
+    every ten minutes and at the end (all of them are in the JSON)."""
+    if not meeting:
+        return []
+    samples = meeting["samples"]
+    settled = next((s for s in samples if s["t_s"] >= MEETING_SETTLED_S), None)
+    shown: list[dict[str, Any]] = []
+    for sample in samples:
+        mark = sample["t_s"] // 600
+        if (
+            sample is samples[0]
+            or sample is settled
+            or sample is samples[-1]
+            or not any(s["t_s"] // 600 == mark for s in shown)
+        ):
+            shown.append(sample)
+    out = [
+        "",
+        "### Meeting mode left running",
+        "",
+        f"Tier {meeting['tier']} on {meeting['engine']}: `{meeting['page']}` in headless "
+        f"Chromium at 1366×1024 for {meeting['minutes']:g} min, the slides moved by the page's "
+        f"own timer every {meeting['interval_s']} s ({meeting['rotations']} rotations seen, "
+        f"{meeting['slides']} slides; {meeting.get('tracebacks_on_screen', 0)} error boxes on "
+        f"screen at the end). The app's peak RSS (VmHWM): {_mib(meeting['app_peak_rss_mib'])}. "
+        "The JS heap is read after a garbage collection.",
+        "",
+        "| minute | app RSS | tab JS heap | rotations | load average |",
+        "|---|---|---|---|---|",
+    ]
+    for sample in shown:
+        out.append(
+            f"| {sample['t_s'] / 60:.1f} | {_mib(sample['rss_mib'])} | "
+            f"{_mib(sample['js_heap_mib'])} | {sample['rotations']} | "
+            f"{_triple(sample.get('load_average'))} |"
+        )
+    return out
+
+
 def _triple(values: Any) -> str:
     return ", ".join(f"{v:.2f}" for v in values) if values else "not recorded"
 
@@ -421,6 +461,7 @@ def table(results: dict[str, Any]) -> str:
         "|---|---|---|---|---|",
         *extra,
     ]
+    out += meeting_table(results.get("meeting"))
     out += ["", "### Scenario engine", ""]
     out += [
         "| tier | engine | baseline (once per data load) | 10,000 paths | tornado sweep |",
@@ -491,6 +532,8 @@ def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
     for key in ("load_average_at_start", "load_average_at_end"):
         merged["machine"].pop(key, None)  # per run, in merged_from
     for part in parts:
+        if part.get("meeting"):
+            merged["meeting"] = part["meeting"]  # a later run's replaces an earlier one's
         merged["not_measured"].update(part.get("not_measured", {}))
         merged["runs"].extend(part["runs"])
         merged["ingest"].update(part.get("ingest", {}))
