@@ -393,6 +393,9 @@ def table(results: dict[str, Any]) -> str:
     out += ["| promise | measured | verdict |", "|---|---|---|"]
     for _, promise, measured, verdict in promises(results):
         out.append(f"| {promise} | {measured} | {verdict} |")
+    if not results["runs"] and not results.get("ingest"):
+        # A meeting-mode run alone (python -m bench.meeting): no empty tables of the rest.
+        return "\n".join(out + meeting_table(results.get("meeting"))) + "\n"
     out += ["", "### Warehouses", ""]
     out += [
         "| tier | engine | observations | dossier rows | indicators | build |",
