@@ -4,12 +4,14 @@
                     [--browser-rounds N] [--warmups N] [--pages overview,…]
                     [--ingest-rows N] [--scenario-repeats N] [--skip PART,…]
                     [--out DIR] [--reuse] [--postgres URL] [--port P] [--last-month YYYY-MM]
+                    [--meeting-minutes N]
 
 For each engine and tier it builds the warehouse (timed), then measures every page's
 server-side script (the first visit after the warm-up, as the server runs it, and after a
 load; warm, SQL floor, empty-page floor; ``bench.script``), the pages
 drawn in headless Chromium against an empty page and the app's peak memory
-(``bench.browser``), and the scenario engine (``scenarios.bench``); once per engine, a large
+(``bench.browser``), and the scenario engine (``scenarios.bench``); with ``--meeting-minutes``,
+meeting mode left running and the app's memory sampled (``bench.meeting``); once per engine, a large
 observation file checked and loaded against the database's bulk load (``bench.ingest``).
 Writes ``DIR/benchmarks.json`` and the Markdown table ``DIR/benchmarks.md`` (only the part
 between its ``bench:begin``/``bench:end`` markers is replaced; the analysis around it stays).
@@ -95,6 +97,13 @@ def parser() -> argparse.ArgumentParser:
         f"(default {warehouses.DATABASE_PREFIX}: {warehouses.DATABASE_PREFIX}s, …)",
     )
     result.add_argument("--port", type=int, default=8630, help="the app; the empty page +1")
+    result.add_argument(
+        "--meeting-minutes",
+        type=float,
+        default=0.0,
+        help="also leave meeting mode running this long on the first engine and tier listed and "
+        "sample the app's memory (bench.meeting; 60 for the issue's one-hour run; 0: not run)",
+    )
     add_last_month(result)
     return result
 
@@ -193,6 +202,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "ingest_rounds": args.ingest_rounds,
             "scenario_repeats": args.scenario_repeats,
             "skipped": args.skip,
+            "meeting_minutes": args.meeting_minutes,
         },
         "not_measured": {},
         "runs": [],
@@ -253,7 +263,29 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         if "ingest" not in args.skip:
             _log(f"{engine}: ingest of {args.ingest_rows:,} rows")
             results["ingest"][engine] = _ingest(args, engine)  # type: ignore[index]
+    if args.meeting_minutes > 0:
+        if browser_problem:
+            not_measured["meeting"] = browser_problem
+        elif engines:
+            results["meeting"] = _meeting(args, engines[0], args.tiers[0])
     return results
+
+
+def _meeting(args: argparse.Namespace, engine: str, tier: str) -> dict[str, object]:
+    """Meeting mode left running on the tier's warehouse (it only reads it)."""
+    from bench import meeting
+
+    url = (
+        warehouses.sqlite_url(args.work, tier)
+        if engine == "sqlite"
+        else warehouses.postgres_url(args.postgres, tier)
+    )
+    _log(f"{engine} {tier}: meeting mode for {args.meeting_minutes:g} min")
+    return {
+        "tier": tier,
+        "engine": engine,
+        **meeting.measure(url, args.meeting_minutes, meeting.MIN_INTERVAL_S, 30.0, args.port),
+    }
 
 
 def _scripts(args: argparse.Namespace, url: str, engine: str, tier: str) -> list[dict[str, object]]:

@@ -21,6 +21,7 @@ PROMISES = (
     "overview_300ms_L_postgres",
     "first_visit",
     "memory_flat",
+    "meeting_memory_flat",
     "paths_10000",
     "ingest_1m",
 )
@@ -194,12 +195,12 @@ def promises(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     rows.append(
         (
             "memory_flat",
-            "app peak memory flat across tiers (within 10 %); one-hour meeting run: not "
-            "measured here",
+            "app peak memory flat across tiers (within 10 %)",
             "; ".join(said) or "—",
             verdict,
         )
     )
+    rows.append(("meeting_memory_flat", MEETING_PROMISE, *meeting_verdict(results.get("meeting"))))
     paths = [
         (f"{run['tier']}/{run['engine']}", run["scenario"]["scenario_median_s"])
         for run in runs
@@ -241,6 +242,102 @@ def promises(results: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+MEETING_PROMISE = (
+    "memory flat over a one-hour meeting-mode run: the app's RSS, and the tab's JS heap, at "
+    "the end within 10 % of their values after the first 5 minutes"
+)
+MEETING_SETTLED_S = 300
+"""The meeting run's baseline: its first sample at or after five minutes. The first
+minutes fill the caches, load the charts' code in the tab and draw every slide once; a
+leak is growth after that, so the end is compared with this rather than with the start."""
+
+
+def _mib(value: float) -> str:
+    return f"{value:.0f} MiB" if value >= 10 else f"{value:.1f} MiB"
+
+
+def meeting_verdict(meeting: dict[str, Any] | None) -> tuple[str, str]:
+    """(what was measured, verdict) of the meeting-mode run (``bench.meeting``).
+
+    >>> samples = [{"t_s": t, "rss_mib": r, "js_heap_mib": 20.0}
+    ...            for t, r in ((0, 300.0), (300, 400.0), (3600, 430.0))]
+    >>> meeting_verdict({"minutes": 60, "samples": samples, "rotations": 1100,
+    ...                  "app_peak_rss_mib": 440.0, "interval_s": 3})[1]
+    '**met**'
+    >>> samples[-1]["rss_mib"] = 600.0
+    >>> meeting_verdict({"minutes": 60, "samples": samples, "rotations": 1100,
+    ...                  "app_peak_rss_mib": 600.0, "interval_s": 3})[1]
+    '**not met** (app RSS grew over 10 %)'
+    """
+    if not meeting:
+        return "—", _verdict(None)
+    samples = meeting["samples"]
+    first, last = samples[0], samples[-1]
+    settled = next((s for s in samples if s["t_s"] >= MEETING_SETTLED_S), None)
+    said = (
+        f"{meeting['minutes']:g} min at {meeting['interval_s']} s a slide, "
+        f"{meeting['rotations']} rotations; app RSS {_mib(first['rss_mib'])} at the start"
+        + (f", {_mib(settled['rss_mib'])} at {settled['t_s'] / 60:.0f} min" if settled else "")
+        + f", {_mib(last['rss_mib'])} at the end, peak (VmHWM) "
+        f"{_mib(meeting['app_peak_rss_mib'])}; JS heap {_mib(first['js_heap_mib'])} → "
+        f"{_mib(last['js_heap_mib'])}"
+    )
+    if meeting.get("tracebacks_on_screen"):
+        said += f"; {meeting['tracebacks_on_screen']} error box(es) on screen at the end"
+    if not meeting["rotations"]:
+        return said, "not measured (no slide changed)"
+    if settled is None or settled is last:
+        return said, f"not measured (a run of {meeting['minutes']:g} min: under 5 min to compare)"
+    rss_ok = last["rss_mib"] <= 1.1 * settled["rss_mib"]
+    heap_ok = last["js_heap_mib"] <= 1.1 * settled["js_heap_mib"]
+    if not rss_ok or not heap_ok:
+        grew = [what for what, ok in (("app RSS", rss_ok), ("JS heap", heap_ok)) if not ok]
+        return said, f"**not met** ({' and '.join(grew)} grew over 10 %)"
+    if meeting["minutes"] < 60:
+        return said, f"**met** over {meeting['minutes']:g} min (not the full hour)"
+    return said, _verdict(True)
+
+
+def meeting_table(meeting: dict[str, Any] | None) -> list[str]:
+    """The meeting-mode run's section: its samples at the start, after five minutes,
+    every ten minutes and at the end (all of them are in the JSON)."""
+    if not meeting:
+        return []
+    samples = meeting["samples"]
+    settled = next((s for s in samples if s["t_s"] >= MEETING_SETTLED_S), None)
+    shown: list[dict[str, Any]] = []
+    for sample in samples:
+        mark = sample["t_s"] // 600
+        if (
+            sample is samples[0]
+            or sample is settled
+            or sample is samples[-1]
+            or not any(s["t_s"] // 600 == mark for s in shown)
+        ):
+            shown.append(sample)
+    out = [
+        "",
+        "### Meeting mode left running",
+        "",
+        f"Tier {meeting['tier']} on {meeting['engine']}: `{meeting['page']}` in headless "
+        f"Chromium at 1366×1024 for {meeting['minutes']:g} min, the slides moved by the page's "
+        f"own timer every {meeting['interval_s']} s ({meeting['rotations']} rotations seen, "
+        f"{meeting['slides']} slides; {meeting.get('tracebacks_on_screen', 0)} error boxes on "
+        f"screen at the end). The app's peak RSS (VmHWM): {_mib(meeting['app_peak_rss_mib'])}. "
+        "The JS heap is read after a garbage collection.",
+        "",
+        "| minute | app RSS | tab JS heap | rotations | load average |",
+        "|---|---|---|---|---|",
+    ]
+    for sample in shown:
+        out.append(
+            f"| {sample['t_s'] / 60:.1f} | {_mib(sample['rss_mib'])} | "
+            f"{_mib(sample['js_heap_mib'])} | {sample['rotations']} | "
+            f"{_triple(sample.get('load_average'))} |"
+        )
+    return out
+
+
 def _triple(values: Any) -> str:
     return ", ".join(f"{v:.2f}" for v in values) if values else "not recorded"
 
@@ -279,9 +376,13 @@ def table(results: dict[str, Any]) -> str:
         f"{m['streamlit']}. Load average (1, 5, 15 min) at the start and the end: "
         f"{_load_averages(results)}: the "
         "machine is shared, so ratios measured in the same run are the figures to read. "
-        f"Tiers {', '.join(s['tiers'])}; engines "
-        f"{', '.join(s['engines'])}; {s['rounds']} warm script runs and "
-        f"{s['browser_rounds']} interleaved browser loads per page (medians).",
+        f"Tiers {', '.join(s['tiers'])}; engines {', '.join(s['engines']) or '—'}"
+        + (
+            f"; {s['rounds']} warm script runs and {s['browser_rounds']} interleaved browser "
+            "loads per page (medians)."
+            if "rounds" in s
+            else " (a meeting-mode run only)."
+        ),
         "",
     ]
     for part, why in results.get("not_measured", {}).items():
@@ -292,6 +393,9 @@ def table(results: dict[str, Any]) -> str:
     out += ["| promise | measured | verdict |", "|---|---|---|"]
     for _, promise, measured, verdict in promises(results):
         out.append(f"| {promise} | {measured} | {verdict} |")
+    if not results["runs"] and not results.get("ingest"):
+        # A meeting-mode run alone (python -m bench.meeting): no empty tables of the rest.
+        return "\n".join(out + meeting_table(results.get("meeting"))) + "\n"
     out += ["", "### Warehouses", ""]
     out += [
         "| tier | engine | observations | dossier rows | indicators | build |",
@@ -360,6 +464,7 @@ def table(results: dict[str, Any]) -> str:
         "|---|---|---|---|---|",
         *extra,
     ]
+    out += meeting_table(results.get("meeting"))
     out += ["", "### Scenario engine", ""]
     out += [
         "| tier | engine | baseline (once per data load) | 10,000 paths | tornado sweep |",
@@ -430,6 +535,8 @@ def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
     for key in ("load_average_at_start", "load_average_at_end"):
         merged["machine"].pop(key, None)  # per run, in merged_from
     for part in parts:
+        if part.get("meeting"):
+            merged["meeting"] = part["meeting"]  # a later run's replaces an earlier one's
         merged["not_measured"].update(part.get("not_measured", {}))
         merged["runs"].extend(part["runs"])
         merged["ingest"].update(part.get("ingest", {}))

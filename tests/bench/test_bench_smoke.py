@@ -73,6 +73,8 @@ def bench_run(demo_warehouse_url: str, tmp_path_factory: pytest.TempPathFactory)
             str(PORT),
             "--pages",
             ",".join(SMOKE_PAGES),
+            "--meeting-minutes",
+            "0.2",
         ],
         cwd=PROJECT_ROOT,
         env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
@@ -101,8 +103,13 @@ def test_the_json_holds_every_part(bench_run: Path) -> None:
     if CHROMIUM.exists():
         assert set(run["browser"]["pages"]) == set(SMOKE_PAGES)
         assert run["browser"]["app_peak_rss_mib"] > 0
+        # --meeting-minutes: meeting mode left running on the tier, its memory sampled.
+        meeting = results["meeting"]
+        assert (meeting["tier"], meeting["engine"], meeting["minutes"]) == ("S", "sqlite", 0.2)
+        assert meeting["samples"][0]["rss_mib"] > 0 and meeting["samples"][-1]["t_s"] >= 12
     else:
         assert "browser" in results["not_measured"]
+        assert "meeting" in results["not_measured"]
     assert run["scenario"]["paths"] == 10_000
     ingest = results["ingest"]["sqlite"]
     assert ingest["rows"] == 2000 and ingest["floor_kind"] == "csv + executemany"
@@ -128,6 +135,7 @@ def test_the_table_has_every_row_and_keeps_the_text_around_it(bench_run: Path) -
         "the Overview's warm script run under 300 ms at tier L on PostgreSQL",
         "first visit after a restart ≤ 1.2× a warm visit",
         "app peak memory flat across tiers",
+        "memory flat over a one-hour meeting-mode run",
         "a scenario of 10,000 paths for the four headline indicators under 1 s",
         "a 1M-row observation file loaded (with full validation) ≤ 3× COPY on PostgreSQL",
     ):
