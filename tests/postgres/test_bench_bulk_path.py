@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 import pytest
 import time_machine
 from psycopg.errors import UniqueViolation
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 
 import demo.build
 from data_access.engine import make_engine
@@ -29,6 +29,7 @@ from data_access.writes import STAGE_THRESHOLD
 from demo.tiers import tier_bulk
 from tests.conftest import PostgresDatabases
 from tests.ingest.warehouse import base_rows, small_warehouse
+from tests.postgres.test_bench_bulk_deferred import observation_schema
 
 pytestmark = pytest.mark.postgres
 
@@ -72,6 +73,16 @@ def test_the_copied_bulk_is_the_loaded_bulk(
         "tier_bulk",
         functools.partial(tier_bulk, indicators_per_m=2, dossier_rows_per_m=40_000),
     )
+    # What observations had while each bulk batch was COPYed: the indexes and foreign keys
+    # are built after the bulk (test_bench_bulk_deferred.py), not grown row by row.
+    seen: list[dict[str, list[tuple[str, str]]]] = []
+    append = demo.build.append_bulk_batch
+
+    def recording(conn: Connection, frame: pd.DataFrame, **kwargs: Any) -> None:
+        seen.append(observation_schema(conn))
+        append(conn, frame, **kwargs)
+
+    monkeypatch.setattr(demo.build, "append_bulk_batch", recording)
     copied_url, loaded_url = postgres_databases.create(), postgres_databases.create()
     reports = {}
     ways: tuple[tuple[str, Literal["copy", "loader"]], ...] = (
@@ -90,6 +101,19 @@ def test_the_copied_bulk_is_the_loaded_bulk(
             report.units_inserted,
         )
     copied, loaded = _read(copied_url), _read(loaded_url)
+    assert len(seen) == 2 + 5
+    assert all([name for name, _ in during["indexes"]] == ["observations_pkey"] for during in seen)
+    assert all(len(during["constraints"]) == 1 for during in seen)  # the primary key
+    schemas = []
+    for url in (copied_url, loaded_url):
+        engine = make_engine(url)
+        try:
+            with engine.connect() as conn:
+                schemas.append(observation_schema(conn))
+        finally:
+            engine.dispose()
+    assert schemas[0] == schemas[1]
+    assert len(schemas[0]["indexes"]) == 5 and len(schemas[0]["constraints"]) == 5
 
     assert reports["copy"] == reports["loader"]
     for name in QUERIES:
