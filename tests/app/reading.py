@@ -321,7 +321,7 @@ class _TableParser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag == "table" and TABLE_CLASS in str(found.get("class", "")).split():
-            self._table = {"caption": "", "head": [], "rows": []}
+            self._table = {"caption": "", "head": [], "rows": [], "shown": []}
             self.tables.append(self._table)
         elif self._table is None:
             return
@@ -341,6 +341,7 @@ class _TableParser(HTMLParser):
             self._in_caption = False
         elif tag in ("th", "td") and self._cell is not None:
             text = "".join(self._cell)
+            self._table["shown"].append(text)
             cell: object = text
             if self._value is not None:
                 cell = float(self._value) if self._value else float("nan")
@@ -352,6 +353,18 @@ class _TableParser(HTMLParser):
             self._table["caption"] += data
         elif self._cell is not None:
             self._cell.append(data)
+
+
+def html_table_texts(app: AppTest) -> set[str]:
+    """Every cell of every plain HTML table on the page as the reader sees it (a missing
+    number is the text ``—`` there, where :func:`html_tables` reads it as ``NaN``)."""
+    shown: set[str] = set()
+    for element in app.get("html"):
+        parser = _TableParser()
+        parser.feed(element.proto.body)
+        for table in parser.tables:
+            shown.update(table["shown"])
+    return shown
 
 
 def html_tables(app: AppTest) -> dict[str, pd.DataFrame]:
