@@ -8,12 +8,12 @@ import json
 import pandas as pd
 import streamlit as st
 
-from app_pages import _page, _rankings, _ui
+from app_pages import _html_table, _page, _ui
 from app_pages._auth import reader_scope
 from charts.economy import make_basis_figure, make_grdp_figure, make_path_figure
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import MISSING, basis_text, fmt_number, fmt_percent, fmt_value, t, t_count
+from i18n import basis_text, fmt_number, fmt_percent, fmt_value, t, t_count
 from metrics.digital import (
     annual_values,
     nominal_growth,
@@ -265,8 +265,9 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
             t("col_share_pct", lang): year_rows["share_pct"].round(1),
         }
     )
-    _ui.dataframe(
-        _rankings._styled(frame, lang), hide_index=True, width="stretch", placeholder=MISSING
+    # A plain HTML table, not a data grid (issue 12): a handful of rows, read, not sorted.
+    _html_table.show_table(
+        frame, lang, caption=t("economy_sectors_table", lang, year=shown_year), max_height=460
     )
     # A declared breakdown is the city's own: the demo's note on its split does not apply.
     declared = cached.declared_breakdown(GRDP.code, "sector") is not None
@@ -328,14 +329,9 @@ def path(filters: _ui.Filters, ict: pd.DataFrame) -> None:
         table[t("col_digital_growth_pct", lang)] = (
             100 * ((1 + growth) * (1 + ahead["relative_growth"]) - 1)
         ).round(1)
-    # The target year stays in view while the long-headed columns are scrolled (a phone).
-    _ui.dataframe(
-        _rankings._styled(table, lang),
-        hide_index=True,
-        width="stretch",
-        column_config={t("col_target_year", lang): st.column_config.TextColumn(pinned=True)},
-        placeholder=MISSING,
-    )
+    # One row per target: a plain HTML table, not a data grid (issue 12). The target year,
+    # its first column, stays in view while the long-headed columns are scrolled (a phone).
+    _html_table.show_table(table, lang, caption=t("economy_path_table", lang, year=base_year))
     recent = (
         t(
             "economy_recent_relative",

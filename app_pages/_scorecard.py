@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import _page, _rankings, _ui
+from app_pages import _html_table, _page, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import MISSING, escape_markdown, fmt_date, fmt_days, fmt_month, fmt_value, t
+from i18n import escape_markdown, fmt_date, fmt_days, fmt_month, fmt_value, t
 from metrics.attention import expected_to_date
 from metrics.clock import city_today, month_end
 from metrics.freshness import latest_complete_period
@@ -226,19 +226,14 @@ def show_glance(items: list[Line], year: int, lang: str) -> None:
             st.markdown(glance_markdown(items, year, lang))
 
 
-def show_table(frame: pd.DataFrame, lang: str) -> None:
-    """The scorecard table, numbers formatted for the reader.
+def show_table(frame: pd.DataFrame, year: int, lang: str) -> None:
+    """The scorecard table, numbers formatted for the reader: a plain HTML table, not a
+    data grid (issue 12: one row per indicator, read, not sorted).
 
-    The value and its status come straight after the indicator, whose column is pinned: on
-    a phone (390 px) the value is what shows beside it before the table is scrolled, and the
-    indicator stays in view while it is. A missing number reads "—", not "None"."""
-    _ui.dataframe(
-        _rankings._styled(frame, lang),
-        hide_index=True,
-        width="stretch",
-        column_config={t("col_indicator", lang): st.column_config.TextColumn(pinned=True)},
-        placeholder=MISSING,
-    )
+    The value and its status come straight after the indicator, whose column stays in view:
+    on a phone (390 px) the value is what shows beside it before the table is scrolled, and
+    the indicator stays in view while it is. A missing number reads "—", not "None"."""
+    _html_table.show_table(frame, lang, caption=t("unit_indicators_title", lang, year=year))
 
 
 def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.DataFrame:
@@ -297,14 +292,9 @@ def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.Dat
         .reset_index()
         .rename(columns={"indicator": t("col_indicator", lang)})
     )
-    # The indicator stays in view while the months are scrolled (a phone shows two).
-    _ui.dataframe(
-        wide,
-        hide_index=True,
-        width="stretch",
-        column_config={t("col_indicator", lang): st.column_config.TextColumn(pinned=True)},
-        placeholder=MISSING,
-    )
+    # A plain HTML table (issue 12); the indicator stays in view while the months are
+    # scrolled (a phone shows two).
+    _html_table.show_table(wide, lang, caption=t("submissions_title", lang, year=filters.year))
     detail = pd.DataFrame(
         {
             t("col_indicator", lang): [

@@ -47,7 +47,7 @@ st.markdown(f"#### {t('unit_indicators_title', lang, year=year)}")
 _scorecard.say_failing(not_assessed, lang)
 _scorecard.show_glance(items, year, lang)
 frame = _scorecard.scorecard_frame(items, year, lang)
-_scorecard.show_table(frame, lang)
+_scorecard.show_table(frame, year, lang)
 st.caption(t("unit_indicators_help", lang))
 _page.download(frame, filters, stem="don-vi", scope=name, key="unit-scorecard", lines=lines)
 

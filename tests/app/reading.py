@@ -27,6 +27,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
+from app_pages._html_table import TABLE_CLASS
 from app_pages._tile_html import CAPTION_OPEN, TILE_CLASS
 from data_access.engine import PROJECT_ROOT
 from metrics.registry import HEADLINE_CODES
@@ -303,3 +304,77 @@ def table_rows(frame: pd.DataFrame) -> list[dict[str, str]]:
         {column: ("" if pd.isna(value) else str(value)) for column, value in row.items()}
         for row in frame.to_dict("records")
     ]
+
+
+class _TableParser(HTMLParser):
+    """The tables of ``app_pages._html_table.table_html`` in a piece of HTML: each a caption,
+    headers and rows of cells, a number cell read from its ``data-value``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict[str, Any]] = []
+        self._table: dict[str, Any] | None = None
+        self._cell: list[str] | None = None
+        self._value: str | None = None
+        self._in_caption = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "table" and TABLE_CLASS in str(found.get("class", "")).split():
+            self._table = {"caption": "", "head": [], "rows": [], "shown": []}
+            self.tables.append(self._table)
+        elif self._table is None:
+            return
+        elif tag == "caption":
+            self._in_caption = True
+        elif tag == "tr":
+            self._table["rows"].append([])
+        elif tag in ("th", "td"):
+            self._cell, self._value = [], found.get("data-value")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._table is None:
+            return
+        if tag == "table":
+            self._table = None
+        elif tag == "caption":
+            self._in_caption = False
+        elif tag in ("th", "td") and self._cell is not None:
+            text = "".join(self._cell)
+            self._table["shown"].append(text)
+            cell: object = text
+            if self._value is not None:
+                cell = float(self._value) if self._value else float("nan")
+            self._table["rows"][-1].append(cell)
+            self._cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in_caption and self._table is not None:
+            self._table["caption"] += data
+        elif self._cell is not None:
+            self._cell.append(data)
+
+
+def html_table_texts(app: AppTest) -> set[str]:
+    """Every cell of every plain HTML table on the page as the reader sees it (a missing
+    number is the text ``—`` there, where :func:`html_tables` reads it as ``NaN``)."""
+    shown: set[str] = set()
+    for element in app.get("html"):
+        parser = _TableParser()
+        parser.feed(element.proto.body)
+        for table in parser.tables:
+            shown.update(table["shown"])
+    return shown
+
+
+def html_tables(app: AppTest) -> dict[str, pd.DataFrame]:
+    """Every plain HTML table on the page (``app_pages/_html_table.py``), by its caption:
+    its cells as a frame, numbers as floats (``NaN`` when missing), text as shown."""
+    out: dict[str, pd.DataFrame] = {}
+    for element in app.get("html"):
+        parser = _TableParser()
+        parser.feed(element.proto.body)
+        for table in parser.tables:
+            head, *rows = table["rows"]
+            out[table["caption"]] = pd.DataFrame(rows, columns=head)
+    return out

@@ -31,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 from data_access import sources
 from i18n import escape_markdown, t
 from tests.app.pages import open_page
-from tests.app.reading import GOLDEN_MOMENT, find_block, read_block
+from tests.app.reading import GOLDEN_MOMENT, find_block, html_tables, read_block
 from tests.sources_city import build_city_warehouse, own_warehouse_without, write_city_mapping
 
 
@@ -93,9 +93,9 @@ def _table(app: AppTest, prefix: str) -> pd.DataFrame:
 
 
 def _sectors_table(app: AppTest, lang: str) -> pd.DataFrame:
-    found = [d for d in app.dataframe if t("col_sector", lang) in d.value.columns]
+    found = [d for d in html_tables(app).values() if t("col_sector", lang) in d.columns]
     assert len(found) == 1
-    return found[0].value.reset_index(drop=True)
+    return found[0].reset_index(drop=True)
 
 
 def _chart_data(app: AppTest, key: str) -> list[dict[str, object]]:
@@ -205,7 +205,7 @@ def test_a_source_without_breakdowns_says_so_on_each_page(monkeypatch, time_mach
     economy = open_page(monkeypatch, own_url, "economy", year="2026", lang=lang)
     block = read_block(find_block(economy, "breakdown-missing-sectors"))
     assert block == ["info: " + NOT_DECLARED[lang].format(dimension=words["sector"])]
-    assert not [d for d in economy.dataframe if t("col_sector", lang) in d.value.columns]
+    assert not [d for d in html_tables(economy).values() if t("col_sector", lang) in d.columns]
     assert not [c for c in economy.get("plotly_chart") if c.proto.id.endswith("grdp")]
     assert not economy.error
 

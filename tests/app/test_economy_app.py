@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.app.pages import SITUATIONS, figure_traces, frame, open_page, svg_charts
+from tests.app.reading import html_tables
 
 
 @pytest.fixture(autouse=True)
@@ -63,7 +64,7 @@ def test_both_bases_are_their_own_series_and_equal_the_warehouse(monkeypatch, de
 
 def test_sector_shares_equal_the_warehouse(monkeypatch, demo_warehouse_url):
     app = open_page(monkeypatch, demo_warehouse_url, "economy", year="2025", lang="en")
-    table = next(d.value for d in app.dataframe if "Sector" in d.value.columns)
+    table = html_tables(app)["GRDP by sector, 2025"]
     rows = frame(
         demo_warehouse_url,
         "SELECT b.name_en, SUM(o.numerator) AS amount FROM observations o "
@@ -84,7 +85,7 @@ def test_sector_shares_equal_the_warehouse(monkeypatch, demo_warehouse_url):
 
 def test_the_growth_needed_is_the_odds_ratio_per_year(monkeypatch, demo_warehouse_url):
     app = open_page(monkeypatch, demo_warehouse_url, "economy", year="2026", lang="en")
-    table = next(d.value for d in app.dataframe if "Target year" in d.value.columns)
+    table = html_tables(app)["Growth needed each year to reach each target, from 2025"]
     base = _annual(demo_warehouse_url, "digital_economy_share_grdp")[2025]
     odds = lambda share: share / (100 - share)  # noqa: E731
     rows = table.set_index("Target year")

@@ -23,7 +23,7 @@ from data_access.queries import UnitFilter
 from i18n import t
 from tests.app.broken_sources import SATISFACTION_SHOWN, contract_mapping
 from tests.app.pages import open_page
-from tests.app.reading import GOLDEN_DAY, GOLDEN_MOMENT, find_block, read_block
+from tests.app.reading import GOLDEN_DAY, GOLDEN_MOMENT, find_block, html_tables, read_block
 from tests.ingest.warehouse import copy_sqlite
 
 CODE = "satisfaction_rate"
@@ -103,7 +103,9 @@ def test_the_unit_page_says_why_and_the_scorecard_carries_on(
 ):
     app = open_page(monkeypatch, demo_warehouse_url, "unit", year="2026", unit="26737", lang=lang)
     _said(app, f"not-assessable-unit-{CODE}", lang)
-    card = app.dataframe[0].value.set_index(t("col_indicator", lang))
+    card = html_tables(app)[t("unit_indicators_title", lang, year=2026)].set_index(
+        t("col_indicator", lang)
+    )
     names = list(card.index)
     assert not any(name.startswith(("Mức độ hài lòng", "Citizen")) for name in names), names
     online = next(name for name in names if "trực tuyến" in name or "nline" in name)

@@ -17,6 +17,7 @@ from tests.app.pages import (
     svg_charts,
     unit_rates,
 )
+from tests.app.reading import html_tables
 
 OCT = dt.date(2026, 10, 1)
 TAN_DINH = "26737"
@@ -32,7 +33,8 @@ def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, si
     assert app.subheader[0].value in ("Phường Tân Định", "Tân Định Ward")
     # The page as served: its two charts drawn as SVG on the server, no plotly (issue 12).
     assert len(svg_charts(app)) == 2 and not app.get("plotly_chart")
-    assert app.dataframe
+    # The scorecard and the submissions as plain HTML tables: no data grid (issue 12).
+    assert len(html_tables(app)) == 2 and not app.dataframe
 
 
 def test_without_a_unit_the_page_says_how_to_choose_one(monkeypatch, demo_warehouse_url):
@@ -52,7 +54,7 @@ def test_an_unknown_unit_gives_the_choice_and_no_scorecard(monkeypatch, demo_war
 
 def test_the_scorecard_equals_the_warehouse(monkeypatch, demo_warehouse_url):
     app = open_page(monkeypatch, demo_warehouse_url, "unit", unit=TAN_DINH, lang="en", year="2026")
-    card = app.dataframe[0].value.set_index("Indicator")
+    card = html_tables(app)["Indicators, 2026"].set_index("Indicator")
     wards = unit_rates(demo_warehouse_url, "online_dossier_share", 2026, OCT, "ward")
     ranks, p25, median, p75 = ranks_and_quartiles(wards.set_index("unit_id")["value"])
     online = card.loc["Online dossier share"]
@@ -90,7 +92,7 @@ def test_an_investors_disbursement_is_its_year_to_date_over_its_plan(
     app = open_page(
         monkeypatch, demo_warehouse_url, "unit", unit="inv-transport", lang="en", year="2026"
     )
-    card = app.dataframe[0].value.set_index("Indicator")
+    card = html_tables(app)["Indicators, 2026"].set_index("Indicator")
     row = frame(
         demo_warehouse_url,
         "SELECT o.numerator, p.plan_billion_vnd FROM observations o JOIN capital_plans p "
@@ -148,5 +150,5 @@ def test_late_and_missing_submissions_equal_the_warehouse(monkeypatch, demo_ware
     assert f"**{late}** late" in summary
     assert f"**{missing}** not reported" in summary
     assert missing >= 1
-    grid = app.dataframe[1].value.set_index("Indicator")
+    grid = html_tables(app)["Submissions, 2026"].set_index("Indicator")
     assert grid.loc["Online dossier share", "Oct 2026"] == "Not reported"

@@ -21,7 +21,7 @@ import pytest
 
 from data_access import sources
 from tests.app.pages import open_page
-from tests.app.reading import GOLDEN_MOMENT
+from tests.app.reading import GOLDEN_MOMENT, html_tables
 from tests.sources_city import build_city_warehouse, own_warehouse_without, write_city_mapping
 
 
@@ -76,8 +76,8 @@ def test_the_city_shape_shows_the_same_unit_page(
     app = open_page(monkeypatch, own_url, "unit", year="2026", unit=unit, lang=lang)
     assert not app.error, [e.value for e in app.error]
 
-    scorecard = app.dataframe[0].value
-    wanted = expected.dataframe[0].value
+    scorecard = next(iter(html_tables(app).values()))
+    wanted = next(iter(html_tables(expected).values()))
     assert len(wanted) == 5  # online, satisfaction, on-time, e-results, disbursement
     pd.testing.assert_frame_equal(
         scorecard.reset_index(drop=True), wanted.reset_index(drop=True), check_exact=False

@@ -12,6 +12,7 @@ unit's does.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -22,7 +23,7 @@ from data_access.engine import make_engine
 from data_access.identity import User
 from i18n import t
 from tests.app.pages import APP
-from tests.app.reading import _RecordingManager, _RecordingStorage, download
+from tests.app.reading import _RecordingManager, _RecordingStorage, download, html_tables
 
 OWN = "26737"  # Phường Tân Định
 VIEWER = User("Phường Tân Định", frozenset({"viewer"}), unit=OWN)
@@ -77,6 +78,8 @@ def _shown(app: Any) -> str:
     parts += [str(h.value) for h in app.get("subheader")]
     for table in list(app.dataframe) + list(app.table):
         parts.append(table.value.to_csv())
+    # Plain HTML tables and lists (the scorecard, the ranking list), as the reader sees them.
+    parts += [html.unescape(str(h.proto.body)) for h in app.get("html")]
     parts += [str(m.proto.label) + str(m.proto.body) for m in app.metric]
     parts += [str(c.proto.spec) for c in app.get("plotly_chart")]
     for box in app.selectbox:
@@ -157,7 +160,7 @@ def test_a_ward_scoped_steward_sees_only_their_unit_on_the_data_page(
 def test_the_unit_page_shows_the_own_units_scorecard(monkeypatch, demo_warehouse_url):
     app = _open(monkeypatch, demo_warehouse_url, VIEWER, "unit", unit=OWN, lang="en", year="2026")
     assert next(str(h.value) for h in app.subheader) == _names(demo_warehouse_url)[OWN][1]
-    assert app.dataframe  # the scorecard
+    assert html_tables(app)  # the scorecard
 
 
 @pytest.mark.parametrize(
@@ -182,7 +185,7 @@ def test_a_link_to_another_unit_says_not_in_your_scope(
     app.run()
     assert not app.exception, [e.value for e in app.exception]
     assert _others_shown(_shown(app), names) == []
-    assert not app.dataframe and not app.get("plotly_chart")
+    assert not app.dataframe and not html_tables(app) and not app.get("plotly_chart")
 
 
 def test_an_unknown_unit_is_still_unknown_for_a_scoped_user(monkeypatch, demo_warehouse_url):

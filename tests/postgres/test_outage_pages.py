@@ -15,7 +15,7 @@ from app_pages._navigation import NAVIGATION
 from data_access import cached
 from demo.build import build_demo_warehouse
 from tests.app.pages import open_page, svg_charts
-from tests.app.reading import tile_metrics
+from tests.app.reading import html_tables, tile_metrics
 from tests.conftest import DEMO_LAST_MONTH
 from tests.postgres.own_server import OwnServer, own_postgres_server
 
@@ -64,7 +64,7 @@ def _figures(app: AppTest) -> dict[str, object]:
         # The Overview's tiles are HTML blocks (tile_metrics), the other pages' st.metric.
         "metrics": [m.value for m in app.metric] + [m.value for m in tile_metrics(app)],
         "charts": len(app.get("plotly_chart")) + len(svg_charts(app)),
-        "tables": len(app.dataframe) + len(app.table),
+        "tables": len(app.dataframe) + len(app.table) + len(html_tables(app)),
     }
 
 

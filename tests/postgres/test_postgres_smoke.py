@@ -169,11 +169,13 @@ PAGES_ON_BOTH = {
 def _page_text(app) -> list[str]:  # type: ignore[no-untyped-def]
     """Every number and word the page shows, tables included (freshness lines aside: the two
     warehouses were loaded at different moments)."""
-    from tests.app.reading import read_block
+    from tests.app.reading import html_tables, read_block
 
     shown = [line for line in read_block(app._tree) if "Cập nhật" not in line]
     for table in app.dataframe:
         shown.append(table.value.to_csv(index=False))
+    for plain in html_tables(app).values():  # the plain HTML tables (app_pages/_html_table.py)
+        shown.append(plain.to_csv(index=False))
     return shown
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from demo.build import build_demo_warehouse
+from tests.app.reading import html_tables
 from tests.app.test_unit_scope_app import (
     CITY_STEWARD,
     OWN,
@@ -74,4 +75,4 @@ def test_a_link_to_another_unit_says_not_in_your_scope_on_postgresql(
     names = _names(demo_on_postgres)
     app = _open(monkeypatch, demo_on_postgres, VIEWER, "unit", unit="26740", lang="en")
     assert _others_shown(_shown(app), names) == []
-    assert not app.dataframe and not app.get("plotly_chart")
+    assert not app.dataframe and not html_tables(app) and not app.get("plotly_chart")

@@ -164,6 +164,8 @@ def read(app: AppTest, page: str) -> Shown:
     for table in list(app.dataframe) + list(app.table):
         value = table.value
         shown.plain.append(value.to_csv() if hasattr(value, "to_csv") else str(value))
+    # Plain HTML tables and lists (app_pages/_html_table.py, the ranking list), as read.
+    shown.plain += [html.unescape(str(h.proto.body)) for h in app.get("html")]
     for kind in ("selectbox", "multiselect"):
         for widget in app.get(kind):
             shown.plain += [str(o) for o in getattr(widget, "options", [])]
