@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import hashlib
+import json
 import logging
 import math
 import os
@@ -327,13 +328,23 @@ def uploader_words(key_prefix: str, lang: str, *, limit_mb: float, types: str) -
 
 
 def mark_document_language(lang: str) -> None:
-    """Set ``<html lang>`` so screen readers and browsers read Vietnamese as Vietnamese.
+    """Set ``<html lang>`` so screen readers and browsers read Vietnamese as Vietnamese, and
+    say Streamlit's own "Skip to main content" link (the first stop of the keyboard, in
+    English whatever the page's language) in the reader's language.
 
-    ``lang`` is one of :data:`LANGUAGES` (checked here), never text from the request.
+    ``lang`` is one of :data:`LANGUAGES` (checked here), never text from the request; the
+    link's words are ours (``skip_to_content``), written as a JSON string with ``<`` escaped.
     """
     if lang in LANGUAGES:
+        words = json.dumps(t("skip_to_content", lang)).replace("<", "\\u003c")
         st.html(
-            f"<script>document.documentElement.lang = '{lang}';</script>",
+            "<script>"
+            f"document.documentElement.lang = '{lang}';"
+            # A block, so that a second run of the script (the language switched) declares
+            # its own ``skip``: a top-level ``const`` twice is a SyntaxError.
+            "{ const skip = document.querySelector('[data-testid=\"stSkipToContent\"]');"
+            f"if (skip) {{ skip.textContent = {words}; }} }}"
+            "</script>",
             unsafe_allow_javascript=True,
         )
 

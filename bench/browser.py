@@ -125,7 +125,7 @@ def measure(url: str, pages: list[str], rounds: int, warmups: int, port: int) ->
             def load(address: str) -> float:
                 page = browser.new_page(viewport={"width": 1366, "height": 1024})
                 start = time.perf_counter()
-                page.goto(address)
+                page.goto(address, timeout=600_000)  # a large tier: the server may be busy
                 page.wait_for_function(DRAWN, timeout=600_000)
                 page.wait_for_timeout(0)
                 took = time.perf_counter() - start

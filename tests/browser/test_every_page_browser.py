@@ -30,6 +30,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from app_pages._navigation import NAVIGATION
+from i18n import t
 from tests.browser.test_overview_browser import (
     APP_IS_IDLE,
     HORIZONTAL_EXTENTS,
@@ -155,6 +156,11 @@ def check_screen(page: Page, path: str, lang: str, size: tuple[int, int]) -> Non
     assert errors.count() == 0, errors.all_inner_texts()
     assert "Traceback" not in page.locator("body").inner_text()
     assert page.evaluate("document.documentElement.lang") == lang
+    # The keyboard's first stop, Streamlit's skip link, in the page's language too.
+    skip = page.evaluate(
+        "document.querySelector('[data-testid=\"stSkipToContent\"]')?.textContent ?? null"
+    )
+    assert skip == t("skip_to_content", lang), skip
     widths = page.evaluate(HORIZONTAL_EXTENTS)
     assert widths["document"] <= widths["window"] + 1, f"the page scrolls sideways: {widths}"
     # Streamlit's main area scrolls by itself: a too-wide element widens it, not the page.
