@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import _ui
+from app_pages import _html_table
 from data_access.sources import BREAKDOWN_CONTRACTS, CONTRACTS, SourceHealth, SourceReport
 from i18n import MISSING, fmt_date, fmt_days, fmt_month, fmt_number, fmt_percent, t
 from i18n.escape import escape_markdown
@@ -223,7 +223,9 @@ def units_table(
             t("governance_col_unit", lang): unit,
             t("governance_col_status", lang): [status_word(s, lang) for s in rows["status"]],
             t("governance_col_days_late", lang): [
-                fmt_number(float(d), lang) if d else "" for d in rows["days_late"]
+                # On time: no days late to count, a dash as in every table (was blank).
+                fmt_number(float(d), lang) if d else MISSING
+                for d in rows["days_late"]
             ],
             t("governance_measure_correct", lang): [
                 _measure("correct", v, lang) for v in rows["correct_pct"]
@@ -343,7 +345,11 @@ def source_health(health: SourceHealth, lang: str) -> None:
             else:
                 st.success(t("sources_health_passed", lang), icon=":material/check_circle:")
             st.caption(escape_markdown(source_facts(report, lang)))
-            _ui.dataframe(contracts_table(report, lang), hide_index=True, placeholder=MISSING)
+            _html_table.show_table(
+                contracts_table(report, lang),
+                lang,
+                caption=source_title(report.indicator, lang),
+            )
 
 
 def breakdown_health(health: SourceHealth, lang: str) -> None:
@@ -374,4 +380,4 @@ def breakdown_health(health: SourceHealth, lang: str) -> None:
             else:
                 st.success(t("sources_health_passed", lang), icon=":material/check_circle:")
             st.caption(escape_markdown(source_facts(part.report, lang)))
-            _ui.dataframe(contracts_table(part.report, lang), hide_index=True, placeholder=MISSING)
+            _html_table.show_table(contracts_table(part.report, lang), lang, caption=title)

@@ -1,14 +1,18 @@
 """Quản trị dữ liệu / Data governance: the three data groups of the city's data governance
 strategy with their datasets, and the four quality demands of Resolution 214/NQ-CP
 (correct, complete, clean, live) measured from the warehouse itself; late and missing
-submitters first."""
+submitters first.
+
+Its tables are read-only, so each is one escaped HTML table (``_html_table``), not a data
+grid: the grid's 1.4 MB of table code made this the slowest page to draw (issue 12,
+2.6× the empty page on 30 November)."""
 
 import streamlit as st
 
-from app_pages import _auth, _governance, _ui
+from app_pages import _auth, _governance, _html_table, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
-from i18n import MISSING, fmt_date, t
+from i18n import fmt_date, t
 from metrics.clock import city_today
 from metrics.export import file_stem
 from metrics.governance import DATA_GROUPS
@@ -36,8 +40,8 @@ if shown.empty:
     st.success(t("governance_all_on_time", lang), icon=":material/check_circle:")
 else:
     st.caption(t("governance_attention_help", lang, count=len(shown)))
-    _ui.dataframe(
-        shown, hide_index=True, height=min(38 + 35 * len(shown), 420), placeholder=MISSING
+    _html_table.show_table(
+        shown, lang, caption=t("governance_attention_section", lang), max_height=420
     )
     _ui.download_buttons(
         download, file_stem("cham-va-chua-bao-cao", today.isoformat()), lang, "late"
@@ -49,7 +53,7 @@ for group in DATA_GROUPS:
     if shown.empty:
         _ui.empty_state(lang, t("governance_group_empty", lang))
         continue
-    _ui.dataframe(shown, hide_index=True, placeholder=MISSING)
+    _html_table.show_table(shown, lang, caption=t(f"governance_group_{group}", lang))
     _ui.download_buttons(download, file_stem("bo-du-lieu", group, today.isoformat()), lang, group)
 
 st.subheader(t("governance_units_section", lang))
@@ -65,7 +69,12 @@ else:
         key="governance-dataset",
     )
     shown, download = _governance.units_table(report, str(chosen), names, lang)
-    _ui.dataframe(shown, hide_index=True, height=420, placeholder=MISSING)
+    _html_table.show_table(
+        shown,
+        lang,
+        caption=f"{t('governance_units_section', lang)}: {titles.get(str(chosen), chosen)}",
+        max_height=420,
+    )
     _ui.download_buttons(
         download, file_stem("chat-luong-theo-don-vi", str(chosen), today.isoformat()), lang, "units"
     )

@@ -531,7 +531,12 @@ def merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
         # One entry per harness run, flattened: a part that is itself a merge brings its runs.
         "merged_from": [run for p in parts for run in _runs_of(p)],
     }
-    merged["settings"]["engines"] = [e for p in parts for e in p["settings"]["engines"]]
+    # Each engine and tier once, in the order the parts name them (a list of every part's
+    # own once printed "engines sqlite, postgresql, postgresql, postgresql").
+    for key in ("engines", "tiers"):
+        merged["settings"][key] = list(
+            dict.fromkeys(x for p in parts for x in p["settings"].get(key, []))
+        )
     for key in ("load_average_at_start", "load_average_at_end"):
         merged["machine"].pop(key, None)  # per run, in merged_from
     for part in parts:

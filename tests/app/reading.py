@@ -372,9 +372,17 @@ def html_tables(app: AppTest) -> dict[str, pd.DataFrame]:
     its cells as a frame, numbers as floats (``NaN`` when missing), text as shown."""
     out: dict[str, pd.DataFrame] = {}
     for element in app.get("html"):
-        parser = _TableParser()
-        parser.feed(element.proto.body)
-        for table in parser.tables:
-            head, *rows = table["rows"]
-            out[table["caption"]] = pd.DataFrame(rows, columns=head)
+        out.update(tables_in_html(element.proto.body))
+    return out
+
+
+def tables_in_html(body: str) -> dict[str, pd.DataFrame]:
+    """The plain HTML tables of one piece of HTML (one element's body), as
+    :func:`html_tables` reads them."""
+    parser = _TableParser()
+    parser.feed(body)
+    out: dict[str, pd.DataFrame] = {}
+    for table in parser.tables:
+        head, *rows = table["rows"]
+        out[table["caption"]] = pd.DataFrame(rows, columns=head)
     return out

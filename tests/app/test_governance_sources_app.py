@@ -18,15 +18,22 @@ from data_access import sources
 from i18n.escape import escape_markdown
 from tests.app.broken_sources import broken_mapping, unreachable_mapping
 from tests.app.pages import frame, open_page
-from tests.app.reading import GOLDEN_MOMENT, find_block
+from tests.app.reading import GOLDEN_MOMENT, find_block, tables_in_html
 
 
 def _contracts(app, code: str):
     block = find_block(app, f"source-{code}")
     assert block is not None, code
-    tables = [node for node in _walk(block) if type(node).__name__ == "Dataframe"]
+    # One plain HTML table (app_pages/_html_table.py), no data grid.
+    assert not [node for node in _walk(block) if type(node).__name__ == "Dataframe"], code
+    tables = [
+        table
+        for node in _walk(block)
+        if type(node).__name__ == "Html"
+        for table in tables_in_html(node.proto.body).values()
+    ]
     assert len(tables) == 1, code
-    return tables[0].value
+    return tables[0]
 
 
 def _walk(node):

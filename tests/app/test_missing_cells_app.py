@@ -80,5 +80,6 @@ def test_every_table_call_of_the_app_passes_the_dash() -> None:
                 placeholder = given.get("placeholder")
                 ok = isinstance(placeholder, ast.Name) and placeholder.id == "MISSING"
                 calls.append((f"{path.name}:{node.lineno}", ok))
-    assert len(calls) >= 20, calls
+    # The walk finds the calls (a floor, not a count: read-only tables became plain HTML).
+    assert len(calls) >= 10, calls
     assert [where for where, ok in calls if not ok] == []

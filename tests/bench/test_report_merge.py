@@ -19,7 +19,7 @@ def _run(date: str, engine: str, start: list[float] | None, end: list[float] | N
             "load_average_at_start": start,
             "load_average_at_end": end,
         },
-        "settings": {"engines": [engine]},
+        "settings": {"engines": [engine], "tiers": ["S"] if engine == "sqlite" else ["M", "S"]},
         "runs": [{"engine": engine}],
         "ingest": {},
     }
@@ -34,7 +34,9 @@ def test_a_merge_of_a_merge_lists_every_run_once_with_its_own_load_averages() ->
         ("d3", [0.5, 0.25, 0.125]),
     ]
     assert "load_average_at_start" not in merged["machine"]
-    assert merged["settings"]["engines"] == ["sqlite", "sqlite", "postgresql"]
+    # Each engine and tier once, in the order first named (it listed every part's engines).
+    assert merged["settings"]["engines"] == ["sqlite", "postgresql"]
+    assert merged["settings"]["tiers"] == ["S", "M"]
     assert len(merged["runs"]) == 3
     assert _load_averages(merged) == (
         "d1: 1.00, 2.00, 3.00 → not recorded; d2: not recorded → not recorded; "
