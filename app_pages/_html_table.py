@@ -52,6 +52,17 @@ def _text(value: object) -> str:
     return html.escape(strip_invisible(str(value)))
 
 
+def _head_style(position: int, numeric: bool, scrolls: bool) -> str:
+    """A header cell's style: the first column's held in view sideways; in a table that
+    scrolls in its box (``scrolls``) every header stays in view above the rows, the first
+    one above the row headers too (a later ``z-index`` wins)."""
+    style = f"{_HEAD};text-align:{'right' if numeric else 'left'}"
+    style += ";" + (_STICKY if position == 0 else _COLUMN)
+    if scrolls:
+        style += f";position:sticky;top:0;z-index:{3 if position == 0 else 2}"
+    return style
+
+
 def table_html(frame: pd.DataFrame, lang: str, *, caption: str, max_height: int = 0) -> str:
     """``frame`` (no index shown) as one HTML table named ``caption`` (read by screen
     readers, not shown: the section's heading says it on screen). Number columns are right
@@ -60,9 +71,8 @@ def table_html(frame: pd.DataFrame, lang: str, *, caption: str, max_height: int 
     decimals = _decimals(frame)
     columns = list(frame.columns)
     head = "".join(
-        f'<th scope="col" style="{_HEAD};'
-        f"text-align:{'right' if column in decimals else 'left'}"
-        f'{";" + _STICKY if position == 0 else ";" + _COLUMN}">{_text(column)}</th>'
+        f'<th scope="col" style="{_head_style(position, column in decimals, max_height > 0)}">'
+        f"{_text(column)}</th>"
         for position, column in enumerate(columns)
     )
     rows = []

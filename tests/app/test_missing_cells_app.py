@@ -4,9 +4,11 @@ Regression: the Unit scorecard showed "None" in the target and gap columns of an
 indicator not yet assessable (Vietnamese page included), because ``st.dataframe`` draws a
 missing cell as the word "None" unless it is given a ``placeholder``. The pages that draw
 tables when opened are checked as rendered, on the unit 26737 so the scorecard's missing
-targets are drawn; the tables mounted only when asked for (satisfaction, disbursement,
-scenarios) are covered by the source check below, which reads every ``st.dataframe`` call
-of the app.
+targets are drawn; the data grids mounted only when asked for (the indicator pages' grids
+behind their expanders, satisfaction, scenarios) are covered by the source check below,
+which reads every ``st.dataframe`` call of the app. The light lists drawn instead of grids
+(Online's procedures; Disbursement's investors, whose pace is missing in a closed year:
+``tests/app/test_disbursement_app.py``) are read as shown.
 """
 
 from __future__ import annotations

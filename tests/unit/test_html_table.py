@@ -76,3 +76,19 @@ def test_a_long_table_scrolls_inside_its_box_only_when_asked() -> None:
     assert "max-height:300px;overflow-y:auto" in table_html(
         _frame(), "vi", caption="Bảng", max_height=300
     )
+
+
+def test_the_headers_of_a_table_scrolling_in_its_box_stay_in_view() -> None:
+    """A long list (Online's procedures, Disbursement's investors) scrolls inside a box of
+    420 px: its header row stays at the top, the first header above the row headers."""
+
+    def heads(markup: str) -> list[str]:
+        return re.findall(r'<th scope="col" style="([^"]*)"', markup)
+
+    scrolling = heads(table_html(_frame(), "vi", caption="Bảng", max_height=300))
+    assert len(scrolling) == 5
+    assert all("position:sticky;top:0" in style for style in scrolling), scrolling
+    # The last z-index written is the one the browser keeps.
+    layers = [re.findall(r"z-index:(\d+)", style)[-1] for style in scrolling]
+    assert layers == ["3", "2", "2", "2", "2"]
+    assert not [s for s in heads(table_html(_frame(), "vi", caption="Bảng")) if "top:0" in s]
