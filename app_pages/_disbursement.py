@@ -347,8 +347,15 @@ def investors(view: _sections.View) -> None:
             "col_pace_bvnd",
         )
     ]
+    # The names are long ("Ban Quản lý dự án đầu tư xây dựng các công trình giao thông"):
+    # a wider first column keeps them to two or three lines on a phone, the remaining
+    # capital and the rate still in view beside them.
     _html_table.show_table(
-        frame[listed], lang, caption=t("investors_list_caption", lang), max_height=420
+        frame[listed],
+        lang,
+        caption=t("investors_list_caption", lang),
+        max_height=420,
+        first_width=10,
     )
     _rankings.scorecard_picker(shown, lang, key=f"investors-{group}")
     grid = st.expander(

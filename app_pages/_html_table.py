@@ -52,26 +52,37 @@ def _text(value: object) -> str:
     return html.escape(strip_invisible(str(value)))
 
 
-def _head_style(position: int, numeric: bool, scrolls: bool) -> str:
+def _head_style(position: int, numeric: bool, scrolls: bool, first_width: str) -> str:
     """A header cell's style: the first column's held in view sideways; in a table that
     scrolls in its box (``scrolls``) every header stays in view above the rows, the first
     one above the row headers too (a later ``z-index`` wins)."""
     style = f"{_HEAD};text-align:{'right' if numeric else 'left'}"
-    style += ";" + (_STICKY if position == 0 else _COLUMN)
+    style += ";" + (_STICKY + first_width if position == 0 else _COLUMN)
     if scrolls:
         style += f";position:sticky;top:0;z-index:{3 if position == 0 else 2}"
     return style
 
 
-def table_html(frame: pd.DataFrame, lang: str, *, caption: str, max_height: int = 0) -> str:
+def table_html(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    caption: str,
+    max_height: int = 0,
+    first_width: float = 0,
+) -> str:
     """``frame`` (no index shown) as one HTML table named ``caption`` (read by screen
     readers, not shown: the section's heading says it on screen). Number columns are right
     aligned with the decimals :func:`app_pages._rankings._styled` gives them; ``max_height``
-    (px, 0: none) makes a long table scroll inside its box."""
+    (px, 0: none) makes a long table scroll inside its box; ``first_width`` (rem, 0: the
+    7 rem of every table) is the least width of the first column, for long names that a
+    phone would otherwise break into a word a line."""
     decimals = _decimals(frame)
     columns = list(frame.columns)
+    wider = f";min-width:{first_width:g}rem" if first_width else ""
+    scrolls = max_height > 0
     head = "".join(
-        f'<th scope="col" style="{_head_style(position, column in decimals, max_height > 0)}">'
+        f'<th scope="col" style="{_head_style(position, column in decimals, scrolls, wider)}">'
         f"{_text(column)}</th>"
         for position, column in enumerate(columns)
     )
@@ -90,7 +101,7 @@ def table_html(frame: pd.DataFrame, lang: str, *, caption: str, max_height: int 
                     style += ";white-space:nowrap"
             if position == 0:
                 cells.append(
-                    f'<th scope="row" style="{style};{_STICKY};background:#fff;'
+                    f'<th scope="row" style="{style};{_STICKY}{wider};background:#fff;'
                     f'font-weight:400;text-align:left"{data}>{shown}</th>'
                 )
             else:
@@ -107,6 +118,15 @@ def table_html(frame: pd.DataFrame, lang: str, *, caption: str, max_height: int 
     )
 
 
-def show_table(frame: pd.DataFrame, lang: str, *, caption: str, max_height: int = 0) -> None:
+def show_table(
+    frame: pd.DataFrame,
+    lang: str,
+    *,
+    caption: str,
+    max_height: int = 0,
+    first_width: float = 0,
+) -> None:
     """Draw :func:`table_html` of ``frame`` as one HTML element."""
-    st.html(table_html(frame, lang, caption=caption, max_height=max_height))
+    st.html(
+        table_html(frame, lang, caption=caption, max_height=max_height, first_width=first_width)
+    )

@@ -92,3 +92,14 @@ def test_the_headers_of_a_table_scrolling_in_its_box_stay_in_view() -> None:
     layers = [re.findall(r"z-index:(\d+)", style)[-1] for style in scrolling]
     assert layers == ["3", "2", "2", "2", "2"]
     assert not [s for s in heads(table_html(_frame(), "vi", caption="Bảng")) if "top:0" in s]
+
+
+def test_a_wider_first_column_when_asked() -> None:
+    """Disbursement's investors (long names) ask for a first column of 10 rem; the later
+    ``min-width`` of the style is the one the browser keeps."""
+    markup = table_html(_frame(), "vi", caption="Bảng", first_width=10)
+    firsts = re.findall(r'<tr><t[hd] [^>]*style="([^"]*)"', markup)
+    assert len(firsts) == 4  # the header row and three rows
+    assert all(re.findall(r"min-width:([\d.]+rem)", s)[-1] == "10rem" for s in firsts), firsts
+    plain = re.findall(r'<tr><t[hd] [^>]*style="([^"]*)"', table_html(_frame(), "vi", caption="B"))
+    assert all(re.findall(r"min-width:([\d.]+rem)", s)[-1] == "7rem" for s in plain), plain
