@@ -216,9 +216,8 @@ def procedures_table(view: _sections.View, key: str) -> None:
     )
     rows = _ui.selected_rows(event)
     chosen = [str(parts.loc[rows[0], "code"])] if rows else []
-    # The grid stays on screen at the procedure's own level with its row still chosen:
-    # only a different procedure, from the grid or the picker, is a new choice (else each
-    # run would ask for another, or the grid's old row would hide the picker's new one).
+    # The list stays on screen at the procedure's own level: only a different procedure,
+    # chosen in the grid or the picker, is a new choice (else each run would ask again).
     for code in [*chosen, *([str(picked)] if picked else [])]:
         if code != st.session_state.get("procedure"):
             st.session_state["procedure"] = code
