@@ -15,7 +15,6 @@ from charts.disbursement import make_investors_figure, make_scurve_figure
 from data_access import cached
 from data_access.queries import UnitFilter
 from i18n import (
-    MISSING,
     basis_text,
     escape_markdown,
     fmt_date,
@@ -358,27 +357,15 @@ def investors(view: _sections.View) -> None:
         first_width=10,
     )
     _rankings.scorecard_picker(shown, lang, key=f"investors-{group}")
-    grid = st.expander(
-        t("attention_as_table", lang),
-        icon=":material/table_view:",
-        key="investors-table",
-        on_change="rerun",
+    event = _ui.grid_when_opened(
+        _rankings._styled(frame, lang),
+        lang,
+        opened_key="investors-table",
+        grid_key=f"investors-{group}",
+        caption=t("investors_grid_help", lang),
+        height=min(36 + 35 * len(frame), 460),
+        column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
     )
-    event = None
-    with grid:
-        if grid.open:
-            st.caption(t("investors_grid_help", lang))
-            event = _ui.dataframe(
-                _rankings._styled(frame, lang),
-                hide_index=True,
-                width="stretch",
-                height=min(36 + 35 * len(frame), 460),
-                on_select="rerun",
-                selection_mode="single-row",
-                key=f"investors-{group}",
-                column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
-                placeholder=MISSING,
-            )
     _page.download(
         frame,
         filters,

@@ -14,7 +14,7 @@ import streamlit as st
 from app_pages import _html_table, _page, _rankings, _sections, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
-from i18n import MISSING, fmt_date, fmt_number, safe_link, t
+from i18n import fmt_date, fmt_number, safe_link, t
 from metrics.reference import FORMER_PROVINCES
 
 AVAILABILITY = ("full_process", "partial", "mixed")
@@ -72,25 +72,13 @@ def groups_table(view: _sections.View, key: str) -> None:
     )
     if chosen:
         _select_group(str(chosen))
-    grid = st.expander(
-        t("attention_as_table", lang),
-        icon=":material/table_view:",
-        key=f"groups-table-{key}",
-        on_change="rerun",
+    event = _ui.grid_when_opened(
+        _rankings._styled(frame, lang),
+        lang,
+        opened_key=f"groups-table-{key}",
+        grid_key=f"groups-{key}",
+        caption=t("drill_groups_help", lang),
     )
-    event = None
-    with grid:
-        if grid.open:
-            st.caption(t("drill_groups_help", lang))
-            event = _ui.dataframe(
-                _rankings._styled(frame, lang),
-                hide_index=True,
-                width="stretch",
-                on_select="rerun",
-                selection_mode="single-row",
-                key=f"groups-{key}",
-                placeholder=MISSING,
-            )
     rows = _ui.selected_rows(event)
     if rows:
         _select_group(str(groups.loc[rows[0], "group_key"]))
@@ -187,25 +175,13 @@ def procedures_table(view: _sections.View, key: str) -> None:
         placeholder=t("procedure_placeholder", lang),
         key=f"procedure-pick-{key}-{level}",
     )
-    grid = st.expander(
-        t("attention_as_table", lang),
-        icon=":material/table_view:",
-        key=f"procedures-table-{key}",
-        on_change="rerun",
+    event = _ui.grid_when_opened(
+        _rankings._styled(frame, lang),
+        lang,
+        opened_key=f"procedures-table-{key}",
+        grid_key=f"procedures-{key}-{level}",
+        caption=t("procedures_help", lang, full=share),
     )
-    event = None
-    with grid:
-        if grid.open:
-            st.caption(t("procedures_help", lang, full=share))
-            event = _ui.dataframe(
-                _rankings._styled(frame, lang),
-                hide_index=True,
-                width="stretch",
-                on_select="rerun",
-                selection_mode="single-row",
-                key=f"procedures-{key}-{level}",
-                placeholder=MISSING,
-            )
     _page.download(
         frame,
         view.filters,

@@ -124,28 +124,16 @@ def ranking_section(
     # (issue 12: heavy widgets only when opened).
     st.html(ranking_list_html(shown, indicator, lang, t(f"peer_group_{group}", lang)))
     scorecard_picker(shown, lang, key=f"ranking-{key}")
-    grid = st.expander(
-        t("attention_as_table", lang),
-        icon=":material/table_view:",
-        key=f"ranking-table-{key}",
-        on_change="rerun",
+    help_key = "ranking_help_plan" if is_plan else "ranking_help"
+    event = _ui.grid_when_opened(
+        _styled(frame, lang),
+        lang,
+        opened_key=f"ranking-table-{key}",
+        grid_key=f"ranking-{key}",
+        caption=t(help_key, lang, count=len(shown), small=small),
+        height=min(36 + 35 * len(frame), 420),
+        column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
     )
-    event = None
-    with grid:
-        if grid.open:
-            help_key = "ranking_help_plan" if is_plan else "ranking_help"
-            st.caption(t(help_key, lang, count=len(shown), small=small))
-            event = _ui.dataframe(
-                _styled(frame, lang),
-                hide_index=True,
-                width="stretch",
-                height=min(36 + 35 * len(frame), 420),
-                on_select="rerun",
-                selection_mode="single-row",
-                key=f"ranking-{key}",
-                column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
-                placeholder=MISSING,
-            )
     _page.download(
         ranking_frame(table, indicator, lang, volume_key),
         filters,

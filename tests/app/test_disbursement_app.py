@@ -5,15 +5,19 @@ national figures where the reference file has them."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from i18n import escape_markdown
-from tests.app.pages import SITUATIONS, figure_traces, frame, open_page, svg_charts
+from tests.app.pages import (
+    SITUATIONS,
+    figure_traces,
+    frame,
+    open_page,
+    planted_copy,
+    svg_charts,
+)
 from tests.app.reading import html_table_texts, html_tables
 
 
@@ -275,21 +279,13 @@ def test_investor_names_from_the_warehouse_are_shown_as_text(
 ):
     """An investor's name is warehouse text: the list escapes it (shown as the same text,
     never as markup) and the picker offers it as plain text."""
-    path = tmp_path / "w.sqlite"
-    shutil.copy(str(make_url(demo_warehouse_url).database), path)
-    url = f"sqlite:///{path}"
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            unit = conn.execute(
-                text("SELECT unit_id FROM units WHERE unit_type = 'investor' ORDER BY 1 LIMIT 1")
-            ).scalar_one()
-            conn.execute(
-                text("UPDATE units SET name_vi = :n, name_en = :n WHERE unit_id = :u"),
-                {"n": HOSTILE, "u": unit},
-            )
-    finally:
-        engine.dispose()
+    url = planted_copy(
+        demo_warehouse_url,
+        tmp_path / "w.sqlite",
+        "UPDATE units SET name_vi = :n, name_en = :n WHERE unit_id = (SELECT unit_id FROM "
+        "units WHERE unit_type = 'investor' ORDER BY unit_id LIMIT 1)",
+        n=HOSTILE,
+    )
     app = open_page(monkeypatch, url, "disbursement", year="2026", lang="en")
     (body,) = [
         h.proto.body

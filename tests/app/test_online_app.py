@@ -4,17 +4,15 @@ against this suite's own SQL, the drill-down and the ways to a unit's scorecard.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from tests.app.pages import (
     SITUATIONS,
     frame,
     open_page,
+    planted_copy,
     ranks_and_quartiles,
     svg_charts,
     unit_rates,
@@ -342,21 +340,13 @@ def test_procedure_names_from_the_warehouse_are_shown_as_text(
 ):
     """A procedure's name is warehouse text: the list escapes it (shown as the same text,
     never as markup) and the picker offers it as plain text."""
-    path = tmp_path / "w.sqlite"
-    shutil.copy(str(make_url(demo_warehouse_url).database), path)
-    url = f"sqlite:///{path}"
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "UPDATE breakdowns SET name_vi = :n, name_en = :n "
-                    "WHERE dimension = 'procedure' AND code = 'dang-ky-khai-sinh'"
-                ),
-                {"n": HOSTILE},
-            )
-    finally:
-        engine.dispose()
+    url = planted_copy(
+        demo_warehouse_url,
+        tmp_path / "w.sqlite",
+        "UPDATE breakdowns SET name_vi = :n, name_en = :n "
+        "WHERE dimension = 'procedure' AND code = 'dang-ky-khai-sinh'",
+        n=HOSTILE,
+    )
     app = open_page(monkeypatch, url, "online", year="2026", lang="en")
     bodies = [h.proto.body for h in app.get("html") if "Administrative procedure" in h.proto.body]
     assert len(bodies) == 1
