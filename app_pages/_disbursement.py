@@ -8,14 +8,13 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from app_pages import _page, _rankings, _sections, _tiles, _ui
+from app_pages import _html_table, _page, _rankings, _sections, _tiles, _ui
 from app_pages._auth import reader_scope
 from charts.comparison import make_groups_figure
 from charts.disbursement import make_investors_figure, make_scurve_figure
 from data_access import cached
 from data_access.queries import UnitFilter
 from i18n import (
-    MISSING,
     basis_text,
     escape_markdown,
     fmt_date,
@@ -317,7 +316,7 @@ def investors(view: _sections.View) -> None:
         text += " " + t(
             "investors_missing", lang, count=missing, month=fmt_month(view.through, lang)
         )
-    st.caption(text)
+    st.caption(text + " " + t("investors_list_help", lang))
     frame = pd.DataFrame(
         {
             t("col_unit", lang): shown[name],
@@ -333,16 +332,39 @@ def investors(view: _sections.View) -> None:
             t("col_reported", lang): [t("yes" if r else "no", lang) for r in shown["is_reported"]],
         }
     )
-    event = _ui.dataframe(
+    # A light list first (one HTML table of the figures a leader reads: who holds the most
+    # capital, its rate, its status and the pace it needs; no data grid) and a picker for
+    # the choice a row click made. The grid with every column, its sorting and row choice
+    # is built and mounted only once its expander is opened (issue 12).
+    listed = [
+        t(words, lang)
+        for words in (
+            "col_unit",
+            "col_remaining_bvnd",
+            "col_value_pct",
+            "col_status",
+            "col_pace_bvnd",
+        )
+    ]
+    # The names are long ("Ban Quản lý dự án đầu tư xây dựng các công trình giao thông"):
+    # a wider first column keeps them to two or three lines on a phone, the remaining
+    # capital and the rate still in view beside them.
+    _html_table.show_table(
+        frame[listed],
+        lang,
+        caption=t("investors_list_caption", lang),
+        max_height=420,
+        first_width=10,
+    )
+    _rankings.scorecard_picker(shown, lang, key=f"investors-{group}")
+    event = _ui.grid_when_opened(
         _rankings._styled(frame, lang),
-        hide_index=True,
-        width="stretch",
+        lang,
+        opened_key="investors-table",
+        grid_key=f"investors-{group}",
+        caption=t("investors_grid_help", lang),
         height=min(36 + 35 * len(frame), 460),
-        on_select="rerun",
-        selection_mode="single-row",
-        key=f"investors-{group}",
         column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
-        placeholder=MISSING,
     )
     _page.download(
         frame,

@@ -11,10 +11,10 @@ import json
 import pandas as pd
 import streamlit as st
 
-from app_pages import _page, _rankings, _sections, _ui
+from app_pages import _html_table, _page, _rankings, _sections, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
-from i18n import MISSING, fmt_date, fmt_number, safe_link, t
+from i18n import fmt_date, fmt_number, safe_link, t
 from metrics.reference import FORMER_PROVINCES
 
 AVAILABILITY = ("full_process", "partial", "mixed")
@@ -57,15 +57,27 @@ def groups_table(view: _sections.View, key: str) -> None:
             t("col_units", lang): groups["n_units"],
         }
     )
-    st.caption(t("drill_groups_help", lang))
-    event = _ui.dataframe(
+    # A light list first (one HTML table, no data grid) and a picker for the choice a row
+    # click made; the grid, its sorting and row choice are built and mounted only once its
+    # expander is opened (issue 12: heavy widgets only when opened).
+    st.caption(t("drill_groups_list_help", lang))
+    _html_table.show_table(frame, lang, caption=t("drill_groups_title", lang))
+    chosen = _ui.selectbox(
+        t("drill_group_picker", lang),
+        list(groups["group_key"].astype(str)),
+        index=None,
+        format_func=names.__getitem__,
+        placeholder=t("drill_group_placeholder", lang),
+        key=f"drill-group-{key}",
+    )
+    if chosen:
+        _select_group(str(chosen))
+    event = _ui.grid_when_opened(
         _rankings._styled(frame, lang),
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key=f"groups-{key}",
-        placeholder=MISSING,
+        lang,
+        opened_key=f"groups-table-{key}",
+        grid_key=f"groups-{key}",
+        caption=t("drill_groups_help", lang),
     )
     rows = _ui.selected_rows(event)
     if rows:
@@ -136,14 +148,9 @@ def procedures_table(view: _sections.View, key: str) -> None:
         }
     )
     full = parts.loc[availability == "full_process", "denominator"].sum()
-    st.caption(
-        t(
-            "procedures_help",
-            lang,
-            full=fmt_number(100 * full / parts["denominator"].sum(), lang, 1),
-        )
-    )
-    # One table per drill-down level: a row chosen at one level is not carried to the next.
+    share = fmt_number(100 * full / parts["denominator"].sum(), lang, 1)
+    # One picker and one grid per drill-down level: a choice made at one level is not
+    # carried to the next.
     unit_filter = view.filters.unit_filter
     level = "-".join(
         [
@@ -153,14 +160,27 @@ def procedures_table(view: _sections.View, key: str) -> None:
             view.procedure[0] if view.procedure else "",
         ]
     )
-    event = _ui.dataframe(
+    # A light list first (one HTML table, no data grid) and a picker for the choice a row
+    # click made; the grid is built and mounted only once its expander is opened (issue 12).
+    st.caption(t("procedures_list_help", lang, full=share))
+    _html_table.show_table(
+        frame, lang, caption=t("procedures_title", lang, scope=view.words), max_height=420
+    )
+    codes = dict(zip(parts["code"].astype(str), parts[name].astype(str), strict=True))
+    picked = _ui.selectbox(
+        t("procedure_picker", lang),
+        list(codes),
+        index=None,
+        format_func=codes.__getitem__,
+        placeholder=t("procedure_placeholder", lang),
+        key=f"procedure-pick-{key}-{level}",
+    )
+    event = _ui.grid_when_opened(
         _rankings._styled(frame, lang),
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="single-row",
-        key=f"procedures-{key}-{level}",
-        placeholder=MISSING,
+        lang,
+        opened_key=f"procedures-table-{key}",
+        grid_key=f"procedures-{key}-{level}",
+        caption=t("procedures_help", lang, full=share),
     )
     _page.download(
         frame,
@@ -171,11 +191,13 @@ def procedures_table(view: _sections.View, key: str) -> None:
         lines=_sections.about_lines(view, "page_online"),
     )
     rows = _ui.selected_rows(event)
-    # The table stays on screen at the procedure's own level with its row still chosen:
-    # only a different procedure is a new choice (else each run would ask for another).
-    if rows and str(parts.loc[rows[0], "code"]) != st.session_state.get("procedure"):
-        st.session_state["procedure"] = str(parts.loc[rows[0], "code"])
-        st.rerun()
+    chosen = [str(parts.loc[rows[0], "code"])] if rows else []
+    # The list stays on screen at the procedure's own level: only a different procedure,
+    # chosen in the grid or the picker, is a new choice (else each run would ask again).
+    for code in [*chosen, *([str(picked)] if picked else [])]:
+        if code != st.session_state.get("procedure"):
+            st.session_state["procedure"] = code
+            st.rerun()
 
 
 def services_offered(filters: _ui.Filters) -> None:

@@ -124,28 +124,16 @@ def ranking_section(
     # (issue 12: heavy widgets only when opened).
     st.html(ranking_list_html(shown, indicator, lang, t(f"peer_group_{group}", lang)))
     scorecard_picker(shown, lang, key=f"ranking-{key}")
-    grid = st.expander(
-        t("attention_as_table", lang),
-        icon=":material/table_view:",
-        key=f"ranking-table-{key}",
-        on_change="rerun",
+    help_key = "ranking_help_plan" if is_plan else "ranking_help"
+    event = _ui.grid_when_opened(
+        _styled(frame, lang),
+        lang,
+        opened_key=f"ranking-table-{key}",
+        grid_key=f"ranking-{key}",
+        caption=t(help_key, lang, count=len(shown), small=small),
+        height=min(36 + 35 * len(frame), 420),
+        column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
     )
-    event = None
-    with grid:
-        if grid.open:
-            help_key = "ranking_help_plan" if is_plan else "ranking_help"
-            st.caption(t(help_key, lang, count=len(shown), small=small))
-            event = _ui.dataframe(
-                _styled(frame, lang),
-                hide_index=True,
-                width="stretch",
-                height=min(36 + 35 * len(frame), 420),
-                on_select="rerun",
-                selection_mode="single-row",
-                key=f"ranking-{key}",
-                column_config={t("col_unit", lang): st.column_config.TextColumn(pinned=True)},
-                placeholder=MISSING,
-            )
     _page.download(
         ranking_frame(table, indicator, lang, volume_key),
         filters,
@@ -182,37 +170,53 @@ def ranking_list_html(shown: pd.DataFrame, indicator: Indicator, lang: str, grou
         mark = f'<span style="color:{style.hex_color};font-weight:700">{style.symbol}</span>'
         rows.append(
             "<tr>"
-            f'<td style="{_CELL};text-align:right">{rank}/{peers}</td>'
-            f'<td style="{_CELL}">{html.escape(str(name))}</td>'
-            f'<td style="{_CELL};text-align:right;white-space:nowrap">{html.escape(result)}</td>'
-            f'<td style="{_CELL};text-align:right;white-space:nowrap">{html.escape(gap)}</td>'
-            f'<td style="{_CELL}">{mark} {html.escape(word)}</td>'
+            f'<td class="r">{rank}/{peers}</td>'
+            f"<td>{html.escape(str(name))}</td>"
+            f'<td class="n">{html.escape(result)}</td>'
+            f'<td class="n">{html.escape(gap)}</td>'
+            f"<td>{mark} {html.escape(word)}</td>"
             "</tr>"
         )
     headers = "".join(
-        f'<th scope="col" style="{_CELL};text-align:{align};position:sticky;top:0;'
-        f'background:#fff">{html.escape(t(words, lang))}</th>'
-        for words, align in (
-            ("col_rank", "right"),
-            ("col_unit", "left"),
-            ("col_value_pct", "right"),
-            ("col_gap_pp", "right"),
-            ("col_status", "left"),
+        f'<th scope="col"{kind}>{html.escape(t(words, lang))}</th>'
+        for words, kind in (
+            ("col_rank", ' class="r"'),
+            ("col_unit", ""),
+            ("col_value_pct", ' class="r"'),
+            ("col_gap_pp", ' class="r"'),
+            ("col_status", ""),
         )
     )
     caption = html.escape(t("ranking_list_caption", lang, group=group))
     return (
         # The box scrolls: it takes the keyboard's focus (tabindex) and is named, so it is
         # scrolled without a mouse (axe: scrollable-region-focusable).
+        f"{RANKING_CSS}"
         f'<div tabindex="0" role="region" aria-label="{caption}" '
         'style="max-height:420px;overflow-y:auto;font-size:0.9rem">'
-        '<table style="border-collapse:collapse;width:100%">'
-        f'<caption style="text-align:left;font-size:0.8rem;opacity:0.7">{caption}</caption>'
+        f'<table class="{RANKING_CLASS}"><caption>{caption}</caption>'
         f"<thead><tr>{headers}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
-_CELL = "padding:0.2rem 0.4rem;border-bottom:1px solid rgba(49,51,63,0.1);vertical-align:top"
+RANKING_CLASS = "dash-rank"
+"""The class of the ranking's list (its rules are :data:`RANKING_CSS`)."""
+_R = f".{RANKING_CLASS}"
+RANKING_CSS = (
+    "<style>"
+    f"{_R}{{border-collapse:collapse;width:100%}}"
+    f"{_R} caption{{text-align:left;font-size:0.8rem;opacity:0.7}}"
+    f"{_R} th,{_R} td{{padding:0.2rem 0.4rem;border-bottom:1px solid rgba(49,51,63,0.1);"
+    "vertical-align:top}"
+    # The header row stays in view at the top of the scrolling box.
+    f"{_R} th{{text-align:left;position:sticky;top:0;background:#fff}}"
+    # Right aligned (r), and numbers on one line (n).
+    f"{_R} .r,{_R} .n{{text-align:right}}"
+    f"{_R} .n{{white-space:nowrap}}"
+    "</style>"
+)
+"""The ranking list's class rules: one ``<style>`` block with the list instead of the same
+inline style on each of its cells (issue 12). Our own text: no data inside."""
 
 
 def legend(lang: str, volume_words: str) -> None:

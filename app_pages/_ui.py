@@ -639,6 +639,36 @@ def dataframe(data: Any, **kwargs: Any) -> Any:
     return st.dataframe(data, **kwargs)
 
 
+def grid_when_opened(
+    data: Any, lang: str, *, opened_key: str, grid_key: str, caption: str, **kwargs: Any
+) -> Any:
+    """A light list's data grid (sorting, row choice) in an expander "Xem dạng bảng", built
+    and mounted only once it is opened (issue 12: heavy widgets only when opened): the
+    expander's state is ``opened_key``, the grid's ``grid_key``; ``caption`` is said above
+    the grid, ``kwargs`` go to :func:`dataframe` (its height, its columns). Returns the
+    grid's selection state: None while the expander is closed."""
+    grid = st.expander(
+        t("attention_as_table", lang),
+        icon=":material/table_view:",
+        key=opened_key,
+        on_change="rerun",
+    )
+    with grid:
+        if not grid.open:
+            return None
+        st.caption(caption)
+        return dataframe(
+            data,
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="single-row",
+            key=grid_key,
+            placeholder=MISSING,
+            **kwargs,
+        )
+
+
 def _plain_choices(kind: str) -> Callable[..., Any]:
     def widget(*args: Any, container: Any = None, **kwargs: Any) -> Any:
         shown = kwargs.get("format_func") or str

@@ -8,11 +8,14 @@ warehouse itself.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import statistics
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 
 from data_access.engine import PROJECT_ROOT
@@ -49,6 +52,20 @@ def open_page(
         app.run()
         assert not app.exception, [e.value for e in app.exception]
     return app
+
+
+def planted_copy(url: str, path: Path, sql: str, **params: object) -> str:
+    """A private copy at ``path`` of the SQLite warehouse at ``url``, changed by one
+    statement (a hostile name planted, say); its URL."""
+    shutil.copy(str(make_url(url).database), path)
+    copy = f"sqlite:///{path}"
+    engine = create_engine(copy)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(sql), params)
+    finally:
+        engine.dispose()
+    return copy
 
 
 def frame(url: str, sql: str, **params: object) -> pd.DataFrame:

@@ -124,9 +124,10 @@ def test_the_procedures_table_shows_the_same_figures_through_the_mapping(
     own_url, city_url, mapping, _ = city
     time_machine.move_to(GOLDEN_MOMENT)
     params = {"year": "2026", **situation}
-    expected = open_page(monkeypatch, demo_warehouse_url, "online", **params)
+    opened = ("procedures-table-online",)  # the grid is built once its expander is opened
+    expected = open_page(monkeypatch, demo_warehouse_url, "online", opened=opened, **params)
     _declare(monkeypatch, mapping, city_url)
-    app = open_page(monkeypatch, own_url, "online", **params)
+    app = open_page(monkeypatch, own_url, "online", opened=opened, **params)
 
     table = _table(app, "procedures-online-")
     assert len(table) >= 10, table
@@ -194,7 +195,12 @@ def test_a_source_without_breakdowns_says_so_on_each_page(monkeypatch, time_mach
     time_machine.move_to(GOLDEN_MOMENT)
     _declare(monkeypatch, bare, city_url)
     online = open_page(
-        monkeypatch, own_url, "online", opened=("ranking-table-online",), year="2026", lang=lang
+        monkeypatch,
+        own_url,
+        "online",
+        opened=("ranking-table-online", "procedures-table-online"),
+        year="2026",
+        lang=lang,
     )
     block = read_block(find_block(online, "breakdown-missing-online"))
     words = DIMENSIONS[lang]
@@ -237,7 +243,12 @@ def test_a_failing_breakdown_empties_only_its_table_and_shows_on_the_governance_
     time_machine.move_to(GOLDEN_MOMENT)
     _declare(monkeypatch, mapping, f"sqlite:///{broken}")
     online = open_page(
-        monkeypatch, own_url, "online", opened=("ranking-table-online",), year="2026", lang="en"
+        monkeypatch,
+        own_url,
+        "online",
+        opened=("ranking-table-online", "procedures-table-online"),
+        year="2026",
+        lang="en",
     )
 
     block = read_block(find_block(online, "breakdown-failed-online"))

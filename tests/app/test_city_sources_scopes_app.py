@@ -106,9 +106,12 @@ def test_the_groups_and_the_former_provinces_comparison_through_the_mapping(
 ):
     own_url, mapping, city_url = deployment
     time_machine.move_to(GOLDEN_MOMENT)
-    expected = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    opened = ("groups-table-online",)  # the grid is built once its expander is opened
+    expected = open_page(
+        monkeypatch, demo_warehouse_url, "online", opened=opened, year="2026", lang="en"
+    )
     _declare(monkeypatch, mapping, city_url)
-    app = open_page(monkeypatch, own_url, "online", year="2026", lang="en")
+    app = open_page(monkeypatch, own_url, "online", opened=opened, year="2026", lang="en")
 
     groups = _table(app, "groups-online")
     assert len(groups) == 4  # the three former provinces and the departments

@@ -9,7 +9,16 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from tests.app.pages import SITUATIONS, figure_traces, frame, open_page, svg_charts
+from i18n import escape_markdown
+from tests.app.pages import (
+    SITUATIONS,
+    figure_traces,
+    frame,
+    open_page,
+    planted_copy,
+    svg_charts,
+)
+from tests.app.reading import html_table_texts, html_tables
 
 
 @pytest.fixture(autouse=True)
@@ -80,9 +89,39 @@ def test_the_s_curve_equals_the_warehouse(monkeypatch, demo_warehouse_url):
     assert last["y"] == pytest.approx(_s_curve_by_hand(demo_warehouse_url, 2025).tolist())
 
 
-def test_the_investors_remaining_capital_equals_the_warehouse(monkeypatch, demo_warehouse_url):
-    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2026", lang="en")
-    table = next(d for d in app.dataframe if d.key == "investors-all").value
+LIST_CAPTIONS = (
+    "Chủ đầu tư theo vốn chưa giải ngân",
+    "Project owners by capital not yet disbursed",
+)
+
+
+def _investors_list(app) -> pd.DataFrame:
+    """The investors' light list (a plain HTML table; numbers as floats)."""
+    found = [table for caption, table in html_tables(app).items() if caption in LIST_CAPTIONS]
+    assert len(found) == 1, list(html_tables(app))
+    return found[0]
+
+
+@pytest.mark.parametrize("source", ["list", "grid"])
+def test_the_investors_remaining_capital_equals_the_warehouse(
+    monkeypatch, demo_warehouse_url, source
+):
+    """The light list on the first screen and the grid once its expander is opened."""
+    opened = ("investors-table",) if source == "grid" else ()
+    app = open_page(
+        monkeypatch, demo_warehouse_url, "disbursement", opened=opened, year="2026", lang="en"
+    )
+    if source == "grid":
+        table = next(d for d in app.dataframe if d.key == "investors-all").value
+    else:
+        table = _investors_list(app)
+        assert list(table.columns) == [
+            "Unit",
+            "Not yet disbursed (billion VND)",
+            "Result (%)",
+            "Status",
+            "Needed per month (billion VND)",
+        ]
     rows = frame(
         demo_warehouse_url,
         "SELECT u.name_en, o.numerator, p.plan_billion_vnd FROM observations o "
@@ -132,7 +171,9 @@ def test_published_figures_and_the_2023_national_average_are_points(
 
 
 def test_an_investor_row_opens_its_scorecard(monkeypatch, demo_warehouse_url):
-    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2026")
+    app = open_page(
+        monkeypatch, demo_warehouse_url, "disbursement", opened=("investors-table",), year="2026"
+    )
     table = next(d for d in app.dataframe if d.key == "investors-all").value
     app.session_state["investors-all"] = {"selection": {"rows": [0], "columns": []}}
     app.run()
@@ -189,3 +230,69 @@ def test_a_probability_at_the_end_of_the_scale_never_breaks_after_its_sign(
     line = next(m.value for m in app.markdown if f"{label}: **" in m.value)
     assert "**<\u00a01%**" in line
     assert "< 1%" not in line
+
+
+def test_an_investor_chosen_under_the_list_opens_its_scorecard(monkeypatch, demo_warehouse_url):
+    """Issue 12: the investors are a light list with a picker for the choice a row click
+    made (the largest holder of capital first, as in the list)."""
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2026")
+    listed = _investors_list(app)
+    picker = app.selectbox(key="open-unit-investors-all")
+    assert list(picker.options) == list(listed["Đơn vị"])
+    assert len(picker.options) == 191
+    picker.select_index(2).run()
+    assert app.title[0].value == "Đơn vị"
+    assert app.subheader[0].value == escape_markdown(listed["Đơn vị"].iloc[2])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_no_data_grid_is_mounted_until_its_expander_is_opened(
+    monkeypatch, demo_warehouse_url, lang
+):
+    """Issue 12: the first screen mounts no data grid (the investors are a light list, the
+    map is behind its own expander); opening the table's expander mounts the grid."""
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2026", lang=lang)
+    assert not app.error
+    assert not list(app.dataframe), [d.key for d in app.dataframe]
+    assert len(_investors_list(app)) == 191
+    app.session_state["investors-table"] = True
+    app.run()
+    assert [d.key for d in app.dataframe] == ["investors-all"]
+
+
+def test_a_closed_year_lists_the_pace_as_missing(monkeypatch, demo_warehouse_url):
+    """2025 is closed: no month is left, so no pace is needed: the list says "—", never
+    "nan" or "None"."""
+    app = open_page(monkeypatch, demo_warehouse_url, "disbursement", year="2025", lang="en")
+    pace = _investors_list(app)["Needed per month (billion VND)"]
+    assert pace.isna().all() and len(pace) > 0
+    cells = html_table_texts(app)
+    assert "—" in cells
+    assert not cells & {"None", "nan", "NaN", "<NA>", ""}
+
+
+HOSTILE = '<b>Ban</b> <img src=x onerror="alert(1)"> & <script>alert(2)</script>'
+
+
+def test_investor_names_from_the_warehouse_are_shown_as_text(
+    monkeypatch, demo_warehouse_url, tmp_path
+):
+    """An investor's name is warehouse text: the list escapes it (shown as the same text,
+    never as markup) and the picker offers it as plain text."""
+    url = planted_copy(
+        demo_warehouse_url,
+        tmp_path / "w.sqlite",
+        "UPDATE units SET name_vi = :n, name_en = :n WHERE unit_id = (SELECT unit_id FROM "
+        "units WHERE unit_type = 'investor' ORDER BY unit_id LIMIT 1)",
+        n=HOSTILE,
+    )
+    app = open_page(monkeypatch, url, "disbursement", year="2026", lang="en")
+    (body,) = [
+        h.proto.body
+        for h in app.get("html")
+        if "Project owners by capital not yet disbursed" in h.proto.body
+    ]
+    assert "<b>" not in body and "<img" not in body and "<script" not in body
+    assert "&lt;b&gt;Ban&lt;/b&gt; &lt;img src=x" in body
+    assert HOSTILE in list(_investors_list(app)["Unit"])
+    assert HOSTILE in app.selectbox(key="open-unit-investors-all").options

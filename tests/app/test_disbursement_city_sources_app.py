@@ -115,7 +115,8 @@ def test_the_city_shape_shows_the_same_disbursement_page(
     time_machine.move_to(GOLDEN_MOMENT)
     monkeypatch.delenv(sources.SOURCES_FILE_VARIABLE, raising=False)
     params = {"year": year, "lang": lang, **({"province": province} if province else {})}
-    opened = ("map-open-disbursement",)  # the map is built once its expander is opened
+    # The map and the investors' grid are built once their expanders are opened.
+    opened = ("map-open-disbursement", "investors-table")
     expected = open_page(monkeypatch, demo_warehouse_url, "disbursement", opened=opened, **params)
     monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
     monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", city_url)

@@ -12,12 +12,27 @@ from tests.app.pages import (
     SITUATIONS,
     frame,
     open_page,
+    planted_copy,
     ranks_and_quartiles,
     svg_charts,
     unit_rates,
 )
+from tests.app.reading import html_tables
 
 OCT = dt.date(2026, 10, 1)
+GRIDS = ("groups-table-online", "procedures-table-online")
+"""The expanders of the drill-down's data grids (built only once opened)."""
+
+
+def _listed(app, column: str) -> pd.DataFrame:
+    """The light list (a plain HTML table) that has ``column``: numbers as floats."""
+    found = [table for table in html_tables(app).values() if column in table.columns]
+    assert len(found) == 1, list(html_tables(app))
+    return found[0]
+
+
+def _grids(app, prefix: str) -> list:
+    return [d for d in app.dataframe if (d.key or "").startswith(prefix)]
 
 
 @pytest.mark.parametrize("situation", list(SITUATIONS))
@@ -59,8 +74,10 @@ def test_the_ward_ranking_equals_the_warehouse(monkeypatch, demo_warehouse_url):
 
 
 def test_the_procedures_equal_the_warehouse(monkeypatch, demo_warehouse_url):
+    """The list on the first screen (its numbers read from each cell's value), checked
+    against this suite's own SQL; the grid, once opened, shows the same rows."""
     app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
-    table = next(d for d in app.dataframe if d.key.startswith("procedures-online")).value
+    table = _listed(app, "Administrative procedure")
     expected = frame(
         demo_warehouse_url,
         "SELECT b.name_en, SUM(o.numerator) AS online, SUM(o.denominator) AS received "
@@ -88,11 +105,17 @@ def test_the_procedures_equal_the_warehouse(monkeypatch, demo_warehouse_url):
         through=OCT,
     )["received"].iloc[0]
     assert shown["Dossiers received (dossiers)"].sum() == total
+    app.session_state["procedures-table-online"] = True
+    app.run()
+    (grid,) = _grids(app, "procedures-online")
+    pd.testing.assert_frame_equal(
+        grid.value.set_index("Administrative procedure"), shown, check_dtype=False
+    )
 
 
 def test_the_former_provinces_equal_the_warehouse(monkeypatch, demo_warehouse_url):
     app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
-    table = next(d for d in app.dataframe if d.key == "groups-online").value.set_index("Area")
+    table = _listed(app, "Area").set_index("Area")
     rows = frame(
         demo_warehouse_url,
         "SELECT u.former_province, SUM(o.numerator) AS n, SUM(o.denominator) AS d "
@@ -107,8 +130,11 @@ def test_the_former_provinces_equal_the_warehouse(monkeypatch, demo_warehouse_ur
     )
 
 
-def test_drilling_down_to_a_procedure_and_back_up(monkeypatch, demo_warehouse_url):
-    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026")
+def test_drilling_down_by_the_grids_rows_and_back_up(monkeypatch, demo_warehouse_url):
+    """With the grids' expanders opened, a row click goes down a level, as before issue 12's
+    light lists; at a procedure's own level (its row still chosen in the grid) the picker
+    still opens another procedure."""
+    app = open_page(monkeypatch, demo_warehouse_url, "online", opened=GRIDS, year="2026")
     groups = next(d for d in app.dataframe if d.key == "groups-online").value
     row = groups.index[groups["Địa bàn"] == "Tỉnh Bình Dương (cũ)"][0]
     app.session_state["groups-online"] = {"selection": {"rows": [int(row)], "columns": []}}
@@ -119,12 +145,24 @@ def test_drilling_down_to_a_procedure_and_back_up(monkeypatch, demo_warehouse_ur
     assert any("Thủ Dầu Một" in b.label for b in app.button) or any(
         "Thủ Dầu Một" in m.value for m in app.markdown
     )
-    procedures = next(d for d in app.dataframe if d.key.startswith("procedures-online"))
+    (procedures,) = _grids(app, "procedures-online")
     birth = procedures.value.index[procedures.value["Thủ tục hành chính"] == "Đăng ký khai sinh"]
     app.session_state[procedures.key] = {"selection": {"rows": [int(birth[0])], "columns": []}}
     app.run()
     assert app.query_params["procedure"] == "dang-ky-khai-sinh"
     assert any("toàn trình" in m.value for m in app.markdown)
+    # The procedure's own level: its grid, its row chosen, and a picker of its own.
+    (procedures,) = _grids(app, "procedures-online")
+    assert procedures.key.endswith("-dang-ky-khai-sinh")
+    (picker,) = [s for s in app.selectbox if (s.key or "").startswith("procedure-pick-online-")]
+    other = next(i for i, c in enumerate(picker.options) if c != "Đăng ký khai sinh")
+    picker.select_index(other).run()
+    (code,) = frame(
+        demo_warehouse_url,
+        "SELECT code FROM breakdowns WHERE dimension = 'procedure' AND name_vi = :name",
+        name=picker.options[other],
+    )["code"]
+    assert app.query_params["procedure"] == code != "dang-ky-khai-sinh"
     app.button(key="crumb-online-0").click().run()  # back to the city
     assert "unit" not in app.query_params and "province" not in app.query_params
     assert "procedure" not in app.query_params
@@ -231,3 +269,89 @@ def test_a_unit_chosen_under_the_ranking_list_opens_its_scorecard(monkeypatch, d
     picker.select_index(0).run()
     assert app.title[0].value == "Đơn vị"
     assert any(h.value == chosen for h in app.subheader)
+
+
+def test_drilling_down_by_the_pickers_under_the_lists(monkeypatch, demo_warehouse_url):
+    """Issue 12: the groups and the procedures are light lists with a picker each for the
+    choice a row click made; the pickers go down every level, no grid opened."""
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026")
+    groups = app.selectbox(key="drill-group-online")
+    assert groups.options == [
+        "TP.HCM (cũ)",
+        "Tỉnh Bình Dương (cũ)",
+        "Tỉnh Bà Rịa – Vũng Tàu (cũ)",
+        "Sở, ban, ngành",
+    ], groups.options
+    groups.set_value("binh_duong").run()
+    assert app.query_params["province"] == "binh_duong"
+    assert not [s for s in app.selectbox if s.key == "drill-group-online"]  # city level only
+    app.selectbox(key="drill-unit-online").set_value("25747").run()
+    assert app.query_params["unit"] == "25747"
+    (picker,) = [s for s in app.selectbox if (s.key or "").startswith("procedure-pick-online-")]
+    assert "Đăng ký khai sinh" in picker.options
+    picker.set_value("dang-ky-khai-sinh").run()
+    assert app.query_params["procedure"] == "dang-ky-khai-sinh"
+    assert any("toàn trình" in m.value for m in app.markdown)
+    assert not _grids(app, "procedures-") and not _grids(app, "groups-")
+    app.button(key="crumb-online-0").click().run()
+    assert "procedure" not in app.query_params and "province" not in app.query_params
+    # Back at the city the group picker is empty again: no second drill-down by itself.
+    assert app.selectbox(key="drill-group-online").value is None
+    assert "province" not in app.query_params
+
+
+def test_the_departments_chosen_in_the_picker_filter_by_unit_type(monkeypatch, demo_warehouse_url):
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", lang="en")
+    app.selectbox(key="drill-group-online").set_value("department").run()
+    assert app.session_state["type"] == ["department"]
+    assert "province" not in app.query_params
+
+
+@pytest.mark.parametrize(
+    "situation",
+    [{}, {"province": "binh_duong"}, {"unit": "25747"}, {"procedure": "dang-ky-khai-sinh"}],
+    ids=["city", "former-province", "unit", "procedure"],
+)
+def test_no_data_grid_is_mounted_until_its_expander_is_opened(
+    monkeypatch, demo_warehouse_url, situation
+):
+    """Issue 12: the page's first screen mounts no data grid at any level of the drill-down
+    (the groups, the procedures and the ranking are light lists); opening an expander
+    mounts its own grid only."""
+    app = open_page(monkeypatch, demo_warehouse_url, "online", year="2026", **situation)
+    assert not app.error
+    assert not list(app.dataframe), [d.key for d in app.dataframe]
+    assert _listed(app, "Thủ tục hành chính").shape[0] >= 10
+    app.session_state["procedures-table-online"] = True
+    app.run()
+    assert [d.key for d in app.dataframe] == [_grids(app, "procedures-online-")[0].key]
+    if not situation:
+        assert len(_listed(app, "Địa bàn")) == 4
+        app.session_state["groups-table-online"] = True
+        app.run()
+        assert len(_grids(app, "groups-online")) == 1 and len(list(app.dataframe)) == 2
+
+
+HOSTILE = '<b>Đăng ký</b> <img src=x onerror="alert(1)"> & <script>alert(2)</script>'
+
+
+def test_procedure_names_from_the_warehouse_are_shown_as_text(
+    monkeypatch, demo_warehouse_url, tmp_path
+):
+    """A procedure's name is warehouse text: the list escapes it (shown as the same text,
+    never as markup) and the picker offers it as plain text."""
+    url = planted_copy(
+        demo_warehouse_url,
+        tmp_path / "w.sqlite",
+        "UPDATE breakdowns SET name_vi = :n, name_en = :n "
+        "WHERE dimension = 'procedure' AND code = 'dang-ky-khai-sinh'",
+        n=HOSTILE,
+    )
+    app = open_page(monkeypatch, url, "online", year="2026", lang="en")
+    bodies = [h.proto.body for h in app.get("html") if "Administrative procedure" in h.proto.body]
+    assert len(bodies) == 1
+    assert "<b>" not in bodies[0] and "<img" not in bodies[0] and "<script" not in bodies[0]
+    assert "&lt;b&gt;Đăng ký&lt;/b&gt; &lt;img src=x" in bodies[0]
+    assert HOSTILE in list(_listed(app, "Administrative procedure")["Administrative procedure"])
+    (picker,) = [s for s in app.selectbox if (s.key or "").startswith("procedure-pick-online-")]
+    assert HOSTILE in picker.options

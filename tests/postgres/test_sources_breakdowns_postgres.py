@@ -95,11 +95,14 @@ def test_the_pages_show_the_breakdowns_as_the_select_only_role(
     finally:
         engine.dispose()
     with time_machine.travel(GOLDEN_MOMENT, tick=False):
-        expected_online = open_page(monkeypatch, demo_warehouse_url, "online", year="2026")
+        opened = ("procedures-table-online",)  # the grid is built once opened
+        expected_online = open_page(
+            monkeypatch, demo_warehouse_url, "online", opened=opened, year="2026"
+        )
         expected_economy = open_page(monkeypatch, demo_warehouse_url, "economy", year="2026")
         monkeypatch.setenv(sources.SOURCES_FILE_VARIABLE, str(mapping))
         monkeypatch.setenv(sources.SOURCE_URL_PREFIX + "CITY_DW", reader_url)
-        online = open_page(monkeypatch, own_url, "online", year="2026")
+        online = open_page(monkeypatch, own_url, "online", opened=opened, year="2026")
         economy = open_page(monkeypatch, own_url, "economy", year="2026")
     table = _table(online, "procedures-online-")
     assert len(table) == 17

@@ -63,3 +63,22 @@ def test_english_names_headers_and_the_group_in_the_caption() -> None:
     # The box scrolls, so the keyboard reaches it and it is named (axe: WCAG 2.1.1).
     assert '<div tabindex="0" role="region" aria-label="Ranked within the group: Wards"' in markup
     assert "<b>" not in markup
+
+
+def test_no_cell_carries_an_inline_style_the_rules_are_written_once() -> None:
+    """Issue 12: the list's rules come once, in a ``<style>`` block before it, not on every
+    cell; only the status mark keeps its colour inline (one per row)."""
+    markup = ranking_list_html(_shown(), ONLINE, "vi", "Phường")
+    assert markup.startswith("<style>") and markup.count("<style>") == 1
+    assert not re.findall(r"<t[hdr][^>]*style=", markup)
+    assert re.findall(r"<td( class=\"[rn]\")?>", markup.split("<tbody>")[1].split("</tr>")[0]) == [
+        ' class="r"',
+        "",
+        ' class="n"',
+        ' class="n"',
+        "",
+    ]
+    block = markup.split("</style>")[0]
+    assert ".dash-rank th{text-align:left;position:sticky;top:0;background:#fff}" in block
+    assert ".dash-rank .n{white-space:nowrap}" in block
+    assert '<table class="dash-rank">' in markup
