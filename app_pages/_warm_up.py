@@ -345,12 +345,21 @@ def page_views() -> list[str]:
     latest = cached.latest_data_year(last_complete_month(today))
     filters = Filters(DEFAULT_LANGUAGE, overview.default_year(today, latest), UnitFilter())
     done: list[str] = []
-    for what, step in page_steps(filters):
-        give_way()
+    started, waited = time.monotonic(), 0.0
+    steps = page_steps(filters)
+    for what, step in steps:
+        waited += give_way()
         if cached.warm_up_interrupted():
             break
         if _best_effort(what, step):
             done.append(what)
+    LOGGER.debug(
+        "warm-up: %d of %d page steps in %.1f s (%.1f s of it giving way to visitors)",
+        len(done),
+        len(steps),
+        time.monotonic() - started,
+        waited,
+    )
     return done
 
 
