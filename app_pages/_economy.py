@@ -198,32 +198,37 @@ def basis_figures(
 ) -> tuple[_ui.FigureSpec, _ui.FigureSpec]:
     """The two figures of :func:`bases` (in the filters' language), not drawn, for a reader
     limited to ``scope``."""
-    lang = filters.lang
     published = _page.published_now(filters)
-    ict_spec = _ui.FigureSpec(
-        lambda: make_basis_figure(
-            ict,
-            ICT,
-            lang,
-            title=t("economy_basis_title", lang, basis=ICT.text("basis", lang)),
-            published=_published_points(ICT, published, lang),
-            targets=_targets(lang, filters.year),
-        ),
-        "basis-ict",
-        (filters, filters.today, scope, ict, published),
+    return (
+        _basis_figure(filters, ICT, ict, published, scope=scope),
+        _basis_figure(filters, STATISTICS, statistics, published, scope=scope),
     )
-    statistics_spec = _ui.FigureSpec(
+
+
+def _basis_figure(
+    filters: _ui.Filters,
+    indicator: Indicator,
+    frame: pd.DataFrame,
+    published: pd.DataFrame,
+    *,
+    scope: cached.Scope,
+) -> _ui.FigureSpec:
+    """One basis's figure: the ICT basis with the city's targets, the statistics office's
+    without (no target is set on it)."""
+    lang, with_targets = filters.lang, indicator is ICT
+    key = "basis-ict" if with_targets else "basis-statistics"
+    return _ui.FigureSpec(
         lambda: make_basis_figure(
-            statistics,
-            STATISTICS,
+            frame,
+            indicator,
             lang,
-            title=t("economy_basis_title", lang, basis=STATISTICS.text("basis", lang)),
-            published=_published_points(STATISTICS, published, lang),
+            title=t("economy_basis_title", lang, basis=indicator.text("basis", lang)),
+            published=_published_points(indicator, published, lang),
+            targets=_targets(lang, filters.year) if with_targets else None,
         ),
-        "basis-statistics",
-        (filters, filters.today, scope, statistics, published),
+        key,
+        (filters, filters.today, scope, frame, published),
     )
-    return ict_spec, statistics_spec
 
 
 def _group(attributes: object) -> str:

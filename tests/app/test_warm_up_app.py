@@ -508,8 +508,13 @@ def test_after_the_warm_up_a_first_visit_of_each_page_reads_and_computes_nothing
     url, page_work, time_machine
 ):
     time_machine.move_to(GOLDEN_MOMENT)
+    page_work.on = True
     done = _warm_up.warm_up()
+    page_work.on = False
     assert done is not None
+    # The Meeting page's attention list is kept on a key without the language: computed once
+    # for both languages' figures.
+    assert page_work.computed.count("combine_attention") == 1, page_work.computed
     for page, lang in itertools.product(WARMED_PAGES, LANGUAGES):
         page_work.statements.clear()
         page_work.computed.clear()
