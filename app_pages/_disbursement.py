@@ -29,7 +29,9 @@ from metrics.comparisons import national_figures
 from metrics.disbursement import investor_table, milestone_path, plan_changes, s_curves
 from metrics.rankings import PEER_GROUPS
 from metrics.reference import FORMER_PROVINCES
+from metrics.registry import get_indicator
 
+DISBURSEMENT = get_indicator("public_investment_disbursement")
 TOP_INVESTORS = 15
 PLAN_REVISION_COLUMNS = ("effective_date", "n_investors", "plan_billion_vnd", "source_document")
 """The columns of ``queries.plan_revisions``."""
@@ -115,6 +117,34 @@ def headline(view: _sections.View) -> None:
     _sections.tile_facts(view, tile)
 
 
+def plan_revisions(view: _sections.View, *, scope: cached.Scope) -> pd.DataFrame:
+    """The plan's revisions in the view's year and scope, for a reader limited to
+    ``scope`` (the project's own schema; a declared source gives none)."""
+    filters = view.filters
+    return cached.plan_revisions(filters.year, view.scope, filters.as_of, scope=scope).frame
+
+
+def province_series(view: _sections.View, *, scope: cached.Scope) -> pd.DataFrame:
+    """The three former provinces' curves (all their investors), for a reader limited to
+    ``scope``."""
+    chosen = UnitFilter(former_provinces=view.filters.unit_filter.former_provinces)
+    return cached.series_by_group(
+        view.indicator.code, chosen, view.filters.as_of, scope=scope
+    ).frame
+
+
+def default_reads(filters: _ui.Filters, *, scope: cached.Scope) -> _sections.View:
+    """What the Disbursement page reads, whatever the language, for ``filters`` with no
+    unit chosen, for a reader limited to ``scope``: the warm-up's step for that page
+    (``app_pages._warm_up``), through the functions the page calls."""
+    view = _sections.read_view(filters, DISBURSEMENT, scope=scope)
+    if cached.declared_source(DISBURSEMENT.code) is None:
+        plan_revisions(view, scope=scope)
+    province_series(view, scope=scope)
+    _sections.ranking(view, scope=scope)
+    return view
+
+
 def changes(view: _sections.View) -> pd.DataFrame:
     """Say wherever the plan changed during the year (and return the changes)."""
     lang, filters = view.filters.lang, view.filters
@@ -124,9 +154,7 @@ def changes(view: _sections.View) -> pd.DataFrame:
         st.caption(t("plan_changes_not_declared", lang))
         revisions = pd.DataFrame(columns=list(PLAN_REVISION_COLUMNS))
     else:
-        revisions = cached.plan_revisions(
-            filters.year, view.scope, filters.as_of, scope=reader_scope()
-        ).frame
+        revisions = plan_revisions(view, scope=reader_scope())
     found = plan_changes(revisions)
     for change in found.to_dict("records"):
         st.info(
@@ -242,12 +270,7 @@ def provinces(view: _sections.View) -> None:
     """The three former provinces' curves this plan year (all their investors), with the
     milestone path."""
     lang, filters = view.filters.lang, view.filters
-    series = cached.series_by_group(
-        view.indicator.code,
-        UnitFilter(former_provinces=filters.unit_filter.former_provinces),
-        filters.as_of,
-        scope=reader_scope(),
-    ).frame
+    series = province_series(view, scope=reader_scope())
     rows = series[series["period_year"] == filters.year]
     names = {k: v[0 if lang == "vi" else 1] for k, v in FORMER_PROVINCES.items()}
     figure = make_groups_figure(

@@ -6,6 +6,7 @@ up), and the address keeps the level (``?province=…&unit=…&procedure=…``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pandas as pd
@@ -16,6 +17,11 @@ from app_pages._auth import reader_scope
 from data_access import cached
 from i18n import fmt_date, fmt_number, safe_link, t
 from metrics.reference import FORMER_PROVINCES
+from metrics.registry import get_indicator
+
+ONLINE = get_indicator("online_dossier_share")
+ONLINE_COMPANIONS = ("on_time_rate", "e_result_rate")
+"""The Online services page's indicator and the rates shown beside it."""
 
 AVAILABILITY = ("full_process", "partial", "mixed")
 
@@ -29,19 +35,81 @@ def _select_group(key: str) -> None:
         _ui.request_filters(province=[], type=[key])
 
 
+def _through(view: _sections.View) -> dt.date:
+    if view.through is None:
+        raise ValueError("the view has no complete month to read to")
+    return view.through
+
+
+def group_standing(view: _sections.View, *, scope: cached.Scope) -> pd.DataFrame:
+    """The former provinces' and the departments' figures to the month the view is read to
+    (its ``through`` must be set), for a reader limited to ``scope``."""
+    return cached.group_standing(
+        view.indicator.code,
+        view.filters.year,
+        _through(view),
+        view.filters.unit_filter,
+        view.filters.as_of,
+        scope=scope,
+    ).frame
+
+
+def procedure_standing(view: _sections.View, *, scope: cached.Scope) -> pd.DataFrame:
+    """The scope's procedures to the month the view is read to (its ``through`` must be
+    set), for a reader limited to ``scope``."""
+    return cached.breakdown_standing(
+        view.indicator.code,
+        view.filters.year,
+        _through(view),
+        "procedure",
+        view.scope,
+        view.filters.as_of,
+        scope=scope,
+    ).frame
+
+
+def procedure_names(code: str) -> pd.DataFrame:
+    """The procedures of ``code`` by their code (names in both languages)."""
+    return cached.breakdown_parts(code, "procedure").frame.set_index("code")
+
+
+def default_reads(filters: _ui.Filters, *, scope: cached.Scope) -> _sections.View:
+    """What the Online services page reads and computes, whatever the language, for
+    ``filters`` with no unit nor procedure chosen, for a reader limited to ``scope``: the
+    warm-up's step for that page (``app_pages._warm_up``), through the functions the page
+    and its sections call."""
+    procedure_names(ONLINE.code)
+    view = _sections.read_view(filters, ONLINE, scope=scope)
+    _sections.view_reads(view, ONLINE_COMPANIONS, scope=scope)
+    if view.through is not None:
+        if _page.breakdown_readable(ONLINE, "procedure"):
+            procedure_standing(view, scope=scope)
+        if filters.unit_filter.is_whole_city:
+            group_standing(view, scope=scope)
+    return view
+
+
+def default_figures(filters: _ui.Filters, *, scope: cached.Scope) -> int:
+    """The Online services page's figures for ``filters`` with no unit nor procedure
+    chosen, in the filters' language, prepared as the page shows them
+    (``_ui.prepare_spec``) for a reader limited to ``scope``: the warm-up's step for that
+    page's figures. Returns how many."""
+    view = _sections.read_view(filters, ONLINE, scope=scope)
+    if view.series.empty or view.tile is None:
+        return 0
+    companions = tuple(code for code in ONLINE_COMPANIONS if _page.assessable(get_indicator(code)))
+    specs = _sections.default_figures(view, "online", companions)
+    for spec in specs:
+        _ui.prepare_spec(spec, filters.lang)
+    return len(specs)
+
+
 def groups_table(view: _sections.View, key: str) -> None:
     """City level: the three former provinces and the departments; a row drills down."""
     lang = view.filters.lang
     if view.through is None:
         return
-    groups = cached.group_standing(
-        view.indicator.code,
-        view.filters.year,
-        view.through,
-        view.filters.unit_filter,
-        view.filters.as_of,
-        scope=reader_scope(),
-    ).frame
+    groups = group_standing(view, scope=reader_scope())
     names = _sections.group_names(lang)
     groups = (
         groups[groups["group_key"].isin(list(names))]
@@ -121,15 +189,7 @@ def procedures_table(view: _sections.View, key: str) -> None:
         return
     if _page.breakdown_unavailable(view.indicator, "procedure", lang, key):
         return
-    parts = cached.breakdown_standing(
-        view.indicator.code,
-        view.filters.year,
-        view.through,
-        "procedure",
-        view.scope,
-        view.filters.as_of,
-        scope=reader_scope(),
-    ).frame
+    parts = procedure_standing(view, scope=reader_scope())
     if parts.empty:
         _ui.empty_state(lang, t("procedures_empty", lang, year=view.filters.year))
         return

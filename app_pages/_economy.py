@@ -36,10 +36,34 @@ SECTOR_GROUPS: tuple[str, ...] = (
 
 def annual(indicator: Indicator, filters: _ui.Filters) -> tuple[pd.DataFrame, bool]:
     """An indicator's annual values (quarters summed) and whether they are demo data."""
-    series = cached.scope_series(
-        indicator.code, UnitFilter(), filters.as_of, scope=reader_scope()
-    ).frame
+    return read_annual(indicator, filters, scope=reader_scope())
+
+
+def read_annual(
+    indicator: Indicator, filters: _ui.Filters, *, scope: cached.Scope
+) -> tuple[pd.DataFrame, bool]:
+    """:func:`annual` for a reader limited to ``scope`` (the city's figures either way)."""
+    series = cached.scope_series(indicator.code, UnitFilter(), filters.as_of, scope=scope).frame
     return _annual(series, filters.year)
+
+
+def sector_rows(filters: _ui.Filters, *, scope: cached.Scope) -> pd.DataFrame:
+    """GRDP by sector, year by year, for a reader limited to ``scope``."""
+    return cached.breakdown_by_year(
+        GRDP.code, "sector", UnitFilter(), filters.as_of, scope=scope
+    ).frame
+
+
+def default_reads(filters: _ui.Filters, *, scope: cached.Scope) -> None:
+    """What the Digital economy page reads and computes, whatever the language, for
+    ``filters``, for a reader limited to ``scope``: the warm-up's step for that page
+    (``app_pages._warm_up``), through the functions the page calls."""
+    for indicator in (STATISTICS, ICT, GRDP):
+        if indicator is not ICT or _page.assessable(ICT):
+            read_annual(indicator, filters, scope=scope)
+    _page.published_now(filters)
+    if _page.breakdown_readable(GRDP, "sector"):
+        sector_rows(filters, scope=scope)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs={pd.DataFrame: cached.frame_key})
@@ -155,35 +179,56 @@ def headline(filters: _ui.Filters, ict: pd.DataFrame, statistics: pd.DataFrame) 
 def bases(filters: _ui.Filters, ict: pd.DataFrame, statistics: pd.DataFrame) -> None:
     """Both published bases side by side, each its own chart labelled with its method."""
     lang = filters.lang
-    published = _page.published_now(filters)
+    ict_spec, statistics_spec = basis_figures(filters, ict, statistics, scope=reader_scope())
     left, right = st.columns(2)
     with left:
-        _ui.show_cached_figure(
-            lambda: make_basis_figure(
-                ict,
-                ICT,
-                lang,
-                title=t("economy_basis_title", lang, basis=ICT.text("basis", lang)),
-                published=_published_points(ICT, published, lang),
-                targets=_targets(lang, filters.year),
-            ),
-            key="basis-ict",
-            inputs=(filters, filters.today, reader_scope(), ict, published),
-        )
+        _ui.show_spec(ict_spec)
         st.caption(t("economy_ict_help", lang))
     with right:
-        _ui.show_cached_figure(
-            lambda: make_basis_figure(
-                statistics,
-                STATISTICS,
-                lang,
-                title=t("economy_basis_title", lang, basis=STATISTICS.text("basis", lang)),
-                published=_published_points(STATISTICS, published, lang),
-            ),
-            key="basis-statistics",
-            inputs=(filters, filters.today, reader_scope(), statistics, published),
-        )
+        _ui.show_spec(statistics_spec)
         st.caption(t("economy_statistics_help", lang))
+
+
+def basis_figures(
+    filters: _ui.Filters,
+    ict: pd.DataFrame,
+    statistics: pd.DataFrame,
+    *,
+    scope: cached.Scope,
+) -> tuple[_ui.FigureSpec, _ui.FigureSpec]:
+    """The two figures of :func:`bases` (in the filters' language), not drawn, for a reader
+    limited to ``scope``."""
+    published = _page.published_now(filters)
+    return (
+        _basis_figure(filters, ICT, ict, published, scope=scope),
+        _basis_figure(filters, STATISTICS, statistics, published, scope=scope),
+    )
+
+
+def _basis_figure(
+    filters: _ui.Filters,
+    indicator: Indicator,
+    frame: pd.DataFrame,
+    published: pd.DataFrame,
+    *,
+    scope: cached.Scope,
+) -> _ui.FigureSpec:
+    """One basis's figure: the ICT basis with the city's targets, the statistics office's
+    without (no target is set on it)."""
+    lang, with_targets = filters.lang, indicator is ICT
+    key = "basis-ict" if with_targets else "basis-statistics"
+    return _ui.FigureSpec(
+        lambda: make_basis_figure(
+            frame,
+            indicator,
+            lang,
+            title=t("economy_basis_title", lang, basis=indicator.text("basis", lang)),
+            published=_published_points(indicator, published, lang),
+            targets=_targets(lang, filters.year) if with_targets else None,
+        ),
+        key,
+        (filters, filters.today, scope, frame, published),
+    )
 
 
 def _group(attributes: object) -> str:
@@ -193,20 +238,10 @@ def _group(attributes: object) -> str:
         return "services"
 
 
-def sectors(filters: _ui.Filters, is_demo: bool) -> None:
-    """GRDP by sector group over the years, and the selected year's sectors (their shares
-    add up to 100 %, with the product taxes less subsidies as their own line)."""
+def grdp_figure(filters: _ui.Filters, rows: pd.DataFrame, *, scope: cached.Scope) -> _ui.FigureSpec:
+    """The figure of :func:`sectors` (in the filters' language), not drawn, from the sector
+    rows to the year with their groups, for a reader limited to ``scope``."""
     lang = filters.lang
-    if _page.breakdown_unavailable(GRDP, "sector", lang, "sectors"):
-        return
-    rows = cached.breakdown_by_year(
-        GRDP.code, "sector", UnitFilter(), filters.as_of, scope=reader_scope()
-    ).frame
-    rows = rows[rows["period_year"] <= filters.year]
-    if rows.empty:
-        _ui.empty_state(lang, t("economy_sectors_empty", lang))
-        return
-    rows = rows.assign(group=rows["attributes_json"].map(_group))
     grouped = (
         rows.groupby(["period_year", "group"])["amount"]
         .sum()
@@ -237,7 +272,7 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
         )
         if quarters < 4
     }
-    _ui.show_cached_figure(
+    return _ui.FigureSpec(
         lambda: make_grdp_figure(
             grouped,
             lang,
@@ -246,9 +281,24 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
             published=points,
             year_labels=partial,
         ),
-        key="grdp",
-        inputs=(filters, filters.today, reader_scope(), grouped, points, partial),
+        "grdp",
+        (filters, filters.today, scope, grouped, points, partial),
     )
+
+
+def sectors(filters: _ui.Filters, is_demo: bool) -> None:
+    """GRDP by sector group over the years, and the selected year's sectors (their shares
+    add up to 100 %, with the product taxes less subsidies as their own line)."""
+    lang = filters.lang
+    if _page.breakdown_unavailable(GRDP, "sector", lang, "sectors"):
+        return
+    rows = sector_rows(filters, scope=reader_scope())
+    rows = rows[rows["period_year"] <= filters.year]
+    if rows.empty:
+        _ui.empty_state(lang, t("economy_sectors_empty", lang))
+        return
+    rows = rows.assign(group=rows["attributes_json"].map(_group))
+    _ui.show_spec(grdp_figure(filters, rows, scope=reader_scope()))
     shown_year = int(rows["period_year"].max())
     year_rows = rows[rows["period_year"] == shown_year]
     quarters = int(year_rows["n_periods"].max())
@@ -288,6 +338,53 @@ def sectors(filters: _ui.Filters, is_demo: bool) -> None:
     )
 
 
+def path_figure(filters: _ui.Filters, ict: pd.DataFrame, *, scope: cached.Scope) -> _ui.FigureSpec:
+    """The figure of :func:`path` (in the filters' language), not drawn, for a reader
+    limited to ``scope``; ``ict`` must have a complete year."""
+    lang = filters.lang
+    complete = ict[ict["is_complete"].astype(bool)]
+    base = complete.iloc[-1]
+    base_year, base_value = int(base["year"]), float(base["value"])
+    ahead = path_to_targets(ICT, base_year, base_value)
+    return _ui.FigureSpec(
+        lambda: make_path_figure(
+            ict,
+            ICT,
+            lang,
+            title=t("economy_path_title", lang, year=base_year),
+            path=ahead,
+            base_year=base_year,
+            base_value=base_value,
+        ),
+        "path",
+        (filters, filters.today, scope, ict),
+    )
+
+
+def default_figures(filters: _ui.Filters, *, scope: cached.Scope) -> int:
+    """The Digital economy page's figures for ``filters``, in the filters' language,
+    prepared as the page shows them (``_ui.prepare_spec``) for a reader limited to
+    ``scope``: the warm-up's step for that page's figures. Returns how many."""
+    statistics, _ = read_annual(STATISTICS, filters, scope=scope)
+    ict = (
+        read_annual(ICT, filters, scope=scope)[0] if _page.assessable(ICT) else statistics.iloc[0:0]
+    )
+    if ict.empty and statistics.empty:
+        return 0
+    specs = list(basis_figures(filters, ict, statistics, scope=scope))
+    if _page.breakdown_readable(GRDP, "sector"):
+        rows = sector_rows(filters, scope=scope)
+        rows = rows[rows["period_year"] <= filters.year]
+        if not rows.empty:
+            rows = rows.assign(group=rows["attributes_json"].map(_group))
+            specs.append(grdp_figure(filters, rows, scope=scope))
+    if not ict[ict["is_complete"].astype(bool)].empty:
+        specs.append(path_figure(filters, ict, scope=scope))
+    for spec in specs:
+        _ui.prepare_spec(spec, filters.lang)
+    return len(specs)
+
+
 def path(filters: _ui.Filters, ict: pd.DataFrame) -> None:
     """The path to 25 / 30 / 40 % from the latest complete year, and the growth the
     digital economy needs relative to the rest of GRDP."""
@@ -299,19 +396,7 @@ def path(filters: _ui.Filters, ict: pd.DataFrame) -> None:
     base = complete.iloc[-1]
     base_year, base_value = int(base["year"]), float(base["value"])
     ahead = path_to_targets(ICT, base_year, base_value)
-    _ui.show_cached_figure(
-        lambda: make_path_figure(
-            ict,
-            ICT,
-            lang,
-            title=t("economy_path_title", lang, year=base_year),
-            path=ahead,
-            base_year=base_year,
-            base_value=base_value,
-        ),
-        key="path",
-        inputs=(filters, filters.today, reader_scope(), ict),
-    )
+    _ui.show_spec(path_figure(filters, ict, scope=reader_scope()))
     grdp, _ = annual(GRDP, filters)
     growth = nominal_growth(grdp, base_year)
     history = observed_relative_growth(complete)

@@ -8,6 +8,7 @@ from :func:`data_access.cached.headline_tile`, the units from the attention rank
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
@@ -152,11 +153,18 @@ class MeetingData:
 
 def load(filters: _ui.Filters) -> MeetingData:
     """The four tiles and the units holding the city back, for ``filters`` (cached reads)."""
+    return read(filters, scope=reader_scope())
+
+
+def read(filters: _ui.Filters, *, scope: cached.Scope) -> MeetingData:
+    """:func:`load` for a reader limited to ``scope``, with nothing drawn: the warm-up's step
+    for the Meeting page (``app_pages._warm_up``). The attention list is kept per inputs
+    that hold no language (the same units in either), so one warm-up serves both."""
     fetched: list[cached.Fetched] = []
     tiles: dict[str, Tile | None] = {}
     ranked: list[tuple[pd.DataFrame, Indicator, Tile]] = []
-    read_for = (filters, filters.today, reader_scope())
-    inputs: list[object] = [*read_for]
+    read_for = (filters, filters.today, scope)
+    inputs: list[object] = [dataclasses.replace(filters, lang=""), filters.today, scope]
     frames: dict[str, pd.DataFrame] = {}
     failing = cached.failing_sources(city_today())
     for indicator in headline_indicators():
@@ -164,7 +172,7 @@ def load(filters: _ui.Filters) -> MeetingData:
             tiles[indicator.code] = None
             continue
         series = cached.scope_series(
-            indicator.code, filters.unit_filter, filters.as_of, scope=reader_scope()
+            indicator.code, filters.unit_filter, filters.as_of, scope=scope
         )
         fetched.append(series)
         frames[indicator.code] = series.frame
@@ -178,7 +186,7 @@ def load(filters: _ui.Filters) -> MeetingData:
             tile.as_of_month.date(),
             filters.unit_filter,
             filters.as_of,
-            scope=reader_scope(),
+            scope=scope,
         )
         fetched.append(standing)
         ranked.append((standing.frame, indicator, tile))
@@ -326,14 +334,34 @@ def item_slide(tile: Tile, position: tuple[int, int], data: MeetingData, lang: s
         if series is not None and not series.empty:
             # The Overview tile's chart (this year, last year, the target or milestones, the
             # projection band, published figures) at a size a room can read.
-            _ui.show_cached_figure(
-                lambda: _slide_chart(series, tile, lang, data.published),
-                key=f"meeting-chart-{tile.indicator_code}",
-                inputs=(*data.read_for, tile.indicator_code, series, data.published),
-            )
+            _ui.show_spec(slide_chart(tile, series, data, lang))
             st.caption(_tiles.chart_key(tile, indicator, lang))
     st.markdown(f"**{t('tile_why_label', lang)}** " + _tiles.why_line(tile, indicator, lang))
     st.caption(_tiles.as_of_text(tile, indicator, lang))
+
+
+def slide_chart(tile: Tile, series: pd.DataFrame, data: MeetingData, lang: str) -> _ui.FigureSpec:
+    """The chart of :func:`item_slide` for ``tile`` (in ``lang``, the language ``data`` was
+    read for), not drawn."""
+    return _ui.FigureSpec(
+        lambda: _slide_chart(series, tile, lang, data.published),
+        f"meeting-chart-{tile.indicator_code}",
+        (*data.read_for, tile.indicator_code, series, data.published),
+    )
+
+
+def default_figures(filters: _ui.Filters, *, scope: cached.Scope) -> int:
+    """Every item slide's chart for ``filters``, in the filters' language, prepared as the
+    page shows them (``_ui.prepare_spec``) for a reader limited to ``scope``: the warm-up's
+    step for the Meeting page's figures. Returns how many."""
+    data = read(filters, scope=scope)
+    count = 0
+    for code, tile in data.tiles.items():
+        series = data.series.get(code)
+        if tile is not None and series is not None and not series.empty:
+            _ui.prepare_spec(slide_chart(tile, series, data, filters.lang), filters.lang)
+            count += 1
+    return count
 
 
 def headlines_slide(data: MeetingData, year: int, lang: str) -> None:

@@ -130,6 +130,20 @@ def breakdown_unavailable(indicator: Indicator, dimension: str, lang: str, key: 
     return True
 
 
+def breakdown_readable(indicator: Indicator, dimension: str) -> bool:
+    """Whether the page reads ``indicator``'s breakdown by ``dimension`` (the opposite of
+    :func:`breakdown_unavailable`, which says why not), with nothing drawn."""
+    if cached.breakdown_missing(indicator.code, dimension):
+        return False
+    return cached.breakdown_failure(indicator.code, dimension, city_today()) is None
+
+
+def assessable(indicator: Indicator) -> bool:
+    """Whether ``indicator``'s figures are read at all: False when its declared source
+    fails a contract (:func:`source_failure` says so on the page), with nothing drawn."""
+    return indicator.code not in cached.failing_sources(city_today())
+
+
 def demo_notice(lang: str, is_demo: bool) -> None:
     """The one-line demo notice, wherever demo figures are shown."""
     if is_demo:

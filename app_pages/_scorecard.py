@@ -100,16 +100,27 @@ def say_failing(indicators: list[Indicator], lang: str) -> None:
         _page.source_failure_in(indicator, lang, f"not-assessable-unit-{indicator.code}")
 
 
-def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
-    """The unit's indicators for the year, each read to the city's latest complete month
-    (those whose declared source fails a contract are left out: :func:`failing`)."""
+@dataclass(frozen=True, slots=True)
+class CityStanding:
+    """One indicator's ranking of every unit to the city's latest complete month: what
+    every unit's scorecard shares."""
+
+    indicator: Indicator
+    month: dt.date
+    ranking: pd.DataFrame
+
+
+def city_standings(filters: _ui.Filters, *, scope: cached.Scope) -> list[CityStanding]:
+    """The scorecard's indicators for the year, each ranked to the city's latest complete
+    month, for a reader limited to ``scope`` (those whose declared source fails a contract
+    are left out: :func:`failing`). The warm-up reads them (``app_pages._warm_up``)."""
     out = []
     left_out = {indicator.code for indicator in failing()}
     for code in SCORECARD_CODES:
         if code in left_out:
             continue
         indicator = get_indicator(code)
-        city = cached.scope_series(code, UnitFilter(), filters.as_of, scope=reader_scope()).frame
+        city = cached.scope_series(code, UnitFilter(), filters.as_of, scope=scope).frame
         if city.empty:
             continue
         through = latest_complete_period(city, filters.year, filters.today)
@@ -117,8 +128,18 @@ def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
             continue
         month = through.date()
         ranking = cached.unit_ranking(
-            code, filters.year, month, UnitFilter(), filters.as_of, scope=reader_scope()
+            code, filters.year, month, UnitFilter(), filters.as_of, scope=scope
         ).frame
+        out.append(CityStanding(indicator, month, ranking))
+    return out
+
+
+def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
+    """The unit's indicators for the year, each read to the city's latest complete month
+    (those whose declared source fails a contract are left out: :func:`failing`)."""
+    out = []
+    for standing in city_standings(filters, scope=reader_scope()):
+        indicator, month, ranking = standing.indicator, standing.month, standing.ranking
         if unit_id not in set(ranking["unit_id"].astype(str)):
             continue
         in_force = indicator.year_end_target(filters.year)
@@ -129,7 +150,9 @@ def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
         )
         table = ranking_table(ranking, indicator, benchmark)
         row = table[table["unit_id"].astype(str) == unit_id].iloc[0]
-        series = cached.unit_series(code, unit_id, filters.as_of, scope=reader_scope()).frame
+        series = cached.unit_series(
+            indicator.code, unit_id, filters.as_of, scope=reader_scope()
+        ).frame
         out.append(Line(indicator, month, row, series))
     return out
 

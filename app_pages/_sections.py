@@ -46,6 +46,8 @@ class View:
     published: pd.DataFrame
     """The indicator's own published figures (city scope only), as known on the day."""
     is_demo: bool
+    reader: str | None = None
+    """The reader's scope it was read for (None: the whole city)."""
 
     @property
     def through(self) -> dt.date | None:
@@ -73,7 +75,7 @@ def view_inputs(view: View) -> tuple[object, ...]:
         view.procedure,
         view.scope,
         view.words,
-        reader_scope(),
+        view.reader,
         view.series,
         view.published,
     )
@@ -85,24 +87,102 @@ def load_view(
     unit: dict[str, object] | None = None,
     procedure: tuple[str, str] | None = None,
 ) -> View:
-    """Read one indicator at the chosen scope (as it stood on the "as of" day)."""
-    scope = _page.scope_filter(filters, str(unit["unit_id"]) if unit else None)
+    """Read one indicator at the chosen scope (as it stood on the "as of" day), for the
+    reader (:func:`read_view` in the reader's scope)."""
+    return read_view(filters, indicator, unit, procedure, scope=reader_scope())
+
+
+def read_view(
+    filters: _ui.Filters,
+    indicator: Indicator,
+    unit: dict[str, object] | None = None,
+    procedure: tuple[str, str] | None = None,
+    *,
+    scope: cached.Scope,
+) -> View:
+    """:func:`load_view` for a reader limited to ``scope`` (None: the whole city). No
+    element is drawn: the warm-up reads the pages' default views through it
+    (``app_pages._warm_up``), so that its cache keys are the pages' own."""
+    chosen = _page.scope_filter(filters, str(unit["unit_id"]) if unit else None)
     key = f"procedure:{procedure[0]}" if procedure else ""
-    fetched = cached.scope_series(indicator.code, scope, filters.as_of, key, scope=reader_scope())
+    fetched = cached.scope_series(indicator.code, chosen, filters.as_of, key, scope=scope)
     series = fetched.frame
     tile = (
         cached.headline_tile(series, indicator.code, filters.year, filters.today)
         if not series.empty and indicator.is_rate
         else None
     )
-    city_level = scope.is_whole_city and procedure is None
+    city_level = chosen.is_whole_city and procedure is None
     published = _page.published_now(filters)
     own = published_for_year(published, indicator, None) if city_level else published.iloc[0:0]
     words = _page.scope_words(filters, unit)
     if procedure is not None:
         words = f"{procedure[1]} — {words}"
     is_demo = bool(series["is_demo"].any()) if not series.empty else False
-    return View(filters, indicator, unit, procedure, scope, words, series, tile, own, is_demo)
+    return View(
+        filters, indicator, unit, procedure, chosen, words, series, tile, own, is_demo, scope
+    )
+
+
+def trend_months(view: View, series: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The year's months of ``series`` (the view's own by default) to the month the view is
+    read to (:func:`metrics.trends.trend_frame`), kept per series, year and month."""
+    chosen = view.series if series is None else series
+    return _trend_frame(chosen, view.filters.year, view.through)
+
+
+def companion_series(view: View, code: str, *, scope: cached.Scope) -> pd.DataFrame:
+    """A companion rate's series at the view's scope, for a reader limited to ``scope``."""
+    return cached.scope_series(code, view.scope, view.filters.as_of, scope=scope).frame
+
+
+def _communes(filters: _ui.Filters) -> UnitFilter:
+    """The wards, communes and special zone of the chosen former provinces (and types)."""
+    return UnitFilter(
+        former_provinces=filters.unit_filter.former_provinces,
+        unit_types=tuple(
+            u
+            for u in (filters.unit_filter.unit_types or COMMUNE_LEVEL_TYPES)
+            if u in COMMUNE_LEVEL_TYPES
+        )
+        or COMMUNE_LEVEL_TYPES,
+    )
+
+
+def province_series(view: View, *, scope: cached.Scope) -> pd.DataFrame:
+    """The three former provinces' series (their wards, communes and special zone), for a
+    reader limited to ``scope``; raises :class:`cached.OutOfScopeError` for a unit."""
+    communes = _communes(view.filters)
+    return cached.series_by_group(
+        view.indicator.code, communes, view.filters.as_of, scope=scope
+    ).frame
+
+
+def ranking(view: View, *, scope: cached.Scope) -> pd.DataFrame | None:
+    """Every unit's figures in the filters' scope to the month the view is read to, for a
+    reader limited to ``scope``; None before the year has a complete month."""
+    if view.through is None:
+        return None
+    return cached.unit_ranking(
+        view.indicator.code,
+        view.filters.year,
+        view.through,
+        view.filters.unit_filter,
+        view.filters.as_of,
+        scope=scope,
+    ).frame
+
+
+def view_reads(view: View, companions: tuple[str, ...] = (), *, scope: cached.Scope) -> None:
+    """What the shared sections read and compute for ``view`` whatever the language, for a
+    reader limited to ``scope``: its trend months, each companion's series and months, and
+    for the whole scope the former provinces' series and the units' ranking."""
+    trend_months(view)
+    for code in companions:
+        trend_months(view, companion_series(view, code, scope=scope))
+    if view.unit is None and view.procedure is None:
+        province_series(view, scope=scope)
+        ranking(view, scope=scope)
 
 
 def _target_value(tile: Tile | None) -> float | None:
@@ -159,7 +239,7 @@ def headline(view: View, companions: tuple[str, ...] = ()) -> None:
     """The scope's figures in a row: the latest month and the year to date (against the same
     month last year and the target), then companion indicators' years to date."""
     lang, indicator = view.filters.lang, view.indicator
-    trend = _trend_frame(view.series, view.filters.year, view.through)
+    trend = trend_months(view)
     change = year_on_year(trend)
     higher = indicator.direction == "higher"
     if change is None or view.tile is None:
@@ -243,10 +323,8 @@ def _companion(view: View, indicator: Indicator) -> None:
     lang = view.filters.lang
     if _page.source_failure_in(indicator, lang, f"not-assessable-ytd-{indicator.code}"):
         return
-    series = cached.scope_series(
-        indicator.code, view.scope, view.filters.as_of, scope=reader_scope()
-    ).frame
-    change = year_on_year(_trend_frame(series, view.filters.year, view.through))
+    series = companion_series(view, indicator.code, scope=reader_scope())
+    change = year_on_year(trend_months(view, series))
     value = change.ytd if change is not None else None
     delta = change.ytd_change_pp if change is not None else None
     st.metric(
@@ -262,11 +340,18 @@ def _companion(view: View, indicator: Indicator) -> None:
 def trend(view: View, key: str) -> pd.DataFrame:
     """The year's months against the target, with the projection and published figures.
     Returns the months shown (for the download)."""
+    _ui.show_spec(trend_figure(view, key))
+    st.caption(t("trend_help", view.filters.lang, target=target_note(view)))
+    return trend_months(view)
+
+
+def trend_figure(view: View, key: str) -> _ui.FigureSpec:
+    """The figure of :func:`trend` (in the view's language), not drawn."""
     lang, indicator = view.filters.lang, view.indicator
-    frame = _trend_frame(view.series, view.filters.year, view.through)
+    frame = trend_months(view)
     tile = view.tile
     fan = tile.projection.fan if tile is not None and not _tiles.is_closed(tile) else None
-    _ui.show_cached_figure(
+    return _ui.FigureSpec(
         lambda: make_trend_figure(
             frame,
             indicator,
@@ -284,11 +369,9 @@ def trend(view: View, key: str) -> pd.DataFrame:
             published=_published_points(view),
             published_label=t("published_figure", lang),
         ),
-        key=f"trend-{key}",
-        inputs=view_inputs(view),
+        f"trend-{key}",
+        view_inputs(view),
     )
-    st.caption(t("trend_help", lang, target=target_note(view)))
-    return frame
 
 
 def companion_trends(view: View, codes: tuple[str, ...], key: str) -> None:
@@ -300,17 +383,23 @@ def companion_trends(view: View, codes: tuple[str, ...], key: str) -> None:
         with column:
             if _page.source_failure_in(indicator, lang, f"not-assessable-trend-{key}-{code}"):
                 continue
-        series = cached.scope_series(
-            code, view.scope, view.filters.as_of, scope=reader_scope()
-        ).frame
-        frame = _trend_frame(series, view.filters.year, view.through)
         with column:
-            _ui.show_cached_figure(
-                partial(_companion_figure, frame, indicator, lang, view.filters.year),
-                key=f"companion-{key}-{code}",
-                inputs=(*view_inputs(view), code, series),
-            )
+            _ui.show_spec(companion_figure(view, code, key))
             st.caption(t("no_target_published", lang))
+
+
+def companion_figure(view: View, code: str, key: str) -> _ui.FigureSpec:
+    """A companion rate's figure of :func:`companion_trends` (in the view's language), not
+    drawn."""
+    series = companion_series(view, code, scope=view.reader)
+    frame = trend_months(view, series)
+    return _ui.FigureSpec(
+        partial(
+            _companion_figure, frame, get_indicator(code), view.filters.lang, view.filters.year
+        ),
+        f"companion-{key}-{code}",
+        (*view_inputs(view), code, series),
+    )
 
 
 def _companion_figure(frame: pd.DataFrame, indicator: Indicator, lang: str, year: int) -> go.Figure:
@@ -339,26 +428,24 @@ def comparisons(view: View, key: str) -> None:
     """The three former provinces side by side (their wards, communes and special zone),
     each with its own history before July 2025."""
     lang = view.filters.lang
-    communes = UnitFilter(
-        former_provinces=view.filters.unit_filter.former_provinces,
-        unit_types=tuple(
-            u
-            for u in (view.filters.unit_filter.unit_types or COMMUNE_LEVEL_TYPES)
-            if u in COMMUNE_LEVEL_TYPES
-        )
-        or COMMUNE_LEVEL_TYPES,
-    )
     try:
-        series = cached.series_by_group(
-            view.indicator.code, communes, view.filters.as_of, scope=reader_scope()
-        ).frame
+        spec = provinces_figure(view, key)
     except cached.OutOfScopeError:
         # The former provinces are groups of units, refused to a unit-scoped reader: say so
         # here and carry on with the page (its procedures, ranking and map follow).
         out_of_scope(lang)
         return
+    _ui.show_spec(spec)
+    st.caption(t("provinces_help", lang))
+
+
+def provinces_figure(view: View, key: str) -> _ui.FigureSpec:
+    """The figure of :func:`comparisons` (in the view's language), not drawn; raises
+    :class:`cached.OutOfScopeError` for a unit-scoped reader."""
+    lang = view.filters.lang
+    series = province_series(view, scope=view.reader)
     shown = dt.date(view.filters.year - 2, 1, 1)
-    _ui.show_cached_figure(
+    return _ui.FigureSpec(
         lambda: make_groups_figure(
             series[series["period_year"] <= view.filters.year],
             view.indicator,
@@ -369,26 +456,35 @@ def comparisons(view: View, key: str) -> None:
             target_label=t("target_short", lang),
             since=shown,
         ),
-        key=f"provinces-{key}",
-        inputs=(*view_inputs(view), series),
+        f"provinces-{key}",
+        (*view_inputs(view), series),
     )
-    st.caption(t("provinces_help", lang))
+
+
+def default_figures(view: View, key: str, companions: tuple[str, ...] = ()) -> list[_ui.FigureSpec]:
+    """The shared sections' figures of a whole-scope view with no unit nor procedure
+    chosen, in the view's language: its trend, its companions' and the former provinces'.
+    The warm-up prepares them (``app_pages._warm_up``)."""
+    return [
+        trend_figure(view, key),
+        *(companion_figure(view, code, key) for code in companions),
+        provinces_figure(view, key),
+    ]
 
 
 def unit_table(view: View) -> pd.DataFrame | None:
     """Every unit's standing in the scope (rank, peers, status against the target or the
     milestone path); None before the year has a complete month."""
-    if view.through is None:
-        return None
-    ranking = cached.unit_ranking(
-        view.indicator.code,
-        view.filters.year,
-        view.through,
-        view.filters.unit_filter,
-        view.filters.as_of,
-        scope=reader_scope(),
-    ).frame
-    return ranking_table(ranking, view.indicator, benchmark(view))
+    return unit_table_for(view)
+
+
+def unit_table_for(view: View) -> pd.DataFrame | None:
+    """:func:`unit_table` for the reader ``view`` was read for, with nothing drawn."""
+    return _unit_table(view, ranking(view, scope=view.reader))
+
+
+def _unit_table(view: View, read: pd.DataFrame | None) -> pd.DataFrame | None:
+    return None if read is None else ranking_table(read, view.indicator, benchmark(view))
 
 
 def benchmark(view: View) -> float | None:

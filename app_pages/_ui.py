@@ -1385,10 +1385,38 @@ def show_cached_figure(
     the reader's language and the figure's name: a warm run with unchanged data draws the
     figure it drew before. The prepared figure is shared, never changed after it is built
     (``st.plotly_chart`` only reads it)."""
-    lang = current_language()
+    _draw_figure(cached_figure(build, key=key, inputs=inputs, lang=current_language()), key)
+
+
+def cached_figure(
+    build: Callable[[], go.Figure], *, key: str, inputs: tuple[object, ...], lang: str
+) -> PreparedFigure:
+    """The figure :func:`show_cached_figure` draws in ``lang``, built and prepared once per
+    process, with nothing drawn (the warm-up prepares the pages' default figures so)."""
     func = getattr(build, "func", build)  # a functools.partial names its function
     name = f"{func.__module__}.{func.__qualname__}:{key}"
-    _draw_figure(_prepared_figure(figure_inputs_key(lang, *inputs), name, lang, build), key)
+    return _prepared_figure(figure_inputs_key(lang, *inputs), name, lang, build)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSpec:
+    """A figure as a page shows it through :func:`show_cached_figure`: how it is built, its
+    element key and what it is built from. A section returns it, then draws it
+    (:func:`show_spec`); the warm-up prepares the same (:func:`prepare_spec`)."""
+
+    build: Callable[[], go.Figure]
+    key: str
+    inputs: tuple[object, ...]
+
+
+def show_spec(spec: FigureSpec) -> None:
+    """:func:`show_cached_figure` of ``spec``."""
+    show_cached_figure(spec.build, key=spec.key, inputs=spec.inputs)
+
+
+def prepare_spec(spec: FigureSpec, lang: str) -> PreparedFigure:
+    """:func:`cached_figure` of ``spec`` in ``lang`` (the language its builder writes in)."""
+    return cached_figure(spec.build, key=spec.key, inputs=spec.inputs, lang=lang)
 
 
 def request_filters(**values: list[str]) -> None:

@@ -1,52 +1,78 @@
 """What the warm-up computes: the pages' default views, so that a visitor only reads them.
 
-The Overview's tiles and charts (also read by the Meeting and Briefing pages), the
-Scenarios page's baseline and the data-governance measures, each for a city-wide reader.
+First (:func:`default_views`) the Overview's tiles and charts (also read by the Meeting and
+Briefing pages), the Scenarios page's baseline and the data-governance measures, each for
+a city-wide reader; once that version is published, so that visitors are served first
+(:func:`page_views`), the indicator pages' default views: Online services, Satisfaction,
+Disbursement, Digital economy, Meeting, and the city standings every unit's scorecard
+shares. Each page step gives way to visitors first (:func:`give_way`).
 
-:func:`data_access.cached.start_warm_up` runs :func:`default_views` in a background thread
-at start-up, whenever the warehouse's data version changes and right after a load or undo;
-the figures land in the same caches the pages read. The day is today in the city, from the
-one clock (:func:`metrics.clock.city_today`), as the pages take it.
+:func:`data_access.cached.start_warm_up` runs both in a background thread at start-up,
+whenever the warehouse's data version changes and right after a load or undo; the figures
+land in the same caches the pages read, through the same functions the pages call. The day
+is today in the city, from the one clock (:func:`metrics.clock.city_today`), as the pages
+take it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from streamlit import delta_generator, string_util
 
 from data_access import cached
 from data_access.queries import UnitFilter
-from i18n import LANGUAGES
+from i18n import DEFAULT_LANGUAGE, LANGUAGES
 from metrics import overview
 from metrics.clock import city_today, last_complete_month
 from metrics.projection import DEFAULT_SEED
 from metrics.registry import Grain, Indicator, headline_indicators
 from metrics.tiles import Tile
 
+if TYPE_CHECKING:
+    from app_pages._ui import Filters
+
 LOGGER = logging.getLogger(__name__)
 
 PAGE_MODULES = (
-    "plotly.graph_objects",
-    "charts.tile",
+    # The Overview's (its tiles are one HTML block each, their charts inline SVG).
     "app_pages._page",
     "app_pages._rankings",
     "app_pages._summary",
     "app_pages._tables",
     "app_pages._tiles",
+    "app_pages._tile_html",
+    "charts.tile",
+    "charts.tile_svg",
+    # The indicator pages' (their figures inline SVG, small tables plain HTML).
+    "app_pages._sections",
+    "app_pages._drill",
+    "app_pages._satisfaction",
+    "app_pages._disbursement",
+    "app_pages._economy",
+    "app_pages._meeting",
+    "app_pages._scorecard",
+    "app_pages._html_table",
+    "charts.figure_svg",
+    # The Scenarios, governance and Data pages'.
     "app_pages._scenarios",
     "app_pages._governance",
+    "app_pages._data",
 )
-"""Modules the Overview's first run would import (about 0.4 s with Plotly at tier S), and
-the Scenarios and governance pages' own (the lever catalogue is read when
-``app_pages._scenarios`` is imported: 0.13 s of a first Scenarios visit at tier S), imported
-by the first warm-up so that the first visitor does not pay for them either."""
+"""Modules the pages' first runs import, imported by the first warm-up so that the first
+visitor does not pay for them (the lever catalogue is read when ``app_pages._scenarios`` is
+imported: 0.13 s of a first Scenarios visit at tier S). ``bench/profile.py`` on a first
+visit after the warm-up shows what is still imported then."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +113,10 @@ def _first_use() -> None:
         # (inspect.stack() over the whole stack); it is a no-op after the first call.
         ("first-element check", getattr(delta_generator, "_maybe_print_use_warning", bool)),
         ("table styling", lambda: pd.DataFrame({"a": [1.0]}).style.format("{:.1f}").to_html()),
+        # Plotly builds each trace type's classes and validators on its first use (the
+        # indicator pages' lines, bars and boxes, and their small panels), and the first
+        # figure drawn as SVG compiles what charts.figure_svg needs.
+        ("figure kinds", _figure_kinds),
     ]
     for name, step in steps:
         try:
@@ -94,6 +124,26 @@ def _first_use() -> None:
         except Exception:  # the page itself says what is wrong, when visited
             LOGGER.exception("warm-up: the first use of the %s failed", name)
     _first_use_done.set()
+
+
+def _figure_kinds() -> None:
+    """One small figure of each kind the pages draw, prepared as they are (cleaned,
+    described, drawn as SVG), in each language; nothing is kept."""
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from app_pages import _ui
+
+    panels = make_subplots(rows=1, cols=2, subplot_titles=("a", "b"))
+    panels.add_trace(go.Scatter(x=[1, 2], y=[1.0, 2.0], mode="lines+markers", name="a"), 1, 1)
+    panels.add_trace(go.Bar(x=[1, 2], y=[1.0, 2.0], text=["1", "2"], name="b"), 1, 2)
+    figures = [
+        panels,
+        go.Figure(go.Box(x=[1.0, 2.0, 3.0], name="c", orientation="h")).update_layout(title="t"),
+    ]
+    for figure in figures:
+        for lang in LANGUAGES:
+            _ui.prepare_figure(figure, lang)
 
 
 def default_views() -> Warmed:
@@ -134,15 +184,18 @@ def default_views() -> Warmed:
     return Warmed(today, year, review, tuple(done))
 
 
-def _best_effort(what: str, step: Callable[[], object]) -> None:
+def _best_effort(what: str, step: Callable[[], object]) -> bool:
     """Run ``step``; a failure other than an unreachable warehouse (which ends the pass, as
-    for the tiles) is logged, never raised: the page computes it, and says what is wrong."""
+    for the tiles) is logged, never raised: the page computes it, and says what is wrong.
+    Returns whether it ran through."""
     try:
         step()
     except cached.WarehouseUnavailableError:
         raise
     except Exception:
         LOGGER.exception("warm-up: the %s failed", what)
+        return False
+    return True
 
 
 def _scenario_baseline(year: int) -> None:
@@ -189,13 +242,134 @@ def _tile_charts(
                 LOGGER.exception("warm-up: the %s chart (%s) failed", indicator.code, lang)
 
 
+# --- the other pages, once the Overview's version is published ---------------------------------
+
+SCRIPT_THREAD_NAME = "ScriptRunner.scriptThread"
+"""The name Streamlit gives the thread that runs a session's script (and its fragments):
+one per run, ended when the run ends (``streamlit.runtime.scriptrunner.ScriptRunner``;
+AppTest's runner too)."""
+QUIET_SECONDS = 1.0
+"""Before a page step, the warm-up waits until no script has run for this long..."""
+LONGEST_WAIT_SECONDS = 30.0
+"""... but no longer than this (a meeting-mode screen reruns its slide every few seconds)."""
+_POLL_SECONDS = 0.05
+
+
+def script_running() -> bool:
+    """Whether any session's script (or fragment) is running now in this process: one of
+    Streamlit's script threads is alive. Never blocks, never raises."""
+    me = threading.current_thread()
+    try:
+        return any(
+            thread.name == SCRIPT_THREAD_NAME and thread is not me and thread.is_alive()
+            for thread in threading.enumerate()
+        )
+    except Exception:  # a look at the threads must never stop the warm-up
+        LOGGER.exception("warm-up: the script threads could not be listed")
+        return False
+
+
+def give_way(
+    quiet: float = QUIET_SECONDS,
+    longest: float = LONGEST_WAIT_SECONDS,
+    running: Callable[[], bool] = script_running,
+) -> float:
+    """Wait while visitors' scripts run: return at once when none runs, else once none has
+    run for ``quiet`` seconds, or after ``longest`` seconds whatever happens (or when the
+    warm-up is stopped or woken by a load). Returns the seconds waited. Only the warm-up
+    thread waits; a visitor's run never waits for it."""
+    started = last_seen = time.monotonic()
+    if not running():
+        return 0.0
+    while not cached.warm_up_interrupted():
+        now = time.monotonic()
+        if running():
+            last_seen = now
+        elif now - last_seen >= quiet:
+            break
+        if now - started >= longest:
+            LOGGER.info("warm-up: visitors kept running for %.0f s; going on", longest)
+            break
+        time.sleep(_POLL_SECONDS)
+    return time.monotonic() - started
+
+
+def page_steps(filters: Filters) -> list[tuple[str, Callable[[], object]]]:
+    """Each indicator page's default reads for ``filters`` (the whole city, the default
+    year, no "as of" day), in the order a leader opens them, through the functions the
+    pages call (``default_reads`` of each page's module), for a city-wide reader; then the
+    figures those pages keep per language (``default_figures``), Vietnamese first."""
+    from app_pages import _disbursement, _drill, _economy, _meeting, _satisfaction, _scorecard
+
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("Online services page", partial(_drill.default_reads, filters, scope=None)),
+        ("Satisfaction page", partial(_satisfaction.default_reads, filters, scope=None)),
+        ("Disbursement page", partial(_disbursement.default_reads, filters, scope=None)),
+        ("Digital economy page", partial(_economy.default_reads, filters, scope=None)),
+        ("Meeting page", partial(_meeting.read, filters, scope=None)),
+        (
+            "unit scorecards' city standings",
+            partial(_scorecard.city_standings, filters, scope=None),
+        ),
+    ]
+    for lang in LANGUAGES:
+        shown = dataclasses.replace(filters, lang=lang)
+        steps += [
+            (
+                f"Online services figures ({lang})",
+                partial(_drill.default_figures, shown, scope=None),
+            ),
+            (
+                f"Satisfaction figures ({lang})",
+                partial(_satisfaction.default_figures, shown, scope=None),
+            ),
+            (
+                f"Digital economy figures ({lang})",
+                partial(_economy.default_figures, shown, scope=None),
+            ),
+            (f"Meeting figures ({lang})", partial(_meeting.default_figures, shown, scope=None)),
+        ]
+    return steps
+
+
+def page_views() -> list[str]:
+    """After :func:`default_views`, once its version is published: each page step of
+    :func:`page_steps`, after giving way to visitors (:func:`give_way`). A step that fails
+    is logged and the next one goes on; an unreachable warehouse ends the pass. Returns the
+    steps done. What is read holds no language (series, tiles, trend months, rankings,
+    standings, the attention list, whose key holds none either); the figures do, and are
+    prepared in each language."""
+    from app_pages._ui import Filters
+
+    today = city_today()
+    latest = cached.latest_data_year(last_complete_month(today))
+    filters = Filters(DEFAULT_LANGUAGE, overview.default_year(today, latest), UnitFilter())
+    done: list[str] = []
+    started, waited = time.monotonic(), 0.0
+    steps = page_steps(filters)
+    for what, step in steps:
+        waited += give_way()
+        if cached.warm_up_interrupted():
+            break
+        if _best_effort(what, step):
+            done.append(what)
+    LOGGER.debug(
+        "warm-up: %d of %d page steps in %.1f s (%.1f s of it giving way to visitors)",
+        len(done),
+        len(steps),
+        time.monotonic() - started,
+        waited,
+    )
+    return done
+
+
 def warm_up() -> cached.WarmUp[Warmed] | None:
-    """One warm-up of the default views, now, in this thread (see
-    :func:`data_access.cached.warm_up`)."""
-    return cached.warm_up(default_views)
+    """One warm-up of the default views, now, in this thread, then of the other pages'
+    (see :func:`data_access.cached.warm_up`)."""
+    return cached.warm_up(default_views, page_views)
 
 
 def start() -> bool:
     """Start the background warm-up of the default views, once per process (``app.py``
     with each session; ``serve.py`` when the server starts)."""
-    return cached.start_warm_up(default_views)
+    return cached.start_warm_up(default_views, page_views)

@@ -9,9 +9,8 @@ import streamlit as st
 from app_pages import _disbursement, _page, _sections, _ui
 from i18n import t
 from metrics.disbursement import s_curves
-from metrics.registry import get_indicator
 
-DISBURSEMENT = get_indicator("public_investment_disbursement")
+DISBURSEMENT = _disbursement.DISBURSEMENT
 
 filters = _ui.current_filters()
 lang = filters.lang

@@ -5,19 +5,17 @@ unit → procedure, the ranking of units in their peer groups, and the map."""
 import streamlit as st
 
 from app_pages import _drill, _page, _sections, _ui
-from data_access import cached
 from i18n import escape_markdown, t
-from metrics.registry import get_indicator
 
-ONLINE = get_indicator("online_dossier_share")
-COMPANIONS = ("on_time_rate", "e_result_rate")
+ONLINE = _drill.ONLINE
+COMPANIONS = _drill.ONLINE_COMPANIONS
 
 filters = _ui.current_filters()
 lang = filters.lang
 _ui.page_header("page_online", filters, "online_subtitle")
 unit = _page.unit_row(_ui.focus_unit())
 code = str(st.session_state.get("procedure") or "")
-names = cached.breakdown_parts(ONLINE.code, "procedure").frame.set_index("code")
+names = _drill.procedure_names(ONLINE.code)
 name_column = "name_vi" if lang == "vi" else "name_en"
 procedure = (code, str(names.at[code, name_column])) if code in names.index else None
 _page.breadcrumbs(filters, unit, procedure, key="online")

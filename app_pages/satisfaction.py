@@ -7,9 +7,8 @@ import streamlit as st
 
 from app_pages import _page, _satisfaction, _sections, _ui
 from i18n import t
-from metrics.registry import get_indicator
 
-SATISFACTION = get_indicator("satisfaction_rate")
+SATISFACTION = _satisfaction.SATISFACTION
 
 filters = _ui.current_filters()
 lang = filters.lang
@@ -24,7 +23,7 @@ if view.series.empty or view.tile is None:
     _ui.empty_state(lang, t("empty_indicator_year", lang, year=filters.year))
     st.stop()
 
-_sections.headline(view, ("on_time_rate",))
+_sections.headline(view, _satisfaction.COMPANIONS)
 shown = _sections.trend(view, key="satisfaction")
 _page.download(
     shown,

@@ -1194,6 +1194,7 @@ _wake_up = threading.Event()
 _stop = threading.Event()
 _warm_up_thread: threading.Thread | None = None
 _warm_up_lock = threading.Lock()
+_in_warm_up_thread = threading.local()
 
 
 @dataclass(frozen=True, slots=True)
@@ -1204,14 +1205,17 @@ class WarmUp(Generic[T]):
     computed: T
 
 
-def warm_up(compute: Callable[[], T]) -> WarmUp[T] | None:
+def warm_up(compute: Callable[[], T], then: Callable[[], object] | None = None) -> WarmUp[T] | None:
     """Run ``compute`` (which reads and computes figures through the caches of this module)
     for the configured warehouse's current data version, then let the pages use that
-    version (:func:`data_version`). What to compute is the pages' business
-    (``app_pages._warm_up``); this module only keys, times and publishes.
+    version (:func:`data_version`), then run ``then`` for the same version: what can wait
+    until visitors are served the new figures (the other pages' default views). What to
+    compute is the pages' business (``app_pages._warm_up``); this module only keys, times
+    and publishes.
 
     Returns the version and what ``compute`` returned, or None when the warehouse cannot be
     read (logged, never raised: the pages keep their last figures and say why themselves).
+    A failure of ``then`` is logged and changes neither: the version is published already.
     """
     url = warehouse_url()
     problem = url_problem(url)
@@ -1245,23 +1249,46 @@ def warm_up(compute: Callable[[], T]) -> WarmUp[T] | None:
             time.monotonic() - started,
         )
     _publish(url, version)
+    if then is not None:
+        _then(then, version)
     return WarmUp(version, computed)
 
 
-def _warm_up_forever(compute: Callable[[], object]) -> None:
-    while not _stop.is_set():
-        _wake_up.clear()
-        try:
-            warm_up(compute)
-        except Exception:  # a bug in one pass must not end the thread: log it, go on
-            LOGGER.exception("warm-up failed")
-        _wake_up.wait(VERSION_CHECK_SECONDS)
+def _then(then: Callable[[], object], version: DataVersion) -> None:
+    """``then()`` with the pages' version pinned to ``version`` (a load meanwhile is taken
+    up by the next pass); a failure is logged, never raised."""
+    token = _warming.set(version)
+    try:
+        then()
+    except WarehouseUnavailableError as error:
+        LOGGER.warning("warm-up of the other pages: %s", error)
+    except Exception:  # the pages compute it themselves, when visited
+        LOGGER.exception("warm-up of the other pages failed")
+    finally:
+        _warming.reset(token)
 
 
-def start_warm_up(compute: Callable[[], object]) -> bool:
+def _warm_up_forever(
+    compute: Callable[[], object], then: Callable[[], object] | None = None
+) -> None:
+    _in_warm_up_thread.yes = True
+    try:
+        while not _stop.is_set():
+            _wake_up.clear()
+            try:
+                warm_up(compute, then)
+            except Exception:  # a bug in one pass must not end the thread: log it, go on
+                LOGGER.exception("warm-up failed")
+            _wake_up.wait(VERSION_CHECK_SECONDS)
+    finally:
+        _in_warm_up_thread.yes = False
+
+
+def start_warm_up(compute: Callable[[], object], then: Callable[[], object] | None = None) -> bool:
     """Start the warm-up thread, once per process: at once, then every
     ``VERSION_CHECK_SECONDS`` and right after a load or undo (:func:`data_changed`), it runs
-    :func:`warm_up` of ``compute`` (the default views) for the current data version. A
+    :func:`warm_up` of ``compute`` (the default views), and after it ``then`` (what can wait
+    until the version is published), for the current data version. A
     daemon thread; it never blocks a page. Returns whether this call started it (False when
     it runs already, or ``DASHBOARD_WARM_UP=0``). Called by ``app.py`` with each session and,
     once Streamlit's runtime exists, by the serving entry point (``serve.py``), so that it
@@ -1274,12 +1301,21 @@ def start_warm_up(compute: Callable[[], object]) -> bool:
             return False
         _warm_up_thread = threading.Thread(
             target=_warm_up_forever,
-            args=(compute,),
+            args=(compute, then),
             name="dashboard-warm-up",
             daemon=True,
         )
         _warm_up_thread.start()
     return True
+
+
+def warm_up_interrupted() -> bool:
+    """In the warm-up thread: whether it is asked to stop, or woken by a load (its pass is
+    then for an older version: the next one computes the new). Elsewhere (a warm-up run
+    directly, as the benchmark and the tests do) always False."""
+    if not getattr(_in_warm_up_thread, "yes", False):
+        return False
+    return _stop.is_set() or _wake_up.is_set()
 
 
 def stop_warm_up(timeout: float = 60.0) -> None:

@@ -11,12 +11,14 @@ directly (``app_pages._warm_up.warm_up``), or start the thread themselves and st
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import time
 
 import pandas as pd
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
@@ -26,6 +28,7 @@ from app_pages import _tiles, _warm_up
 from data_access import cached, queries, writes
 from data_access.engine import PROJECT_ROOT, make_engine
 from data_access.queries import UnitFilter
+from i18n import LANGUAGES
 from metrics.registry import HEADLINE_CODES
 from tests.app.pages import frame
 from tests.app.reading import GOLDEN_MOMENT, tile_metrics
@@ -410,3 +413,241 @@ def test_the_warm_up_checks_the_declared_sources_so_no_page_waits_for_them(url, 
     done = _warm_up.warm_up()
     assert done is not None
     assert checked == [done.computed.today]
+
+
+# --- the indicator pages' default views (issue 12: the first visit within 1.2x of a warm one) ---
+
+UNCACHED_FIGURES = {"disbursement", "unit"}
+"""Pages that build their figures on every run, warm or first (``_ui.show_figure``): their
+first visit is not checked for building figures, only for reading and computing."""
+WARMED_PAGES: dict[str, tuple[str, dict[str, str]]] = {
+    "online": ("app_pages/online.py", {}),
+    "satisfaction": ("app_pages/satisfaction.py", {}),
+    "disbursement": ("app_pages/disbursement.py", {}),
+    "economy": ("app_pages/economy.py", {}),
+    "meeting": ("app_pages/meeting.py", {}),
+    "unit": ("app_pages/unit.py", {"unit": WARD}),
+}
+"""The pages the warm-up's second part reads (``_warm_up.page_views``), with their address:
+the scorecard's city standings are shared by every unit; the unit's own rows are its own."""
+
+
+class PageWork:
+    """The statements a page run sends for data (not the data-version check) and the
+    computations behind its figures (tiles, backtests, trend months, annual values, the
+    attention list, the figures prepared for drawing), counted while :attr:`on`."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.on = False
+        self.statements: list[tuple[str, str]] = []
+        self.computed: list[str] = []
+        from app_pages import _economy, _meeting, _sections, _ui
+
+        for owner, name in (
+            (_ui, "prepare_figure"),
+            (metrics.overview, "headline_tile"),
+            (cached, "backtest"),
+            (_sections, "trend_frame"),
+            (_economy, "annual_values"),
+            (_meeting, "combine_attention"),
+        ):
+            monkeypatch.setattr(owner, name, self._counted(getattr(owner, name), name))
+        event.listen(Engine, "before_cursor_execute", self._record)
+        self._listening = True
+
+    def close(self) -> None:
+        if self._listening:
+            event.remove(Engine, "before_cursor_execute", self._record)
+            self._listening = False
+
+    def _counted(self, real, name: str):  # type: ignore[no-untyped-def]
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.on:
+                self.computed.append(name)
+            return real(*args, **kwargs)
+
+        return counted
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        # Reads (not the data version, which every page asks for; not transaction control).
+        is_read = statement.lstrip().upper().startswith(("SELECT", "WITH"))
+        if self.on and is_read and "load_batches" not in statement:
+            self.statements.append((" ".join(statement.split())[:120], repr(parameters)))
+
+
+def _first_visit(work: PageWork, page: str, lang: str = "vi") -> AppTest:
+    """A new session's first visit of ``page`` in ``lang`` (after a run of the frame on the
+    Overview, as AppTest switches pages only after a run), counted by ``work``."""
+    path, params = WARMED_PAGES[page]
+    app = _overview(lang=lang, **params)
+    app.switch_page(path)
+    work.on = True
+    try:
+        app.run()
+    finally:
+        work.on = False
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    return app
+
+
+def _unit_only(statements: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The statements that are not about the one unit ``WARD`` (the scorecard reads its own
+    unit's rows; what every scorecard shares is warmed)."""
+    return [s for s in statements if WARD not in s[1]]
+
+
+@pytest.fixture
+def page_work(monkeypatch):  # type: ignore[no-untyped-def]
+    work = PageWork(monkeypatch)
+    yield work
+    work.close()
+
+
+def test_after_the_warm_up_a_first_visit_of_each_page_reads_and_computes_nothing(
+    url, page_work, time_machine
+):
+    time_machine.move_to(GOLDEN_MOMENT)
+    page_work.on = True
+    done = _warm_up.warm_up()
+    page_work.on = False
+    assert done is not None
+    # The Meeting page's attention list is kept on a key without the language: computed once
+    # for both languages' figures.
+    assert page_work.computed.count("combine_attention") == 1, page_work.computed
+    for page, lang in itertools.product(WARMED_PAGES, LANGUAGES):
+        page_work.statements.clear()
+        page_work.computed.clear()
+        _first_visit(page_work, page, lang)
+        sent = _unit_only(page_work.statements) if page == "unit" else page_work.statements
+        assert sent == [], (page, lang, sent)
+        computed = [
+            name
+            for name in page_work.computed
+            if not (name == "prepare_figure" and page in UNCACHED_FIGURES)
+        ]
+        assert computed == [], (page, lang, computed)
+
+
+@pytest.mark.parametrize(
+    ("page", "taken_out"),
+    [
+        ("satisfaction", ("Satisfaction",)),
+        ("online", ("Online services",)),
+        ("economy", ("Digital economy",)),
+        ("meeting", ("Meeting",)),
+        ("disbursement", ("Disbursement",)),
+    ],
+)
+def test_without_its_warm_up_steps_a_first_visit_of_the_page_reads(
+    url, page_work, monkeypatch, time_machine, page, taken_out
+):
+    """The case a page's steps remove (so the test above can fail): its steps (reads and
+    figures) taken out, the page's first visit sends its own statements or computes (the
+    Meeting page and the Digital economy page read what the Overview's part of the warm-up
+    reads: their headline series; they compute their attention list, annual values and
+    figures)."""
+    time_machine.move_to(GOLDEN_MOMENT)
+    real = _warm_up.page_steps
+    monkeypatch.setattr(
+        _warm_up,
+        "page_steps",
+        lambda filters: [s for s in real(filters) if not s[0].startswith(taken_out)],
+    )
+    assert _warm_up.warm_up() is not None
+    _first_visit(page_work, page)
+    computed = [
+        name
+        for name in page_work.computed
+        if not (name == "prepare_figure" and page in UNCACHED_FIGURES)
+    ]
+    assert page_work.statements or computed, page
+
+
+def test_the_scorecards_step_alone_reads_what_every_unit_shares(url, page_work, monkeypatch):
+    """Its step alone (no other page's): a unit's first visit reads only its own rows. (With
+    no page step at all it reads nothing more either at this tier: the Overview's part of
+    the warm-up and the frame's first run read the same city series and standings.)"""
+    real = _warm_up.page_steps
+    monkeypatch.setattr(
+        _warm_up,
+        "page_steps",
+        lambda filters: [s for s in real(filters) if s[0] == "unit scorecards' city standings"],
+    )
+    assert _warm_up.warm_up() is not None
+    _first_visit(page_work, "unit")
+    assert _unit_only(page_work.statements) == []
+    assert page_work.statements, "the unit's own rows are its own"
+
+
+@pytest.mark.parametrize(("page", "lang"), [("satisfaction", "en"), ("economy", "vi")])
+def test_without_its_figures_step_a_first_visit_of_the_page_builds_its_figures(
+    url, page_work, monkeypatch, time_machine, page, lang
+):
+    """The figures are kept per language: the step of one language taken out, a first
+    visit in that language builds them (and reads nothing)."""
+    time_machine.move_to(GOLDEN_MOMENT)
+    real = _warm_up.page_steps
+    name = {"satisfaction": "Satisfaction", "economy": "Digital economy"}[page]
+    taken_out = f"{name} figures ({lang})"
+    monkeypatch.setattr(
+        _warm_up, "page_steps", lambda filters: [s for s in real(filters) if s[0] != taken_out]
+    )
+    assert _warm_up.warm_up() is not None
+    path, params = WARMED_PAGES[page]
+    app = _overview(lang=lang, **params)
+    app.switch_page(path)
+    page_work.on = True
+    app.run()
+    page_work.on = False
+    assert not app.exception, [e.value for e in app.exception]
+    assert page_work.statements == []
+    assert "prepare_figure" in page_work.computed, page_work.computed
+
+
+def test_a_failing_page_step_is_logged_and_the_others_are_warmed(
+    url, page_work, monkeypatch, caplog, time_machine
+):
+    time_machine.move_to(GOLDEN_MOMENT)
+    from app_pages import _satisfaction
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("a bug in the Satisfaction page's reads")
+
+    monkeypatch.setattr(_satisfaction, "default_reads", broken)
+    with caplog.at_level(logging.ERROR, logger=_warm_up.LOGGER.name):
+        done = _warm_up.warm_up()
+    assert done is not None, "the version is published all the same"
+    assert "warm-up: the Satisfaction page failed" in caplog.text
+    assert "a bug in the Satisfaction page's reads" in caplog.text
+    # The steps after it ran: the Digital economy page's first visit only reads.
+    _first_visit(page_work, "economy")
+    assert page_work.statements == [] and page_work.computed == []
+
+
+def test_the_thread_goes_on_after_a_failing_page_step(url, monkeypatch, caplog):
+    """In the background thread: a failing step, pass after pass, is logged each time; the
+    steps after it run, and the thread keeps its schedule."""
+    monkeypatch.setattr(cached, "VERSION_CHECK_SECONDS", 0.05)
+    monkeypatch.setenv(cached.WARM_UP_VARIABLE, "1")
+    calls: list[str] = []
+    real = _warm_up.page_steps
+
+    def broken() -> None:
+        calls.append("broken")
+        raise RuntimeError("a bug in a page step")
+
+    def steps(filters):  # type: ignore[no-untyped-def]
+        return [("broken step", broken), ("last step", lambda: calls.append("last"))] + [
+            s for s in real(filters) if s[0] == "Meeting page"
+        ]
+
+    monkeypatch.setattr(_warm_up, "page_steps", steps)
+    with caplog.at_level(logging.ERROR, logger=_warm_up.LOGGER.name):
+        assert _warm_up.start()
+        deadline = time.monotonic() + 180
+        while calls.count("last") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cached.stop_warm_up()
+    assert calls.count("broken") >= 2 and calls.count("last") >= 2, calls
+    assert "warm-up: the broken step failed" in caplog.text

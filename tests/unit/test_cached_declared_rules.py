@@ -467,6 +467,36 @@ def test_a_warm_up_computes_for_the_version_read_and_then_publishes_it(
     assert cached._published_versions == {warm: ((4, 2, 0, ""), 500.0)}
 
 
+def test_what_can_wait_runs_after_the_version_is_published_and_its_failure_is_logged(
+    warm: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    seen: list[Any] = []
+
+    def then() -> None:
+        # Visitors are served the new version already; the pages' version stays pinned.
+        seen.append((dict(cached._published_versions), cached.data_version()))
+        raise RuntimeError("a bug in a page step")
+
+    monkeypatch.setattr(cached, "_check_alive", lambda asked: pytest.fail("checked"))
+    with caplog.at_level(logging.ERROR, logger=cached.LOGGER.name):
+        done = cached.warm_up(lambda: "figures", then)
+    assert done == WarmUp((4, 2, 0, ""), "figures")
+    assert seen == [({warm: ((4, 2, 0, ""), 500.0)}, (4, 2, 0, ""))]
+    assert caplog.messages == ["warm-up of the other pages failed"]
+    assert cached._warming.get() is None
+
+
+def test_what_can_wait_is_not_run_when_the_figures_cannot_be_read(
+    warm: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    def compute() -> None:
+        raise WarehouseUnavailableError(warm, OSError("connection refused"))
+
+    with caplog.at_level(logging.WARNING, logger=cached.LOGGER.name):
+        assert cached.warm_up(compute, lambda: pytest.fail("then ran")) is None
+    assert cached._published_versions == {}
+
+
 def test_a_warm_up_whose_figures_cannot_be_read_is_logged_and_publishes_nothing(
     warm: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -1078,7 +1108,7 @@ def test_the_warm_up_thread_starts_once_as_a_named_daemon_unless_turned_off(
     assert cached._warm_up_thread is None
     monkeypatch.setenv(cached.WARM_UP_VARIABLE, "1")
     release = threading.Event()
-    monkeypatch.setattr(cached, "_warm_up_forever", lambda compute: release.wait(10))
+    monkeypatch.setattr(cached, "_warm_up_forever", lambda compute, then: release.wait(10))
     try:
         assert cached.start_warm_up(lambda: None) is True
         thread = cached._warm_up_thread
@@ -1098,7 +1128,7 @@ def test_a_failed_warm_up_pass_is_logged_and_the_thread_goes_on(
 ) -> None:
     passes: list[int] = []
 
-    def warm_up(compute: Any) -> None:
+    def warm_up(compute: Any, then: Any) -> None:
         passes.append(1)
         if len(passes) == 1:
             raise RuntimeError("a bug")

@@ -345,11 +345,21 @@ def test_the_warm_up_thread_runs_with_what_to_compute(monkeypatch: pytest.Monkey
     def compute() -> None:
         return None
 
+    def then() -> None:
+        return None
+
+    assert cached.start_warm_up(compute, then) is True
+    thread = cached._warm_up_thread
+    assert thread is not None
+    thread.join(10)
+    assert ran == [(compute, then)]
+    # Without what to do after publishing, the thread is given None for it.
+    monkeypatch.setattr(cached, "_warm_up_thread", None)
     assert cached.start_warm_up(compute) is True
     thread = cached._warm_up_thread
     assert thread is not None
     thread.join(10)
-    assert ran == [(compute,)]
+    assert ran == [(compute, then), (compute, None)]
 
 
 def test_stopping_the_warm_up_wakes_and_joins_its_thread(monkeypatch: pytest.MonkeyPatch) -> None:
