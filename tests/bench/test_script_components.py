@@ -1,0 +1,34 @@
+"""The harness's first visit times the page, not AppTest's own set-up: Streamlit's
+component registry is made once per process and given to every AppTest (a served app
+makes it once when its Runtime starts, before any visitor); before, each AppTest made its
+own at its first run, which counted against the Overview's first visit only."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.components.v2.component_manager import BidiComponentManager
+from streamlit.testing.v1 import AppTest
+
+from bench import script
+
+
+def test_the_component_registry_is_made_once_for_every_apptest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    made: list[object] = []
+    discover = BidiComponentManager.discover_and_register_components
+
+    def counted(self: BidiComponentManager, *args: object, **kwargs: object) -> None:
+        made.append(self)
+        discover(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BidiComponentManager, "discover_and_register_components", counted)
+    monkeypatch.setattr(script, "_COMPONENTS", [])
+    first = script._with_components(AppTest.from_string("import streamlit as st\n"))
+    second = script._with_components(AppTest.from_string("import streamlit as st\n"))
+    assert len(made) == 1  # made before any run, once
+    first.run()
+    second.run()
+    assert not first.exception and not second.exception
+    assert len(made) == 1  # no AppTest made its own at its first run
+    assert first._bidi_component_manager is second._bidi_component_manager is made[0]
