@@ -20,7 +20,7 @@ _warm_up.start()
 _ui.inject_style()
 _ui.read_links_once()
 _ui.read_url_once()
-lang = _ui.language_switch()
+lang, filter_slot = _ui.top_bar()
 # The browser tab's title in the chosen language (the first call cannot know it yet).
 st.set_page_config(page_title=t("browser_title", lang))
 _ui.mark_document_language(lang)
@@ -30,7 +30,7 @@ user = _auth.signed_in_user(lang)
 _ui.read_link_unit_once()
 _auth.sidebar_identity(user, lang)
 nav_slot = st.sidebar.container(key="nav")  # the menu, above the filters
-filters = _ui.sidebar_filters(lang)
+filters = _ui.filter_controls(lang, filter_slot)
 
 pages = {
     t(section, lang): [

@@ -130,13 +130,14 @@ def groups_table(view: _sections.View, key: str) -> None:
     # expander is opened (issue 12: heavy widgets only when opened).
     st.caption(t("drill_groups_list_help", lang))
     _html_table.show_table(frame, lang, caption=t("drill_groups_title", lang))
-    chosen = _ui.selectbox(
+    chosen = _ui.choice_behind_button(
         t("drill_group_picker", lang),
         list(groups["group_key"].astype(str)),
         index=None,
         format_func=names.__getitem__,
         placeholder=t("drill_group_placeholder", lang),
         key=f"drill-group-{key}",
+        icon=":material/zoom_in:",
     )
     if chosen:
         _select_group(str(chosen))
@@ -160,13 +161,14 @@ def unit_picker(view: _sections.View, table: pd.DataFrame | None, key: str) -> N
     name = "name_vi" if lang == "vi" else "name_en"
     options = table.sort_values(name)
     names = dict(zip(options["unit_id"].astype(str), options[name].astype(str), strict=True))
-    chosen = _ui.selectbox(
+    chosen = _ui.choice_behind_button(
         t("drill_unit_picker", lang),
         list(names),
         index=None,
         format_func=names.__getitem__,
         placeholder=t("drill_unit_placeholder", lang),
         key=f"drill-unit-{key}",
+        icon=":material/zoom_in:",
     )
     if chosen:
         _ui.set_focus(str(chosen))

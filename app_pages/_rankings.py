@@ -394,18 +394,20 @@ def _unit_map(
 
 
 def scorecard_picker(units: pd.DataFrame, lang: str, *, key: str) -> None:
-    """Open the scorecard of one of ``units`` (``unit_id``, names): a list's way in."""
+    """Open the scorecard of one of ``units`` (``unit_id``, names): a list's way in, behind
+    a button (:func:`app_pages._ui.choice_behind_button`)."""
     if units.empty:
         return
     name = "name_vi" if lang == "vi" else "name_en"
     names = dict(zip(units["unit_id"].astype(str), units[name].astype(str), strict=False))
-    chosen = _ui.selectbox(
+    chosen = _ui.choice_behind_button(
         t("open_unit_from_list", lang),
         list(names),
         index=None,
         format_func=names.__getitem__,
         placeholder=t("drill_unit_placeholder", lang),
         key=f"open-unit-{key}",
+        icon=":material/open_in_new:",
     )
     if chosen:
         _ui.open_scorecard(str(chosen))

@@ -469,9 +469,12 @@ def url_warning(lang: str) -> None:
         st.warning(t("url_rejected", lang, values=shown), icon=":material/link_off:")
 
 
-def language_switch() -> str:
-    """The language toggle, top right of every page."""
+def top_bar() -> tuple[str, Any]:
+    """The top bar, right of every page: a place for the filters' button (filled by
+    :func:`filter_controls` once the user is known) and the language toggle. Returns the
+    language and that place."""
     with st.container(horizontal=True, horizontal_alignment="right", key="language-bar"):
+        slot = st.container(key="filters-slot", width="content")
         st.segmented_control(
             "Ngôn ngữ / Language",
             LANGUAGES,
@@ -480,18 +483,32 @@ def language_switch() -> str:
             required=True,
             label_visibility="collapsed",
         )
-    return current_language()
+    return current_language(), slot
 
 
-def sidebar_filters(lang: str) -> Filters:
-    """Year, former province and unit type, in the sidebar and in the URL."""
+def filters_button_label(lang: str, year: int, narrowed: int) -> str:
+    """The filters' button: the year shown, and how many other filters narrow the view."""
+    if narrowed:
+        return t("filters_button_more", lang, year=year, count=narrowed)
+    return t("filters_button", lang, year=year)
+
+
+def filter_controls(lang: str, slot: Any) -> Filters:
+    """Year, former province, unit type and "as of" day, behind the filters' button of the
+    top bar; kept across pages and in the URL.
+
+    A popover's widgets are sent with every run but drawn by the browser only when it is
+    opened: the four widgets (and their script bundles) cost a first screen nothing, where
+    in the collapsed sidebar they cost about a third of an empty page's time (issue 12).
+    """
     years = _year_options()
     if st.session_state.get("year") not in years:
         st.session_state["year"] = default_year()
     for key, value in (st.session_state.pop("_pending_filters", None) or {}).items():
         st.session_state[key] = value  # asked for by a page, before the widgets exist
-    with st.sidebar:
-        st.subheader(t("filters_title", lang))
+    narrowed = sum(bool(st.session_state.get(key)) for key in ("province", "type", "as_of"))
+    label = filters_button_label(lang, st.session_state["year"], narrowed)
+    with slot, st.popover(label, icon=":material/filter_list:", key="filters"):
         year = selectbox(t("filter_year", lang), years, key="year")
         provinces = multiselect(
             t("filter_former_province", lang),
@@ -507,8 +524,8 @@ def sidebar_filters(lang: str) -> Filters:
             key="type",
             placeholder=t("filter_all", lang),
         )
-        st.caption(t("filters_help", lang))
         as_of_control(lang)
+        st.caption(t("filters_help", lang))
     write_url()
     return Filters(
         lang=lang,
@@ -687,6 +704,21 @@ def _plain_choices(kind: str) -> Callable[..., Any]:
 selectbox = _plain_choices("selectbox")
 multiselect = _plain_choices("multiselect")
 radio = _plain_choices("radio")
+
+
+def choice_behind_button(
+    label: str, options: list[Any], *, key: str, button: str | None = None, icon: str, **kwargs: Any
+) -> Any:
+    """A select box (``label``, ``options``, ``key``, ``kwargs`` as :func:`selectbox`) in a
+    popover opened by a button that says ``button`` (default ``label``; Markdown, so text
+    from outside is escaped by the caller). Returns the choice.
+
+    Issue 12, drawing promise: the browser builds a popover's content only when it is
+    opened, and a select box on the first screen cost about half an empty page's time (its
+    script bundles load after the page's last message). The popover's key is ``menu-<key>``.
+    """
+    with st.popover(button or label, icon=icon, key=f"menu-{key}"):
+        return selectbox(label, options, key=key, label_visibility="collapsed", **kwargs)
 
 
 def page_banner_slot() -> Any:

@@ -13,6 +13,7 @@ from app_pages import _auth, _governance, _html_table, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
 from i18n import fmt_date, t
+from i18n.escape import escape_markdown
 from metrics.clock import city_today
 from metrics.export import file_stem
 from metrics.governance import DATA_GROUPS
@@ -62,11 +63,19 @@ if measured.empty:
     _ui.empty_state(lang, t("governance_nothing_measured", lang))
 else:
     titles = _governance.dataset_titles(catalogue, lang)
-    chosen = _ui.selectbox(
+    options = list(measured["dataset_id"])
+    if st.session_state.get("governance-dataset") not in options:
+        st.session_state["governance-dataset"] = options[0]
+    current = st.session_state["governance-dataset"]
+    chosen = _ui.choice_behind_button(
         t("governance_col_dataset", lang),
-        list(measured["dataset_id"]),
+        options,
         format_func=lambda code: str(titles.get(code, code)),
         key="governance-dataset",
+        # The catalogue's title is text from outside: escaped, the button reads Markdown.
+        button=f"{t('governance_col_dataset', lang)}: "
+        + escape_markdown(str(titles.get(current, current))),
+        icon=":material/dataset:",
     )
     shown, download = _governance.units_table(report, str(chosen), names, lang)
     _html_table.show_table(

@@ -328,3 +328,70 @@ def test_a_link_cannot_plant_markdown_in_the_warning(monkeypatch, demo_warehouse
     # The warning is said once; the next interaction does not repeat it.
     app.run()
     assert not app.warning
+
+
+_CHOICE_WIDGETS = ("Selectbox", "Multiselect", "DateInput")
+"""Widgets whose browser code (BaseWeb's select and date picker) loads after the page's
+last message and cost the first screen about half an empty page's time (issue 12)."""
+
+
+def _choice_widgets(node, in_popover: bool = False) -> list[tuple[str, str, bool]]:
+    """Every select box, multiselect and date input under ``node``: (type, key, whether a
+    popover holds it)."""
+    found = []
+    for child in getattr(node, "children", {}).values():
+        proto = getattr(child, "proto", None)
+        inside = in_popover or (
+            type(child).__name__ == "Block" and proto is not None and proto.HasField("popover")
+        )
+        if type(child).__name__ in _CHOICE_WIDGETS:
+            found.append((type(child).__name__, str(child.key), inside))
+        found.extend(_choice_widgets(child, inside))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_filters_and_the_unit_picker_wait_behind_buttons(
+    monkeypatch, time_machine, demo_warehouse_url, lang
+):
+    """Issue 12 (drawing promise): the filters were four widgets in the collapsed sidebar and
+    the attention list's unit picker a select box, all drawn on load; each is now in a
+    popover, whose content the browser builds only when it is opened. The filters' button
+    says the year shown and how many other filters narrow the view."""
+    time_machine.move_to(GOLDEN_MOMENT)
+    app = _run(monkeypatch, demo_warehouse_url, year=str(YEAR), lang=lang)
+    widgets = _choice_widgets(app._tree)
+    assert sorted(key for _, key, _ in widgets) == [
+        "as_of",
+        "open-unit-attention",
+        "province",
+        "type",
+        "year",
+    ]
+    assert [w for w in widgets if not w[2]] == []
+    assert sorted(key for _, key, _ in _choice_widgets(find_block(app, "language-bar"))) == [
+        "as_of",
+        "province",
+        "type",
+        "year",
+    ]
+    filters = find_block(app, "filters")
+    assert filters.proto.HasField("popover")
+    assert filters.proto.popover.label == {"vi": "Bộ lọc · 2026", "en": "Filters · 2026"}[lang]
+    assert sorted(key for _, key, _ in _choice_widgets(filters)) == [
+        "as_of",
+        "province",
+        "type",
+        "year",
+    ]
+    narrowed = _run(
+        monkeypatch,
+        demo_warehouse_url,
+        year="2025",
+        province="binh_duong",
+        type="ward",
+        lang=lang,
+    )
+    label = find_block(narrowed, "filters").proto.popover.label
+    assert label == {"vi": "Bộ lọc · 2025 · +2", "en": "Filters · 2025 · +2"}[lang]
+    assert find_block(app, "menu-open-unit-attention").proto.HasField("popover")
