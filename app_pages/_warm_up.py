@@ -164,6 +164,8 @@ def default_views() -> Warmed:
     city = UnitFilter()
     done: list[str] = []
     drawn: list[tuple[pd.DataFrame, Indicator, Tile]] = []
+    standings: dict[str, pd.DataFrame] = {}
+    series_by_code: dict[str, pd.DataFrame] = {}
     for indicator in headline_indicators():
         series = cached.scope_series(indicator.code, city, scope=None).frame
         tile = cached.headline_tile(series, indicator.code, year, today)
@@ -172,8 +174,13 @@ def default_views() -> Warmed:
         if year != review:
             cached.year_review(series, indicator.code, review)
         if indicator.grain is not Grain.CITY and tile is not None and tile.target_value is not None:
-            cached.unit_standing(indicator.code, year, tile.as_of_month.date(), city, scope=None)
+            standings[indicator.code] = cached.unit_standing(
+                indicator.code, year, tile.as_of_month.date(), city, scope=None
+            ).frame
+            series_by_code[indicator.code] = series
         done.append(indicator.code)
+    # The attention list, as the page asks for it (the same standings, in the same order).
+    cached.attention_list(standings, series_by_code, year, today, overview.ATTENTION_PER_INDICATOR)
     # The declared sources' contracts: checked here at start-up and again whenever the kept
     # check has expired (every SOURCE_HEALTH_TTL_SECONDS), so no page waits for them.
     cached.source_health(today)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from app_pages import _page, _rankings, _summary, _tables, _tiles, _ui
@@ -13,15 +14,12 @@ from metrics.clock import city_today, month_end
 from metrics.export import file_stem
 from metrics.freshness import check_freshness
 from metrics.overview import (
+    ATTENTION_PER_INDICATOR,
     SECTION_NOT_REPORTED,
-    combine_attention,
     published_for_year,
-    rank_for_tile,
 )
 from metrics.registry import Grain, headline_indicators
 from metrics.tiles import Tile
-
-ATTENTION_PER_INDICATOR = 5
 
 filters = _ui.current_filters()
 lang, year = filters.lang, filters.year
@@ -168,7 +166,7 @@ if year != review_year:  # when that year is chosen, the tiles above are its rev
 
 st.subheader(t("attention_title", lang))
 st.caption(t("attention_help_sections", lang))
-rankings = {}
+standings: dict[str, pd.DataFrame] = {}
 through: dict[str, dt.date] = {}
 for indicator in headline_indicators():
     tile = tiles[indicator.code]
@@ -183,16 +181,20 @@ for indicator in headline_indicators():
         scope=reader_scope(),
     )
     fetched.append(standing)
-    rankings[indicator.code] = rank_for_tile(standing.frame, indicator, tile)
+    standings[indicator.code] = standing.frame
     through[indicator.code] = tile.as_of_month.date()
-attention = combine_attention(
-    rankings,
+# Computed once per view and data version (the warm-up computes the default view's), read
+# by every visit after (issue 12).
+attention = cached.attention_list(
+    standings,
+    {code: series_by_code[code] for code in standings},
+    year,
+    today,
     ATTENTION_PER_INDICATOR,
-    lower_is_better=frozenset(i.code for i in headline_indicators() if i.direction == "lower"),
 )
 if not shown:
     _ui.empty_state(lang, t("attention_no_data", lang, year=year))
-elif not rankings:
+elif not standings:
     _ui.empty_state(lang, t("attention_no_target", lang, year=year))
 elif attention.empty:
     _ui.empty_state(lang, t("attention_empty", lang))

@@ -957,6 +957,33 @@ def year_review(series: pd.DataFrame, indicator_code: str, year: int) -> YearRes
     return year_result(series, get_indicator(indicator_code), year)
 
 
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
+def attention_list(
+    standings: dict[str, pd.DataFrame],
+    series: dict[str, pd.DataFrame],
+    year: int,
+    today: dt.date,
+    per_indicator: int,
+) -> pd.DataFrame:
+    """The Overview's attention list (:func:`metrics.overview.combine_attention` of each
+    indicator's :func:`metrics.overview.rank_for_tile`, in the order of ``standings``),
+    cached on the standings' and series' source keys (query, parameters, data version),
+    ``year`` and ``today``: computed by the warm-up for the default view, and once per
+    view after that, never by every visit (issue 12: about a third of the Overview's
+    script time was this). Each tile is :func:`headline_tile` of ``series`` (a cache hit)."""
+    rankings = {}
+    for code, standing in standings.items():
+        tile = headline_tile(series[code], code, year, today)
+        if tile is None:
+            raise ValueError(f"no tile for {code} in {year}: nothing to rank against")
+        rankings[code] = overview.rank_for_tile(standing, get_indicator(code), tile)
+    return overview.combine_attention(
+        rankings,
+        per_indicator,
+        lower_is_better=frozenset(c for c in standings if get_indicator(c).direction == "lower"),
+    )
+
+
 def has_last_good() -> bool:
     """Whether this process holds earlier results from the configured warehouse."""
     url = warehouse_url()

@@ -52,6 +52,10 @@ PEER_GROUP_ORDER: tuple[str, ...] = (
 """Peer groups in the order the list names them (others after, by name)."""
 
 
+ATTENTION_PER_INDICATOR = 5
+"""How many units the Overview's attention list shows per indicator, in each section."""
+
+
 def default_year(today: dt.date, latest_data_year: int | None) -> int:
     """The year the Overview opens on: the latest year with data, never one with nothing.
 

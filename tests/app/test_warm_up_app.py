@@ -58,8 +58,14 @@ class Counts:
         self.backtests = 0
         self.reviews = 0
         self.charts = 0
+        self.attention = 0
         tile, backtest, review = metrics.overview.headline_tile, cached.backtest, cached.year_result
         chart = _tiles.make_tile_figure
+        combine = metrics.overview.combine_attention
+
+        def counted_attention(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.attention += 1
+            return combine(*args, **kwargs)
 
         def counted_chart(*args, **kwargs):  # type: ignore[no-untyped-def]
             self.charts += 1
@@ -82,13 +88,15 @@ class Counts:
         monkeypatch.setattr(cached, "year_result", counted_review)
         # The tile charts (plotly figures made into SVG), as the Overview builds them.
         monkeypatch.setattr(_tiles, "make_tile_figure", counted_chart)
+        # The attention list (each indicator's ranking, combined): once per view, not per visit.
+        monkeypatch.setattr(metrics.overview, "combine_attention", counted_attention)
 
     def reset(self) -> None:
-        self.tiles = self.backtests = self.reviews = self.charts = 0
+        self.tiles = self.backtests = self.reviews = self.charts = self.attention = 0
 
     @property
     def total(self) -> int:
-        return self.tiles + self.backtests + self.reviews + self.charts
+        return self.tiles + self.backtests + self.reviews + self.charts + self.attention
 
 
 def _overview(**params: str) -> AppTest:
@@ -153,13 +161,24 @@ def test_after_the_warm_up_the_overview_computes_nothing(url, monkeypatch, time_
     # being another year, four year reviews.
     assert done.computed.year != done.computed.review_year
     assert (counts.tiles, counts.backtests, counts.reviews) == (4, 4, 4)
-    # ... and the four tile charts in each of the two languages.
+    # ... and the four tile charts in each of the two languages, and the attention lists
+    # (the Overview's, and the Meeting's, whose slide ranks more units).
     assert counts.charts == 8
+    assert counts.attention == 2
 
     counts.reset()
     app = _overview()
     assert len(tile_metrics(app)) >= 4, "the four tiles are drawn"
-    assert counts.total == 0, (counts.tiles, counts.backtests, counts.reviews, counts.charts)
+    assert counts.total == 0, (
+        counts.tiles,
+        counts.backtests,
+        counts.reviews,
+        counts.charts,
+        counts.attention,
+    )
+    # A second visit (another session) does not compute the attention list again either.
+    _overview(lang="en")
+    assert counts.attention == 0
 
     # The counters do see computations: a view the warm-up did not cover (one former
     # province) computes its tiles when visited.
