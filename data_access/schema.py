@@ -211,15 +211,18 @@ observations = Table(
         "period_month",
         "unit_id",
     ),
-    # One unit's figures, every version (the Unit page's submissions: first load and
+    # One unit's totals, every version (the Unit page's submissions: first load and
     # versions of each period, superseded ones included, so not the current-row index).
+    # Totals only: the rows split by procedure or sector, most of a large warehouse and
+    # of its loads, stay out of it (migration 0008 says what each costs).
     Index(
-        "ix_observations_unit_indicator_month",
+        "ix_observations_unit_totals",
         "unit_id",
-        "breakdown_key",
         "indicator_id",
         "period_year",
         "period_month",
+        sqlite_where=text("breakdown_key = ''"),
+        postgresql_where=text("breakdown_key = ''"),
     ),
     Index("ix_observations_batch", "batch_id"),
     Index("ix_observations_superseded_by_batch", "superseded_by_batch_id"),
