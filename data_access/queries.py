@@ -1093,6 +1093,11 @@ def unit_submissions(
         if as_of is not None and as_of.tzinfo is not None
         else (observations.c.loaded_at <= as_of if as_of is not None else literal(True))
     )
+    # The total's key written into the statement, not bound: the unit's totals are read
+    # through the partial index ``ix_observations_unit_totals`` (breakdown_key = ''),
+    # which a plan made for any value of a bound key (PostgreSQL's generic plan of a
+    # prepared statement) could not use.
+    is_total = observations.c.breakdown_key == literal(TOTAL_BREAKDOWN, literal_execute=True)
     every_version = (
         select(
             observations.c.indicator_id,
@@ -1101,11 +1106,7 @@ def unit_submissions(
             func.min(observations.c.loaded_at).label("first_loaded_at"),
             func.count().label("n_versions"),
         )
-        .where(
-            observations.c.unit_id == unit_id,
-            observations.c.breakdown_key == TOTAL_BREAKDOWN,
-            loaded,
-        )
+        .where(observations.c.unit_id == unit_id, is_total, loaded)
         .group_by(
             observations.c.indicator_id, observations.c.period_year, observations.c.period_month
         )
@@ -1130,11 +1131,7 @@ def unit_submissions(
                 ),
             )
         )
-        .where(
-            observations.c.unit_id == unit_id,
-            observations.c.breakdown_key == TOTAL_BREAKDOWN,
-            _version_condition(as_of),
-        )
+        .where(observations.c.unit_id == unit_id, is_total, _version_condition(as_of))
         .order_by(
             observations.c.indicator_id, observations.c.period_month, observations.c.period_year
         )

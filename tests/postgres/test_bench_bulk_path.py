@@ -113,7 +113,7 @@ def test_the_copied_bulk_is_the_loaded_bulk(
         finally:
             engine.dispose()
     assert schemas[0] == schemas[1]
-    assert len(schemas[0]["indexes"]) == 5 and len(schemas[0]["constraints"]) == 5
+    assert len(schemas[0]["indexes"]) == 6 and len(schemas[0]["constraints"]) == 5
 
     assert reports["copy"] == reports["loader"]
     for name in QUERIES:
