@@ -344,3 +344,25 @@ def test_the_templates_are_made_when_clicked_and_hold_their_layout(monkeypatch, 
     )
     assert list(sheets) == ["data", "guide"]
     assert list(sheets["data"].columns)[:3] == ["indicator_code", "unit_code", "period"]
+
+
+def test_the_dataset_of_the_units_table_is_chosen_behind_a_button_that_names_it(monkeypatch, url):
+    """Issue 12: the choice was a select box on the first screen (its bundles loaded after
+    the page's last message); it is a button naming the dataset shown, whose popover holds
+    the choice."""
+    from i18n.escape import escape_markdown
+    from tests.app.reading import find_block
+
+    app = open_page(monkeypatch, url, "governance", lang="en")
+    menu = find_block(app, "menu-governance-dataset")
+    assert menu.proto.HasField("popover")
+    # The label is Markdown: the catalogue's title escaped (it comes from outside).
+    assert menu.proto.popover.label == "Dataset: Administrative\\-procedure dossiers"
+    assert "Quality by unit: Administrative-procedure dossiers" in html_tables(app)
+    picker = app.selectbox(key="governance-dataset")
+    other = picker.options[1]
+    picker.select(picker.options[1]).run()
+    assert not app.exception
+    label = find_block(app, "menu-governance-dataset").proto.popover.label
+    assert label == f"Dataset: {escape_markdown(other)}"
+    assert f"Quality by unit: {other}" in html_tables(app)
