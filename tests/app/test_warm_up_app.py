@@ -89,7 +89,12 @@ class Counts:
         # The tile charts (plotly figures made into SVG), as the Overview builds them.
         monkeypatch.setattr(_tiles, "make_tile_figure", counted_chart)
         # The attention list (each indicator's ranking, combined): once per view, not per visit.
+        # The Meeting page's module holds its own name for it (imported by name): counted
+        # too, whichever test imported that module first.
+        from app_pages import _meeting
+
         monkeypatch.setattr(metrics.overview, "combine_attention", counted_attention)
+        monkeypatch.setattr(_meeting, "combine_attention", counted_attention)
 
     def reset(self) -> None:
         self.tiles = self.backtests = self.reviews = self.charts = self.attention = 0
