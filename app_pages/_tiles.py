@@ -705,16 +705,30 @@ def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:
     return text
 
 
-def render_review_card(
-    result: YearResult, indicator: Indicator, lang: str, published: pd.DataFrame
-) -> None:
-    """One indicator's year result: met or missed, by how much, with the published
-    figures (:func:`app_pages._tile_html.review_markdown`), one element in a bordered card
-    keyed ``review-<code>`` (it was two, and one a line before that)."""
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs={pd.DataFrame: cached.frame_key})
+def review_card(
+    series: pd.DataFrame, indicator_code: str, year: int, lang: str, published: pd.DataFrame
+) -> str | None:
+    """The year-in-review card of ``indicator_code`` for ``year`` as one Markdown block
+    (:func:`app_pages._tile_html.review_markdown` of :func:`data_access.cached.year_review`),
+    or None when the series has no result for that year. Cached on the series' and the
+    published rows' source keys, the year and the language: computed by the warm-up for the
+    default view, read by every visit after (issue 12: the four cards were a tenth of a warm
+    Overview run)."""
     from app_pages._tile_html import review_markdown
 
+    result = cached.year_review(series, indicator_code, year)
+    if result is None:
+        return None
+    return review_markdown(result, get_indicator(indicator_code), lang, published)
+
+
+def render_review_card(card: str, indicator: Indicator) -> None:
+    """One indicator's year result (:func:`review_card`): met or missed, by how much, with
+    the published figures; one element in a bordered card keyed ``review-<code>`` (it was
+    two, and one a line before that)."""
     with st.container(border=True, key=f"review-{indicator.code}"):
-        st.markdown(review_markdown(result, indicator, lang, published), unsafe_allow_html=True)
+        st.markdown(card, unsafe_allow_html=True)
 
 
 def render_top(

@@ -166,8 +166,10 @@ def default_views() -> Warmed:
     drawn: list[tuple[pd.DataFrame, Indicator, Tile]] = []
     standings: dict[str, pd.DataFrame] = {}
     series_by_code: dict[str, pd.DataFrame] = {}
+    series_by_review: dict[str, pd.DataFrame] = {}
     for indicator in headline_indicators():
         series = cached.scope_series(indicator.code, city, scope=None).frame
+        series_by_review[indicator.code] = series
         tile = cached.headline_tile(series, indicator.code, year, today)
         if tile is not None:
             drawn.append((series, indicator, tile))
@@ -185,6 +187,8 @@ def default_views() -> Warmed:
     # check has expired (every SOURCE_HEALTH_TTL_SECONDS), so no page waits for them.
     cached.source_health(today)
     _tile_charts(drawn, published, (year, today))
+    if year != review:
+        _review_cards(series_by_review, published, review)
     _first_use()
     _scenario_baseline(year)
     _governance(today)
@@ -241,12 +245,29 @@ def _tile_charts(
     from app_pages import _tiles  # Plotly: imported by the thread, not app.py
 
     for series, indicator, tile in tiles:
-        mine = overview.published_for_year(published, indicator, None)
+        mine = cached.published_rows(published, indicator.code, None)
         for lang in LANGUAGES:
             try:
                 _tiles.tile_chart(series, indicator.code, tile, lang, mine, tile_key)
             except Exception:  # the page itself says what is wrong, when visited
                 LOGGER.exception("warm-up: the %s chart (%s) failed", indicator.code, lang)
+
+
+def _review_cards(
+    series_by_code: dict[str, pd.DataFrame], published: pd.DataFrame, review_year: int
+) -> None:
+    """The default view's year-in-review cards in both languages, in the cache the Overview
+    reads (:func:`app_pages._tiles.review_card`, with the arguments the page passes for the
+    whole city). Best effort: a failure is logged, and the page builds the card."""
+    from app_pages import _tiles
+
+    for code, series in series_by_code.items():
+        mine = cached.published_rows(published, code, review_year)
+        for lang in LANGUAGES:
+            try:
+                _tiles.review_card(series, code, review_year, lang, mine)
+            except Exception:  # the page itself says what is wrong, when visited
+                LOGGER.exception("warm-up: the %s review card (%s) failed", code, lang)
 
 
 # --- the other pages, once the Overview's version is published ---------------------------------

@@ -16,7 +16,6 @@ from metrics.freshness import check_freshness
 from metrics.overview import (
     ATTENTION_PER_INDICATOR,
     SECTION_NOT_REPORTED,
-    published_for_year,
 )
 from metrics.registry import Grain, headline_indicators
 from metrics.tiles import Tile
@@ -84,7 +83,7 @@ with st.container(horizontal=True, key="tiles", gap="medium", vertical_alignment
             freshness = check_freshness(indicator, tile.as_of_month.date(), today)
         city_figures = indicator.grain is Grain.CITY or not is_filtered
         mine = (
-            published_for_year(published.frame, indicator, None)
+            cached.published_rows(published.frame, indicator.code, None)
             if city_figures
             else published.frame.iloc[0:0]
         )
@@ -152,17 +151,21 @@ if year != review_year:  # when that year is chosen, the tiles above are its rev
                     indicator, failing_sources[indicator.code], lang, f"review-{indicator.code}"
                 )
                 continue
-            review = cached.year_review(series_by_code[indicator.code], indicator.code, review_year)
-            if review is None:
+            city_figures = indicator.grain is Grain.CITY or not is_filtered
+            mine = cached.published_rows(published.frame, indicator.code, review_year)
+            card = _tiles.review_card(
+                series_by_code[indicator.code],
+                indicator.code,
+                review_year,
+                lang,
+                mine if city_figures else mine.iloc[0:0],
+            )
+            if card is None:
                 with st.container(border=True):
                     st.markdown(f"**{indicator.short(lang)}**")
                     _ui.empty_state(lang, t("empty_indicator_year", lang, year=review_year))
                 continue
-            city_figures = indicator.grain is Grain.CITY or not is_filtered
-            mine = published_for_year(published.frame, indicator, review_year)
-            _tiles.render_review_card(
-                review, indicator, lang, mine if city_figures else mine.iloc[0:0]
-            )
+            _tiles.render_review_card(card, indicator)
 
 st.subheader(t("attention_title", lang))
 st.caption(t("attention_help_sections", lang))

@@ -39,6 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from data_access import governance as governance_queries
 from data_access import queries, sources, stored_reports, submissions
 from data_access.engine import (
+    URL_ENVIRONMENT_VARIABLE,
     WarehouseState,
     database_url,
     describe_url,
@@ -167,7 +168,14 @@ def _without_single_unit_groups(frame: pd.DataFrame, ids: ScopeIds) -> pd.DataFr
 
 def warehouse_url() -> str:
     """The warehouse URL: ``DASHBOARD_DB_URL``, else ``[warehouse] url`` in secrets, else the
-    embedded demo warehouse."""
+    embedded demo warehouse.
+
+    The environment variable is read first and, when set, secrets are not read at all: it
+    wins anyway, and a page run asks for the URL some thirty times (each secrets lookup
+    costs about half a millisecond when there is no secrets file, issue 12)."""
+    from_environment = os.environ.get(URL_ENVIRONMENT_VARIABLE)
+    if from_environment:
+        return from_environment
     secrets_url: str | None = None
     try:
         section = st.secrets.get("warehouse")
@@ -955,6 +963,23 @@ def year_review(series: pd.DataFrame, indicator_code: str, year: int) -> YearRes
     """:func:`metrics.review.year_result`, cached on the series' source key; no time
     limit."""
     return year_result(series, get_indicator(indicator_code), year)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
+def published_rows(published: pd.DataFrame, indicator_code: str, year: int | None) -> pd.DataFrame:
+    """:func:`metrics.overview.published_for_year` of the published-figures table (as
+    :func:`published` reads it), cached on its source key, the indicator and the year: the
+    Overview asks for eight of them on every visit, and filtering the table took a quarter
+    of a warm visit's script time (issue 12). The rows carry a source key of their own
+    (the table's, the indicator and the year), so a cache keyed on them never takes one
+    indicator's rows for another's."""
+    rows = overview.published_for_year(published, get_indicator(indicator_code), year)
+    source = published.attrs.get(SOURCE_ATTR)
+    if source is not None:
+        rows.attrs[SOURCE_ATTR] = hashlib.blake2b(
+            repr((source, indicator_code, year)).encode("utf-8"), digest_size=20
+        ).hexdigest()
+    return rows
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)

@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 import metrics.governance
 import metrics.overview
-from app_pages import _tiles, _warm_up
+from app_pages import _tile_html, _tiles, _warm_up
 from data_access import cached, queries, writes
 from data_access.engine import PROJECT_ROOT, make_engine
 from data_access.queries import UnitFilter
@@ -59,6 +59,9 @@ class Counts:
         self.reviews = 0
         self.charts = 0
         self.attention = 0
+        self.cards = 0
+        self.published = 0
+        card, rows = _tile_html.review_markdown, metrics.overview.published_for_year
         tile, backtest, review = metrics.overview.headline_tile, cached.backtest, cached.year_result
         chart = _tiles.make_tile_figure
         combine = metrics.overview.combine_attention
@@ -96,12 +99,34 @@ class Counts:
         monkeypatch.setattr(metrics.overview, "combine_attention", counted_attention)
         monkeypatch.setattr(_meeting, "combine_attention", counted_attention)
 
+        # The year-in-review cards' text, and the published figures picked for each tile and
+        # card (the Overview reads both through caches, issue 12).
+        def counted_card(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.cards += 1
+            return card(*args, **kwargs)
+
+        def counted_rows(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.published += 1
+            return rows(*args, **kwargs)
+
+        monkeypatch.setattr(_tile_html, "review_markdown", counted_card)
+        monkeypatch.setattr(metrics.overview, "published_for_year", counted_rows)
+
     def reset(self) -> None:
         self.tiles = self.backtests = self.reviews = self.charts = self.attention = 0
+        self.cards = self.published = 0
 
     @property
     def total(self) -> int:
-        return self.tiles + self.backtests + self.reviews + self.charts + self.attention
+        return (
+            self.tiles
+            + self.backtests
+            + self.reviews
+            + self.charts
+            + self.attention
+            + self.cards
+            + self.published
+        )
 
 
 def _overview(**params: str) -> AppTest:
@@ -170,6 +195,11 @@ def test_after_the_warm_up_the_overview_computes_nothing(url, monkeypatch, time_
     # (the Overview's, and the Meeting's, whose slide ranks more units).
     assert counts.charts == 8
     assert counts.attention == 2
+    # ... and the four year-in-review cards in each language, from the published figures of
+    # each indicator for the tiles (all years) and for the review year (at least those
+    # eight: the other pages' warm-up steps pick published figures too).
+    assert counts.cards == 8
+    assert counts.published >= 8
 
     counts.reset()
     app = _overview()
@@ -180,6 +210,8 @@ def test_after_the_warm_up_the_overview_computes_nothing(url, monkeypatch, time_
         counts.reviews,
         counts.charts,
         counts.attention,
+        counts.cards,
+        counts.published,
     )
     # A second visit (another session) does not compute the attention list again either.
     _overview(lang="en")
