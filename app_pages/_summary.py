@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from i18n import escape_markdown, t
-from metrics.summary import write_summary
-from metrics.tiles import Tile
+from metrics.summary import WrittenSummary
 
 LEAD_SENTENCES = 2
 """Sentences shown before "read the whole summary"."""
 
 
-def render(tiles: list[Tile], attention: pd.DataFrame, lang: str) -> None:
-    """The first sentences of :func:`metrics.summary.write_summary`, the rest in an expander
-    with a link to the briefing. Unit names come from the warehouse: shown as plain text."""
-    summary = write_summary(tiles, attention, lang)
+def render(summary: WrittenSummary, lang: str) -> None:
+    """The first sentences of ``summary`` (:func:`metrics.summary.write_summary` of the
+    tiles and the attention list), the rest in an expander with a link to the briefing.
+    Unit names come from the warehouse: shown as plain text."""
     if not summary.sentences:
         return
     st.markdown(escape_markdown(summary.lead(LEAD_SENTENCES)))

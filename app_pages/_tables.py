@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from app_pages import _tiles
+from app_pages import _tiles, _ui
 from i18n import (
     catalogue,
     escape_markdown,
@@ -36,6 +37,7 @@ from metrics.periods import SeriesShape, series_shape
 from metrics.registry import get_indicator
 from metrics.review import YearResult
 from metrics.status import Status
+from metrics.summary import WrittenSummary, write_summary
 from metrics.tiles import Tile
 
 
@@ -207,6 +209,63 @@ def benchmark_words(
     if cumulative and through is not None and not closed:
         return t("attention_benchmark_milestone", lang, date=fmt_date(through, lang), value=value)
     return t("attention_benchmark_target", lang, value=value)
+
+
+@dataclass(frozen=True, slots=True)
+class AttentionWords:
+    """The Overview's attention list as words: its sections (:func:`attention_sections`),
+    its download table (:func:`attention_download`) and the written summary of the tiles
+    and the list. Made once per view, language and data version
+    (:func:`app_pages._ui.built_once`) and shared by every visit: never changed."""
+
+    sections: list[tuple[str, list[str], str | None]]
+    download: pd.DataFrame
+    summary: WrittenSummary
+
+
+def overview_inputs(
+    lang: str,
+    year: int,
+    today: dt.date,
+    failing: Collection[str],
+    series: Collection[pd.DataFrame],
+) -> tuple[object, ...]:
+    """What the Overview's tiles are computed from: the language, the year, the day, the
+    indicators whose source fails (not shown) and each tile's series (keyed by its source
+    key: query, parameters, data version). The key of what :func:`overview_tiles_table`
+    and :func:`overview_attention_words` make from the tiles."""
+    return (lang, year, today, tuple(sorted(failing)), *series)
+
+
+def overview_tiles_table(shown: list[Tile], lang: str, inputs: tuple[object, ...]) -> pd.DataFrame:
+    """:func:`tiles_table` of the Overview's tiles, made once per view (``inputs``:
+    :func:`overview_inputs`) and shared by every visit (issue 12): never changed."""
+    return _ui.built_once(
+        lambda: tiles_table(shown, lang), name="overview-tiles-table", inputs=inputs
+    )
+
+
+def overview_attention_words(
+    attention: pd.DataFrame,
+    shown: list[Tile],
+    lang: str,
+    through: dict[str, dt.date],
+    inputs: tuple[object, ...],
+    standings: Collection[pd.DataFrame],
+) -> AttentionWords:
+    """The Overview's :class:`AttentionWords`, made once per view (``inputs``:
+    :func:`overview_inputs`; the attention list is computed from them and the units'
+    ``standings``, its months from ``through``) and shared by every visit (issue 12: with
+    the tiles' table they were a fifth of a warm visit's script time): never changed."""
+    return _ui.built_once(
+        lambda: AttentionWords(
+            attention_sections(attention, lang, through) if not attention.empty else [],
+            attention_download(attention, lang) if not attention.empty else pd.DataFrame(),
+            write_summary(shown, attention, lang),
+        ),
+        name="overview-attention-words",
+        inputs=(*inputs, tuple(sorted(through.items())), *standings),
+    )
 
 
 def attention_sections(

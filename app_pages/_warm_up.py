@@ -182,13 +182,19 @@ def default_views() -> Warmed:
             series_by_code[indicator.code] = series
         done.append(indicator.code)
     # The attention list, as the page asks for it (the same standings, in the same order).
-    cached.attention_list(standings, series_by_code, year, today, overview.ATTENTION_PER_INDICATOR)
+    attention = cached.attention_list(
+        standings, series_by_code, year, today, overview.ATTENTION_PER_INDICATOR
+    )
     # The declared sources' contracts: checked here at start-up and again whenever the kept
     # check has expired (every SOURCE_HEALTH_TTL_SECONDS), so no page waits for them.
     cached.source_health(today)
     _tile_charts(drawn, published, (year, today))
     if year != review:
         _review_cards(series_by_review, published, review)
+    _best_effort(
+        "Overview's words",
+        lambda: _overview_words(drawn, series_by_review, standings, attention, (year, today)),
+    )
     _first_use()
     _scenario_baseline(year)
     _governance(today)
@@ -268,6 +274,34 @@ def _review_cards(
                 _tiles.review_card(series, code, review_year, lang, mine)
             except Exception:  # the page itself says what is wrong, when visited
                 LOGGER.exception("warm-up: the %s review card (%s) failed", code, lang)
+
+
+def _overview_words(
+    drawn: list[tuple[pd.DataFrame, Indicator, Tile]],
+    series_by_code: dict[str, pd.DataFrame],
+    standings: dict[str, pd.DataFrame],
+    attention: pd.DataFrame,
+    tile_key: tuple[int, dt.date],
+) -> None:
+    """The default view's tiles table, attention sections, attention download and written
+    summary in both languages, as the Overview asks for them
+    (:func:`app_pages._tables.overview_tiles_table` and
+    :func:`app_pages._tables.overview_attention_words`, keyed on the same inputs)."""
+    from app_pages import _tables
+
+    year, today = tile_key
+    shown = [tile for _series, _indicator, tile in drawn]
+    through = {
+        tile.indicator_code: tile.as_of_month.date()
+        for _series, _indicator, tile in drawn
+        if tile.indicator_code in standings
+    }
+    for lang in LANGUAGES:
+        inputs = _tables.overview_inputs(lang, year, today, (), series_by_code.values())
+        _tables.overview_tiles_table(shown, lang, inputs)
+        _tables.overview_attention_words(
+            attention, shown, lang, through, inputs, standings.values()
+        )
 
 
 # --- the other pages, once the Overview's version is published ---------------------------------

@@ -47,6 +47,8 @@ fetched.append(published)
 stale_slot = st.container()  # filled at the end, once every fetch is known
 
 shown = [tile for tile in tiles.values() if tile is not None]
+# The key of the words and tables made from the tiles (issue 12: built once per view).
+tile_inputs = _tables.overview_inputs(lang, year, today, failing_sources, series_by_code.values())
 is_demo = any(bool(f.frame["is_demo"].any()) for f in fetched[:-1] if not f.frame.empty)
 _tiles.render_top(shown, tiles, headline_indicators(), filters, is_demo=is_demo)
 summary_slot = st.container(key="summary")  # the written summary, once the attention list is known
@@ -135,7 +137,7 @@ def _file_name(stem: str) -> str:
 if shown:
     st.caption(t("tiles_download_caption", lang))
     _ui.download_buttons(
-        _tables.tiles_table(shown, lang),
+        _tables.overview_tiles_table(shown, lang, tile_inputs),
         _file_name("tong-quan"),
         lang,
         key="tiles",
@@ -195,6 +197,9 @@ attention = cached.attention_list(
     today,
     ATTENTION_PER_INDICATOR,
 )
+words = _tables.overview_attention_words(
+    attention, shown, lang, through, tile_inputs, standings.values()
+)
 if not shown:
     _ui.empty_state(lang, t("attention_no_data", lang, year=year))
 elif not standings:
@@ -202,7 +207,7 @@ elif not standings:
 elif attention.empty:
     _ui.empty_state(lang, t("attention_empty", lang))
 else:
-    sections = _tables.attention_sections(attention, lang, through)
+    sections = words.sections
     with st.container(key="attention-list"):
         # One element for every section (issue 12: each element is built and drawn as it
         # arrives; it was one a section).
@@ -246,7 +251,7 @@ else:
                 ].reset_index(drop=True)
                 _ui.open_scorecard(str(chosen.loc[rows[0], "unit_id"]))
     _ui.download_buttons(
-        _tables.attention_download(attention, lang),
+        words.download,
         _file_name("can-chu-y"),
         lang,
         key="attention",
@@ -254,7 +259,7 @@ else:
         unit_detail=True,
     )
 with summary_slot:
-    _summary.render(shown, attention, lang)
+    _summary.render(words.summary, lang)
 with stale_slot:
     _ui.stale_banner(fetched, lang)
 st.caption(t("credits_units", lang))

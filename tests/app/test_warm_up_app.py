@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 import metrics.governance
 import metrics.overview
-from app_pages import _tile_html, _tiles, _warm_up
+from app_pages import _tables, _tile_html, _tiles, _warm_up
 from data_access import cached, queries, writes
 from data_access.engine import PROJECT_ROOT, make_engine
 from data_access.queries import UnitFilter
@@ -61,6 +61,7 @@ class Counts:
         self.attention = 0
         self.cards = 0
         self.published = 0
+        self.words = 0
         card, rows = _tile_html.review_markdown, metrics.overview.published_for_year
         tile, backtest, review = metrics.overview.headline_tile, cached.backtest, cached.year_result
         chart = _tiles.make_tile_figure
@@ -112,9 +113,21 @@ class Counts:
         monkeypatch.setattr(_tile_html, "review_markdown", counted_card)
         monkeypatch.setattr(metrics.overview, "published_for_year", counted_rows)
 
+        # The words and tables made from the tiles and the attention list: the tiles' table,
+        # the attention list's sections and download, the written summary.
+        for name in ("tiles_table", "attention_sections", "attention_download", "write_summary"):
+            monkeypatch.setattr(_tables, name, self._counted_words(getattr(_tables, name)))
+
+    def _counted_words(self, real):  # type: ignore[no-untyped-def]
+        def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+            self.words += 1
+            return real(*args, **kwargs)
+
+        return counted
+
     def reset(self) -> None:
         self.tiles = self.backtests = self.reviews = self.charts = self.attention = 0
-        self.cards = self.published = 0
+        self.cards = self.published = self.words = 0
 
     @property
     def total(self) -> int:
@@ -126,6 +139,7 @@ class Counts:
             + self.attention
             + self.cards
             + self.published
+            + self.words
         )
 
 
@@ -200,6 +214,9 @@ def test_after_the_warm_up_the_overview_computes_nothing(url, monkeypatch, time_
     # eight: the other pages' warm-up steps pick published figures too).
     assert counts.cards == 8
     assert counts.published >= 8
+    # ... and the tiles' table, the attention list's sections and download and the written
+    # summary, in each language.
+    assert counts.words >= 8
 
     counts.reset()
     app = _overview()
@@ -212,6 +229,7 @@ def test_after_the_warm_up_the_overview_computes_nothing(url, monkeypatch, time_
         counts.attention,
         counts.cards,
         counts.published,
+        counts.words,
     )
     # A second visit (another session) does not compute the attention list again either.
     _overview(lang="en")
