@@ -3,6 +3,9 @@
 Every write runs inside the caller's transaction (``with engine.begin() as conn``), so a
 batch either lands whole or not at all. Observations are never updated in place: a new
 version supersedes the old one (``superseded_at``), so any past state can be rebuilt.
+A row of ``observations`` is written with its batch's ``loaded_at`` (a load) or with the
+``undone_at`` of the batch whose undo brings it back; ``queries.first_load_at`` reads the
+earliest of them from ``load_batches`` on that account.
 """
 
 from __future__ import annotations
