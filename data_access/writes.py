@@ -972,9 +972,14 @@ def refresh_statistics(conn: Connection) -> None:
     Right after a bulk load PostgreSQL knows nothing of the new rows' distribution and
     may plan the disbursement query's joins as nested loops (seconds instead of
     milliseconds); SQLite plans without statistics. Safe inside a transaction.
+
+    ``breakdowns`` too: the procedures and sectors are joined to the rows split by them,
+    and a table never analysed (a server without autovacuum, or before it came by) is
+    taken for one row. At tier M the Online page's procedure table was then planned as a
+    nested loop over 216 procedures × 191 units of index probes: 5.9 s (load 9).
     """
     if conn.dialect.name == "postgresql":
-        for table in (observations, capital_plans, targets, load_batches, units):
+        for table in (observations, capital_plans, targets, load_batches, units, breakdowns):
             # A table name cannot be a bind parameter; it is quoted by the dialect instead.
             conn.execute(text("ANALYZE " + conn.dialect.identifier_preparer.format_table(table)))
 
