@@ -25,13 +25,11 @@ satisfaction and on-time rates of 150 units, totals only.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
-from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import Connection, Engine, event, select
+from sqlalchemy import Connection, Engine, select
 
 from data_access import queries, writes
 from data_access.engine import make_engine
@@ -39,6 +37,7 @@ from data_access.migrate import upgrade
 from data_access.schema import units
 from demo.dimensions import PROCEDURE, breakdown_rows
 from tests.conftest import PostgresDatabases
+from tests.postgres.plans import generic_plan, plan_nodes, sent
 
 pytestmark = pytest.mark.postgres
 
@@ -105,64 +104,24 @@ def warehouse(postgres_databases: PostgresDatabases) -> Iterator[Engine]:
         postgres_databases.drop(url)
 
 
-def _plan_nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _plan_nodes(child)
-
-
-def _sent(conn: Connection, read: Any) -> tuple[Any, list[tuple[str, Any]]]:
-    """What ``read(conn)`` returned, and the statements it sent with their parameters."""
-    sent: list[tuple[str, Any]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        sent.append((statement, parameters))
-
-    event.listen(conn, "before_cursor_execute", record)
-    try:
-        result = read(conn)
-    finally:
-        event.remove(conn, "before_cursor_execute", record)
-    return result, sent
-
-
-def _generic_plan(conn: Connection, statement: str, parameters: dict[str, Any]) -> Any:
-    """The plan PostgreSQL makes of ``statement`` for any values of its parameters (a
-    prepared statement's generic plan; PostgreSQL 16's ``EXPLAIN (GENERIC_PLAN)``)."""
-    from psycopg import sql
-
-    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
-    numbered = re.sub(r"%\((\w+)\)s", lambda m: f"${names.index(m[1]) + 1}", statement)
-    driver = conn.connection.driver_connection
-    arguments = ", ".join(sql.Literal(parameters[name]).as_string(driver) for name in names)
-    conn.exec_driver_sql("PREPARE unit_reads AS " + numbered)
-    try:
-        conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_generic_plan")
-        return conn.exec_driver_sql(
-            f"EXPLAIN (FORMAT JSON) EXECUTE unit_reads({arguments})"
-        ).scalar_one()
-    finally:
-        conn.exec_driver_sql("DEALLOCATE unit_reads")
-
-
 def test_the_units_submissions_are_read_through_the_unit_index(warehouse: Engine) -> None:
     with warehouse.connect() as conn:
         unit = _leaves(conn)[0]  # the online share's and the other rates' unit
-        found, sent = _sent(conn, lambda c: queries.unit_submissions(c, unit))
+        found, statements = sent(conn, lambda c: queries.unit_submissions(c, unit))
         assert len(found) == len(MONTHS) * (1 + len(OTHERS))  # the statement reads the unit
-        ((statement, parameters),) = sent
+        ((statement, parameters),) = statements
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
         plans = {
             "as sent": conn.exec_driver_sql(
                 "EXPLAIN (FORMAT JSON) " + statement, parameters
             ).scalar_one(),
-            "generic": _generic_plan(conn, statement, parameters),
+            "generic": generic_plan(conn, statement, parameters),
         }
         conn.rollback()
     for mode, plan in plans.items():
         scans = [
             node
-            for node in _plan_nodes(plan[0]["Plan"])
+            for node in plan_nodes(plan[0]["Plan"])
             if node.get("Relation Name") == "observations" or "Index Name" in node
         ]
         by_unit = [

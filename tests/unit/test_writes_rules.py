@@ -908,7 +908,7 @@ def test_postgresql_loads_take_the_write_lock_and_sqlite_needs_none():
     assert on_sqlite.ran == []
 
 
-def test_postgresql_statistics_are_refreshed_for_the_five_tables():
+def test_postgresql_statistics_are_refreshed_for_the_six_tables():
     on_postgres, on_sqlite = _Recorder("postgresql"), _Recorder("sqlite")
     writes.refresh_statistics(on_postgres)  # type: ignore[arg-type]
     writes.refresh_statistics(on_sqlite)  # type: ignore[arg-type]
@@ -918,6 +918,7 @@ def test_postgresql_statistics_are_refreshed_for_the_five_tables():
         "ANALYZE targets",
         "ANALYZE load_batches",
         "ANALYZE units",
+        "ANALYZE breakdowns",
     ]
     assert on_sqlite.ran == []
 
