@@ -37,7 +37,9 @@ def _published(source: str) -> pd.DataFrame:
             "indicator_code": ["digital_economy_share_grdp"] * 2 + ["online_dossier_share"] * 2,
             "kind": ["actual"] * 4,
             "basis": ["ICT ministry method", "statistics office method", "", ""],
-            "period_start": pd.to_datetime(["2024-01-01", "2024-01-01", "2024-01-01", "2025-01-01"]),
+            "period_start": pd.to_datetime(
+                ["2024-01-01", "2024-01-01", "2024-01-01", "2025-01-01"]
+            ),
             "period_end": pd.to_datetime(["2024-12-31", "2024-12-31", "2024-12-31", "2025-12-31"]),
             "value": [22.0, 15.0, 40.0, 45.0],
         }
