@@ -38,6 +38,10 @@ HISTORY_LIMIT = 100
 AUDIT_LIMIT = 200
 """The audit log's newest entries shown to an admin."""
 PREVIEW_ROWS = 20
+TABS_KEY = "data-tabs"
+"""The page's tabs (upload, history, export, templates, audit log): the open tab's label in
+the session; only that tab is built (issue 12)."""
+_UPLOAD_PENDING = "_data_upload_pending"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -64,6 +68,13 @@ def outcome_banner(lang: str) -> None:
         st.error(text, icon=":material/error:")
 
 
+def upload_pending() -> bool:
+    """Whether the upload widget held files, chosen and not yet loaded, when it was last
+    drawn: the page then builds the upload tab even while another is open, since a file
+    widget left out of a run forgets its files."""
+    return bool(_state().get(_UPLOAD_PENDING, False))
+
+
 def _scope_units() -> tuple[str, ...] | None:
     """The unit ids a unit-scoped data steward is limited to (None: the whole city); every
     read and write of this page passes them to :mod:`data_access.submissions` and
@@ -86,6 +97,7 @@ def upload(lang: str) -> None:
         key=f"data-upload-{round_}",
         help=t("data_upload_help", lang, limit=fmt_number(DEFAULT_LIMITS.max_mb, lang, 0)),
     )
+    _state()[_UPLOAD_PENDING] = bool(uploaded)
     if not uploaded:
         st.caption(t("data_upload_hint", lang, limit=fmt_number(DEFAULT_LIMITS.max_mb, lang, 0)))
         return
@@ -227,6 +239,7 @@ def _load(files: list[Submitted], report: service.Report, lang: str) -> None:
     ]
     state["_data_outcome"] = ("success", "  \n".join(lines))
     state["_upload_round"] = int(state.get("_upload_round", 0)) + 1
+    state[_UPLOAD_PENDING] = False  # the next run's widget is a new, empty one
     state.pop("_data_signature", None)
     state.pop("_data_report", None)
     cached.data_changed()
@@ -245,7 +258,10 @@ def _when(moment: object, lang: str) -> str:
 
 def history(lang: str) -> None:
     """The latest load batches, newest first, and the undo of one (with confirmation)."""
-    include_demo = st.toggle(t("data_history_demo", lang), value=False, key="data-history-demo")
+    # Kept while another tab is open (only the open tab is built, issue 12).
+    include_demo = st.toggle(
+        t("data_history_demo", lang), value=False, key="data-history-demo", persist_state="page"
+    )
     try:
         scope = _scope_units()
         with cached.warehouse_engine().connect() as conn:
@@ -441,6 +457,7 @@ def audit_log(lang: str) -> None:
             t("audit_all_actions", lang) if a is None else _label("audit_action_", a, lang)
         ),
         key="audit-action",
+        persist_state="page",  # kept while another tab is open (issue 12)
     )
     try:
         with cached.warehouse_engine().connect() as conn:
@@ -504,14 +521,22 @@ def export(lang: str, today: dt.date) -> None:
             leaf["unit_id"].astype(str), leaf["name_vi" if lang == "vi" else "name_en"], strict=True
         )
     )
+    # The choices are kept while another tab is open (only the open tab is built, issue 12),
+    # so they still name the file made below when the reader comes back.
     with st.form("data-export", border=True):
         code = _ui.selectbox(
             t("data_export_indicator", lang),
             [i.code for i in monthly],
             format_func=lambda c: f"{get_indicator(c).name(lang)} ({c})",
+            key="data-export-indicator",
+            persist_state="page",
         )
         month = _ui.selectbox(
-            t("data_export_month", lang), months, format_func=lambda m: fmt_month(m, lang)
+            t("data_export_month", lang),
+            months,
+            format_func=lambda m: fmt_month(m, lang),
+            key="data-export-month",
+            persist_state="page",
         )
         unit = _ui.selectbox(
             t("data_export_unit", lang),
@@ -520,6 +545,8 @@ def export(lang: str, today: dt.date) -> None:
             format_func=lambda u: (
                 t("data_export_all_units", lang) if u is None else f"{names[u]} ({u})"
             ),
+            key="data-export-unit",
+            persist_state="page",
         )
         asked = st.form_submit_button(t("data_export_button", lang), icon=":material/download:")
     if asked and _page.source_failure_in(
@@ -596,14 +623,36 @@ def templates(lang: str) -> None:
                         on_click="ignore",
                         key=f"template-{kind.value}-{file_format}",
                     )
-            with st.expander(t("data_template_columns", lang)):
-                _ui.dataframe(_guide(kind, lang), hide_index=True, placeholder=MISSING)
-    with st.expander(t("data_codes_indicators", lang), icon=":material/list:"):
-        _ui.dataframe(_indicator_codes(lang), hide_index=True, placeholder=MISSING)
-    with st.expander(t("data_codes_units", lang), icon=":material/list:"):
-        codes = _unit_codes(lang)
-        _ui.dataframe(codes, hide_index=True, height=420, placeholder=MISSING)
-        _ui.download_buttons(codes, "ma-don-vi", lang, "unit-codes")
+            # Each table is built and mounted only once its expander is opened (issue 12:
+            # five data grids were built, folded away, on every run of the tab).
+            columns = st.expander(
+                t("data_template_columns", lang),
+                key=f"data-template-columns-{kind.value}",
+                on_change="rerun",
+            )
+            with columns:
+                if columns.open:
+                    _ui.dataframe(_guide(kind, lang), hide_index=True, placeholder=MISSING)
+    indicators = st.expander(
+        t("data_codes_indicators", lang),
+        icon=":material/list:",
+        key="data-codes-indicators",
+        on_change="rerun",
+    )
+    with indicators:
+        if indicators.open:
+            _ui.dataframe(_indicator_codes(lang), hide_index=True, placeholder=MISSING)
+    units = st.expander(
+        t("data_codes_units", lang),
+        icon=":material/list:",
+        key="data-codes-units",
+        on_change="rerun",
+    )
+    with units:
+        if units.open:
+            codes = _unit_codes(lang)
+            _ui.dataframe(codes, hide_index=True, height=420, placeholder=MISSING)
+            _ui.download_buttons(codes, "ma-don-vi", lang, "unit-codes")
 
 
 def _guide(kind: Kind, lang: str) -> pd.DataFrame:

@@ -433,11 +433,21 @@ def figures(
     key: str,
     with_metrics: bool = True,
 ) -> None:
-    """Per indicator: the probability and median against the baseline, and the fan chart."""
+    """Per indicator: the probability and median against the baseline, and the fan chart.
+
+    One tab an indicator, and only the open tab's figures are built and sent (issue 12: the
+    three hidden fan charts were drawn on every run); the tabs are keyed
+    (``scn-figures-<key>``), so a rerun (the tornado's choice, a save) keeps the open one."""
     lang = filters.lang
     codes = [c for c in SIMULATED_CODES if c in baseline_.indicators]
-    tabs = st.tabs([get_indicator(c).short(lang) for c in codes])
+    tabs = st.tabs(
+        [get_indicator(c).short(lang) for c in codes],
+        key=f"scn-figures-{key}",
+        on_change="rerun",
+    )
     for tab, code in zip(tabs, codes, strict=True):
+        if not tab.open:
+            continue
         with tab:
             first = runs[0][1].indicators[code]
             if with_metrics and len(runs) > 1:

@@ -1,7 +1,11 @@
 """Dữ liệu / Data: upload a monthly submission, capital plans or targets (checked, previewed,
 every problem listed and downloadable, loaded in one transaction only when there is none),
 the load history with undo, the export of a month in the submission layout, the
-templates with the codes a file may use, and (admins only) the audit log."""
+templates with the codes a file may use, and (admins only) the audit log.
+
+Only the open tab is built and sent (issue 12: every tab's grids, forms and downloads were
+built on every run, hidden, and the page took 2.15–2.39× an empty page to draw). The tabs
+are keyed, so a load or an undo, which rerun the page, leave the reader on the same tab."""
 
 import streamlit as st
 
@@ -26,18 +30,25 @@ upload, history, export, templates, *audit = st.tabs(
         t("data_tab_templates", lang),
         *([t("audit_tab", lang)] if is_admin else []),
     ],
-    # Keyed, so a load or an undo (which rerun the page) leaves the reader on the same tab.
-    key="data-tabs",
+    key=_data.TABS_KEY,
     on_change="rerun",
 )
-with upload:
-    _data.upload(lang)
-with history:
-    _data.history(lang)
-with export:
-    _data.export(lang, city_today())
-with templates:
-    _data.templates(lang)
+# The upload is also built, out of sight, while it holds files chosen and not yet loaded:
+# a file widget left out of one run forgets its files, and a look at the templates or the
+# history would otherwise drop them.
+if upload.open or _data.upload_pending():
+    with upload:
+        _data.upload(lang)
+if history.open:
+    with history:
+        _data.history(lang)
+if export.open:
+    with export:
+        _data.export(lang, city_today())
+if templates.open:
+    with templates:
+        _data.templates(lang)
 for tab in audit:
-    with tab:
-        _data.audit_log(lang)
+    if tab.open:
+        with tab:
+            _data.audit_log(lang)

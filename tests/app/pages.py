@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import statistics
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +53,31 @@ def open_page(
         app.run()
         assert not app.exception, [e.value for e in app.exception]
     return app
+
+
+DATA_TABS_KEY = "data-tabs"
+"""The Data page's tabs (``app_pages._data.TABS_KEY``): the open tab's label."""
+DATA_LISTS = (
+    "data-template-columns-observations",
+    "data-template-columns-capital_plans",
+    "data-template-columns-targets",
+    "data-codes-indicators",
+    "data-codes-units",
+)
+"""The expanders of the Data page's templates tab, each built only once opened."""
+
+
+def each_data_tab(app: AppTest) -> Iterator[str]:
+    """Open each of the Data page's tabs in turn, as a click on it does (only the open tab
+    is built, issue 12), with the templates' tables opened too; yields each tab's label once
+    the page is drawn with it open. The last tab stays open."""
+    for key in DATA_LISTS:
+        app.session_state[key] = True
+    for label in [tab.label for tab in app.tabs]:
+        app.session_state[DATA_TABS_KEY] = label
+        app.run()
+        assert not app.exception, [e.value for e in app.exception]
+        yield label
 
 
 def planted_copy(url: str, path: Path, sql: str, **params: object) -> str:
