@@ -245,10 +245,10 @@ div.ov-caption > p + p { margin-top: 0.5rem; }
   white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: break-word;
 }
 [data-testid="stPageLink-NavLink"] > span:not([data-testid]) p { white-space: normal; }
-/* The unit picker (choice_behind_button): its names are long ("Tân Đông Hiệp Ward — Ward ·
-   Former Bình Dương") and a popover 20rem wide cut them. As wide as the screen allows, up
-   to 36rem. */
-[data-testid="stPopoverBody"]:has(.st-key-unit_picker) {
+/* The unit and procedure pickers (choice_behind_button): their names are long ("Tân Đông
+   Hiệp Ward — Ward · Former Bình Dương") and a popover 20rem wide cut them. As wide as the
+   screen allows, up to 36rem. */
+[data-testid="stPopoverBody"]:has(.st-key-unit_picker, [class*="st-key-procedure-pick-"]) {
   width: min(36rem, calc(100vw - 2rem));
 }
 </style>
