@@ -709,7 +709,6 @@ def _plain_choices(kind: str) -> Callable[..., Any]:
 
 selectbox = _plain_choices("selectbox")
 multiselect = _plain_choices("multiselect")
-radio = _plain_choices("radio")
 
 
 def choice_behind_button(
