@@ -15,7 +15,7 @@ import streamlit as st
 from app_pages import _html_table, _page, _rankings, _sections, _ui
 from app_pages._auth import reader_scope
 from data_access import cached
-from i18n import fmt_date, fmt_number, safe_link, t
+from i18n import escape_markdown, fmt_date, fmt_number, safe_link, t
 from metrics.reference import FORMER_PROVINCES
 from metrics.registry import get_indicator
 
@@ -229,13 +229,22 @@ def procedures_table(view: _sections.View, key: str) -> None:
         frame, lang, caption=t("procedures_title", lang, scope=view.words), max_height=420
     )
     codes = dict(zip(parts["code"].astype(str), parts[name].astype(str), strict=True))
-    picked = _ui.selectbox(
+    # Behind a button (issue 12: a select box on the first screen costs the page its script
+    # bundles). At a procedure's own level the button names it (a name from the warehouse:
+    # escaped, the label reads Markdown) and the box holds it; above, the button says what
+    # it does and the box is empty.
+    current = view.procedure[0] if view.procedure and view.procedure[0] in codes else None
+    picked = _ui.choice_behind_button(
         t("procedure_picker", lang),
         list(codes),
-        index=None,
+        index=None if current is None else list(codes).index(current),
         format_func=codes.__getitem__,
         placeholder=t("procedure_placeholder", lang),
         key=f"procedure-pick-{key}-{level}",
+        button=None
+        if current is None
+        else t("procedure_picker_current", lang, procedure=escape_markdown(codes[current])),
+        icon=":material/zoom_in:",
     )
     event = _ui.grid_when_opened(
         _rankings._styled(frame, lang),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -54,7 +54,12 @@ def _picked() -> None:
 
 
 def unit_picker(lang: str) -> str | None:
-    """Choose the unit (type to search); the choice is the page's ``?unit=``."""
+    """Choose the unit (type to search) in a popover whose button names the unit shown, or
+    asks to choose one (a primary button) when none is; the choice is the page's ``?unit=``.
+
+    Issue 12: a select box on the first screen cost the page its script bundles (about half
+    an empty page's time); in a popover it costs nothing until opened
+    (:func:`app_pages._ui.choice_behind_button`)."""
     units = cached.unit_list(scope=reader_scope()).frame
     units = (
         units[units["unit_type"].isin(LEAF_UNIT_TYPES)]
@@ -63,8 +68,17 @@ def unit_picker(lang: str) -> str | None:
     )
     labels = {str(r["unit_id"]): _label(r, lang) for _, r in units.iterrows()}
     current = _ui.focus_unit()
-    st.session_state["unit_picker"] = current if current in labels else None
-    _ui.selectbox(
+    shown = current if current in labels else None
+    st.session_state["unit_picker"] = shown
+    # Without a unit the page asks for one: the button stands out (primary). The name
+    # comes from the warehouse: escaped, as the button's label reads Markdown.
+    style: Literal["primary", "secondary"] = "primary" if shown is None else "secondary"
+    button = (
+        t("unit_picker_choose", lang)
+        if shown is None
+        else t("unit_picker_button", lang, unit=_page.unit_label(_page.unit_row(shown), lang))
+    )
+    _ui.choice_behind_button(
         t("unit_picker_label", lang),
         list(labels),
         format_func=labels.__getitem__,
@@ -72,8 +86,11 @@ def unit_picker(lang: str) -> str | None:
         placeholder=t("unit_picker_placeholder", lang),
         key="unit_picker",
         on_change=_picked,
+        button=button,
+        button_type=style,
+        icon=":material/search:",
     )
-    return current if current in labels else None
+    return shown
 
 
 @dataclass(frozen=True, slots=True)

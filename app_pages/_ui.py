@@ -17,7 +17,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -245,6 +245,12 @@ div.ov-caption > p + p { margin-top: 0.5rem; }
   white-space: normal; overflow: visible; text-overflow: clip; overflow-wrap: break-word;
 }
 [data-testid="stPageLink-NavLink"] > span:not([data-testid]) p { white-space: normal; }
+/* The unit and procedure pickers (choice_behind_button): their names are long ("Tân Đông
+   Hiệp Ward — Ward · Former Bình Dương") and a popover 20rem wide cut them. As wide as the
+   screen allows, up to 36rem. */
+[data-testid="stPopoverBody"]:has(.st-key-unit_picker, [class*="st-key-procedure-pick-"]) {
+  width: min(36rem, calc(100vw - 2rem));
+}
 </style>
 """
 _TICK_RULES = "".join(
@@ -703,21 +709,33 @@ def _plain_choices(kind: str) -> Callable[..., Any]:
 
 selectbox = _plain_choices("selectbox")
 multiselect = _plain_choices("multiselect")
-radio = _plain_choices("radio")
 
 
 def choice_behind_button(
-    label: str, options: list[Any], *, key: str, button: str | None = None, icon: str, **kwargs: Any
+    label: str,
+    options: list[Any],
+    *,
+    key: str,
+    button: str | None = None,
+    icon: str,
+    button_type: Literal["primary", "secondary", "tertiary"] = "secondary",
+    **kwargs: Any,
 ) -> Any:
     """A select box (``label``, ``options``, ``key``, ``kwargs`` as :func:`selectbox`) in a
     popover opened by a button that says ``button`` (default ``label``; Markdown, so text
-    from outside is escaped by the caller). Returns the choice.
+    from outside is escaped by the caller) in the style ``button_type`` (``"primary"`` for
+    the one thing a page asks for first). Returns the choice.
 
     Issue 12, drawing promise: the browser builds a popover's content only when it is
     opened, and a select box on the first screen cost about half an empty page's time (its
     script bundles load after the page's last message). The popover's key is ``menu-<key>``.
+
+    A popover stays open after a choice in it (Escape, or a tap outside, closes it and
+    gives the focus back to its button). Closing it from the choice's callback would need
+    a popover that keeps its state, which reruns the page when it is opened: in Chromium
+    that run took the keyboard's focus out of the just-opened popover (1 of 4 tries).
     """
-    with st.popover(button or label, icon=icon, key=f"menu-{key}"):
+    with st.popover(button or label, icon=icon, type=button_type, key=f"menu-{key}"):
         return selectbox(label, options, key=key, label_visibility="collapsed", **kwargs)
 
 

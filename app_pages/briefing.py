@@ -2,7 +2,8 @@
 
 The PDF is made only when asked (a button), from the Overview's own cached tiles and
 attention list (:func:`briefing.collect.collect` with :mod:`data_access.cached`), at the
-sidebar's filters and "as of" day. A chart export that fails is said in words.
+filters and "as of" day of the top bar's "Filters" button. A chart export that fails is
+said in words.
 """
 
 import datetime as dt
@@ -58,20 +59,28 @@ for indicator in headline_indicators():
 
 form_column, _ = st.columns([3, 2])  # a readable width on a wide screen; stacked on a phone
 with form_column, st.container(border=True, key="briefing-form"):
-    pages = _ui.multiselect(
+    # The page's own choice, in view: every page a pill to tap, the language two segments.
+    # Not a multiselect and a radio: those load script bundles of their own after the page's
+    # last message (issue 12), where pills and segments are the language switch's, loaded
+    # on every page. The options are the app's own words, not text from outside.
+    pages = st.pills(
         t("briefing_pages_label", lang),
         options=list(PAGES),
+        selection_mode="multi",
         default=list(PAGES),
         format_func=lambda page: t(f"page_{page}", lang),
         key="briefing-pages",
     )
-    doc_lang = _ui.radio(
-        t("briefing_lang_label", lang),
-        options=list(LANGUAGES),
-        index=LANGUAGES.index(lang),
-        format_func=lambda code: t(f"briefing_lang_{code}", lang),
-        horizontal=True,
-        key="briefing-lang",
+    doc_lang = (
+        st.segmented_control(
+            t("briefing_lang_label", lang),
+            options=list(LANGUAGES),
+            default=lang,
+            format_func=lambda code: t(f"briefing_lang_{code}", lang),
+            required=True,
+            key="briefing-lang",
+        )
+        or lang
     )
     facts = [
         t(

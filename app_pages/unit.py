@@ -16,7 +16,10 @@ _ui.page_header("page_unit", filters, "unit_subtitle")
 unit_id = _scorecard.unit_picker(lang)
 unit = _page.unit_row(unit_id)
 if unit is None:
-    _ui.empty_state(lang, t("unit_choose", lang))
+    # The picker is a button: say what to do with it, and the other ways in.
+    st.info(
+        t("unit_choose", lang, button=t("unit_picker_choose", lang)), icon=":material/arrow_upward:"
+    )
     st.stop()
 
 name = _page.unit_name(unit, lang)

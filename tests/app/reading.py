@@ -93,6 +93,26 @@ def find_block(app: AppTest, key: str) -> Any | None:
     return search(app._tree)
 
 
+CHOICE_WIDGETS = ("Selectbox", "Multiselect", "DateInput")
+"""Widgets whose browser code (BaseWeb's select and date picker) loads after the page's
+last message and cost the first screen about half an empty page's time (issue 12)."""
+
+
+def choice_widgets(node: Any, in_popover: bool = False) -> list[tuple[str, str, bool]]:
+    """Every select box, multiselect and date input under ``node`` (an AppTest's
+    ``app._tree``, or a block): (type, key, whether a popover holds it)."""
+    found = []
+    for child in _children(node):
+        proto = getattr(child, "proto", None)
+        inside = in_popover or (
+            type(child).__name__ == "Block" and proto is not None and proto.HasField("popover")
+        )
+        if type(child).__name__ in CHOICE_WIDGETS:
+            found.append((type(child).__name__, str(child.key), inside))
+        found.extend(choice_widgets(child, inside))
+    return found
+
+
 class _Node:
     def __init__(self, tag: str, attrs: dict[str, str]) -> None:
         self.tag, self.attrs = tag, attrs

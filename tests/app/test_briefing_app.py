@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_access.engine import PROJECT_ROOT
 from i18n import t
+from tests.app.reading import choice_widgets
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGE = "app_pages/briefing.py"
@@ -64,10 +65,14 @@ def test_the_overview_opens_with_the_summary(monkeypatch, demo_warehouse_url, la
 def test_the_briefing_page_offers_pages_and_languages(monkeypatch, demo_warehouse_url, lang):
     app = open_app(monkeypatch, demo_warehouse_url, PAGE, lang=lang, year="2026")
     assert app.title[0].value == t("page_briefing", lang)
-    pages = app.multiselect(key="briefing-pages")
+    # Issue 12: pills and segments (the language switch's own script), not a multiselect
+    # and a radio, whose bundles loaded after the page's last message.
+    assert [w for w in choice_widgets(app._tree) if not w[2]] == [] and not app.radio
+    pages = app.pills(key="briefing-pages")
     assert pages.value == ["online", "satisfaction", "disbursement", "economy"]
     assert pages.label == t("briefing_pages_label", lang)
-    language = app.radio(key="briefing-lang")
+    assert pages.options == [t(f"page_{page}", lang) for page in pages.value]
+    language = app.segmented_control(key="briefing-lang")
     assert language.value == lang
     assert language.options == [t("briefing_lang_vi", lang), t("briefing_lang_en", lang)]
     assert any(b.label == t("briefing_make", lang) for b in app.button)
@@ -88,8 +93,8 @@ def test_a_chart_export_that_fails_is_said_in_words(monkeypatch, demo_warehouse_
 
 def test_the_briefing_is_made_when_asked(monkeypatch, demo_warehouse_url, chromium_path: Path):
     app = open_app(monkeypatch, demo_warehouse_url, PAGE, lang="en", year="2026")
-    app.multiselect(key="briefing-pages").set_value(["economy", "online"])
-    app.radio(key="briefing-lang").set_value("vi")
+    app.pills(key="briefing-pages").set_value(["economy", "online"])
+    app.segmented_control(key="briefing-lang").set_value("vi")
     app.run()
     next(b for b in app.button if b.label == t("briefing_make", "en")).click()
     app.run()
@@ -99,6 +104,6 @@ def test_the_briefing_is_made_when_asked(monkeypatch, demo_warehouse_url, chromi
     assert [s.value for s in app.success] == [t("briefing_ready", "en", name=name)]
     assert len(downloads(app)) == 1
     # Another choice is another briefing: the one made is no longer offered for it.
-    app.radio(key="briefing-lang").set_value("en")
+    app.segmented_control(key="briefing-lang").set_value("en")
     app.run()
     assert not downloads(app)

@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from i18n import escape_markdown, t
 from tests.app.pages import (
     SITUATIONS,
     frame,
@@ -17,7 +18,7 @@ from tests.app.pages import (
     svg_charts,
     unit_rates,
 )
-from tests.app.reading import html_tables
+from tests.app.reading import choice_widgets, find_block, html_tables
 
 OCT = dt.date(2026, 10, 1)
 GRIDS = ("groups-table-online", "procedures-table-online")
@@ -355,3 +356,42 @@ def test_procedure_names_from_the_warehouse_are_shown_as_text(
     assert HOSTILE in list(_listed(app, "Administrative procedure")["Administrative procedure"])
     (picker,) = [s for s in app.selectbox if (s.key or "").startswith("procedure-pick-online-")]
     assert HOSTILE in picker.options
+    # At the procedure's own level the picker's button names it: its label reads Markdown.
+    picker.set_value("dang-ky-khai-sinh").run()
+    (picker,) = [s for s in app.selectbox if (s.key or "").startswith("procedure-pick-online-")]
+    label = find_block(app, f"menu-{picker.key}").proto.popover.label
+    assert label == "Procedure: " + escape_markdown(HOSTILE) != "Procedure: " + HOSTILE
+
+
+def _procedure_picker(app) -> tuple[str, object]:
+    """The procedure picker's key and the popover that holds it; no choice widget of the
+    page is outside a popover."""
+    widgets = choice_widgets(app._tree)
+    assert [w for w in widgets if not w[2]] == []
+    (key,) = [key for _, key, _ in widgets if key.startswith("procedure-pick-online-")]
+    return key, find_block(app, f"menu-{key}")
+
+
+BIRTH = {"vi": "Thủ tục: Đăng ký khai sinh", "en": "Procedure: Birth registration"}
+MARRIAGE = {"vi": "Thủ tục: Đăng ký kết hôn", "en": "Procedure: Marriage registration"}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_procedure_is_chosen_behind_a_button(monkeypatch, demo_warehouse_url, lang):
+    """Issue 12 (drawing promise): the procedure picker was a select box on the page, whose
+    script bundles cost the first screen about half an empty page's time; it is now in a
+    popover (built by the browser only when opened). Above a procedure the button says
+    what it does; at a procedure's own level it names the procedure shown."""
+    app = open_page(monkeypatch, demo_warehouse_url, "online", lang=lang, year="2026")
+    key, menu = _procedure_picker(app)
+    assert menu.proto.popover.label == t("procedure_picker", lang)
+    assert app.selectbox(key=key).value is None
+    app.selectbox(key=key).set_value("dang-ky-khai-sinh").run()
+    assert app.query_params["procedure"] == "dang-ky-khai-sinh"
+    key, menu = _procedure_picker(app)
+    assert menu.proto.popover.label == BIRTH[lang]
+    assert app.selectbox(key=key).value == "dang-ky-khai-sinh"
+    app.selectbox(key=key).set_value("dang-ky-ket-hon").run()
+    assert app.query_params["procedure"] == "dang-ky-ket-hon"
+    key, menu = _procedure_picker(app)
+    assert menu.proto.popover.label == MARRIAGE[lang]

@@ -16,7 +16,13 @@ from streamlit.testing.v1 import AppTest
 from data_access.engine import PROJECT_ROOT, make_engine
 from i18n import t
 from metrics.registry import HEADLINE_CODES
-from tests.app.reading import GOLDEN_MOMENT, find_block, read_block, tile_metrics
+from tests.app.reading import (
+    GOLDEN_MOMENT,
+    choice_widgets,
+    find_block,
+    read_block,
+    tile_metrics,
+)
 from tests.app.test_overview_golden import VIEWS
 from tests.conftest import city_moment
 
@@ -330,26 +336,6 @@ def test_a_link_cannot_plant_markdown_in_the_warning(monkeypatch, demo_warehouse
     assert not app.warning
 
 
-_CHOICE_WIDGETS = ("Selectbox", "Multiselect", "DateInput")
-"""Widgets whose browser code (BaseWeb's select and date picker) loads after the page's
-last message and cost the first screen about half an empty page's time (issue 12)."""
-
-
-def _choice_widgets(node, in_popover: bool = False) -> list[tuple[str, str, bool]]:
-    """Every select box, multiselect and date input under ``node``: (type, key, whether a
-    popover holds it)."""
-    found = []
-    for child in getattr(node, "children", {}).values():
-        proto = getattr(child, "proto", None)
-        inside = in_popover or (
-            type(child).__name__ == "Block" and proto is not None and proto.HasField("popover")
-        )
-        if type(child).__name__ in _CHOICE_WIDGETS:
-            found.append((type(child).__name__, str(child.key), inside))
-        found.extend(_choice_widgets(child, inside))
-    return found
-
-
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_filters_and_the_unit_picker_wait_behind_buttons(
     monkeypatch, time_machine, demo_warehouse_url, lang
@@ -360,7 +346,7 @@ def test_the_filters_and_the_unit_picker_wait_behind_buttons(
     says the year shown and how many other filters narrow the view."""
     time_machine.move_to(GOLDEN_MOMENT)
     app = _run(monkeypatch, demo_warehouse_url, year=str(YEAR), lang=lang)
-    widgets = _choice_widgets(app._tree)
+    widgets = choice_widgets(app._tree)
     assert sorted(key for _, key, _ in widgets) == [
         "as_of",
         "open-unit-attention",
@@ -369,7 +355,7 @@ def test_the_filters_and_the_unit_picker_wait_behind_buttons(
         "year",
     ]
     assert [w for w in widgets if not w[2]] == []
-    assert sorted(key for _, key, _ in _choice_widgets(find_block(app, "language-bar"))) == [
+    assert sorted(key for _, key, _ in choice_widgets(find_block(app, "language-bar"))) == [
         "as_of",
         "province",
         "type",
@@ -378,7 +364,7 @@ def test_the_filters_and_the_unit_picker_wait_behind_buttons(
     filters = find_block(app, "filters")
     assert filters.proto.HasField("popover")
     assert filters.proto.popover.label == {"vi": "Bộ lọc · 2026", "en": "Filters · 2026"}[lang]
-    assert sorted(key for _, key, _ in _choice_widgets(filters)) == [
+    assert sorted(key for _, key, _ in choice_widgets(filters)) == [
         "as_of",
         "province",
         "type",

@@ -8,16 +8,18 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from i18n import escape_markdown, t
 from metrics.clock import CITY_TIMEZONE
 from tests.app.pages import (
     SITUATIONS,
     frame,
     open_page,
+    planted_copy,
     ranks_and_quartiles,
     svg_charts,
     unit_rates,
 )
-from tests.app.reading import html_tables
+from tests.app.reading import choice_widgets, find_block, html_tables
 
 OCT = dt.date(2026, 10, 1)
 TAN_DINH = "26737"
@@ -39,7 +41,7 @@ def test_the_page_renders_in_every_situation(monkeypatch, demo_warehouse_url, si
 
 def test_without_a_unit_the_page_says_how_to_choose_one(monkeypatch, demo_warehouse_url):
     app = open_page(monkeypatch, demo_warehouse_url, "unit", lang="en")
-    assert "no unit chosen" in "\n".join(i.value for i in app.info)
+    assert "No unit chosen. Press “Choose a unit” above and type" in app.info[0].value
     assert not app.get("plotly_chart") and not svg_charts(app)
 
 
@@ -48,8 +50,80 @@ def test_an_unknown_unit_gives_the_choice_and_no_scorecard(monkeypatch, demo_war
     # (tests/app/test_links_app.py); here: no scorecard of an unknown unit.
     app = open_page(monkeypatch, demo_warehouse_url, "unit", unit="<i>99999</i>")
     assert "unit" not in app.query_params
-    assert "chưa chọn đơn vị" in "\n".join(i.value for i in app.info)
+    assert "Chưa chọn đơn vị. Bấm nút “Chọn đơn vị”" in app.info[0].value
+    assert find_block(app, "menu-unit_picker").proto.popover.label == "Chọn đơn vị"
     assert not app.get("plotly_chart") and not svg_charts(app)
+
+
+THU_DAU_MOT = "25747"
+NAMES = {
+    TAN_DINH: {"vi": "Phường Tân Định", "en": "Tân Định Ward"},
+    THU_DAU_MOT: {"vi": "Phường Thủ Dầu Một", "en": "Thủ Dầu Một Ward"},
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_unit_is_chosen_behind_a_button_that_names_it(monkeypatch, demo_warehouse_url, lang):
+    """Issue 12 (drawing promise): the page's type-to-search select box was drawn on the
+    first screen, and its script bundles cost the page about half an empty page's time. It
+    is now in a popover (built by the browser only when opened) whose button names the unit
+    shown; choosing another there changes the page, its button and its address."""
+    app = open_page(monkeypatch, demo_warehouse_url, "unit", unit=TAN_DINH, lang=lang, year="2026")
+    widgets = choice_widgets(app._tree)
+    assert ("Selectbox", "unit_picker", True) in widgets
+    assert [w for w in widgets if not w[2]] == []  # nothing to choose outside a popover
+    menu = find_block(app, "menu-unit_picker")
+    assert menu.proto.popover.label == f"{t('unit_picker_label', lang)}: {NAMES[TAN_DINH][lang]}"
+    assert menu.proto.popover.type == "secondary"
+    picker = app.selectbox(key="unit_picker")
+    assert picker.value == TAN_DINH
+    assert picker.placeholder == t("unit_picker_placeholder", lang)  # type to search
+    assert any(option.startswith(f"{NAMES[THU_DAU_MOT][lang]} — ") for option in picker.options)
+    picker.set_value(THU_DAU_MOT).run()
+    assert not app.exception
+    assert app.query_params["unit"] == THU_DAU_MOT
+    assert app.subheader[0].value == NAMES[THU_DAU_MOT][lang]
+    label = find_block(app, "menu-unit_picker").proto.popover.label
+    assert label == f"{t('unit_picker_label', lang)}: {NAMES[THU_DAU_MOT][lang]}"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_without_a_unit_a_primary_button_asks_for_one(monkeypatch, demo_warehouse_url, lang):
+    """No ?unit=: the page says what to press (the button's own words) and that typing
+    searches, and the button stands out; a unit chosen there opens its scorecard."""
+    app = open_page(monkeypatch, demo_warehouse_url, "unit", lang=lang, year="2026")
+    assert [w for w in choice_widgets(app._tree) if not w[2]] == []
+    menu = find_block(app, "menu-unit_picker")
+    assert menu.proto.popover.label == t("unit_picker_choose", lang)
+    assert menu.proto.popover.type == "primary"
+    invitation = t("unit_choose", lang, button=t("unit_picker_choose", lang))
+    assert invitation in [i.value for i in app.info]
+    assert f"“{menu.proto.popover.label}”" in invitation
+    assert app.selectbox(key="unit_picker").value is None
+    app.selectbox(key="unit_picker").set_value(TAN_DINH).run()
+    assert app.query_params["unit"] == TAN_DINH
+    assert app.subheader[0].value == NAMES[TAN_DINH][lang]
+    assert invitation not in [i.value for i in app.info]
+    assert find_block(app, "menu-unit_picker").proto.popover.type == "secondary"
+
+
+HOSTILE = "**Phường** [x](https://evil.example) <b>_1_</b>"
+
+
+def test_a_unit_name_from_the_warehouse_is_text_on_the_button(
+    monkeypatch, demo_warehouse_url, tmp_path
+):
+    """The button's label reads Markdown: the name (from the warehouse) is escaped there."""
+    url = planted_copy(
+        demo_warehouse_url,
+        tmp_path / "w.sqlite",
+        "UPDATE units SET name_vi = :n, name_en = :n WHERE unit_id = :u",
+        n=HOSTILE,
+        u=TAN_DINH,
+    )
+    app = open_page(monkeypatch, url, "unit", unit=TAN_DINH, lang="vi", year="2026")
+    label = find_block(app, "menu-unit_picker").proto.popover.label
+    assert label == "Đơn vị: " + escape_markdown(HOSTILE) != "Đơn vị: " + HOSTILE
 
 
 def test_the_scorecard_equals_the_warehouse(monkeypatch, demo_warehouse_url):

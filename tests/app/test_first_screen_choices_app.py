@@ -1,0 +1,35 @@
+"""Issue 12 (drawing promise): a select box, multiselect or date input drawn on a page costs
+its first screen the script bundles of BaseWeb's select and date picker, which load after
+the page's last message (200–450 ms of browser time). On the pages a leader reads, every one
+of them waits in a popover, whose content the browser builds only when it is opened.
+
+Left out, as their choices are the page's own work and stay in view: Scenarios (the lever
+form) and Data (the upload, undo and export forms, for data stewards). The Overview has its
+own test (``tests/app/test_overview_app.py``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.pages import open_page
+from tests.app.reading import choice_widgets
+
+PAGES: dict[str, dict[str, str]] = {
+    "online": {},
+    "satisfaction": {},
+    "disbursement": {},
+    "economy": {},
+    "unit": {"unit": "26737"},
+    "meeting": {},
+    "briefing": {},
+    "governance": {},
+}
+"""Each page, opened as the benchmark opens it (``bench/pages.py``), in the year 2026."""
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_no_choice_is_drawn_outside_a_popover(monkeypatch, demo_warehouse_url, page):
+    app = open_page(monkeypatch, demo_warehouse_url, page, year="2026", **PAGES[page])
+    widgets = choice_widgets(app._tree)
+    assert widgets, "the filters at least are on every page, in their popover"
+    assert [(kind, key) for kind, key, in_popover in widgets if not in_popover] == []
