@@ -24,7 +24,8 @@ PAGES: dict[str, dict[str, str]] = {
     "briefing": {},
     "governance": {},
 }
-"""Each page, opened as the benchmark opens it (``bench/pages.py``), in the year 2026."""
+"""Each page in the year 2026; the unit page with a unit, as the benchmark opens it
+(``bench/pages.py``)."""
 
 
 @pytest.mark.parametrize("page", list(PAGES))
