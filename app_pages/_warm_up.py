@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
 import importlib
 import logging
 import threading
@@ -198,7 +199,56 @@ def default_views() -> Warmed:
     _first_use()
     _scenario_baseline(year)
     _governance(today)
+    settle("default views")
     return Warmed(today, year, review, tuple(done))
+
+
+_settled: dict[tuple[str, str], cached.DataVersion | None] = {}
+_settled_lock = threading.Lock()
+
+
+def settle(part: str) -> bool:
+    """Once per part of the warm-up and data version (what :func:`data_access.cached.
+    data_version` gives the pass): one full garbage collection, then every object still
+    alive frozen out of the collector's reach (:func:`gc.freeze`), so that no visitor's run
+    pays the collection of what the warm-up made.
+
+    Python's collector runs a full collection once the objects that survived since the
+    last one reach a quarter of all it tracks. A warm-up that computed a new version (at
+    start-up, after a load) leaves hundreds of thousands of new long-lived objects
+    (modules, figures, frames, plotly's validators), so the full collection came in the
+    first visits after it: 0.33 s of CPU over 290,000 objects at tier S, found in a first
+    Disbursement visit on PostgreSQL (docs/benchmarks.md, section 12). Done here, in the
+    warm-up's own pass, it is paid before the version is used (the default views) or
+    while no visitor runs (the other pages', after :func:`give_way`); frozen, those
+    objects are not scanned by the full collections visitors' runs still trigger.
+
+    What was frozen before is unfrozen first, so the cycles of an older version's figures
+    are collected with the new version, not kept: what stays frozen is at most one pass's
+    objects. Returns whether it collected (not again for a part and version it did)."""
+    key = (part, cached.warehouse_url())
+    version = cached.data_version()
+    with _settled_lock:
+        if key in _settled and _settled[key] == version:
+            return False
+        _settled[key] = version
+    started = time.perf_counter()
+    collect()
+    LOGGER.debug(
+        "warm-up: %s: garbage collected in %.2f s, %d objects frozen",
+        part,
+        time.perf_counter() - started,
+        gc.get_freeze_count(),
+    )
+    return True
+
+
+def collect() -> None:
+    """One full garbage collection of everything (the frozen objects too), then every
+    object still alive frozen (:func:`settle`)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _best_effort(what: str, step: Callable[[], object]) -> bool:
@@ -415,6 +465,9 @@ def page_views() -> list[str]:
             break
         if _best_effort(what, step):
             done.append(what)
+    if not cached.warm_up_interrupted():
+        waited += give_way()
+        settle("page views")
     LOGGER.debug(
         "warm-up: %d of %d page steps in %.1f s (%.1f s of it giving way to visitors)",
         len(done),
