@@ -224,3 +224,13 @@ def test_the_first_load_and_the_latest_year_answer_as_the_whole_table_did(engine
         result = writes.undo_batch(conn, alone, undone_by="t", at=dt.datetime(2025, 1, 1))
         assert result.rows_restored == 0
     assert _assert_same_answers(engine) == dt.datetime(2025, 6, 1)
+    with engine.begin() as conn:
+        # TĐ's satisfaction of December 2024, loaded late: the pair (satisfaction, TĐ) now
+        # holds two years, and its latest (2026) is the answer, not its earliest.
+        _load(
+            conn, _frame(SATISFACTION, dt.date(2024, 12, 1), [TD]), "old", dt.datetime(2027, 3, 4)
+        )
+    assert _assert_same_answers(engine) == dt.datetime(2025, 6, 1)
+    with engine.connect() as conn:
+        assert queries.latest_data_year(conn, (SATISFACTION,), dt.date(2026, 12, 1)) == 2026
+        assert queries.latest_data_year(conn, (SATISFACTION,), dt.date(2025, 12, 1)) == 2024
