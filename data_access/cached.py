@@ -2,7 +2,9 @@
 
 Caches are per process and bounded (``max_entries``). Query results are keyed on the
 query, its parameters and the warehouse's **data version** (:func:`data_version`, which
-changes on every load and undo), and still re-read after ``TTL_SECONDS``. Computed figures
+changes on every load and undo), and never expire by time (:func:`read_key`); what no load
+changes (the unit list, the published figures, the governance measures, declared sources)
+is re-read after ``TTL_SECONDS``. Computed figures
 (tiles, backtests, year reviews, the scenario baseline) are keyed on the function, its
 parameters and the data version of the frames they are given, and never expire by time:
 the same data give the same figures. A background thread (:func:`start_warm_up`) computes
@@ -378,12 +380,32 @@ def _forget_versions() -> None:
         _alive_checked_at.clear()
 
 
+ReadKey = DataVersion | tuple[str, int]
+"""What a read of the warehouse is cached on besides its query and parameters
+(:func:`read_key`)."""
+
+
+def read_key(version: DataVersion | None) -> ReadKey:
+    """The key of a read of the warehouse's loaded data at ``version``.
+
+    The data version changes on every load and undo, and nothing else changes the rows
+    these reads return, so a read keyed on it never expires by time (issue 12: with a
+    time limit, the first visitor after it re-sent every statement of the page, and the
+    warm-up re-read them all within ``VERSION_CHECK_SECONDS``). Old versions' reads leave
+    the bounded caches as new ones come in. Without a version (it could not be read),
+    the current ``TTL_SECONDS`` window of the clock: such a read is sent again after at
+    most that long, as every read was before."""
+    if version is not None:
+        return version
+    return ("unversioned", int(time.time() // TTL_SECONDS))
+
+
 def _utc(as_of: dt.datetime | None) -> dt.datetime | None:
     """``as_of`` as the warehouse stores times (naive UTC), so a cache key means one moment."""
     return None if as_of is None else to_warehouse_time(as_of)
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
 def _scope_series(
     url: str,
     indicator_code: str,
@@ -391,7 +413,7 @@ def _scope_series(
     as_of: dt.datetime | None,
     breakdown_key: str,
     ids: ScopeIds,
-    version: DataVersion | None,
+    version: ReadKey,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     # ``ids`` is part of the cache key: the filter was checked against it before the call.
     with engine_for(url).connect() as conn:
@@ -447,13 +469,13 @@ def scope_series(
     return _fetch(
         ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key, ids),
         lambda: _scope_series(
-            url, indicator_code, unit_filter, moment, breakdown_key, ids, version
+            url, indicator_code, unit_filter, moment, breakdown_key, ids, read_key(version)
         ),
         version,
     )
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
 def _unit_standing(
     url: str,
     indicator_code: str,
@@ -462,7 +484,7 @@ def _unit_standing(
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
     ids: ScopeIds,
-    version: DataVersion | None,
+    version: ReadKey,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         frame = queries.unit_standing(conn, indicator_code, year, through_month, unit_filter, as_of)
@@ -490,7 +512,7 @@ def unit_standing(
     return _fetch(
         ("unit_standing", url, indicator_code, year, through_month, unit_filter, moment, ids),
         lambda: _unit_standing(
-            url, indicator_code, year, through_month, unit_filter, moment, ids, version
+            url, indicator_code, year, through_month, unit_filter, moment, ids, read_key(version)
         ),
         version,
     )
@@ -515,9 +537,9 @@ GROUP_ROWS = frozenset({"group_standing", "series_by_group"})
 """Page queries with one row per group of units: a scoped reader loses single-unit groups."""
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=PAGE_MAX_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=PAGE_MAX_ENTRIES, show_spinner=False)
 def _page_query(
-    url: str, name: str, args: tuple[Any, ...], ids: ScopeIds, version: DataVersion | None
+    url: str, name: str, args: tuple[Any, ...], ids: ScopeIds, version: ReadKey
 ) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         frame = PAGE_QUERIES[name](conn, *args)
@@ -544,7 +566,9 @@ def page_query(name: str, *args: Any, scope: Scope) -> Fetched:
             _check_filter(scope, ids, arg)
     plain = tuple(_utc(a) if isinstance(a, dt.datetime) else a for a in args)
     return _fetch(
-        (name, url, *plain, ids), lambda: _page_query(url, name, plain, ids, version), version
+        (name, url, *plain, ids),
+        lambda: _page_query(url, name, plain, ids, read_key(version)),
+        version,
     )
 
 
@@ -712,8 +736,8 @@ def breakdown_list() -> Fetched:
     return _fetch(("breakdown_list", url), lambda: _breakdown_list(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=4, show_spinner=False)
-def _first_load_at(url: str, version: DataVersion | None) -> dt.datetime | None:
+@st.cache_data(max_entries=4, show_spinner=False)
+def _first_load_at(url: str, version: ReadKey) -> dt.datetime | None:
     with engine_for(url).connect() as conn:
         return queries.first_load_at(conn)
 
@@ -722,7 +746,7 @@ def first_load_at() -> dt.datetime | None:
     """Cached :func:`data_access.queries.first_load_at`; None when the warehouse is empty
     or does not answer."""
     try:
-        return _first_load_at(warehouse_url(), data_version())
+        return _first_load_at(warehouse_url(), read_key(data_version()))
     except SQLAlchemyError:
         return None
 
@@ -767,9 +791,9 @@ def warehouse_state() -> tuple[WarehouseState, str, str]:
     return state, detail, describe_url(url)
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def _latest_data_year(
-    url: str, through_month: dt.date, as_of: dt.datetime | None, version: DataVersion | None
+    url: str, through_month: dt.date, as_of: dt.datetime | None, version: ReadKey
 ) -> int | None:
     with engine_for(url).connect() as conn:
         return queries.latest_data_year(conn, HEADLINE_CODES, through_month, as_of)
@@ -779,7 +803,9 @@ def latest_data_year(through_month: dt.date, as_of: dt.datetime | None = None) -
     """Cached :func:`data_access.queries.latest_data_year` of the headline indicators on the
     configured warehouse; None when it holds none or does not answer."""
     try:
-        return _latest_data_year(warehouse_url(), through_month, _utc(as_of), data_version())
+        return _latest_data_year(
+            warehouse_url(), through_month, _utc(as_of), read_key(data_version())
+        )
     except SQLAlchemyError:
         return None
 
@@ -1193,7 +1219,7 @@ def governance_catalogue() -> Fetched:
     return _fetch(("governance_catalogue", url), lambda: _governance_catalogue(url))
 
 
-@st.cache_data(ttl=TTL_SECONDS, max_entries=MAX_ENTRIES, show_spinner=False)
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
 def _lineage(
     url: str,
     indicator_code: str,
@@ -1201,7 +1227,7 @@ def _lineage(
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
     ids: ScopeIds,
-    version: DataVersion | None,
+    version: ReadKey,
     plan_year: int | None = None,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     # ``ids`` is part of the cache key: the filter was checked against it before the call;
@@ -1231,7 +1257,9 @@ def lineage(
     _check_filter(scope, ids, unit_filter)
     return _fetch(
         ("lineage", url, indicator_code, month, unit_filter, moment, ids, plan_year),
-        lambda: _lineage(url, indicator_code, month, unit_filter, moment, ids, version, plan_year),
+        lambda: _lineage(
+            url, indicator_code, month, unit_filter, moment, ids, read_key(version), plan_year
+        ),
         version,
     )
 
