@@ -621,7 +621,7 @@ def render_tile(
         is_filtered=is_filtered,
     )
     with st.container(border=True, key=f"tile-{indicator.code}"):
-        st.markdown(block, unsafe_allow_html=True)
+        _ui.html_block(block, key=f"tile-block-{indicator.code}")
         _ui.indicator_info(indicator, lang, published, tile.projection, source)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -183,6 +184,11 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
    keeps two lines' height; side by side, the number's label keeps one line. */
 .ov-tile { display: flex; flex-direction: column; gap: 0.5rem; line-height: 1.6; }
 .ov-tile p, .ov-tile dl, .ov-tile dd { margin: 0; padding: 0; }
+/* A tile is drawn outside Streamlit's Markdown container (html_block): its paragraphs take
+   their size from their part, and bold is the Markdown container's weight, as before. */
+.ov-tile p { font-size: inherit; }
+.ov-tile dl { font-size: 1rem; }
+.ov-tile strong { font-weight: 600; }
 .ov-name { margin-bottom: 0; }
 @container (min-width: 1100px) { .st-key-tiles .ov-name { min-height: 3.25rem; } }
 .ov-head { display: flex; flex-direction: column; gap: 0.5rem; }
@@ -284,6 +290,43 @@ class Filters:
     def today(self) -> dt.date:
         """The day the page is about: the "as of" day, or today in the city."""
         return self.as_of_day if self.as_of_day is not None else city_today()
+
+
+HTML_BLOCK_COMPONENT = "dashboard_html_block"
+"""The name of the component :func:`html_block` draws with (tests read its data by it)."""
+BLOCK_DRAWN_ATTRIBUTE = "data-block-drawn"
+"""Set on a block's element once its HTML is in place (the benchmark waits for it)."""
+_HTML_BLOCK_JS = (
+    "export default function (component) {"
+    " const { data, parentElement } = component;"
+    " if (parentElement.dashboardHtml !== data) {"
+    " parentElement.innerHTML = data; parentElement.dashboardHtml = data; }"
+    f" parentElement.setAttribute('{BLOCK_DRAWN_ATTRIBUTE}', ''); }}"
+)
+
+
+@functools.cache
+def _html_block_component() -> Any:
+    # Registered once per process, on first use (inside a script run).
+    return st.components.v2.component(HTML_BLOCK_COMPONENT, js=_HTML_BLOCK_JS, isolate_styles=False)
+
+
+def html_block(html: str, key: str) -> None:
+    """One block of HTML written by this app (a headline tile, its chart inline), drawn by
+    the browser's own HTML parser into the page (issue 12).
+
+    ``st.markdown(..., unsafe_allow_html=True)`` draws the same HTML through the Markdown
+    renderer: it loads rehype-raw (188 KB of JavaScript) and builds every node of the block
+    (about 60 for a tile's text, 100–150 for its inline SVG chart) as a React element; on
+    the Overview that was about a tenth of the page's drawing time. ``st.html`` would be
+    cheaper but sanitises with DOMPurify's HTML-only profile, which removes inline SVG. A
+    component without style isolation (``st.components.v2``) sets the element's
+    ``innerHTML``: the page's style rules apply to it as to the rest of the page.
+
+    ``html`` is the app's own markup with every text in it escaped by its writer
+    (:mod:`app_pages._tile_html`); nothing from outside is put in unescaped. The component
+    runs no code of its own beyond setting it, and sends nothing back."""
+    _html_block_component()(data=html, key=key)
 
 
 def inject_style() -> None:

@@ -2,7 +2,9 @@
 
 The method the design uses to judge its performance promises: a new
 browser page per load at 1366×1024; a page is drawn when the script has finished, no
-skeleton is left, every plotly chart has drawn its SVG and every metric's chart is drawn.
+skeleton is left, every plotly chart has drawn its SVG, every metric's chart is drawn and
+every HTML block (``app_pages._ui.html_block``, a component that fills itself once mounted)
+holds its HTML.
 Warm-up loads first, then rounds alternating each page and the empty page; medians.
 
 The app is served by ``python -m serve`` (``streamlit run app.py`` with the warm-up
@@ -41,6 +43,8 @@ DRAWN = """() => { const a = document.querySelector('[data-testid="stApp"]');
     return false;
   for (const t of document.querySelectorAll('.js-plotly-plot'))
     if (!t.querySelector('.main-svg')) return false;
+  for (const b of document.querySelectorAll('[data-testid="stBidiComponentRegular"]'))
+    if (!b.hasAttribute('data-block-drawn')) return false;
   for (const m of document.querySelectorAll('[data-testid="stMetric"]'))
     if (m.querySelector('[data-testid="stMetricChart"], .vega-embed')
         && !m.querySelector('svg path[d], canvas')) return false;

@@ -5,17 +5,19 @@ Each tile, review card and the attention list is read from its own keyed contain
 word the phone glance or another tile supplies cannot stand in for it. The info drawer of a
 tile (the registry's definitions, the same every day) is left out.
 
-A tile is one HTML block (``app_pages/_tile_html.py``): it is read part by part, each part
-(``data-read``) as the element it replaced was read (``markdown: …``, ``metric: …``,
-``caption: …``), bold as ``**…**``, a badge as Streamlit's Markdown badge (colour, icon,
-word), the chart and what is hidden from screen readers left out. A review card is one
-Markdown element whose notes are in a caption ``div``: read as the two elements it was.
+A tile is one HTML block (``app_pages/_tile_html.py``, drawn by ``app_pages._ui.html_block``;
+AppTest holds its HTML as the component's JSON data, :func:`block_html`): it is read part
+by part, each part (``data-read``) as the element it replaced was read (``markdown: …``,
+``metric: …``, ``caption: …``), bold as ``**…**``, a badge as Streamlit's Markdown badge
+(colour, icon, word), the chart and what is hidden from screen readers left out. A review
+card is one Markdown element whose notes are in a caption ``div``: read as the two elements it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -29,6 +31,7 @@ from streamlit.testing.v1 import app_test as app_test_module
 
 from app_pages._html_table import TABLE_CLASS
 from app_pages._tile_html import CAPTION_OPEN, TILE_CLASS
+from app_pages._ui import HTML_BLOCK_COMPONENT
 from data_access.engine import PROJECT_ROOT
 from metrics.registry import HEADLINE_CODES
 from tests.conftest import city_moment
@@ -201,6 +204,19 @@ def read_html_block(html: str) -> list[str]:
     return shown
 
 
+def block_html(node: Any) -> str | None:
+    """The HTML of an element drawn by ``app_pages._ui.html_block`` (AppTest does not know
+    the component: an ``UnknownElement`` whose proto carries the data as JSON); None for
+    any other element."""
+    proto = getattr(node, "proto", None)
+    if type(node).__name__ != "UnknownElement" or proto is None:
+        return None
+    if getattr(proto, "component_name", None) != HTML_BLOCK_COMPONENT:
+        return None
+    value = json.loads(proto.json)
+    return value if isinstance(value, str) else None
+
+
 def read_block(block: Any) -> list[str]:
     """Every word and number a reader sees in ``block``, in order, one entry per element:
     ``markdown: …``, ``caption: …``, ``info: …``, ``metric: label | value | delta``."""
@@ -215,8 +231,9 @@ def read_block(block: Any) -> list[str]:
             shown.append(f"metric: {node.label} | {node.value} | {node.delta or ''}")
         elif kind == "Markdown" and str(node.value).startswith('<div class="tile-chart"'):
             pass  # the tile's chart (charts.tile_svg), not read, as the plotly chart was not
-        elif kind == "Markdown" and str(node.value).startswith(f'<div class="{TILE_CLASS}"'):
-            shown.extend(read_html_block(str(node.value)))
+        elif (html := block_html(node)) is not None:
+            assert html.startswith(f'<div class="{TILE_CLASS}"'), html[:80]
+            shown.extend(read_html_block(html))
         elif kind == "Markdown" and f"\n\n{CAPTION_OPEN}\n\n" in str(node.value):
             head, notes = str(node.value).split(f"\n\n{CAPTION_OPEN}\n\n")
             shown.append(f"markdown: {head}")

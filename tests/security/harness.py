@@ -27,6 +27,7 @@ from sqlalchemy import inspect, make_url, text
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
+from app_pages._ui import HTML_BLOCK_COMPONENT
 from data_access.engine import PROJECT_ROOT, make_engine
 from data_access.identity import User
 from tests.app.pages import each_data_tab
@@ -157,6 +158,13 @@ def read(app: AppTest, page: str) -> Shown:
     for kind in MARKDOWN_KINDS:
         shown.markdown += [str(getattr(e, "value", "")) for e in app.get(kind)]
     shown.markdown += list(_label_sources(app))
+    # The app's own HTML blocks (app_pages._ui.html_block: the headline tiles), which the
+    # browser draws as raw HTML, read as Markdown with raw HTML on (as above).
+    shown.markdown += [
+        json.loads(e.proto.json)
+        for e in app.get("bidi_component")
+        if e.proto.component_name == HTML_BLOCK_COMPONENT
+    ]
     for kind in ("text", "code"):
         shown.plain += [str(getattr(e, "value", "")) for e in app.get(kind)]
     # What a field holds is shown too (a session's typing must not reach another's page).
