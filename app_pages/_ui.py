@@ -1507,6 +1507,12 @@ def show_spec(spec: FigureSpec) -> None:
     show_cached_figure(spec.build, key=spec.key, inputs=spec.inputs)
 
 
+def show_prepared(prepared: PreparedFigure, key: str) -> None:
+    """Draw a figure prepared before (:func:`prepare_spec`, kept by the page's own cache of
+    what it shows) as :func:`show_figure` draws it, under the element key ``key``."""
+    _draw_figure(prepared, key)
+
+
 def prepare_spec(spec: FigureSpec, lang: str) -> PreparedFigure:
     """:func:`cached_figure` of ``spec`` in ``lang`` (the language its builder writes in)."""
     return cached_figure(spec.build, key=spec.key, inputs=spec.inputs, lang=lang)
