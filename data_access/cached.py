@@ -397,7 +397,7 @@ def read_key(version: DataVersion | None) -> ReadKey:
     most that long, as every read was before."""
     if version is not None:
         return version
-    return ("unversioned", int(time.time() // TTL_SECONDS))
+    return ("unversioned", int(utc_now().timestamp() // TTL_SECONDS))
 
 
 def _utc(as_of: dt.datetime | None) -> dt.datetime | None:
