@@ -26,6 +26,7 @@ PAGES: dict[str, Page] = {
     "scenarios": Page("scenarios", "scenarios"),
     "governance": Page("governance", "data-governance"),
     "data": Page("data", "data"),
+    "briefing": Page("briefing", "briefing"),
 }
 """Every page of ``app.py``'s navigation, by short name."""
 
