@@ -65,15 +65,25 @@ PAGE_MODULES = (
     "app_pages._scorecard",
     "app_pages._html_table",
     "charts.figure_svg",
+    # The unit page's scorecard chart (and the panels it is drawn in).
+    "charts.scorecard",
+    "plotly.subplots",
     # The Scenarios, governance and Data pages'.
     "app_pages._scenarios",
     "app_pages._governance",
     "app_pages._data",
+    # The Briefing page's: the PDF maker is imported with the page (fpdf2 and the PIL and
+    # fontTools modules it brings: 0.26-0.30 s of a first Briefing visit at tier S, against
+    # 14 ms warm), though a PDF is only made when asked.
+    "briefing.collect",
+    "briefing.charts",
+    "briefing.pdf",
 )
 """Modules the pages' first runs import, imported by the first warm-up so that the first
 visitor does not pay for them (the lever catalogue is read when ``app_pages._scenarios`` is
 imported: 0.13 s of a first Scenarios visit at tier S). ``bench/profile.py`` on a first
-visit after the warm-up shows what is still imported then."""
+visit after the warm-up shows what is still imported then; tests/unit/test_warm_up_imports.py
+checks that no page script's own imports import anything more."""
 
 
 @dataclass(frozen=True, slots=True)
