@@ -72,12 +72,10 @@ PAGE_MODULES = (
     "app_pages._scenarios",
     "app_pages._governance",
     "app_pages._data",
-    # The Briefing page's: the PDF maker is imported with the page (fpdf2 and the PIL and
-    # fontTools modules it brings: 0.26-0.30 s of a first Briefing visit at tier S, against
-    # 14 ms warm), though a PDF is only made when asked.
+    # The Briefing page's form (its PDF maker, fpdf2 with PIL and fontTools, is imported
+    # only when a PDF is asked for: 25 MiB a process otherwise, and 0.26-0.30 s of a first
+    # Briefing visit at tier S, against 14 ms warm, when the page imported it).
     "briefing.collect",
-    "briefing.charts",
-    "briefing.pdf",
 )
 """Modules the pages' first runs import, imported by the first warm-up so that the first
 visitor does not pay for them (the lever catalogue is read when ``app_pages._scenarios`` is
