@@ -1,6 +1,6 @@
 """``python -m bench`` (``make bench``): the benchmark harness of the performance promises.
 
-    python -m bench [--tiers S,M] [--engines sqlite,postgresql] [--rounds N]
+    python -m bench [--tiers S,M] [--engines sqlite,postgresql] [--rounds N] [--first-rounds K]
                     [--browser-rounds N] [--warmups N] [--pages overview,…]
                     [--ingest-rows N] [--scenario-repeats N] [--skip PART,…]
                     [--out DIR] [--reuse] [--postgres URL] [--port P] [--last-month YYYY-MM]
@@ -8,10 +8,14 @@
 
 For each engine and tier it builds the warehouse (timed), then measures every page's
 server-side script (the first visit after the warm-up, as the server runs it, and after a
-load; warm, SQL floor, empty-page floor; ``bench.script``), the pages
-drawn in headless Chromium against an empty page and the app's peak memory
-(``bench.browser``), and the scenario engine (``scenarios.bench``); with ``--meeting-minutes``,
-meeting mode left running and the app's memory sampled (``bench.meeting``); once per engine, a large
+load; warm, SQL floor, empty-page floor; ``bench.script``) in ``K`` fresh processes a page
+(``--first-rounds``, default 3): one full run, then ``K - 1`` that time the first visits
+only (``bench.script --first-only``); the page's first visits are the medians over the
+``K`` processes, its other figures the full run's. Each process loads one batch into the
+copy of the warehouse made for this part. It then measures the pages drawn in headless
+Chromium against an empty page and the app's peak memory (``bench.browser``), and the
+scenario engine (``scenarios.bench``); with ``--meeting-minutes``, meeting mode left
+running and the app's memory sampled (``bench.meeting``); once per engine, a large
 observation file checked and loaded against the database's bulk load (``bench.ingest``).
 Writes ``DIR/benchmarks.json`` and the Markdown table ``DIR/benchmarks.md`` (only the part
 between its ``bench:begin``/``bench:end`` markers is replaced; the analysis around it stays).
@@ -28,10 +32,11 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from bench import browser, report, warehouses
@@ -50,6 +55,16 @@ def _list(text: str, allowed: Sequence[str], what: str) -> list[str]:
             f"{what}: {', '.join(wrong) or 'nothing given'} not among {', '.join(allowed)}"
         )
     return items
+
+
+def _at_least_one(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more, not {value!r}")
+    return number
 
 
 def _db_prefix(value: str) -> str:
@@ -78,6 +93,12 @@ def parser() -> argparse.ArgumentParser:
         "--skip", type=lambda s: _list(s, PARTS, "--skip"), default=[], help="parts to leave out"
     )
     result.add_argument("--rounds", type=int, default=5, help="warm script runs per page")
+    result.add_argument(
+        "--first-rounds",
+        type=_at_least_one,
+        default=3,
+        help="fresh processes per page whose first visits' median is reported (default 3)",
+    )
     result.add_argument("--browser-rounds", type=int, default=5, help="interleaved loads")
     result.add_argument("--warmups", type=int, default=1, help="browser warm-up loads per page")
     result.add_argument("--ingest-rows", type=int, default=1_000_000)
@@ -155,11 +176,12 @@ def _log(message: str) -> None:
     print(f"[bench {dt.datetime.now(dt.UTC):%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
 
-def script_command(url: str, page: str, rounds: int) -> list[str]:
+def script_command(url: str, page: str, rounds: int, first_only: bool = False) -> list[str]:
     """The command timing one page in a fresh process: with the warm-up first, as the
     server runs it at start-up (``python -m serve``), so that the cold run is the first
     visit the promise speaks of; then a load, the warm-up again and the first visit after
-    it (``--after-load``: ``url`` must be a copy, it is written to)."""
+    it (``--after-load``: ``url`` must be a copy, it is written to). With ``first_only``,
+    the first visits only (``--first-only``: no SQL floor, no empty page)."""
     return [
         sys.executable,
         "-m",
@@ -170,20 +192,68 @@ def script_command(url: str, page: str, rounds: int) -> list[str]:
         str(rounds),
         "--warm-up",
         "--after-load",
+        *(["--first-only"] if first_only else []),
     ]
 
 
-def _script(url: str, page: str, rounds: int) -> dict[str, object]:
-    done = subprocess.run(
-        script_command(url, page, rounds),
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-    )
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+"""How a command is run: ``subprocess.run``, or a test's stand-in."""
+
+
+def _one_process(command: list[str], run: Runner) -> dict[str, object]:
+    """The JSON ``bench.script`` printed last, or ``{"error": …}`` (the end of its output)."""
+    done = run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
-        return {"page": page, "error": (done.stderr or done.stdout).strip()[-500:]}
+        return {"error": (done.stderr or done.stdout).strip()[-500:]}
     return dict(json.loads(lines[-1]))
+
+
+def _script(
+    url: str, page: str, rounds: int, first_rounds: int = 1, run: Runner = subprocess.run
+) -> dict[str, object]:
+    """The page's figures from ``first_rounds`` fresh processes: the full run's, with its
+    first visits (``cold_s``, ``after_load_first_s``) replaced by their medians over it and
+    the ``first_rounds - 1`` processes after it that time the first visits only. The lists
+    are kept (``cold_runs_s``, ``after_load_first_runs_s``, the full run's first), and the
+    full run's own values (``cold_first_process_s``, ``after_load_first_first_process_s``);
+    a process that failed is left out of the medians, its error in ``first_errors``. When
+    the full run fails, the page's entry is its error and no other process is run."""
+    full = _one_process(script_command(url, page, rounds), run)
+    if "error" in full:
+        return {"page": page, "error": full["error"]}
+    processes = [full]
+    errors: list[str] = []
+    for _ in range(first_rounds - 1):
+        extra = _one_process(script_command(url, page, 1, first_only=True), run)
+        if "error" in extra:
+            errors.append(str(extra["error"]))
+        else:
+            processes.append(extra)
+    cold = [_seconds(p["cold_s"]) for p in processes]
+    after_load = [
+        _seconds(p["after_load_first_s"])
+        for p in processes
+        if p.get("after_load_first_s") is not None
+    ]
+    result = {
+        **full,
+        "cold_first_process_s": full["cold_s"],
+        "after_load_first_first_process_s": full.get("after_load_first_s"),
+        "cold_runs_s": cold,
+        "after_load_first_runs_s": after_load,
+        "first_errors": errors,
+        "cold_s": statistics.median(cold),
+    }
+    if after_load:
+        result["after_load_first_s"] = statistics.median(after_load)
+    return result
+
+
+def _seconds(value: object) -> float:
+    if not isinstance(value, int | float):
+        raise TypeError(f"bench.script gave {value!r} for a time")
+    return float(value)
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
@@ -196,6 +266,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             "engines": args.engines,
             "pages": args.pages,
             "rounds": args.rounds,
+            "first_rounds": args.first_rounds,
             "browser_rounds": args.browser_rounds,
             "warmups": args.warmups,
             "ingest_rows": args.ingest_rows,
@@ -290,8 +361,8 @@ def _meeting(args: argparse.Namespace, engine: str, tier: str) -> dict[str, obje
 
 def _scripts(args: argparse.Namespace, url: str, engine: str, tier: str) -> list[dict[str, object]]:
     """Every page's script times, on a copy of the tier's warehouse that the loads after
-    the warm rounds write to (one batch per page: the same ward's October sent again),
-    removed afterwards."""
+    the warm rounds write to (one batch per process, ``--first-rounds`` processes a page:
+    the same ward's October sent again each time), removed afterwards."""
     copy = (
         warehouses.sqlite_url(args.work, f"{tier}_script")
         if engine == "sqlite"
@@ -302,7 +373,7 @@ def _scripts(args: argparse.Namespace, url: str, engine: str, tier: str) -> list
         found = []
         for page in args.pages:
             _log(f"{engine} {tier}: script of {page}")
-            found.append(_script(copy, page, args.rounds))
+            found.append(_script(copy, page, args.rounds, args.first_rounds))
         return found
     finally:
         warehouses.drop(copy)

@@ -52,7 +52,9 @@ def _partial(verdict: str, measured: list[tuple[str, float]], left_out: int) -> 
 
 def first_visits(runs: list[dict[str, Any]]) -> tuple[list[tuple[str, float]], bool, int]:
     """Each page's first visit ÷ its warm visits (median): after a restart (``cold_s``)
-    and, where measured, after a load (``after_load_first_s``, named "… after a load");
+    and, where measured, after a load (``after_load_first_s``, named "… after a load"),
+    each the median over fresh processes in results with ``cold_runs_s`` (one process in
+    results of a harness from before ``--first-rounds``);
     whether any after a load was measured; how many pages' cold runs came without the
     warm-up (``warm_up_s`` missing or None: results of a harness from before it ran it).
 
@@ -367,6 +369,36 @@ def _load_averages(results: dict[str, Any]) -> str:
     )
 
 
+def _processes(page: dict[str, Any], key: str) -> int:
+    """How many fresh processes the first visit ``key`` of ``page`` is the median of: the
+    length of its list (``cold_runs_s``, ``after_load_first_runs_s``); 1 in results of a
+    harness from before ``--first-rounds``, which timed it in one process."""
+    return len(page.get(key) or ()) or 1
+
+
+def _first(text: str, processes: int, failed: int) -> str:
+    """A first visit's cell: "(n)" after it when it is the median of n processes, "(n of m)"
+    when m were run and m - n failed.
+
+    >>> _first("240 ms", 1, 0), _first("240 ms", 3, 0), _first("1.20×", 2, 1)
+    ('240 ms', '240 ms (3)', '1.20× (2 of 3)')
+    """
+    if failed:
+        return f"{text} ({processes} of {processes + failed})"
+    return text if processes == 1 else f"{text} ({processes})"
+
+
+FIRST_VISITS_SAID = (
+    "First visit: the median over n fresh processes, n in brackets after it: one full run "
+    "of the page, then n − 1 that time the first visits only (`bench.script --first-only`); "
+    '"(n of m)": m were run and m − n failed (their errors: the page\'s `first_errors` in '
+    "the JSON); no brackets: one process. The first visit after a load is the median over "
+    "the same processes (their number follows its ratio where it differs). Every other "
+    "figure is the full run's; both first ÷ warm ratios divide a median first visit by the "
+    "full run's warm median."
+)
+
+
 def table(results: dict[str, Any]) -> str:
     m = results["machine"]
     s = results["settings"]
@@ -411,8 +443,16 @@ def table(results: dict[str, Any]) -> str:
             f"{b['dossier_rows']:,} | {b['indicators']} | {build} |"
         )
     out += ["", "### Server-side script (AppTest)", ""]
+    medians = any(
+        _processes(p, "cold_runs_s") > 1 or p.get("first_errors")
+        for run in results["runs"]
+        for p in run.get("script") or []
+    )
+    if medians:
+        out += [FIRST_VISITS_SAID, ""]
+    first_head = "first visit (median of n processes)" if medians else "first visit"
     out += [
-        "| tier | engine | page | warm-up | first visit | warm | SQL floor (statements) | "
+        f"| tier | engine | page | warm-up | {first_head} | warm | SQL floor (statements) | "
         "empty page | warm ÷ (SQL + empty) | first ÷ warm | after a load: first ÷ warm |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -430,14 +470,19 @@ def table(results: dict[str, Any]) -> str:
                 if p.get("after_load_first_s") is None
                 else p["after_load_first_s"] / p["after_load_warm_median_s"]
             )
+            processes = _processes(p, "cold_runs_s")
+            failed = len(p.get("first_errors") or ())
+            loaded_said = _x(loaded)
+            if loaded is not None and _processes(p, "after_load_first_runs_s") != processes:
+                loaded_said = _first(loaded_said, _processes(p, "after_load_first_runs_s"), 0)
             out.append(
                 f"| {run['tier']} | {run['engine']} | {p['page']} | "
                 f"{_s(p.get('warm_up_s')) if p.get('warm_up_s') is not None else 'not run'} | "
-                f"{_s(p['cold_s'])} | "
+                f"{_first(_s(p['cold_s']), processes, failed)} | "
                 f"{_s(p['warm_median_s'])} | {_s(p['sql_floor_median_s'])} "
                 f"({p['sql_statements']}) | {_s(p['empty_median_s'])} | "
                 f"{_x(p['warm_median_s'] / floor)} | {_x(p['cold_s'] / p['warm_median_s'])} | "
-                f"{_x(loaded)} |"
+                f"{loaded_said} |"
             )
     out += ["", "### Drawn in headless Chromium (1366×1024)", ""]
     out += [

@@ -1,6 +1,6 @@
 """Server-side script times of one page, in a fresh process: ``python -m bench.script``.
 
-    python -m bench.script URL PAGE [--rounds N]
+    python -m bench.script URL PAGE [--rounds N] [--warm-up] [--after-load] [--first-only]
 
 Prints one JSON object. In this process, with ``DASHBOARD_DB_URL=URL``:
 
@@ -25,14 +25,25 @@ first visit after a restart once the warm-up has finished. The background thread
 off in this process (``DASHBOARD_WARM_UP=0``) either way, so it never runs alongside a timed
 run. The warm-up may read backtests kept by an earlier process (``stored_reports``); the
 statements on that table are the app's own cache, not the page's SQL floor, and are not
-replayed.
+replayed. For every page but the unit scorecard, the warm-up's last step (each unit's own
+rows, ``_warm_up.UNIT_ROWS_STEP``, read by no other page into caches of their own) is left
+out: it is most of the warm-up at tier L, and each process runs the warm-up twice.
 
 With ``--after-load``, after the warm rounds a batch is loaded (one ward's October of the
 online share, 1,000 more dossiers, as ``tests/app/test_warm_up_app.py`` does), the caches
 are told as the Data page tells them (``cached.data_changed``), the warm-up runs again
 (with ``--warm-up``; what the thread woken by the load does) and is timed, then the first
 visit after the load and ``N`` more are timed. The load writes to the warehouse: give it a
-copy.
+copy. Each process loads one batch.
+
+With ``--first-only``, the process times the first visits and little else, for a median
+of first visits over fresh processes (``python -m bench`` runs one full process a page, then
+``--first-rounds`` - 1 of these): the warm-up (with ``--warm-up``) and the cold run as
+above, then the ``N`` warm runs alone (``--rounds 1`` is enough), and with ``--after-load``
+the load, the warm-up, the first visit after it and ``N`` more. It leaves out what only the
+full run needs: the statement recording (its extra untimed run with the caches emptied),
+the SQL floor and the empty page. Its JSON says ``"first_only": true`` and holds the
+warm-up, cold, warm and after-load figures only.
 """
 
 from __future__ import annotations
@@ -216,11 +227,28 @@ def _after_load(url: str, app: Any, rounds: int, warm_up: bool) -> dict[str, obj
     }
 
 
+def _without_unit_rows(warm_up_module: Any) -> None:
+    """Leave the warm-up's last step out (each unit's own rows, which only the unit
+    scorecard reads, into caches of their own): it is most of the warm-up at tier L (one
+    read per unit and indicator), and each process runs the warm-up twice."""
+    steps = warm_up_module.page_steps
+    warm_up_module.page_steps = lambda filters: [
+        step for step in steps(filters) if step[0] != warm_up_module.UNIT_ROWS_STEP
+    ]
+
+
 def measure(
-    url: str, page: str, rounds: int, warm_up: bool = False, after_load_batch: bool = False
+    url: str,
+    page: str,
+    rounds: int,
+    warm_up: bool = False,
+    after_load_batch: bool = False,
+    first_only: bool = False,
 ) -> dict[str, object]:
     """The page's cold, warm, SQL-floor and empty-page times (seconds); with ``warm_up``,
-    the cold run comes after the app's warm-up, whose time is reported too."""
+    the cold run comes after the app's warm-up, whose time is reported too. With
+    ``first_only``, the cold, warm and after-load times only (no statement recording, no
+    SQL floor, no empty page)."""
     from streamlit.testing.v1 import AppTest
 
     os.environ["DASHBOARD_DB_URL"] = url
@@ -229,12 +257,17 @@ def measure(
     if warm_up:
         from app_pages import _warm_up
 
+        if page != "unit":
+            _without_unit_rows(_warm_up)
         start = time.perf_counter()
         if _warm_up.warm_up() is None:
             raise RuntimeError("the warm-up could not read the warehouse")
         warm_up_s = time.perf_counter() - start
+    # Listened to in both modes, so that the timed cold run goes through the same hook.
     event.listen(Engine, "before_cursor_execute", _record)
     app = _test_app(page)
+    if first_only:
+        return _first_only(url, page, app, rounds, warm_up, warm_up_s, after_load_batch)
     _RECORDING["on"] = not warm_up
     cold = _run(app)
     _RECORDING["on"] = False
@@ -272,6 +305,31 @@ def measure(
     }
 
 
+def _first_only(
+    url: str,
+    page: str,
+    app: Any,
+    rounds: int,
+    warm_up: bool,
+    warm_up_s: float | None,
+    after_load_batch: bool,
+) -> dict[str, object]:
+    """The cold run (after the warm-up, when ``warm_up``), ``rounds`` warm runs and, with
+    ``after_load_batch``, the first visit after a load: ``measure(first_only=True)``."""
+    cold = _run(app)
+    warm = [_run(app) for _ in range(rounds)]
+    after_load = _after_load(url, app, rounds, warm_up) if after_load_batch else {}
+    return {
+        "page": page,
+        "first_only": True,
+        **after_load,
+        "warm_up_s": warm_up_s,
+        "cold_s": cold,
+        "warm_s": warm,
+        "warm_median_s": statistics.median(warm),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.script", description=__doc__)
     parser.add_argument("url")
@@ -285,8 +343,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="then load a batch and time the first visit after it (writes to the warehouse)",
     )
+    parser.add_argument(
+        "--first-only",
+        action="store_true",
+        help="time the first visits only (and the warm runs): no statement recording, SQL "
+        "floor or empty page; for a median of first visits over fresh processes",
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(measure(args.url, args.page, args.rounds, args.warm_up, args.after_load)))
+    print(
+        json.dumps(
+            measure(
+                args.url, args.page, args.rounds, args.warm_up, args.after_load, args.first_only
+            )
+        )
+    )
     return 0
 
 

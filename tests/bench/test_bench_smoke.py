@@ -59,6 +59,8 @@ def bench_run(demo_warehouse_url: str, tmp_path_factory: pytest.TempPathFactory)
             str(out),
             "--rounds",
             "1",
+            "--first-rounds",
+            "2",
             "--browser-rounds",
             "1",
             "--warmups",
@@ -91,6 +93,7 @@ def test_the_json_holds_every_part(bench_run: Path) -> None:
     assert {"cores", "memory_gib", "cpu", "date_utc", "commit"} <= set(results["machine"])
     (run,) = results["runs"]
     assert (run["tier"], run["engine"]) == ("S", "sqlite")
+    assert results["settings"]["first_rounds"] == 2
     assert run["build"]["observations"] > 100_000
     scripts = {p["page"]: p for p in run["script"]}
     assert set(scripts) == set(SMOKE_PAGES)
@@ -98,6 +101,12 @@ def test_the_json_holds_every_part(bench_run: Path) -> None:
         assert "error" not in data, (page, data.get("error"))
         assert len(data["warm_s"]) == len(data["sql_floor_s"]) == len(data["empty_s"]) == 1
         assert data["cold_s"] > 0 and data["empty_median_s"] > 0
+        # --first-rounds 2: the full run and one that timed the first visits only.
+        assert data["first_errors"] == []
+        assert len(data["cold_runs_s"]) == len(data["after_load_first_runs_s"]) == 2
+        assert data["cold_runs_s"][0] == data["cold_first_process_s"]
+        assert data["cold_s"] == pytest.approx(sum(data["cold_runs_s"]) / 2)
+        assert data["after_load_first_s"] == pytest.approx(sum(data["after_load_first_runs_s"]) / 2)
     # The Overview reads the warehouse: its SQL floor has statements to send.
     assert scripts["overview"]["sql_statements"] > 0
     if CHROMIUM.exists():
@@ -143,6 +152,8 @@ def test_the_table_has_every_row_and_keeps_the_text_around_it(bench_run: Path) -
     for page in SMOKE_PAGES:
         script_rows = [line for line in lines if line.startswith(f"| S | sqlite | {page} | ")]
         assert len(script_rows) == (2 if CHROMIUM.exists() else 1), page
+        # The first visit, a median of the two processes (--first-rounds 2).
+        assert script_rows[0].split(" | ")[4].endswith(" (2)"), script_rows[0]
     assert any(line.startswith("| S | sqlite | ") and "MiB |" in line for line in lines) or (
         not CHROMIUM.exists()
     )
