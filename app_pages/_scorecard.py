@@ -151,40 +151,13 @@ def city_standings(filters: _ui.Filters, *, scope: cached.Scope) -> list[CitySta
     return out
 
 
-def ranks(standing: CityStanding, unit_id: str) -> bool:
-    """Whether ``unit_id`` is in the standing's ranking (it has a line for it)."""
-    return unit_id in set(standing.ranking["unit_id"].astype(str))
-
-
-def unit_reads(
-    unit_id: str, filters: _ui.Filters, standings: list[CityStanding], *, scope: cached.Scope
-) -> None:
-    """Read what the scorecard of ``unit_id`` reads of its own, as :func:`lines` and
-    :func:`submissions` read it: its series of each indicator that ranks it, and its
-    submissions. The warm-up reads every unit's so (``app_pages._warm_up``)."""
-    for standing in standings:
-        if ranks(standing, unit_id):
-            cached.unit_series(standing.indicator.code, unit_id, filters.as_of, scope=scope)
-    cached.unit_submissions(unit_id, filters.as_of, scope=scope)
-
-
-def ranked_units(standings: list[CityStanding]) -> list[str]:
-    """Every unit some standing ranks, in the standings' order (the wards and communes of
-    the first indicators first), each once."""
-    return list(
-        dict.fromkeys(
-            str(unit_id) for standing in standings for unit_id in standing.ranking["unit_id"]
-        )
-    )
-
-
 def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
     """The unit's indicators for the year, each read to the city's latest complete month
     (those whose declared source fails a contract are left out: :func:`failing`)."""
     out = []
     for standing in city_standings(filters, scope=reader_scope()):
         indicator, month, ranking = standing.indicator, standing.month, standing.ranking
-        if not ranks(standing, unit_id):
+        if unit_id not in set(ranking["unit_id"].astype(str)):
             continue
         in_force = indicator.year_end_target(filters.year)
         benchmark = (

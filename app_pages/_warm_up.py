@@ -4,9 +4,8 @@ First (:func:`default_views`) the Overview's tiles and charts (also read by the 
 Briefing pages), the Scenarios page's baseline and the data-governance measures, each for
 a city-wide reader; once that version is published, so that visitors are served first
 (:func:`page_views`), the indicator pages' default views: Online services, Satisfaction,
-Disbursement, Digital economy, Meeting, the city standings every unit's scorecard
-shares, and last each unit's own rows (:func:`every_unit_reads`). Each page step gives way
-to visitors first (:func:`give_way`).
+Disbursement, Digital economy, Meeting, and the city standings every unit's scorecard
+shares. Each page step gives way to visitors first (:func:`give_way`).
 
 :func:`data_access.cached.start_warm_up` runs both in a background thread at start-up,
 whenever the warehouse's data version changes and right after a load or undo; the figures
@@ -450,31 +449,7 @@ def page_steps(filters: Filters) -> list[tuple[str, Callable[[], object]]]:
             ),
             (f"Meeting figures ({lang})", partial(_meeting.default_figures, shown, scope=None)),
         ]
-    steps.append((UNIT_ROWS_STEP, partial(every_unit_reads, filters)))
     return steps
-
-
-UNIT_ROWS_STEP = "every unit scorecard's own rows"
-"""The last page step: each unit's own series and submissions (:func:`every_unit_reads`)."""
-
-
-def every_unit_reads(filters: Filters) -> int:
-    """Each ranked unit's own rows as its scorecard reads them (``_scorecard.unit_reads``),
-    for a city-wide reader, so that a first visit of any unit's scorecard reads nothing: at
-    tier L on PostgreSQL they were half of that visit (1.23 s against 581 ms warm). At most
-    :data:`data_access.cached.UNIT_READ_UNITS` units (what their caches keep), giving way to
-    visitors before each. Returns the units read."""
-    from app_pages import _scorecard
-
-    standings = _scorecard.city_standings(filters, scope=None)
-    done = 0
-    for unit_id in _scorecard.ranked_units(standings)[: cached.UNIT_READ_UNITS]:
-        give_way()
-        if cached.warm_up_interrupted():
-            break
-        _scorecard.unit_reads(unit_id, filters, standings, scope=None)
-        done += 1
-    return done
 
 
 def page_views() -> list[str]:

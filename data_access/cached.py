@@ -63,15 +63,7 @@ from scenarios.build import baseline_from_inputs
 
 TTL_SECONDS = 300
 MAX_ENTRIES = 128
-UNIT_READ_UNITS = 512
-"""Units whose own rows (series, submissions) each process keeps apart from the pages'
-reads (:func:`unit_series`, :func:`unit_submissions`): the warm-up reads every scorecard's
-(``app_pages._warm_up``, at most this many units), so that a first visit of any unit's
-scorecard reads nothing (issue 12), without pushing the pages' reads out of their caches."""
-UNIT_SERIES_PER_UNIT = 8
-"""Series kept per unit (the scorecard shows five indicators; room for a few more)."""
-_LAST_GOOD_LIMIT = 256 + UNIT_READ_UNITS * (UNIT_SERIES_PER_UNIT + 1)
-"""Results remembered for an outage: the pages' reads and every unit's own."""
+_LAST_GOOD_LIMIT = 256
 
 LOGGER = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -413,18 +405,6 @@ def _utc(as_of: dt.datetime | None) -> dt.datetime | None:
     return None if as_of is None else to_warehouse_time(as_of)
 
 
-def _read_scope_series(
-    url: str,
-    indicator_code: str,
-    unit_filter: UnitFilter,
-    as_of: dt.datetime | None,
-    breakdown_key: str,
-) -> tuple[pd.DataFrame, dt.datetime]:
-    with engine_for(url).connect() as conn:
-        frame = queries.scope_series(conn, indicator_code, unit_filter, as_of, breakdown_key)
-        return frame, utc_now()
-
-
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
 def _scope_series(
     url: str,
@@ -436,31 +416,9 @@ def _scope_series(
     version: ReadKey,
 ) -> tuple[pd.DataFrame, dt.datetime]:
     # ``ids`` is part of the cache key: the filter was checked against it before the call.
-    return _read_scope_series(url, indicator_code, unit_filter, as_of, breakdown_key)
-
-
-@st.cache_data(max_entries=UNIT_READ_UNITS * UNIT_SERIES_PER_UNIT, show_spinner=False)
-def _one_unit_series(
-    url: str,
-    indicator_code: str,
-    unit_filter: UnitFilter,
-    as_of: dt.datetime | None,
-    breakdown_key: str,
-    ids: ScopeIds,
-    version: ReadKey,
-) -> tuple[pd.DataFrame, dt.datetime]:
-    """:func:`_scope_series` of one unit's series, in a cache of their own (the warm-up
-    reads every unit's: :data:`UNIT_READ_UNITS`)."""
-    return _read_scope_series(url, indicator_code, unit_filter, as_of, breakdown_key)
-
-
-def _is_one_unit(unit_filter: UnitFilter) -> bool:
-    """Whether the filter is one unit and nothing else (a scorecard's own rows)."""
-    return (
-        len(unit_filter.unit_ids) == 1
-        and not unit_filter.former_provinces
-        and not unit_filter.unit_types
-    )
+    with engine_for(url).connect() as conn:
+        frame = queries.scope_series(conn, indicator_code, unit_filter, as_of, breakdown_key)
+        return frame, utc_now()
 
 
 def scope_series(
@@ -508,10 +466,9 @@ def scope_series(
             # Its other filtered scopes (a former province, a unit type): the carried
             # figures summed in SQL over the scope's codes (:func:`_declared_cumulative_groups`).
             return _declared_cumulative_groups(*declared, unit_filter, None, by_group=False)
-    read = _one_unit_series if _is_one_unit(unit_filter) else _scope_series
     return _fetch(
         ("scope_series", url, indicator_code, unit_filter, moment, breakdown_key, ids),
-        lambda: read(
+        lambda: _scope_series(
             url, indicator_code, unit_filter, moment, breakdown_key, ids, read_key(version)
         ),
         version,
@@ -584,12 +541,6 @@ GROUP_ROWS = frozenset({"group_standing", "series_by_group"})
 def _page_query(
     url: str, name: str, args: tuple[Any, ...], ids: ScopeIds, version: ReadKey
 ) -> tuple[pd.DataFrame, dt.datetime]:
-    return _read_page_query(url, name, args, ids)
-
-
-def _read_page_query(
-    url: str, name: str, args: tuple[Any, ...], ids: ScopeIds
-) -> tuple[pd.DataFrame, dt.datetime]:
     with engine_for(url).connect() as conn:
         frame = PAGE_QUERIES[name](conn, *args)
     if name in PER_UNIT_ROWS:
@@ -597,19 +548,6 @@ def _read_page_query(
     elif name in GROUP_ROWS:
         frame = _without_single_unit_groups(frame, ids)
     return frame, utc_now()
-
-
-@st.cache_data(max_entries=UNIT_READ_UNITS, show_spinner=False)
-def _unit_page_query(
-    url: str, name: str, args: tuple[Any, ...], ids: ScopeIds, version: ReadKey
-) -> tuple[pd.DataFrame, dt.datetime]:
-    """:func:`_page_query` of a query about one unit (:data:`ONE_UNIT_QUERIES`), in a cache
-    of its own (the warm-up reads every unit's: :data:`UNIT_READ_UNITS`)."""
-    return _read_page_query(url, name, args, ids)
-
-
-ONE_UNIT_QUERIES = frozenset({"unit_submissions"})
-"""Page queries about one unit: kept in :func:`_unit_page_query`'s cache."""
 
 
 def page_query(name: str, *args: Any, scope: Scope) -> Fetched:
@@ -627,10 +565,9 @@ def page_query(name: str, *args: Any, scope: Scope) -> Fetched:
         if isinstance(arg, UnitFilter):
             _check_filter(scope, ids, arg)
     plain = tuple(_utc(a) if isinstance(a, dt.datetime) else a for a in args)
-    read = _unit_page_query if name in ONE_UNIT_QUERIES else _page_query
     return _fetch(
         (name, url, *plain, ids),
-        lambda: read(url, name, plain, ids, read_key(version)),
+        lambda: _page_query(url, name, plain, ids, read_key(version)),
         version,
     )
 

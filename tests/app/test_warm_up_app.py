@@ -541,11 +541,7 @@ WARMED_PAGES: dict[str, tuple[str, dict[str, str]]] = {
     "unit": ("app_pages/unit.py", {"unit": WARD}),
 }
 """The pages the warm-up's second part reads (``_warm_up.page_views``), with their address:
-the scorecard's city standings are shared by every unit; each unit's own rows are read by
-the step ``_warm_up.UNIT_ROWS_STEP``."""
-OTHER_UNITS = ("25777", "26732", "dept-justice", "inv-transport")
-"""A commune, the special zone, a department and an investor (each ranked by other
-indicators than a ward)."""
+the scorecard's city standings are shared by every unit; the unit's own rows are its own."""
 
 
 WAREHOUSE_PROBE = "SELECT 1 FROM observations WHERE superseded_at IS NULL LIMIT 1"
@@ -599,13 +595,11 @@ class PageWork:
             self.statements.append((" ".join(statement.split())[:120], repr(parameters)))
 
 
-def _first_visit(
-    work: PageWork, page: str, lang: str = "vi", params: dict[str, str] | None = None
-) -> AppTest:
+def _first_visit(work: PageWork, page: str, lang: str = "vi") -> AppTest:
     """A new session's first visit of ``page`` in ``lang`` (after a run of the frame on the
     Overview, as AppTest switches pages only after a run), counted by ``work``."""
-    path, default = WARMED_PAGES[page]
-    app = _overview(lang=lang, **(default if params is None else params))
+    path, params = WARMED_PAGES[page]
+    app = _overview(lang=lang, **params)
     app.switch_page(path)
     work.on = True
     try:
@@ -645,7 +639,8 @@ def test_after_the_warm_up_a_first_visit_of_each_page_reads_and_computes_nothing
         page_work.statements.clear()
         page_work.computed.clear()
         _first_visit(page_work, page, lang)
-        assert page_work.statements == [], (page, lang, page_work.statements)
+        sent = _unit_only(page_work.statements) if page == "unit" else page_work.statements
+        assert sent == [], (page, lang, sent)
         computed = [
             name
             for name in page_work.computed
@@ -687,52 +682,6 @@ def test_without_its_warm_up_steps_a_first_visit_of_the_page_reads(
         if not (name == "prepare_figure" and page in UNCACHED_FIGURES)
     ]
     assert page_work.statements or computed, page
-
-
-def test_after_the_warm_up_no_unit_scorecard_reads_on_its_first_visit(url, page_work, time_machine):
-    """Not only the ward of the test above: a commune, the special zone, a department and
-    an investor (issue 12: at tier L the unit page's first visit read its own rows, 1.23 s
-    against 581 ms warm). The first visits of all four are counted after one warm-up."""
-    time_machine.move_to(GOLDEN_MOMENT)
-    assert _warm_up.warm_up() is not None
-    for unit in OTHER_UNITS:
-        page_work.statements.clear()
-        app = _first_visit(page_work, "unit", params={"unit": unit})
-        assert page_work.statements == [], (unit, page_work.statements)
-        assert app.subheader, unit  # the scorecard was drawn (its unit named)
-
-
-def test_without_the_units_step_a_unit_first_visit_reads_its_own_rows(
-    url, page_work, monkeypatch, time_machine
-):
-    """The case the step removes (so the tests above can fail)."""
-    time_machine.move_to(GOLDEN_MOMENT)
-    real = _warm_up.page_steps
-    monkeypatch.setattr(
-        _warm_up,
-        "page_steps",
-        lambda filters: [s for s in real(filters) if s[0] != _warm_up.UNIT_ROWS_STEP],
-    )
-    assert _warm_up.warm_up() is not None
-    _first_visit(page_work, "unit", params={"unit": "inv-transport"})
-    assert page_work.statements, "the investor's own rows were read"
-    assert _unit_only(page_work.statements) == page_work.statements  # not the ward's
-
-
-def test_the_units_step_reads_every_ranked_unit_and_no_more_than_the_caches_keep(
-    url, monkeypatch, time_machine
-):
-    """Every unit some standing ranks is read (the demo's wards, communes, special zone,
-    departments and investors: 113 + 54 + 1 + 15 + 8 = 191, counted in the units table),
-    and no more than ``UNIT_READ_UNITS`` when there are more."""
-    from app_pages._ui import Filters
-    from data_access.queries import UnitFilter
-
-    time_machine.move_to(GOLDEN_MOMENT)
-    filters = Filters("vi", 2026, UnitFilter())
-    assert _warm_up.every_unit_reads(filters) == 191
-    monkeypatch.setattr(cached, "UNIT_READ_UNITS", 20)
-    assert _warm_up.every_unit_reads(filters) == 20
 
 
 def test_the_scorecards_step_alone_reads_what_every_unit_shares(url, page_work, monkeypatch):
