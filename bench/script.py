@@ -25,9 +25,7 @@ first visit after a restart once the warm-up has finished. The background thread
 off in this process (``DASHBOARD_WARM_UP=0``) either way, so it never runs alongside a timed
 run. The warm-up may read backtests kept by an earlier process (``stored_reports``); the
 statements on that table are the app's own cache, not the page's SQL floor, and are not
-replayed. For every page but the unit scorecard, the warm-up's last step (each unit's own
-rows, ``_warm_up.UNIT_ROWS_STEP``, read by no other page into caches of their own) is left
-out: it is most of the warm-up at tier L, and each process runs the warm-up twice.
+replayed.
 
 With ``--after-load``, after the warm rounds a batch is loaded (one ward's October of the
 online share, 1,000 more dossiers, as ``tests/app/test_warm_up_app.py`` does), the caches
@@ -227,16 +225,6 @@ def _after_load(url: str, app: Any, rounds: int, warm_up: bool) -> dict[str, obj
     }
 
 
-def _without_unit_rows(warm_up_module: Any) -> None:
-    """Leave the warm-up's last step out (each unit's own rows, which only the unit
-    scorecard reads, into caches of their own): it is most of the warm-up at tier L (one
-    read per unit and indicator), and each process runs the warm-up twice."""
-    steps = warm_up_module.page_steps
-    warm_up_module.page_steps = lambda filters: [
-        step for step in steps(filters) if step[0] != warm_up_module.UNIT_ROWS_STEP
-    ]
-
-
 def measure(
     url: str,
     page: str,
@@ -257,8 +245,6 @@ def measure(
     if warm_up:
         from app_pages import _warm_up
 
-        if page != "unit":
-            _without_unit_rows(_warm_up)
         start = time.perf_counter()
         if _warm_up.warm_up() is None:
             raise RuntimeError("the warm-up could not read the warehouse")

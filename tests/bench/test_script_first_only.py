@@ -187,18 +187,3 @@ def test_first_only_is_a_flag(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         script.main(["sqlite:///copy", "unit", "--first-only", "yes"])
     assert "unrecognized arguments: yes" in capsys.readouterr().err
-
-
-def test_pages_other_than_the_unit_scorecard_are_timed_without_the_units_step() -> None:
-    """Each unit's own rows are read by the unit scorecard alone: the harness leaves that
-    step out of the other pages' warm-ups (it is most of the warm-up at tier L)."""
-    from types import SimpleNamespace
-
-    from bench.script import _without_unit_rows
-
-    module = SimpleNamespace(
-        UNIT_ROWS_STEP="units",
-        page_steps=lambda filters: [("Online", filters), ("units", filters), ("Meeting", 1)],
-    )
-    _without_unit_rows(module)
-    assert module.page_steps("f") == [("Online", "f"), ("Meeting", 1)]
