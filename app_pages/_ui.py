@@ -1373,11 +1373,12 @@ def prepare_figure(figure: go.Figure, lang: str) -> PreparedFigure:
         room = 16 if top is None else max(16, top - TITLE_ROOM)
         figure = go.Figure(figure).update_layout(title=None, margin={"t": room})
     svg = None
-    if figure_svg.drawable(figure):
-        try:
-            svg = figure_svg.figure_svg(figure, lang)
-        except Exception:  # plotly draws it instead; the reason goes to the server log
-            _LOG.exception("figure %r not drawn as SVG", title)
+    try:
+        svg = figure_svg.figure_svg(figure, lang)
+    except figure_svg.NotDrawableError:  # plotly draws what it cannot draw faithfully
+        pass
+    except Exception:  # plotly draws it instead; the reason goes to the server log
+        _LOG.exception("figure %r not drawn as SVG", title)
     return PreparedFigure(figure, title, description, svg)
 
 

@@ -180,12 +180,29 @@ def _axis_values(figure: go.Figure, letter: str) -> list[Any]:
 
 def unsupported(figure: go.Figure) -> str | None:
     """Why ``figure`` cannot be drawn faithfully here, or None when it can."""
+    return _checked(figure)[0]
+
+
+def _checked(figure: go.Figure) -> tuple[str | None, list[_Panel] | None]:
+    """Why ``figure`` cannot be drawn faithfully (or None), and its small panels when it is
+    a figure of subplots that can be: worked out once for :func:`figure_svg`, which draws
+    the panels it checked (issue 12: each panel was built again to draw it, and the whole
+    check was run twice, a third of the Unit page's warm run at tier L)."""
+    if not _has_subplots(figure):
+        return _one_pair_unsupported(figure), None
+    panels = _panels(figure)
+    if isinstance(panels, str):
+        return panels, None
+    for panel in panels:
+        why = _checked(panel.figure)[0]
+        if why is not None:
+            return f"a panel with {why}", None
+    return None, panels
+
+
+def _one_pair_unsupported(figure: go.Figure) -> str | None:
+    """:func:`unsupported` for a figure of one pair of axes."""
     layout = figure.layout
-    if any(
-        key.startswith(("xaxis", "yaxis")) and key not in ("xaxis", "yaxis")
-        for key in layout.to_plotly_json()
-    ):
-        return _panels_unsupported(figure)
     for axis in (layout.xaxis, layout.yaxis):
         if axis.type not in (None, "-", "linear", "date", "category"):
             return f"a {axis.type} axis"
@@ -413,17 +430,6 @@ def _panels(figure: go.Figure) -> list[_Panel] | str:
     if sum(len(p.figure.data) for p in panels) != len(figure.data):
         return "a trace across subplots"
     return sorted(panels, key=lambda p: (p.row, p.column))
-
-
-def _panels_unsupported(figure: go.Figure) -> str | None:
-    panels = _panels(figure)
-    if isinstance(panels, str):
-        return panels
-    for panel in panels:
-        why = unsupported(panel.figure)
-        if why is not None:
-            return f"a panel with {why}"
-    return None
 
 
 def _is_hline(shape: Any) -> bool:
@@ -933,9 +939,10 @@ def tick_min_widths(ticks: Sequence[tuple[float, str]], size: float) -> list[int
     return shown
 
 
-def _draw(figure: go.Figure, lang: str) -> tuple[list[str], list[str]]:
+def _draw(figure: go.Figure, lang: str) -> tuple[list[str], list[str], list[str]]:
     """A figure of one pair of axes: its parts (the y axis's title, the plot, the x axis's
-    title) and the keys of its legend (none where it shows none)."""
+    title), the keys of its legend (none where it shows none), and every key it would
+    show with its legend on (a small panel's, for the grid's one legend)."""
     layout = figure.layout
     traces = [t for t in figure.data if t.visible not in (False, "legendonly")]
     x_kind = _kind(_axis_values(figure, "x"))
@@ -1425,7 +1432,7 @@ def _draw(figure: go.Figure, lang: str) -> tuple[list[str], list[str]]:
     )
     if x_title:
         parts.append(f'<div class="fig-svg-xtitle">{x_title}</div>')
-    return parts, legend if legend_shown else []
+    return parts, legend if legend_shown else [], legend
 
 
 def _open(figure: go.Figure) -> str:
@@ -1437,22 +1444,25 @@ def _legend(keys: list[str]) -> str:
     return f'<div class="fig-svg-legend">{"".join(keys)}</div>' if keys else ""
 
 
+class NotDrawableError(ValueError):
+    """A figure :func:`unsupported` refuses (plotly draws it instead)."""
+
+
 def figure_svg(figure: go.Figure, lang: str) -> str:
     """``figure`` as one HTML block on one line, every text escaped; for
-    ``st.markdown(..., unsafe_allow_html=True)``. Raises ValueError for a figure
-    :func:`unsupported` refuses. A figure of small panels (subplots) is a grid of them,
-    two or more a row as in the figure, with one legend under them."""
-    why = unsupported(figure)
+    ``st.markdown(..., unsafe_allow_html=True)``. Raises :class:`NotDrawableError` for a
+    figure :func:`unsupported` refuses. A figure of small panels (subplots) is a grid of
+    them, two or more a row as in the figure, with one legend under them."""
+    why, panels = _checked(figure)
     if why is not None:
-        raise ValueError(f"figure not drawn as SVG: {why}")
-    panels = _panels(figure) if _has_subplots(figure) else None
-    if isinstance(panels, list):
+        raise NotDrawableError(f"figure not drawn as SVG: {why}")
+    if panels is not None:
         columns = max(p.column for p in panels) + 1
         cells = []
         keys: list[str] = []
         seen: set[str] = set()
         for panel in panels:
-            parts, _ = _draw(panel.figure, lang)
+            parts, _, panel_keys = _draw(panel.figure, lang)
             title = (
                 f'<div class="fig-svg-ptitle">{_plain(panel.title)}</div>' if panel.title else ""
             )
@@ -1460,7 +1470,6 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
                 f'<div class="fig-svg-cell" style="grid-column:{panel.column + 1};'
                 f'grid-row:{panel.row + 1}">{title}{"".join(parts)}</div>'
             )
-            _, panel_keys = _draw(_legend_only(panel.figure), lang)
             for key in panel_keys:
                 if key not in seen:
                     seen.add(key)
@@ -1471,7 +1480,7 @@ def figure_svg(figure: go.Figure, lang: str) -> str:
             + f'<div class="fig-svg-grid" style="grid-template-columns:repeat({columns},'
             f'minmax(0,1fr))">{"".join(cells)}</div>{_legend(legend)}</div>'
         )
-    parts, keys = _draw(figure, lang)
+    parts, keys, _ = _draw(figure, lang)
     return _open(figure) + "".join(parts) + _legend(keys) + "</div>"
 
 
@@ -1480,14 +1489,3 @@ def _has_subplots(figure: go.Figure) -> bool:
         key.startswith(("xaxis", "yaxis")) and key not in ("xaxis", "yaxis")
         for key in figure.layout.to_plotly_json()
     )
-
-
-def _legend_only(panel: go.Figure) -> go.Figure:
-    """A panel's figure whose legend is shown (its traces' keys, for the grid's one
-    legend)."""
-    return go.Figure(panel).update_layout(showlegend=True)
-
-
-def drawable(figure: go.Figure) -> bool:
-    """Whether :func:`figure_svg` draws ``figure`` (:func:`unsupported` finds nothing)."""
-    return unsupported(figure) is None

@@ -44,14 +44,14 @@ def test_a_figure_svg_cannot_draw_is_drawn_by_plotly_whole(monkeypatch, demo_war
     its box plots, as before issue 12's second pass) is drawn by plotly, whole, and the
     page's other charts stay SVG."""
     monkeypatch.delenv("DASHBOARD_FIGURES", raising=False)
-    refuse = figure_svg.unsupported
+    refuse = figure_svg._checked
 
     def no_boxes(figure):  # type: ignore[no-untyped-def]
         if any(trace.type == "box" for trace in figure.data):
-            return "a box trace"
+            return "a box trace", None
         return refuse(figure)
 
-    monkeypatch.setattr(figure_svg, "unsupported", no_boxes)
+    monkeypatch.setattr(figure_svg, "_checked", no_boxes)
     st.cache_resource.clear()  # prepared figures are kept per process
     try:
         app = open_page(monkeypatch, demo_warehouse_url, "satisfaction", year="2026", lang="en")

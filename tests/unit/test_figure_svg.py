@@ -663,3 +663,31 @@ def test_a_bar_of_no_length_has_room_for_its_text_in_a_phones_plot() -> None:
         assert at + 4 + wide <= 300, (text.get("x"), text.get("text-anchor"))
     else:
         assert text.get("text-anchor") == "end" and at - 4 - wide >= 0, text.get("x")
+
+
+def test_a_figure_is_checked_once_and_each_panel_drawn_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 12: drawing the Unit page's figure of five panels built its panels twice (to
+    check them, then to draw them), drew each panel twice (once more for its legend's
+    keys), and the page checked the figure once more before asking for it: a third of the
+    page's warm run at tier L. Now one check and one drawing each, the same SVG."""
+    from app_pages import _ui
+    from charts import figure_svg as module
+
+    figure = make_subplots(rows=1, cols=2, subplot_titles=["A", "B"])
+    for col in (1, 2):
+        figure.add_trace(go.Scatter(x=[1, 2], y=[1.0, 2.0], name="2026"), row=1, col=col)
+    figure.update_xaxes(tickvals=[1, 2])
+    counts = {"_panels": 0, "_draw": 0}
+    for name in counts:
+        real = getattr(module, name)
+
+        def counted(*args: object, _real=real, _name=name) -> object:  # type: ignore[no-untyped-def]
+            counts[_name] += 1
+            return _real(*args)
+
+        monkeypatch.setattr(module, name, counted)
+    prepared = _ui.prepare_figure(figure, "en")
+    assert prepared.svg is not None and prepared.svg.count("fig-svg-cell") == 2
+    assert counts == {"_panels": 1, "_draw": 2}
