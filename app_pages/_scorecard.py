@@ -19,7 +19,6 @@ from metrics.attention import expected_to_date
 from metrics.clock import city_today, month_end
 from metrics.freshness import latest_complete_period
 from metrics.palette import STATUS_STYLES
-from metrics.rankings import ranking_table
 from metrics.reference import FORMER_PROVINCES, LEAF_UNIT_TYPES
 from metrics.registry import Indicator, TimeRollup, get_indicator
 from metrics.scorecard import peer_position, submission_grid
@@ -151,22 +150,45 @@ def city_standings(filters: _ui.Filters, *, scope: cached.Scope) -> list[CitySta
     return out
 
 
-def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
-    """The unit's indicators for the year, each read to the city's latest complete month
-    (those whose declared source fails a contract are left out: :func:`failing`)."""
+def every_units_series() -> list[str]:
+    """Read every unit's series of each scorecard indicator that :func:`lines` reads from
+    them (:func:`data_access.cached.every_unit_series`), for the warm-up: a first visit
+    of any unit's scorecard then reads no series. Returns the indicators read."""
+    read = [code for code in SCORECARD_CODES if cached.reads_every_unit(code)]
+    for code in read:
+        cached.every_unit_series(code)
+    return read
+
+
+def standing_tables(
+    filters: _ui.Filters, *, scope: cached.Scope
+) -> list[tuple[CityStanding, pd.DataFrame]]:
+    """Each of :func:`city_standings` with its ranking table against the benchmark of the
+    year (:func:`data_access.cached.ranking_table`): every unit's place, status and peer
+    quartiles, the same for every unit's scorecard. The warm-up computes them."""
     out = []
-    for standing in city_standings(filters, scope=reader_scope()):
-        indicator, month, ranking = standing.indicator, standing.month, standing.ranking
-        if unit_id not in set(ranking["unit_id"].astype(str)):
-            continue
+    for standing in city_standings(filters, scope=scope):
+        indicator, month = standing.indicator, standing.month
         in_force = indicator.year_end_target(filters.year)
         benchmark = (
             expected_to_date(indicator, filters.year, month_end(month))
             if indicator.time_rollup is TimeRollup.CUMULATIVE
             else (in_force.target.value if in_force else None)
         )
-        table = ranking_table(ranking, indicator, benchmark)
-        row = table[table["unit_id"].astype(str) == unit_id].iloc[0]
+        out.append((standing, cached.ranking_table(standing.ranking, indicator.code, benchmark)))
+    return out
+
+
+def lines(unit_id: str, filters: _ui.Filters) -> list[Line]:
+    """The unit's indicators for the year, each read to the city's latest complete month
+    (those whose declared source fails a contract are left out: :func:`failing`)."""
+    out = []
+    for standing, table in standing_tables(filters, scope=reader_scope()):
+        indicator, month = standing.indicator, standing.month
+        mine = table[table["unit_id"].astype(str) == unit_id]
+        if mine.empty:
+            continue
+        row = mine.iloc[0]
         series = cached.unit_series(
             indicator.code, unit_id, filters.as_of, scope=reader_scope()
         ).frame
@@ -279,7 +301,10 @@ def show_table(frame: pd.DataFrame, year: int, lang: str) -> None:
 def submissions(unit_id: str, items: list[Line], filters: _ui.Filters) -> pd.DataFrame:
     """Each expected month of each indicator: on time, late by how many days, or missing."""
     lang = filters.lang
-    fetched = cached.unit_submissions(unit_id, filters.as_of, scope=reader_scope()).frame
+    shown = tuple(sorted({item.indicator.code for item in items}))
+    fetched = cached.unit_submissions(
+        unit_id, filters.as_of, shown, filters.year, scope=reader_scope()
+    ).frame
     grid = (
         pd.concat(
             [

@@ -429,8 +429,9 @@ def page_steps(filters: Filters) -> list[tuple[str, Callable[[], object]]]:
         ("Meeting page", partial(_meeting.read, filters, scope=None)),
         (
             "unit scorecards' city standings",
-            partial(_scorecard.city_standings, filters, scope=None),
+            partial(_scorecard.standing_tables, filters, scope=None),
         ),
+        ("every unit's scorecard series", _scorecard.every_units_series),
     ]
     for lang in LANGUAGES:
         shown = dataclasses.replace(filters, lang=lang)

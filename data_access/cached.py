@@ -55,7 +55,8 @@ from metrics import overview
 from metrics.backtest import BacktestReport, backtest
 from metrics.clock import to_warehouse_time, utc_now
 from metrics.geo import BoundaryFileError, parse_boundaries
-from metrics.registry import HEADLINE_CODES, get_indicator
+from metrics.rankings import ranking_table as rank_table
+from metrics.registry import HEADLINE_CODES, Grain, get_indicator
 from metrics.review import YearResult, year_result
 from metrics.tiles import Tile
 from scenarios.baseline import Baseline
@@ -692,11 +693,20 @@ def breakdown_by_year(
     )
 
 
-def unit_submissions(unit_id: str, as_of: dt.datetime | None = None, *, scope: Scope) -> Fetched:
-    """Cached :func:`data_access.queries.unit_submissions`; another unit's raises
-    :class:`OutOfScopeError` for a scoped reader."""
+def unit_submissions(
+    unit_id: str,
+    as_of: dt.datetime | None = None,
+    indicator_ids: tuple[str, ...] | None = None,
+    year: int | None = None,
+    *,
+    scope: Scope,
+) -> Fetched:
+    """Cached :func:`data_access.queries.unit_submissions` (of ``indicator_ids`` in
+    ``year`` when given: what a scorecard shows, not the unit's whole history, which the
+    cache would keep per unit visited); another unit's raises :class:`OutOfScopeError`
+    for a scoped reader."""
     _check_filter(scope, _scope_ids(warehouse_url(), scope), UnitFilter(unit_ids=(unit_id,)))
-    return page_query("unit_submissions", unit_id, as_of, scope=scope)
+    return page_query("unit_submissions", unit_id, as_of, indicator_ids, year, scope=scope)
 
 
 def plan_revisions(
@@ -985,6 +995,17 @@ def headline_tile(
 
 
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
+def ranking_table(
+    ranking: pd.DataFrame, indicator_code: str, benchmark: float | None
+) -> pd.DataFrame:
+    """:func:`metrics.rankings.ranking_table`, cached on the ranking's source key (query,
+    parameters, data version), the indicator and the benchmark: every unit's scorecard
+    takes its own row of the same five tables, which the warm-up computes (issue 12:
+    computed on every visit they were a sixth of the Unit page's warm run)."""
+    return rank_table(ranking, get_indicator(indicator_code), benchmark)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False, hash_funcs=_FRAMES_BY_SOURCE)
 def year_review(series: pd.DataFrame, indicator_code: str, year: int) -> YearResult | None:
     """:func:`metrics.review.year_result`, cached on the series' source key; no time
     limit."""
@@ -1173,6 +1194,7 @@ def data_changed() -> None:
     compute the default views for it (:func:`start_warm_up`). The results kept for an
     outage stay; they are only used when the warehouse is down."""
     st.cache_data.clear()
+    _every_unit_series.clear()
     url = warehouse_url()
     try:
         version = _read_version(url)
@@ -1756,6 +1778,46 @@ def declared_indicators() -> tuple[str, ...]:
     )
 
 
+EVERY_UNIT_MAX_ENTRIES = 16
+"""Indicators × data versions of every unit's series kept (:func:`every_unit_series`)."""
+
+
+@st.cache_resource(max_entries=EVERY_UNIT_MAX_ENTRIES, show_spinner=False)
+def _every_unit_series(
+    url: str, indicator_code: str, version: ReadKey
+) -> tuple[pd.DataFrame, dt.datetime]:
+    # A resource, not pickled data: each Unit page run takes five units' rows out of it,
+    # and unpickling every unit's rows for that would cost more than the slice. Nothing
+    # changes the frame: :func:`unit_series` takes copies of its rows.
+    with engine_for(url).connect() as conn:
+        return queries.every_unit_series(conn, indicator_code), utc_now()
+
+
+def reads_every_unit(indicator_code: str) -> bool:
+    """Whether :func:`unit_series` reads a unit's current series of ``indicator_code`` from
+    :func:`every_unit_series`: an indicator of the units (not the city's alone) read from
+    the project's own warehouse (not through a declared source)."""
+    return (
+        get_indicator(indicator_code).grain is not Grain.CITY
+        and declared_source(indicator_code) is None
+    )
+
+
+def every_unit_series(indicator_code: str) -> Fetched:
+    """Every unit's own current series of ``indicator_code`` at once
+    (:func:`data_access.queries.every_unit_series`, one statement; not for a city-grain
+    indicator), for the whole city's reader: the warm-up reads it for the scorecard's
+    indicators, so that a first visit of any unit's scorecard reads no series of its own
+    (issue 12: at tier L a unit's five series were the most of a first visit's extra
+    time). A page reads one unit's rows of it through :func:`unit_series`."""
+    url, version = warehouse_url(), data_version()
+    return _fetch(
+        ("every_unit_series", url, indicator_code),
+        lambda: _every_unit_series(url, indicator_code, read_key(version)),
+        version,
+    )
+
+
 def unit_series(
     indicator_code: str, unit_id: str, as_of: dt.datetime | None = None, *, scope: Scope
 ) -> Fetched:
@@ -1764,13 +1826,18 @@ def unit_series(
     The current series of an indicator that a deployment's mapping declares is read through
     that source: the sums per source unit code and month in the source's database, for the
     codes the crosswalk turns into ``unit_id`` (:func:`data_access.sources.unit_code_month_sums`),
-    then summed per month here; a city-level indicator's is the city's. A past day is read
-    from the project's own warehouse. A source that cannot be read and has nothing kept
-    gives an empty series (its health says why). Another unit than a scoped reader's own
-    raises :class:`OutOfScopeError`."""
+    then summed per month here; a city-level indicator's is the city's. The current series
+    of any other indicator of the units is the unit's rows of :func:`every_unit_series`. A
+    past day is read from the project's own warehouse. A source that cannot be read and has
+    nothing kept gives an empty series (its health says why). Another unit than a scoped
+    reader's own raises :class:`OutOfScopeError`."""
     unit_filter = UnitFilter(unit_ids=(unit_id,))
     if as_of is None:
         declared = declared_source(indicator_code)
+        if declared is None and get_indicator(indicator_code).grain is not Grain.CITY:
+            # What :func:`reads_every_unit` says, with the source asked for once.
+            _check_filter(scope, _scope_ids(warehouse_url(), scope), unit_filter)
+            return _one_units_rows(every_unit_series(indicator_code), unit_id)
         if declared is not None:
             source, url = declared
             _check_filter(scope, _scope_ids(warehouse_url(), scope), unit_filter)
@@ -1788,6 +1855,22 @@ def unit_series(
             series = sources.as_unit_series(fetched.frame, source)
             return Fetched(series, fetched.fetched_at, fetched.is_stale)
     return scope_series(indicator_code, unit_filter, as_of, scope=scope)
+
+
+def _one_units_rows(every: Fetched, unit_id: str) -> Fetched:
+    """``unit_id``'s rows of :func:`every_unit_series`, as :func:`scope_series` gives them
+    for that unit alone (its columns, numbered from 0), tagged with a source key of their
+    own (the whole frame's digest with the unit) unless read during an outage."""
+    frame = every.frame
+    mine = frame.loc[frame["unit_id"].to_numpy() == unit_id].drop(columns="unit_id")
+    mine = mine.reset_index(drop=True)
+    whole = frame.attrs.get(SOURCE_ATTR)
+    mine.attrs.pop(SOURCE_ATTR, None)
+    if whole is not None and not every.is_stale:
+        mine.attrs[SOURCE_ATTR] = hashlib.blake2b(
+            f"{whole}|{unit_id}".encode(), key=_SOURCE_SALT, digest_size=20
+        ).hexdigest()
+    return Fetched(mine, every.fetched_at, every.is_stale)
 
 
 # --- declared sources: breakdowns below the unit totals (issue 14) ---------------------------

@@ -193,16 +193,49 @@ def scope_series(
     ``breakdown_key`` (a procedure, a sector) sums that part of the units' figures instead
     of their totals; cumulative indicators have no breakdowns.
     """
+    return _series(conn, indicator_code, unit_filter, as_of, breakdown_key, per_unit=False)
+
+
+def every_unit_series(conn: Connection, indicator_code: str) -> pd.DataFrame:
+    """Each unit's own current series of an indicator, every unit at once: what
+    :func:`scope_series` gives for ``UnitFilter(unit_ids=(unit,))``, for every unit, in
+    one statement (the Unit page's scorecard reads any unit's from it; issue 12).
+
+    Grain: one row per ``unit_id`` × ``period_year`` × ``period_month``; the units a
+    city-grain indicator has none of (its one series is the city's: use
+    :func:`scope_series`).
+
+    Columns: ``unit_id`` (str), then those of :func:`scope_series`; sorted by unit, then
+    as :func:`scope_series` sorts.
+    """
+    if get_indicator(indicator_code).grain is Grain.CITY:
+        raise ValueError(f"{indicator_code} is read for the city only")
+    return _series(conn, indicator_code, UnitFilter(), None, TOTAL_BREAKDOWN, per_unit=True)
+
+
+def _series(
+    conn: Connection,
+    indicator_code: str,
+    unit_filter: UnitFilter,
+    as_of: dt.datetime | None,
+    breakdown_key: str,
+    *,
+    per_unit: bool,
+) -> pd.DataFrame:
+    """:func:`scope_series`, or with ``per_unit`` each unit's own (its rows grouped by unit
+    too: :func:`every_unit_series`)."""
     indicator = get_indicator(indicator_code)
     if indicator.time_rollup is TimeRollup.CUMULATIVE:
         if breakdown_key != TOTAL_BREAKDOWN:
             raise ValueError(f"{indicator_code} is cumulative and has no breakdowns")
-        return _cumulative_series(conn, indicator_code, unit_filter, as_of)
+        return _cumulative_series(conn, indicator_code, unit_filter, as_of, per_unit=per_unit)
+    units_too = [observations.c.unit_id] if per_unit else []
     numerator = func.sum(_paired(observations.c.numerator, indicator.is_rate))
     denominator = func.sum(_paired(observations.c.denominator, indicator.is_rate))
     value = _ratio(numerator, denominator) if indicator.is_rate else cast(numerator, Float)
     statement = (
         select(
+            *units_too,
             observations.c.period_year,
             observations.c.period_month,
             cast(numerator, Float).label("numerator"),
@@ -219,11 +252,11 @@ def scope_series(
             )
         )
         .where(*_total_rows(indicator_code, unit_filter, as_of, breakdown_key))
-        .group_by(observations.c.period_year, observations.c.period_month)
-        .order_by(observations.c.period_month, observations.c.period_year)
+        .group_by(*units_too, observations.c.period_year, observations.c.period_month)
+        .order_by(*units_too, observations.c.period_month, observations.c.period_year)
     )
     frame = pd.DataFrame(conn.execute(statement).mappings().all())
-    return _typed_series(frame)
+    return _typed_series(frame, per_unit=per_unit)
 
 
 def _cumulative_unit_rows(
@@ -403,12 +436,16 @@ def _cumulative_series(
     indicator_code: str,
     unit_filter: UnitFilter,
     as_of: dt.datetime | None,
+    *,
+    per_unit: bool = False,
 ) -> pd.DataFrame:
     rows = _cumulative_unit_rows(indicator_code, unit_filter, as_of)
+    units_too = [rows.c.unit_id] if per_unit else []
     numerator = func.sum(rows.c.disbursed)
     denominator = func.sum(rows.c.plan)
     statement = (
         select(
+            *units_too,
             rows.c.period_year,
             rows.c.period_month,
             cast(numerator, Float).label("numerator"),
@@ -419,16 +456,19 @@ def _cumulative_series(
             func.max(rows.c.is_demo).label("is_demo"),
             func.max(rows.c.loaded_at).label("last_loaded_at"),
         )
-        .group_by(rows.c.period_year, rows.c.period_month)
-        .order_by(rows.c.period_month, rows.c.period_year)
+        .group_by(*units_too, rows.c.period_year, rows.c.period_month)
+        .order_by(*units_too, rows.c.period_month, rows.c.period_year)
     )
     frame = pd.DataFrame(conn.execute(statement).mappings().all())
-    return _typed_series(frame)
+    return _typed_series(frame, per_unit=per_unit)
 
 
-def _typed_series(frame: pd.DataFrame) -> pd.DataFrame:
+def _typed_series(frame: pd.DataFrame, *, per_unit: bool = False) -> pd.DataFrame:
+    columns = ["unit_id", *_SERIES_COLUMNS] if per_unit else _SERIES_COLUMNS
     if frame.empty:
-        frame = pd.DataFrame(columns=_SERIES_COLUMNS)
+        frame = pd.DataFrame(columns=columns)
+    if per_unit:
+        frame = frame.assign(unit_id=frame["unit_id"].astype(str))
     return frame.assign(
         period_year=frame["period_year"].astype("int64"),
         period_month=pd.to_datetime(frame["period_month"]),
@@ -439,7 +479,7 @@ def _typed_series(frame: pd.DataFrame) -> pd.DataFrame:
         n_expected=frame["n_expected"].astype("int64"),
         is_demo=frame["is_demo"].astype(bool),
         last_loaded_at=pd.to_datetime(frame["last_loaded_at"]),
-    )[_SERIES_COLUMNS]
+    )[columns]
 
 
 _STANDING_FLOATS = [
@@ -1137,12 +1177,19 @@ _SUBMISSION_COLUMNS = [
 
 
 def unit_submissions(
-    conn: Connection, unit_id: str, as_of: dt.datetime | None = None
+    conn: Connection,
+    unit_id: str,
+    as_of: dt.datetime | None = None,
+    indicator_ids: tuple[str, ...] | None = None,
+    year: int | None = None,
 ) -> pd.DataFrame:
     """What one unit submitted: every indicator and period it reported, and when.
 
     Grain: one row per ``indicator_id`` × ``period_year`` × ``period_month`` with a
-    current version (at ``as_of``) of the unit's total.
+    current version (at ``as_of``) of the unit's total; only ``indicator_ids`` and the
+    periods of ``year`` (``period_year``) when given. The scorecard asks for its own
+    indicators and the year it shows: a unit's whole history at tier L is 418 indicators
+    over ten years (about 50,000 rows), of which a scorecard reads a few dozen.
 
     Columns: ``indicator_id`` (str), ``period_year`` (int), ``period_month``
     (datetime64), ``first_loaded_at`` (datetime64, UTC: when the period first arrived,
@@ -1159,6 +1206,10 @@ def unit_submissions(
     # which a plan made for any value of a bound key (PostgreSQL's generic plan of a
     # prepared statement) could not use.
     is_total = observations.c.breakdown_key == literal(TOTAL_BREAKDOWN, literal_execute=True)
+    chosen = [
+        *(() if indicator_ids is None else (observations.c.indicator_id.in_(indicator_ids),)),
+        *(() if year is None else (observations.c.period_year == year,)),
+    ]
     every_version = (
         select(
             observations.c.indicator_id,
@@ -1167,7 +1218,7 @@ def unit_submissions(
             func.min(observations.c.loaded_at).label("first_loaded_at"),
             func.count().label("n_versions"),
         )
-        .where(observations.c.unit_id == unit_id, is_total, loaded)
+        .where(observations.c.unit_id == unit_id, is_total, loaded, *chosen)
         .group_by(
             observations.c.indicator_id, observations.c.period_year, observations.c.period_month
         )
@@ -1192,7 +1243,7 @@ def unit_submissions(
                 ),
             )
         )
-        .where(observations.c.unit_id == unit_id, is_total, _version_condition(as_of))
+        .where(observations.c.unit_id == unit_id, is_total, _version_condition(as_of), *chosen)
         .order_by(
             observations.c.indicator_id, observations.c.period_month, observations.c.period_year
         )

@@ -369,7 +369,7 @@ def test_a_load_makes_a_new_version_and_the_warm_up_computes_it_again(url, monke
     counts.reset()
     again = _warm_up.warm_up()  # nothing changed: same version, nothing computed
     assert again is not None and again.version == first.version
-    assert counts.total == 0
+    assert counts.total == 0, str(vars(counts))
 
     _load_more_online(url, 1000.0)
     counts.reset()
@@ -551,7 +551,8 @@ WAREHOUSE_PROBE = "SELECT 1 FROM observations WHERE superseded_at IS NULL LIMIT 
 class PageWork:
     """The statements a page run sends for data (not the data-version check) and the
     computations behind its figures (tiles, backtests, trend months, annual values, the
-    attention list, the figures prepared for drawing), counted while :attr:`on`."""
+    attention list, the scorecards' ranking tables, the figures prepared for drawing),
+    counted while :attr:`on`."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.on = False
@@ -566,6 +567,7 @@ class PageWork:
             (_sections, "trend_frame"),
             (_economy, "annual_values"),
             (_meeting, "combine_attention"),
+            (cached, "rank_table"),
         ):
             monkeypatch.setattr(owner, name, self._counted(getattr(owner, name), name))
         event.listen(Engine, "before_cursor_execute", self._record)
@@ -613,8 +615,18 @@ def _first_visit(work: PageWork, page: str, lang: str = "vi") -> AppTest:
 
 def _unit_only(statements: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The statements that are not about the one unit ``WARD`` (the scorecard reads its own
-    unit's rows; what every scorecard shares is warmed)."""
+    unit's submissions; what every scorecard shares is warmed)."""
     return [s for s in statements if WARD not in s[1]]
+
+
+def _own_reads(statements: list[tuple[str, str]]) -> list[str]:
+    """What the statements about ``WARD`` read: "submissions" (the unit's own, of its
+    scorecard's indicators in the year shown) or "series" (a series of its own)."""
+    return [
+        "submissions" if "every_version" in text else "series"
+        for text, parameters in statements
+        if WARD in parameters
+    ]
 
 
 @pytest.fixture
@@ -641,6 +653,11 @@ def test_after_the_warm_up_a_first_visit_of_each_page_reads_and_computes_nothing
         _first_visit(page_work, page, lang)
         sent = _unit_only(page_work.statements) if page == "unit" else page_work.statements
         assert sent == [], (page, lang, sent)
+        if page == "unit":
+            # Every unit's series are warmed: the unit reads only its own submissions, in
+            # the first language visited (the second finds them kept).
+            own = ["submissions"] if lang == LANGUAGES[0] else []
+            assert _own_reads(page_work.statements) == own, (lang, page_work.statements)
         computed = [
             name
             for name in page_work.computed
@@ -684,20 +701,47 @@ def test_without_its_warm_up_steps_a_first_visit_of_the_page_reads(
     assert page_work.statements or computed, page
 
 
-def test_the_scorecards_step_alone_reads_what_every_unit_shares(url, page_work, monkeypatch):
-    """Its step alone (no other page's): a unit's first visit reads only its own rows. (With
-    no page step at all it reads nothing more either at this tier: the Overview's part of
-    the warm-up and the frame's first run read the same city series and standings.)"""
+SCORECARD_STEPS = ("unit scorecards' city standings", "every unit's scorecard series")
+
+
+@pytest.mark.parametrize("steps", [SCORECARD_STEPS, SCORECARD_STEPS[:1]])
+def test_the_scorecards_steps_alone_read_what_every_unit_shares(
+    url, page_work, monkeypatch, steps
+):
+    """Its steps alone (no other page's): a unit's first visit reads only its own
+    submissions. Without the step of every unit's series, it reads them (every unit's, in
+    one statement an indicator), and its submissions. (With no page step at all it reads
+    no more city series or standings at this tier: the Overview's part of the warm-up and
+    the frame's first run read the same.)"""
     real = _warm_up.page_steps
     monkeypatch.setattr(
-        _warm_up,
-        "page_steps",
-        lambda filters: [s for s in real(filters) if s[0] == "unit scorecards' city standings"],
+        _warm_up, "page_steps", lambda filters: [s for s in real(filters) if s[0] in steps]
+    )
+    every_unit: list[str] = []
+    read_every_unit = cached.queries.every_unit_series
+    monkeypatch.setattr(
+        cached.queries,
+        "every_unit_series",
+        lambda conn, code: every_unit.append(code) or read_every_unit(conn, code),
     )
     assert _warm_up.warm_up() is not None
+    warmed = list(every_unit)
+    every_unit.clear()
     _first_visit(page_work, "unit")
+    assert _own_reads(page_work.statements) == ["submissions"], page_work.statements
     assert _unit_only(page_work.statements) == []
-    assert page_work.statements, "the unit's own rows are its own"
+    # The scorecard's five indicators (none is the city's alone; the ward reports all).
+    scorecard = [
+        "online_dossier_share",
+        "satisfaction_rate",
+        "on_time_rate",
+        "e_result_rate",
+        "public_investment_disbursement",
+    ]
+    if steps == SCORECARD_STEPS:
+        assert (warmed, every_unit) == (scorecard, [])
+    else:
+        assert (warmed, every_unit) == ([], scorecard)
 
 
 @pytest.mark.parametrize(("page", "lang"), [("satisfaction", "en"), ("economy", "vi")])

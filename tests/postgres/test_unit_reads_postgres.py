@@ -37,6 +37,7 @@ from data_access.migrate import upgrade
 from data_access.schema import units
 from demo.dimensions import PROCEDURE, breakdown_rows
 from tests.conftest import PostgresDatabases
+from tests.contract.test_every_unit_series import _comparable
 from tests.postgres.plans import generic_plan, plan_nodes, sent
 
 pytestmark = pytest.mark.postgres
@@ -107,7 +108,10 @@ def warehouse(postgres_databases: PostgresDatabases) -> Iterator[Engine]:
 def test_the_units_submissions_are_read_through_the_unit_index(warehouse: Engine) -> None:
     with warehouse.connect() as conn:
         unit = _leaves(conn)[0]  # the online share's and the other rates' unit
-        found, statements = sent(conn, lambda c: queries.unit_submissions(c, unit))
+        # As the scorecard asks: its indicators, in the year it shows.
+        found, statements = sent(
+            conn, lambda c: queries.unit_submissions(c, unit, None, (SHARE, *OTHERS), 2026)
+        )
         assert len(found) == len(MONTHS) * (1 + len(OTHERS))  # the statement reads the unit
         ((statement, parameters),) = statements
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")
@@ -144,3 +148,24 @@ def test_the_planner_knows_how_few_of_an_indicators_rows_are_unit_totals(
         ).scalar_one()
     estimated, actual = plan[0]["Plan"]["Plan Rows"], SHARE_UNITS * len(MONTHS)
     assert actual / 2 <= estimated <= actual * 2, (estimated, actual)
+
+
+@pytest.mark.parametrize("indicator", [SHARE, *OTHERS])
+def test_every_units_series_is_each_units_own_on_postgresql(
+    warehouse: Engine, indicator: str
+) -> None:
+    """``queries.every_unit_series`` (one statement for every unit, issue 12) gives each
+    unit the rows ``queries.scope_series`` gives it alone, here where the share is split
+    by procedure (its procedure rows must not count) and most units report only the rates."""
+    with warehouse.connect() as conn:
+        every = queries.every_unit_series(conn, indicator)
+        leaves = _leaves(conn)
+        expected_units = SHARE_UNITS if indicator == SHARE else OTHER_UNITS
+        assert every["unit_id"].nunique() == expected_units
+        for unit in [*leaves[:3], leaves[SHARE_UNITS], leaves[-1]]:
+            own = queries.scope_series(conn, indicator, queries.UnitFilter(unit_ids=(unit,)))
+            mine = every[every["unit_id"] == unit].drop(columns="unit_id")
+            pd.testing.assert_frame_equal(
+                _comparable(mine.reset_index(drop=True)), _comparable(own), obj=unit
+            )
+            assert len(own) == (len(MONTHS) if unit in set(every["unit_id"]) else 0)

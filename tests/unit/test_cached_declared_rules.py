@@ -667,13 +667,15 @@ def test_the_own_warehouses_page_reads_are_its_page_queries_with_their_arguments
     assert cached.series_by_group(SHARE, MINE, AS_OF, scope="25747") is MARK
     assert cached.plan_revisions(2026, MINE, AS_OF, scope="25747") is MARK
     assert cached.unit_submissions("25747", AS_OF, scope="25747") is MARK
+    assert cached.unit_submissions("25747", None, (SHARE,), 2026, scope="25747") is MARK
     scoped = ("scope", "25747")
     assert calls == [
         ("unit_ranking", SHARE, 2026, THROUGH, MINE, AS_OF, scoped),
         ("group_standing", SHARE, 2026, THROUGH, MINE, AS_OF, scoped),
         ("series_by_group", SHARE, MINE, AS_OF, scoped),
         ("plan_revisions", 2026, MINE, AS_OF, scoped),
-        ("unit_submissions", "25747", AS_OF, scoped),
+        ("unit_submissions", "25747", AS_OF, None, None, scoped),
+        ("unit_submissions", "25747", None, (SHARE,), 2026, scoped),
     ]
     # Another unit's submissions are refused.
     with pytest.raises(OutOfScopeError) as raised:
@@ -718,11 +720,22 @@ def test_a_unit_series_reads_the_own_warehouse_on_a_past_day_or_without_a_source
     monkeypatch.setattr(cached, "declared_source", lambda code: (_source(), SOURCE_URL))
     assert cached.unit_series(SHARE, "25747", AS_OF, scope="25747") is MARK
     monkeypatch.setattr(cached, "declared_source", lambda code: None)
-    assert cached.unit_series(SHARE, "25750", scope=None) is MARK
+    assert cached.unit_series(SHARE, "25750", AS_OF, scope=None) is MARK
     assert calls == [
         (SHARE, MINE, AS_OF, ("scope", "25747")),
-        (SHARE, UnitFilter(unit_ids=("25750",)), None, ("scope", None)),
+        (SHARE, UnitFilter(unit_ids=("25750",)), AS_OF, ("scope", None)),
     ]
+    # The current series without a source: the unit's rows of every unit's, numbered
+    # from 0, without the unit's column (issue 12).
+    every = pd.DataFrame({"unit_id": ["25747", "25750", "25750"], "value": [1.0, 2.0, 3.0]})
+    read: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        cached, "every_unit_series", _recorded(read, Fetched(every, READ_AT, is_stale=False))
+    )
+    mine = cached.unit_series(SHARE, "25750", scope=None)
+    assert read == [(SHARE,)] and len(calls) == 2
+    assert mine.frame.to_dict("list") == {"value": [2.0, 3.0]}
+    assert list(mine.frame.index) == [0, 1] and mine.fetched_at == READ_AT
 
 
 def test_a_unit_series_of_a_city_level_source_is_the_citys_and_in_scope_only(

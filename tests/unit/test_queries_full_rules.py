@@ -336,3 +336,37 @@ def test_a_groups_rate_stands_as_it_did_at_as_of(warehouse: Engine) -> None:
     noon = dt.datetime(2026, 11, 5, 12, 0)
     assert _by_group(warehouse, SHARE, as_of=noon) == [(2026, "binh_duong", 30.0, 40.0, 75.0, 1)]
     assert _by_group(warehouse, SHARE) == [(2026, "binh_duong", 36.0, 40.0, 90.0, 1)]
+
+
+def test_a_units_submissions_can_be_limited_to_indicators_and_a_year(warehouse: Engine) -> None:
+    """The scorecard asks for its own indicators in the year it shows (issue 12: a unit's
+    whole history at tier L is about 50,000 rows, kept per unit in the page cache).
+
+    Loaded for unit A: share Jan 2026 (year 2026) and Jan 2026 filed under 2025, on-time
+    Aug 2026, and unit B's share Feb 2026. Asked for share in 2026: A's share Jan 2026
+    only (not the row filed under 2025, not on-time, not B's). Asked for both indicators
+    in 2025: the share filed under 2025 only. Asked for share with no year: both share
+    rows. Asked for no indicator: nothing."""
+    jan, feb, aug = dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 8, 1)
+    _load(
+        warehouse,
+        [
+            (SHARE, A, 2026, jan, 3.0),
+            (SHARE, A, 2025, jan, 96.0),
+            (ON_TIME, A, 2026, aug, 50.0),
+            (SHARE, B, 2026, feb, 7.0),
+        ],
+        "s",
+        T1,
+    )
+
+    def asked(indicators: tuple[str, ...] | None, year: int | None) -> list[tuple]:
+        with warehouse.connect() as conn:
+            found = queries.unit_submissions(conn, A, None, indicators, year)
+        return [(r.indicator_id, r.period_year, r.period_month.month) for r in found.itertuples()]
+
+    assert asked((SHARE,), 2026) == [(SHARE, 2026, 1)]
+    assert asked((SHARE, ON_TIME), 2025) == [(SHARE, 2025, 1)]
+    assert sorted(asked((SHARE,), None)) == [(SHARE, 2025, 1), (SHARE, 2026, 1)]
+    assert asked((ON_TIME,), 2026) == [(ON_TIME, 2026, 8)]
+    assert asked((), 2026) == []
