@@ -705,9 +705,7 @@ SCORECARD_STEPS = ("unit scorecards' city standings", "every unit's scorecard se
 
 
 @pytest.mark.parametrize("steps", [SCORECARD_STEPS, SCORECARD_STEPS[:1]])
-def test_the_scorecards_steps_alone_read_what_every_unit_shares(
-    url, page_work, monkeypatch, steps
-):
+def test_the_scorecards_steps_alone_read_what_every_unit_shares(url, page_work, monkeypatch, steps):
     """Its steps alone (no other page's): a unit's first visit reads only its own
     submissions. Without the step of every unit's series, it reads them (every unit's, in
     one statement an indicator), and its submissions. (With no page step at all it reads
