@@ -106,9 +106,9 @@ def _record_page_statements(app: Any) -> None:
     """Record every statement the page sends for its figures: once the warm-up has run,
     the cold run finds most of them in the caches, so the caches are emptied and the page
     run once more (untimed; it fills them again for the warm rounds)."""
-    import streamlit as st
+    from data_access import cached
 
-    st.cache_data.clear()
+    cached.forget_reads()
     _RECORDING["on"] = True
     try:
         _run(app)

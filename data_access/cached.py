@@ -93,6 +93,12 @@ class Fetched:
 
 _last_good: OrderedDict[tuple[Any, ...], tuple[pd.DataFrame, dt.datetime]] = OrderedDict()
 _last_good_lock = threading.Lock()
+_read_at: dict[tuple[Any, ...], DataVersion] = {}
+"""For a read kept in ``_last_good`` through a ``reuse`` site of :func:`_fetch`: the data
+version it was read at. A later call of the same read at the same version takes the kept
+frame, without going through ``st.cache_data`` (issue 12: hashing the arguments and
+unpickling the frame cost a warm run 0.3-1.3 ms a read). Guarded by ``_last_good_lock``;
+emptied by :func:`forget_reads` and whenever ``_last_good`` lets the read go."""
 
 
 # --- unit scope (issue 13, item 2) ----------------------------------------------------------
@@ -223,8 +229,25 @@ def _fetch(
     key: tuple[Any, ...],
     load: Callable[[], tuple[pd.DataFrame, dt.datetime]],
     version: DataVersion | None = None,
+    *,
+    reuse: bool = False,
 ) -> Fetched:
+    """``load()`` (a cached read of the warehouse), remembered under ``key`` as the last
+    good result for an outage, and tagged with its source key when read at ``version``.
+
+    ``reuse``: the read is a pure function of ``key`` and the data version (its
+    ``st.cache_data`` function has no time limit and takes ``read_key(version)``), so the
+    frame remembered for ``key`` at this very version is that function's result: it is
+    handed out again without calling ``load``. Frames are shared, never changed (a copy
+    per caller; pandas copies on write)."""
     url = key[1]
+    if reuse and version is not None:
+        with _last_good_lock:
+            kept = _last_good.get(key) if _read_at.get(key) == version else None
+            if kept is not None:
+                _last_good.move_to_end(key)
+        if kept is not None:
+            return _tagged(kept[0], kept[1], key, version)
     try:
         frame, fetched_at = load()
     except SQLAlchemyError as error:
@@ -242,12 +265,34 @@ def _fetch(
     with _last_good_lock:
         _last_good[key] = (frame, fetched_at)
         _last_good.move_to_end(key)
+        if reuse and version is not None:
+            _read_at[key] = version
+        else:
+            _read_at.pop(key, None)
         while len(_last_good) > _LAST_GOOD_LIMIT:
-            _last_good.popitem(last=False)
-    frame = frame.copy(deep=False)  # the tag is this caller's, not the remembered frame's
+            _read_at.pop(_last_good.popitem(last=False)[0], None)
+    return _tagged(frame, fetched_at, key, version)
+
+
+def _tagged(
+    frame: pd.DataFrame, fetched_at: dt.datetime, key: tuple[Any, ...], version: DataVersion | None
+) -> Fetched:
+    """A caller's own copy of a read ``frame``, tagged with its source key when read at
+    ``version``: the tag is this caller's, not the remembered frame's."""
+    frame = frame.copy(deep=False)
     if version is not None:
         frame.attrs[SOURCE_ATTR] = _source_digest(key, version)
     return Fetched(frame, fetched_at, is_stale=False)
+
+
+def forget_reads() -> None:
+    """Empty the caches of warehouse reads (``st.cache_data``, every unit's series and the
+    reads :func:`_fetch` hands out again), so that the next view reads the warehouse anew.
+    The results kept for an outage stay. Call this, not ``st.cache_data.clear()`` alone."""
+    st.cache_data.clear()
+    _every_unit_series.clear()
+    with _last_good_lock:
+        _read_at.clear()
 
 
 def _frame_key(frame: pd.DataFrame) -> object:
@@ -473,6 +518,7 @@ def scope_series(
             url, indicator_code, unit_filter, moment, breakdown_key, ids, read_key(version)
         ),
         version,
+        reuse=True,
     )
 
 
@@ -516,6 +562,7 @@ def unit_standing(
             url, indicator_code, year, through_month, unit_filter, moment, ids, read_key(version)
         ),
         version,
+        reuse=True,
     )
 
 
@@ -570,6 +617,7 @@ def page_query(name: str, *args: Any, scope: Scope) -> Fetched:
         (name, url, *plain, ids),
         lambda: _page_query(url, name, plain, ids, read_key(version)),
         version,
+        reuse=True,
     )
 
 
@@ -1193,8 +1241,7 @@ def data_changed() -> None:
     version at once (so the next view reads the new figures) and wake the warm-up to
     compute the default views for it (:func:`start_warm_up`). The results kept for an
     outage stay; they are only used when the warehouse is down."""
-    st.cache_data.clear()
-    _every_unit_series.clear()
+    forget_reads()
     url = warehouse_url()
     try:
         version = _read_version(url)
@@ -1283,6 +1330,7 @@ def lineage(
             url, indicator_code, month, unit_filter, moment, ids, read_key(version), plan_year
         ),
         version,
+        reuse=True,
     )
 
 
@@ -1815,6 +1863,7 @@ def every_unit_series(indicator_code: str) -> Fetched:
         ("every_unit_series", url, indicator_code),
         lambda: _every_unit_series(url, indicator_code, read_key(version)),
         version,
+        reuse=True,
     )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import streamlit as st
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from streamlit.runtime.caching import cache_utils
@@ -43,10 +42,10 @@ def clock(demo_warehouse_url, tmp_path, monkeypatch, time_machine):  # type: ign
     monkeypatch.setenv("DASHBOARD_WARM_UP", "0")
     timer = _Clock()
     monkeypatch.setattr(cache_utils, "TTLCACHE_TIMER", timer)
-    st.cache_data.clear()  # the caches are made again, on the clock above
+    cached.forget_reads()  # the caches are made again, on the clock above
     cached._forget_versions()
     yield timer
-    st.cache_data.clear()
+    cached.forget_reads()
     cached._forget_versions()
 
 

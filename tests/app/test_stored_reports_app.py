@@ -14,7 +14,6 @@ import logging
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import inspect, text
 
 from app_pages import _warm_up
@@ -41,7 +40,7 @@ def url(demo_warehouse_url, tmp_path, monkeypatch) -> str:
 
 def _restart() -> None:
     """What a new server process starts with: no cached figure, no version read."""
-    st.cache_data.clear()
+    cached.forget_reads()
     cached._forget_versions()
 
 

@@ -91,9 +91,9 @@ def _clear_caches() -> None:
     """Clear Streamlit's caches where AppTest runs the app (its own runtime)."""
 
     def clear() -> None:
-        import streamlit as st
+        from data_access import cached
 
-        st.cache_data.clear()
+        cached.forget_reads()
 
     AppTest.from_function(clear).run()
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from app_pages._navigation import NAVIGATION
@@ -42,7 +41,7 @@ def server_and_url() -> Iterator[tuple[OwnServer, str]]:
 
 def _forget() -> None:
     """As if the kept results had expired (the remembered last good ones stay)."""
-    st.cache_data.clear()
+    cached.forget_reads()
     cached._forget_versions()
 
 

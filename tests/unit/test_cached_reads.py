@@ -50,9 +50,9 @@ def _published(source: str) -> pd.DataFrame:
 
 @pytest.fixture
 def fresh_caches():
-    st.cache_data.clear()
+    cached.forget_reads()
     yield
-    st.cache_data.clear()
+    cached.forget_reads()
 
 
 def test_published_rows_are_those_of_the_indicator_and_year(fresh_caches):
