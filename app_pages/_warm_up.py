@@ -163,7 +163,7 @@ def default_views() -> Warmed:
     the Scenarios page's baseline (:func:`_scenario_baseline`) and the data-governance
     measures (:func:`_governance`) of the same day and year."""
     _import_page_modules()
-    cached.warehouse_state()  # the gate every page passes (kept 30 s, as is this check)
+    cached.warehouse_state()  # the gate every page passes (checked by the pass, kept)
     today = city_today()
     latest = cached.latest_data_year(last_complete_month(today))
     year = overview.default_year(today, latest)

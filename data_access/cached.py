@@ -827,7 +827,15 @@ def published(indicator_code: str | None = None) -> Fetched:
     )
 
 
-@st.cache_data(ttl=30, max_entries=4, show_spinner=False)
+GATE_CHECK_SECONDS = VERSION_CHECK_SECONDS + 15
+"""How long the gate's check of the warehouse (:func:`warehouse_state`) is kept. The
+warm-up checks it again at the start and the end of each pass (:func:`warm_up`), and pauses
+``VERSION_CHECK_SECONDS`` between passes, so with the warm-up thread running a visitor's run
+finds it kept, never checks it itself (issue 12: kept 30 s, as long as the pause, it
+expired during each pass, and a visitor's run paid the check, 4-5 ms at tier S)."""
+
+
+@st.cache_data(ttl=GATE_CHECK_SECONDS, max_entries=4, show_spinner=False)
 def _warehouse_state(url: str) -> tuple[WarehouseState, str]:
     problem = url_problem(url)  # before engine_for, which would cache a broken engine
     if problem is not None:
@@ -841,12 +849,21 @@ def _warehouse_state(url: str) -> tuple[WarehouseState, str]:
 def warehouse_state() -> tuple[WarehouseState, str, str]:
     """The configured warehouse's state, a detail, and its URL with the password hidden.
 
-    Checked at most every 30 seconds, so an outage is noticed and a recovery picked up
+    Checked at most every ``GATE_CHECK_SECONDS`` (by the warm-up, when it runs: see
+    :func:`check_warehouse_again`), so an outage is noticed and a recovery picked up
     without a restart.
     """
     url = warehouse_url()
     state, detail = _warehouse_state(url)
     return state, detail, describe_url(url)
+
+
+def check_warehouse_again() -> None:
+    """Check the configured warehouse's state now and keep the result
+    (:func:`warehouse_state`): the warm-up does it at the start and the end of each pass."""
+    url = warehouse_url()
+    _warehouse_state.clear(url)
+    _warehouse_state(url)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -1382,6 +1399,7 @@ def warm_up(compute: Callable[[], T], then: Callable[[], object] | None = None) 
         published = _published_versions.get(url)
         if published is not None and published[0] == version:
             _published_versions[url] = (version, time.monotonic())  # confirmed
+    check_warehouse_again()  # the gate every page passes, kept for visitors
     started = time.monotonic()
     token = _warming.set(version)
     try:
@@ -1401,6 +1419,7 @@ def warm_up(compute: Callable[[], T], then: Callable[[], object] | None = None) 
     _publish(url, version)
     if then is not None:
         _then(then, version)
+    check_warehouse_again()  # kept again from here to the next pass
     return WarmUp(version, computed)
 
 

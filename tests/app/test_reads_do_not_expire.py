@@ -110,3 +110,40 @@ def test_a_new_data_version_is_read_at_once():
     # By hand: the key is the version itself, so a new version is a new key.
     assert cached.read_key((10, 20, 0, "")) == (10, 20, 0, "")
     assert cached.read_key((10, 21, 0, "")) != cached.read_key((10, 20, 0, ""))
+
+
+def test_the_warm_up_keeps_the_gate_checked_so_no_visitor_waits_for_the_check(clock, monkeypatch):
+    """The gate's check of the warehouse (kept ``GATE_CHECK_SECONDS``) is made by the
+    warm-up at the start and the end of each pass: a visitor during a long pass, and one
+    just before the next pass, find it kept. It was kept 30 s, the pause between passes,
+    and checked only by the pages: after a pass of 20-30 s (tier L), the first visitors
+    checked it themselves."""
+    checks: list[float] = []
+    real = cached.inspect_warehouse
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        checks.append(clock.now)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cached, "inspect_warehouse", counted)
+    pass_seconds = cached.GATE_CHECK_SECONDS - 5
+    seen_in_pass: list[int] = []
+
+    def compute() -> None:
+        clock.now += pass_seconds  # a long pass: the check made at its start still holds
+        seen_in_pass.append(len(checks))
+        assert cached.warehouse_state()[0] is cached.WarehouseState.READY
+        seen_in_pass.append(len(checks))
+
+    def then() -> None:
+        clock.now += pass_seconds  # the other pages' part: longer than the time kept
+
+    assert cached.warm_up(compute, then) is not None
+    assert seen_in_pass == [1, 1], "the pass checked at its start; the visitor did not"
+    assert len(checks) == 2, "and again at its end"
+    clock.now += cached.VERSION_CHECK_SECONDS  # the pause until the next pass
+    assert cached.warehouse_state()[0] is cached.WarehouseState.READY
+    assert len(checks) == 2, "a visitor just before the next pass finds the check kept"
+    clock.now += cached.GATE_CHECK_SECONDS  # no warm-up running: the pages check it
+    cached.warehouse_state()
+    assert len(checks) == 3

@@ -589,8 +589,9 @@ class PageWork:
     def _record(self, conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         # Reads (not the data version, which every page asks for; not transaction control;
         # not the gate's "is there data?" probe, data_access.engine.inspect_warehouse, which
-        # every page passes and which is kept 30 s: a visit more than 30 s after the warm-up,
-        # as on a loaded machine, sends it again, and that is not a figure read).
+        # every page passes and which is kept GATE_CHECK_SECONDS: a visit longer than that
+        # after the warm-up's last check, as on a loaded machine, sends it again, and that is
+        # not a figure read).
         is_read = statement.lstrip().upper().startswith(("SELECT", "WITH"))
         is_gate = statement.startswith(WAREHOUSE_PROBE)
         if self.on and is_read and "load_batches" not in statement and not is_gate:
