@@ -2,8 +2,10 @@
 
 Runs the page in AppTest as ``bench.script`` does (a cold run, then a warm one) under
 cProfile and prints, for each, the functions of this project (and the heaviest library
-calls) by cumulative time. The figures behind the "what is slow" notes of
-docs/benchmarks.md.
+calls) by cumulative time. With ``--after-load``, one batch is then loaded (as
+``bench.script --after-load`` does: give it a copy of the warehouse), the warm-up run again
+when asked, and the first run after the load and a warm one profiled too. The figures
+behind the "what is slow" notes of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import pstats
 import sys
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from bench.pages import PAGES
 
@@ -33,8 +36,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--all", action="store_true", help="list library functions too, not only the project's"
     )
+    parser.add_argument(
+        "--after-load",
+        action="store_true",
+        help="then load one batch (writes to the warehouse) and profile the runs after it",
+    )
     args = parser.parse_args(argv)
-    from bench.script import _run, _test_app
+    from bench.script import _load_one_batch, _run, _test_app
 
     os.environ["DASHBOARD_DB_URL"] = args.url
     os.environ["DASHBOARD_WARM_UP"] = "0"
@@ -43,7 +51,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         _warm_up.warm_up()
     app = _test_app(args.page)
-    for label in ("cold", "warm"):
+    _profile_runs(app, args, ("cold", "warm"), _run)
+    if args.after_load:
+        from data_access import cached
+
+        _load_one_batch(args.url)
+        cached.data_changed()
+        if args.warm_up:
+            from app_pages import _warm_up
+
+            _warm_up.warm_up()
+        _profile_runs(app, args, ("first after the load", "warm after the load"), _run)
+    return 0
+
+
+def _profile_runs(app: Any, args: argparse.Namespace, labels: tuple[str, ...], run: Any) -> None:
+    """Run the page once per label under cProfile; print each run's profile."""
+    for label in labels:
         # AppTest runs the script in a thread of its own: profile every thread started
         # during the run (each gets its own profiler on its first event).
         profiles: list[cProfile.Profile] = []
@@ -56,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile.enable()
 
         threading.setprofile(start)
-        took = _run(app)
+        took = run(app)
         threading.setprofile(None)
         out = io.StringIO()
         stats = pstats.Stats(*profiles, stream=out).sort_stats("cumulative")
@@ -64,7 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         stats.print_stats(*(() if args.all else (project,)), args.top)
         print(f"=== {args.page} {label} run: {took:.2f} s ===")
         print(out.getvalue())
-    return 0
 
 
 if __name__ == "__main__":
