@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages import _auth, _ui, _warm_up
+from app_pages import _auth, _menu, _ui, _warm_up
 from app_pages._navigation import DEFAULT_PAGE, NAVIGATION, ROOT_PAGE_PATH
 from data_access import cached
 from i18n import t
@@ -11,7 +11,7 @@ st.set_page_config(
     page_title="TP.HCM – Bảng điều hành",
     page_icon=":material/monitoring:",
     layout="wide",
-    # Leaders read; the filters are one click away. Collapsed, a tablet shows two tiles a row.
+    # No sidebar: the menu and the filters are buttons of the top bar (app_pages._menu).
     initial_sidebar_state="collapsed",
 )
 # Figures are computed in the background at start-up and whenever the data change, so a
@@ -20,7 +20,7 @@ _warm_up.start()
 _ui.inject_style()
 _ui.read_links_once()
 _ui.read_url_once()
-lang, filter_slot = _ui.top_bar()
+lang, menu_slot, filter_slot = _ui.top_bar()
 # The browser tab's title in the chosen language (the first call cannot know it yet).
 st.set_page_config(page_title=t("browser_title", lang))
 _ui.mark_document_language(lang)
@@ -28,8 +28,6 @@ _ui.mark_document_language(lang)
 user = _auth.signed_in_user(lang)
 # A link's unit is checked against the user's scope, so only once the user is known.
 _ui.read_link_unit_once()
-_auth.sidebar_identity(user, lang)
-nav_slot = st.sidebar.container(key="nav")  # the menu, above the filters
 filters = _ui.filter_controls(lang, filter_slot)
 
 pages = {
@@ -60,13 +58,7 @@ if page.url_path == DEFAULT_PAGE:
     st.switch_page(
         home, query_params={key: st.query_params.get_all(key) for key in st.query_params}
     )
-with nav_slot:
-    for section, section_pages in pages.items():
-        allowed = [each for each in section_pages if _auth.may_open(user, each.url_path)]
-        if allowed:
-            st.caption(section)
-        for each in allowed:
-            st.page_link(each)
+_menu.draw(menu_slot, pages, user, lang)
 _auth.mode_notice(lang)
 if not _auth.may_open(user, page.url_path):
     _auth.not_allowed(lang, page.title)

@@ -211,9 +211,9 @@ def role_names(user: User, lang: str) -> str:
     return ", ".join(t(f"role_{role}", lang) for role in ROLES if role in user.roles)
 
 
-def sidebar_identity(user: User, lang: str) -> None:
-    """The user's name, roles and unit in the sidebar, with the sign-out button."""
-    with st.sidebar.container(key="identity"):
+def identity(user: User, lang: str) -> None:
+    """The user's name, roles and unit, with the sign-out button (at the menu's top)."""
+    with st.container(key="identity"):
         st.caption(
             t(
                 "auth_signed_in_as",

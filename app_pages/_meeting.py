@@ -70,9 +70,8 @@ PUBLIC_URL_VARIABLE = "DASHBOARD_PUBLIC_URL"
 
 STYLE = """
 <style>
-/* Meeting mode only (this style is drawn by the meeting page alone): no sidebar. */
-[data-testid="stSidebar"], [data-testid="stExpandSidebarButton"],
-[data-testid="stSidebarCollapseButton"], .st-key-filters-slot { display: none !important; }
+/* Meeting mode only (this style is drawn by the meeting page alone): no menu, no filters. */
+.st-key-menu-bar, .st-key-filters-slot { display: none !important; }
 [data-testid="stMainBlockContainer"] {
   max-width: 100% !important; padding: 3.6rem clamp(0.75rem, 3vw, 3rem) 1rem !important;
 }

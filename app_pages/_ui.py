@@ -83,12 +83,18 @@ _STYLE = """
   position: fixed; top: 0.55rem; right: 1rem; z-index: 999991; width: auto !important;
 }
 .stElementContainer:has(> .st-key-language-bar) { margin-bottom: -1rem; }
-/* On a phone the open sidebar covers the page, and the switch (fixed, top right) would sit
-   over the sidebar's close button: it steps aside until the sidebar is closed again. */
-@media (max-width: 767.98px) {
-  body:has([data-testid="stSidebar"][data-collapsed="false"]) .st-key-language-bar {
-    display: none;
-  }
+/* The menu's button at the top left, on the same row (app_pages._menu). */
+.st-key-menu-bar {
+  position: fixed; top: 0.55rem; left: 1rem; z-index: 999991; width: auto !important;
+}
+/* The menu's focus mover (app_pages._menu) takes no room. */
+.st-key-menu-focus { display: none; }
+/* On a phone the menu is its icon: the word would push the filters off the row. It stays
+   the button's name for a screen reader. */
+@media (max-width: 640px) {
+  .st-key-menu-bar button { padding-left: 0.6rem; padding-right: 0.6rem; }
+  .st-key-menu-bar button [data-testid="stMarkdownContainer"] { font-size: 0; width: 0; }
+  .st-key-menu-bar button div[aria-hidden="true"] { display: none; }
 }
 h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
 /* Tiles and review cards: four in a row, two, or one, by the width they have (never
@@ -518,10 +524,12 @@ def url_warning(lang: str) -> None:
         st.warning(t("url_rejected", lang, values=shown), icon=":material/link_off:")
 
 
-def top_bar() -> tuple[str, Any]:
-    """The top bar, right of every page: a place for the filters' button (filled by
-    :func:`filter_controls` once the user is known) and the language toggle. Returns the
-    language and that place."""
+def top_bar() -> tuple[str, Any, Any]:
+    """The top bar of every page: at the left a place for the menu's button (filled by
+    :func:`app_pages._menu.draw` once the page is known), at the right a place for the
+    filters' button (filled by :func:`filter_controls` once the user is known) and the
+    language toggle. Returns the language and those two places."""
+    menu_slot = st.container(key="menu-bar", width="content")
     with st.container(horizontal=True, horizontal_alignment="right", key="language-bar"):
         slot = st.container(key="filters-slot", width="content")
         st.segmented_control(
@@ -532,7 +540,7 @@ def top_bar() -> tuple[str, Any]:
             required=True,
             label_visibility="collapsed",
         )
-    return current_language(), slot
+    return current_language(), menu_slot, slot
 
 
 def filters_button_label(lang: str, year: int, narrowed: int) -> str:

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app_pages._auth import provider_configured
+from app_pages._menu import MENU_KEY
 from app_pages._navigation import NAVIGATION
 from tests.app.pages import APP, open_page
 from tests.app.reading import tile_metrics
@@ -47,7 +48,7 @@ def _shows_no_page(app: AppTest) -> None:
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_local_mode_says_so_on_every_page_and_the_sidebar_names_the_local_user(
+def test_local_mode_says_so_on_every_page_and_the_menu_names_the_local_user(
     monkeypatch, demo_warehouse_url, lang
 ):
     app = open_page(monkeypatch, demo_warehouse_url, None, lang=lang)
@@ -58,12 +59,14 @@ def test_local_mode_says_so_on_every_page_and_the_sidebar_names_the_local_user(
         assert not app.exception, (path, [e.value for e in app.exception])
         notices = [c for c in _captions(app) if LOCAL[lang] in c]
         assert len(notices) == 1, (path, _captions(app))
-    sidebar = [str(c.value) for c in app.sidebar.caption]
+    app.session_state[MENU_KEY] = True  # the menu opened
+    app.run()
+    menu = [str(c.value) for c in app.caption]
     roles = {
         "vi": "người xem, chuyên viên phân tích, cán bộ dữ liệu, quản trị viên",
         "en": "viewer, analyst, data steward, admin",
     }[lang]
-    assert any("**local**" in c and roles in c for c in sidebar), sidebar
+    assert any("**local**" in c and roles in c for c in menu), menu
     # Local mode has nobody to sign out, and every page, the Data page too, is in the menu.
     assert not [b for b in app.button if b.key == "auth-sign-out"]
     assert "data" in [link.proto.page for link in app.get("page_link")]

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser, Page
 from i18n import t
 from metrics.status import Status
 from tests.browser.test_every_page_browser import PAGES, open_page, page_url, violations
-from tests.browser.test_overview_browser import HEADLINE_TILES
+from tests.browser.test_overview_browser import HEADLINE_TILES, MENU_LINKS, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -34,18 +34,17 @@ def _page(browser: Browser, width: int, height: int) -> tuple[Any, Page]:
 def test_the_menu_passes_axe_and_names_every_page(
     app_server: str, browser: Browser, axe: Axe, lang: str
 ) -> None:
-    """The sidebar opened: the menu is a list of links (Streamlit's own menu put its section
-    headings as <div>s straight inside <ul>, which axe refuses)."""
+    """The menu opened: a list of links (Streamlit's own menu put its section headings as
+    <div>s straight inside <ul>, which axe refuses); its button is named in words."""
     context, page = _page(browser, 1366, 1024)
     try:
         open_page(page, page_url(app_server, "overview", lang))
-        page.locator('[data-testid="stExpandSidebarButton"]').click()
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.locator(".st-key-nav").wait_for(state="visible")
-        links = sidebar.locator('.st-key-nav [data-testid="stPageLink-NavLink"]')
+        assert page.get_by_role("button", name=t("menu_button", lang)).is_visible()
+        open_menu(page)
+        links = page.locator(MENU_LINKS)
         assert links.count() == len(PAGES)
         assert t("page_overview", lang) in links.first.inner_text()
-        assert violations(axe, page, context='[data-testid="stSidebar"]') == []
+        assert violations(axe, page, context='[data-testid="stPopoverBody"]') == []
     finally:
         context.close()
 
@@ -74,7 +73,7 @@ def test_the_language_switch_and_the_menu_are_reached_and_used_by_keyboard(
     try:
         open_page(page, page_url(app_server, "overview", "vi"))
         # Tab until the language switch has the focus: on the way, the skip link and the
-        # menu's links (the sidebar comes before the main area). The switch is one group
+        # menu's button (the top bar's first button). The switch is one group
         # (a segmented control): Tab lands on its chosen option, "Tiếng Việt", and the arrow
         # keys move between its options, as in any radio group.
         path: list[str] = []
@@ -85,7 +84,10 @@ def test_the_language_switch_and_the_menu_are_reached_and_used_by_keyboard(
         # main content" on Vietnamese pages before).
         assert any(step.endswith(t("skip_to_content", "vi")) for step in path), path
         assert not any("Skip to main content" in step for step in path), path
-        assert any(t("page_data", "vi") in step for step in path), path  # the menu's links
+        # The menu's button (its icon's name, then its word) is on the way.
+        assert ["menu", *t("menu_button", "vi").split(), "expand_more"] in [
+            step.split() for step in path
+        ], path
         page.keyboard.press("ArrowRight")
         focused = page.evaluate("() => document.activeElement.innerText.trim()")
         assert focused == "English", focused
@@ -100,6 +102,31 @@ def test_the_language_switch_and_the_menu_are_reached_and_used_by_keyboard(
                 .textContent === 'Skip to main content'""",
             timeout=60_000,
         )
+    finally:
+        context.close()
+
+
+FOCUS_ON_MENU_BUTTON = "() => document.activeElement.matches('.st-key-menu-bar button')"
+
+
+def test_the_menu_opens_and_its_links_are_reached_by_keyboard(
+    app_server: str, browser: Browser
+) -> None:
+    context, page = _page(browser, 1366, 1024)
+    try:
+        open_page(page, page_url(app_server, "overview", "en"))
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate(FOCUS_ON_MENU_BUTTON):
+                break
+        else:
+            pytest.fail("the menu's button is not reached by keyboard")
+        words = page.evaluate("() => document.activeElement.innerText").split()
+        assert words == ["menu", t("menu_button", "en"), "expand_more"], words  # icon names
+        page.keyboard.press("Enter")
+        page.locator(MENU_LINKS).first.wait_for(state="visible", timeout=60_000)
+        steps = _focus_path(page, 4)
+        assert any(t("page_online", "en") in step for step in steps), steps
     finally:
         context.close()
 

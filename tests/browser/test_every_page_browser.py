@@ -12,7 +12,7 @@ so a page is not loaded once per size: each page and language is loaded twice (a
 visit, :data:`VISITS`), at the phone, and at 820×1180, then resized to 1366×1024 and
 1920×1080. Resized, a page measured as when loaded at that size (the widths, cut links,
 chart texts and metric labels; grown from 820×1180 on every page, shrunk from 1920×1080 on
-five, in Vietnamese; the sidebar stays collapsed, as the app asks at any width). But a Plotly
+five, in Vietnamese; the menu stays shut). But a Plotly
 chart redrawn *smaller* can lay out differently from one first drawn at that size (the
 Digital economy chart at 390 px gained a "2029" tick, its note moved at 820 px; Disbursement's
 pictures differed too), so the phone and 820×1180 are loads of their own, and a visit only

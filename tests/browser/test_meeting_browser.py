@@ -91,9 +91,10 @@ def test_meeting_mode_fits_every_screen(meeting_server, browser, lang, size) -> 
         open_meeting(page, f"{base_url}/meeting?lang={lang}&interval=600")
         state = page.evaluate(STATE)
         assert not state["error"], page.locator("body").inner_text()[:2000]
-        # No sidebar and no way to open one on this page.
+        # No menu, no filters and no sidebar on this page.
+        assert not page.locator(".st-key-menu-bar").is_visible()
+        assert not page.locator(".st-key-filters-slot").is_visible()
         assert not page.locator('[data-testid="stSidebar"]').is_visible()
-        assert not page.locator('[data-testid="stExpandSidebarButton"]').is_visible()
         SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         for slide in range(3):
             widths = page.evaluate(HORIZONTAL_EXTENTS)

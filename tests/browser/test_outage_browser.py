@@ -21,7 +21,13 @@ from sqlalchemy import create_engine, text
 from data_access.cached import ALIVE_CHECK_SECONDS, VERSION_CHECK_SECONDS
 from demo.build import build_demo_warehouse
 from i18n import t
-from tests.browser.test_overview_browser import APP_IS_IDLE, HEADLINE_TILES, open_settled
+from tests.browser.test_overview_browser import (
+    APP_IS_IDLE,
+    HEADLINE_TILES,
+    MENU_LINKS,
+    open_menu,
+    open_settled,
+)
 from tests.conftest import DEMO_LAST_MONTH, serve_app
 from tests.postgres.own_server import OwnServer, own_server  # noqa: F401  (a fixture)
 
@@ -74,10 +80,9 @@ def _tiles(page: Page) -> dict[str, str]:
 
 def _go_to(page: Page, title_key: str) -> None:
     """Follow the menu's link (Streamlit changes page in place: no reload)."""
-    # The sidebar starts collapsed (off the screen): the click is dispatched to the link.
-    links = page.locator('[data-testid="stSidebar"] .st-key-nav [data-testid="stPageLink-NavLink"]')
-    link = links.filter(has=page.get_by_text(t(title_key, "en"), exact=True))
-    link.dispatch_event("click", timeout=WAIT_MS)
+    open_menu(page)
+    links = page.locator(MENU_LINKS)
+    links.filter(has=page.get_by_text(t(title_key, "en"), exact=True)).click(timeout=WAIT_MS)
 
 
 @pytest.fixture

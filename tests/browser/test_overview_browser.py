@@ -280,38 +280,54 @@ def test_a_closed_years_badges_fit_on_a_phone(app_server: str, browser: Browser,
         context.close()
 
 
-# The element a tap at the middle of the sidebar's close button reaches, and whether it is
-# that button or inside it.
-CLOSE_BUTTON_REACHED = """() => {
-    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-    if (!button) return {found: false};
-    const box = button.getBoundingClientRect();
-    const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
-    const what = hit ? hit.outerHTML.slice(0, 120) : null;
-    return {found: true, reached: button.contains(hit), hit: what};
-}"""
+MENU_BUTTON = ".st-key-menu-bar button"
+MENU_LINKS = '.st-key-nav [data-testid="stPageLink-NavLink"]'
+# The element a tap at the middle of each top-bar button reaches, and whether it is that
+# button or inside it (nothing of the bar covers another part of it).
+TOP_BAR_REACHED = """() => [...document.querySelectorAll(
+        '.st-key-menu-bar button, .st-key-filters-slot button, .st-key-lang button')]
+    .map((button) => {
+        const box = button.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        return {text: button.innerText.trim(), reached: button.contains(hit),
+                inside: box.left >= 0 && box.right <= window.innerWidth};
+    })"""
 
 
-@pytest.mark.parametrize("size", [(390, 844), (820, 1180)], ids=str)
-def test_the_open_sidebar_can_be_closed_on_a_phone_and_a_tablet(
+def open_menu(page: Page) -> None:
+    """Open the menu (its links are sent by the run that opening it starts) and wait until
+    all of it is drawn (a widget's code, the sign-out button's, loads on first use)."""
+    page.locator(MENU_BUTTON).click()
+    page.locator(MENU_LINKS).first.wait_for(state="visible", timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_load_state("networkidle", timeout=SETTLE_TIMEOUT_MS)
+
+
+@pytest.mark.parametrize("size", [(390, 844), (820, 1180), (1366, 1024)], ids=str)
+def test_the_menu_opens_lists_every_page_and_a_link_followed_shuts_it(
     app_server: str, browser: Browser, size: tuple[int, int]
 ) -> None:
-    """The language switch (fixed, top right) once covered the open sidebar's close button
-    on a phone, so a leader who opened the filters could not close them there."""
+    """The menu's button sits in the top bar with the filters and the language switch, none
+    covering another at any width; opened, it lists every page; a link followed opens that
+    page with the menu shut (a stateful popover kept its open state across pages)."""
     width, height = size
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     try:
-        open_settled(page, f"{app_server}/")
-        page.locator('[data-testid="stExpandSidebarButton"]').click()
-        page.wait_for_selector('[data-testid="stSidebar"][data-collapsed="false"]')
-        page.locator('[data-testid="stSidebarCollapseButton"] button').wait_for(state="visible")
-        page.wait_for_timeout(500)  # the sidebar slides in
-        reached = page.evaluate(CLOSE_BUTTON_REACHED)
-        assert reached["found"] and reached["reached"], f"a tap reaches {reached}"
-        page.locator('[data-testid="stSidebarCollapseButton"] button').click()
-        page.wait_for_selector('[data-testid="stSidebar"][data-collapsed="true"]')
-        # Closed again, the language switch is back.
-        assert page.locator(".st-key-language-bar").is_visible()
+        open_settled(page, f"{app_server}/?lang=vi")
+        buttons = page.evaluate(TOP_BAR_REACHED)
+        assert len(buttons) == 4, buttons  # menu, filters, and the switch's two options
+        assert all(b["reached"] and b["inside"] for b in buttons), buttons
+        # Shut, the menu has sent no link.
+        assert page.locator(MENU_LINKS).count() == 0
+        open_menu(page)
+        links = page.locator(MENU_LINKS)
+        assert links.count() == 11
+        page.locator(MENU_LINKS, has_text=t("page_economy", "vi")).click()
+        page.wait_for_url("**/digital-economy**", timeout=SETTLE_TIMEOUT_MS)
+        page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+        assert page.locator("h1", has_text=t("page_economy", "vi")).is_visible()
+        assert page.locator(MENU_LINKS).count() == 0
+        assert page.locator(MENU_BUTTON).get_attribute("aria-expanded") == "false"
     finally:
         context.close()

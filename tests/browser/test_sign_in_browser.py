@@ -30,7 +30,13 @@ from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.app.test_unit_scope_app import OWN, _names, _others_shown
-from tests.browser.test_overview_browser import APP_IS_IDLE, SETTLE_TIMEOUT_MS
+from tests.browser.test_overview_browser import (
+    APP_IS_IDLE,
+    MENU_BUTTON,
+    MENU_LINKS,
+    SETTLE_TIMEOUT_MS,
+    open_menu,
+)
 from tests.conftest import serve_app
 from tests.ingest.warehouse import copy_sqlite, current
 
@@ -142,25 +148,29 @@ def _sign_in(page: Page, base_url: str, sub: str) -> None:
     page.goto(base_url, wait_until="domcontentloaded")
     _settle(page)
     assert page.locator("h1").first.inner_text() == "Đăng nhập"
-    # Nothing of the dashboard before signing in.
-    assert page.locator('[data-testid="stSidebar"] a[href]').count() == 0
+    # Nothing of the dashboard before signing in: no menu.
+    assert page.locator(MENU_BUTTON).count() == 0
     page.get_by_role("button", name="Đăng nhập").click()
     # The provider's own authorisation page: pick the user.
     page.wait_for_url("**/oauth2/authorize**", timeout=SETTLE_TIMEOUT_MS)
     page.get_by_role("button", name=sub, exact=True).click()
     # Back through /oauth2callback to the app, signed in.
     page.wait_for_url(f"{base_url}/**", timeout=SETTLE_TIMEOUT_MS)
-    page.wait_for_selector(".st-key-identity", state="attached", timeout=SETTLE_TIMEOUT_MS)
+    page.wait_for_selector(MENU_BUTTON, state="attached", timeout=SETTLE_TIMEOUT_MS)
     _settle(page)
 
 
-def _sidebar_text(page: Page) -> str:
-    # The sidebar starts collapsed: read its text whether shown or not.
-    return page.locator('[data-testid="stSidebar"]').text_content() or ""
+def _menu_text(page: Page) -> str:
+    """The menu's words (the user's line, the sign-out button, the links), opened for it."""
+    if page.locator(MENU_LINKS).count() == 0:
+        open_menu(page)
+    return page.locator('[data-testid="stPopoverBody"]:has(.st-key-nav)').text_content() or ""
 
 
 def _menu(page: Page) -> list[str]:
-    links = page.locator('[data-testid="stSidebar"] a[href]')
+    if page.locator(MENU_LINKS).count() == 0:
+        open_menu(page)
+    links = page.locator(f"{MENU_LINKS}[href]")
     return [
         (links.nth(i).get_attribute("href") or "").rsplit("/", 1)[-1] for i in range(links.count())
     ]
@@ -169,10 +179,10 @@ def _menu(page: Page) -> list[str]:
 def test_a_viewer_signs_in_and_has_no_data_page(signed_in_server: str, page: Page) -> None:
     _sign_in(page, signed_in_server, "xem")
 
-    sidebar = _sidebar_text(page)
-    assert "Nguyễn Văn Xem" in sidebar
-    assert "Vai trò: người xem" in sidebar
-    assert "Đăng xuất" in sidebar
+    menu_words = _menu_text(page)
+    assert "Nguyễn Văn Xem" in menu_words
+    assert "Vai trò: người xem" in menu_words
+    assert "Đăng xuất" in menu_words
     menu = _menu(page)
     assert "satisfaction" in menu and "scenarios" in menu
     assert "data" not in menu
@@ -200,10 +210,10 @@ def test_a_viewer_signs_in_and_has_no_data_page(signed_in_server: str, page: Pag
 def test_a_data_steward_signs_in_and_has_the_data_page(signed_in_server: str, page: Page) -> None:
     _sign_in(page, signed_in_server, "dulieu")
 
-    sidebar = _sidebar_text(page)
-    assert "Trần Thị Dữ Liệu" in sidebar
-    assert "Vai trò: người xem, cán bộ dữ liệu" in sidebar
-    assert "Phạm vi:" not in sidebar  # city-wide
+    menu_words = _menu_text(page)
+    assert "Trần Thị Dữ Liệu" in menu_words
+    assert "Vai trò: người xem, cán bộ dữ liệu" in menu_words
+    assert "Phạm vi:" not in menu_words  # city-wide
     assert "data" in _menu(page)
 
     page.goto(f"{signed_in_server}/data", wait_until="domcontentloaded")
@@ -216,8 +226,9 @@ def test_a_data_steward_signs_in_and_has_the_data_page(signed_in_server: str, pa
 
     # Signing out ends the provider's session (its end-session page) and comes back to the
     # sign-in page, with nothing of the dashboard.
-    # (the sidebar is collapsed: click the button without opening it)
-    page.get_by_role("button", name="Đăng xuất").dispatch_event("click")
+    # The sign-out button is in the menu.
+    open_menu(page)
+    page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url("**/oauth2/end_session**", timeout=SETTLE_TIMEOUT_MS)
     page.get_by_role("button", name="End session").click()
     page.wait_for_url(f"{signed_in_server}/**", timeout=SETTLE_TIMEOUT_MS)
@@ -227,7 +238,7 @@ def test_a_data_steward_signs_in_and_has_the_data_page(signed_in_server: str, pa
     )
     _settle(page)
     assert "Trần Thị Dữ Liệu" not in (page.locator("body").text_content() or "")
-    assert page.locator('[data-testid="stSidebar"] a[href]').count() == 0
+    assert page.locator(MENU_BUTTON).count() == 0
 
 
 def _csv(page: Page, key: str) -> str:
@@ -259,7 +270,7 @@ def _open_tab(page: Page, url: str) -> Page:
     tab = page.context.new_page()
     tab.goto(url, wait_until="domcontentloaded")
     _settle(tab)
-    tab.wait_for_selector(".st-key-identity", state="attached", timeout=SETTLE_TIMEOUT_MS)
+    tab.wait_for_selector(MENU_BUTTON, state="attached", timeout=SETTLE_TIMEOUT_MS)
     _settle(tab)
     return tab
 
@@ -270,8 +281,8 @@ def test_a_ward_scoped_user_signs_in_and_sees_only_their_unit(
     names = _names(demo_warehouse_url)  # independent SQL: every ward's and commune's names
     own_vi = names[OWN][0]
     _sign_in(page, signed_in_server, "phuong")
-    sidebar = _sidebar_text(page)
-    assert "Phường Một" in sidebar and f"Phạm vi: đơn vị {OWN}" in sidebar
+    menu_words = _menu_text(page)
+    assert "Phường Một" in menu_words and f"Phạm vi: đơn vị {OWN}" in menu_words
 
     # The Overview: the city's figures, no other unit named; its table of units needing
     # attention, downloaded, holds the own unit's rows only.
@@ -334,7 +345,7 @@ def test_an_identity_the_dashboard_cannot_accept_is_refused_with_a_message(
     assert message in body
     assert "Traceback" not in body
     # Nothing of the dashboard; a way out to sign in as someone else.
-    assert page.locator('[data-testid="stSidebar"] a[href]').count() == 0
+    assert page.locator(MENU_BUTTON).count() == 0
     assert page.get_by_role("button", name="Đăng xuất").is_visible()
 
 
@@ -407,7 +418,7 @@ def test_a_tampered_or_forged_sign_in_cookie_is_not_accepted(
     assert cookies, page.context.cookies()
 
     control, title = _fresh_with(browser, signed_in_server, cookies)
-    assert "Nguyễn Văn Xem" in _sidebar_text(control)
+    assert "Nguyễn Văn Xem" in _menu_text(control)
     control.context.close()
 
     middle = [dict(c, value=_flip(c["value"], len(c["value"]) // 2)) for c in cookies]
@@ -420,7 +431,7 @@ def test_a_tampered_or_forged_sign_in_cookie_is_not_accepted(
     for changed in (middle, forged):
         fresh, title = _fresh_with(browser, signed_in_server, changed)
         assert title == "Đăng nhập"
-        assert fresh.locator('[data-testid="stSidebar"] a[href]').count() == 0
+        assert fresh.locator(MENU_BUTTON).count() == 0
         assert "Kẻ Giả" not in fresh.locator("body").inner_text()
         fresh.context.close()
 
@@ -450,8 +461,7 @@ def test_an_expired_identity_token_does_not_sign_in(
         switch.expired = False
 
     assert page.locator("h1").first.inner_text() == "Đăng nhập"
-    assert page.locator(".st-key-identity").count() == 0
-    assert page.locator('[data-testid="stSidebar"] a[href]').count() == 0
+    assert page.locator(MENU_BUTTON).count() == 0
     body = page.locator("body").inner_text()
     assert "Traceback" not in body and "Nguyễn Văn Xem" not in body
     assert not [c for c in page.context.cookies() if c["name"].startswith("_streamlit_user")]
@@ -461,4 +471,4 @@ def test_an_expired_identity_token_does_not_sign_in(
     assert "ExpiredTokenError" in said, said[-3000:]
 
     _sign_in(page, signed_in_server, "xem")
-    assert "Nguyễn Văn Xem" in _sidebar_text(page)
+    assert "Nguyễn Văn Xem" in _menu_text(page)
