@@ -31,7 +31,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import pandas as pd
 import streamlit as st
@@ -99,6 +99,32 @@ version it was read at. A later call of the same read at the same version takes 
 frame, without going through ``st.cache_data`` (issue 12: hashing the arguments and
 unpickling the frame cost a warm run 0.3-1.3 ms a read). Guarded by ``_last_good_lock``;
 emptied by :func:`forget_reads` and whenever ``_last_good`` lets the read go."""
+
+_VALUES_LIMIT = 64
+_values: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_values_lock = threading.Lock()
+
+
+def _kept_value(key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, a small value read from the warehouse that is a pure function of
+    ``key`` (its ``st.cache_data`` function's arguments, the read key of the data version
+    among them, no time limit), kept in the process and handed out again without
+    ``st.cache_data``'s argument hashing and unpickling.
+
+    The frame of every page asks for a few (the first load's time, the latest year with
+    data) more than once a run: 0.1-0.2 ms each through ``st.cache_data`` (issue 12). An
+    exception is not kept. At most ``_VALUES_LIMIT`` values, the least recently used let
+    go first; emptied by :func:`forget_reads`."""
+    with _values_lock:
+        if key in _values:
+            _values.move_to_end(key)
+            return cast(T, _values[key])
+    value = compute()
+    with _values_lock:
+        _values[key] = value
+        while len(_values) > _VALUES_LIMIT:
+            _values.popitem(last=False)
+    return value
 
 
 # --- unit scope (issue 13, item 2) ----------------------------------------------------------
@@ -231,6 +257,7 @@ def _fetch(
     version: DataVersion | None = None,
     *,
     reuse: bool = False,
+    reuse_within: float | None = None,
 ) -> Fetched:
     """``load()`` (a cached read of the warehouse), remembered under ``key`` as the last
     good result for an outage, and tagged with its source key when read at ``version``.
@@ -239,13 +266,23 @@ def _fetch(
     ``st.cache_data`` function has no time limit and takes ``read_key(version)``), so the
     frame remembered for ``key`` at this very version is that function's result: it is
     handed out again without calling ``load``. Frames are shared, never changed (a copy
-    per caller; pandas copies on write)."""
+    per caller; pandas copies on write).
+
+    ``reuse_within``: the same, for a read its ``st.cache_data`` function keeps that many
+    seconds (``ttl``; the published figures, which a load does not change): the frame
+    remembered at this version is handed out again while it is younger than that, by the
+    time it was read (``fetched_at``), so never after the cached function would have
+    read the warehouse again (issue 12: unpickling the published figures cost every page
+    that shows them about 2 ms a run)."""
     url = key[1]
-    if reuse and version is not None:
+    if (reuse or reuse_within is not None) and version is not None:
         with _last_good_lock:
             kept = _last_good.get(key) if _read_at.get(key) == version else None
             if kept is not None:
                 _last_good.move_to_end(key)
+        if kept is not None and reuse_within is not None:
+            age = (utc_now() - kept[1]).total_seconds()
+            kept = kept if 0 <= age < reuse_within else None
         if kept is not None:
             return _tagged(kept[0], kept[1], key, version)
     try:
@@ -265,7 +302,7 @@ def _fetch(
     with _last_good_lock:
         _last_good[key] = (frame, fetched_at)
         _last_good.move_to_end(key)
-        if reuse and version is not None:
+        if (reuse or reuse_within is not None) and version is not None:
             _read_at[key] = version
         else:
             _read_at.pop(key, None)
@@ -286,13 +323,16 @@ def _tagged(
 
 
 def forget_reads() -> None:
-    """Empty the caches of warehouse reads (``st.cache_data``, every unit's series and the
-    reads :func:`_fetch` hands out again), so that the next view reads the warehouse anew.
-    The results kept for an outage stay. Call this, not ``st.cache_data.clear()`` alone."""
+    """Empty the caches of warehouse reads (``st.cache_data``, every unit's series, the
+    reads :func:`_fetch` hands out again and the values of :func:`_kept_value`), so that
+    the next view reads the warehouse anew. The results kept for an outage stay. Call
+    this, not ``st.cache_data.clear()`` alone."""
     st.cache_data.clear()
     _every_unit_series.clear()
     with _last_good_lock:
         _read_at.clear()
+    with _values_lock:
+        _values.clear()
 
 
 def _frame_key(frame: pd.DataFrame) -> object:
@@ -804,7 +844,8 @@ def first_load_at() -> dt.datetime | None:
     """Cached :func:`data_access.queries.first_load_at`; None when the warehouse is empty
     or does not answer."""
     try:
-        return _first_load_at(warehouse_url(), read_key(data_version()))
+        url, key = warehouse_url(), read_key(data_version())
+        return _kept_value(("first_load_at", url, key), lambda: _first_load_at(url, key))
     except SQLAlchemyError:
         return None
 
@@ -824,6 +865,7 @@ def published(indicator_code: str | None = None) -> Fetched:
         ("published", url, indicator_code),
         lambda: _published(url, indicator_code, version),
         version,
+        reuse_within=TTL_SECONDS,
     )
 
 
@@ -878,8 +920,10 @@ def latest_data_year(through_month: dt.date, as_of: dt.datetime | None = None) -
     """Cached :func:`data_access.queries.latest_data_year` of the headline indicators on the
     configured warehouse; None when it holds none or does not answer."""
     try:
-        return _latest_data_year(
-            warehouse_url(), through_month, _utc(as_of), read_key(data_version())
+        url, moment, key = warehouse_url(), _utc(as_of), read_key(data_version())
+        return _kept_value(
+            ("latest_data_year", url, through_month, moment, key),
+            lambda: _latest_data_year(url, through_month, moment, key),
         )
     except SQLAlchemyError:
         return None
