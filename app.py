@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from app_pages import _auth, _menu, _ui, _warm_up
-from app_pages._navigation import DEFAULT_PAGE, NAVIGATION, ROOT_PAGE_PATH
+from app_pages import _auth, _menu, _navigation, _ui, _warm_up
+from app_pages._navigation import DEFAULT_PAGE
 from data_access import cached
 from i18n import t
 
@@ -30,24 +30,13 @@ user = _auth.signed_in_user(lang)
 _ui.read_link_unit_once()
 filters = _ui.filter_controls(lang, filter_slot)
 
-pages = {
-    t(section, lang): [
-        st.Page(
-            path,
-            title=t(title, lang),
-            icon=icon,
-            url_path=ROOT_PAGE_PATH if url == DEFAULT_PAGE else url,
-            default=url == DEFAULT_PAGE,
-        )
-        for path, title, icon, url in entries
-    ]
-    for section, entries in NAVIGATION
-}
+# Made once per language and process, copied for each run (st.Page checks its file on the
+# disk each time it is made).
+pages, alias = _navigation.pages(lang)
 home = next(each for section_pages in pages.values() for each in section_pages if not each.url_path)
 # Streamlit serves the default page at "/" only, so a typed or bookmarked "/overview" would
-# be "page not found": that address is a hidden page that opens the Overview at "/", with
-# the link's parameters (the menu and its current-page mark keep one address).
-alias = st.Page(lambda: None, title=home.title, url_path=DEFAULT_PAGE, visibility="hidden")
+# be "page not found": the alias is a hidden page at that address that opens the Overview
+# at "/", with the link's parameters (the menu and its current-page mark keep one address).
 # Every page stays routable, so the address of one the user's roles do not open says so
 # instead of Streamlit's "page not found"; the menu lists only the ones they may open.
 # The menu is drawn as links rather than by st.navigation: its list holds the section
