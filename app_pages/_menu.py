@@ -13,47 +13,22 @@ afresh; the non-stateful popover stayed open across pages).
 
 A popover's body is drawn at the end of the document, so the Tab key would reach the links
 only after every element of the page: opened, the menu moves the focus to its first link
-(a component that runs only while the menu is open; Escape closes it).
+(:func:`app_pages._ui.focus_first`, which runs only while the menu is open; Escape closes
+it). The filters' button works the same way (:func:`app_pages._ui.filter_controls`).
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import streamlit as st
 
-from app_pages import _auth
+from app_pages import _auth, _ui
 from data_access.identity import User
 from i18n import t
 
 MENU_KEY = "menu"
 """The popover's key: its open state in ``st.session_state`` (True while open)."""
-FOCUS_COMPONENT = "dashboard_menu_focus"
-FOCUSED_ATTRIBUTE = "data-menu-focused"
-"""Set on the menu's body once its first link has the focus (once per opening)."""
-# The links may be drawn after this component runs (their code loads on first use): look
-# again on each frame, for at most two seconds. A rerun while the menu stays open (the
-# body keeps the attribute) does not move the focus again.
-_FOCUS_JS = "\n".join(  # on lines of its own: Streamlit reads one line with "[" as a path
-    (
-        "export default function (component) {",
-        " const body = component.parentElement.closest('[data-testid=\"stPopoverBody\"]');",
-        f" if (!body || body.hasAttribute('{FOCUSED_ATTRIBUTE}')) return;",
-        f" body.setAttribute('{FOCUSED_ATTRIBUTE}', '');",
-        " const started = performance.now();",
-        " const look = () => { const link = body.querySelector('a[href]');",
-        "  if (link) link.focus();",
-        "  else if (performance.now() - started < 2000) requestAnimationFrame(look); };",
-        " look(); }",
-    )
-)
-
-
-@functools.cache
-def _focus_component() -> Any:
-    # Registered once per process, on first use (inside a script run).
-    return st.components.v2.component(FOCUS_COMPONENT, js=_FOCUS_JS, isolate_styles=False)
 
 
 def draw(slot: Any, pages: dict[str, list[Any]], user: User, lang: str) -> None:
@@ -73,4 +48,4 @@ def draw(slot: Any, pages: dict[str, list[Any]], user: User, lang: str) -> None:
                     st.caption(section)
                 for each in allowed:
                     st.page_link(each)
-        _focus_component()(key="menu-focus")
+        _ui.focus_first("a[href]", key="menu-focus")

@@ -335,6 +335,41 @@ def html_block(html: str, key: str) -> None:
     _html_block_component()(data=html, key=key)
 
 
+FOCUS_COMPONENT = "dashboard_popover_focus"
+FOCUSED_ATTRIBUTE = "data-popover-focused"
+"""Set on a popover's body once its first control has the focus (once per opening)."""
+# The controls may be drawn after this component runs (their code loads on first use): look
+# again on each frame, for at most two seconds. A rerun while the popover stays open (the
+# body keeps the attribute) does not move the focus again.
+_FOCUS_JS = "\n".join(  # on lines of its own: Streamlit reads one line with "[" as a path
+    (
+        "export default function (component) {",
+        " const body = component.parentElement.closest('[data-testid=\"stPopoverBody\"]');",
+        f" if (!body || body.hasAttribute('{FOCUSED_ATTRIBUTE}')) return;",
+        f" body.setAttribute('{FOCUSED_ATTRIBUTE}', '');",
+        " const started = performance.now();",
+        " const look = () => { const first = body.querySelector(component.data);",
+        "  if (first) first.focus();",
+        "  else if (performance.now() - started < 2000) requestAnimationFrame(look); };",
+        " look(); }",
+    )
+)
+
+
+@functools.cache
+def _focus_component() -> Any:
+    # Registered once per process, on first use (inside a script run).
+    return st.components.v2.component(FOCUS_COMPONENT, js=_FOCUS_JS, isolate_styles=False)
+
+
+def focus_first(selector: str, key: str) -> None:
+    """Inside a popover whose body is sent only while it is open (the menu, the filters):
+    move the keyboard's focus to the body's first element matching ``selector`` (a CSS
+    selector of this app's), once per opening. The body is drawn at the end of the
+    document, so the Tab key would otherwise reach it only after every element of the page."""
+    _focus_component()(data=selector, key=key)
+
+
 def inject_style() -> None:
     """Layout rules Streamlit has no parameter for (tiles wrap by width). No data inside."""
     st.html(_STYLE)
@@ -550,46 +585,64 @@ def filters_button_label(lang: str, year: int, narrowed: int) -> str:
     return t("filters_button", lang, year=year)
 
 
+FILTERS_KEY = "filters"
+"""The filters' popover's key: its open state in ``st.session_state`` (True while open)."""
+_FILTERS_LABEL = "_filters_label"
+"""The filters' button's label when it was last seen shut (kept while it is open)."""
+
+
 def filter_controls(lang: str, slot: Any) -> Filters:
     """Year, former province, unit type and "as of" day, behind the filters' button of the
     top bar; kept across pages and in the URL.
 
-    A popover's widgets are sent with every run but drawn by the browser only when it is
-    opened: the four widgets (and their script bundles) cost a first screen nothing, where
-    in the collapsed sidebar they cost about a third of an empty page's time (issue 12).
+    The four widgets are sent only while the popover is open (it keeps its state and
+    reruns the page when opened or shut, as the menu does), and their values are kept in
+    the session while they are not drawn (``persist_state="session"``). Sent with every
+    run, a shut popover's widgets cost every page about 2 ms of script and their messages
+    and elements in the browser (issue 12); in the collapsed sidebar before, about a third
+    of an empty page's time. Opened, the focus moves to the first of them, as the popover's
+    body is drawn at the end of the document.
     """
     years = _year_options()
     if st.session_state.get("year") not in years:
         st.session_state["year"] = default_year()
     for key, value in (st.session_state.pop("_pending_filters", None) or {}).items():
         st.session_state[key] = value  # asked for by a page, before the widgets exist
+    _check_as_of_day()
     narrowed = sum(bool(st.session_state.get(key)) for key in ("province", "type", "as_of"))
     label = filters_button_label(lang, st.session_state["year"], narrowed)
-    with slot, st.popover(label, icon=":material/filter_list:", key="filters"):
-        year = selectbox(t("filter_year", lang), years, key="year")
-        provinces = multiselect(
-            t("filter_former_province", lang),
-            list(FORMER_PROVINCES),
-            format_func=lambda code: former_province_name(code, lang),
-            key="province",
-            placeholder=t("filter_all", lang),
-        )
-        unit_types = multiselect(
-            t("filter_unit_type", lang),
-            LEAF_UNIT_TYPES,
-            format_func=lambda code: t(f"unit_type_{code}", lang),
-            key="type",
-            placeholder=t("filter_all", lang),
-        )
-        as_of_control(lang)
-        st.caption(t("filters_help", lang))
+    # The popover's identity includes its label, and a new identity starts shut: while it is
+    # open its label stays the one it was opened with, so that a choice made in it does not
+    # shut it; it says the new choices once shut.
+    if st.session_state.get(FILTERS_KEY):
+        label = st.session_state.get(_FILTERS_LABEL, label)
+    else:
+        st.session_state[_FILTERS_LABEL] = label
+    box = slot.popover(label, icon=":material/filter_list:", key=FILTERS_KEY, on_change="rerun")
+    if box.open:
+        with box:
+            selectbox(t("filter_year", lang), years, key="year", persist_state="session")
+            multiselect(
+                t("filter_former_province", lang),
+                list(FORMER_PROVINCES),
+                format_func=lambda code: former_province_name(code, lang),
+                key="province",
+                placeholder=t("filter_all", lang),
+                persist_state="session",
+            )
+            multiselect(
+                t("filter_unit_type", lang),
+                LEAF_UNIT_TYPES,
+                format_func=lambda code: t(f"unit_type_{code}", lang),
+                key="type",
+                placeholder=t("filter_all", lang),
+                persist_state="session",
+            )
+            as_of_control(lang)
+            st.caption(t("filters_help", lang))
+            focus_first("input", key="filters-focus")
     write_url()
-    return Filters(
-        lang=lang,
-        year=int(year if year is not None else default_year()),
-        unit_filter=UnitFilter(tuple(provinces), tuple(unit_types)),
-        as_of_day=as_of_day_chosen(),
-    )
+    return current_filters()
 
 
 def current_filters() -> Filters:
@@ -1269,23 +1322,30 @@ def _as_of_changed() -> None:
     st.session_state["year"] = default_year()
 
 
+def _check_as_of_day() -> None:
+    """Forget an "as of" day outside the first load's day … today (a link's day is checked
+    on the way in; the warehouse may have been built again since)."""
+    st.session_state.setdefault("as_of", None)
+    chosen = as_of_day_chosen()
+    if chosen is None:
+        return
+    first = first_load_day() or dt.date(FIRST_YEAR, 1, 1)
+    if not first <= chosen <= city_today():
+        st.session_state["as_of"] = None
+
+
 def as_of_control(lang: str) -> None:
     """ "Số liệu tại ngày": a day whose figures to show (empty: the current figures)."""
-    st.session_state.setdefault("as_of", None)
-    today = city_today()
-    first = first_load_day() or dt.date(FIRST_YEAR, 1, 1)
-    chosen = as_of_day_chosen()
-    if chosen is not None and not first <= chosen <= today:
-        st.session_state["as_of"] = None
     st.date_input(
         t("as_of_label", lang),
         value=None,
-        min_value=first,
-        max_value=today,
+        min_value=first_load_day() or dt.date(FIRST_YEAR, 1, 1),
+        max_value=city_today(),
         key="as_of",
         format="DD/MM/YYYY",
         help=t("as_of_help", lang),
         on_change=_as_of_changed,
+        persist_state="session",
     )
 
 

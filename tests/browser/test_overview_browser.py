@@ -331,3 +331,56 @@ def test_the_menu_opens_lists_every_page_and_a_link_followed_shuts_it(
         assert page.locator(MENU_BUTTON).get_attribute("aria-expanded") == "false"
     finally:
         context.close()
+
+
+FILTERS_BUTTON = ".st-key-filters-slot button"
+FILTERS_YEAR = '[data-testid="stPopoverBody"] [data-testid="stSelectbox"]'
+
+
+def test_the_filters_open_by_keyboard_stay_open_for_a_choice_and_keep_it_once_shut(
+    app_server: str, browser: Browser
+) -> None:
+    """The filters' widgets are sent only while their popover is open (issue 12): opened by
+    keyboard, the focus is on the year's box; a year chosen keeps the popover open; shut,
+    the button, the page and the address say the year chosen, and so does the next page."""
+    context = browser.new_context(viewport={"width": 1366, "height": 1024})
+    page = context.new_page()
+    try:
+        open_settled(page, f"{app_server}/?lang=en")
+        button = page.locator(FILTERS_BUTTON)
+        assert button.inner_text().split() == ["filter_list", "Filters", "·", "2026", "expand_more"]
+        assert page.locator(FILTERS_YEAR).count() == 0  # shut: nothing of it sent
+        button.focus()
+        page.keyboard.press("Enter")
+        page.locator(FILTERS_YEAR).wait_for(state="visible", timeout=SETTLE_TIMEOUT_MS)
+        page.wait_for_function(
+            """() => document.activeElement.closest('[data-testid="stPopoverBody"]')
+                && document.activeElement.getAttribute('aria-label') === 'Year'""",
+            timeout=SETTLE_TIMEOUT_MS,
+        )
+        page.locator(FILTERS_YEAR).click()
+        page.locator('[role="option"]', has_text="2025").first.click()
+        page.wait_for_url("**year=2025**", timeout=SETTLE_TIMEOUT_MS)
+        page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+        assert page.locator(FILTERS_YEAR).is_visible()  # still open for the next choice
+        shown = page.locator(FILTERS_YEAR).evaluate(
+            "(box) => box.innerText + [...box.querySelectorAll('input')].map((i) => i.value)"
+        )
+        assert "2025" in shown, shown
+        page.keyboard.press("Escape")
+        page.wait_for_function(
+            f"""() => document.querySelector('{FILTERS_BUTTON}').innerText.includes('2025')""",
+            timeout=SETTLE_TIMEOUT_MS,
+        )
+        page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+        assert page.locator(FILTERS_YEAR).count() == 0
+        assert page.locator("h1", has_text="Overview").is_visible()
+        assert page.get_by_text("Result for 2025").first.is_visible()
+        open_menu(page)
+        page.locator(MENU_LINKS, has_text=t("page_economy", "en")).click()
+        page.wait_for_url("**/digital-economy**", timeout=SETTLE_TIMEOUT_MS)
+        page.wait_for_function(APP_IS_IDLE, timeout=SETTLE_TIMEOUT_MS)
+        assert "year=2025" in page.url
+        assert "2025" in page.locator(FILTERS_BUTTON).inner_text()
+    finally:
+        context.close()
