@@ -42,10 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="then load one batch (writes to the warehouse) and profile the runs after it",
     )
     args = parser.parse_args(argv)
-    from bench.script import _load_one_batch, _run, _test_app
+    from bench.script import _load_one_batch, _run, _share_script_cache, _test_app
 
     os.environ["DASHBOARD_DB_URL"] = args.url
     os.environ["DASHBOARD_WARM_UP"] = "0"
+    _share_script_cache()  # before the warm-up, which compiles the scripts into it
     if args.warm_up:
         from app_pages import _warm_up
 

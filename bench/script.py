@@ -167,6 +167,11 @@ def _share_script_cache() -> None:
     shared = _SCRIPTS[0]
     for module in modules:
         module.ScriptCache = lambda: shared  # type: ignore[attr-defined]
+    # The warm-up compiles every script into the server's cache (_warm_up.compile_scripts):
+    # this process's shared cache stands for it.
+    from app_pages import _warm_up
+
+    _warm_up.server_script_cache = lambda: shared
 
 
 def _test_app(page: str) -> Any:
@@ -269,6 +274,7 @@ def measure(
 
     os.environ["DASHBOARD_DB_URL"] = url
     os.environ["DASHBOARD_WARM_UP"] = "0"  # no background thread beside a timed run
+    _share_script_cache()  # before the warm-up, which compiles the scripts into it
     warm_up_s = None
     if warm_up:
         from app_pages import _warm_up

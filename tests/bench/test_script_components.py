@@ -12,6 +12,20 @@ from streamlit.testing.v1 import AppTest
 from bench import script
 
 
+@pytest.fixture(autouse=True)
+def _as_streamlit_made_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the harness replaces for its whole process, put back after each test."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    from app_pages import _warm_up
+
+    monkeypatch.setattr(_warm_up, "server_script_cache", _warm_up._runtime_script_cache)
+    monkeypatch.setattr(app_test, "ScriptCache", ScriptCache)
+    monkeypatch.setattr(local_script_runner, "ScriptCache", ScriptCache)
+    monkeypatch.setattr(script, "_SCRIPTS", [])
+
+
 def test_the_component_registry_is_made_once_for_every_apptest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -42,7 +56,10 @@ def test_every_apptest_of_the_process_compiles_a_script_once(
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test, local_script_runner
 
+    from app_pages import _warm_up
+
     # put back as they were once the test is over (the harness replaces them for its process)
+    monkeypatch.setattr(_warm_up, "server_script_cache", _warm_up.server_script_cache)
     monkeypatch.setattr(app_test, "ScriptCache", ScriptCache)
     monkeypatch.setattr(local_script_runner, "ScriptCache", ScriptCache)
     monkeypatch.setattr(script, "_SCRIPTS", [])
@@ -64,3 +81,54 @@ def test_every_apptest_of_the_process_compiles_a_script_once(
     other.run()
     app.run()
     assert len(compiled) == 2  # the other script once; the first not again
+
+
+def test_the_warm_up_compiles_every_script_into_the_cache_the_runs_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A served app's warm-up compiles ``app.py`` and every page into the Runtime's script
+    cache (``_warm_up.compile_scripts``); the harness's shared cache stands for it, so a
+    timed first visit compiles nothing, as on the server."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
+
+    from app_pages import _warm_up
+    from data_access.engine import PROJECT_ROOT
+
+    monkeypatch.setattr(_warm_up, "server_script_cache", _warm_up.server_script_cache)
+    monkeypatch.setattr(app_test, "ScriptCache", ScriptCache)
+    monkeypatch.setattr(local_script_runner, "ScriptCache", ScriptCache)
+    monkeypatch.setattr(script, "_SCRIPTS", [])
+    assert _warm_up.compile_scripts() == 0  # no server, no harness: nothing to fill
+    script._share_script_cache()
+    assert _warm_up.server_script_cache() is script._SCRIPTS[0]
+    assert _warm_up.compile_scripts() == 12
+    pages = [
+        "overview",
+        "online",
+        "satisfaction",
+        "disbursement",
+        "economy",
+        "unit",
+        "meeting",
+        "briefing",
+        "scenarios",
+        "governance",
+        "data",
+    ]
+    expected = {str(PROJECT_ROOT / "app.py")} | {
+        str(PROJECT_ROOT / "app_pages" / f"{page}.py") for page in pages
+    }
+    assert set(script._SCRIPTS[0]._cache) == expected
+    compiled: list[str] = []
+
+    def counted(*args: object, **kwargs: object) -> object:
+        compiled.append(str(args[1]))
+        return compile(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(
+        "streamlit.runtime.scriptrunner.script_cache.compile", counted, raising=False
+    )
+    for path in sorted(expected):
+        script._SCRIPTS[0].get_bytecode(path)
+    assert compiled == []  # each one compiled already

@@ -22,7 +22,11 @@ import pytest
 from app_pages._navigation import NAVIGATION
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE_SCRIPTS = sorted(p.name for p in (ROOT / "app_pages").glob("[!_]*.py"))
+PAGE_SCRIPTS = [
+    "app.py",
+    *sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("[!_]*.py")),
+]
+"""The entry point (every page's frame: its imports ran at a first visit too) and the pages."""
 
 # Run in a child interpreter: this test process has imported much already.
 PROBE = """
@@ -34,7 +38,7 @@ from app_pages import _warm_up
 _warm_up._import_page_modules()
 added = {}
 for name in json.loads(sys.argv[1]):
-    path = Path("app_pages") / name
+    path = Path(name)
     tree = ast.parse(path.read_text(encoding="utf-8"))
     imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
     before = set(sys.modules)
@@ -72,7 +76,7 @@ def added(probe: dict[str, Any]) -> dict[str, list[str]]:
 
 def test_every_page_of_the_menu_is_probed(added: dict[str, list[str]]) -> None:
     # A page of the menu left out of the probe would pass unseen.
-    menu = {Path(file).name for _section, pages in NAVIGATION for file, *_ in pages}
+    menu = {file for _section, pages in NAVIGATION for file, *_ in pages}
     assert menu <= set(added) == set(PAGE_SCRIPTS)
 
 
@@ -89,6 +93,6 @@ def test_a_page_script_imports_nothing_the_warm_up_has_not(
     added: dict[str, list[str]], page: str
 ) -> None:
     assert added[page] == [], (
-        f"app_pages/{page} imports modules the warm-up did not: add them to "
+        f"{page} imports modules the warm-up did not: add them to "
         f"app_pages._warm_up.PAGE_MODULES ({', '.join(added[page][:10])})"
     )
