@@ -54,15 +54,8 @@ def test_every_apptest_of_the_process_compiles_a_script_once(
     """AppTest makes a new script cache at each run, so each warm run compiled ``app.py``
     and the page again; a served app's Runtime compiles each once (issue 12)."""
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test, local_script_runner
 
-    from app_pages import _warm_up
-
-    # put back as they were once the test is over (the harness replaces them for its process)
-    monkeypatch.setattr(_warm_up, "server_script_cache", _warm_up.server_script_cache)
-    monkeypatch.setattr(app_test, "ScriptCache", ScriptCache)
-    monkeypatch.setattr(local_script_runner, "ScriptCache", ScriptCache)
-    monkeypatch.setattr(script, "_SCRIPTS", [])
+    # What the harness replaces for its process is put back after it (the autouse fixture).
     compiled: list[str] = []
     get_bytecode = ScriptCache.get_bytecode
 
@@ -89,16 +82,9 @@ def test_the_warm_up_compiles_every_script_into_the_cache_the_runs_share(
     """A served app's warm-up compiles ``app.py`` and every page into the Runtime's script
     cache (``_warm_up.compile_scripts``); the harness's shared cache stands for it, so a
     timed first visit compiles nothing, as on the server."""
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import app_test, local_script_runner
-
     from app_pages import _warm_up
     from data_access.engine import PROJECT_ROOT
 
-    monkeypatch.setattr(_warm_up, "server_script_cache", _warm_up.server_script_cache)
-    monkeypatch.setattr(app_test, "ScriptCache", ScriptCache)
-    monkeypatch.setattr(local_script_runner, "ScriptCache", ScriptCache)
-    monkeypatch.setattr(script, "_SCRIPTS", [])
     assert _warm_up.compile_scripts() == 0  # no server, no harness: nothing to fill
     script._share_script_cache()
     assert _warm_up.server_script_cache() is script._SCRIPTS[0]
