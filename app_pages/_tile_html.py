@@ -3,17 +3,16 @@
 Issue 12 asks for the Overview drawn within 1.5× an empty page; the browser's cost was
 rendering spread over the page's elements (Markdown, React, CSS-in-JS, layout), about 18 ms
 each. A tile was seven elements in three containers (name and badges, metric, chart, facts,
-notes, as-of date, freshness badge) and a review card two. A tile is now one Markdown
-element holding one HTML block (the chart, :func:`charts.tile_svg.figure_svg`, inline in
-it), plus its info drawer, which is a widget and stays one; a review card is one Markdown
-element (:func:`review_markdown`).
+notes, as-of date, freshness badge) and a review card two. A tile is now one HTML block
+(the chart, :func:`charts.tile_svg.figure_svg`, inline in it) drawn by
+:func:`app_pages._ui.html_block`, plus its info drawer, which is a widget and stays one; a
+review card is one HTML block too (:func:`review_html`).
 
 Not ``st.html``: Streamlit 1.67 sanitises its body with DOMPurify's HTML-only profile
 (``USE_PROFILES: {html: true}``, ``static/js/Html.*.js``), which removes inline SVG, so the
-chart would have to be a separate element. ``st.markdown(..., unsafe_allow_html=True)``
-keeps it; the block is written on one line (a blank line would end the raw HTML block and
-let Markdown read the rest) and every text in it is escaped here, so nothing from outside
-is read as HTML or Markdown.
+chart would have to be a separate element. Not ``st.markdown(..., unsafe_allow_html=True)``
+either: it loads rehype-raw and builds every node as a React element (``html_block`` says
+more). Every text in a block is escaped here, so nothing from outside is read as HTML.
 
 Each part of a block carries ``data-read`` naming what it shows as the element it replaces
 (``markdown``, ``metric``, ``caption``): ``tests/app/reading.py`` reads a tile part by part
@@ -24,8 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from typing import Any
 
 import pandas as pd
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
 
 from app_pages import _tiles
 from app_pages._tiles import (
@@ -169,22 +173,48 @@ def tile_html(
     )
 
 
-CAPTION_OPEN = '<div class="ov-caption">'
-"""Opens a review card's notes: Markdown paragraphs inside it are drawn as a caption."""
+REVIEW_CLASS = "ov-review"
+"""The class of a year-in-review card's block (its first characters:
+``<div class="ov-review"``)."""
 
 
-def review_markdown(
+def _link_open(
+    renderer: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: Any
+) -> str:
+    # As Streamlit's Markdown draws a link: in a new tab, telling the source nothing.
+    tokens[idx].attrSet("target", "_blank")
+    tokens[idx].attrSet("rel", "noopener noreferrer")
+    return renderer.renderToken(tokens, idx, options, env)
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+"""CommonMark without raw HTML (markdown-it-py): a ``<`` in the text is drawn as ``<``."""
+_MARKDOWN.add_render_rule("link_open", _link_open)
+
+
+def inline_markdown(markdown: str) -> str:
+    """One line of the app's Markdown (bold, backslash escapes, a link to a source) as HTML
+    for a block (:func:`app_pages._ui.html_block`), written by markdown-it-py as CommonMark
+    reads it: raw HTML in it is escaped, a ``javascript:``, ``vbscript:``, ``file:`` or
+    ``data:`` address is not made a link (markdown-it's own check; the writers give http(s)
+    addresses only, :func:`i18n.safe_link`), and nothing becomes a link unless written as
+    one (no bare addresses). The text from outside in it is already escaped for Markdown by
+    its writer (:func:`i18n.escape_markdown`, :func:`i18n.published_line`)."""
+    return str(_MARKDOWN.renderInline(" ".join(markdown.splitlines())))
+
+
+def review_html(
     result: YearResult, indicator: Indicator, lang: str, published: pd.DataFrame
 ) -> str:
-    """One indicator's year result as one Markdown element: met or missed, by how much,
-    with the published figures (caption-styled, inside a ``div`` opened and closed on lines
-    of their own, so the Markdown between them, links included, is read as Markdown). The
-    value beside the margin is the one the target is judged on (31 January where the
-    target is due then); the other date's figure is said under it.
+    """One indicator's year result as one HTML block: met or missed, by how much, with the
+    published figures (caption-styled, each with a link to its source). The value beside
+    the margin is the one the target is judged on (31 January where the target is due
+    then); the other date's figure is said under it.
 
-    Markdown, not an HTML block, because the published figures' lines are Markdown: a link
-    to the source, and the source's own words escaped for Markdown
-    (:func:`i18n.published_line`)."""
+    An HTML block, not a Markdown element (issue 12): the Overview's cards were its only
+    Markdown with HTML in it, which made the browser load and run rehype-raw for them. The
+    value line and the published figures' lines are written as Markdown by the catalogue
+    and :func:`i18n.published_line`, and drawn by :func:`inline_markdown`."""
     target = (
         f"{_tiles._comparator(result.comparator)} "
         f"{_tiles._target_value(result.target, indicator, lang)}"
@@ -221,10 +251,13 @@ def review_markdown(
         + published_line(row, indicator.unit, lang, indicator.decimals)
         for row in published.itertuples()
     ]
-    head = (
-        f"**{indicator.short(lang)}**\n\n"
-        f"{_tiles.badge_text(*result_words(result, lang))}\n\n{value}"
+    head = _part(
+        "markdown",
+        f"<p><strong>{text(indicator.short(lang))}</strong></p>"
+        f"<p>{badge(*result_words(result, lang))}</p><p>{inline_markdown(value)}</p>",
+        "ov-head",
     )
     if not notes:
-        return head
-    return head + f"\n\n{CAPTION_OPEN}\n\n" + "\n\n".join(notes) + "\n\n</div>"
+        return f'<div class="{REVIEW_CLASS}">{head}</div>'
+    body = "".join(f"<p>{inline_markdown(note)}</p>" for note in notes)
+    return f'<div class="{REVIEW_CLASS}">{head}{_part("caption", body, "ov-caption")}</div>'

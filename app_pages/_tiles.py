@@ -709,26 +709,27 @@ def as_of_text(tile: Tile, indicator: Indicator, lang: str) -> str:
 def review_card(
     series: pd.DataFrame, indicator_code: str, year: int, lang: str, published: pd.DataFrame
 ) -> str | None:
-    """The year-in-review card of ``indicator_code`` for ``year`` as one Markdown block
-    (:func:`app_pages._tile_html.review_markdown` of :func:`data_access.cached.year_review`),
+    """The year-in-review card of ``indicator_code`` for ``year`` as one HTML block
+    (:func:`app_pages._tile_html.review_html` of :func:`data_access.cached.year_review`),
     or None when the series has no result for that year. Cached on the series' and the
     published rows' source keys, the year and the language: computed by the warm-up for the
     default view, read by every visit after (issue 12: the four cards were a tenth of a warm
     Overview run)."""
-    from app_pages._tile_html import review_markdown
+    from app_pages._tile_html import review_html
 
     result = cached.year_review(series, indicator_code, year)
     if result is None:
         return None
-    return review_markdown(result, get_indicator(indicator_code), lang, published)
+    return review_html(result, get_indicator(indicator_code), lang, published)
 
 
 def render_review_card(card: str, indicator: Indicator) -> None:
     """One indicator's year result (:func:`review_card`): met or missed, by how much, with
-    the published figures; one element in a bordered card keyed ``review-<code>`` (it was
-    two, and one a line before that)."""
+    the published figures; one HTML block (:func:`app_pages._ui.html_block`) in a bordered
+    card keyed ``review-<code>`` (it was a Markdown element with HTML in it, two elements
+    before that, and one a line before those)."""
     with st.container(border=True, key=f"review-{indicator.code}"):
-        st.markdown(card, unsafe_allow_html=True)
+        _ui.html_block(card, key=f"review-block-{indicator.code}")
 
 
 def render_top(

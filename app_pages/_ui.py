@@ -188,13 +188,16 @@ h1 { font-size: 2rem !important; padding: 0.25rem 0 0 0 !important; }
    as the elements they replace were (Streamlit 1.67's badge, metric and caption styles).
    Big numbers line up across a row: four to a row, a name may take two lines, so each
    keeps two lines' height; side by side, the number's label keeps one line. */
-.ov-tile { display: flex; flex-direction: column; gap: 0.5rem; line-height: 1.6; }
-.ov-tile p, .ov-tile dl, .ov-tile dd { margin: 0; padding: 0; }
-/* A tile is drawn outside Streamlit's Markdown container (html_block): its paragraphs take
-   their size from their part, and bold is the Markdown container's weight, as before. */
-.ov-tile p { font-size: inherit; }
+.ov-tile, .ov-review { display: flex; flex-direction: column; gap: 0.5rem; line-height: 1.6; }
+.ov-tile p, .ov-tile dl, .ov-tile dd, .ov-review p { margin: 0; padding: 0; }
+/* A tile or card is drawn outside Streamlit's Markdown container (html_block): its
+   paragraphs take their size from their part, and bold is the Markdown container's
+   weight, as before. */
+.ov-tile p, .ov-review p { font-size: inherit; }
 .ov-tile dl { font-size: 1rem; }
-.ov-tile strong { font-weight: 600; }
+.ov-tile strong, .ov-review strong { font-weight: 600; }
+/* A source's link in a card, in the colour of Streamlit's Markdown links. */
+.ov-review a, .ov-review a:visited { color: rgb(36, 79, 180); text-decoration: underline; }
 .ov-name { margin-bottom: 0; }
 @container (min-width: 1100px) { .st-key-tiles .ov-name { min-height: 3.25rem; } }
 .ov-head { display: flex; flex-direction: column; gap: 0.5rem; }

@@ -9,8 +9,9 @@ A tile is one HTML block (``app_pages/_tile_html.py``, drawn by ``app_pages._ui.
 AppTest holds its HTML as the component's JSON data, :func:`block_html`): it is read part
 by part, each part (``data-read``) as the element it replaced was read (``markdown: …``,
 ``metric: …``, ``caption: …``), bold as ``**…**``, a badge as Streamlit's Markdown badge
-(colour, icon, word), the chart and what is hidden from screen readers left out. A review
-card is one Markdown element whose notes are in a caption ``div``: read as the two elements it was.
+(colour, icon, word), a link as ``[label](address)``, the chart and what is hidden from
+screen readers left out. A review card is one HTML block too (``review_html``), read the same
+way: its head and its notes, as the two elements it was.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from app_pages._html_table import TABLE_CLASS
-from app_pages._tile_html import CAPTION_OPEN, TILE_CLASS
+from app_pages._tile_html import REVIEW_CLASS, TILE_CLASS
 from app_pages._ui import HTML_BLOCK_COMPONENT
 from data_access.engine import PROJECT_ROOT
 from metrics.registry import HEADLINE_CODES
@@ -154,9 +155,11 @@ _BLOCKS = frozenset({"div", "p", "dt", "dd", "dl"})
 
 
 def _inline(node: _Node | str) -> str:
-    """A node's text as the Markdown it stands for: bold, line breaks, badges."""
+    """A node's text as the Markdown it stands for: bold, line breaks, badges, links. The
+    characters that would make bold or a link are backslashed where the text itself holds
+    them, so Markdown drawn as text (``**x**`` on the screen) does not read as bold."""
     if isinstance(node, str):
-        return node
+        return "".join("\\" + c if c in "*[]" else c for c in node)
     if node.attrs.get("aria-hidden") == "true":
         return ""
     classes = node.attrs.get("class", "").split()
@@ -171,9 +174,10 @@ def _inline(node: _Node | str) -> str:
         ]
         icon = "".join(str(c) for c in icons[0].children) if icons else ""
         label = "".join(_inline(child) for child in node.children)
-        label = label.replace("[", "\\[").replace("]", "\\]")
         return f":{color}-badge[:material/{icon}: {label}]"
     text = "".join(_inline(child) for child in node.children)
+    if node.tag == "a":  # a source's link, as the Markdown it was written in
+        return f"[{text}]({node.attrs.get('href', '')})"
     return f"**{text}**" if node.tag == "strong" else text
 
 
@@ -232,12 +236,8 @@ def read_block(block: Any) -> list[str]:
         elif kind == "Markdown" and str(node.value).startswith('<div class="tile-chart"'):
             pass  # the tile's chart (charts.tile_svg), not read, as the plotly chart was not
         elif (html := block_html(node)) is not None:
-            assert html.startswith(f'<div class="{TILE_CLASS}"'), html[:80]
+            assert html.startswith((f'<div class="{TILE_CLASS}"', f'<div class="{REVIEW_CLASS}"'))
             shown.extend(read_html_block(html))
-        elif kind == "Markdown" and f"\n\n{CAPTION_OPEN}\n\n" in str(node.value):
-            head, notes = str(node.value).split(f"\n\n{CAPTION_OPEN}\n\n")
-            shown.append(f"markdown: {head}")
-            shown.append(f"caption: {notes.removesuffix(chr(10) * 2 + '</div>')}")
         elif kind in ("Markdown", "Caption", "Info", "Warning", "Error"):
             shown.append(f"{kind.lower()}: {node.value}")
         for child in _children(node):

@@ -99,7 +99,9 @@ def test_a_tile_and_a_review_card_are_drawn_in_few_elements(
         assert html is not None and html.startswith('<div class="ov-tile">'), code
         assert inside[1].proto.HasField("popover"), code  # the drawer, empty until opened
         card = _elements(find_block(app, f"review-{code}"))
-        assert [type(node).__name__ for node in card] == ["Markdown"], code
+        assert [type(node).__name__ for node in card] == ["UnknownElement"], code
+        html = block_html(card[0])  # one HTML block, no Markdown with HTML in it
+        assert html is not None and html.startswith('<div class="ov-review">'), code
 
 
 def _elements(block) -> list:

@@ -63,7 +63,7 @@ class Counts:
         self.cards = 0
         self.published = 0
         self.words = 0
-        card, rows = _tile_html.review_markdown, metrics.overview.published_for_year
+        card, rows = _tile_html.review_html, metrics.overview.published_for_year
         tile, backtest, review = metrics.overview.headline_tile, cached.backtest, cached.year_result
         chart = _tiles.make_tile_figure
         combine = metrics.overview.combine_attention
@@ -111,7 +111,7 @@ class Counts:
             self.published += 1
             return rows(*args, **kwargs)
 
-        monkeypatch.setattr(_tile_html, "review_markdown", counted_card)
+        monkeypatch.setattr(_tile_html, "review_html", counted_card)
         monkeypatch.setattr(metrics.overview, "published_for_year", counted_rows)
 
         # The words and tables made from the tiles and the attention list: the tiles' table,

@@ -158,8 +158,9 @@ def read(app: AppTest, page: str) -> Shown:
     for kind in MARKDOWN_KINDS:
         shown.markdown += [str(getattr(e, "value", "")) for e in app.get(kind)]
     shown.markdown += list(_label_sources(app))
-    # The app's own HTML blocks (app_pages._ui.html_block: the headline tiles), which the
-    # browser draws as raw HTML, read as Markdown with raw HTML on (as above).
+    # The app's own HTML blocks (app_pages._ui.html_block: the headline tiles, the review
+    # cards), which the browser draws as raw HTML, read as Markdown with raw HTML on (as
+    # above).
     shown.markdown += [
         json.loads(e.proto.json)
         for e in app.get("bidi_component")
