@@ -93,7 +93,8 @@ def _decimals(ticks: list[float]) -> int:
 
 def figure_svg(figure: go.Figure, lang: str) -> str:
     """The tile figure as one HTML block (a ``div`` holding the SVG), on one line, every
-    text escaped; for ``st.markdown(..., unsafe_allow_html=True)``."""
+    text escaped; put inside a tile's HTML block (``app_pages._tile_html``, drawn by
+    ``app_pages._ui.html_block``)."""
     figure = clean_figure(figure)
     description = describe_figure(figure, lang)
     layout = figure.layout
